@@ -1,0 +1,57 @@
+package io.meshgate.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code ./meshgate}. Exit codes: 0 clean, 1 violations, 2 usage or internal error. */
+@Command(
+    name = "meshgate",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Policy-checked GitOps for multi-cluster Istio.",
+    subcommands = {
+      ValidateCommand.class,
+      RenderCommand.class,
+      PolicyCommand.class,
+      ServeCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_VIOLATIONS = 1;
+  public static final int EXIT_ERROR = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns its exit code; never throws. */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main())
+        .setExitCodeExceptionMapper(e -> EXIT_ERROR)
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          // An internal failure is reported in one line, never as a stack trace.
+          cmd.getErr().println("meshgate: internal error: " + describe(e));
+          if (System.getenv("MESHGATE_DEBUG") != null) {
+            e.printStackTrace(cmd.getErr());
+          }
+          return EXIT_ERROR;
+        });
+    cli.getCommandSpec().exitCodeOnInvalidInput(EXIT_ERROR);
+    cli.getCommandSpec().exitCodeOnExecutionException(EXIT_ERROR);
+    return cli.execute(args);
+  }
+
+  private static String describe(Throwable e) {
+    String msg = e.getMessage();
+    return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+}

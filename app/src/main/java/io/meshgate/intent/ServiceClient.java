@@ -1,0 +1,31 @@
+package io.meshgate.intent;
+
+import java.util.List;
+
+/** A service that calls an InboundService. Defaults are filled in by the loader. */
+public record ServiceClient(Metadata metadata, Spec spec) implements Intent {
+
+  /**
+   * @param mutualTLS null only when it could not be defaulted (unknown target); a policy reports that
+   * @param access null when omitted (no request-level restriction)
+   */
+  public record Spec(
+      String app,
+      String service,
+      String namespace,
+      String cluster,
+      String serviceAccount,
+      boolean sidecar,
+      boolean headless,
+      String target,
+      TlsMode mutualTLS,
+      TlsRef tls,
+      List<AccessRule> access) {}
+
+  public record AccessRule(List<String> methods, List<String> paths) {}
+
+  @Override
+  public Kind kind() {
+    return Kind.ServiceClient;
+  }
+}

@@ -1,0 +1,35 @@
+package io.meshgate.rego.builtins;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The one table of built-ins. Each family lives in its own class with a static
+ * {@code register(BuiltinTable)} method, and {@link #standard()} lists the families.
+ */
+public final class BuiltinTable {
+  private final Map<String, Builtin> byName = new TreeMap<>();
+
+  /** Every built-in meshgate supports. Families register in this order; a name may appear once. */
+  public static BuiltinTable standard() {
+    BuiltinTable table = new BuiltinTable();
+    // Families are added here, one line each, e.g. ComparisonBuiltins.register(table);
+    return table;
+  }
+
+  public void register(Builtin builtin) {
+    if (byName.putIfAbsent(builtin.name(), builtin) != null) {
+      throw new IllegalStateException("built-in registered twice: " + builtin.name());
+    }
+  }
+
+  public Optional<Builtin> lookup(String name) {
+    return Optional.ofNullable(byName.get(name));
+  }
+
+  public Map<String, Builtin> all() {
+    return Collections.unmodifiableMap(byName);
+  }
+}

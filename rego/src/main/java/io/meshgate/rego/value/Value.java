@@ -1,0 +1,97 @@
+package io.meshgate.rego.value;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A Rego value. Undefined is not a value: code that can produce "undefined" returns Java {@code null}.
+ *
+ * <p>Values are immutable and totally ordered the way OPA orders terms
+ * (null &lt; boolean &lt; number &lt; string &lt; array &lt; object &lt; set), so sets and objects iterate
+ * in OPA's order and printed output is deterministic.
+ */
+public sealed interface Value extends Comparable<Value>
+    permits NullValue, BoolValue, NumberValue, StringValue, ArrayValue, ObjectValue, SetValue {
+
+  /** Position of this value's type in OPA's term order. */
+  int typeOrder();
+
+  /** OPA's type name, as {@code type_name} returns it. */
+  String typeName();
+
+  /** The value as plain Java: null, Boolean, BigInteger/BigDecimal, String, List, Map, Set. */
+  Object toJava();
+
+  /** Compact JSON-like Rego text (sets printed as {@code {1, 2}} like OPA does). */
+  @Override
+  String toString();
+
+  @Override
+  default int compareTo(Value other) {
+    int byType = Integer.compare(typeOrder(), other.typeOrder());
+    return byType != 0 ? byType : compareSameType(other);
+  }
+
+  /** Compares with a value of the same type. */
+  int compareSameType(Value other);
+
+  /**
+   * Converts plain Java (what Jackson or SnakeYAML produce, records excluded) into a Value.
+   * Maps become objects, Sets become sets, Lists and arrays become arrays.
+   */
+  static Value of(Object java) {
+    if (java == null) {
+      return NullValue.INSTANCE;
+    }
+    if (java instanceof Value v) {
+      return v;
+    }
+    if (java instanceof Boolean b) {
+      return BoolValue.of(b);
+    }
+    if (java instanceof String s) {
+      return new StringValue(s);
+    }
+    if (java instanceof BigDecimal d) {
+      return NumberValue.of(d);
+    }
+    if (java instanceof BigInteger i) {
+      return NumberValue.of(new BigDecimal(i));
+    }
+    if (java instanceof Integer || java instanceof Long || java instanceof Short || java instanceof Byte) {
+      return NumberValue.of(((Number) java).longValue());
+    }
+    if (java instanceof Number n) {
+      return NumberValue.of(n.doubleValue());
+    }
+    if (java instanceof Map<?, ?> m) {
+      Map<Value, Value> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(of(k), of(v)));
+      return ObjectValue.of(out);
+    }
+    if (java instanceof Set<?> s) {
+      List<Value> out = new ArrayList<>(s.size());
+      s.forEach(e -> out.add(of(e)));
+      return SetValue.of(out);
+    }
+    if (java instanceof Collection<?> c) {
+      List<Value> out = new ArrayList<>(c.size());
+      c.forEach(e -> out.add(of(e)));
+      return ArrayValue.of(out);
+    }
+    if (java instanceof Object[] arr) {
+      List<Value> out = new ArrayList<>(arr.length);
+      for (Object e : arr) {
+        out.add(of(e));
+      }
+      return ArrayValue.of(out);
+    }
+    throw new IllegalArgumentException("cannot convert " + java.getClass().getName() + " to a Rego value");
+  }
+}
