@@ -12,8 +12,11 @@ import java.util.List;
  * @param nondeterministic true for built-ins whose result may change between calls
  *     ({@code time.now_ns}, {@code rand.intn}, {@code uuid.rfc4122}); the evaluator caches their
  *     result per query so that one evaluation sees one answer, as OPA does
+ * @param relation true for relations such as {@code walk}: the function returns an ArrayValue of
+ *     every output, and the evaluator unifies the output operand with each in turn
  */
-public record Builtin(String name, int arity, BuiltinFunction function, boolean nondeterministic) {
+public record Builtin(String name, int arity, BuiltinFunction function, boolean nondeterministic,
+    boolean relation) {
 
   public Builtin {
     if (arity < 0) {
@@ -22,7 +25,15 @@ public record Builtin(String name, int arity, BuiltinFunction function, boolean 
   }
 
   public static Builtin of(String name, int arity, BuiltinFunction function) {
-    return new Builtin(name, arity, function, false);
+    return new Builtin(name, arity, function, false, false);
+  }
+
+  public static Builtin nondeterministic(String name, int arity, BuiltinFunction function) {
+    return new Builtin(name, arity, function, true, false);
+  }
+
+  public static Builtin relation(String name, int arity, BuiltinFunction function) {
+    return new Builtin(name, arity, function, false, true);
   }
 
   public Value call(BuiltinContext ctx, List<Value> args) {
