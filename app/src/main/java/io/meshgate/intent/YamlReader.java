@@ -351,7 +351,11 @@ final class YamlReader {
       return "alias refers to an anchor that is not defined; define the anchor (&name) before using *name";
     }
     String text = (context.isEmpty() ? "" : context + ": ") + problem;
-    return "invalid YAML: " + text.replace('\n', ' ').trim() + "; fix the syntax";
+    Mark start = e.getContextMark();
+    Mark at = e.getProblemMark();
+    String opened = start != null && at != null && start.getLine() != at.getLine()
+        ? " (the construct opened at line " + (start.getLine() + 1) + ")" : "";
+    return "invalid YAML: " + text.replace('\n', ' ').trim() + opened + "; fix the syntax";
   }
 
   private static String describeLimit(String message) {
