@@ -268,8 +268,8 @@ final class YamlReader {
           return node.getValue();
         }
       }
-      if (Tag.TIMESTAMP.equals(tag) || Tag.BINARY.equals(tag)) {
-        return node.getValue();
+      if (Tag.TIMESTAMP.equals(tag)) {
+        return node.getValue(); // a date-like description stays text
       }
       report(at(node.getStartMark()), "YAML tag " + tag.getValue() + " is not supported"
           + where(FieldLocations.parentOf(path)) + "; remove the tag");
