@@ -355,7 +355,9 @@ final class YamlReader {
     Mark at = e.getProblemMark();
     String opened = start != null && at != null && start.getLine() != at.getLine()
         ? " (the construct opened at line " + (start.getLine() + 1) + ")" : "";
-    return "invalid YAML: " + text.replace('\n', ' ').trim() + opened + "; fix the syntax";
+    String fix = problem.contains("<block end>") || problem.contains("mapping values are not allowed")
+        ? "; check the indentation (items of one mapping must line up)" : "; fix the syntax";
+    return "invalid YAML: " + text.replace('\n', ' ').trim() + opened + fix;
   }
 
   private static String describeLimit(String message) {
