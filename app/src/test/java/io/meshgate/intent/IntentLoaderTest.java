@@ -326,6 +326,19 @@ class IntentLoaderTest {
   }
 
   @Test
+  void aRootReachedThroughASymlinkIsReadUnderTheNameGiven() throws IOException {
+    write("c.yaml", cluster("c1", "lc1"));
+    Path linkedRoot = Files.createSymbolicLink(repo.resolve("mine"), intents());
+    LoadResult result = IntentLoader.load(linkedRoot);
+    assertEquals(List.of(), result.violations());
+    assertEquals(List.of("mine/c.yaml"), result.files());
+    assertEquals(new SourceLocation("mine/c.yaml", 1, 1), result.locate(Kind.Cluster, "c1", ""));
+    // A relative root with ".." resolves to its real name.
+    LoadResult relative = IntentLoader.load(repo.resolve("intents/../intents"));
+    assertEquals(List.of("intents/c.yaml"), relative.files());
+  }
+
+  @Test
   void documentsThatAreNotMappingsAndEmptyDocuments() throws IOException {
     write("odd.yaml", "---\n---\n# only a comment\n---\n- a\n- b\n---\njust text\n---\n" + cluster("c1", "lc1"));
     LoadResult result = load();
