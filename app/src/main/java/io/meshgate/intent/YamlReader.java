@@ -90,6 +90,9 @@ final class YamlReader {
       report(1, 1, describeLimit(e.getMessage()));
     } catch (StackOverflowError e) {
       report(1, 1, "YAML nested too deeply; flatten the document");
+    } catch (RuntimeException e) {
+      // Bad input must never escape as an exception; name the file so it can be fixed.
+      report(1, 1, "cannot read this YAML file (" + e.getClass().getSimpleName() + "); check its syntax");
     }
     return documents;
   }
@@ -105,7 +108,7 @@ final class YamlReader {
     try {
       return decoder.decode(buffer).toString();
     } catch (CharacterCodingException e) {
-      // Find the first undecodable byte by decoding growing prefixes line by line.
+      // Name the line of the first undecodable byte: decode line by line until one fails.
       int line = 1;
       int lineStart = start;
       for (int i = start; i < bytes.length; i++) {
