@@ -120,7 +120,14 @@ public final class IntentLoader {
         }
         files.add(label);
         for (YamlReader.Document document : YamlReader.read(label, bytes, violations)) {
-          identify(document);
+          try {
+            identify(document);
+          } catch (RuntimeException e) {
+            // Schema validation of odd content must not abort the run: report and carry on.
+            SourceLocation at = document.locations().documentStart();
+            violations.add(new Violation(Violation.SCHEMA_RULE, Severity.ERROR, "cannot check this document ("
+                + e.getClass().getSimpleName() + ")", at.file(), at.line(), at.column(), null, null, null));
+          }
         }
       }
       rejectDuplicateNames();
@@ -194,7 +201,7 @@ public final class IntentLoader {
         return;
       }
       if (!target.startsWith(realRoot)) {
-        fileProblem(label(link), "symbolic link points outside the intents directory; not followed — "
+        fileProblem(label(link), "symbolic link points outside the intents directory; not followed; "
             + "copy the file into the intents directory instead");
         return;
       }
@@ -271,7 +278,7 @@ public final class IntentLoader {
           SourceLocation firstAt = first.locations.locate("metadata.name");
           report(document, document.locations.locate("metadata.name"), document.kind, document.name, "metadata.name",
               "duplicate " + document.kind + " name \"" + document.name + "\": already defined at " + firstAt
-                  + "; names must be unique per kind — rename one of them");
+                  + "; names must be unique per kind; rename one of them");
         }
       }
     }

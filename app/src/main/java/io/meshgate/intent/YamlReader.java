@@ -339,7 +339,7 @@ final class YamlReader {
     String problem = e.getProblem() == null ? "" : e.getProblem();
     String context = e.getContext() == null ? "" : e.getContext();
     if (problem.contains("'\\t'") || problem.contains("\\t(TAB)") || problem.contains("TAB")) {
-      return "tab character in indentation; YAML allows only spaces there — replace tabs with spaces";
+      return "tab character in indentation; YAML allows only spaces there; replace tabs with spaces";
     }
     if (problem.contains("Nesting Depth exceeded")) {
       return "YAML nested more than " + MAX_NESTING_DEPTH + " levels deep; flatten the document";
@@ -366,7 +366,7 @@ final class YamlReader {
   private static String describeLimit(String message) {
     String text = message == null ? "" : message;
     if (text.contains("Number of aliases")) {
-      return "too many aliases (more than " + MAX_ALIASES + "); this looks like an alias bomb — remove the aliases";
+      return "too many aliases (more than " + MAX_ALIASES + "); this looks like an alias bomb; remove the aliases";
     }
     if (text.contains("Nesting Depth")) {
       return "YAML nested more than " + MAX_NESTING_DEPTH + " levels deep; flatten the document";
