@@ -243,6 +243,10 @@ final class YamlReader {
         }
         String key = scalarKey.getValue();
         SourceLocation keyAt = at(keyNode.getStartMark());
+        if (Tag.MERGE.equals(scalarKey.getTag())) {
+          report(keyAt, "YAML merge keys (<<) are not supported" + where(path) + "; write the fields out");
+          continue;
+        }
         SourceLocation first = firstKeys.putIfAbsent(key, keyAt);
         if (first != null) {
           report(keyAt, "duplicate key \"" + key + "\"" + where(path) + " (first at line " + first.line()
