@@ -2,6 +2,7 @@ package io.meshgate.render;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -166,5 +167,16 @@ class AddressAllocationTest {
         new TreeMap<>(Map.of("b.ns.global", "240.0.0.77", "gone.ns.global", "240.0.0.3")))));
     AllocationLedger next = AddressAllocator.allocate(previous, Map.of("k", hosts));
     assertEquals(Map.of("k", Map.of("a.ns.global", "240.0.0.2", "b.ns.global", "240.0.0.77")), next.clusters());
+  }
+
+  @Test
+  void sameOutputIgnoresProvenanceOnly() {
+    RenderResult result = render(TestIntents.seed(), AllocationLedger.empty());
+    OutputTree a = OutputTree.of(result, new Provenance("r", "commit-1", null, "v"));
+    OutputTree b = OutputTree.of(render(TestIntents.seed(), AllocationLedger.empty()),
+        new Provenance("r", "commit-2", null, "v"));
+    assertTrue(a.sameOutputAs(b));
+    OutputTree c = OutputTree.of(render(Scenarios.tcp(), AllocationLedger.empty()), new Provenance("r", "commit-1", null, "v"));
+    assertFalse(a.sameOutputAs(c));
   }
 }
