@@ -152,7 +152,12 @@ class AddressAllocationTest {
     var e2 = assertThrows(AllocationLedger.LedgerException.class, () -> AllocationLedger.parse(
         "apiVersion: meshgate.io/v1alpha1\nkind: AllocationLedger\nclusters:\n  west:\n    a.b.global: [x]\n",
         "ledger.yaml"));
-    assertTrue(e2.getMessage().contains("clusters.west.a.b.global"), e2.getMessage());
+    assertTrue(e2.getMessage().startsWith("ledger.yaml:5:17: clusters.west.a.b.global must be an IPv4 address"),
+        e2.getMessage());
+    var e4 = assertThrows(AllocationLedger.LedgerException.class, () -> AllocationLedger.parse(
+        "apiVersion: meshgate.io/v1alpha1\nkind: AllocationLedger\nclusters:\n  west:\n    a: 240.0.0.2\n    a: 240.0.0.3\n",
+        "ledger.yaml"));
+    assertTrue(e4.getMessage().startsWith("ledger.yaml:6:5: duplicate key 'a'"), e4.getMessage());
     var e3 = assertThrows(AllocationLedger.LedgerException.class,
         () -> AllocationLedger.parse("apiVersion: v1\nkind: ConfigMap\n", "ledger.yaml"));
     assertTrue(e3.getMessage().contains("AllocationLedger"), e3.getMessage());
