@@ -173,7 +173,11 @@ final class IntentSchemas {
     if ("string".equals(expected) && instance != null && (instance.isBoolean() || instance.isNumber())) {
       return "; quote the value (YAML reads yes/no/on/off/true/false and numbers as non-text)";
     }
-    if (("integer".equals(expected) || "boolean".equals(expected)) && instance != null && instance.isTextual()) {
+    boolean quotedInteger = "integer".equals(expected) && instance != null && instance.isTextual()
+        && instance.asText().matches("-?[0-9]+");
+    boolean quotedBoolean = "boolean".equals(expected) && instance != null && instance.isTextual()
+        && instance.asText().matches("true|false");
+    if (quotedInteger || quotedBoolean) {
       return "; remove the quotes";
     }
     return "";
