@@ -44,7 +44,13 @@ public record NetworkRetry(int attempts, Duration initialDelay, Duration maxDela
       } catch (GitOperationException e) {
         throw e;
       } catch (TransportException e) {
-        if (isAuthenticationFailure(e) || attempt >= attempts) {
+        if (isAuthenticationFailure(e)) {
+          throw GitOperationException.of(
+              what + " (credentials refused or missing: check " + GitCredentials.ENV_TOKEN + " / "
+                  + GitCredentials.ENV_SSH_KEY_FILE + ")",
+              e, redactor);
+        }
+        if (attempt >= attempts) {
           String suffix = attempt > 1 ? " (after " + attempt + " attempts)" : "";
           throw GitOperationException.of(what + suffix, e, redactor);
         }
