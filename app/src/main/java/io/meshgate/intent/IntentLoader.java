@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -230,6 +231,7 @@ public final class IntentLoader {
       String name = content.get("metadata") instanceof Map<?, ?> metadata && metadata.get("name") instanceof String text
           ? text : null;
       Pending current = new Pending(kind, name, content, locations);
+      current.errors = document.problems();
       pending.add(current);
       for (IntentSchemas.Finding finding : schemas.validate(kind, content)) {
         report(current, locations.locate(finding.path()), kind, name, finding.path(), finding.message());
@@ -353,6 +355,8 @@ public final class IntentLoader {
         documents.add(new IntentDocument(document.kind, document.name, document.content, document.locations,
             document.errors == 0));
       }
+      violations.sort(Comparator.comparing(Violation::file, Comparator.nullsFirst(Comparator.naturalOrder()))
+          .thenComparingInt(Violation::line).thenComparingInt(Violation::column));
       return new LoadResult(new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services), new TreeMap<>(clients), sources),
           documents, violations, files);
     }

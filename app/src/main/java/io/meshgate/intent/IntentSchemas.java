@@ -25,7 +25,7 @@ final class IntentSchemas {
   static final String RESOURCE_DIR = "schemas/";
 
   /** A schema finding placed at a field path of the document. */
-  record Finding(String path, String message, boolean atKey) {}
+  record Finding(String path, String message) {}
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final IntentSchemas INSTANCE = new IntentSchemas();
@@ -88,48 +88,51 @@ final class IntentSchemas {
         String text = "unknown field \"" + unknown + "\"" + in(path)
             + (suggestion != null ? "; did you mean \"" + suggestion + "\"?"
                 : known.isEmpty() ? "; remove it" : "; allowed fields: " + String.join(", ", known));
-        return new Finding(FieldLocations.child(path, unknown), text, false);
+        return new Finding(FieldLocations.child(path, unknown), text);
       }
       case "required":
         return new Finding(path, "missing required field \"" + message.getProperty() + "\"" + in(path)
-            + "; add it", false);
+            + "; add it");
       case "type": {
         String expected = keywordOwner != null && keywordOwner.has("type") ? keywordOwner.get("type").asText() : "?";
         return new Finding(path, field + " must be " + article(expected) + ", not " + describe(instance)
-            + hintForType(expected, instance), false);
+            + hintForType(expected, instance));
       }
       case "enum": {
+        if (path.equals("apiVersion")) {
+          return new Finding(path, "unsupported apiVersion " + describe(instance) + "; use " + Kind.API_VERSION);
+        }
         List<String> allowed = new ArrayList<>();
         if (keywordOwner != null && keywordOwner.has("enum")) {
           keywordOwner.get("enum").forEach(v -> allowed.add(v.asText()));
         }
         String suggestion = instance != null && instance.isTextual() ? Suggestions.closest(instance.asText(), allowed) : null;
         return new Finding(path, "bad value " + describe(instance) + " for " + field + ": allowed values are "
-            + String.join(", ", allowed) + (suggestion != null ? "; did you mean \"" + suggestion + "\"?" : ""), false);
+            + String.join(", ", allowed) + (suggestion != null ? "; did you mean \"" + suggestion + "\"?" : ""));
       }
       case "const": {
         String expected = keywordOwner != null && keywordOwner.has("const") ? keywordOwner.get("const").asText() : "?";
-        return new Finding(path, field + " must be \"" + expected + "\", not " + describe(instance), false);
+        return new Finding(path, field + " must be \"" + expected + "\", not " + describe(instance));
       }
       case "pattern":
       case "maxLength":
-        return new Finding(path, patternMessage(defName, field, instance), false);
+        return new Finding(path, patternMessage(defName, field, instance));
       case "minLength":
-        return new Finding(path, field + " must not be empty", false);
+        return new Finding(path, field + " must not be empty");
       case "minimum":
       case "maximum": {
         String range = rangeOf(keywordOwner);
-        return new Finding(path, field + " is out of range: " + describe(instance) + range, false);
+        return new Finding(path, field + " is out of range: " + describe(instance) + range);
       }
       case "oneOf": {
         List<String> choices = new ArrayList<>();
         if (keywordOwner != null && keywordOwner.has("oneOf")) {
           keywordOwner.get("oneOf").forEach(alt -> alt.path("required").forEach(r -> choices.add(r.asText())));
         }
-        return new Finding(path, field + " must set exactly one of " + String.join(", ", choices), false);
+        return new Finding(path, field + " must set exactly one of " + String.join(", ", choices));
       }
       default:
-        return new Finding(path, field + ": " + message.getMessage(), false);
+        return new Finding(path, field + ": " + message.getMessage());
     }
   }
 

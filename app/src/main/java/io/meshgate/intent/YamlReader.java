@@ -41,8 +41,11 @@ final class YamlReader {
   /** Nodes one document may expand to once aliases are followed (stops "billion laughs"). */
   static final int MAX_NODES_PER_DOCUMENT = 50_000;
 
-  /** A document as read: content is null when the root is not a mapping (already reported). */
-  record Document(Map<String, Object> content, FieldLocations locations) {}
+  /**
+   * A document whose root is a mapping. {@code problems} counts the errors already reported inside
+   * it (duplicate keys, unsupported tags), which make it invalid.
+   */
+  record Document(Map<String, Object> content, FieldLocations locations, int problems) {}
 
   private final String file;
   private final List<Violation> violations;
@@ -164,6 +167,7 @@ final class YamlReader {
       return null;
     }
     FieldLocations locations = new FieldLocations(start);
+    int reportedBefore = violations.size();
     Converter converter = new Converter(locations);
     Object content = converter.convert(mapping, "", 0);
     if (converter.aborted) {
@@ -171,7 +175,7 @@ final class YamlReader {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> map = (Map<String, Object>) content;
-    return new Document(map, locations);
+    return new Document(map, locations, violations.size() - reportedBefore);
   }
 
   /** Node tree to LinkedHashMap / ArrayList / String / Boolean / Long / BigDecimal / null. */
@@ -340,11 +344,18 @@ final class YamlReader {
     if (problem.contains("Number of aliases")) {
       return describeLimit(problem);
     }
+    if (problem.contains("Global tag is not allowed")) {
+      return "YAML tag not allowed (" + problem.substring(problem.indexOf(':') + 1).trim() + "); remove the tag";
+    }
     if (problem.contains("found undefined alias")) {
       return "alias refers to an anchor that is not defined; define the anchor (&name) before using *name";
     }
     String text = (context.isEmpty() ? "" : context + ": ") + problem;
-    return "invalid YAML: " + text.replace('\n', ' ').trim() + "; fix the syntax";
+    Mark start = e.getContextMark();
+    Mark at = e.getProblemMark();
+    String opened = start != null && at != null && start.getLine() != at.getLine()
+        ? " (the construct opened at line " + (start.getLine() + 1) + ")" : "";
+    return "invalid YAML: " + text.replace('\n', ' ').trim() + opened + "; fix the syntax";
   }
 
   private static String describeLimit(String message) {
