@@ -65,7 +65,7 @@ public final class AggregateBuiltins {
     List<NumberValue> out = new ArrayList<>(elems.size());
     for (Value e : elems) {
       if (!(e instanceof NumberValue n)) {
-        throw BuiltinException.operand(fn, 1, "array or set of numbers", a.get(0).typeName() + " containing " + e.typeName());
+        throw Args.element(fn, 1, a.get(0), e, "number");
       }
       out.add(n);
     }

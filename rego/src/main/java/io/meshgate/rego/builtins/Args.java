@@ -9,7 +9,6 @@ import io.meshgate.rego.value.StringValue;
 import io.meshgate.rego.value.Value;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,7 +20,7 @@ public final class Args {
 
   public static BuiltinException type(String fn, int pos, Value got, String... expected) {
     String want = expected.length == 1 ? expected[0]
-        : "one of {" + String.join(", ", Arrays.stream(expected).sorted().toList()) + "}";
+        : "one of {" + String.join(", ", expected) + "}";
     return BuiltinException.operand(fn, pos, want, got.typeName());
   }
 
@@ -114,11 +113,17 @@ public final class Args {
     List<String> out = new ArrayList<>(elems.size());
     for (Value e : elems) {
       if (!(e instanceof StringValue s)) {
-        throw BuiltinException.operand(fn, pos, "array of strings", v.typeName() + " containing " + e.typeName());
+        throw element(fn, pos, v, e, "string");
       }
       out.add(s.value());
     }
     return out;
+  }
+
+  /** OPA's wording for a bad element: "must be array of strings but got array containing number". */
+  public static BuiltinException element(String fn, int pos, Value composite, Value got, String expected) {
+    return BuiltinException.operand(fn, pos, composite.typeName() + " of " + expected + "s",
+        composite.typeName() + " containing " + got.typeName());
   }
 
   public static StringValue str(String s) { return new StringValue(s); }

@@ -22,6 +22,8 @@ public final class BuiltinTable {
     ArrayBuiltins.register(table);
     SetBuiltins.register(table);
     TypeBuiltins.register(table);
+    ObjectBuiltins.register(table);
+    StringBuiltins.register(table);
     return table;
   }
 
