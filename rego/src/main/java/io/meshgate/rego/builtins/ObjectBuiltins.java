@@ -161,7 +161,9 @@ public final class ObjectBuiltins {
         if (v == null) {
           return false;
         }
-        if (v instanceof ObjectValue && e.getValue() instanceof ObjectValue) {
+        // nested objects recurse and nested sets compare as subsets; anything else must be equal
+        if ((v instanceof ObjectValue && e.getValue() instanceof ObjectValue)
+            || (v instanceof SetValue && e.getValue() instanceof SetValue)) {
           if (!subset(v, e.getValue())) {
             return false;
           }
