@@ -15,7 +15,15 @@ public final class BuiltinTable {
   /** Every built-in meshgate supports. Families register in this order; a name may appear once. */
   public static BuiltinTable standard() {
     BuiltinTable table = new BuiltinTable();
-    // Families are added here, one line each, e.g. ComparisonBuiltins.register(table);
+    ComparisonBuiltins.register(table);
+    ArithmeticBuiltins.register(table);
+    BitwiseBuiltins.register(table);
+    AggregateBuiltins.register(table);
+    ArrayBuiltins.register(table);
+    SetBuiltins.register(table);
+    TypeBuiltins.register(table);
+    ObjectBuiltins.register(table);
+    StringBuiltins.register(table);
     return table;
   }
 
