@@ -24,6 +24,8 @@ public final class BuiltinTable {
     TypeBuiltins.register(table);
     ObjectBuiltins.register(table);
     StringBuiltins.register(table);
+    RegexBuiltins.register(table);
+    GlobBuiltins.register(table);
     return table;
   }
 
