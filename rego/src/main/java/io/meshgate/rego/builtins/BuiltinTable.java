@@ -26,6 +26,9 @@ public final class BuiltinTable {
     StringBuiltins.register(table);
     RegexBuiltins.register(table);
     GlobBuiltins.register(table);
+    ConversionBuiltins.register(table);
+    UnitsBuiltins.register(table);
+    EncodingBuiltins.register(table);
     return table;
   }
 
