@@ -29,6 +29,7 @@ public final class BuiltinTable {
     ConversionBuiltins.register(table);
     UnitsBuiltins.register(table);
     EncodingBuiltins.register(table);
+    TimeBuiltins.register(table);
     return table;
   }
 
