@@ -24,6 +24,12 @@ public final class BuiltinTable {
     TypeBuiltins.register(table);
     ObjectBuiltins.register(table);
     StringBuiltins.register(table);
+    RegexBuiltins.register(table);
+    GlobBuiltins.register(table);
+    ConversionBuiltins.register(table);
+    UnitsBuiltins.register(table);
+    EncodingBuiltins.register(table);
+    TimeBuiltins.register(table);
     return table;
   }
 
