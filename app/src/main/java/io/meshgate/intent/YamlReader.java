@@ -195,8 +195,8 @@ final class YamlReader {
         return null;
       }
       if (++nodes > MAX_NODES_PER_DOCUMENT) {
-        abort(node, "document expands to more than " + MAX_NODES_PER_DOCUMENT
-            + " nodes (aliases nested too deeply?); split it or remove the aliases");
+        abort(node, "document has more than " + MAX_NODES_PER_DOCUMENT
+            + " nodes once aliases are expanded; split it into smaller documents or remove the aliases");
         return null;
       }
       if (depth > MAX_NESTING_DEPTH) {
@@ -268,8 +268,8 @@ final class YamlReader {
           return node.getValue();
         }
       }
-      if (Tag.TIMESTAMP.equals(tag) || Tag.BINARY.equals(tag)) {
-        return node.getValue();
+      if (Tag.TIMESTAMP.equals(tag)) {
+        return node.getValue(); // a date-like description stays text
       }
       report(at(node.getStartMark()), "YAML tag " + tag.getValue() + " is not supported"
           + where(FieldLocations.parentOf(path)) + "; remove the tag");
@@ -355,7 +355,9 @@ final class YamlReader {
     Mark at = e.getProblemMark();
     String opened = start != null && at != null && start.getLine() != at.getLine()
         ? " (the construct opened at line " + (start.getLine() + 1) + ")" : "";
-    return "invalid YAML: " + text.replace('\n', ' ').trim() + opened + "; fix the syntax";
+    String fix = problem.contains("<block end>") || problem.contains("mapping values are not allowed")
+        ? "; check the indentation (items of one mapping must line up)" : "; fix the syntax";
+    return "invalid YAML: " + text.replace('\n', ' ').trim() + opened + fix;
   }
 
   private static String describeLimit(String message) {

@@ -2,6 +2,7 @@ package io.meshgate.render;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -151,7 +152,12 @@ class AddressAllocationTest {
     var e2 = assertThrows(AllocationLedger.LedgerException.class, () -> AllocationLedger.parse(
         "apiVersion: meshgate.io/v1alpha1\nkind: AllocationLedger\nclusters:\n  west:\n    a.b.global: [x]\n",
         "ledger.yaml"));
-    assertTrue(e2.getMessage().contains("clusters.west.a.b.global"), e2.getMessage());
+    assertTrue(e2.getMessage().startsWith("ledger.yaml:5:17: clusters.west.a.b.global must be an IPv4 address"),
+        e2.getMessage());
+    var e4 = assertThrows(AllocationLedger.LedgerException.class, () -> AllocationLedger.parse(
+        "apiVersion: meshgate.io/v1alpha1\nkind: AllocationLedger\nclusters:\n  west:\n    a: 240.0.0.2\n    a: 240.0.0.3\n",
+        "ledger.yaml"));
+    assertTrue(e4.getMessage().startsWith("ledger.yaml:6:5: duplicate key 'a'"), e4.getMessage());
     var e3 = assertThrows(AllocationLedger.LedgerException.class,
         () -> AllocationLedger.parse("apiVersion: v1\nkind: ConfigMap\n", "ledger.yaml"));
     assertTrue(e3.getMessage().contains("AllocationLedger"), e3.getMessage());
@@ -166,5 +172,16 @@ class AddressAllocationTest {
         new TreeMap<>(Map.of("b.ns.global", "240.0.0.77", "gone.ns.global", "240.0.0.3")))));
     AllocationLedger next = AddressAllocator.allocate(previous, Map.of("k", hosts));
     assertEquals(Map.of("k", Map.of("a.ns.global", "240.0.0.2", "b.ns.global", "240.0.0.77")), next.clusters());
+  }
+
+  @Test
+  void sameOutputIgnoresProvenanceOnly() {
+    RenderResult result = render(TestIntents.seed(), AllocationLedger.empty());
+    OutputTree a = OutputTree.of(result, new Provenance("r", "commit-1", null, "v"));
+    OutputTree b = OutputTree.of(render(TestIntents.seed(), AllocationLedger.empty()),
+        new Provenance("r", "commit-2", null, "v"));
+    assertTrue(a.sameOutputAs(b));
+    OutputTree c = OutputTree.of(render(Scenarios.tcp(), AllocationLedger.empty()), new Provenance("r", "commit-1", null, "v"));
+    assertFalse(a.sameOutputAs(c));
   }
 }

@@ -262,4 +262,20 @@ class RendererTest {
     // Only the ISTIO_MUTUAL client's own DestinationRule can be rendered.
     assertEquals(List.of("default/destinationrule-sleep.yaml"), paths(result, "east"));
   }
+
+  @Test
+  void aHostedDestinationRuleWinsOverTheClientSideOneOfTheSameName() {
+    IntentSet intents = Scenarios.twoClusters()
+        .service(new TestIntents.Service("sleep").cluster("east")
+            .loadBalancing(new io.meshgate.intent.InboundService.LoadBalancing("RANDOM", null)))
+        .service(new TestIntents.Service("remote").cluster("west"))
+        .client(new TestIntents.Client("sleep-to-remote").service("sleep").cluster("east").target("remote"))
+        .build();
+    RenderResult result = render(intents);
+    Map<String, Object> dr = object(result, "east", "default/destinationrule-sleep.yaml");
+    assertEquals(Map.of("simple", "RANDOM"), at(dr, "spec.trafficPolicy.loadBalancer"));
+    assertEquals("intents/services/sleep.yaml",
+        ((Map<?, ?>) at(dr, "metadata.annotations")).get("meshgate.io/source"));
+    assertEquals(1, paths(result, "east").stream().filter(p -> p.equals("default/destinationrule-sleep.yaml")).count());
+  }
 }
