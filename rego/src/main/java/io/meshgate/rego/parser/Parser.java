@@ -29,6 +29,7 @@ public final class Parser {
   private int pos;
   private boolean v1;
   private boolean noPipe;
+  private boolean noComma;
   private int wildcards;
 
   private Parser(String file, String text) {
@@ -309,6 +310,19 @@ public final class Parser {
       expr = every();
     } else {
       Term left = termIn();
+      if (peek().is(",") && peek().kind() == Token.Kind.PUNCT && !noComma) {
+        // `k, v in xs` as an expression
+        int save = pos;
+        next();
+        Term value = termNoIn();
+        if (peek().is("in")) {
+          Token op = next();
+          Term coll = termNoIn();
+          left = new Term.Call(OP + "internal.member_3", List.of(left, value, coll), loc(op));
+        } else {
+          pos = save;
+        }
+      }
       if (peek().is("=")) {
         next();
         expr = new Expr.Unify(left, termIn());
