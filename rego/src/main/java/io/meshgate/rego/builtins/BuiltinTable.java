@@ -24,6 +24,17 @@ public final class BuiltinTable {
     TypeBuiltins.register(table);
     ObjectBuiltins.register(table);
     StringBuiltins.register(table);
+    RegexBuiltins.register(table);
+    GlobBuiltins.register(table);
+    ConversionBuiltins.register(table);
+    UnitsBuiltins.register(table);
+    EncodingBuiltins.register(table);
+    TimeBuiltins.register(table);
+    NetBuiltins.register(table);
+    SemverBuiltins.register(table);
+    GraphBuiltins.register(table);
+    CryptoBuiltins.register(table);
+    UuidBuiltins.register(table);
     return table;
   }
 
