@@ -30,6 +30,11 @@ public final class BuiltinTable {
     UnitsBuiltins.register(table);
     EncodingBuiltins.register(table);
     TimeBuiltins.register(table);
+    NetBuiltins.register(table);
+    SemverBuiltins.register(table);
+    GraphBuiltins.register(table);
+    CryptoBuiltins.register(table);
+    UuidBuiltins.register(table);
     return table;
   }
 

@@ -61,6 +61,10 @@ public final class Compiler {
     for (Module m : modules) {
       Set<String> names = packageNames.computeIfAbsent(String.join(".", m.packagePath()), k -> new HashSet<>());
       for (Rule r : m.rules()) {
+        if (m.v1() && (r.name().equals("data") || r.name().equals("input"))) {
+          throw new RegoException(RegoException.COMPILE, m.file(), r.loc().line(), r.loc().column(),
+              r.name() + " cannot be shadowed by a rule");
+        }
         names.add(r.name());
         if (r.isFunction()) {
           String path = functionPath(m, r);
@@ -122,6 +126,10 @@ public final class Compiler {
       imports.put(alias, path.isEmpty() ? head : new Term.Ref(head, List.copyOf(path), imp.loc()));
     }
     Set<String> names = packageNames.get(String.join(".", m.packagePath()));
+    RuleNode pkgNode = root;
+    for (String p : m.packagePath()) {
+      pkgNode = pkgNode.child(p);
+    }
     for (Rule r : m.rules()) {
       compileRule(m, r, names, imports);
     }
@@ -158,11 +166,16 @@ public final class Compiler {
     List<Term> keys = compiled.keys().subList(i - 1, compiled.keys().size());
     CompiledRule placed = new CompiledRule(compiled.loc(), List.copyOf(keys), null, compiled.value(),
         compiled.multi(), compiled.isDefault(), compiled.body(), compiled.elseRule());
-    if (r.isDefault()) {
+    if (r.isDefault() && !keys.isEmpty()) {
+      if (!keys.stream().allMatch(k -> k instanceof Term.Scalar)) {
+        throw error(m, r.loc(), RegoException.COMPILE, "default rules must not have variables in their reference");
+      }
+      node.keyedDefaults.add(placed);
+    } else if (r.isDefault()) {
       if (node.defaultRule != null) {
         throw error(m, r.loc(), RegoException.COMPILE, "multiple default rules " + String.join(".", node.path) + " found");
       }
-      if (!keys.isEmpty()) {
+      if (!keys.stream().allMatch(k -> k instanceof Term.Scalar)) {
         throw error(m, r.loc(), RegoException.COMPILE, "default rules must not have variables in their reference");
       }
       node.defaultRule = placed;
@@ -180,14 +193,21 @@ public final class Compiler {
       }
     }
     collectDeclared(r.body(), declared);
+    List<Term> headTerms = new ArrayList<>(r.ref().subList(1, r.ref().size()));
+    headTerms.add(r.value());
+    for (Term h : headTerms) {
+      forEachComprehensionBody(new Literal(false, new Expr.TermExpr(h), List.of(), r.loc()),
+          b -> collectDeclared(b, declared));
+    }
     Scope scope = new Scope(m.packagePath(), names, imports, declared, m.file());
     if (r.isDefault()) {
       Set<String> vars = new HashSet<>();
-      collectAllVars(r.value(), vars);
-      vars.remove("data");
-      vars.remove("input");
-      if (!vars.isEmpty() || containsRefOrCall(r.value())) {
-        throw error(m, r.loc(), RegoException.COMPILE, "default rule value cannot contain variables, references or calls");
+      collectSurfaceVars(r.value(), vars);
+      if (containsRefOrCall(r.value())) {
+        throw error(m, r.loc(), RegoException.COMPILE, "invalid `ref` in default value: default rule values must be constant");
+      }
+      if (!vars.isEmpty()) {
+        throw error(m, r.loc(), RegoException.COMPILE, "invalid `var` in default value: default rule values must be constant");
       }
     }
     List<Term> resolvedArgs = null;
@@ -245,9 +265,6 @@ public final class Compiler {
     else if ((t) instanceof Term.SetLit s) { return s.items().stream().anyMatch(Compiler::containsRefOrCall); }
     else if ((t) instanceof Term.ObjectLit o) { return o.keys().stream().anyMatch(Compiler::containsRefOrCall)
           || o.values().stream().anyMatch(Compiler::containsRefOrCall); }
-    else if ((t) instanceof Term.ArrayCompr c) { return true; }
-    else if ((t) instanceof Term.SetCompr c) { return true; }
-    else if ((t) instanceof Term.ObjectCompr c) { return true; }
     else { return false; }
   }
 
@@ -508,6 +525,14 @@ public final class Compiler {
 
   private String resolveCall(Term.Call c, Scope s) {
     String name = c.name();
+    if (name.startsWith(io.meshgate.rego.parser.Parser.OP)) {
+      String op = name.substring(io.meshgate.rego.parser.Parser.OP.length());
+      if (!LANGUAGE_CALLS.contains(op) && builtins.lookup(op).isEmpty()) {
+        throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
+            "undefined function " + op);
+      }
+      return op;
+    }
     String first = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
     String rest = name.contains(".") ? name.substring(name.indexOf('.')) : "";
     String resolved = null;
@@ -665,7 +690,7 @@ public final class Compiler {
 
   private static void checkHead(Term head, Set<String> bound, Loc loc) {
     Set<String> vars = new LinkedHashSet<>();
-    collectSurfaceVars(head, vars);
+    inputVars(head, vars, Set.of());
     vars.remove("data");
     vars.remove("input");
     vars.removeAll(bound);

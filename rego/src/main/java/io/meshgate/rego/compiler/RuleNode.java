@@ -10,10 +10,12 @@ public final class RuleNode {
   public final TreeMap<String, RuleNode> children = new TreeMap<>();
   public final List<CompiledRule> rules = new ArrayList<>();
   public CompiledRule defaultRule;
+  /** Defaults of ref-head rules with constant keys, e.g. {@code default p["k"] := 1}. */
+  public final List<CompiledRule> keyedDefaults = new ArrayList<>();
 
   RuleNode(List<String> path) { this.path = path; }
 
-  public boolean hasRules() { return !rules.isEmpty() || defaultRule != null; }
+  public boolean hasRules() { return !rules.isEmpty() || defaultRule != null || !keyedDefaults.isEmpty(); }
 
   RuleNode child(String name) {
     return children.computeIfAbsent(name, n -> {

@@ -73,6 +73,8 @@ public final class Evaluator {
   private Map<String, Term> mocks = Map.of();
   private Memo memo = new Memo();
   private IdentityHashMap<Expr, Value> recorded;
+  /** A single-expression query reports a false value instead of failing, as OPA does. */
+  private Expr captureFalse;
 
   public Evaluator(Policy policy, ObjectValue baseData, Value input, Options options) {
     this.policy = policy;
@@ -104,6 +106,10 @@ public final class Evaluator {
   /** Runs a compiled query; {@code exprs} are the query's expressions in written order. */
   public List<Solution> query(List<Literal> body, List<Expr> exprs, List<String> vars) {
     recorded = new IdentityHashMap<>();
+    if (body.size() == 1 && !body.get(0).negated() && body.get(0).expr() instanceof Expr.TermExpr te
+        && !hasIteration(te.term())) {
+      captureFalse = te;
+    }
     for (Expr e : exprs) {
       recorded.put(e, BoolValue.TRUE);
     }
@@ -125,6 +131,30 @@ public final class Evaluator {
       return false;
     });
     return out;
+  }
+
+  private static boolean hasIteration(Term t) {
+    if (t instanceof Term.Ref r) {
+      for (Term p : r.path()) {
+        if (!(p instanceof Term.Scalar) || hasIteration(p)) {
+          return true;
+        }
+      }
+      return hasIteration(r.head());
+    }
+    if (t instanceof Term.Call c) {
+      return c.args().stream().anyMatch(Evaluator::hasIteration);
+    }
+    if (t instanceof Term.ArrayLit a) {
+      return a.items().stream().anyMatch(Evaluator::hasIteration);
+    }
+    if (t instanceof Term.ObjectLit o) {
+      return o.values().stream().anyMatch(Evaluator::hasIteration) || o.keys().stream().anyMatch(Evaluator::hasIteration);
+    }
+    if (t instanceof Term.SetLit s) {
+      return s.items().stream().anyMatch(Evaluator::hasIteration);
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- bodies and literals
@@ -174,7 +204,7 @@ public final class Evaluator {
         return evalCall(c, c.args().size() - 1, env, v -> unifyValue(out, v, env, k));
       }
       return evalTerm(t, env, v -> {
-        if (v instanceof BoolValue b && !b.value()) {
+        if (v instanceof BoolValue b && !b.value() && e != captureFalse) {
           return false;
         }
         if (recorded != null && recorded.containsKey(e)) {
@@ -208,6 +238,9 @@ public final class Evaluator {
       boolean[] defined = {false};
       boolean[] all = {true};
       evalTerm(ev.domain(), env, dom -> {
+        if (!(dom instanceof ArrayValue || dom instanceof SetValue || dom instanceof ObjectValue)) {
+          return true;
+        }
         defined[0] = true;
         iterate(dom, (key, val) -> {
           Env child = new Env(env);
@@ -228,7 +261,7 @@ public final class Evaluator {
         });
         return !all[0];
       });
-      return all[0] && k.run();
+      return defined[0] && all[0] && k.run();
     }
     throw new IllegalStateException("unknown expression " + e);
   }
@@ -464,7 +497,12 @@ public final class Evaluator {
 
   interface EntryK { boolean run(Value key, Value value); }
 
-  private boolean iterate(Value coll, EntryK k) {
+  private boolean iterate(Value coll, EntryK counted) {
+    // every element visited is a step, so that the limits also stop wide loops
+    EntryK k = (key, val) -> {
+      step();
+      return counted.run(key, val);
+    };
     if (coll instanceof ArrayValue a) {
       List<Value> els = a.elements();
       for (int i = 0; i < els.size(); i++) {
@@ -571,7 +609,7 @@ public final class Evaluator {
       }
     }
     if (node == null) {
-      Value base = baseAt(prefix);
+      Value base = overlays.isEmpty() ? baseAt(prefix) : dataAt(null, prefix);
       return base != null && walk(base, path, i, env, k);
     }
     if (node.hasRules() || i == path.size()) {
@@ -609,7 +647,7 @@ public final class Evaluator {
         return f.value();
       }
     }
-    Value v = nodeValue(node);
+    Value v = node == null ? baseAt(path) : nodeValue(node);
     if (!overlays.isEmpty()) {
       for (Overlay o : overlays) {
         if (o.path.size() > path.size() && o.path.subList(0, path.size()).equals(path)) {
@@ -656,6 +694,22 @@ public final class Evaluator {
     Value base = baseAt(node.path);
     if (node.hasRules()) {
       Value v = evalRules(node);
+      if (v instanceof ObjectValue vo && !node.children.isEmpty()) {
+        Value kids = childrenObject(node, base);
+        if (kids instanceof ObjectValue ko) {
+          for (Map.Entry<Value, Value> e : ko.entries().entrySet()) {
+            Value other = vo.get(e.getKey());
+            if (other != null && !other.equals(e.getValue())
+                && !(other instanceof ObjectValue && e.getValue() instanceof ObjectValue)) {
+              CompiledRule r = node.rules.get(0);
+              throw conflict(r.loc(), "object keys must be unique: rule data." + String.join(".", node.path)
+                  + " produces key " + e.getKey() + " with two values");
+            }
+          }
+          return merge(ko, vo);
+        }
+        return vo;
+      }
       if (v instanceof ObjectValue vo && base instanceof ObjectValue bo) {
         return merge(bo, vo);
       }
@@ -695,7 +749,7 @@ public final class Evaluator {
   // ---------------------------------------------------------------- rules
 
   private Value evalRules(RuleNode node) {
-    boolean objectRules = false;
+    boolean objectRules = !node.keyedDefaults.isEmpty();
     boolean multi = false;
     for (CompiledRule r : node.rules) {
       objectRules |= !r.keys().isEmpty();
@@ -708,9 +762,10 @@ public final class Evaluator {
       TreeSet<Value> out = new TreeSet<>();
       for (CompiledRule r : node.rules) {
         Env env = new Env(null);
+        boolean constant = r.value() instanceof Term.Scalar;
         evalBody(r.body(), 0, env, () -> evalTerm(r.value(), env, v -> {
           out.add(v);
-          return false;
+          return constant;
         }));
       }
       return SetValue.of(out);
@@ -759,10 +814,25 @@ public final class Evaluator {
       Env env = new Env(null);
       List<Term> terms = new ArrayList<>(r.keys());
       terms.add(r.value());
+      boolean constant = terms.stream().allMatch(t -> t instanceof Term.Scalar);
       evalBody(r.body(), 0, env, () -> evalList(terms, 0, new Value[terms.size()], env, vals -> {
         insert(root, vals, r);
-        return false;
+        return constant;
       }));
+    }
+    for (CompiledRule d : node.keyedDefaults) {
+      List<Value> path = new ArrayList<>();
+      for (Term t : d.keys()) {
+        path.add(((Term.Scalar) t).value());
+      }
+      Object cur = root;
+      for (Value key : path) {
+        cur = cur instanceof TreeMap<?, ?> tm ? tm.get(key) : null;
+      }
+      if (cur == null) {
+        path.add(firstValue(d.value(), new Env(null)));
+        insert(root, path, d);
+      }
     }
     return toValue(root);
   }

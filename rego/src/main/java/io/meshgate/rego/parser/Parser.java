@@ -21,11 +21,15 @@ import java.util.List;
  * (bodies without {@code if}, {@code p[x] { }} partial sets) unless the module is strict v1.
  */
 public final class Parser {
+  /** Prefix of calls written as operators: they always mean the built-in, never a rule. */
+  public static final String OP = "#";
+
   private final String file;
   private final List<Token> tokens;
   private int pos;
   private boolean v1;
   private boolean noPipe;
+  private boolean noComma;
   private int wildcards;
 
   private Parser(String file, String text) {
@@ -89,6 +93,8 @@ public final class Parser {
       }
     }
     List<Module.Import> imports = new ArrayList<>();
+    boolean sawRegoV1 = false;
+    boolean sawFuture = false;
     while (peek().is("import")) {
       Token it = next();
       List<String> path = new ArrayList<>();
@@ -111,6 +117,11 @@ public final class Parser {
         alias = ident("import alias").text();
       }
       String root = path.get(0);
+      if ((root.equals("rego") && (sawFuture || sawRegoV1)) || (root.equals("future") && sawRegoV1)) {
+        throw error(it, "this import shadows previous import (rego.v1 includes future.keywords)");
+      }
+      sawRegoV1 |= root.equals("rego");
+      sawFuture |= root.equals("future");
       if (root.equals("rego")) {
         if (!(path.size() == 2 && path.get(1).equals("v1"))) {
           throw error(it, "invalid import " + String.join(".", path) + ", must be rego.v1");
@@ -212,9 +223,9 @@ public final class Parser {
       // v0 partial set: p[x] { ... }
       multi = true;
       value = ref.remove(1);
-    } else if (!multi && value == null && args == null && v1 && ref.size() > 1
-        && !(ref.get(ref.size() - 1) instanceof Term.Scalar)) {
-      throw error(start, "rule head " + nameTok.text() + "[...] needs a value (use `contains` for a multi-value rule)");
+    }
+    if (v1 && !hadBody && value == null && !multi) {
+      throw error(start, "rule must have a body or assignment");
     }
     if (value == null) {
       value = new Term.Scalar(BoolValue.TRUE, loc(start));
@@ -299,6 +310,19 @@ public final class Parser {
       expr = every();
     } else {
       Term left = termIn();
+      if (peek().is(",") && peek().kind() == Token.Kind.PUNCT && !noComma) {
+        // `k, v in xs` as an expression
+        int save = pos;
+        next();
+        Term value = termNoIn();
+        if (peek().is("in")) {
+          Token op = next();
+          Term coll = termNoIn();
+          left = new Term.Call(OP + "internal.member_3", List.of(left, value, coll), loc(op));
+        } else {
+          pos = save;
+        }
+      }
       if (peek().is("=")) {
         next();
         expr = new Expr.Unify(left, termIn());
@@ -377,7 +401,7 @@ public final class Parser {
     while (peek().is("in")) {
       Token op = next();
       Term right = termNoIn();
-      left = new Term.Call("internal.member_2", List.of(left, right), loc(op));
+      left = new Term.Call(OP + "internal.member_2", List.of(left, right), loc(op));
     }
     return left;
   }
@@ -402,7 +426,7 @@ public final class Parser {
         return left;
       }
       next();
-      left = new Term.Call(fn, List.of(left, orTerm()), loc(t));
+      left = new Term.Call(OP + fn, List.of(left, orTerm()), loc(t));
     }
   }
 
@@ -410,7 +434,7 @@ public final class Parser {
     Term left = andTerm();
     while (peek().is("|") && !noPipe) {
       Token t = next();
-      left = new Term.Call("or", List.of(left, andTerm()), loc(t));
+      left = new Term.Call(OP + "or", List.of(left, andTerm()), loc(t));
     }
     return left;
   }
@@ -419,7 +443,7 @@ public final class Parser {
     Term left = arith();
     while (peek().is("&")) {
       Token t = next();
-      left = new Term.Call("and", List.of(left, arith()), loc(t));
+      left = new Term.Call(OP + "and", List.of(left, arith()), loc(t));
     }
     return left;
   }
@@ -428,7 +452,7 @@ public final class Parser {
     Term left = factor();
     while (peek().is("+") || peek().is("-")) {
       Token t = next();
-      left = new Term.Call(t.text().equals("+") ? "plus" : "minus", List.of(left, factor()), loc(t));
+      left = new Term.Call(OP + (t.text().equals("+") ? "plus" : "minus"), List.of(left, factor()), loc(t));
     }
     return left;
   }
@@ -442,7 +466,7 @@ public final class Parser {
         case "/" -> "div";
         default -> "rem";
       };
-      left = new Term.Call(fn, List.of(left, unary()), loc(t));
+      left = new Term.Call(OP + fn, List.of(left, unary()), loc(t));
     }
     return left;
   }
@@ -456,8 +480,7 @@ public final class Parser {
         next();
         return postfix(new Term.Scalar(number(n, "-" + n.text()), loc(t)));
       }
-      Term operand = unary();
-      return new Term.Call("minus", List.of(new Term.Scalar(NumberValue.of(0), loc(t)), operand), loc(t));
+      throw error(t, "unary - can only be used with numeric literals");
     }
     return postfix(primary());
   }
@@ -519,13 +542,24 @@ public final class Parser {
         next();
         return new Term.ArrayLit(List.of(), loc(open));
       }
+      int start = pos;
       noPipe = true;
       Term head = termIn();
       noPipe = false;
       if (peek().is("|")) {
+        int bar = pos;
         next();
-        List<Literal> body = comprBody("]");
-        return new Term.ArrayCompr(head, body, loc(open));
+        try {
+          List<Literal> body = comprBody("]");
+          return new Term.ArrayCompr(head, body, loc(open));
+        } catch (RegoException e) {
+          // not a comprehension after all: `[a | b, c]` is an array holding the union a | b
+          pos = start;
+          head = termIn();
+          if (pos <= bar) {
+            throw e;
+          }
+        }
       }
       List<Term> items = new ArrayList<>();
       items.add(head);
@@ -549,6 +583,7 @@ public final class Parser {
         next();
         return new Term.ObjectLit(List.of(), List.of(), loc(open));
       }
+      int firstStart = pos;
       noPipe = true;
       Term first = termIn();
       if (peek().is(":")) {
@@ -577,9 +612,18 @@ public final class Parser {
       }
       noPipe = false;
       if (peek().is("|")) {
+        int bar = pos;
         next();
-        List<Literal> body = comprBody("}");
-        return new Term.SetCompr(first, body, loc(open));
+        try {
+          List<Literal> body = comprBody("}");
+          return new Term.SetCompr(first, body, loc(open));
+        } catch (RegoException e) {
+          pos = firstStart;
+          first = termIn();
+          if (pos <= bar) {
+            throw e;
+          }
+        }
       }
       List<Term> items = new ArrayList<>();
       items.add(first);
