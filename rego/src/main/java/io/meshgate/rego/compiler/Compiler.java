@@ -370,7 +370,11 @@ public final class Compiler {
     List<Literal> out = new ArrayList<>(body.size());
     for (Literal l : body) {
       Expr e;
-      if ((l.expr()) instanceof Expr.TermExpr t) { e = new Expr.TermExpr(resolve(t.term(), s)); }
+      if ((l.expr()) instanceof Expr.TermExpr t) {
+        // only a call written as a whole expression may carry an output argument: count(xs, n)
+        e = new Expr.TermExpr(t.term() instanceof Term.Call c
+            ? new Term.Call(resolveCall(c, s, true), resolveAll(c.args(), s), c.loc()) : resolve(t.term(), s));
+      }
       else if ((l.expr()) instanceof Expr.Unify u) { e = new Expr.Unify(resolve(u.left(), s), resolve(u.right(), s)); }
       else if ((l.expr()) instanceof Expr.Assign a) {
           if (!(a.left() instanceof Term.Var || a.left() instanceof Term.ArrayLit || a.left() instanceof Term.ObjectLit)) {
@@ -480,7 +484,7 @@ public final class Compiler {
     else if ((t) instanceof Term.ArrayLit a) { return new Term.ArrayLit(resolveAll(a.items(), s), a.loc()); }
     else if ((t) instanceof Term.SetLit a) { return new Term.SetLit(resolveAll(a.items(), s), a.loc()); }
     else if ((t) instanceof Term.ObjectLit o) { return new Term.ObjectLit(resolveAll(o.keys(), s), resolveAll(o.values(), s), o.loc()); }
-    else if ((t) instanceof Term.Call c) { return new Term.Call(resolveCall(c, s), resolveAll(c.args(), s), c.loc()); }
+    else if ((t) instanceof Term.Call c) { return new Term.Call(resolveCall(c, s, false), resolveAll(c.args(), s), c.loc()); }
     else if ((t) instanceof Term.ArrayCompr c) { return new Term.ArrayCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
     else if ((t) instanceof Term.SetCompr c) { return new Term.SetCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
     else if ((t) instanceof Term.ObjectCompr c) { return new Term.ObjectCompr(resolve(c.key(), s), resolve(c.value(), s),
@@ -523,7 +527,7 @@ public final class Compiler {
     return new Term.Var(((Term.Var) t).name(), loc);
   }
 
-  private String resolveCall(Term.Call c, Scope s) {
+  private String resolveCall(Term.Call c, Scope s, boolean statement) {
     String name = c.name();
     if (name.startsWith(io.meshgate.rego.parser.Parser.OP)) {
       String op = name.substring(io.meshgate.rego.parser.Parser.OP.length());
@@ -549,7 +553,7 @@ public final class Compiler {
             "undefined function " + resolved);
       }
       FunctionGroup g = functions.get(resolved);
-      if (c.args().size() != g.arity && c.args().size() != g.arity + 1) {
+      if (c.args().size() != g.arity && !(statement && c.args().size() == g.arity + 1)) {
         throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
             resolved + ": arity mismatch: expects " + g.arity + " arguments, got " + c.args().size());
       }
@@ -563,7 +567,7 @@ public final class Compiler {
       throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
           "undefined function " + name);
     }
-    if (c.args().size() != b.arity() && c.args().size() != b.arity() + 1) {
+    if (c.args().size() != b.arity() && !(statement && c.args().size() == b.arity() + 1)) {
       throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
           name + ": arity mismatch: expects " + b.arity() + " arguments, got " + c.args().size());
     }
