@@ -147,6 +147,15 @@ public final class Compiler {
       } else {
         g.definitions.add(compiled);
       }
+      // the path above a ref-head function is part of the package's extent, as an (empty) object
+      RuleNode n = root;
+      for (String p : m.packagePath()) {
+        n = n.child(p);
+      }
+      for (int i = 0; i < r.ref().size() - 1; i++) {
+        Term t = r.ref().get(i);
+        n = n.child(t instanceof Term.Var v ? v.name() : ((StringValue) ((Term.Scalar) t).value()).value());
+      }
       return;
     }
     RuleNode node = root;
