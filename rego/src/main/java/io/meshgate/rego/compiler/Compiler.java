@@ -375,7 +375,143 @@ public final class Compiler {
     return out;
   }
 
-  List<Literal> resolveBody(List<Literal> body, Scope s) {
+  private int renameCounter;
+
+  /**
+   * A variable declared with {@code :=} or {@code some} is in scope only after its declaration: a
+   * comprehension written before it has its own variable of that name, so rename it there.
+   */
+  private List<Literal> scopeComprehensionVars(List<Literal> body) {
+    List<Set<String>> declaredAt = new ArrayList<>();
+    for (Literal l : body) {
+      Set<String> d = new HashSet<>();
+      collectDeclared(List.of(l), d);
+      declaredAt.add(d);
+    }
+    List<Literal> out = new ArrayList<>(body.size());
+    Set<String> before = new HashSet<>();
+    for (int i = 0; i < body.size(); i++) {
+      Set<String> later = new HashSet<>();
+      for (int j = i + 1; j < body.size(); j++) {
+        later.addAll(declaredAt.get(j));
+      }
+      later.removeAll(before);
+      Set<String> surface = new HashSet<>();
+      collectLiteralSurfaceVars(body.get(i), surface);
+      later.removeAll(surface);
+      Literal l = body.get(i);
+      if (!later.isEmpty()) {
+        Map<String, String> renames = new HashMap<>();
+        for (String v : later) {
+          renames.put(v, v + "$c" + (renameCounter++));
+        }
+        l = renameInComprehensions(l, renames);
+      }
+      out.add(l);
+      before.addAll(declaredAt.get(i));
+      before.addAll(surface);
+    }
+    return out;
+  }
+
+  private Literal renameInComprehensions(Literal l, Map<String, String> renames) {
+    java.util.function.UnaryOperator<Term> inCompr = t -> renameTerm(t, renames, false);
+    Expr e = l.expr();
+    Expr ne;
+    if (e instanceof Expr.TermExpr t) {
+      ne = new Expr.TermExpr(inCompr.apply(t.term()));
+    } else if (e instanceof Expr.Unify u) {
+      ne = new Expr.Unify(inCompr.apply(u.left()), inCompr.apply(u.right()));
+    } else if (e instanceof Expr.Assign a) {
+      ne = new Expr.Assign(a.left(), inCompr.apply(a.right()));
+    } else if (e instanceof Expr.SomeIn in) {
+      ne = new Expr.SomeIn(in.key(), in.value(), inCompr.apply(in.collection()));
+    } else {
+      ne = e;
+    }
+    return new Literal(l.negated(), ne, l.withs(), l.loc());
+  }
+
+  /** Renames variables; {@code all} is false outside comprehensions (only their insides are renamed). */
+  private Term renameTerm(Term t, Map<String, String> renames, boolean all) {
+    if (t instanceof Term.Var v) {
+      return all && renames.containsKey(v.name()) ? new Term.Var(renames.get(v.name()), v.loc()) : v;
+    }
+    if (t instanceof Term.Ref r) {
+      List<Term> path = new ArrayList<>();
+      r.path().forEach(p -> path.add(renameTerm(p, renames, all)));
+      return new Term.Ref(renameTerm(r.head(), renames, all), List.copyOf(path), r.loc());
+    }
+    if (t instanceof Term.Call c) {
+      List<Term> args = new ArrayList<>();
+      c.args().forEach(a -> args.add(renameTerm(a, renames, all)));
+      return new Term.Call(c.name(), List.copyOf(args), c.loc());
+    }
+    if (t instanceof Term.ArrayLit a) {
+      List<Term> items = new ArrayList<>();
+      a.items().forEach(i -> items.add(renameTerm(i, renames, all)));
+      return new Term.ArrayLit(List.copyOf(items), a.loc());
+    }
+    if (t instanceof Term.SetLit a) {
+      List<Term> items = new ArrayList<>();
+      a.items().forEach(i -> items.add(renameTerm(i, renames, all)));
+      return new Term.SetLit(List.copyOf(items), a.loc());
+    }
+    if (t instanceof Term.ObjectLit o) {
+      List<Term> ks = new ArrayList<>();
+      List<Term> vs = new ArrayList<>();
+      o.keys().forEach(i -> ks.add(renameTerm(i, renames, all)));
+      o.values().forEach(i -> vs.add(renameTerm(i, renames, all)));
+      return new Term.ObjectLit(List.copyOf(ks), List.copyOf(vs), o.loc());
+    }
+    if (t instanceof Term.ArrayCompr c) {
+      return new Term.ArrayCompr(renameTerm(c.head(), renames, true), renameBody(c.body(), renames), c.loc());
+    }
+    if (t instanceof Term.SetCompr c) {
+      return new Term.SetCompr(renameTerm(c.head(), renames, true), renameBody(c.body(), renames), c.loc());
+    }
+    if (t instanceof Term.ObjectCompr c) {
+      return new Term.ObjectCompr(renameTerm(c.key(), renames, true), renameTerm(c.value(), renames, true),
+          renameBody(c.body(), renames), c.loc());
+    }
+    return t;
+  }
+
+  private List<Literal> renameBody(List<Literal> body, Map<String, String> renames) {
+    List<Literal> out = new ArrayList<>();
+    for (Literal l : body) {
+      Expr e = l.expr();
+      Expr ne;
+      if (e instanceof Expr.TermExpr t) {
+        ne = new Expr.TermExpr(renameTerm(t.term(), renames, true));
+      } else if (e instanceof Expr.Unify u) {
+        ne = new Expr.Unify(renameTerm(u.left(), renames, true), renameTerm(u.right(), renames, true));
+      } else if (e instanceof Expr.Assign a) {
+        ne = new Expr.Assign(renameTerm(a.left(), renames, true), renameTerm(a.right(), renames, true));
+      } else if (e instanceof Expr.SomeDecl d) {
+        List<Term.Var> vs = new ArrayList<>();
+        d.vars().forEach(v -> vs.add((Term.Var) renameTerm(v, renames, true)));
+        ne = new Expr.SomeDecl(List.copyOf(vs));
+      } else if (e instanceof Expr.SomeIn in) {
+        ne = new Expr.SomeIn(in.key() == null ? null : renameTerm(in.key(), renames, true),
+            renameTerm(in.value(), renames, true), renameTerm(in.collection(), renames, true));
+      } else {
+        Expr.Every ev = (Expr.Every) e;
+        ne = new Expr.Every(ev.key() == null ? null : renameTerm(ev.key(), renames, true),
+            renameTerm(ev.value(), renames, true), renameTerm(ev.domain(), renames, true),
+            renameBody(ev.body(), renames));
+      }
+      List<Literal.With> withs = new ArrayList<>();
+      for (Literal.With w : l.withs()) {
+        withs.add(new Literal.With(w.target(), renameTerm(w.value(), renames, true), w.loc()));
+      }
+      out.add(new Literal(l.negated(), ne, List.copyOf(withs), l.loc()));
+    }
+    return out;
+  }
+
+  List<Literal> resolveBody(List<Literal> rawBody, Scope s) {
+    List<Literal> body = scopeComprehensionVars(rawBody);
     List<Literal> out = new ArrayList<>(body.size());
     for (Literal l : body) {
       Expr e;
