@@ -243,14 +243,11 @@ public final class Compiler {
     }
     Term value = resolve(r.value(), scope);
     Set<String> headVars = new LinkedHashSet<>();
+    // variables in reference keys of the head iterate (OPA moves them into the body)
     for (Term k : keys) {
-      if (!(k instanceof Term.Scalar)) {
-        inputVars(k, headVars, Set.of());
-        collectPatternVars(k, headVars);
-      }
+      inputVars(k, headVars, Set.of());
     }
     inputVars(value, headVars, Set.of());
-    collectPatternVars(value, headVars);
     headVars.remove("data");
     headVars.remove("input");
     for (String v : headVars) {
