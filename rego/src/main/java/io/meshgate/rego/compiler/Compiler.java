@@ -299,6 +299,20 @@ public final class Compiler {
         Set<String> rhs = new HashSet<>();
         collectSurfaceVars(a.right(), rhs);
         used.addAll(rhs);
+      } else if (l.expr() instanceof Expr.SomeIn || l.expr() instanceof Expr.SomeDecl) {
+        Set<String> declared = new HashSet<>();
+        collectDeclared(List.of(l), declared);
+        for (String v : declared) {
+          if ((used.contains(v) || seen.contains(v)) && !v.startsWith("_$")) {
+            throw new RegoException(RegoException.COMPILE, l.loc().file(), l.loc().line(), l.loc().column(),
+                "var " + v + " referenced above");
+          }
+        }
+        seen.addAll(declared);
+        Set<String> vs = new HashSet<>();
+        collectLiteralSurfaceVars(l, vs);
+        vs.removeAll(declared);
+        used.addAll(vs);
       } else {
         Set<String> vs = new HashSet<>();
         collectLiteralSurfaceVars(l, vs);
@@ -544,6 +558,17 @@ public final class Compiler {
   }
 
   private static void checkArrayArity(Term a, Term b, Literal l, Scope s) {
+    if ((a instanceof Term.ArrayLit && b instanceof Term.ObjectLit) || (a instanceof Term.ObjectLit && b instanceof Term.ArrayLit)) {
+      throw new RegoException(RegoException.TYPE, s.file(), l.loc().line(), l.loc().column(),
+          "match error: cannot unify an array with an object");
+    }
+    if (a instanceof Term.ObjectLit x && b instanceof Term.ObjectLit y
+        && x.keys().stream().allMatch(k -> k instanceof Term.Scalar) && y.keys().stream().allMatch(k -> k instanceof Term.Scalar)
+        && !new HashSet<>(x.keys().stream().map(k -> ((Term.Scalar) k).value()).toList())
+            .equals(new HashSet<>(y.keys().stream().map(k -> ((Term.Scalar) k).value()).toList()))) {
+      throw new RegoException(RegoException.TYPE, s.file(), l.loc().line(), l.loc().column(),
+          "match error: object keys do not match");
+    }
     if (a instanceof Term.ArrayLit x && b instanceof Term.ArrayLit y && x.items().size() != y.items().size()) {
       throw new RegoException(RegoException.TYPE, s.file(), l.loc().line(), l.loc().column(),
           "match error: array length mismatch " + x.items().size() + " != " + y.items().size());
