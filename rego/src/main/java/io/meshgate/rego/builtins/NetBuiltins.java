@@ -77,6 +77,10 @@ public final class NetBuiltins {
           throw Args.element("net.cidr_merge", 1, a.get(0), v, "string");
         }
         Net n = s.value().contains("/") ? cidr("net.cidr_merge", s.value()) : ip("net.cidr_merge", s.value());
+        if (n.bits == 128 && !s.value().contains("/")) {
+          // OPA accepts bare IPv4 addresses here but insists on a prefix for IPv6
+          throw Args.failure("net.cidr_merge", "IPv6 invalid: needs prefix length");
+        }
         (n.bits == 32 ? v4 : v6).add(n);
       }
       List<Value> out = new ArrayList<>();

@@ -101,6 +101,15 @@ class EncodingBuiltinsTest {
     assertText("1", "units.parse", "\"1\"");
     assertText("1500", "units.parse", "1.5k");
     assertText("0.2", "units.parse", "200m");
+    assertText("109951162777600", "units.parse", "\"100TI\"");
+    assertText("0", "units.parse", ".0");
+    assertText("1126.4", "units.parse", "1.1Ki");
+    assertText("2500000", "units.parse", "2.5e3K");
+    assertText("53687091200", "units.parse", "5e1Gi");
+    assertText("0.78", "units.parse", "7.8E-1");
+    assertText("-0.35", "units.parse", "-3.5E2m");
+    assertText("5000000000000000000", "units.parse", "5E");
+    assertCall("1000000000", "json.marshal", call("units.parse", "1G"));
     assertError(Kind.BUILTIN, "spaces not allowed", "units.parse", "1 m");
     assertError(Kind.BUILTIN, "unit mb not recognized", "units.parse", "1mb");
     assertError(Kind.BUILTIN, "no amount provided", "units.parse", "k");

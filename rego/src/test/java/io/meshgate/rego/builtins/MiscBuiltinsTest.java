@@ -41,7 +41,10 @@ class MiscBuiltinsTest {
     assertEquals(set("192.168.0.0", "192.168.0.1", "192.168.0.2", "192.168.0.3"), call("net.cidr_expand", "192.168.0.1/30"));
     assertEquals(set("2001:db8::", "2001:db8::1"), call("net.cidr_expand", "2001:db8::/127"));
     assertEquals(set("192.0.128.0/23"), call("net.cidr_merge", List.of("192.0.128.0/24", "192.0.129.0/24")));
-    assertEquals(set("10.0.0.0/8", "2001:db8::/64"), call("net.cidr_merge", set("10.0.0.0/8", "10.1.0.0/16", "2001:db8::/64", "2001:db8::1")));
+    assertEquals(set("10.0.0.0/8", "2001:db8::/64"), call("net.cidr_merge", set("10.0.0.0/8", "10.1.0.0/16", "2001:db8::/64", "2001:db8::1/128")));
+    assertEquals(set("2601:600:8a80:207e::/64"),
+        call("net.cidr_merge", List.of("2601:600:8a80:207e:a57d:7567:e2c9:e7b3/64", "2601:600:8a80:207e:a57d:7567:e2c9:e7b3/128")));
+    assertError(Kind.BUILTIN, "IPv6 invalid: needs prefix length", "net.cidr_merge", List.of("2001:db8::1"));
     assertEquals(set("10.0.0.1/32", "10.0.0.2/31"), call("net.cidr_merge", List.of("10.0.0.1", "10.0.0.2", "10.0.0.3")));
     assertEquals(set(List.of("a", 0), List.of("a", 2)),
         call("net.cidr_contains_matches", Map.of("a", "10.0.0.0/8"), List.of("10.1.1.1", "11.0.0.1", List.of("10.2.0.0/16", "x"))));
