@@ -78,6 +78,10 @@ class MiscBuiltinsTest {
     assertEquals(set("a", "b", "c"), call("graph.reachable", graph, List.of("a")));
     assertEquals(set(), call("graph.reachable", graph, set("zz")));
     assertEquals(set(List.of("a", "b"), List.of("a", "b", "c")), call("graph.reachable_paths", graph, List.of("a")));
+    assertEquals(set(List.of("c"), List.of("d", "a", "b"), List.of("d", "a", "b", "c")),
+        call("graph.reachable_paths", graph, set("c", "d", "zz")));
+    assertEquals(set(List.of("x")), call("graph.reachable_paths", Map.of("x", List.of("nowhere")), List.of("x")));
+    Calls.assertTypeError("graph.reachable: operand 2 must be {array, set} but got string", "graph.reachable", graph, "a");
   }
 
   @Test
