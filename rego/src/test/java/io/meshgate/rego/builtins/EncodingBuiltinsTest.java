@@ -26,7 +26,9 @@ class EncodingBuiltinsTest {
     assertCall("[1,2]", "json.marshal", set(2, 1));
     assertCall("\"\\u003cb\\u003e \\u0026\"", "json.marshal", "<b> &");
     assertCall("{\n\t\"a\": [\n\t\t1\n\t]\n}", "json.marshal_with_options", Map.of("a", List.of(1)), Map.of("pretty", true));
-    assertCall("{\n--\"a\": {}\n-}", "json.marshal_with_options", Map.of("a", Map.of()), Map.of("indent", "-", "prefix", "-"));
+    assertCall("-{\n--\"a\": {}\n-}", "json.marshal_with_options", Map.of("a", Map.of()), Map.of("indent", "-", "prefix", "-"));
+    assertTypeError("json.marshal_with_options: operand 2 object contained unknown key colour",
+        "json.marshal_with_options", 1, Map.of("colour", true));
     assertCall("{\"a\":1}", "json.marshal_with_options", Map.of("a", 1), Map.of("pretty", false, "indent", " "));
   }
 
@@ -58,6 +60,7 @@ class EncodingBuiltinsTest {
     assertError(Kind.BUILTIN, "illegal base64 data", "base64.decode", "aGVsbG8");
     assertCall(true, "base64.is_valid", "aGVsbG8/");
     assertCall(false, "base64.is_valid", "aGVsbG8");
+    assertCall(false, "base64.is_valid", 7);
     assertCall("aGVsbG8_", "base64url.encode", "hello?");
     assertCall("aGk", "base64url.encode_no_pad", "hi");
     assertCall("aGk=", "base64url.encode", "hi");
