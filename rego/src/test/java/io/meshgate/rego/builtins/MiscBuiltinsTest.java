@@ -29,7 +29,8 @@ class MiscBuiltinsTest {
     assertCall(true, "net.cidr_intersects", "192.168.0.0/16", "192.168.1.0/24");
     assertCall(false, "net.cidr_intersects", "192.168.0.0/24", "192.168.1.0/24");
     assertError(Kind.BUILTIN, "invalid CIDR address", "net.cidr_contains", "10.0.0.0/33", "10.0.0.1");
-    assertError(Kind.BUILTIN, "invalid IP address", "net.cidr_contains", "10.0.0.0/8", "example.com");
+    assertError(Kind.BUILTIN, "not a valid textual representation of an IP address or CIDR: example.com",
+        "net.cidr_contains", "10.0.0.0/8", "example.com");
     assertCall(true, "net.cidr_is_valid", "10.0.0.0/8");
     assertCall(false, "net.cidr_is_valid", "10.0.0.256/8");
     assertCall(false, "net.cidr_is_valid", "010.0.0.1/8");
@@ -45,7 +46,12 @@ class MiscBuiltinsTest {
     assertEquals(set("2601:600:8a80:207e::/64"),
         call("net.cidr_merge", List.of("2601:600:8a80:207e:a57d:7567:e2c9:e7b3/64", "2601:600:8a80:207e:a57d:7567:e2c9:e7b3/128")));
     assertError(Kind.BUILTIN, "IPv6 invalid: needs prefix length", "net.cidr_merge", List.of("2001:db8::1"));
-    assertEquals(set("10.0.0.1/32", "10.0.0.2/31"), call("net.cidr_merge", List.of("10.0.0.1", "10.0.0.2", "10.0.0.3")));
+    // a bare IPv4 address gets its classful mask, as in OPA
+    assertEquals(set("10.0.0.1/8"), call("net.cidr_merge", List.of("10.0.0.1")));
+    assertEquals(set("192.168.7.9/24", "172.16.0.0/16"), call("net.cidr_merge", set("192.168.7.9", "172.16.0.0/16")));
+    assertEquals(set("10.0.0.0/8"), call("net.cidr_merge", List.of("10.0.0.1", "10.0.0.2")));
+    assertEquals(set("10.0.0.0/30"), call("net.cidr_merge", List.of("10.0.0.0/31", "10.0.0.2/32", "10.0.0.3/32")));
+    assertEquals(set("10.0.0.0/8"), call("net.cidr_merge", List.of("10.0.0.0/8", "10.0.0.0/8")));
     assertEquals(set(List.of("a", 0), List.of("a", 2)),
         call("net.cidr_contains_matches", Map.of("a", "10.0.0.0/8"), List.of("10.1.1.1", "11.0.0.1", List.of("10.2.0.0/16", "x"))));
   }
