@@ -89,7 +89,8 @@ class EncodingBuiltinsTest {
     assertText("1000", "to_number", "1e3");
     assertCall(7, "to_number", 7);
     assertError(Kind.BUILTIN, "invalid syntax", "to_number", "abc");
-    assertError(Kind.BUILTIN, "invalid syntax", "to_number", "Inf");
+    assertTypeError("to_number: operand 1 must be valid number string but got string", "to_number", "-Inf");
+    assertTypeError("to_number: operand 1 must be valid number string but got string", "to_number", "NaN");
     assertTypeError("to_number: operand 1 must be one of {null, boolean, number, string} but got array", "to_number", List.of());
   }
 
