@@ -41,10 +41,20 @@ deny contains {"rule": "MG-ADDR-01", "msg": msg, "kind": "ServiceEntry", "name":
 
 # MG-ADDR-01 — one virtual address for two hosts in one cluster.
 # Protects: routing. The sidecar cannot tell the hosts apart; traffic for one reaches the other.
+# (Peers are searched within the cluster's own objects only, which keeps this linear in clusters.)
 deny contains {"rule": "MG-ADDR-01", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.address"} if {
-	some triple in rendered_address_hosts
-	[cluster, address, host] := triple
-	others := {other | some other in rendered_hosts_of_address(cluster, address); other != host}
+	some cluster, objects in input.rendered
+	some entry in objects
+	entry.kind == "ServiceEntry"
+	some address in object.get(entry.spec, "addresses", [])
+	some host in object.get(entry.spec, "hosts", [])
+	others := {other |
+		some peer in objects
+		peer.kind == "ServiceEntry"
+		address in object.get(peer.spec, "addresses", [])
+		some other in object.get(peer.spec, "hosts", [])
+		other != host
+	}
 	count(others) > 0
 	some name in lib.services_with_host(host)
 	msg := sprintf("virtual address %v is used in cluster %s for %s and also for %s; every host needs its own address", [address, cluster, host, concat(", ", sort(others))])
@@ -57,10 +67,4 @@ rendered_address_hosts contains [cluster, address, host] if {
 	entry.kind == "ServiceEntry"
 	some address in object.get(entry.spec, "addresses", [])
 	some host in object.get(entry.spec, "hosts", [])
-}
-
-rendered_hosts_of_address(cluster, address) := {triple[2] |
-	some triple in rendered_address_hosts
-	triple[0] == cluster
-	triple[1] == address
 }
