@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Policy options shared by {@code validate}, {@code render} (and {@code serve}):
- * {@code --policies DIR}, {@code --policy-engine embedded|opa}, {@code --opa-url URL}.
+ * {@code --policies DIR}, {@code --policy-engine embedded|opa}, {@code --opa-url URL}, {@code --[no-]opa-push}.
  * Use as {@code @Mixin PolicyOptions policy;}.
  */
 public final class PolicyOptions {
@@ -26,6 +26,11 @@ public final class PolicyOptions {
 
   @Option(names = "--opa-url", paramLabel = "URL", description = "OPA server for --policy-engine opa, e.g. http://localhost:8181.")
   URI opaUrl;
+
+  @Option(names = "--opa-push", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "With --policy-engine opa: push the repository's policies to OPA first, so it runs "
+          + "exactly them (default). --no-opa-push evaluates what the server already holds.")
+  boolean opaPush = true;
 
   /** The policies folder in effect. */
   public Path policiesDirectory() {
@@ -47,7 +52,7 @@ public final class PolicyOptions {
 
   /** Creates the chosen engine over {@code bundle}; any failure is a one-line {@link PolicyEngineException}. */
   public PolicyEngine createEngine(PolicyBundle bundle) throws PolicyEngineException {
-    return PolicyEngines.create(engine, bundle, opaUrl);
+    return PolicyEngines.create(engine, bundle, opaUrl, opaPush);
   }
 
   /** Loads the bundle and creates the engine. */

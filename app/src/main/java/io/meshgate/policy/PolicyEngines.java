@@ -9,18 +9,25 @@ public final class PolicyEngines {
 
   private PolicyEngines() {}
 
+  /** As {@link #create(Kind, PolicyBundle, URI, boolean)}, pushing the bundle to OPA. */
+  public static PolicyEngine create(Kind kind, PolicyBundle bundle, URI opaUrl) throws PolicyEngineException {
+    return create(kind, bundle, opaUrl, true);
+  }
+
   /**
-   * @param opaUrl required for {@link Kind#opa}; the bundle is pushed to that server first
+   * @param opaUrl required for {@link Kind#opa}
+   * @param pushToOpa for {@link Kind#opa}: push the bundle to the server before the first evaluation
    * @throws PolicyEngineException when the engine cannot be built (e.g. a Rego compile error)
    */
-  public static PolicyEngine create(Kind kind, PolicyBundle bundle, URI opaUrl) throws PolicyEngineException {
+  public static PolicyEngine create(Kind kind, PolicyBundle bundle, URI opaUrl, boolean pushToOpa)
+      throws PolicyEngineException {
     return switch (kind) {
       case embedded -> EmbeddedPolicyEngine.create(bundle);
       case opa -> {
         if (opaUrl == null) {
           throw new PolicyEngineException("--policy-engine opa needs --opa-url URL (e.g. http://localhost:8181)");
         }
-        yield new OpaRestPolicyEngine(opaUrl, bundle, OpaRestPolicyEngine.Options.defaults());
+        yield new OpaRestPolicyEngine(opaUrl, pushToOpa ? bundle : null, OpaRestPolicyEngine.Options.defaults());
       }
     };
   }

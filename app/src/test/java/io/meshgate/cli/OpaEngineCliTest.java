@@ -77,4 +77,17 @@ class OpaEngineCliTest {
     assertTrue(run.err().contains("meshgate/lib/intents.rego:72: undefined function net.cidr_contains"), run.err());
     opa.verify(0, postRequestedFor(urlEqualTo("/v1/data/meshgate")));
   }
+
+  @Test
+  void noOpaPushEvaluatesWhatTheServerHolds() {
+    opa.stubFor(post(urlEqualTo("/v1/data/meshgate")).willReturn(okJson("{\"result\": {\"tls\": {\"deny\": []}}}")));
+
+    CliRun run = CliRun.of("validate", "--intents", TestRepos.seedIntents().toString(),
+        "--policies", TestRepos.root().resolve("policies").toString(),
+        "--policy-engine", "opa", "--opa-url", opa.baseUrl(), "--no-opa-push");
+
+    assertEquals(0, run.exit(), run.out() + run.err());
+    opa.verify(0, putRequestedFor(urlMatching("/v1/.*")));
+    opa.verify(1, postRequestedFor(urlEqualTo("/v1/data/meshgate")));
+  }
 }
