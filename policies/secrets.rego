@@ -18,5 +18,5 @@ deny contains {"rule": "MG-SECRET-01", "msg": msg, "kind": kind, "name": name, "
 	some marker in lib.pem_markers
 	contains(value, marker)
 	field := lib.field_path(path)
-	msg := sprintf("%s %s holds key or certificate material (a PEM block) at %s; store it in a Kubernetes Secret and reference it by spec.tls.credentialName", [kind, name, field])
+	msg := sprintf("%s %s holds key or certificate material (a PEM block) at %s; keep it in a Kubernetes Secret and refer to that Secret by name (spec.tls.credentialName)", [kind, name, field])
 }
