@@ -42,6 +42,7 @@ public final class Compiler {
       c.compileModule(m);
     }
     c.checkRuleKinds(c.root);
+    new RecursionCheck(c.root, c.functions).run();
     return new Policy(c.root, Map.copyOf(c.functions), builtins);
   }
 
