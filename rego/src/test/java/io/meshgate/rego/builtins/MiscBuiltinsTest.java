@@ -60,13 +60,18 @@ class MiscBuiltinsTest {
   void semver() {
     assertCall(true, "semver.is_valid", "1.1.12-rc1+foo");
     assertCall(false, "semver.is_valid", "1.1");
-    assertCall(false, "semver.is_valid", "v1.0.0");
+    assertCall(true, "semver.is_valid", "v1.0.0"); // OPA's parser strips a leading v
+    assertCall(true, "semver.is_valid", "01.2.3");
+    assertCall(false, "semver.is_valid", "1.2.3-rc_1");
+    assertCall(false, "semver.is_valid", "1.2.x");
     assertCall(false, "semver.is_valid", 1);
     assertCall(-1, "semver.compare", "1.0.0-alpha", "1.0.0");
     assertCall(-1, "semver.compare", "1.0.0-alpha.1", "1.0.0-alpha.beta");
     assertCall(-1, "semver.compare", "1.0.0-2", "1.0.0-10");
     assertCall(1, "semver.compare", "1.10.0", "1.9.99");
     assertCall(0, "semver.compare", "1.0.0+build1", "1.0.0+build2");
+    assertCall(1, "semver.compare", "1.0.0-alpha.1", "1.0.0-alpha");
+    assertCall(0, "semver.compare", "v2.0.0", "2.0.0");
     assertError(Kind.BUILTIN, "is not a valid SemVer", "semver.compare", "1.0", "1.0.0");
   }
 
