@@ -123,9 +123,9 @@ class MiscBuiltinsTest {
     assertEquals(Value.of(Map.of("clocksequence", 11776, "domain", "Person", "id", 1000, "macvariables", "local:unicast",
         "nodeid", "32-50-96-b3-9f-47", "time", 1703290796079613600L, "variant", "RFC4122", "version", 2)),
         call("uuid.parse", "000003e8-a129-21ee-ae00-325096b39f47"));
-    assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 6, "time", 1645557742000000000L)),
+    assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 6)),
         call("uuid.parse", "1EC9414C-232A-6B00-B3C8-9E6BDECED846"));
-    assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 7, "time", 1645557742000000000L)),
+    assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 7)),
         call("uuid.parse", "017F22E2-79B0-7CC3-98C4-DC0C0C07398F"));
     assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 4)), call("uuid.parse", "{a6342df8-7801-469c-b3f3-c5317a0ebdaa}"));
     assertNull(call("uuid.parse", "not-valid"));
