@@ -29,7 +29,8 @@ class MiscBuiltinsTest {
     assertCall(true, "net.cidr_intersects", "192.168.0.0/16", "192.168.1.0/24");
     assertCall(false, "net.cidr_intersects", "192.168.0.0/24", "192.168.1.0/24");
     assertError(Kind.BUILTIN, "invalid CIDR address", "net.cidr_contains", "10.0.0.0/33", "10.0.0.1");
-    assertError(Kind.BUILTIN, "invalid IP address", "net.cidr_contains", "10.0.0.0/8", "example.com");
+    assertError(Kind.BUILTIN, "not a valid textual representation of an IP address or CIDR: example.com",
+        "net.cidr_contains", "10.0.0.0/8", "example.com");
     assertCall(true, "net.cidr_is_valid", "10.0.0.0/8");
     assertCall(false, "net.cidr_is_valid", "10.0.0.256/8");
     assertCall(false, "net.cidr_is_valid", "010.0.0.1/8");
@@ -41,8 +42,16 @@ class MiscBuiltinsTest {
     assertEquals(set("192.168.0.0", "192.168.0.1", "192.168.0.2", "192.168.0.3"), call("net.cidr_expand", "192.168.0.1/30"));
     assertEquals(set("2001:db8::", "2001:db8::1"), call("net.cidr_expand", "2001:db8::/127"));
     assertEquals(set("192.0.128.0/23"), call("net.cidr_merge", List.of("192.0.128.0/24", "192.0.129.0/24")));
-    assertEquals(set("10.0.0.0/8", "2001:db8::/64"), call("net.cidr_merge", set("10.0.0.0/8", "10.1.0.0/16", "2001:db8::/64", "2001:db8::1")));
-    assertEquals(set("10.0.0.1/32", "10.0.0.2/31"), call("net.cidr_merge", List.of("10.0.0.1", "10.0.0.2", "10.0.0.3")));
+    assertEquals(set("10.0.0.0/8", "2001:db8::/64"), call("net.cidr_merge", set("10.0.0.0/8", "10.1.0.0/16", "2001:db8::/64", "2001:db8::1/128")));
+    assertEquals(set("2601:600:8a80:207e::/64"),
+        call("net.cidr_merge", List.of("2601:600:8a80:207e:a57d:7567:e2c9:e7b3/64", "2601:600:8a80:207e:a57d:7567:e2c9:e7b3/128")));
+    assertError(Kind.BUILTIN, "IPv6 invalid: needs prefix length", "net.cidr_merge", List.of("2001:db8::1"));
+    // a bare IPv4 address gets its classful mask, as in OPA
+    assertEquals(set("10.0.0.1/8"), call("net.cidr_merge", List.of("10.0.0.1")));
+    assertEquals(set("192.168.7.9/24", "172.16.0.0/16"), call("net.cidr_merge", set("192.168.7.9", "172.16.0.0/16")));
+    assertEquals(set("10.0.0.0/8"), call("net.cidr_merge", List.of("10.0.0.1", "10.0.0.2")));
+    assertEquals(set("10.0.0.0/30"), call("net.cidr_merge", List.of("10.0.0.0/31", "10.0.0.2/32", "10.0.0.3/32")));
+    assertEquals(set("10.0.0.0/8"), call("net.cidr_merge", List.of("10.0.0.0/8", "10.0.0.0/8")));
     assertEquals(set(List.of("a", 0), List.of("a", 2)),
         call("net.cidr_contains_matches", Map.of("a", "10.0.0.0/8"), List.of("10.1.1.1", "11.0.0.1", List.of("10.2.0.0/16", "x"))));
   }
@@ -51,13 +60,18 @@ class MiscBuiltinsTest {
   void semver() {
     assertCall(true, "semver.is_valid", "1.1.12-rc1+foo");
     assertCall(false, "semver.is_valid", "1.1");
-    assertCall(false, "semver.is_valid", "v1.0.0");
+    assertCall(true, "semver.is_valid", "v1.0.0"); // OPA's parser strips a leading v
+    assertCall(true, "semver.is_valid", "01.2.3");
+    assertCall(false, "semver.is_valid", "1.2.3-rc_1");
+    assertCall(false, "semver.is_valid", "1.2.x");
     assertCall(false, "semver.is_valid", 1);
     assertCall(-1, "semver.compare", "1.0.0-alpha", "1.0.0");
     assertCall(-1, "semver.compare", "1.0.0-alpha.1", "1.0.0-alpha.beta");
     assertCall(-1, "semver.compare", "1.0.0-2", "1.0.0-10");
     assertCall(1, "semver.compare", "1.10.0", "1.9.99");
     assertCall(0, "semver.compare", "1.0.0+build1", "1.0.0+build2");
+    assertCall(1, "semver.compare", "1.0.0-alpha.1", "1.0.0-alpha");
+    assertCall(0, "semver.compare", "v2.0.0", "2.0.0");
     assertError(Kind.BUILTIN, "is not a valid SemVer", "semver.compare", "1.0", "1.0.0");
   }
 
@@ -75,6 +89,10 @@ class MiscBuiltinsTest {
     assertEquals(set("a", "b", "c"), call("graph.reachable", graph, List.of("a")));
     assertEquals(set(), call("graph.reachable", graph, set("zz")));
     assertEquals(set(List.of("a", "b"), List.of("a", "b", "c")), call("graph.reachable_paths", graph, List.of("a")));
+    assertEquals(set(List.of("c"), List.of("d", "a", "b"), List.of("d", "a", "b", "c")),
+        call("graph.reachable_paths", graph, set("c", "d", "zz")));
+    assertEquals(set(List.of("x")), call("graph.reachable_paths", Map.of("x", List.of("nowhere")), List.of("x")));
+    Calls.assertTypeError("graph.reachable: operand 2 must be {array, set} but got string", "graph.reachable", graph, "a");
   }
 
   @Test
@@ -105,9 +123,9 @@ class MiscBuiltinsTest {
     assertEquals(Value.of(Map.of("clocksequence", 11776, "domain", "Person", "id", 1000, "macvariables", "local:unicast",
         "nodeid", "32-50-96-b3-9f-47", "time", 1703290796079613600L, "variant", "RFC4122", "version", 2)),
         call("uuid.parse", "000003e8-a129-21ee-ae00-325096b39f47"));
-    assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 6, "time", 1645557742000000000L)),
+    assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 6)),
         call("uuid.parse", "1EC9414C-232A-6B00-B3C8-9E6BDECED846"));
-    assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 7, "time", 1645557742000000000L)),
+    assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 7)),
         call("uuid.parse", "017F22E2-79B0-7CC3-98C4-DC0C0C07398F"));
     assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 4)), call("uuid.parse", "{a6342df8-7801-469c-b3f3-c5317a0ebdaa}"));
     assertNull(call("uuid.parse", "not-valid"));
