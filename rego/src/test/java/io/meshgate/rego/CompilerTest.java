@@ -42,9 +42,11 @@ class CompilerTest {
 
   @Test
   void recursionIsAnError() {
-    Rego r = RegoTestSupport.rego("package t\nimport rego.v1\np if q\nq if p\n");
-    RegoException e = assertThrows(RegoException.class, () -> RegoTestSupport.eval(r, "data.t.p", null));
+    RegoException e = compileError("package t\nimport rego.v1\np if q\nq if p\n");
     assertEquals(RegoException.RECURSION, e.code());
+    assertTrue(e.text().contains("data.t.p -> data.t.q -> data.t.p"), e.text());
+    RegoException f = compileError("package t\nimport rego.v1\nf(x) := y if y := g(x)\ng(x) := f(x - 1) if x > 0\n");
+    assertEquals(RegoException.RECURSION, f.code());
   }
 
   @Test

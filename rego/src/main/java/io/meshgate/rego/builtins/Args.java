@@ -85,6 +85,15 @@ public final class Args {
         () -> BuiltinException.operand(fn, pos, "integer number", "floating-point number"));
   }
 
+  /** OPA's BigIntOperand: like {@link #integer} but a non-number "must be integer". */
+  public static BigInteger bigInteger(String fn, List<Value> args, int pos) {
+    Value v = args.get(pos - 1);
+    if (!(v instanceof NumberValue)) {
+      throw type(fn, pos, v, "integer");
+    }
+    return integer(fn, args, pos);
+  }
+
   /** An integer operand that fits in an int. */
   public static int smallInt(String fn, List<Value> args, int pos) {
     BigInteger b = integer(fn, args, pos);

@@ -54,16 +54,16 @@ public final class ArithmeticBuiltins {
     // OPA rounds halves away from zero (round(-9.5) == -10)
     table.register(Builtin.of("round", 1, (ctx, a) -> rounded(Args.number("round", a, 1), RoundingMode.HALF_UP)));
     table.register(Builtin.of("numbers.range", 2, (ctx, a) -> {
-      BigInteger from = Args.integer("numbers.range", a, 1);
-      BigInteger to = Args.integer("numbers.range", a, 2);
+      BigInteger from = Args.bigInteger("numbers.range", a, 1);
+      BigInteger to = Args.bigInteger("numbers.range", a, 2);
       return range("numbers.range", from, to, BigInteger.ONE);
     }));
     table.register(Builtin.of("numbers.range_step", 3, (ctx, a) -> {
-      BigInteger from = Args.integer("numbers.range_step", a, 1);
-      BigInteger to = Args.integer("numbers.range_step", a, 2);
-      BigInteger step = Args.integer("numbers.range_step", a, 3);
+      BigInteger from = Args.bigInteger("numbers.range_step", a, 1);
+      BigInteger to = Args.bigInteger("numbers.range_step", a, 2);
+      BigInteger step = Args.bigInteger("numbers.range_step", a, 3);
       if (step.signum() <= 0) {
-        throw failure("numbers.range_step", "step must be a positive number above zero");
+        throw failure("numbers.range_step", "step must be a positive integer");
       }
       return range("numbers.range_step", from, to, step);
     }));

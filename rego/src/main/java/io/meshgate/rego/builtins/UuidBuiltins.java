@@ -12,7 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-/** uuid.rfc4122 (random version 4, one per key within an evaluation) and uuid.parse. */
+/**
+ * uuid.rfc4122 (random version 4, one per key within an evaluation) and uuid.parse. As in OPA,
+ * only versions 1 and 2 have decodable fields (time, node, clock sequence, domain and id).
+ */
 public final class UuidBuiltins {
   private UuidBuiltins() {}
 
@@ -62,30 +65,14 @@ public final class UuidBuiltins {
     Map<Value, Value> out = new LinkedHashMap<>();
     out.put(str("version"), NumberValue.of(version));
     out.put(str("variant"), str(variant(b[8] & 0xff)));
-    long gregorian100ns = -1;
     if (version == 1 || version == 2) {
       long timeLow = u32(b, 0);
       long timeMid = (b[4] & 0xffL) << 8 | (b[5] & 0xffL);
       long timeHi = ((b[6] & 0x0fL) << 8) | (b[7] & 0xffL);
-      gregorian100ns = timeLow | timeMid << 32 | timeHi << 48;
-    } else if (version == 6) {
-      long high = u32(b, 0);
-      long mid = (b[4] & 0xffL) << 8 | (b[5] & 0xffL);
-      long low = ((b[6] & 0x0fL) << 8) | (b[7] & 0xffL);
-      gregorian100ns = high << 28 | mid << 12 | low;
-    }
-    if (gregorian100ns >= 0) {
+      long gregorian100ns = timeLow | timeMid << 32 | timeHi << 48;
       BigInteger ns = BigInteger.valueOf(gregorian100ns).subtract(BigInteger.valueOf(GREGORIAN_OFFSET))
           .multiply(BigInteger.valueOf(100));
       out.put(str("time"), NumberValue.of(ns));
-    } else if (version == 7) {
-      long ms = 0;
-      for (int i = 0; i < 6; i++) {
-        ms = ms << 8 | (b[i] & 0xffL);
-      }
-      out.put(str("time"), NumberValue.of(BigInteger.valueOf(ms).multiply(BigInteger.valueOf(1_000_000))));
-    }
-    if (version == 1 || version == 2) {
       out.put(str("clocksequence"), NumberValue.of(((b[8] & 0x3f) << 8) | (b[9] & 0xff)));
       StringBuilder node = new StringBuilder();
       for (int i = 10; i < 16; i++) {

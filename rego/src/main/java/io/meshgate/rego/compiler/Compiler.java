@@ -41,7 +41,34 @@ public final class Compiler {
     for (Module m : modules) {
       c.compileModule(m);
     }
+    c.checkRuleKinds(c.root);
+    new RecursionCheck(c.root, c.functions).run();
     return new Policy(c.root, Map.copyOf(c.functions), builtins);
+  }
+
+  /** One path must not mix complete, partial set and partial object definitions, or be a function too. */
+  private void checkRuleKinds(RuleNode node) {
+    Set<String> kinds = new java.util.TreeSet<>();
+    for (CompiledRule r : node.rules) {
+      kinds.add(!r.keys().isEmpty() ? "object" : r.multi() ? "set" : "complete");
+    }
+    if (node.defaultRule != null) {
+      kinds.add("complete");
+    }
+    if (!node.keyedDefaults.isEmpty()) {
+      kinds.add("object");
+    }
+    String path = "data." + String.join(".", node.path);
+    if (kinds.size() > 1 || (!kinds.isEmpty() && functions.containsKey(path))) {
+      CompiledRule r = node.rules.isEmpty() ? node.defaultRule : node.rules.get(0);
+      Loc loc = r != null ? r.loc() : null;
+      throw new RegoException(RegoException.TYPE, loc == null ? null : loc.file(), loc == null ? 0 : loc.line(),
+          loc == null ? 0 : loc.column(), "conflicting rules " + path + " found ("
+          + (functions.containsKey(path) ? "function and rule" : String.join(" and ", kinds)) + " definitions)");
+    }
+    for (RuleNode child : node.children.values()) {
+      checkRuleKinds(child);
+    }
   }
 
   /** Compiles an ad-hoc query (no package: only data, input and built-ins are known). */

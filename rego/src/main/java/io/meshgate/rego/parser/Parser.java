@@ -672,6 +672,9 @@ public final class Parser {
         if (k.kind() != Token.Kind.IDENT) {
           throw error(k, "expected name after `.`, found " + k);
         }
+        if (k.newlineBefore() || k.column() != t.column() + 1) {
+          throw error(k, "invalid whitespace between . and identifier");
+        }
         path.add(new Term.Scalar(new StringValue(k.text()), loc(k)));
       } else if (t.is("[")) {
         next();

@@ -97,7 +97,8 @@ class ComparisonAndArithmeticBuiltinsTest {
     assertText("[10, 7, 4, 1]", "numbers.range_step", 10, 0, 3);
     assertTypeError("numbers.range: operand 1 must be integer number but got floating-point number",
         "numbers.range", num("1.01"), 5);
-    assertError(Kind.BUILTIN, "step must be a positive number above zero", "numbers.range_step", 1, 5, 0);
+    assertTypeError("numbers.range: operand 2 must be integer but got string", "numbers.range", 1, "5");
+    assertError(Kind.BUILTIN, "step must be a positive integer", "numbers.range_step", 1, 5, 0);
   }
 
   @Test

@@ -60,13 +60,18 @@ class MiscBuiltinsTest {
   void semver() {
     assertCall(true, "semver.is_valid", "1.1.12-rc1+foo");
     assertCall(false, "semver.is_valid", "1.1");
-    assertCall(false, "semver.is_valid", "v1.0.0");
+    assertCall(true, "semver.is_valid", "v1.0.0"); // OPA's parser strips a leading v
+    assertCall(true, "semver.is_valid", "01.2.3");
+    assertCall(false, "semver.is_valid", "1.2.3-rc_1");
+    assertCall(false, "semver.is_valid", "1.2.x");
     assertCall(false, "semver.is_valid", 1);
     assertCall(-1, "semver.compare", "1.0.0-alpha", "1.0.0");
     assertCall(-1, "semver.compare", "1.0.0-alpha.1", "1.0.0-alpha.beta");
     assertCall(-1, "semver.compare", "1.0.0-2", "1.0.0-10");
     assertCall(1, "semver.compare", "1.10.0", "1.9.99");
     assertCall(0, "semver.compare", "1.0.0+build1", "1.0.0+build2");
+    assertCall(1, "semver.compare", "1.0.0-alpha.1", "1.0.0-alpha");
+    assertCall(0, "semver.compare", "v2.0.0", "2.0.0");
     assertError(Kind.BUILTIN, "is not a valid SemVer", "semver.compare", "1.0", "1.0.0");
   }
 
@@ -118,9 +123,9 @@ class MiscBuiltinsTest {
     assertEquals(Value.of(Map.of("clocksequence", 11776, "domain", "Person", "id", 1000, "macvariables", "local:unicast",
         "nodeid", "32-50-96-b3-9f-47", "time", 1703290796079613600L, "variant", "RFC4122", "version", 2)),
         call("uuid.parse", "000003e8-a129-21ee-ae00-325096b39f47"));
-    assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 6, "time", 1645557742000000000L)),
+    assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 6)),
         call("uuid.parse", "1EC9414C-232A-6B00-B3C8-9E6BDECED846"));
-    assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 7, "time", 1645557742000000000L)),
+    assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 7)),
         call("uuid.parse", "017F22E2-79B0-7CC3-98C4-DC0C0C07398F"));
     assertEquals(Value.of(Map.of("variant", "RFC4122", "version", 4)), call("uuid.parse", "{a6342df8-7801-469c-b3f3-c5317a0ebdaa}"));
     assertNull(call("uuid.parse", "not-valid"));
