@@ -497,7 +497,12 @@ public final class Evaluator {
 
   interface EntryK { boolean run(Value key, Value value); }
 
-  private boolean iterate(Value coll, EntryK k) {
+  private boolean iterate(Value coll, EntryK counted) {
+    // every element visited is a step, so that the limits also stop wide loops
+    EntryK k = (key, val) -> {
+      step();
+      return counted.run(key, val);
+    };
     if (coll instanceof ArrayValue a) {
       List<Value> els = a.elements();
       for (int i = 0; i < els.size(); i++) {
@@ -604,7 +609,7 @@ public final class Evaluator {
       }
     }
     if (node == null) {
-      Value base = baseAt(prefix);
+      Value base = overlays.isEmpty() ? baseAt(prefix) : dataAt(null, prefix);
       return base != null && walk(base, path, i, env, k);
     }
     if (node.hasRules() || i == path.size()) {
@@ -642,7 +647,7 @@ public final class Evaluator {
         return f.value();
       }
     }
-    Value v = nodeValue(node);
+    Value v = node == null ? baseAt(path) : nodeValue(node);
     if (!overlays.isEmpty()) {
       for (Overlay o : overlays) {
         if (o.path.size() > path.size() && o.path.subList(0, path.size()).equals(path)) {
@@ -689,6 +694,22 @@ public final class Evaluator {
     Value base = baseAt(node.path);
     if (node.hasRules()) {
       Value v = evalRules(node);
+      if (v instanceof ObjectValue vo && !node.children.isEmpty()) {
+        Value kids = childrenObject(node, base);
+        if (kids instanceof ObjectValue ko) {
+          for (Map.Entry<Value, Value> e : ko.entries().entrySet()) {
+            Value other = vo.get(e.getKey());
+            if (other != null && !other.equals(e.getValue())
+                && !(other instanceof ObjectValue && e.getValue() instanceof ObjectValue)) {
+              CompiledRule r = node.rules.get(0);
+              throw conflict(r.loc(), "object keys must be unique: rule data." + String.join(".", node.path)
+                  + " produces key " + e.getKey() + " with two values");
+            }
+          }
+          return merge(ko, vo);
+        }
+        return vo;
+      }
       if (v instanceof ObjectValue vo && base instanceof ObjectValue bo) {
         return merge(bo, vo);
       }
@@ -912,7 +933,28 @@ public final class Evaluator {
       Term mock = mocks.get(name);
       if (mock != null) {
         if (mock instanceof Term.Call mc && mc.args().isEmpty() && !mc.name().equals(name)) {
-          return evalCall(new Term.Call(mc.name(), c.args(), c.loc()), nargs, env, k);
+          // inside the replacement, the replaced function means the original again (as in OPA)
+          Map<String, Term> saved = mocks;
+          Map<String, Term> without = new HashMap<>(mocks);
+          without.remove(name);
+          Term.Call replaced = new Term.Call(mc.name(), c.args(), c.loc());
+          return evalList(args, 0, new Value[args.size()], env, vals -> {
+            Value[] result = {null};
+            mocks = Map.copyOf(without);
+            try {
+              List<Term> literalArgs = new ArrayList<>();
+              for (Value v : vals) {
+                literalArgs.add(new Term.Scalar(v, c.loc()));
+              }
+              evalCall(new Term.Call(replaced.name(), literalArgs, c.loc()), literalArgs.size(), env, r -> {
+                result[0] = r;
+                return true;
+              });
+            } finally {
+              mocks = saved;
+            }
+            return result[0] != null && k.run(result[0]);
+          });
         }
         if (!(mock instanceof Term.Call mc2 && mc2.name().equals(name))) {
           return evalList(args, 0, new Value[args.size()], env, vals -> evalTerm(mock, env, k));

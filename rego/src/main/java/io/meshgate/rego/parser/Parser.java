@@ -29,6 +29,7 @@ public final class Parser {
   private int pos;
   private boolean v1;
   private boolean noPipe;
+  private boolean noComma;
   private int wildcards;
 
   private Parser(String file, String text) {
@@ -309,6 +310,19 @@ public final class Parser {
       expr = every();
     } else {
       Term left = termIn();
+      if (peek().is(",") && peek().kind() == Token.Kind.PUNCT && !noComma) {
+        // `k, v in xs` as an expression
+        int save = pos;
+        next();
+        Term value = termNoIn();
+        if (peek().is("in")) {
+          Token op = next();
+          Term coll = termNoIn();
+          left = new Term.Call(OP + "internal.member_3", List.of(left, value, coll), loc(op));
+        } else {
+          pos = save;
+        }
+      }
       if (peek().is("=")) {
         next();
         expr = new Expr.Unify(left, termIn());
@@ -462,7 +476,7 @@ public final class Parser {
     if (t.is("-")) {
       next();
       Token n = peek();
-      if (n.kind() == Token.Kind.NUMBER && n.column() == t.column() + 1 && n.line() == t.line()) {
+      if (n.kind() == Token.Kind.NUMBER) {
         next();
         return postfix(new Term.Scalar(number(n, "-" + n.text()), loc(t)));
       }
@@ -657,6 +671,9 @@ public final class Parser {
         Token k = next();
         if (k.kind() != Token.Kind.IDENT) {
           throw error(k, "expected name after `.`, found " + k);
+        }
+        if (k.newlineBefore() || k.column() != t.column() + 1) {
+          throw error(k, "invalid whitespace between . and identifier");
         }
         path.add(new Term.Scalar(new StringValue(k.text()), loc(k)));
       } else if (t.is("[")) {
