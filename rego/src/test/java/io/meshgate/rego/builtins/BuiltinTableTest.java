@@ -26,7 +26,7 @@ class BuiltinTableTest {
       "object.subset", "json.filter", "json.remove", "json.patch",
       "concat", "contains", "startswith", "endswith", "format_int", "indexof", "indexof_n", "lower", "upper",
       "replace", "split", "sprintf", "substring", "trim", "trim_left", "trim_right", "trim_prefix",
-      "trim_suffix", "trim_space", "strings.replace_n", "strings.reverse", "strings.count",
+      "trim_suffix", "trim_space", "strings.replace_n", "strings.reverse", "strings.count", "strings.split_n",
       "strings.any_prefix_match", "strings.any_suffix_match",
       "regex.match", "regex.is_valid", "regex.split", "regex.find_n", "regex.find_all_string_submatch_n",
       "regex.replace", "regex.template_match",

@@ -66,6 +66,14 @@ class StringBuiltinsTest {
     assertCall(List.of("t", "e", "s", "t"), "split", "test", "");
     assertCall(List.of(), "split", "", "");
     assertCall(List.of("abc"), "split", "abc", ",");
+    assertCall(List.of("a", "b"), "strings.split_n", "a.b.c.d", ".", 2);
+    assertCall(List.of("c", "d"), "strings.split_n", "a.b.c.d", ".", -2);
+    assertCall(List.of("a", "b", "c", "d"), "strings.split_n", "a.b.c.d", ".", -10);
+    assertCall(List.of(), "strings.split_n", "a.b.c.d", ".", 0);
+    assertCall(List.of(""), "strings.split_n", "", ".", 2);
+    assertCall(List.of("b", "c"), "strings.split_n", "abc", "", -2);
+    assertTypeError("strings.split_n: operand 3 must be integer number but got floating-point number",
+        "strings.split_n", "a.b", ".", num("1.5"));
     assertCall("b", "trim", "aabaa", "a");
     assertCall("baa", "trim_left", "aabaa", "a");
     assertCall("aab", "trim_right", "aabaa", "a");
