@@ -1,14 +1,65 @@
 package io.meshgate.cli;
 
+import io.meshgate.check.CheckResult;
+import io.meshgate.check.Checker;
+import io.meshgate.intent.InvalidIntentsRootException;
+import io.meshgate.report.Report;
+import io.meshgate.report.ReportFormat;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code meshgate validate}: not built yet. */
-@Command(name = "validate", description = "Not implemented yet.")
+/** {@code meshgate validate}: checks intents and prints the violations in the chosen format. */
+@Command(
+    name = "validate",
+    description = "Check intent files (structure, then policies) and report violations.",
+    mixinStandardHelpOptions = true)
 public final class ValidateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--intents", paramLabel = "DIR", defaultValue = "intents",
+      description = "Directory of intent files (default: ${DEFAULT-VALUE}).")
+  Path intents;
+
+  @Option(names = "--policies", paramLabel = "DIR", description = "Directory of Rego policies.")
+  Path policies;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "Output format: text|json|sarif|junit|github (default: ${DEFAULT-VALUE}).")
+  String format;
+
   @Override
   public Integer call() {
-    System.err.println("meshgate validate: not implemented yet");
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Optional<ReportFormat> reportFormat = ReportFormat.parse(format);
+    if (reportFormat.isEmpty()) {
+      return usage(err, "unknown format \"" + format + "\"; use one of " + ReportFormat.choices());
+    }
+    if (policies != null && !Files.isDirectory(policies)) {
+      return usage(err, "policies directory " + policies + " does not exist or is not a directory");
+    }
+    CheckResult result;
+    try {
+      result = new Checker(policies).check(intents);
+    } catch (InvalidIntentsRootException e) {
+      return usage(err, e.getMessage());
+    }
+    Report report = new Report(result.violations(), result.load().files(), result.load().documents().size());
+    out.print(reportFormat.get().write(report));
+    out.flush();
+    return result.hasErrors() ? Main.EXIT_VIOLATIONS : Main.EXIT_OK;
+  }
+
+  private static int usage(PrintWriter err, String message) {
+    err.println("meshgate validate: " + message);
+    err.flush();
     return Main.EXIT_ERROR;
   }
 }
