@@ -82,7 +82,13 @@ public final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("Run 'meshgate serve --help' for the flags.");
       return Main.EXIT_ERROR;
     }
-    MeshgateService service = ServiceAssembly.start(options, System.getenv(options.webhookSecretEnv()));
+    MeshgateService service;
+    try {
+      service = ServiceAssembly.start(options, System.getenv(options.webhookSecretEnv()), Duration.ofSeconds(1));
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("meshgate serve: " + e.getMessage());
+      return Main.EXIT_ERROR;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       service.close();

@@ -1,13 +1,79 @@
 package io.meshgate.service;
 
+import io.meshgate.check.Checker;
+import io.meshgate.policy.PolicyBundle;
+import io.meshgate.policy.PolicyEngineException;
+import io.meshgate.publish.GitCredentials;
+import io.meshgate.publish.NetworkRetry;
+import io.meshgate.publish.Redactor;
+import io.meshgate.render.Renderer;
+import io.meshgate.report.Report;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * Builds the running service from {@code serve}'s options: the sync job (fetch, check, render,
- * publish) and the validator behind {@code POST /api/v1/validate}.
+ * publish) and the validator behind {@code POST /api/v1/validate}, both on the shared {@link Checker}.
  */
 public final class ServiceAssembly {
+  /** Service runs retry an unreachable remote briefly; the next trigger retries anyway. */
+  static final NetworkRetry SERVICE_RETRY = new NetworkRetry(3, Duration.ofSeconds(1), Duration.ofSeconds(8));
+
   private ServiceAssembly() {}
 
-  public static MeshgateService start(ServeOptions options, String webhookSecret) throws Exception {
-    throw new UnsupportedOperationException("the sync job is not wired yet (waiting for the check and publish parts)");
+  /**
+   * Starts the service.
+   *
+   * @param webhookSecret the webhook secret (from the environment), or null to disable webhooks
+   * @param firstPollDelay when the first sync runs after start-up
+   * @throws IllegalArgumentException for configuration the user must fix (the message says what)
+   */
+  public static MeshgateService start(ServeOptions options, String webhookSecret, Duration firstPollDelay)
+      throws Exception {
+    GitCredentials credentials = GitCredentials.fromEnvironment();
+    if ("opa".equals(options.policyEngine())) {
+      // The shared Checker evaluates the policies; it has no OPA mode yet, and silently checking
+      // without policies would publish what OPA might deny.
+      throw new IllegalArgumentException("--policy-engine opa is not available in the service yet; use embedded");
+    }
+    String policyDigest = null;
+    if (options.policiesDir() != null) {
+      try {
+        policyDigest = PolicyBundle.load(options.policiesDir()).digest();
+      } catch (PolicyEngineException e) {
+        throw new IllegalArgumentException("--policies: " + e.getMessage(), e);
+      }
+    }
+    Path workDir = options.workDir() != null
+        ? Files.createDirectories(options.workDir())
+        : Files.createTempDirectory("meshgate-serve-");
+    Checker checker = new Checker(options.policiesDir());
+    SyncJob job = new SyncJob(
+        new SyncJob.Config(options.source(), options.sourceBranch(), options.intentsPath(), options.envRemote(),
+            options.envBranch(), workDir, credentials, SERVICE_RETRY, policyDigest),
+        checker::check, new Renderer());
+    TreeValidator validator = root -> {
+      List<io.meshgate.check.Violation> violations = new ArrayList<>(checker.check(root).violations());
+      violations.sort(Report.ORDER);
+      return violations;
+    };
+    Redactor urls = Redactor.urlsOnly();
+    Map<String, Object> shown = new TreeMap<>();
+    shown.put("source", urls.redact(options.source()));
+    shown.put("sourceBranch", options.sourceBranch());
+    shown.put("envRemote", urls.redact(options.envRemote()));
+    shown.put("envBranch", options.envBranch());
+    shown.put("intentsPath", options.intentsPath());
+    shown.put("policyEngine", options.policyEngine());
+    shown.put("pollInterval", options.pollInterval().toString());
+    MeshgateService.Settings settings = new MeshgateService.Settings(options.httpPort(), options.pollInterval(),
+        firstPollDelay, options.routesIncludePattern(), options.sourceBranch(), webhookSecret,
+        options.webhookSecretEnv(), workDir.resolve("validate"), shown);
+    return MeshgateService.start(settings, job, validator);
   }
 }
