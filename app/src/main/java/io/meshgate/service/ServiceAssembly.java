@@ -1,11 +1,14 @@
 package io.meshgate.service;
 
+import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
 import io.meshgate.policy.PolicyBundle;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.publish.GitCredentials;
 import io.meshgate.publish.NetworkRetry;
 import io.meshgate.publish.Redactor;
+import io.meshgate.render.AllocationLedger;
+import io.meshgate.render.RenderResult;
 import io.meshgate.render.Renderer;
 import io.meshgate.report.Report;
 import java.nio.file.Files;
@@ -25,6 +28,13 @@ public final class ServiceAssembly {
   static final NetworkRetry SERVICE_RETRY = new NetworkRetry(3, Duration.ofSeconds(1), Duration.ofSeconds(8));
 
   private ServiceAssembly() {}
+
+  /** The shared check, plus the render on the environment's ledger when there is no error. */
+  static SyncJob.CheckedTree checkAndRender(Checker checker, Path intentsRoot, AllocationLedger ledger) {
+    CheckResult result = checker.check(intentsRoot);
+    RenderResult rendered = result.hasErrors() ? null : new Renderer().render(result.load().intents(), ledger);
+    return new SyncJob.CheckedTree(result.violations(), rendered);
+  }
 
   /**
    * Starts the service.
@@ -56,7 +66,7 @@ public final class ServiceAssembly {
     SyncJob job = new SyncJob(
         new SyncJob.Config(options.source(), options.sourceBranch(), options.intentsPath(), options.envRemote(),
             options.envBranch(), workDir, credentials, SERVICE_RETRY, policyDigest),
-        checker::check, new Renderer());
+        (root, ledger) -> checkAndRender(checker, root, ledger));
     TreeValidator validator = root -> {
       List<io.meshgate.check.Violation> violations = new ArrayList<>(checker.check(root).violations());
       violations.sort(Report.ORDER);

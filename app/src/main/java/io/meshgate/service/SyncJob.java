@@ -1,9 +1,7 @@
 package io.meshgate.service;
 
-import io.meshgate.check.CheckResult;
 import io.meshgate.check.Violation;
 import io.meshgate.cli.Version;
-import io.meshgate.intent.IntentSet;
 import io.meshgate.publish.EnvironmentPublish;
 import io.meshgate.publish.GitCredentials;
 import io.meshgate.publish.NetworkRetry;
@@ -16,7 +14,6 @@ import io.meshgate.render.AllocationLedger;
 import io.meshgate.render.OutputTree;
 import io.meshgate.render.Provenance;
 import io.meshgate.render.RenderResult;
-import io.meshgate.render.Renderer;
 import io.meshgate.report.Report;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,10 +30,29 @@ import java.util.SortedMap;
  */
 public final class SyncJob implements SyncAction {
 
-  /** The check step: structure, render-time checks and policies, as {@code validate} does it. */
+  /** The check step: structure, render and policies, as {@code validate} does it. */
   @FunctionalInterface
   public interface TreeCheck {
-    CheckResult check(Path intentsRoot) throws Exception;
+    /**
+     * @param previousLedger the address ledger on the environment branch (empty when absent), so that
+     *     policies judge exactly the addresses that would be published
+     * @throws Exception when the check itself cannot run (e.g. OPA unreachable): fail closed
+     */
+    CheckedTree check(Path intentsRoot, AllocationLedger previousLedger) throws Exception;
+  }
+
+  /**
+   * @param violations every finding, errors and warnings
+   * @param rendered what would be published; may be null only when there are errors
+   */
+  public record CheckedTree(List<Violation> violations, RenderResult rendered) {
+    public CheckedTree {
+      violations = List.copyOf(violations);
+    }
+
+    boolean hasErrors() {
+      return violations.stream().anyMatch(Violation::isError);
+    }
   }
 
   /**
@@ -56,15 +72,13 @@ public final class SyncJob implements SyncAction {
 
   private final Config config;
   private final TreeCheck check;
-  private final Renderer renderer;
   private final Redactor redactor;
   // Only the sync thread touches this.
   private String lastHandledSourceCommit;
 
-  public SyncJob(Config config, TreeCheck check, Renderer renderer) {
+  public SyncJob(Config config, TreeCheck check) {
     this.config = config;
     this.check = check;
-    this.renderer = renderer;
     this.redactor = config.credentials().redactor();
   }
 
@@ -93,23 +107,9 @@ public final class SyncJob implements SyncAction {
     if (commit.equals(lastHandledSourceCommit)) {
       return SyncOutcome.nothingToDo(commit);
     }
-    CheckResult result;
-    try {
-      result = check.check(snapshot.intentsDir());
-    } catch (Exception e) {
-      // OPA unreachable and the like: fail closed, retry on the next trigger.
-      return SyncOutcome.error(commit, "checking " + snapshot.shortId() + " failed: " + describe(e));
-    }
-    List<Violation> violations = new ArrayList<>(result.violations());
-    violations.sort(Report.ORDER);
-    if (result.hasErrors()) {
-      lastHandledSourceCommit = commit;
-      long errors = violations.stream().filter(Violation::isError).count();
-      return new SyncOutcome(RunState.REFUSED, commit, null, violations,
-          "source " + snapshot.shortId() + " refused: " + errors + (errors == 1 ? " error" : " errors")
-              + "; nothing published");
-    }
-    IntentSet intents = result.load().intents();
+    // The check runs inside the publish's render step, on the environment tip's ledger: what the
+    // policies judge is exactly what would be committed. A refusal aborts before anything is pushed.
+    List<Violation> findings = new ArrayList<>();
     PublishResult published;
     try {
       published = EnvironmentPublish.to(config.envRemote())
@@ -119,10 +119,18 @@ public final class SyncJob implements SyncAction {
           .networkRetry(config.networkRetry())
           .sourceCommit(commit)
           .message("meshgate: render source " + snapshot.shortId())
-          .render(previous -> render(intents, previous, commit))
+          .render(previous -> checkAndRender(snapshot, previous, findings))
           .call();
+    } catch (Refused refused) {
+      lastHandledSourceCommit = commit;
+      long errors = findings.stream().filter(Violation::isError).count();
+      return new SyncOutcome(RunState.REFUSED, commit, refused.envTip, findings,
+          "source " + snapshot.shortId() + " refused: " + errors + (errors == 1 ? " error" : " errors")
+              + "; nothing published");
+    } catch (CheckFailed e) {
+      return SyncOutcome.error(commit, "checking " + snapshot.shortId() + " failed: " + describe(e.getCause()));
     } catch (RuntimeException e) {
-      return new SyncOutcome(RunState.ERROR, commit, null, violations,
+      return new SyncOutcome(RunState.ERROR, commit, null, findings,
           "publishing " + snapshot.shortId() + " failed: " + describe(e));
     }
     lastHandledSourceCommit = commit;
@@ -131,25 +139,65 @@ public final class SyncJob implements SyncAction {
         ? "source " + snapshot.shortId() + " published to " + config.envBranch() + " as "
             + published.envCommitId().substring(0, Math.min(7, published.envCommitId().length()))
         : "source " + snapshot.shortId() + " renders what " + config.envBranch() + " already holds; no commit";
-    return new SyncOutcome(state, commit, published.envCommitId(), violations, message);
+    return new SyncOutcome(state, commit, published.envCommitId(), findings, message);
   }
 
-  /** The output tree on top of the environment tip's address ledger (so addresses stay stable). */
-  private SortedMap<String, byte[]> render(IntentSet intents, Optional<PreviousState> previous, String commit) {
-    AllocationLedger ledger = AllocationLedger.empty();
-    Optional<byte[]> yaml = previous.flatMap(PreviousState::allocationsYaml);
-    if (yaml.isPresent()) {
-      try {
-        ledger = AllocationLedger.parse(new String(yaml.get(), StandardCharsets.UTF_8),
-            config.envBranch() + ":" + AllocationLedger.PATH);
-      } catch (AllocationLedger.LedgerException e) {
-        throw new IllegalStateException("the ledger on " + config.envBranch() + " is unreadable: " + e.getMessage(), e);
-      }
+  /** One render round of the publish: check on the tip's ledger, then the output tree or a refusal. */
+  private SortedMap<String, byte[]> checkAndRender(SourceSnapshot snapshot, Optional<PreviousState> previous,
+      List<Violation> findings) {
+    AllocationLedger ledger = ledgerOf(previous);
+    CheckedTree checked;
+    try {
+      checked = check.check(snapshot.intentsDir(), ledger);
+    } catch (Exception e) {
+      throw new CheckFailed(e);
     }
-    RenderResult result = renderer.render(intents, ledger);
-    Provenance provenance = new Provenance(redactor.redact(config.sourceUrl()), commit, config.policyDigest(),
-        Version.current());
+    findings.clear();
+    findings.addAll(checked.violations());
+    findings.sort(Report.ORDER);
+    if (checked.hasErrors()) {
+      throw new Refused(previous.map(PreviousState::commitId).orElse(null));
+    }
+    RenderResult result = checked.rendered();
+    if (result == null) {
+      throw new IllegalStateException("the check passed but rendered nothing");
+    }
+    Provenance provenance = new Provenance(redactor.redact(config.sourceUrl()), snapshot.commitId(),
+        config.policyDigest(), Version.current());
     return OutputTree.of(result, provenance).files();
+  }
+
+  private AllocationLedger ledgerOf(Optional<PreviousState> previous) {
+    Optional<byte[]> yaml = previous.flatMap(PreviousState::allocationsYaml);
+    if (yaml.isEmpty()) {
+      return AllocationLedger.empty();
+    }
+    try {
+      return AllocationLedger.parse(new String(yaml.get(), StandardCharsets.UTF_8),
+          config.envBranch() + ":" + AllocationLedger.PATH);
+    } catch (AllocationLedger.LedgerException e) {
+      throw new IllegalStateException("the ledger on " + config.envBranch() + " is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  /** Errors found: abort the publish round before anything is committed. */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String envTip;
+
+    Refused(String envTip) {
+      super("refused", null, false, false);
+      this.envTip = envTip;
+    }
+  }
+
+  /** The check could not run: abort the publish round, report an error. */
+  private static final class CheckFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CheckFailed(Exception cause) {
+      super(cause);
+    }
   }
 
   private String describe(Throwable e) {
