@@ -2,6 +2,7 @@ package io.meshgate.service;
 
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
+import io.meshgate.check.Violation;
 import io.meshgate.policy.PolicyBundle;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.publish.GitCredentials;
@@ -28,6 +29,15 @@ public final class ServiceAssembly {
   static final NetworkRetry SERVICE_RETRY = new NetworkRetry(3, Duration.ofSeconds(1), Duration.ofSeconds(8));
 
   private ServiceAssembly() {}
+
+  /** {@code POST /api/v1/validate}'s check: the same as {@code validate}, findings in report order. */
+  public static TreeValidator treeValidator(Checker checker) {
+    return root -> {
+      List<Violation> violations = new ArrayList<>(checker.check(root).violations());
+      violations.sort(Report.ORDER);
+      return violations;
+    };
+  }
 
   /** The shared check, plus the render on the environment's ledger when there is no error. */
   static SyncJob.CheckedTree checkAndRender(Checker checker, Path intentsRoot, AllocationLedger ledger) {
@@ -67,11 +77,7 @@ public final class ServiceAssembly {
         new SyncJob.Config(options.source(), options.sourceBranch(), options.intentsPath(), options.envRemote(),
             options.envBranch(), workDir, credentials, SERVICE_RETRY, policyDigest),
         (root, ledger) -> checkAndRender(checker, root, ledger));
-    TreeValidator validator = root -> {
-      List<io.meshgate.check.Violation> violations = new ArrayList<>(checker.check(root).violations());
-      violations.sort(Report.ORDER);
-      return violations;
-    };
+    TreeValidator validator = treeValidator(checker);
     Redactor urls = Redactor.urlsOnly();
     Map<String, Object> shown = new TreeMap<>();
     shown.put("source", urls.redact(options.source()));

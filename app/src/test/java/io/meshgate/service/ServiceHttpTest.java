@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.meshgate.check.Checker;
 import io.meshgate.check.Severity;
 import io.meshgate.check.Violation;
 import java.net.ServerSocket;
@@ -12,13 +13,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -35,9 +37,11 @@ class ServiceHttpTest {
       "client sleep uses SIMPLE without tls.credentialName", "intents/sleep.yaml", 12, 3,
       "ServiceClient", "sleep-to-httpbin", "spec.mutualTLS");
 
+  private static final Path SEED =
+      Path.of(System.getProperty("meshgate.root", "..")).resolve("repo-fixtures/seed/intents");
+
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final AtomicInteger syncRuns = new AtomicInteger();
-  private final List<Path> validatedTrees = new ArrayList<>();
   private MeshgateService service;
   private MeshgateService disabledWebhooks;
 
@@ -49,19 +53,11 @@ class ServiceHttpTest {
       syncRuns.incrementAndGet();
       return new SyncOutcome(RunState.REFUSED, "0123abcd", "feedbeef", List.of(DENIAL), "refused: 1 denial");
     };
-    // Reports one finding per intent file it is given, so the test sees what reached the check.
-    TreeValidator listing = root -> {
-      validatedTrees.add(root);
-      try (Stream<Path> files = Files.walk(root)) {
-        return files.filter(Files::isRegularFile).sorted()
-            .map(f -> new Violation("SEEN", Severity.WARNING, "seen",
-                root.getParent().relativize(f).toString().replace('\\', '/'), 1, 1, null, null, null))
-            .toList();
-      }
-    };
-    service = MeshgateService.start(settings(freePort(), SECRET, Duration.ofHours(1)), refusing, listing);
+    // The real check (structure; policies too once the Checker evaluates them).
+    TreeValidator check = ServiceAssembly.treeValidator(new Checker(null));
+    service = MeshgateService.start(settings(freePort(), SECRET, Duration.ofHours(1)), refusing, check);
     disabledWebhooks = MeshgateService.start(settings(freePort(), null, Duration.ofMillis(200)),
-        () -> SyncOutcome.nothingToDo("x"), listing);
+        () -> SyncOutcome.nothingToDo("x"), check);
   }
 
   private MeshgateService.Settings settings(int port, String secret, Duration firstPoll) {
@@ -187,23 +183,39 @@ class ServiceHttpTest {
   }
 
   @Test
-  void validateAcceptsTarGzAndZipOfTheTree() throws Exception {
-    Path seed = Path.of(System.getProperty("meshgate.root", "..")).resolve("repo-fixtures/seed/intents");
-    Map<String, byte[]> withFolder = TestArchives.filesOf(seed, "intents/");
-    Map<String, byte[]> bare = TestArchives.filesOf(seed, "");
+  void validateAnswersTheReportForTarGzAndZipInBothLayouts() throws Exception {
+    Map<String, byte[]> withFolder = TestArchives.filesOf(SEED, "intents/");
+    Map<String, byte[]> bare = TestArchives.filesOf(SEED, "");
     for (byte[] archive : List.of(TestArchives.tarGz(withFolder), TestArchives.zip(bare))) {
       HttpResponse<String> r = post(service, "/api/v1/validate", archive);
       assertEquals(200, r.statusCode(), r.body());
       JsonNode report = Json.MAPPER.readTree(r.body());
-      assertTrue(report.path("ok").asBoolean());
-      List<String> files = new ArrayList<>();
-      report.path("violations").forEach(v -> files.add(v.path("file").asText()));
-      assertEquals(withFolder.keySet().stream().sorted().toList(), files,
-          "both layouts reach the check as intents/<file>");
+      assertTrue(report.path("ok").asBoolean(), r.body());
+      assertEquals(0, report.path("violations").size(), r.body());
+    }
+
+    // httpbin without its required mutualTLS: a schema error placed in intents/services/httpbin.yaml.
+    String broken = new String(withFolder.get("intents/services/httpbin.yaml"), StandardCharsets.UTF_8)
+        .replace("  mutualTLS: ISTIO_MUTUAL\n", "");
+    Map<String, byte[]> brokenWithFolder = new TreeMap<>(withFolder);
+    brokenWithFolder.put("intents/services/httpbin.yaml", TestArchives.utf8(broken));
+    Map<String, byte[]> brokenBare = new TreeMap<>(bare);
+    brokenBare.put("services/httpbin.yaml", TestArchives.utf8(broken));
+    for (byte[] archive : List.of(TestArchives.zip(brokenWithFolder), TestArchives.tarGz(brokenBare))) {
+      HttpResponse<String> r = post(service, "/api/v1/validate", archive);
+      assertEquals(200, r.statusCode(), r.body());
+      JsonNode report = Json.MAPPER.readTree(r.body());
+      assertFalse(report.path("ok").asBoolean(), r.body());
+      JsonNode v = report.path("violations").get(0);
+      assertEquals("MG-SCHEMA", v.path("rule").asText());
+      assertEquals("error", v.path("severity").asText());
+      assertEquals("intents/services/httpbin.yaml", v.path("file").asText(), "both layouts name files intents/...");
+      assertTrue(v.path("line").asInt() > 0);
+      assertEquals("InboundService", v.path("kind").asText());
     }
     // Scratch trees are removed after each request.
-    for (Path tree : validatedTrees) {
-      assertFalse(Files.exists(tree), tree + " left behind");
+    try (Stream<Path> left = Files.list(tmp.resolve("scratch-" + service.port()))) {
+      assertEquals(0, left.count());
     }
   }
 
