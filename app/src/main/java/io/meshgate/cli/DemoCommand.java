@@ -16,15 +16,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -107,11 +111,15 @@ public final class DemoCommand implements Callable<Integer> {
       step("1", "source repository " + repo.url() + ", main at " + shortId(seedCommit) + " (the seed intents)");
 
       ServeOptions options = new ServeOptions(repo.url(), "main", ENV_BRANCH, repo.url(), "intents",
-          Duration.ofMillis(500), freePort(), "embedded", null, policies, dir.resolve("work"),
+          Duration.ofSeconds(2), freePort(), "embedded", null, policies, dir.resolve("work"),
           MeshgateService.BUNDLED_ROUTES, "MESHGATE_WEBHOOK_SECRET");
-      try (MeshgateService service = ServiceAssembly.start(options, null, Duration.ZERO)) {
+      // A throw-away webhook secret, so the demo can show a signed push notification too.
+      byte[] secret = new byte[16];
+      new SecureRandom().nextBytes(secret);
+      String webhookSecret = HexFormat.of().formatHex(secret);
+      try (MeshgateService service = ServiceAssembly.start(options, webhookSecret, Duration.ZERO)) {
         String base = "http://127.0.0.1:" + service.port();
-        step("2", "service running at " + base + " (polling every 500ms); GET /healthz -> " + get(base + "/healthz").trim());
+        step("2", "service running at " + base + " (polling every 2s); GET /healthz -> " + get(base + "/healthz").trim());
 
         JsonNode published = awaitStatus(base, seedCommit, wait);
         if (!"published".equals(published.path("state").asText())) {
@@ -126,6 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
         String brokenCommit = repo.commitAndPush("sleep-to-httpbin: use SIMPLE TLS (no credentialName)");
         step("4", "pushed " + shortId(brokenCommit) + ": sleep-to-httpbin now asks for mutualTLS: SIMPLE without"
             + " tls.credentialName, against the ISTIO_MUTUAL service httpbin");
+        out.println("   POST /hooks/git (GitHub push, signed) -> " + notifyPush(base, webhookSecret, brokenCommit));
 
         JsonNode refused = awaitStatus(base, brokenCommit, wait);
         if (!"refused".equals(refused.path("state").asText())) {
@@ -201,6 +210,20 @@ public final class DemoCommand implements Callable<Integer> {
     }
     throw new DemoFailure("the service did not finish a run for " + shortId(sourceCommit) + " within " + timeout
         + (last == null ? "" : "; last status: " + last.path("state").asText() + " - " + last.path("message").asText()));
+  }
+
+  /** Sends the push notification GitHub would send; returns the HTTP status and answer. */
+  private String notifyPush(String base, String secret, String commit) throws Exception {
+    byte[] body = ("{\"ref\":\"refs/heads/main\",\"after\":\"" + commit + "\"}").getBytes(StandardCharsets.UTF_8);
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/hooks/git"))
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json")
+        .header("X-GitHub-Event", "push")
+        .header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(mac.doFinal(body)))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() + " " + r.body().replaceAll("\\s+", " ").trim();
   }
 
   private String get(String url) throws IOException, InterruptedException {

@@ -32,6 +32,19 @@ public final class IstioDurations {
     return Duration.ofNanos(nanos.longValue());
   }
 
+  /** The shortest exact form in one unit: {@code 30s}, {@code 5m}, {@code 1500ms}. */
+  public static String format(Duration d) {
+    long nanos = d.toNanos();
+    String[] units = {"h", "m", "s", "ms", "us"};
+    for (String unit : units) {
+      long size = unitNanos(unit);
+      if (nanos % size == 0) {
+        return nanos / size + unit;
+      }
+    }
+    return nanos + "ns";
+  }
+
   private static long unitNanos(String unit) {
     return switch (unit) {
       case "ns" -> 1L;

@@ -99,7 +99,7 @@ public final class MeshgateService implements AutoCloseable {
       LOG.warn("webhooks disabled: set {} to enable POST /hooks/git", settings.webhookSecretEnv());
     }
     LOG.info("meshgate service listening on port {} ({} routes, poll every {})", settings.httpPort(), routes,
-        settings.pollInterval());
+        IstioDurations.format(settings.pollInterval()));
     return new MeshgateService(camel, trigger, status, metrics, settings.httpPort());
   }
 

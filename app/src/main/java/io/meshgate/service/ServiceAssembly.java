@@ -86,7 +86,7 @@ public final class ServiceAssembly {
     shown.put("envBranch", options.envBranch());
     shown.put("intentsPath", options.intentsPath());
     shown.put("policyEngine", options.policyEngine());
-    shown.put("pollInterval", options.pollInterval().toString());
+    shown.put("pollInterval", IstioDurations.format(options.pollInterval()));
     MeshgateService.Settings settings = new MeshgateService.Settings(options.httpPort(), options.pollInterval(),
         firstPollDelay, options.routesIncludePattern(), options.sourceBranch(), webhookSecret,
         options.webhookSecretEnv(), workDir.resolve("validate"), shown);

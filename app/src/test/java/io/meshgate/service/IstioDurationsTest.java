@@ -19,6 +19,14 @@ class IstioDurationsTest {
   }
 
   @Test
+  void formatsInTheLargestExactUnit() {
+    assertEquals("30s", IstioDurations.format(Duration.ofSeconds(30)));
+    assertEquals("90m", IstioDurations.format(Duration.ofMinutes(90)));
+    assertEquals("1500ms", IstioDurations.format(Duration.ofMillis(1500)));
+    assertEquals("2h", IstioDurations.format(IstioDurations.parse("2h")));
+  }
+
+  @Test
   void rejectsWhatIsNotADuration() {
     for (String bad : new String[] {"", "30", "s", "30 s", "1d", "-5s", "5s ", "abc"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IstioDurations.parse(bad), bad);
