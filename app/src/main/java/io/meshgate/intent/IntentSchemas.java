@@ -42,23 +42,33 @@ final class IntentSchemas {
     for (Kind kind : Kind.values()) {
       schemas.put(kind, factory.getSchema(SchemaLocation.of("classpath:" + RESOURCE_DIR + fileOf(kind))));
     }
+    // Read every schema file up front so the catalogue is read-only afterwards (the service loads
+    // from several threads).
+    for (String name : List.of("common.schema.json", "intent.schema.json", fileOf(Kind.Cluster),
+        fileOf(Kind.InboundService), fileOf(Kind.ServiceClient))) {
+      files.put(name, read(name));
+    }
   }
 
   static String fileOf(Kind kind) {
     return kind.name().toLowerCase() + ".schema.json";
   }
 
-  private JsonNode file(String name) {
-    return files.computeIfAbsent(name, n -> {
-      try (InputStream in = IntentSchemas.class.getClassLoader().getResourceAsStream(RESOURCE_DIR + n)) {
-        if (in == null) {
-          throw new IllegalStateException("schema resource missing: " + RESOURCE_DIR + n);
-        }
-        return MAPPER.readTree(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+  private static JsonNode read(String name) {
+    try (InputStream in = IntentSchemas.class.getClassLoader().getResourceAsStream(RESOURCE_DIR + name)) {
+      if (in == null) {
+        throw new IllegalStateException("schema resource missing: " + RESOURCE_DIR + name);
       }
-    });
+      return MAPPER.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A schema file by name, or a missing node when there is no such file. */
+  private JsonNode file(String name) {
+    JsonNode node = files.get(name);
+    return node == null ? MAPPER.missingNode() : node;
   }
 
   /** Validates one document of a known kind; one finding per problem. */
@@ -173,7 +183,11 @@ final class IntentSchemas {
     if ("string".equals(expected) && instance != null && (instance.isBoolean() || instance.isNumber())) {
       return "; quote the value (YAML reads yes/no/on/off/true/false and numbers as non-text)";
     }
-    if (("integer".equals(expected) || "boolean".equals(expected)) && instance != null && instance.isTextual()) {
+    boolean quotedInteger = "integer".equals(expected) && instance != null && instance.isTextual()
+        && instance.asText().matches("-?[0-9]+");
+    boolean quotedBoolean = "boolean".equals(expected) && instance != null && instance.isTextual()
+        && instance.asText().matches("true|false");
+    if (quotedInteger || quotedBoolean) {
       return "; remove the quotes";
     }
     return "";
@@ -233,14 +247,9 @@ final class IntentSchemas {
     }
     String iri = String.valueOf(location.getAbsoluteIri());
     String name = iri.substring(iri.lastIndexOf('/') + 1);
-    JsonNode node;
-    try {
-      node = file(name);
-    } catch (RuntimeException e) {
-      return null;
-    }
+    JsonNode node = file(name);
     JsonNodePath fragment = location.getFragment();
-    for (int i = 0; i < fragment.getNameCount() - 1 && node != null; i++) {
+    for (int i = 0; i < fragment.getNameCount() - 1 && node != null && !node.isMissingNode(); i++) {
       Object element = fragment.getElement(i);
       node = element instanceof Integer index ? node.get(index) : node.get(String.valueOf(element));
     }
@@ -271,7 +280,7 @@ final class IntentSchemas {
 
   @SuppressWarnings("unchecked")
   private void fill(String fileName, JsonNode schema, Object value, int depth) {
-    if (schema == null || depth > 20) {
+    if (schema == null || schema.isMissingNode() || depth > 20) {
       return;
     }
     if (schema.has("$ref")) {

@@ -268,8 +268,8 @@ final class YamlReader {
           return node.getValue();
         }
       }
-      if (Tag.TIMESTAMP.equals(tag) || Tag.BINARY.equals(tag)) {
-        return node.getValue();
+      if (Tag.TIMESTAMP.equals(tag)) {
+        return node.getValue(); // a date-like description stays text
       }
       report(at(node.getStartMark()), "YAML tag " + tag.getValue() + " is not supported"
           + where(FieldLocations.parentOf(path)) + "; remove the tag");
@@ -351,7 +351,13 @@ final class YamlReader {
       return "alias refers to an anchor that is not defined; define the anchor (&name) before using *name";
     }
     String text = (context.isEmpty() ? "" : context + ": ") + problem;
-    return "invalid YAML: " + text.replace('\n', ' ').trim() + "; fix the syntax";
+    Mark start = e.getContextMark();
+    Mark at = e.getProblemMark();
+    String opened = start != null && at != null && start.getLine() != at.getLine()
+        ? " (the construct opened at line " + (start.getLine() + 1) + ")" : "";
+    String fix = problem.contains("<block end>") || problem.contains("mapping values are not allowed")
+        ? "; check the indentation (items of one mapping must line up)" : "; fix the syntax";
+    return "invalid YAML: " + text.replace('\n', ' ').trim() + opened + fix;
   }
 
   private static String describeLimit(String message) {
