@@ -1,6 +1,7 @@
 package io.meshgate.render;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,10 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * The virtual addresses handed out so far: per cluster, host ({@code <service>.<ns>.global}) to
@@ -74,52 +81,87 @@ public record AllocationLedger(SortedMap<String, SortedMap<String, String>> clus
     }
   }
 
-  /** Parses ledger YAML; {@code fileName} is only used in messages. */
+  /** Parses ledger YAML; {@code fileName} is only used in messages ({@code file:line:column: ...}). */
   public static AllocationLedger parse(String yamlText, String fileName) throws LedgerException {
-    Object root;
+    Node root;
     try {
-      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(yamlText);
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowRecursiveKeys(false);
+      options.setMaxAliasesForCollections(10);
+      root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yamlText));
     } catch (YAMLException e) {
       throw new LedgerException(fileName + ": not valid YAML: " + firstLine(e.getMessage()));
     }
     if (root == null) {
       return empty();
     }
-    if (!(root instanceof Map<?, ?> map)) {
-      throw new LedgerException(fileName + ": expected a mapping with apiVersion, kind and clusters");
+    Map<String, NodeTuple> top = mapping(root, fileName, "the ledger", "a mapping with apiVersion, kind and clusters");
+    String apiVersion = scalarOrNull(top.get("apiVersion"));
+    String kind = scalarOrNull(top.get("kind"));
+    if (!API_VERSION.equals(apiVersion) || !KIND.equals(kind)) {
+      throw new LedgerException(at(fileName, root) + "expected apiVersion " + API_VERSION + " and kind " + KIND
+          + ", found " + apiVersion + " / " + kind);
     }
-    if (!API_VERSION.equals(map.get("apiVersion")) || !KIND.equals(map.get("kind"))) {
-      throw new LedgerException(fileName + ": expected apiVersion " + API_VERSION + " and kind " + KIND
-          + ", found " + map.get("apiVersion") + " / " + map.get("kind"));
-    }
-    Object clustersNode = map.get("clusters");
     SortedMap<String, SortedMap<String, String>> clusters = new TreeMap<>();
-    if (clustersNode == null) {
+    NodeTuple clustersTuple = top.get("clusters");
+    if (clustersTuple == null || isNull(clustersTuple.getValueNode())) {
       return empty();
     }
-    if (!(clustersNode instanceof Map<?, ?> byCluster)) {
-      throw new LedgerException(fileName + ": 'clusters' must map cluster names to {host: address}");
-    }
-    for (Map.Entry<?, ?> c : byCluster.entrySet()) {
-      String cluster = String.valueOf(c.getKey());
-      if (c.getValue() == null) {
+    Map<String, NodeTuple> byCluster = mapping(clustersTuple.getValueNode(), fileName, "clusters",
+        "a mapping of cluster names to {host: address}");
+    for (Map.Entry<String, NodeTuple> c : byCluster.entrySet()) {
+      Node hostsNode = c.getValue().getValueNode();
+      if (isNull(hostsNode)) {
         continue;
       }
-      if (!(c.getValue() instanceof Map<?, ?> hosts)) {
-        throw new LedgerException(fileName + ": clusters." + cluster + " must map host names to addresses");
-      }
+      Map<String, NodeTuple> hosts = mapping(hostsNode, fileName, "clusters." + c.getKey(),
+          "a mapping of host names to addresses");
       SortedMap<String, String> parsed = new TreeMap<>();
-      for (Map.Entry<?, ?> h : hosts.entrySet()) {
-        String host = String.valueOf(h.getKey());
-        if (!(h.getValue() instanceof String address) || address.isBlank()) {
-          throw new LedgerException(fileName + ": clusters." + cluster + "." + host
-              + " must be an address string, found " + h.getValue());
+      for (Map.Entry<String, NodeTuple> h : hosts.entrySet()) {
+        Node value = h.getValue().getValueNode();
+        String address = value instanceof ScalarNode scalar ? scalar.getValue() : null;
+        if (address == null || !IPV4.matcher(address).matches()) {
+          throw new LedgerException(at(fileName, value) + "clusters." + c.getKey() + "." + h.getKey()
+              + " must be an IPv4 address such as 240.0.0.2");
         }
-        parsed.put(host, address);
+        parsed.put(h.getKey(), address);
       }
-      clusters.put(cluster, parsed);
+      clusters.put(c.getKey(), parsed);
     }
     return new AllocationLedger(clusters);
+  }
+
+  private static final Pattern IPV4 =
+      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+
+  /** The keys of a mapping node, in file order; duplicate keys are an error. */
+  private static Map<String, NodeTuple> mapping(Node node, String fileName, String what, String expected)
+      throws LedgerException {
+    if (!(node instanceof MappingNode map)) {
+      throw new LedgerException(at(fileName, node) + what + " must be " + expected);
+    }
+    Map<String, NodeTuple> out = new LinkedHashMap<>();
+    for (NodeTuple tuple : map.getValue()) {
+      if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+        throw new LedgerException(at(fileName, tuple.getKeyNode()) + "keys of " + what + " must be plain names");
+      }
+      if (out.putIfAbsent(key.getValue(), tuple) != null) {
+        throw new LedgerException(at(fileName, key) + "duplicate key '" + key.getValue() + "' in " + what);
+      }
+    }
+    return out;
+  }
+
+  private static String scalarOrNull(NodeTuple tuple) {
+    return tuple != null && tuple.getValueNode() instanceof ScalarNode s ? s.getValue() : null;
+  }
+
+  private static boolean isNull(Node node) {
+    return node instanceof ScalarNode s && (s.getTag().equals(Tag.NULL));
+  }
+
+  private static String at(String fileName, Node node) {
+    return fileName + ":" + (node.getStartMark().getLine() + 1) + ":" + (node.getStartMark().getColumn() + 1) + ": ";
   }
 
   private static String firstLine(String message) {

@@ -56,6 +56,21 @@ public record OutputTree(SortedMap<String, byte[]> files) {
     return ResourceYaml.dump(doc);
   }
 
+  /**
+   * True when both trees hold the same files with the same bytes, provenance aside: what decides
+   * whether publishing has anything to commit (a new source commit alone changes nothing).
+   */
+  public boolean sameOutputAs(OutputTree other) {
+    SortedMap<String, byte[]> mine = new TreeMap<>(files);
+    SortedMap<String, byte[]> theirs = new TreeMap<>(other.files);
+    mine.remove(Provenance.PATH);
+    theirs.remove(Provenance.PATH);
+    if (!mine.keySet().equals(theirs.keySet())) {
+      return false;
+    }
+    return mine.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), theirs.get(e.getKey())));
+  }
+
   /** The file at {@code path} as UTF-8 text, or null. */
   public String text(String path) {
     byte[] b = files.get(path);

@@ -24,14 +24,13 @@ public final class ResourceYaml {
    */
   private static final List<String> KEY_ORDER = List.of(
       "apiVersion", "kind", "metadata", "spec",
-      "name", "namespace", "labels", "annotations",
-      "host", "hosts", "addresses", "location", "resolution", "ports", "endpoints", "address",
-      "number", "protocol",
+      "number", "name", "namespace", "labels", "annotations",
+      "host", "hosts", "addresses", "address", "location", "resolution", "ports", "protocol", "endpoints",
       "selector", "matchLabels", "action", "rules", "from", "to", "source", "operation",
       "principals", "namespaces", "methods", "paths",
       "mtls", "mode", "credentialName",
       "trafficPolicy", "tls", "loadBalancer", "simple", "consistentHash", "connectionPool", "tcp",
-      "http", "outlierDetection");
+      "http", "outlierDetection", "consecutive5xxErrors", "interval", "baseEjectionTime");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -78,6 +77,13 @@ public final class ResourceYaml {
     if (value instanceof BigInteger || value instanceof BigDecimal || value instanceof Double
         || value instanceof Float) {
       throw new IllegalArgumentException("unexpected non-integer number in a rendered object: " + value);
+    }
+    if (value instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
+      // Fabric8 declares ports and counts as Long; one integer type keeps the plain maps uniform.
+      return l.intValue();
+    }
+    if (value instanceof Short || value instanceof Byte) {
+      return ((Number) value).intValue();
     }
     return value;
   }
