@@ -27,6 +27,8 @@ public final class GitOperationException extends RuntimeException {
       if (message == null || message.isBlank()) {
         message = current.getClass().getSimpleName();
       }
+      // JGit prefixes the remote URL, which the caller's description already names.
+      message = message.replaceFirst("^[A-Za-z][A-Za-z0-9+.-]*://\\S*: ", "");
       if (text.indexOf(message) < 0) {
         if (text.length() > 0) {
           text.append(" (caused by: ");

@@ -44,7 +44,11 @@ public record NetworkRetry(int attempts, Duration initialDelay, Duration maxDela
       } catch (GitOperationException e) {
         throw e;
       } catch (TransportException e) {
-        if (isAuthenticationFailure(e) || attempt >= attempts) {
+        String hint = permanentFailureHint(e);
+        if (hint != null) {
+          throw GitOperationException.of(what + " (" + hint + ")", e, redactor);
+        }
+        if (attempt >= attempts) {
           String suffix = attempt > 1 ? " (after " + attempt + " attempts)" : "";
           throw GitOperationException.of(what + suffix, e, redactor);
         }
@@ -56,12 +60,24 @@ public record NetworkRetry(int attempts, Duration initialDelay, Duration maxDela
     }
   }
 
-  static boolean isAuthenticationFailure(TransportException e) {
-    String message = String.valueOf(GitOperationException.describe(e)).toLowerCase(Locale.ROOT);
-    return message.contains("not authorized")
+  /**
+   * For failures that asking again cannot fix (credentials or the server's host key refused): what
+   * to check; null when the failure may be transient.
+   */
+  static String permanentFailureHint(TransportException e) {
+    String message = GitOperationException.describe(e).toLowerCase(Locale.ROOT);
+    if (message.contains("server key did not validate") || message.contains("host key")) {
+      return "SSH host key not trusted: check " + GitCredentials.ENV_KNOWN_HOSTS;
+    }
+    if (message.contains("not authorized")
         || message.contains("authentication")
         || message.contains("credentialsprovider")
-        || message.contains("auth fail");
+        || message.contains("auth fail")
+        || message.contains("cannot log in")) {
+      return "credentials refused or missing: check " + GitCredentials.ENV_TOKEN + " / "
+          + GitCredentials.ENV_SSH_KEY_FILE;
+    }
+    return null;
   }
 
   private static void sleep(Duration delay, String what, Redactor redactor) {
