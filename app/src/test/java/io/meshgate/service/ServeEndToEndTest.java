@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.meshgate.intent.IntentLoader;
-import io.meshgate.render.AllocationLedger;
-import io.meshgate.render.OutputTree;
-import io.meshgate.render.Provenance;
-import io.meshgate.render.Renderer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,14 +48,11 @@ class ServeEndToEndTest {
         assertEquals(envTip, status.path("envCommit").asText());
         assertTrue(repo.message(envTip).contains(seedCommit), repo.message(envTip));
 
-        // clusters/* equals what rendering the same intents gives.
-        SortedMap<String, byte[]> expected = new TreeMap<>();
-        OutputTree.of(new Renderer().render(IntentLoader.load(SEED).intents(), AllocationLedger.empty()),
-            new Provenance(null, null, null, null)).files().forEach((path, bytes) -> {
-              if (path.startsWith("clusters/")) {
-                expected.put(path, bytes);
-              }
-            });
+        // clusters/* equals what `meshgate render` writes for the same intents.
+        Path rendered = tmp.resolve("render-out");
+        assertEquals(0, io.meshgate.cli.Main.run("render", "--intents", SEED.toString(), "--policies",
+            ROOT.resolve("policies").toString(), "--out", rendered.toString()));
+        SortedMap<String, byte[]> expected = new TreeMap<>(TestArchives.filesOf(rendered.resolve("clusters"), "clusters/"));
         assertFalse(expected.isEmpty());
         assertEquals(text(expected), text(repo.files(envTip, "clusters/")));
         String provenance = new String(repo.files(envTip, "meshgate/").get("meshgate/provenance.yaml"), StandardCharsets.UTF_8);
