@@ -61,6 +61,10 @@ public final class ArchiveValidator {
       extractor.extract(body, intents);
       // Accept both an archive of the tree itself and one of a folder holding intents/.
       Path root = Files.isDirectory(intents.resolve("intents")) ? intents.resolve("intents") : intents;
+      if (!holdsIntentFiles(root)) {
+        Json.respond(exchange, 400, Json.error("the archive holds no *.yaml or *.yml intent files"));
+        return;
+      }
       List<Violation> violations = validator.validate(root);
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("ok", violations.stream().noneMatch(Violation::isError));
@@ -75,6 +79,13 @@ public final class ArchiveValidator {
       if (work != null) {
         deleteTree(work);
       }
+    }
+  }
+
+  private static boolean holdsIntentFiles(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+      return files.anyMatch(f -> Files.isRegularFile(f)
+          && (f.getFileName().toString().endsWith(".yaml") || f.getFileName().toString().endsWith(".yml")));
     }
   }
 

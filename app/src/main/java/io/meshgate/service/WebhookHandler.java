@@ -57,6 +57,13 @@ public final class WebhookHandler {
     if (body == null) {
       body = new byte[0];
     }
+    String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+    if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+      // The HTTP layer parses form bodies, so the raw bytes the signature covers are gone.
+      metrics.recordWebhook("bad_request");
+      Json.respond(exchange, 415, Json.error("send the webhook as application/json (GitHub: Content type setting)"));
+      return;
+    }
     String signature = in.getHeader(GITHUB_SIGNATURE, String.class);
     String token = in.getHeader(GITLAB_TOKEN, String.class);
     String event = firstNonNull(in.getHeader(GITHUB_EVENT, String.class), in.getHeader(GITLAB_EVENT, String.class));

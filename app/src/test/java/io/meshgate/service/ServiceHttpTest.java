@@ -119,6 +119,16 @@ class ServiceHttpTest {
   }
 
   @Test
+  void githubFormEncodedDeliveriesAreRefusedWithAHint() throws Exception {
+    byte[] body = TestArchives.utf8("payload=" + java.net.URLEncoder.encode("{\"ref\":\"refs/heads/main\"}", StandardCharsets.UTF_8));
+    String sig = "sha256=" + HexFormat.of().formatHex(WebhookHandler.hmacSha256(TestArchives.utf8(SECRET), body));
+    HttpResponse<String> r = post(service, "/hooks/git", body, "X-GitHub-Event", "push", "X-Hub-Signature-256", sig,
+        "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(415, r.statusCode(), r.body());
+    assertTrue(r.body().contains("application/json"), r.body());
+  }
+
+  @Test
   void githubPingAnswers200() throws Exception {
     byte[] ping = TestArchives.utf8("{\"zen\":\"Design for failure.\",\"hook_id\":1}");
     String sig = "sha256=" + HexFormat.of().formatHex(WebhookHandler.hmacSha256(TestArchives.utf8(SECRET), ping));
@@ -227,6 +237,9 @@ class ServiceHttpTest {
     assertTrue(r.body().contains(".."), r.body());
     assertEquals(400, post(service, "/api/v1/validate", TestArchives.utf8("hello")).statusCode());
     assertEquals(400, post(service, "/api/v1/validate", new byte[0]).statusCode());
+    HttpResponse<String> noIntents = post(service, "/api/v1/validate", TestArchives.zip(Map.of("README.md", TestArchives.utf8("hi"))));
+    assertEquals(400, noIntents.statusCode());
+    assertTrue(noIntents.body().contains("no *.yaml"), noIntents.body());
   }
 
   @Test
