@@ -10,6 +10,7 @@ deny contains {"rule": "MG-ADDR-01", "msg": msg, "kind": "InboundService", "name
 	some name, service in input.services
 	lib.configured(service.spec, "address")
 	address := service.spec.address
+	lib.ip_address(address)
 	not lib.in_virtual_range(address)
 	msg := sprintf("service %s pins virtual address %v, which is outside %s; pick an address in that range", [name, address, lib.virtual_address_range])
 }

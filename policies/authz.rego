@@ -14,6 +14,7 @@ deny contains {"rule": "MG-AUTHZ-01", "msg": msg, "kind": "ServiceClient", "name
 	count(access) > 0
 	target := lib.target_of(client)
 	mode := lib.tls_mode(target)
+	mode != null
 	mode != "ISTIO_MUTUAL"
 	msg := sprintf("client %s restricts access by principal, but its target %s uses mutualTLS %v; principals are only proven under ISTIO_MUTUAL (make the target ISTIO_MUTUAL or drop spec.access)", [name, client.spec.target, mode])
 }
@@ -24,6 +25,7 @@ warn contains {"rule": "MG-AUTHZ-01", "msg": msg, "kind": "InboundService", "nam
 	some name, service in input.services
 	lib.configured(service.spec, "allowedNamespaces")
 	mode := lib.tls_mode(service)
+	mode != null
 	mode != "ISTIO_MUTUAL"
 	msg := sprintf("service %s limits allowedNamespaces but uses mutualTLS %v; Istio proves namespaces only under ISTIO_MUTUAL, so only meshgate's own check (MG-REF-01) applies", [name, mode])
 }

@@ -34,5 +34,5 @@ test_cb01_outlier_detection_without_connection_pool_warns if {
 
 test_cb01_warning_can_be_switched_off if {
 	patched := testdata.with_patch({"services": {"echo": {"spec": {"outlierDetection": {"consecutive5xxErrors": 5}}}}})
-	count(loadbalancing.warn) == 0 with input as patched with data.meshgate_config.warn_outlier_detection_without_connection_pool as false
+	count(loadbalancing.warn) == 0 with input as patched with data.meshgate_config as {"warn_outlier_detection_without_connection_pool": false}
 }

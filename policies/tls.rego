@@ -12,6 +12,7 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 	target := lib.target_of(client)
 	lib.tls_mode(target) == "ISTIO_MUTUAL"
 	mode := lib.tls_mode(client)
+	mode != null # unknown mode: MG-SCHEMA already asks for spec.mutualTLS
 	mode != "ISTIO_MUTUAL"
 	msg := sprintf("client %s uses mutualTLS %v but its target %s requires ISTIO_MUTUAL; set spec.mutualTLS: ISTIO_MUTUAL", [name, mode, client.spec.target])
 }
@@ -22,6 +23,7 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 	target := lib.target_of(client)
 	lib.tls_mode(target) == "MUTUAL"
 	mode := lib.tls_mode(client)
+	mode != null
 	mode != "MUTUAL"
 	msg := sprintf("client %s uses mutualTLS %v but its target %s requires MUTUAL (a client certificate); set spec.mutualTLS: MUTUAL with spec.tls.credentialName", [name, mode, client.spec.target])
 }

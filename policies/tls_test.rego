@@ -56,3 +56,8 @@ test_tls02_same_logical_cloud_allowed if {
 	findings := tls.deny with input as testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"cluster": "cluster02"}}}})
 	count(testdata.of_rule(findings, "MG-TLS-02")) == 0
 }
+
+test_tls01_client_without_a_known_mode_is_left_to_the_schema_check if {
+	findings := tls.deny with input as testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"mutualTLS": null}}}})
+	count(findings) == 0
+}

@@ -60,6 +60,13 @@ global_host(service) := sprintf("%s.%s.global", [service.spec.service, object.ge
 # Names of the InboundServices whose global host is `host` (a set: names never clash here).
 services_with_host(host) := {name | some name, service in input.services; global_host(service) == host}
 
+# True for a well-formed IP address (a malformed one is reported by MG-SCHEMA, not by the policies).
+ip_address(address) if {
+	is_string(address)
+	not contains(address, "/")
+	net.cidr_is_valid(sprintf("%s/32", [address]))
+}
+
 # True when `address` is a string inside the virtual address range; anything unparsable is outside.
 in_virtual_range(address) if {
 	is_string(address)

@@ -2,32 +2,29 @@ package io.meshgate.cli;
 
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
+import io.meshgate.policy.PolicyBundle;
+import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.render.AllocationLedger;
 import io.meshgate.render.OutputTree;
 import io.meshgate.render.Provenance;
 import io.meshgate.render.RenderResult;
 import io.meshgate.render.RenderedObject;
-import io.meshgate.render.Renderer;
 import io.meshgate.report.Report;
 import io.meshgate.report.ReportFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,8 +44,7 @@ public final class RenderCommand implements Callable<Integer> {
       description = "Directory of intent files (default: ${DEFAULT-VALUE}).")
   Path intents;
 
-  @Option(names = "--policies", paramLabel = "DIR", description = "Directory of Rego policies.")
-  Path policies;
+  @Mixin PolicyOptions policy;
 
   @Option(names = "--out", paramLabel = "DIR", required = true,
       description = "Where to write clusters/ and meshgate/ (other files there are left alone).")
@@ -62,9 +58,6 @@ public final class RenderCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (policies != null && !Files.isDirectory(policies)) {
-      return usage(err, "policies directory " + policies + " does not exist or is not a directory");
-    }
     if (ledger != null && !Files.isRegularFile(ledger)) {
       return usage(err, "ledger file " + ledger + " does not exist");
     }
@@ -72,11 +65,25 @@ public final class RenderCommand implements Callable<Integer> {
       return usage(err, "output path " + out + " exists and is not a directory");
     }
 
-    CheckResult check;
+    AllocationLedger previous;
     try {
-      check = new Checker(policies).check(intents);
+      previous = AllocationLedger.read(ledger != null ? ledger : out.resolve(AllocationLedger.PATH));
+    } catch (AllocationLedger.LedgerException e) {
+      return usage(err, e.getMessage());
+    }
+
+    // Policies see the objects rendered with the real previous ledger, so address rules judge what
+    // would actually be written.
+    CheckResult check;
+    PolicyBundle bundle;
+    try {
+      bundle = policy.loadBundle();
+      check = new Checker(policy.createEngine(bundle)).check(intents, previous);
     } catch (InvalidIntentsRootException e) {
       return usage(err, e.getMessage());
+    } catch (PolicyEngineException e) {
+      // Fail closed: nothing is written when the policies cannot be evaluated.
+      return usage(err, "nothing written; policy evaluation failed: " + e.getMessage());
     }
     if (!check.violations().isEmpty()) {
       Report report = new Report(check.violations(), check.load().files(), check.load().documents().size());
@@ -89,15 +96,9 @@ public final class RenderCommand implements Callable<Integer> {
       return Main.EXIT_VIOLATIONS;
     }
 
-    AllocationLedger previous;
-    try {
-      previous = AllocationLedger.read(ledger != null ? ledger : out.resolve(AllocationLedger.PATH));
-    } catch (AllocationLedger.LedgerException e) {
-      return usage(err, e.getMessage());
-    }
-    RenderResult result = new Renderer().render(check.load().intents(), previous);
+    RenderResult result = check.rendered();
     Provenance provenance = new Provenance(intents.normalize().toString().replace('\\', '/'),
-        headCommit(intents), policyDigest(policies), Version.current());
+        headCommit(intents), bundle.digest(), Version.current());
     OutputTree tree = OutputTree.of(result, provenance);
     tree.writeTo(out);
 
@@ -135,29 +136,6 @@ public final class RenderCommand implements Callable<Integer> {
       return head == null ? null : head.name();
     } catch (IOException | RuntimeException e) {
       return null;
-    }
-  }
-
-  /** {@code sha256:<hex>} over the policy files' relative paths and contents, sorted; null without policies. */
-  static String policyDigest(Path policiesDir) throws IOException {
-    if (policiesDir == null) {
-      return null;
-    }
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(policiesDir)) {
-      files = walk.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".rego")).sorted().toList();
-    }
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Path file : files) {
-        sha.update(policiesDir.relativize(file).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-        sha.update(Files.readAllBytes(file));
-        sha.update((byte) 0);
-      }
-      return "sha256:" + HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -3,14 +3,15 @@ package io.meshgate.cli;
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
 import io.meshgate.intent.InvalidIntentsRootException;
+import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.report.Report;
 import io.meshgate.report.ReportFormat;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,8 +28,7 @@ public final class ValidateCommand implements Callable<Integer> {
       description = "Directory of intent files (default: ${DEFAULT-VALUE}).")
   Path intents;
 
-  @Option(names = "--policies", paramLabel = "DIR", description = "Directory of Rego policies.")
-  Path policies;
+  @Mixin PolicyOptions policy;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       description = "Output format: text|json|sarif|junit|github (default: ${DEFAULT-VALUE}).")
@@ -42,14 +42,14 @@ public final class ValidateCommand implements Callable<Integer> {
     if (reportFormat.isEmpty()) {
       return usage(err, "unknown format \"" + format + "\"; use one of " + ReportFormat.choices());
     }
-    if (policies != null && !Files.isDirectory(policies)) {
-      return usage(err, "policies directory " + policies + " does not exist or is not a directory");
-    }
     CheckResult result;
     try {
-      result = new Checker(policies).check(intents);
+      result = new Checker(policy.createEngine()).check(intents);
     } catch (InvalidIntentsRootException e) {
       return usage(err, e.getMessage());
+    } catch (PolicyEngineException e) {
+      // Fail closed: no report that could be mistaken for a clean run.
+      return usage(err, "policy evaluation failed: " + e.getMessage());
     }
     Report report = new Report(result.violations(), result.load().files(), result.load().documents().size());
     out.print(reportFormat.get().write(report));

@@ -74,7 +74,10 @@ public final class IntentLoader {
 
   private static final class Run {
     private final Path root;
-    private final Path displayBase;
+    /** The root with links resolved: walked, and the reference for "inside the root". */
+    private Path realRoot;
+    /** The root's own name as given ({@code intents}): messages show paths starting with it. */
+    private final String rootLabel;
     private final List<Violation> violations = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
@@ -82,8 +85,9 @@ public final class IntentLoader {
 
     Run(Path root) {
       this.root = root.toAbsolutePath().normalize();
-      Path parent = this.root.getParent();
-      this.displayBase = parent == null ? this.root : parent;
+      this.realRoot = this.root;
+      Path name = this.root.getFileName();
+      this.rootLabel = name == null ? "" : name.toString();
     }
 
     LoadResult load() {
@@ -133,26 +137,26 @@ public final class IntentLoader {
 
     /** Intent files below the root, sorted by the path shown to users; odd entries reported. */
     private List<Path> collect() {
-      Path realRoot;
       try {
+        // Walk the resolved root: the root itself may be reached through a link (a checkout path).
         realRoot = root.toRealPath();
       } catch (IOException e) {
-        fileProblem(label(root), "cannot read the intents directory: " + e.getMessage());
+        fileProblem(rootLabel, "cannot read the intents directory: " + e.getClass().getSimpleName());
         return List.of();
       }
       TreeMap<String, Path> found = new TreeMap<>();
       try {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        Files.walkFileTree(realRoot, new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            boolean hidden = !dir.equals(root) && dir.getFileName().toString().startsWith(".");
+            boolean hidden = !dir.equals(realRoot) && dir.getFileName().toString().startsWith(".");
             return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
           }
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
             if (attrs.isSymbolicLink()) {
-              symlink(file, realRoot, found);
+              symlink(file, found);
             } else if (attrs.isRegularFile() && isYaml(file)) {
               found.put(label(file), file);
             }
@@ -166,13 +170,13 @@ public final class IntentLoader {
           }
         });
       } catch (IOException e) {
-        fileProblem(label(root), "cannot list the intents directory: " + e.getMessage());
+        fileProblem(rootLabel, "cannot list the intents directory: " + e.getClass().getSimpleName());
       }
       return new ArrayList<>(found.values());
     }
 
     /** Links inside the root are followed for files; links leaving it are reported, not followed. */
-    private void symlink(Path link, Path realRoot, TreeMap<String, Path> found) {
+    private void symlink(Path link, TreeMap<String, Path> found) {
       boolean directory = Files.isDirectory(link);
       if (!directory && !isYaml(link)) {
         return;
@@ -200,10 +204,13 @@ public final class IntentLoader {
       return name.endsWith(".yaml") || name.endsWith(".yml");
     }
 
+    /** {@code intents/sub/x.yaml}: relative to the parent of the root as the user named it. */
     private String label(Path file) {
-      Path absolute = file.toAbsolutePath().normalize();
-      String relative = displayBase.relativize(absolute).toString().replace('\\', '/');
-      return relative.isEmpty() ? absolute.getFileName().toString() : relative;
+      String relative = realRoot.relativize(file).toString().replace('\\', '/');
+      if (rootLabel.isEmpty()) {
+        return relative;
+      }
+      return relative.isEmpty() ? rootLabel : rootLabel + "/" + relative;
     }
 
     /** Recognises the kind and name, then validates the document against its schema. */
@@ -356,7 +363,8 @@ public final class IntentLoader {
             document.errors == 0));
       }
       violations.sort(Comparator.comparing(Violation::file, Comparator.nullsFirst(Comparator.naturalOrder()))
-          .thenComparingInt(Violation::line).thenComparingInt(Violation::column));
+          .thenComparingInt(Violation::line).thenComparingInt(Violation::column)
+          .thenComparing(Violation::message));
       return new LoadResult(new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services), new TreeMap<>(clients), sources),
           documents, violations, files);
     }

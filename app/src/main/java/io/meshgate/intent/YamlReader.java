@@ -195,8 +195,8 @@ final class YamlReader {
         return null;
       }
       if (++nodes > MAX_NODES_PER_DOCUMENT) {
-        abort(node, "document expands to more than " + MAX_NODES_PER_DOCUMENT
-            + " nodes (aliases nested too deeply?); split it or remove the aliases");
+        abort(node, "document has more than " + MAX_NODES_PER_DOCUMENT
+            + " nodes once aliases are expanded; split it into smaller documents or remove the aliases");
         return null;
       }
       if (depth > MAX_NESTING_DEPTH) {

@@ -34,7 +34,8 @@ class InvalidFixturesTest {
 
   @Test
   void seedIsClean() throws IOException {
-    CliRun run = CliRun.of("validate", "--intents", TestRepos.seedIntents().toString(), "--format", "json");
+    CliRun run = CliRun.of("validate", "--intents", TestRepos.seedIntents().toString(), "--format", "json",
+        "--policies", TestRepos.root().resolve("policies").toString());
     assertEquals(0, run.exit(), run.out() + run.err());
     JsonNode report = JSON.readTree(run.out());
     assertTrue(report.get("ok").asBoolean());

@@ -65,7 +65,7 @@ class ValidateCommandTest {
     CliRun run = CliRun.of("validate", "--intents", caseDir.toString(), "--format", "text");
     assertEquals(1, run.exit());
     assertEquals("intents/sleep.yaml:7:14: MG-SCHEMA: unknown field \"mutualTSL\" in spec; did you mean \"mutualTLS\"?\n"
-        + "1 error in 1 file\n", run.out());
+        + "1 error in 3 files\n", run.out());
   }
 
   private static List<String> fieldNames(JsonNode node) {
@@ -112,10 +112,25 @@ class ValidateCommandTest {
   }
 
   @Test
-  void warningsAloneDoNotFailButExistingPoliciesDirIsAccepted() throws IOException {
+  void warningsAloneDoNotFail() throws IOException {
     Path policies = Files.createDirectories(temp.resolve("policies"));
+    Files.writeString(policies.resolve("advice.rego"), """
+        package meshgate.advice
+
+        warn contains {"rule": "MG-ADVICE-01", "msg": "describe your services", "kind": "InboundService", "name": "httpbin", "field": "metadata"} if true
+        """);
     CliRun run = CliRun.of("validate", "--intents", SEED, "--policies", policies.toString());
     assertEquals(0, run.exit(), run.err());
+    assertTrue(run.out().contains("MG-ADVICE-01"), run.out());
+  }
+
+  @Test
+  void aPoliciesDirWithoutPoliciesFailsClosed() throws IOException {
+    Path policies = Files.createDirectories(temp.resolve("policies"));
+    CliRun run = CliRun.of("validate", "--intents", SEED, "--policies", policies.toString());
+    assertEquals(2, run.exit(), run.out());
+    assertEquals("", run.out());
+    assertTrue(run.err().contains("no policy modules"), run.err());
   }
 
   /**

@@ -230,7 +230,7 @@ class IntentLoaderTest {
       yaml.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
     }
     write("grow.yaml", yaml.toString());
-    assertTrue(onlyViolation("grow.yaml").message().contains("expands to more than"));
+    assertTrue(onlyViolation("grow.yaml").message().contains("nodes once aliases are expanded"));
   }
 
   @Test
@@ -323,6 +323,19 @@ class IntentLoaderTest {
     assertTrue(result.violations().get(2).message().contains("outside the intents directory"));
     assertEquals(List.of("c1"), List.copyOf(result.intents().clusters().keySet()));
     assertEquals(new SourceLocation("intents/alias.yaml", 1, 1), result.locate(Kind.Cluster, "c1", ""));
+  }
+
+  @Test
+  void aRootReachedThroughASymlinkIsReadUnderTheNameGiven() throws IOException {
+    write("c.yaml", cluster("c1", "lc1"));
+    Path linkedRoot = Files.createSymbolicLink(repo.resolve("mine"), intents());
+    LoadResult result = IntentLoader.load(linkedRoot);
+    assertEquals(List.of(), result.violations());
+    assertEquals(List.of("mine/c.yaml"), result.files());
+    assertEquals(new SourceLocation("mine/c.yaml", 1, 1), result.locate(Kind.Cluster, "c1", ""));
+    // A relative root with ".." resolves to its real name.
+    LoadResult relative = IntentLoader.load(repo.resolve("intents/../intents"));
+    assertEquals(List.of("intents/c.yaml"), relative.files());
   }
 
   @Test

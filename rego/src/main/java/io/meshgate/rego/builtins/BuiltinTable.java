@@ -15,7 +15,26 @@ public final class BuiltinTable {
   /** Every built-in meshgate supports. Families register in this order; a name may appear once. */
   public static BuiltinTable standard() {
     BuiltinTable table = new BuiltinTable();
-    // Families are added here, one line each, e.g. ComparisonBuiltins.register(table);
+    ComparisonBuiltins.register(table);
+    ArithmeticBuiltins.register(table);
+    BitwiseBuiltins.register(table);
+    AggregateBuiltins.register(table);
+    ArrayBuiltins.register(table);
+    SetBuiltins.register(table);
+    TypeBuiltins.register(table);
+    ObjectBuiltins.register(table);
+    StringBuiltins.register(table);
+    RegexBuiltins.register(table);
+    GlobBuiltins.register(table);
+    ConversionBuiltins.register(table);
+    UnitsBuiltins.register(table);
+    EncodingBuiltins.register(table);
+    TimeBuiltins.register(table);
+    NetBuiltins.register(table);
+    SemverBuiltins.register(table);
+    GraphBuiltins.register(table);
+    CryptoBuiltins.register(table);
+    UuidBuiltins.register(table);
     return table;
   }
 

@@ -1,0 +1,27 @@
+package io.meshgate.policy;
+
+import java.net.URI;
+
+/** Creates the engine the user asked for. */
+public final class PolicyEngines {
+  /** Lower-case so picocli accepts {@code --policy-engine embedded|opa} as written. */
+  public enum Kind { embedded, opa }
+
+  private PolicyEngines() {}
+
+  /**
+   * @param opaUrl required for {@link Kind#opa}; the bundle is pushed to that server first
+   * @throws PolicyEngineException when the engine cannot be built (e.g. a Rego compile error)
+   */
+  public static PolicyEngine create(Kind kind, PolicyBundle bundle, URI opaUrl) throws PolicyEngineException {
+    return switch (kind) {
+      case embedded -> EmbeddedPolicyEngine.create(bundle);
+      case opa -> {
+        if (opaUrl == null) {
+          throw new PolicyEngineException("--policy-engine opa needs --opa-url URL (e.g. http://localhost:8181)");
+        }
+        yield new OpaRestPolicyEngine(opaUrl, bundle, OpaRestPolicyEngine.Options.defaults());
+      }
+    };
+  }
+}

@@ -1,0 +1,168 @@
+package io.meshgate.rego;
+
+import io.meshgate.rego.ast.Expr;
+import io.meshgate.rego.ast.Literal;
+import io.meshgate.rego.ast.Loc;
+import io.meshgate.rego.ast.Term;
+import io.meshgate.rego.compiler.Compiler;
+import io.meshgate.rego.interpreter.Evaluator;
+import io.meshgate.rego.parser.Parser;
+import io.meshgate.rego.value.Value;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A query compiled against a {@link Rego}. Immutable and thread-safe: each {@link #eval} runs on
+ * its own evaluator (on a thread with a large stack, so deep policies end in an error rather than
+ * a StackOverflowError).
+ */
+public final class PreparedQuery {
+  private static final long EVAL_STACK_BYTES = 512L * 1024 * 1024;
+
+  private final Rego rego;
+  private final String text;
+  private final List<Literal> body;
+  private final List<Expr> expressions;
+  private final List<String> variables;
+
+  PreparedQuery(Rego rego, String text) {
+    this.rego = rego;
+    this.text = text;
+    List<Literal> parsed = Parser.parseQuery(text);
+    Set<String> vars = new LinkedHashSet<>();
+    for (Literal l : parsed) {
+      collectQueryVars(l, vars);
+    }
+    this.variables = List.copyOf(vars);
+    this.body = Compiler.compileQuery(rego.policy(), parsed);
+    List<Expr> exprs = new ArrayList<>();
+    for (Literal l : parsed) {
+      Loc loc = l.loc();
+      for (Literal c : body) {
+        if (c.loc().equals(loc)) {
+          exprs.add(c.expr());
+          break;
+        }
+      }
+    }
+    this.expressions = List.copyOf(exprs);
+  }
+
+  private static void collectQueryVars(Literal l, Set<String> out) {
+    List<Term> terms = new ArrayList<>();
+    Expr e = l.expr();
+    if (e instanceof Expr.TermExpr t) {
+      terms.add(t.term());
+    } else if (e instanceof Expr.Unify u) {
+      terms.add(u.left());
+      terms.add(u.right());
+    } else if (e instanceof Expr.Assign a) {
+      terms.add(a.left());
+      terms.add(a.right());
+    } else if (e instanceof Expr.SomeIn s) {
+      if (s.key() != null) {
+        terms.add(s.key());
+      }
+      terms.add(s.value());
+      terms.add(s.collection());
+    } else if (e instanceof Expr.SomeDecl d) {
+      terms.addAll(d.vars());
+    }
+    for (Term t : terms) {
+      collectVars(t, out);
+    }
+  }
+
+  private static void collectVars(Term t, Set<String> out) {
+    if (t instanceof Term.Var v) {
+      if (!v.isWildcard() && !v.name().equals("data") && !v.name().equals("input")) {
+        out.add(v.name());
+      }
+    } else if (t instanceof Term.Ref r) {
+      collectVars(r.head(), out);
+      r.path().forEach(p -> collectVars(p, out));
+    } else if (t instanceof Term.Call c) {
+      c.args().forEach(a -> collectVars(a, out));
+    } else if (t instanceof Term.ArrayLit a) {
+      a.items().forEach(i -> collectVars(i, out));
+    } else if (t instanceof Term.SetLit s) {
+      s.items().forEach(i -> collectVars(i, out));
+    } else if (t instanceof Term.ObjectLit o) {
+      o.keys().forEach(i -> collectVars(i, out));
+      o.values().forEach(i -> collectVars(i, out));
+    }
+  }
+
+  public String query() { return text; }
+
+  /** The variables of the query, in order of appearance. */
+  public List<String> variables() { return variables; }
+
+  /** Evaluates the query; {@code input} may be null (no input document). */
+  public QueryResult eval(Value input) {
+    long deadline = System.nanoTime() + rego.timeout().toNanos();
+    Evaluator.Options options = new Evaluator.Options(rego.strictBuiltinErrors(), deadline, rego.maxSteps(),
+        rego.printSink());
+    return onLargeStack(() -> {
+      Evaluator ev = new Evaluator(rego.policy(), rego.baseData(), input, options);
+      List<Evaluator.Solution> solutions = ev.query(body, expressions, variables);
+      List<Map<String, Value>> bindings = new ArrayList<>(solutions.size());
+      List<List<Value>> exprs = new ArrayList<>(solutions.size());
+      for (Evaluator.Solution s : solutions) {
+        bindings.add(s.bindings());
+        exprs.add(s.expressions());
+      }
+      return new QueryResult(bindings, exprs);
+    });
+  }
+
+  /**
+   * For a query that is a single expression such as {@code data.meshgate.deny}: its value, or null
+   * when it is undefined. With several solutions the first is returned.
+   */
+  public Value evalValue(Value input) {
+    QueryResult r = eval(input);
+    if (r.isEmpty() || r.expressions().get(0).isEmpty()) {
+      return null;
+    }
+    return r.expressions().get(0).get(0);
+  }
+
+  private static <T> T onLargeStack(java.util.function.Supplier<T> work) {
+    AtomicReference<T> result = new AtomicReference<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread t = new Thread(null, () -> {
+      try {
+        result.set(work.get());
+      } catch (StackOverflowError e) {
+        failure.set(new RegoException(RegoException.LIMIT, "evaluation exceeded the maximum nesting depth"));
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    }, "rego-eval", EVAL_STACK_BYTES);
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      t.interrupt();
+      Thread.currentThread().interrupt();
+      throw new RegoException(RegoException.LIMIT, "evaluation interrupted");
+    }
+    Throwable f = failure.get();
+    if (f instanceof RegoException re) {
+      throw re;
+    }
+    if (f instanceof RuntimeException re) {
+      throw new RegoException(RegoException.UNSUPPORTED, "internal error: " + re);
+    }
+    if (f instanceof Error err) {
+      throw err;
+    }
+    return result.get();
+  }
+}

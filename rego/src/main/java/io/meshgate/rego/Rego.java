@@ -1,0 +1,236 @@
+package io.meshgate.rego;
+
+import io.meshgate.rego.ast.Module;
+import io.meshgate.rego.builtins.BuiltinTable;
+import io.meshgate.rego.compiler.Compiler;
+import io.meshgate.rego.compiler.Policy;
+import io.meshgate.rego.parser.Parser;
+import io.meshgate.rego.value.ObjectValue;
+import io.meshgate.rego.value.StringValue;
+import io.meshgate.rego.value.Value;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A compiled set of Rego modules plus base data. Immutable and thread-safe; build one with
+ * {@link #builder()} and evaluate queries through {@link #prepare(String)}.
+ */
+public final class Rego {
+  private final Policy policy;
+  private final ObjectValue baseData;
+  private final List<String> modules;
+  private final boolean strictBuiltinErrors;
+  private final Duration timeout;
+  private final long maxSteps;
+  private final Consumer<String> print;
+
+  private Rego(Builder b, Policy policy, ObjectValue data) {
+    this.policy = policy;
+    this.baseData = data;
+    this.modules = List.copyOf(b.moduleNames);
+    this.strictBuiltinErrors = b.strict;
+    this.timeout = b.timeout;
+    this.maxSteps = b.maxSteps;
+    this.print = b.print;
+  }
+
+  public static Builder builder() { return new Builder(); }
+
+  public PreparedQuery prepare(String query) { return new PreparedQuery(this, query); }
+
+  /** The names of the loaded modules, in load order. */
+  public List<String> modules() { return modules; }
+
+  public ObjectValue baseData() { return baseData; }
+
+  public Policy policy() { return policy; }
+
+  boolean strictBuiltinErrors() { return strictBuiltinErrors; }
+
+  Duration timeout() { return timeout; }
+
+  long maxSteps() { return maxSteps; }
+
+  Consumer<String> printSink() { return print; }
+
+  /** Collects modules, data and options. Not thread-safe. */
+  public static final class Builder {
+    private final List<String> moduleNames = new ArrayList<>();
+    private final List<String> moduleTexts = new ArrayList<>();
+    private Value data = ObjectValue.EMPTY;
+    private boolean strict;
+    private Duration timeout = Duration.ofDays(3650);
+    private long maxSteps = Long.MAX_VALUE;
+    private Consumer<String> print = line -> { };
+    private boolean v1Only;
+    private BuiltinTable builtins;
+
+    public Builder addModule(String fileName, String text) {
+      moduleNames.add(fileName);
+      moduleTexts.add(text);
+      return this;
+    }
+
+    /**
+     * Loads every {@code *.rego} file under {@code dir} (recursively, in path order) and every
+     * {@code data.json}/{@code data.yaml}/{@code data.yml}, placed at the document path of its
+     * folder relative to {@code dir} as OPA bundles do.
+     */
+    public Builder addDirectory(Path dir) {
+      if (!Files.isDirectory(dir)) {
+        throw new RegoException(RegoException.COMPILE, dir.toString(), 0, 0, "not a directory");
+      }
+      List<Path> files;
+      try (Stream<Path> s = Files.walk(dir)) {
+        files = s.filter(Files::isRegularFile).sorted().toList();
+      } catch (IOException e) {
+        throw new RegoException(RegoException.COMPILE, dir.toString(), 0, 0, "cannot read: " + e.getMessage());
+      }
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        try {
+          if (name.endsWith(".rego")) {
+            addModule(f.toString().replace('\\', '/'), Files.readString(f, StandardCharsets.UTF_8));
+          } else if (name.equals("data.json") || name.equals("data.yaml") || name.equals("data.yml")) {
+            Value doc = DataFiles.read(f);
+            List<String> path = new ArrayList<>();
+            Path rel = dir.relativize(f.getParent());
+            for (Path p : rel) {
+              if (!p.toString().isEmpty()) {
+                path.add(p.toString());
+              }
+            }
+            data = DataFiles.mergeAt(data, path, doc, f.toString());
+          }
+        } catch (IOException e) {
+          throw new RegoException(RegoException.COMPILE, f.toString(), 0, 0, "cannot read: " + e.getMessage());
+        }
+      }
+      return this;
+    }
+
+    /** The base document ({@code data}); merged with data files. Must be an object. */
+    public Builder data(Value base) {
+      if (!(base instanceof ObjectValue)) {
+        throw new IllegalArgumentException("base data must be an object");
+      }
+      data = DataFiles.mergeAt(data, List.of(), base, "data");
+      return this;
+    }
+
+    public Builder strictBuiltinErrors(boolean strict) {
+      this.strict = strict;
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    public Builder maxSteps(long maxSteps) {
+      this.maxSteps = maxSteps;
+      return this;
+    }
+
+    /** True when no timeout was set. */
+    public boolean hasNoTimeout() { return timeout.compareTo(Duration.ofDays(365)) > 0; }
+
+    /** Where {@code print} output goes (discarded by default). */
+    public Builder print(Consumer<String> sink) {
+      this.print = sink;
+      return this;
+    }
+
+    /** Parse every module as Rego v1 (OPA 1.x's default); otherwise v0 forms are accepted too. */
+    public Builder regoV1(boolean v1Only) {
+      this.v1Only = v1Only;
+      return this;
+    }
+
+    /** Built-ins to use instead of {@link BuiltinTable#standard()}. */
+    public Builder builtins(BuiltinTable table) {
+      this.builtins = table;
+      return this;
+    }
+
+    public Rego build() {
+      List<Module> parsed = new ArrayList<>();
+      for (int i = 0; i < moduleNames.size(); i++) {
+        parsed.add(Parser.parseModule(moduleNames.get(i), moduleTexts.get(i), v1Only));
+      }
+      BuiltinTable table = builtins != null ? builtins : BuiltinTable.standard();
+      Policy policy = Compiler.compile(parsed, table);
+      return new Rego(this, policy, (ObjectValue) data);
+    }
+  }
+
+  /** Reading and merging data documents. */
+  static final class DataFiles {
+    private DataFiles() {}
+
+    static Value read(Path f) throws IOException {
+      String text = Files.readString(f, StandardCharsets.UTF_8);
+      try {
+        Object java;
+        if (f.getFileName().toString().endsWith(".json")) {
+          java = new com.fasterxml.jackson.databind.ObjectMapper()
+              .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+              .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+              .readValue(text, Object.class);
+        } else {
+          java = new org.yaml.snakeyaml.Yaml().load(text);
+        }
+        return Value.of(java == null ? Map.of() : java);
+      } catch (Exception e) {
+        throw new RegoException(RegoException.COMPILE, f.toString(), 0, 0, "invalid data file: " + e.getMessage());
+      }
+    }
+
+    static Value mergeAt(Value base, List<String> path, Value doc, String source) {
+      if (path.isEmpty()) {
+        if (base instanceof ObjectValue bo && doc instanceof ObjectValue dv) {
+          return merge(bo, dv, source);
+        }
+        if (!(doc instanceof ObjectValue)) {
+          throw new RegoException(RegoException.COMPILE, source, 0, 0, "data at the root must be an object");
+        }
+        return doc;
+      }
+      Map<Value, Value> m = new TreeMap<>(((ObjectValue) base).entries());
+      StringValue key = new StringValue(path.get(0));
+      Value existing = m.getOrDefault(key, ObjectValue.EMPTY);
+      if (!(existing instanceof ObjectValue)) {
+        throw new RegoException(RegoException.COMPILE, source, 0, 0, "data path " + path + " conflicts with a value");
+      }
+      if (path.size() == 1 && !(doc instanceof ObjectValue)) {
+        m.put(key, doc);
+      } else {
+        m.put(key, mergeAt(existing, path.subList(1, path.size()), doc, source));
+      }
+      return ObjectValue.of(m);
+    }
+
+    private static ObjectValue merge(ObjectValue a, ObjectValue b, String source) {
+      Map<Value, Value> m = new TreeMap<>(a.entries());
+      for (Map.Entry<Value, Value> e : b.entries().entrySet()) {
+        Value existing = m.get(e.getKey());
+        if (existing instanceof ObjectValue eo && e.getValue() instanceof ObjectValue vo) {
+          m.put(e.getKey(), merge(eo, vo, source));
+        } else {
+          m.put(e.getKey(), e.getValue());
+        }
+      }
+      return ObjectValue.of(m);
+    }
+  }
+}

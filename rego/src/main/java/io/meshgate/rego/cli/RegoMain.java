@@ -1,0 +1,175 @@
+package io.meshgate.rego.cli;
+
+import io.meshgate.rego.PreparedQuery;
+import io.meshgate.rego.QueryResult;
+import io.meshgate.rego.Rego;
+import io.meshgate.rego.RegoException;
+import io.meshgate.rego.conformance.ConformanceRunner;
+import io.meshgate.rego.runner.RegoTestRunner;
+import io.meshgate.rego.value.Json;
+import io.meshgate.rego.value.Value;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Command line of the engine jar: {@code test DIR...}, {@code eval [-d PATH]... [-i FILE] QUERY},
+ * {@code conformance --flavour regorus|opa [--verbose] [--skips FILE] DIR...}, {@code bench}.
+ */
+public final class RegoMain {
+  private RegoMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.println("usage: meshgate-rego test DIR... | eval [-d PATH]... [-i FILE] QUERY | "
+          + "conformance --flavour regorus|opa [--verbose] [--skips FILE] DIR... | bench");
+      return 2;
+    }
+    try {
+      return switch (args[0]) {
+        case "test" -> test(List.of(args).subList(1, args.length), out);
+        case "eval" -> eval(List.of(args).subList(1, args.length), out, err);
+        case "conformance" -> conformance(List.of(args).subList(1, args.length), out, err);
+        case "bench" -> Bench.run(out);
+        default -> {
+          err.println("unknown command " + args[0]);
+          yield 2;
+        }
+      };
+    } catch (RegoException e) {
+      err.println(e.getMessage());
+      return 2;
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private static int test(List<String> args, PrintStream out) {
+    boolean verbose = false;
+    List<Path> dirs = new ArrayList<>();
+    for (String a : args) {
+      if (a.equals("-v") || a.equals("--verbose")) {
+        verbose = true;
+      } else {
+        dirs.add(Path.of(a));
+      }
+    }
+    if (dirs.isEmpty()) {
+      throw new IllegalArgumentException("test needs at least one directory");
+    }
+    RegoTestRunner runner = RegoTestRunner.fromPaths(dirs);
+    List<RegoTestRunner.TestResult> results = runner.run();
+    RegoTestRunner.format(results, out, verbose);
+    return RegoTestRunner.exitStatus(results);
+  }
+
+  private static int eval(List<String> args, PrintStream out, PrintStream err) throws IOException {
+    Rego.Builder b = Rego.builder();
+    Value input = null;
+    String query = null;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals("-d") || a.equals("--data")) {
+        Path p = Path.of(args.get(++i));
+        if (Files.isDirectory(p)) {
+          b.addDirectory(p);
+        } else if (p.toString().endsWith(".rego")) {
+          b.addModule(p.toString(), Files.readString(p));
+        } else {
+          b.data(readDocument(p));
+        }
+      } else if (a.equals("-i") || a.equals("--input")) {
+        input = readDocument(Path.of(args.get(++i)));
+      } else if (a.equals("--strict")) {
+        b.strictBuiltinErrors(true);
+      } else {
+        query = a;
+      }
+    }
+    if (query == null) {
+      throw new IllegalArgumentException("eval needs a query");
+    }
+    Rego rego = b.print(err::println).build();
+    PreparedQuery q = rego.prepare(query);
+    QueryResult r = q.eval(input);
+    StringBuilder sb = new StringBuilder("{\"result\": [");
+    for (int i = 0; i < r.size(); i++) {
+      if (i > 0) {
+        sb.append(", ");
+      }
+      sb.append("{\"expressions\": [");
+      List<Value> exprs = r.expressions().get(i);
+      for (int j = 0; j < exprs.size(); j++) {
+        if (j > 0) {
+          sb.append(", ");
+        }
+        sb.append("{\"value\": ").append(toJson(exprs.get(j))).append('}');
+      }
+      sb.append("], \"bindings\": {");
+      int j = 0;
+      for (Map.Entry<String, Value> e : r.bindings().get(i).entrySet()) {
+        if (j++ > 0) {
+          sb.append(", ");
+        }
+        sb.append(Json.quote(e.getKey())).append(": ").append(toJson(e.getValue()));
+      }
+      sb.append("}}");
+    }
+    sb.append("]}");
+    out.println(sb);
+    return 0;
+  }
+
+  /** JSON text: sets as arrays, non-string keys as their Rego text. */
+  static String toJson(Value v) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(v.toJava());
+    } catch (IOException e) {
+      return v.toString();
+    }
+  }
+
+  private static Value readDocument(Path p) throws IOException {
+    String text = Files.readString(p);
+    Object java = p.toString().endsWith(".json")
+        ? new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .readValue(text, Object.class)
+        : new org.yaml.snakeyaml.Yaml().load(text);
+    return Value.of(java);
+  }
+
+  private static int conformance(List<String> args, PrintStream out, PrintStream err) throws IOException {
+    ConformanceRunner.Flavour flavour = ConformanceRunner.Flavour.REGORUS;
+    boolean verbose = false;
+    Path skips = Path.of("rego/conformance-skips.yaml");
+    if (!Files.exists(skips)) {
+      skips = Path.of("conformance-skips.yaml");
+    }
+    List<Path> dirs = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      switch (a) {
+        case "--flavour", "--flavor" -> flavour = ConformanceRunner.Flavour.valueOf(args.get(++i).toUpperCase());
+        case "--verbose", "-v" -> verbose = true;
+        case "--skips" -> skips = Path.of(args.get(++i));
+        default -> dirs.add(Path.of(a));
+      }
+    }
+    if (dirs.isEmpty()) {
+      throw new IllegalArgumentException("conformance needs at least one directory");
+    }
+    ConformanceRunner runner = new ConformanceRunner(flavour, verbose, out, ConformanceRunner.loadSkips(skips));
+    ConformanceRunner.Summary s = runner.run(dirs);
+    return s.failed() == 0 ? 0 : 1;
+  }
+}

@@ -1,0 +1,968 @@
+package io.meshgate.rego.compiler;
+
+import io.meshgate.rego.RegoException;
+import io.meshgate.rego.ast.Expr;
+import io.meshgate.rego.ast.Literal;
+import io.meshgate.rego.ast.Loc;
+import io.meshgate.rego.ast.Module;
+import io.meshgate.rego.ast.Rule;
+import io.meshgate.rego.ast.Term;
+import io.meshgate.rego.builtins.Builtin;
+import io.meshgate.rego.builtins.BuiltinTable;
+import io.meshgate.rego.value.StringValue;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns parsed modules into a {@link Policy}: resolves names (rules of the package, imports,
+ * built-ins), checks safety and reorders bodies so every variable is bound before it is needed.
+ */
+public final class Compiler {
+  /** Calls the evaluator implements itself rather than through the built-in table. */
+  public static final Set<String> LANGUAGE_CALLS = Set.of("print", "internal.member_2", "internal.member_3",
+      "internal.print");
+
+  private final BuiltinTable builtins;
+  private final RuleNode root = new RuleNode(List.of());
+  private final Map<String, FunctionGroup> functions = new TreeMap<>();
+  private final Map<String, Set<String>> packageNames = new HashMap<>();
+
+  private Compiler(BuiltinTable builtins) { this.builtins = builtins; }
+
+  public static Policy compile(List<Module> modules, BuiltinTable builtins) {
+    Compiler c = new Compiler(builtins);
+    c.declare(modules);
+    for (Module m : modules) {
+      c.compileModule(m);
+    }
+    return new Policy(c.root, Map.copyOf(c.functions), builtins);
+  }
+
+  /** Compiles an ad-hoc query (no package: only data, input and built-ins are known). */
+  public static List<Literal> compileQuery(Policy policy, List<Literal> query) {
+    Compiler c = new Compiler(policy.builtins());
+    c.functions.putAll(policy.functions());
+    Scope scope = new Scope(List.of(), Set.of(), Map.of(), new HashSet<>(), "query");
+    collectDeclared(query, scope.declared);
+    List<Literal> resolved = c.resolveBody(query, scope);
+    c.checkAssignedBeforeUse(resolved, new HashSet<>());
+    return c.reorder(resolved, new HashSet<>(), new HashSet<>()).body;
+  }
+
+  // ---------------------------------------------------------------- declaration pass
+
+  private void declare(List<Module> modules) {
+    for (Module m : modules) {
+      Set<String> names = packageNames.computeIfAbsent(String.join(".", m.packagePath()), k -> new HashSet<>());
+      for (Rule r : m.rules()) {
+        if (m.v1() && (r.name().equals("data") || r.name().equals("input"))) {
+          throw new RegoException(RegoException.COMPILE, m.file(), r.loc().line(), r.loc().column(),
+              r.name() + " cannot be shadowed by a rule");
+        }
+        names.add(r.name());
+        if (r.isFunction()) {
+          String path = functionPath(m, r);
+          FunctionGroup g = functions.computeIfAbsent(path, FunctionGroup::new);
+          if (g.arity >= 0 && g.arity != r.args().size()) {
+            throw new RegoException(RegoException.TYPE, m.file(), r.loc().line(), r.loc().column(),
+                "function " + path + " has arity " + g.arity + ", got argument count " + r.args().size());
+          }
+          g.arity = r.args().size();
+        }
+      }
+    }
+  }
+
+  private static String functionPath(Module m, Rule r) {
+    StringBuilder sb = new StringBuilder("data");
+    for (String p : m.packagePath()) {
+      sb.append('.').append(p);
+    }
+    for (Term t : r.ref()) {
+      if (t instanceof Term.Var v) {
+        sb.append('.').append(v.name());
+      } else if (t instanceof Term.Scalar s && s.value() instanceof StringValue str) {
+        sb.append('.').append(str.value());
+      } else {
+        throw new RegoException(RegoException.PARSE, m.file(), r.loc().line(), r.loc().column(),
+            "function names must be plain references");
+      }
+    }
+    return sb.toString();
+  }
+
+  // ---------------------------------------------------------------- rules
+
+  record Scope(List<String> pkg, Set<String> ruleNames, Map<String, Term> imports, Set<String> declared,
+      String file) {}
+
+  private void compileModule(Module m) {
+    Map<String, Term> imports = new HashMap<>();
+    for (Module.Import imp : m.imports()) {
+      String root0 = imp.path().get(0);
+      if (!root0.equals("data") && !root0.equals("input")) {
+        continue;
+      }
+      String alias = imp.alias() != null ? imp.alias() : imp.path().get(imp.path().size() - 1);
+      if (imports.containsKey(alias)) {
+        throw new RegoException(RegoException.COMPILE, m.file(), imp.loc().line(), imp.loc().column(),
+            "import must not shadow import " + alias);
+      }
+      if (alias.equals("input") && imp.path().size() > 1 || alias.equals("data") && imp.path().size() > 1) {
+        throw new RegoException(RegoException.COMPILE, m.file(), imp.loc().line(), imp.loc().column(),
+            "import alias must not be " + alias);
+      }
+      Term head = new Term.Var(root0, imp.loc());
+      List<Term> path = new ArrayList<>();
+      for (String p : imp.path().subList(1, imp.path().size())) {
+        path.add(new Term.Scalar(new StringValue(p), imp.loc()));
+      }
+      imports.put(alias, path.isEmpty() ? head : new Term.Ref(head, List.copyOf(path), imp.loc()));
+    }
+    Set<String> names = packageNames.get(String.join(".", m.packagePath()));
+    RuleNode pkgNode = root;
+    for (String p : m.packagePath()) {
+      pkgNode = pkgNode.child(p);
+    }
+    for (Rule r : m.rules()) {
+      compileRule(m, r, names, imports);
+    }
+  }
+
+  private void compileRule(Module m, Rule r, Set<String> names, Map<String, Term> imports) {
+    CompiledRule compiled = compileDefinition(m, r, names, imports, r.args());
+    if (r.isFunction()) {
+      FunctionGroup g = functions.get(functionPath(m, r));
+      if (r.isDefault()) {
+        if (g.defaultDefinition != null) {
+          throw error(m, r.loc(), RegoException.COMPILE, "multiple default rules " + g.path + " found");
+        }
+        g.defaultDefinition = compiled;
+      } else {
+        g.definitions.add(compiled);
+      }
+      return;
+    }
+    RuleNode node = root;
+    for (String p : m.packagePath()) {
+      node = node.child(p);
+    }
+    node = node.child(r.name());
+    int i = 1;
+    for (; i < r.ref().size(); i++) {
+      Term t = r.ref().get(i);
+      if (t instanceof Term.Scalar s && s.value() instanceof StringValue str) {
+        node = node.child(str.value());
+      } else {
+        break;
+      }
+    }
+    List<Term> keys = compiled.keys().subList(i - 1, compiled.keys().size());
+    CompiledRule placed = new CompiledRule(compiled.loc(), List.copyOf(keys), null, compiled.value(),
+        compiled.multi(), compiled.isDefault(), compiled.body(), compiled.elseRule());
+    if (r.isDefault() && !keys.isEmpty()) {
+      if (!keys.stream().allMatch(k -> k instanceof Term.Scalar)) {
+        throw error(m, r.loc(), RegoException.COMPILE, "default rules must not have variables in their reference");
+      }
+      node.keyedDefaults.add(placed);
+    } else if (r.isDefault()) {
+      if (node.defaultRule != null) {
+        throw error(m, r.loc(), RegoException.COMPILE, "multiple default rules " + String.join(".", node.path) + " found");
+      }
+      if (!keys.stream().allMatch(k -> k instanceof Term.Scalar)) {
+        throw error(m, r.loc(), RegoException.COMPILE, "default rules must not have variables in their reference");
+      }
+      node.defaultRule = placed;
+    } else {
+      node.rules.add(placed);
+    }
+  }
+
+  private CompiledRule compileDefinition(Module m, Rule r, Set<String> names, Map<String, Term> imports,
+      List<Term> args) {
+    Set<String> declared = new HashSet<>();
+    if (args != null) {
+      for (Term a : args) {
+        collectAllVars(a, declared);
+      }
+    }
+    collectDeclared(r.body(), declared);
+    List<Term> headTerms = new ArrayList<>(r.ref().subList(1, r.ref().size()));
+    headTerms.add(r.value());
+    for (Term h : headTerms) {
+      forEachComprehensionBody(new Literal(false, new Expr.TermExpr(h), List.of(), r.loc()),
+          b -> collectDeclared(b, declared));
+    }
+    Scope scope = new Scope(m.packagePath(), names, imports, declared, m.file());
+    if (r.isDefault()) {
+      Set<String> vars = new HashSet<>();
+      collectSurfaceVars(r.value(), vars);
+      if (containsRefOrCall(r.value())) {
+        throw error(m, r.loc(), RegoException.COMPILE, "invalid `ref` in default value: default rule values must be constant");
+      }
+      if (!vars.isEmpty()) {
+        throw error(m, r.loc(), RegoException.COMPILE, "invalid `var` in default value: default rule values must be constant");
+      }
+    }
+    List<Term> resolvedArgs = null;
+    Set<String> bound = new HashSet<>();
+    if (args != null) {
+      resolvedArgs = new ArrayList<>();
+      for (Term a : args) {
+        Term ra = resolve(a, scope);
+        resolvedArgs.add(ra);
+        collectPatternVars(ra, bound);
+      }
+    }
+    List<Literal> body = resolveBody(r.body(), scope);
+    checkAssignedBeforeUse(body, new HashSet<>(bound));
+    BodyResult reordered;
+    try {
+      reordered = reorder(body, bound, new HashSet<>(bound));
+    } catch (RegoException e) {
+      throw e;
+    }
+    List<Term> keys = new ArrayList<>();
+    for (int i = 1; i < r.ref().size(); i++) {
+      keys.add(resolve(r.ref().get(i), scope));
+    }
+    Term value = resolve(r.value(), scope);
+    Set<String> headVars = new LinkedHashSet<>();
+    for (Term k : keys) {
+      if (!(k instanceof Term.Scalar)) {
+        inputVars(k, headVars, Set.of());
+        collectPatternVars(k, headVars);
+      }
+    }
+    inputVars(value, headVars, Set.of());
+    collectPatternVars(value, headVars);
+    headVars.remove("data");
+    headVars.remove("input");
+    for (String v : headVars) {
+      if (!reordered.bound.contains(v)) {
+        throw error(m, r.loc(), RegoException.UNSAFE_VAR, "var " + display(v) + " is unsafe");
+      }
+    }
+    value = rewriteNested(value, reordered.bound, reordered.bound);
+    CompiledRule elseRule = null;
+    if (r.elseRule() != null) {
+      CompiledRule e = compileDefinition(m, r.elseRule(), names, imports, args);
+      elseRule = new CompiledRule(e.loc(), List.of(), e.args(), e.value(), false, false, e.body(), e.elseRule());
+    }
+    return new CompiledRule(r.loc(), keys, resolvedArgs, value, r.multi(), r.isDefault(), reordered.body, elseRule);
+  }
+
+  private static boolean containsRefOrCall(Term t) {
+    if ((t) instanceof Term.Ref r) { return true; }
+    else if ((t) instanceof Term.Call c) { return true; }
+    else if ((t) instanceof Term.ArrayLit a) { return a.items().stream().anyMatch(Compiler::containsRefOrCall); }
+    else if ((t) instanceof Term.SetLit s) { return s.items().stream().anyMatch(Compiler::containsRefOrCall); }
+    else if ((t) instanceof Term.ObjectLit o) { return o.keys().stream().anyMatch(Compiler::containsRefOrCall)
+          || o.values().stream().anyMatch(Compiler::containsRefOrCall); }
+    else { return false; }
+  }
+
+  /** OPA rejects a variable used in a body before the expression that assigns it with {@code :=}. */
+  private void checkAssignedBeforeUse(List<Literal> body, Set<String> seen) {
+    Set<String> used = new HashSet<>();
+    for (Literal l : body) {
+      if (l.expr() instanceof Expr.Assign a) {
+        Set<String> lhs = new HashSet<>();
+        collectPatternVars(a.left(), lhs);
+        for (String v : lhs) {
+          if (v.equals("input") || v.equals("data")) {
+            throw new RegoException(RegoException.COMPILE, l.loc().file(), l.loc().line(), l.loc().column(),
+                "variables must not shadow " + v + " (use a different variable name)");
+          }
+          if (used.contains(v) && !v.startsWith("_$")) {
+            throw new RegoException(RegoException.COMPILE, l.loc().file(), l.loc().line(), l.loc().column(),
+                "var " + v + " referenced above");
+          }
+          if (seen.contains(v) && !v.startsWith("_$")) {
+            throw new RegoException(RegoException.COMPILE, l.loc().file(), l.loc().line(), l.loc().column(),
+                "var " + v + " assigned above");
+          }
+        }
+        seen.addAll(lhs);
+        Set<String> rhs = new HashSet<>();
+        collectSurfaceVars(a.right(), rhs);
+        used.addAll(rhs);
+      } else {
+        Set<String> vs = new HashSet<>();
+        collectLiteralSurfaceVars(l, vs);
+        used.addAll(vs);
+      }
+    }
+  }
+
+  private static RegoException error(Module m, Loc loc, String code, String msg) {
+    return new RegoException(code, m.file(), loc.line(), loc.column(), msg);
+  }
+
+  static String display(String var) { return var.startsWith("_$") ? "_" : var; }
+
+  // ---------------------------------------------------------------- name resolution
+
+  private static void collectDeclared(List<Literal> body, Set<String> out) {
+    for (Literal l : body) {
+      if ((l.expr()) instanceof Expr.SomeDecl s) { s.vars().forEach(v -> out.add(v.name())); }
+      else if ((l.expr()) instanceof Expr.Assign a) { collectPatternVars(a.left(), out); }
+      else if ((l.expr()) instanceof Expr.SomeIn s) {
+          if (s.key() != null) {
+            collectPatternVars(s.key(), out);
+          }
+          collectPatternVars(s.value(), out);
+        }
+      else if ((l.expr()) instanceof Expr.Every e) {
+          if (e.key() != null) {
+            collectPatternVars(e.key(), out);
+          }
+          collectPatternVars(e.value(), out);
+          collectDeclared(e.body(), out);
+        }
+      else { }
+      forEachComprehensionBody(l, b -> collectDeclared(b, out));
+    }
+  }
+
+  private static void forEachComprehensionBody(Literal l, java.util.function.Consumer<List<Literal>> f) {
+    java.util.function.Consumer<Term> visit = new java.util.function.Consumer<>() {
+      @Override
+      public void accept(Term t) {
+        if ((t) instanceof Term.ArrayCompr c) { f.accept(c.body()); accept(c.head()); }
+        else if ((t) instanceof Term.SetCompr c) { f.accept(c.body()); accept(c.head()); }
+        else if ((t) instanceof Term.ObjectCompr c) { f.accept(c.body()); accept(c.key()); accept(c.value()); }
+        else if ((t) instanceof Term.Ref r) { accept(r.head()); r.path().forEach(this); }
+        else if ((t) instanceof Term.Call c) { c.args().forEach(this); }
+        else if ((t) instanceof Term.ArrayLit a) { a.items().forEach(this); }
+        else if ((t) instanceof Term.SetLit s) { s.items().forEach(this); }
+        else if ((t) instanceof Term.ObjectLit o) { o.keys().forEach(this); o.values().forEach(this); }
+        else { }
+      }
+    };
+    exprTerms(l.expr()).forEach(visit);
+  }
+
+  private static List<Term> exprTerms(Expr e) {
+    List<Term> out = new ArrayList<>();
+    if ((e) instanceof Expr.TermExpr t) { out.add(t.term()); }
+    else if ((e) instanceof Expr.Unify u) { out.add(u.left()); out.add(u.right()); }
+    else if ((e) instanceof Expr.Assign a) { out.add(a.left()); out.add(a.right()); }
+    else if ((e) instanceof Expr.SomeDecl s) { }
+    else if ((e) instanceof Expr.SomeIn s) {
+        if (s.key() != null) {
+          out.add(s.key());
+        }
+        out.add(s.value());
+        out.add(s.collection());
+      }
+    else if ((e) instanceof Expr.Every ev) { out.add(ev.domain()); }
+    return out;
+  }
+
+  List<Literal> resolveBody(List<Literal> body, Scope s) {
+    List<Literal> out = new ArrayList<>(body.size());
+    for (Literal l : body) {
+      Expr e;
+      if ((l.expr()) instanceof Expr.TermExpr t) { e = new Expr.TermExpr(resolve(t.term(), s)); }
+      else if ((l.expr()) instanceof Expr.Unify u) { e = new Expr.Unify(resolve(u.left(), s), resolve(u.right(), s)); }
+      else if ((l.expr()) instanceof Expr.Assign a) {
+          if (!(a.left() instanceof Term.Var || a.left() instanceof Term.ArrayLit || a.left() instanceof Term.ObjectLit)) {
+            throw new RegoException(RegoException.PARSE, s.file(), l.loc().line(), l.loc().column(),
+                "cannot assign to " + describe(a.left()));
+          }
+          checkArrayArity(a.left(), a.right(), l, s);
+          e = new Expr.Assign(resolve(a.left(), s), resolve(a.right(), s));
+        }
+      else if ((l.expr()) instanceof Expr.SomeDecl d) { e = d; }
+      else if ((l.expr()) instanceof Expr.SomeIn in) { e = new Expr.SomeIn(in.key() == null ? null : resolve(in.key(), s),
+            resolve(in.value(), s), resolve(in.collection(), s)); }
+      else if ((l.expr()) instanceof Expr.Every ev) { e = new Expr.Every(ev.key(), ev.value(), resolve(ev.domain(), s), resolveBody(ev.body(), s)); }
+      else { throw new IllegalStateException(); }
+      if (l.expr() instanceof Expr.Unify u) {
+        checkArrayArity(u.left(), u.right(), l, s);
+      }
+      List<Literal.With> withs = new ArrayList<>();
+      for (Literal.With w : l.withs()) {
+        withs.add(new Literal.With(resolveWithTarget(w, s), resolveWithValue(w.value(), s), w.loc()));
+      }
+      out.add(new Literal(l.negated(), e, List.copyOf(withs), l.loc()));
+    }
+    return out;
+  }
+
+  private static void checkArrayArity(Term a, Term b, Literal l, Scope s) {
+    if (a instanceof Term.ArrayLit x && b instanceof Term.ArrayLit y && x.items().size() != y.items().size()) {
+      throw new RegoException(RegoException.TYPE, s.file(), l.loc().line(), l.loc().column(),
+          "match error: array length mismatch " + x.items().size() + " != " + y.items().size());
+    }
+  }
+
+  private static String describe(Term t) {
+    if ((t) instanceof Term.Ref r) { return "reference"; }
+    else if ((t) instanceof Term.Call c) { return "call"; }
+    else if ((t) instanceof Term.Scalar s) { return s.value().typeName(); }
+    else { return "term"; }
+  }
+
+  private Term resolveWithTarget(Literal.With w, Scope s) {
+    Term t = resolve(w.target(), s);
+    String name = dottedName(t);
+    if (name == null) {
+      throw new RegoException(RegoException.COMPILE, s.file(), w.loc().line(), w.loc().column(),
+          "with keyword target must reference existing input, data, or a function");
+    }
+    if (name.equals("input") || name.startsWith("input.") || name.equals("data") && false) {
+      return t;
+    }
+    if (functions.containsKey(name) || LANGUAGE_CALLS.contains(name) || builtins.lookup(name).isPresent()) {
+      return new Term.Call(name, List.of(), t.loc());
+    }
+    if (name.startsWith("data.")) {
+      return t;
+    }
+    throw new RegoException(RegoException.COMPILE, s.file(), w.loc().line(), w.loc().column(),
+        "with keyword target must reference existing input, data, or a function: " + name);
+  }
+
+  private Term resolveWithValue(Term v, Scope s) {
+    Term t = resolve(v, s);
+    String name = dottedName(t);
+    if (name != null && (functions.containsKey(name) || (!(t instanceof Term.Var tv && isLocalVar(tv, s))
+        && builtins.lookup(name).isPresent()))) {
+      return new Term.Call(name, List.of(), t.loc());
+    }
+    return t;
+  }
+
+  private static boolean isLocalVar(Term.Var v, Scope s) { return s.declared().contains(v.name()); }
+
+  /** {@code data.a.b} / {@code input.x} / {@code count} as dotted text, or null. */
+  static String dottedName(Term t) {
+    if (t instanceof Term.Var v) {
+      return v.name();
+    }
+    if (t instanceof Term.Ref r && r.head() instanceof Term.Var v) {
+      StringBuilder sb = new StringBuilder(v.name());
+      for (Term p : r.path()) {
+        if (!(p instanceof Term.Scalar sc) || !(sc.value() instanceof StringValue str)) {
+          return null;
+        }
+        sb.append('.').append(str.value());
+      }
+      return sb.toString();
+    }
+    return null;
+  }
+
+  Term resolve(Term t, Scope s) {
+    if ((t) instanceof Term.Scalar sc) { return sc; }
+    else if ((t) instanceof Term.Var v) { return resolveVar(v, s); }
+    else if ((t) instanceof Term.Ref r) {
+        Term head = resolve(r.head(), s);
+        List<Term> path = new ArrayList<>();
+        for (Term p : r.path()) {
+          path.add(resolve(p, s));
+        }
+        if (head instanceof Term.Ref hr) {
+          List<Term> merged = new ArrayList<>(hr.path());
+          merged.addAll(path);
+          return new Term.Ref(hr.head(), List.copyOf(merged), r.loc());
+        }
+        return new Term.Ref(head, List.copyOf(path), r.loc());
+      }
+    else if ((t) instanceof Term.ArrayLit a) { return new Term.ArrayLit(resolveAll(a.items(), s), a.loc()); }
+    else if ((t) instanceof Term.SetLit a) { return new Term.SetLit(resolveAll(a.items(), s), a.loc()); }
+    else if ((t) instanceof Term.ObjectLit o) { return new Term.ObjectLit(resolveAll(o.keys(), s), resolveAll(o.values(), s), o.loc()); }
+    else if ((t) instanceof Term.Call c) { return new Term.Call(resolveCall(c, s), resolveAll(c.args(), s), c.loc()); }
+    else if ((t) instanceof Term.ArrayCompr c) { return new Term.ArrayCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
+    else if ((t) instanceof Term.SetCompr c) { return new Term.SetCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
+    else if ((t) instanceof Term.ObjectCompr c) { return new Term.ObjectCompr(resolve(c.key(), s), resolve(c.value(), s),
+          resolveBody(c.body(), s), c.loc()); }
+    else { throw new IllegalStateException(); }
+  }
+
+  private List<Term> resolveAll(List<Term> ts, Scope s) {
+    List<Term> out = new ArrayList<>(ts.size());
+    for (Term t : ts) {
+      out.add(resolve(t, s));
+    }
+    return List.copyOf(out);
+  }
+
+  private Term resolveVar(Term.Var v, Scope s) {
+    String n = v.name();
+    if (n.equals("input") || n.equals("data") || s.declared().contains(n)) {
+      return v;
+    }
+    Term imp = s.imports().get(n);
+    if (imp != null) {
+      return relocate(imp, v.loc());
+    }
+    if (s.ruleNames().contains(n)) {
+      List<Term> path = new ArrayList<>();
+      for (String p : s.pkg()) {
+        path.add(new Term.Scalar(new StringValue(p), v.loc()));
+      }
+      path.add(new Term.Scalar(new StringValue(n), v.loc()));
+      return new Term.Ref(new Term.Var("data", v.loc()), List.copyOf(path), v.loc());
+    }
+    return v;
+  }
+
+  private static Term relocate(Term t, Loc loc) {
+    if (t instanceof Term.Ref r) {
+      return new Term.Ref(new Term.Var(((Term.Var) r.head()).name(), loc), r.path(), loc);
+    }
+    return new Term.Var(((Term.Var) t).name(), loc);
+  }
+
+  private String resolveCall(Term.Call c, Scope s) {
+    String name = c.name();
+    if (name.startsWith(io.meshgate.rego.parser.Parser.OP)) {
+      String op = name.substring(io.meshgate.rego.parser.Parser.OP.length());
+      if (!LANGUAGE_CALLS.contains(op) && builtins.lookup(op).isEmpty()) {
+        throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
+            "undefined function " + op);
+      }
+      return op;
+    }
+    String first = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
+    String rest = name.contains(".") ? name.substring(name.indexOf('.')) : "";
+    String resolved = null;
+    if (s.imports().containsKey(first)) {
+      resolved = dottedName(s.imports().get(first)) + rest;
+    } else if (first.equals("data")) {
+      resolved = name;
+    } else if (s.ruleNames().contains(first)) {
+      resolved = "data." + (s.pkg().isEmpty() ? "" : String.join(".", s.pkg()) + ".") + name;
+    }
+    if (resolved != null) {
+      if (!functions.containsKey(resolved)) {
+        throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
+            "undefined function " + resolved);
+      }
+      FunctionGroup g = functions.get(resolved);
+      if (c.args().size() != g.arity && c.args().size() != g.arity + 1) {
+        throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
+            resolved + ": arity mismatch: expects " + g.arity + " arguments, got " + c.args().size());
+      }
+      return resolved;
+    }
+    if (LANGUAGE_CALLS.contains(name)) {
+      return name;
+    }
+    Builtin b = builtins.lookup(name).orElse(null);
+    if (b == null) {
+      throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
+          "undefined function " + name);
+    }
+    if (c.args().size() != b.arity() && c.args().size() != b.arity() + 1) {
+      throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
+          name + ": arity mismatch: expects " + b.arity() + " arguments, got " + c.args().size());
+    }
+    return name;
+  }
+
+  /** Number of arguments a call takes as inputs (the output, if any, not counted); -1 when variadic. */
+  int arity(String name) {
+    FunctionGroup g = functions.get(name);
+    if (g != null) {
+      return g.arity;
+    }
+    return switch (name) {
+      case "print", "internal.print" -> -1;
+      case "internal.member_2" -> 2;
+      case "internal.member_3" -> 3;
+      default -> builtins.lookup(name).map(Builtin::arity).orElse(-1);
+    };
+  }
+
+  // ---------------------------------------------------------------- safety and reordering
+
+  record BodyResult(List<Literal> body, Set<String> bound) {}
+
+  BodyResult reorder(List<Literal> body, Set<String> bound, Set<String> enclosing) {
+    Set<String> outer = new HashSet<>(enclosing);
+    outer.addAll(bound);
+    for (Literal l : body) {
+      collectLiteralSurfaceVars(l, outer);
+    }
+    List<Literal> remaining = new ArrayList<>(body);
+    List<Literal> result = new ArrayList<>(body.size());
+    Set<String> b = new HashSet<>(bound);
+    while (!remaining.isEmpty()) {
+      Literal pick = null;
+      for (Literal l : remaining) {
+        if (ready(l, b, outer)) {
+          pick = l;
+          break;
+        }
+      }
+      if (pick == null) {
+        Literal first = remaining.get(0);
+        Set<String> missing = new LinkedHashSet<>();
+        for (Literal l : remaining) {
+          collectLiteralSurfaceVars(l, missing);
+        }
+        missing.removeAll(b);
+        missing.remove("data");
+        missing.remove("input");
+        Set<String> names = new java.util.TreeSet<>();
+        for (String m : missing) {
+          names.add(display(m));
+        }
+        throw new RegoException(RegoException.UNSAFE_VAR, first.loc().file(), first.loc().line(), first.loc().column(),
+            "var " + (names.isEmpty() ? "_" : String.join(", ", names)) + " is unsafe");
+      }
+      remaining.remove(pick);
+      result.add(rewriteLiteral(pick, b, outer));
+      if (!pick.negated()) {
+        outputs(pick, b);
+      }
+    }
+    return new BodyResult(List.copyOf(result), b);
+  }
+
+  private Literal rewriteLiteral(Literal l, Set<String> b, Set<String> outer) {
+    Expr e;
+    if ((l.expr()) instanceof Expr.TermExpr t) { e = new Expr.TermExpr(rewriteNested(t.term(), b, outer)); }
+    else if ((l.expr()) instanceof Expr.Unify u) { e = new Expr.Unify(rewriteNested(u.left(), b, outer), rewriteNested(u.right(), b, outer)); }
+    else if ((l.expr()) instanceof Expr.Assign a) { e = new Expr.Assign(rewriteNested(a.left(), b, outer), rewriteNested(a.right(), b, outer)); }
+    else if ((l.expr()) instanceof Expr.SomeDecl d) { e = d; }
+    else if ((l.expr()) instanceof Expr.SomeIn in) { e = new Expr.SomeIn(in.key(), in.value(), rewriteNested(in.collection(), b, outer)); }
+    else if ((l.expr()) instanceof Expr.Every ev) {
+        Set<String> inner = new HashSet<>(b);
+        if (ev.key() != null) {
+          collectPatternVars(ev.key(), inner);
+        }
+        collectPatternVars(ev.value(), inner);
+        BodyResult r = reorder(ev.body(), inner, outer);
+        e = new Expr.Every(ev.key(), ev.value(), rewriteNested(ev.domain(), b, outer), r.body);
+      }
+    else { throw new IllegalStateException(); }
+    List<Literal.With> withs = new ArrayList<>();
+    for (Literal.With w : l.withs()) {
+      withs.add(new Literal.With(w.target(), rewriteNested(w.value(), b, outer), w.loc()));
+    }
+    return new Literal(l.negated(), e, List.copyOf(withs), l.loc());
+  }
+
+  Term rewriteNested(Term t, Set<String> b, Set<String> outer) {
+    if ((t) instanceof Term.ArrayCompr c) {
+        BodyResult r = reorder(c.body(), b, outer);
+        checkHead(c.head(), r.bound, c.loc());
+        return new Term.ArrayCompr(rewriteNested(c.head(), r.bound, outer), r.body, c.loc());
+      }
+    else if ((t) instanceof Term.SetCompr c) {
+        BodyResult r = reorder(c.body(), b, outer);
+        checkHead(c.head(), r.bound, c.loc());
+        return new Term.SetCompr(rewriteNested(c.head(), r.bound, outer), r.body, c.loc());
+      }
+    else if ((t) instanceof Term.ObjectCompr c) {
+        BodyResult r = reorder(c.body(), b, outer);
+        checkHead(c.key(), r.bound, c.loc());
+        checkHead(c.value(), r.bound, c.loc());
+        return new Term.ObjectCompr(rewriteNested(c.key(), r.bound, outer), rewriteNested(c.value(), r.bound, outer),
+            r.body, c.loc());
+      }
+    else if ((t) instanceof Term.Ref r) { return new Term.Ref(rewriteNested(r.head(), b, outer), rewriteAll(r.path(), b, outer), r.loc()); }
+    else if ((t) instanceof Term.Call c) { return new Term.Call(c.name(), rewriteAll(c.args(), b, outer), c.loc()); }
+    else if ((t) instanceof Term.ArrayLit a) { return new Term.ArrayLit(rewriteAll(a.items(), b, outer), a.loc()); }
+    else if ((t) instanceof Term.SetLit a) { return new Term.SetLit(rewriteAll(a.items(), b, outer), a.loc()); }
+    else if ((t) instanceof Term.ObjectLit o) { return new Term.ObjectLit(rewriteAll(o.keys(), b, outer), rewriteAll(o.values(), b, outer), o.loc()); }
+    else { return t; }
+  }
+
+  private List<Term> rewriteAll(List<Term> ts, Set<String> b, Set<String> outer) {
+    List<Term> out = new ArrayList<>(ts.size());
+    for (Term t : ts) {
+      out.add(rewriteNested(t, b, outer));
+    }
+    return List.copyOf(out);
+  }
+
+  private static void checkHead(Term head, Set<String> bound, Loc loc) {
+    Set<String> vars = new LinkedHashSet<>();
+    inputVars(head, vars, Set.of());
+    vars.remove("data");
+    vars.remove("input");
+    vars.removeAll(bound);
+    if (!vars.isEmpty()) {
+      throw new RegoException(RegoException.UNSAFE_VAR, loc.file(), loc.line(), loc.column(),
+          "var " + display(vars.iterator().next()) + " is unsafe");
+    }
+  }
+
+  private boolean ready(Literal l, Set<String> b, Set<String> outer) {
+    for (Literal.With w : l.withs()) {
+      if (!evaluable(w.value(), b, outer)) {
+        return false;
+      }
+    }
+    if (l.negated()) {
+      Set<String> vs = new HashSet<>();
+      for (Term t : exprTerms(l.expr())) {
+        collectSurfaceVars(t, vs);
+        inputVars(t, vs, outer);
+      }
+      if (l.expr() instanceof Expr.Every ev) {
+        vs.addAll(captured(ev.body(), outer, ev));
+      }
+      vs.removeIf(v -> v.startsWith("_$") || v.equals("data") || v.equals("input"));
+      if (l.expr() instanceof Expr.SomeIn in) {
+        Set<String> local = new HashSet<>();
+        if (in.key() != null) {
+          collectPatternVars(in.key(), local);
+        }
+        collectPatternVars(in.value(), local);
+        vs.removeAll(local);
+      }
+      return b.containsAll(vs);
+    }
+    if ((l.expr()) instanceof Expr.TermExpr t) {
+        if (t.term() instanceof Term.Call c && isRelationCall(c)) {
+          for (int i = 0; i < c.args().size() - 1; i++) {
+            if (!evaluable(c.args().get(i), b, outer)) {
+              return false;
+            }
+          }
+          return pattern(c.args().get(c.args().size() - 1), b, outer);
+        }
+        return evaluable(t.term(), b, outer);
+      }
+    else if ((l.expr()) instanceof Expr.Unify u) { return unifiable(u.left(), u.right(), b, outer); }
+    else if ((l.expr()) instanceof Expr.Assign a) { return unifiable(a.left(), a.right(), b, outer); }
+    else if ((l.expr()) instanceof Expr.SomeDecl d) { return true; }
+    else if ((l.expr()) instanceof Expr.SomeIn in) { return evaluable(in.collection(), b, outer)
+          && (in.key() == null || pattern(in.key(), b, outer)) && pattern(in.value(), b, outer); }
+    else if ((l.expr()) instanceof Expr.Every ev) { return evaluable(ev.domain(), b, outer) && b.containsAll(captured(ev.body(), outer, ev)); }
+    else { throw new IllegalStateException(); }
+  }
+
+  private Set<String> captured(List<Literal> body, Set<String> outer, Expr.Every ev) {
+    Set<String> vs = new HashSet<>();
+    for (Literal l : body) {
+      collectLiteralAllVars(l, vs);
+    }
+    Set<String> declared = new HashSet<>();
+    collectDeclared(body, declared);
+    if (ev.key() != null) {
+      collectPatternVars(ev.key(), declared);
+    }
+    collectPatternVars(ev.value(), declared);
+    vs.removeAll(declared);
+    vs.retainAll(outer);
+    vs.remove("data");
+    vs.remove("input");
+    return vs;
+  }
+
+  boolean isRelationCall(Term.Call c) {
+    int n = arity(c.name());
+    return n >= 0 && c.args().size() == n + 1;
+  }
+
+  private boolean unifiable(Term a, Term b2, Set<String> b, Set<String> outer) {
+    if (evaluable(a, b, outer) && pattern(b2, b, outer) || evaluable(b2, b, outer) && pattern(a, b, outer)) {
+      return true;
+    }
+    if (a instanceof Term.ArrayLit x && b2 instanceof Term.ArrayLit y && x.items().size() == y.items().size()) {
+      Set<String> progress = new HashSet<>(b);
+      for (int i = 0; i < x.items().size(); i++) {
+        if (!unifiable(x.items().get(i), y.items().get(i), progress, outer)) {
+          return false;
+        }
+        collectPatternVars(x.items().get(i), progress);
+        collectPatternVars(y.items().get(i), progress);
+      }
+      return true;
+    }
+    if (a instanceof Term.ObjectLit x && b2 instanceof Term.ObjectLit y && x.keys().size() == y.keys().size()) {
+      Set<String> progress = new HashSet<>(b);
+      for (int i = 0; i < x.keys().size(); i++) {
+        if (!evaluable(x.keys().get(i), b, outer)) {
+          return false;
+        }
+      }
+      for (int i = 0; i < x.values().size(); i++) {
+        int j = y.keys().indexOf(x.keys().get(i));
+        if (j < 0) {
+          return evaluable(a, b, outer) || evaluable(b2, b, outer);
+        }
+        if (!unifiable(x.values().get(i), y.values().get(j), progress, outer)) {
+          return false;
+        }
+        collectPatternVars(x.values().get(i), progress);
+        collectPatternVars(y.values().get(j), progress);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private boolean evaluable(Term t, Set<String> b, Set<String> outer) {
+    Set<String> need = new HashSet<>();
+    inputVars(t, need, outer);
+    need.remove("data");
+    need.remove("input");
+    return b.containsAll(need);
+  }
+
+  private boolean pattern(Term t, Set<String> b, Set<String> outer) {
+    if ((t) instanceof Term.Var v) { return true; }
+    else if ((t) instanceof Term.ArrayLit a) { return a.items().stream().allMatch(i -> pattern(i, b, outer)); }
+    else if ((t) instanceof Term.ObjectLit o) { return o.keys().stream().allMatch(k -> evaluable(k, b, outer))
+          && o.values().stream().allMatch(v -> pattern(v, b, outer)); }
+    else { return evaluable(t, b, outer); }
+  }
+
+  private void outputs(Literal l, Set<String> b) {
+    if ((l.expr()) instanceof Expr.TermExpr t) {
+        if (t.term() instanceof Term.Call c && isRelationCall(c)) {
+          collectPatternVars(c.args().get(c.args().size() - 1), b);
+        }
+        collectRefKeyVars(t.term(), b);
+      }
+    else if ((l.expr()) instanceof Expr.Unify u) { collectPatternVars(u.left(), b); collectPatternVars(u.right(), b); }
+    else if ((l.expr()) instanceof Expr.Assign a) { collectPatternVars(a.left(), b); collectPatternVars(a.right(), b); }
+    else if ((l.expr()) instanceof Expr.SomeDecl d) { }
+    else if ((l.expr()) instanceof Expr.SomeIn in) {
+        if (in.key() != null) {
+          collectPatternVars(in.key(), b);
+        }
+        collectPatternVars(in.value(), b);
+        collectRefKeyVars(in.collection(), b);
+      }
+    else if ((l.expr()) instanceof Expr.Every ev) { collectRefKeyVars(ev.domain(), b); }
+  }
+
+  // ---------------------------------------------------------------- variable collection
+
+  /** Variables that must be bound to evaluate {@code t} (ref keys iterate, so they are not needed). */
+  static void inputVars(Term t, Set<String> out, Set<String> outer) {
+    if ((t) instanceof Term.Scalar s) { }
+    else if ((t) instanceof Term.Var v) { out.add(v.name()); }
+    else if ((t) instanceof Term.Ref r) {
+        inputVars(r.head(), out, outer);
+        for (Term p : r.path()) {
+          if (!(p instanceof Term.Var || p instanceof Term.ArrayLit || p instanceof Term.ObjectLit)) {
+            inputVars(p, out, outer);
+          } else if (!(p instanceof Term.Var)) {
+            Set<String> ignore = new HashSet<>();
+            collectPatternVars(p, ignore);
+          }
+        }
+      }
+    else if ((t) instanceof Term.Call c) { c.args().forEach(a -> inputVars(a, out, outer)); }
+    else if ((t) instanceof Term.ArrayLit a) { a.items().forEach(i -> inputVars(i, out, outer)); }
+    else if ((t) instanceof Term.SetLit a) { a.items().forEach(i -> inputVars(i, out, outer)); }
+    else if ((t) instanceof Term.ObjectLit o) {
+        o.keys().forEach(i -> inputVars(i, out, outer));
+        o.values().forEach(i -> inputVars(i, out, outer));
+      }
+    else if ((t) instanceof Term.ArrayCompr c) { out.addAll(comprehensionCaptured(t, c.body(), outer)); }
+    else if ((t) instanceof Term.SetCompr c) { out.addAll(comprehensionCaptured(t, c.body(), outer)); }
+    else if ((t) instanceof Term.ObjectCompr c) { out.addAll(comprehensionCaptured(t, c.body(), outer)); }
+  }
+
+  private static Set<String> comprehensionCaptured(Term compr, List<Literal> body, Set<String> outer) {
+    Set<String> vs = new HashSet<>();
+    collectAllVars(compr, vs);
+    Set<String> declared = new HashSet<>();
+    collectDeclared(body, declared);
+    vs.removeAll(declared);
+    vs.retainAll(outer);
+    return vs;
+  }
+
+  static void collectRefKeyVars(Term t, Set<String> out) {
+    if ((t) instanceof Term.Ref r) {
+        collectRefKeyVars(r.head(), out);
+        for (Term p : r.path()) {
+          if (p instanceof Term.Var v) {
+            out.add(v.name());
+          } else if (p instanceof Term.ArrayLit || p instanceof Term.ObjectLit) {
+            collectPatternVars(p, out);
+          } else {
+            collectRefKeyVars(p, out);
+          }
+        }
+      }
+    else if ((t) instanceof Term.Call c) { c.args().forEach(a -> collectRefKeyVars(a, out)); }
+    else if ((t) instanceof Term.ArrayLit a) { a.items().forEach(i -> collectRefKeyVars(i, out)); }
+    else if ((t) instanceof Term.SetLit a) { a.items().forEach(i -> collectRefKeyVars(i, out)); }
+    else if ((t) instanceof Term.ObjectLit o) { o.keys().forEach(i -> collectRefKeyVars(i, out)); o.values().forEach(i -> collectRefKeyVars(i, out)); }
+    else { }
+  }
+
+  static void collectPatternVars(Term t, Set<String> out) {
+    if ((t) instanceof Term.Var v) { out.add(v.name()); }
+    else if ((t) instanceof Term.ArrayLit a) { a.items().forEach(i -> collectPatternVars(i, out)); }
+    else if ((t) instanceof Term.ObjectLit o) {
+        o.keys().forEach(i -> collectRefKeyVars(i, out));
+        o.values().forEach(i -> collectPatternVars(i, out));
+      }
+    else { collectRefKeyVars(t, out); }
+  }
+
+  /** All variables outside comprehension bodies. */
+  static void collectSurfaceVars(Term t, Set<String> out) {
+    if ((t) instanceof Term.Var v) { out.add(v.name()); }
+    else if ((t) instanceof Term.Ref r) { collectSurfaceVars(r.head(), out); r.path().forEach(p -> collectSurfaceVars(p, out)); }
+    else if ((t) instanceof Term.Call c) { c.args().forEach(a -> collectSurfaceVars(a, out)); }
+    else if ((t) instanceof Term.ArrayLit a) { a.items().forEach(i -> collectSurfaceVars(i, out)); }
+    else if ((t) instanceof Term.SetLit a) { a.items().forEach(i -> collectSurfaceVars(i, out)); }
+    else if ((t) instanceof Term.ObjectLit o) { o.keys().forEach(i -> collectSurfaceVars(i, out)); o.values().forEach(i -> collectSurfaceVars(i, out)); }
+    else { }
+  }
+
+  private static void collectLiteralSurfaceVars(Literal l, Set<String> out) {
+    for (Term t : exprTerms(l.expr())) {
+      collectSurfaceVars(t, out);
+    }
+    if (l.expr() instanceof Expr.SomeDecl d) {
+      d.vars().forEach(v -> out.add(v.name()));
+    }
+    for (Literal.With w : l.withs()) {
+      collectSurfaceVars(w.value(), out);
+    }
+  }
+
+  private static void collectLiteralAllVars(Literal l, Set<String> out) {
+    for (Term t : exprTerms(l.expr())) {
+      collectAllVars(t, out);
+    }
+    if (l.expr() instanceof Expr.Every ev) {
+      for (Literal b : ev.body()) {
+        collectLiteralAllVars(b, out);
+      }
+    }
+    for (Literal.With w : l.withs()) {
+      collectAllVars(w.value(), out);
+    }
+  }
+
+  static void collectAllVars(Term t, Set<String> out) {
+    if ((t) instanceof Term.Var v) { out.add(v.name()); }
+    else if ((t) instanceof Term.Ref r) { collectAllVars(r.head(), out); r.path().forEach(p -> collectAllVars(p, out)); }
+    else if ((t) instanceof Term.Call c) { c.args().forEach(a -> collectAllVars(a, out)); }
+    else if ((t) instanceof Term.ArrayLit a) { a.items().forEach(i -> collectAllVars(i, out)); }
+    else if ((t) instanceof Term.SetLit a) { a.items().forEach(i -> collectAllVars(i, out)); }
+    else if ((t) instanceof Term.ObjectLit o) { o.keys().forEach(i -> collectAllVars(i, out)); o.values().forEach(i -> collectAllVars(i, out)); }
+    else if ((t) instanceof Term.ArrayCompr c) { collectAllVars(c.head(), out); c.body().forEach(l -> collectLiteralAllVars(l, out)); }
+    else if ((t) instanceof Term.SetCompr c) { collectAllVars(c.head(), out); c.body().forEach(l -> collectLiteralAllVars(l, out)); }
+    else if ((t) instanceof Term.ObjectCompr c) {
+        collectAllVars(c.key(), out);
+        collectAllVars(c.value(), out);
+        c.body().forEach(l -> collectLiteralAllVars(l, out));
+      }
+    else { }
+  }
+}

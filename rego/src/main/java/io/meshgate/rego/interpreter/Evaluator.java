@@ -1,0 +1,1233 @@
+package io.meshgate.rego.interpreter;
+
+import io.meshgate.rego.RegoException;
+import io.meshgate.rego.ast.Expr;
+import io.meshgate.rego.ast.Literal;
+import io.meshgate.rego.ast.Loc;
+import io.meshgate.rego.ast.Term;
+import io.meshgate.rego.builtins.Builtin;
+import io.meshgate.rego.builtins.BuiltinContext;
+import io.meshgate.rego.builtins.BuiltinException;
+import io.meshgate.rego.compiler.CompiledRule;
+import io.meshgate.rego.compiler.FunctionGroup;
+import io.meshgate.rego.compiler.Policy;
+import io.meshgate.rego.compiler.RuleNode;
+import io.meshgate.rego.value.ArrayValue;
+import io.meshgate.rego.value.BoolValue;
+import io.meshgate.rego.value.NumberValue;
+import io.meshgate.rego.value.ObjectValue;
+import io.meshgate.rego.value.SetValue;
+import io.meshgate.rego.value.StringValue;
+import io.meshgate.rego.value.Value;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Top-down evaluation with backtracking, in continuation-passing style: every step calls its
+ * continuation once per solution; a continuation returns true to stop the search. One Evaluator
+ * serves one query evaluation and is not thread-safe; the Policy it reads is immutable.
+ */
+public final class Evaluator {
+  interface K { boolean run(); }
+
+  interface VK { boolean run(Value v); }
+
+  /** Limits and options of one evaluation. */
+  public record Options(boolean strictBuiltinErrors, long deadlineNanos, long maxSteps, Consumer<String> print) {}
+
+  private record Overlay(List<String> path, Value value) {}
+
+  private record Found(Value value) {}
+
+  /** Per-with-scope memo of rule and function values. */
+  private static final class Memo {
+    final IdentityHashMap<RuleNode, Value> nodes = new IdentityHashMap<>();
+    final Set<RuleNode> undefinedNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    final Map<String, Map<List<Value>, Value>> calls = new HashMap<>();
+  }
+
+  private static final Value UNDEFINED_RESULT = new StringValue("\u0000undefined");
+
+  private final Policy policy;
+  private final ObjectValue baseData;
+  private final Options options;
+  private final long nowNanos;
+  private final Map<String, Object> builtinCache = new HashMap<>();
+  private final Map<String, Value> nondeterministicResults = new HashMap<>();
+  private final Set<RuleNode> inProgress = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<String> functionsInProgress = new java.util.HashSet<>();
+  private final BuiltinContext context;
+  private final Map<String, Integer> arities = new HashMap<>();
+  private long steps;
+
+  private Value input;
+  private List<Overlay> overlays = List.of();
+  private Map<String, Term> mocks = Map.of();
+  private Memo memo = new Memo();
+  private IdentityHashMap<Expr, Value> recorded;
+  /** A single-expression query reports a false value instead of failing, as OPA does. */
+  private Expr captureFalse;
+
+  public Evaluator(Policy policy, ObjectValue baseData, Value input, Options options) {
+    this.policy = policy;
+    this.baseData = baseData;
+    this.input = input;
+    this.options = options;
+    this.nowNanos = System.currentTimeMillis() * 1_000_000L;
+    this.context = new BuiltinContext() {
+      @Override public long nowNanos() { return nowNanos; }
+      @Override public void print(String line) { options.print().accept(line); }
+      @Override public boolean strictBuiltinErrors() { return options.strictBuiltinErrors(); }
+
+      @Override
+      @SuppressWarnings("unchecked")
+      public <T> T cached(String key, Supplier<T> compute) {
+        Object v = builtinCache.get(key);
+        if (v == null) {
+          v = compute.get();
+          builtinCache.put(key, v);
+        }
+        return (T) v;
+      }
+    };
+  }
+
+  /** One solution of a query: bindings of the query variables and the value of each expression. */
+  public record Solution(Map<String, Value> bindings, List<Value> expressions) {}
+
+  /** Runs a compiled query; {@code exprs} are the query's expressions in written order. */
+  public List<Solution> query(List<Literal> body, List<Expr> exprs, List<String> vars) {
+    recorded = new IdentityHashMap<>();
+    if (body.size() == 1 && !body.get(0).negated() && body.get(0).expr() instanceof Expr.TermExpr te
+        && !hasIteration(te.term())) {
+      captureFalse = te;
+    }
+    for (Expr e : exprs) {
+      recorded.put(e, BoolValue.TRUE);
+    }
+    List<Solution> out = new ArrayList<>();
+    Env env = new Env(null);
+    evalBody(body, 0, env, () -> {
+      Map<String, Value> b = new java.util.LinkedHashMap<>();
+      for (String v : vars) {
+        Value val = env.get(v);
+        if (val != null) {
+          b.put(v, val);
+        }
+      }
+      List<Value> ev = new ArrayList<>(exprs.size());
+      for (Expr e : exprs) {
+        ev.add(recorded.get(e));
+      }
+      out.add(new Solution(b, ev));
+      return false;
+    });
+    return out;
+  }
+
+  private static boolean hasIteration(Term t) {
+    if (t instanceof Term.Ref r) {
+      for (Term p : r.path()) {
+        if (!(p instanceof Term.Scalar) || hasIteration(p)) {
+          return true;
+        }
+      }
+      return hasIteration(r.head());
+    }
+    if (t instanceof Term.Call c) {
+      return c.args().stream().anyMatch(Evaluator::hasIteration);
+    }
+    if (t instanceof Term.ArrayLit a) {
+      return a.items().stream().anyMatch(Evaluator::hasIteration);
+    }
+    if (t instanceof Term.ObjectLit o) {
+      return o.values().stream().anyMatch(Evaluator::hasIteration) || o.keys().stream().anyMatch(Evaluator::hasIteration);
+    }
+    if (t instanceof Term.SetLit s) {
+      return s.items().stream().anyMatch(Evaluator::hasIteration);
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------- bodies and literals
+
+  private void step() {
+    long s = ++steps;
+    if (s > options.maxSteps()) {
+      throw new RegoException(RegoException.LIMIT, "evaluation exceeded the step limit of " + options.maxSteps());
+    }
+    if ((s & 1023) == 0 && System.nanoTime() - options.deadlineNanos() > 0) {
+      throw new RegoException(RegoException.LIMIT, "evaluation exceeded the time limit");
+    }
+  }
+
+  boolean evalBody(List<Literal> body, int i, Env env, K k) {
+    if (i == body.size()) {
+      return k.run();
+    }
+    return evalLiteral(body.get(i), env, () -> evalBody(body, i + 1, env, k));
+  }
+
+  private boolean evalLiteral(Literal l, Env env, K k) {
+    step();
+    if (!l.withs().isEmpty()) {
+      return evalWith(l, env, k);
+    }
+    return evalLiteralPlain(l, env, k);
+  }
+
+  private boolean evalLiteralPlain(Literal l, Env env, K k) {
+    if (l.negated()) {
+      boolean[] found = {false};
+      evalExpr(l.expr(), env, () -> {
+        found[0] = true;
+        return true;
+      });
+      return !found[0] && k.run();
+    }
+    return evalExpr(l.expr(), env, k);
+  }
+
+  private boolean evalExpr(Expr e, Env env, K k) {
+    if (e instanceof Expr.TermExpr te) {
+      Term t = te.term();
+      if (t instanceof Term.Call c && isRelationCall(c)) {
+        Term out = c.args().get(c.args().size() - 1);
+        return evalCall(c, c.args().size() - 1, env, v -> unifyValue(out, v, env, k));
+      }
+      return evalTerm(t, env, v -> {
+        if (v instanceof BoolValue b && !b.value() && e != captureFalse) {
+          return false;
+        }
+        if (recorded != null && recorded.containsKey(e)) {
+          recorded.put(e, v);
+        }
+        return k.run();
+      });
+    }
+    if (e instanceof Expr.Unify u) {
+      return unifyTerms(u.left(), u.right(), env, k);
+    }
+    if (e instanceof Expr.Assign a) {
+      return declaring(patternVarNames(a.left()), env, () -> unifyTerms(a.left(), a.right(), env, k));
+    }
+    if (e instanceof Expr.SomeDecl d) {
+      List<String> names = new ArrayList<>();
+      d.vars().forEach(v -> names.add(v.name()));
+      return declaring(names, env, k);
+    }
+    if (e instanceof Expr.SomeIn in) {
+      List<String> names = new ArrayList<>();
+      if (in.key() != null) {
+        names.addAll(patternVarNames(in.key()));
+      }
+      names.addAll(patternVarNames(in.value()));
+      return evalTerm(in.collection(), env, coll -> declaring(names, env,
+          () -> iterate(coll, (key, val) -> (in.key() == null ? unifyValue(in.value(), val, env, k)
+              : unifyValue(in.key(), key, env, () -> unifyValue(in.value(), val, env, k))))));
+    }
+    if (e instanceof Expr.Every ev) {
+      boolean[] defined = {false};
+      boolean[] all = {true};
+      evalTerm(ev.domain(), env, dom -> {
+        if (!(dom instanceof ArrayValue || dom instanceof SetValue || dom instanceof ObjectValue)) {
+          return true;
+        }
+        defined[0] = true;
+        iterate(dom, (key, val) -> {
+          Env child = new Env(env);
+          if (ev.key() != null) {
+            child.put(((Term.Var) ev.key()).name(), key);
+          }
+          child.put(((Term.Var) ev.value()).name(), val);
+          boolean[] ok = {false};
+          evalBody(ev.body(), 0, child, () -> {
+            ok[0] = true;
+            return true;
+          });
+          if (!ok[0]) {
+            all[0] = false;
+            return true;
+          }
+          return false;
+        });
+        return !all[0];
+      });
+      return defined[0] && all[0] && k.run();
+    }
+    throw new IllegalStateException("unknown expression " + e);
+  }
+
+  private boolean declaring(List<String> names, Env env, K k) {
+    Object[] previous = new Object[names.size()];
+    for (int i = 0; i < names.size(); i++) {
+      previous[i] = env.put(names.get(i), Env.DECLARED);
+    }
+    try {
+      return k.run();
+    } finally {
+      for (int i = names.size() - 1; i >= 0; i--) {
+        env.restore(names.get(i), previous[i]);
+      }
+    }
+  }
+
+  private static List<String> patternVarNames(Term t) {
+    List<String> out = new ArrayList<>();
+    collectPatternVarNames(t, out);
+    return out;
+  }
+
+  private static void collectPatternVarNames(Term t, List<String> out) {
+    if (t instanceof Term.Var v) {
+      out.add(v.name());
+    } else if (t instanceof Term.ArrayLit a) {
+      a.items().forEach(i -> collectPatternVarNames(i, out));
+    } else if (t instanceof Term.ObjectLit o) {
+      o.values().forEach(i -> collectPatternVarNames(i, out));
+    }
+  }
+
+  // ---------------------------------------------------------------- with
+
+  private record State(Value input, List<Overlay> overlays, Map<String, Term> mocks, Memo memo) {}
+
+  private State state() { return new State(input, overlays, mocks, memo); }
+
+  private void restore(State s) {
+    input = s.input;
+    overlays = s.overlays;
+    mocks = s.mocks;
+    memo = s.memo;
+  }
+
+  private boolean evalWith(Literal l, Env env, K k) {
+    State outer = state();
+    Value newInput = input;
+    List<Overlay> newOverlays = new ArrayList<>(overlays);
+    Map<String, Term> newMocks = new HashMap<>(mocks);
+    for (Literal.With w : l.withs()) {
+      Term target = w.target();
+      if (target instanceof Term.Call c) {
+        newMocks.put(c.name(), w.value());
+        continue;
+      }
+      Value v = firstValue(w.value(), env);
+      if (v == null) {
+        return false;
+      }
+      if (target instanceof Term.Var tv && tv.name().equals("input")) {
+        newInput = v;
+      } else if (target instanceof Term.Ref r && r.head() instanceof Term.Var hv) {
+        List<Value> path = new ArrayList<>();
+        for (Term p : r.path()) {
+          Value pv = firstValue(p, env);
+          if (pv == null) {
+            return false;
+          }
+          path.add(pv);
+        }
+        if (hv.name().equals("input")) {
+          newInput = upsert(newInput, path, 0, v);
+        } else {
+          List<String> sp = new ArrayList<>();
+          for (Value pv : path) {
+            if (!(pv instanceof StringValue s)) {
+              throw new RegoException(RegoException.COMPILE, w.loc().file(), w.loc().line(), w.loc().column(),
+                  "with target data path must contain strings");
+            }
+            sp.add(s.value());
+          }
+          newOverlays.add(new Overlay(List.copyOf(sp), v));
+        }
+      } else if (target instanceof Term.Var tv && tv.name().equals("data")) {
+        newOverlays.add(new Overlay(List.of(), v));
+      }
+    }
+    State inner = new State(newInput, List.copyOf(newOverlays), Map.copyOf(newMocks), new Memo());
+    restore(inner);
+    try {
+      return evalLiteralPlain(l, env, () -> {
+        State here = state();
+        restore(outer);
+        try {
+          return k.run();
+        } finally {
+          restore(here);
+        }
+      });
+    } finally {
+      restore(outer);
+    }
+  }
+
+  private static Value upsert(Value base, List<Value> path, int i, Value v) {
+    if (i == path.size()) {
+      return v;
+    }
+    Map<Value, Value> m = new TreeMap<>();
+    if (base instanceof ObjectValue o) {
+      m.putAll(o.entries());
+    }
+    m.put(path.get(i), upsert(m.get(path.get(i)), path, i + 1, v));
+    return ObjectValue.of(m);
+  }
+
+  private Value firstValue(Term t, Env env) {
+    Value[] out = {null};
+    evalTerm(t, env, v -> {
+      out[0] = v;
+      return true;
+    });
+    return out[0];
+  }
+
+  // ---------------------------------------------------------------- terms
+
+  boolean evalTerm(Term t, Env env, VK k) {
+    if (t instanceof Term.Scalar s) {
+      return k.run(s.value());
+    }
+    if (t instanceof Term.Var v) {
+      Value bound = env.get(v.name());
+      if (bound != null) {
+        return k.run(bound);
+      }
+      if (v.name().equals("input")) {
+        return input != null && k.run(input);
+      }
+      if (v.name().equals("data")) {
+        Value d = dataAt(policy.root(), List.of());
+        return d != null && k.run(d);
+      }
+      throw new RegoException(RegoException.UNSAFE_VAR, v.loc().file(), v.loc().line(), v.loc().column(),
+          "var " + (v.isWildcard() ? "_" : v.name()) + " is unsafe");
+    }
+    if (t instanceof Term.Ref r) {
+      return evalRef(r, env, k);
+    }
+    if (t instanceof Term.ArrayLit a) {
+      return evalList(a.items(), 0, new Value[a.items().size()], env, vals -> k.run(ArrayValue.of(vals)));
+    }
+    if (t instanceof Term.SetLit s) {
+      return evalList(s.items(), 0, new Value[s.items().size()], env, vals -> k.run(SetValue.of(vals)));
+    }
+    if (t instanceof Term.ObjectLit o) {
+      List<Term> all = new ArrayList<>(o.keys());
+      all.addAll(o.values());
+      int n = o.keys().size();
+      return evalList(all, 0, new Value[all.size()], env, vals -> {
+        Map<Value, Value> m = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+          m.put(vals.get(i), vals.get(n + i));
+        }
+        return k.run(ObjectValue.of(m));
+      });
+    }
+    if (t instanceof Term.Call c) {
+      return evalCall(c, c.args().size(), env, k);
+    }
+    if (t instanceof Term.ArrayCompr c) {
+      List<Value> out = new ArrayList<>();
+      Env child = new Env(env);
+      evalBody(c.body(), 0, child, () -> evalTerm(c.head(), child, v -> {
+        out.add(v);
+        return false;
+      }));
+      return k.run(ArrayValue.of(out));
+    }
+    if (t instanceof Term.SetCompr c) {
+      TreeSet<Value> out = new TreeSet<>();
+      Env child = new Env(env);
+      evalBody(c.body(), 0, child, () -> evalTerm(c.head(), child, v -> {
+        out.add(v);
+        return false;
+      }));
+      return k.run(SetValue.of(out));
+    }
+    if (t instanceof Term.ObjectCompr c) {
+      TreeMap<Value, Value> out = new TreeMap<>();
+      Env child = new Env(env);
+      evalBody(c.body(), 0, child, () -> evalTerm(c.key(), child, key -> evalTerm(c.value(), child, val -> {
+        Value prev = out.put(key, val);
+        if (prev != null && !prev.equals(val)) {
+          throw new RegoException(RegoException.CONFLICT, c.loc().file(), c.loc().line(), c.loc().column(),
+              "object keys must be unique");
+        }
+        return false;
+      })));
+      return k.run(ObjectValue.of(out));
+    }
+    throw new IllegalStateException("unknown term " + t);
+  }
+
+  interface ListK { boolean run(List<Value> vals); }
+
+  private boolean evalList(List<Term> ts, int i, Value[] acc, Env env, ListK k) {
+    if (i == ts.size()) {
+      return k.run(java.util.Arrays.asList(acc.clone()));
+    }
+    return evalTerm(ts.get(i), env, v -> {
+      acc[i] = v;
+      return evalList(ts, i + 1, acc, env, k);
+    });
+  }
+
+  // ---------------------------------------------------------------- references
+
+  private boolean evalRef(Term.Ref r, Env env, VK k) {
+    if (r.head() instanceof Term.Var hv && env.get(hv.name()) == null) {
+      if (hv.name().equals("data")) {
+        return dataWalk(policy.root(), new ArrayList<>(), r.path(), 0, env, k);
+      }
+      if (hv.name().equals("input")) {
+        return input != null && walk(input, r.path(), 0, env, k);
+      }
+    }
+    return evalTerm(r.head(), env, hv -> walk(hv, r.path(), 0, env, k));
+  }
+
+  interface EntryK { boolean run(Value key, Value value); }
+
+  private boolean iterate(Value coll, EntryK counted) {
+    // every element visited is a step, so that the limits also stop wide loops
+    EntryK k = (key, val) -> {
+      step();
+      return counted.run(key, val);
+    };
+    if (coll instanceof ArrayValue a) {
+      List<Value> els = a.elements();
+      for (int i = 0; i < els.size(); i++) {
+        if (k.run(NumberValue.of(i), els.get(i))) {
+          return true;
+        }
+      }
+    } else if (coll instanceof ObjectValue o) {
+      for (Map.Entry<Value, Value> e : o.entries().entrySet()) {
+        if (k.run(e.getKey(), e.getValue())) {
+          return true;
+        }
+      }
+    } else if (coll instanceof SetValue s) {
+      for (Value v : s) {
+        if (k.run(v, v)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Value lookup(Value coll, Value key) {
+    if (coll instanceof ObjectValue o) {
+      return o.get(key);
+    }
+    if (coll instanceof ArrayValue a) {
+      if (key instanceof NumberValue n) {
+        var i = n.asInt();
+        if (i.isPresent() && i.get() >= 0 && i.get() < a.size()) {
+          return a.get(i.get());
+        }
+      }
+      return null;
+    }
+    if (coll instanceof SetValue s) {
+      return s.contains(key) ? key : null;
+    }
+    return null;
+  }
+
+  private boolean walk(Value cur, List<Term> path, int i, Env env, VK k) {
+    if (i == path.size()) {
+      return k.run(cur);
+    }
+    Term e = path.get(i);
+    if (e instanceof Term.Scalar s) {
+      Value next = lookup(cur, s.value());
+      return next != null && walk(next, path, i + 1, env, k);
+    }
+    if (e instanceof Term.Var v) {
+      Value bound = env.get(v.name());
+      if (bound == null && !v.name().equals("input") && !v.name().equals("data")) {
+        return iterate(cur, (key, val) -> {
+          Object prev = env.put(v.name(), key);
+          try {
+            return walk(val, path, i + 1, env, k);
+          } finally {
+            env.restore(v.name(), prev);
+          }
+        });
+      }
+    }
+    if ((e instanceof Term.ArrayLit || e instanceof Term.ObjectLit) && !runtimeReady(e, env)) {
+      return iterate(cur, (key, val) -> unifyValue(e, key, env, () -> walk(val, path, i + 1, env, k)));
+    }
+    return evalTerm(e, env, key -> {
+      Value next = lookup(cur, key);
+      return next != null && walk(next, path, i + 1, env, k);
+    });
+  }
+
+  private Found overlayAt(List<String> path) {
+    for (int j = overlays.size() - 1; j >= 0; j--) {
+      Overlay o = overlays.get(j);
+      if (o.path.size() <= path.size() && path.subList(0, o.path.size()).equals(o.path)) {
+        Value v = o.value;
+        for (int i = o.path.size(); i < path.size() && v != null; i++) {
+          v = lookup(v, new StringValue(path.get(i)));
+        }
+        return new Found(v);
+      }
+    }
+    return null;
+  }
+
+  private Value baseAt(List<String> path) {
+    Value v = baseData;
+    for (String p : path) {
+      v = lookup(v, new StringValue(p));
+      if (v == null) {
+        return null;
+      }
+    }
+    return v;
+  }
+
+  private boolean dataWalk(RuleNode node, List<String> prefix, List<Term> path, int i, Env env, VK k) {
+    if (!overlays.isEmpty()) {
+      Found f = overlayAt(prefix);
+      if (f != null) {
+        return f.value() != null && walk(f.value(), path, i, env, k);
+      }
+    }
+    if (node == null) {
+      Value base = overlays.isEmpty() ? baseAt(prefix) : dataAt(null, prefix);
+      return base != null && walk(base, path, i, env, k);
+    }
+    if (node.hasRules() || i == path.size()) {
+      Value v = dataAt(node, prefix);
+      return v != null && walk(v, path, i, env, k);
+    }
+    Term e = path.get(i);
+    Value key = null;
+    if (e instanceof Term.Scalar s) {
+      key = s.value();
+    } else if (e instanceof Term.Var v) {
+      key = env.get(v.name());
+    }
+    if (key == null) {
+      Value v = dataAt(node, prefix);
+      return v != null && walk(v, path, i, env, k);
+    }
+    if (key instanceof StringValue s) {
+      RuleNode child = node.children.get(s.value());
+      prefix.add(s.value());
+      try {
+        return dataWalk(child, prefix, path, i + 1, env, k);
+      } finally {
+        prefix.remove(prefix.size() - 1);
+      }
+    }
+    return false;
+  }
+
+  /** The value of the document at a node's path, honouring {@code with} overlays. */
+  private Value dataAt(RuleNode node, List<String> path) {
+    if (!overlays.isEmpty()) {
+      Found f = overlayAt(path);
+      if (f != null) {
+        return f.value();
+      }
+    }
+    Value v = node == null ? baseAt(path) : nodeValue(node);
+    if (!overlays.isEmpty()) {
+      for (Overlay o : overlays) {
+        if (o.path.size() > path.size() && o.path.subList(0, path.size()).equals(path)) {
+          List<Value> rest = new ArrayList<>();
+          for (String p : o.path.subList(path.size(), o.path.size())) {
+            rest.add(new StringValue(p));
+          }
+          v = upsert(v, rest, 0, o.value);
+        }
+      }
+    }
+    return v;
+  }
+
+  private Value nodeValue(RuleNode node) {
+    Value cached = memo.nodes.get(node);
+    if (cached != null) {
+      return cached;
+    }
+    if (memo.undefinedNodes.contains(node)) {
+      return null;
+    }
+    if (!inProgress.add(node)) {
+      CompiledRule r = node.rules.isEmpty() ? node.defaultRule : node.rules.get(0);
+      Loc loc = r == null ? null : r.loc();
+      throw new RegoException(RegoException.RECURSION, loc == null ? null : loc.file(), loc == null ? 0 : loc.line(),
+          loc == null ? 0 : loc.column(), "rule data." + String.join(".", node.path) + " is recursive");
+    }
+    Value v;
+    try {
+      v = computeNode(node);
+    } finally {
+      inProgress.remove(node);
+    }
+    if (v == null) {
+      memo.undefinedNodes.add(node);
+    } else {
+      memo.nodes.put(node, v);
+    }
+    return v;
+  }
+
+  private Value computeNode(RuleNode node) {
+    Value base = baseAt(node.path);
+    if (node.hasRules()) {
+      Value v = evalRules(node);
+      if (v instanceof ObjectValue vo && !node.children.isEmpty()) {
+        Value kids = childrenObject(node, base);
+        if (kids instanceof ObjectValue ko) {
+          for (Map.Entry<Value, Value> e : ko.entries().entrySet()) {
+            Value other = vo.get(e.getKey());
+            if (other != null && !other.equals(e.getValue())
+                && !(other instanceof ObjectValue && e.getValue() instanceof ObjectValue)) {
+              CompiledRule r = node.rules.get(0);
+              throw conflict(r.loc(), "object keys must be unique: rule data." + String.join(".", node.path)
+                  + " produces key " + e.getKey() + " with two values");
+            }
+          }
+          return merge(ko, vo);
+        }
+        return vo;
+      }
+      if (v instanceof ObjectValue vo && base instanceof ObjectValue bo) {
+        return merge(bo, vo);
+      }
+      return v != null ? v : (node.children.isEmpty() ? null : childrenObject(node, base));
+    }
+    return childrenObject(node, base);
+  }
+
+  private Value childrenObject(RuleNode node, Value base) {
+    Map<Value, Value> m = new TreeMap<>();
+    if (base instanceof ObjectValue bo) {
+      m.putAll(bo.entries());
+    } else if (base != null) {
+      return base;
+    }
+    for (Map.Entry<String, RuleNode> c : node.children.entrySet()) {
+      Value cv = dataAt(c.getValue(), c.getValue().path);
+      if (cv != null) {
+        StringValue key = new StringValue(c.getKey());
+        Value existing = m.get(key);
+        m.put(key, existing instanceof ObjectValue eo && cv instanceof ObjectValue co ? merge(eo, co) : cv);
+      }
+    }
+    return ObjectValue.of(m);
+  }
+
+  private static ObjectValue merge(ObjectValue a, ObjectValue b) {
+    Map<Value, Value> m = new TreeMap<>(a.entries());
+    for (Map.Entry<Value, Value> e : b.entries().entrySet()) {
+      Value existing = m.get(e.getKey());
+      m.put(e.getKey(), existing instanceof ObjectValue eo && e.getValue() instanceof ObjectValue vo
+          ? merge(eo, vo) : e.getValue());
+    }
+    return ObjectValue.of(m);
+  }
+
+  // ---------------------------------------------------------------- rules
+
+  private Value evalRules(RuleNode node) {
+    boolean objectRules = !node.keyedDefaults.isEmpty();
+    boolean multi = false;
+    for (CompiledRule r : node.rules) {
+      objectRules |= !r.keys().isEmpty();
+      multi |= r.multi();
+    }
+    if (objectRules) {
+      return evalObjectRules(node);
+    }
+    if (multi) {
+      TreeSet<Value> out = new TreeSet<>();
+      for (CompiledRule r : node.rules) {
+        Env env = new Env(null);
+        boolean constant = r.value() instanceof Term.Scalar;
+        evalBody(r.body(), 0, env, () -> evalTerm(r.value(), env, v -> {
+          out.add(v);
+          return constant;
+        }));
+      }
+      return SetValue.of(out);
+    }
+    Value result = null;
+    for (CompiledRule r : node.rules) {
+      Value v = evalComplete(r, "complete rules must not produce multiple outputs");
+      if (v != null) {
+        if (result != null && !result.equals(v)) {
+          throw conflict(r.loc(), "complete rules must not produce multiple outputs");
+        }
+        result = v;
+      }
+    }
+    if (result == null && node.defaultRule != null) {
+      result = firstValue(node.defaultRule.value(), new Env(null));
+    }
+    return result;
+  }
+
+  private RegoException conflict(Loc loc, String msg) {
+    return new RegoException(RegoException.CONFLICT, loc.file(), loc.line(), loc.column(), msg);
+  }
+
+  /** The single value of a complete rule (following its else chain), or null. */
+  private Value evalComplete(CompiledRule r, String conflictMessage) {
+    Value[] found = {null};
+    Env env = new Env(null);
+    boolean constant = r.value() instanceof Term.Scalar;
+    evalBody(r.body(), 0, env, () -> evalTerm(r.value(), env, v -> {
+      if (found[0] != null && !found[0].equals(v)) {
+        throw conflict(r.loc(), conflictMessage);
+      }
+      found[0] = v;
+      return constant;
+    }));
+    if (found[0] == null && r.elseRule() != null) {
+      return evalComplete(r.elseRule(), conflictMessage);
+    }
+    return found[0];
+  }
+
+  private Value evalObjectRules(RuleNode node) {
+    TreeMap<Value, Object> root = new TreeMap<>();
+    for (CompiledRule r : node.rules) {
+      Env env = new Env(null);
+      List<Term> terms = new ArrayList<>(r.keys());
+      terms.add(r.value());
+      boolean constant = terms.stream().allMatch(t -> t instanceof Term.Scalar);
+      evalBody(r.body(), 0, env, () -> evalList(terms, 0, new Value[terms.size()], env, vals -> {
+        insert(root, vals, r);
+        return constant;
+      }));
+    }
+    for (CompiledRule d : node.keyedDefaults) {
+      List<Value> path = new ArrayList<>();
+      for (Term t : d.keys()) {
+        path.add(((Term.Scalar) t).value());
+      }
+      Object cur = root;
+      for (Value key : path) {
+        cur = cur instanceof TreeMap<?, ?> tm ? tm.get(key) : null;
+      }
+      if (cur == null) {
+        path.add(firstValue(d.value(), new Env(null)));
+        insert(root, path, d);
+      }
+    }
+    return toValue(root);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void insert(TreeMap<Value, Object> root, List<Value> vals, CompiledRule r) {
+    TreeMap<Value, Object> cur = root;
+    int keys = vals.size() - 1;
+    int last = r.multi() ? keys : keys - 1;
+    for (int i = 0; i < last; i++) {
+      Object next = cur.get(vals.get(i));
+      if (next == null) {
+        next = new TreeMap<Value, Object>();
+        cur.put(vals.get(i), next);
+      } else if (!(next instanceof TreeMap)) {
+        throw conflict(r.loc(), "rule data." + String.join(".", List.of()) + " conflicts: key " + vals.get(i)
+            + " holds both a value and an object");
+      }
+      cur = (TreeMap<Value, Object>) next;
+    }
+    Value value = vals.get(keys);
+    if (r.multi()) {
+      // cur is the map holding the set under the last key; the set itself is stored as a TreeSet
+      Value setKey = vals.get(keys - 1);
+      TreeMap<Value, Object> holder = root;
+      holder = cur;
+      // when multi, `last == keys`, so cur is the map under the last key: re-walk one less
+      TreeMap<Value, Object> parent = root;
+      for (int i = 0; i < keys - 1; i++) {
+        parent = (TreeMap<Value, Object>) parent.get(vals.get(i));
+      }
+      Object existing = parent.get(setKey);
+      if (existing instanceof TreeMap<?, ?> tm && tm.isEmpty()) {
+        existing = null;
+      }
+      TreeSet<Value> set;
+      if (existing == null) {
+        set = new TreeSet<>();
+        parent.put(setKey, set);
+      } else if (existing instanceof TreeSet<?> ts) {
+        set = (TreeSet<Value>) ts;
+      } else {
+        throw conflict(r.loc(), "object keys must be unique");
+      }
+      set.add(value);
+      return;
+    }
+    Value key = vals.get(keys - 1);
+    Object existing = cur.get(key);
+    if (existing != null && !(existing instanceof Value ev && ev.equals(value))) {
+      throw conflict(r.loc(), "object keys must be unique");
+    }
+    cur.put(key, value);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Value toValue(Object o) {
+    if (o instanceof Value v) {
+      return v;
+    }
+    if (o instanceof TreeSet<?> s) {
+      return SetValue.of((TreeSet<Value>) s);
+    }
+    Map<Value, Value> m = new TreeMap<>();
+    ((TreeMap<Value, Object>) o).forEach((k, v) -> m.put(k, toValue(v)));
+    return ObjectValue.of(m);
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  private boolean isRelationCall(Term.Call c) {
+    Integer n = arities.get(c.name());
+    if (n == null) {
+      FunctionGroup g = policy.functions().get(c.name());
+      if (g != null) {
+        n = g.arity;
+      } else {
+        n = switch (c.name()) {
+          case "print", "internal.print" -> -1;
+          case "internal.member_2" -> 2;
+          case "internal.member_3" -> 3;
+          default -> policy.builtins().lookup(c.name()).map(Builtin::arity).orElse(-1);
+        };
+      }
+      arities.put(c.name(), n);
+    }
+    return n >= 0 && c.args().size() == n + 1;
+  }
+
+  /** Evaluates a call on its first {@code nargs} arguments, calling k with each result. */
+  private boolean evalCall(Term.Call c, int nargs, Env env, VK k) {
+    String name = c.name();
+    if (name.equals("print") || name.equals("internal.print")) {
+      return print(c, env) && false || k.run(BoolValue.TRUE);
+    }
+    List<Term> args = nargs == c.args().size() ? c.args() : c.args().subList(0, nargs);
+    if (!mocks.isEmpty()) {
+      Term mock = mocks.get(name);
+      if (mock != null) {
+        if (mock instanceof Term.Call mc && mc.args().isEmpty() && !mc.name().equals(name)) {
+          return evalCall(new Term.Call(mc.name(), c.args(), c.loc()), nargs, env, k);
+        }
+        if (!(mock instanceof Term.Call mc2 && mc2.name().equals(name))) {
+          return evalList(args, 0, new Value[args.size()], env, vals -> evalTerm(mock, env, k));
+        }
+      }
+    }
+    return evalList(args, 0, new Value[args.size()], env, vals -> {
+      if (name.equals("internal.member_2")) {
+        return k.run(BoolValue.of(member(vals.get(0), vals.get(1))));
+      }
+      if (name.equals("internal.member_3")) {
+        Value found = lookup(vals.get(2), vals.get(0));
+        return k.run(BoolValue.of(found != null && !(vals.get(2) instanceof SetValue) && found.equals(vals.get(1))));
+      }
+      if (name.startsWith("data.")) {
+        Value r = callFunction(name, vals, c.loc());
+        return r != null && k.run(r);
+      }
+      Builtin b = policy.builtins().lookup(name).orElseThrow(() ->
+          new RegoException(RegoException.TYPE, c.loc().file(), c.loc().line(), c.loc().column(), "undefined function " + name));
+      Value r = callBuiltin(b, vals, c.loc());
+      if (r == null) {
+        return false;
+      }
+      if (b.relation()) {
+        if (!(r instanceof ArrayValue outs)) {
+          return false;
+        }
+        for (Value o : outs) {
+          if (k.run(o)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      return k.run(r);
+    });
+  }
+
+  private static boolean member(Value x, Value coll) {
+    if (coll instanceof SetValue s) {
+      return s.contains(x);
+    }
+    if (coll instanceof ArrayValue a) {
+      return a.elements().contains(x);
+    }
+    if (coll instanceof ObjectValue o) {
+      return o.entries().containsValue(x);
+    }
+    return false;
+  }
+
+  private Value callBuiltin(Builtin b, List<Value> args, Loc loc) {
+    String cacheKey = null;
+    if (b.nondeterministic()) {
+      cacheKey = b.name() + args;
+      Value cached = nondeterministicResults.get(cacheKey);
+      if (cached != null) {
+        return cached == UNDEFINED_RESULT ? null : cached;
+      }
+    }
+    Value r;
+    try {
+      r = b.call(context, args);
+    } catch (BuiltinException e) {
+      if (options.strictBuiltinErrors()) {
+        throw new RegoException(e.kind() == BuiltinException.Kind.TYPE ? RegoException.EVAL_TYPE : RegoException.EVAL_BUILTIN,
+            loc.file(), loc.line(), loc.column(), e.getMessage());
+      }
+      r = null;
+    } catch (RegoException e) {
+      throw e;
+    } catch (StackOverflowError e) {
+      throw e;
+    } catch (RuntimeException e) {
+      if (options.strictBuiltinErrors()) {
+        throw new RegoException(RegoException.EVAL_BUILTIN, loc.file(), loc.line(), loc.column(),
+            b.name() + ": " + e.getMessage());
+      }
+      r = null;
+    }
+    if (cacheKey != null) {
+      nondeterministicResults.put(cacheKey, r == null ? UNDEFINED_RESULT : r);
+    }
+    return r;
+  }
+
+  private Value callFunction(String name, List<Value> args, Loc loc) {
+    FunctionGroup g = policy.functions().get(name);
+    if (g == null) {
+      throw new RegoException(RegoException.TYPE, loc.file(), loc.line(), loc.column(), "undefined function " + name);
+    }
+    Map<List<Value>, Value> cache = memo.calls.computeIfAbsent(name, n -> new HashMap<>());
+    Value cached = cache.get(args);
+    if (cached != null) {
+      return cached == UNDEFINED_RESULT ? null : cached;
+    }
+    if (!functionsInProgress.add(name)) {
+      throw new RegoException(RegoException.RECURSION, loc.file(), loc.line(), loc.column(),
+          "function " + name + " is recursive");
+    }
+    Value result = null;
+    try {
+      for (CompiledRule def : g.definitions) {
+        Value v = evalFunctionDefinition(def, args);
+        if (v != null) {
+          if (result != null && !result.equals(v)) {
+            throw conflict(def.loc(), "functions must not produce multiple outputs for same inputs");
+          }
+          result = v;
+        }
+      }
+      if (result == null && g.defaultDefinition != null) {
+        result = firstValue(g.defaultDefinition.value(), new Env(null));
+      }
+    } finally {
+      functionsInProgress.remove(name);
+    }
+    cache.put(args, result == null ? UNDEFINED_RESULT : result);
+    return result;
+  }
+
+  private Value evalFunctionDefinition(CompiledRule def, List<Value> args) {
+    Value[] found = {null};
+    Env env = new Env(null);
+    boolean constant = def.value() instanceof Term.Scalar;
+    unifyValueList(def.args(), args, 0, env, () -> evalBody(def.body(), 0, env, () -> evalTerm(def.value(), env, v -> {
+      if (found[0] != null && !found[0].equals(v)) {
+        throw conflict(def.loc(), "functions must not produce multiple outputs for same inputs");
+      }
+      found[0] = v;
+      return constant;
+    })));
+    if (found[0] == null && def.elseRule() != null) {
+      return evalFunctionDefinition(new CompiledRule(def.elseRule().loc(), List.of(), def.args(), def.elseRule().value(),
+          false, false, def.elseRule().body(), def.elseRule().elseRule()), args);
+    }
+    return found[0];
+  }
+
+  private boolean print(Term.Call c, Env env) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < c.args().size(); i++) {
+      List<Value> vals = new ArrayList<>();
+      try {
+        evalTerm(c.args().get(i), env, v -> {
+          vals.add(v);
+          return false;
+        });
+      } catch (RegoException e) {
+        if (!e.code().equals(RegoException.UNSAFE_VAR)) {
+          throw e;
+        }
+      }
+      if (i > 0) {
+        sb.append(' ');
+      }
+      if (vals.isEmpty()) {
+        sb.append("<undefined>");
+      } else {
+        for (int j = 0; j < vals.size(); j++) {
+          if (j > 0) {
+            sb.append(' ');
+          }
+          Value v = vals.get(j);
+          sb.append(v instanceof StringValue s ? s.value() : v.toString());
+        }
+      }
+    }
+    options.print().accept(sb.toString());
+    return true;
+  }
+
+  // ---------------------------------------------------------------- unification
+
+  private boolean runtimeReady(Term t, Env env) {
+    if (t instanceof Term.Scalar) {
+      return true;
+    }
+    if (t instanceof Term.Var v) {
+      return env.get(v.name()) != null || v.name().equals("input") || v.name().equals("data");
+    }
+    if (t instanceof Term.Ref r) {
+      if (!runtimeReady(r.head(), env)) {
+        return false;
+      }
+      for (Term p : r.path()) {
+        if (!(p instanceof Term.Var) && !(p instanceof Term.ArrayLit) && !(p instanceof Term.ObjectLit) && !runtimeReady(p, env)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (t instanceof Term.Call c) {
+      for (Term a : c.args()) {
+        if (!runtimeReady(a, env)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (t instanceof Term.ArrayLit a) {
+      return a.items().stream().allMatch(i -> runtimeReady(i, env));
+    }
+    if (t instanceof Term.SetLit s) {
+      return s.items().stream().allMatch(i -> runtimeReady(i, env));
+    }
+    if (t instanceof Term.ObjectLit o) {
+      return o.keys().stream().allMatch(i -> runtimeReady(i, env)) && o.values().stream().allMatch(i -> runtimeReady(i, env));
+    }
+    return true;
+  }
+
+  private boolean unifyTerms(Term a, Term b, Env env, K k) {
+    if (runtimeReady(a, env)) {
+      return evalTerm(a, env, va -> unifyValue(b, va, env, k));
+    }
+    if (runtimeReady(b, env)) {
+      return evalTerm(b, env, vb -> unifyValue(a, vb, env, k));
+    }
+    if (a instanceof Term.ArrayLit x && b instanceof Term.ArrayLit y) {
+      return x.items().size() == y.items().size() && unifyPairs(x.items(), y.items(), 0, env, k);
+    }
+    if (a instanceof Term.ObjectLit x && b instanceof Term.ObjectLit y && x.keys().size() == y.keys().size()) {
+      List<Term> xs = new ArrayList<>();
+      List<Term> ys = new ArrayList<>();
+      for (int i = 0; i < x.keys().size(); i++) {
+        int j = y.keys().indexOf(x.keys().get(i));
+        if (j < 0) {
+          return false;
+        }
+        xs.add(x.values().get(i));
+        ys.add(y.values().get(j));
+      }
+      return unifyPairs(xs, ys, 0, env, k);
+    }
+    Loc loc = a.loc();
+    throw new RegoException(RegoException.UNSAFE_VAR, loc.file(), loc.line(), loc.column(),
+        "cannot unify two unbound terms");
+  }
+
+  private boolean unifyPairs(List<Term> xs, List<Term> ys, int i, Env env, K k) {
+    if (i == xs.size()) {
+      return k.run();
+    }
+    return unifyTerms(xs.get(i), ys.get(i), env, () -> unifyPairs(xs, ys, i + 1, env, k));
+  }
+
+  boolean unifyValue(Term p, Value v, Env env, K k) {
+    if (p instanceof Term.Var var) {
+      Value cur = env.get(var.name());
+      if (cur != null) {
+        return cur.equals(v) && k.run();
+      }
+      if (var.name().equals("input") || var.name().equals("data")) {
+        Value root = firstValue(var, env);
+        return root != null && root.equals(v) && k.run();
+      }
+      Object prev = env.put(var.name(), v);
+      try {
+        return k.run();
+      } finally {
+        env.restore(var.name(), prev);
+      }
+    }
+    if (p instanceof Term.Scalar s) {
+      return s.value().equals(v) && k.run();
+    }
+    if (p instanceof Term.ArrayLit a && !runtimeReady(p, env)) {
+      return v instanceof ArrayValue av && av.size() == a.items().size()
+          && unifyValueList(a.items(), av.elements(), 0, env, k);
+    }
+    if (p instanceof Term.ObjectLit o && !runtimeReady(p, env)) {
+      if (!(v instanceof ObjectValue ov) || ov.size() != o.keys().size()) {
+        return false;
+      }
+      List<Value> vals = new ArrayList<>();
+      for (Term kt : o.keys()) {
+        Value key = firstValue(kt, env);
+        Value val = key == null ? null : ov.get(key);
+        if (val == null) {
+          return false;
+        }
+        vals.add(val);
+      }
+      return unifyValueList(o.values(), vals, 0, env, k);
+    }
+    return evalTerm(p, env, pv -> pv.equals(v) && k.run());
+  }
+
+  private boolean unifyValueList(List<Term> ps, List<Value> vs, int i, Env env, K k) {
+    if (i == ps.size()) {
+      return k.run();
+    }
+    return unifyValue(ps.get(i), vs.get(i), env, () -> unifyValueList(ps, vs, i + 1, env, k));
+  }
+}

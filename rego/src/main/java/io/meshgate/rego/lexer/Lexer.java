@@ -1,0 +1,189 @@
+package io.meshgate.rego.lexer;
+
+import io.meshgate.rego.RegoException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Splits Rego source into tokens; string tokens carry their decoded text. */
+public final class Lexer {
+  private static final String[] PUNCT = {
+    ":=", "==", "!=", "<=", ">=", "{", "}", "[", "]", "(", ")", ".", ",", ";", ":", "=", "<", ">",
+    "+", "-", "*", "/", "%", "|", "&"
+  };
+
+  private final String file;
+  private final String src;
+  private int pos;
+  private int line = 1;
+  private int col = 1;
+
+  public Lexer(String file, String src) {
+    this.file = file;
+    this.src = src;
+  }
+
+  public List<Token> tokenize() {
+    List<Token> out = new ArrayList<>();
+    boolean newline = true;
+    while (true) {
+      // skip whitespace and comments
+      while (pos < src.length()) {
+        char c = src.charAt(pos);
+        if (c == '\n') {
+          newline = true;
+          advance();
+        } else if (c == ' ' || c == '\t' || c == '\r') {
+          advance();
+        } else if (c == '#') {
+          while (pos < src.length() && src.charAt(pos) != '\n') {
+            advance();
+          }
+        } else {
+          break;
+        }
+      }
+      if (pos >= src.length()) {
+        out.add(new Token(Token.Kind.EOF, "", line, col, true));
+        return out;
+      }
+      int startLine = line;
+      int startCol = col;
+      char c = src.charAt(pos);
+      if (Character.isLetter(c) || c == '_') {
+        int s = pos;
+        while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
+          advance();
+        }
+        out.add(new Token(Token.Kind.IDENT, src.substring(s, pos), startLine, startCol, newline));
+      } else if (Character.isDigit(c)) {
+        out.add(new Token(Token.Kind.NUMBER, number(), startLine, startCol, newline));
+      } else if (c == '"') {
+        out.add(new Token(Token.Kind.STRING, string(), startLine, startCol, newline));
+      } else if (c == '`') {
+        advance();
+        int s = pos;
+        while (pos < src.length() && src.charAt(pos) != '`') {
+          advance();
+        }
+        if (pos >= src.length()) {
+          throw error(startLine, startCol, "unterminated raw string");
+        }
+        String text = src.substring(s, pos);
+        advance();
+        out.add(new Token(Token.Kind.RAW_STRING, text, startLine, startCol, newline));
+      } else {
+        String p = null;
+        for (String cand : PUNCT) {
+          if (src.startsWith(cand, pos)) {
+            p = cand;
+            break;
+          }
+        }
+        if (p == null) {
+          throw error(startLine, startCol, "illegal token '" + c + "'");
+        }
+        for (int i = 0; i < p.length(); i++) {
+          advance();
+        }
+        out.add(new Token(Token.Kind.PUNCT, p, startLine, startCol, newline));
+      }
+      newline = false;
+    }
+  }
+
+  private String number() {
+    int s = pos;
+    while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+      advance();
+    }
+    if (pos + 1 < src.length() && src.charAt(pos) == '.' && Character.isDigit(src.charAt(pos + 1))) {
+      advance();
+      while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+        advance();
+      }
+    }
+    if (pos < src.length() && (src.charAt(pos) == 'e' || src.charAt(pos) == 'E')) {
+      int save = pos;
+      int saveCol = col;
+      advance();
+      if (pos < src.length() && (src.charAt(pos) == '+' || src.charAt(pos) == '-')) {
+        advance();
+      }
+      if (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+        while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+          advance();
+        }
+      } else {
+        pos = save;
+        col = saveCol;
+      }
+    }
+    return src.substring(s, pos);
+  }
+
+  private String string() {
+    int startLine = line;
+    int startCol = col;
+    advance();
+    StringBuilder sb = new StringBuilder();
+    while (true) {
+      if (pos >= src.length() || src.charAt(pos) == '\n') {
+        throw error(startLine, startCol, "unterminated string");
+      }
+      char c = src.charAt(pos);
+      if (c == '"') {
+        advance();
+        return sb.toString();
+      }
+      if (c == '\\') {
+        advance();
+        if (pos >= src.length()) {
+          throw error(startLine, startCol, "unterminated string");
+        }
+        char e = src.charAt(pos);
+        advance();
+        switch (e) {
+          case '"' -> sb.append('"');
+          case '\\' -> sb.append('\\');
+          case '/' -> sb.append('/');
+          case 'b' -> sb.append('\b');
+          case 'f' -> sb.append('\f');
+          case 'n' -> sb.append('\n');
+          case 'r' -> sb.append('\r');
+          case 't' -> sb.append('\t');
+          case 'u' -> {
+            if (pos + 4 > src.length()) {
+              throw error(line, col, "invalid unicode escape");
+            }
+            try {
+              sb.append((char) Integer.parseInt(src.substring(pos, pos + 4), 16));
+            } catch (NumberFormatException ex) {
+              throw error(line, col, "invalid unicode escape");
+            }
+            for (int i = 0; i < 4; i++) {
+              advance();
+            }
+          }
+          default -> throw error(line, col - 1, "invalid escape sequence \\" + e);
+        }
+      } else {
+        sb.append(c);
+        advance();
+      }
+    }
+  }
+
+  private void advance() {
+    if (src.charAt(pos) == '\n') {
+      line++;
+      col = 1;
+    } else {
+      col++;
+    }
+    pos++;
+  }
+
+  private RegoException error(int l, int c, String msg) {
+    return new RegoException(RegoException.PARSE, file, l, c, msg);
+  }
+}

@@ -1,0 +1,785 @@
+package io.meshgate.rego.parser;
+
+import io.meshgate.rego.RegoException;
+import io.meshgate.rego.ast.Expr;
+import io.meshgate.rego.ast.Literal;
+import io.meshgate.rego.ast.Loc;
+import io.meshgate.rego.ast.Module;
+import io.meshgate.rego.ast.Rule;
+import io.meshgate.rego.ast.Term;
+import io.meshgate.rego.lexer.Lexer;
+import io.meshgate.rego.lexer.Token;
+import io.meshgate.rego.value.BoolValue;
+import io.meshgate.rego.value.NullValue;
+import io.meshgate.rego.value.NumberValue;
+import io.meshgate.rego.value.StringValue;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Recursive-descent parser for Rego modules and queries. Accepts v1 syntax, and also v0 forms
+ * (bodies without {@code if}, {@code p[x] { }} partial sets) unless the module is strict v1.
+ */
+public final class Parser {
+  /** Prefix of calls written as operators: they always mean the built-in, never a rule. */
+  public static final String OP = "#";
+
+  private final String file;
+  private final List<Token> tokens;
+  private int pos;
+  private boolean v1;
+  private boolean noPipe;
+  private boolean noComma;
+  private int wildcards;
+
+  private Parser(String file, String text) {
+    this.file = file;
+    this.tokens = new Lexer(file, text).tokenize();
+  }
+
+  /**
+   * Parses a module. With {@code forceV1} the module must use v1 syntax; otherwise it is v1 when
+   * it imports {@code rego.v1}, and v0 forms are accepted.
+   */
+  public static Module parseModule(String file, String text, boolean forceV1) {
+    Parser p = new Parser(file, text);
+    p.v1 = forceV1;
+    return p.module();
+  }
+
+  /** Parses a query: body literals separated by newlines or semicolons. */
+  public static List<Literal> parseQuery(String text) {
+    Parser p = new Parser("query", text);
+    p.v1 = false;
+    List<Literal> body = new ArrayList<>();
+    if (p.peek().kind() == Token.Kind.EOF) {
+      throw p.error(p.peek(), "empty query");
+    }
+    while (true) {
+      body.add(p.literal());
+      if (p.peek().is(";")) {
+        p.next();
+        continue;
+      }
+      if (p.peek().kind() == Token.Kind.EOF) {
+        return body;
+      }
+      if (!p.peek().newlineBefore()) {
+        throw p.error(p.peek(), "unexpected " + p.peek() + " in query");
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- module
+
+  private Module module() {
+    Token pk = peek();
+    if (!pk.is("package")) {
+      throw error(pk, "expected package declaration, found " + pk);
+    }
+    next();
+    List<String> pkg = new ArrayList<>();
+    pkg.add(ident("package name").text());
+    while (peek().is(".") || (peek().is("[") && !peek().newlineBefore())) {
+      if (next().is(".")) {
+        pkg.add(ident("package name").text());
+      } else {
+        Token s = next();
+        if (s.kind() != Token.Kind.STRING) {
+          throw error(s, "package path elements must be strings");
+        }
+        pkg.add(s.text());
+        expect("]");
+      }
+    }
+    List<Module.Import> imports = new ArrayList<>();
+    boolean sawRegoV1 = false;
+    boolean sawFuture = false;
+    while (peek().is("import")) {
+      Token it = next();
+      List<String> path = new ArrayList<>();
+      path.add(ident("import path").text());
+      while (peek().is(".") || (peek().is("[") && !peek().newlineBefore())) {
+        if (next().is(".")) {
+          path.add(ident("import path").text());
+        } else {
+          Token s = next();
+          if (s.kind() != Token.Kind.STRING) {
+            throw error(s, "import path elements must be strings");
+          }
+          path.add(s.text());
+          expect("]");
+        }
+      }
+      String alias = null;
+      if (peek().is("as")) {
+        next();
+        alias = ident("import alias").text();
+      }
+      String root = path.get(0);
+      if ((root.equals("rego") && (sawFuture || sawRegoV1)) || (root.equals("future") && sawRegoV1)) {
+        throw error(it, "this import shadows previous import (rego.v1 includes future.keywords)");
+      }
+      sawRegoV1 |= root.equals("rego");
+      sawFuture |= root.equals("future");
+      if (root.equals("rego")) {
+        if (!(path.size() == 2 && path.get(1).equals("v1"))) {
+          throw error(it, "invalid import " + String.join(".", path) + ", must be rego.v1");
+        }
+        v1 = true;
+      } else if (root.equals("future")) {
+        if (path.size() < 2 || !path.get(1).equals("keywords")) {
+          throw error(it, "invalid import " + String.join(".", path) + ", must be future.keywords");
+        }
+      } else if (!root.equals("data") && !root.equals("input")) {
+        throw error(it, "invalid import " + String.join(".", path) + ", must begin with input or data");
+      }
+      imports.add(new Module.Import(path, alias, loc(it)));
+    }
+    List<Rule> rules = new ArrayList<>();
+    while (peek().kind() != Token.Kind.EOF) {
+      if (peek().is("import")) {
+        throw error(peek(), "imports must appear before rules");
+      }
+      if (peek().is("package")) {
+        throw error(peek(), "unexpected package declaration");
+      }
+      rules.add(rule());
+    }
+    return new Module(file, List.copyOf(pkg), List.copyOf(imports), List.copyOf(rules), v1, loc(pk));
+  }
+
+  private Rule rule() {
+    Token start = peek();
+    boolean isDefault = false;
+    if (start.is("default")) {
+      next();
+      isDefault = true;
+    }
+    Token nameTok = ident("rule name");
+    if (isKeyword(nameTok.text()) && !nameTok.text().equals("contains")) {
+      throw error(nameTok, "unexpected keyword " + nameTok.text() + " as rule name");
+    }
+    List<Term> ref = new ArrayList<>();
+    ref.add(new Term.Var(nameTok.text(), loc(nameTok)));
+    List<Term> args = null;
+    while (true) {
+      Token t = peek();
+      if (t.is(".") && !t.newlineBefore()) {
+        next();
+        Token k = ident("rule reference");
+        ref.add(new Term.Scalar(new StringValue(k.text()), loc(k)));
+      } else if (t.is("[") && !t.newlineBefore()) {
+        next();
+        ref.add(term());
+        expect("]");
+      } else if (t.is("(") && !t.newlineBefore() && args == null) {
+        next();
+        args = new ArrayList<>();
+        if (!peek().is(")")) {
+          do {
+            args.add(term());
+          } while (acceptPunct(","));
+        }
+        expect(")");
+      } else {
+        break;
+      }
+    }
+    boolean multi = false;
+    Term value = null;
+    if (peek().is("contains") && args == null) {
+      next();
+      multi = true;
+      value = term();
+    } else if (peek().is(":=") || peek().is("=")) {
+      next();
+      value = term();
+    }
+    if (isDefault) {
+      if (value == null) {
+        throw error(peek(), "default rule must have a value");
+      }
+      return new Rule(loc(start), List.copyOf(ref), args, value, false, true, List.of(), null);
+    }
+    List<Literal> body = null;
+    boolean hadBody = false;
+    Loc bodyLoc = loc(peek());
+    if (peek().is("if")) {
+      next();
+      body = peek().is("{") ? bracedBody() : List.of(literal());
+      hadBody = true;
+    } else if (peek().is("{") ) {
+      if (v1) {
+        throw error(peek(), "`if` keyword is required before rule body");
+      }
+      body = bracedBody();
+      hadBody = true;
+    }
+    if (body == null) {
+      body = List.of(new Literal(false, new Expr.TermExpr(new Term.Scalar(BoolValue.TRUE, bodyLoc)), List.of(), bodyLoc));
+    }
+    if (!multi && value == null && args == null && ref.size() == 2 && !v1) {
+      // v0 partial set: p[x] { ... }
+      multi = true;
+      value = ref.remove(1);
+    }
+    if (v1 && !hadBody && value == null && !multi) {
+      throw error(start, "rule must have a body or assignment");
+    }
+    if (value == null) {
+      value = new Term.Scalar(BoolValue.TRUE, loc(start));
+    }
+    if (!hadBody && !multi && v1 && args == null && false) {
+      throw error(start, "rule has no body");
+    }
+    Rule elseRule = null;
+    if (peek().is("else")) {
+      elseRule = elseChain(args);
+    }
+    return new Rule(loc(start), List.copyOf(ref), args == null ? null : List.copyOf(args), value, multi,
+        false, body, elseRule);
+  }
+
+  private Rule elseChain(List<Term> args) {
+    Token e = next();
+    Term value = null;
+    if (peek().is(":=") || peek().is("=")) {
+      next();
+      value = term();
+    }
+    List<Literal> body;
+    if (peek().is("if")) {
+      next();
+      body = peek().is("{") ? bracedBody() : List.of(literal());
+    } else if (peek().is("{")) {
+      if (v1) {
+        throw error(peek(), "`if` keyword is required before rule body");
+      }
+      body = bracedBody();
+    } else {
+      Loc l = loc(e);
+      body = List.of(new Literal(false, new Expr.TermExpr(new Term.Scalar(BoolValue.TRUE, l)), List.of(), l));
+    }
+    if (value == null) {
+      value = new Term.Scalar(BoolValue.TRUE, loc(e));
+    }
+    Rule next = peek().is("else") ? elseChain(args) : null;
+    return new Rule(loc(e), List.of(new Term.Var("else", loc(e))), args, value, false, false, body, next);
+  }
+
+  private List<Literal> bracedBody() {
+    expect("{");
+    List<Literal> body = new ArrayList<>();
+    if (peek().is("}")) {
+      throw error(peek(), "found empty body");
+    }
+    while (true) {
+      body.add(literal());
+      if (peek().is(";")) {
+        next();
+        if (peek().is("}")) {
+          next();
+          return body;
+        }
+        continue;
+      }
+      if (peek().is("}")) {
+        next();
+        return body;
+      }
+      if (!peek().newlineBefore()) {
+        throw error(peek(), "unexpected " + peek() + ", expected end of expression");
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- literals
+
+  private Literal literal() {
+    Token start = peek();
+    boolean negated = false;
+    if (start.is("not")) {
+      next();
+      negated = true;
+    }
+    Expr expr;
+    if (peek().is("some")) {
+      expr = some();
+    } else if (peek().is("every")) {
+      expr = every();
+    } else {
+      Term left = termIn();
+      if (peek().is(",") && peek().kind() == Token.Kind.PUNCT && !noComma) {
+        // `k, v in xs` as an expression
+        int save = pos;
+        next();
+        Term value = termNoIn();
+        if (peek().is("in")) {
+          Token op = next();
+          Term coll = termNoIn();
+          left = new Term.Call(OP + "internal.member_3", List.of(left, value, coll), loc(op));
+        } else {
+          pos = save;
+        }
+      }
+      if (peek().is("=")) {
+        next();
+        expr = new Expr.Unify(left, termIn());
+      } else if (peek().is(":=")) {
+        next();
+        expr = new Expr.Assign(left, termIn());
+      } else {
+        expr = new Expr.TermExpr(left);
+      }
+    }
+    List<Literal.With> withs = new ArrayList<>();
+    while (peek().is("with")) {
+      Token w = next();
+      Term target = term();
+      if (!peek().is("as")) {
+        throw error(peek(), "expected `as` in with modifier");
+      }
+      next();
+      Term value = termIn();
+      withs.add(new Literal.With(target, value, loc(w)));
+    }
+    return new Literal(negated, expr, List.copyOf(withs), loc(start));
+  }
+
+  private Expr some() {
+    Token s = next();
+    List<Term> items = new ArrayList<>();
+    do {
+      items.add(termNoIn());
+    } while (acceptPunct(","));
+    if (peek().is("in")) {
+      next();
+      if (items.size() > 2) {
+        throw error(s, "unexpected , in some declaration: at most a key and a value");
+      }
+      Term coll = termNoIn();
+      return items.size() == 2 ? new Expr.SomeIn(items.get(0), items.get(1), coll)
+          : new Expr.SomeIn(null, items.get(0), coll);
+    }
+    List<Term.Var> vars = new ArrayList<>();
+    for (Term t : items) {
+      if (!(t instanceof Term.Var v)) {
+        throw error(s, "expected variable in some declaration");
+      }
+      vars.add(v);
+    }
+    return new Expr.SomeDecl(vars);
+  }
+
+  private Expr every() {
+    Token e = next();
+    Term first = termNoIn();
+    Term second = null;
+    if (acceptPunct(",")) {
+      second = termNoIn();
+    }
+    if (!peek().is("in")) {
+      throw error(peek(), "expected `in` in every expression");
+    }
+    next();
+    Term domain = termNoIn();
+    List<Literal> body = bracedBody();
+    for (Term t : second == null ? List.of(first) : List.of(first, second)) {
+      if (!(t instanceof Term.Var)) {
+        throw error(e, "every: key and value must be variables");
+      }
+    }
+    return second == null ? new Expr.Every(null, first, domain, body) : new Expr.Every(first, second, domain, body);
+  }
+
+  // ---------------------------------------------------------------- terms (by precedence)
+
+  /** A term including membership: {@code x in xs}, {@code k, v in xs} is only in some/every. */
+  private Term termIn() {
+    Term left = termNoIn();
+    while (peek().is("in")) {
+      Token op = next();
+      Term right = termNoIn();
+      left = new Term.Call(OP + "internal.member_2", List.of(left, right), loc(op));
+    }
+    return left;
+  }
+
+  /** A term at comparison level. */
+  public Term term() { return termIn(); }
+
+  private Term termNoIn() {
+    Term left = orTerm();
+    while (true) {
+      Token t = peek();
+      String fn = switch (t.kind() == Token.Kind.PUNCT ? t.text() : "") {
+        case "==" -> "equal";
+        case "!=" -> "neq";
+        case "<" -> "lt";
+        case "<=" -> "lte";
+        case ">" -> "gt";
+        case ">=" -> "gte";
+        default -> null;
+      };
+      if (fn == null) {
+        return left;
+      }
+      next();
+      left = new Term.Call(OP + fn, List.of(left, orTerm()), loc(t));
+    }
+  }
+
+  private Term orTerm() {
+    Term left = andTerm();
+    while (peek().is("|") && !noPipe) {
+      Token t = next();
+      left = new Term.Call(OP + "or", List.of(left, andTerm()), loc(t));
+    }
+    return left;
+  }
+
+  private Term andTerm() {
+    Term left = arith();
+    while (peek().is("&")) {
+      Token t = next();
+      left = new Term.Call(OP + "and", List.of(left, arith()), loc(t));
+    }
+    return left;
+  }
+
+  private Term arith() {
+    Term left = factor();
+    while (peek().is("+") || peek().is("-")) {
+      Token t = next();
+      left = new Term.Call(OP + (t.text().equals("+") ? "plus" : "minus"), List.of(left, factor()), loc(t));
+    }
+    return left;
+  }
+
+  private Term factor() {
+    Term left = unary();
+    while (peek().is("*") || peek().is("/") || peek().is("%")) {
+      Token t = next();
+      String fn = switch (t.text()) {
+        case "*" -> "mul";
+        case "/" -> "div";
+        default -> "rem";
+      };
+      left = new Term.Call(OP + fn, List.of(left, unary()), loc(t));
+    }
+    return left;
+  }
+
+  private Term unary() {
+    Token t = peek();
+    if (t.is("-")) {
+      next();
+      Token n = peek();
+      if (n.kind() == Token.Kind.NUMBER && n.column() == t.column() + 1 && n.line() == t.line()) {
+        next();
+        return postfix(new Term.Scalar(number(n, "-" + n.text()), loc(t)));
+      }
+      throw error(t, "unary - can only be used with numeric literals");
+    }
+    return postfix(primary());
+  }
+
+  private Term primary() {
+    Token t = next();
+    switch (t.kind()) {
+      case NUMBER:
+        return new Term.Scalar(number(t, t.text()), loc(t));
+      case STRING:
+      case RAW_STRING:
+        return new Term.Scalar(new StringValue(t.text()), loc(t));
+      case IDENT:
+        switch (t.text()) {
+          case "true": return new Term.Scalar(BoolValue.TRUE, loc(t));
+          case "false": return new Term.Scalar(BoolValue.FALSE, loc(t));
+          case "null": return new Term.Scalar(NullValue.INSTANCE, loc(t));
+          case "set":
+            if (peek().is("(") && peekAt(1).is(")") && !peek().newlineBefore()) {
+              next();
+              next();
+              return new Term.SetLit(List.of(), loc(t));
+            }
+            return new Term.Var(t.text(), loc(t));
+          case "_":
+            return new Term.Var("_$" + (wildcards++), loc(t));
+          default:
+            if (isKeyword(t.text()) && !t.text().equals("contains")) {
+              throw error(t, "unexpected keyword " + t.text());
+            }
+            return new Term.Var(t.text(), loc(t));
+        }
+      case PUNCT:
+        switch (t.text()) {
+          case "(": {
+            boolean savedPipe = noPipe;
+            noPipe = false;
+            Term inner = termIn();
+            noPipe = savedPipe;
+            expect(")");
+            return inner;
+          }
+          case "[":
+            return arrayOrCompr(t);
+          case "{":
+            return braceTerm(t);
+          default:
+            throw error(t, "unexpected " + t);
+        }
+      default:
+        throw error(t, "unexpected end of file");
+    }
+  }
+
+  private Term arrayOrCompr(Token open) {
+    boolean savedPipe = noPipe;
+    try {
+      if (peek().is("]")) {
+        next();
+        return new Term.ArrayLit(List.of(), loc(open));
+      }
+      int start = pos;
+      noPipe = true;
+      Term head = termIn();
+      noPipe = false;
+      if (peek().is("|")) {
+        int bar = pos;
+        next();
+        try {
+          List<Literal> body = comprBody("]");
+          return new Term.ArrayCompr(head, body, loc(open));
+        } catch (RegoException e) {
+          // not a comprehension after all: `[a | b, c]` is an array holding the union a | b
+          pos = start;
+          head = termIn();
+          if (pos <= bar) {
+            throw e;
+          }
+        }
+      }
+      List<Term> items = new ArrayList<>();
+      items.add(head);
+      while (acceptPunct(",")) {
+        if (peek().is("]")) {
+          break;
+        }
+        items.add(termIn());
+      }
+      expect("]");
+      return new Term.ArrayLit(List.copyOf(items), loc(open));
+    } finally {
+      noPipe = savedPipe;
+    }
+  }
+
+  private Term braceTerm(Token open) {
+    boolean savedPipe = noPipe;
+    try {
+      if (peek().is("}")) {
+        next();
+        return new Term.ObjectLit(List.of(), List.of(), loc(open));
+      }
+      int firstStart = pos;
+      noPipe = true;
+      Term first = termIn();
+      if (peek().is(":")) {
+        next();
+        Term firstValue = termIn();
+        noPipe = false;
+        if (peek().is("|")) {
+          next();
+          List<Literal> body = comprBody("}");
+          return new Term.ObjectCompr(first, firstValue, body, loc(open));
+        }
+        List<Term> keys = new ArrayList<>();
+        List<Term> values = new ArrayList<>();
+        keys.add(first);
+        values.add(firstValue);
+        while (acceptPunct(",")) {
+          if (peek().is("}")) {
+            break;
+          }
+          keys.add(termIn());
+          expect(":");
+          values.add(termIn());
+        }
+        expect("}");
+        return new Term.ObjectLit(List.copyOf(keys), List.copyOf(values), loc(open));
+      }
+      noPipe = false;
+      if (peek().is("|")) {
+        int bar = pos;
+        next();
+        try {
+          List<Literal> body = comprBody("}");
+          return new Term.SetCompr(first, body, loc(open));
+        } catch (RegoException e) {
+          pos = firstStart;
+          first = termIn();
+          if (pos <= bar) {
+            throw e;
+          }
+        }
+      }
+      List<Term> items = new ArrayList<>();
+      items.add(first);
+      while (acceptPunct(",")) {
+        if (peek().is("}")) {
+          break;
+        }
+        items.add(termIn());
+      }
+      expect("}");
+      return new Term.SetLit(List.copyOf(items), loc(open));
+    } finally {
+      noPipe = savedPipe;
+    }
+  }
+
+  private List<Literal> comprBody(String close) {
+    List<Literal> body = new ArrayList<>();
+    while (true) {
+      body.add(literal());
+      if (peek().is(";")) {
+        next();
+        continue;
+      }
+      if (peek().is(close)) {
+        next();
+        return List.copyOf(body);
+      }
+      if (!peek().newlineBefore()) {
+        throw error(peek(), "unexpected " + peek() + " in comprehension body");
+      }
+    }
+  }
+
+  private Term postfix(Term head) {
+    List<Term> path = new ArrayList<>();
+    Term current = head;
+    while (true) {
+      Token t = peek();
+      if (t.newlineBefore()) {
+        break;
+      }
+      if (t.is(".")) {
+        next();
+        Token k = next();
+        if (k.kind() != Token.Kind.IDENT) {
+          throw error(k, "expected name after `.`, found " + k);
+        }
+        path.add(new Term.Scalar(new StringValue(k.text()), loc(k)));
+      } else if (t.is("[")) {
+        next();
+        boolean savedPipe = noPipe;
+        noPipe = false;
+        path.add(termIn());
+        noPipe = savedPipe;
+        expect("]");
+      } else if (t.is("(")) {
+        String name = callName(current, path);
+        if (name == null) {
+          throw error(t, "unexpected (, this term cannot be called");
+        }
+        next();
+        List<Term> args = new ArrayList<>();
+        boolean savedPipe = noPipe;
+        noPipe = false;
+        if (!peek().is(")")) {
+          do {
+            args.add(termIn());
+          } while (acceptPunct(","));
+        }
+        noPipe = savedPipe;
+        expect(")");
+        current = new Term.Call(name, List.copyOf(args), current.loc());
+        path = new ArrayList<>();
+      } else {
+        break;
+      }
+    }
+    if (path.isEmpty()) {
+      return current;
+    }
+    return new Term.Ref(current, List.copyOf(path), current.loc());
+  }
+
+  /** The dotted name of a call operator, or null when the term is not a name. */
+  private static String callName(Term head, List<Term> path) {
+    if (!(head instanceof Term.Var v)) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder(v.name());
+    for (Term p : path) {
+      if (!(p instanceof Term.Scalar s) || !(s.value() instanceof StringValue str)) {
+        return null;
+      }
+      sb.append('.').append(str.value());
+    }
+    return sb.toString();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static boolean isKeyword(String s) {
+    return switch (s) {
+      case "package", "import", "not", "with", "as", "default", "else", "some", "every", "in", "if",
+          "contains" -> true;
+      default -> false;
+    };
+  }
+
+  private NumberValue number(Token t, String text) {
+    try {
+      return NumberValue.parse(text);
+    } catch (NumberFormatException e) {
+      throw error(t, "invalid number " + text);
+    }
+  }
+
+  private Token peek() { return tokens.get(pos); }
+
+  private Token peekAt(int ahead) { return tokens.get(Math.min(pos + ahead, tokens.size() - 1)); }
+
+  private Token next() {
+    Token t = tokens.get(pos);
+    if (t.kind() != Token.Kind.EOF) {
+      pos++;
+    }
+    return t;
+  }
+
+  private boolean acceptPunct(String p) {
+    if (peek().is(p) && peek().kind() == Token.Kind.PUNCT) {
+      next();
+      return true;
+    }
+    return false;
+  }
+
+  private void expect(String p) {
+    Token t = peek();
+    if (!(t.is(p) && t.kind() == Token.Kind.PUNCT)) {
+      throw error(t, "expected `" + p + "`, found " + t);
+    }
+    next();
+  }
+
+  private Token ident(String what) {
+    Token t = next();
+    if (t.kind() != Token.Kind.IDENT) {
+      throw error(t, "expected " + what + ", found " + t);
+    }
+    return t;
+  }
+
+  private Loc loc(Token t) { return new Loc(file, t.line(), t.column()); }
+
+  private RegoException error(Token t, String msg) {
+    return new RegoException(RegoException.PARSE, file, t.line(), t.column(), msg);
+  }
+}

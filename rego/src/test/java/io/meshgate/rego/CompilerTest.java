@@ -1,0 +1,80 @@
+package io.meshgate.rego;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class CompilerTest {
+
+  private static RegoException compileError(String module) {
+    return assertThrows(RegoException.class, () -> RegoTestSupport.rego(module));
+  }
+
+  @Test
+  void unsafeVariableIsReportedWithLocation() {
+    RegoException e = compileError("package t\nimport rego.v1\n\np if {\n  x > 1\n}\n");
+    assertEquals(RegoException.UNSAFE_VAR, e.code());
+    assertEquals(5, e.line());
+    assertTrue(e.text().contains("var x is unsafe"), e.text());
+  }
+
+  @Test
+  void unsafeHeadVariable() {
+    RegoException e = compileError("package t\nimport rego.v1\np contains x if { input.a == 1 }\n");
+    assertEquals(RegoException.UNSAFE_VAR, e.code());
+    assertEquals(3, e.line());
+  }
+
+  @Test
+  void bodiesAreReorderedSoVariablesAreBoundFirst() {
+    Rego r = RegoTestSupport.rego("package t\nimport rego.v1\np := y if {\n  y == 2\n  y = x + 1\n  x = 1\n}\n");
+    assertEquals(RegoTestSupport.v(2), RegoTestSupport.eval(r, "data.t.p", null));
+  }
+
+  @Test
+  void unknownFunctionIsACompileErrorNamingIt() {
+    RegoException e = compileError("package t\nimport rego.v1\np if no_such.fn(1)\n");
+    assertEquals(RegoException.TYPE, e.code());
+    assertTrue(e.text().contains("no_such.fn"), e.text());
+  }
+
+  @Test
+  void recursionIsAnError() {
+    Rego r = RegoTestSupport.rego("package t\nimport rego.v1\np if q\nq if p\n");
+    RegoException e = assertThrows(RegoException.class, () -> RegoTestSupport.eval(r, "data.t.p", null));
+    assertEquals(RegoException.RECURSION, e.code());
+  }
+
+  @Test
+  void conflictingCompleteRuleValues() {
+    Rego r = RegoTestSupport.rego("package t\nimport rego.v1\np := 1 if true\np := 2 if true\n");
+    RegoException e = assertThrows(RegoException.class, () -> RegoTestSupport.eval(r, "data.t.p", null));
+    assertEquals(RegoException.CONFLICT, e.code());
+    assertEquals("m0.rego", e.file());
+  }
+
+  @Test
+  void conflictingObjectKeysAndFunctionOutputs() {
+    Rego r = RegoTestSupport.rego("package t\nimport rego.v1\no[k] := v if { some k, v in {\"a\": 1} }\no[\"a\"] := 2\n"
+        + "f(x) := 1 if x > 0\nf(x) := 2 if x > 1\nq := f(5)\n");
+    assertEquals(RegoException.CONFLICT,
+        assertThrows(RegoException.class, () -> RegoTestSupport.eval(r, "data.t.o", null)).code());
+    assertEquals(RegoException.CONFLICT,
+        assertThrows(RegoException.class, () -> RegoTestSupport.eval(r, "data.t.q", null)).code());
+  }
+
+  @Test
+  void assignedTwiceOrUsedBeforeAssignment() {
+    RegoException e = compileError("package t\nimport rego.v1\np if {\n  x := 1\n  x := 2\n}\n");
+    assertEquals(RegoException.COMPILE, e.code());
+    assertEquals(5, e.line());
+  }
+
+  @Test
+  void defaultValueMustBeConstant() {
+    RegoException e = compileError("package t\nimport rego.v1\ndefault p := input.x\n");
+    assertEquals(RegoException.COMPILE, e.code());
+  }
+}

@@ -1,0 +1,183 @@
+package io.meshgate.rego;
+
+import static io.meshgate.rego.RegoTestSupport.eval;
+import static io.meshgate.rego.RegoTestSupport.list;
+import static io.meshgate.rego.RegoTestSupport.obj;
+import static io.meshgate.rego.RegoTestSupport.rego;
+import static io.meshgate.rego.RegoTestSupport.set;
+import static io.meshgate.rego.RegoTestSupport.v;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.rego.value.Value;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluatorTest {
+
+  private static final String SERVICES = """
+      package mesh
+      import rego.v1
+
+      default allow := false
+      allow if count(deny) == 0
+
+      deny contains msg if {
+        some svc in input.services
+        not svc.owner
+        msg := sprintf("service %s has no owner", [svc.name])
+      }
+
+      by_name[svc.name] := svc.port if some svc in input.services
+
+      ports := [p | some svc in input.services; p := svc.port]
+      names := {n | n := input.services[_].name}
+      """;
+
+  private static final Map<String, Object> INPUT = obj("services", list(
+      obj("name", "a", "port", 80, "owner", "x"),
+      obj("name", "b", "port", 81)));
+
+  @Test
+  void partialSetsObjectsAndComprehensions() {
+    Rego r = rego(SERVICES);
+    assertEquals(set("service b has no owner"), eval(r, "data.mesh.deny", INPUT));
+    assertEquals(v(obj("a", 80, "b", 81)), eval(r, "data.mesh.by_name", INPUT));
+    assertEquals(v(list(80, 81)), eval(r, "data.mesh.ports", INPUT));
+    assertEquals(set("a", "b"), eval(r, "data.mesh.names", INPUT));
+    assertEquals(v(false), eval(r, "data.mesh.allow", INPUT));
+  }
+
+  @Test
+  void undefinedIsNotFalse() {
+    Rego r = rego("package t\nimport rego.v1\np if input.x == 1\nq := false\nn if not p\n");
+    assertNull(eval(r, "data.t.p", obj("x", 2)));
+    assertEquals(v(false), eval(r, "data.t.q", null));
+    assertEquals(v(true), eval(r, "data.t.n", obj("x", 2)));
+    assertNull(eval(r, "data.t.n", obj("x", 1)));
+    // a package is an object of its defined rules
+    assertEquals(v(obj("n", true, "q", false)), eval(r, "data.t", obj("x", 2)));
+  }
+
+  @Test
+  void functionsElseAndDefaults() {
+    Rego r = rego("""
+        package t
+        import rego.v1
+        grade(s) := "a" if s >= 90
+        else := "b" if s >= 80
+        else := "c"
+        default half(_) := 0
+        half(x) := x / 2 if x > 0
+        first([a, _]) := a
+        out := [grade(95), grade(85), grade(10), half(4), half(-1), first([7, 8])]
+        """);
+    assertEquals(v(list(eval(r, "\"a\"", null), "b", "c", 2, 0, 7)).toString(), eval(r, "data.t.out", null).toString());
+  }
+
+  @Test
+  void unificationDestructuresAndIterates() {
+    Rego r = rego("package t\nimport rego.v1\n"
+        + "pairs contains [k, x] if { [k, {\"v\": x}] = [\"key\", {\"v\": 3}] }\n"
+        + "idx contains i if { input.xs[i] == \"b\" }\n");
+    assertEquals(set(list("key", 3)), eval(r, "data.t.pairs", null));
+    assertEquals(set(1, 3), eval(r, "data.t.idx", obj("xs", list("a", "b", "c", "b"))));
+  }
+
+  @Test
+  void someEveryAndMembership() {
+    Rego r = rego("""
+        package t
+        import rego.v1
+        all_pos if every x in input.xs { x > 0 }
+        has_two if 2 in input.xs
+        kv if "a", 1 in {"a": 1}
+        idx contains i if { some i, x in input.xs; x > 1 }
+        """);
+    assertEquals(v(true), eval(r, "data.t.all_pos", obj("xs", list(1, 2))));
+    assertNull(eval(r, "data.t.all_pos", obj("xs", list(1, -2))));
+    assertEquals(v(true), eval(r, "data.t.all_pos", obj("xs", list())));
+    assertEquals(v(true), eval(r, "data.t.has_two", obj("xs", list(1, 2))));
+    assertNull(eval(r, "data.t.has_two", obj("xs", list(1))));
+    assertEquals(set(1, 2), eval(r, "data.t.idx", obj("xs", list(1, 2, 3))));
+  }
+
+  @Test
+  void withReplacesInputDataAndFunctions() {
+    Rego r = rego("""
+        package t
+        import rego.v1
+        limit := data.config.limit
+        over if input.n > limit
+        double(x) := x * 2
+        a if over with input as {"n": 5} with data.config.limit as 3
+        b := y if y := double(2) with double as 7
+        c := y if y := count([1, 2, 3]) with count as 42
+        d := y if y := input.n with input.n as 9
+        """);
+    assertEquals(v(true), eval(r, "data.t.a", null));
+    assertEquals(v(7), eval(r, "data.t.b", null));
+    assertEquals(v(42), eval(r, "data.t.c", null));
+    assertEquals(v(9), eval(r, "data.t.d", obj("n", 1)));
+  }
+
+  @Test
+  void baseDataMergesWithVirtualDocuments(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("policy/lib"));
+    Files.writeString(dir.resolve("policy/lib/lib.rego"), "package lib\nimport rego.v1\nlimit := data.lib.settings.max * 2\n");
+    Files.writeString(dir.resolve("policy/lib/data.json"), "{\"settings\": {\"max\": 5}}");
+    Files.writeString(dir.resolve("policy/data.yaml"), "top: 1\n");
+    Rego r = Rego.builder().addDirectory(dir.resolve("policy")).build();
+    assertEquals(1, r.modules().size());
+    assertEquals(v(10), eval(r, "data.lib.limit", null));
+    assertEquals(v(obj("limit", 10, "settings", obj("max", 5))), eval(r, "data.lib", null));
+    assertEquals(v(1), eval(r, "data.top", null));
+  }
+
+  @Test
+  void printFormatsLikeOpa() {
+    List<String> lines = new ArrayList<>();
+    Rego r = Rego.builder().print(lines::add)
+        .addModule("p.rego", "package t\nimport rego.v1\np if { print(\"hello\", 1, [\"a\"], input.missing) }\n").build();
+    assertEquals(v(true), r.prepare("data.t.p").evalValue(Value.of(Map.of())));
+    assertEquals(List.of("hello 1 [\"a\"] <undefined>"), lines);
+  }
+
+  @Test
+  void strictBuiltinErrorsAreErrorsOtherwiseUndefined() {
+    String module = "package t\nimport rego.v1\np := 1 + \"a\"\n";
+    Rego lax = Rego.builder().addModule("p.rego", module).build();
+    assertNull(lax.prepare("data.t.p").evalValue(null));
+    Rego strict = Rego.builder().addModule("p.rego", module).strictBuiltinErrors(true).build();
+    RegoException e = assertThrows(RegoException.class, () -> strict.prepare("data.t.p").evalValue(null));
+    assertEquals(RegoException.EVAL_TYPE, e.code());
+    assertEquals(3, e.line());
+  }
+
+  @Test
+  void queryBindingsAndExpressions() {
+    Rego r = rego("package t\nimport rego.v1\nxs := [1, 2, 3]\n");
+    QueryResult res = r.prepare("x := data.t.xs[i]; x > 1").eval(null);
+    assertEquals(2, res.size());
+    assertEquals(Map.of("x", v(2), "i", v(1)), res.bindings().get(0));
+    assertEquals(List.of(v(true), v(true)), res.expressions().get(0));
+    assertTrue(r.prepare("data.t.xs[_] == 9").eval(null).isEmpty());
+    // a single expression reports false rather than failing, as OPA does
+    assertEquals(v(false), r.prepare("data.t.xs[0] == 9").evalValue(null));
+  }
+
+  @Test
+  void v0ModulesStillWork() {
+    Rego r = rego("package old\nallowed[x] { x := input.xs[_]; x > 1 }\nm[k] = v { v := input.o[k] }\nok { allowed[2] }\n");
+    assertEquals(set(2, 3), eval(r, "data.old.allowed", obj("xs", list(1, 2, 3), "o", Map.of())));
+    assertEquals(v(true), eval(r, "data.old.ok", obj("xs", list(2), "o", Map.of())));
+    assertEquals(v(obj("a", 1)), eval(r, "data.old.m", obj("xs", list(), "o", obj("a", 1))));
+  }
+}
