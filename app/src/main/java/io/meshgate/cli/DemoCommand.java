@@ -163,7 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** The seed client with SIMPLE TLS and no credential: MG-TLS-01 against an ISTIO_MUTUAL target. */
-  static String brokenClient(String seedClient) {
+  public static String brokenClient(String seedClient) {
     return seedClient.stripTrailing().replace("  target: httpbin", "  target: httpbin\n  mutualTLS: SIMPLE") + "\n";
   }
 

@@ -150,7 +150,8 @@ public final class ServeCommand implements Callable<Integer> {
       default -> throw usage("--policy-engine must be embedded or opa, not '" + policyEngine + "'");
     }
     Path policiesDir = policies != null ? policies : defaultPolicies();
-    if (policyEngine.equals("embedded") && (policiesDir == null || !Files.isDirectory(policiesDir))) {
+    // OPA mode pushes the same policies to the server, so both engines need the folder.
+    if (policiesDir == null || !Files.isDirectory(policiesDir)) {
       throw usage("no policies folder: pass --policies DIR (looked for ./policies and $MESHGATE_HOME/policies)");
     }
     String routesPattern = MeshgateService.BUNDLED_ROUTES;

@@ -4,13 +4,13 @@ import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
 import io.meshgate.check.Violation;
 import io.meshgate.policy.PolicyBundle;
+import io.meshgate.policy.PolicyEngine;
 import io.meshgate.policy.PolicyEngineException;
+import io.meshgate.policy.PolicyEngines;
 import io.meshgate.publish.GitCredentials;
 import io.meshgate.publish.NetworkRetry;
 import io.meshgate.publish.Redactor;
 import io.meshgate.render.AllocationLedger;
-import io.meshgate.render.RenderResult;
-import io.meshgate.render.Renderer;
 import io.meshgate.report.Report;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,20 +30,29 @@ public final class ServiceAssembly {
 
   private ServiceAssembly() {}
 
+  // The sync thread and validate requests share one policy engine; evaluate one tree at a time.
+  private static final Object CHECK_LOCK = new Object();
+
   /** {@code POST /api/v1/validate}'s check: the same as {@code validate}, findings in report order. */
   public static TreeValidator treeValidator(Checker checker) {
     return root -> {
-      List<Violation> violations = new ArrayList<>(checker.check(root).violations());
+      List<Violation> violations;
+      synchronized (CHECK_LOCK) {
+        violations = new ArrayList<>(checker.check(root).violations());
+      }
       violations.sort(Report.ORDER);
       return violations;
     };
   }
 
-  /** The shared check, plus the render on the environment's ledger when there is no error. */
-  static SyncJob.CheckedTree checkAndRender(Checker checker, Path intentsRoot, AllocationLedger ledger) {
-    CheckResult result = checker.check(intentsRoot);
-    RenderResult rendered = result.hasErrors() ? null : new Renderer().render(result.load().intents(), ledger);
-    return new SyncJob.CheckedTree(result.violations(), rendered);
+  /** The shared check on the environment's ledger: violations, and what would be published. */
+  public static SyncJob.CheckedTree checkAndRender(Checker checker, Path intentsRoot, AllocationLedger ledger)
+      throws PolicyEngineException {
+    CheckResult result;
+    synchronized (CHECK_LOCK) {
+      result = checker.check(intentsRoot, ledger);
+    }
+    return new SyncJob.CheckedTree(result.violations(), result.hasErrors() ? null : result.rendered());
   }
 
   /**
@@ -56,23 +65,19 @@ public final class ServiceAssembly {
   public static MeshgateService start(ServeOptions options, String webhookSecret, Duration firstPollDelay)
       throws Exception {
     GitCredentials credentials = GitCredentials.fromEnvironment();
-    if ("opa".equals(options.policyEngine())) {
-      // The shared Checker evaluates the policies; it has no OPA mode yet, and silently checking
-      // without policies would publish what OPA might deny.
-      throw new IllegalArgumentException("--policy-engine opa is not available in the service yet; use embedded");
+    PolicyBundle bundle;
+    PolicyEngine engine;
+    try {
+      bundle = PolicyBundle.load(options.policiesDir());
+      engine = PolicyEngines.create(PolicyEngines.Kind.valueOf(options.policyEngine()), bundle, options.opaUrl());
+    } catch (PolicyEngineException e) {
+      throw new IllegalArgumentException("policies: " + e.getMessage(), e);
     }
-    String policyDigest = null;
-    if (options.policiesDir() != null) {
-      try {
-        policyDigest = PolicyBundle.load(options.policiesDir()).digest();
-      } catch (PolicyEngineException e) {
-        throw new IllegalArgumentException("--policies: " + e.getMessage(), e);
-      }
-    }
+    String policyDigest = bundle.digest();
     Path workDir = options.workDir() != null
         ? Files.createDirectories(options.workDir())
         : Files.createTempDirectory("meshgate-serve-");
-    Checker checker = new Checker(options.policiesDir());
+    Checker checker = new Checker(engine);
     SyncJob job = new SyncJob(
         new SyncJob.Config(options.source(), options.sourceBranch(), options.intentsPath(), options.envRemote(),
             options.envBranch(), workDir, credentials, SERVICE_RETRY, policyDigest),

@@ -70,6 +70,21 @@ class ServeEndToEndTest {
         assertTrue(violation.path("line").asInt() > 0);
         assertEquals("error", violation.path("severity").asText());
 
+        // A policy denial (MG-TLS-01): refused as well, env branch untouched.
+        repo.copyTree(SEED, "intents");
+        repo.write("intents/clients/sleep-to-httpbin.yaml", io.meshgate.cli.DemoCommand.brokenClient(
+            java.nio.file.Files.readString(SEED.resolve("clients/sleep-to-httpbin.yaml"))));
+        String denied = repo.commitAndPush("sleep uses SIMPLE TLS without a credential");
+        JsonNode deniedStatus = awaitState(service, "refused", denied);
+        assertEquals(envTip, repo.tip("env/main").orElseThrow());
+        assertEquals(envTip, deniedStatus.path("envCommit").asText());
+        boolean tls = false;
+        for (JsonNode v : deniedStatus.path("violations")) {
+          tls |= v.path("rule").asText().equals("MG-TLS-01")
+              && v.path("file").asText().equals("intents/clients/sleep-to-httpbin.yaml") && v.path("line").asInt() > 0;
+        }
+        assertTrue(tls, deniedStatus.toString());
+
         // Fix it again: the output equals what is published, so no new env commit.
         repo.copyTree(SEED, "intents");
         String fixed = repo.commitAndPush("restore httpbin");

@@ -37,8 +37,8 @@ class ServiceHttpTest {
       "client sleep uses SIMPLE without tls.credentialName", "intents/sleep.yaml", 12, 3,
       "ServiceClient", "sleep-to-httpbin", "spec.mutualTLS");
 
-  private static final Path SEED =
-      Path.of(System.getProperty("meshgate.root", "..")).resolve("repo-fixtures/seed/intents");
+  private static final Path ROOT = Path.of(System.getProperty("meshgate.root", "..")).toAbsolutePath().normalize();
+  private static final Path SEED = ROOT.resolve("repo-fixtures/seed/intents");
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final AtomicInteger syncRuns = new AtomicInteger();
@@ -53,8 +53,8 @@ class ServiceHttpTest {
       syncRuns.incrementAndGet();
       return new SyncOutcome(RunState.REFUSED, "0123abcd", "feedbeef", List.of(DENIAL), "refused: 1 denial");
     };
-    // The real check (structure; policies too once the Checker evaluates them).
-    TreeValidator check = ServiceAssembly.treeValidator(new Checker(null));
+    // The real check: structure, render, the repository's Rego policies on the embedded engine.
+    TreeValidator check = ServiceAssembly.treeValidator(new Checker(ROOT.resolve("policies")));
     service = MeshgateService.start(settings(freePort(), SECRET, Duration.ofHours(1)), refusing, check);
     disabledWebhooks = MeshgateService.start(settings(freePort(), null, Duration.ofMillis(200)),
         () -> SyncOutcome.nothingToDo("x"), check);
@@ -223,6 +223,22 @@ class ServiceHttpTest {
       assertTrue(v.path("line").asInt() > 0);
       assertEquals("InboundService", v.path("kind").asText());
     }
+    // A policy denial: sleep-to-httpbin with SIMPLE TLS and no credentialName (MG-TLS-01).
+    Map<String, byte[]> policyBroken = new TreeMap<>(withFolder);
+    policyBroken.put("intents/clients/sleep-to-httpbin.yaml", TestArchives.utf8(
+        io.meshgate.cli.DemoCommand.brokenClient(new String(withFolder.get("intents/clients/sleep-to-httpbin.yaml"),
+            StandardCharsets.UTF_8))));
+    HttpResponse<String> denied = post(service, "/api/v1/validate", TestArchives.tarGz(policyBroken));
+    assertEquals(200, denied.statusCode(), denied.body());
+    JsonNode deniedReport = Json.MAPPER.readTree(denied.body());
+    assertFalse(deniedReport.path("ok").asBoolean(), denied.body());
+    boolean tls = false;
+    for (JsonNode v : deniedReport.path("violations")) {
+      tls |= v.path("rule").asText().equals("MG-TLS-01")
+          && v.path("file").asText().equals("intents/clients/sleep-to-httpbin.yaml") && v.path("line").asInt() > 0;
+    }
+    assertTrue(tls, denied.body());
+
     // Scratch trees are removed after each request.
     try (Stream<Path> left = Files.list(tmp.resolve("scratch-" + service.port()))) {
       assertEquals(0, left.count());

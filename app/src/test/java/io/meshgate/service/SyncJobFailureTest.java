@@ -18,13 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SyncJobFailureTest {
   private static final Path SEED =
       Path.of(System.getProperty("meshgate.root", "..")).resolve("repo-fixtures/seed/intents");
+  private static final Path POLICIES = Path.of(System.getProperty("meshgate.root", "..")).resolve("policies");
   private static final NetworkRetry ONCE = new NetworkRetry(1, Duration.ZERO, Duration.ZERO);
 
   @TempDir Path tmp;
 
   private SyncJob job(String source, String envRemote) {
     return new SyncJob(new SyncJob.Config(source, "main", "intents", envRemote, "env/main", tmp.resolve("work"),
-        GitCredentials.none(), ONCE, null), (root, ledger) -> ServiceAssembly.checkAndRender(new Checker(null), root, ledger));
+        GitCredentials.none(), ONCE, null), (root, ledger) -> ServiceAssembly.checkAndRender(new Checker(POLICIES), root, ledger));
   }
 
   @Test
