@@ -143,8 +143,8 @@ class DeployManifestsTest {
     Map<String, Object> deployment = find(documents, "Deployment");
     Map<String, Object> opa = container(deployment, "opa");
     assertTrue(((String) opa.get("image")).startsWith("openpolicyagent/opa:1."), opa.toString());
-    assertEquals(List.of("run", "--server", "--addr=localhost:8181"),
-        ((List<String>) at(opa, "args")).subList(0, 3));
+    List<String> opaArgs = at(opa, "args");
+    assertEquals(List.of("run", "--server", "--addr=localhost:8181"), opaArgs.subList(0, 3));
     List<String> args = at(container(deployment, "meshgate"), "args");
     assertTrue(args.contains("--policy-engine=opa"), args.toString());
     assertTrue(args.contains("--opa-url=http://localhost:8181"), args.toString());
@@ -160,14 +160,15 @@ class DeployManifestsTest {
     Map<String, Object> kustomization = find(flux, "Kustomization");
     assertEquals("env/main", at(repository, "spec", "ref", "branch"));
     assertEquals("./clusters/cluster01", at(kustomization, "spec", "path"));
-    assertEquals((Object) at(repository, "metadata", "name"),
-        at(kustomization, "spec", "sourceRef", "name"));
+    String repositoryName = at(repository, "metadata", "name");
+    assertEquals(repositoryName, at(kustomization, "spec", "sourceRef", "name"));
 
     List<Map<String, Object>> argo =
         loadAll(Files.readString(root.resolve("deploy/gitops/argocd-application.yaml")));
     Map<String, Object> application = find(argo, "Application");
     assertEquals("env/main", at(application, "spec", "source", "targetRevision"));
     assertEquals("clusters/cluster01", at(application, "spec", "source", "path"));
-    assertEquals((Object) at(repository, "spec", "url"), at(application, "spec", "source", "repoURL"));
+    String repositoryUrl = at(repository, "spec", "url");
+    assertEquals(repositoryUrl, at(application, "spec", "source", "repoURL"));
   }
 }

@@ -291,6 +291,33 @@ class EnvironmentPublishTest {
   }
 
   @Test
+  void remoteLostBetweenFetchAndPushFailsAfterRetriesWithoutAnyWrite() throws Exception {
+    String url = url("http");
+    PublishResult first =
+        publish(url, temp.resolve("cache"), SOURCE_1, rendered("{}\n", SOURCE_1)).call();
+    AtomicInteger requestsWhileDown = new AtomicInteger();
+
+    GitOperationException failure = assertThrows(GitOperationException.class,
+        () -> EnvironmentPublish.to(url)
+            .cacheDir(temp.resolve("cache"))
+            .sourceCommit(SOURCE_2)
+            .networkRetry(3, Duration.ofMillis(10), Duration.ofMillis(20))
+            .render(previous -> {
+              http.setDown(true);
+              requestsWhileDown.set(http.requestCount());
+              return output(rendered("changed\n", SOURCE_2));
+            })
+            .call());
+
+    assertTrue(failure.getMessage().startsWith("cannot push to branch 'env/main' of "),
+        failure.getMessage());
+    assertTrue(failure.getMessage().contains("after 3 attempts"), failure.getMessage());
+    assertEquals(3, http.requestCount() - requestsWhileDown.get(), "one request per attempt");
+    assertEquals(Optional.of(first.envCommitId()), GitFixtures.tip(envRepo, "env/main"));
+    assertEquals(1, GitFixtures.history(envRepo, "env/main").size());
+  }
+
+  @Test
   void closedPortAndMissingRepositoryFailClosed() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
