@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "validate",
     description = "Check intent files (structure, then policies) and report violations.",
-    mixinStandardHelpOptions = true)
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class)
 public final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

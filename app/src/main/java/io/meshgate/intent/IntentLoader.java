@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshgate.check.Severity;
 import io.meshgate.check.Violation;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -100,21 +101,18 @@ public final class IntentLoader {
           fileProblem(label, "too many intent files (more than " + MAX_FILES + "); the rest are not read");
           break;
         }
-        long size;
         byte[] bytes;
         try {
-          size = Files.size(file);
-          if (size > MAX_FILE_BYTES) {
-            fileProblem(label, "file is too large (" + size + " bytes; the limit is " + MAX_FILE_BYTES
-                + "); split it into smaller files");
+          bytes = readAtMost(file, MAX_FILE_BYTES + 1);
+          if (bytes.length > MAX_FILE_BYTES) {
+            fileProblem(label, "file is too large (over " + MAX_FILE_BYTES + " bytes); split it into smaller files");
             continue;
           }
-          totalBytes += size;
+          totalBytes += bytes.length;
           if (totalBytes > MAX_TOTAL_BYTES) {
             fileProblem(label, "intent files exceed " + MAX_TOTAL_BYTES + " bytes in total; the rest are not read");
             break;
           }
-          bytes = Files.readAllBytes(file);
         } catch (IOException | RuntimeException e) {
           fileProblem(label, "cannot read file: " + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : " " + e.getMessage()));
@@ -122,7 +120,14 @@ public final class IntentLoader {
         }
         files.add(label);
         for (YamlReader.Document document : YamlReader.read(label, bytes, violations)) {
-          identify(document);
+          try {
+            identify(document);
+          } catch (RuntimeException e) {
+            // Schema validation of odd content must not abort the run: report and carry on.
+            SourceLocation at = document.locations().documentStart();
+            violations.add(new Violation(Violation.SCHEMA_RULE, Severity.ERROR, "cannot check this document ("
+                + e.getClass().getSimpleName() + ")", at.file(), at.line(), at.column(), null, null, null));
+          }
         }
       }
       rejectDuplicateNames();
@@ -133,6 +138,13 @@ public final class IntentLoader {
       }
       applyClientDefaults();
       return result();
+    }
+
+    /** Reads up to {@code limit} bytes, so a file that grows while it is read cannot exhaust memory. */
+    private static byte[] readAtMost(Path file, long limit) throws IOException {
+      try (InputStream in = Files.newInputStream(file)) {
+        return in.readNBytes((int) limit);
+      }
     }
 
     /** Intent files below the root, sorted by the path shown to users; odd entries reported. */
@@ -189,7 +201,7 @@ public final class IntentLoader {
         return;
       }
       if (!target.startsWith(realRoot)) {
-        fileProblem(label(link), "symbolic link points outside the intents directory; not followed — "
+        fileProblem(label(link), "symbolic link points outside the intents directory; not followed; "
             + "copy the file into the intents directory instead");
         return;
       }
@@ -266,7 +278,7 @@ public final class IntentLoader {
           SourceLocation firstAt = first.locations.locate("metadata.name");
           report(document, document.locations.locate("metadata.name"), document.kind, document.name, "metadata.name",
               "duplicate " + document.kind + " name \"" + document.name + "\": already defined at " + firstAt
-                  + "; names must be unique per kind — rename one of them");
+                  + "; names must be unique per kind; rename one of them");
         }
       }
     }

@@ -90,6 +90,9 @@ final class YamlReader {
       report(1, 1, describeLimit(e.getMessage()));
     } catch (StackOverflowError e) {
       report(1, 1, "YAML nested too deeply; flatten the document");
+    } catch (RuntimeException e) {
+      // Bad input must never escape as an exception; name the file so it can be fixed.
+      report(1, 1, "cannot read this YAML file (" + e.getClass().getSimpleName() + "); check its syntax");
     }
     return documents;
   }
@@ -105,7 +108,7 @@ final class YamlReader {
     try {
       return decoder.decode(buffer).toString();
     } catch (CharacterCodingException e) {
-      // Find the first undecodable byte by decoding growing prefixes line by line.
+      // Name the line of the first undecodable byte: decode line by line until one fails.
       int line = 1;
       int lineStart = start;
       for (int i = start; i < bytes.length; i++) {
@@ -240,6 +243,10 @@ final class YamlReader {
         }
         String key = scalarKey.getValue();
         SourceLocation keyAt = at(keyNode.getStartMark());
+        if (Tag.MERGE.equals(scalarKey.getTag())) {
+          report(keyAt, "YAML merge keys (<<) are not supported" + where(path) + "; write the fields out");
+          continue;
+        }
         SourceLocation first = firstKeys.putIfAbsent(key, keyAt);
         if (first != null) {
           report(keyAt, "duplicate key \"" + key + "\"" + where(path) + " (first at line " + first.line()
@@ -336,7 +343,7 @@ final class YamlReader {
     String problem = e.getProblem() == null ? "" : e.getProblem();
     String context = e.getContext() == null ? "" : e.getContext();
     if (problem.contains("'\\t'") || problem.contains("\\t(TAB)") || problem.contains("TAB")) {
-      return "tab character in indentation; YAML allows only spaces there — replace tabs with spaces";
+      return "tab character in indentation; YAML allows only spaces there; replace tabs with spaces";
     }
     if (problem.contains("Nesting Depth exceeded")) {
       return "YAML nested more than " + MAX_NESTING_DEPTH + " levels deep; flatten the document";
@@ -363,7 +370,7 @@ final class YamlReader {
   private static String describeLimit(String message) {
     String text = message == null ? "" : message;
     if (text.contains("Number of aliases")) {
-      return "too many aliases (more than " + MAX_ALIASES + "); this looks like an alias bomb — remove the aliases";
+      return "too many aliases (more than " + MAX_ALIASES + "); this looks like an alias bomb; remove the aliases";
     }
     if (text.contains("Nesting Depth")) {
       return "YAML nested more than " + MAX_NESTING_DEPTH + " levels deep; flatten the document";

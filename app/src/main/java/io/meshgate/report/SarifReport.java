@@ -30,7 +30,6 @@ final class SarifReport implements ReportWriter {
       rule.put("id", id);
       rule.put("name", id.replace("-", ""));
       rule.put("shortDescription", Map.of("text", describeRule(id)));
-      rule.put("helpUri", "https://github.com/meshgate/meshgate#" + id.toLowerCase());
       rules.add(rule);
     }
     List<Map<String, Object>> results = new ArrayList<>();
@@ -55,7 +54,6 @@ final class SarifReport implements ReportWriter {
     }
     Map<String, Object> driver = new LinkedHashMap<>();
     driver.put("name", "meshgate");
-    driver.put("informationUri", "https://github.com/meshgate/meshgate");
     driver.put("version", toolVersion());
     driver.put("rules", rules);
     Map<String, Object> run = new LinkedHashMap<>();

@@ -152,4 +152,52 @@ class PolicyCliTest {
       assertTrue(Files.readString(expected).contains("\"rule\": \"" + rule + "\""), expected.toString());
     }
   }
+
+  @Test
+  void renderRefusesToWriteOnADeny() {
+    Path out = temp.resolve("out");
+    CliRun run = CliRun.of("render", "--intents",
+        TestRepos.root().resolve("repo-fixtures/invalid/policy-MG-LB-01/intents").toString(),
+        "--policies", TestRepos.root().resolve("policies").toString(), "--out", out.toString());
+    assertEquals(1, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("intents/redis.yaml:13:7: MG-LB-01"), run.out());
+    assertFalse(Files.exists(out), "nothing may be written");
+  }
+
+  @Test
+  void renderWritesNothingWhenPoliciesCannotBeEvaluated() throws IOException {
+    Path policies = copyOfPolicies();
+    Files.writeString(policies.resolve("tls.rego"), "package meshgate.tls\n\ndeny contains x if {\n");
+    Path out = temp.resolve("out");
+    CliRun run = CliRun.of("render", "--intents", TestRepos.seedIntents().toString(),
+        "--policies", policies.toString(), "--out", out.toString());
+    assertEquals(2, run.exit(), run.out() + run.err());
+    assertFalse(Files.exists(out), "nothing may be written");
+    assertFalse(run.leaksStackTrace(), run.err());
+  }
+
+  @Test
+  void keyMaterialIsFoundEvenInADocumentWithASchemaError() throws IOException {
+    Path intents = Files.createDirectories(temp.resolve("repo/intents"));
+    Files.writeString(intents.resolve("leaky.yaml"), """
+        apiVersion: meshgate.io/v1alpha1
+        kind: Cluster
+        metadata:
+          name: cluster01
+        spec:
+          logicalCloud: lc1
+          meshGateway:
+            address: 172.25.55.210
+          rootCert: |
+            -----BEGIN CERTIFICATE-----
+            MIIBszCCAVmgAwIBAgIUY
+            -----END CERTIFICATE-----
+        """);
+    CliRun run = CliRun.of("validate", "--intents", intents.toString(),
+        "--policies", TestRepos.root().resolve("policies").toString(), "--format", "text");
+    assertEquals(1, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("intents/leaky.yaml:9:13: MG-SCHEMA"), run.out());
+    assertTrue(run.out().contains("intents/leaky.yaml:9:13: MG-SECRET-01"), run.out());
+    assertFalse(run.out().contains("MIIB"), "the key material is never echoed: " + run.out());
+  }
 }

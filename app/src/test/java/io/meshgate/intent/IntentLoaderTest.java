@@ -359,6 +359,14 @@ class IntentLoaderTest {
   }
 
   @Test
+  void mergeKeysAreReportedAsUnsupported() throws IOException {
+    write("merge.yaml", cluster("c1", "lc1").replace("spec:\n", "spec:\n  <<: {network: n1}\n"));
+    Violation violation = onlyViolation("merge.yaml");
+    assertEquals(6, violation.line());
+    assertTrue(violation.message().contains("merge keys (<<) are not supported in spec"), violation.message());
+  }
+
+  @Test
   void yamlBooleansWhereTextIsExpectedSuggestQuoting() throws IOException {
     write("c.yaml", cluster("c1", "lc1").replace("logicalCloud: lc1", "logicalCloud: no"));
     Violation violation = onlyViolation("c.yaml");

@@ -103,7 +103,7 @@ public final class Args {
     if (v instanceof SetValue s) {
       return new ArrayList<>(s.elements());
     }
-    throw type(fn, pos, v, "array", "set");
+    throw type(fn, pos, v, "set", "array");
   }
 
   /** Strings of an array or set operand whose elements must all be strings. */

@@ -28,6 +28,10 @@ public final class ConversionBuiltins {
         return v;
       }
       if (v instanceof StringValue s) {
+        String word = s.value().replaceFirst("^[+-]+", "").toLowerCase(java.util.Locale.ROOT);
+        if (word.equals("inf") || word.equals("infinity") || word.equals("nan")) {
+          throw Args.type("to_number", 1, v, "valid number string");
+        }
         return parse("to_number", s.value());
       }
       throw Args.type("to_number", 1, v, "null", "boolean", "number", "string");

@@ -53,29 +53,30 @@ public final class EncodingBuiltins {
         switch (key) {
           case "pretty" -> {
             if (!(v instanceof BoolValue b)) {
-              throw Args.failure("json.marshal_with_options", "pretty option must be a boolean");
+              throw optionError("key pretty failed cast to bool");
             }
             pretty = b.value();
           }
           case "prefix" -> {
             if (!(v instanceof StringValue s)) {
-              throw Args.failure("json.marshal_with_options", "prefix option must be a string");
+              throw optionError("key prefix failed cast to string");
             }
             prefix = s.value();
             indentGiven = true;
           }
           case "indent" -> {
             if (!(v instanceof StringValue s)) {
-              throw Args.failure("json.marshal_with_options", "indent option must be a string");
+              throw optionError("key indent failed cast to string");
             }
             indent = s.value();
             indentGiven = true;
           }
-          default -> throw Args.failure("json.marshal_with_options", "object contained unknown key " + key);
+          default -> throw optionError("object contained unknown key " + key);
         }
       }
       boolean usePretty = opts.entries().containsKey(str("pretty")) ? pretty : indentGiven;
-      return str(usePretty ? writeJson(a.get(0), prefix, indent) : writeJson(a.get(0), null, null));
+      // Go's MarshalIndent does not prefix the first line; OPA adds it
+      return str(usePretty ? prefix + writeJson(a.get(0), prefix, indent) : writeJson(a.get(0), null, null));
     }));
     table.register(Builtin.of("json.unmarshal", 1, (ctx, a) -> parseJson("json.unmarshal", Args.string("json.unmarshal", a, 1))));
     table.register(Builtin.of("json.is_valid", 1, (ctx, a) -> {
@@ -107,13 +108,13 @@ public final class EncodingBuiltins {
     table.register(Builtin.of("base64.decode", 1, (ctx, a) ->
         str(utf8(decodeBase64("base64.decode", Args.string("base64.decode", a, 1), false, true)))));
     table.register(Builtin.of("base64.is_valid", 1, (ctx, a) -> {
+      if (!(a.get(0) instanceof StringValue s)) {
+        return BoolValue.FALSE;
+      }
       try {
-        decodeBase64("base64.is_valid", Args.string("base64.is_valid", a, 1), false, true);
+        decodeBase64("base64.is_valid", s.value(), false, true);
         return BoolValue.TRUE;
       } catch (BuiltinException e) {
-        if (e.kind() == BuiltinException.Kind.TYPE) {
-          throw e;
-        }
         return BoolValue.FALSE;
       }
     }));
@@ -153,7 +154,7 @@ public final class EncodingBuiltins {
       TreeMap<String, List<String>> params = new TreeMap<>();
       for (Map.Entry<Value, Value> e : obj.entries().entrySet()) {
         if (!(e.getKey() instanceof StringValue k)) {
-          throw Args.failure("urlquery.encode_object", "object keys must be strings");
+          throw Args.type("urlquery.encode_object", 1, obj, "object with string keys");
         }
         Value v = e.getValue();
         List<String> values = new ArrayList<>();
@@ -162,12 +163,14 @@ public final class EncodingBuiltins {
         } else if (v instanceof ArrayValue || v instanceof SetValue) {
           for (Value item : v instanceof ArrayValue arr ? arr.elements() : new ArrayList<>(((SetValue) v).elements())) {
             if (!(item instanceof StringValue s)) {
-              throw Args.failure("urlquery.encode_object", "values must be strings, arrays of strings or sets of strings");
+              throw new BuiltinException(BuiltinException.Kind.TYPE,
+                  "urlquery.encode_object: operand 1 values must be string, array[string], or set[string]");
             }
             values.add(s.value());
           }
         } else {
-          throw Args.failure("urlquery.encode_object", "values must be strings, arrays of strings or sets of strings");
+          throw new BuiltinException(BuiltinException.Kind.TYPE,
+                  "urlquery.encode_object: operand 1 values must be string, array[string], or set[string]");
         }
         params.put(k.value(), values);
       }
@@ -199,6 +202,10 @@ public final class EncodingBuiltins {
       out.forEach((k, v) -> obj.put(k, ArrayValue.of(v)));
       return ObjectValue.of(obj);
     }));
+  }
+
+  private static BuiltinException optionError(String message) {
+    return new BuiltinException(BuiltinException.Kind.TYPE, "json.marshal_with_options: operand 2 " + message);
   }
 
   static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }

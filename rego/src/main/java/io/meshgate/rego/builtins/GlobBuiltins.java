@@ -50,7 +50,10 @@ public final class GlobBuiltins {
     }
     List<String> out = new ArrayList<>();
     for (Value e : arr) {
-      if (!(e instanceof StringValue s) || s.value().codePointCount(0, s.value().length()) != 1) {
+      if (!(e instanceof StringValue s)) {
+        throw Args.element("glob.match", 2, v, e, "string");
+      }
+      if (s.value().codePointCount(0, s.value().length()) != 1) {
         throw Args.element("glob.match", 2, v, e, "rune");
       }
       out.add(s.value());
@@ -64,9 +67,6 @@ public final class GlobBuiltins {
     StringBuilder re = new StringBuilder();
     int[] pos = {0};
     translate(glob, pos, re, anyChar, 0);
-    if (pos[0] < glob.length()) {
-      throw Args.failure("glob.match", "unexpected '" + glob.charAt(pos[0]) + "' in glob: " + glob);
-    }
     return Pattern.compile(re.toString(), Pattern.DOTALL);
   }
 
@@ -137,13 +137,10 @@ public final class GlobBuiltins {
           if (depth > 0) {
             return;
           }
-          if (c == '}') {
-            throw Args.failure("glob.match", "unexpected '}' in glob: " + g);
-          }
-          re.append(',');
+          // outside braces ',' and '}' are plain text, as in gobwas/glob
+          re.append(Pattern.quote(String.valueOf(c)));
           pos[0]++;
         }
-        case ']' -> throw Args.failure("glob.match", "unexpected ']' in glob: " + g);
         default -> {
           re.append(Pattern.quote(String.valueOf(c)));
           pos[0]++;

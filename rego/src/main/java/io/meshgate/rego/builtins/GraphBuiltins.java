@@ -82,7 +82,7 @@ public final class GraphBuiltins {
     if (v instanceof SetValue s) {
       return s.elements();
     }
-    throw Args.type(fn, 2, v, "array", "set");
+    throw Args.type(fn, 2, v, "{array, set}");
   }
 
   private static Collection<Value> vertices(Value edges) {
@@ -92,10 +92,7 @@ public final class GraphBuiltins {
     if (edges instanceof SetValue s) {
       return s.elements();
     }
-    if (edges instanceof ObjectValue o) {
-      return o.entries().keySet();
-    }
-    return List.of();
+    return List.of(); // OPA ignores edge collections of any other type
   }
 
   /** Every path from {@code node} to a leaf, or to the point where it would revisit a node. */

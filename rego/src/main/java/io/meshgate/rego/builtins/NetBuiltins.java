@@ -38,8 +38,7 @@ public final class NetBuiltins {
     table.register(Builtin.of("net.cidr_contains", 2, (ctx, a) -> {
       Net cidr = cidr("net.cidr_contains", Args.string("net.cidr_contains", a, 1));
       String other = Args.string("net.cidr_contains", a, 2);
-      Net inner = other.contains("/") ? cidr("net.cidr_contains", other) : ip("net.cidr_contains", other);
-      return BoolValue.of(cidr.contains(inner));
+      return BoolValue.of(cidr.contains(ipOrCidr("net.cidr_contains", other)));
     }));
     table.register(Builtin.of("net.cidr_intersects", 2, (ctx, a) -> {
       Net x = cidr("net.cidr_intersects", Args.string("net.cidr_intersects", a, 1));
@@ -70,18 +69,22 @@ public final class NetBuiltins {
       return SetValue.of(out);
     }));
     table.register(Builtin.of("net.cidr_merge", 1, (ctx, a) -> {
-      List<Net> v4 = new ArrayList<>();
-      List<Net> v6 = new ArrayList<>();
+      Value addrs = a.get(0);
+      if (!(addrs instanceof ArrayValue) && !(addrs instanceof SetValue)) {
+        throw Args.failure("net.cidr_merge", "operand must be an array");
+      }
+      List<Block> v4 = new ArrayList<>();
+      List<Block> v6 = new ArrayList<>();
       for (Value v : Args.collection("net.cidr_merge", a, 1)) {
         if (!(v instanceof StringValue s)) {
-          throw Args.element("net.cidr_merge", 1, a.get(0), v, "string");
+          throw Args.failure("net.cidr_merge", "element must be string");
         }
-        Net n = s.value().contains("/") ? cidr("net.cidr_merge", s.value()) : ip("net.cidr_merge", s.value());
-        (n.bits == 32 ? v4 : v6).add(n);
+        Block b = block(s.value());
+        (b.bits == 32 ? v4 : v6).add(b);
       }
       List<Value> out = new ArrayList<>();
-      merge(v4, 32, out);
-      merge(v6, 128, out);
+      merge(v4, out);
+      merge(v6, out);
       return SetValue.of(out);
     }));
     table.register(Builtin.of("net.cidr_contains_matches", 2, (ctx, a) -> {
@@ -91,8 +94,7 @@ public final class NetBuiltins {
       for (Map.Entry<Value, String> c : cidrs) {
         Net outer = cidr("net.cidr_contains_matches", c.getValue());
         for (Map.Entry<Value, String> o : others) {
-          Net inner = o.getValue().contains("/") ? cidr("net.cidr_contains_matches", o.getValue())
-              : ip("net.cidr_contains_matches", o.getValue());
+          Net inner = ipOrCidr("net.cidr_contains_matches", o.getValue());
           if (outer.contains(inner)) {
             out.add(ArrayValue.of(c.getKey(), o.getKey()));
           }
@@ -127,45 +129,81 @@ public final class NetBuiltins {
       if (e instanceof StringValue s) {
         out.add(Map.entry(item.getKey(), s.value()));
       } else if (e instanceof ArrayValue tuple && tuple.size() > 0 && tuple.get(0) instanceof StringValue s) {
+        // a tuple is matched by its first element, e.g. ["10.0.0.0/8", "office"]
         out.add(Map.entry(item.getKey(), s.value()));
       } else {
-        throw Args.failure(fn, "operand " + pos + ": elements must be strings or arrays starting with a string");
+        throw Args.failure(fn, "operand " + pos + ": element must be string or non-empty array");
       }
     }
     return out;
   }
 
-  private static void merge(List<Net> nets, int bits, List<Value> out) {
-    nets.sort(Comparator.comparing(Net::first).thenComparing(Net::last, Comparator.reverseOrder()));
-    BigInteger start = null;
-    BigInteger end = null;
-    List<BigInteger[]> ranges = new ArrayList<>();
-    for (Net n : nets) {
-      if (start == null) {
-        start = n.first;
-        end = n.last;
-      } else if (n.first.compareTo(end.add(BigInteger.ONE)) <= 0) {
-        end = end.max(n.last);
-      } else {
-        ranges.add(new BigInteger[] {start, end});
-        start = n.first;
-        end = n.last;
+  /** An input of net.cidr_merge: its range, and how to print it if nothing merges with it. */
+  private record Block(int bits, BigInteger first, BigInteger last, String label) {}
+
+  /**
+   * As OPA: a bare IPv4 address gets its classful default mask (10.0.0.1 is 10.0.0.1/8), a bare
+   * IPv6 address is an error, CIDRs are normalised to their network address.
+   */
+  private static Block block(String text) {
+    String fn = "net.cidr_merge";
+    if (text.contains("/")) {
+      Net n = cidr(fn, text);
+      return new Block(n.bits, n.first, n.last, format(n.first, n.bits) + "/" + n.prefix);
+    }
+    Net ip = ip(fn, text);
+    if (ip.bits == 128) {
+      throw Args.failure(fn, "IPv6 invalid: needs prefix length");
+    }
+    int firstOctet = ip.first.shiftRight(24).intValue();
+    int prefix = firstOctet < 0x80 ? 8 : firstOctet < 0xC0 ? 16 : firstOctet < 0xE0 ? 24 : 32;
+    BigInteger hostMask = BigInteger.ONE.shiftLeft(32 - prefix).subtract(BigInteger.ONE);
+    BigInteger first = ip.first.andNot(hostMask);
+    return new Block(32, first, first.or(hostMask), text + "/" + prefix);
+  }
+
+  /** OPA's mergeCIDRs: sort by last then first address, fold overlapping or adjacent ranges. */
+  private static void merge(List<Block> blocks, List<Value> out) {
+    List<Block> ranges = new ArrayList<>(blocks);
+    ranges.sort(Comparator.comparing(Block::last).thenComparing(Block::first));
+    for (int i = ranges.size() - 1; i > 0; i--) {
+      Block cur = ranges.get(i);
+      Block prev = ranges.get(i - 1);
+      BigInteger before = cur.first.signum() == 0 ? cur.first : cur.first.subtract(BigInteger.ONE);
+      if (before.compareTo(prev.last) <= 0) {
+        ranges.set(i - 1, new Block(cur.bits, prev.first.min(cur.first), cur.last, null));
+        ranges.remove(i);
       }
     }
-    if (start != null) {
-      ranges.add(new BigInteger[] {start, end});
-    }
-    for (BigInteger[] r : ranges) {
-      BigInteger cur = r[0];
-      while (cur.compareTo(r[1]) <= 0) {
+    for (Block r : ranges) {
+      if (r.label != null) {
+        out.add(str(r.label));
+        continue;
+      }
+      BigInteger cur = r.first;
+      while (cur.compareTo(r.last) <= 0) {
         // the largest aligned block starting at cur that stays within the range
-        int size = cur.signum() == 0 ? bits : cur.getLowestSetBit();
-        while (size > 0 && cur.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(r[1]) > 0) {
+        int size = cur.signum() == 0 ? r.bits : Math.min(r.bits, cur.getLowestSetBit());
+        while (size > 0 && cur.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(r.last) > 0) {
           size--;
         }
-        out.add(str(format(cur, bits) + "/" + (bits - size)));
+        out.add(str(format(cur, r.bits) + "/" + (r.bits - size)));
         cur = cur.add(BigInteger.ONE.shiftLeft(size));
       }
+    }
+  }
+
+  /** An IP address, else a CIDR, as OPA's net.cidr_contains reads its second operand. */
+  private static Net ipOrCidr(String fn, String text) {
+    byte[] addr = parseAddress(text);
+    if (addr != null) {
+      BigInteger value = new BigInteger(1, addr);
+      return new Net(addr.length * 8, value, value, addr.length * 8);
+    }
+    try {
+      return cidr(fn, text);
+    } catch (BuiltinException e) {
+      throw Args.failure(fn, "not a valid textual representation of an IP address or CIDR: " + text);
     }
   }
 

@@ -61,7 +61,7 @@ public final class ObjectBuiltins {
       ObjectValue acc = ObjectValue.EMPTY;
       for (Value v : Args.array("object.union_n", a, 1)) {
         if (!(v instanceof ObjectValue o)) {
-          throw BuiltinException.operand("object.union_n", 1, "array of objects", "array containing " + v.typeName());
+          throw Args.element("object.union_n", 1, a.get(0), v, "object");
         }
         acc = union(acc, o);
       }
@@ -137,7 +137,7 @@ public final class ObjectBuiltins {
     if (v instanceof ObjectValue o) {
       return o.entries().keySet();
     }
-    throw Args.type(fn, 2, v, "array", "object", "set");
+    throw Args.type(fn, 2, v, "object", "set", "array");
   }
 
   static ObjectValue union(ObjectValue a, ObjectValue b) {

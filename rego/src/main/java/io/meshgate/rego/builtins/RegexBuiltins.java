@@ -80,8 +80,13 @@ public final class RegexBuiltins {
       String value = Args.string(fn, a, 2);
       String start = Args.string(fn, a, 3);
       String end = Args.string(fn, a, 4);
-      if (start.codePointCount(0, start.length()) != 1 || end.codePointCount(0, end.length()) != 1) {
-        throw Args.failure(fn, "delimiters must be single characters");
+      if (start.getBytes(java.nio.charset.StandardCharsets.UTF_8).length != 1) {
+        throw Args.failure(fn, "start delimiter has to be exactly one character long but is "
+            + start.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " long");
+      }
+      if (end.getBytes(java.nio.charset.StandardCharsets.UTF_8).length != 1) {
+        throw Args.failure(fn, "end delimiter has to be exactly one character long but is "
+            + end.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " long");
       }
       Pattern p = ctx.cached("regex.template/" + start + end + template,
           () -> templatePattern(fn, template, start.codePointAt(0), end.codePointAt(0)));

@@ -147,6 +147,15 @@ public final class Compiler {
       } else {
         g.definitions.add(compiled);
       }
+      // the path above a ref-head function is part of the package's extent, as an (empty) object
+      RuleNode n = root;
+      for (String p : m.packagePath()) {
+        n = n.child(p);
+      }
+      for (int i = 0; i < r.ref().size() - 1; i++) {
+        Term t = r.ref().get(i);
+        n = n.child(t instanceof Term.Var v ? v.name() : ((StringValue) ((Term.Scalar) t).value()).value());
+      }
       return;
     }
     RuleNode node = root;
@@ -234,14 +243,11 @@ public final class Compiler {
     }
     Term value = resolve(r.value(), scope);
     Set<String> headVars = new LinkedHashSet<>();
+    // variables in reference keys of the head iterate (OPA moves them into the body)
     for (Term k : keys) {
-      if (!(k instanceof Term.Scalar)) {
-        inputVars(k, headVars, Set.of());
-        collectPatternVars(k, headVars);
-      }
+      inputVars(k, headVars, Set.of());
     }
     inputVars(value, headVars, Set.of());
-    collectPatternVars(value, headVars);
     headVars.remove("data");
     headVars.remove("input");
     for (String v : headVars) {
@@ -293,6 +299,20 @@ public final class Compiler {
         Set<String> rhs = new HashSet<>();
         collectSurfaceVars(a.right(), rhs);
         used.addAll(rhs);
+      } else if (l.expr() instanceof Expr.SomeIn || l.expr() instanceof Expr.SomeDecl) {
+        Set<String> declared = new HashSet<>();
+        collectDeclared(List.of(l), declared);
+        for (String v : declared) {
+          if ((used.contains(v) || seen.contains(v)) && !v.startsWith("_$")) {
+            throw new RegoException(RegoException.COMPILE, l.loc().file(), l.loc().line(), l.loc().column(),
+                "var " + v + " referenced above");
+          }
+        }
+        seen.addAll(declared);
+        Set<String> vs = new HashSet<>();
+        collectLiteralSurfaceVars(l, vs);
+        vs.removeAll(declared);
+        used.addAll(vs);
       } else {
         Set<String> vs = new HashSet<>();
         collectLiteralSurfaceVars(l, vs);
@@ -366,11 +386,151 @@ public final class Compiler {
     return out;
   }
 
-  List<Literal> resolveBody(List<Literal> body, Scope s) {
+  private int renameCounter;
+
+  /**
+   * A variable declared with {@code :=} or {@code some} is in scope only after its declaration: a
+   * comprehension written before it has its own variable of that name, so rename it there.
+   */
+  private List<Literal> scopeComprehensionVars(List<Literal> body) {
+    List<Set<String>> declaredAt = new ArrayList<>();
+    for (Literal l : body) {
+      Set<String> d = new HashSet<>();
+      collectDeclared(List.of(l), d);
+      declaredAt.add(d);
+    }
+    List<Literal> out = new ArrayList<>(body.size());
+    Set<String> before = new HashSet<>();
+    for (int i = 0; i < body.size(); i++) {
+      Set<String> later = new HashSet<>();
+      for (int j = i + 1; j < body.size(); j++) {
+        later.addAll(declaredAt.get(j));
+      }
+      later.removeAll(before);
+      Set<String> surface = new HashSet<>();
+      collectLiteralSurfaceVars(body.get(i), surface);
+      later.removeAll(surface);
+      Literal l = body.get(i);
+      if (!later.isEmpty()) {
+        Map<String, String> renames = new HashMap<>();
+        for (String v : later) {
+          renames.put(v, v + "$c" + (renameCounter++));
+        }
+        l = renameInComprehensions(l, renames);
+      }
+      out.add(l);
+      before.addAll(declaredAt.get(i));
+      before.addAll(surface);
+    }
+    return out;
+  }
+
+  private Literal renameInComprehensions(Literal l, Map<String, String> renames) {
+    java.util.function.UnaryOperator<Term> inCompr = t -> renameTerm(t, renames, false);
+    Expr e = l.expr();
+    Expr ne;
+    if (e instanceof Expr.TermExpr t) {
+      ne = new Expr.TermExpr(inCompr.apply(t.term()));
+    } else if (e instanceof Expr.Unify u) {
+      ne = new Expr.Unify(inCompr.apply(u.left()), inCompr.apply(u.right()));
+    } else if (e instanceof Expr.Assign a) {
+      ne = new Expr.Assign(a.left(), inCompr.apply(a.right()));
+    } else if (e instanceof Expr.SomeIn in) {
+      ne = new Expr.SomeIn(in.key(), in.value(), inCompr.apply(in.collection()));
+    } else {
+      ne = e;
+    }
+    return new Literal(l.negated(), ne, l.withs(), l.loc());
+  }
+
+  /** Renames variables; {@code all} is false outside comprehensions (only their insides are renamed). */
+  private Term renameTerm(Term t, Map<String, String> renames, boolean all) {
+    if (t instanceof Term.Var v) {
+      return all && renames.containsKey(v.name()) ? new Term.Var(renames.get(v.name()), v.loc()) : v;
+    }
+    if (t instanceof Term.Ref r) {
+      List<Term> path = new ArrayList<>();
+      r.path().forEach(p -> path.add(renameTerm(p, renames, all)));
+      return new Term.Ref(renameTerm(r.head(), renames, all), List.copyOf(path), r.loc());
+    }
+    if (t instanceof Term.Call c) {
+      List<Term> args = new ArrayList<>();
+      c.args().forEach(a -> args.add(renameTerm(a, renames, all)));
+      return new Term.Call(c.name(), List.copyOf(args), c.loc());
+    }
+    if (t instanceof Term.ArrayLit a) {
+      List<Term> items = new ArrayList<>();
+      a.items().forEach(i -> items.add(renameTerm(i, renames, all)));
+      return new Term.ArrayLit(List.copyOf(items), a.loc());
+    }
+    if (t instanceof Term.SetLit a) {
+      List<Term> items = new ArrayList<>();
+      a.items().forEach(i -> items.add(renameTerm(i, renames, all)));
+      return new Term.SetLit(List.copyOf(items), a.loc());
+    }
+    if (t instanceof Term.ObjectLit o) {
+      List<Term> ks = new ArrayList<>();
+      List<Term> vs = new ArrayList<>();
+      o.keys().forEach(i -> ks.add(renameTerm(i, renames, all)));
+      o.values().forEach(i -> vs.add(renameTerm(i, renames, all)));
+      return new Term.ObjectLit(List.copyOf(ks), List.copyOf(vs), o.loc());
+    }
+    if (t instanceof Term.ArrayCompr c) {
+      return new Term.ArrayCompr(renameTerm(c.head(), renames, true), renameBody(c.body(), renames), c.loc());
+    }
+    if (t instanceof Term.SetCompr c) {
+      return new Term.SetCompr(renameTerm(c.head(), renames, true), renameBody(c.body(), renames), c.loc());
+    }
+    if (t instanceof Term.ObjectCompr c) {
+      return new Term.ObjectCompr(renameTerm(c.key(), renames, true), renameTerm(c.value(), renames, true),
+          renameBody(c.body(), renames), c.loc());
+    }
+    return t;
+  }
+
+  private List<Literal> renameBody(List<Literal> body, Map<String, String> renames) {
+    List<Literal> out = new ArrayList<>();
+    for (Literal l : body) {
+      Expr e = l.expr();
+      Expr ne;
+      if (e instanceof Expr.TermExpr t) {
+        ne = new Expr.TermExpr(renameTerm(t.term(), renames, true));
+      } else if (e instanceof Expr.Unify u) {
+        ne = new Expr.Unify(renameTerm(u.left(), renames, true), renameTerm(u.right(), renames, true));
+      } else if (e instanceof Expr.Assign a) {
+        ne = new Expr.Assign(renameTerm(a.left(), renames, true), renameTerm(a.right(), renames, true));
+      } else if (e instanceof Expr.SomeDecl d) {
+        List<Term.Var> vs = new ArrayList<>();
+        d.vars().forEach(v -> vs.add((Term.Var) renameTerm(v, renames, true)));
+        ne = new Expr.SomeDecl(List.copyOf(vs));
+      } else if (e instanceof Expr.SomeIn in) {
+        ne = new Expr.SomeIn(in.key() == null ? null : renameTerm(in.key(), renames, true),
+            renameTerm(in.value(), renames, true), renameTerm(in.collection(), renames, true));
+      } else {
+        Expr.Every ev = (Expr.Every) e;
+        ne = new Expr.Every(ev.key() == null ? null : renameTerm(ev.key(), renames, true),
+            renameTerm(ev.value(), renames, true), renameTerm(ev.domain(), renames, true),
+            renameBody(ev.body(), renames));
+      }
+      List<Literal.With> withs = new ArrayList<>();
+      for (Literal.With w : l.withs()) {
+        withs.add(new Literal.With(w.target(), renameTerm(w.value(), renames, true), w.loc()));
+      }
+      out.add(new Literal(l.negated(), ne, List.copyOf(withs), l.loc()));
+    }
+    return out;
+  }
+
+  List<Literal> resolveBody(List<Literal> rawBody, Scope s) {
+    List<Literal> body = scopeComprehensionVars(rawBody);
     List<Literal> out = new ArrayList<>(body.size());
     for (Literal l : body) {
       Expr e;
-      if ((l.expr()) instanceof Expr.TermExpr t) { e = new Expr.TermExpr(resolve(t.term(), s)); }
+      if ((l.expr()) instanceof Expr.TermExpr t) {
+        // only a call written as a whole expression may carry an output argument: count(xs, n)
+        e = new Expr.TermExpr(t.term() instanceof Term.Call c
+            ? new Term.Call(resolveCall(c, s, true), resolveAll(c.args(), s), c.loc()) : resolve(t.term(), s));
+      }
       else if ((l.expr()) instanceof Expr.Unify u) { e = new Expr.Unify(resolve(u.left(), s), resolve(u.right(), s)); }
       else if ((l.expr()) instanceof Expr.Assign a) {
           if (!(a.left() instanceof Term.Var || a.left() instanceof Term.ArrayLit || a.left() instanceof Term.ObjectLit)) {
@@ -398,6 +558,17 @@ public final class Compiler {
   }
 
   private static void checkArrayArity(Term a, Term b, Literal l, Scope s) {
+    if ((a instanceof Term.ArrayLit && b instanceof Term.ObjectLit) || (a instanceof Term.ObjectLit && b instanceof Term.ArrayLit)) {
+      throw new RegoException(RegoException.TYPE, s.file(), l.loc().line(), l.loc().column(),
+          "match error: cannot unify an array with an object");
+    }
+    if (a instanceof Term.ObjectLit x && b instanceof Term.ObjectLit y
+        && x.keys().stream().allMatch(k -> k instanceof Term.Scalar) && y.keys().stream().allMatch(k -> k instanceof Term.Scalar)
+        && !new HashSet<>(x.keys().stream().map(k -> ((Term.Scalar) k).value()).toList())
+            .equals(new HashSet<>(y.keys().stream().map(k -> ((Term.Scalar) k).value()).toList()))) {
+      throw new RegoException(RegoException.TYPE, s.file(), l.loc().line(), l.loc().column(),
+          "match error: object keys do not match");
+    }
     if (a instanceof Term.ArrayLit x && b instanceof Term.ArrayLit y && x.items().size() != y.items().size()) {
       throw new RegoException(RegoException.TYPE, s.file(), l.loc().line(), l.loc().column(),
           "match error: array length mismatch " + x.items().size() + " != " + y.items().size());
@@ -480,7 +651,7 @@ public final class Compiler {
     else if ((t) instanceof Term.ArrayLit a) { return new Term.ArrayLit(resolveAll(a.items(), s), a.loc()); }
     else if ((t) instanceof Term.SetLit a) { return new Term.SetLit(resolveAll(a.items(), s), a.loc()); }
     else if ((t) instanceof Term.ObjectLit o) { return new Term.ObjectLit(resolveAll(o.keys(), s), resolveAll(o.values(), s), o.loc()); }
-    else if ((t) instanceof Term.Call c) { return new Term.Call(resolveCall(c, s), resolveAll(c.args(), s), c.loc()); }
+    else if ((t) instanceof Term.Call c) { return new Term.Call(resolveCall(c, s, false), resolveAll(c.args(), s), c.loc()); }
     else if ((t) instanceof Term.ArrayCompr c) { return new Term.ArrayCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
     else if ((t) instanceof Term.SetCompr c) { return new Term.SetCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
     else if ((t) instanceof Term.ObjectCompr c) { return new Term.ObjectCompr(resolve(c.key(), s), resolve(c.value(), s),
@@ -523,7 +694,7 @@ public final class Compiler {
     return new Term.Var(((Term.Var) t).name(), loc);
   }
 
-  private String resolveCall(Term.Call c, Scope s) {
+  private String resolveCall(Term.Call c, Scope s, boolean statement) {
     String name = c.name();
     if (name.startsWith(io.meshgate.rego.parser.Parser.OP)) {
       String op = name.substring(io.meshgate.rego.parser.Parser.OP.length());
@@ -549,7 +720,7 @@ public final class Compiler {
             "undefined function " + resolved);
       }
       FunctionGroup g = functions.get(resolved);
-      if (c.args().size() != g.arity && c.args().size() != g.arity + 1) {
+      if (c.args().size() != g.arity && !(statement && c.args().size() == g.arity + 1)) {
         throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
             resolved + ": arity mismatch: expects " + g.arity + " arguments, got " + c.args().size());
       }
@@ -563,7 +734,7 @@ public final class Compiler {
       throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
           "undefined function " + name);
     }
-    if (c.args().size() != b.arity() && c.args().size() != b.arity() + 1) {
+    if (c.args().size() != b.arity() && !(statement && c.args().size() == b.arity() + 1)) {
       throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
           name + ": arity mismatch: expects " + b.arity() + " arguments, got " + c.args().size());
     }

@@ -933,7 +933,28 @@ public final class Evaluator {
       Term mock = mocks.get(name);
       if (mock != null) {
         if (mock instanceof Term.Call mc && mc.args().isEmpty() && !mc.name().equals(name)) {
-          return evalCall(new Term.Call(mc.name(), c.args(), c.loc()), nargs, env, k);
+          // inside the replacement, the replaced function means the original again (as in OPA)
+          Map<String, Term> saved = mocks;
+          Map<String, Term> without = new HashMap<>(mocks);
+          without.remove(name);
+          Term.Call replaced = new Term.Call(mc.name(), c.args(), c.loc());
+          return evalList(args, 0, new Value[args.size()], env, vals -> {
+            Value[] result = {null};
+            mocks = Map.copyOf(without);
+            try {
+              List<Term> literalArgs = new ArrayList<>();
+              for (Value v : vals) {
+                literalArgs.add(new Term.Scalar(v, c.loc()));
+              }
+              evalCall(new Term.Call(replaced.name(), literalArgs, c.loc()), literalArgs.size(), env, r -> {
+                result[0] = r;
+                return true;
+              });
+            } finally {
+              mocks = saved;
+            }
+            return result[0] != null && k.run(result[0]);
+          });
         }
         if (!(mock instanceof Term.Call mc2 && mc2.name().equals(name))) {
           return evalList(args, 0, new Value[args.size()], env, vals -> evalTerm(mock, env, k));

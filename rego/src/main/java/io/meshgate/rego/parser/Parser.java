@@ -476,7 +476,7 @@ public final class Parser {
     if (t.is("-")) {
       next();
       Token n = peek();
-      if (n.kind() == Token.Kind.NUMBER && n.column() == t.column() + 1 && n.line() == t.line()) {
+      if (n.kind() == Token.Kind.NUMBER) {
         next();
         return postfix(new Term.Scalar(number(n, "-" + n.text()), loc(t)));
       }

@@ -38,7 +38,7 @@ class CollectionBuiltinsTest {
     assertNull(call("max", List.of()));
     assertText("[null, false, 1, \"a\", [1], {\"a\": 1}]", "sort",
         List.of(Map.of("a", 1), List.of(1), "a", 1, false, io.meshgate.rego.value.NullValue.INSTANCE));
-    assertTypeError("sort: operand 1 must be one of {array, set} but got object", "sort", Map.of());
+    assertTypeError("sort: operand 1 must be one of {set, array} but got object", "sort", Map.of());
   }
 
   @Test

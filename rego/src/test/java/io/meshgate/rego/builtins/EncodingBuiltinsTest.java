@@ -26,7 +26,9 @@ class EncodingBuiltinsTest {
     assertCall("[1,2]", "json.marshal", set(2, 1));
     assertCall("\"\\u003cb\\u003e \\u0026\"", "json.marshal", "<b> &");
     assertCall("{\n\t\"a\": [\n\t\t1\n\t]\n}", "json.marshal_with_options", Map.of("a", List.of(1)), Map.of("pretty", true));
-    assertCall("{\n--\"a\": {}\n-}", "json.marshal_with_options", Map.of("a", Map.of()), Map.of("indent", "-", "prefix", "-"));
+    assertCall("-{\n--\"a\": {}\n-}", "json.marshal_with_options", Map.of("a", Map.of()), Map.of("indent", "-", "prefix", "-"));
+    assertTypeError("json.marshal_with_options: operand 2 object contained unknown key colour",
+        "json.marshal_with_options", 1, Map.of("colour", true));
     assertCall("{\"a\":1}", "json.marshal_with_options", Map.of("a", 1), Map.of("pretty", false, "indent", " "));
   }
 
@@ -58,6 +60,7 @@ class EncodingBuiltinsTest {
     assertError(Kind.BUILTIN, "illegal base64 data", "base64.decode", "aGVsbG8");
     assertCall(true, "base64.is_valid", "aGVsbG8/");
     assertCall(false, "base64.is_valid", "aGVsbG8");
+    assertCall(false, "base64.is_valid", 7);
     assertCall("aGVsbG8_", "base64url.encode", "hello?");
     assertCall("aGk", "base64url.encode_no_pad", "hi");
     assertCall("aGk=", "base64url.encode", "hi");
@@ -86,7 +89,8 @@ class EncodingBuiltinsTest {
     assertText("1000", "to_number", "1e3");
     assertCall(7, "to_number", 7);
     assertError(Kind.BUILTIN, "invalid syntax", "to_number", "abc");
-    assertError(Kind.BUILTIN, "invalid syntax", "to_number", "Inf");
+    assertTypeError("to_number: operand 1 must be valid number string but got string", "to_number", "-Inf");
+    assertTypeError("to_number: operand 1 must be valid number string but got string", "to_number", "NaN");
     assertTypeError("to_number: operand 1 must be one of {null, boolean, number, string} but got array", "to_number", List.of());
   }
 
@@ -101,6 +105,15 @@ class EncodingBuiltinsTest {
     assertText("1", "units.parse", "\"1\"");
     assertText("1500", "units.parse", "1.5k");
     assertText("0.2", "units.parse", "200m");
+    assertText("109951162777600", "units.parse", "\"100TI\"");
+    assertText("0", "units.parse", ".0");
+    assertText("1126.4", "units.parse", "1.1Ki");
+    assertText("2500000", "units.parse", "2.5e3K");
+    assertText("53687091200", "units.parse", "5e1Gi");
+    assertText("0.78", "units.parse", "7.8E-1");
+    assertText("-0.35", "units.parse", "-3.5E2m");
+    assertText("5000000000000000000", "units.parse", "5E");
+    assertCall("1000000000", "json.marshal", call("units.parse", "1G"));
     assertError(Kind.BUILTIN, "spaces not allowed", "units.parse", "1 m");
     assertError(Kind.BUILTIN, "unit mb not recognized", "units.parse", "1mb");
     assertError(Kind.BUILTIN, "no amount provided", "units.parse", "k");

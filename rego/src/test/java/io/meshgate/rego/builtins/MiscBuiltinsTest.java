@@ -29,7 +29,8 @@ class MiscBuiltinsTest {
     assertCall(true, "net.cidr_intersects", "192.168.0.0/16", "192.168.1.0/24");
     assertCall(false, "net.cidr_intersects", "192.168.0.0/24", "192.168.1.0/24");
     assertError(Kind.BUILTIN, "invalid CIDR address", "net.cidr_contains", "10.0.0.0/33", "10.0.0.1");
-    assertError(Kind.BUILTIN, "invalid IP address", "net.cidr_contains", "10.0.0.0/8", "example.com");
+    assertError(Kind.BUILTIN, "not a valid textual representation of an IP address or CIDR: example.com",
+        "net.cidr_contains", "10.0.0.0/8", "example.com");
     assertCall(true, "net.cidr_is_valid", "10.0.0.0/8");
     assertCall(false, "net.cidr_is_valid", "10.0.0.256/8");
     assertCall(false, "net.cidr_is_valid", "010.0.0.1/8");
@@ -41,8 +42,16 @@ class MiscBuiltinsTest {
     assertEquals(set("192.168.0.0", "192.168.0.1", "192.168.0.2", "192.168.0.3"), call("net.cidr_expand", "192.168.0.1/30"));
     assertEquals(set("2001:db8::", "2001:db8::1"), call("net.cidr_expand", "2001:db8::/127"));
     assertEquals(set("192.0.128.0/23"), call("net.cidr_merge", List.of("192.0.128.0/24", "192.0.129.0/24")));
-    assertEquals(set("10.0.0.0/8", "2001:db8::/64"), call("net.cidr_merge", set("10.0.0.0/8", "10.1.0.0/16", "2001:db8::/64", "2001:db8::1")));
-    assertEquals(set("10.0.0.1/32", "10.0.0.2/31"), call("net.cidr_merge", List.of("10.0.0.1", "10.0.0.2", "10.0.0.3")));
+    assertEquals(set("10.0.0.0/8", "2001:db8::/64"), call("net.cidr_merge", set("10.0.0.0/8", "10.1.0.0/16", "2001:db8::/64", "2001:db8::1/128")));
+    assertEquals(set("2601:600:8a80:207e::/64"),
+        call("net.cidr_merge", List.of("2601:600:8a80:207e:a57d:7567:e2c9:e7b3/64", "2601:600:8a80:207e:a57d:7567:e2c9:e7b3/128")));
+    assertError(Kind.BUILTIN, "IPv6 invalid: needs prefix length", "net.cidr_merge", List.of("2001:db8::1"));
+    // a bare IPv4 address gets its classful mask, as in OPA
+    assertEquals(set("10.0.0.1/8"), call("net.cidr_merge", List.of("10.0.0.1")));
+    assertEquals(set("192.168.7.9/24", "172.16.0.0/16"), call("net.cidr_merge", set("192.168.7.9", "172.16.0.0/16")));
+    assertEquals(set("10.0.0.0/8"), call("net.cidr_merge", List.of("10.0.0.1", "10.0.0.2")));
+    assertEquals(set("10.0.0.0/30"), call("net.cidr_merge", List.of("10.0.0.0/31", "10.0.0.2/32", "10.0.0.3/32")));
+    assertEquals(set("10.0.0.0/8"), call("net.cidr_merge", List.of("10.0.0.0/8", "10.0.0.0/8")));
     assertEquals(set(List.of("a", 0), List.of("a", 2)),
         call("net.cidr_contains_matches", Map.of("a", "10.0.0.0/8"), List.of("10.1.1.1", "11.0.0.1", List.of("10.2.0.0/16", "x"))));
   }
@@ -75,6 +84,10 @@ class MiscBuiltinsTest {
     assertEquals(set("a", "b", "c"), call("graph.reachable", graph, List.of("a")));
     assertEquals(set(), call("graph.reachable", graph, set("zz")));
     assertEquals(set(List.of("a", "b"), List.of("a", "b", "c")), call("graph.reachable_paths", graph, List.of("a")));
+    assertEquals(set(List.of("c"), List.of("d", "a", "b"), List.of("d", "a", "b", "c")),
+        call("graph.reachable_paths", graph, set("c", "d", "zz")));
+    assertEquals(set(List.of("x")), call("graph.reachable_paths", Map.of("x", List.of("nowhere")), List.of("x")));
+    Calls.assertTypeError("graph.reachable: operand 2 must be {array, set} but got string", "graph.reachable", graph, "a");
   }
 
   @Test

@@ -38,7 +38,7 @@ class ObjectBuiltinsTest {
     assertText("{\"c\": 8}", "object.remove", DOC, List.of("a", "b", "zz"));
     assertText("{\"c\": 8}", "object.remove", DOC, set("a", "b"));
     assertText("{\"a\": 5, \"c\": 8}", "object.filter", DOC, Map.of("a", 0, "c", 0));
-    assertTypeError("object.remove: operand 2 must be one of {array, object, set} but got string", "object.remove", DOC, "a");
+    assertTypeError("object.remove: operand 2 must be one of {object, set, array} but got string", "object.remove", DOC, "a");
   }
 
   @Test
@@ -47,6 +47,8 @@ class ObjectBuiltinsTest {
         Map.of("a", Map.of("b", 1, "c", 2)), Map.of("a", Map.of("c", 3), "d", 4));
     assertText("{\"a\": 3}", "object.union_n", List.of(Map.of("a", 1), Map.of("a", 2), Map.of("a", 3)));
     assertText("{}", "object.union_n", List.of());
+    assertTypeError("object.union_n: operand 1 must be array of objects but got array containing number",
+        "object.union_n", List.of(Map.of(), 1));
   }
 
   @Test

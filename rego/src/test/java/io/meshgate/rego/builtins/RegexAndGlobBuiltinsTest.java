@@ -67,6 +67,9 @@ class RegexAndGlobBuiltinsTest {
     assertCall(true, "glob.match", "a\\*b", List.of(), "a*b");
     assertCall(false, "glob.match", "a\\*b", List.of(), "axb");
     assertError(Kind.BUILTIN, "unclosed", "glob.match", "[ab", List.of(), "a");
+    assertCall(true, "glob.match", "a]b}c,d", NULL, "a]b}c,d");
+    assertTypeError("glob.match: operand 2 must be array of runes but got array containing string",
+        "glob.match", "a", List.of("ab"), "a");
     assertCall("\\*.github.com", "glob.quote_meta", "*.github.com");
     assertCall("\\{a\\}\\[b\\]\\?\\\\", "glob.quote_meta", "{a}[b]?\\");
   }
