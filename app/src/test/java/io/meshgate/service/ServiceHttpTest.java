@@ -55,13 +55,16 @@ class ServiceHttpTest {
     };
     // The real check: structure, render, the repository's Rego policies on the embedded engine.
     TreeValidator check = ServiceAssembly.treeValidator(new Checker(ROOT.resolve("policies")));
-    service = MeshgateService.start(settings(freePort(), SECRET, Duration.ofHours(1)), refusing, check);
-    disabledWebhooks = MeshgateService.start(settings(freePort(), null, Duration.ofMillis(200)),
+    service = MeshgateService.start(settings(freePort(), SECRET, Duration.ofHours(1), MeshgateService.BUNDLED_ROUTES),
+        refusing, check);
+    // The second instance reads the routes from the repository folder, as `serve --routes DIR` does.
+    disabledWebhooks = MeshgateService.start(settings(freePort(), null, Duration.ofMillis(200),
+        "file:" + ROOT.resolve("routes").toString().replace('\\', '/') + "/*.yaml"),
         () -> SyncOutcome.nothingToDo("x"), check);
   }
 
-  private MeshgateService.Settings settings(int port, String secret, Duration firstPoll) {
-    return new MeshgateService.Settings(port, Duration.ofHours(1), firstPoll, MeshgateService.BUNDLED_ROUTES,
+  private MeshgateService.Settings settings(int port, String secret, Duration firstPoll, String routes) {
+    return new MeshgateService.Settings(port, Duration.ofHours(1), firstPoll, routes,
         "main", secret, "MESHGATE_WEBHOOK_SECRET", tmp.resolve("scratch-" + port),
         Map.of("sourceBranch", "main", "envBranch", "env/main"));
   }
