@@ -85,7 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
     MeshgateService service;
     try {
       service = ServiceAssembly.start(options, System.getenv(options.webhookSecretEnv()), Duration.ofSeconds(1));
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IllegalStateException e) {
       spec.commandLine().getErr().println("meshgate serve: " + e.getMessage());
       return Main.EXIT_ERROR;
     }

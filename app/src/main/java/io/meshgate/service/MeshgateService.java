@@ -1,5 +1,12 @@
 package io.meshgate.service;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +70,7 @@ public final class MeshgateService implements AutoCloseable {
     WebhookHandler webhooks = new WebhookHandler(settings.webhookSecret(), settings.webhookSecretEnv(),
         settings.sourceBranch(), trigger, metrics);
 
+    requirePortFree(settings.httpPort());
     Main camel = new Main();
     camel.configure()
         .withName("meshgate")
@@ -95,12 +103,54 @@ public final class MeshgateService implements AutoCloseable {
       trigger.close();
       throw new IllegalStateException("no routes found at " + settings.routesIncludePattern());
     }
+    // Vert.x reports a failed bind only in its log; make sure our routes really answer.
+    if (!answersHealthz(settings.httpPort())) {
+      camel.stop();
+      trigger.close();
+      throw new IllegalStateException("the HTTP server did not come up on port " + settings.httpPort()
+          + " (is another process using it?)");
+    }
     if (!webhooks.isEnabled()) {
       LOG.warn("webhooks disabled: set {} to enable POST /hooks/git", settings.webhookSecretEnv());
     }
     LOG.info("meshgate service listening on port {} ({} routes, poll every {})", settings.httpPort(), routes,
         IstioDurations.format(settings.pollInterval()));
     return new MeshgateService(camel, trigger, status, metrics, settings.httpPort());
+  }
+
+  private static void requirePortFree(int port) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(port));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--http-port " + port + " is not available: " + e.getMessage());
+    }
+  }
+
+  private static boolean answersHealthz(int port) {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+        .timeout(Duration.ofSeconds(5)).GET().build();
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try {
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 200 && response.body().contains("UP");
+      } catch (IOException e) {
+        sleepQuietly();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public int port() {

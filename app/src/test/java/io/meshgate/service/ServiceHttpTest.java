@@ -80,6 +80,16 @@ class ServiceHttpTest {
   }
 
   @Test
+  void aPortInUseFailsTheStartWithAClearMessage() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> MeshgateService.start(settings(taken.getLocalPort(), null, Duration.ofHours(1), MeshgateService.BUNDLED_ROUTES),
+              () -> SyncOutcome.nothingToDo("x"), root -> List.of()));
+      assertTrue(e.getMessage().contains("--http-port " + taken.getLocalPort()), e.getMessage());
+    }
+  }
+
+  @Test
   void healthzAnswersUp() throws Exception {
     HttpResponse<String> r = get(service, "/healthz");
     assertEquals(200, r.statusCode());
