@@ -132,7 +132,7 @@ final class GoFormat {
         continue;
       }
       Arg arg = args[argNum++];
-      out.append(formatOne(arg, verb, spec));
+      out.append(verb == 'T' ? pad(arg.goType(), spec, false) : formatOne(arg, verb, spec));
     }
     if (!reordered && argNum < args.length) {
       out.append("%!(EXTRA ");
