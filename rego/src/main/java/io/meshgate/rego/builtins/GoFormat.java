@@ -319,6 +319,9 @@ final class GoFormat {
     String s = a.text;
     switch (verb) {
       case 's', 'v' -> {
+        if (verb == 'v' && spec.sharp) {
+          return pad(quote(s), spec, false); // %#v is Go syntax
+        }
         if (spec.precision >= 0 && s.codePointCount(0, s.length()) > spec.precision) {
           s = s.substring(0, s.offsetByCodePoints(0, spec.precision));
         }

@@ -112,6 +112,8 @@ class StringBuiltinsTest {
     assertCall("1.234568e+03 1.2E+03", "sprintf", "%e %.1E", List.of(num("1234.5678"), num("1234.5678")));
     assertCall("12345678901234567890123", "sprintf", "%d", List.of(new BigInteger("12345678901234567890123")));
     assertCall("6162", "sprintf", "%x", List.of("ab"));
+    // OPA hands booleans to Go as strings (open-policy-agent/opa#6487)
+    assertCall("string \"true\" %!t(string=true) true", "sprintf", "%T %#v %t %v", List.of(true, true, true, true));
     assertCall("int string float64 *big.Int", "sprintf", "%T %T %T %T",
         List.of(1, "a", num("1.5"), new BigInteger("123456789012345678901234567890")));
     assertTypeError("sprintf: operand 2 must be array but got set", "sprintf", "%s", set());
