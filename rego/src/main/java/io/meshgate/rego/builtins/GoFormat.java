@@ -34,7 +34,9 @@ final class GoFormat {
 
   private static Arg convert(Value v) {
     if (v instanceof NumberValue n) {
-      if (n.asBigInteger().isPresent()) {
+      // OPA passes a number written as an integer (no fraction, no exponent) as a Go int or
+      // *big.Int and anything else, 2.0 and 1e3 included, as a float64
+      if (n.value().scale() == 0) {
         BigInteger b = n.asBigInteger().get();
         return new Arg(b.bitLength() < 64 ? Kind.INT : Kind.BIGINT, b, 0, null);
       }
