@@ -29,7 +29,7 @@ class BuiltinTableTest {
       "trim_suffix", "trim_space", "strings.replace_n", "strings.reverse", "strings.count", "strings.split_n",
       "strings.any_prefix_match", "strings.any_suffix_match",
       "regex.match", "regex.is_valid", "regex.split", "regex.find_n", "regex.find_all_string_submatch_n",
-      "regex.replace", "regex.template_match",
+      "regex.replace", "regex.template_match", "regex.globs_match",
       "glob.match", "glob.quote_meta",
       "is_number", "is_string", "is_boolean", "is_array", "is_set", "is_object", "is_null", "type_name",
       "to_number",
