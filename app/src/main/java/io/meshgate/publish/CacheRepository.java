@@ -18,6 +18,7 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.RefSpec;
@@ -62,11 +63,24 @@ final class CacheRepository implements AutoCloseable {
       if (!repository.getObjectDatabase().exists()) {
         repository.create(true);
       }
+      disableAutoGc(repository);
       return new CacheRepository(repository, lock, url, credentials, timeoutSeconds);
     } catch (IOException | IllegalStateException e) {
       lock.unlock();
       throw GitOperationException.of(
           "cannot open the Git cache directory " + directory, e, credentials.redactor());
+    }
+  }
+
+  /**
+   * JGit runs an automatic gc after fetches on a background thread; on a cache that is deleted or
+   * reused concurrently it races with us over lock files. The cache stays small, so no auto gc.
+   */
+  private static void disableAutoGc(Repository repository) throws IOException {
+    StoredConfig config = repository.getConfig();
+    if (config.getInt("gc", "auto", -1) != 0) {
+      config.setInt("gc", null, "auto", 0);
+      config.save();
     }
   }
 

@@ -1,5 +1,8 @@
 package io.meshgate.service;
 
+import io.meshgate.publish.GitCredentials;
+import io.meshgate.publish.Redactor;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -64,8 +67,9 @@ public final class MeshgateService implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     ServiceStatus status = new ServiceStatus(clock);
     SyncMetrics metrics = new SyncMetrics();
-    SecretScrubber scrubber = new SecretScrubber(
-        settings.webhookSecret() == null ? List.of() : List.of(settings.webhookSecret()));
+    // Status messages must not show the Git credentials or the webhook secret.
+    Redactor scrubber = GitCredentials.fromEnvironment().redactor()
+        .with(settings.webhookSecret() == null ? List.of() : List.of(settings.webhookSecret()));
     SyncTrigger trigger = new SyncTrigger(action, status, metrics, scrubber, clock);
     WebhookHandler webhooks = new WebhookHandler(settings.webhookSecret(), settings.webhookSecretEnv(),
         settings.sourceBranch(), trigger, metrics);

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Everything {@code meshgate serve} was told, validated. URLs may hold credentials: never log or show
- * them without {@link SecretScrubber}.
+ * them without {@link io.meshgate.publish.Redactor}.
  *
  * @param source the source Git URL (or local path)
  * @param envRemote where the environment branch is pushed; the source when not given

@@ -1,5 +1,7 @@
 package io.meshgate.service;
 
+import io.meshgate.publish.Redactor;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -18,7 +20,7 @@ public final class SyncTrigger implements AutoCloseable {
   private final SyncAction action;
   private final ServiceStatus status;
   private final SyncMetrics metrics;
-  private final SecretScrubber scrubber;
+  private final Redactor scrubber;
   private final Clock clock;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "meshgate-sync");
@@ -31,7 +33,7 @@ public final class SyncTrigger implements AutoCloseable {
   private boolean closed;
 
   public SyncTrigger(SyncAction action, ServiceStatus status, SyncMetrics metrics,
-      SecretScrubber scrubber, Clock clock) {
+      Redactor scrubber, Clock clock) {
     this.action = action;
     this.status = status;
     this.metrics = metrics;
@@ -117,7 +119,7 @@ public final class SyncTrigger implements AutoCloseable {
       outcome = SyncOutcome.error(null, "sync failed: " + describe(e));
     }
     outcome = new SyncOutcome(outcome.state(), outcome.sourceCommit(), outcome.envCommit(),
-        outcome.violations(), scrubber.scrub(outcome.message()));
+        outcome.violations(), scrubber.redact(outcome.message()));
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     status.runFinished(outcome);
     metrics.recordRun(outcome, took, clock.instant());

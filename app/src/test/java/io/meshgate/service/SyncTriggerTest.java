@@ -1,5 +1,7 @@
 package io.meshgate.service;
 
+import io.meshgate.publish.Redactor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class SyncTriggerTest {
   private final ServiceStatus status = new ServiceStatus(Clock.systemUTC());
   private final SyncMetrics metrics = new SyncMetrics();
-  private final SecretScrubber scrubber = new SecretScrubber(List.of("hunter22"));
+  private final Redactor scrubber = Redactor.of(List.of("hunter22"));
 
   @Test
   void triggersDuringARunCoalesceIntoExactlyOneMoreRun() throws Exception {
