@@ -61,9 +61,16 @@ public final class FindingCollector {
 
   private static PolicyFinding finding(Object element, Severity severity, String path)
       throws PolicyEngineException {
+    if (element instanceof String message && !message.isBlank()) {
+      // conftest's convention (`deny contains msg if ...`): a bare message still counts, named
+      // after its package, without a place in a file. Dropping it would let a denial through.
+      String packagePath = path.substring("data.".length(), path.lastIndexOf('.'));
+      return new PolicyFinding(packagePath, severity, message, null, null, null);
+    }
     if (!(element instanceof Map<?, ?> object)) {
       throw new PolicyEngineException("malformed finding in " + path + ": expected an object "
-          + "{\"rule\",\"msg\",\"kind\",\"name\",\"field\"} but got " + describe(element));
+          + "{\"rule\",\"msg\",\"kind\",\"name\",\"field\"} or a message string but got "
+          + describe(element));
     }
     String rule = requiredString(object, "rule", path);
     String message = requiredString(object, "msg", path);

@@ -74,6 +74,21 @@ class EmbeddedPolicyEngineTest {
   }
 
   @Test
+  void aBareMessageDeniesUnderItsPackageName() throws Exception {
+    PolicyEngine engine = EmbeddedPolicyEngine.create(bundle("ports.rego", """
+        package meshgate.ports
+
+        deny contains msg if {
+        	some name, service in input.services
+        	service.spec.port < 1024
+        	msg := sprintf("%s: port %d is privileged", [name, service.spec.port])
+        }
+        """));
+    assertEquals(List.of(new PolicyFinding("meshgate.ports", Severity.ERROR, "httpbin: port 80 is privileged",
+        null, null, null)), engine.evaluate(INPUT).denies());
+  }
+
+  @Test
   void noMeshgatePackageIsUndefinedAndFailsClosed() throws Exception {
     PolicyEngine engine = EmbeddedPolicyEngine.create(bundle("other.rego", "package other\n\nallow := true\n"));
     assertThrows(PolicyEngineException.class, () -> engine.evaluate(INPUT));

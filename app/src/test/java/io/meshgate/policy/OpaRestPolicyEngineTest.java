@@ -173,7 +173,8 @@ class OpaRestPolicyEngineTest {
     List<String> badResults = List.of(
         "{\"result\": [1, 2]}",
         "{\"result\": {\"tls\": {\"deny\": [{\"rule\": \"MG-TLS-01\"}]}}}",
-        "{\"result\": {\"tls\": {\"deny\": [\"just a string\"]}}}",
+        "{\"result\": {\"tls\": {\"deny\": [\"\"]}}}",
+        "{\"result\": {\"tls\": {\"deny\": [42]}}}",
         "{\"result\": {\"tls\": {\"deny\": {\"rule\": \"MG-TLS-01\", \"msg\": \"m\"}}}}",
         "{\"result\": {\"tls\": {\"warn\": [{\"rule\": \"MG-CB-01\", \"msg\": \"m\", \"field\": 3}]}}}",
         "[]");
