@@ -317,7 +317,16 @@ public final class Evaluator {
     for (Literal.With w : l.withs()) {
       Term target = w.target();
       if (target instanceof Term.Call c) {
-        newMocks.put(c.name(), w.value());
+        Term replacement = w.value();
+        if (!(replacement instanceof Term.Call rc && rc.args().isEmpty() && isFunctionName(rc.name()))) {
+          // a value replacement is evaluated here, where its variables are bound
+          Value v = firstValue(replacement, env);
+          if (v == null) {
+            return false;
+          }
+          replacement = new Term.Scalar(v, replacement.loc());
+        }
+        newMocks.put(c.name(), replacement);
         continue;
       }
       Value v = firstValue(w.value(), env);
@@ -367,6 +376,11 @@ public final class Evaluator {
     } finally {
       restore(outer);
     }
+  }
+
+  private boolean isFunctionName(String name) {
+    return policy.functions().containsKey(name) || policy.builtins().lookup(name).isPresent()
+        || name.equals("print") || name.startsWith("internal.");
   }
 
   private static Value upsert(Value base, List<Value> path, int i, Value v) {
@@ -933,10 +947,10 @@ public final class Evaluator {
       Term mock = mocks.get(name);
       if (mock != null) {
         if (mock instanceof Term.Call mc && mc.args().isEmpty() && !mc.name().equals(name)) {
-          // inside the replacement, the replaced function means the original again (as in OPA)
+          // inside a replacement function no mock applies (it may call the original), as in OPA;
+          // `with` clauses inside it start afresh
           Map<String, Term> saved = mocks;
-          Map<String, Term> without = new HashMap<>(mocks);
-          without.remove(name);
+          Map<String, Term> without = Map.of();
           Term.Call replaced = new Term.Call(mc.name(), c.args(), c.loc());
           return evalList(args, 0, new Value[args.size()], env, vals -> {
             Value[] result = {null};

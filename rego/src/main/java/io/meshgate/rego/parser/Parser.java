@@ -207,7 +207,7 @@ public final class Parser {
     Loc bodyLoc = loc(peek());
     if (peek().is("if")) {
       next();
-      body = peek().is("{") ? bracedBody() : List.of(literal());
+      body = bodyAfterIf();
       hadBody = true;
     } else if (peek().is("{") ) {
       if (v1) {
@@ -251,7 +251,7 @@ public final class Parser {
     List<Literal> body;
     if (peek().is("if")) {
       next();
-      body = peek().is("{") ? bracedBody() : List.of(literal());
+      body = bodyAfterIf();
     } else if (peek().is("{")) {
       if (v1) {
         throw error(peek(), "`if` keyword is required before rule body");
@@ -266,6 +266,25 @@ public final class Parser {
     }
     Rule next = peek().is("else") ? elseChain(args) : null;
     return new Rule(loc(e), List.of(new Term.Var("else", loc(e))), args, value, false, false, body, next);
+  }
+
+  /** After {@code if}: a braced body, or one expression (which may itself start with `{`). */
+  private List<Literal> bodyAfterIf() {
+    if (!peek().is("{")) {
+      return List.of(literal());
+    }
+    int start = pos;
+    try {
+      return bracedBody();
+    } catch (RegoException e) {
+      // e.g. `f(x) if {k: v | ...}`: the body is a single comprehension expression
+      pos = start;
+      try {
+        return List.of(literal());
+      } catch (RegoException ignored) {
+        throw e;
+      }
+    }
   }
 
   private List<Literal> bracedBody() {
