@@ -75,13 +75,6 @@ class CompilerTest {
   }
 
   @Test
-  void constantOperandsOfTheWrongTypeAreTypeErrors() {
-    RegoException e = compileError("package t\nimport rego.v1\np := count(1)\n");
-    assertEquals(RegoException.TYPE, e.code());
-    assertEquals(3, e.line());
-  }
-
-  @Test
   void defaultValueMustBeConstant() {
     RegoException e = compileError("package t\nimport rego.v1\ndefault p := input.x\n");
     assertEquals(RegoException.COMPILE, e.code());

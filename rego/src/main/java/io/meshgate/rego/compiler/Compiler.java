@@ -556,7 +556,7 @@ public final class Compiler {
       if ((l.expr()) instanceof Expr.TermExpr t) {
         // only a call written as a whole expression may carry an output argument: count(xs, n)
         e = new Expr.TermExpr(t.term() instanceof Term.Call c
-            ? typeChecked(new Term.Call(resolveCall(c, s, true), resolveAll(c.args(), s), c.loc()), s) : resolve(t.term(), s));
+            ? new Term.Call(resolveCall(c, s, true), resolveAll(c.args(), s), c.loc()) : resolve(t.term(), s));
       }
       else if ((l.expr()) instanceof Expr.Unify u) { e = new Expr.Unify(resolve(u.left(), s), resolve(u.right(), s)); }
       else if ((l.expr()) instanceof Expr.Assign a) {
@@ -678,7 +678,7 @@ public final class Compiler {
     else if ((t) instanceof Term.ArrayLit a) { return new Term.ArrayLit(resolveAll(a.items(), s), a.loc()); }
     else if ((t) instanceof Term.SetLit a) { return new Term.SetLit(resolveAll(a.items(), s), a.loc()); }
     else if ((t) instanceof Term.ObjectLit o) { return new Term.ObjectLit(resolveAll(o.keys(), s), resolveAll(o.values(), s), o.loc()); }
-    else if ((t) instanceof Term.Call c) { return typeChecked(new Term.Call(resolveCall(c, s, false), resolveAll(c.args(), s), c.loc()), s); }
+    else if ((t) instanceof Term.Call c) { return new Term.Call(resolveCall(c, s, false), resolveAll(c.args(), s), c.loc()); }
     else if ((t) instanceof Term.ArrayCompr c) { return new Term.ArrayCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
     else if ((t) instanceof Term.SetCompr c) { return new Term.SetCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
     else if ((t) instanceof Term.ObjectCompr c) { return new Term.ObjectCompr(resolve(c.key(), s), resolve(c.value(), s),
@@ -770,68 +770,6 @@ public final class Compiler {
           name + ": arity mismatch: expects " + b.arity() + " arguments, got " + c.args().size());
     }
     return name;
-  }
-
-  /**
-   * OPA's type checker rejects built-in calls whose operands have the wrong type. Without a type
-   * checker we catch the common case: every operand is a constant, so the call is made once here
-   * and an operand type error becomes a {@code rego_type_error}.
-   */
-  private Term.Call typeChecked(Term.Call c, Scope s) {
-    Builtin b = builtins.lookup(c.name()).orElse(null);
-    if (b == null || b.nondeterministic() || b.relation() || c.args().size() != b.arity()) {
-      return c;
-    }
-    List<io.meshgate.rego.value.Value> args = new ArrayList<>();
-    for (Term a : c.args()) {
-      io.meshgate.rego.value.Value v = constant(a);
-      if (v == null) {
-        return c;
-      }
-      args.add(v);
-    }
-    try {
-      b.call(io.meshgate.rego.builtins.BuiltinContext.standalone(), args);
-    } catch (io.meshgate.rego.builtins.BuiltinException e) {
-      if (e.kind() == io.meshgate.rego.builtins.BuiltinException.Kind.TYPE) {
-        throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(), e.getMessage());
-      }
-    } catch (RuntimeException e) {
-      // other failures are the evaluator's business (strict or not)
-    }
-    return c;
-  }
-
-  /** The value of a term made only of constants, or null. */
-  private static io.meshgate.rego.value.Value constant(Term t) {
-    if (t instanceof Term.Scalar sc) {
-      return sc.value();
-    }
-    List<io.meshgate.rego.value.Value> items = new ArrayList<>();
-    if (t instanceof Term.ArrayLit || t instanceof Term.SetLit) {
-      for (Term i : t instanceof Term.ArrayLit a2 ? a2.items() : ((Term.SetLit) t).items()) {
-        io.meshgate.rego.value.Value v = constant(i);
-        if (v == null) {
-          return null;
-        }
-        items.add(v);
-      }
-      return t instanceof Term.ArrayLit ? io.meshgate.rego.value.ArrayValue.of(items)
-          : io.meshgate.rego.value.SetValue.of(items);
-    }
-    if (t instanceof Term.ObjectLit o) {
-      Map<io.meshgate.rego.value.Value, io.meshgate.rego.value.Value> m = new java.util.LinkedHashMap<>();
-      for (int i = 0; i < o.keys().size(); i++) {
-        io.meshgate.rego.value.Value k = constant(o.keys().get(i));
-        io.meshgate.rego.value.Value v = constant(o.values().get(i));
-        if (k == null || v == null) {
-          return null;
-        }
-        m.put(k, v);
-      }
-      return io.meshgate.rego.value.ObjectValue.of(m);
-    }
-    return null;
   }
 
   /** Number of arguments a call takes as inputs (the output, if any, not counted); -1 when variadic. */
