@@ -230,9 +230,6 @@ public final class Parser {
     if (value == null) {
       value = new Term.Scalar(BoolValue.TRUE, loc(start));
     }
-    if (!hadBody && !multi && v1 && args == null && false) {
-      throw error(start, "rule has no body");
-    }
     Rule elseRule = null;
     if (peek().is("else")) {
       elseRule = elseChain(args);
