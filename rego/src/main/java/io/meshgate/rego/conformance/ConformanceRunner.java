@@ -153,7 +153,15 @@ public final class ConformanceRunner {
   private static List<Map<String, Object>> readCases(Path f) throws IOException {
     LoaderOptions lo = new LoaderOptions();
     lo.setCodePointLimit(64 * 1024 * 1024);
-    Object doc = new Yaml(lo).load(Files.readString(f, StandardCharsets.UTF_8));
+    Object doc;
+    try {
+      doc = new Yaml(lo).load(Files.readString(f, StandardCharsets.UTF_8));
+    } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+      throw new IOException(f + ":" + (e.getProblemMark().getLine() + 1) + ":" + (e.getProblemMark().getColumn() + 1)
+          + ": invalid YAML: " + e.getProblem());
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      throw new IOException(f + ": invalid YAML: " + e.getMessage());
+    }
     if (!(doc instanceof Map<?, ?> m) || !(m.get("cases") instanceof List<?> l)) {
       return List.of();
     }
