@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A query compiled against a {@link Rego}. Immutable and thread-safe: each {@link #eval} runs on
@@ -21,8 +20,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * a StackOverflowError).
  */
 public final class PreparedQuery {
-  private static final long EVAL_STACK_BYTES = 512L * 1024 * 1024;
-
   private final Rego rego;
   private final String text;
   private final List<Literal> body;
@@ -38,7 +35,8 @@ public final class PreparedQuery {
       collectQueryVars(l, vars);
     }
     this.variables = List.copyOf(vars);
-    this.body = Compiler.compileQuery(rego.policy(), parsed);
+    this.body = io.meshgate.rego.interpreter.LargeStack.run("compilation",
+        () -> Compiler.compileQuery(rego.policy(), parsed));
     List<Expr> exprs = new ArrayList<>();
     for (Literal l : parsed) {
       Loc loc = l.loc();
@@ -107,7 +105,7 @@ public final class PreparedQuery {
     long deadline = System.nanoTime() + rego.timeout().toNanos();
     Evaluator.Options options = new Evaluator.Options(rego.strictBuiltinErrors(), deadline, rego.maxSteps(),
         rego.printSink());
-    return onLargeStack(() -> {
+    return io.meshgate.rego.interpreter.LargeStack.run("evaluation", () -> {
       Evaluator ev = new Evaluator(rego.policy(), rego.baseData(), input, options);
       List<Evaluator.Solution> solutions = ev.query(body, expressions, variables);
       List<Map<String, Value>> bindings = new ArrayList<>(solutions.size());
@@ -132,37 +130,5 @@ public final class PreparedQuery {
     return r.expressions().get(0).get(0);
   }
 
-  private static <T> T onLargeStack(java.util.function.Supplier<T> work) {
-    AtomicReference<T> result = new AtomicReference<>();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread t = new Thread(null, () -> {
-      try {
-        result.set(work.get());
-      } catch (StackOverflowError e) {
-        failure.set(new RegoException(RegoException.LIMIT, "evaluation exceeded the maximum nesting depth"));
-      } catch (Throwable e) {
-        failure.set(e);
-      }
-    }, "rego-eval", EVAL_STACK_BYTES);
-    t.setDaemon(true);
-    t.start();
-    try {
-      t.join();
-    } catch (InterruptedException e) {
-      t.interrupt();
-      Thread.currentThread().interrupt();
-      throw new RegoException(RegoException.LIMIT, "evaluation interrupted");
-    }
-    Throwable f = failure.get();
-    if (f instanceof RegoException re) {
-      throw re;
-    }
-    if (f instanceof RuntimeException re) {
-      throw new RegoException(RegoException.UNSUPPORTED, "internal error: " + re);
-    }
-    if (f instanceof Error err) {
-      throw err;
-    }
-    return result.get();
-  }
+
 }

@@ -164,12 +164,14 @@ public final class Rego {
     }
 
     public Rego build() {
-      List<Module> parsed = new ArrayList<>();
-      for (int i = 0; i < moduleNames.size(); i++) {
-        parsed.add(Parser.parseModule(moduleNames.get(i), moduleTexts.get(i), v1Only));
-      }
       BuiltinTable table = builtins != null ? builtins : BuiltinTable.standard();
-      Policy policy = Compiler.compile(parsed, table);
+      Policy policy = io.meshgate.rego.interpreter.LargeStack.run("compilation", () -> {
+        List<Module> parsed = new ArrayList<>();
+        for (int i = 0; i < moduleNames.size(); i++) {
+          parsed.add(Parser.parseModule(moduleNames.get(i), moduleTexts.get(i), v1Only));
+        }
+        return Compiler.compile(parsed, table);
+      });
       return new Rego(this, policy, (ObjectValue) data);
     }
   }

@@ -72,6 +72,21 @@ class ApiTest {
   }
 
   @Test
+  void deepRuleChainsEvaluateAndAbsurdNestingIsAnErrorNotAStackOverflow() {
+    StringBuilder chain = new StringBuilder("package deep\nimport rego.v1\np0 := p1 + 1\n");
+    for (int i = 1; i < 3000; i++) {
+      chain.append("p").append(i).append(" := p").append(i + 1).append(" + 1\n");
+    }
+    chain.append("p3000 := 0\n");
+    Rego r = Rego.builder().addModule("deep.rego", chain.toString()).build();
+    assertEquals(Value.of(3000), r.prepare("data.deep.p0").evalValue(null));
+
+    String nested = "package n\nx := " + "[".repeat(2_000_000) + "1" + "]".repeat(2_000_000) + "\n";
+    RegoException e = assertThrows(RegoException.class, () -> Rego.builder().addModule("n.rego", nested).build());
+    assertEquals(RegoException.LIMIT, e.code());
+  }
+
+  @Test
   void modulesAreListedAndQueriesAreCompiledOnce() {
     Rego r = Rego.builder().addModule("a.rego", "package a\nx := 1\n").addModule("b.rego", "package b\ny := 2\n").build();
     assertEquals(List.of("a.rego", "b.rego"), r.modules());

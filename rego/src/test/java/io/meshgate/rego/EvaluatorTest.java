@@ -56,6 +56,22 @@ class EvaluatorTest {
   }
 
   @Test
+  void refHeadRulesBuildNestedObjectsAndSets() {
+    Rego r = rego("""
+        package t
+        import rego.v1
+        a.b[x] contains y if { some x in ["k", "j"]; some y in [1, 2] }
+        c[x][z] := x if { some x in ["k"]; some z in ["q", "r"] }
+        d.e := 1
+        d.f := 2
+        """);
+    assertEquals(v(obj("b", obj("j", java.util.Set.of(1, 2), "k", java.util.Set.of(1, 2)))), eval(r, "data.t.a", null));
+    assertEquals(v(obj("k", obj("q", "k", "r", "k"))), eval(r, "data.t.c", null));
+    assertEquals(v(obj("e", 1, "f", 2)), eval(r, "data.t.d", null));
+    assertEquals(set(1, 2), eval(r, "data.t.a.b.k", null));
+  }
+
+  @Test
   void undefinedIsNotFalse() {
     Rego r = rego("package t\nimport rego.v1\np if input.x == 1\nq := false\nn if not p\n");
     assertNull(eval(r, "data.t.p", obj("x", 2)));

@@ -148,13 +148,33 @@ public final class RegoMain {
     return Value.of(java);
   }
 
+  /** The checked-in skip list: found from the working directory, MESHGATE_HOME or the jar's location. */
+  private static Path defaultSkips() {
+    List<Path> candidates = new ArrayList<>();
+    candidates.add(Path.of("rego/conformance-skips.yaml"));
+    candidates.add(Path.of("conformance-skips.yaml"));
+    String home = System.getenv("MESHGATE_HOME");
+    if (home != null) {
+      candidates.add(Path.of(home, "rego", "conformance-skips.yaml"));
+    }
+    try {
+      Path jar = Path.of(RegoMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      candidates.add(jar.getParent().resolve("../conformance-skips.yaml").normalize());
+    } catch (Exception e) {
+      // not loaded from a file: no further candidate
+    }
+    for (Path c : candidates) {
+      if (Files.exists(c)) {
+        return c;
+      }
+    }
+    return candidates.get(0);
+  }
+
   private static int conformance(List<String> args, PrintStream out, PrintStream err) throws IOException {
     ConformanceRunner.Flavour flavour = ConformanceRunner.Flavour.REGORUS;
     boolean verbose = false;
-    Path skips = Path.of("rego/conformance-skips.yaml");
-    if (!Files.exists(skips)) {
-      skips = Path.of("conformance-skips.yaml");
-    }
+    Path skips = defaultSkips();
     List<Path> dirs = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);

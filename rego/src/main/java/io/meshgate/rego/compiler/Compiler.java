@@ -740,6 +740,10 @@ public final class Compiler {
       resolved = name;
     } else if (s.ruleNames().contains(first)) {
       resolved = "data." + (s.pkg().isEmpty() ? "" : String.join(".", s.pkg()) + ".") + name;
+      if (!functions.containsKey(resolved) && (builtins.lookup(name).isPresent() || LANGUAGE_CALLS.contains(name))) {
+        // a rule (not a function) of that name does not hide the built-in
+        resolved = null;
+      }
     }
     if (resolved != null) {
       if (!functions.containsKey(resolved)) {

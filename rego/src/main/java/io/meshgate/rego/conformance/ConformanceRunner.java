@@ -54,7 +54,14 @@ public final class ConformanceRunner {
     this.skips = skips;
   }
 
-  /** Reads a skip list: {@code skips: [{note: ..., reason: ...}]}; a missing file is an empty list. */
+  /** Key prefix in the skip map for entries naming a built-in rather than a case. */
+  public static final String BUILTIN_PREFIX = "builtin:";
+
+  /**
+   * Reads a skip list: {@code skips: [{note: ..., reason: ...}, {builtin: http.send, reason: ...}]}; a
+   * builtin entry skips every case whose modules or query call it (a trailing {@code .} names a
+   * family). A missing file is an empty list.
+   */
   @SuppressWarnings("unchecked")
   public static Map<String, String> loadSkips(Path file) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
@@ -66,11 +73,12 @@ public final class ConformanceRunner {
       for (Object o : l) {
         Map<String, Object> e = (Map<String, Object>) o;
         Object note = e.get("note");
+        Object builtin = e.get("builtin");
         Object reason = e.get("reason");
-        if (note == null || reason == null) {
-          throw new IOException(file + ": every skip entry needs a note and a reason");
+        if ((note == null) == (builtin == null) || reason == null) {
+          throw new IOException(file + ": every skip entry needs a note or a builtin, and a reason");
         }
-        out.put(note.toString(), reason.toString());
+        out.put(note != null ? note.toString() : BUILTIN_PREFIX + builtin, reason.toString());
       }
     }
     return out;
@@ -94,7 +102,7 @@ public final class ConformanceRunner {
       List<Map<String, Object>> cases = readCases(f);
       for (Map<String, Object> c : cases) {
         String note = String.valueOf(c.get("note"));
-        if (Boolean.TRUE.equals(c.get("skip")) || skips.containsKey(note)) {
+        if (Boolean.TRUE.equals(c.get("skip")) || skips.containsKey(note) || usesSkippedBuiltin(c)) {
           skipped++;
           if (verbose) {
             out.println("SKIP " + f + ": " + note);
@@ -123,11 +131,37 @@ public final class ConformanceRunner {
     return s;
   }
 
+  private boolean usesSkippedBuiltin(Map<String, Object> c) {
+    StringBuilder text = new StringBuilder(String.valueOf(c.get("query")));
+    if (c.get("modules") instanceof List<?> ms) {
+      ms.forEach(m -> text.append('\n').append(m));
+    }
+    String all = text.toString();
+    for (String key : skips.keySet()) {
+      if (key.startsWith(BUILTIN_PREFIX)) {
+        String name = key.substring(BUILTIN_PREFIX.length());
+        if (name.endsWith(".") ? all.contains(name) : (all.contains(name + "(") || all.contains(name + " as")
+            || all.contains("with " + name))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> readCases(Path f) throws IOException {
     LoaderOptions lo = new LoaderOptions();
     lo.setCodePointLimit(64 * 1024 * 1024);
-    Object doc = new Yaml(lo).load(Files.readString(f, StandardCharsets.UTF_8));
+    Object doc;
+    try {
+      doc = new Yaml(lo).load(Files.readString(f, StandardCharsets.UTF_8));
+    } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+      throw new IOException(f + ":" + (e.getProblemMark().getLine() + 1) + ":" + (e.getProblemMark().getColumn() + 1)
+          + ": invalid YAML: " + e.getProblem());
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      throw new IOException(f + ": invalid YAML: " + e.getMessage());
+    }
     if (!(doc instanceof Map<?, ?> m) || !(m.get("cases") instanceof List<?> l)) {
       return List.of();
     }

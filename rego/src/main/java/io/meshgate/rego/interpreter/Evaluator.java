@@ -317,7 +317,16 @@ public final class Evaluator {
     for (Literal.With w : l.withs()) {
       Term target = w.target();
       if (target instanceof Term.Call c) {
-        newMocks.put(c.name(), w.value());
+        Term replacement = w.value();
+        if (!(replacement instanceof Term.Call rc && rc.args().isEmpty() && isFunctionName(rc.name()))) {
+          // a value replacement is evaluated here, where its variables are bound
+          Value v = firstValue(replacement, env);
+          if (v == null) {
+            return false;
+          }
+          replacement = new Term.Scalar(v, replacement.loc());
+        }
+        newMocks.put(c.name(), replacement);
         continue;
       }
       Value v = firstValue(w.value(), env);
@@ -367,6 +376,11 @@ public final class Evaluator {
     } finally {
       restore(outer);
     }
+  }
+
+  private boolean isFunctionName(String name) {
+    return policy.functions().containsKey(name) || policy.builtins().lookup(name).isPresent()
+        || name.equals("print") || name.startsWith("internal.");
   }
 
   private static Value upsert(Value base, List<Value> path, int i, Value v) {
@@ -841,37 +855,25 @@ public final class Evaluator {
   private void insert(TreeMap<Value, Object> root, List<Value> vals, CompiledRule r) {
     TreeMap<Value, Object> cur = root;
     int keys = vals.size() - 1;
-    int last = r.multi() ? keys : keys - 1;
-    for (int i = 0; i < last; i++) {
+    for (int i = 0; i < keys - 1; i++) {
       Object next = cur.get(vals.get(i));
       if (next == null) {
         next = new TreeMap<Value, Object>();
         cur.put(vals.get(i), next);
       } else if (!(next instanceof TreeMap)) {
-        throw conflict(r.loc(), "rule data." + String.join(".", List.of()) + " conflicts: key " + vals.get(i)
-            + " holds both a value and an object");
+        throw conflict(r.loc(), "object keys must be unique: key " + vals.get(i) + " holds both a value and an object");
       }
       cur = (TreeMap<Value, Object>) next;
     }
     Value value = vals.get(keys);
     if (r.multi()) {
-      // cur is the map holding the set under the last key; the set itself is stored as a TreeSet
+      // the set lives under the last key
       Value setKey = vals.get(keys - 1);
-      TreeMap<Value, Object> holder = root;
-      holder = cur;
-      // when multi, `last == keys`, so cur is the map under the last key: re-walk one less
-      TreeMap<Value, Object> parent = root;
-      for (int i = 0; i < keys - 1; i++) {
-        parent = (TreeMap<Value, Object>) parent.get(vals.get(i));
-      }
-      Object existing = parent.get(setKey);
-      if (existing instanceof TreeMap<?, ?> tm && tm.isEmpty()) {
-        existing = null;
-      }
+      Object existing = cur.get(setKey);
       TreeSet<Value> set;
       if (existing == null) {
         set = new TreeSet<>();
-        parent.put(setKey, set);
+        cur.put(setKey, set);
       } else if (existing instanceof TreeSet<?> ts) {
         set = (TreeSet<Value>) ts;
       } else {
@@ -926,17 +928,18 @@ public final class Evaluator {
   private boolean evalCall(Term.Call c, int nargs, Env env, VK k) {
     String name = c.name();
     if (name.equals("print") || name.equals("internal.print")) {
-      return print(c, env) && false || k.run(BoolValue.TRUE);
+      print(c, env);
+      return k.run(BoolValue.TRUE);
     }
     List<Term> args = nargs == c.args().size() ? c.args() : c.args().subList(0, nargs);
     if (!mocks.isEmpty()) {
       Term mock = mocks.get(name);
       if (mock != null) {
         if (mock instanceof Term.Call mc && mc.args().isEmpty() && !mc.name().equals(name)) {
-          // inside the replacement, the replaced function means the original again (as in OPA)
+          // inside a replacement function no mock applies (it may call the original), as in OPA;
+          // `with` clauses inside it start afresh
           Map<String, Term> saved = mocks;
-          Map<String, Term> without = new HashMap<>(mocks);
-          without.remove(name);
+          Map<String, Term> without = Map.of();
           Term.Call replaced = new Term.Call(mc.name(), c.args(), c.loc());
           return evalList(args, 0, new Value[args.size()], env, vals -> {
             Value[] result = {null};

@@ -207,7 +207,7 @@ public final class Parser {
     Loc bodyLoc = loc(peek());
     if (peek().is("if")) {
       next();
-      body = peek().is("{") ? bracedBody() : List.of(literal());
+      body = bodyAfterIf();
       hadBody = true;
     } else if (peek().is("{") ) {
       if (v1) {
@@ -230,9 +230,6 @@ public final class Parser {
     if (value == null) {
       value = new Term.Scalar(BoolValue.TRUE, loc(start));
     }
-    if (!hadBody && !multi && v1 && args == null && false) {
-      throw error(start, "rule has no body");
-    }
     Rule elseRule = null;
     if (peek().is("else")) {
       elseRule = elseChain(args);
@@ -251,7 +248,7 @@ public final class Parser {
     List<Literal> body;
     if (peek().is("if")) {
       next();
-      body = peek().is("{") ? bracedBody() : List.of(literal());
+      body = bodyAfterIf();
     } else if (peek().is("{")) {
       if (v1) {
         throw error(peek(), "`if` keyword is required before rule body");
@@ -266,6 +263,25 @@ public final class Parser {
     }
     Rule next = peek().is("else") ? elseChain(args) : null;
     return new Rule(loc(e), List.of(new Term.Var("else", loc(e))), args, value, false, false, body, next);
+  }
+
+  /** After {@code if}: a braced body, or one expression (which may itself start with `{`). */
+  private List<Literal> bodyAfterIf() {
+    if (!peek().is("{")) {
+      return List.of(literal());
+    }
+    int start = pos;
+    try {
+      return bracedBody();
+    } catch (RegoException e) {
+      // e.g. `f(x) if {k: v | ...}`: the body is a single comprehension expression
+      pos = start;
+      try {
+        return List.of(literal());
+      } catch (RegoException ignored) {
+        throw e;
+      }
+    }
   }
 
   private List<Literal> bracedBody() {
@@ -546,6 +562,13 @@ public final class Parser {
       noPipe = true;
       Term head = termIn();
       noPipe = false;
+      if (peek().is("|") && operatorExpression(head, start)) {
+        // `[a - b | c, d]`: after an operator expression, `|` is a union when that reads as an array
+        Term union = unionIfCollection(start, "]");
+        if (union != null) {
+          head = union;
+        }
+      }
       if (peek().is("|")) {
         int bar = pos;
         next();
@@ -611,6 +634,12 @@ public final class Parser {
         return new Term.ObjectLit(List.copyOf(keys), List.copyOf(values), loc(open));
       }
       noPipe = false;
+      if (peek().is("|") && operatorExpression(first, firstStart)) {
+        Term union = unionIfCollection(firstStart, "}");
+        if (union != null) {
+          first = union;
+        }
+      }
       if (peek().is("|")) {
         int bar = pos;
         next();
@@ -709,6 +738,30 @@ public final class Parser {
       return current;
     }
     return new Term.Ref(current, List.copyOf(path), current.loc());
+  }
+
+  /**
+   * Re-reads the first element from {@code start} with {@code |} as the union operator; returns it
+   * when it is followed by {@code ,} or the closing bracket, otherwise restores the position.
+   */
+  private Term unionIfCollection(int start, String close) {
+    int save = pos;
+    try {
+      pos = start;
+      Term union = termIn();
+      if (peek().is(",") || peek().is(close)) {
+        return union;
+      }
+    } catch (RegoException e) {
+      // not an element: a comprehension body follows
+    }
+    pos = save;
+    return null;
+  }
+
+  /** True for an unparenthesised operator expression such as {@code a - b} starting at token {@code start}. */
+  private boolean operatorExpression(Term t, int start) {
+    return t instanceof Term.Call c && c.name().startsWith(OP) && !tokens.get(start).is("(");
   }
 
   /** The dotted name of a call operator, or null when the term is not a name. */

@@ -63,11 +63,28 @@ public final class RegoTestRunner {
     return new RegoTestRunner(builder.build(), printed);
   }
 
+  private List<TestResult> lastResults;
+
+  /** Runs every test (each evaluated on its own) and returns the results in package/name order. */
   public List<TestResult> run() {
     List<TestResult> out = new ArrayList<>();
     collect(rego.policy().root(), out);
-    return out;
+    lastResults = List.copyOf(out);
+    return lastResults;
   }
+
+  /** Prints the results of the last {@link #run()} (running the tests first if needed). */
+  public void format(PrintStream out, boolean verbose) {
+    format(lastResults != null ? lastResults : run(), out, verbose);
+  }
+
+  /** Exit status of the last {@link #run()}: 0 all passed, 1 failures, 2 errors. */
+  public int exitStatus() {
+    return exitStatus(lastResults != null ? lastResults : run());
+  }
+
+  /** The engine the tests run on. */
+  public Rego rego() { return rego; }
 
   private void collect(RuleNode node, List<TestResult> out) {
     for (RuleNode child : node.children.values()) {
