@@ -1,14 +1,147 @@
 package io.meshgate.cli;
 
+import io.meshgate.check.CheckResult;
+import io.meshgate.check.Checker;
+import io.meshgate.policy.PolicyBundle;
+import io.meshgate.policy.PolicyEngineException;
+import io.meshgate.intent.InvalidIntentsRootException;
+import io.meshgate.render.AllocationLedger;
+import io.meshgate.render.OutputTree;
+import io.meshgate.render.Provenance;
+import io.meshgate.render.RenderResult;
+import io.meshgate.render.RenderedObject;
+import io.meshgate.report.Report;
+import io.meshgate.report.ReportFormat;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code meshgate render}: not built yet. */
-@Command(name = "render", description = "Not implemented yet.")
+/**
+ * {@code meshgate render}: checks the intents, renders the Istio objects of every cluster and
+ * writes the output tree. Writes nothing when the intents have errors.
+ */
+@Command(
+    name = "render",
+    description = "Render the Istio resources of every cluster into an output tree.",
+    mixinStandardHelpOptions = true)
 public final class RenderCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--intents", paramLabel = "DIR", defaultValue = "intents",
+      description = "Directory of intent files (default: ${DEFAULT-VALUE}).")
+  Path intents;
+
+  @Mixin PolicyOptions policy;
+
+  @Option(names = "--out", paramLabel = "DIR", required = true,
+      description = "Where to write clusters/ and meshgate/ (other files there are left alone).")
+  Path out;
+
+  @Option(names = "--ledger", paramLabel = "FILE",
+      description = "The previous address ledger (default: <out>/meshgate/allocations.yaml when present).")
+  Path ledger;
+
   @Override
-  public Integer call() {
-    System.err.println("meshgate render: not implemented yet");
+  public Integer call() throws IOException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (ledger != null && !Files.isRegularFile(ledger)) {
+      return usage(err, "ledger file " + ledger + " does not exist");
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      return usage(err, "output path " + out + " exists and is not a directory");
+    }
+
+    AllocationLedger previous;
+    try {
+      previous = AllocationLedger.read(ledger != null ? ledger : out.resolve(AllocationLedger.PATH));
+    } catch (AllocationLedger.LedgerException e) {
+      return usage(err, e.getMessage());
+    }
+
+    // Policies see the objects rendered with the real previous ledger, so address rules judge what
+    // would actually be written.
+    CheckResult check;
+    PolicyBundle bundle;
+    try {
+      bundle = policy.loadBundle();
+      check = new Checker(policy.createEngine(bundle)).check(intents, previous);
+    } catch (InvalidIntentsRootException e) {
+      return usage(err, e.getMessage());
+    } catch (PolicyEngineException e) {
+      // Fail closed: nothing is written when the policies cannot be evaluated.
+      return usage(err, "nothing written; policy evaluation failed: " + e.getMessage());
+    }
+    if (!check.violations().isEmpty()) {
+      Report report = new Report(check.violations(), check.load().files(), check.load().documents().size());
+      stdout.print(ReportFormat.parse("text").orElseThrow().write(report));
+      stdout.flush();
+    }
+    if (check.hasErrors()) {
+      err.println("meshgate render: nothing written to " + out + "; fix the errors above first");
+      err.flush();
+      return Main.EXIT_VIOLATIONS;
+    }
+
+    RenderResult result = check.rendered();
+    Provenance provenance = new Provenance(intents.normalize().toString().replace('\\', '/'),
+        headCommit(intents), bundle.digest(), Version.current());
+    OutputTree tree = OutputTree.of(result, provenance);
+    tree.writeTo(out);
+
+    result.clusters().forEach((cluster, objects) -> stdout.println(cluster + ": " + describe(objects)));
+    stdout.println("wrote " + tree.files().size() + " files to " + out);
+    stdout.flush();
+    return Main.EXIT_OK;
+  }
+
+  /** "6 objects (1 AuthorizationPolicy, 3 DestinationRule, ...)" or "no objects". */
+  static String describe(List<RenderedObject> objects) {
+    if (objects.isEmpty()) {
+      return "no objects";
+    }
+    Map<String, Integer> byKind = new TreeMap<>();
+    objects.forEach(o -> byKind.merge(o.kind(), 1, Integer::sum));
+    StringBuilder s = new StringBuilder().append(objects.size()).append(objects.size() == 1 ? " object (" : " objects (");
+    String sep = "";
+    for (Map.Entry<String, Integer> e : byKind.entrySet()) {
+      s.append(sep).append(e.getValue()).append(' ').append(e.getKey());
+      sep = ", ";
+    }
+    return s.append(')').toString();
+  }
+
+  /** The HEAD commit when the intents live in a Git work tree; null otherwise (it is optional). */
+  static String headCommit(Path intentsDir) {
+    FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment()
+        .findGitDir(intentsDir.toAbsolutePath().toFile());
+    if (builder.getGitDir() == null) {
+      return null;
+    }
+    try (Repository repository = builder.build()) {
+      ObjectId head = repository.resolve("HEAD");
+      return head == null ? null : head.name();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static int usage(PrintWriter err, String message) {
+    err.println("meshgate render: " + message);
+    err.flush();
     return Main.EXIT_ERROR;
   }
 }

@@ -94,13 +94,18 @@ public final class Args {
     return integer(fn, args, pos);
   }
 
-  /** An integer operand that fits in an int. */
+  /**
+   * An integer operand as a Java int. Like Go's int it may span 64 bits; values beyond an int are
+   * clamped, which is equivalent for the indexes, counts and lengths this is used for.
+   */
   public static int smallInt(String fn, List<Value> args, int pos) {
     BigInteger b = integer(fn, args, pos);
-    if (b.bitLength() >= 32) {
-      throw failure(fn, "operand " + pos + " out of range");
+    if (b.bitLength() >= 64) {
+      // OPA's IntOperand cannot represent it either and reports it this way
+      throw BuiltinException.operand(fn, pos, "integer number", "floating-point number");
     }
-    return b.intValue();
+    long l = b.longValue();
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, l));
   }
 
   /** Elements of an array or set operand. */

@@ -394,7 +394,12 @@ public final class EncodingBuiltins {
     Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options, new NoTimestampResolver());
     Object java;
     try {
-      java = yaml.load(text);
+      // like Go's yaml.Unmarshal, only the first document of a stream counts
+      java = null;
+      for (Object doc : yaml.loadAll(text)) {
+        java = doc;
+        break;
+      }
     } catch (RuntimeException e) {
       String msg = e.getMessage() == null ? "invalid YAML" : e.getMessage().replace('\n', ' ');
       throw Args.failure(fn, msg);

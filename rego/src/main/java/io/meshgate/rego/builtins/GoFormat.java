@@ -34,7 +34,9 @@ final class GoFormat {
 
   private static Arg convert(Value v) {
     if (v instanceof NumberValue n) {
-      if (n.asBigInteger().isPresent()) {
+      // OPA passes a number written as an integer (no fraction, no exponent) as a Go int or
+      // *big.Int and anything else, 2.0 and 1e3 included, as a float64
+      if (n.value().scale() == 0) {
         BigInteger b = n.asBigInteger().get();
         return new Arg(b.bitLength() < 64 ? Kind.INT : Kind.BIGINT, b, 0, null);
       }
@@ -132,7 +134,7 @@ final class GoFormat {
         continue;
       }
       Arg arg = args[argNum++];
-      out.append(formatOne(arg, verb, spec));
+      out.append(verb == 'T' ? pad(arg.goType(), spec, false) : formatOne(arg, verb, spec));
     }
     if (!reordered && argNum < args.length) {
       out.append("%!(EXTRA ");
@@ -319,6 +321,9 @@ final class GoFormat {
     String s = a.text;
     switch (verb) {
       case 's', 'v' -> {
+        if (verb == 'v' && spec.sharp) {
+          return pad(quote(s), spec, false); // %#v is Go syntax
+        }
         if (spec.precision >= 0 && s.codePointCount(0, s.length()) > spec.precision) {
           s = s.substring(0, s.offsetByCodePoints(0, spec.precision));
         }

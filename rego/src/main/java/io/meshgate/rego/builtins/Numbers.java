@@ -57,10 +57,13 @@ final class Numbers {
     if (Double.isNaN(d) || Double.isInfinite(d)) {
       throw new BuiltinException(BuiltinException.Kind.BUILTIN, "arithmetic result is not a finite number");
     }
-    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-      return NumberValue.of((long) d);
+    // the shortest decimal that reads back as d; whole numbers become exact integers, as OPA
+    // prints an integral float without a fraction or exponent
+    BigDecimal shortest = new BigDecimal(Double.toString(d));
+    if (shortest.signum() == 0 || shortest.stripTrailingZeros().scale() <= 0) {
+      return NumberValue.of(shortest.toBigIntegerExact());
     }
-    return NumberValue.of(d);
+    return NumberValue.of(shortest);
   }
 
   static boolean isZero(NumberValue n) { return n.value().signum() == 0; }

@@ -15,7 +15,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * regex.match, regex.is_valid, regex.split, regex.find_n, regex.find_all_string_submatch_n,
- * regex.replace, regex.template_match. Patterns use Go's RE2 syntax; they are translated to
+ * regex.replace, regex.template_match, regex.globs_match. Patterns use Go's RE2 syntax; they are translated to
  * java.util.regex (named groups, POSIX classes, {@code $} as end of text) and cached per evaluation.
  */
 public final class RegexBuiltins {
@@ -73,6 +73,11 @@ public final class RegexBuiltins {
       Pattern p = compile(ctx, "regex.replace", Args.string("regex.replace", a, 2));
       String template = Args.string("regex.replace", a, 3);
       return str(replaceAll(p, s, template));
+    }));
+    table.register(Builtin.of("regex.globs_match", 2, (ctx, a) -> {
+      String g1 = Args.string("regex.globs_match", a, 1);
+      String g2 = Args.string("regex.globs_match", a, 2);
+      return BoolValue.of(GlobIntersection.nonEmpty(g1, g2));
     }));
     table.register(Builtin.of("regex.template_match", 4, (ctx, a) -> {
       String fn = "regex.template_match";
@@ -380,6 +385,194 @@ public final class RegexBuiltins {
       return Pattern.compile(re.toString(), Pattern.UNIX_LINES);
     } catch (PatternSyntaxException e) {
       throw Args.failure(fn, "error parsing regexp: " + e.getDescription());
+    }
+  }
+
+  /**
+   * regex.globs_match as OPA computes it with yashtewari/glob-intersection: the globs know
+   * {@code .}, {@code [a-z]} sets, {@code \} escapes and the {@code *} / {@code +} flags, and
+   * the library's greedy intersection walk is reproduced as it is.
+   */
+  static final class GlobIntersection {
+    private GlobIntersection() {}
+
+    private enum Flag { NONE, PLUS, STAR }
+
+    /** A character (set of one), any character (set null), or a set of characters. */
+    private record Token(java.util.Set<Integer> chars, boolean any, Flag flag) {}
+
+    static boolean nonEmpty(String lhs, String rhs) {
+      List<Token> g1 = tokenize(lhs);
+      List<Token> g2 = tokenize(rhs);
+      // trimGlobs: drop equal unflagged prefixes and suffixes, keeping one token of each
+      int l = 0;
+      while (l < g1.size() && l < g2.size() && g1.get(l).flag == Flag.NONE && g2.get(l).flag == Flag.NONE) {
+        if (!match(g1.get(l), g2.get(l))) {
+          return false;
+        }
+        l++;
+      }
+      if (l > 0) {
+        l--;
+      }
+      int r1 = g1.size() - 1;
+      int r2 = g2.size() - 1;
+      while (r1 >= 0 && r1 >= l && r2 >= 0 && r2 >= l && g1.get(r1).flag == Flag.NONE && g2.get(r2).flag == Flag.NONE) {
+        if (!match(g1.get(r1), g2.get(r2))) {
+          return false;
+        }
+        r1--;
+        r2--;
+      }
+      if (r1 < g1.size() - 1) {
+        r1++;
+        r2++;
+      }
+      return intersectNormal(g1.subList(l, r1 + 1), g2.subList(l, r2 + 1));
+    }
+
+    private static boolean match(Token a, Token b) {
+      if (a.any || b.any) {
+        return true;
+      }
+      for (Integer c : a.chars) {
+        if (b.chars.contains(c)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean intersectNormal(List<Token> g1, List<Token> g2) {
+      int i = 0;
+      int j = 0;
+      for (; i < g1.size() && j < g2.size(); i++, j++) {
+        if (g1.get(i).flag == Flag.NONE && g2.get(j).flag == Flag.NONE) {
+          if (!match(g1.get(i), g2.get(j))) {
+            return false;
+          }
+        } else {
+          return intersectSpecial(g1.subList(i, g1.size()), g2.subList(j, g2.size()));
+        }
+      }
+      return i == g1.size() && j == g2.size();
+    }
+
+    private static boolean intersectSpecial(List<Token> g1, List<Token> g2) {
+      if (g1.get(0).flag != Flag.NONE) {
+        return g1.get(0).flag == Flag.PLUS ? intersectPlus(g1, g2) : intersectStar(g1, g2);
+      }
+      return g2.get(0).flag == Flag.PLUS ? intersectPlus(g2, g1) : intersectStar(g2, g1);
+    }
+
+    private static boolean intersectPlus(List<Token> plussed, List<Token> other) {
+      if (other.isEmpty() || !match(plussed.get(0), other.get(0))) {
+        return false;
+      }
+      if (intersectStar(plussed, other.subList(1, other.size()))) {
+        return true;
+      }
+      return other.get(0).flag != Flag.NONE && intersectNormal(plussed.subList(1, plussed.size()), other);
+    }
+
+    private static boolean intersectStar(List<Token> starred, List<Token> other) {
+      Token star = starred.get(0);
+      Token next = starred.size() > 1 ? starred.get(1) : null;
+      for (int i = 0; i < other.size(); i++) {
+        Token t = other.get(i);
+        if (next != null && match(t, next)) {
+          if (intersectNormal(starred.subList(1, starred.size()), other.subList(i, other.size()))) {
+            return true;
+          }
+          if (!match(t, star)) {
+            return false;
+          }
+        } else if (!match(t, star)) {
+          return false;
+        }
+      }
+      return next == null;
+    }
+
+    private static List<Token> tokenize(String glob) {
+      int[] in = glob.codePoints().toArray();
+      List<Token> out = new ArrayList<>();
+      int[] pos = {0};
+      while (pos[0] < in.length) {
+        int[] rune = nextRune(in, pos);
+        boolean escaped = rune[1] == 1;
+        int r = rune[0];
+        Token token;
+        if (!escaped && r == '.') {
+          token = new Token(null, true, Flag.NONE);
+        } else if (!escaped && r == ']') {
+          throw failure(pos[0], "set-close ']' with no preceding '['");
+        } else if (!escaped && r == '[') {
+          token = set(in, pos);
+        } else if (!escaped && (r == '+' || r == '*')) {
+          throw failure(pos[0], "flag '" + (char) r + "' must be preceded by a non-flag");
+        } else {
+          token = new Token(java.util.Set.of(r), false, Flag.NONE);
+        }
+        Flag flag = Flag.NONE;
+        if (pos[0] < in.length && (in[pos[0]] == '+' || in[pos[0]] == '*')) {
+          flag = in[pos[0]] == '+' ? Flag.PLUS : Flag.STAR;
+          pos[0]++;
+        }
+        out.add(new Token(token.chars, token.any, flag));
+      }
+      return out;
+    }
+
+    /** {rune, escaped}; a backslash escapes the next rune. */
+    private static int[] nextRune(int[] in, int[] pos) {
+      if (in[pos[0]] == '\\') {
+        if (pos[0] == in.length - 1) {
+          throw failure(pos[0], "input ends with a \\ (escape) character");
+        }
+        int r = in[pos[0] + 1];
+        pos[0] += 2;
+        return new int[] {r, 1};
+      }
+      return new int[] {in[pos[0]++], 0};
+    }
+
+    private static Token set(int[] in, int[] pos) {
+      java.util.Set<Integer> chars = new java.util.HashSet<>();
+      boolean prevExists = false;
+      int prev = 0;
+      while (pos[0] < in.length) {
+        int[] rune = nextRune(in, pos);
+        int r = rune[0];
+        if (rune[1] == 0 && r == ']') {
+          return new Token(chars, false, Flag.NONE);
+        }
+        if (rune[1] == 0 && r == '-') {
+          if (!prevExists) {
+            throw failure(pos[0], "range character '-' must be preceded by a Unicode character");
+          }
+          if (pos[0] >= in.length - 1) {
+            throw failure(pos[0], "range character '-' must be followed by a Unicode character");
+          }
+          int[] end = nextRune(in, pos);
+          if (end[1] == 0 && (end[0] == ']' || end[0] == '-')) {
+            throw failure(pos[0], "range character '-' cannot be followed by a special symbol");
+          }
+          for (int x = prev; x <= end[0]; x++) {
+            chars.add(x); // an out-of-order range adds nothing, as in the library
+          }
+          prevExists = false;
+        } else {
+          chars.add(r);
+          prev = r;
+          prevExists = true;
+        }
+      }
+      throw failure(pos[0], "found [ without matching ]");
+    }
+
+    private static BuiltinException failure(int index, String message) {
+      return Args.failure("regex.globs_match", "pos:" + index + ":" + message + ": the input provided is invalid");
     }
   }
 }

@@ -98,6 +98,15 @@ public final class StringBuiltins {
       return str(replaceAll(s, olds, news));
     }));
     table.register(twoStrings("split", (s, d) -> ArrayValue.of(split(s, d))));
+    table.register(Builtin.of("strings.split_n", 3, (ctx, a) -> {
+      String s = Args.string("strings.split_n", a, 1);
+      String sep = Args.string("strings.split_n", a, 2);
+      BigInteger n = Args.integer("strings.split_n", a, 3);
+      List<Value> parts = split(s, sep);
+      // the first n parts, or the last -n parts when n is negative
+      int count = (int) Math.min(parts.size(), n.abs().min(BigInteger.valueOf(Integer.MAX_VALUE)).longValue());
+      return ArrayValue.of(n.signum() >= 0 ? parts.subList(0, count) : parts.subList(parts.size() - count, parts.size()));
+    }));
     table.register(Builtin.of("substring", 3, (ctx, a) -> {
       String s = Args.string("substring", a, 1);
       int start = Args.smallInt("substring", a, 2);

@@ -53,6 +53,11 @@ class ComparisonAndArithmeticBuiltinsTest {
     assertText("3.25", "div", 13, 4);
     assertText("4", "div", 12, 3);
     assertText("0.30000000000000004", "plus", num("0.1"), num("0.2"));
+    // integral float results are exact integers (scale 0), printed without fraction or exponent
+    Value whole = call("mul", num("1e15"), num("1.5"));
+    assertText("1500000000000000", "mul", num("1e15"), num("1.5"));
+    assertEquals(0, ((NumberValue) whole).value().scale());
+    assertText("1000000000000000000000000000000", "mul", num("1e29"), num("10.0"));
   }
 
   @Test

@@ -49,6 +49,8 @@ class EncodingBuiltinsTest {
         call("yaml.unmarshal", "a: [1, x]\nb:\n  c: true\nd: 2024-01-01\n1: one\n"));
     assertCall("a:\n- 1\n- x\nb:\n  c: true\n", "yaml.marshal", Map.of("b", Map.of("c", true), "a", List.of(1, "x")));
     assertError(Kind.BUILTIN, "yaml.unmarshal", "yaml.unmarshal", "a: [1");
+    assertEquals(Value.of(Map.of("a", 1)), call("yaml.unmarshal", "a: 1\n---\nb: 2\n"));
+    assertEquals(io.meshgate.rego.value.NullValue.INSTANCE, call("yaml.unmarshal", ""));
     assertCall(true, "yaml.is_valid", "a: 1");
     assertCall(false, "yaml.is_valid", "a: b: c");
   }

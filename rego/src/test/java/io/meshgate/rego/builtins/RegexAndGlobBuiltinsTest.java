@@ -7,6 +7,7 @@ import static io.meshgate.rego.builtins.Calls.assertTypeError;
 import io.meshgate.rego.builtins.BuiltinException.Kind;
 import io.meshgate.rego.value.NullValue;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RegexAndGlobBuiltinsTest {
@@ -47,6 +48,32 @@ class RegexAndGlobBuiltinsTest {
     assertCall(false, "regex.template_match", "urn:foo:{[0-9]+}", "urn:foo:bar", "{", "}");
     assertCall(true, "regex.template_match", "urn:<[a-z]{3}>:x", "urn:abc:x", "<", ">");
     assertError(Kind.BUILTIN, "unbalanced", "regex.template_match", "urn:{.*", "urn:x", "{", "}");
+  }
+
+  @Test
+  void globsMatchIntersectsLikeOpa() {
+    Map<String, List<String>> nonEmpty = Map.of(
+        "abcd", List.of("abcd", "....", "[a-d]*"),
+        "pqrs", List.of(".qrs", "p.rs", "pq.s", "pqr."),
+        "d*", List.of("[abcd][abcd]", "d[a-z]+", ".....", "[d]*"),
+        "[a-p]+", List.of("[p-z]+", "apapapaapapapap", ".*", "abcdefgh*"),
+        "abcd[a-c]z+", List.of("abcd[b-d][yz]*", "abcdazzzz", "abcdbzzz", "abcdcz"),
+        ".*\\\\", List.of(".*", "asdfasdf\\\\"),
+        ".a.a", List.of("b.b.", "c.c.", "d.d.", "e.e."));
+    Map<String, List<String>> empty = Map.of(
+        "abcd", List.of("lsdfhda", "abcdla", "asdlfk", "ksdfj"),
+        "[a-d]+", List.of("xyz", "p+", "[e-f]+"),
+        "[0-9]*", List.of("[a-z]", ".\\*"),
+        "mamama.*", List.of("dadada.*", "nanana.*"),
+        ".*mamama", List.of(".*dadada", ".*nanana"),
+        ".xyz.", List.of("paaap", ".*pqr.*"),
+        "ab+", List.of("a", "b", "abc"),
+        ".*.*.*.*f", List.of(".*.*.*.*g"));
+    nonEmpty.forEach((lhs, rhss) -> rhss.forEach(rhs -> assertCall(true, "regex.globs_match", lhs, rhs)));
+    empty.forEach((lhs, rhss) -> rhss.forEach(rhs -> assertCall(false, "regex.globs_match", lhs, rhs)));
+    assertCall(true, "regex.globs_match", "a.a.[0-9]+z", ".b.b2359825792*14z");
+    assertError(Kind.BUILTIN, "found [ without matching ]", "regex.globs_match", "[ab", "a");
+    assertError(Kind.BUILTIN, "must be preceded by a non-flag", "regex.globs_match", "*a", "a");
   }
 
   @Test

@@ -66,6 +66,14 @@ class StringBuiltinsTest {
     assertCall(List.of("t", "e", "s", "t"), "split", "test", "");
     assertCall(List.of(), "split", "", "");
     assertCall(List.of("abc"), "split", "abc", ",");
+    assertCall(List.of("a", "b"), "strings.split_n", "a.b.c.d", ".", 2);
+    assertCall(List.of("c", "d"), "strings.split_n", "a.b.c.d", ".", -2);
+    assertCall(List.of("a", "b", "c", "d"), "strings.split_n", "a.b.c.d", ".", -10);
+    assertCall(List.of(), "strings.split_n", "a.b.c.d", ".", 0);
+    assertCall(List.of(""), "strings.split_n", "", ".", 2);
+    assertCall(List.of("b", "c"), "strings.split_n", "abc", "", -2);
+    assertTypeError("strings.split_n: operand 3 must be integer number but got floating-point number",
+        "strings.split_n", "a.b", ".", num("1.5"));
     assertCall("b", "trim", "aabaa", "a");
     assertCall("baa", "trim_left", "aabaa", "a");
     assertCall("aab", "trim_right", "aabaa", "a");
@@ -80,6 +88,8 @@ class StringBuiltinsTest {
     assertCall("bc", "substring", "abcd", 1, 2);
     assertCall("bcd", "substring", "abcd", 1, -1);
     assertCall("", "substring", "abcd", 10, 2);
+    assertCall("bcd", "substring", "abcd", 1, 10_000_000_000L);
+    assertCall("", "substring", "abcd", 10_000_000_000L, 1);
     assertCall("ön", "substring", "skön", 2, 5);
     assertError(Kind.BUILTIN, "negative offset", "substring", "abc", -1, 1);
   }
@@ -102,6 +112,15 @@ class StringBuiltinsTest {
     assertCall("1.234568e+03 1.2E+03", "sprintf", "%e %.1E", List.of(num("1234.5678"), num("1234.5678")));
     assertCall("12345678901234567890123", "sprintf", "%d", List.of(new BigInteger("12345678901234567890123")));
     assertCall("6162", "sprintf", "%x", List.of("ab"));
+    assertCall("+2.0 %!d(float64=1000) 1000 1e+30", "sprintf", "%+.1f %d %v %v",
+        List.of(num("2.0"), num("1e3"), num("1e3"), num("1e30")));
+    assertCall("1.23e+03 100000 1e+06 2.67 1.230000e-04", "sprintf", "%.3g %g %g %.2f %e",
+        List.of(num("1234.5678"), num("100000.0"), num("1000000.0"),
+            num("2.675"), num("0.000123")));
+    // OPA hands booleans to Go as strings (open-policy-agent/opa#6487)
+    assertCall("string \"true\" %!t(string=true) true", "sprintf", "%T %#v %t %v", List.of(true, true, true, true));
+    assertCall("int string float64 *big.Int", "sprintf", "%T %T %T %T",
+        List.of(1, "a", num("1.5"), new BigInteger("123456789012345678901234567890")));
     assertTypeError("sprintf: operand 2 must be array but got set", "sprintf", "%s", set());
   }
 }

@@ -1,0 +1,74 @@
+package io.meshgate.check;
+
+import io.meshgate.intent.IntentLoader;
+import io.meshgate.intent.InvalidIntentsRootException;
+import io.meshgate.intent.LoadResult;
+import io.meshgate.policy.EmbeddedPolicyEngine;
+import io.meshgate.policy.PolicyBundle;
+import io.meshgate.policy.PolicyEngine;
+import io.meshgate.policy.PolicyEngineException;
+import io.meshgate.policy.PolicyViolations;
+import io.meshgate.render.AllocationLedger;
+import io.meshgate.render.RenderResult;
+import io.meshgate.render.Renderer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The validation pipeline shared by {@code validate}, {@code render} and the service. Steps run in
+ * order and each adds its violations: load (structure, {@code MG-SCHEMA}); render, when there is no
+ * structural error; policy evaluation over every loaded document and what was rendered (deny →
+ * error, warn → warning, placed at file:line:column).
+ */
+public final class Checker {
+  private final PolicyEngine policyEngine;
+
+  private final Path policiesDir;
+
+  /** @param policyEngine the policies to evaluate, or null for structural checks only */
+  public Checker(PolicyEngine policyEngine) {
+    this.policyEngine = policyEngine;
+    this.policiesDir = null;
+  }
+
+  /**
+   * @param policiesDir a policies folder evaluated with the embedded engine (built at check time,
+   *     so a broken folder surfaces as {@link PolicyEngineException} from {@link #check}), or null
+   */
+  public Checker(Path policiesDir) {
+    this.policyEngine = null;
+    this.policiesDir = policiesDir;
+  }
+
+
+  /**
+   * Checks the intents below {@code intentsRoot} with no previous address ledger.
+   *
+   * @throws InvalidIntentsRootException when the root is missing or not a directory
+   * @throws PolicyEngineException when the policies cannot be evaluated: fail closed, publish nothing
+   */
+  public CheckResult check(Path intentsRoot) throws PolicyEngineException {
+    return check(intentsRoot, null);
+  }
+
+  /**
+   * @param previousLedger the address ledger of the last publication (keeps addresses stable), or null
+   */
+  public CheckResult check(Path intentsRoot, AllocationLedger previousLedger) throws PolicyEngineException {
+    LoadResult load = IntentLoader.load(intentsRoot);
+    List<Violation> violations = new ArrayList<>(load.violations());
+    RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
+        previousLedger == null ? AllocationLedger.empty() : previousLedger);
+    PolicyEngine engine = policyEngine;
+    if (engine == null && policiesDir != null) {
+      engine = EmbeddedPolicyEngine.create(PolicyBundle.load(policiesDir));
+    }
+    if (engine != null) {
+      Map<String, List<Map<String, Object>>> objects = rendered == null ? Map.of() : rendered.asPlainObjects();
+      violations.addAll(PolicyViolations.check(engine, load, objects));
+    }
+    return new CheckResult(load, violations, rendered);
+  }
+}

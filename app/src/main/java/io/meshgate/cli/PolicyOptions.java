@@ -1,0 +1,62 @@
+package io.meshgate.cli;
+
+import io.meshgate.policy.PolicyBundle;
+import io.meshgate.policy.PolicyEngine;
+import io.meshgate.policy.PolicyEngineException;
+import io.meshgate.policy.PolicyEngines;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Policy options shared by {@code validate}, {@code render} (and {@code serve}):
+ * {@code --policies DIR}, {@code --policy-engine embedded|opa}, {@code --opa-url URL}, {@code --[no-]opa-push}.
+ * Use as {@code @Mixin PolicyOptions policy;}.
+ */
+public final class PolicyOptions {
+
+  @Option(names = "--policies", paramLabel = "DIR",
+      description = "Folder of Rego policies (default: ./policies when it exists, else $MESHGATE_HOME/policies).")
+  Path policies;
+
+  @Option(names = "--policy-engine", paramLabel = "ENGINE", defaultValue = "embedded",
+      description = "embedded (default) or opa.")
+  PolicyEngines.Kind engine = PolicyEngines.Kind.embedded;
+
+  @Option(names = "--opa-url", paramLabel = "URL", description = "OPA server for --policy-engine opa, e.g. http://localhost:8181.")
+  URI opaUrl;
+
+  @Option(names = "--opa-push", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "With --policy-engine opa: push the repository's policies to OPA first, so it runs "
+          + "exactly them (default). --no-opa-push evaluates what the server already holds.")
+  boolean opaPush = true;
+
+  /** The policies folder in effect. */
+  public Path policiesDirectory() {
+    if (policies != null) {
+      return policies;
+    }
+    Path local = Path.of("policies");
+    if (Files.isDirectory(local)) {
+      return local;
+    }
+    String home = System.getenv("MESHGATE_HOME");
+    return home == null || home.isBlank() ? local : Path.of(home, "policies");
+  }
+
+  /** Reads the policies folder in effect (its digest goes into provenance). */
+  public PolicyBundle loadBundle() throws PolicyEngineException {
+    return PolicyBundle.load(policiesDirectory());
+  }
+
+  /** Creates the chosen engine over {@code bundle}; any failure is a one-line {@link PolicyEngineException}. */
+  public PolicyEngine createEngine(PolicyBundle bundle) throws PolicyEngineException {
+    return PolicyEngines.create(engine, bundle, opaUrl, opaPush);
+  }
+
+  /** Loads the bundle and creates the engine. */
+  public PolicyEngine createEngine() throws PolicyEngineException {
+    return createEngine(loadBundle());
+  }
+}

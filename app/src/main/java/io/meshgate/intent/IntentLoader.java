@@ -1,0 +1,404 @@
+package io.meshgate.intent;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshgate.check.Severity;
+import io.meshgate.check.Violation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads every {@code *.yaml}/{@code *.yml} file below an intents root (sorted, recursive,
+ * multi-document), validates each document against the kind's JSON Schema, applies defaults, and
+ * binds the valid documents to typed intents. Every problem of the repository is reported in one
+ * run as an {@code MG-SCHEMA} violation at the exact node; bad input never throws.
+ */
+public final class IntentLoader {
+  public static final long MAX_FILE_BYTES = 1024 * 1024;
+  public static final int MAX_FILES = 2000;
+  public static final long MAX_TOTAL_BYTES = 32L * 1024 * 1024;
+
+  private static final ObjectMapper BINDER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private IntentLoader() {}
+
+  /**
+   * Loads the intents below {@code intentsRoot}.
+   *
+   * @throws InvalidIntentsRootException when the root does not exist or is not a directory (a
+   *     usage error); every other problem is a violation in the result
+   */
+  public static LoadResult load(Path intentsRoot) {
+    if (!Files.exists(intentsRoot)) {
+      throw new InvalidIntentsRootException("intents directory " + intentsRoot + " does not exist");
+    }
+    if (!Files.isDirectory(intentsRoot)) {
+      throw new InvalidIntentsRootException("intents path " + intentsRoot + " is not a directory");
+    }
+    return new Run(intentsRoot).load();
+  }
+
+  /** One document on its way through the loader. */
+  private static final class Pending {
+    final Kind kind;
+    final String name;
+    final Map<String, Object> content;
+    final FieldLocations locations;
+    int errors;
+
+    Pending(Kind kind, String name, Map<String, Object> content, FieldLocations locations) {
+      this.kind = kind;
+      this.name = name;
+      this.content = content;
+      this.locations = locations;
+    }
+
+    String file() {
+      return locations.documentStart().file();
+    }
+  }
+
+  private static final class Run {
+    private final Path root;
+    /** The root with links resolved: walked, and the reference for "inside the root". */
+    private Path realRoot;
+    /** The root's own name as given ({@code intents}): messages show paths starting with it. */
+    private final String rootLabel;
+    private final List<Violation> violations = new ArrayList<>();
+    private final List<String> files = new ArrayList<>();
+    private final List<Pending> pending = new ArrayList<>();
+    private final IntentSchemas schemas = IntentSchemas.get();
+
+    Run(Path root) {
+      this.root = root.toAbsolutePath().normalize();
+      this.realRoot = this.root;
+      Path name = this.root.getFileName();
+      this.rootLabel = name == null ? "" : name.toString();
+    }
+
+    LoadResult load() {
+      List<Path> candidates = collect();
+      long totalBytes = 0;
+      int count = 0;
+      for (Path file : candidates) {
+        String label = label(file);
+        if (++count > MAX_FILES) {
+          fileProblem(label, "too many intent files (more than " + MAX_FILES + "); the rest are not read");
+          break;
+        }
+        byte[] bytes;
+        try {
+          bytes = readAtMost(file, MAX_FILE_BYTES + 1);
+          if (bytes.length > MAX_FILE_BYTES) {
+            fileProblem(label, "file is too large (over " + MAX_FILE_BYTES + " bytes); split it into smaller files");
+            continue;
+          }
+          totalBytes += bytes.length;
+          if (totalBytes > MAX_TOTAL_BYTES) {
+            fileProblem(label, "intent files exceed " + MAX_TOTAL_BYTES + " bytes in total; the rest are not read");
+            break;
+          }
+        } catch (IOException | RuntimeException e) {
+          fileProblem(label, "cannot read file: " + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage()));
+          continue;
+        }
+        files.add(label);
+        for (YamlReader.Document document : YamlReader.read(label, bytes, violations)) {
+          try {
+            identify(document);
+          } catch (RuntimeException e) {
+            // Schema validation of odd content must not abort the run: report and carry on.
+            SourceLocation at = document.locations().documentStart();
+            violations.add(new Violation(Violation.SCHEMA_RULE, Severity.ERROR, "cannot check this document ("
+                + e.getClass().getSimpleName() + ")", at.file(), at.line(), at.column(), null, null, null));
+          }
+        }
+      }
+      rejectDuplicateNames();
+      for (Pending document : pending) {
+        if (document.kind != null) {
+          schemas.applyDefaults(document.kind, document.content);
+        }
+      }
+      applyClientDefaults();
+      return result();
+    }
+
+    /** Reads up to {@code limit} bytes, so a file that grows while it is read cannot exhaust memory. */
+    private static byte[] readAtMost(Path file, long limit) throws IOException {
+      try (InputStream in = Files.newInputStream(file)) {
+        return in.readNBytes((int) limit);
+      }
+    }
+
+    /** Intent files below the root, sorted by the path shown to users; odd entries reported. */
+    private List<Path> collect() {
+      try {
+        // Walk the resolved root: the root itself may be reached through a link (a checkout path).
+        realRoot = root.toRealPath();
+      } catch (IOException e) {
+        fileProblem(rootLabel, "cannot read the intents directory: " + e.getClass().getSimpleName());
+        return List.of();
+      }
+      TreeMap<String, Path> found = new TreeMap<>();
+      try {
+        Files.walkFileTree(realRoot, new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            boolean hidden = !dir.equals(realRoot) && dir.getFileName().toString().startsWith(".");
+            return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isSymbolicLink()) {
+              symlink(file, found);
+            } else if (attrs.isRegularFile() && isYaml(file)) {
+              found.put(label(file), file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            fileProblem(label(file), "cannot read: " + e.getClass().getSimpleName());
+            return FileVisitResult.CONTINUE;
+          }
+        });
+      } catch (IOException e) {
+        fileProblem(rootLabel, "cannot list the intents directory: " + e.getClass().getSimpleName());
+      }
+      return new ArrayList<>(found.values());
+    }
+
+    /** Links inside the root are followed for files; links leaving it are reported, not followed. */
+    private void symlink(Path link, TreeMap<String, Path> found) {
+      boolean directory = Files.isDirectory(link);
+      if (!directory && !isYaml(link)) {
+        return;
+      }
+      Path target;
+      try {
+        target = link.toRealPath();
+      } catch (IOException e) {
+        fileProblem(label(link), "broken symbolic link; remove it or point it at a file inside the intents directory");
+        return;
+      }
+      if (!target.startsWith(realRoot)) {
+        fileProblem(label(link), "symbolic link points outside the intents directory; not followed; "
+            + "copy the file into the intents directory instead");
+        return;
+      }
+      if (!directory && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+        found.put(label(link), link);
+      }
+      // A directory link inside the root: its files are read where they really are.
+    }
+
+    private static boolean isYaml(Path file) {
+      String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+      return name.endsWith(".yaml") || name.endsWith(".yml");
+    }
+
+    /** {@code intents/sub/x.yaml}: relative to the parent of the root as the user named it. */
+    private String label(Path file) {
+      String relative = realRoot.relativize(file).toString().replace('\\', '/');
+      if (rootLabel.isEmpty()) {
+        return relative;
+      }
+      return relative.isEmpty() ? rootLabel : rootLabel + "/" + relative;
+    }
+
+    /** Recognises the kind and name, then validates the document against its schema. */
+    private void identify(YamlReader.Document document) {
+      Map<String, Object> content = document.content();
+      FieldLocations locations = document.locations();
+      Kind kind = null;
+      Object kindValue = content.get("kind");
+      if (!content.containsKey("kind")) {
+        report(null, locations.documentStart(), null, null, null,
+            "missing required field \"kind\" at the top level; add kind: Cluster, InboundService or ServiceClient");
+      } else if (kindValue instanceof String text && isKind(text)) {
+        kind = Kind.valueOf(text);
+      } else {
+        List<String> kinds = List.of("Cluster", "InboundService", "ServiceClient");
+        String suggestion = kindValue instanceof String text ? Suggestions.closest(text, kinds) : null;
+        report(null, locations.locate("kind"), null, null, "kind",
+            "unknown kind " + (kindValue instanceof String text ? "\"" + YamlReader.abbreviate(text) + "\"" : String.valueOf(kindValue))
+                + "; expected one of Cluster, InboundService, ServiceClient"
+                + (suggestion != null ? "; did you mean \"" + suggestion + "\"?" : ""));
+      }
+      if (kind == null) {
+        return;
+      }
+      String name = content.get("metadata") instanceof Map<?, ?> metadata && metadata.get("name") instanceof String text
+          ? text : null;
+      Pending current = new Pending(kind, name, content, locations);
+      current.errors = document.problems();
+      pending.add(current);
+      for (IntentSchemas.Finding finding : schemas.validate(kind, content)) {
+        report(current, locations.locate(finding.path()), kind, name, finding.path(), finding.message());
+      }
+    }
+
+    private static boolean isKind(String text) {
+      for (Kind kind : Kind.values()) {
+        if (kind.name().equals(text)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Names are unique per kind; the second one is reported, pointing at the first. */
+    private void rejectDuplicateNames() {
+      Map<Kind, Map<String, Pending>> seen = new EnumMap<>(Kind.class);
+      for (Pending document : pending) {
+        if (document.name == null) {
+          continue;
+        }
+        Pending first = seen.computeIfAbsent(document.kind, k -> new HashMap<>()).putIfAbsent(document.name, document);
+        if (first != null) {
+          SourceLocation firstAt = first.locations.locate("metadata.name");
+          report(document, document.locations.locate("metadata.name"), document.kind, document.name, "metadata.name",
+              "duplicate " + document.kind + " name \"" + document.name + "\": already defined at " + firstAt
+                  + "; names must be unique per kind; rename one of them");
+        }
+      }
+    }
+
+    /**
+     * The two defaults that are not constants: a client's serviceAccount is its service, and its
+     * mutualTLS is its target's when both sit in one logical cloud (required otherwise).
+     */
+    @SuppressWarnings("unchecked")
+    private void applyClientDefaults() {
+      for (Pending client : pending) {
+        if (client.kind != Kind.ServiceClient || !(client.content.get("spec") instanceof Map<?, ?> rawSpec)) {
+          continue;
+        }
+        Map<String, Object> spec = (Map<String, Object>) rawSpec;
+        if (!spec.containsKey("serviceAccount") && spec.get("service") instanceof String service) {
+          spec.put("serviceAccount", service);
+        }
+        if (spec.containsKey("mutualTLS")) {
+          continue;
+        }
+        Map<String, Object> target = specOf(Kind.InboundService, spec.get("target"));
+        Map<String, Object> clientCluster = specOf(Kind.Cluster, spec.get("cluster"));
+        Map<String, Object> targetCluster = target == null ? null : specOf(Kind.Cluster, target.get("cluster"));
+        if (target == null || clientCluster == null || targetCluster == null) {
+          continue; // unknown references are MG-REF-01's to report
+        }
+        Object clientCloud = clientCluster.get("logicalCloud");
+        Object targetCloud = targetCluster.get("logicalCloud");
+        if (!(clientCloud instanceof String) || !(targetCloud instanceof String)) {
+          continue;
+        }
+        if (!clientCloud.equals(targetCloud)) {
+          report(client, client.locations.locate("spec"), client.kind, client.name, "spec.mutualTLS",
+              "missing required field \"mutualTLS\" in spec: cluster " + spec.get("cluster") + " (logical cloud "
+                  + clientCloud + ") and target " + spec.get("target") + " in cluster " + target.get("cluster")
+                  + " (logical cloud " + targetCloud + ") sit in different logical clouds; set mutualTLS explicitly");
+          continue;
+        }
+        if (target.get("mutualTLS") instanceof String mode && isTlsMode(mode)) {
+          spec.put("mutualTLS", mode);
+        }
+      }
+    }
+
+    private static boolean isTlsMode(String mode) {
+      for (TlsMode value : TlsMode.values()) {
+        if (value.name().equals(mode)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The spec of the first document of that kind and name, or null. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> specOf(Kind kind, Object name) {
+      if (!(name instanceof String)) {
+        return null;
+      }
+      for (Pending document : pending) {
+        if (document.kind == kind && name.equals(document.name)) {
+          return document.content.get("spec") instanceof Map<?, ?> spec ? (Map<String, Object>) spec : null;
+        }
+      }
+      return null;
+    }
+
+    private LoadResult result() {
+      List<IntentDocument> documents = new ArrayList<>();
+      Map<String, Cluster> clusters = new TreeMap<>();
+      Map<String, InboundService> services = new TreeMap<>();
+      Map<String, ServiceClient> clients = new TreeMap<>();
+      Map<IntentRef, SourceLocation> sources = new TreeMap<>();
+      for (Pending document : pending) {
+        if (document.name == null) {
+          continue;
+        }
+        if (document.errors == 0) {
+          try {
+            switch (document.kind) {
+              case Cluster -> clusters.put(document.name, BINDER.convertValue(document.content, Cluster.class));
+              case InboundService -> services.put(document.name, BINDER.convertValue(document.content, InboundService.class));
+              case ServiceClient -> clients.put(document.name, BINDER.convertValue(document.content, ServiceClient.class));
+            }
+            sources.put(new IntentRef(document.kind, document.name), document.locations.documentStart());
+          } catch (IllegalArgumentException e) {
+            // The schema admitted something the typed model cannot hold: report it rather than crash.
+            report(document, document.locations.documentStart(), document.kind, document.name, null,
+                "cannot read this " + document.kind + ": " + firstLine(e.getMessage()));
+          }
+        }
+        documents.add(new IntentDocument(document.kind, document.name, document.content, document.locations,
+            document.errors == 0));
+      }
+      violations.sort(Comparator.comparing(Violation::file, Comparator.nullsFirst(Comparator.naturalOrder()))
+          .thenComparingInt(Violation::line).thenComparingInt(Violation::column)
+          .thenComparing(Violation::message));
+      return new LoadResult(new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services), new TreeMap<>(clients), sources),
+          documents, violations, files);
+    }
+
+    private static String firstLine(String message) {
+      if (message == null) {
+        return "unexpected content";
+      }
+      int newline = message.indexOf('\n');
+      return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private void fileProblem(String label, String message) {
+      violations.add(new Violation(Violation.SCHEMA_RULE, Severity.ERROR, message, label, 1, 1, null, null, null));
+    }
+
+    private void report(Pending document, SourceLocation at, Kind kind, String name, String field, String message) {
+      if (document != null) {
+        document.errors++;
+      }
+      violations.add(new Violation(Violation.SCHEMA_RULE, Severity.ERROR, message, at.file(), at.line(), at.column(),
+          kind == null ? null : kind.name(), name, field == null || field.isEmpty() ? null : field));
+    }
+  }
+}

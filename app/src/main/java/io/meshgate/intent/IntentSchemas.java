@@ -1,0 +1,332 @@
+package io.meshgate.intent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON Schemas in {@code schemas/} — the one source of structural truth: validation, field
+ * names for suggestions, and the defaults (their {@code default} keywords).
+ */
+final class IntentSchemas {
+  static final String RESOURCE_DIR = "schemas/";
+
+  /** A schema finding placed at a field path of the document. */
+  record Finding(String path, String message) {}
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final IntentSchemas INSTANCE = new IntentSchemas();
+
+  private final Map<Kind, JsonSchema> schemas = new EnumMap<>(Kind.class);
+  private final Map<String, JsonNode> files = new TreeMap<>();
+
+  static IntentSchemas get() {
+    return INSTANCE;
+  }
+
+  private IntentSchemas() {
+    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    for (Kind kind : Kind.values()) {
+      schemas.put(kind, factory.getSchema(SchemaLocation.of("classpath:" + RESOURCE_DIR + fileOf(kind))));
+    }
+    // Read every schema file up front so the catalogue is read-only afterwards (the service loads
+    // from several threads).
+    for (String name : List.of("common.schema.json", "intent.schema.json", fileOf(Kind.Cluster),
+        fileOf(Kind.InboundService), fileOf(Kind.ServiceClient))) {
+      files.put(name, read(name));
+    }
+  }
+
+  static String fileOf(Kind kind) {
+    return kind.name().toLowerCase() + ".schema.json";
+  }
+
+  private static JsonNode read(String name) {
+    try (InputStream in = IntentSchemas.class.getClassLoader().getResourceAsStream(RESOURCE_DIR + name)) {
+      if (in == null) {
+        throw new IllegalStateException("schema resource missing: " + RESOURCE_DIR + name);
+      }
+      return MAPPER.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A schema file by name, or a missing node when there is no such file. */
+  private JsonNode file(String name) {
+    JsonNode node = files.get(name);
+    return node == null ? MAPPER.missingNode() : node;
+  }
+
+  /** Validates one document of a known kind; one finding per problem. */
+  List<Finding> validate(Kind kind, Map<String, Object> content) {
+    JsonNode instance = MAPPER.valueToTree(content);
+    List<Finding> findings = new ArrayList<>();
+    for (ValidationMessage message : schemas.get(kind).validate(instance)) {
+      findings.add(describe(message));
+    }
+    return findings;
+  }
+
+  private Finding describe(ValidationMessage message) {
+    String path = pathOf(message.getInstanceLocation());
+    JsonNode keywordOwner = schemaOwningKeyword(message.getSchemaLocation());
+    String defName = definitionName(message.getSchemaLocation());
+    JsonNode instance = message.getInstanceNode();
+    String field = path.isEmpty() ? "the document" : path;
+    switch (message.getType()) {
+      case "additionalProperties": {
+        String unknown = message.getProperty();
+        List<String> known = new ArrayList<>();
+        if (keywordOwner != null && keywordOwner.has("properties")) {
+          keywordOwner.get("properties").fieldNames().forEachRemaining(known::add);
+        }
+        String suggestion = Suggestions.closest(unknown, known);
+        String text = "unknown field \"" + unknown + "\"" + in(path)
+            + (suggestion != null ? "; did you mean \"" + suggestion + "\"?"
+                : known.isEmpty() ? "; remove it" : "; allowed fields: " + String.join(", ", known));
+        return new Finding(FieldLocations.child(path, unknown), text);
+      }
+      case "required":
+        return new Finding(path, "missing required field \"" + message.getProperty() + "\"" + in(path)
+            + "; add it");
+      case "type": {
+        String expected = keywordOwner != null && keywordOwner.has("type") ? keywordOwner.get("type").asText() : "?";
+        return new Finding(path, field + " must be " + article(expected) + ", not " + describe(instance)
+            + hintForType(expected, instance));
+      }
+      case "enum": {
+        if (path.equals("apiVersion")) {
+          return new Finding(path, "unsupported apiVersion " + describe(instance) + "; use " + Kind.API_VERSION);
+        }
+        List<String> allowed = new ArrayList<>();
+        if (keywordOwner != null && keywordOwner.has("enum")) {
+          keywordOwner.get("enum").forEach(v -> allowed.add(v.asText()));
+        }
+        String suggestion = instance != null && instance.isTextual() ? Suggestions.closest(instance.asText(), allowed) : null;
+        return new Finding(path, "bad value " + describe(instance) + " for " + field + ": allowed values are "
+            + String.join(", ", allowed) + (suggestion != null ? "; did you mean \"" + suggestion + "\"?" : ""));
+      }
+      case "const": {
+        String expected = keywordOwner != null && keywordOwner.has("const") ? keywordOwner.get("const").asText() : "?";
+        return new Finding(path, field + " must be \"" + expected + "\", not " + describe(instance));
+      }
+      case "pattern":
+      case "maxLength":
+        return new Finding(path, patternMessage(defName, field, instance));
+      case "minLength":
+        return new Finding(path, field + " must not be empty");
+      case "minimum":
+      case "maximum": {
+        String range = rangeOf(keywordOwner);
+        return new Finding(path, field + " is out of range: " + describe(instance) + range);
+      }
+      case "oneOf": {
+        List<String> choices = new ArrayList<>();
+        if (keywordOwner != null && keywordOwner.has("oneOf")) {
+          keywordOwner.get("oneOf").forEach(alt -> alt.path("required").forEach(r -> choices.add(r.asText())));
+        }
+        return new Finding(path, field + " must set exactly one of " + String.join(", ", choices));
+      }
+      default:
+        return new Finding(path, field + ": " + message.getMessage());
+    }
+  }
+
+  private static String in(String path) {
+    return path.isEmpty() ? " at the top level" : " in " + path;
+  }
+
+  private static String rangeOf(JsonNode owner) {
+    if (owner == null) {
+      return "";
+    }
+    if (owner.has("minimum") && owner.has("maximum")) {
+      return "; use " + owner.get("minimum").asText() + " to " + owner.get("maximum").asText();
+    }
+    if (owner.has("minimum")) {
+      return "; use at least " + owner.get("minimum").asText();
+    }
+    return owner.has("maximum") ? "; use at most " + owner.get("maximum").asText() : "";
+  }
+
+  private static String patternMessage(String defName, String field, JsonNode instance) {
+    String value = describe(instance);
+    return switch (defName == null ? "" : defName) {
+      case "duration" -> "bad duration " + value + " for " + field
+          + ": use an Istio duration such as 500ms, 30s, 5m, 1h or 1h30m";
+      case "dnsLabel" -> value + " is not a valid name for " + field
+          + ": use a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
+      case "dnsSubdomain" -> value + " is not a valid name for " + field
+          + ": use lowercase DNS-1123 labels joined by '.' (at most 253 characters)";
+      case "ipv4" -> value + " is not an IPv4 address for " + field + ": write it as four numbers 0-255, e.g. 240.0.0.9";
+      case "hostAddress" -> value + " is not an address for " + field + ": use an IPv4 address, an IPv6 address or a DNS name";
+      case "httpMethod" -> value + " is not an HTTP method for " + field + ": use upper case, e.g. GET or POST";
+      default -> value + " has the wrong format for " + field;
+    };
+  }
+
+  private static String hintForType(String expected, JsonNode instance) {
+    if ("string".equals(expected) && instance != null && (instance.isBoolean() || instance.isNumber())) {
+      return "; quote the value (YAML reads yes/no/on/off/true/false and numbers as non-text)";
+    }
+    boolean quotedInteger = "integer".equals(expected) && instance != null && instance.isTextual()
+        && instance.asText().matches("-?[0-9]+");
+    boolean quotedBoolean = "boolean".equals(expected) && instance != null && instance.isTextual()
+        && instance.asText().matches("true|false");
+    if (quotedInteger || quotedBoolean) {
+      return "; remove the quotes";
+    }
+    return "";
+  }
+
+  private static String article(String type) {
+    return switch (type) {
+      case "object" -> "a mapping";
+      case "array" -> "a list";
+      case "integer" -> "an integer";
+      case "boolean" -> "true or false";
+      case "string" -> "a string";
+      default -> type;
+    };
+  }
+
+  static String describe(JsonNode node) {
+    if (node == null || node.isMissingNode()) {
+      return "nothing";
+    }
+    if (node.isNull()) {
+      return "an empty value";
+    }
+    if (node.isObject()) {
+      return "a mapping";
+    }
+    if (node.isArray()) {
+      return "a list";
+    }
+    if (node.isTextual()) {
+      return "\"" + YamlReader.abbreviate(node.asText()) + "\"";
+    }
+    return node.asText();
+  }
+
+  /** Instance path {@code $.spec.access[1]} as {@code spec.access[1]}. */
+  static String pathOf(JsonNodePath location) {
+    StringBuilder path = new StringBuilder();
+    for (int i = 0; i < location.getNameCount(); i++) {
+      Object element = location.getElement(i);
+      if (element instanceof Integer index) {
+        path.append('[').append(index).append(']');
+      } else {
+        if (path.length() > 0) {
+          path.append('.');
+        }
+        path.append(element);
+      }
+    }
+    return path.toString();
+  }
+
+  /** The schema object holding the keyword a message comes from (for its properties, enum, ...). */
+  private JsonNode schemaOwningKeyword(SchemaLocation location) {
+    if (location == null) {
+      return null;
+    }
+    String iri = String.valueOf(location.getAbsoluteIri());
+    String name = iri.substring(iri.lastIndexOf('/') + 1);
+    JsonNode node = file(name);
+    JsonNodePath fragment = location.getFragment();
+    for (int i = 0; i < fragment.getNameCount() - 1 && node != null && !node.isMissingNode(); i++) {
+      Object element = fragment.getElement(i);
+      node = element instanceof Integer index ? node.get(index) : node.get(String.valueOf(element));
+    }
+    return node;
+  }
+
+  /** {@code common.schema.json#/$defs/duration/pattern} → {@code duration}. */
+  private static String definitionName(SchemaLocation location) {
+    if (location == null) {
+      return null;
+    }
+    JsonNodePath fragment = location.getFragment();
+    for (int i = 0; i + 1 < fragment.getNameCount(); i++) {
+      if ("$defs".equals(String.valueOf(fragment.getElement(i)))) {
+        return String.valueOf(fragment.getElement(i + 1));
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Fills in the schema's {@code default} values for absent fields of mappings that are present.
+   * Values already there (right or wrong) are left alone; unknown fields are kept.
+   */
+  void applyDefaults(Kind kind, Map<String, Object> content) {
+    fill(fileOf(kind), file(fileOf(kind)), content, 0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void fill(String fileName, JsonNode schema, Object value, int depth) {
+    if (schema == null || schema.isMissingNode() || depth > 20) {
+      return;
+    }
+    if (schema.has("$ref")) {
+      String ref = schema.get("$ref").asText();
+      int hash = ref.indexOf('#');
+      String target = hash == 0 ? fileName : (hash < 0 ? ref : ref.substring(0, hash));
+      JsonNode resolved = file(target);
+      if (hash >= 0) {
+        resolved = resolved.at(ref.substring(hash + 1));
+      }
+      fill(target, resolved, value, depth + 1);
+      return;
+    }
+    if (value instanceof Map<?, ?> map && schema.has("properties")) {
+      Map<String, Object> object = (Map<String, Object>) map;
+      schema.get("properties").fields().forEachRemaining(entry -> {
+        JsonNode property = entry.getValue();
+        if (!object.containsKey(entry.getKey()) && property.has("default")) {
+          object.put(entry.getKey(), plain(property.get("default")));
+        }
+        if (object.containsKey(entry.getKey())) {
+          fill(fileName, property, object.get(entry.getKey()), depth + 1);
+        }
+      });
+    } else if (value instanceof List<?> list && schema.has("items")) {
+      for (Object item : list) {
+        fill(fileName, schema.get("items"), item, depth + 1);
+      }
+    }
+  }
+
+  /** A default from JSON as the loader's plain types (integers as Long). */
+  private static Object plain(JsonNode node) {
+    if (node.isIntegralNumber()) {
+      return node.asLong();
+    }
+    if (node.isNumber()) {
+      return node.decimalValue();
+    }
+    if (node.isBoolean()) {
+      return node.asBoolean();
+    }
+    if (node.isTextual()) {
+      return node.asText();
+    }
+    return MAPPER.convertValue(node, Object.class);
+  }
+
+}

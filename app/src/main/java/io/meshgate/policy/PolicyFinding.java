@@ -1,0 +1,36 @@
+package io.meshgate.policy;
+
+import io.meshgate.check.Severity;
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * One object of a policy's {@code deny} (severity error) or {@code warn} (severity warning) set.
+ *
+ * @param kind intent kind the finding is about (may be null when a policy does not say)
+ * @param name intent name (may be null)
+ * @param field dotted field path inside the document, e.g. {@code spec.mutualTLS} (may be null)
+ */
+public record PolicyFinding(String rule, Severity severity, String message, String kind, String name,
+    String field) implements Comparable<PolicyFinding> {
+
+  private static final Comparator<String> NULLS_FIRST = Comparator.nullsFirst(Comparator.naturalOrder());
+  private static final Comparator<PolicyFinding> ORDER = Comparator
+      .comparing(PolicyFinding::severity)
+      .thenComparing(PolicyFinding::rule)
+      .thenComparing(PolicyFinding::kind, NULLS_FIRST)
+      .thenComparing(PolicyFinding::name, NULLS_FIRST)
+      .thenComparing(PolicyFinding::field, NULLS_FIRST)
+      .thenComparing(PolicyFinding::message);
+
+  public PolicyFinding {
+    Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(severity, "severity");
+    Objects.requireNonNull(message, "message");
+  }
+
+  @Override
+  public int compareTo(PolicyFinding other) {
+    return ORDER.compare(this, other);
+  }
+}

@@ -1,0 +1,93 @@
+package io.meshgate.policy;
+
+import io.meshgate.intent.IntentDocument;
+import io.meshgate.intent.Kind;
+import io.meshgate.intent.LoadResult;
+import io.meshgate.intent.SourceLocation;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds {@code input} for the policies (contract section 3): {@code clusters}, {@code services} and
+ * {@code clients} keyed by name, each the whole document ({@code apiVersion}, {@code kind},
+ * {@code metadata}, {@code spec} with defaults, unknown fields too) plus {@code name} and
+ * {@code source: {file, line}}; and {@code rendered}, the objects rendered per cluster (empty when
+ * structural errors stopped rendering).
+ *
+ * <p>Every document with a kind and a name is included, valid or not, so a key pasted into a document
+ * that also has a schema error is still found. When a name is used twice for one kind (itself an
+ * MG-SCHEMA error) the first document in file order is the one policies see.
+ */
+public final class PolicyInput {
+  private PolicyInput() {}
+
+  /**
+   * @param loaded what the loader found
+   * @param rendered per cluster, the rendered objects as plain maps; null or empty when nothing was rendered
+   * @return plain, freshly copied Java maps and lists in a deterministic order
+   */
+  public static Map<String, Object> build(LoadResult loaded, Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
+    Map<Kind, Map<String, Object>> byKind = new TreeMap<>();
+    for (Kind kind : Kind.values()) {
+      byKind.put(kind, new TreeMap<>());
+    }
+    for (IntentDocument document : loaded.documents()) {
+      byKind.get(document.kind()).putIfAbsent(document.name(), entry(document));
+    }
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("clusters", byKind.get(Kind.Cluster));
+    input.put("services", byKind.get(Kind.InboundService));
+    input.put("clients", byKind.get(Kind.ServiceClient));
+    Map<String, Object> renderedCopy = new TreeMap<>();
+    if (rendered != null) {
+      rendered.forEach((cluster, objects) -> renderedCopy.put(cluster, copy(objects)));
+    }
+    input.put("rendered", renderedCopy);
+    return input;
+  }
+
+  /** The collection of the input that holds documents of {@code kind}. */
+  public static String collectionOf(Kind kind) {
+    return switch (kind) {
+      case Cluster -> "clusters";
+      case InboundService -> "services";
+      case ServiceClient -> "clients";
+    };
+  }
+
+  private static Map<String, Object> entry(IntentDocument document) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("name", document.name());
+    for (Map.Entry<String, Object> field : document.content().entrySet()) {
+      if (!field.getKey().equals("name") && !field.getKey().equals("source")) {
+        entry.put(field.getKey(), copy(field.getValue()));
+      }
+    }
+    entry.putIfAbsent("apiVersion", null);
+    entry.put("kind", document.kind().name());
+    SourceLocation source = document.source();
+    Map<String, Object> location = new LinkedHashMap<>();
+    location.put("file", source.file());
+    location.put("line", source.line());
+    entry.put("source", location);
+    return entry;
+  }
+
+  private static Object copy(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> result = new LinkedHashMap<>();
+      map.forEach((key, child) -> result.put(String.valueOf(key), copy(child)));
+      return result;
+    }
+    if (value instanceof Collection<?> collection) {
+      List<Object> result = new ArrayList<>(collection.size());
+      collection.forEach(child -> result.add(copy(child)));
+      return result;
+    }
+    return value;
+  }
+}

@@ -1,0 +1,380 @@
+package io.meshgate.publish;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.function.Function;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevTree;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Commits a rendered output tree to the environment branch and pushes it, without a working tree.
+ *
+ * <p>Each round fetches the branch tip, hands its {@link PreviousState} (the address ledger) to
+ * the render function, builds the new tree from the returned files plus every path of the tip
+ * outside {@code clusters/} and {@code meshgate/}, and pushes a commit whose parent is the tip
+ * with that tip as the expected old value. When the branch moved in between, the push is
+ * rejected and the round repeats on the new tip (bounded). When {@code clusters/} and {@code
+ * meshgate/allocations.yaml} equal the tip's, nothing is committed: a new source commit that
+ * changes only the provenance is not a change. The push is the only write to the remote, so a
+ * failure never leaves a partial commit there.
+ *
+ * <pre>{@code
+ * PublishResult result = EnvironmentPublish.to(envUrl).branch("env/main")
+ *     .cacheDir(cache).credentials(credentials).sourceCommit(snapshot.commitId())
+ *     .render(previous -> renderer.render(intents, previous.flatMap(PreviousState::allocationsYaml)))
+ *     .call();
+ * }</pre>
+ */
+public final class EnvironmentPublish {
+  public static final String CLUSTERS_DIR = "clusters";
+  public static final String MESHGATE_DIR = "meshgate";
+  public static final String ALLOCATIONS_PATH = "meshgate/allocations.yaml";
+  public static final String PROVENANCE_PATH = "meshgate/provenance.yaml";
+  public static final String SOURCE_COMMIT_TRAILER = "Meshgate-Source-Commit";
+  static final String TRACKING_PREFIX = "refs/meshgate/env/";
+
+  private final String url;
+  private String branch = "env/main";
+  private Path cacheDir;
+  private GitCredentials credentials = GitCredentials.none();
+  private Function<Optional<PreviousState>, SortedMap<String, byte[]>> render;
+  private String sourceCommit;
+  private String message;
+  private PersonIdent identity;
+  private String identityName = "meshgate";
+  private String identityEmail = "meshgate@localhost";
+  private int maxPushAttempts = 5;
+  private NetworkRetry networkRetry = NetworkRetry.DEFAULT;
+  private int timeoutSeconds = 60;
+
+  private EnvironmentPublish(String url) {
+    this.url = requireText(url, "environment remote URL");
+  }
+
+  /** Publishes to the given remote (the source repository or another one). */
+  public static EnvironmentPublish to(String url) {
+    return new EnvironmentPublish(url);
+  }
+
+  /** Environment branch; default {@code env/main}. */
+  public EnvironmentPublish branch(String branch) {
+    this.branch = requireText(branch, "environment branch");
+    return this;
+  }
+
+  /** Where the cache repository lives (required; reused across runs). */
+  public EnvironmentPublish cacheDir(Path cacheDir) {
+    this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
+    return this;
+  }
+
+  public EnvironmentPublish credentials(GitCredentials credentials) {
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    return this;
+  }
+
+  /**
+   * The render step (required). Called once per round with the branch tip's state (empty when the
+   * branch does not exist yet); returns the output tree: relative path (forward slashes, below
+   * {@code clusters/} or {@code meshgate/}) to file content. May be called more than once.
+   */
+  public EnvironmentPublish render(
+      Function<Optional<PreviousState>, SortedMap<String, byte[]>> render) {
+    this.render = Objects.requireNonNull(render, "render");
+    return this;
+  }
+
+  /** Full id of the source commit the output was rendered from (required; goes in the message). */
+  public EnvironmentPublish sourceCommit(String sourceCommitId) {
+    this.sourceCommit = requireText(sourceCommitId, "source commit id");
+    return this;
+  }
+
+  /** Commit message; default names the source commit. The source id is appended when missing. */
+  public EnvironmentPublish message(String message) {
+    this.message = message;
+    return this;
+  }
+
+  /** Author and committer name and e-mail; default {@code meshgate <meshgate@localhost>}. */
+  public EnvironmentPublish identity(String name, String email) {
+    this.identityName = requireText(name, "committer name");
+    this.identityEmail = requireText(email, "committer e-mail");
+    return this;
+  }
+
+  /** A fixed author/committer including time (for reproducible tests). */
+  public EnvironmentPublish identity(PersonIdent identity) {
+    this.identity = Objects.requireNonNull(identity, "identity");
+    return this;
+  }
+
+  /** Render-and-push rounds before giving up on a branch that keeps moving; default 5. */
+  public EnvironmentPublish maxPushAttempts(int maxPushAttempts) {
+    if (maxPushAttempts < 1) {
+      throw new IllegalArgumentException("maxPushAttempts must be at least 1");
+    }
+    this.maxPushAttempts = maxPushAttempts;
+    return this;
+  }
+
+  /** Retries of one fetch or push when the remote is unreachable; default {@link NetworkRetry#DEFAULT}. */
+  public EnvironmentPublish networkRetry(NetworkRetry networkRetry) {
+    this.networkRetry = Objects.requireNonNull(networkRetry, "networkRetry");
+    return this;
+  }
+
+  /** Convenience for {@link #networkRetry(NetworkRetry)}. */
+  public EnvironmentPublish networkRetry(int attempts, Duration initialDelay, Duration maxDelay) {
+    return networkRetry(new NetworkRetry(attempts, initialDelay, maxDelay));
+  }
+
+  /** Network timeout per operation in seconds; default 60. */
+  public EnvironmentPublish timeoutSeconds(int timeoutSeconds) {
+    this.timeoutSeconds = timeoutSeconds;
+    return this;
+  }
+
+  /**
+   * Runs the publish.
+   *
+   * @throws GitOperationException remote unreachable after the retries, authentication refused,
+   *     branch kept moving for {@code maxPushAttempts} rounds, or push rejected for another reason
+   * @throws IllegalArgumentException the render function returned a path outside the managed
+   *     directories
+   */
+  public PublishResult call() {
+    if (cacheDir == null || render == null || sourceCommit == null) {
+      throw new IllegalStateException("EnvironmentPublish needs cacheDir, render and sourceCommit");
+    }
+    Redactor redactor = credentials.redactor();
+    String where = "branch '" + branch + "' of " + redactor.redact(url);
+    String trackingRef = TRACKING_PREFIX + branch;
+    String lastRejection = "none";
+    try (CacheRepository cache = CacheRepository.open(cacheDir, url, credentials, timeoutSeconds)) {
+      Repository repository = cache.repository();
+      for (int attempt = 1; attempt <= maxPushAttempts; attempt++) {
+        Optional<ObjectId> tip =
+            networkRetry.run(
+                "cannot fetch " + where, redactor, () -> cache.fetchBranch(branch, trackingRef));
+        Round round = prepare(repository, tip, where, redactor);
+        if (round.unchanged()) {
+          return new PublishResult(PublishResult.Status.UNCHANGED, tip.get().name(), attempt);
+        }
+        RemoteRefUpdate update =
+            networkRetry.run(
+                "cannot push to " + where, redactor, () -> push(cache, round.commit(), tip));
+        RemoteRefUpdate.Status status =
+            update == null ? RemoteRefUpdate.Status.NOT_ATTEMPTED : update.getStatus();
+        lastRejection = status + (update == null || update.getMessage() == null
+            ? "" : " (" + update.getMessage() + ")");
+        switch (status) {
+          case OK -> {
+            try {
+              cache.updateRef(trackingRef, round.commit());
+            } catch (IOException e) {
+              // The remote has the commit; the next fetch repairs the local ref.
+            }
+            PublishResult.Status outcome =
+                tip.isEmpty() ? PublishResult.Status.CREATED : PublishResult.Status.UPDATED;
+            return new PublishResult(outcome, round.commit().name(), attempt);
+          }
+          case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED, REJECTED_OTHER_REASON -> {
+            // Someone else moved the branch (or holds its lock): render again on the new tip.
+          }
+          default ->
+              throw new GitOperationException(
+                  redactor.redact("push to " + where + " was refused: " + lastRejection));
+        }
+      }
+      throw new GitOperationException(
+          redactor.redact(
+              where + " kept moving: gave up after " + maxPushAttempts
+                  + " render-and-push attempts (last push: " + lastRejection + ")"));
+    }
+  }
+
+  private record Round(ObjectId commit, boolean unchanged) {}
+
+  private Round prepare(
+      Repository repository, Optional<ObjectId> tip, String where, Redactor redactor) {
+    try (RevWalk revWalk = new RevWalk(repository);
+        ObjectInserter inserter = repository.newObjectInserter();
+        ObjectReader reader = repository.newObjectReader()) {
+      RevCommit tipCommit = tip.isPresent() ? revWalk.parseCommit(tip.get()) : null;
+      Optional<PreviousState> previous =
+          tipCommit == null ? Optional.empty() : Optional.of(previousState(reader, tipCommit));
+      SortedMap<String, byte[]> files = render.apply(previous);
+      if (files == null) {
+        throw new IllegalArgumentException("the render function returned no output tree");
+      }
+      ObjectId tree = buildTree(reader, inserter, tipCommit, files);
+      inserter.flush();
+      if (tipCommit != null && sameManagedContent(reader, tipCommit.getTree(), tree)) {
+        return new Round(tipCommit, true);
+      }
+      CommitBuilder commit = new CommitBuilder();
+      commit.setTreeId(tree);
+      if (tipCommit != null) {
+        commit.setParentId(tipCommit);
+      }
+      PersonIdent person =
+          identity != null ? identity : new PersonIdent(identityName, identityEmail);
+      commit.setAuthor(person);
+      commit.setCommitter(person);
+      commit.setMessage(commitMessage());
+      ObjectId commitId = inserter.insert(commit);
+      inserter.flush();
+      return new Round(commitId, false);
+    } catch (IOException e) {
+      throw GitOperationException.of("cannot build the commit for " + where, e, redactor);
+    }
+  }
+
+  private String commitMessage() {
+    String text =
+        message == null || message.isBlank()
+            ? "meshgate: render source " + abbreviate(sourceCommit)
+            : message.strip();
+    if (!text.contains(sourceCommit)) {
+      text = text + "\n\n" + SOURCE_COMMIT_TRAILER + ": " + sourceCommit;
+    }
+    return text + "\n";
+  }
+
+  private static PreviousState previousState(ObjectReader reader, RevCommit tip)
+      throws IOException {
+    return new PreviousState(
+        tip.name(),
+        readFile(reader, tip.getTree(), ALLOCATIONS_PATH),
+        readFile(reader, tip.getTree(), PROVENANCE_PATH));
+  }
+
+  private static Optional<byte[]> readFile(ObjectReader reader, RevTree tree, String path)
+      throws IOException {
+    try (TreeWalk walk = TreeWalk.forPath(reader, path, tree)) {
+      if (walk == null || !walk.getFileMode(0).equals(FileMode.REGULAR_FILE)
+          && !walk.getFileMode(0).equals(FileMode.EXECUTABLE_FILE)) {
+        return Optional.empty();
+      }
+      return Optional.of(reader.open(walk.getObjectId(0), Constants.OBJ_BLOB).getBytes());
+    }
+  }
+
+  /** Tip entries outside the managed directories, plus the rendered files. */
+  private static ObjectId buildTree(
+      ObjectReader reader, ObjectInserter inserter, RevCommit tip, SortedMap<String, byte[]> files)
+      throws IOException {
+    DirCache index = DirCache.newInCore();
+    DirCacheBuilder builder = index.builder();
+    if (tip != null) {
+      try (TreeWalk walk = new TreeWalk(reader)) {
+        walk.addTree(tip.getTree());
+        walk.setRecursive(true);
+        while (walk.next()) {
+          String path = walk.getPathString();
+          if (isManaged(path)) {
+            continue;
+          }
+          DirCacheEntry entry = new DirCacheEntry(path);
+          entry.setFileMode(walk.getFileMode(0));
+          entry.setObjectId(walk.getObjectId(0));
+          builder.add(entry);
+        }
+      }
+    }
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      String path = checkOutputPath(file.getKey());
+      byte[] content = Objects.requireNonNull(file.getValue(), () -> "no content for " + path);
+      DirCacheEntry entry = new DirCacheEntry(path);
+      entry.setFileMode(FileMode.REGULAR_FILE);
+      entry.setObjectId(inserter.insert(Constants.OBJ_BLOB, content));
+      builder.add(entry);
+    }
+    builder.finish();
+    return index.writeTree(inserter);
+  }
+
+  /** {@code clusters/} and the ledger decide whether there is anything to publish. */
+  private static boolean sameManagedContent(ObjectReader reader, RevTree tipTree, ObjectId newTree)
+      throws IOException {
+    return Objects.equals(idAt(reader, tipTree, CLUSTERS_DIR), idAt(reader, newTree, CLUSTERS_DIR))
+        && Objects.equals(
+            idAt(reader, tipTree, ALLOCATIONS_PATH), idAt(reader, newTree, ALLOCATIONS_PATH));
+  }
+
+  private static ObjectId idAt(ObjectReader reader, ObjectId tree, String path) throws IOException {
+    try (TreeWalk walk = TreeWalk.forPath(reader, path, tree)) {
+      return walk == null ? null : walk.getObjectId(0);
+    }
+  }
+
+  private RemoteRefUpdate push(CacheRepository cache, ObjectId commit, Optional<ObjectId> tip)
+      throws Exception {
+    String remoteRef = Constants.R_HEADS + branch;
+    // Expected old value: the tip we rendered on, or "must not exist" for the first publish.
+    ObjectId expected = tip.orElse(ObjectId.zeroId());
+    try (Transport transport = cache.openTransport()) {
+      RemoteRefUpdate update =
+          new RemoteRefUpdate(
+              cache.repository(), (String) null, commit, remoteRef, false, null, expected);
+      PushResult result = transport.push(NullProgressMonitor.INSTANCE, java.util.List.of(update));
+      return result.getRemoteUpdate(remoteRef);
+    }
+  }
+
+  static boolean isManaged(String path) {
+    return path.equals(CLUSTERS_DIR) || path.startsWith(CLUSTERS_DIR + "/")
+        || path.equals(MESHGATE_DIR) || path.startsWith(MESHGATE_DIR + "/");
+  }
+
+  static String checkOutputPath(String path) {
+    boolean wellFormed =
+        path != null
+            && !path.isEmpty()
+            && !path.startsWith("/")
+            && !path.endsWith("/")
+            && !path.contains("\\")
+            && !path.contains("//")
+            && !("/" + path + "/").contains("/../")
+            && !("/" + path + "/").contains("/./");
+    if (!wellFormed || !isManaged(path) || path.equals(CLUSTERS_DIR) || path.equals(MESHGATE_DIR)) {
+      throw new IllegalArgumentException(
+          "output path '" + path + "' must be a relative file path below clusters/ or meshgate/");
+    }
+    return path;
+  }
+
+  private static String abbreviate(String commitId) {
+    return commitId.length() > 7 ? commitId.substring(0, 7) : commitId;
+  }
+
+  private static String requireText(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(what + " must not be empty");
+    }
+    return value.strip();
+  }
+}

@@ -1,0 +1,204 @@
+package io.meshgate.publish;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Fetches the source branch into a cache repository and materialises the intents subtree of its
+ * tip commit into a fresh temporary directory. Files are written straight from the commit's tree,
+ * so a concurrent fetch can never leave a half-updated checkout behind.
+ *
+ * <pre>{@code
+ * try (SourceSnapshot snapshot = SourceFetch.from(url).branch("main").intentsPath("intents")
+ *     .cacheDir(work.resolve("cache")).credentials(GitCredentials.fromEnvironment()).call()) {
+ *   load(snapshot.intentsDir());
+ * }
+ * }</pre>
+ */
+public final class SourceFetch {
+  static final String TRACKING_PREFIX = "refs/meshgate/source/";
+
+  private final String url;
+  private String branch = "main";
+  private String intentsPath = "intents";
+  private Path cacheDir;
+  private Path tempParent;
+  private GitCredentials credentials = GitCredentials.none();
+  private NetworkRetry retry = new NetworkRetry(1, java.time.Duration.ZERO, java.time.Duration.ZERO);
+  private int timeoutSeconds = 60;
+
+  private SourceFetch(String url) {
+    this.url = requireText(url, "source URL");
+  }
+
+  /** Starts a fetch of the given remote (any URL JGit understands: https, ssh, file, a path). */
+  public static SourceFetch from(String url) {
+    return new SourceFetch(url);
+  }
+
+  /** Branch to read; default {@code main}. */
+  public SourceFetch branch(String branch) {
+    this.branch = requireText(branch, "source branch");
+    return this;
+  }
+
+  /** Path of the intents directory inside the repository; default {@code intents}. */
+  public SourceFetch intentsPath(String intentsPath) {
+    this.intentsPath = normalizeRepoPath(intentsPath);
+    return this;
+  }
+
+  /** Where the cache repository lives (required; reused across runs). */
+  public SourceFetch cacheDir(Path cacheDir) {
+    this.cacheDir = Objects.requireNonNull(cacheDir, "cacheDir");
+    return this;
+  }
+
+  /** Where the temporary snapshot directory is created; default the system temp directory. */
+  public SourceFetch tempParent(Path tempParent) {
+    this.tempParent = tempParent;
+    return this;
+  }
+
+  public SourceFetch credentials(GitCredentials credentials) {
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    return this;
+  }
+
+  /** Retries for an unreachable remote; default a single try (the service polls again anyway). */
+  public SourceFetch retry(NetworkRetry retry) {
+    this.retry = Objects.requireNonNull(retry, "retry");
+    return this;
+  }
+
+  /** Network timeout per operation in seconds; default 60. */
+  public SourceFetch timeoutSeconds(int timeoutSeconds) {
+    this.timeoutSeconds = timeoutSeconds;
+    return this;
+  }
+
+  /**
+   * Fetches and materialises.
+   *
+   * @throws GitOperationException remote unreachable, unknown branch, missing intents path, or
+   *     local I/O failure; the message names the remote (redacted) and what is missing
+   */
+  public SourceSnapshot call() {
+    if (cacheDir == null) {
+      throw new IllegalStateException("SourceFetch needs a cacheDir");
+    }
+    Redactor redactor = credentials.redactor();
+    String where = redactor.redact(url);
+    try (CacheRepository cache = CacheRepository.open(cacheDir, url, credentials, timeoutSeconds)) {
+      Optional<ObjectId> tip =
+          retry.run(
+              "cannot fetch branch '" + branch + "' from " + where,
+              redactor,
+              () -> cache.fetchBranch(branch, TRACKING_PREFIX + branch));
+      if (tip.isEmpty()) {
+        throw new GitOperationException(
+            "source branch '" + branch + "' does not exist in " + where
+                + " (check --source-branch)");
+      }
+      return materialise(cache.repository(), tip.get(), where, redactor);
+    }
+  }
+
+  private SourceSnapshot materialise(
+      Repository repository, ObjectId tip, String where, Redactor redactor) {
+    Path root = null;
+    try (RevWalk revWalk = new RevWalk(repository)) {
+      RevCommit commit = revWalk.parseCommit(tip);
+      ObjectReader reader = repository.newObjectReader();
+      try (reader;
+          TreeWalk subtree = TreeWalk.forPath(reader, intentsPath, commit.getTree())) {
+        if (subtree == null || subtree.getFileMode(0) != FileMode.TREE) {
+          throw new GitOperationException(
+              "intents path '" + intentsPath + "' is not a directory in commit "
+                  + commit.abbreviate(7).name() + " of branch '" + branch + "' in " + where
+                  + " (check --intents-path)");
+        }
+        root =
+            tempParent == null
+                ? Files.createTempDirectory("meshgate-source-")
+                : Files.createTempDirectory(
+                    Files.createDirectories(tempParent), "meshgate-source-");
+        Path intentsDir = root.resolve(intentsPath);
+        Files.createDirectories(intentsDir);
+        writeTree(reader, subtree.getObjectId(0), intentsDir);
+        return new SourceSnapshot(
+            commit.name(), commit.abbreviate(7).name(), commit.getFullMessage(), intentsDir, root);
+      }
+    } catch (GitOperationException e) {
+      deleteQuietly(root);
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(root);
+      throw GitOperationException.of(
+          "cannot read intents of branch '" + branch + "' from " + where, e, redactor);
+    }
+  }
+
+  private static void writeTree(ObjectReader reader, ObjectId treeId, Path target)
+      throws IOException {
+    try (TreeWalk walk = new TreeWalk(reader)) {
+      walk.addTree(treeId);
+      walk.setRecursive(true);
+      while (walk.next()) {
+        FileMode mode = walk.getFileMode(0);
+        // Symlinks and submodules are skipped: a link could point outside the snapshot.
+        if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+          continue;
+        }
+        Path file = target.resolve(walk.getPathString()).normalize();
+        if (!file.startsWith(target)) {
+          continue;
+        }
+        Files.createDirectories(file.getParent());
+        try (OutputStream out = Files.newOutputStream(file)) {
+          reader.open(walk.getObjectId(0), Constants.OBJ_BLOB).copyTo(out);
+        }
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path root) {
+    if (root != null) {
+      try {
+        new SourceSnapshot("", "", "", root, root).close();
+      } catch (RuntimeException ignored) {
+        // Best effort: a leftover temp directory is harmless.
+      }
+    }
+  }
+
+  static String normalizeRepoPath(String path) {
+    String trimmed = requireText(path, "intents path").replace('\\', '/').strip();
+    trimmed = trimmed.replaceAll("^(\\./)+", "").replaceAll("/+$", "").replaceAll("/{2,}", "/");
+    if (trimmed.isEmpty() || trimmed.startsWith("/") || trimmed.equals(".")
+        || ("/" + trimmed + "/").contains("/../") || ("/" + trimmed + "/").contains("/./")) {
+      throw new IllegalArgumentException(
+          "intents path '" + path + "' must be a relative path inside the repository, e.g. intents");
+    }
+    return trimmed;
+  }
+
+  private static String requireText(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(what + " must not be empty");
+    }
+    return value.strip();
+  }
+}

@@ -1,0 +1,121 @@
+package io.meshgate.render;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The environment branch's content as a sorted map from path (forward slashes) to file bytes:
+ * {@code clusters/<cluster>/kustomization.yaml}, {@code clusters/<cluster>/<ns>/<kind>-<name>.yaml},
+ * {@code meshgate/allocations.yaml}, {@code meshgate/provenance.yaml}.
+ */
+public record OutputTree(SortedMap<String, byte[]> files) {
+
+  public static final String CLUSTERS_DIR = "clusters";
+
+  public OutputTree {
+    files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
+  }
+
+  /** The tree of one render. Every cluster gets a folder, with {@code resources: []} when empty. */
+  public static OutputTree of(RenderResult result, Provenance provenance) {
+    SortedMap<String, byte[]> files = new TreeMap<>();
+    result.clusters().forEach((cluster, objects) -> {
+      String dir = CLUSTERS_DIR + "/" + cluster + "/";
+      List<String> resources = new ArrayList<>();
+      for (RenderedObject object : objects) {
+        files.put(dir + object.relativePath(), bytes(object.toYaml()));
+        resources.add(object.relativePath());
+      }
+      files.put(dir + "kustomization.yaml", bytes(kustomization(resources)));
+    });
+    files.put(AllocationLedger.PATH, bytes(result.ledger().toYaml()));
+    files.put(Provenance.PATH, bytes(provenance.toYaml()));
+    return new OutputTree(files);
+  }
+
+  /** A kustomize Kustomization listing {@code resources} in sorted order. */
+  static String kustomization(List<String> resources) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("apiVersion", "kustomize.config.k8s.io/v1beta1");
+    doc.put("kind", "Kustomization");
+    List<String> sorted = new ArrayList<>(resources);
+    Collections.sort(sorted);
+    doc.put("resources", sorted);
+    return ResourceYaml.dump(doc);
+  }
+
+  /**
+   * True when both trees hold the same files with the same bytes, provenance aside: what decides
+   * whether publishing has anything to commit (a new source commit alone changes nothing).
+   */
+  public boolean sameOutputAs(OutputTree other) {
+    SortedMap<String, byte[]> mine = new TreeMap<>(files);
+    SortedMap<String, byte[]> theirs = new TreeMap<>(other.files);
+    mine.remove(Provenance.PATH);
+    theirs.remove(Provenance.PATH);
+    if (!mine.keySet().equals(theirs.keySet())) {
+      return false;
+    }
+    return mine.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), theirs.get(e.getKey())));
+  }
+
+  /** The file at {@code path} as UTF-8 text, or null. */
+  public String text(String path) {
+    byte[] b = files.get(path);
+    return b == null ? null : new String(b, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Writes the tree below {@code dir}. {@code clusters/} belongs to meshgate as a whole: files in it
+   * that are not part of the tree are deleted (and emptied folders removed). In {@code meshgate/}
+   * only the ledger and provenance are written. Nothing else in {@code dir} is touched.
+   */
+  public void writeTo(Path dir) throws IOException {
+    Path clusters = dir.resolve(CLUSTERS_DIR);
+    if (Files.isDirectory(clusters)) {
+      List<Path> existing;
+      try (Stream<Path> walk = Files.walk(clusters)) {
+        existing = walk.sorted(Comparator.reverseOrder()).toList();
+      }
+      for (Path p : existing) {
+        String rel = dir.relativize(p).toString().replace('\\', '/');
+        if (Files.isRegularFile(p) || Files.isSymbolicLink(p)) {
+          if (!files.containsKey(rel)) {
+            Files.delete(p);
+          }
+        } else if (Files.isDirectory(p) && isEmpty(p) && !p.equals(clusters)) {
+          Files.delete(p);
+        }
+      }
+    }
+    for (Map.Entry<String, byte[]> e : files.entrySet()) {
+      Path target = dir.resolve(e.getKey());
+      Files.createDirectories(target.getParent());
+      if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), e.getValue())) {
+        Files.write(target, e.getValue());
+      }
+    }
+  }
+
+  private static boolean isEmpty(Path directory) throws IOException {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries.findAny().isEmpty();
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,203 @@
+package io.meshgate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.intent.TestRepos;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Policies are data: a copy of {@code policies/} changed on disk changes what {@code validate}
+ * reports, without rebuilding. Also {@code policy test} and fail-closed behaviour through the CLI.
+ */
+class PolicyCliTest {
+
+  @TempDir Path temp;
+
+  private Path copyOfPolicies() throws IOException {
+    Path source = TestRepos.root().resolve("policies");
+    Path target = temp.resolve("policies");
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path file : files.toList()) {
+        Path copy = target.resolve(source.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.copy(file, copy);
+        }
+      }
+    }
+    return target;
+  }
+
+  private static CliRun validate(Path intents, Path policies) {
+    return CliRun.of("validate", "--intents", intents.toString(), "--policies", policies.toString(), "--format", "json");
+  }
+
+  @Test
+  void aNewRuleFileTakesEffectWithoutRebuilding() throws IOException {
+    Path policies = copyOfPolicies();
+    assertEquals(0, validate(TestRepos.seedIntents(), policies).exit());
+
+    Files.writeString(policies.resolve("naming.rego"), """
+        # MG-NAME-01 — test rule: services must say which team owns them.
+        package meshgate.naming
+
+        deny contains {"rule": "MG-NAME-01", "msg": msg, "kind": "InboundService", "name": name, "field": "metadata.labels"} if {
+        	some name, service in input.services
+        	not service.metadata.labels.team
+        	msg := sprintf("service %s has no team label", [name])
+        }
+        """);
+    CliRun run = validate(TestRepos.seedIntents(), policies);
+
+    assertEquals(1, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("\"MG-NAME-01\""), run.out());
+    assertTrue(run.out().contains("service productpage has no team label"), run.out());
+    assertTrue(run.out().matches("(?s).*\"file\"\\s*:\\s*\"intents/services/productpage.yaml\".*"), run.out());
+    assertFalse(run.out().contains("service httpbin has no team label"), "httpbin has a team label: " + run.out());
+  }
+
+  @Test
+  void deletingARuleFileRemovesItsFindings() throws IOException {
+    Path fixture = TestRepos.root().resolve("repo-fixtures/invalid/policy-MG-TLS-01/intents");
+    Path policies = copyOfPolicies();
+    CliRun before = validate(fixture, policies);
+    assertEquals(1, before.exit(), before.out() + before.err());
+    assertTrue(before.out().contains("MG-TLS-01"), before.out());
+
+    Files.delete(policies.resolve("tls.rego"));
+    Files.delete(policies.resolve("tls_test.rego"));
+    CliRun after = validate(fixture, policies);
+
+    assertEquals(0, after.exit(), after.out() + after.err());
+    assertFalse(after.out().contains("MG-TLS-01"), after.out());
+  }
+
+  @Test
+  void brokenPoliciesFailClosedWithOneLine() throws IOException {
+    Path policies = copyOfPolicies();
+    Files.writeString(policies.resolve("broken.rego"), "package meshgate.broken\n\ndeny contains x if {\n");
+    CliRun run = validate(TestRepos.seedIntents(), policies);
+
+    assertEquals(2, run.exit());
+    assertEquals("", run.out(), "nothing that could pass for a report");
+    assertEquals(1, run.err().strip().lines().count(), run.err());
+    assertTrue(run.err().contains("broken.rego:"), run.err());
+    assertFalse(run.leaksStackTrace(), run.err());
+  }
+
+  @Test
+  void opaDownFailsClosed() {
+    CliRun run = CliRun.of("validate", "--intents", TestRepos.seedIntents().toString(),
+        "--policies", TestRepos.root().resolve("policies").toString(),
+        "--policy-engine", "opa", "--opa-url", "http://127.0.0.1:9");
+    assertEquals(2, run.exit(), run.out() + run.err());
+    assertTrue(run.err().contains("failing closed"), run.err());
+    assertEquals("", run.out());
+  }
+
+  @Test
+  void opaEngineNeedsAnUrl() {
+    CliRun run = CliRun.of("validate", "--intents", TestRepos.seedIntents().toString(),
+        "--policies", TestRepos.root().resolve("policies").toString(), "--policy-engine", "opa");
+    assertEquals(2, run.exit());
+    assertTrue(run.err().contains("--opa-url"), run.err());
+  }
+
+  @Test
+  void policyTestPassesOnTheShippedPolicies() {
+    CliRun run = CliRun.of("policy", "test", TestRepos.root().resolve("policies").toString());
+    assertEquals(0, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("PASS: "), run.out());
+  }
+
+  @Test
+  void policyTestReportsFailuresAndLoadErrors() throws IOException {
+    Path policies = copyOfPolicies();
+    Files.writeString(policies.resolve("wrong_test.rego"), """
+        package meshgate.wrong_test
+
+        import data.meshgate.tls
+        import data.meshgate.testdata
+
+        test_expects_a_finding_on_valid_input if {
+        	count(tls.deny) > 0 with input as testdata.base_input
+        }
+        """);
+    CliRun failing = CliRun.of("policy", "test", policies.toString(), "-v");
+    assertEquals(1, failing.exit(), failing.out() + failing.err());
+    assertTrue(failing.out().contains("test_expects_a_finding_on_valid_input: FAIL"), failing.out());
+    assertTrue(failing.out().contains("FAIL: 1/"), failing.out());
+
+    Files.writeString(policies.resolve("wrong_test.rego"), "package meshgate.wrong_test\n\ntest_x if {\n");
+    CliRun broken = CliRun.of("policy", "test", policies.toString());
+    assertEquals(2, broken.exit(), broken.out() + broken.err());
+    assertTrue(broken.err().contains("wrong_test.rego"), broken.err());
+    assertFalse(broken.leaksStackTrace(), broken.err());
+  }
+
+  @Test
+  void everyShippedRuleHasAnInvalidFixtureExpectingIt() throws IOException {
+    for (String rule : java.util.List.of("MG-TLS-01", "MG-TLS-02", "MG-ADDR-01", "MG-AUTHZ-01", "MG-SIDECAR-01",
+        "MG-SECRET-01", "MG-REF-01", "MG-LB-01")) {
+      Path expected = TestRepos.root().resolve("repo-fixtures/invalid/policy-" + rule + "/expected.json");
+      assertTrue(Files.isRegularFile(expected), "missing fixture for " + rule);
+      assertTrue(Files.readString(expected).contains("\"rule\": \"" + rule + "\""), expected.toString());
+    }
+  }
+
+  @Test
+  void renderRefusesToWriteOnADeny() {
+    Path out = temp.resolve("out");
+    CliRun run = CliRun.of("render", "--intents",
+        TestRepos.root().resolve("repo-fixtures/invalid/policy-MG-LB-01/intents").toString(),
+        "--policies", TestRepos.root().resolve("policies").toString(), "--out", out.toString());
+    assertEquals(1, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("intents/redis.yaml:13:7: MG-LB-01"), run.out());
+    assertFalse(Files.exists(out), "nothing may be written");
+  }
+
+  @Test
+  void renderWritesNothingWhenPoliciesCannotBeEvaluated() throws IOException {
+    Path policies = copyOfPolicies();
+    Files.writeString(policies.resolve("tls.rego"), "package meshgate.tls\n\ndeny contains x if {\n");
+    Path out = temp.resolve("out");
+    CliRun run = CliRun.of("render", "--intents", TestRepos.seedIntents().toString(),
+        "--policies", policies.toString(), "--out", out.toString());
+    assertEquals(2, run.exit(), run.out() + run.err());
+    assertFalse(Files.exists(out), "nothing may be written");
+    assertFalse(run.leaksStackTrace(), run.err());
+  }
+
+  @Test
+  void keyMaterialIsFoundEvenInADocumentWithASchemaError() throws IOException {
+    Path intents = Files.createDirectories(temp.resolve("repo/intents"));
+    Files.writeString(intents.resolve("leaky.yaml"), """
+        apiVersion: meshgate.io/v1alpha1
+        kind: Cluster
+        metadata:
+          name: cluster01
+        spec:
+          logicalCloud: lc1
+          meshGateway:
+            address: 172.25.55.210
+          rootCert: |
+            -----BEGIN CERTIFICATE-----
+            MIIBszCCAVmgAwIBAgIUY
+            -----END CERTIFICATE-----
+        """);
+    CliRun run = CliRun.of("validate", "--intents", intents.toString(),
+        "--policies", TestRepos.root().resolve("policies").toString(), "--format", "text");
+    assertEquals(1, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("intents/leaky.yaml:9:13: MG-SCHEMA"), run.out());
+    assertTrue(run.out().contains("intents/leaky.yaml:9:13: MG-SECRET-01"), run.out());
+    assertFalse(run.out().contains("MIIB"), "the key material is never echoed: " + run.out());
+  }
+}

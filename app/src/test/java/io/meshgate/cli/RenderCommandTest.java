@@ -1,0 +1,141 @@
+package io.meshgate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RenderCommandTest {
+
+  static Path root() {
+    String root = System.getProperty("meshgate.root");
+    return root != null ? Path.of(root) : Path.of("").toAbsolutePath().getParent();
+  }
+
+  static String seed() {
+    return root().resolve("repo-fixtures/seed/intents").toString();
+  }
+
+  static Map<String, byte[]> snapshot(Path dir) throws IOException {
+    Map<String, byte[]> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        files.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+      }
+    }
+    return files;
+  }
+
+  @Test
+  void rendersTheSeedTreeAndSummarises(@TempDir Path tmp) throws IOException {
+    Path out = tmp.resolve("rendered");
+    CliRun run = CliRun.of("render", "--intents", seed(), "--out", out.toString());
+    assertEquals(Main.EXIT_OK, run.exit(), run.err());
+    assertTrue(run.out().contains("cluster01: 6 objects (1 AuthorizationPolicy, 3 DestinationRule, "
+        + "1 PeerAuthentication, 1 ServiceEntry)"), run.out());
+    assertTrue(run.out().contains("cluster02: 7 objects"), run.out());
+    assertTrue(Files.isRegularFile(out.resolve("clusters/cluster01/default/serviceentry-httpbin-default-global.yaml")));
+    assertTrue(Files.isRegularFile(out.resolve("clusters/cluster02/kustomization.yaml")));
+    String provenance = Files.readString(out.resolve("meshgate/provenance.yaml"));
+    assertTrue(provenance.contains("sourceRepo: " + Path.of(seed()).normalize().toString().replace('\\', '/')), provenance);
+    assertTrue(provenance.contains("toolVersion: "), provenance);
+    assertTrue(Files.readString(out.resolve("meshgate/allocations.yaml")).contains("httpbin.default.global: 240.0.0.2"));
+  }
+
+  @Test
+  void secondRenderIsByteIdenticalRemovesStaleFilesAndLeavesOthersAlone(@TempDir Path tmp) throws IOException {
+    Path out = tmp.resolve("env");
+    assertEquals(Main.EXIT_OK, CliRun.of("render", "--intents", seed(), "--out", out.toString()).exit());
+    Map<String, byte[]> first = snapshot(out);
+    Files.writeString(out.resolve("README.md"), "not ours\n");
+    Files.createDirectories(out.resolve("clusters/gone/default"));
+    Files.writeString(out.resolve("clusters/gone/default/serviceentry-old.yaml"), "stale\n");
+    Files.writeString(out.resolve("clusters/cluster01/default/destinationrule-old.yaml"), "stale\n");
+
+    assertEquals(Main.EXIT_OK, CliRun.of("render", "--intents", seed(), "--out", out.toString()).exit());
+    Map<String, byte[]> second = snapshot(out);
+    assertEquals("not ours\n", Files.readString(out.resolve("README.md")));
+    second.remove("README.md");
+    assertEquals(first.keySet(), second.keySet());
+    first.forEach((path, bytes) -> assertArrayEquals(bytes, second.get(path), path));
+    assertFalse(Files.exists(out.resolve("clusters/gone")), "emptied folders are removed");
+  }
+
+  @Test
+  void thePreviousLedgerInTheOutputKeepsAddresses(@TempDir Path tmp) throws IOException {
+    Path out = tmp.resolve("env");
+    Files.createDirectories(out.resolve("meshgate"));
+    Files.writeString(out.resolve("meshgate/allocations.yaml"), """
+        apiVersion: meshgate.io/v1alpha1
+        kind: AllocationLedger
+        clusters:
+          cluster01:
+            httpbin.default.global: 240.0.0.17
+            removed.default.global: 240.0.0.2
+        """);
+    assertEquals(Main.EXIT_OK, CliRun.of("render", "--intents", seed(), "--out", out.toString()).exit());
+    String ledger = Files.readString(out.resolve("meshgate/allocations.yaml"));
+    assertTrue(ledger.contains("httpbin.default.global: 240.0.0.17"), ledger);
+    assertFalse(ledger.contains("removed"), ledger);
+    assertTrue(Files.readString(out.resolve("clusters/cluster01/default/serviceentry-httpbin-default-global.yaml"))
+        .contains("- 240.0.0.17"));
+  }
+
+  @Test
+  void anExplicitLedgerIsRead(@TempDir Path tmp) throws IOException {
+    Path ledger = tmp.resolve("prev.yaml");
+    Files.writeString(ledger, "apiVersion: meshgate.io/v1alpha1\nkind: AllocationLedger\nclusters:\n"
+        + "  cluster02:\n    productpage.default.global: 240.0.0.99\n");
+    Path out = tmp.resolve("env");
+    CliRun run = CliRun.of("render", "--intents", seed(), "--out", out.toString(), "--ledger", ledger.toString());
+    assertEquals(Main.EXIT_OK, run.exit(), run.err());
+    assertTrue(Files.readString(out.resolve("meshgate/allocations.yaml")).contains("240.0.0.99"));
+  }
+
+  @Test
+  void structuralErrorsWriteNothingAndExitOne(@TempDir Path tmp) {
+    Path out = tmp.resolve("env");
+    CliRun run = CliRun.of("render", "--intents", root().resolve("repo-fixtures/invalid/bad-enum/intents").toString(),
+        "--out", out.toString());
+    assertEquals(Main.EXIT_VIOLATIONS, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("MG-SCHEMA"), run.out());
+    assertTrue(run.err().contains("nothing written"), run.err());
+    assertFalse(Files.exists(out));
+    assertFalse(run.leaksStackTrace(), run.out() + run.err());
+  }
+
+  @Test
+  void usageErrorsExitTwoWithAMessage(@TempDir Path tmp) throws IOException {
+    CliRun noOut = CliRun.of("render", "--intents", seed());
+    assertEquals(Main.EXIT_ERROR, noOut.exit());
+    assertTrue(noOut.err().contains("--out"), noOut.err());
+
+    CliRun missingLedger = CliRun.of("render", "--intents", seed(), "--out", tmp.resolve("o").toString(),
+        "--ledger", tmp.resolve("nope.yaml").toString());
+    assertEquals(Main.EXIT_ERROR, missingLedger.exit());
+    assertTrue(missingLedger.err().contains("nope.yaml"), missingLedger.err());
+
+    Path badLedger = tmp.resolve("bad.yaml");
+    Files.writeString(badLedger, "kind: [unclosed\n");
+    CliRun broken = CliRun.of("render", "--intents", seed(), "--out", tmp.resolve("o2").toString(),
+        "--ledger", badLedger.toString());
+    assertEquals(Main.EXIT_ERROR, broken.exit());
+    assertTrue(broken.err().contains("bad.yaml: not valid YAML"), broken.err());
+    assertFalse(broken.leaksStackTrace(), broken.err());
+    assertFalse(Files.exists(tmp.resolve("o2")));
+
+    CliRun noIntents = CliRun.of("render", "--intents", tmp.resolve("absent").toString(), "--out",
+        tmp.resolve("o3").toString());
+    assertEquals(Main.EXIT_ERROR, noIntents.exit());
+    assertFalse(noIntents.leaksStackTrace(), noIntents.err());
+  }
+}

@@ -1,0 +1,52 @@
+package io.meshgate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ServeCommandFlagsTest {
+  private String stderr;
+
+  private int run(String... args) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      return Main.run(args);
+    } finally {
+      System.setErr(old);
+      stderr = buf.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void badFlagsExitTwoWithAMessageNamingTheFlag() {
+    String[][] cases = {
+      {"--poll-interval", "5", "--poll-interval"},
+      {"--poll-interval", "1d", "--poll-interval"},
+      {"--http-port", "70000", "--http-port"},
+      {"--policy-engine", "rego", "--policy-engine"},
+      {"--policy-engine", "opa", "--opa-url"},
+      {"--opa-url", "http://localhost:8181", "--opa-url"},
+      {"--env-branch", "main", "--env-branch"},
+      {"--source-branch", "bad..name", "--source-branch"},
+      {"--intents-path", "../x", "--intents-path"},
+    };
+    for (String[] c : cases) {
+      int code = run("serve", "--source", "/tmp/none", "--policies", ".", c[0], c[1]);
+      assertEquals(Main.EXIT_ERROR, code, String.join(" ", c));
+      assertTrue(stderr.contains(c[2]), c[0] + " " + c[1] + " gave: " + stderr);
+      assertTrue(!stderr.contains("Exception"), stderr);
+    }
+  }
+
+  @Test
+  void sourceIsRequired() {
+    assertEquals(Main.EXIT_ERROR, run("serve"));
+    assertTrue(stderr.contains("--source"), stderr);
+  }
+}

@@ -1,0 +1,386 @@
+package io.meshgate.intent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.check.Violation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IntentLoaderTest {
+  private static final String H = "apiVersion: meshgate.io/v1alpha1\n";
+
+  @TempDir Path repo;
+
+  private Path intents() throws IOException {
+    return Files.createDirectories(repo.resolve("intents"));
+  }
+
+  private void write(String relative, String text) throws IOException {
+    write(relative, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void write(String relative, byte[] bytes) throws IOException {
+    Path file = intents().resolve(relative);
+    Files.createDirectories(file.getParent());
+    Files.write(file, bytes);
+  }
+
+  private static String cluster(String name, String cloud) {
+    return H + "kind: Cluster\nmetadata:\n  name: " + name + "\nspec:\n  logicalCloud: " + cloud
+        + "\n  meshGateway:\n    address: 10.0.0.1\n";
+  }
+
+  private static String service(String name, String cluster, String mode) {
+    return H + "kind: InboundService\nmetadata:\n  name: " + name + "\nspec:\n  service: " + name + "\n  cluster: "
+        + cluster + "\n  protocol: HTTP\n  port: 8000\n  mutualTLS: " + mode + "\n";
+  }
+
+  private static String client(String name, String cluster, String target, String extra) {
+    return H + "kind: ServiceClient\nmetadata:\n  name: " + name + "\nspec:\n  service: sleep\n  cluster: " + cluster
+        + "\n  target: " + target + "\n" + extra;
+  }
+
+  /** Loads with a time bound: hostile input must never hang the loader. */
+  private LoadResult load() throws IOException {
+    Path root = intents();
+    return assertTimeoutPreemptively(Duration.ofSeconds(10), () -> IntentLoader.load(root));
+  }
+
+  private static List<String> places(LoadResult result) {
+    return result.violations().stream().map(v -> v.file() + ":" + v.line() + ":" + v.column()).toList();
+  }
+
+  private static String messages(LoadResult result) {
+    return result.violations().stream().map(v -> v.file() + ":" + v.line() + ":" + v.column() + " " + v.message())
+        .collect(Collectors.joining("\n"));
+  }
+
+  @Test
+  void reportsEveryProblemOfTheRepositoryInOneRunSortedByPlace() throws IOException {
+    write("b.yaml", service("httpbin", "c1", "ISTIO_MUTUAL").replace("protocol: HTTP", "protocol: HTTPZ")
+        .replace("port: 8000", "port: 8000\n  colour: blue"));
+    write("a.yaml", cluster("c1", "lc1").replace("  logicalCloud: lc1\n", "") + "---\n"
+        + cluster("Bad_Name", "lc1"));
+    write("sub/c.yml", "key: [unclosed\n");
+    LoadResult result = load();
+    assertEquals(List.of("intents/a.yaml:5:1", "intents/a.yaml:12:9", "intents/b.yaml:8:13", "intents/b.yaml:10:11",
+        "intents/sub/c.yml:2:1"), places(result), messages(result));
+    assertTrue(result.hasErrors());
+    assertTrue(result.violations().stream().allMatch(v -> v.rule().equals(Violation.SCHEMA_RULE)));
+    Violation unknownField = result.violations().get(3);
+    assertEquals("unknown field \"colour\" in spec; allowed fields: app, service, namespace, cluster, protocol, port, "
+        + "headless, sidecar, mutualTLS, tls, loadBalancing, connectionPool, outlierDetection, allowedNamespaces, address",
+        unknownField.message());
+    assertEquals("InboundService", unknownField.kind());
+    assertEquals("httpbin", unknownField.name());
+    assertEquals("spec.colour", unknownField.field());
+    // Invalid documents with a kind and a name are still listed, unknown fields kept, defaults applied.
+    assertEquals(3, result.documents().size());
+    IntentDocument httpbin = result.documents().stream().filter(d -> d.name().equals("httpbin")).findFirst().orElseThrow();
+    assertFalse(httpbin.valid());
+    assertEquals("blue", spec(httpbin).get("colour"));
+    assertEquals("default", spec(httpbin).get("namespace"));
+    assertTrue(result.intents().services().isEmpty());
+    assertTrue(result.intents().clusters().isEmpty());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> spec(IntentDocument document) {
+    return (Map<String, Object>) document.content().get("spec");
+  }
+
+  @Test
+  void marksAreExactInFlowStyleAndMultiDocumentFiles() throws IOException {
+    write("all.yaml", "# comment\n---\n" + cluster("c1", "lc1") + "---\n\n---\n"
+        + H + "kind: ServiceClient\nmetadata: {name: cl}\nspec: {service: s, cluster: c1, target: t, sidecar: maybe}\n");
+    LoadResult result = load();
+    assertEquals(List.of("intents/all.yaml:17:53"), places(result), messages(result));
+    assertEquals("spec.sidecar must be true or false, not \"maybe\"", result.violations().get(0).message());
+    assertEquals(new SourceLocation("intents/all.yaml", 3, 1), result.locate(Kind.Cluster, "c1", ""));
+    assertEquals(new SourceLocation("intents/all.yaml", 16, 18), result.locate(Kind.ServiceClient, "cl", "metadata.name"));
+    assertEquals(new SourceLocation("intents/all.yaml", 17, 29), result.locate(Kind.ServiceClient, "cl", "spec.cluster"));
+  }
+
+  @Test
+  void clientMutualTlsDefaultsToTheTargetsModeWithinOneLogicalCloud() throws IOException {
+    write("clusters.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1") + "---\n" + cluster("c3", "lc2"));
+    write("services.yaml", service("httpbin", "c2", "MUTUAL").replace("mutualTLS: MUTUAL",
+        "mutualTLS: MUTUAL\n  tls: {credentialName: httpbin-tls}") + "---\n" + service("remote", "c3", "SIMPLE"));
+    write("clients.yaml", client("same-cloud", "c1", "httpbin", "")
+        + "---\n" + client("other-cloud-explicit", "c1", "remote", "  mutualTLS: SIMPLE\n")
+        + "---\n" + client("unknown-target", "c1", "nosuch", "")
+        + "---\n" + client("unknown-cluster", "c9", "httpbin", "")
+        + "---\n" + client("other-cloud-implicit", "c1", "remote", "  serviceAccount: custom-sa\n"));
+    LoadResult result = load();
+    assertEquals(1, result.violations().size(), messages(result));
+    Violation violation = result.violations().get(0);
+    assertEquals("other-cloud-implicit", violation.name());
+    assertEquals("spec.mutualTLS", violation.field());
+    assertTrue(violation.message().contains("different logical clouds"), violation.message());
+    Map<String, ServiceClient> clients = result.intents().clients();
+    assertEquals(TlsMode.MUTUAL, clients.get("same-cloud").spec().mutualTLS());
+    assertEquals("sleep", clients.get("same-cloud").spec().serviceAccount());
+    assertEquals(TlsMode.SIMPLE, clients.get("other-cloud-explicit").spec().mutualTLS());
+    assertNull(clients.get("unknown-target").spec().mutualTLS(), "unknown references are left to MG-REF-01");
+    assertNull(clients.get("unknown-cluster").spec().mutualTLS());
+    assertFalse(clients.containsKey("other-cloud-implicit"));
+    assertEquals("httpbin-tls", result.intents().services().get("httpbin").spec().tls().credentialName());
+    Cluster c1 = result.intents().clusters().get("c1");
+    assertEquals(15443, c1.spec().meshGateway().port());
+    assertEquals("cluster.local", c1.spec().trustDomain());
+    assertNull(c1.spec().network(), "no default for optional fields without one");
+  }
+
+  @Test
+  void credentialNameAcceptsAnyTextSoThePolicyCanSeeKeyMaterial() throws IOException {
+    write("s.yaml", service("s", "c1", "SIMPLE").replace("mutualTLS: SIMPLE",
+        "mutualTLS: SIMPLE\n  tls:\n    credentialName: |\n      -----BEGIN PRIVATE KEY-----\n      MIIB\n      -----END PRIVATE KEY-----\n"));
+    LoadResult result = load();
+    assertEquals(List.of(), result.violations());
+    assertTrue(result.intents().services().get("s").spec().tls().credentialName().contains("BEGIN PRIVATE KEY"));
+  }
+
+  @Test
+  void duplicateNamesPointAtTheSecondAndNameTheFirstAcrossKindsIndependently() throws IOException {
+    write("a.yaml", service("x", "c1", "ISTIO_MUTUAL"));
+    write("b.yaml", service("x", "c1", "ISTIO_MUTUAL") + "---\n" + cluster("x", "lc1"));
+    LoadResult result = load();
+    assertEquals(List.of("intents/b.yaml:4:9"), places(result));
+    assertTrue(result.violations().get(0).message().contains("already defined at intents/a.yaml:4:9"));
+    assertEquals(1, result.intents().services().size());
+    assertEquals(1, result.intents().clusters().size());
+  }
+
+  @Test
+  void readsOnlyYamlFilesRecursivelyInSortedOrderAndSkipsHiddenFolders() throws IOException {
+    write("z/deep/one.yml", cluster("c1", "lc1"));
+    write("a.yaml", cluster("c2", "lc1"));
+    write("notes.txt", "not: yaml: at all: [");
+    write(".git/config.yaml", "garbage: [");
+    write("UPPER.YAML", cluster("c3", "lc1"));
+    LoadResult result = load();
+    assertEquals(List.of(), result.violations(), messages(result));
+    assertEquals(List.of("intents/UPPER.YAML", "intents/a.yaml", "intents/z/deep/one.yml"), result.files());
+    assertEquals(List.of("c3", "c2", "c1"), result.documents().stream().map(IntentDocument::name).toList());
+  }
+
+  @Test
+  void loadingTwiceGivesIdenticalResults() throws IOException {
+    for (int i = 0; i < 20; i++) {
+      write("f" + i + ".yaml", service("svc" + i, "c1", "ISTIO_MUTUAL").replace("port: 8000", "port: x" + i));
+    }
+    LoadResult first = load();
+    LoadResult second = load();
+    assertEquals(20, first.violations().size());
+    assertEquals(first.violations(), second.violations());
+    assertEquals(first.intents(), second.intents());
+  }
+
+  @Test
+  void aMissingRootOrAFileIsAUsageError() throws IOException {
+    assertThrows(InvalidIntentsRootException.class, () -> IntentLoader.load(repo.resolve("nope")));
+    Path file = Files.writeString(repo.resolve("file.yaml"), "a: b\n");
+    InvalidIntentsRootException e = assertThrows(InvalidIntentsRootException.class, () -> IntentLoader.load(file));
+    assertTrue(e.getMessage().contains("not a directory"));
+  }
+
+  // ---- hostile input: every case is reported at a place, never thrown, never hangs ----
+
+  private Violation onlyViolation(String file) throws IOException {
+    LoadResult result = load();
+    assertEquals(1, result.violations().size(), messages(result));
+    Violation violation = result.violations().get(0);
+    assertEquals("intents/" + file, violation.file());
+    assertTrue(violation.line() >= 1);
+    assertEquals(Violation.SCHEMA_RULE, violation.rule());
+    return violation;
+  }
+
+  @Test
+  void billionLaughsIsStoppedByTheAliasLimit() throws IOException {
+    StringBuilder yaml = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (int i = 1; i < 10; i++) {
+      yaml.append("a").append(i).append(": &a").append(i).append(" [");
+      for (int j = 0; j < 9; j++) {
+        yaml.append(j == 0 ? "" : ", ").append("*a").append(i - 1);
+      }
+      yaml.append("]\n");
+    }
+    write("lol.yaml", yaml.toString());
+    assertTrue(onlyViolation("lol.yaml").message().contains("alias bomb"));
+  }
+
+  @Test
+  void aliasExpansionBelowTheAliasLimitIsStoppedByTheNodeLimit() throws IOException {
+    StringBuilder yaml = new StringBuilder("a0: &a0 [x, x]\n");
+    for (int i = 1; i < 24; i++) {
+      yaml.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+    }
+    write("grow.yaml", yaml.toString());
+    assertTrue(onlyViolation("grow.yaml").message().contains("nodes once aliases are expanded"));
+  }
+
+  @Test
+  void recursiveAliasIsReported() throws IOException {
+    write("loop.yaml", "apiVersion: meshgate.io/v1alpha1\nkind: Cluster\nmetadata: &m\n  name: c1\n  self: *m\n");
+    Violation violation = onlyViolation("loop.yaml");
+    assertTrue(violation.message().contains("recursive"), violation.message());
+  }
+
+  @Test
+  void deepNestingIsRefused() throws IOException {
+    write("deep.yaml", "a: " + "[".repeat(5000) + "]".repeat(5000) + "\n");
+    write("deep2.yaml", "a:\n" + "  - ".repeat(1) + "x\n");
+    StringBuilder block = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      block.append("  ".repeat(i)).append("k").append(i).append(":\n");
+    }
+    write("deep3.yaml", block.toString());
+    LoadResult result = load();
+    List<String> deep = result.violations().stream().filter(v -> v.message().contains("nested more than"))
+        .map(Violation::file).toList();
+    assertEquals(List.of("intents/deep.yaml", "intents/deep3.yaml"), deep, messages(result));
+  }
+
+  @Test
+  void oversizedFileIsReportedWithoutReadingIt() throws IOException {
+    write("big.yaml", ("# " + "x".repeat(1000) + "\n").repeat(1100));
+    assertTrue(onlyViolation("big.yaml").message().contains("too large"));
+  }
+
+  @Test
+  void nonUtf8BytesAreRejectedWithTheirLine() throws IOException {
+    write("latin1.yaml", (H + "kind: Cluster\nmetadata:\n  description: caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1));
+    Violation violation = onlyViolation("latin1.yaml");
+    assertEquals(4, violation.line());
+    assertTrue(violation.message().contains("UTF-8"));
+  }
+
+  @Test
+  void binaryBytesAreRejectedAtTheirPlace() throws IOException {
+    write("bin.yaml", new byte[] {'a', ':', ' ', 'b', '\n', 'c', ':', 0, 1, 2, 3});
+    Violation violation = onlyViolation("bin.yaml");
+    assertEquals(2, violation.line());
+    assertEquals(3, violation.column());
+    assertTrue(violation.message().contains("binary"));
+  }
+
+  @Test
+  void utf8ByteOrderMarkIsAccepted() throws IOException {
+    byte[] body = cluster("c1", "lc1").getBytes(StandardCharsets.UTF_8);
+    byte[] withBom = new byte[body.length + 3];
+    withBom[0] = (byte) 0xEF;
+    withBom[1] = (byte) 0xBB;
+    withBom[2] = (byte) 0xBF;
+    System.arraycopy(body, 0, withBom, 3, body.length);
+    write("bom.yaml", withBom);
+    assertEquals(List.of(), load().violations());
+  }
+
+  @Test
+  void tabIndentationGetsAClearMessage() throws IOException {
+    write("tabs.yaml", H + "kind: Cluster\nmetadata:\n\tname: c1\n");
+    Violation violation = onlyViolation("tabs.yaml");
+    assertEquals(4, violation.line());
+    assertTrue(violation.message().contains("replace tabs with spaces"), violation.message());
+  }
+
+  @Test
+  void duplicateKeysAreReportedAtTheSecondKeyAndInvalidateTheDocument() throws IOException {
+    write("dup.yaml", cluster("c1", "lc1").replace("logicalCloud: lc1", "logicalCloud: lc1\n  logicalCloud: lc2"));
+    LoadResult result = load();
+    assertEquals(List.of("intents/dup.yaml:7:3"), places(result), messages(result));
+    assertTrue(result.violations().get(0).message().contains("first at line 6"));
+    assertTrue(result.intents().clusters().isEmpty());
+    assertFalse(result.documents().get(0).valid());
+  }
+
+  @Test
+  void symlinksLeavingTheRootAreNotFollowedAndLinksInsideAreRead() throws IOException {
+    Path outside = Files.writeString(repo.resolve("secret.yaml"), cluster("stolen", "lc1"));
+    Files.createSymbolicLink(intents().resolve("link.yaml"), outside);
+    Files.createSymbolicLink(intents().resolve("dir"), repo);
+    Files.createSymbolicLink(intents().resolve("broken.yaml"), repo.resolve("missing.yaml"));
+    // A hidden folder is not walked, so this file is read only through the link that points at it.
+    write(".shared/real.yaml", cluster("c1", "lc1"));
+    Files.createSymbolicLink(intents().resolve("alias.yaml"), intents().resolve(".shared/real.yaml"));
+    LoadResult result = load();
+    assertEquals(List.of("intents/broken.yaml:1:1", "intents/dir:1:1", "intents/link.yaml:1:1"), places(result),
+        messages(result));
+    assertTrue(result.violations().get(2).message().contains("outside the intents directory"));
+    assertEquals(List.of("c1"), List.copyOf(result.intents().clusters().keySet()));
+    assertEquals(new SourceLocation("intents/alias.yaml", 1, 1), result.locate(Kind.Cluster, "c1", ""));
+  }
+
+  @Test
+  void aRootReachedThroughASymlinkIsReadUnderTheNameGiven() throws IOException {
+    write("c.yaml", cluster("c1", "lc1"));
+    Path linkedRoot = Files.createSymbolicLink(repo.resolve("mine"), intents());
+    LoadResult result = IntentLoader.load(linkedRoot);
+    assertEquals(List.of(), result.violations());
+    assertEquals(List.of("mine/c.yaml"), result.files());
+    assertEquals(new SourceLocation("mine/c.yaml", 1, 1), result.locate(Kind.Cluster, "c1", ""));
+    // A relative root with ".." resolves to its real name.
+    LoadResult relative = IntentLoader.load(repo.resolve("intents/../intents"));
+    assertEquals(List.of("intents/c.yaml"), relative.files());
+  }
+
+  @Test
+  void documentsThatAreNotMappingsAndEmptyDocuments() throws IOException {
+    write("odd.yaml", "---\n---\n# only a comment\n---\n- a\n- b\n---\njust text\n---\n" + cluster("c1", "lc1"));
+    LoadResult result = load();
+    assertEquals(List.of("intents/odd.yaml:5:1", "intents/odd.yaml:8:1"), places(result), messages(result));
+    assertTrue(result.violations().get(0).message().contains("not a mapping (found a list)"));
+    assertEquals(1, result.intents().clusters().size());
+  }
+
+  @Test
+  void unsupportedTagsAndComplexKeysAreReported() throws IOException {
+    write("tags.yaml", "a: !!python/object:os.system x\n");
+    write("keys.yaml", "? [a, b]\n: c\n");
+    write("custom.yaml", H + "kind: Cluster\nmetadata: {name: !custom c1}\nspec: {logicalCloud: a, meshGateway: {address: 10.0.0.1}}\n");
+    LoadResult result = load();
+    // keys.yaml also lacks a kind (1:1).
+    assertEquals(List.of("intents/custom.yaml:3:18", "intents/keys.yaml:1:1", "intents/keys.yaml:1:3", "intents/tags.yaml:1:4"),
+        places(result), messages(result));
+  }
+
+  @Test
+  void mergeKeysAreReportedAsUnsupported() throws IOException {
+    write("merge.yaml", cluster("c1", "lc1").replace("spec:\n", "spec:\n  <<: {network: n1}\n"));
+    Violation violation = onlyViolation("merge.yaml");
+    assertEquals(6, violation.line());
+    assertTrue(violation.message().contains("merge keys (<<) are not supported in spec"), violation.message());
+  }
+
+  @Test
+  void yamlBooleansWhereTextIsExpectedSuggestQuoting() throws IOException {
+    write("c.yaml", cluster("c1", "lc1").replace("logicalCloud: lc1", "logicalCloud: no"));
+    Violation violation = onlyViolation("c.yaml");
+    assertTrue(violation.message().contains("quote the value"), violation.message());
+  }
+
+  @Test
+  void tooManyFilesAreCapped() throws IOException {
+    for (int i = 0; i <= IntentLoader.MAX_FILES; i++) {
+      write(String.format("f%05d.yaml", i), "");
+    }
+    LoadResult result = load();
+    assertEquals(1, result.violations().size(), messages(result));
+    assertTrue(result.violations().get(0).message().contains("too many intent files"));
+    assertEquals(IntentLoader.MAX_FILES, result.files().size());
+  }
+}

@@ -1,0 +1,102 @@
+package io.meshgate.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.check.Severity;
+import io.meshgate.check.Violation;
+import io.meshgate.intent.IntentLoader;
+import io.meshgate.intent.LoadResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyInputTest {
+
+  @TempDir Path repo;
+
+  private static Path seed() {
+    return Path.of(System.getProperty("meshgate.root", "..")).toAbsolutePath().normalize()
+        .resolve("repo-fixtures/seed/intents");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void seedInputHasTheContractShapeWithDefaults() {
+    LoadResult loaded = IntentLoader.load(seed());
+    Map<String, Object> input = PolicyInput.build(loaded, Map.of("cluster01", List.of(Map.of("kind", "ServiceEntry"))));
+
+    assertEquals(List.of("clusters", "services", "clients", "rendered"), List.copyOf(input.keySet()));
+    Map<String, Object> clients = (Map<String, Object>) input.get("clients");
+    assertEquals(List.of("bookinfo-user-to-productpage", "sleep-to-httpbin", "sleep-to-productpage"), List.copyOf(clients.keySet()));
+    Map<String, Object> sleep = (Map<String, Object>) clients.get("sleep-to-httpbin");
+    assertEquals("sleep-to-httpbin", sleep.get("name"));
+    assertEquals("ServiceClient", sleep.get("kind"));
+    assertEquals("meshgate.io/v1alpha1", sleep.get("apiVersion"));
+    assertEquals(Map.of("file", "intents/clients/sleep-to-httpbin.yaml", "line", 1), sleep.get("source"));
+    Map<String, Object> spec = (Map<String, Object>) sleep.get("spec");
+    // Defaults filled in: serviceAccount = service, sidecar true, mutualTLS = the target's.
+    assertEquals("sleep", spec.get("serviceAccount"));
+    assertEquals(Boolean.TRUE, spec.get("sidecar"));
+    assertEquals("ISTIO_MUTUAL", spec.get("mutualTLS"));
+    assertEquals(Map.of("cluster01", List.of(Map.of("kind", "ServiceEntry"))), input.get("rendered"));
+    assertEquals(input, PolicyInput.build(IntentLoader.load(seed()), Map.of("cluster01", List.of(Map.of("kind", "ServiceEntry")))));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void invalidDocumentsAndUnknownFieldsReachThePolicies() throws Exception {
+    Path intents = Files.createDirectories(repo.resolve("intents"));
+    Files.writeString(intents.resolve("bad.yaml"), """
+        apiVersion: meshgate.io/v1alpha1
+        kind: InboundService
+        metadata:
+          name: leaky
+        spec:
+          service: leaky
+          cluster: cluster01
+          protocol: HTTP
+          port: not-a-number
+          mutualTLS: SIMPLE
+          privateKey: |
+            -----BEGIN PRIVATE KEY-----
+            MIIB
+            -----END PRIVATE KEY-----
+        """);
+    LoadResult loaded = IntentLoader.load(intents);
+    assertTrue(loaded.hasErrors(), "the fixture must have a schema error");
+
+    Map<String, Object> input = PolicyInput.build(loaded, null);
+
+    Map<String, Object> leaky = (Map<String, Object>) ((Map<String, Object>) input.get("services")).get("leaky");
+    assertTrue(((Map<String, Object>) leaky.get("spec")).get("privateKey").toString().contains("-----BEGIN "));
+    assertEquals(Map.of(), input.get("rendered"));
+  }
+
+  @Test
+  void findingsArePlacedAtTheirFieldOrDocument() {
+    LoadResult loaded = IntentLoader.load(seed());
+    PolicyDecision decision = new PolicyDecision(
+        List.of(new PolicyFinding("MG-REF-01", Severity.ERROR, "unknown target", "ServiceClient", "sleep-to-httpbin", "spec.target"),
+            new PolicyFinding("MG-ADDR-01", Severity.ERROR, "on a rendered entry", "ServiceEntry", "x-default-global", "spec.addresses")),
+        List.of(new PolicyFinding("MG-CB-01", Severity.WARNING, "no pool", "InboundService", "httpbin", "spec.outlierDetection")));
+
+    List<Violation> violations = PolicyViolations.toViolations(decision, loaded);
+
+    Violation target = violations.stream().filter(v -> v.rule().equals("MG-REF-01")).findFirst().orElseThrow();
+    assertEquals("intents/clients/sleep-to-httpbin.yaml", target.file());
+    assertEquals(10, target.line());
+    assertEquals(Severity.ERROR, target.severity());
+    Violation unplaced = violations.stream().filter(v -> v.rule().equals("MG-ADDR-01")).findFirst().orElseThrow();
+    assertEquals(null, unplaced.file());
+    Violation warning = violations.stream().filter(v -> v.rule().equals("MG-CB-01")).findFirst().orElseThrow();
+    assertEquals(Severity.WARNING, warning.severity());
+    assertEquals("intents/services/httpbin.yaml", warning.file());
+    assertEquals(7, warning.line(), "an absent field falls back to its nearest enclosing mapping (spec:)");
+    assertFalse(warning.isError());
+  }
+}

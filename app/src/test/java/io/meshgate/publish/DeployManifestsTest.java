@@ -1,0 +1,174 @@
+package io.meshgate.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/** Builds deploy/ and deploy/opa-sidecar with {@code kubectl kustomize} and checks the result. */
+class DeployManifestsTest {
+  private static Path root;
+  private static boolean kubectlPresent;
+
+  @BeforeAll
+  static void locate() {
+    root = Path.of(System.getProperty("meshgate.root", "..")).toAbsolutePath().normalize();
+    try {
+      Process process = new ProcessBuilder("kubectl", "version", "--client")
+          .redirectErrorStream(true).start();
+      process.getInputStream().readAllBytes();
+      kubectlPresent = process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      kubectlPresent = false;
+    }
+  }
+
+  private static List<Map<String, Object>> kustomize(String dir) throws Exception {
+    assumeTrue(kubectlPresent, "kubectl not found on PATH: deploy/ kustomizations not built");
+    Process process = new ProcessBuilder("kubectl", "kustomize", root.resolve(dir).toString())
+        .start();
+    String output = GitHttpServer.readAll(process.getInputStream());
+    String errors = GitHttpServer.readAll(process.getErrorStream());
+    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "kubectl kustomize timed out");
+    assertEquals(0, process.exitValue(), "kubectl kustomize " + dir + " failed: " + errors);
+    return loadAll(output);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> loadAll(String yaml) {
+    List<Map<String, Object>> documents = new ArrayList<>();
+    for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
+      if (document != null) {
+        documents.add((Map<String, Object>) document);
+      }
+    }
+    return documents;
+  }
+
+  private static Map<String, Object> find(List<Map<String, Object>> documents, String kind) {
+    List<Map<String, Object>> matches =
+        documents.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+    assertEquals(1, matches.size(), "exactly one " + kind);
+    return matches.get(0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T at(Object node, String... path) {
+    Object current = node;
+    for (String key : path) {
+      if (current instanceof List<?> list) {
+        current = list.get(Integer.parseInt(key));
+      } else {
+        current = ((Map<String, Object>) current).get(key);
+      }
+      assertNotNull(current, "missing " + String.join(".", path) + " at " + key);
+    }
+    return (T) current;
+  }
+
+  private static Map<String, Object> container(Map<String, Object> deployment, String name) {
+    List<Map<String, Object>> containers = at(deployment, "spec", "template", "spec", "containers");
+    return containers.stream().filter(c -> name.equals(c.get("name"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no container " + name));
+  }
+
+  @Test
+  void baseDeploymentRunsServeAsNonRootWithProbesAndSecrets() throws Exception {
+    List<Map<String, Object>> documents = kustomize("deploy");
+
+    assertEquals(List.of("Deployment", "Namespace", "Service", "ServiceAccount"),
+        documents.stream().map(d -> (String) d.get("kind")).sorted().toList());
+    Map<String, Object> deployment = find(documents, "Deployment");
+    Map<String, Object> meshgate = container(deployment, "meshgate");
+    assertEquals("meshgate:latest", meshgate.get("image"));
+    List<String> args = at(meshgate, "args");
+    assertEquals("serve", args.get(0));
+    assertTrue(args.stream().anyMatch(a -> a.startsWith("--source=")), args.toString());
+    assertTrue(args.contains("--env-branch=env/main"), args.toString());
+    assertEquals("/healthz", at(meshgate, "livenessProbe", "httpGet", "path"));
+    assertEquals("/healthz", at(meshgate, "readinessProbe", "httpGet", "path"));
+    assertEquals(Boolean.TRUE, at(meshgate, "securityContext", "readOnlyRootFilesystem"));
+    assertEquals(Boolean.TRUE,
+        at(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot"));
+    assertNotNull(at(meshgate, "resources", "limits", "memory"));
+
+    List<Map<String, Object>> env = at(meshgate, "env");
+    Map<String, String> secretKeys = env.stream()
+        .filter(e -> e.get("valueFrom") != null)
+        .collect(Collectors.toMap(e -> (String) e.get("name"),
+            e -> (String) at(e, "valueFrom", "secretKeyRef", "name")));
+    assertEquals(Map.of("MESHGATE_GIT_TOKEN", "meshgate-secrets",
+        "MESHGATE_WEBHOOK_SECRET", "meshgate-secrets"), secretKeys);
+
+    // Every writable path is an emptyDir volume.
+    List<Map<String, Object>> mounts = at(meshgate, "volumeMounts");
+    List<Map<String, Object>> volumes = at(deployment, "spec", "template", "spec", "volumes");
+    for (Map<String, Object> mount : mounts) {
+      Map<String, Object> volume = volumes.stream()
+          .filter(v -> mount.get("name").equals(v.get("name"))).findFirst().orElseThrow();
+      assertTrue(volume.containsKey("emptyDir"), volume.toString());
+    }
+    assertTrue(args.contains("--work-dir=" + mounts.get(0).get("mountPath")), args.toString());
+
+    Map<String, Object> service = find(documents, "Service");
+    assertEquals(8080, (int) at(service, "spec", "ports", "0", "port"));
+    Map<String, Object> selector = at(service, "spec", "selector");
+    Map<String, Object> podLabels = at(deployment, "spec", "template", "metadata", "labels");
+    assertTrue(podLabels.entrySet().containsAll(selector.entrySet()), "Service selects the pod");
+    for (Map<String, Object> document : documents) {
+      if (!"Namespace".equals(document.get("kind"))) {
+        assertEquals("meshgate", at(document, "metadata", "namespace"));
+      }
+    }
+  }
+
+  @Test
+  void opaOverlayAddsTheSidecarAndSwitchesTheEngine() throws Exception {
+    List<Map<String, Object>> documents = kustomize("deploy/opa-sidecar");
+
+    Map<String, Object> deployment = find(documents, "Deployment");
+    Map<String, Object> opa = container(deployment, "opa");
+    assertTrue(((String) opa.get("image")).startsWith("openpolicyagent/opa:1."), opa.toString());
+    List<String> opaArgs = at(opa, "args");
+    assertEquals(List.of("run", "--server", "--addr=localhost:8181"), opaArgs.subList(0, 3));
+    List<String> args = at(container(deployment, "meshgate"), "args");
+    assertTrue(args.contains("--policy-engine=opa"), args.toString());
+    assertTrue(args.contains("--opa-url=http://localhost:8181"), args.toString());
+    assertTrue(args.contains("--env-branch=env/main"), args.toString());
+    assertEquals(Boolean.TRUE, at(opa, "securityContext", "readOnlyRootFilesystem"));
+  }
+
+  @Test
+  void gitOpsControllersFollowTheEnvironmentBranchPerCluster() throws Exception {
+    List<Map<String, Object>> flux =
+        loadAll(Files.readString(root.resolve("deploy/gitops/flux-kustomization.yaml")));
+    Map<String, Object> repository = find(flux, "GitRepository");
+    Map<String, Object> kustomization = find(flux, "Kustomization");
+    assertEquals("env/main", at(repository, "spec", "ref", "branch"));
+    assertEquals("./clusters/cluster01", at(kustomization, "spec", "path"));
+    String repositoryName = at(repository, "metadata", "name");
+    assertEquals(repositoryName, at(kustomization, "spec", "sourceRef", "name"));
+
+    List<Map<String, Object>> argo =
+        loadAll(Files.readString(root.resolve("deploy/gitops/argocd-application.yaml")));
+    Map<String, Object> application = find(argo, "Application");
+    assertEquals("env/main", at(application, "spec", "source", "targetRevision"));
+    assertEquals("clusters/cluster01", at(application, "spec", "source", "path"));
+    String repositoryUrl = at(repository, "spec", "url");
+    assertEquals(repositoryUrl, at(application, "spec", "source", "repoURL"));
+  }
+}

@@ -1,0 +1,89 @@
+package io.meshgate.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.intent.IntentSet;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every cluster folder builds with {@code kubectl kustomize}, as Flux and Argo CD will build it. */
+class KustomizeBuildTest {
+
+  @BeforeAll
+  static void requireKubectl() {
+    Assumptions.assumeTrue(kubectlAvailable(),
+        "kubectl not found on PATH: skipping the kustomize build check");
+  }
+
+  private static boolean kubectlAvailable() {
+    try {
+      Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  record Build(int exit, String output) {}
+
+  static Build kustomize(Path dir) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "kubectl kustomize timed out");
+    return new Build(p.exitValue(), output);
+  }
+
+  private static void assertEveryClusterBuilds(IntentSet intents, Path dir) throws Exception {
+    RenderResult result = new Renderer().render(intents, AllocationLedger.empty());
+    OutputTree.of(result, new Provenance("test", null, null, "test")).writeTo(dir);
+    for (var entry : result.clusters().entrySet()) {
+      Build build = kustomize(dir.resolve("clusters").resolve(entry.getKey()));
+      assertEquals(0, build.exit(), entry.getKey() + ": " + build.output());
+      List<RenderedObject> objects = entry.getValue();
+      long documents = build.output().lines().filter(l -> l.startsWith("kind: ")).count();
+      assertEquals(objects.size(), documents, entry.getKey() + ":\n" + build.output());
+      for (RenderedObject o : objects) {
+        assertTrue(build.output().contains("name: " + o.name()), o.relativePath());
+      }
+    }
+  }
+
+  @Test
+  void seedClustersBuild(@TempDir Path dir) throws Exception {
+    assertEveryClusterBuilds(TestIntents.seed(), dir);
+  }
+
+  @Test
+  void manyServicesAndApiVersionsBuild(@TempDir Path dir) throws Exception {
+    assertEveryClusterBuilds(Scenarios.manyServices(12), dir.resolve("many"));
+    assertEveryClusterBuilds(Scenarios.apiVersions(), dir.resolve("versions"));
+  }
+
+  @Test
+  void aClusterWithoutObjectsStillBuilds(@TempDir Path dir) throws Exception {
+    // Flux/Argo CD point at every cluster folder; an empty one must build, to nothing.
+    assertEveryClusterBuilds(Scenarios.noSidecar(), dir);
+    assertEquals("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n",
+        java.nio.file.Files.readString(dir.resolve("clusters/east/kustomization.yaml")));
+  }
+
+  @Test
+  void aBrokenKustomizationFails(@TempDir Path dir) throws Exception {
+    // Proves the check can fail: a kustomization naming a file that is not there.
+    java.nio.file.Files.writeString(dir.resolve("kustomization.yaml"),
+        OutputTree.kustomization(List.of("default/missing.yaml")));
+    assertTrue(kustomize(dir).exit() != 0);
+  }
+}

@@ -1,0 +1,138 @@
+package io.meshgate.render;
+
+import io.meshgate.intent.InboundService;
+import io.meshgate.intent.IntentSet;
+import io.meshgate.intent.Protocol;
+import io.meshgate.intent.ServiceClient;
+import io.meshgate.intent.TlsMode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Hand-built intent sets covering every rendering branch. */
+final class Scenarios {
+
+  private Scenarios() {}
+
+  static TestIntents twoClusters() {
+    return new TestIntents()
+        .cluster("east", "lc1", "172.30.0.1")
+        .cluster("west", "lc1", "west.example.org");
+  }
+
+  static ServiceClient.AccessRule access(String method, String path) {
+    return new ServiceClient.AccessRule(List.of(method), List.of(path));
+  }
+
+  static IntentSet simpleTls() {
+    return twoClusters()
+        .service(new TestIntents.Service("billing").cluster("east").mutualTLS(TlsMode.SIMPLE)
+            .credentialName("billing-tls").protocol(Protocol.HTTPS).port(8443))
+        .client(new TestIntents.Client("web-to-billing").service("web").cluster("west").target("billing")
+            .mutualTLS(TlsMode.SIMPLE).credentialName("billing-ca"))
+        .build();
+  }
+
+  static IntentSet mutualTls() {
+    return twoClusters()
+        .service(new TestIntents.Service("ledger").namespace("finance").cluster("east").mutualTLS(TlsMode.MUTUAL)
+            .credentialName("ledger-tls").protocol(Protocol.HTTPS).port(9443))
+        .client(new TestIntents.Client("a-istio-to-ledger").service("auditor").namespace("finance").cluster("west")
+            .target("ledger").mutualTLS(TlsMode.ISTIO_MUTUAL))
+        .client(new TestIntents.Client("b-mutual-to-ledger").service("payer").namespace("finance").cluster("west")
+            .target("ledger").mutualTLS(TlsMode.MUTUAL).credentialName("payer-client-tls"))
+        .build();
+  }
+
+  static IntentSet tcp() {
+    return twoClusters()
+        .service(new TestIntents.Service("postgres").namespace("db").cluster("east").protocol(Protocol.TCP).port(5432)
+            .loadBalancing(new InboundService.LoadBalancing(null, new InboundService.ConsistentHash(
+                null, null, true, null, 2048L)))
+            .connectionPool(new InboundService.ConnectionPool(50, null, null)))
+        .service(new TestIntents.Service("grpc-api").cluster("east").protocol(Protocol.GRPC).port(7070)
+            .loadBalancing(new InboundService.LoadBalancing("LEAST_REQUEST", null))
+            .connectionPool(new InboundService.ConnectionPool(null, 200, null))
+            .outlierDetection(new InboundService.OutlierDetection(3, "30s", null)))
+        .client(new TestIntents.Client("app-to-postgres").service("app").cluster("west").target("postgres"))
+        .client(new TestIntents.Client("app-to-grpc-api").service("app").cluster("west").target("grpc-api"))
+        .build();
+  }
+
+  static IntentSet headless() {
+    return twoClusters()
+        .service(new TestIntents.Service("cassandra").cluster("east").protocol(Protocol.TCP).port(9042).headless(true))
+        .client(new TestIntents.Client("app-to-cassandra").service("app").cluster("west").target("cassandra"))
+        .build();
+  }
+
+  static IntentSet noSidecar() {
+    return twoClusters()
+        .service(new TestIntents.Service("legacy").cluster("east").sidecar(false).mutualTLS(TlsMode.SIMPLE)
+            .credentialName("legacy-tls"))
+        .client(new TestIntents.Client("app-to-legacy").service("app").cluster("west").target("legacy")
+            .mutualTLS(TlsMode.SIMPLE).credentialName("legacy-ca"))
+        .build();
+  }
+
+  static IntentSet apiVersions() {
+    return new TestIntents()
+        .cluster("old", "lc1", "cluster.local", "10.0.0.1", "v1alpha3")
+        .cluster("mid", "lc1", "mid.example", "10.0.0.2", "v1beta1")
+        .cluster("new", "lc1", "cluster.local", "10.0.0.3", "v1")
+        .service(new TestIntents.Service("api").cluster("old")
+            .allowedNamespaces("default"))
+        .service(new TestIntents.Service("catalog").cluster("mid"))
+        .client(new TestIntents.Client("mid-to-api").service("shop").cluster("mid").target("api")
+            .access(access("GET", "/v1/*")))
+        .client(new TestIntents.Client("new-to-api").service("shop").cluster("new").target("api"))
+        .client(new TestIntents.Client("old-to-catalog").service("shop").cluster("old").target("catalog"))
+        .build();
+  }
+
+  static IntentSet allowedNamespaces() {
+    return twoClusters()
+        .service(new TestIntents.Service("reports").cluster("east").allowedNamespaces("default", "analytics"))
+        .service(new TestIntents.Service("open").cluster("east"))
+        .client(new TestIntents.Client("bi-to-reports").service("bi").namespace("analytics").cluster("west")
+            .target("reports"))
+        .client(new TestIntents.Client("bi-to-open").service("bi").namespace("analytics").cluster("west")
+            .target("open"))
+        .build();
+  }
+
+  static IntentSet manyServices(int count) {
+    TestIntents t = twoClusters();
+    for (int i = 0; i < count; i++) {
+      String name = String.format("svc%02d", i);
+      String host = i % 2 == 0 ? "east" : "west";
+      String other = i % 2 == 0 ? "west" : "east";
+      InboundService.ConsistentHash hash = switch (i % 3) {
+        case 0 -> new InboundService.ConsistentHash(null, "x-user", null, null, null);
+        case 1 -> new InboundService.ConsistentHash(null, null, null, "session", 1024L);
+        default -> new InboundService.ConsistentHash(new InboundService.HttpCookie("sticky", "/", "60s"),
+            null, null, null, null);
+      };
+      t.service(new TestIntents.Service(name).cluster(host).port(8000 + i)
+          .loadBalancing(new InboundService.LoadBalancing(null, hash)));
+      t.client(new TestIntents.Client("c-" + name).service("caller").cluster(other).target(name)
+          .access(access("GET", "/" + name + "/*")));
+    }
+    return t.build();
+  }
+
+  /** Every scenario by name, the seed first. */
+  static Map<String, IntentSet> all() {
+    Map<String, IntentSet> all = new LinkedHashMap<>();
+    all.put("seed", TestIntents.seed());
+    all.put("simple-tls", simpleTls());
+    all.put("mutual-tls", mutualTls());
+    all.put("tcp", tcp());
+    all.put("headless", headless());
+    all.put("no-sidecar", noSidecar());
+    all.put("api-versions", apiVersions());
+    all.put("allowed-namespaces", allowedNamespaces());
+    all.put("many-services", manyServices(40));
+    return all;
+  }
+}

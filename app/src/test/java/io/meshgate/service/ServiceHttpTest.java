@@ -1,0 +1,302 @@
+package io.meshgate.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.meshgate.check.Checker;
+import io.meshgate.check.Severity;
+import io.meshgate.check.Violation;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The service over real HTTP on loopback: Camel Main, the bundled YAML routes, the JDK client. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServiceHttpTest {
+  private static final String SECRET = "s3cr3t-webhook-value";
+  private static final Violation DENIAL = new Violation("MG-TLS-01", Severity.ERROR,
+      "client sleep uses SIMPLE without tls.credentialName", "intents/sleep.yaml", 12, 3,
+      "ServiceClient", "sleep-to-httpbin", "spec.mutualTLS");
+
+  private static final Path ROOT = Path.of(System.getProperty("meshgate.root", "..")).toAbsolutePath().normalize();
+  private static final Path SEED = ROOT.resolve("repo-fixtures/seed/intents");
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final AtomicInteger syncRuns = new AtomicInteger();
+  private MeshgateService service;
+  private MeshgateService disabledWebhooks;
+
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  void start() throws Exception {
+    SyncAction refusing = () -> {
+      syncRuns.incrementAndGet();
+      return new SyncOutcome(RunState.REFUSED, "0123abcd", "feedbeef", List.of(DENIAL), "refused: 1 denial");
+    };
+    // The real check: structure, render, the repository's Rego policies on the embedded engine.
+    TreeValidator check = ServiceAssembly.treeValidator(new Checker(ROOT.resolve("policies")));
+    service = MeshgateService.start(settings(freePort(), SECRET, Duration.ofHours(1), MeshgateService.BUNDLED_ROUTES),
+        refusing, check);
+    // The second instance reads the routes from the repository folder, as `serve --routes DIR` does.
+    disabledWebhooks = MeshgateService.start(settings(freePort(), null, Duration.ofMillis(200),
+        "file:" + ROOT.resolve("routes").toString().replace('\\', '/') + "/*.yaml"),
+        () -> SyncOutcome.nothingToDo("x"), check);
+  }
+
+  private MeshgateService.Settings settings(int port, String secret, Duration firstPoll, String routes) {
+    return new MeshgateService.Settings(port, Duration.ofHours(1), firstPoll, routes,
+        "main", secret, "MESHGATE_WEBHOOK_SECRET", tmp.resolve("scratch-" + port),
+        Map.of("sourceBranch", "main", "envBranch", "env/main"));
+  }
+
+  @AfterAll
+  void stop() {
+    if (service != null) {
+      service.close();
+    }
+    if (disabledWebhooks != null) {
+      disabledWebhooks.close();
+    }
+  }
+
+  @Test
+  void aPortInUseFailsTheStartWithAClearMessage() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> MeshgateService.start(settings(taken.getLocalPort(), null, Duration.ofHours(1), MeshgateService.BUNDLED_ROUTES),
+              () -> SyncOutcome.nothingToDo("x"), root -> List.of()));
+      assertTrue(e.getMessage().contains("--http-port " + taken.getLocalPort()), e.getMessage());
+    }
+  }
+
+  @Test
+  void healthzAnswersUp() throws Exception {
+    HttpResponse<String> r = get(service, "/healthz");
+    assertEquals(200, r.statusCode());
+    assertEquals("UP", Json.MAPPER.readTree(r.body()).path("status").asText());
+  }
+
+  @Test
+  void githubPushWithAValidSignatureTriggersASync() throws Exception {
+    byte[] body = TestArchives.utf8("{\"ref\":\"refs/heads/main\",\"after\":\"abc\"}");
+    int before = syncRuns.get();
+    HttpResponse<String> r = post(service, "/hooks/git", body, "X-GitHub-Event", "push",
+        "X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(WebhookHandler.hmacSha256(TestArchives.utf8(SECRET), body)));
+    assertEquals(202, r.statusCode(), r.body());
+    assertTrue(service.trigger().awaitIdle(Duration.ofSeconds(10)));
+    assertTrue(syncRuns.get() > before);
+    assertFalse(r.headers().firstValue("X-Hub-Signature-256").isPresent(), "request headers must not be echoed");
+  }
+
+  @Test
+  void githubSignatureOverADifferentBodyIsRejected() throws Exception {
+    byte[] signed = TestArchives.utf8("{\"ref\":\"refs/heads/main\"}");
+    byte[] sent = TestArchives.utf8("{\"ref\":\"refs/heads/main\" }");
+    String sig = "sha256=" + HexFormat.of().formatHex(WebhookHandler.hmacSha256(TestArchives.utf8(SECRET), signed));
+    assertEquals(401, post(service, "/hooks/git", sent, "X-GitHub-Event", "push", "X-Hub-Signature-256", sig).statusCode());
+    String wrongKey = "sha256=" + HexFormat.of().formatHex(WebhookHandler.hmacSha256(TestArchives.utf8("other"), sent));
+    assertEquals(401, post(service, "/hooks/git", sent, "X-GitHub-Event", "push", "X-Hub-Signature-256", wrongKey).statusCode());
+    assertEquals(401, post(service, "/hooks/git", sent, "X-GitHub-Event", "push", "X-Hub-Signature-256", "sha256=zz").statusCode());
+    assertEquals(401, post(service, "/hooks/git", sent, "X-GitHub-Event", "push").statusCode(), "missing signature");
+  }
+
+  @Test
+  void gitlabTokenIsCheckedAndOnlyTheSourceBranchTriggers() throws Exception {
+    byte[] push = TestArchives.utf8("{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\"}");
+    assertEquals(202, post(service, "/hooks/git", push, "X-Gitlab-Event", "Push Hook", "X-Gitlab-Token", SECRET).statusCode());
+    assertEquals(401, post(service, "/hooks/git", push, "X-Gitlab-Event", "Push Hook", "X-Gitlab-Token", SECRET + "x").statusCode());
+    byte[] otherBranch = TestArchives.utf8("{\"object_kind\":\"push\",\"ref\":\"refs/heads/feature\"}");
+    HttpResponse<String> ignored = post(service, "/hooks/git", otherBranch, "X-Gitlab-Event", "Push Hook", "X-Gitlab-Token", SECRET);
+    assertEquals(200, ignored.statusCode());
+    assertTrue(ignored.body().contains("ignored"), ignored.body());
+  }
+
+  @Test
+  void githubFormEncodedDeliveriesAreRefusedWithAHint() throws Exception {
+    byte[] body = TestArchives.utf8("payload=" + java.net.URLEncoder.encode("{\"ref\":\"refs/heads/main\"}", StandardCharsets.UTF_8));
+    String sig = "sha256=" + HexFormat.of().formatHex(WebhookHandler.hmacSha256(TestArchives.utf8(SECRET), body));
+    HttpResponse<String> r = post(service, "/hooks/git", body, "X-GitHub-Event", "push", "X-Hub-Signature-256", sig,
+        "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(415, r.statusCode(), r.body());
+    assertTrue(r.body().contains("application/json"), r.body());
+  }
+
+  @Test
+  void githubPingAnswers200() throws Exception {
+    byte[] ping = TestArchives.utf8("{\"zen\":\"Design for failure.\",\"hook_id\":1}");
+    String sig = "sha256=" + HexFormat.of().formatHex(WebhookHandler.hmacSha256(TestArchives.utf8(SECRET), ping));
+    HttpResponse<String> r = post(service, "/hooks/git", ping, "X-GitHub-Event", "ping", "X-Hub-Signature-256", sig);
+    assertEquals(200, r.statusCode());
+  }
+
+  @Test
+  void withoutASecretWebhooksAreDisabled() throws Exception {
+    byte[] push = TestArchives.utf8("{\"ref\":\"refs/heads/main\"}");
+    HttpResponse<String> r = post(disabledWebhooks, "/hooks/git", push, "X-Gitlab-Event", "Push Hook", "X-Gitlab-Token", "anything");
+    assertEquals(403, r.statusCode());
+    assertTrue(r.body().contains("MESHGATE_WEBHOOK_SECRET"), r.body());
+  }
+
+  @Test
+  void theTimerTriggersSyncRuns() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (disabledWebhooks.status().current().runs() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(disabledWebhooks.status().current().runs() > 0, "the poll timer never fired");
+  }
+
+  @Test
+  void statusShowsTheLastRunWithViolationsAndNoSecret() throws Exception {
+    service.trigger().fire("test");
+    assertTrue(service.trigger().awaitIdle(Duration.ofSeconds(10)));
+    HttpResponse<String> r = get(service, "/api/v1/status");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+    JsonNode s = Json.MAPPER.readTree(r.body());
+    assertEquals("refused", s.path("state").asText());
+    assertEquals("0123abcd", s.path("sourceCommit").asText());
+    assertEquals("feedbeef", s.path("envCommit").asText());
+    assertTrue(s.has("lastRunAt") && !s.path("lastRunAt").isNull());
+    assertTrue(s.has("lastSuccessAt") && s.has("message"));
+    JsonNode v = s.path("violations").get(0);
+    assertEquals("MG-TLS-01", v.path("rule").asText());
+    assertEquals("error", v.path("severity").asText());
+    assertEquals("intents/sleep.yaml", v.path("file").asText());
+    assertEquals(12, v.path("line").asInt());
+    assertEquals(3, v.path("column").asInt());
+    assertEquals("ServiceClient", v.path("kind").asText());
+    assertEquals("sleep-to-httpbin", v.path("name").asText());
+    assertFalse(r.body().contains(SECRET));
+  }
+
+  @Test
+  void metricsExposeTheMeterNamesInPrometheusText() throws Exception {
+    service.trigger().fire("test");
+    assertTrue(service.trigger().awaitIdle(Duration.ofSeconds(10)));
+    HttpResponse<String> r = get(service, "/metrics");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    String text = r.body();
+    for (String name : List.of("meshgate_sync_runs_total{outcome=\"refused\"}", "meshgate_sync_runs_total{outcome=\"published\"}",
+        "meshgate_sync_duration_seconds_count", "meshgate_violations{severity=\"error\"} 1.0",
+        "meshgate_last_success_timestamp_seconds")) {
+      assertTrue(text.contains(name), name + " missing in:\n" + text);
+    }
+  }
+
+  @Test
+  void validateAnswersTheReportForTarGzAndZipInBothLayouts() throws Exception {
+    Map<String, byte[]> withFolder = TestArchives.filesOf(SEED, "intents/");
+    Map<String, byte[]> bare = TestArchives.filesOf(SEED, "");
+    for (byte[] archive : List.of(TestArchives.tarGz(withFolder), TestArchives.zip(bare))) {
+      HttpResponse<String> r = post(service, "/api/v1/validate", archive);
+      assertEquals(200, r.statusCode(), r.body());
+      JsonNode report = Json.MAPPER.readTree(r.body());
+      assertTrue(report.path("ok").asBoolean(), r.body());
+      assertEquals(0, report.path("violations").size(), r.body());
+    }
+
+    // httpbin without its required mutualTLS: a schema error placed in intents/services/httpbin.yaml.
+    String broken = new String(withFolder.get("intents/services/httpbin.yaml"), StandardCharsets.UTF_8)
+        .replace("  mutualTLS: ISTIO_MUTUAL\n", "");
+    Map<String, byte[]> brokenWithFolder = new TreeMap<>(withFolder);
+    brokenWithFolder.put("intents/services/httpbin.yaml", TestArchives.utf8(broken));
+    Map<String, byte[]> brokenBare = new TreeMap<>(bare);
+    brokenBare.put("services/httpbin.yaml", TestArchives.utf8(broken));
+    for (byte[] archive : List.of(TestArchives.zip(brokenWithFolder), TestArchives.tarGz(brokenBare))) {
+      HttpResponse<String> r = post(service, "/api/v1/validate", archive);
+      assertEquals(200, r.statusCode(), r.body());
+      JsonNode report = Json.MAPPER.readTree(r.body());
+      assertFalse(report.path("ok").asBoolean(), r.body());
+      JsonNode v = report.path("violations").get(0);
+      assertEquals("MG-SCHEMA", v.path("rule").asText());
+      assertEquals("error", v.path("severity").asText());
+      assertEquals("intents/services/httpbin.yaml", v.path("file").asText(), "both layouts name files intents/...");
+      assertTrue(v.path("line").asInt() > 0);
+      assertEquals("InboundService", v.path("kind").asText());
+    }
+    // A policy denial: sleep-to-httpbin with SIMPLE TLS and no credentialName (MG-TLS-01).
+    Map<String, byte[]> policyBroken = new TreeMap<>(withFolder);
+    policyBroken.put("intents/clients/sleep-to-httpbin.yaml", TestArchives.utf8(
+        io.meshgate.cli.DemoCommand.brokenClient(new String(withFolder.get("intents/clients/sleep-to-httpbin.yaml"),
+            StandardCharsets.UTF_8))));
+    HttpResponse<String> denied = post(service, "/api/v1/validate", TestArchives.tarGz(policyBroken));
+    assertEquals(200, denied.statusCode(), denied.body());
+    JsonNode deniedReport = Json.MAPPER.readTree(denied.body());
+    assertFalse(deniedReport.path("ok").asBoolean(), denied.body());
+    boolean tls = false;
+    for (JsonNode v : deniedReport.path("violations")) {
+      tls |= v.path("rule").asText().equals("MG-TLS-01")
+          && v.path("file").asText().equals("intents/clients/sleep-to-httpbin.yaml") && v.path("line").asInt() > 0;
+    }
+    assertTrue(tls, denied.body());
+
+    // Scratch trees are removed after each request.
+    try (Stream<Path> left = Files.list(tmp.resolve("scratch-" + service.port()))) {
+      assertEquals(0, left.count());
+    }
+  }
+
+  @Test
+  void validateRefusesTraversalAndGarbage() throws Exception {
+    byte[] traversal = TestArchives.tarGz(Map.of("intents/../../../evil.yaml", TestArchives.utf8("kind: Cluster")));
+    HttpResponse<String> r = post(service, "/api/v1/validate", traversal);
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().contains(".."), r.body());
+    assertEquals(400, post(service, "/api/v1/validate", TestArchives.utf8("hello")).statusCode());
+    assertEquals(400, post(service, "/api/v1/validate", new byte[0]).statusCode());
+    HttpResponse<String> noIntents = post(service, "/api/v1/validate", TestArchives.zip(Map.of("README.md", TestArchives.utf8("hi"))));
+    assertEquals(400, noIntents.statusCode());
+    assertTrue(noIntents.body().contains("no *.yaml"), noIntents.body());
+  }
+
+  @Test
+  void validateRefusesAnArchiveOverTheSizeLimit() throws Exception {
+    byte[] huge = new byte[(int) ArchiveValidator.DEFAULT_MAX_ARCHIVE_BYTES + 1];
+    huge[0] = 0x1f;
+    huge[1] = (byte) 0x8b;
+    assertEquals(413, post(service, "/api/v1/validate", huge).statusCode());
+  }
+
+  private HttpResponse<String> get(MeshgateService s, String path) throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+        .timeout(Duration.ofSeconds(20)).GET().build();
+    return http.send(req, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(MeshgateService s, String path, byte[] body, String... headers) throws Exception {
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+        .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      req.header(headers[i], headers[i + 1]);
+    }
+    return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.meshgate.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.check.Checker;
+import io.meshgate.publish.GitCredentials;
+import io.meshgate.publish.NetworkRetry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Failures fail closed: state error, nothing published, and the next run tries again. */
+class SyncJobFailureTest {
+  private static final Path SEED =
+      Path.of(System.getProperty("meshgate.root", "..")).resolve("repo-fixtures/seed/intents");
+  private static final Path POLICIES = Path.of(System.getProperty("meshgate.root", "..")).resolve("policies");
+  private static final NetworkRetry ONCE = new NetworkRetry(1, Duration.ZERO, Duration.ZERO);
+
+  @TempDir Path tmp;
+
+  private SyncJob job(String source, String envRemote) {
+    return new SyncJob(new SyncJob.Config(source, "main", "intents", envRemote, "env/main", tmp.resolve("work"),
+        GitCredentials.none(), ONCE, null), (root, ledger) -> ServiceAssembly.checkAndRender(new Checker(POLICIES), root, ledger));
+  }
+
+  @Test
+  void anUnreachableSourceIsAnErrorWithoutTheCredentialsOfItsUrl() {
+    SyncOutcome outcome = job("http://meshgate-bot:ghp_s3cr3tT0ken@127.0.0.1:9/team/intents.git", "unused").run();
+    assertEquals(RunState.ERROR, outcome.state());
+    assertNull(outcome.sourceCommit());
+    assertFalse(outcome.message().contains("ghp_s3cr3tT0ken"), outcome.message());
+    assertTrue(outcome.message().contains("127.0.0.1"), outcome.message());
+  }
+
+  @Test
+  void anUnreachableEnvironmentRemotePublishesNothingAndIsRetried() throws Exception {
+    try (DemoRepository repo = DemoRepository.create(tmp.resolve("git"))) {
+      repo.copyTree(SEED, "intents");
+      String commit = repo.commitAndPush("seed");
+      SyncJob job = job(repo.url(), tmp.resolve("no-such-repo.git").toUri().toString());
+      SyncOutcome first = job.run();
+      assertEquals(RunState.ERROR, first.state(), first.message());
+      assertEquals(commit, first.sourceCommit());
+      assertTrue(first.message().startsWith("publishing"), first.message());
+      // Not remembered as handled: the same commit is tried again rather than skipped.
+      SyncOutcome second = job.run();
+      assertEquals(RunState.ERROR, second.state());
+      assertEquals(Optional.empty(), repo.tip("env/main"));
+    }
+  }
+}

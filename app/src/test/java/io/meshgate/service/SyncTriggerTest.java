@@ -1,0 +1,93 @@
+package io.meshgate.service;
+
+import io.meshgate.publish.Redactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.check.Severity;
+import io.meshgate.check.Violation;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SyncTriggerTest {
+  private final ServiceStatus status = new ServiceStatus(Clock.systemUTC());
+  private final SyncMetrics metrics = new SyncMetrics();
+  private final Redactor scrubber = Redactor.of(List.of("hunter22"));
+
+  @Test
+  void triggersDuringARunCoalesceIntoExactlyOneMoreRun() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch firstRunEntered = new CountDownLatch(1);
+    CountDownLatch releaseFirstRun = new CountDownLatch(1);
+    SyncAction blockingFirstRun = () -> {
+      if (runs.incrementAndGet() == 1) {
+        firstRunEntered.countDown();
+        assertTrue(releaseFirstRun.await(10, TimeUnit.SECONDS));
+      }
+      return new SyncOutcome(RunState.UNCHANGED, "c" + runs.get(), "e1", List.of(), "ok");
+    };
+    try (SyncTrigger trigger = new SyncTrigger(blockingFirstRun, status, metrics, scrubber, Clock.systemUTC())) {
+      assertTrue(trigger.fire("test"));
+      assertTrue(firstRunEntered.await(10, TimeUnit.SECONDS));
+      assertEquals(RunState.SYNCING, status.current().state());
+      for (int i = 0; i < 25; i++) {
+        assertFalse(trigger.fire("burst"), "a trigger during a run must not start a parallel run");
+      }
+      releaseFirstRun.countDown();
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+      assertEquals(2, runs.get(), "25 triggers during a run give exactly one extra run");
+      assertEquals(RunState.UNCHANGED, status.current().state());
+      assertEquals("c2", status.current().sourceCommit());
+      assertEquals(2, status.current().runs());
+
+      // Idle again: a new trigger starts a new run.
+      assertTrue(trigger.fire("later"));
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+      assertEquals(3, runs.get());
+    }
+  }
+
+  @Test
+  void aFailingRunBecomesStateErrorWithTheSecretScrubbed() throws Exception {
+    SyncAction failing = () -> {
+      throw new IllegalStateException("push to https://bot:hunter22@git.example/repo.git failed (token hunter22)");
+    };
+    try (SyncTrigger trigger = new SyncTrigger(failing, status, metrics, scrubber, Clock.systemUTC())) {
+      trigger.fire("test");
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+    }
+    StatusSnapshot s = status.current();
+    assertEquals(RunState.ERROR, s.state());
+    assertFalse(s.message().contains("hunter22"), s.message());
+    assertTrue(s.message().contains("https://***@git.example/repo.git"), s.message());
+    assertTrue(metrics.scrape().contains("meshgate_sync_runs_total{outcome=\"error\"} 1.0"), metrics.scrape());
+  }
+
+  @Test
+  void nothingToDoKeepsTheLastOutcomeAndItsViolations() throws Exception {
+    Violation denial = new Violation("MG-TLS-01", Severity.ERROR, "no", "intents/a.yaml", 3, 5,
+        "ServiceClient", "sleep", "spec.mutualTLS");
+    AtomicInteger runs = new AtomicInteger();
+    SyncAction action = () -> runs.incrementAndGet() == 1
+        ? new SyncOutcome(RunState.REFUSED, "abc", "env1", List.of(denial), "refused: 1 error")
+        : SyncOutcome.nothingToDo("abc");
+    try (SyncTrigger trigger = new SyncTrigger(action, status, metrics, scrubber, Clock.systemUTC())) {
+      trigger.fire("one");
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+      trigger.fire("two");
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+    }
+    StatusSnapshot s = status.current();
+    assertEquals(RunState.REFUSED, s.state());
+    assertEquals(List.of(denial), s.violations());
+    assertEquals(2, s.runs());
+    assertEquals(null, s.lastSuccessAt());
+  }
+}

@@ -1,0 +1,82 @@
+package io.meshgate.service;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+
+/** Builds real tar.gz and zip archives for tests, including hostile ones. */
+final class TestArchives {
+  private TestArchives() {}
+
+  /** Every regular file below {@code dir}, keyed by {@code prefix + relative path}, in sorted order. */
+  static Map<String, byte[]> filesOf(Path dir, String prefix) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
+        files.put(prefix + dir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return files;
+  }
+
+  static byte[] tarGz(Map<String, byte[]> files) {
+    return tarGz(files, Map.of());
+  }
+
+  /** A tar.gz of files plus symbolic links (name → link target). */
+  static byte[] tarGz(Map<String, byte[]> files, Map<String, String> symlinks) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (Map.Entry<String, byte[]> f : files.entrySet()) {
+        TarArchiveEntry e = new TarArchiveEntry(f.getKey(), true);
+        e.setSize(f.getValue().length);
+        tar.putArchiveEntry(e);
+        tar.write(f.getValue());
+        tar.closeArchiveEntry();
+      }
+      for (Map.Entry<String, String> l : symlinks.entrySet()) {
+        TarArchiveEntry e = new TarArchiveEntry(l.getKey(), TarConstants.LF_SYMLINK, true);
+        e.setLinkName(l.getValue());
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static byte[] zip(Map<String, byte[]> files) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
+      for (Map.Entry<String, byte[]> f : files.entrySet()) {
+        ZipArchiveEntry e = new ZipArchiveEntry(f.getKey());
+        zip.putArchiveEntry(e);
+        zip.write(f.getValue());
+        zip.closeArchiveEntry();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

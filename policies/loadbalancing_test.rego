@@ -1,0 +1,38 @@
+package meshgate.loadbalancing_test
+
+import data.meshgate.loadbalancing
+import data.meshgate.testdata
+
+test_valid_input_has_no_load_balancing_findings if {
+	count(loadbalancing.deny) == 0 with input as testdata.base_input
+	count(loadbalancing.warn) == 0 with input as testdata.base_input
+}
+
+test_lb01_cookie_hashing_on_tcp_denied if {
+	findings := loadbalancing.deny with input as testdata.with_patch({"services": {"httpbin": {"spec": {"protocol": "TCP"}}}})
+	testdata.has(findings, "MG-LB-01", "InboundService", "httpbin", "spec.loadBalancing.consistentHash.httpCookie")
+}
+
+test_lb01_header_hashing_on_tls_denied if {
+	findings := loadbalancing.deny with input as testdata.with_patch({"services": {"echo": {"spec": {"protocol": "TLS", "loadBalancing": {"consistentHash": {"httpHeaderName": "x-user"}}}}}})
+	testdata.has(findings, "MG-LB-01", "InboundService", "echo", "spec.loadBalancing.consistentHash.httpHeaderName")
+}
+
+test_lb01_query_parameter_hashing_on_tcp_denied if {
+	findings := loadbalancing.deny with input as testdata.with_patch({"services": {"echo": {"spec": {"loadBalancing": {"consistentHash": {"httpQueryParameterName": "user"}}}}}})
+	testdata.has(findings, "MG-LB-01", "InboundService", "echo", "spec.loadBalancing.consistentHash.httpQueryParameterName")
+}
+
+test_lb01_source_ip_hashing_on_tcp_allowed if {
+	count(loadbalancing.deny) == 0 with input as testdata.with_patch({"services": {"echo": {"spec": {"loadBalancing": {"consistentHash": {"useSourceIp": true}}}}}})
+}
+
+test_cb01_outlier_detection_without_connection_pool_warns if {
+	findings := loadbalancing.warn with input as testdata.with_patch({"services": {"echo": {"spec": {"outlierDetection": {"consecutive5xxErrors": 5}}}}})
+	testdata.has(findings, "MG-CB-01", "InboundService", "echo", "spec.outlierDetection")
+}
+
+test_cb01_warning_can_be_switched_off if {
+	patched := testdata.with_patch({"services": {"echo": {"spec": {"outlierDetection": {"consecutive5xxErrors": 5}}}}})
+	count(loadbalancing.warn) == 0 with input as patched with data.meshgate_config as {"warn_outlier_detection_without_connection_pool": false}
+}

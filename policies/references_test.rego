@@ -1,0 +1,32 @@
+package meshgate.references_test
+
+import data.meshgate.references
+import data.meshgate.testdata
+
+test_valid_input_has_no_reference_findings if {
+	count(references.deny) == 0 with input as testdata.base_input
+}
+
+test_ref01_unknown_target_denied if {
+	findings := references.deny with input as testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"target": "httpbim"}}}})
+	testdata.has(findings, "MG-REF-01", "ServiceClient", "sleep-to-httpbin", "spec.target")
+}
+
+test_ref01_unknown_cluster_of_service_denied if {
+	findings := references.deny with input as testdata.with_patch({"services": {"echo": {"spec": {"cluster": "cluster09"}}}})
+	testdata.has(findings, "MG-REF-01", "InboundService", "echo", "spec.cluster")
+}
+
+test_ref01_unknown_cluster_of_client_denied if {
+	findings := references.deny with input as testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"cluster": "cluster09"}}}})
+	testdata.has(findings, "MG-REF-01", "ServiceClient", "sleep-to-httpbin", "spec.cluster")
+}
+
+test_ref01_namespace_outside_allowed_namespaces_denied if {
+	findings := references.deny with input as testdata.with_patch({"services": {"httpbin": {"spec": {"allowedNamespaces": ["payments"]}}}})
+	testdata.has(findings, "MG-REF-01", "ServiceClient", "sleep-to-httpbin", "spec.namespace")
+}
+
+test_ref01_namespace_inside_allowed_namespaces_allowed if {
+	count(references.deny) == 0 with input as testdata.with_patch({"services": {"httpbin": {"spec": {"allowedNamespaces": ["payments", "default"]}}}})
+}
