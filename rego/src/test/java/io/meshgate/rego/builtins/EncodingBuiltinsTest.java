@@ -53,6 +53,10 @@ class EncodingBuiltinsTest {
     assertEquals(io.meshgate.rego.value.NullValue.INSTANCE, call("yaml.unmarshal", ""));
     assertCall(true, "yaml.is_valid", "a: 1");
     assertCall(false, "yaml.is_valid", "a: b: c");
+    // a later document that is malformed makes the whole stream invalid, as in Go's yaml
+    assertCall(false, "yaml.is_valid", "a: 1\n---\n\tb: 2\n");
+    assertCall(false, "yaml.is_valid", "  test:\ntest1: hello\n");
+    assertCall(true, "yaml.is_valid", "a: 1\n---\nb: 2\n");
   }
 
   @Test
