@@ -20,7 +20,7 @@ class BuiltinTableTest {
       "numbers.range_step", "rand.intn",
       "bits.and", "bits.or", "bits.xor", "bits.negate", "bits.lsh", "bits.rsh",
       "count", "sum", "product", "max", "min", "sort",
-      "array.concat", "array.slice", "array.reverse",
+      "array.concat", "array.slice", "array.reverse", "array.flatten",
       "and", "or", "intersection", "union",
       "object.get", "object.keys", "object.remove", "object.filter", "object.union", "object.union_n",
       "object.subset", "json.filter", "json.remove", "json.patch",
