@@ -35,6 +35,7 @@ public final class BuiltinTable {
     GraphBuiltins.register(table);
     CryptoBuiltins.register(table);
     UuidBuiltins.register(table);
+    TemplateBuiltins.register(table);
     return table;
   }
 
