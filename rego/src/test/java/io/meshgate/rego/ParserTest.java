@@ -86,5 +86,10 @@ class ParserTest {
     Rego r = RegoTestSupport.rego("package t\nx := {1}\ny := {2}\nz := [x | y, 5]\nw := [a | some a in [1, 2]]\n");
     assertEquals(RegoTestSupport.v(java.util.List.of(java.util.Set.of(1, 2), 5)), RegoTestSupport.eval(r, "data.t.z", null));
     assertEquals(RegoTestSupport.v(java.util.List.of(1, 2)), RegoTestSupport.eval(r, "data.t.w", null));
+    Rego ops = RegoTestSupport.rego("package t\nimport rego.v1\nq := {4}\n"
+        + "u := [q & {1} | {true}]\n"          // an operator expression then `|`: an array holding a union
+        + "c := [x * 2 | some x in [1, 2]]\n"); // but a comprehension when the rest is a body
+    assertEquals(RegoTestSupport.v(java.util.List.of(java.util.Set.of(true))), RegoTestSupport.eval(ops, "data.t.u", null));
+    assertEquals(RegoTestSupport.v(java.util.List.of(2, 4)), RegoTestSupport.eval(ops, "data.t.c", null));
   }
 }

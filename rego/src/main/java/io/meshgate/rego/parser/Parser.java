@@ -562,6 +562,13 @@ public final class Parser {
       noPipe = true;
       Term head = termIn();
       noPipe = false;
+      if (peek().is("|") && operatorExpression(head, start)) {
+        // `[a - b | c, d]`: after an operator expression, `|` is a union when that reads as an array
+        Term union = unionIfCollection(start, "]");
+        if (union != null) {
+          head = union;
+        }
+      }
       if (peek().is("|")) {
         int bar = pos;
         next();
@@ -627,6 +634,12 @@ public final class Parser {
         return new Term.ObjectLit(List.copyOf(keys), List.copyOf(values), loc(open));
       }
       noPipe = false;
+      if (peek().is("|") && operatorExpression(first, firstStart)) {
+        Term union = unionIfCollection(firstStart, "}");
+        if (union != null) {
+          first = union;
+        }
+      }
       if (peek().is("|")) {
         int bar = pos;
         next();
@@ -725,6 +738,30 @@ public final class Parser {
       return current;
     }
     return new Term.Ref(current, List.copyOf(path), current.loc());
+  }
+
+  /**
+   * Re-reads the first element from {@code start} with {@code |} as the union operator; returns it
+   * when it is followed by {@code ,} or the closing bracket, otherwise restores the position.
+   */
+  private Term unionIfCollection(int start, String close) {
+    int save = pos;
+    try {
+      pos = start;
+      Term union = termIn();
+      if (peek().is(",") || peek().is(close)) {
+        return union;
+      }
+    } catch (RegoException e) {
+      // not an element: a comprehension body follows
+    }
+    pos = save;
+    return null;
+  }
+
+  /** True for an unparenthesised operator expression such as {@code a - b} starting at token {@code start}. */
+  private boolean operatorExpression(Term t, int start) {
+    return t instanceof Term.Call c && c.name().startsWith(OP) && !tokens.get(start).is("(");
   }
 
   /** The dotted name of a call operator, or null when the term is not a name. */
