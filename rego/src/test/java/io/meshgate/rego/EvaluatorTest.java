@@ -126,6 +126,24 @@ class EvaluatorTest {
   }
 
   @Test
+  void parenthesisedKeyValueMembershipIsATerm() {
+    Rego r = rego("""
+        package t
+        nested if (0, 2 in [2]) in [true]
+        in_set := {(1, 1 in [2])}
+        in_array := [(0, "a" in ["a"])]
+        f(x) := x
+        in_call := f((1, "b" in ["a", "b"]))
+        non_collection := (1, "foo" in 1)
+        """);
+    assertEquals(v(true), eval(r, "data.t.nested", null));
+    assertEquals(set(false), eval(r, "data.t.in_set", null));
+    assertEquals(v(list(true)), eval(r, "data.t.in_array", null));
+    assertEquals(v(true), eval(r, "data.t.in_call", null));
+    assertEquals(v(false), eval(r, "data.t.non_collection", null));
+  }
+
+  @Test
   void withReplacesInputDataAndFunctions() {
     Rego r = rego("""
         package t

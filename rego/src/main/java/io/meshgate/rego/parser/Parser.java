@@ -535,6 +535,16 @@ public final class Parser {
             boolean savedPipe = noPipe;
             noPipe = false;
             Term inner = termIn();
+            if (peek().is(",") && peek().kind() == Token.Kind.PUNCT) {
+              // `(k, v in xs)`: the parentheses make a key-value membership test a term
+              next();
+              Term value = termNoIn();
+              Token op = next();
+              if (!op.is("in")) {
+                throw error(op, "expected `in`, found " + op);
+              }
+              inner = new Term.Call(OP + "internal.member_3", List.of(inner, value, termNoIn()), loc(op));
+            }
             noPipe = savedPipe;
             expect(")");
             return inner;
