@@ -363,13 +363,35 @@ public final class ConformanceRunner {
       }
     }
     if (Boolean.TRUE.equals(c.get("sort_bindings"))) {
-      Collections.sort(results);
-      Collections.sort(expected);
+      // OPA's runner sorts each array-valued binding of the result (not the expectation)
+      List<Value> sorted = new ArrayList<>();
+      for (Value result : results) {
+        Map<Value, Value> m = new LinkedHashMap<>();
+        ((ObjectValue) result).entries().forEach((k, v) -> {
+          if (v instanceof ArrayValue a) {
+            List<Value> items = new ArrayList<>(a.elements());
+            Collections.sort(items);
+            v = ArrayValue.of(items);
+          }
+          m.put(k, v);
+        });
+        sorted.add(ObjectValue.of(m));
+      }
+      results = sorted;
     }
-    if (!results.equals(expected)) {
+    // OPA compares the solutions as sets: their order does not matter and duplicates collapse
+    if (!SetValue.of(results).equals(SetValue.of(expected))) {
       return "expected " + expected + ", got " + results;
     }
     return null;
+  }
+
+  private static final io.meshgate.rego.builtins.Builtin JSON_MARSHAL =
+      io.meshgate.rego.builtins.BuiltinTable.standard().lookup("json.marshal").orElseThrow();
+
+  /** A non-string object key as OPA's ast.JSON writes it: compact JSON, as Go marshals it. */
+  private static Value keyText(Value key) {
+    return JSON_MARSHAL.call(io.meshgate.rego.builtins.BuiltinContext.standalone(), List.of(toJsonShape(key)));
   }
 
   /** As OPA's runner compares: sets become sorted arrays, and so inside every value. */
@@ -387,7 +409,7 @@ public final class ConformanceRunner {
     }
     if (v instanceof ObjectValue o) {
       Map<Value, Value> m = new HashMap<>();
-      o.entries().forEach((k, val) -> m.put(k instanceof StringValue ? k : new StringValue(k.toString()), toJsonShape(val)));
+      o.entries().forEach((k, val) -> m.put(k instanceof StringValue ? k : keyText(k), toJsonShape(val)));
       return ObjectValue.of(m);
     }
     return v;
