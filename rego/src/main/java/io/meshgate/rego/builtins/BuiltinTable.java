@@ -36,6 +36,7 @@ public final class BuiltinTable {
     CryptoBuiltins.register(table);
     UuidBuiltins.register(table);
     TemplateBuiltins.register(table);
+    JsonSchemaBuiltins.register(table);
     return table;
   }
 

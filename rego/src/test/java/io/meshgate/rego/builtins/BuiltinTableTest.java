@@ -34,7 +34,7 @@ class BuiltinTableTest {
       "is_number", "is_string", "is_boolean", "is_array", "is_set", "is_object", "is_null", "type_name",
       "to_number",
       "units.parse", "units.parse_bytes",
-      "json.marshal", "json.marshal_with_options", "json.unmarshal", "json.is_valid", "yaml.marshal",
+      "json.marshal", "json.marshal_with_options", "json.unmarshal", "json.is_valid", "json.verify_schema", "json.match_schema", "yaml.marshal",
       "yaml.unmarshal", "yaml.is_valid", "base64.encode", "base64.decode", "base64.is_valid",
       "base64url.encode", "base64url.decode", "base64url.encode_no_pad", "hex.encode", "hex.decode",
       "urlquery.encode", "urlquery.decode", "urlquery.encode_object", "urlquery.decode_object",
