@@ -144,6 +144,24 @@ class EvaluatorTest {
   }
 
   @Test
+  void notNegatesAWholeBodyUnderRegoV2OrFutureKeywordsNot() {
+    Rego r = rego("""
+        package t
+        import rego.v2
+        default none_big := false
+        none_big if not { some v in input.xs; v > 2 }
+        """, """
+        package u
+        import future.keywords.not
+        p if not { input.a; input.b }
+        """);
+    assertEquals(v(true), eval(r, "data.t.none_big", obj("xs", list(1, 2))));
+    assertEquals(v(false), eval(r, "data.t.none_big", obj("xs", list(1, 3))));
+    assertEquals(v(true), eval(r, "data.u.p", obj("a", true, "b", false)));
+    assertNull(eval(r, "data.u.p", obj("a", true, "b", true)));
+  }
+
+  @Test
   void withReplacesInputDataAndFunctions() {
     Rego r = rego("""
         package t

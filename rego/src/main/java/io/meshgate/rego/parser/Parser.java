@@ -30,6 +30,8 @@ public final class Parser {
   private boolean v1;
   private boolean noPipe;
   private boolean noComma;
+  /** `not { ... }` negates a whole body (import rego.v2 or future.keywords.not). */
+  private boolean notBody;
   private int wildcards;
 
   private Parser(String file, String text) {
@@ -123,14 +125,16 @@ public final class Parser {
       sawRegoV1 |= root.equals("rego");
       sawFuture |= root.equals("future");
       if (root.equals("rego")) {
-        if (!(path.size() == 2 && path.get(1).equals("v1"))) {
+        if (!(path.size() == 2 && (path.get(1).equals("v1") || path.get(1).equals("v2")))) {
           throw error(it, "invalid import " + String.join(".", path) + ", must be rego.v1");
         }
         v1 = true;
+        notBody |= path.get(1).equals("v2");
       } else if (root.equals("future")) {
         if (path.size() < 2 || !path.get(1).equals("keywords")) {
           throw error(it, "invalid import " + String.join(".", path) + ", must be future.keywords");
         }
+        notBody |= path.size() == 3 && path.get(2).equals("not");
       } else if (!root.equals("data") && !root.equals("input")) {
         throw error(it, "invalid import " + String.join(".", path) + ", must begin with input or data");
       }
@@ -320,7 +324,15 @@ public final class Parser {
       negated = true;
     }
     Expr expr;
-    if (peek().is("some")) {
+    if (negated && notBody && peek().is("{")) {
+      // `not { a; b }` holds when the body has no solution: `[true | a; b] == []`
+      Token open = peek();
+      List<Literal> body = bracedBody();
+      expr = new Expr.TermExpr(new Term.Call(OP + "equal", List.of(
+          new Term.ArrayCompr(new Term.Scalar(io.meshgate.rego.value.BoolValue.TRUE, loc(open)), body, loc(open)),
+          new Term.ArrayLit(List.of(), loc(open))), loc(open)));
+      negated = false;
+    } else if (peek().is("some")) {
       expr = some();
     } else if (peek().is("every")) {
       expr = every();
