@@ -61,6 +61,14 @@ class CompilerTest {
   }
 
   @Test
+  void objectUnificationBindsVariablesAcrossBothSides() {
+    // x is bound by the "bar" pair and then used by the "foo" pair: safe, as in OPA
+    Rego r = RegoTestSupport.rego("package t\nr contains x if {\n  a := 1\n  b := 1\n"
+        + "  {\"bar\": [x], \"foo\": a} = {\"bar\": [b], \"foo\": x}\n}\n");
+    assertEquals(RegoTestSupport.set(1), RegoTestSupport.eval(r, "data.t.r", null));
+  }
+
+  @Test
   void conflictingCompleteRuleValues() {
     Rego r = RegoTestSupport.rego("package t\nimport rego.v1\np := 1 if true\np := 2 if true\n");
     RegoException e = assertThrows(RegoException.class, () -> RegoTestSupport.eval(r, "data.t.p", null));

@@ -994,7 +994,7 @@ public final class Compiler {
         }
       }
       for (int i = 0; i < x.values().size(); i++) {
-        int j = y.keys().indexOf(x.keys().get(i));
+        int j = keyIndex(y.keys(), x.keys().get(i));
         if (j < 0) {
           return evaluable(a, b, outer) || evaluable(b2, b, outer);
         }
@@ -1007,6 +1007,17 @@ public final class Compiler {
       return true;
     }
     return false;
+  }
+
+  /** Where an object literal has the key, comparing constant keys by value (not by location). */
+  private static int keyIndex(List<Term> keys, Term key) {
+    for (int i = 0; i < keys.size(); i++) {
+      Term k = keys.get(i);
+      if (k instanceof Term.Scalar a && key instanceof Term.Scalar c ? a.value().equals(c.value()) : k.equals(key)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private boolean evaluable(Term t, Set<String> b, Set<String> outer) {
