@@ -162,6 +162,54 @@ class EvaluatorTest {
   }
 
   @Test
+  void regoMetadataChainAndRuleReadMetadataComments() {
+    Rego r = rego("""
+        # METADATA
+        # description: all of t
+        # scope: subpackages
+        package t
+
+        # METADATA
+        # scope: document
+        # title: the p document
+        p := "doc" if false
+
+        # METADATA
+        # title: this p
+        # authors:
+        # - Ann Example <ann@example.com>
+        # - Bob
+        # related_resources:
+        # - https://example.com/p
+        # custom:
+        #   severity: high
+        p := rego.metadata.chain()
+
+        q := rego.metadata.rule()
+        """, """
+        # METADATA
+        # title: u package
+        package t.u
+
+        r := rego.metadata.chain()
+        """);
+    Value chain = eval(r, "data.t.p", null);
+    assertEquals(v(list(
+        obj("path", list("t", "p"), "annotations", obj("scope", "rule", "title", "this p",
+            "authors", list(obj("name", "Ann Example", "email", "ann@example.com"), obj("name", "Bob")),
+            "related_resources", list(obj("ref", "https://example.com/p")),
+            "custom", obj("severity", "high"))),
+        obj("path", list("t", "p"), "annotations", obj("scope", "document", "title", "the p document")),
+        obj("path", list("t"), "annotations", obj("scope", "subpackages", "description", "all of t")))), chain);
+    assertEquals(v(obj()), eval(r, "data.t.q", null));
+    assertEquals(v(list(
+        obj("path", list("t", "u", "r")),
+        obj("path", list("t", "u"), "annotations", obj("scope", "package", "title", "u package")),
+        obj("path", list("t"), "annotations", obj("scope", "subpackages", "description", "all of t")))),
+        eval(r, "data.t.u.r", null));
+  }
+
+  @Test
   void withReplacesInputDataAndFunctions() {
     Rego r = rego("""
         package t

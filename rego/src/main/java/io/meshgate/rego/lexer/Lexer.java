@@ -16,6 +16,13 @@ public final class Lexer {
   private int pos;
   private int line = 1;
   private int col = 1;
+  private final List<Comment> comments = new ArrayList<>();
+
+  /** A comment's text after {@code #}; {@code ownLine} when nothing precedes it on its line. */
+  public record Comment(int line, String text, boolean ownLine) {}
+
+  /** The comments seen by {@link #tokenize()}, in order. */
+  public List<Comment> comments() { return comments; }
 
   public Lexer(String file, String src) {
     this.file = file;
@@ -35,9 +42,13 @@ public final class Lexer {
         } else if (c == ' ' || c == '\t' || c == '\r') {
           advance();
         } else if (c == '#') {
+          int start = pos + 1;
+          int commentLine = line;
+          boolean own = newline;
           while (pos < src.length() && src.charAt(pos) != '\n') {
             advance();
           }
+          comments.add(new Comment(commentLine, src.substring(start, pos), own));
         } else {
           break;
         }

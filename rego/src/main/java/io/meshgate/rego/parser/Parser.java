@@ -34,9 +34,13 @@ public final class Parser {
   private boolean notBody;
   private int wildcards;
 
+  private final List<Lexer.Comment> comments;
+
   private Parser(String file, String text) {
     this.file = file;
-    this.tokens = new Lexer(file, text).tokenize();
+    Lexer lexer = new Lexer(file, text);
+    this.tokens = lexer.tokenize();
+    this.comments = lexer.comments();
   }
 
   /**
@@ -150,7 +154,23 @@ public final class Parser {
       }
       rules.add(rule());
     }
-    return new Module(file, List.copyOf(pkg), List.copyOf(imports), List.copyOf(rules), v1, loc(pk));
+    Module.Annotations annotations = Module.Annotations.NONE;
+    if (comments.stream().anyMatch(c -> c.ownLine() && c.text().strip().equals("METADATA"))) {
+      java.util.IdentityHashMap<Rule, io.meshgate.rego.value.Value> byRule = new java.util.IdentityHashMap<>();
+      int previous = pk.line();
+      for (Module.Import imp : imports) {
+        previous = Math.max(previous, imp.loc().line());
+      }
+      for (Rule r : rules) {
+        io.meshgate.rego.value.Value a = Annotations.before(comments, previous, r.loc().line(), "rule", file);
+        if (a != null) {
+          byRule.put(r, a);
+        }
+        previous = r.loc().line();
+      }
+      annotations = new Module.Annotations(Annotations.before(comments, 0, pk.line(), "package", file), byRule);
+    }
+    return new Module(file, List.copyOf(pkg), List.copyOf(imports), List.copyOf(rules), v1, loc(pk), annotations);
   }
 
   private Rule rule() {
