@@ -210,6 +210,29 @@ class EvaluatorTest {
   }
 
   @Test
+  void templateStringsInterpolateValuesAndMarkUndefinedOnes() {
+    Rego r = rego("""
+        package t
+        a := "foo"
+        n := 42
+        plain := $"{a} {n} {[1, "x"]} {{"k": true}} {set()} {input.missing}"
+        escaped := $"\\{a} {a}\\}"
+        nested := $"{$"<{a}>"} {$"{data.none}"}"
+        multi := $`line {n}
+        {a with input as 1}`
+        names := [s | some i in [1, 2]; s := $"user_{i}"]
+        f($"{x}-{input.y}") := true if x := "a"
+        called if f("a-b") with input.y as "b"
+        """);
+    assertEquals(v("foo 42 [1, \"x\"] {\"k\": true} set() <undefined>"), eval(r, "data.t.plain", obj()));
+    assertEquals(v("{a} foo}"), eval(r, "data.t.escaped", null));
+    assertEquals(v("<foo> <undefined>"), eval(r, "data.t.nested", null));
+    assertEquals(v("line 42\nfoo"), eval(r, "data.t.multi", null));
+    assertEquals(v(list("user_1", "user_2")), eval(r, "data.t.names", null));
+    assertEquals(v(true), eval(r, "data.t.called", null));
+  }
+
+  @Test
   void withReplacesInputDataAndFunctions() {
     Rego r = rego("""
         package t

@@ -45,6 +45,26 @@ public final class TemplateBuiltins {
   private record Num(BigDecimal value, String text) {}
 
   public static void register(BuiltinTable table) {
+    // what a template string $"a {x}" compiles to: text parts, and each expression as the set of
+    // its values (at most one; none renders as <undefined>); strings are inserted as they are,
+    // other values as Rego text
+    table.register(Builtin.of("internal.template_string", 1, (ctx, a) -> {
+      StringBuilder out = new StringBuilder();
+      for (Value part : Args.array("internal.template_string", a, 1).elements()) {
+        if (part instanceof StringValue s) {
+          out.append(s.value());
+        } else if (part instanceof SetValue set) {
+          if (set.size() > 1) {
+            throw Args.failure("internal.template_string", "template-strings must not produce multiple outputs");
+          }
+          Value v = set.size() == 0 ? null : set.elements().first();
+          out.append(v == null ? "<undefined>" : v instanceof StringValue s ? s.value() : v.toString());
+        } else {
+          throw Args.type("internal.template_string", 1, part, "string", "set");
+        }
+      }
+      return str(out.toString());
+    }));
     table.register(Builtin.of(NAME, 2, (ctx, a) -> {
       String template = Args.string(NAME, a, 1);
       ObjectValue vars = Args.object(NAME, a, 2);

@@ -312,6 +312,24 @@ public final class Compiler {
 
   private CompiledRule compileDefinition(Module m, Rule r, Set<String> names, Map<String, Term> imports,
       List<Term> args) {
+    if (args != null && args.stream().anyMatch(a -> a instanceof Term.Call)) {
+      // a call as an argument pattern (e.g. a template string) may use variables the body binds:
+      // match the argument with a fresh variable and compare it with the call's value in the body
+      List<Term> plainArgs = new ArrayList<>();
+      List<Literal> body = new ArrayList<>(r.body());
+      for (Term a : args) {
+        if (a instanceof Term.Call) {
+          Term.Var v = new Term.Var("__fnarg" + (renameCounter++) + "__", a.loc());
+          plainArgs.add(v);
+          body.add(new Literal(false, new Expr.Unify(v, a), List.of(), a.loc()));
+        } else {
+          plainArgs.add(a);
+        }
+      }
+      Rule rewritten = new Rule(r.loc(), r.ref(), List.copyOf(plainArgs), r.value(), r.multi(), r.isDefault(),
+          List.copyOf(body), r.elseRule());
+      return compileDefinition(m, rewritten, names, imports, rewritten.args());
+    }
     Set<String> declared = new HashSet<>();
     if (args != null) {
       for (Term a : args) {

@@ -519,6 +519,77 @@ public final class Parser {
     return left;
   }
 
+  private int templateVars;
+
+  /**
+   * {@code $"a {x} b"}: the text parts as strings and each {@code {expression}} as the set of its
+   * values, joined by internal.template_string (an empty set renders as {@code <undefined>}).
+   */
+  private Term template(Token t) {
+    String content = t.text();
+    boolean raw = t.kind() == Token.Kind.RAW_TEMPLATE;
+    List<Term> parts = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    int i = 0;
+    while (i < content.length()) {
+      char c = content.charAt(i);
+      if (c == '\\' && i + 1 < content.length()) {
+        char e = content.charAt(i + 1);
+        if (e == '{' || e == '}') {
+          text.append(e);
+          i += 2;
+          continue;
+        }
+        if (raw) {
+          text.append(c);
+          i++;
+          continue;
+        }
+        int end = i + 2;
+        if (e == 'u') {
+          end = Math.min(content.length(), i + 6);
+        }
+        String decoded = new Lexer(file, "\"" + content.substring(i, end) + "\"").tokenize().get(0).text();
+        text.append(decoded);
+        i = end;
+        continue;
+      }
+      if (c == '{') {
+        int close = Lexer.templateExpressionEnd(content, i + 1);
+        if (text.length() > 0) {
+          parts.add(new Term.Scalar(new StringValue(text.toString()), loc(t)));
+          text.setLength(0);
+        }
+        parts.add(templateExpression(content.substring(i + 1, close), t));
+        i = close + 1;
+        continue;
+      }
+      text.append(c);
+      i++;
+    }
+    if (text.length() > 0 || parts.isEmpty()) {
+      parts.add(new Term.Scalar(new StringValue(text.toString()), loc(t)));
+    }
+    return new Term.Call(OP + "internal.template_string", List.of(new Term.ArrayLit(List.copyOf(parts), loc(t))), loc(t));
+  }
+
+  private Term templateExpression(String source, Token at) {
+    Parser sub = new Parser(file, source);
+    sub.v1 = v1;
+    sub.notBody = notBody;
+    sub.templateVars = templateVars + 1000;
+    Literal l = sub.literal();
+    if (sub.peek().kind() != Token.Kind.EOF) {
+      throw error(at, "unexpected " + sub.peek() + " in template expression");
+    }
+    if (l.negated() || !(l.expr() instanceof Expr.TermExpr te)) {
+      throw error(at, "a template expression must be a term, optionally with `with` modifiers");
+    }
+    Term.Var out = new Term.Var("__template" + (templateVars++) + "__", loc(at));
+    Literal bind = new Literal(false, new Expr.Unify(out, te.term()), l.withs(), loc(at));
+    return new Term.SetCompr(out, List.of(bind), loc(at));
+  }
+
   private Term unary() {
     Token t = peek();
     if (t.is("-")) {
@@ -538,6 +609,9 @@ public final class Parser {
     switch (t.kind()) {
       case NUMBER:
         return new Term.Scalar(number(t, t.text()), loc(t));
+      case TEMPLATE:
+      case RAW_TEMPLATE:
+        return template(t);
       case STRING:
       case RAW_STRING:
         return new Term.Scalar(new StringValue(t.text()), loc(t));

@@ -27,7 +27,7 @@ class BuiltinTableTest {
       "concat", "contains", "startswith", "endswith", "format_int", "indexof", "indexof_n", "lower", "upper",
       "replace", "split", "sprintf", "substring", "trim", "trim_left", "trim_right", "trim_prefix",
       "trim_suffix", "trim_space", "strings.replace_n", "strings.reverse", "strings.count", "strings.split_n",
-      "strings.any_prefix_match", "strings.any_suffix_match", "strings.render_template",
+      "strings.any_prefix_match", "strings.any_suffix_match", "strings.render_template", "internal.template_string",
       "regex.match", "regex.is_valid", "regex.split", "regex.find_n", "regex.find_all_string_submatch_n",
       "regex.replace", "regex.template_match", "regex.globs_match",
       "glob.match", "glob.quote_meta",
