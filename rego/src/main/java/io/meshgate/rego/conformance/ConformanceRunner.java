@@ -149,13 +149,27 @@ public final class ConformanceRunner {
     return false;
   }
 
+  /** Timestamps in case files stay strings, as Go's YAML (OPA) and serde_yaml (regorus) read them. */
+  private static final class NoTimestampResolver extends org.yaml.snakeyaml.resolver.Resolver {
+    @Override
+    public void addImplicitResolver(org.yaml.snakeyaml.nodes.Tag tag, java.util.regex.Pattern regexp, String first,
+        int limit) {
+      if (!tag.equals(org.yaml.snakeyaml.nodes.Tag.TIMESTAMP)) {
+        super.addImplicitResolver(tag, regexp, first, limit);
+      }
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> readCases(Path f) throws IOException {
     LoaderOptions lo = new LoaderOptions();
     lo.setCodePointLimit(64 * 1024 * 1024);
     Object doc;
     try {
-      doc = new Yaml(lo).load(Files.readString(f, StandardCharsets.UTF_8));
+      org.yaml.snakeyaml.DumperOptions dumper = new org.yaml.snakeyaml.DumperOptions();
+      doc = new Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(lo),
+          new org.yaml.snakeyaml.representer.Representer(dumper), dumper, lo, new NoTimestampResolver())
+          .load(Files.readString(f, StandardCharsets.UTF_8));
     } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
       throw new IOException(f + ":" + (e.getProblemMark().getLine() + 1) + ":" + (e.getProblemMark().getColumn() + 1)
           + ": invalid YAML: " + e.getProblem());
