@@ -50,6 +50,25 @@ class CompilerTest {
   }
 
   @Test
+  void aDynamicDataReferenceDependsOnlyOnTheRulesItsPathCanReach() {
+    // data[x].allow.see cannot reach data.t.p, so p is not recursive
+    Rego r = RegoTestSupport.rego("package t\np := data[x].allow.see if x := \"primary\"\n",
+        "package primary\nallow.see := true\n");
+    assertEquals(RegoTestSupport.v(true), RegoTestSupport.eval(r, "data.t.p", null));
+    // but data[x].p can
+    RegoException e = compileError("package t\np := data[x].p if x := \"t\"\n");
+    assertEquals(RegoException.RECURSION, e.code());
+  }
+
+  @Test
+  void objectUnificationBindsVariablesAcrossBothSides() {
+    // x is bound by the "bar" pair and then used by the "foo" pair: safe, as in OPA
+    Rego r = RegoTestSupport.rego("package t\nr contains x if {\n  a := 1\n  b := 1\n"
+        + "  {\"bar\": [x], \"foo\": a} = {\"bar\": [b], \"foo\": x}\n}\n");
+    assertEquals(RegoTestSupport.set(1), RegoTestSupport.eval(r, "data.t.r", null));
+  }
+
+  @Test
   void conflictingCompleteRuleValues() {
     Rego r = RegoTestSupport.rego("package t\nimport rego.v1\np := 1 if true\np := 2 if true\n");
     RegoException e = assertThrows(RegoException.class, () -> RegoTestSupport.eval(r, "data.t.p", null));

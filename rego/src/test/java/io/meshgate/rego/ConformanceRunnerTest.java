@@ -103,6 +103,43 @@ class ConformanceRunnerTest {
     assertTrue(out.trim().endsWith("conformance: 3 passed, 1 failed, 1 skipped"), out);
   }
 
+  private static final String OPA_RESULT_SHAPES = """
+      cases:
+      - note: solutions are a set, in any order
+        modules: ["package t\\nxs := [2, 1, 2]\\n"]
+        query: data.t.xs[_] = x
+        want_result: [{x: 1}, {x: 2}]
+      - note: sort_bindings sorts an array binding of the result
+        modules: ["package t\\np := [x | some x in [3, \\"a\\", 1]]\\n"]
+        query: data.t.p = x
+        sort_bindings: true
+        want_result: [{x: [1, 3, a]}]
+      - note: without sort_bindings array order counts
+        modules: ["package t\\np := [3, 1]\\n"]
+        query: data.t.p = x
+        want_result: [{x: [1, 3]}]
+      - note: timestamps in case files are strings
+        modules: ["package t\\np := \\"2024-01-02T03:04:05Z\\"\\n"]
+        query: data.t.p = x
+        want_result: [{x: 2024-01-02T03:04:05Z}]
+      - note: composite keys are compact JSON
+        modules: ["package t\\np := {[\\"a\\", 0]: 1}\\n"]
+        query: data.t.p = x
+        want_result: [{x: {'["a",0]': 1}}]
+      """;
+
+  @Test
+  void opaFlavourComparesSolutionSetsLikeOpasRunner(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("cases.yaml"), OPA_RESULT_SHAPES);
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    ConformanceRunner runner = new ConformanceRunner(ConformanceRunner.Flavour.OPA, false,
+        new PrintStream(buf, true, StandardCharsets.UTF_8), Map.of());
+    ConformanceRunner.Summary s = runner.run(List.of(dir));
+    String out = buf.toString(StandardCharsets.UTF_8);
+    assertEquals(new ConformanceRunner.Summary(4, 1, 0), s, out);
+    assertTrue(out.contains("without sort_bindings array order counts"), out);
+  }
+
   @Test
   void regorusFlavourHandlesEncodingsManyInputsErrorsAndPrints(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("cases.yaml"), REGORUS_CASES);

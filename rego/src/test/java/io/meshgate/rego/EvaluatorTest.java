@@ -126,6 +126,113 @@ class EvaluatorTest {
   }
 
   @Test
+  void parenthesisedKeyValueMembershipIsATerm() {
+    Rego r = rego("""
+        package t
+        nested if (0, 2 in [2]) in [true]
+        in_set := {(1, 1 in [2])}
+        in_array := [(0, "a" in ["a"])]
+        f(x) := x
+        in_call := f((1, "b" in ["a", "b"]))
+        non_collection := (1, "foo" in 1)
+        """);
+    assertEquals(v(true), eval(r, "data.t.nested", null));
+    assertEquals(set(false), eval(r, "data.t.in_set", null));
+    assertEquals(v(list(true)), eval(r, "data.t.in_array", null));
+    assertEquals(v(true), eval(r, "data.t.in_call", null));
+    assertEquals(v(false), eval(r, "data.t.non_collection", null));
+  }
+
+  @Test
+  void notNegatesAWholeBodyUnderRegoV2OrFutureKeywordsNot() {
+    Rego r = rego("""
+        package t
+        import rego.v2
+        default none_big := false
+        none_big if not { some v in input.xs; v > 2 }
+        """, """
+        package u
+        import future.keywords.not
+        p if not { input.a; input.b }
+        """);
+    assertEquals(v(true), eval(r, "data.t.none_big", obj("xs", list(1, 2))));
+    assertEquals(v(false), eval(r, "data.t.none_big", obj("xs", list(1, 3))));
+    assertEquals(v(true), eval(r, "data.u.p", obj("a", true, "b", false)));
+    assertNull(eval(r, "data.u.p", obj("a", true, "b", true)));
+  }
+
+  @Test
+  void regoMetadataChainAndRuleReadMetadataComments() {
+    Rego r = rego("""
+        # METADATA
+        # description: all of t
+        # scope: subpackages
+        package t
+
+        # METADATA
+        # scope: document
+        # title: the p document
+        p := "doc" if false
+
+        # METADATA
+        # title: this p
+        # authors:
+        # - Ann Example <ann@example.com>
+        # - Bob
+        # related_resources:
+        # - https://example.com/p
+        # custom:
+        #   severity: high
+        p := rego.metadata.chain()
+
+        q := rego.metadata.rule()
+        """, """
+        # METADATA
+        # title: u package
+        package t.u
+
+        r := rego.metadata.chain()
+        """);
+    Value chain = eval(r, "data.t.p", null);
+    assertEquals(v(list(
+        obj("path", list("t", "p"), "annotations", obj("scope", "rule", "title", "this p",
+            "authors", list(obj("name", "Ann Example", "email", "ann@example.com"), obj("name", "Bob")),
+            "related_resources", list(obj("ref", "https://example.com/p")),
+            "custom", obj("severity", "high"))),
+        obj("path", list("t", "p"), "annotations", obj("scope", "document", "title", "the p document")),
+        obj("path", list("t"), "annotations", obj("scope", "subpackages", "description", "all of t")))), chain);
+    assertEquals(v(obj()), eval(r, "data.t.q", null));
+    assertEquals(v(list(
+        obj("path", list("t", "u", "r")),
+        obj("path", list("t", "u"), "annotations", obj("scope", "package", "title", "u package")),
+        obj("path", list("t"), "annotations", obj("scope", "subpackages", "description", "all of t")))),
+        eval(r, "data.t.u.r", null));
+  }
+
+  @Test
+  void templateStringsInterpolateValuesAndMarkUndefinedOnes() {
+    Rego r = rego("""
+        package t
+        a := "foo"
+        n := 42
+        plain := $"{a} {n} {[1, "x"]} {{"k": true}} {set()} {input.missing}"
+        escaped := $"\\{a} {a}\\}"
+        nested := $"{$"<{a}>"} {$"{data.none}"}"
+        multi := $`line {n}
+        {a with input as 1}`
+        names := [s | some i in [1, 2]; s := $"user_{i}"]
+        f($"{x}-{input.y}") := true if x := "a"
+        called if f("a-b") with input.y as "b"
+        """);
+    assertEquals(v("foo 42 [1, \"x\"] {\"k\": true} set() <undefined>"), eval(r, "data.t.plain", obj()));
+    assertEquals(v("{a} foo}"), eval(r, "data.t.escaped", null));
+    assertEquals(v("<foo> <undefined>"), eval(r, "data.t.nested", null));
+    assertEquals(v("line 42\nfoo"), eval(r, "data.t.multi", null));
+    assertEquals(v(list("user_1", "user_2")), eval(r, "data.t.names", null));
+    assertEquals(v(true), eval(r, "data.t.called", null));
+  }
+
+  @Test
   void withReplacesInputDataAndFunctions() {
     Rego r = rego("""
         package t

@@ -6,7 +6,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
-/** array.concat, array.slice, array.reverse. */
+/** array.concat, array.slice, array.reverse, array.flatten. */
 public final class ArrayBuiltins {
   private ArrayBuiltins() {}
 
@@ -31,6 +31,18 @@ public final class ArrayBuiltins {
     table.register(Builtin.of("array.reverse", 1, (ctx, a) -> {
       List<Value> out = new ArrayList<>(Args.array("array.reverse", a, 1).elements());
       java.util.Collections.reverse(out);
+      return ArrayValue.of(out);
+    }));
+    table.register(Builtin.of("array.flatten", 1, (ctx, a) -> {
+      // one level only, as OPA: nested arrays are spliced in, everything else kept as is
+      List<Value> out = new ArrayList<>();
+      for (Value element : Args.array("array.flatten", a, 1).elements()) {
+        if (element instanceof ArrayValue inner) {
+          out.addAll(inner.elements());
+        } else {
+          out.add(element);
+        }
+      }
       return ArrayValue.of(out);
     }));
   }

@@ -35,6 +35,8 @@ public final class BuiltinTable {
     GraphBuiltins.register(table);
     CryptoBuiltins.register(table);
     UuidBuiltins.register(table);
+    TemplateBuiltins.register(table);
+    JsonSchemaBuiltins.register(table);
     return table;
   }
 

@@ -394,11 +394,15 @@ public final class EncodingBuiltins {
     Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options, new NoTimestampResolver());
     Object java;
     try {
-      // like Go's yaml.Unmarshal, only the first document of a stream counts
+      // like Go's yaml.Unmarshal, only the first document of a stream counts, but the whole
+      // stream must still be well-formed (a bad later document is an error there too)
       java = null;
+      boolean first = true;
       for (Object doc : yaml.loadAll(text)) {
-        java = doc;
-        break;
+        if (first) {
+          java = doc;
+          first = false;
+        }
       }
     } catch (RuntimeException e) {
       String msg = e.getMessage() == null ? "invalid YAML" : e.getMessage().replace('\n', ' ');

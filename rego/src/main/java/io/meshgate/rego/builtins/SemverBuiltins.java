@@ -6,14 +6,17 @@ import io.meshgate.rego.value.StringValue;
 import java.util.regex.Pattern;
 
 /**
- * semver.is_valid and semver.compare with OPA's parser, which is more lenient than the SemVer
- * grammar: an optional leading "v", and leading zeros in numbers and identifiers are accepted.
+ * semver.is_valid and semver.compare as OPA: the SemVer 2.0.0 grammar (no leading zeros in the
+ * version numbers or numeric pre-release identifiers, no empty pre-release or build section), plus
+ * OPA's optional leading "v". Build metadata is ignored for precedence.
  */
 public final class SemverBuiltins {
   private SemverBuiltins() {}
 
   private static final Pattern IDENTIFIERS = Pattern.compile("[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*");
   private static final Pattern NUMBER = Pattern.compile("[0-9]+");
+  /** A version number or numeric identifier: "0" or no leading zero. */
+  private static final Pattern CANONICAL_NUMBER = Pattern.compile("0|[1-9][0-9]*");
 
   record Version(long major, long minor, long patch, String preRelease) {}
 
@@ -30,19 +33,19 @@ public final class SemverBuiltins {
   private static Version parseOperand(String v, int pos) {
     Version parsed = parse(v);
     if (parsed == null) {
-      throw Args.failure("semver.compare", "operand " + pos + ": string " + v + " is not a valid SemVer");
+      throw Args.failure("semver.compare", "operand " + pos + ": string \"" + v + "\" is not a valid SemVer");
     }
     return parsed;
   }
 
-  /** OPA's internal/semver Parse; null when invalid. Build metadata is checked, then dropped. */
+  /** null when invalid. Build metadata is checked, then dropped. */
   static Version parse(String text) {
     String v = text.startsWith("v") ? text.substring(1) : text;
     int plus = v.indexOf('+');
     if (plus >= 0) {
       String metadata = v.substring(plus + 1);
       v = v.substring(0, plus);
-      if (!metadata.isEmpty() && !IDENTIFIERS.matcher(metadata).matches()) {
+      if (!IDENTIFIERS.matcher(metadata).matches()) {
         return null;
       }
     }
@@ -51,8 +54,13 @@ public final class SemverBuiltins {
     if (dash >= 0) {
       pre = v.substring(dash + 1);
       v = v.substring(0, dash);
-      if (!pre.isEmpty() && !IDENTIFIERS.matcher(pre).matches()) {
+      if (!IDENTIFIERS.matcher(pre).matches()) {
         return null;
+      }
+      for (String identifier : pre.split("\\.")) {
+        if (NUMBER.matcher(identifier).matches() && !CANONICAL_NUMBER.matcher(identifier).matches()) {
+          return null;
+        }
       }
     }
     String[] parts = v.split("\\.", -1);
@@ -61,7 +69,7 @@ public final class SemverBuiltins {
     }
     long[] numbers = new long[3];
     for (int i = 0; i < 3; i++) {
-      if (!NUMBER.matcher(parts[i]).matches()) {
+      if (!CANONICAL_NUMBER.matcher(parts[i]).matches()) {
         return null;
       }
       try {

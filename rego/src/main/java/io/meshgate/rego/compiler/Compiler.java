@@ -35,9 +35,18 @@ public final class Compiler {
 
   private Compiler(BuiltinTable builtins) { this.builtins = builtins; }
 
+  // METADATA annotations by scope: document (by rule path), package and subpackages (by package)
+  private final Map<String, io.meshgate.rego.value.Value> documentAnnotations = new HashMap<>();
+  private final Map<String, io.meshgate.rego.value.Value> packageAnnotations = new HashMap<>();
+  private final Map<String, io.meshgate.rego.value.Value> subpackagesAnnotations = new HashMap<>();
+  /** What rego.metadata.chain() and rego.metadata.rule() are in the rule being compiled. */
+  private io.meshgate.rego.value.Value metadataChain = io.meshgate.rego.value.ArrayValue.EMPTY;
+  private io.meshgate.rego.value.Value metadataRule = io.meshgate.rego.value.ObjectValue.EMPTY;
+
   public static Policy compile(List<Module> modules, BuiltinTable builtins) {
     Compiler c = new Compiler(builtins);
     c.declare(modules);
+    c.indexAnnotations(modules);
     for (Module m : modules) {
       c.compileModule(m);
     }
@@ -162,8 +171,89 @@ public final class Compiler {
     }
   }
 
+  private void indexAnnotations(List<Module> modules) {
+    for (Module m : modules) {
+      String pkg = String.join(".", m.packagePath());
+      io.meshgate.rego.value.Value p = m.annotations().pkg();
+      if (p != null) {
+        (scopeOf(p).equals("subpackages") ? subpackagesAnnotations : packageAnnotations).putIfAbsent(pkg, p);
+      }
+      for (Rule r : m.rules()) {
+        io.meshgate.rego.value.Value a = m.annotations().rules().get(r);
+        if (a != null && scopeOf(a).equals("document")) {
+          documentAnnotations.putIfAbsent(String.join(".", annotationPath(m, r)), a);
+        }
+      }
+    }
+  }
+
+  private static String scopeOf(io.meshgate.rego.value.Value annotation) {
+    return ((StringValue) ((io.meshgate.rego.value.ObjectValue) annotation).get("scope")).value();
+  }
+
+  /** The package path and the ground (string) prefix of the rule's reference. */
+  private static List<String> annotationPath(Module m, Rule r) {
+    List<String> path = new ArrayList<>(m.packagePath());
+    path.add(r.name());
+    for (int i = 1; i < r.ref().size(); i++) {
+      if (r.ref().get(i) instanceof Term.Scalar sc && sc.value() instanceof StringValue str) {
+        path.add(str.value());
+      } else {
+        break;
+      }
+    }
+    return path;
+  }
+
+  private static io.meshgate.rego.value.Value chainEntry(List<String> path, io.meshgate.rego.value.Value annotations) {
+    Map<io.meshgate.rego.value.Value, io.meshgate.rego.value.Value> m = new java.util.LinkedHashMap<>();
+    m.put(new StringValue("path"), io.meshgate.rego.value.Value.of(path));
+    if (annotations != null) {
+      m.put(new StringValue("annotations"), annotations);
+    }
+    return io.meshgate.rego.value.ObjectValue.of(m);
+  }
+
+  /**
+   * OPA's annotation chain of a rule: its own rule-scoped annotation (or just its path), the
+   * document-scoped one of its path, its package's, then subpackages-scoped ones upwards.
+   */
+  private void enterRuleMetadata(Module m, Rule r) {
+    io.meshgate.rego.value.Value own = m.annotations().rules().get(r);
+    if (own != null && !scopeOf(own).equals("rule")) {
+      own = null;
+    }
+    List<String> path = annotationPath(m, r);
+    List<io.meshgate.rego.value.Value> chain = new ArrayList<>();
+    chain.add(chainEntry(path, own));
+    io.meshgate.rego.value.Value doc = documentAnnotations.get(String.join(".", path));
+    if (doc != null) {
+      chain.add(chainEntry(path, doc));
+    }
+    io.meshgate.rego.value.Value pkg = packageAnnotations.get(String.join(".", m.packagePath()));
+    if (pkg != null) {
+      chain.add(chainEntry(m.packagePath(), pkg));
+    }
+    for (int n = m.packagePath().size(); n >= 0; n--) {
+      List<String> prefix = m.packagePath().subList(0, n);
+      io.meshgate.rego.value.Value sub = subpackagesAnnotations.get(String.join(".", prefix));
+      if (sub != null) {
+        chain.add(chainEntry(prefix, sub));
+      }
+    }
+    metadataChain = io.meshgate.rego.value.ArrayValue.of(chain);
+    metadataRule = own != null ? own : io.meshgate.rego.value.ObjectValue.EMPTY;
+  }
+
   private void compileRule(Module m, Rule r, Set<String> names, Map<String, Term> imports) {
-    CompiledRule compiled = compileDefinition(m, r, names, imports, r.args());
+    enterRuleMetadata(m, r);
+    CompiledRule compiled;
+    try {
+      compiled = compileDefinition(m, r, names, imports, r.args());
+    } finally {
+      metadataChain = io.meshgate.rego.value.ArrayValue.EMPTY;
+      metadataRule = io.meshgate.rego.value.ObjectValue.EMPTY;
+    }
     if (r.isFunction()) {
       FunctionGroup g = functions.get(functionPath(m, r));
       if (r.isDefault()) {
@@ -222,6 +312,24 @@ public final class Compiler {
 
   private CompiledRule compileDefinition(Module m, Rule r, Set<String> names, Map<String, Term> imports,
       List<Term> args) {
+    if (args != null && args.stream().anyMatch(a -> a instanceof Term.Call)) {
+      // a call as an argument pattern (e.g. a template string) may use variables the body binds:
+      // match the argument with a fresh variable and compare it with the call's value in the body
+      List<Term> plainArgs = new ArrayList<>();
+      List<Literal> body = new ArrayList<>(r.body());
+      for (Term a : args) {
+        if (a instanceof Term.Call) {
+          Term.Var v = new Term.Var("__fnarg" + (renameCounter++) + "__", a.loc());
+          plainArgs.add(v);
+          body.add(new Literal(false, new Expr.Unify(v, a), List.of(), a.loc()));
+        } else {
+          plainArgs.add(a);
+        }
+      }
+      Rule rewritten = new Rule(r.loc(), r.ref(), List.copyOf(plainArgs), r.value(), r.multi(), r.isDefault(),
+          List.copyOf(body), r.elseRule());
+      return compileDefinition(m, rewritten, names, imports, rewritten.args());
+    }
     Set<String> declared = new HashSet<>();
     if (args != null) {
       for (Term a : args) {
@@ -555,7 +663,7 @@ public final class Compiler {
       Expr e;
       if ((l.expr()) instanceof Expr.TermExpr t) {
         // only a call written as a whole expression may carry an output argument: count(xs, n)
-        e = new Expr.TermExpr(t.term() instanceof Term.Call c
+        e = new Expr.TermExpr(t.term() instanceof Term.Call c && !c.name().startsWith("rego.metadata.")
             ? new Term.Call(resolveCall(c, s, true), resolveAll(c.args(), s), c.loc()) : resolve(t.term(), s));
       }
       else if ((l.expr()) instanceof Expr.Unify u) { e = new Expr.Unify(resolve(u.left(), s), resolve(u.right(), s)); }
@@ -678,6 +786,12 @@ public final class Compiler {
     else if ((t) instanceof Term.ArrayLit a) { return new Term.ArrayLit(resolveAll(a.items(), s), a.loc()); }
     else if ((t) instanceof Term.SetLit a) { return new Term.SetLit(resolveAll(a.items(), s), a.loc()); }
     else if ((t) instanceof Term.ObjectLit o) { return new Term.ObjectLit(resolveAll(o.keys(), s), resolveAll(o.values(), s), o.loc()); }
+    else if ((t) instanceof Term.Call c && c.args().isEmpty() && c.name().equals("rego.metadata.chain")) {
+      return new Term.Scalar(metadataChain, c.loc());
+    }
+    else if ((t) instanceof Term.Call c && c.args().isEmpty() && c.name().equals("rego.metadata.rule")) {
+      return new Term.Scalar(metadataRule, c.loc());
+    }
     else if ((t) instanceof Term.Call c) { return new Term.Call(resolveCall(c, s, false), resolveAll(c.args(), s), c.loc()); }
     else if ((t) instanceof Term.ArrayCompr c) { return new Term.ArrayCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
     else if ((t) instanceof Term.SetCompr c) { return new Term.SetCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
@@ -994,7 +1108,7 @@ public final class Compiler {
         }
       }
       for (int i = 0; i < x.values().size(); i++) {
-        int j = y.keys().indexOf(x.keys().get(i));
+        int j = keyIndex(y.keys(), x.keys().get(i));
         if (j < 0) {
           return evaluable(a, b, outer) || evaluable(b2, b, outer);
         }
@@ -1007,6 +1121,17 @@ public final class Compiler {
       return true;
     }
     return false;
+  }
+
+  /** Where an object literal has the key, comparing constant keys by value (not by location). */
+  private static int keyIndex(List<Term> keys, Term key) {
+    for (int i = 0; i < keys.size(); i++) {
+      Term k = keys.get(i);
+      if (k instanceof Term.Scalar a && key instanceof Term.Scalar c ? a.value().equals(c.value()) : k.equals(key)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private boolean evaluable(Term t, Set<String> b, Set<String> outer) {

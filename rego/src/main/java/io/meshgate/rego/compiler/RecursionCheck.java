@@ -151,17 +151,22 @@ final class RecursionCheck {
     }
   }
 
-  /** A reference into data depends on the rules at its ground prefix, or on all rules below it. */
+  /**
+   * A reference into data depends on the rules its path can reach: a rule at a prefix, or every
+   * rule below the end of the path. A non-string segment (a variable) matches any key, and the
+   * segments after it still narrow the match, as OPA's dynamic rule lookup does.
+   */
   private void dataRef(List<Term> path, Set<String> deps) {
     RuleNode node = root;
     StringBuilder fn = new StringBuilder("data");
-    for (Term p : path) {
+    for (int i = 0; i < path.size(); i++) {
       if (node.hasRules()) {
         deps.add(name(node));
         return;
       }
-      if (!(p instanceof Term.Scalar s) || !(s.value() instanceof StringValue str)) {
-        break;
+      if (!(path.get(i) instanceof Term.Scalar s) || !(s.value() instanceof StringValue str)) {
+        matching(node, path, i, deps);
+        return;
       }
       fn.append('.').append(str.value());
       if (functions.containsKey(fn.toString())) {
@@ -175,6 +180,28 @@ final class RecursionCheck {
       node = next;
     }
     addAll(node, deps);
+  }
+
+  /** The rules under node that path[from..] can reach. */
+  private void matching(RuleNode node, List<Term> path, int from, Set<String> deps) {
+    if (node.hasRules()) {
+      deps.add(name(node));
+      return;
+    }
+    if (from == path.size()) {
+      addAll(node, deps);
+      return;
+    }
+    if (path.get(from) instanceof Term.Scalar s && s.value() instanceof StringValue str) {
+      RuleNode next = node.children.get(str.value());
+      if (next != null) {
+        matching(next, path, from + 1, deps);
+      }
+      return;
+    }
+    for (RuleNode c : node.children.values()) {
+      matching(c, path, from + 1, deps);
+    }
   }
 
   private void addAll(RuleNode node, Set<String> deps) {

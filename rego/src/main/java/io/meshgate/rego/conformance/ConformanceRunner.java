@@ -149,13 +149,27 @@ public final class ConformanceRunner {
     return false;
   }
 
+  /** Timestamps in case files stay strings, as Go's YAML (OPA) and serde_yaml (regorus) read them. */
+  private static final class NoTimestampResolver extends org.yaml.snakeyaml.resolver.Resolver {
+    @Override
+    public void addImplicitResolver(org.yaml.snakeyaml.nodes.Tag tag, java.util.regex.Pattern regexp, String first,
+        int limit) {
+      if (!tag.equals(org.yaml.snakeyaml.nodes.Tag.TIMESTAMP)) {
+        super.addImplicitResolver(tag, regexp, first, limit);
+      }
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> readCases(Path f) throws IOException {
     LoaderOptions lo = new LoaderOptions();
     lo.setCodePointLimit(64 * 1024 * 1024);
     Object doc;
     try {
-      doc = new Yaml(lo).load(Files.readString(f, StandardCharsets.UTF_8));
+      org.yaml.snakeyaml.DumperOptions dumper = new org.yaml.snakeyaml.DumperOptions();
+      doc = new Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(lo),
+          new org.yaml.snakeyaml.representer.Representer(dumper), dumper, lo, new NoTimestampResolver())
+          .load(Files.readString(f, StandardCharsets.UTF_8));
     } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
       throw new IOException(f + ":" + (e.getProblemMark().getLine() + 1) + ":" + (e.getProblemMark().getColumn() + 1)
           + ": invalid YAML: " + e.getProblem());
@@ -363,13 +377,35 @@ public final class ConformanceRunner {
       }
     }
     if (Boolean.TRUE.equals(c.get("sort_bindings"))) {
-      Collections.sort(results);
-      Collections.sort(expected);
+      // OPA's runner sorts each array-valued binding of the result (not the expectation)
+      List<Value> sorted = new ArrayList<>();
+      for (Value result : results) {
+        Map<Value, Value> m = new LinkedHashMap<>();
+        ((ObjectValue) result).entries().forEach((k, v) -> {
+          if (v instanceof ArrayValue a) {
+            List<Value> items = new ArrayList<>(a.elements());
+            Collections.sort(items);
+            v = ArrayValue.of(items);
+          }
+          m.put(k, v);
+        });
+        sorted.add(ObjectValue.of(m));
+      }
+      results = sorted;
     }
-    if (!results.equals(expected)) {
+    // OPA compares the solutions as sets: their order does not matter and duplicates collapse
+    if (!SetValue.of(results).equals(SetValue.of(expected))) {
       return "expected " + expected + ", got " + results;
     }
     return null;
+  }
+
+  private static final io.meshgate.rego.builtins.Builtin JSON_MARSHAL =
+      io.meshgate.rego.builtins.BuiltinTable.standard().lookup("json.marshal").orElseThrow();
+
+  /** A non-string object key as OPA's ast.JSON writes it: compact JSON, as Go marshals it. */
+  private static Value keyText(Value key) {
+    return JSON_MARSHAL.call(io.meshgate.rego.builtins.BuiltinContext.standalone(), List.of(toJsonShape(key)));
   }
 
   /** As OPA's runner compares: sets become sorted arrays, and so inside every value. */
@@ -387,7 +423,7 @@ public final class ConformanceRunner {
     }
     if (v instanceof ObjectValue o) {
       Map<Value, Value> m = new HashMap<>();
-      o.entries().forEach((k, val) -> m.put(k instanceof StringValue ? k : new StringValue(k.toString()), toJsonShape(val)));
+      o.entries().forEach((k, val) -> m.put(k instanceof StringValue ? k : keyText(k), toJsonShape(val)));
       return ObjectValue.of(m);
     }
     return v;

@@ -1185,7 +1185,7 @@ public final class Evaluator {
       List<Term> xs = new ArrayList<>();
       List<Term> ys = new ArrayList<>();
       for (int i = 0; i < x.keys().size(); i++) {
-        int j = y.keys().indexOf(x.keys().get(i));
+        int j = keyIndex(y.keys(), x.keys().get(i), env);
         if (j < 0) {
           return false;
         }
@@ -1197,6 +1197,17 @@ public final class Evaluator {
     Loc loc = a.loc();
     throw new RegoException(RegoException.UNSAFE_VAR, loc.file(), loc.line(), loc.column(),
         "cannot unify two unbound terms");
+  }
+
+  /** Where an object literal has the key: keys are compared by value, not by source location. */
+  private int keyIndex(List<Term> keys, Term key, Env env) {
+    Value wanted = firstValue(key, env);
+    for (int i = 0; i < keys.size(); i++) {
+      if (wanted != null && wanted.equals(firstValue(keys.get(i), env))) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private boolean unifyPairs(List<Term> xs, List<Term> ys, int i, Env env, K k) {

@@ -16,6 +16,13 @@ public final class Lexer {
   private int pos;
   private int line = 1;
   private int col = 1;
+  private final List<Comment> comments = new ArrayList<>();
+
+  /** A comment's text after {@code #}; {@code ownLine} when nothing precedes it on its line. */
+  public record Comment(int line, String text, boolean ownLine) {}
+
+  /** The comments seen by {@link #tokenize()}, in order. */
+  public List<Comment> comments() { return comments; }
 
   public Lexer(String file, String src) {
     this.file = file;
@@ -35,9 +42,13 @@ public final class Lexer {
         } else if (c == ' ' || c == '\t' || c == '\r') {
           advance();
         } else if (c == '#') {
+          int start = pos + 1;
+          int commentLine = line;
+          boolean own = newline;
           while (pos < src.length() && src.charAt(pos) != '\n') {
             advance();
           }
+          comments.add(new Comment(commentLine, src.substring(start, pos), own));
         } else {
           break;
         }
@@ -57,6 +68,13 @@ public final class Lexer {
         out.add(new Token(Token.Kind.IDENT, src.substring(s, pos), startLine, startCol, newline));
       } else if (Character.isDigit(c)) {
         out.add(new Token(Token.Kind.NUMBER, number(), startLine, startCol, newline));
+      } else if (c == '$' && pos + 1 < src.length() && (src.charAt(pos + 1) == '"' || src.charAt(pos + 1) == '`')) {
+        char quote = src.charAt(pos + 1);
+        advance();
+        int s = pos + 1;
+        skipTemplate(startLine, startCol);
+        out.add(new Token(quote == '"' ? Token.Kind.TEMPLATE : Token.Kind.RAW_TEMPLATE, src.substring(s, pos - 1),
+            startLine, startCol, newline));
       } else if (c == '"') {
         out.add(new Token(Token.Kind.STRING, string(), startLine, startCol, newline));
       } else if (c == '`') {
@@ -89,6 +107,79 @@ public final class Lexer {
       }
       newline = false;
     }
+  }
+
+  /**
+   * Skips a template string from its opening quote to past its closing one: text, escapes (not in
+   * raw templates) and {@code {expression}} parts, whose strings and nested templates may hold
+   * quotes and braces of their own.
+   */
+  private void skipTemplate(int startLine, int startCol) {
+    char quote = src.charAt(pos);
+    advance();
+    while (true) {
+      if (pos >= src.length() || (quote == '"' && src.charAt(pos) == '\n')) {
+        throw error(startLine, startCol, "unterminated template string");
+      }
+      char c = src.charAt(pos);
+      if (c == quote) {
+        advance();
+        return;
+      }
+      if (c == '\\' && pos + 1 < src.length() && (quote == '"' || src.charAt(pos + 1) == '{' || src.charAt(pos + 1) == '}')) {
+        advance();
+        advance();
+      } else if (c == '{') {
+        advance();
+        skipTemplateExpression(startLine, startCol);
+      } else {
+        advance();
+      }
+    }
+  }
+
+  /** Skips an interpolated expression up to and past its closing brace. */
+  private void skipTemplateExpression(int startLine, int startCol) {
+    int depth = 1;
+    while (true) {
+      if (pos >= src.length()) {
+        throw error(startLine, startCol, "unterminated template expression");
+      }
+      char c = src.charAt(pos);
+      if (c == '$' && pos + 1 < src.length() && (src.charAt(pos + 1) == '"' || src.charAt(pos + 1) == '`')) {
+        advance();
+        skipTemplate(startLine, startCol);
+      } else if (c == '"') {
+        string();
+      } else if (c == '`') {
+        advance();
+        while (pos < src.length() && src.charAt(pos) != '`') {
+          advance();
+        }
+        if (pos >= src.length()) {
+          throw error(startLine, startCol, "unterminated raw string");
+        }
+        advance();
+      } else if (c == '{') {
+        depth++;
+        advance();
+      } else if (c == '}') {
+        advance();
+        if (--depth == 0) {
+          return;
+        }
+      } else {
+        advance();
+      }
+    }
+  }
+
+  /** Where the expression that starts at {@code from} (just past its brace) ends, for the parser. */
+  public static int templateExpressionEnd(String content, int from) {
+    Lexer l = new Lexer("", content);
+    l.pos = from;
+    l.skipTemplateExpression(1, 1);
+    return l.pos - 1;
   }
 
   private String number() {

@@ -5,7 +5,8 @@ package io.meshgate.rego.lexer;
  * previous token, which ends an expression in a rule body.
  */
 public record Token(Kind kind, String text, int line, int column, boolean newlineBefore) {
-  public enum Kind { IDENT, STRING, RAW_STRING, NUMBER, PUNCT, EOF }
+  /** TEMPLATE / RAW_TEMPLATE: {@code $"..."} / {@code $`...`}, text is the undecoded content. */
+  public enum Kind { IDENT, STRING, RAW_STRING, TEMPLATE, RAW_TEMPLATE, NUMBER, PUNCT, EOF }
 
   public boolean is(String punctOrIdent) {
     return (kind == Kind.PUNCT || kind == Kind.IDENT) && text.equals(punctOrIdent);

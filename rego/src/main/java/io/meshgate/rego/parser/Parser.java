@@ -30,11 +30,17 @@ public final class Parser {
   private boolean v1;
   private boolean noPipe;
   private boolean noComma;
+  /** `not { ... }` negates a whole body (import rego.v2 or future.keywords.not). */
+  private boolean notBody;
   private int wildcards;
+
+  private final List<Lexer.Comment> comments;
 
   private Parser(String file, String text) {
     this.file = file;
-    this.tokens = new Lexer(file, text).tokenize();
+    Lexer lexer = new Lexer(file, text);
+    this.tokens = lexer.tokenize();
+    this.comments = lexer.comments();
   }
 
   /**
@@ -123,14 +129,16 @@ public final class Parser {
       sawRegoV1 |= root.equals("rego");
       sawFuture |= root.equals("future");
       if (root.equals("rego")) {
-        if (!(path.size() == 2 && path.get(1).equals("v1"))) {
+        if (!(path.size() == 2 && (path.get(1).equals("v1") || path.get(1).equals("v2")))) {
           throw error(it, "invalid import " + String.join(".", path) + ", must be rego.v1");
         }
         v1 = true;
+        notBody |= path.get(1).equals("v2");
       } else if (root.equals("future")) {
         if (path.size() < 2 || !path.get(1).equals("keywords")) {
           throw error(it, "invalid import " + String.join(".", path) + ", must be future.keywords");
         }
+        notBody |= path.size() == 3 && path.get(2).equals("not");
       } else if (!root.equals("data") && !root.equals("input")) {
         throw error(it, "invalid import " + String.join(".", path) + ", must begin with input or data");
       }
@@ -146,7 +154,23 @@ public final class Parser {
       }
       rules.add(rule());
     }
-    return new Module(file, List.copyOf(pkg), List.copyOf(imports), List.copyOf(rules), v1, loc(pk));
+    Module.Annotations annotations = Module.Annotations.NONE;
+    if (comments.stream().anyMatch(c -> c.ownLine() && c.text().strip().equals("METADATA"))) {
+      java.util.IdentityHashMap<Rule, io.meshgate.rego.value.Value> byRule = new java.util.IdentityHashMap<>();
+      int previous = pk.line();
+      for (Module.Import imp : imports) {
+        previous = Math.max(previous, imp.loc().line());
+      }
+      for (Rule r : rules) {
+        io.meshgate.rego.value.Value a = Annotations.before(comments, previous, r.loc().line(), "rule", file);
+        if (a != null) {
+          byRule.put(r, a);
+        }
+        previous = r.loc().line();
+      }
+      annotations = new Module.Annotations(Annotations.before(comments, 0, pk.line(), "package", file), byRule);
+    }
+    return new Module(file, List.copyOf(pkg), List.copyOf(imports), List.copyOf(rules), v1, loc(pk), annotations);
   }
 
   private Rule rule() {
@@ -320,7 +344,15 @@ public final class Parser {
       negated = true;
     }
     Expr expr;
-    if (peek().is("some")) {
+    if (negated && notBody && peek().is("{")) {
+      // `not { a; b }` holds when the body has no solution: `[true | a; b] == []`
+      Token open = peek();
+      List<Literal> body = bracedBody();
+      expr = new Expr.TermExpr(new Term.Call(OP + "equal", List.of(
+          new Term.ArrayCompr(new Term.Scalar(io.meshgate.rego.value.BoolValue.TRUE, loc(open)), body, loc(open)),
+          new Term.ArrayLit(List.of(), loc(open))), loc(open)));
+      negated = false;
+    } else if (peek().is("some")) {
       expr = some();
     } else if (peek().is("every")) {
       expr = every();
@@ -487,6 +519,77 @@ public final class Parser {
     return left;
   }
 
+  private int templateVars;
+
+  /**
+   * {@code $"a {x} b"}: the text parts as strings and each {@code {expression}} as the set of its
+   * values, joined by internal.template_string (an empty set renders as {@code <undefined>}).
+   */
+  private Term template(Token t) {
+    String content = t.text();
+    boolean raw = t.kind() == Token.Kind.RAW_TEMPLATE;
+    List<Term> parts = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    int i = 0;
+    while (i < content.length()) {
+      char c = content.charAt(i);
+      if (c == '\\' && i + 1 < content.length()) {
+        char e = content.charAt(i + 1);
+        if (e == '{' || e == '}') {
+          text.append(e);
+          i += 2;
+          continue;
+        }
+        if (raw) {
+          text.append(c);
+          i++;
+          continue;
+        }
+        int end = i + 2;
+        if (e == 'u') {
+          end = Math.min(content.length(), i + 6);
+        }
+        String decoded = new Lexer(file, "\"" + content.substring(i, end) + "\"").tokenize().get(0).text();
+        text.append(decoded);
+        i = end;
+        continue;
+      }
+      if (c == '{') {
+        int close = Lexer.templateExpressionEnd(content, i + 1);
+        if (text.length() > 0) {
+          parts.add(new Term.Scalar(new StringValue(text.toString()), loc(t)));
+          text.setLength(0);
+        }
+        parts.add(templateExpression(content.substring(i + 1, close), t));
+        i = close + 1;
+        continue;
+      }
+      text.append(c);
+      i++;
+    }
+    if (text.length() > 0 || parts.isEmpty()) {
+      parts.add(new Term.Scalar(new StringValue(text.toString()), loc(t)));
+    }
+    return new Term.Call(OP + "internal.template_string", List.of(new Term.ArrayLit(List.copyOf(parts), loc(t))), loc(t));
+  }
+
+  private Term templateExpression(String source, Token at) {
+    Parser sub = new Parser(file, source);
+    sub.v1 = v1;
+    sub.notBody = notBody;
+    sub.templateVars = templateVars + 1000;
+    Literal l = sub.literal();
+    if (sub.peek().kind() != Token.Kind.EOF) {
+      throw error(at, "unexpected " + sub.peek() + " in template expression");
+    }
+    if (l.negated() || !(l.expr() instanceof Expr.TermExpr te)) {
+      throw error(at, "a template expression must be a term, optionally with `with` modifiers");
+    }
+    Term.Var out = new Term.Var("__template" + (templateVars++) + "__", loc(at));
+    Literal bind = new Literal(false, new Expr.Unify(out, te.term()), l.withs(), loc(at));
+    return new Term.SetCompr(out, List.of(bind), loc(at));
+  }
+
   private Term unary() {
     Token t = peek();
     if (t.is("-")) {
@@ -506,6 +609,9 @@ public final class Parser {
     switch (t.kind()) {
       case NUMBER:
         return new Term.Scalar(number(t, t.text()), loc(t));
+      case TEMPLATE:
+      case RAW_TEMPLATE:
+        return template(t);
       case STRING:
       case RAW_STRING:
         return new Term.Scalar(new StringValue(t.text()), loc(t));
@@ -535,6 +641,16 @@ public final class Parser {
             boolean savedPipe = noPipe;
             noPipe = false;
             Term inner = termIn();
+            if (peek().is(",") && peek().kind() == Token.Kind.PUNCT) {
+              // `(k, v in xs)`: the parentheses make a key-value membership test a term
+              next();
+              Term value = termNoIn();
+              Token op = next();
+              if (!op.is("in")) {
+                throw error(op, "expected `in`, found " + op);
+              }
+              inner = new Term.Call(OP + "internal.member_3", List.of(inner, value, termNoIn()), loc(op));
+            }
             noPipe = savedPipe;
             expect(")");
             return inner;

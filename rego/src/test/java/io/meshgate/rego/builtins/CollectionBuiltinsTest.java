@@ -48,6 +48,8 @@ class CollectionBuiltinsTest {
     assertText("[1, 2, 3, 4]", "array.slice", List.of(1, 2, 3, 4), -5, 50);
     assertText("[]", "array.slice", List.of(1, 2, 3, 4), 3, 1);
     assertText("[3, 2, 1]", "array.reverse", List.of(1, 2, 3));
+    assertText("[1, 2, \"s\", [3], 4]", "array.flatten", List.of(List.of(1, 2), "s", List.of(List.of(3)), List.of(), 4));
+    assertTypeError("array.flatten: operand 1 must be array but got number", "array.flatten", 42);
     assertTypeError("array.concat: operand 2 must be array but got set", "array.concat", List.of(), set());
   }
 

@@ -53,6 +53,10 @@ class EncodingBuiltinsTest {
     assertEquals(io.meshgate.rego.value.NullValue.INSTANCE, call("yaml.unmarshal", ""));
     assertCall(true, "yaml.is_valid", "a: 1");
     assertCall(false, "yaml.is_valid", "a: b: c");
+    // a later document that is malformed makes the whole stream invalid, as in Go's yaml
+    assertCall(false, "yaml.is_valid", "a: 1\n---\n\tb: 2\n");
+    assertCall(false, "yaml.is_valid", "  test:\ntest1: hello\n");
+    assertCall(true, "yaml.is_valid", "a: 1\n---\nb: 2\n");
   }
 
   @Test
@@ -125,5 +129,36 @@ class EncodingBuiltinsTest {
     assertText("1000000", "units.parse_bytes", "1M");
     assertText("12", "units.parse_bytes", "12");
     assertError(Kind.BUILTIN, "byte unit zb not recognized", "units.parse_bytes", "1zb");
+  }
+
+  @Test
+  void jsonSchemaMatchAndVerify() {
+    Map<String, Object> schema = Map.of("properties", Map.of("id", Map.of("type", "integer")), "required", List.of("id"));
+    assertText("[true, []]", "json.match_schema", Map.of("id", 5), schema);
+    assertText("[true, []]", "json.match_schema", "{\"id\": 5}", "{\"properties\": {\"id\": {\"type\": \"integer\"}}}");
+    assertEquals(Value.of(List.of(false, List.of(Map.of("desc", "Invalid type. Expected: integer, given: string",
+            "error", "id: Invalid type. Expected: integer, given: string", "field", "id", "type", "invalid_type")))),
+        call("json.match_schema", Map.of("id", "foo"), schema));
+    assertEquals(Value.of(List.of(false, List.of(Map.of("desc", "id is required", "error", "(root): id is required",
+            "field", "(root)", "type", "required")))),
+        call("json.match_schema", Map.of(), schema));
+    assertEquals(Value.of(false), ((io.meshgate.rego.value.ArrayValue) call("json.match_schema", "\"x\"",
+        Map.of("enum", List.of()))).get(0));
+    Map<String, Object> nested = Map.of("type", "object", "properties", Map.of("tags",
+        Map.of("type", "array", "items", Map.of("$ref", "#/definitions/tag"), "maxItems", 2)),
+        "additionalProperties", false, "definitions", Map.of("tag", Map.of("type", "string", "minLength", 2)));
+    assertText("[true, []]", "json.match_schema", Map.of("tags", List.of("ab", "cd")), nested);
+    Value bad = call("json.match_schema", Map.of("tags", List.of("a", "bc", "de"), "extra", 1), nested);
+    // object keywords first, then each property's schema; an array's items before its counts
+    assertEquals("[false, [{\"desc\": \"Additional property extra is not allowed\", \"error\": \"(root): Additional property extra is not allowed\", "
+        + "\"field\": \"(root)\", \"type\": \"additional_property_not_allowed\"}, "
+        + "{\"desc\": \"String length must be greater than or equal to 2\", \"error\": \"tags.0: String length must be greater than or equal to 2\", "
+        + "\"field\": \"tags.0\", \"type\": \"string_gte\"}, "
+        + "{\"desc\": \"Array must have at most 2 items\", \"error\": \"tags: Array must have at most 2 items\", "
+        + "\"field\": \"tags\", \"type\": \"array_max_items\"}]]", bad.toString());
+    assertError(Kind.BUILTIN, "has a primitive type that is NOT VALID -- given: /unknown/", "json.match_schema",
+        Map.of(), Map.of("type", "unknown"));
+    assertText("[true, null]", "json.verify_schema", schema);
+    assertEquals(Value.of(false), ((io.meshgate.rego.value.ArrayValue) call("json.verify_schema", "{")).get(0));
   }
 }

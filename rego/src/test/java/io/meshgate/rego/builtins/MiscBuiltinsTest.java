@@ -61,7 +61,16 @@ class MiscBuiltinsTest {
     assertCall(true, "semver.is_valid", "1.1.12-rc1+foo");
     assertCall(false, "semver.is_valid", "1.1");
     assertCall(true, "semver.is_valid", "v1.0.0"); // OPA's parser strips a leading v
-    assertCall(true, "semver.is_valid", "01.2.3");
+    // SemVer 2.0.0: no leading zeros in numbers, no empty sections (OPA's conformance pins these)
+    assertCall(false, "semver.is_valid", "01.2.3");
+    assertCall(false, "semver.is_valid", "1.2.3-alpha.01");
+    assertCall(false, "semver.is_valid", "1.2.3-");
+    assertCall(false, "semver.is_valid", "1.2.3+");
+    assertCall(true, "semver.is_valid", "1.2.3-0a");
+    assertCall(true, "semver.is_valid", "1.2.3+01");
+    assertCall(0, "semver.compare", "1.2.3+01", "1.2.3+2");
+    assertError(io.meshgate.rego.builtins.BuiltinException.Kind.BUILTIN,
+        "semver.compare: operand 2: string \"1.2.3-01\" is not a valid SemVer", "semver.compare", "1.2.3", "1.2.3-01");
     assertCall(false, "semver.is_valid", "1.2.3-rc_1");
     assertCall(false, "semver.is_valid", "1.2.x");
     assertCall(false, "semver.is_valid", 1);

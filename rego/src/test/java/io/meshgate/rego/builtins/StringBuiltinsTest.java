@@ -123,4 +123,23 @@ class StringBuiltinsTest {
         List.of(1, "a", num("1.5"), new BigInteger("123456789012345678901234567890")));
     assertTypeError("sprintf: operand 2 must be array but got set", "sprintf", "%s", set());
   }
+  @Test
+  void renderTemplateLikeGoTextTemplate() {
+    assertCall("hello world", "strings.render_template", "{{.test}}", Map.of("test", "hello world"));
+    assertCall("2023 2.5", "strings.render_template", "{{.n}} {{.f}}", Map.of("n", 2023, "f", num("2.5")));
+    assertCall("hello rohan,hello john doe", "strings.render_template",
+        "{{range $i, $name := .hellonames}}{{if $i}},{{end}}hello {{$name}}{{end}}",
+        Map.of("hellonames", List.of("rohan", "john doe")));
+    assertCall("test <undefined> <undefined> 1", "strings.render_template", "test {{.foo}} {{.bar}} {{.baz}}", Map.of("baz", 1));
+    assertCall("a=1;b=2;", "strings.render_template", "{{range $k, $v := .m}}{{$k}}={{$v}};{{end}}",
+        Map.of("m", Map.of("b", 2, "a", 1)));
+    assertCall("big", "strings.render_template", "{{if gt .n 10}}big{{else if gt .n 5}}mid{{else}}small{{end}}", Map.of("n", 11));
+    assertCall("mid", "strings.render_template", "{{if gt .n 10}}big{{else if gt .n 5}}mid{{else}}small{{end}}", Map.of("n", 6));
+    assertCall("x:[1 2 3] 3", "strings.render_template", "{{- /* comment */ -}}  x:{{.xs}} {{ len .xs | printf \"%d\" | print }}{{/* two */}}",
+        Map.of("xs", List.of(1, 2, 3)));
+    assertCall("none", "strings.render_template", "{{with .missing}}{{.}}{{else}}none{{end}}", Map.of());
+    assertError(Kind.BUILTIN, "function \"nosuch\" not defined", "strings.render_template", "{{nosuch 1}}", Map.of());
+    assertError(Kind.BUILTIN, "unclosed action", "strings.render_template", "{{.a", Map.of());
+    assertTypeError("strings.render_template: operand 2 must be object but got string", "strings.render_template", "x", "y");
+  }
 }
