@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,7 @@ public final class MeshgateService implements AutoCloseable {
   /** Routes bundled in the jar from the repository's {@code routes/} folder. */
   public static final String BUNDLED_ROUTES = "classpath:routes/*.yaml";
   private static final long MAX_HTTP_BODY_BYTES = 16L * 1024 * 1024;
+  private static final String VALIDATE_PATH = "/api/v1/validate";
 
   /**
    * @param routesIncludePattern Camel resource pattern of the YAML routes, e.g. {@link #BUNDLED_ROUTES}
@@ -101,6 +104,7 @@ public final class MeshgateService implements AutoCloseable {
       trigger.close();
       throw new IllegalStateException("the Camel context did not start (routes: " + settings.routesIncludePattern() + ")");
     }
+    acceptRawArchiveUploads(camel, settings.httpPort());
     int routes = camel.getCamelContext().getRoutes().size();
     if (routes == 0) {
       camel.stop();
@@ -120,6 +124,27 @@ public final class MeshgateService implements AutoCloseable {
     LOG.info("meshgate service listening on port {} ({} routes, poll every {})", settings.httpPort(), routes,
         IstioDurations.format(settings.pollInterval()));
     return new MeshgateService(camel, trigger, status, metrics, settings.httpPort());
+  }
+
+  /**
+   * {@code curl --data-binary @intents.zip} sends {@code application/x-www-form-urlencoded} unless told
+   * otherwise; Vert.x would then decode the archive as a form and fail before our bean sees it. The
+   * archive is detected by magic bytes, so on the validate path a form content type is treated as
+   * raw bytes (multipart uploads are left to Camel, which handles them).
+   */
+  private static void acceptRawArchiveUploads(Main camel, int port) {
+    VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel.getCamelContext(),
+        VertxPlatformHttpRouter.getRouterNameFromPort(port));
+    if (router == null) {
+      throw new IllegalStateException("the HTTP router of port " + port + " is not registered");
+    }
+    router.route(VALIDATE_PATH).order(Integer.MIN_VALUE).handler(ctx -> {
+      String type = ctx.request().getHeader("Content-Type");
+      if (type != null && type.toLowerCase(Locale.ROOT).contains("application/x-www-form-urlencoded")) {
+        ctx.request().headers().set("Content-Type", "application/octet-stream");
+      }
+      ctx.next();
+    });
   }
 
   private static void requirePortFree(int port) {

@@ -259,6 +259,22 @@ class ServiceHttpTest {
   }
 
   @Test
+  void validateAcceptsArchivesSentWithCurlsDefaultFormContentType() throws Exception {
+    // `curl --data-binary @intents.zip URL` labels the body application/x-www-form-urlencoded.
+    Map<String, byte[]> bare = TestArchives.filesOf(SEED, "");
+    for (byte[] archive : List.of(TestArchives.zip(bare), TestArchives.tarGz(bare))) {
+      HttpResponse<String> r = post(service, "/api/v1/validate", archive,
+          "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(200, r.statusCode(), r.body());
+      assertTrue(Json.MAPPER.readTree(r.body()).path("ok").asBoolean(), r.body());
+    }
+    HttpResponse<String> garbage = post(service, "/api/v1/validate", TestArchives.utf8("a=%zz&b"),
+        "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(400, garbage.statusCode(), garbage.body());
+    assertTrue(garbage.body().contains("not a tar.gz"), garbage.body());
+  }
+
+  @Test
   void validateRefusesTraversalAndGarbage() throws Exception {
     byte[] traversal = TestArchives.tarGz(Map.of("intents/../../../evil.yaml", TestArchives.utf8("kind: Cluster")));
     HttpResponse<String> r = post(service, "/api/v1/validate", traversal);
