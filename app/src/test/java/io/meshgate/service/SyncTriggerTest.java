@@ -36,7 +36,8 @@ class SyncTriggerTest {
     try (SyncTrigger trigger = new SyncTrigger(blockingFirstRun, status, metrics, scrubber, Clock.systemUTC())) {
       assertTrue(trigger.fire("test"));
       assertTrue(firstRunEntered.await(10, TimeUnit.SECONDS));
-      assertEquals(RunState.SYNCING, status.current().state());
+      assertEquals(RunState.SYNCING, status.current().state(), "the first run shows syncing");
+      assertTrue(status.current().running());
       for (int i = 0; i < 25; i++) {
         assertFalse(trigger.fire("burst"), "a trigger during a run must not start a parallel run");
       }
@@ -51,6 +52,36 @@ class SyncTriggerTest {
       assertTrue(trigger.fire("later"));
       assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
       assertEquals(3, runs.get());
+    }
+  }
+
+  @Test
+  void aRunInProgressKeepsShowingTheLastOutcome() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch secondRunEntered = new CountDownLatch(1);
+    CountDownLatch releaseSecondRun = new CountDownLatch(1);
+    SyncAction action = () -> {
+      if (runs.incrementAndGet() == 1) {
+        return SyncOutcome.error(null, "cannot fetch");
+      }
+      secondRunEntered.countDown();
+      assertTrue(releaseSecondRun.await(10, TimeUnit.SECONDS));
+      return SyncOutcome.error(null, "cannot fetch");
+    };
+    try (SyncTrigger trigger = new SyncTrigger(action, status, metrics, scrubber, Clock.systemUTC())) {
+      trigger.fire("first");
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+      assertEquals(RunState.ERROR, status.current().state());
+      assertFalse(status.current().running());
+      trigger.fire("second");
+      assertTrue(secondRunEntered.await(10, TimeUnit.SECONDS));
+      // A poll during a routine (retrying) run still sees the error, not "syncing".
+      assertEquals(RunState.ERROR, status.current().state());
+      assertEquals("cannot fetch", status.current().message());
+      assertTrue(status.current().running());
+      releaseSecondRun.countDown();
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+      assertFalse(status.current().running());
     }
   }
 
