@@ -86,6 +86,34 @@ class SyncTriggerTest {
   }
 
   @Test
+  void closeDoesNotWaitLongForARunStuckOnTheNetwork() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    // Like a socket read on an unresponsive remote: interrupts do not end it.
+    SyncAction stuck = () -> {
+      entered.countDown();
+      long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (never.getCount() > 0 && System.nanoTime() < until) {
+        try {
+          never.await(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ignored) {
+          // keep blocking
+        }
+      }
+      return SyncOutcome.nothingToDo("x");
+    };
+    SyncTrigger trigger = new SyncTrigger(stuck, status, metrics, scrubber, Clock.systemUTC(), Duration.ofMillis(300));
+    trigger.fire("test");
+    assertTrue(entered.await(10, TimeUnit.SECONDS));
+    long started = System.nanoTime();
+    trigger.close();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "close took " + took);
+    assertFalse(trigger.fire("after close"), "a closed trigger starts no run");
+    never.countDown();
+  }
+
+  @Test
   void aFailingRunBecomesStateErrorWithTheSecretScrubbed() throws Exception {
     SyncAction failing = () -> {
       throw new IllegalStateException("push to https://bot:hunter22@git.example/repo.git failed (token hunter22)");
