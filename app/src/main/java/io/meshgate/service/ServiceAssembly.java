@@ -26,7 +26,7 @@ import java.util.TreeMap;
  */
 public final class ServiceAssembly {
   /** Service runs retry an unreachable remote briefly; the next trigger retries anyway. */
-  static final NetworkRetry SERVICE_RETRY = new NetworkRetry(3, Duration.ofSeconds(1), Duration.ofSeconds(8));
+  static final NetworkRetry SERVICE_RETRY = new NetworkRetry(2, Duration.ofSeconds(1), Duration.ofSeconds(8));
 
   private ServiceAssembly() {}
 

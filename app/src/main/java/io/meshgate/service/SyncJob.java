@@ -58,6 +58,7 @@ public final class SyncJob implements SyncAction {
   /**
    * @param workDir holds the source and environment cache repositories and snapshot scratch space
    * @param policyDigest digest of the policies, written to the provenance; may be null
+   * @param networkTimeoutSeconds how long a Git operation may wait on a silent remote
    */
   public record Config(
       String sourceUrl,
@@ -68,7 +69,20 @@ public final class SyncJob implements SyncAction {
       Path workDir,
       GitCredentials credentials,
       NetworkRetry networkRetry,
-      String policyDigest) {}
+      String policyDigest,
+      int networkTimeoutSeconds) {
+    /**
+     * A silent remote (firewall dropping packets) must turn into state {@code error} in well under a
+     * minute rather than JGit's usual 60 s per attempt; the next trigger retries anyway.
+     */
+    public static final int DEFAULT_NETWORK_TIMEOUT_SECONDS = 15;
+
+    public Config(String sourceUrl, String sourceBranch, String intentsPath, String envRemote, String envBranch,
+        Path workDir, GitCredentials credentials, NetworkRetry networkRetry, String policyDigest) {
+      this(sourceUrl, sourceBranch, intentsPath, envRemote, envBranch, workDir, credentials, networkRetry,
+          policyDigest, DEFAULT_NETWORK_TIMEOUT_SECONDS);
+    }
+  }
 
   private final Config config;
   private final TreeCheck check;
@@ -93,6 +107,7 @@ public final class SyncJob implements SyncAction {
           .tempParent(config.workDir().resolve("snapshots"))
           .credentials(config.credentials())
           .retry(config.networkRetry())
+          .timeoutSeconds(config.networkTimeoutSeconds())
           .call();
     } catch (RuntimeException e) {
       return SyncOutcome.error(null, "fetching the source failed: " + describe(e));
@@ -117,6 +132,7 @@ public final class SyncJob implements SyncAction {
           .cacheDir(config.workDir().resolve("env-cache"))
           .credentials(config.credentials())
           .networkRetry(config.networkRetry())
+          .timeoutSeconds(config.networkTimeoutSeconds())
           .sourceCommit(commit)
           .message("meshgate: render source " + snapshot.shortId())
           .render(previous -> checkAndRender(snapshot, previous, findings))

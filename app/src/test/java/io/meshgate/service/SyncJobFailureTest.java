@@ -38,6 +38,35 @@ class SyncJobFailureTest {
   }
 
   @Test
+  void aSilentRemoteTimesOutIntoStateError() throws Exception {
+    // Accepts connections and never answers, like a firewall that drops packets after the handshake.
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        java.util.List<java.net.Socket> open = new java.util.ArrayList<>();
+        try {
+          while (true) {
+            open.add(silent.accept());
+          }
+        } catch (java.io.IOException closed) {
+          // the test is over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      String url = "http://127.0.0.1:" + silent.getLocalPort() + "/team/intents.git";
+      SyncJob job = new SyncJob(new SyncJob.Config(url, "main", "intents", url, "env/main", tmp.resolve("work"),
+          GitCredentials.none(), ONCE, null, 2), (root, ledger) -> {
+            throw new AssertionError("nothing to check");
+          });
+      long started = System.nanoTime();
+      SyncOutcome outcome = job.run();
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertEquals(RunState.ERROR, outcome.state(), outcome.message());
+      assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "took " + took);
+    }
+  }
+
+  @Test
   void anUnreachableEnvironmentRemotePublishesNothingAndIsRetried() throws Exception {
     try (DemoRepository repo = DemoRepository.create(tmp.resolve("git"))) {
       repo.copyTree(SEED, "intents");
