@@ -31,7 +31,8 @@ public final class MeshgateService implements AutoCloseable {
   /** Routes bundled in the jar from the repository's {@code routes/} folder. */
   public static final String BUNDLED_ROUTES = "classpath:routes/*.yaml";
   private static final long MAX_HTTP_BODY_BYTES = 16L * 1024 * 1024;
-  private static final String VALIDATE_PATH = "/api/v1/validate";
+  /** Request header holding a form content type that {@link #keepFormBodiesRaw} replaced. */
+  static final String DECLARED_CONTENT_TYPE = "X-Meshgate-Declared-Content-Type";
 
   /**
    * @param routesIncludePattern Camel resource pattern of the YAML routes, e.g. {@link #BUNDLED_ROUTES}
@@ -104,7 +105,7 @@ public final class MeshgateService implements AutoCloseable {
       trigger.close();
       throw new IllegalStateException("the Camel context did not start (routes: " + settings.routesIncludePattern() + ")");
     }
-    acceptRawArchiveUploads(camel, settings.httpPort());
+    keepFormBodiesRaw(camel, settings.httpPort());
     int routes = camel.getCamelContext().getRoutes().size();
     if (routes == 0) {
       camel.stop();
@@ -128,19 +129,21 @@ public final class MeshgateService implements AutoCloseable {
 
   /**
    * {@code curl --data-binary @intents.zip} sends {@code application/x-www-form-urlencoded} unless told
-   * otherwise; Vert.x would then decode the archive as a form and fail before our bean sees it. The
-   * archive is detected by magic bytes, so on the validate path a form content type is treated as
-   * raw bytes (multipart uploads are left to Camel, which handles them).
+   * otherwise; Vert.x would then decode the body as a form, fail on binary bytes (400 and a stack
+   * trace in the log) or hand over parsed fields instead of the bytes a webhook signature covers.
+   * No endpoint takes forms, so such bodies stay raw bytes; the declared type is kept in
+   * {@link #DECLARED_CONTENT_TYPE} for the webhook's hint. Multipart uploads are left to Camel.
    */
-  private static void acceptRawArchiveUploads(Main camel, int port) {
+  private static void keepFormBodiesRaw(Main camel, int port) {
     VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel.getCamelContext(),
         VertxPlatformHttpRouter.getRouterNameFromPort(port));
     if (router == null) {
       throw new IllegalStateException("the HTTP router of port " + port + " is not registered");
     }
-    router.route(VALIDATE_PATH).order(Integer.MIN_VALUE).handler(ctx -> {
+    router.route().order(Integer.MIN_VALUE).handler(ctx -> {
       String type = ctx.request().getHeader("Content-Type");
       if (type != null && type.toLowerCase(Locale.ROOT).contains("application/x-www-form-urlencoded")) {
+        ctx.request().headers().set(DECLARED_CONTENT_TYPE, type);
         ctx.request().headers().set("Content-Type", "application/octet-stream");
       }
       ctx.next();

@@ -142,6 +142,19 @@ class ServiceHttpTest {
   }
 
   @Test
+  void aBinaryFormEncodedWebhookBodyGetsTheJsonHintNotADecoderFailure() throws Exception {
+    byte[] body = new byte[512];
+    for (int i = 0; i < body.length; i++) {
+      body[i] = (byte) (i * 37 + 11); // '%' followed by non-hex bytes: Vert.x's form decoder throws
+    }
+    body[0] = '%';
+    HttpResponse<String> r = post(service, "/hooks/git", body, "X-GitHub-Event", "push",
+        "X-Hub-Signature-256", "sha256=00", "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(415, r.statusCode(), r.body());
+    assertTrue(r.body().contains("application/json"), r.body());
+  }
+
+  @Test
   void githubPingAnswers200() throws Exception {
     byte[] ping = TestArchives.utf8("{\"zen\":\"Design for failure.\",\"hook_id\":1}");
     String sig = "sha256=" + HexFormat.of().formatHex(WebhookHandler.hmacSha256(TestArchives.utf8(SECRET), ping));
