@@ -56,6 +56,7 @@ public final class MeshgateService implements AutoCloseable {
   private final ServiceStatus status;
   private final SyncMetrics metrics;
   private final int port;
+  private volatile Path temporaryWorkDir;
 
   private MeshgateService(Main camel, SyncTrigger trigger, ServiceStatus status, SyncMetrics metrics, int port) {
     this.camel = camel;
@@ -210,5 +211,27 @@ public final class MeshgateService implements AutoCloseable {
       LOG.warn("stopping Camel: {}", e.getMessage());
     }
     trigger.close();
+    Path temporary = temporaryWorkDir;
+    if (temporary != null) {
+      deleteTree(temporary);
+    }
+  }
+
+  /** The work folder the service created for itself (no {@code --work-dir}), else null. */
+  Path temporaryWorkDir() {
+    return temporaryWorkDir;
+  }
+
+  /** A work folder the service created for itself: removed on {@link #close()}. */
+  void deleteOnClose(Path workDir) {
+    this.temporaryWorkDir = workDir;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      LOG.warn("could not remove the temporary work folder {}: {}", dir, e.getMessage());
+    }
   }
 }
