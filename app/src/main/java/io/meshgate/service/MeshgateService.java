@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.Main;
+import org.apache.camel.StartupSummaryLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +90,8 @@ public final class MeshgateService implements AutoCloseable {
         .withEnabled(true)
         .withPort(settings.httpPort())
         .withMaxBodySize(MAX_HTTP_BODY_BYTES);
+    // One line for start and stop instead of a table of every route.
+    camel.configure().setStartupSummaryLevel(StartupSummaryLevel.Oneline);
     camel.addInitialProperty("meshgate.poll-interval-ms", Long.toString(Math.max(1, settings.pollInterval().toMillis())));
     camel.addInitialProperty("meshgate.first-poll-delay-ms", Long.toString(Math.max(0, settings.firstPollDelay().toMillis())));
     camel.bind("syncTrigger", trigger);
