@@ -87,8 +87,10 @@ public final class SyncJob implements SyncAction {
   private final Config config;
   private final TreeCheck check;
   private final Redactor redactor;
-  // Only the sync thread touches this.
+  // Only the sync thread touches these.
   private String lastHandledSourceCommit;
+  // The environment tip that run left or saw (null: the branch did not exist).
+  private String lastSeenEnvTip;
 
   public SyncJob(Config config, TreeCheck check) {
     this.config = config;
@@ -119,7 +121,7 @@ public final class SyncJob implements SyncAction {
 
   private SyncOutcome handle(SourceSnapshot snapshot) {
     String commit = snapshot.commitId();
-    if (commit.equals(lastHandledSourceCommit)) {
+    if (commit.equals(lastHandledSourceCommit) && environmentAsLeft()) {
       return SyncOutcome.nothingToDo(commit);
     }
     // The check runs inside the publish's render step, on the environment tip's ledger: what the
@@ -139,6 +141,7 @@ public final class SyncJob implements SyncAction {
           .call();
     } catch (Refused refused) {
       lastHandledSourceCommit = commit;
+      lastSeenEnvTip = refused.envTip;
       long errors = findings.stream().filter(Violation::isError).count();
       return new SyncOutcome(RunState.REFUSED, commit, refused.envTip, findings,
           "source " + snapshot.shortId() + " refused: " + errors + (errors == 1 ? " error" : " errors")
@@ -150,12 +153,28 @@ public final class SyncJob implements SyncAction {
           "publishing " + snapshot.shortId() + " failed: " + describe(e));
     }
     lastHandledSourceCommit = commit;
+    lastSeenEnvTip = published.envCommitId();
     RunState state = published.committed() ? RunState.PUBLISHED : RunState.UNCHANGED;
     String message = published.committed()
         ? "source " + snapshot.shortId() + " published to " + config.envBranch() + " as "
             + published.envCommitId().substring(0, Math.min(7, published.envCommitId().length()))
         : "source " + snapshot.shortId() + " renders what " + config.envBranch() + " already holds; no commit";
     return new SyncOutcome(state, commit, published.envCommitId(), findings, message);
+  }
+
+  /**
+   * True when the environment branch is still where the last run left it. Someone deleting it or
+   * resetting it (drift) makes the same source commit run again, so the branch heals without a new
+   * source commit. When the remote cannot be asked, the fetch of the next real run will say so.
+   */
+  private boolean environmentAsLeft() {
+    try {
+      String tip = EnvironmentPublish.remoteTip(config.envRemote(), config.envBranch(), config.credentials(),
+          config.networkTimeoutSeconds()).orElse(null);
+      return java.util.Objects.equals(tip, lastSeenEnvTip);
+    } catch (RuntimeException e) {
+      return true;
+    }
   }
 
   /** One render round of the publish: check on the tip's ledger, then the output tree or a refusal. */

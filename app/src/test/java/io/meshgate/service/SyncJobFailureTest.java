@@ -38,6 +38,34 @@ class SyncJobFailureTest {
   }
 
   @Test
+  void anEnvironmentBranchDeletedOrResetIsRepublishedWithoutANewSourceCommit() throws Exception {
+    try (DemoRepository repo = DemoRepository.create(tmp.resolve("git"))) {
+      repo.copyTree(SEED, "intents");
+      String commit = repo.commitAndPush("seed");
+      SyncJob job = job(repo.url(), repo.url());
+      assertEquals(RunState.PUBLISHED, job.run().state());
+      String published = repo.tip("env/main").orElseThrow();
+      assertTrue(job.run().isNothingToDo(), "same source, branch untouched: nothing to do");
+
+      try (org.eclipse.jgit.api.Git bare = org.eclipse.jgit.api.Git.open(tmp.resolve("git/source.git").toFile())) {
+        bare.branchDelete().setBranchNames("env/main").setForce(true).call();
+      }
+      SyncOutcome healed = job.run();
+      assertEquals(RunState.PUBLISHED, healed.state(), healed.message());
+      assertEquals(commit, healed.sourceCommit());
+      String recreated = repo.tip("env/main").orElseThrow();
+      assertEquals(asText(repo.files(published, "clusters/")), asText(repo.files(recreated, "clusters/")));
+      assertTrue(job.run().isNothingToDo());
+    }
+  }
+
+  private static java.util.Map<String, String> asText(java.util.SortedMap<String, byte[]> files) {
+    java.util.Map<String, String> text = new java.util.TreeMap<>();
+    files.forEach((path, bytes) -> text.put(path, new String(bytes, java.nio.charset.StandardCharsets.UTF_8)));
+    return text;
+  }
+
+  @Test
   void aSilentRemoteTimesOutIntoStateError() throws Exception {
     // Accepts connections and never answers, like a firewall that drops packets after the handshake.
     try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
