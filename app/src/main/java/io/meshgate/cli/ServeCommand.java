@@ -164,9 +164,33 @@ public final class ServeCommand implements Callable<Integer> {
     if (webhookSecretEnv.isBlank()) {
       throw usage("--webhook-secret-env must name an environment variable");
     }
-    return new ServeOptions(source, sourceBranch, envBranch, envRemote == null ? source : envRemote,
+    // JGit resolves a relative path against its cache repository, not the working directory.
+    String sourceUrl = absoluteIfLocalPath(source);
+    String envUrl = envRemote == null ? sourceUrl : absoluteIfLocalPath(envRemote);
+    return new ServeOptions(sourceUrl, sourceBranch, envBranch, envUrl,
         intentsPath.replaceAll("/+$", ""), poll, httpPort, policyEngine, opa, policiesDir, workDir,
         routesPattern, webhookSecretEnv);
+  }
+
+  /**
+   * A plain path (no {@code scheme://}, not scp-like {@code host:path}) made absolute against the
+   * working directory; URLs are returned unchanged.
+   */
+  static String absoluteIfLocalPath(String location) {
+    if (location.contains("://")) {
+      return location;
+    }
+    int colon = location.indexOf(':');
+    int slash = location.indexOf('/');
+    boolean scpLike = colon > 0 && (slash < 0 || colon < slash);
+    if (scpLike) {
+      return location;
+    }
+    try {
+      return Path.of(location).toAbsolutePath().normalize().toString();
+    } catch (java.nio.file.InvalidPathException e) {
+      return location;
+    }
   }
 
   static Path defaultPolicies() {
