@@ -288,6 +288,19 @@ class ServiceHttpTest {
   }
 
   @Test
+  void validateIgnoresTheMetadataFilesMacArchiversAdd() throws Exception {
+    Map<String, byte[]> files = new TreeMap<>(TestArchives.filesOf(SEED, "intents/"));
+    byte[] resourceFork = {0x00, 0x05, 0x16, 0x07, 0x00, 0x02, 0x00, 0x00, (byte) 0xff, '%', ':', '\t'};
+    files.put("intents/services/._httpbin.yaml", resourceFork);
+    files.put("__MACOSX/intents/clusters/._clusters.yaml", resourceFork);
+    for (byte[] archive : List.of(TestArchives.tarGz(files), TestArchives.zip(files))) {
+      HttpResponse<String> r = post(service, "/api/v1/validate", archive);
+      assertEquals(200, r.statusCode(), r.body());
+      assertTrue(Json.MAPPER.readTree(r.body()).path("ok").asBoolean(), r.body());
+    }
+  }
+
+  @Test
   void validateRefusesTraversalAndGarbage() throws Exception {
     byte[] traversal = TestArchives.tarGz(Map.of("intents/../../../evil.yaml", TestArchives.utf8("kind: Cluster")));
     HttpResponse<String> r = post(service, "/api/v1/validate", traversal);
