@@ -103,7 +103,9 @@ public final class MeshgateService implements AutoCloseable {
       camel.start();
     } catch (Exception e) {
       trigger.close();
-      throw e;
+      // Typically a broken --routes file: say where, in one line (YAML errors carry line and column).
+      throw new IllegalStateException("the routes (" + settings.routesIncludePattern() + ") cannot start: "
+          + deepestMessage(e), e);
     }
     if (camel.getCamelContext() == null || !camel.getCamelContext().isStarted()) {
       trigger.close();
@@ -152,6 +154,30 @@ public final class MeshgateService implements AutoCloseable {
       }
       ctx.next();
     });
+  }
+
+  /** The innermost cause's message on one line (SnakeYAML's are multi-line with a caret). */
+  static String deepestMessage(Throwable e) {
+    String message = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    if (message == null) {
+      return e.getClass().getSimpleName();
+    }
+    StringBuilder line = new StringBuilder();
+    for (String part : message.split("\\R")) {
+      String trimmed = part.strip();
+      if (!trimmed.isEmpty() && !trimmed.equals("^")) {
+        line.append(line.length() == 0 ? "" : " ").append(trimmed);
+      }
+    }
+    return line.toString();
   }
 
   private static void requirePortFree(int port) {

@@ -90,6 +90,17 @@ class ServiceHttpTest {
   }
 
   @Test
+  void aBrokenRoutesFileFailsTheStartNamingFileAndLine() throws Exception {
+    Path routes = Files.createDirectories(tmp.resolve("broken-routes"));
+    Files.writeString(routes.resolve("meshgate.yaml"), "- route:\n    id: x\n    from: [broken\n");
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> MeshgateService.start(settings(freePort(), null, Duration.ofHours(1),
+            "file:" + routes.toString().replace('\\', '/') + "/*.yaml"), () -> SyncOutcome.nothingToDo("x"), root -> List.of()));
+    assertTrue(e.getMessage().contains("meshgate.yaml") && e.getMessage().contains("line "), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+  }
+
+  @Test
   void healthzAnswersUp() throws Exception {
     HttpResponse<String> r = get(service, "/healthz");
     assertEquals(200, r.statusCode());
