@@ -84,7 +84,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
     MeshgateService service;
     try {
-      service = ServiceAssembly.start(options, System.getenv(options.webhookSecretEnv()), Duration.ofSeconds(1));
+      service = ServiceAssembly.start(options, webhookSecret(System.getenv(options.webhookSecretEnv())),
+          Duration.ofSeconds(1));
     } catch (IllegalArgumentException | IllegalStateException e) {
       spec.commandLine().getErr().println("meshgate serve: " + e.getMessage());
       return Main.EXIT_ERROR;
@@ -170,6 +171,18 @@ public final class ServeCommand implements Callable<Integer> {
     return new ServeOptions(sourceUrl, sourceBranch, envBranch, envUrl,
         intentsPath.replaceAll("/+$", ""), poll, httpPort, policyEngine, opa, policiesDir, workDir,
         routesPattern, webhookSecretEnv);
+  }
+
+  /**
+   * The secret as configured, without the line break a Secret made with {@code --from-file} or
+   * {@code echo > file} carries (GitHub and GitLab never send one); null when unset or blank.
+   */
+  static String webhookSecret(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    String secret = raw.replaceAll("[\\r\\n]+$", "");
+    return secret.isBlank() ? null : secret;
   }
 
   /**

@@ -62,6 +62,15 @@ class ServeCommandFlagsTest {
   }
 
   @Test
+  void aWebhookSecretFromAFileLosesItsTrailingLineBreakOnly() {
+    assertEquals("s3cr3t", ServeCommand.webhookSecret("s3cr3t\n"));
+    assertEquals("s3cr3t", ServeCommand.webhookSecret("s3cr3t\r\n"));
+    assertEquals(" spaced secret ", ServeCommand.webhookSecret(" spaced secret "));
+    assertEquals(null, ServeCommand.webhookSecret("\n"));
+    assertEquals(null, ServeCommand.webhookSecret(null));
+  }
+
+  @Test
   void sourceIsRequired() {
     assertEquals(Main.EXIT_ERROR, run("serve"));
     assertTrue(stderr.contains("--source"), stderr);
