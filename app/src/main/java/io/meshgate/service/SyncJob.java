@@ -146,6 +146,9 @@ public final class SyncJob implements SyncAction {
       return new SyncOutcome(RunState.REFUSED, commit, refused.envTip, findings,
           "source " + snapshot.shortId() + " refused: " + errors + (errors == 1 ? " error" : " errors")
               + "; nothing published");
+    } catch (Superseded superseded) {
+      // Not remembered as handled: the next trigger fetches the newer commit (queued by the push).
+      return SyncOutcome.nothingToDo(commit);
     } catch (CheckFailed e) {
       return SyncOutcome.error(commit, "checking " + snapshot.shortId() + " failed: " + describe(e.getCause()));
     } catch (RuntimeException e) {
@@ -193,6 +196,9 @@ public final class SyncJob implements SyncAction {
     if (checked.hasErrors()) {
       throw new Refused(previous.map(PreviousState::commitId).orElse(null));
     }
+    if (sourceMovedOn(snapshot.commitId())) {
+      throw new Superseded();
+    }
     RenderResult result = checked.rendered();
     if (result == null) {
       throw new IllegalStateException("the check passed but rendered nothing");
@@ -212,6 +218,29 @@ public final class SyncJob implements SyncAction {
           config.envBranch() + ":" + AllocationLedger.PATH);
     } catch (AllocationLedger.LedgerException e) {
       throw new IllegalStateException("the ledger on " + config.envBranch() + " is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * True when the source branch no longer points at {@code commit}. Publishing it then could put an
+   * older output on top of what another instance already published for the newer commit; the newer
+   * commit's own run publishes instead. Asked right before the push, so the window is small.
+   */
+  private boolean sourceMovedOn(String commit) {
+    try {
+      return EnvironmentPublish.remoteTip(config.sourceUrl(), config.sourceBranch(), config.credentials(),
+          config.networkTimeoutSeconds()).map(tip -> !tip.equals(commit)).orElse(false);
+    } catch (RuntimeException e) {
+      return false; // cannot tell: publish what was checked
+    }
+  }
+
+  /** The source branch moved on during the run: publish nothing for this commit. */
+  private static final class Superseded extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Superseded() {
+      super("superseded", null, false, false);
     }
   }
 

@@ -66,6 +66,33 @@ class SyncJobFailureTest {
   }
 
   @Test
+  void aCommitSupersededWhileItWasCheckedIsNotPublished() throws Exception {
+    try (DemoRepository repo = DemoRepository.create(tmp.resolve("git"))) {
+      repo.copyTree(SEED, "intents");
+      repo.commitAndPush("seed");
+      String httpbin = java.nio.file.Files.readString(SEED.resolve("services/httpbin.yaml"));
+      Checker checker = new Checker(POLICIES);
+      java.util.concurrent.atomic.AtomicReference<String> newer = new java.util.concurrent.atomic.AtomicReference<>();
+      // While the old commit is being checked, someone pushes a newer one (another instance may
+      // already be publishing it): the old output must not land on top.
+      SyncJob job = new SyncJob(new SyncJob.Config(repo.url(), "main", "intents", repo.url(), "env/main",
+          tmp.resolve("work"), GitCredentials.none(), ONCE, null), (root, ledger) -> {
+            if (newer.get() == null) {
+              repo.write("intents/services/httpbin.yaml", httpbin.replace("port: 8000", "port: 8001"));
+              newer.set(repo.commitAndPush("httpbin on 8001"));
+            }
+            return ServiceAssembly.checkAndRender(checker, root, ledger);
+          });
+      SyncOutcome first = job.run();
+      assertTrue(first.isNothingToDo(), first.state() + ": " + first.message());
+      assertEquals(Optional.empty(), repo.tip("env/main"), "the superseded commit was published");
+      SyncOutcome second = job.run();
+      assertEquals(RunState.PUBLISHED, second.state(), second.message());
+      assertEquals(newer.get(), second.sourceCommit());
+    }
+  }
+
+  @Test
   void aSilentRemoteTimesOutIntoStateError() throws Exception {
     // Accepts connections and never answers, like a firewall that drops packets after the handshake.
     try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
