@@ -84,7 +84,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
     MeshgateService service;
     try {
-      service = ServiceAssembly.start(options, System.getenv(options.webhookSecretEnv()), Duration.ofSeconds(1));
+      service = ServiceAssembly.start(options, webhookSecret(System.getenv(options.webhookSecretEnv())),
+          Duration.ofSeconds(1));
     } catch (IllegalArgumentException | IllegalStateException e) {
       spec.commandLine().getErr().println("meshgate serve: " + e.getMessage());
       return Main.EXIT_ERROR;
@@ -164,9 +165,45 @@ public final class ServeCommand implements Callable<Integer> {
     if (webhookSecretEnv.isBlank()) {
       throw usage("--webhook-secret-env must name an environment variable");
     }
-    return new ServeOptions(source, sourceBranch, envBranch, envRemote == null ? source : envRemote,
+    // JGit resolves a relative path against its cache repository, not the working directory.
+    String sourceUrl = absoluteIfLocalPath(source);
+    String envUrl = envRemote == null ? sourceUrl : absoluteIfLocalPath(envRemote);
+    return new ServeOptions(sourceUrl, sourceBranch, envBranch, envUrl,
         intentsPath.replaceAll("/+$", ""), poll, httpPort, policyEngine, opa, policiesDir, workDir,
         routesPattern, webhookSecretEnv);
+  }
+
+  /**
+   * The secret as configured, without the line break a Secret made with {@code --from-file} or
+   * {@code echo > file} carries (GitHub and GitLab never send one); null when unset or blank.
+   */
+  static String webhookSecret(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    String secret = raw.replaceAll("[\\r\\n]+$", "");
+    return secret.isBlank() ? null : secret;
+  }
+
+  /**
+   * A plain path (no {@code scheme://}, not scp-like {@code host:path}) made absolute against the
+   * working directory; URLs are returned unchanged.
+   */
+  static String absoluteIfLocalPath(String location) {
+    if (location.contains("://")) {
+      return location;
+    }
+    int colon = location.indexOf(':');
+    int slash = location.indexOf('/');
+    boolean scpLike = colon > 0 && (slash < 0 || colon < slash);
+    if (scpLike) {
+      return location;
+    }
+    try {
+      return Path.of(location).toAbsolutePath().normalize().toString();
+    } catch (java.nio.file.InvalidPathException e) {
+      return location;
+    }
   }
 
   static Path defaultPolicies() {

@@ -87,10 +87,33 @@ public final class OpaRestPolicyEngine implements PolicyEngine {
 
   @Override
   public synchronized PolicyDecision evaluate(Map<String, Object> input) throws PolicyEngineException {
-    if (bundleToPush != null && !bundleToPush.digest().equals(pushedDigest)) {
-      push(bundleToPush);
-      pushedDigest = bundleToPush.digest();
+    boolean pushedNow = pushIfNeeded();
+    JsonNode result = decide(input);
+    if (result == null && bundleToPush != null && !pushedNow) {
+      // An OPA restarted since our push (a sidecar restart) holds no policies: push again, once.
+      pushedDigest = null;
+      pushIfNeeded();
+      result = decide(input);
     }
+    if (result == null) {
+      throw new PolicyEngineException("OPA at " + baseUrl + ": data.meshgate is undefined (no "
+          + "policies in package meshgate loaded?); failing closed");
+    }
+    return FindingCollector.collect(JSON.convertValue(result, Object.class));
+  }
+
+  /** Pushes the bundle unless this digest was pushed already; true when it pushed. */
+  private boolean pushIfNeeded() throws PolicyEngineException {
+    if (bundleToPush == null || bundleToPush.digest().equals(pushedDigest)) {
+      return false;
+    }
+    push(bundleToPush);
+    pushedDigest = bundleToPush.digest();
+    return true;
+  }
+
+  /** The value of {@code data.meshgate} for this input; null when undefined. */
+  private JsonNode decide(Map<String, Object> input) throws PolicyEngineException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("input", input);
     HttpResponse<String> response = send("evaluate policies", HttpRequest.newBuilder(url(DECISION_PATH))
@@ -103,12 +126,7 @@ public final class OpaRestPolicyEngine implements PolicyEngine {
       throw new PolicyEngineException("OPA at " + baseUrl + " answered " + DECISION_PATH
           + " with " + kindOf(answer) + " instead of an object");
     }
-    JsonNode result = answer.get("result");
-    if (result == null) {
-      throw new PolicyEngineException("OPA at " + baseUrl + ": data.meshgate is undefined (no "
-          + "policies in package meshgate loaded?); failing closed");
-    }
-    return FindingCollector.collect(JSON.convertValue(result, Object.class));
+    return answer.get("result");
   }
 
   /** Makes the server hold exactly the bundle's modules (under our prefix) and its data. */

@@ -158,6 +158,27 @@ public final class EnvironmentPublish {
   }
 
   /**
+   * The commit {@code branch} points at on the remote, read from the ref advertisement only (no
+   * objects fetched): cheap enough to ask on every poll.
+   *
+   * @return empty when the remote has no such branch
+   * @throws GitOperationException when the remote cannot be asked
+   */
+  public static Optional<String> remoteTip(String url, String branch, GitCredentials credentials, int timeoutSeconds) {
+    Redactor redactor = credentials.redactor();
+    try {
+      Map<String, org.eclipse.jgit.lib.Ref> refs = org.eclipse.jgit.api.Git.lsRemoteRepository()
+          .setRemote(url).setHeads(true).setTimeout(timeoutSeconds)
+          .setTransportConfigCallback(credentials::applyTo)
+          .callAsMap();
+      org.eclipse.jgit.lib.Ref ref = refs.get(Constants.R_HEADS + branch);
+      return ref == null || ref.getObjectId() == null ? Optional.empty() : Optional.of(ref.getObjectId().name());
+    } catch (Exception e) {
+      throw GitOperationException.of("cannot list the branches of " + redactor.redact(url), e, redactor);
+    }
+  }
+
+  /**
    * Runs the publish.
    *
    * @throws GitOperationException remote unreachable after the retries, authentication refused,

@@ -88,7 +88,8 @@ public final class GitCredentials {
    *     both token variables are set
    */
   public static GitCredentials fromEnvironment(Map<String, String> env) {
-    String token = blankToNull(env.get(ENV_TOKEN));
+    // A token never holds whitespace; a Secret created from a file often ends in a line break.
+    String token = blankToNull(env.get(ENV_TOKEN) == null ? null : env.get(ENV_TOKEN).strip());
     String tokenFile = blankToNull(env.get(ENV_TOKEN_FILE));
     if (token != null && tokenFile != null) {
       throw new IllegalArgumentException(

@@ -2,6 +2,7 @@ package io.meshgate.publish;
 
 import java.time.Duration;
 import java.util.Locale;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.errors.TransportException;
 
 /**
@@ -65,6 +66,9 @@ public record NetworkRetry(int attempts, Duration initialDelay, Duration maxDela
    * to check; null when the failure may be transient.
    */
   static String permanentFailureHint(TransportException e) {
+    if (e instanceof NoRemoteRepositoryException) {
+      return "no Git repository at that address: check the URL or path";
+    }
     String message = GitOperationException.describe(e).toLowerCase(Locale.ROOT);
     if (message.contains("server key did not validate") || message.contains("host key")) {
       return "SSH host key not trusted: check " + GitCredentials.ENV_KNOWN_HOSTS;

@@ -74,6 +74,9 @@ public final class ArchiveExtractor {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         budget.countEntry();
+        if (isMacMetadata(entry.getName())) {
+          continue;
+        }
         if (entry.isSymbolicLink() || entry.isLink()) {
           throw new ArchiveRejected("entry '" + entry.getName() + "' is a link; links are not accepted", false);
         }
@@ -99,6 +102,9 @@ public final class ArchiveExtractor {
       while (entries.hasMoreElements()) {
         ZipArchiveEntry entry = entries.nextElement();
         budget.countEntry();
+        if (isMacMetadata(entry.getName())) {
+          continue;
+        }
         if (entry.isUnixSymlink()) {
           throw new ArchiveRejected("entry '" + entry.getName() + "' is a link; links are not accepted", false);
         }
@@ -112,6 +118,20 @@ public final class ArchiveExtractor {
         }
       }
     }
+  }
+
+  /**
+   * macOS tar and Finder's "Compress" add AppleDouble files ({@code ._name.yaml}, binary resource
+   * forks) and a {@code __MACOSX/} folder; read as intents they would be reported as broken YAML.
+   */
+  static boolean isMacMetadata(String name) {
+    String n = name == null ? "" : name.replace('\\', '/');
+    for (String segment : n.split("/")) {
+      if (segment.equals("__MACOSX") || segment.startsWith("._")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Resolves an entry name below root, refusing anything that could land elsewhere. */

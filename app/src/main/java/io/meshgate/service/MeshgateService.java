@@ -14,8 +14,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.Main;
+import org.apache.camel.StartupSummaryLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,8 @@ public final class MeshgateService implements AutoCloseable {
   /** Routes bundled in the jar from the repository's {@code routes/} folder. */
   public static final String BUNDLED_ROUTES = "classpath:routes/*.yaml";
   private static final long MAX_HTTP_BODY_BYTES = 16L * 1024 * 1024;
+  /** Request header holding a form content type that {@link #keepFormBodiesRaw} replaced. */
+  static final String DECLARED_CONTENT_TYPE = "X-Meshgate-Declared-Content-Type";
 
   /**
    * @param routesIncludePattern Camel resource pattern of the YAML routes, e.g. {@link #BUNDLED_ROUTES}
@@ -52,6 +57,7 @@ public final class MeshgateService implements AutoCloseable {
   private final ServiceStatus status;
   private final SyncMetrics metrics;
   private final int port;
+  private volatile Path temporaryWorkDir;
 
   private MeshgateService(Main camel, SyncTrigger trigger, ServiceStatus status, SyncMetrics metrics, int port) {
     this.camel = camel;
@@ -84,6 +90,8 @@ public final class MeshgateService implements AutoCloseable {
         .withEnabled(true)
         .withPort(settings.httpPort())
         .withMaxBodySize(MAX_HTTP_BODY_BYTES);
+    // One line for start and stop instead of a table of every route.
+    camel.configure().setStartupSummaryLevel(StartupSummaryLevel.Oneline);
     camel.addInitialProperty("meshgate.poll-interval-ms", Long.toString(Math.max(1, settings.pollInterval().toMillis())));
     camel.addInitialProperty("meshgate.first-poll-delay-ms", Long.toString(Math.max(0, settings.firstPollDelay().toMillis())));
     camel.bind("syncTrigger", trigger);
@@ -95,12 +103,15 @@ public final class MeshgateService implements AutoCloseable {
       camel.start();
     } catch (Exception e) {
       trigger.close();
-      throw e;
+      // Typically a broken --routes file: say where, in one line (YAML errors carry line and column).
+      throw new IllegalStateException("the routes (" + settings.routesIncludePattern() + ") cannot start: "
+          + deepestMessage(e), e);
     }
     if (camel.getCamelContext() == null || !camel.getCamelContext().isStarted()) {
       trigger.close();
       throw new IllegalStateException("the Camel context did not start (routes: " + settings.routesIncludePattern() + ")");
     }
+    keepFormBodiesRaw(camel, settings.httpPort());
     int routes = camel.getCamelContext().getRoutes().size();
     if (routes == 0) {
       camel.stop();
@@ -120,6 +131,53 @@ public final class MeshgateService implements AutoCloseable {
     LOG.info("meshgate service listening on port {} ({} routes, poll every {})", settings.httpPort(), routes,
         IstioDurations.format(settings.pollInterval()));
     return new MeshgateService(camel, trigger, status, metrics, settings.httpPort());
+  }
+
+  /**
+   * {@code curl --data-binary @intents.zip} sends {@code application/x-www-form-urlencoded} unless told
+   * otherwise; Vert.x would then decode the body as a form, fail on binary bytes (400 and a stack
+   * trace in the log) or hand over parsed fields instead of the bytes a webhook signature covers.
+   * No endpoint takes forms, so such bodies stay raw bytes; the declared type is kept in
+   * {@link #DECLARED_CONTENT_TYPE} for the webhook's hint. Multipart uploads are left to Camel.
+   */
+  private static void keepFormBodiesRaw(Main camel, int port) {
+    VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel.getCamelContext(),
+        VertxPlatformHttpRouter.getRouterNameFromPort(port));
+    if (router == null) {
+      throw new IllegalStateException("the HTTP router of port " + port + " is not registered");
+    }
+    router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+      String type = ctx.request().getHeader("Content-Type");
+      if (type != null && type.toLowerCase(Locale.ROOT).contains("application/x-www-form-urlencoded")) {
+        ctx.request().headers().set(DECLARED_CONTENT_TYPE, type);
+        ctx.request().headers().set("Content-Type", "application/octet-stream");
+      }
+      ctx.next();
+    });
+  }
+
+  /** The innermost cause's message on one line (SnakeYAML's are multi-line with a caret). */
+  static String deepestMessage(Throwable e) {
+    String message = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    if (message == null) {
+      return e.getClass().getSimpleName();
+    }
+    StringBuilder line = new StringBuilder();
+    for (String part : message.split("\\R")) {
+      String trimmed = part.strip();
+      if (!trimmed.isEmpty() && !trimmed.equals("^")) {
+        line.append(line.length() == 0 ? "" : " ").append(trimmed);
+      }
+    }
+    return line.toString();
   }
 
   private static void requirePortFree(int port) {
@@ -182,5 +240,27 @@ public final class MeshgateService implements AutoCloseable {
       LOG.warn("stopping Camel: {}", e.getMessage());
     }
     trigger.close();
+    Path temporary = temporaryWorkDir;
+    if (temporary != null) {
+      deleteTree(temporary);
+    }
+  }
+
+  /** The work folder the service created for itself (no {@code --work-dir}), else null. */
+  Path temporaryWorkDir() {
+    return temporaryWorkDir;
+  }
+
+  /** A work folder the service created for itself: removed on {@link #close()}. */
+  void deleteOnClose(Path workDir) {
+    this.temporaryWorkDir = workDir;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      LOG.warn("could not remove the temporary work folder {}: {}", dir, e.getMessage());
+    }
   }
 }

@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum RunState {
   /** Started, no run finished yet. */
   IDLE,
-  /** A run is in progress. */
+  /** The first run is in progress (later runs keep showing the last outcome while they run). */
   SYNCING,
   /** The last run wrote a new environment commit. */
   PUBLISHED,

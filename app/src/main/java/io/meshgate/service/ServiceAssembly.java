@@ -26,7 +26,7 @@ import java.util.TreeMap;
  */
 public final class ServiceAssembly {
   /** Service runs retry an unreachable remote briefly; the next trigger retries anyway. */
-  static final NetworkRetry SERVICE_RETRY = new NetworkRetry(3, Duration.ofSeconds(1), Duration.ofSeconds(8));
+  static final NetworkRetry SERVICE_RETRY = new NetworkRetry(2, Duration.ofSeconds(1), Duration.ofSeconds(8));
 
   private ServiceAssembly() {}
 
@@ -95,6 +95,27 @@ public final class ServiceAssembly {
     MeshgateService.Settings settings = new MeshgateService.Settings(options.httpPort(), options.pollInterval(),
         firstPollDelay, options.routesIncludePattern(), options.sourceBranch(), webhookSecret,
         options.webhookSecretEnv(), workDir.resolve("validate"), shown);
-    return MeshgateService.start(settings, job, validator);
+    MeshgateService service;
+    try {
+      service = MeshgateService.start(settings, job, validator);
+    } catch (Exception e) {
+      if (options.workDir() == null) {
+        deleteQuietly(workDir);
+      }
+      throw e;
+    }
+    if (options.workDir() == null) {
+      // Without --work-dir every start clones afresh into a new folder; do not leave it behind.
+      service.deleteOnClose(workDir);
+    }
+    return service;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // best effort: a temporary folder
+    }
   }
 }

@@ -20,8 +20,10 @@ public final class ServiceStatus {
 
   synchronized void runStarted() {
     StatusSnapshot s = current;
-    current = new StatusSnapshot(RunState.SYNCING, s.sourceCommit(), s.envCommit(), s.violations(),
-        s.lastRunAt(), s.lastSuccessAt(), s.message(), s.runs());
+    // Keep the last outcome visible: a status poll during a routine run must still see it.
+    RunState shown = s.state() == RunState.IDLE ? RunState.SYNCING : s.state();
+    current = new StatusSnapshot(shown, s.sourceCommit(), s.envCommit(), s.violations(),
+        s.lastRunAt(), s.lastSuccessAt(), s.message(), s.runs(), true);
   }
 
   synchronized void runFinished(SyncOutcome outcome) {
@@ -30,7 +32,7 @@ public final class ServiceStatus {
     if (outcome.isNothingToDo()) {
       Instant success = settledState.isSuccess() ? now : s.lastSuccessAt();
       current = new StatusSnapshot(settledState, s.sourceCommit(), s.envCommit(), s.violations(), now,
-          success, s.message(), s.runs() + 1);
+          success, s.message(), s.runs() + 1, false);
       return;
     }
     settledState = outcome.state();
@@ -38,6 +40,6 @@ public final class ServiceStatus {
     String sourceCommit = outcome.sourceCommit() != null ? outcome.sourceCommit() : s.sourceCommit();
     Instant success = outcome.state().isSuccess() ? now : s.lastSuccessAt();
     current = new StatusSnapshot(outcome.state(), sourceCommit, envCommit, outcome.violations(), now,
-        success, outcome.message(), s.runs() + 1);
+        success, outcome.message(), s.runs() + 1, false);
   }
 }

@@ -30,6 +30,7 @@ public final class StatusBean {
     m.put("lastSuccessAt", text(s.lastSuccessAt()));
     m.put("message", s.message());
     m.put("runs", s.runs());
+    m.put("running", s.running());
     m.put("config", new java.util.TreeMap<>(settings));
     return m;
   }

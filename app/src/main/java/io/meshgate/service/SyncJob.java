@@ -58,6 +58,7 @@ public final class SyncJob implements SyncAction {
   /**
    * @param workDir holds the source and environment cache repositories and snapshot scratch space
    * @param policyDigest digest of the policies, written to the provenance; may be null
+   * @param networkTimeoutSeconds how long a Git operation may wait on a silent remote
    */
   public record Config(
       String sourceUrl,
@@ -68,13 +69,28 @@ public final class SyncJob implements SyncAction {
       Path workDir,
       GitCredentials credentials,
       NetworkRetry networkRetry,
-      String policyDigest) {}
+      String policyDigest,
+      int networkTimeoutSeconds) {
+    /**
+     * A silent remote (firewall dropping packets) must turn into state {@code error} in well under a
+     * minute rather than JGit's usual 60 s per attempt; the next trigger retries anyway.
+     */
+    public static final int DEFAULT_NETWORK_TIMEOUT_SECONDS = 15;
+
+    public Config(String sourceUrl, String sourceBranch, String intentsPath, String envRemote, String envBranch,
+        Path workDir, GitCredentials credentials, NetworkRetry networkRetry, String policyDigest) {
+      this(sourceUrl, sourceBranch, intentsPath, envRemote, envBranch, workDir, credentials, networkRetry,
+          policyDigest, DEFAULT_NETWORK_TIMEOUT_SECONDS);
+    }
+  }
 
   private final Config config;
   private final TreeCheck check;
   private final Redactor redactor;
-  // Only the sync thread touches this.
+  // Only the sync thread touches these.
   private String lastHandledSourceCommit;
+  // The environment tip that run left or saw (null: the branch did not exist).
+  private String lastSeenEnvTip;
 
   public SyncJob(Config config, TreeCheck check) {
     this.config = config;
@@ -93,6 +109,7 @@ public final class SyncJob implements SyncAction {
           .tempParent(config.workDir().resolve("snapshots"))
           .credentials(config.credentials())
           .retry(config.networkRetry())
+          .timeoutSeconds(config.networkTimeoutSeconds())
           .call();
     } catch (RuntimeException e) {
       return SyncOutcome.error(null, "fetching the source failed: " + describe(e));
@@ -104,7 +121,7 @@ public final class SyncJob implements SyncAction {
 
   private SyncOutcome handle(SourceSnapshot snapshot) {
     String commit = snapshot.commitId();
-    if (commit.equals(lastHandledSourceCommit)) {
+    if (commit.equals(lastHandledSourceCommit) && environmentAsLeft()) {
       return SyncOutcome.nothingToDo(commit);
     }
     // The check runs inside the publish's render step, on the environment tip's ledger: what the
@@ -117,16 +134,21 @@ public final class SyncJob implements SyncAction {
           .cacheDir(config.workDir().resolve("env-cache"))
           .credentials(config.credentials())
           .networkRetry(config.networkRetry())
+          .timeoutSeconds(config.networkTimeoutSeconds())
           .sourceCommit(commit)
           .message("meshgate: render source " + snapshot.shortId())
           .render(previous -> checkAndRender(snapshot, previous, findings))
           .call();
     } catch (Refused refused) {
       lastHandledSourceCommit = commit;
+      lastSeenEnvTip = refused.envTip;
       long errors = findings.stream().filter(Violation::isError).count();
       return new SyncOutcome(RunState.REFUSED, commit, refused.envTip, findings,
           "source " + snapshot.shortId() + " refused: " + errors + (errors == 1 ? " error" : " errors")
               + "; nothing published");
+    } catch (Superseded superseded) {
+      // Not remembered as handled: the next trigger fetches the newer commit (queued by the push).
+      return SyncOutcome.nothingToDo(commit);
     } catch (CheckFailed e) {
       return SyncOutcome.error(commit, "checking " + snapshot.shortId() + " failed: " + describe(e.getCause()));
     } catch (RuntimeException e) {
@@ -134,12 +156,28 @@ public final class SyncJob implements SyncAction {
           "publishing " + snapshot.shortId() + " failed: " + describe(e));
     }
     lastHandledSourceCommit = commit;
+    lastSeenEnvTip = published.envCommitId();
     RunState state = published.committed() ? RunState.PUBLISHED : RunState.UNCHANGED;
     String message = published.committed()
         ? "source " + snapshot.shortId() + " published to " + config.envBranch() + " as "
             + published.envCommitId().substring(0, Math.min(7, published.envCommitId().length()))
         : "source " + snapshot.shortId() + " renders what " + config.envBranch() + " already holds; no commit";
     return new SyncOutcome(state, commit, published.envCommitId(), findings, message);
+  }
+
+  /**
+   * True when the environment branch is still where the last run left it. Someone deleting it or
+   * resetting it (drift) makes the same source commit run again, so the branch heals without a new
+   * source commit. When the remote cannot be asked, the fetch of the next real run will say so.
+   */
+  private boolean environmentAsLeft() {
+    try {
+      String tip = EnvironmentPublish.remoteTip(config.envRemote(), config.envBranch(), config.credentials(),
+          config.networkTimeoutSeconds()).orElse(null);
+      return java.util.Objects.equals(tip, lastSeenEnvTip);
+    } catch (RuntimeException e) {
+      return true;
+    }
   }
 
   /** One render round of the publish: check on the tip's ledger, then the output tree or a refusal. */
@@ -157,6 +195,9 @@ public final class SyncJob implements SyncAction {
     findings.sort(Report.ORDER);
     if (checked.hasErrors()) {
       throw new Refused(previous.map(PreviousState::commitId).orElse(null));
+    }
+    if (sourceMovedOn(snapshot.commitId())) {
+      throw new Superseded();
     }
     RenderResult result = checked.rendered();
     if (result == null) {
@@ -177,6 +218,29 @@ public final class SyncJob implements SyncAction {
           config.envBranch() + ":" + AllocationLedger.PATH);
     } catch (AllocationLedger.LedgerException e) {
       throw new IllegalStateException("the ledger on " + config.envBranch() + " is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * True when the source branch no longer points at {@code commit}. Publishing it then could put an
+   * older output on top of what another instance already published for the newer commit; the newer
+   * commit's own run publishes instead. Asked right before the push, so the window is small.
+   */
+  private boolean sourceMovedOn(String commit) {
+    try {
+      return EnvironmentPublish.remoteTip(config.sourceUrl(), config.sourceBranch(), config.credentials(),
+          config.networkTimeoutSeconds()).map(tip -> !tip.equals(commit)).orElse(false);
+    } catch (RuntimeException e) {
+      return false; // cannot tell: publish what was checked
+    }
+  }
+
+  /** The source branch moved on during the run: publish nothing for this commit. */
+  private static final class Superseded extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Superseded() {
+      super("superseded", null, false, false);
     }
   }
 

@@ -16,12 +16,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncTrigger implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SyncTrigger.class);
+  /**
+   * A run blocked on an unresponsive remote can take minutes; Kubernetes kills the pod 30 s after
+   * SIGTERM. Abandoning the run is safe: the push is the only remote write and it is atomic.
+   */
+  static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
 
   private final SyncAction action;
   private final ServiceStatus status;
   private final SyncMetrics metrics;
   private final Redactor scrubber;
   private final Clock clock;
+  private final Duration stopGrace;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "meshgate-sync");
     t.setDaemon(true);
@@ -34,6 +40,15 @@ public final class SyncTrigger implements AutoCloseable {
 
   public SyncTrigger(SyncAction action, ServiceStatus status, SyncMetrics metrics,
       Redactor scrubber, Clock clock) {
+    this(action, status, metrics, scrubber, clock, DEFAULT_STOP_GRACE);
+  }
+
+  /**
+   * @param stopGrace how long {@link #close()} waits for a run in progress before abandoning it
+   */
+  SyncTrigger(SyncAction action, ServiceStatus status, SyncMetrics metrics,
+      Redactor scrubber, Clock clock, Duration stopGrace) {
+    this.stopGrace = stopGrace;
     this.action = action;
     this.status = status;
     this.metrics = metrics;
@@ -154,7 +169,9 @@ public final class SyncTrigger implements AutoCloseable {
     }
     worker.shutdown();
     try {
-      if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+      if (!worker.awaitTermination(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("stopping: the sync run in progress did not finish within {}; abandoned (nothing partial is"
+            + " pushed; the next start redoes it)", IstioDurations.format(stopGrace));
         worker.shutdownNow();
       }
     } catch (InterruptedException e) {

@@ -57,9 +57,10 @@ public final class WebhookHandler {
     if (body == null) {
       body = new byte[0];
     }
-    String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+    String contentType = firstNonNull(in.getHeader(MeshgateService.DECLARED_CONTENT_TYPE, String.class),
+        in.getHeader(Exchange.CONTENT_TYPE, String.class));
     if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-      // The HTTP layer parses form bodies, so the raw bytes the signature covers are gone.
+      // GitHub's form deliveries wrap the JSON in payload=...; we take JSON only.
       metrics.recordWebhook("bad_request");
       Json.respond(exchange, 415, Json.error("send the webhook as application/json (GitHub: Content type setting)"));
       return;

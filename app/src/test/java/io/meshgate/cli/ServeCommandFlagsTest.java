@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class ServeCommandFlagsTest {
   private String stderr;
@@ -42,6 +43,31 @@ class ServeCommandFlagsTest {
       assertTrue(stderr.contains(c[2]), c[0] + " " + c[1] + " gave: " + stderr);
       assertTrue(!stderr.contains("Exception"), stderr);
     }
+  }
+
+  @Test
+  void aRelativeSourcePathIsResolvedAgainstTheWorkingDirectory() {
+    String root = System.getProperty("meshgate.root", "..");
+    CommandLine cli = new CommandLine(new ServeCommand());
+    cli.parseArgs("--source", "repos/intents.git", "--env-remote", "../env.git", "--policies", root + "/policies");
+    io.meshgate.service.ServeOptions options = ((ServeCommand) cli.getCommand()).options();
+    java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath();
+    assertEquals(cwd.resolve("repos/intents.git").toString(), options.source());
+    assertEquals(cwd.getParent().resolve("env.git").toString(), options.envRemote());
+
+    for (String url : new String[] {"https://git.example.com/org/repo.git", "ssh://git@host:22/org/repo.git",
+        "git@github.com:org/repo.git", "file:///srv/git/repo.git", "/srv/git/repo.git"}) {
+      assertEquals(url, ServeCommand.absoluteIfLocalPath(url), url);
+    }
+  }
+
+  @Test
+  void aWebhookSecretFromAFileLosesItsTrailingLineBreakOnly() {
+    assertEquals("s3cr3t", ServeCommand.webhookSecret("s3cr3t\n"));
+    assertEquals("s3cr3t", ServeCommand.webhookSecret("s3cr3t\r\n"));
+    assertEquals(" spaced secret ", ServeCommand.webhookSecret(" spaced secret "));
+    assertEquals(null, ServeCommand.webhookSecret("\n"));
+    assertEquals(null, ServeCommand.webhookSecret(null));
   }
 
   @Test

@@ -135,6 +135,27 @@ class OpaRestPolicyEngineTest {
   }
 
   @Test
+  void anOpaThatLostItsPoliciesGetsThemPushedAgain() throws Exception {
+    PolicyBundle bundle = writeBundle();
+    stubPushAccepted();
+    // First evaluation: policies present. Then OPA restarts (data.meshgate undefined) until the re-push.
+    opa.stubFor(post(urlEqualTo("/v1/data/meshgate")).inScenario("restart").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(okJson(DECISION)).willSetStateTo("restarted"));
+    opa.stubFor(post(urlEqualTo("/v1/data/meshgate")).inScenario("restart").whenScenarioStateIs("restarted")
+        .willReturn(okJson("{}")));
+    opa.stubFor(put(urlEqualTo("/v1/policies/meshgate/tls.rego")).inScenario("restart").whenScenarioStateIs("restarted")
+        .willReturn(okJson("{}")).willSetStateTo("pushed again"));
+    opa.stubFor(post(urlEqualTo("/v1/data/meshgate")).inScenario("restart").whenScenarioStateIs("pushed again")
+        .willReturn(okJson(DECISION)));
+
+    OpaRestPolicyEngine engine = engine(bundle, fast());
+    assertEquals(1, engine.evaluate(INPUT).denies().size());
+    assertEquals(1, engine.evaluate(INPUT).denies().size(), "the policies are pushed again, not failed on");
+    opa.verify(2, putRequestedFor(urlEqualTo("/v1/policies/meshgate/tls.rego")));
+    opa.verify(3, postRequestedFor(urlEqualTo("/v1/data/meshgate")));
+  }
+
+  @Test
   void compileErrorOnPushFailsClosedWithOpasMessage() throws Exception {
     PolicyBundle bundle = writeBundle();
     stubPushAccepted();

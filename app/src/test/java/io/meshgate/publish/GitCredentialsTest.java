@@ -39,6 +39,17 @@ class GitCredentialsTest {
   }
 
   @Test
+  void tokenFromVariableLosesTheLineBreakOfASecretMadeFromAFile() throws Exception {
+    GitCredentials credentials =
+        GitCredentials.fromEnvironment(Map.of(GitCredentials.ENV_TOKEN, "ghp_0123456789\n"));
+    CredentialItem.Username user = new CredentialItem.Username();
+    CredentialItem.Password password = new CredentialItem.Password();
+    credentials.credentialsProvider().get(new URIish("https://h/r.git"), user, password);
+    assertEquals("ghp_0123456789", new String(password.getValue()));
+    assertEquals("token *** here", credentials.redactor().redact("token ghp_0123456789 here"));
+  }
+
+  @Test
   void tokenFromFileIsTrimmedAndUsesTheConfiguredUsername() throws Exception {
     Path file = Files.writeString(temp.resolve("token"), "  file-token-value\n");
     GitCredentials credentials = GitCredentials.fromEnvironment(Map.of(

@@ -104,6 +104,21 @@ class ServeEndToEndTest {
   }
 
   @Test
+  void withoutAWorkDirTheTemporaryFolderIsRemovedOnStop() throws Exception {
+    try (DemoRepository repo = DemoRepository.create(tmp.resolve("git"))) {
+      repo.copyTree(SEED, "intents");
+      String first = repo.commitAndPush("seed");
+      Path workDir;
+      try (MeshgateService service = ServiceAssembly.start(options(repo, null), null, Duration.ZERO)) {
+        awaitState(service, "published", first);
+        workDir = service.temporaryWorkDir();
+        assertTrue(workDir != null && java.nio.file.Files.isDirectory(workDir.resolve("source-cache")), "" + workDir);
+      }
+      assertFalse(java.nio.file.Files.exists(workDir), "left behind: " + workDir);
+    }
+  }
+
+  @Test
   void aGitHubWebhookTriggersTheSyncAtOnce() throws Exception {
     String secret = "webhook-" + HexFormat.of().formatHex(new byte[] {1, 2, 3, 4});
     try (DemoRepository repo = DemoRepository.create(tmp.resolve("git"))) {

@@ -90,6 +90,17 @@ class ServiceHttpTest {
   }
 
   @Test
+  void aBrokenRoutesFileFailsTheStartNamingFileAndLine() throws Exception {
+    Path routes = Files.createDirectories(tmp.resolve("broken-routes"));
+    Files.writeString(routes.resolve("meshgate.yaml"), "- route:\n    id: x\n    from: [broken\n");
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> MeshgateService.start(settings(freePort(), null, Duration.ofHours(1),
+            "file:" + routes.toString().replace('\\', '/') + "/*.yaml"), () -> SyncOutcome.nothingToDo("x"), root -> List.of()));
+    assertTrue(e.getMessage().contains("meshgate.yaml") && e.getMessage().contains("line "), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+  }
+
+  @Test
   void healthzAnswersUp() throws Exception {
     HttpResponse<String> r = get(service, "/healthz");
     assertEquals(200, r.statusCode());
@@ -137,6 +148,19 @@ class ServiceHttpTest {
     String sig = "sha256=" + HexFormat.of().formatHex(WebhookHandler.hmacSha256(TestArchives.utf8(SECRET), body));
     HttpResponse<String> r = post(service, "/hooks/git", body, "X-GitHub-Event", "push", "X-Hub-Signature-256", sig,
         "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(415, r.statusCode(), r.body());
+    assertTrue(r.body().contains("application/json"), r.body());
+  }
+
+  @Test
+  void aBinaryFormEncodedWebhookBodyGetsTheJsonHintNotADecoderFailure() throws Exception {
+    byte[] body = new byte[512];
+    for (int i = 0; i < body.length; i++) {
+      body[i] = (byte) (i * 37 + 11); // '%' followed by non-hex bytes: Vert.x's form decoder throws
+    }
+    body[0] = '%';
+    HttpResponse<String> r = post(service, "/hooks/git", body, "X-GitHub-Event", "push",
+        "X-Hub-Signature-256", "sha256=00", "Content-Type", "application/x-www-form-urlencoded");
     assertEquals(415, r.statusCode(), r.body());
     assertTrue(r.body().contains("application/json"), r.body());
   }
@@ -255,6 +279,35 @@ class ServiceHttpTest {
     // Scratch trees are removed after each request.
     try (Stream<Path> left = Files.list(tmp.resolve("scratch-" + service.port()))) {
       assertEquals(0, left.count());
+    }
+  }
+
+  @Test
+  void validateAcceptsArchivesSentWithCurlsDefaultFormContentType() throws Exception {
+    // `curl --data-binary @intents.zip URL` labels the body application/x-www-form-urlencoded.
+    Map<String, byte[]> bare = TestArchives.filesOf(SEED, "");
+    for (byte[] archive : List.of(TestArchives.zip(bare), TestArchives.tarGz(bare))) {
+      HttpResponse<String> r = post(service, "/api/v1/validate", archive,
+          "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(200, r.statusCode(), r.body());
+      assertTrue(Json.MAPPER.readTree(r.body()).path("ok").asBoolean(), r.body());
+    }
+    HttpResponse<String> garbage = post(service, "/api/v1/validate", TestArchives.utf8("a=%zz&b"),
+        "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(400, garbage.statusCode(), garbage.body());
+    assertTrue(garbage.body().contains("not a tar.gz"), garbage.body());
+  }
+
+  @Test
+  void validateIgnoresTheMetadataFilesMacArchiversAdd() throws Exception {
+    Map<String, byte[]> files = new TreeMap<>(TestArchives.filesOf(SEED, "intents/"));
+    byte[] resourceFork = {0x00, 0x05, 0x16, 0x07, 0x00, 0x02, 0x00, 0x00, (byte) 0xff, '%', ':', '\t'};
+    files.put("intents/services/._httpbin.yaml", resourceFork);
+    files.put("__MACOSX/intents/clusters/._clusters.yaml", resourceFork);
+    for (byte[] archive : List.of(TestArchives.tarGz(files), TestArchives.zip(files))) {
+      HttpResponse<String> r = post(service, "/api/v1/validate", archive);
+      assertEquals(200, r.statusCode(), r.body());
+      assertTrue(Json.MAPPER.readTree(r.body()).path("ok").asBoolean(), r.body());
     }
   }
 

@@ -36,7 +36,8 @@ class SyncTriggerTest {
     try (SyncTrigger trigger = new SyncTrigger(blockingFirstRun, status, metrics, scrubber, Clock.systemUTC())) {
       assertTrue(trigger.fire("test"));
       assertTrue(firstRunEntered.await(10, TimeUnit.SECONDS));
-      assertEquals(RunState.SYNCING, status.current().state());
+      assertEquals(RunState.SYNCING, status.current().state(), "the first run shows syncing");
+      assertTrue(status.current().running());
       for (int i = 0; i < 25; i++) {
         assertFalse(trigger.fire("burst"), "a trigger during a run must not start a parallel run");
       }
@@ -52,6 +53,64 @@ class SyncTriggerTest {
       assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
       assertEquals(3, runs.get());
     }
+  }
+
+  @Test
+  void aRunInProgressKeepsShowingTheLastOutcome() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch secondRunEntered = new CountDownLatch(1);
+    CountDownLatch releaseSecondRun = new CountDownLatch(1);
+    SyncAction action = () -> {
+      if (runs.incrementAndGet() == 1) {
+        return SyncOutcome.error(null, "cannot fetch");
+      }
+      secondRunEntered.countDown();
+      assertTrue(releaseSecondRun.await(10, TimeUnit.SECONDS));
+      return SyncOutcome.error(null, "cannot fetch");
+    };
+    try (SyncTrigger trigger = new SyncTrigger(action, status, metrics, scrubber, Clock.systemUTC())) {
+      trigger.fire("first");
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+      assertEquals(RunState.ERROR, status.current().state());
+      assertFalse(status.current().running());
+      trigger.fire("second");
+      assertTrue(secondRunEntered.await(10, TimeUnit.SECONDS));
+      // A poll during a routine (retrying) run still sees the error, not "syncing".
+      assertEquals(RunState.ERROR, status.current().state());
+      assertEquals("cannot fetch", status.current().message());
+      assertTrue(status.current().running());
+      releaseSecondRun.countDown();
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+      assertFalse(status.current().running());
+    }
+  }
+
+  @Test
+  void closeDoesNotWaitLongForARunStuckOnTheNetwork() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    // Like a socket read on an unresponsive remote: interrupts do not end it.
+    SyncAction stuck = () -> {
+      entered.countDown();
+      long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (never.getCount() > 0 && System.nanoTime() < until) {
+        try {
+          never.await(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ignored) {
+          // keep blocking
+        }
+      }
+      return SyncOutcome.nothingToDo("x");
+    };
+    SyncTrigger trigger = new SyncTrigger(stuck, status, metrics, scrubber, Clock.systemUTC(), Duration.ofMillis(300));
+    trigger.fire("test");
+    assertTrue(entered.await(10, TimeUnit.SECONDS));
+    long started = System.nanoTime();
+    trigger.close();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "close took " + took);
+    assertFalse(trigger.fire("after close"), "a closed trigger starts no run");
+    never.countDown();
   }
 
   @Test
