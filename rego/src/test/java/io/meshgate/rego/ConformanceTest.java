@@ -24,8 +24,14 @@ class ConformanceTest {
     ConformanceRunner runner = new ConformanceRunner(ConformanceRunner.Flavour.REGORUS, false, out,
         ConformanceRunner.loadSkips(root.resolve("rego/conformance-skips.yaml")));
     ConformanceRunner.Summary s = runner.run(List.of(cases));
-    System.out.println(buf.toString(StandardCharsets.UTF_8));
+    // The runner's own report goes to a file: its closing line has the shape CI reads as a test
+    // summary, and the cases this engine knowingly fails (see docs) must not pass for test failures.
+    Path report = Path.of("target", "conformance-regorus.txt");
+    Files.createDirectories(report.getParent());
+    Files.writeString(report, buf.toString(StandardCharsets.UTF_8));
     int total = s.passed() + s.failed() + s.skipped();
+    System.out.printf("regorus conformance cases: %d of %d pass (%.1f%%), %d skipped; report in %s%n",
+        s.passed(), total, 100.0 * s.passed() / total, s.skipped(), report.toAbsolutePath());
     assertTrue(total > 500, "expected the full case set, got " + total);
     assertTrue(s.passed() * 10 >= total * 9, s.line());
     assertTrue(s.skipped() * 10 <= total, s.line());
