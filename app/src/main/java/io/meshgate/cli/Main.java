@@ -45,7 +45,20 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
-  private static String describe(Throwable e) {
+  /** A one-line description; file-system failures name the file and the reason (the JDK gives only the path). */
+  static String describe(Throwable e) {
+    if (e instanceof java.nio.file.NoSuchFileException f) {
+      return f.getFile() + ": no such file or directory" + (f.getReason() == null ? "" : " (" + f.getReason() + ")");
+    }
+    if (e instanceof java.nio.file.AccessDeniedException f) {
+      return f.getFile() + ": permission denied";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      return f.getFile() + ": already exists (and is in the way)";
+    }
+    if (e instanceof java.nio.file.FileSystemException f) {
+      return f.getFile() + ": " + (f.getReason() == null ? e.getClass().getSimpleName() : f.getReason());
+    }
     String msg = e.getMessage();
     return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
   }

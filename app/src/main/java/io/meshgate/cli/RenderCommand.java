@@ -100,7 +100,11 @@ public final class RenderCommand implements Callable<Integer> {
     Provenance provenance = new Provenance(intents.normalize().toString().replace('\\', '/'),
         headCommit(intents), bundle.digest(), Version.current());
     OutputTree tree = OutputTree.of(result, provenance);
-    tree.writeTo(out);
+    try {
+      tree.writeTo(out);
+    } catch (IOException e) {
+      return usage(err, "cannot write the output tree to " + out + ": " + Main.describe(e));
+    }
 
     result.clusters().forEach((cluster, objects) -> stdout.println(cluster + ": " + describe(objects)));
     stdout.println("wrote " + tree.files().size() + " files to " + out);

@@ -138,4 +138,17 @@ class RenderCommandTest {
     assertEquals(Main.EXIT_ERROR, noIntents.exit());
     assertFalse(noIntents.leaksStackTrace(), noIntents.err());
   }
+
+  @Test
+  void anOutputTreeThatCannotBeWrittenIsAUsageErrorNamingThePath(@TempDir Path tmp) throws IOException {
+    // --out below a regular file: the folders cannot be created.
+    Path file = tmp.resolve("a-file");
+    Files.writeString(file, "not a folder\n");
+    CliRun run = CliRun.of("render", "--intents", seed(), "--out", file.resolve("rendered").toString());
+    assertEquals(Main.EXIT_ERROR, run.exit(), run.out() + run.err());
+    assertTrue(run.err().contains("cannot write the output tree to " + file.resolve("rendered")), run.err());
+    assertTrue(run.err().contains(file.toString()), run.err());
+    assertFalse(run.err().contains("internal error"), run.err());
+    assertFalse(run.leaksStackTrace(), run.err());
+  }
 }
