@@ -383,4 +383,38 @@ class IntentLoaderTest {
     assertTrue(result.violations().get(0).message().contains("too many intent files"));
     assertEquals(IntentLoader.MAX_FILES, result.files().size());
   }
+
+  @Test
+  void anEmptyAccessEntryIsAnErrorNotASilentAllowAll() throws IOException {
+    // {} would render no operation: the client would get every method and path.
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + service("web", "c1", "ISTIO_MUTUAL") + "---\n"
+        + client("c", "c1", "web", "  access:\n    - {}\n    - methods: []\n      paths: [/x]\n"));
+    LoadResult result = load();
+    assertEquals(List.of("intents/a.yaml:30:7", "intents/a.yaml:31:7"), places(result), messages(result));
+    assertTrue(result.violations().get(0).message().contains("spec.access[0] is empty; give methods or paths"),
+        messages(result));
+    assertTrue(result.violations().get(1).message().contains("spec.access[1].methods is an empty list"),
+        messages(result));
+  }
+
+  @Test
+  void anEmptyAllowedNamespacesListIsAnError() throws IOException {
+    // [] would render no namespaces rule, allowing every namespace: the opposite of what it says.
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + service("web", "c1", "ISTIO_MUTUAL")
+        + "  allowedNamespaces: []\n");
+    LoadResult result = load();
+    assertEquals(List.of("intents/a.yaml:20:3"), places(result), messages(result));
+    assertTrue(messages(result).contains("spec.allowedNamespaces is an empty list; list at least one entry, or "
+        + "remove spec.allowedNamespaces to allow every namespace"), messages(result));
+  }
+
+  @Test
+  void exactlyOneOfReportsOnlyTheChoiceNotEachAlternative() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + service("web", "c1", "ISTIO_MUTUAL")
+        + "  loadBalancing:\n    consistentHash:\n      minimumRingSize: 5\n");
+    LoadResult result = load();
+    assertEquals(1, result.violations().size(), messages(result));
+    assertTrue(messages(result).contains("spec.loadBalancing.consistentHash must set exactly one of httpCookie, "
+        + "httpHeaderName, useSourceIp, httpQueryParameterName"), messages(result));
+  }
 }
