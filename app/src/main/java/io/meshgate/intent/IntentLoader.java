@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -137,6 +139,7 @@ public final class IntentLoader {
         }
       }
       applyClientDefaults();
+      rejectHostCollisions();
       return result();
     }
 
@@ -322,6 +325,78 @@ public final class IntentLoader {
           spec.put("mutualTLS", mode);
         }
       }
+    }
+
+    /**
+     * A Kubernetes Service is one host, {@code <service>.<namespace>.global}: two InboundServices
+     * for it in one cluster would render the same DestinationRule twice, and two in different
+     * clusters would send a cluster with clients of both to one of them only, silently. Both are
+     * reported on the later document (the earlier one keeps its meaning).
+     */
+    @SuppressWarnings("unchecked")
+    private void rejectHostCollisions() {
+      Map<String, List<Pending>> byHost = new TreeMap<>();
+      for (Pending service : pending) {
+        // Documents with errors already have a message; a clash on top would only repeat it.
+        if (service.kind != Kind.InboundService || service.name == null || service.errors > 0
+            || !(service.content.get("spec") instanceof Map<?, ?> rawSpec)) {
+          continue;
+        }
+        Map<String, Object> spec = (Map<String, Object>) rawSpec;
+        if (spec.get("service") instanceof String name && spec.get("namespace") instanceof String namespace
+            && spec.get("cluster") instanceof String) {
+          byHost.computeIfAbsent(name + "." + namespace + ".global", h -> new ArrayList<>()).add(service);
+        }
+      }
+      for (Map.Entry<String, List<Pending>> entry : byHost.entrySet()) {
+        List<Pending> services = entry.getValue();
+        for (int later = 1; later < services.size(); later++) {
+          for (int earlier = 0; earlier < later; earlier++) {
+            String problem = hostCollision(entry.getKey(), services.get(earlier), services.get(later));
+            if (problem != null) {
+              Pending second = services.get(later);
+              report(second, second.locations.locate("spec.service"), second.kind, second.name, "spec.service", problem);
+              break;
+            }
+          }
+        }
+      }
+    }
+
+    /** Why two InboundServices of one host clash, or null when no cluster would see both. */
+    @SuppressWarnings("unchecked")
+    private String hostCollision(String host, Pending first, Pending second) {
+      Map<String, Object> firstSpec = (Map<String, Object>) first.content.get("spec");
+      Map<String, Object> secondSpec = (Map<String, Object>) second.content.get("spec");
+      String at = " (" + first.locations.locate("spec.service") + ")";
+      if (firstSpec.get("cluster").equals(secondSpec.get("cluster"))) {
+        return "InboundService " + second.name + " declares service " + secondSpec.get("service") + " in namespace "
+            + secondSpec.get("namespace") + " of cluster " + secondSpec.get("cluster") + ", which InboundService "
+            + first.name + " already declares" + at + "; one Kubernetes Service needs one InboundService: merge them";
+      }
+      Set<String> shared = new TreeSet<>(clientClusters(first.name, firstSpec.get("cluster")));
+      shared.retainAll(clientClusters(second.name, secondSpec.get("cluster")));
+      if (shared.isEmpty()) {
+        return null;
+      }
+      return "InboundService " + second.name + " (cluster " + secondSpec.get("cluster") + ") and InboundService "
+          + first.name + " (cluster " + firstSpec.get("cluster") + ")" + at + " both publish host " + host
+          + ", and cluster " + String.join(", ", shared) + " has clients of both; one host leads to one cluster"
+          + " only: serve them under different Service names or namespaces";
+    }
+
+    /** The clusters, other than the hosting one, that run a client of the named InboundService. */
+    @SuppressWarnings("unchecked")
+    private Set<String> clientClusters(String serviceName, Object hostCluster) {
+      Set<String> clusters = new TreeSet<>();
+      for (Pending client : pending) {
+        if (client.kind == Kind.ServiceClient && client.content.get("spec") instanceof Map<?, ?> spec
+            && serviceName.equals(spec.get("target")) && spec.get("cluster") instanceof String cluster
+            && !cluster.equals(hostCluster)) {
+          clusters.add(cluster);
+        }
+      }
+      return clusters;
     }
 
     private static boolean isTlsMode(String mode) {

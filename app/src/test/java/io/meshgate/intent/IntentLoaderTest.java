@@ -417,4 +417,35 @@ class IntentLoaderTest {
     assertTrue(messages(result).contains("spec.loadBalancing.consistentHash must set exactly one of httpCookie, "
         + "httpHeaderName, useSourceIp, httpQueryParameterName"), messages(result));
   }
+
+  private static String serviceOf(String name, String service, String cluster) {
+    return H + "kind: InboundService\nmetadata:\n  name: " + name + "\nspec:\n  service: " + service + "\n  cluster: "
+        + cluster + "\n  protocol: HTTP\n  port: 8000\n  mutualTLS: ISTIO_MUTUAL\n";
+  }
+
+  @Test
+  void oneKubernetesServiceDeclaredTwiceInOneClusterIsAnError() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + serviceOf("web-http", "web", "c1"));
+    write("b.yaml", serviceOf("web-again", "web", "c1"));
+    LoadResult result = load();
+    assertEquals(List.of("intents/b.yaml:6:12"), places(result), messages(result));
+    assertTrue(messages(result).contains("InboundService web-again declares service web in namespace default of "
+        + "cluster c1, which InboundService web-http already declares (intents/a.yaml:15:12)"), messages(result));
+  }
+
+  @Test
+  void oneGlobalHostLeadingToTwoClustersIsAnErrorOnlyWhereAClusterCallsBoth() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1") + "---\n" + cluster("c3", "lc1"));
+    write("s.yaml", serviceOf("web-c1", "web", "c1") + "---\n" + serviceOf("web-c2", "web", "c2"));
+    // c1 calls web-c2 and c2 calls web-c1: each cluster sees one web.default.global only.
+    write("clients.yaml", client("x", "c1", "web-c2", "") + "---\n" + client("y", "c2", "web-c1", ""));
+    assertEquals(List.of(), places(load()), messages(load()));
+
+    // c3 calls both: its one ServiceEntry for web.default.global cannot lead to c1 and c2.
+    write("more.yaml", client("z1", "c3", "web-c1", "") + "---\n" + client("z2", "c3", "web-c2", ""));
+    LoadResult result = load();
+    assertEquals(List.of("intents/s.yaml:17:12"), places(result), messages(result));
+    assertTrue(messages(result).contains("both publish host web.default.global, and cluster c3 has clients of both"),
+        messages(result));
+  }
 }
