@@ -57,10 +57,14 @@ public final class Main implements Runnable {
       return f.getFile() + ": already exists (and is in the way)";
     }
     if (e instanceof java.nio.file.FileSystemException f) {
-      return f.getFile() + ": " + (f.getReason() == null ? e.getClass().getSimpleName() : f.getReason());
+      return f.getFile() + ": " + io.meshgate.intent.IoProblems.describe(f);
     }
     String msg = e.getMessage();
-    return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+    if (msg == null || msg.isBlank()) {
+      return "unexpected failure; run again with MESHGATE_DEBUG=1 for details and report it";
+    }
+    // "java.io.IOException: disk full" reads as "disk full": users get the reason, not the class.
+    return msg.replaceFirst("^([a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(Exception|Error): ", "");
   }
 
   @Override

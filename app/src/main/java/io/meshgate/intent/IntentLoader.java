@@ -116,8 +116,7 @@ public final class IntentLoader {
             break;
           }
         } catch (IOException | RuntimeException e) {
-          fileProblem(label, "cannot read file: " + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : " " + e.getMessage()));
+          fileProblem(label, "cannot read file: " + IoProblems.describe(e));
           continue;
         }
         files.add(label);
@@ -128,7 +127,7 @@ public final class IntentLoader {
             // Schema validation of odd content must not abort the run: report and carry on.
             SourceLocation at = document.locations().documentStart();
             violations.add(new Violation(Violation.SCHEMA_RULE, Severity.ERROR, "cannot check this document ("
-                + e.getClass().getSimpleName() + ")", at.file(), at.line(), at.column(), null, null, null));
+                + IoProblems.describe(e) + "); simplify it or report it to the meshgate maintainers", at.file(), at.line(), at.column(), null, null, null));
           }
         }
       }
@@ -156,7 +155,7 @@ public final class IntentLoader {
         // Walk the resolved root: the root itself may be reached through a link (a checkout path).
         realRoot = root.toRealPath();
       } catch (IOException e) {
-        fileProblem(rootLabel, "cannot read the intents directory: " + e.getClass().getSimpleName());
+        fileProblem(rootLabel, "cannot read the intents directory: " + IoProblems.describe(e));
         return List.of();
       }
       TreeMap<String, Path> found = new TreeMap<>();
@@ -180,12 +179,12 @@ public final class IntentLoader {
 
           @Override
           public FileVisitResult visitFileFailed(Path file, IOException e) {
-            fileProblem(label(file), "cannot read: " + e.getClass().getSimpleName());
+            fileProblem(label(file), "cannot read: " + IoProblems.describe(e));
             return FileVisitResult.CONTINUE;
           }
         });
       } catch (IOException e) {
-        fileProblem(rootLabel, "cannot list the intents directory: " + e.getClass().getSimpleName());
+        fileProblem(rootLabel, "cannot list the intents directory: " + IoProblems.describe(e));
       }
       return new ArrayList<>(found.values());
     }
