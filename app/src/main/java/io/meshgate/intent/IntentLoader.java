@@ -190,6 +190,22 @@ public final class IntentLoader {
     }
 
     /** Links inside the root are followed for files; links leaving it are reported, not followed. */
+    /**
+     * True when the walk reads this real file at its own place (a YAML file outside hidden
+     * folders): a link to it would read the same documents twice and report duplicate names.
+     */
+    private boolean walkedAnyway(Path realFile) {
+      if (!isYaml(realFile)) {
+        return false;
+      }
+      for (Path part : realRoot.relativize(realFile.getParent() == null ? realFile : realFile.getParent())) {
+        if (part.toString().startsWith(".")) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     private void symlink(Path link, TreeMap<String, Path> found) {
       boolean directory = Files.isDirectory(link);
       if (!directory && !isYaml(link)) {
@@ -207,7 +223,7 @@ public final class IntentLoader {
             + "copy the file into the intents directory instead");
         return;
       }
-      if (!directory && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      if (!directory && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && !walkedAnyway(target)) {
         found.put(label(link), link);
       }
       // A directory link inside the root: its files are read where they really are.

@@ -448,4 +448,16 @@ class IntentLoaderTest {
     assertTrue(messages(result).contains("both publish host web.default.global, and cluster c3 has clients of both"),
         messages(result));
   }
+
+  @Test
+  void aLinkToAFileTheWalkReadsAnywayIsNotReadTwice() throws IOException {
+    // services/current.yaml -> ../versions/v2.yaml: one file, one set of documents, no duplicate names.
+    write("versions/v2.yaml", cluster("c1", "lc1"));
+    Files.createDirectories(intents().resolve("services"));
+    Files.createSymbolicLink(intents().resolve("services/current.yaml"), Path.of("../versions/v2.yaml"));
+    LoadResult result = load();
+    assertEquals(List.of(), places(result), messages(result));
+    assertEquals(List.of("intents/versions/v2.yaml"), result.files());
+    assertEquals(List.of("c1"), List.copyOf(result.intents().clusters().keySet()));
+  }
 }
