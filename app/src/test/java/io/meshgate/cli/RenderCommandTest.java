@@ -151,4 +151,16 @@ class RenderCommandTest {
     assertFalse(run.err().contains("internal error"), run.err());
     assertFalse(run.leaksStackTrace(), run.err());
   }
+
+  @Test
+  void anOutputTreeInsideTheIntentsIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws IOException {
+    Path intents = Files.createDirectories(tmp.resolve("repo/intents"));
+    Files.copy(root().resolve("repo-fixtures/seed/intents/clusters/clusters.yaml"), intents.resolve("clusters.yaml"));
+    CliRun run = CliRun.of("render", "--intents", intents.toString(), "--out", intents.resolve("rendered").toString());
+    assertEquals(Main.EXIT_ERROR, run.exit(), run.out() + run.err());
+    assertTrue(run.err().contains("is inside the intents directory"), run.err());
+    assertFalse(Files.exists(intents.resolve("rendered")));
+    assertEquals(Main.EXIT_OK, CliRun.of("render", "--intents", intents.toString(), "--out",
+        tmp.resolve("repo/rendered").toString()).exit());
+  }
 }
