@@ -230,4 +230,36 @@ class PolicyCliTest {
         run.out());
     assertFalse(run.out().contains("productpage-default-global"), "productpage listens on 9080: " + run.out());
   }
+
+  @Test
+  void aDenyOutsidePackageMeshgateFailsClosedInsteadOfBeingIgnored() throws IOException {
+    // conftest's default package: its deny would never be read, and the run would pass.
+    Path policies = copyOfPolicies();
+    Files.writeString(policies.resolve("conftest.rego"), """
+        package main
+
+        import rego.v1
+
+        # deny contains "in a comment" if true
+        deny contains msg if {
+        	some name, _ in input.services
+        	msg := sprintf("no services allowed: %s", [name])
+        }
+        """);
+    CliRun run = validate(TestRepos.seedIntents(), policies);
+    assertEquals(2, run.exit(), run.out() + run.err());
+    assertTrue(run.err().contains("policies/conftest.rego:6: package main defines deny, but meshgate only reads deny "
+        + "and warn below data.meshgate"), run.err());
+
+    // A helper package outside meshgate without findings is fine.
+    Files.writeString(policies.resolve("conftest.rego"), """
+        package helpers.naming
+
+        import rego.v1
+
+        denylist := {"admin"}
+        warning_text(name) := sprintf("%s is reserved", [name])
+        """);
+    assertEquals(0, validate(TestRepos.seedIntents(), policies).exit());
+  }
 }
