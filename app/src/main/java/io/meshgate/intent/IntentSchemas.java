@@ -188,6 +188,8 @@ final class IntentSchemas {
     return switch (defName == null ? "" : defName) {
       case "duration" -> "bad duration " + value + " for " + field
           + ": use an Istio duration such as 500ms, 30s, 5m, 1h or 1h30m";
+      case "positiveDuration" -> "bad duration " + value + " for " + field
+          + ": use an Istio duration of at least 1ms (Istio rejects 0s here), such as 500ms, 30s, 5m or 1h";
       case "dnsLabel" -> value + " is not a valid name for " + field
           + ": use a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
       case "dnsSubdomain" -> value + " is not a valid name for " + field

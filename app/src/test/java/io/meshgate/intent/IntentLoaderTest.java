@@ -460,4 +460,16 @@ class IntentLoaderTest {
     assertEquals(List.of("intents/versions/v2.yaml"), result.files());
     assertEquals(List.of("c1"), List.copyOf(result.intents().clusters().keySet()));
   }
+
+  @Test
+  void outlierDetectionDurationsMustBeAtLeastOneMillisecondAsIstiosCrdRequires() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + service("web", "c1", "ISTIO_MUTUAL")
+        + "  outlierDetection:\n    interval: 0s\n    baseEjectionTime: 0m0s\n    consecutive5xxErrors: 3\n"
+        + "  loadBalancing:\n    consistentHash:\n      httpCookie: {name: u, ttl: 0s}\n");
+    LoadResult result = load();
+    // ttl 0s is a session cookie and stays valid.
+    assertEquals(List.of("intents/a.yaml:21:15", "intents/a.yaml:22:23"), places(result), messages(result));
+    assertTrue(messages(result).contains("bad duration \"0s\" for spec.outlierDetection.interval: use an Istio "
+        + "duration of at least 1ms"), messages(result));
+  }
 }
