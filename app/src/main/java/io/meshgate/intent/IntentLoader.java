@@ -32,6 +32,8 @@ import java.util.TreeMap;
 public final class IntentLoader {
   public static final long MAX_FILE_BYTES = 1024 * 1024;
   public static final int MAX_FILES = 2000;
+  /** Structural problems reported per file before the rest of the file is skipped. */
+  public static final int MAX_PROBLEMS_PER_FILE = 100;
   public static final long MAX_TOTAL_BYTES = 32L * 1024 * 1024;
 
   private static final ObjectMapper BINDER = new ObjectMapper()
@@ -120,7 +122,16 @@ public final class IntentLoader {
           continue;
         }
         files.add(label);
+        int before = violations.size();
         for (YamlReader.Document document : YamlReader.read(label, bytes, violations)) {
+          if (violations.size() - before >= MAX_PROBLEMS_PER_FILE) {
+            // Like a compiler's error limit: thousands of lines about one broken file help no one.
+            SourceLocation at = document.locations().documentStart();
+            violations.add(new Violation(Violation.SCHEMA_RULE, Severity.ERROR, "more than " + MAX_PROBLEMS_PER_FILE
+                + " problems in this file; the rest of it (from here) is not checked: fix the problems above first",
+                at.file(), at.line(), at.column(), null, null, null));
+            break;
+          }
           try {
             identify(document);
           } catch (RuntimeException e) {

@@ -472,4 +472,15 @@ class IntentLoaderTest {
     assertTrue(messages(result).contains("bad duration \"0s\" for spec.outlierDetection.interval: use an Istio "
         + "duration of at least 1ms"), messages(result));
   }
+
+  @Test
+  void aFileWithThousandsOfBrokenDocumentsStopsAfterTheErrorLimit() throws IOException {
+    write("flood.yaml", "a: 1\n---\n".repeat(20_000));
+    write("z.yaml", cluster("c1", "lc1"));
+    LoadResult result = load();
+    List<Violation> flood = result.violations().stream().filter(v -> v.file().equals("intents/flood.yaml")).toList();
+    assertEquals(IntentLoader.MAX_PROBLEMS_PER_FILE + 1, flood.size());
+    assertTrue(flood.get(flood.size() - 1).message().startsWith("more than 100 problems in this file"), messages(result));
+    assertEquals(List.of("c1"), List.copyOf(result.intents().clusters().keySet()), "other files are still read");
+  }
 }
