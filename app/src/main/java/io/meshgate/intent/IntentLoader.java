@@ -398,7 +398,8 @@ public final class IntentLoader {
       if (firstSpec.get("cluster").equals(secondSpec.get("cluster"))) {
         return "InboundService " + second.name + " declares service " + secondSpec.get("service") + " in namespace "
             + secondSpec.get("namespace") + " of cluster " + secondSpec.get("cluster") + ", which InboundService "
-            + first.name + " already declares" + at + "; one Kubernetes Service needs one InboundService: merge them";
+            + first.name + " already declares" + at + "; meshgate publishes one port per Kubernetes Service, so keep one InboundService"
+            + " for it (or expose the other port through another Service)";
       }
       Set<String> shared = new TreeSet<>(clientClusters(first.name, firstSpec.get("cluster")));
       shared.retainAll(clientClusters(second.name, secondSpec.get("cluster")));
