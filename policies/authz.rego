@@ -19,9 +19,9 @@ deny contains {"rule": "MG-AUTHZ-01", "msg": msg, "kind": "ServiceClient", "name
 	msg := sprintf("client %s restricts access by principal, but its target %s uses mutualTLS %v; principals are only proven under ISTIO_MUTUAL (make the target ISTIO_MUTUAL or drop spec.access)", [name, client.spec.target, mode])
 }
 
-# MG-AUTHZ-01 (warning) — allowedNamespaces renders to source.namespaces, which Istio also derives
+# MG-AUTHZ-02 (warning) — allowedNamespaces renders to source.namespaces, which Istio also derives
 # from the mTLS peer identity; on a target that is not ISTIO_MUTUAL it is not enforced by the mesh.
-warn contains {"rule": "MG-AUTHZ-01", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.allowedNamespaces"} if {
+warn contains {"rule": "MG-AUTHZ-02", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.allowedNamespaces"} if {
 	some name, service in input.services
 	lib.configured(service.spec, "allowedNamespaces")
 	mode := lib.tls_mode(service)

@@ -19,7 +19,15 @@ test_authz01_no_access_on_simple_target_allowed if {
 	count(authz.deny) == 0 with input as without_access
 }
 
-test_authz01_allowed_namespaces_on_simple_target_warns if {
+test_authz02_allowed_namespaces_on_simple_target_warns if {
 	findings := authz.warn with input as testdata.with_patch({"services": {"httpbin": {"spec": {"mutualTLS": "SIMPLE", "allowedNamespaces": ["default"]}}}})
-	testdata.has(findings, "MG-AUTHZ-01", "InboundService", "httpbin", "spec.allowedNamespaces")
+	testdata.has(findings, "MG-AUTHZ-02", "InboundService", "httpbin", "spec.allowedNamespaces")
+}
+
+# The warning has its own id: a valid repository must never show a finding named after the deny rule.
+test_authz01_never_names_the_allowed_namespaces_warning if {
+	findings := authz.warn with input as testdata.with_patch({"services": {"httpbin": {"spec": {"mutualTLS": "SIMPLE", "allowedNamespaces": ["default"]}}}})
+	every finding in findings {
+		finding.rule != "MG-AUTHZ-01"
+	}
 }

@@ -45,9 +45,26 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
-  private static String describe(Throwable e) {
+  /** A one-line description; file-system failures name the file and the reason (the JDK gives only the path). */
+  static String describe(Throwable e) {
+    if (e instanceof java.nio.file.NoSuchFileException f) {
+      return f.getFile() + ": no such file or directory" + (f.getReason() == null ? "" : " (" + f.getReason() + ")");
+    }
+    if (e instanceof java.nio.file.AccessDeniedException f) {
+      return f.getFile() + ": permission denied";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      return f.getFile() + ": already exists (and is in the way)";
+    }
+    if (e instanceof java.nio.file.FileSystemException f) {
+      return f.getFile() + ": " + io.meshgate.intent.IoProblems.describe(f);
+    }
     String msg = e.getMessage();
-    return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+    if (msg == null || msg.isBlank()) {
+      return "unexpected failure; run again with MESHGATE_DEBUG=1 for details and report it";
+    }
+    // "java.io.IOException: disk full" reads as "disk full": users get the reason, not the class.
+    return msg.replaceFirst("^([a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(Exception|Error): ", "");
   }
 
   @Override

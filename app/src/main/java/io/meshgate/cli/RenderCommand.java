@@ -61,6 +61,11 @@ public final class RenderCommand implements Callable<Integer> {
     if (ledger != null && !Files.isRegularFile(ledger)) {
       return usage(err, "ledger file " + ledger + " does not exist");
     }
+    if (out.toAbsolutePath().normalize().startsWith(intents.toAbsolutePath().normalize())) {
+      // The rendered YAML would be read back as intent files by the next validate or render.
+      return usage(err, "output directory " + out + " is inside the intents directory " + intents
+          + "; choose an --out outside it");
+    }
     if (Files.exists(out) && !Files.isDirectory(out)) {
       return usage(err, "output path " + out + " exists and is not a directory");
     }
@@ -100,7 +105,11 @@ public final class RenderCommand implements Callable<Integer> {
     Provenance provenance = new Provenance(intents.normalize().toString().replace('\\', '/'),
         headCommit(intents), bundle.digest(), Version.current());
     OutputTree tree = OutputTree.of(result, provenance);
-    tree.writeTo(out);
+    try {
+      tree.writeTo(out);
+    } catch (IOException e) {
+      return usage(err, "cannot write the output tree to " + out + ": " + Main.describe(e));
+    }
 
     result.clusters().forEach((cluster, objects) -> stdout.println(cluster + ": " + describe(objects)));
     stdout.println("wrote " + tree.files().size() + " files to " + out);

@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -30,6 +32,8 @@ import java.util.TreeMap;
 public final class IntentLoader {
   public static final long MAX_FILE_BYTES = 1024 * 1024;
   public static final int MAX_FILES = 2000;
+  /** Structural problems reported per file before the rest of the file is skipped. */
+  public static final int MAX_PROBLEMS_PER_FILE = 100;
   public static final long MAX_TOTAL_BYTES = 32L * 1024 * 1024;
 
   private static final ObjectMapper BINDER = new ObjectMapper()
@@ -114,19 +118,27 @@ public final class IntentLoader {
             break;
           }
         } catch (IOException | RuntimeException e) {
-          fileProblem(label, "cannot read file: " + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : " " + e.getMessage()));
+          fileProblem(label, "cannot read file: " + IoProblems.describe(e));
           continue;
         }
         files.add(label);
+        int before = violations.size();
         for (YamlReader.Document document : YamlReader.read(label, bytes, violations)) {
+          if (violations.size() - before >= MAX_PROBLEMS_PER_FILE) {
+            // Like a compiler's error limit: thousands of lines about one broken file help no one.
+            SourceLocation at = document.locations().documentStart();
+            violations.add(new Violation(Violation.SCHEMA_RULE, Severity.ERROR, "more than " + MAX_PROBLEMS_PER_FILE
+                + " problems in this file; the rest of it (from here) is not checked: fix the problems above first",
+                at.file(), at.line(), at.column(), null, null, null));
+            break;
+          }
           try {
             identify(document);
           } catch (RuntimeException e) {
             // Schema validation of odd content must not abort the run: report and carry on.
             SourceLocation at = document.locations().documentStart();
             violations.add(new Violation(Violation.SCHEMA_RULE, Severity.ERROR, "cannot check this document ("
-                + e.getClass().getSimpleName() + ")", at.file(), at.line(), at.column(), null, null, null));
+                + IoProblems.describe(e) + "); simplify it or report it to the meshgate maintainers", at.file(), at.line(), at.column(), null, null, null));
           }
         }
       }
@@ -137,6 +149,7 @@ public final class IntentLoader {
         }
       }
       applyClientDefaults();
+      rejectHostCollisions();
       return result();
     }
 
@@ -153,7 +166,7 @@ public final class IntentLoader {
         // Walk the resolved root: the root itself may be reached through a link (a checkout path).
         realRoot = root.toRealPath();
       } catch (IOException e) {
-        fileProblem(rootLabel, "cannot read the intents directory: " + e.getClass().getSimpleName());
+        fileProblem(rootLabel, "cannot read the intents directory: " + IoProblems.describe(e));
         return List.of();
       }
       TreeMap<String, Path> found = new TreeMap<>();
@@ -177,17 +190,33 @@ public final class IntentLoader {
 
           @Override
           public FileVisitResult visitFileFailed(Path file, IOException e) {
-            fileProblem(label(file), "cannot read: " + e.getClass().getSimpleName());
+            fileProblem(label(file), "cannot read: " + IoProblems.describe(e));
             return FileVisitResult.CONTINUE;
           }
         });
       } catch (IOException e) {
-        fileProblem(rootLabel, "cannot list the intents directory: " + e.getClass().getSimpleName());
+        fileProblem(rootLabel, "cannot list the intents directory: " + IoProblems.describe(e));
       }
       return new ArrayList<>(found.values());
     }
 
     /** Links inside the root are followed for files; links leaving it are reported, not followed. */
+    /**
+     * True when the walk reads this real file at its own place (a YAML file outside hidden
+     * folders): a link to it would read the same documents twice and report duplicate names.
+     */
+    private boolean walkedAnyway(Path realFile) {
+      if (!isYaml(realFile)) {
+        return false;
+      }
+      for (Path part : realRoot.relativize(realFile.getParent() == null ? realFile : realFile.getParent())) {
+        if (part.toString().startsWith(".")) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     private void symlink(Path link, TreeMap<String, Path> found) {
       boolean directory = Files.isDirectory(link);
       if (!directory && !isYaml(link)) {
@@ -205,7 +234,7 @@ public final class IntentLoader {
             + "copy the file into the intents directory instead");
         return;
       }
-      if (!directory && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      if (!directory && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && !walkedAnyway(target)) {
         found.put(label(link), link);
       }
       // A directory link inside the root: its files are read where they really are.
@@ -322,6 +351,79 @@ public final class IntentLoader {
           spec.put("mutualTLS", mode);
         }
       }
+    }
+
+    /**
+     * A Kubernetes Service is one host, {@code <service>.<namespace>.global}: two InboundServices
+     * for it in one cluster would render the same DestinationRule twice, and two in different
+     * clusters would send a cluster with clients of both to one of them only, silently. Both are
+     * reported on the later document (the earlier one keeps its meaning).
+     */
+    @SuppressWarnings("unchecked")
+    private void rejectHostCollisions() {
+      Map<String, List<Pending>> byHost = new TreeMap<>();
+      for (Pending service : pending) {
+        // Documents with errors already have a message; a clash on top would only repeat it.
+        if (service.kind != Kind.InboundService || service.name == null || service.errors > 0
+            || !(service.content.get("spec") instanceof Map<?, ?> rawSpec)) {
+          continue;
+        }
+        Map<String, Object> spec = (Map<String, Object>) rawSpec;
+        if (spec.get("service") instanceof String name && spec.get("namespace") instanceof String namespace
+            && spec.get("cluster") instanceof String) {
+          byHost.computeIfAbsent(name + "." + namespace + ".global", h -> new ArrayList<>()).add(service);
+        }
+      }
+      for (Map.Entry<String, List<Pending>> entry : byHost.entrySet()) {
+        List<Pending> services = entry.getValue();
+        for (int later = 1; later < services.size(); later++) {
+          for (int earlier = 0; earlier < later; earlier++) {
+            String problem = hostCollision(entry.getKey(), services.get(earlier), services.get(later));
+            if (problem != null) {
+              Pending second = services.get(later);
+              report(second, second.locations.locate("spec.service"), second.kind, second.name, "spec.service", problem);
+              break;
+            }
+          }
+        }
+      }
+    }
+
+    /** Why two InboundServices of one host clash, or null when no cluster would see both. */
+    @SuppressWarnings("unchecked")
+    private String hostCollision(String host, Pending first, Pending second) {
+      Map<String, Object> firstSpec = (Map<String, Object>) first.content.get("spec");
+      Map<String, Object> secondSpec = (Map<String, Object>) second.content.get("spec");
+      String at = " (" + first.locations.locate("spec.service") + ")";
+      if (firstSpec.get("cluster").equals(secondSpec.get("cluster"))) {
+        return "InboundService " + second.name + " declares service " + secondSpec.get("service") + " in namespace "
+            + secondSpec.get("namespace") + " of cluster " + secondSpec.get("cluster") + ", which InboundService "
+            + first.name + " already declares" + at + "; meshgate publishes one port per Kubernetes Service, so keep one InboundService"
+            + " for it (or expose the other port through another Service)";
+      }
+      Set<String> shared = new TreeSet<>(clientClusters(first.name, firstSpec.get("cluster")));
+      shared.retainAll(clientClusters(second.name, secondSpec.get("cluster")));
+      if (shared.isEmpty()) {
+        return null;
+      }
+      return "InboundService " + second.name + " (cluster " + secondSpec.get("cluster") + ") and InboundService "
+          + first.name + " (cluster " + firstSpec.get("cluster") + ")" + at + " both publish host " + host
+          + ", and cluster " + String.join(", ", shared) + " has clients of both; one host leads to one cluster"
+          + " only: serve them under different Service names or namespaces";
+    }
+
+    /** The clusters, other than the hosting one, that run a client of the named InboundService. */
+    @SuppressWarnings("unchecked")
+    private Set<String> clientClusters(String serviceName, Object hostCluster) {
+      Set<String> clusters = new TreeSet<>();
+      for (Pending client : pending) {
+        if (client.kind == Kind.ServiceClient && client.content.get("spec") instanceof Map<?, ?> spec
+            && serviceName.equals(spec.get("target")) && spec.get("cluster") instanceof String cluster
+            && !cluster.equals(hostCluster)) {
+          clusters.add(cluster);
+        }
+      }
+      return clusters;
     }
 
     private static boolean isTlsMode(String mode) {

@@ -13,7 +13,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -75,7 +77,20 @@ final class IntentSchemas {
   List<Finding> validate(Kind kind, Map<String, Object> content) {
     JsonNode instance = MAPPER.valueToTree(content);
     List<Finding> findings = new ArrayList<>();
-    for (ValidationMessage message : schemas.get(kind).validate(instance)) {
+    Set<ValidationMessage> messages = schemas.get(kind).validate(instance);
+    // A failed "exactly one of" also reports each alternative's missing field; only the oneOf
+    // message helps the user, so the alternatives' "required" noise is dropped.
+    Set<String> oneOfPaths = new HashSet<>();
+    for (ValidationMessage message : messages) {
+      if ("oneOf".equals(message.getType())) {
+        oneOfPaths.add(pathOf(message.getInstanceLocation()));
+      }
+    }
+    for (ValidationMessage message : messages) {
+      if ("required".equals(message.getType()) && message.getSchemaLocation().toString().contains("/oneOf/")
+          && oneOfPaths.contains(pathOf(message.getInstanceLocation()))) {
+        continue;
+      }
       findings.add(describe(message));
     }
     return findings;
@@ -129,6 +144,11 @@ final class IntentSchemas {
         return new Finding(path, patternMessage(defName, field, instance));
       case "minLength":
         return new Finding(path, field + " must not be empty");
+      case "minItems":
+        return new Finding(path, field + " is an empty list; list at least one entry, or remove "
+            + field + (field.endsWith("allowedNamespaces") ? " to allow every namespace" : ""));
+      case "minProperties":
+        return new Finding(path, field + " is empty; give methods or paths, or remove the entry");
       case "minimum":
       case "maximum": {
         String range = rangeOf(keywordOwner);
@@ -168,6 +188,8 @@ final class IntentSchemas {
     return switch (defName == null ? "" : defName) {
       case "duration" -> "bad duration " + value + " for " + field
           + ": use an Istio duration such as 500ms, 30s, 5m, 1h or 1h30m";
+      case "positiveDuration" -> "bad duration " + value + " for " + field
+          + ": use an Istio duration of at least 1ms (Istio rejects 0s here), such as 500ms, 30s, 5m or 1h";
       case "dnsLabel" -> value + " is not a valid name for " + field
           + ": use a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
       case "dnsSubdomain" -> value + " is not a valid name for " + field

@@ -92,7 +92,7 @@ final class YamlReader {
       report(1, 1, "YAML nested too deeply; flatten the document");
     } catch (RuntimeException e) {
       // Bad input must never escape as an exception; name the file so it can be fixed.
-      report(1, 1, "cannot read this YAML file (" + e.getClass().getSimpleName() + "); check its syntax");
+      report(1, 1, "cannot read this YAML file (" + IoProblems.describe(e) + "); check its syntax");
     }
     return documents;
   }

@@ -95,11 +95,43 @@ public final class PolicyBundle {
       throw new PolicyEngineException("no policy modules (*.rego) in " + directory
           + "; refusing to run without policies");
     }
+    for (PolicyFile module : modules) {
+      rejectFindingsOutsideMeshgate(root, module);
+    }
     List<PolicyFile> all = new ArrayList<>();
     all.addAll(modules);
     all.addAll(tests);
     all.addAll(dataFiles);
     return new PolicyBundle(root, modules, tests, dataFiles, data, digestOf(all));
+  }
+
+  private static final java.util.regex.Pattern PACKAGE =
+      java.util.regex.Pattern.compile("(?m)^\\s*package\\s+([A-Za-z_][\\w.]*)");
+  private static final java.util.regex.Pattern FINDING_RULE =
+      java.util.regex.Pattern.compile("(?m)^(deny|warn)\\b\\s*(contains|if|\\[|:=|=|\\{)");
+
+  /**
+   * Only {@code data.meshgate} is read. A {@code deny} in another package (conftest's
+   * {@code package main}, say) would be silently ignored and the run would pass: fail closed.
+   */
+  private static void rejectFindingsOutsideMeshgate(Path root, PolicyFile module) throws PolicyEngineException {
+    String text = module.text().replaceAll("(?m)#.*$", "");
+    java.util.regex.Matcher pkg = PACKAGE.matcher(text);
+    if (!pkg.find()) {
+      return; // the parser reports a module without a package
+    }
+    String name = pkg.group(1);
+    if (name.equals("meshgate") || name.startsWith("meshgate.")) {
+      return;
+    }
+    java.util.regex.Matcher rule = FINDING_RULE.matcher(text);
+    if (rule.find()) {
+      int line = 1 + (int) text.substring(0, rule.start()).chars().filter(c -> c == '\n').count();
+      String label = (root.getFileName() == null ? "" : root.getFileName() + "/") + module.path();
+      throw new PolicyEngineException(label + ":" + line + ": package " + name + " defines " + rule.group(1)
+          + ", but meshgate only reads deny and warn below data.meshgate, so this rule would never run; "
+          + "rename the package to meshgate or meshgate.<name>");
+    }
   }
 
   public Path root() {

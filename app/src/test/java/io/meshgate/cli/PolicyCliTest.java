@@ -200,4 +200,66 @@ class PolicyCliTest {
     assertTrue(run.out().contains("intents/leaky.yaml:9:13: MG-SECRET-01"), run.out());
     assertFalse(run.out().contains("MIIB"), "the key material is never echoed: " + run.out());
   }
+
+  @Test
+  void aRuleWrittenAgainstRenderedObjectsIsPlacedAtTheIntentTheObjectCameFrom() throws IOException {
+    // Written as a Rego-only author would: v1 keywords, a helper, every, object.get, the rendered
+    // list of one cluster, findings named after the rendered object.
+    Path policies = copyOfPolicies();
+    Files.writeString(policies.resolve("entries.rego"), """
+        package meshgate.entries
+
+        import rego.v1
+
+        is_entry(o) if o.kind == "ServiceEntry"
+
+        deny contains {"rule": "ORG-SE-01", "msg": msg, "kind": o.kind, "name": o.metadata.name, "field": "spec.ports"} if {
+        	some cluster, objects in input.rendered
+        	some o in objects
+        	is_entry(o)
+        	every port in o.spec.ports { port.number < 9000 }
+        	object.get(o.spec, "location", "") == "MESH_INTERNAL"
+        	msg := sprintf("%s in %s: ports below 9000 are reserved", [o.metadata.name, cluster])
+        }
+        """);
+    CliRun run = CliRun.of("validate", "--intents", TestRepos.seedIntents().toString(), "--policies",
+        policies.toString());
+    assertEquals(1, run.exit(), run.out() + run.err());
+    // httpbin (port 8000) is rendered as httpbin-default-global into cluster01, from httpbin.yaml.
+    assertTrue(run.out().contains("intents/services/httpbin.yaml:9:12: ORG-SE-01: httpbin-default-global in cluster01"),
+        run.out());
+    assertFalse(run.out().contains("productpage-default-global"), "productpage listens on 9080: " + run.out());
+  }
+
+  @Test
+  void aDenyOutsidePackageMeshgateFailsClosedInsteadOfBeingIgnored() throws IOException {
+    // conftest's default package: its deny would never be read, and the run would pass.
+    Path policies = copyOfPolicies();
+    Files.writeString(policies.resolve("conftest.rego"), """
+        package main
+
+        import rego.v1
+
+        # deny contains "in a comment" if true
+        deny contains msg if {
+        	some name, _ in input.services
+        	msg := sprintf("no services allowed: %s", [name])
+        }
+        """);
+    CliRun run = validate(TestRepos.seedIntents(), policies);
+    assertEquals(2, run.exit(), run.out() + run.err());
+    assertTrue(run.err().contains("policies/conftest.rego:6: package main defines deny, but meshgate only reads deny "
+        + "and warn below data.meshgate"), run.err());
+
+    // A helper package outside meshgate without findings is fine.
+    Files.writeString(policies.resolve("conftest.rego"), """
+        package helpers.naming
+
+        import rego.v1
+
+        denylist := {"admin"}
+        warning_text(name) := sprintf("%s is reserved", [name])
+        """);
+    assertEquals(0, validate(TestRepos.seedIntents(), policies).exit());
+  }
 }

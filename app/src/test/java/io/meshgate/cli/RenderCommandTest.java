@@ -138,4 +138,29 @@ class RenderCommandTest {
     assertEquals(Main.EXIT_ERROR, noIntents.exit());
     assertFalse(noIntents.leaksStackTrace(), noIntents.err());
   }
+
+  @Test
+  void anOutputTreeThatCannotBeWrittenIsAUsageErrorNamingThePath(@TempDir Path tmp) throws IOException {
+    // --out below a regular file: the folders cannot be created.
+    Path file = tmp.resolve("a-file");
+    Files.writeString(file, "not a folder\n");
+    CliRun run = CliRun.of("render", "--intents", seed(), "--out", file.resolve("rendered").toString());
+    assertEquals(Main.EXIT_ERROR, run.exit(), run.out() + run.err());
+    assertTrue(run.err().contains("cannot write the output tree to " + file.resolve("rendered")), run.err());
+    assertTrue(run.err().contains(file.toString()), run.err());
+    assertFalse(run.err().contains("internal error"), run.err());
+    assertFalse(run.leaksStackTrace(), run.err());
+  }
+
+  @Test
+  void anOutputTreeInsideTheIntentsIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws IOException {
+    Path intents = Files.createDirectories(tmp.resolve("repo/intents"));
+    Files.copy(root().resolve("repo-fixtures/seed/intents/clusters/clusters.yaml"), intents.resolve("clusters.yaml"));
+    CliRun run = CliRun.of("render", "--intents", intents.toString(), "--out", intents.resolve("rendered").toString());
+    assertEquals(Main.EXIT_ERROR, run.exit(), run.out() + run.err());
+    assertTrue(run.err().contains("is inside the intents directory"), run.err());
+    assertFalse(Files.exists(intents.resolve("rendered")));
+    assertEquals(Main.EXIT_OK, CliRun.of("render", "--intents", intents.toString(), "--out",
+        tmp.resolve("repo/rendered").toString()).exit());
+  }
 }

@@ -383,4 +383,104 @@ class IntentLoaderTest {
     assertTrue(result.violations().get(0).message().contains("too many intent files"));
     assertEquals(IntentLoader.MAX_FILES, result.files().size());
   }
+
+  @Test
+  void anEmptyAccessEntryIsAnErrorNotASilentAllowAll() throws IOException {
+    // {} would render no operation: the client would get every method and path.
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + service("web", "c1", "ISTIO_MUTUAL") + "---\n"
+        + client("c", "c1", "web", "  access:\n    - {}\n    - methods: []\n      paths: [/x]\n"));
+    LoadResult result = load();
+    assertEquals(List.of("intents/a.yaml:30:7", "intents/a.yaml:31:7"), places(result), messages(result));
+    assertTrue(result.violations().get(0).message().contains("spec.access[0] is empty; give methods or paths"),
+        messages(result));
+    assertTrue(result.violations().get(1).message().contains("spec.access[1].methods is an empty list"),
+        messages(result));
+  }
+
+  @Test
+  void anEmptyAllowedNamespacesListIsAnError() throws IOException {
+    // [] would render no namespaces rule, allowing every namespace: the opposite of what it says.
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + service("web", "c1", "ISTIO_MUTUAL")
+        + "  allowedNamespaces: []\n");
+    LoadResult result = load();
+    assertEquals(List.of("intents/a.yaml:20:3"), places(result), messages(result));
+    assertTrue(messages(result).contains("spec.allowedNamespaces is an empty list; list at least one entry, or "
+        + "remove spec.allowedNamespaces to allow every namespace"), messages(result));
+  }
+
+  @Test
+  void exactlyOneOfReportsOnlyTheChoiceNotEachAlternative() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + service("web", "c1", "ISTIO_MUTUAL")
+        + "  loadBalancing:\n    consistentHash:\n      minimumRingSize: 5\n");
+    LoadResult result = load();
+    assertEquals(1, result.violations().size(), messages(result));
+    assertTrue(messages(result).contains("spec.loadBalancing.consistentHash must set exactly one of httpCookie, "
+        + "httpHeaderName, useSourceIp, httpQueryParameterName"), messages(result));
+  }
+
+  private static String serviceOf(String name, String service, String cluster) {
+    return H + "kind: InboundService\nmetadata:\n  name: " + name + "\nspec:\n  service: " + service + "\n  cluster: "
+        + cluster + "\n  protocol: HTTP\n  port: 8000\n  mutualTLS: ISTIO_MUTUAL\n";
+  }
+
+  @Test
+  void oneKubernetesServiceDeclaredTwiceInOneClusterIsAnError() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + serviceOf("web-http", "web", "c1"));
+    write("b.yaml", serviceOf("web-again", "web", "c1"));
+    LoadResult result = load();
+    assertEquals(List.of("intents/b.yaml:6:12"), places(result), messages(result));
+    assertTrue(messages(result).contains("InboundService web-again declares service web in namespace default of "
+        + "cluster c1, which InboundService web-http already declares (intents/a.yaml:15:12)"), messages(result));
+  }
+
+  @Test
+  void oneGlobalHostLeadingToTwoClustersIsAnErrorOnlyWhereAClusterCallsBoth() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1") + "---\n" + cluster("c3", "lc1"));
+    write("s.yaml", serviceOf("web-c1", "web", "c1") + "---\n" + serviceOf("web-c2", "web", "c2"));
+    // c1 calls web-c2 and c2 calls web-c1: each cluster sees one web.default.global only.
+    write("clients.yaml", client("x", "c1", "web-c2", "") + "---\n" + client("y", "c2", "web-c1", ""));
+    assertEquals(List.of(), places(load()), messages(load()));
+
+    // c3 calls both: its one ServiceEntry for web.default.global cannot lead to c1 and c2.
+    write("more.yaml", client("z1", "c3", "web-c1", "") + "---\n" + client("z2", "c3", "web-c2", ""));
+    LoadResult result = load();
+    assertEquals(List.of("intents/s.yaml:17:12"), places(result), messages(result));
+    assertTrue(messages(result).contains("both publish host web.default.global, and cluster c3 has clients of both"),
+        messages(result));
+  }
+
+  @Test
+  void aLinkToAFileTheWalkReadsAnywayIsNotReadTwice() throws IOException {
+    // services/current.yaml -> ../versions/v2.yaml: one file, one set of documents, no duplicate names.
+    write("versions/v2.yaml", cluster("c1", "lc1"));
+    Files.createDirectories(intents().resolve("services"));
+    Files.createSymbolicLink(intents().resolve("services/current.yaml"), Path.of("../versions/v2.yaml"));
+    LoadResult result = load();
+    assertEquals(List.of(), places(result), messages(result));
+    assertEquals(List.of("intents/versions/v2.yaml"), result.files());
+    assertEquals(List.of("c1"), List.copyOf(result.intents().clusters().keySet()));
+  }
+
+  @Test
+  void outlierDetectionDurationsMustBeAtLeastOneMillisecondAsIstiosCrdRequires() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + service("web", "c1", "ISTIO_MUTUAL")
+        + "  outlierDetection:\n    interval: 0s\n    baseEjectionTime: 0m0s\n    consecutive5xxErrors: 3\n"
+        + "  loadBalancing:\n    consistentHash:\n      httpCookie: {name: u, ttl: 0s}\n");
+    LoadResult result = load();
+    // ttl 0s is a session cookie and stays valid.
+    assertEquals(List.of("intents/a.yaml:21:15", "intents/a.yaml:22:23"), places(result), messages(result));
+    assertTrue(messages(result).contains("bad duration \"0s\" for spec.outlierDetection.interval: use an Istio "
+        + "duration of at least 1ms"), messages(result));
+  }
+
+  @Test
+  void aFileWithThousandsOfBrokenDocumentsStopsAfterTheErrorLimit() throws IOException {
+    write("flood.yaml", "a: 1\n---\n".repeat(20_000));
+    write("z.yaml", cluster("c1", "lc1"));
+    LoadResult result = load();
+    List<Violation> flood = result.violations().stream().filter(v -> v.file().equals("intents/flood.yaml")).toList();
+    assertEquals(IntentLoader.MAX_PROBLEMS_PER_FILE + 1, flood.size());
+    assertTrue(flood.get(flood.size() - 1).message().startsWith("more than 100 problems in this file"), messages(result));
+    assertEquals(List.of("c1"), List.copyOf(result.intents().clusters().keySet()), "other files are still read");
+  }
 }
