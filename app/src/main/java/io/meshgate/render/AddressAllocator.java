@@ -1,5 +1,8 @@
 package io.meshgate.render;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -8,8 +11,11 @@ import java.util.TreeMap;
 
 /**
  * Hands out virtual addresses per cluster: pinned addresses as asked, previously allocated ones
- * kept, new hosts get the lowest free address from 240.0.0.2 upward. Hosts no longer needed are
- * released. No address ever moves because another host came or went.
+ * kept, and each new host its own preferred address in 240.0.0.2-240.0.0.254, chosen by a hash of
+ * the host name (the next free one upward when taken; past that block, the lowest free address
+ * above it). Hosts no longer needed are released. With the ledger, no address ever moves because
+ * another host came or went; the hash keeps addresses stable even when a render starts without a
+ * ledger (a fresh output folder), except for the rare host whose preferred address another took.
  */
 public final class AddressAllocator {
 
@@ -17,6 +23,8 @@ public final class AddressAllocator {
   public static final long FIRST = ipv4("240.0.0.2");
   /** Last usable address of 240.0.0.0/4 (255.255.255.255 is broadcast). */
   public static final long LAST = ipv4("255.255.255.254");
+  /** Preferred addresses lie in 240.0.0.2-240.0.0.254. */
+  private static final int PREFERRED_BLOCK = 253;
 
   private AddressAllocator() {}
 
@@ -53,22 +61,43 @@ public final class AddressAllocator {
         used.add(previous.get(host));
       }
     }
-    long candidate = FIRST;
     for (String host : new TreeMap<>(hostsToPins).keySet()) {
       if (result.containsKey(host)) {
         continue;
       }
-      while (candidate <= LAST && used.contains(format(candidate))) {
-        candidate++;
-      }
-      if (candidate > LAST) {
-        throw new IllegalStateException("no free virtual address left in 240.0.0.0/4");
-      }
-      String address = format(candidate);
+      String address = format(freeAddressFor(host, used));
       result.put(host, address);
       used.add(address);
     }
     return result;
+  }
+
+  private static long freeAddressFor(String host, Set<String> used) {
+    int preferred = preferredSlot(host);
+    for (int i = 0; i < PREFERRED_BLOCK; i++) {
+      long candidate = FIRST + (preferred + i) % PREFERRED_BLOCK;
+      if (!used.contains(format(candidate))) {
+        return candidate;
+      }
+    }
+    for (long candidate = FIRST + PREFERRED_BLOCK; candidate <= LAST; candidate++) {
+      if (!used.contains(format(candidate))) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("no free virtual address left in 240.0.0.0/4");
+  }
+
+  /** Position of the host's preferred address in the block: a hash of the name, the same everywhere. */
+  static int preferredSlot(String host) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(host.getBytes(StandardCharsets.UTF_8));
+      long value = ((digest[0] & 0xFFL) << 24) | ((digest[1] & 0xFFL) << 16) | ((digest[2] & 0xFFL) << 8)
+          | (digest[3] & 0xFFL);
+      return (int) (value % PREFERRED_BLOCK);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
   }
 
   static long ipv4(String dotted) {

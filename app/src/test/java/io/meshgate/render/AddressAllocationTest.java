@@ -33,13 +33,48 @@ class AddressAllocationTest {
     return new Renderer().render(intents, previous);
   }
 
+  /** The address a host asks for first: 240.0.0.2 plus a hash of its name, within 240.0.0.2-254. */
+  private static String preferred(String host) {
+    return AddressAllocator.format(AddressAllocator.FIRST + AddressAllocator.preferredSlot(host));
+  }
+
   @Test
-  void firstRenderCountsUpFrom240002InHostOrder() {
+  void eachNewHostGetsItsPreferredAddressIn240000Block() {
     AllocationLedger ledger = render(withServices(3).build(), AllocationLedger.empty()).ledger();
     assertEquals(Map.of("west", Map.of(
-        "svc0.default.global", "240.0.0.2",
-        "svc1.default.global", "240.0.0.3",
-        "svc2.default.global", "240.0.0.4")), ledger.clusters());
+        "svc0.default.global", preferred("svc0.default.global"),
+        "svc1.default.global", preferred("svc1.default.global"),
+        "svc2.default.global", preferred("svc2.default.global"))), ledger.clusters());
+    ledger.hostsOf("west").values().forEach(address -> {
+      long value = AddressAllocator.ipv4(address);
+      assertTrue(value >= AddressAllocator.ipv4("240.0.0.2") && value <= AddressAllocator.ipv4("240.0.0.254"), address);
+    });
+  }
+
+  @Test
+  void withoutALedgerAddingAServiceStillKeepsTheOthersWhereTheirPreferenceIsFree() {
+    // A fresh output folder has no ledger: the hash keeps addresses where they were anyway.
+    AllocationLedger before = render(withServices(5).build(), AllocationLedger.empty()).ledger();
+    IntentSet more = withServices(5)
+        .service(new TestIntents.Service("aaa-new").cluster("east"))
+        .client(new TestIntents.Client("c-new").service("caller").cluster("west").target("aaa-new"))
+        .build();
+    AllocationLedger after = render(more, AllocationLedger.empty()).ledger();
+    before.hostsOf("west").forEach((host, address) -> assertEquals(address, after.addressOf("west", host), host));
+  }
+
+  @Test
+  void aTakenPreferenceFallsToTheNextFreeAddressAndPastTheBlockAddressesCountUp() {
+    SortedMap<String, String> hosts = new TreeMap<>();
+    for (int i = 0; i < 260; i++) {
+      hosts.put("h" + i + ".ns.global", null);
+    }
+    AllocationLedger ledger = AddressAllocator.allocate(AllocationLedger.empty(), Map.of("k", hosts));
+    assertEquals(260, new java.util.HashSet<>(ledger.hostsOf("k").values()).size(), "addresses are unique");
+    long beyond = ledger.hostsOf("k").values().stream()
+        .filter(a -> AddressAllocator.ipv4(a) > AddressAllocator.ipv4("240.0.0.254")).count();
+    assertEquals(7, beyond, "253 addresses fit the preferred block; the rest count up after it");
+    assertTrue(ledger.hostsOf("k").containsValue("240.0.1.0"));
   }
 
   @Test
@@ -62,7 +97,7 @@ class AddressAllocationTest {
         .build();
     AllocationLedger after = render(more, before).ledger();
     before.hostsOf("west").forEach((host, address) -> assertEquals(address, after.addressOf("west", host), host));
-    assertEquals("240.0.0.42", after.addressOf("west", "aaa-new.default.global"));
+    assertFalse(before.hostsOf("west").containsValue(after.addressOf("west", "aaa-new.default.global")));
   }
 
   @Test
@@ -79,10 +114,12 @@ class AddressAllocationTest {
     assertNull(after.addressOf("west", "svc2.default.global"));
     assertEquals(4, after.hostsOf("west").size());
     after.hostsOf("west").forEach((host, address) -> assertEquals(before.addressOf("west", host), address));
-    // The freed address is the lowest free one, so the next new host gets it.
-    fewer.service(new TestIntents.Service("later").cluster("east"))
-        .client(new TestIntents.Client("c-later").service("caller").cluster("west").target("later"));
-    assertEquals("240.0.0.4", render(fewer.build(), after).ledger().addressOf("west", "later.default.global"));
+    // The freed address is free again: a new host whose preference it is gets it.
+    SortedMap<String, String> hosts = new TreeMap<>(after.hostsOf("west"));
+    hosts.replaceAll((host, address) -> null);
+    hosts.put("svc2.default.global", null);
+    assertEquals(before.addressOf("west", "svc2.default.global"),
+        AddressAllocator.allocate(after, Map.of("west", hosts)).addressOf("west", "svc2.default.global"));
   }
 
   @Test
@@ -94,24 +131,27 @@ class AddressAllocationTest {
 
   @Test
   void pinnedAddressesAreHonouredAndSkippedByAllocation() {
+    String svc0Preference = preferred("svc0.default.global");
     TestIntents t = withServices(2)
-        .service(new TestIntents.Service("pinned").cluster("east").address("240.0.0.2"))
+        .service(new TestIntents.Service("pinned").cluster("east").address(svc0Preference))
         .client(new TestIntents.Client("c-pinned").service("caller").cluster("west").target("pinned"));
     AllocationLedger ledger = render(t.build(), AllocationLedger.empty()).ledger();
-    assertEquals("240.0.0.2", ledger.addressOf("west", "pinned.default.global"));
-    assertEquals("240.0.0.3", ledger.addressOf("west", "svc0.default.global"));
-    assertEquals("240.0.0.4", ledger.addressOf("west", "svc1.default.global"));
+    assertEquals(svc0Preference, ledger.addressOf("west", "pinned.default.global"));
+    assertEquals(AddressAllocator.format(AddressAllocator.ipv4(svc0Preference) + 1),
+        ledger.addressOf("west", "svc0.default.global"), "the pin takes svc0's preference; svc0 takes the next");
+    assertEquals(preferred("svc1.default.global"), ledger.addressOf("west", "svc1.default.global"));
   }
 
   @Test
   void aPinCollidingWithAnExistingAddressMovesNeither() {
     AllocationLedger before = render(withServices(2).build(), AllocationLedger.empty()).ledger();
+    String svc1Address = before.addressOf("west", "svc1.default.global");
     TestIntents t = withServices(2)
-        .service(new TestIntents.Service("squatter").cluster("east").address("240.0.0.3"))
+        .service(new TestIntents.Service("squatter").cluster("east").address(svc1Address))
         .client(new TestIntents.Client("c-squatter").service("caller").cluster("west").target("squatter"));
     RenderResult result = render(t.build(), before);
-    assertEquals("240.0.0.3", result.ledger().addressOf("west", "svc1.default.global"));
-    assertEquals("240.0.0.3", result.ledger().addressOf("west", "squatter.default.global"));
+    assertEquals(svc1Address, result.ledger().addressOf("west", "svc1.default.global"));
+    assertEquals(svc1Address, result.ledger().addressOf("west", "squatter.default.global"));
     // Both ServiceEntries are rendered; MG-ADDR-01 denies the duplicate.
     long entries = result.objectsOf("west").stream().filter(o -> o.kind().equals("ServiceEntry")).count();
     assertEquals(3, entries);
@@ -126,8 +166,12 @@ class AddressAllocationTest {
         .client(new TestIntents.Client("b-x").cluster("b").target("x"))
         .client(new TestIntents.Client("c-y").cluster("c").target("y"));
     AllocationLedger ledger = render(t.build(), AllocationLedger.empty()).ledger();
-    assertEquals("240.0.0.2", ledger.addressOf("b", "x.default.global"));
-    assertEquals("240.0.0.2", ledger.addressOf("c", "y.default.global"));
+    assertEquals(Map.of("x.default.global", preferred("x.default.global")), ledger.hostsOf("b"));
+    assertEquals(Map.of("y.default.global", preferred("y.default.global")), ledger.hostsOf("c"));
+    // The same host gets the same address in every cluster that calls it.
+    TestIntents both = t.client(new TestIntents.Client("c-x").cluster("c").target("x"));
+    AllocationLedger again = render(both.build(), AllocationLedger.empty()).ledger();
+    assertEquals(again.addressOf("b", "x.default.global"), again.addressOf("c", "x.default.global"));
   }
 
   @Test
