@@ -1,0 +1,140 @@
+package io.meshgate.rego.builtins;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Declared argument and result types of built-ins, as OPA declares them, for the compile-time type
+ * check. A built-in without an entry is never type-checked. Types are bit sets of {@link #NULL},
+ * {@link #BOOLEAN}... so that a union such as OPA's {@code any<number, set>} is {@code NUMBER | SET}.
+ * Only the outer type is declared (not element types), which keeps the check conservative.
+ */
+public final class BuiltinSignatures {
+  public static final int NULL = 1;
+  public static final int BOOLEAN = 2;
+  public static final int NUMBER = 4;
+  public static final int STRING = 8;
+  public static final int ARRAY = 16;
+  public static final int SET = 32;
+  public static final int OBJECT = 64;
+  public static final int ANY = 127;
+  private static final int COLLECTION = ARRAY | SET | OBJECT;
+
+  /** @param args the accepted types of each argument; {@code result} the type of the result */
+  public record Signature(List<Integer> args, int result) {}
+
+  private static final Map<String, Signature> SIGNATURES = new TreeMap<>();
+
+  static {
+    // aggregates
+    sig("count", NUMBER, STRING | COLLECTION);
+    sig("sum", NUMBER, ARRAY | SET);
+    sig("product", NUMBER, ARRAY | SET);
+    sig("max", ANY, ARRAY | SET);
+    sig("min", ANY, ARRAY | SET);
+    sig("sort", ARRAY, ARRAY | SET);
+    // arithmetic
+    for (String op : List.of("plus", "mul", "div", "rem")) {
+      sig(op, NUMBER, NUMBER, NUMBER);
+    }
+    sig("minus", NUMBER | SET, NUMBER | SET, NUMBER | SET);
+    for (String op : List.of("abs", "ceil", "floor", "round")) {
+      sig(op, NUMBER, NUMBER);
+    }
+    sig("numbers.range", ARRAY, NUMBER, NUMBER);
+    sig("numbers.range_step", ARRAY, NUMBER, NUMBER, NUMBER);
+    // sets
+    sig("and", SET, SET, SET);
+    sig("or", SET, SET, SET);
+    sig("union", SET, SET);
+    sig("intersection", SET, SET);
+    // strings
+    for (String f : List.of("upper", "lower", "trim_space", "strings.reverse")) {
+      sig(f, STRING, STRING);
+    }
+    sig("concat", STRING, STRING, ARRAY | SET);
+    for (String f : List.of("contains", "startswith", "endswith")) {
+      sig(f, BOOLEAN, STRING, STRING);
+    }
+    sig("indexof", NUMBER, STRING, STRING);
+    sig("indexof_n", ARRAY, STRING, STRING);
+    sig("strings.count", NUMBER, STRING, STRING);
+    sig("split", ARRAY, STRING, STRING);
+    sig("replace", STRING, STRING, STRING, STRING);
+    sig("strings.replace_n", STRING, OBJECT, STRING);
+    sig("substring", STRING, STRING, NUMBER, NUMBER);
+    for (String f : List.of("trim", "trim_left", "trim_right", "trim_prefix", "trim_suffix")) {
+      sig(f, STRING, STRING, STRING);
+    }
+    sig("sprintf", STRING, STRING, ARRAY);
+    sig("format_int", STRING, NUMBER, NUMBER);
+    sig("to_number", NUMBER, NULL | BOOLEAN | NUMBER | STRING);
+    // arrays and objects
+    sig("array.concat", ARRAY, ARRAY, ARRAY);
+    sig("array.slice", ARRAY, ARRAY, NUMBER, NUMBER);
+    sig("array.reverse", ARRAY, ARRAY);
+    sig("object.get", ANY, OBJECT, ANY, ANY);
+    sig("object.keys", SET, OBJECT);
+    sig("object.remove", OBJECT, OBJECT, COLLECTION);
+    sig("object.filter", OBJECT, OBJECT, COLLECTION);
+    sig("object.union", OBJECT, OBJECT, OBJECT);
+    sig("object.union_n", OBJECT, ARRAY);
+    // types and encodings
+    for (String f : List.of("is_number", "is_string", "is_boolean", "is_array", "is_set", "is_object", "is_null")) {
+      sig(f, BOOLEAN, ANY);
+    }
+    sig("type_name", STRING, ANY);
+    sig("json.marshal", STRING, ANY);
+    sig("json.unmarshal", ANY, STRING);
+    sig("json.is_valid", BOOLEAN, STRING);
+    sig("base64.encode", STRING, STRING);
+    sig("base64.decode", STRING, STRING);
+    sig("base64url.encode", STRING, STRING);
+    sig("base64url.decode", STRING, STRING);
+    sig("hex.encode", STRING, STRING);
+    sig("hex.decode", STRING, STRING);
+    sig("urlquery.encode", STRING, STRING);
+    sig("urlquery.decode", STRING, STRING);
+    sig("regex.match", BOOLEAN, STRING, STRING);
+    sig("regex.is_valid", BOOLEAN, ANY);
+    sig("units.parse", NUMBER, STRING);
+    sig("units.parse_bytes", NUMBER, STRING);
+    for (String f : List.of("bits.and", "bits.or", "bits.xor", "bits.lsh", "bits.rsh")) {
+      sig(f, NUMBER, NUMBER, NUMBER);
+    }
+    sig("bits.negate", NUMBER, NUMBER);
+    sig("time.now_ns", NUMBER);
+    sig("time.parse_rfc3339_ns", NUMBER, STRING);
+    sig("crypto.sha256", STRING, STRING);
+    sig("crypto.md5", STRING, STRING);
+    sig("crypto.sha1", STRING, STRING);
+  }
+
+  private BuiltinSignatures() {}
+
+  private static void sig(String name, int result, int... args) {
+    SIGNATURES.put(name, new Signature(java.util.Arrays.stream(args).boxed().toList(), result));
+  }
+
+  /** The declared signature of a built-in, if it has one. */
+  public static Optional<Signature> of(String name) {
+    return Optional.ofNullable(SIGNATURES.get(name));
+  }
+
+  /** OPA's name of a type set, e.g. {@code number} or {@code any<number, set>}. */
+  public static String describe(int types) {
+    if (types == ANY) {
+      return "any";
+    }
+    List<String> names = new java.util.ArrayList<>();
+    String[] all = {"null", "boolean", "number", "string", "array", "set", "object"};
+    for (int i = 0; i < all.length; i++) {
+      if ((types & (1 << i)) != 0) {
+        names.add(all[i]);
+      }
+    }
+    return names.size() == 1 ? names.get(0) : "any<" + String.join(", ", names) + ">";
+  }
+}
