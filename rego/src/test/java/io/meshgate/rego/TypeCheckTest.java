@@ -32,6 +32,11 @@ class TypeCheckTest {
       "x := {1} | 2",
       "object.get([1], 0, 0)",
       "startswith(\"a\", {\"b\"})",
+      "concat(\",\", [1, 2])",
+      "x := 1\n  concat(\",\", [\"a\", x])",
+      "xs := {\"a\", 1}\n  concat(\",\", xs)",
+      "sum([1, \"two\"])",
+      "union({1, 2})",
   })
   void staticallyWrongOperandsAreTypeErrors(String body) {
     RegoException e = assertThrows(RegoException.class, () -> compile(body));
@@ -50,6 +55,9 @@ class TypeCheckTest {
       "x := 1\n  y := [x | x := \"s\"]\n  upper(y[0]) == \"S\"", // the comprehension's x is its own
       "upper(\"a\") == \"A\" with input as 1",
       "count({\"a\": 1}, n)\n  n == 1",
+      "concat(\",\", [\"a\", input.b])",       // element of unknown type
+      "sum([1, 2.5]) > 0",
+      "union({{1}, set()}) == {1}",
   })
   void acceptedWhereOpaAcceptsThem(String body) {
     compile(body);

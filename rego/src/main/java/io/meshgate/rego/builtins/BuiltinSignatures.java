@@ -22,8 +22,13 @@ public final class BuiltinSignatures {
   public static final int ANY = 127;
   private static final int COLLECTION = ARRAY | SET | OBJECT;
 
-  /** @param args the accepted types of each argument; {@code result} the type of the result */
-  public record Signature(List<Integer> args, int result) {}
+  /**
+   * @param args the accepted types of each argument
+   * @param elements the accepted types of the elements of each argument when it is an array or set
+   *     ({@link #ANY} when not constrained), e.g. {@code string} for {@code concat}'s second argument
+   * @param result the type of the result
+   */
+  public record Signature(List<Integer> args, List<Integer> elements, int result) {}
 
   private static final Map<String, Signature> SIGNATURES = new TreeMap<>();
 
@@ -110,12 +115,28 @@ public final class BuiltinSignatures {
     sig("crypto.sha256", STRING, STRING);
     sig("crypto.md5", STRING, STRING);
     sig("crypto.sha1", STRING, STRING);
+    // element types OPA declares (array[string], set[number]...)
+    elements("concat", 1, STRING);
+    elements("sum", 0, NUMBER);
+    elements("product", 0, NUMBER);
+    elements("union", 0, SET);
+    elements("intersection", 0, SET);
+    elements("object.union_n", 0, OBJECT);
   }
 
   private BuiltinSignatures() {}
 
   private static void sig(String name, int result, int... args) {
-    SIGNATURES.put(name, new Signature(java.util.Arrays.stream(args).boxed().toList(), result));
+    List<Integer> types = java.util.Arrays.stream(args).boxed().toList();
+    SIGNATURES.put(name, new Signature(types, types.stream().map(t -> ANY).toList(), result));
+  }
+
+  /** Declares the element type of argument {@code index} (0-based) of an already declared built-in. */
+  private static void elements(String name, int index, int elementTypes) {
+    Signature sig = SIGNATURES.get(name);
+    List<Integer> elements = new java.util.ArrayList<>(sig.elements());
+    elements.set(index, elementTypes);
+    SIGNATURES.put(name, new Signature(sig.args(), List.copyOf(elements), sig.result()));
   }
 
   /** The declared signature of a built-in, if it has one. */

@@ -38,6 +38,8 @@ final class TypeCheck {
   private final String file;
   /** Types of variables bound by {@code :=} in this body; nested bodies are checked on their own. */
   private final Map<String, Integer> varTypes = new HashMap<>();
+  /** Items of array and set literals bound by {@code :=} in this body. */
+  private final Map<String, List<Term>> varItems = new HashMap<>();
 
   private TypeCheck(String file) {
     this.file = file;
@@ -53,6 +55,9 @@ final class TypeCheck {
         int type = check.typeOf(a.right());
         if (type != ANY) {
           check.varTypes.put(v.name(), type);
+        }
+        if (a.right() instanceof Term.ArrayLit || a.right() instanceof Term.SetLit) {
+          check.varItems.put(v.name(), check.literalItems(a.right()));
         }
       }
     }
@@ -115,6 +120,16 @@ final class TypeCheck {
         throw error(c, c.name() + ": invalid argument(s): operand " + (i + 1) + " must be "
             + BuiltinSignatures.describe(want) + " but got " + BuiltinSignatures.describe(have));
       }
+      int wantElements = sig.elements().get(i);
+      if (wantElements != ANY) {
+        for (Term item : literalItems(c.args().get(i))) {
+          int itemType = typeOf(item);
+          if (itemType != ANY && (itemType & wantElements) == 0) {
+            throw error(c, c.name() + ": invalid argument(s): operand " + (i + 1) + " must contain only "
+                + BuiltinSignatures.describe(wantElements) + " elements but has " + BuiltinSignatures.describe(itemType));
+          }
+        }
+      }
     }
     // relation form `f(x, out)`: the output operand must be able to hold the result
     if (c.args().size() == sig.args().size() + 1) {
@@ -124,6 +139,20 @@ final class TypeCheck {
             + BuiltinSignatures.describe(sig.result()) + " but got " + BuiltinSignatures.describe(have));
       }
     }
+  }
+
+  /** The items of an array or set literal (directly or through a {@code :=} variable); else none. */
+  private List<Term> literalItems(Term t) {
+    if (t instanceof Term.Var v && varItems.containsKey(v.name())) {
+      return varItems.get(v.name());
+    }
+    if (t instanceof Term.ArrayLit a) {
+      return a.items();
+    }
+    if (t instanceof Term.SetLit st) {
+      return st.items();
+    }
+    return List.of();
   }
 
   /** The statically known type of a term, {@link BuiltinSignatures#ANY} when not known. */
