@@ -115,6 +115,49 @@ public final class BuiltinSignatures {
     sig("crypto.sha256", STRING, STRING);
     sig("crypto.md5", STRING, STRING);
     sig("crypto.sha1", STRING, STRING);
+    sig("base64.is_valid", BOOLEAN, STRING);
+    sig("base64url.encode_no_pad", STRING, STRING);
+    for (String f : List.of("crypto.hmac.md5", "crypto.hmac.sha1", "crypto.hmac.sha256", "crypto.hmac.sha512")) {
+      sig(f, STRING, STRING, STRING);
+    }
+    sig("crypto.hmac.equal", BOOLEAN, STRING, STRING);
+    sig("glob.quote_meta", STRING, STRING);
+    sig("glob.match", BOOLEAN, STRING, NULL | ARRAY, STRING);
+    sig("net.cidr_contains", BOOLEAN, STRING, STRING);
+    sig("net.cidr_intersects", BOOLEAN, STRING, STRING);
+    sig("net.cidr_expand", SET, STRING);
+    sig("regex.split", ARRAY, STRING, STRING);
+    sig("regex.replace", STRING, STRING, STRING, STRING);
+    sig("regex.find_n", ARRAY, STRING, STRING, NUMBER);
+    sig("regex.find_all_string_submatch_n", ARRAY, STRING, STRING, NUMBER);
+    sig("regex.globs_match", BOOLEAN, STRING, STRING);
+    sig("regex.template_match", BOOLEAN, STRING, STRING, STRING, STRING);
+    sig("semver.compare", NUMBER, STRING, STRING);
+    sig("semver.is_valid", BOOLEAN, ANY);
+    sig("strings.render_template", STRING, STRING, OBJECT);
+    sig("time.parse_duration_ns", NUMBER, STRING);
+    sig("time.parse_ns", NUMBER, STRING, STRING);
+    sig("time.format", STRING, NUMBER | ARRAY);
+    sig("time.clock", ARRAY, NUMBER | ARRAY);
+    sig("time.date", ARRAY, NUMBER | ARRAY);
+    sig("time.weekday", STRING, NUMBER | ARRAY);
+    sig("time.diff", ARRAY, NUMBER | ARRAY, NUMBER | ARRAY);
+    sig("time.add_date", NUMBER, NUMBER, NUMBER, NUMBER, NUMBER);
+    sig("uuid.parse", OBJECT, STRING);
+    sig("uuid.rfc4122", STRING, STRING);
+    sig("yaml.marshal", STRING, ANY);
+    sig("yaml.unmarshal", ANY, STRING);
+    sig("yaml.is_valid", BOOLEAN, STRING);
+    sig("json.patch", ANY, ANY, ARRAY);
+    sig("json.filter", ANY, OBJECT, ARRAY | SET);
+    sig("json.remove", ANY, OBJECT, ARRAY | SET);
+    sig("json.marshal_with_options", STRING, ANY, OBJECT);
+    sig("object.subset", BOOLEAN, COLLECTION, COLLECTION);
+    sig("rand.intn", NUMBER, STRING, NUMBER);
+    sig("urlquery.encode_object", STRING, OBJECT);
+    sig("urlquery.decode_object", OBJECT, STRING);
+    sig("graph.reachable", SET, OBJECT, ARRAY | SET);
+    sig("array.flatten", ARRAY, ARRAY);
     // element types OPA declares (array[string], set[number]...)
     elements("concat", 1, STRING);
     elements("sum", 0, NUMBER);
@@ -122,6 +165,7 @@ public final class BuiltinSignatures {
     elements("union", 0, SET);
     elements("intersection", 0, SET);
     elements("object.union_n", 0, OBJECT);
+    elements("glob.match", 1, STRING);
   }
 
   private BuiltinSignatures() {}
