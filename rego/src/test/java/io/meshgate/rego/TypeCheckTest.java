@@ -37,6 +37,10 @@ class TypeCheckTest {
       "xs := {\"a\", 1}\n  concat(\",\", xs)",
       "sum([1, \"two\"])",
       "union({1, 2})",
+      "time.format(\"yesterday\")",
+      "net.cidr_contains(10, \"10.0.0.1\")",
+      "glob.match(\"*\", [1], \"a\")",
+      "regex.split(\",\", [\"a,b\"])",
   })
   void staticallyWrongOperandsAreTypeErrors(String body) {
     RegoException e = assertThrows(RegoException.class, () -> compile(body));
@@ -58,6 +62,8 @@ class TypeCheckTest {
       "concat(\",\", [\"a\", input.b])",       // element of unknown type
       "sum([1, 2.5]) > 0",
       "union({{1}, set()}) == {1}",
+      "glob.match(\"*.a\", null, \"x.a\")",
+      "time.format([0, \"UTC\"]) != \"\"",
   })
   void acceptedWhereOpaAcceptsThem(String body) {
     compile(body);
