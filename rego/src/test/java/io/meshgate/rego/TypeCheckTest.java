@@ -41,6 +41,7 @@ class TypeCheckTest {
       "net.cidr_contains(10, \"10.0.0.1\")",
       "glob.match(\"*\", [1], \"a\")",
       "regex.split(\",\", [\"a,b\"])",
+      "[a, b] := [1, \"s\"]\n  upper(a)",
   })
   void staticallyWrongOperandsAreTypeErrors(String body) {
     RegoException e = assertThrows(RegoException.class, () -> compile(body));
@@ -64,6 +65,8 @@ class TypeCheckTest {
       "union({{1}, set()}) == {1}",
       "glob.match(\"*.a\", null, \"x.a\")",
       "time.format([0, \"UTC\"]) != \"\"",
+      "[a, b] := [1, \"s\"]\n  upper(b) == \"S\"",
+      "x = input.a\n  x = 1\n  upper(x)",     // OPA does not narrow x through `=`
   })
   void acceptedWhereOpaAcceptsThem(String body) {
     compile(body);

@@ -38,7 +38,7 @@ final class TypeCheck {
   private final String file;
   /** Types of variables bound by {@code :=} in this body; nested bodies are checked on their own. */
   private final Map<String, Integer> varTypes = new HashMap<>();
-  /** Items of array and set literals bound by {@code :=} in this body. */
+  /** Items of array and set literals bound to variables in this body. */
   private final Map<String, List<Term>> varItems = new HashMap<>();
 
   private TypeCheck(String file) {
@@ -48,17 +48,12 @@ final class TypeCheck {
   /** Checks one resolved body (not its nested comprehension or {@code every} bodies). */
   static void checkBody(List<Literal> body, String file) {
     TypeCheck check = new TypeCheck(file);
-    // bindings first: a body may be reordered later, and a := variable has one value anyway
+    // bindings first: a body may be reordered later. Only `:=` declares a fresh variable; OPA does
+    // not narrow a variable that already has a type through `=` (f(x) { x = 1; upper(x) } passes its
+    // check), so `=` bindings are left alone.
     for (Literal l : body) {
-      if (l.expr() instanceof Expr.Assign a && a.left() instanceof Term.Var v && !v.isWildcard()
-          && l.withs().isEmpty()) {
-        int type = check.typeOf(a.right());
-        if (type != ANY) {
-          check.varTypes.put(v.name(), type);
-        }
-        if (a.right() instanceof Term.ArrayLit || a.right() instanceof Term.SetLit) {
-          check.varItems.put(v.name(), check.literalItems(a.right()));
-        }
+      if (!l.negated() && l.withs().isEmpty() && l.expr() instanceof Expr.Assign a) {
+        check.bind(a.left(), a.right());
       }
     }
     for (Literal l : body) {
@@ -78,6 +73,24 @@ final class TypeCheck {
         check.visit(in.collection());
       } else if (e instanceof Expr.Every ev) {
         check.visit(ev.domain());
+      }
+    }
+  }
+
+  /** Records the type of {@code target} (a variable, or an array of them) declared with {@code value}. */
+  private void bind(Term target, Term value) {
+    if (target instanceof Term.Var v && !v.isWildcard()) {
+      int type = typeOf(value);
+      if (type != ANY) {
+        varTypes.putIfAbsent(v.name(), type);
+      }
+      if (value instanceof Term.ArrayLit || value instanceof Term.SetLit) {
+        varItems.putIfAbsent(v.name(), literalItems(value));
+      }
+    } else if (target instanceof Term.ArrayLit targets && value instanceof Term.ArrayLit values
+        && targets.items().size() == values.items().size()) {
+      for (int i = 0; i < targets.items().size(); i++) {
+        bind(targets.items().get(i), values.items().get(i));
       }
     }
   }
