@@ -303,4 +303,15 @@ class EvaluatorTest {
     assertEquals(v(true), eval(r, "data.old.ok", obj("xs", list(2), "o", Map.of())));
     assertEquals(v(obj("a", 1)), eval(r, "data.old.m", obj("xs", list(), "o", obj("a", 1))));
   }
+
+  @Test
+  void baseDocumentWinsOverARuleOfTheSameKeyWhenThePackageIsReadWhole() {
+    // OPA merges base and virtual documents with mergeObjects: objects merge, otherwise base stays
+    Rego rego = Rego.builder()
+        .addModule("c.rego", "package topdown.conflicts\n\nk := \"bar\"\nn := {\"b\": 2}\n")
+        .data(Value.of(Map.of("topdown", Map.of("conflicts", Map.of("k", "foo", "n", Map.of("a", 1))))))
+        .build();
+    assertEquals(Value.of(Map.of("k", "foo", "n", Map.of("a", 1, "b", 2))),
+        rego.prepare("data.topdown.conflicts").evalValue(null));
+  }
 }

@@ -183,35 +183,31 @@ public final class StringBuiltins {
   static String replaceAll(String s, List<String> olds, List<String> news) {
     StringBuilder sb = new StringBuilder(s.length());
     int i = 0;
+    // as Go's generic Replacer: after the empty key matched, the same position is tried again
+    // without it, so "a" can still be replaced right after an inserted empty-key value
+    boolean previousMatchEmpty = false;
     while (i <= s.length()) {
-      boolean matched = false;
+      int match = -1;
       for (int p = 0; p < olds.size(); p++) {
         String old = olds.get(p);
-        if (s.startsWith(old, i)) {
-          sb.append(news.get(p));
-          if (old.isEmpty()) {
-            if (i < s.length()) {
-              int cp = s.codePointAt(i);
-              sb.appendCodePoint(cp);
-              i += Character.charCount(cp);
-            } else {
-              i++;
-            }
-          } else {
-            i += old.length();
-          }
-          matched = true;
+        if (!(old.isEmpty() && previousMatchEmpty) && s.startsWith(old, i)) {
+          match = p;
           break;
         }
       }
-      if (!matched) {
-        if (i >= s.length()) {
-          break;
-        }
-        int cp = s.codePointAt(i);
-        sb.appendCodePoint(cp);
-        i += Character.charCount(cp);
+      if (match >= 0) {
+        sb.append(news.get(match));
+        previousMatchEmpty = olds.get(match).isEmpty();
+        i += olds.get(match).length();
+        continue;
       }
+      previousMatchEmpty = false;
+      if (i >= s.length()) {
+        break;
+      }
+      int cp = s.codePointAt(i);
+      sb.appendCodePoint(cp);
+      i += Character.charCount(cp);
     }
     return sb.toString();
   }

@@ -689,6 +689,7 @@ public final class Compiler {
       }
       out.add(new Literal(l.negated(), e, List.copyOf(withs), l.loc()));
     }
+    TypeCheck.checkBody(out, s.file());
     return out;
   }
 

@@ -744,18 +744,21 @@ public final class Evaluator {
       if (cv != null) {
         StringValue key = new StringValue(c.getKey());
         Value existing = m.get(key);
-        m.put(key, existing instanceof ObjectValue eo && cv instanceof ObjectValue co ? merge(eo, co) : cv);
+        // as OPA's mergeObjects: objects merge, otherwise the base document wins
+        m.put(key, existing == null ? cv
+            : existing instanceof ObjectValue eo && cv instanceof ObjectValue co ? merge(eo, co) : existing);
       }
     }
     return ObjectValue.of(m);
   }
 
+  /** Merges b into a; for a key in both that are not both objects, a's value stays (OPA's mergeObjects). */
   private static ObjectValue merge(ObjectValue a, ObjectValue b) {
     Map<Value, Value> m = new TreeMap<>(a.entries());
     for (Map.Entry<Value, Value> e : b.entries().entrySet()) {
       Value existing = m.get(e.getKey());
-      m.put(e.getKey(), existing instanceof ObjectValue eo && e.getValue() instanceof ObjectValue vo
-          ? merge(eo, vo) : e.getValue());
+      m.put(e.getKey(), existing == null ? e.getValue()
+          : existing instanceof ObjectValue eo && e.getValue() instanceof ObjectValue vo ? merge(eo, vo) : existing);
     }
     return ObjectValue.of(m);
   }

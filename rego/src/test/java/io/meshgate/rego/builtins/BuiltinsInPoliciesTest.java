@@ -43,7 +43,8 @@ class BuiltinsInPoliciesTest {
 
       total := sum(ports) / count(ports)
 
-      strict_failure := x if x := 1 + "one"
+      # the operand's type is only known at evaluation, so the compiler accepts it
+      strict_failure := x if x := input.services[0].name + 1
       """;
 
   private static Rego rego(boolean strict) {
@@ -71,7 +72,16 @@ class BuiltinsInPoliciesTest {
   void typeErrorsAreErrorsWhenStrictAndUndefinedOtherwise() {
     RegoException e = assertThrows(RegoException.class,
         () -> rego(true).prepare("data.mesh.strict_failure").evalValue(INPUT));
-    assertTrue(e.getMessage().contains("plus: operand 2 must be number but got string"), e.getMessage());
+    assertTrue(e.getMessage().contains("plus: operand 1 must be number but got string"), e.getMessage());
     assertNull(rego(false).prepare("data.mesh.strict_failure").evalValue(INPUT));
+  }
+
+  @Test
+  void staticallyKnownTypeErrorsAreRejectedAtCompileTimeAsOpaDoes() {
+    RegoException e = assertThrows(RegoException.class, () -> Rego.builder()
+        .addModule("bad.rego", "package mesh\n\nstrict_failure := x if x := 1 + \"one\"\n").build());
+    assertEquals(RegoException.TYPE, e.code());
+    assertEquals(3, e.line());
+    assertTrue(e.getMessage().contains("plus: invalid argument(s): operand 2 must be number but got string"), e.getMessage());
   }
 }

@@ -62,6 +62,9 @@ class StringBuiltinsTest {
     assertCall("1 2 x", "strings.replace_n", Map.of("a", "1", "b", "2"), "a b x");
     // earlier (smaller) keys win at a position, without overlapping matches
     assertCall("X", "strings.replace_n", Map.of("ab", "X", "abc", "Y"), "ab");
+    // the empty key inserts at every position, and other keys still match right after it
+    assertCall("XYXbX", "strings.replace_n", Map.of("", "X", "a", "Y"), "ab");
+    assertCall("-a-e-b-", "strings.replace_n", Map.of("", "-", "é", "e"), "aéb");
     assertCall(List.of("a", "b", "c"), "split", "a,b,c", ",");
     assertCall(List.of("t", "e", "s", "t"), "split", "test", "");
     assertCall(List.of(), "split", "", "");
