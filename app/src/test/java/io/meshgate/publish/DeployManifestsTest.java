@@ -1,17 +1,17 @@
 package io.meshgate.publish;
 
+import io.meshgate.Kubectl;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,30 +22,17 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /** Builds deploy/ and deploy/opa-sidecar with {@code kubectl kustomize} and checks the result. */
 class DeployManifestsTest {
   private static Path root;
-  private static boolean kubectlPresent;
 
   @BeforeAll
   static void locate() {
     root = Path.of(System.getProperty("meshgate.root", "..")).toAbsolutePath().normalize();
-    try {
-      Process process = new ProcessBuilder("kubectl", "version", "--client")
-          .redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      kubectlPresent = process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
-    } catch (IOException | InterruptedException e) {
-      kubectlPresent = false;
-    }
   }
 
   private static List<Map<String, Object>> kustomize(String dir) throws Exception {
-    assumeTrue(kubectlPresent, "kubectl not found on PATH: deploy/ kustomizations not built");
-    Process process = new ProcessBuilder("kubectl", "kustomize", root.resolve(dir).toString())
-        .start();
-    String output = GitHttpServer.readAll(process.getInputStream());
-    String errors = GitHttpServer.readAll(process.getErrorStream());
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "kubectl kustomize timed out");
-    assertEquals(0, process.exitValue(), "kubectl kustomize " + dir + " failed: " + errors);
-    return loadAll(output);
+    assumeTrue(Kubectl.available(), "kubectl not found on PATH: deploy/ kustomizations not built");
+    Kubectl.Build build = Kubectl.kustomize(root.resolve(dir));
+    assertEquals(0, build.exit(), "kubectl kustomize " + dir + " failed: " + build.stderr());
+    return loadAll(build.stdout());
   }
 
   @SuppressWarnings("unchecked")

@@ -3,12 +3,10 @@ package io.meshgate.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meshgate.Kubectl;
 import io.meshgate.intent.IntentSet;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,43 +17,21 @@ class KustomizeBuildTest {
 
   @BeforeAll
   static void requireKubectl() {
-    Assumptions.assumeTrue(kubectlAvailable(),
+    Assumptions.assumeTrue(Kubectl.available(),
         "kubectl not found on PATH: skipping the kustomize build check");
-  }
-
-  private static boolean kubectlAvailable() {
-    try {
-      Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  record Build(int exit, String output) {}
-
-  static Build kustomize(Path dir) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "kubectl kustomize timed out");
-    return new Build(p.exitValue(), output);
   }
 
   private static void assertEveryClusterBuilds(IntentSet intents, Path dir) throws Exception {
     RenderResult result = new Renderer().render(intents, AllocationLedger.empty());
     OutputTree.of(result, new Provenance("test", null, null, "test")).writeTo(dir);
     for (var entry : result.clusters().entrySet()) {
-      Build build = kustomize(dir.resolve("clusters").resolve(entry.getKey()));
-      assertEquals(0, build.exit(), entry.getKey() + ": " + build.output());
+      Kubectl.Build build = Kubectl.kustomize(dir.resolve("clusters").resolve(entry.getKey()));
+      assertEquals(0, build.exit(), entry.getKey() + ": " + build.describe());
       List<RenderedObject> objects = entry.getValue();
-      long documents = build.output().lines().filter(l -> l.startsWith("kind: ")).count();
-      assertEquals(objects.size(), documents, entry.getKey() + ":\n" + build.output());
+      long documents = build.stdout().lines().filter(l -> l.startsWith("kind: ")).count();
+      assertEquals(objects.size(), documents, entry.getKey() + ":\n" + build.describe());
       for (RenderedObject o : objects) {
-        assertTrue(build.output().contains("name: " + o.name()), o.relativePath());
+        assertTrue(build.stdout().contains("name: " + o.name()), o.relativePath());
       }
     }
   }
@@ -84,6 +60,6 @@ class KustomizeBuildTest {
     // Proves the check can fail: a kustomization naming a file that is not there.
     java.nio.file.Files.writeString(dir.resolve("kustomization.yaml"),
         OutputTree.kustomization(List.of("default/missing.yaml")));
-    assertTrue(kustomize(dir).exit() != 0);
+    assertTrue(Kubectl.kustomize(dir).exit() != 0);
   }
 }

@@ -1,5 +1,7 @@
 package io.meshgate.render;
 
+import io.meshgate.Kubectl;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -69,10 +70,10 @@ class ValidFixturesTest {
     OutputTree.of(checker.check(intents).rendered(), provenance).writeTo(second);
     assertEquals(readTree(first), readTree(second), "two renders must be byte-identical");
 
-    if (kubectlAvailable()) {
+    if (Kubectl.available()) {
       for (String cluster : rendered.clusters().keySet()) {
-        KustomizeBuildTest.Build build = KustomizeBuildTest.kustomize(first.resolve("clusters").resolve(cluster));
-        assertEquals(0, build.exit(), cluster + ": " + build.output());
+        Kubectl.Build build = Kubectl.kustomize(first.resolve("clusters").resolve(cluster));
+        assertEquals(0, build.exit(), cluster + ": " + build.describe());
       }
     }
   }
@@ -91,16 +92,4 @@ class ValidFixturesTest {
     return files;
   }
 
-  private static boolean kubectlAvailable() {
-    try {
-      Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
 }
