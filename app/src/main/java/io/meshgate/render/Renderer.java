@@ -44,6 +44,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Renders the Istio objects of every cluster from an {@link IntentSet} (contract section 2).
@@ -430,79 +431,42 @@ public final class Renderer {
     }
   }
 
+  // Each Istio API version is its own Fabric8 class, but all versions share one spec type.
   private static HasMetadata destinationRule(ApiVersions v, ObjectMeta meta,
       io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule spec) {
-    switch (v.networking()) {
-      case "v1beta1" -> {
-        var o = new io.fabric8.istio.api.networking.v1beta1.DestinationRule();
-        o.setMetadata(meta);
-        o.setSpec(spec);
-        return o;
-      }
-      case "v1alpha3" -> {
-        var o = new io.fabric8.istio.api.networking.v1alpha3.DestinationRule();
-        o.setMetadata(meta);
-        o.setSpec(spec);
-        return o;
-      }
-      default -> {
-        var o = new io.fabric8.istio.api.networking.v1.DestinationRule();
-        o.setMetadata(meta);
-        o.setSpec(spec);
-        return o;
-      }
-    }
+    return switch (v.networking()) {
+      case "v1beta1" -> withMeta(new io.fabric8.istio.api.networking.v1beta1.DestinationRule(), meta, o -> o.setSpec(spec));
+      case "v1alpha3" -> withMeta(new io.fabric8.istio.api.networking.v1alpha3.DestinationRule(), meta, o -> o.setSpec(spec));
+      default -> withMeta(new io.fabric8.istio.api.networking.v1.DestinationRule(), meta, o -> o.setSpec(spec));
+    };
   }
 
   private static HasMetadata serviceEntry(ApiVersions v, ObjectMeta meta,
       io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry spec) {
-    switch (v.networking()) {
-      case "v1beta1" -> {
-        var o = new io.fabric8.istio.api.networking.v1beta1.ServiceEntry();
-        o.setMetadata(meta);
-        o.setSpec(spec);
-        return o;
-      }
-      case "v1alpha3" -> {
-        var o = new io.fabric8.istio.api.networking.v1alpha3.ServiceEntry();
-        o.setMetadata(meta);
-        o.setSpec(spec);
-        return o;
-      }
-      default -> {
-        var o = new io.fabric8.istio.api.networking.v1.ServiceEntry();
-        o.setMetadata(meta);
-        o.setSpec(spec);
-        return o;
-      }
-    }
+    return switch (v.networking()) {
+      case "v1beta1" -> withMeta(new io.fabric8.istio.api.networking.v1beta1.ServiceEntry(), meta, o -> o.setSpec(spec));
+      case "v1alpha3" -> withMeta(new io.fabric8.istio.api.networking.v1alpha3.ServiceEntry(), meta, o -> o.setSpec(spec));
+      default -> withMeta(new io.fabric8.istio.api.networking.v1.ServiceEntry(), meta, o -> o.setSpec(spec));
+    };
   }
 
   private static HasMetadata peerAuthentication(ApiVersions v, ObjectMeta meta,
       io.fabric8.istio.api.api.security.v1beta1.PeerAuthentication spec) {
-    if (v.security().equals("v1beta1")) {
-      var o = new io.fabric8.istio.api.security.v1beta1.PeerAuthentication();
-      o.setMetadata(meta);
-      o.setSpec(spec);
-      return o;
-    }
-    var o = new io.fabric8.istio.api.security.v1.PeerAuthentication();
-    o.setMetadata(meta);
-    o.setSpec(spec);
-    return o;
+    return v.security().equals("v1beta1")
+        ? withMeta(new io.fabric8.istio.api.security.v1beta1.PeerAuthentication(), meta, o -> o.setSpec(spec))
+        : withMeta(new io.fabric8.istio.api.security.v1.PeerAuthentication(), meta, o -> o.setSpec(spec));
   }
 
   private static HasMetadata authorizationPolicy(ApiVersions v, ObjectMeta meta,
       io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicy spec) {
-    if (v.security().equals("v1beta1")) {
-      var o = new io.fabric8.istio.api.security.v1beta1.AuthorizationPolicy();
-      o.setMetadata(meta);
-      o.setSpec(spec);
-      return o;
-    }
-    var o = new io.fabric8.istio.api.security.v1.AuthorizationPolicy();
-    o.setMetadata(meta);
-    o.setSpec(spec);
-    return o;
+    return v.security().equals("v1beta1")
+        ? withMeta(new io.fabric8.istio.api.security.v1beta1.AuthorizationPolicy(), meta, o -> o.setSpec(spec))
+        : withMeta(new io.fabric8.istio.api.security.v1.AuthorizationPolicy(), meta, o -> o.setSpec(spec));
+  }
+
+  private static <T extends HasMetadata> T withMeta(T object, ObjectMeta meta, Consumer<T> setSpec) {
+    object.setMetadata(meta);
+    setSpec.accept(object);
+    return object;
   }
 }
