@@ -34,31 +34,18 @@ class EnvironmentPublishTest {
       new NetworkRetry(3, Duration.ofMillis(10), Duration.ofMillis(40));
 
   @TempDir Path temp;
-  private Path repos;
+  private TestRemote remote;
   private Path envRepo;
-  private GitHttpServer http;
 
   @BeforeEach
   void setUp() throws Exception {
-    repos = temp.resolve("repos");
-    envRepo = GitFixtures.bareRepository(repos.resolve("env.git"));
+    remote = new TestRemote(temp, "env.git");
+    envRepo = remote.repository();
   }
 
   @AfterEach
   void tearDown() {
-    if (http != null) {
-      http.close();
-    }
-  }
-
-  private String url(String transport) throws Exception {
-    if (transport.equals("file")) {
-      return GitFixtures.fileUrl(envRepo);
-    }
-    if (http == null) {
-      http = GitHttpServer.open(repos);
-    }
-    return http.url("env.git");
+    remote.close();
   }
 
   private EnvironmentPublish publish(String url, Path cache, String sourceCommit,
@@ -88,7 +75,7 @@ class EnvironmentPublishTest {
         "clusters/cluster01/kustomization.yaml", "resources: []\n");
     List<Optional<PreviousState>> seen = new ArrayList<>();
 
-    PublishResult result = EnvironmentPublish.to(url(transport))
+    PublishResult result = EnvironmentPublish.to(remote.url(transport))
         .cacheDir(temp.resolve("cache"))
         .sourceCommit(SOURCE_1)
         .render(previous -> {
@@ -114,7 +101,7 @@ class EnvironmentPublishTest {
   @ValueSource(strings = {"file", "http"})
   void sameOutputMakesNoCommitEvenAfterARestartOrANewProvenance(String transport)
       throws Exception {
-    String url = url(transport);
+    String url = remote.url(transport);
     String[] cluster = {"clusters/cluster01/ns/serviceentry-a.yaml", "kind: ServiceEntry\n"};
     PublishResult first =
         publish(url, temp.resolve("cache"), SOURCE_1, rendered("a: 240.0.0.2\n", SOURCE_1, cluster))
@@ -141,7 +128,7 @@ class EnvironmentPublishTest {
   @ParameterizedTest
   @ValueSource(strings = {"file", "http"})
   void changedOutputMakesOneCommitOnTopAndKeepsUnmanagedFiles(String transport) throws Exception {
-    String url = url(transport);
+    String url = remote.url(transport);
     PublishResult first = publish(url, temp.resolve("cache"), SOURCE_1,
         rendered("a: 240.0.0.2\n", SOURCE_1,
             "clusters/cluster01/ns/serviceentry-a.yaml", "a\n",
@@ -186,7 +173,7 @@ class EnvironmentPublishTest {
 
   @Test
   void aMessageWithoutTheSourceIdGetsItAsATrailer() throws Exception {
-    PublishResult result = publish(url("file"), temp.resolve("cache"), SOURCE_1,
+    PublishResult result = publish(remote.url("file"), temp.resolve("cache"), SOURCE_1,
         rendered("{}\n", SOURCE_1)).message("render intents").call();
 
     String message = GitFixtures.history(envRepo, "env/main").get(0).getFullMessage();
@@ -198,7 +185,7 @@ class EnvironmentPublishTest {
   @ValueSource(strings = {"file", "http"})
   void concurrentWriterBetweenFetchAndPushMakesUsRetryOnTopOfIt(String transport)
       throws Exception {
-    String url = url(transport);
+    String url = remote.url(transport);
     publish(url, temp.resolve("cache"), SOURCE_1,
         rendered("a: 240.0.0.2\n", SOURCE_1, "clusters/c1/ns/a.yaml", "a\n")).call();
     AtomicInteger renders = new AtomicInteger();
@@ -238,7 +225,7 @@ class EnvironmentPublishTest {
 
   @Test
   void branchThatKeepsMovingGivesUpAfterTheBoundedAttempts() throws Exception {
-    String url = url("file");
+    String url = remote.url("file");
     publish(url, temp.resolve("cache"), SOURCE_1, rendered("{}\n", SOURCE_1)).call();
     AtomicInteger renders = new AtomicInteger();
 
@@ -266,7 +253,8 @@ class EnvironmentPublishTest {
 
   @Test
   void unreachableRemoteIsRetriedWithBackoffThenFailsAndTheBranchIsUntouched() throws Exception {
-    String url = url("http");
+    String url = remote.url("http");
+    GitHttpServer http = remote.http();
     PublishResult first =
         publish(url, temp.resolve("cache"), SOURCE_1, rendered("{}\n", SOURCE_1)).call();
     http.setDown(true);
@@ -292,7 +280,8 @@ class EnvironmentPublishTest {
 
   @Test
   void remoteLostBetweenFetchAndPushFailsAfterRetriesWithoutAnyWrite() throws Exception {
-    String url = url("http");
+    String url = remote.url("http");
+    GitHttpServer http = remote.http();
     PublishResult first =
         publish(url, temp.resolve("cache"), SOURCE_1, rendered("{}\n", SOURCE_1)).call();
     AtomicInteger requestsWhileDown = new AtomicInteger();
@@ -336,7 +325,7 @@ class EnvironmentPublishTest {
   @Test
   void tokenIsSentAsBasicAuthAndNeverShownInMessages() throws Exception {
     String token = "s3cr3t-token-value-42";
-    http = GitHttpServer.withToken(repos, token);
+    GitHttpServer http = remote.serveWithToken(token);
     String url = http.url("env.git");
 
     PublishResult ok = publish(url, temp.resolve("cache"), SOURCE_1, rendered("{}\n", SOURCE_1))
@@ -374,7 +363,7 @@ class EnvironmentPublishTest {
     for (String path : List.of("README.md", "clusters/../etc/passwd", "/clusters/a.yaml",
         "meshgate", "clusters//a.yaml")) {
       IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
-          () -> publish(url("file"), temp.resolve("cache"), SOURCE_1, Map.of(path, "x")).call(),
+          () -> publish(remote.url("file"), temp.resolve("cache"), SOURCE_1, Map.of(path, "x")).call(),
           path);
       assertTrue(failure.getMessage().contains(path), failure.getMessage());
     }
@@ -385,7 +374,7 @@ class EnvironmentPublishTest {
   void environmentBranchCanLiveInTheSourceRepository() throws Exception {
     String sourceId = GitFixtures.commit(envRepo, "main",
         Map.of("intents/sleep.yaml", "kind: ServiceClient\n"), false, "intents");
-    String url = url("file");
+    String url = remote.url("file");
     Path cache = temp.resolve("cache");
     try (SourceSnapshot snapshot = SourceFetch.from(url).cacheDir(cache).call()) {
       PublishResult result = publish(url, cache, snapshot.commitId(),

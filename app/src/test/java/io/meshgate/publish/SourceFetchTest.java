@@ -23,31 +23,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** SourceFetch against real repositories over file:// and smart HTTP on loopback. */
 class SourceFetchTest {
   @TempDir Path temp;
-  private Path repos;
+  private TestRemote remote;
   private Path sourceRepo;
-  private GitHttpServer http;
 
   @BeforeEach
   void setUp() throws Exception {
-    repos = temp.resolve("repos");
-    sourceRepo = GitFixtures.bareRepository(repos.resolve("source.git"));
+    remote = new TestRemote(temp, "source.git");
+    sourceRepo = remote.repository();
   }
 
   @AfterEach
   void tearDown() {
-    if (http != null) {
-      http.close();
-    }
-  }
-
-  private String url(String transport) throws Exception {
-    if (transport.equals("file")) {
-      return GitFixtures.fileUrl(sourceRepo);
-    }
-    if (http == null) {
-      http = GitHttpServer.open(repos);
-    }
-    return http.url("source.git");
+    remote.close();
   }
 
   /** The bundled seed scenario, as repository paths below intents/. */
@@ -83,7 +70,7 @@ class SourceFetchTest {
     String commitId = GitFixtures.commit(sourceRepo, "main", content, false, "seed scenario\n\nbody");
 
     try (SourceSnapshot snapshot =
-        SourceFetch.from(url(transport)).cacheDir(temp.resolve("cache"))
+        SourceFetch.from(remote.url(transport)).cacheDir(temp.resolve("cache"))
             .tempParent(temp.resolve("tmp")).call()) {
       assertEquals(commitId, snapshot.commitId());
       assertEquals(commitId.substring(0, 7), snapshot.shortId());
@@ -100,7 +87,7 @@ class SourceFetchTest {
 
   @Test
   void reusesTheCacheAndSeesNewCommitsAndNestedIntentsPaths() throws Exception {
-    String url = url("file");
+    String url = remote.url("file");
     GitFixtures.commit(sourceRepo, "main", Map.of("config/intents/a.yaml", "a: 1\n"), false, "one");
     Path cache = temp.resolve("cache");
     Path firstRoot;
@@ -126,7 +113,7 @@ class SourceFetchTest {
 
   @Test
   void unknownBranchAndMissingIntentsPathAreClearErrors() throws Exception {
-    String url = url("file");
+    String url = remote.url("file");
     GitFixtures.commit(sourceRepo, "main", Map.of("docs/a.md", "x\n", "intent", "file\n"), false,
         "no intents");
 
@@ -175,7 +162,7 @@ class SourceFetchTest {
   @Test
   void tokenProtectedRemoteNeedsTheToken() throws Exception {
     String token = "tok-0123456789abcdef";
-    http = GitHttpServer.withToken(repos, token);
+    GitHttpServer http = remote.serveWithToken(token);
     String commitId = GitFixtures.commit(sourceRepo, "main", Map.of("intents/a.yaml", "a\n"),
         false, "one");
 
