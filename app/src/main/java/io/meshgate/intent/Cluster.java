@@ -1,16 +1,58 @@
 package io.meshgate.intent;
 
-/** A Kubernetes cluster with its own Istio control plane. */
+import java.util.List;
+import java.util.Map;
+
+/** A Kubernetes cluster with its own Istio control plane. Defaults are filled in by the loader. */
 public record Cluster(Metadata metadata, Spec spec) implements Intent {
 
   /**
    * @param istioApiVersion meshgate extension: {@code v1} (default), {@code v1beta1} or
    *     {@code v1alpha3}, the Istio API version rendered for this cluster
+   * @param syncNamespace where the objects for {@code .global} hosts live (contract v2)
+   * @param trustDomainAliases other trust domains this cluster's mesh config accepts (contract v2)
+   * @param dnsProxying sidecar DNS proxying is on, so {@code .global} names resolve (contract v2)
    */
   public record Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
-      String istioApiVersion) {}
+      String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying) {
 
-  public record MeshGateway(String address, int port) {}
+    public Spec {
+      trustDomain = trustDomain == null ? "cluster.local" : trustDomain;
+      syncNamespace = syncNamespace == null ? "istio-system" : syncNamespace;
+      trustDomainAliases = trustDomainAliases == null ? List.of() : List.copyOf(trustDomainAliases);
+    }
+
+    /** A v1 cluster: the contract's v2 defaults for every field v1 did not have. */
+    public Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
+        String istioApiVersion) {
+      this(logicalCloud, trustDomain, network, meshGateway, istioApiVersion, null, null, true);
+    }
+  }
+
+  /**
+   * The east-west gateway other clusters reach this cluster's services through.
+   *
+   * @param port the AUTO_PASSTHROUGH server (Istio mTLS, routed by SNI)
+   * @param tlsPort the TLS-terminating server for SIMPLE and MUTUAL clients (contract v2)
+   * @param selector the gateway pods' labels (contract v2)
+   * @param namespace the gateway's namespace (contract v2)
+   */
+  public record MeshGateway(String address, int port, int tlsPort, Map<String, String> selector, String namespace) {
+
+    public static final int DEFAULT_PORT = 15443;
+    public static final int DEFAULT_TLS_PORT = 15444;
+
+    public MeshGateway {
+      port = port == 0 ? DEFAULT_PORT : port;
+      tlsPort = tlsPort == 0 ? DEFAULT_TLS_PORT : tlsPort;
+      selector = selector == null || selector.isEmpty() ? Map.of("istio", "eastwestgateway") : Map.copyOf(selector);
+      namespace = namespace == null ? "istio-system" : namespace;
+    }
+
+    public MeshGateway(String address, int port) {
+      this(address, port, 0, null, null);
+    }
+  }
 
   @Override
   public Kind kind() {

@@ -148,6 +148,7 @@ public final class IntentLoader {
           schemas.applyDefaults(document.kind, document.content);
         }
       }
+      applyServiceDefaults();
       applyClientDefaults();
       rejectHostCollisions();
       return result();
@@ -308,6 +309,17 @@ public final class IntentLoader {
           report(document, document.locations.locate("metadata.name"), document.kind, document.name, "metadata.name",
               "duplicate " + document.kind + " name \"" + document.name + "\": already defined at " + firstAt
                   + "; names must be unique per kind; rename one of them");
+        }
+      }
+    }
+
+    /** The default that is not a constant: a service's pods are selected by {@code app: <service>}. */
+    @SuppressWarnings("unchecked")
+    private void applyServiceDefaults() {
+      for (Pending service : pending) {
+        if (service.kind == Kind.InboundService && service.content.get("spec") instanceof Map<?, ?> rawSpec
+            && !rawSpec.containsKey("selector") && rawSpec.get("service") instanceof String name) {
+          ((Map<String, Object>) rawSpec).put("selector", new java.util.LinkedHashMap<>(Map.of("app", name)));
         }
       }
     }

@@ -82,7 +82,7 @@ class IntentLoaderTest {
     assertTrue(result.violations().stream().allMatch(v -> v.rule().equals(Violation.SCHEMA_RULE)));
     Violation unknownField = result.violations().get(3);
     assertEquals("unknown field \"colour\" in spec; allowed fields: app, service, namespace, cluster, protocol, port, "
-        + "headless, sidecar, mutualTLS, tls, loadBalancing, connectionPool, outlierDetection, allowedNamespaces, address",
+        + "headless, sidecar, mutualTLS, tls, loadBalancing, connectionPool, outlierDetection, allowedNamespaces, address, selector",
         unknownField.message());
     assertEquals("InboundService", unknownField.kind());
     assertEquals("httpbin", unknownField.name());
