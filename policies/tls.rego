@@ -14,7 +14,7 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 	mode := lib.tls_mode(client)
 	mode != null # unknown mode: MG-SCHEMA already asks for spec.mutualTLS
 	mode != "ISTIO_MUTUAL"
-	msg := sprintf("client %s uses mutualTLS %v but its target %s accepts only Istio mTLS (ISTIO_MUTUAL); %s", [name, mode, client.spec.target, istio_mutual_advice(client, target)])
+	msg := sprintf("client %s uses mutualTLS %v but its target %s requires ISTIO_MUTUAL (it accepts only Istio mTLS); %s", [name, mode, client.spec.target, istio_mutual_advice(client, target)])
 }
 
 # What it takes for `client` to use ISTIO_MUTUAL towards `target`, said so the advice never leads
@@ -136,10 +136,12 @@ deny contains {"rule": "MG-TLS-04", "msg": msg, "kind": "ServiceClient", "name":
 	client := input.clients[name]
 	tls_setting(client) != tls_setting(input.clients[first])
 	field := conflict_field(client, input.clients[first])
-	msg := sprintf("clients %s and %s are one workload (service %s in namespace %s of cluster %s) and call %s with different TLS settings (%v vs %v); Istio applies one DestinationRule per workload and host, so give them the same mode and spec.tls.credentialName", [first, name, client.spec.service, client.spec.namespace, client.spec.cluster, client.spec.target, tls_setting(input.clients[first]), tls_setting(client)])
+	msg := sprintf("clients %s and %s are one workload (service %s in namespace %s of cluster %s) and call %s with different TLS settings (%s, %s); Istio applies one DestinationRule per workload and host, and meshgate renders the one of %s: give them the same mode and spec.tls.credentialName", [first, name, client.spec.service, client.spec.namespace, client.spec.cluster, client.spec.target, describe_tls(input.clients[first]), describe_tls(client), first])
 }
 
 tls_setting(client) := [lib.tls_mode(client), lib.credential_name(client)]
+
+describe_tls(client) := sprintf("%s with %v", [lib.tls_mode(client), lib.credential_name(client)])
 
 conflict_field(client, first) := "spec.mutualTLS" if lib.tls_mode(client) != lib.tls_mode(first)
 
