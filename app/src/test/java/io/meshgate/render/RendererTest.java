@@ -236,6 +236,33 @@ class RendererTest {
   }
 
   @Test
+  void httpFieldsOfAccessAreNeverRenderedOnAnOpaquePort() {
+    // MG-AUTHZ-03 denies this intent; were it published, the rule would still admit by port only.
+    IntentSet intents = Scenarios.twoClusters()
+        .service(new TestIntents.Service("vault").cluster("east").protocol(io.meshgate.intent.Protocol.HTTPS).port(8200))
+        .client(new TestIntents.Client("app-to-vault").service("app").cluster("west").target("vault")
+            .access(Scenarios.access("GET", "/v1/secret/*")))
+        .build();
+    Map<String, Object> ap = object(render(intents), "east", "default/authorizationpolicy-meshgate-vault.yaml");
+    assertEquals(List.of(Map.of("operation", Map.of("ports", List.of("8200")))), at(ap, "spec.rules.0.to"));
+  }
+
+  @Test
+  void aSimpleServiceCalledOnlyWithIstioMutualGetsNoTlsServer() {
+    IntentSet intents = Scenarios.twoClusters()
+        .service(new TestIntents.Service("rates").cluster("east").mutualTLS(io.meshgate.intent.TlsMode.SIMPLE)
+            .credentialName("rates-tls"))
+        .client(new TestIntents.Client("dash-to-rates").service("dash").cluster("west").target("rates")
+            .mutualTLS(io.meshgate.intent.TlsMode.ISTIO_MUTUAL))
+        .build();
+    RenderResult result = render(intents);
+    assertEquals(List.of("istio-system/gateway-meshgate-global.yaml"),
+        paths(result, "east").stream().filter(p -> p.contains("gateway-") || p.contains("virtualservice-")).toList());
+    assertEquals(Map.of("http-8000", 15443),
+        at(object(result, "west", "istio-system/serviceentry-meshgate-rates-default-global.yaml"), "spec.endpoints.0.ports"));
+  }
+
+  @Test
   void hashBalancingStaysInTheHostingClusterAndSimpleBalancingTravels() {
     RenderResult result = render(Scenarios.tcp());
     Map<String, Object> pg = object(result, "east", "db/destinationrule-meshgate-postgres.yaml");
@@ -313,8 +340,11 @@ class RendererTest {
     for (RenderedObject o : result.objectsOf("new")) {
       assertTrue(((String) o.plain().get("apiVersion")).endsWith("/v1"), o.relativePath());
     }
-    assertTrue(result.objectsOf("old").stream().anyMatch(o -> o.kind().equals("Gateway")));
-    assertTrue(result.objectsOf("mid").stream().anyMatch(o -> o.kind().equals("Gateway")));
+    for (String cluster : List.of("old", "mid")) {
+      for (String kind : List.of("Gateway", "VirtualService", "ServiceEntry", "DestinationRule")) {
+        assertTrue(result.objectsOf(cluster).stream().anyMatch(o -> o.kind().equals(kind)), cluster + " " + kind);
+      }
+    }
     Map<String, Object> ap = object(result, "old", "default/authorizationpolicy-meshgate-api.yaml");
     assertEquals(List.of("mid.example/ns/default/sa/shop"), at(ap, "spec.rules.0.from.0.source.principals"));
     // new-to-api has no access list: it may do anything, but it is named, not locked out.

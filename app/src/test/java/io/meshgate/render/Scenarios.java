@@ -148,6 +148,13 @@ final class Scenarios {
             .access(access("GET", "/v1/*")))
         .client(new TestIntents.Client("new-to-api").service("shop").cluster("new").target("api"))
         .client(new TestIntents.Client("old-to-catalog").service("shop").cluster("old").target("catalog"))
+        // TLS-terminating gateway servers and VirtualServices in the older API versions too.
+        .service(new TestIntents.Service("quotes").cluster("old").mutualTLS(TlsMode.SIMPLE).credentialName("q-tls"))
+        .service(new TestIntents.Service("rates").cluster("mid").mutualTLS(TlsMode.MUTUAL).credentialName("r-tls"))
+        .client(new TestIntents.Client("new-to-quotes").service("shop").cluster("new").target("quotes")
+            .mutualTLS(TlsMode.SIMPLE).credentialName("ca"))
+        .client(new TestIntents.Client("new-to-rates").service("shop").cluster("new").target("rates")
+            .mutualTLS(TlsMode.MUTUAL).credentialName("cert"))
         .build();
   }
 
