@@ -10,12 +10,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.meshgate.intent.Cluster;
-import java.util.function.Consumer;
 
 /**
- * Wraps an Istio spec into the Fabric8 resource of the API version a cluster asked for
- * ({@code Cluster.spec.istioApiVersion}). Each Istio API version is its own Fabric8 class, but all
- * versions share one spec type.
+ * Wraps an Istio spec into a Fabric8 resource with the API version a cluster asked for
+ * ({@code Cluster.spec.istioApiVersion}).
  */
 final class IstioResources {
 
@@ -41,47 +39,39 @@ final class IstioResources {
   }
 
   static HasMetadata destinationRule(ApiVersions v, ObjectMeta meta, DestinationRule spec) {
-    return switch (v.networking()) {
-      case "v1beta1" -> withMeta(new io.fabric8.istio.api.networking.v1beta1.DestinationRule(), meta, o -> o.setSpec(spec));
-      case "v1alpha3" -> withMeta(new io.fabric8.istio.api.networking.v1alpha3.DestinationRule(), meta, o -> o.setSpec(spec));
-      default -> withMeta(new io.fabric8.istio.api.networking.v1.DestinationRule(), meta, o -> o.setSpec(spec));
-    };
+    var o = new io.fabric8.istio.api.networking.v1.DestinationRule();
+    o.setSpec(spec);
+    return withVersion(o, v.networking(), meta);
   }
 
   static HasMetadata serviceEntry(ApiVersions v, ObjectMeta meta, ServiceEntry spec) {
-    return switch (v.networking()) {
-      case "v1beta1" -> withMeta(new io.fabric8.istio.api.networking.v1beta1.ServiceEntry(), meta, o -> o.setSpec(spec));
-      case "v1alpha3" -> withMeta(new io.fabric8.istio.api.networking.v1alpha3.ServiceEntry(), meta, o -> o.setSpec(spec));
-      default -> withMeta(new io.fabric8.istio.api.networking.v1.ServiceEntry(), meta, o -> o.setSpec(spec));
-    };
+    var o = new io.fabric8.istio.api.networking.v1.ServiceEntry();
+    o.setSpec(spec);
+    return withVersion(o, v.networking(), meta);
   }
 
   static HasMetadata gateway(ApiVersions v, ObjectMeta meta, Gateway spec) {
-    return switch (v.networking()) {
-      case "v1beta1" -> withMeta(new io.fabric8.istio.api.networking.v1beta1.Gateway(), meta, o -> o.setSpec(spec));
-      case "v1alpha3" -> withMeta(new io.fabric8.istio.api.networking.v1alpha3.Gateway(), meta, o -> o.setSpec(spec));
-      default -> withMeta(new io.fabric8.istio.api.networking.v1.Gateway(), meta, o -> o.setSpec(spec));
-    };
+    var o = new io.fabric8.istio.api.networking.v1.Gateway();
+    o.setSpec(spec);
+    return withVersion(o, v.networking(), meta);
   }
 
   static HasMetadata virtualService(ApiVersions v, ObjectMeta meta, VirtualService spec) {
-    return switch (v.networking()) {
-      case "v1beta1" -> withMeta(new io.fabric8.istio.api.networking.v1beta1.VirtualService(), meta, o -> o.setSpec(spec));
-      case "v1alpha3" -> withMeta(new io.fabric8.istio.api.networking.v1alpha3.VirtualService(), meta, o -> o.setSpec(spec));
-      default -> withMeta(new io.fabric8.istio.api.networking.v1.VirtualService(), meta, o -> o.setSpec(spec));
-    };
+    var o = new io.fabric8.istio.api.networking.v1.VirtualService();
+    o.setSpec(spec);
+    return withVersion(o, v.networking(), meta);
   }
 
   static HasMetadata peerAuthentication(ApiVersions v, ObjectMeta meta, PeerAuthentication spec) {
-    return v.security().equals("v1beta1")
-        ? withMeta(new io.fabric8.istio.api.security.v1beta1.PeerAuthentication(), meta, o -> o.setSpec(spec))
-        : withMeta(new io.fabric8.istio.api.security.v1.PeerAuthentication(), meta, o -> o.setSpec(spec));
+    var o = new io.fabric8.istio.api.security.v1.PeerAuthentication();
+    o.setSpec(spec);
+    return withVersion(o, v.security(), meta);
   }
 
   static HasMetadata authorizationPolicy(ApiVersions v, ObjectMeta meta, AuthorizationPolicy spec) {
-    return v.security().equals("v1beta1")
-        ? withMeta(new io.fabric8.istio.api.security.v1beta1.AuthorizationPolicy(), meta, o -> o.setSpec(spec))
-        : withMeta(new io.fabric8.istio.api.security.v1.AuthorizationPolicy(), meta, o -> o.setSpec(spec));
+    var o = new io.fabric8.istio.api.security.v1.AuthorizationPolicy();
+    o.setSpec(spec);
+    return withVersion(o, v.security(), meta);
   }
 
   /** A core/v1 Namespace (cluster-scoped: {@code meta} carries no namespace). */
@@ -93,9 +83,15 @@ final class IstioResources {
     return namespace;
   }
 
-  private static <T extends HasMetadata> T withMeta(T object, ObjectMeta meta, Consumer<T> setSpec) {
+  /**
+   * Every served version of these kinds has the same schema (one spec type in Fabric8, one
+   * openAPIV3Schema per version in Istio's CRDs), so the v1 class carries any of them: only
+   * {@code apiVersion} says which.
+   */
+  private static HasMetadata withVersion(HasMetadata object, String version, ObjectMeta meta) {
+    String group = object.getApiVersion().substring(0, object.getApiVersion().indexOf('/'));
+    object.setApiVersion(group + "/" + version);
     object.setMetadata(meta);
-    setSpec.accept(object);
     return object;
   }
 }
