@@ -53,23 +53,25 @@ deny contains {"rule": "MG-ADDR-01", "msg": msg, "kind": "InboundService", "name
 }
 
 # [host, address] -> the other hosts given that address in some cluster.
-shared_address_peers_groups[[host, address]] contains other if {
+shared_address_peers_groups[peer_key] contains other if {
 	some key, hosts in lib.hosts_by_address
 	count(hosts) > 1
-	[_, address] := key
+	address := key[1]
 	some host in hosts
 	some other in hosts
 	other != host
+	peer_key := [host, address]
 }
 
 shared_address_peers := shared_address_peers_groups
 
 # [host, address] -> the clusters where that address is shared.
-shared_address_clusters_groups[[host, address]] contains cluster if {
+shared_address_clusters_groups[peer_key] contains cluster if {
 	some key, hosts in lib.hosts_by_address
 	count(hosts) > 1
 	[cluster, address] := key
 	some host in hosts
+	peer_key := [host, address]
 }
 
 shared_address_clusters := shared_address_clusters_groups

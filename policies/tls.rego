@@ -148,10 +148,11 @@ conflict_field(client, first) := "spec.mutualTLS" if lib.tls_mode(client) != lib
 else := lib.credential_field(client)
 
 # [target, cluster] -> names of the remote ISTIO_MUTUAL clients of target in cluster.
-istio_mutual_remote_clients_groups[[client.spec.target, client.spec.cluster]] contains name if {
+istio_mutual_remote_clients_groups[key] contains name if {
 	some name, client in input.clients
 	lib.tls_mode(client) == "ISTIO_MUTUAL"
 	lib.remote_client(client)
+	key := [client.spec.target, client.spec.cluster]
 }
 
 istio_mutual_remote_clients := istio_mutual_remote_clients_groups
