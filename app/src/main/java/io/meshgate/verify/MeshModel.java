@@ -111,12 +111,17 @@ public final class MeshModel {
         if (namespace == null) {
           namespace = "default"; // what kubectl apply does with a namespaced object that names none
         }
-        if (!view.namespaces.contains(namespace) && clustersOfNamespace.containsKey(namespace)) {
-          // kubectl / Flux cannot apply it: the namespace exists only in other clusters.
-          warnings.add(cluster + ": " + kind + " " + namespace + "/" + name + " is in namespace " + namespace
-              + ", which exists only in " + String.join(", ", clustersOfNamespace.get(namespace))
-              + "; it cannot be applied in " + cluster + " and is left out of the model");
-          continue;
+        if (!view.namespaces.contains(namespace)) {
+          // kubectl / Flux cannot apply an object whose namespace does not exist in the cluster.
+          String why = clustersOfNamespace.containsKey(namespace)
+              ? "which exists only in " + String.join(", ", clustersOfNamespace.get(namespace))
+              : namespace.equals(view.facts.spec().syncNamespace())
+                  ? "the cluster's syncNamespace, but no Namespace object in the tree creates it" : null;
+          if (why != null) {
+            warnings.add(cluster + ": " + kind + " " + namespace + "/" + name + " is in namespace " + namespace + ", "
+                + why + "; it cannot be applied in " + cluster + " and is left out of the model");
+            continue;
+          }
         }
         view.add(new ObjectRef(cluster, namespace, kind, name), Fields.map(object, "spec"));
       }

@@ -194,7 +194,8 @@ public final class Verifier {
           : "reaches " + trace.reached() + " instead of " + expected;
     } else if (!expectAllowed && reachedService) {
       HopResult last = trace.last();
-      problem = "allowed, but the intents deny it: " + (last == null ? "" : last.detail());
+      problem = "allowed at " + (last == null ? "?" : last.hop().id()) + ", but the intents deny it: "
+          + (last == null ? "" : last.detail());
     }
     SourceLocation source = intents.sources().get(new IntentRef(Kind.ServiceClient, client.name()));
     return new Check(client.name(), service.name(), probe, source, expectAllowed, trace, problem);
