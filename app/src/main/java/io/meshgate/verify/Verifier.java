@@ -138,6 +138,10 @@ public final class Verifier {
     return new Caller(spec.cluster(), spec.namespace(), spec.serviceAccount(), Map.of("app", spec.service()), spec.sidecar());
   }
 
+  private static boolean grpc(InboundService service) {
+    return service.spec().protocol().name().equals("GRPC");
+  }
+
   private static boolean http(InboundService service) {
     return Istio.isHttp(service.spec().protocol().name());
   }
@@ -218,7 +222,9 @@ public final class Verifier {
    * allowedNamespaces, or a client with that principal has no access list or an entry that admits it.
    */
   private boolean intended(InboundService service, List<ServiceClient> clients, String trustDomain, String namespace,
-      String serviceAccount, String method, String path) {
+      String serviceAccount, String requestMethod, String path) {
+    // A gRPC request's method is always POST (Operation.methods, AuthorizationPolicy reference).
+    String method = grpc(service) ? "POST" : requestMethod;
     List<String> namespaces = service.spec().allowedNamespaces();
     if (namespaces != null && namespaces.contains(namespace)) {
       return true;
@@ -262,7 +268,9 @@ public final class Verifier {
       if (!http(service) || client.spec().access() == null || client.spec().access().isEmpty()) {
         continue;
       }
-      probeMethod(service, clients, client, base, trustDomain, probes);
+      if (!grpc(service)) {
+        probeMethod(service, clients, client, base, trustDomain, probes);
+      }
       String path = "/" + PROBE_NAME;
       if (!intended(service, clients, trustDomain, own.namespace(), own.serviceAccount(), base.method(), path)) {
         probes.add(check(client, service, "other-path",
