@@ -94,8 +94,9 @@ public final class RenderedTree {
     return out;
   }
 
+  /** YAML files other than kustomize's own ({@code kustomization.yaml} lists the objects, it is none). */
   private static boolean isYaml(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".yaml") || name.endsWith(".yml");
+    return (name.endsWith(".yaml") || name.endsWith(".yml")) && !name.startsWith("kustomization.");
   }
 }
