@@ -161,4 +161,19 @@ class VerifyCommandTest {
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("bad.yaml:"), run.err());
   }
+  @Test
+  void withExplicitPoliciesAPolicyErrorFailsVerify() throws IOException {
+    Path policies = Files.createDirectories(temp.resolve("policies"));
+    Files.writeString(policies.resolve("no_bank.rego"), """
+        package meshgate.nobank
+
+        deny contains {"rule": "MG-TEST-01", "msg": "no bank", "kind": "InboundService", "name": "bank"}
+        """);
+    CliRun run = CliRun.of("verify", "--intents", intents("mixed-v2"), "--rendered", rendered("mixed-v2"),
+        "--policies", policies.toString());
+    assertEquals(1, run.exit(), run.out() + run.err());
+    assertTrue(run.err().contains("MG-TEST-01: no bank"), run.err());
+    assertTrue(run.err().contains("policies deny these intents"), run.err());
+    assertTrue(run.out().startsWith("verify: ok"), "the simulation itself is clean: " + run.out());
+  }
 }
