@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
+import io.meshgate.verify.TestMesh;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -22,11 +22,7 @@ class VerifyCommandTest {
   @TempDir Path temp;
 
   static Path tree(String name) {
-    try {
-      return Path.of(VerifyCommandTest.class.getResource("/verify/" + name).toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestMesh.tree(name);
   }
 
   static String intents(String name) {

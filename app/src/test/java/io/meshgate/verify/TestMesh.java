@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * Small meshes for the hop tables: intents as YAML (loaded by the real loader) and, per cluster,
  * named objects as YAML that a case can replace or drop before the model is built.
  */
-final class TestMesh {
+public final class TestMesh {
   final String intents;
   final Map<String, Map<String, String>> objects = new TreeMap<>();
 
@@ -81,7 +81,7 @@ final class TestMesh {
   }
 
   /** A checked-in tree below src/test/resources/verify/NAME: {@code intents/} and {@code rendered/}. */
-  static Path tree(String name) {
+  public static Path tree(String name) {
     try {
       return Path.of(TestMesh.class.getResource("/verify/" + name).toURI());
     } catch (URISyntaxException e) {
