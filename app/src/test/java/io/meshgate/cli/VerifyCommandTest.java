@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshgate.verify.TestMesh;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.meshgate.verify.TestMesh;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
