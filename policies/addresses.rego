@@ -18,9 +18,10 @@ deny contains {"rule": "MG-ADDR-01", "msg": msg, "kind": "InboundService", "name
 # MG-ADDR-01 — the same check on what was actually rendered (allocated, not pinned, addresses).
 # A pinned address is reported once, by the rule above.
 deny contains {"rule": "MG-ADDR-01", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.address"} if {
-	some triple in rendered_address_hosts
-	[cluster, address, host] := triple
+	some key, hosts in lib.hosts_by_address
+	[cluster, address] := key
 	not lib.in_virtual_range(address)
+	some host in hosts
 	some name in lib.services_with_host(host)
 	object.get(input.services[name].spec, "address", null) != address
 	msg := sprintf("virtual address %v of %s in cluster %s is outside %s", [address, host, cluster, lib.virtual_address_range])
@@ -41,30 +42,36 @@ deny contains {"rule": "MG-ADDR-01", "msg": msg, "kind": "ServiceEntry", "name":
 
 # MG-ADDR-01 — one virtual address for two hosts in one cluster.
 # Protects: routing. The sidecar cannot tell the hosts apart; traffic for one reaches the other.
-# (Peers are searched within the cluster's own objects only, which keeps this linear in clusters.)
+# One finding per service and address, naming every cluster where it is shared (since v2 the
+# hosting cluster holds the host's ServiceEntry too). Linear: built from lookup objects.
 deny contains {"rule": "MG-ADDR-01", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.address"} if {
-	some cluster, objects in input.rendered
-	some entry in objects
-	entry.kind == "ServiceEntry"
-	some address in object.get(entry.spec, "addresses", [])
-	some host in object.get(entry.spec, "hosts", [])
-	others := {other |
-		some peer in objects
-		peer.kind == "ServiceEntry"
-		address in object.get(peer.spec, "addresses", [])
-		some other in object.get(peer.spec, "hosts", [])
-		other != host
-	}
-	count(others) > 0
+	some key, others in shared_address_peers
+	[host, address] := key
+	clusters := shared_address_clusters[key]
 	some name in lib.services_with_host(host)
-	msg := sprintf("virtual address %v is used in cluster %s for %s and also for %s; every host needs its own address", [address, cluster, host, concat(", ", sort(others))])
+	msg := sprintf("virtual address %v is used in cluster %s for %s and also for %s; every host needs its own address", [address, concat(", ", sort(clusters)), host, concat(", ", sort(others))])
 }
 
-# [cluster, address, host] for every host of every rendered ServiceEntry.
-rendered_address_hosts contains [cluster, address, host] if {
-	some cluster, objects in input.rendered
-	some entry in objects
-	entry.kind == "ServiceEntry"
-	some address in object.get(entry.spec, "addresses", [])
-	some host in object.get(entry.spec, "hosts", [])
+# [host, address] -> the other hosts given that address in some cluster.
+shared_address_peers_groups[peer_key] contains other if {
+	some key, hosts in lib.hosts_by_address
+	count(hosts) > 1
+	address := key[1]
+	some host in hosts
+	some other in hosts
+	other != host
+	peer_key := [host, address]
 }
+
+shared_address_peers := shared_address_peers_groups
+
+# [host, address] -> the clusters where that address is shared.
+shared_address_clusters_groups[peer_key] contains cluster if {
+	some key, hosts in lib.hosts_by_address
+	count(hosts) > 1
+	[cluster, address] := key
+	some host in hosts
+	peer_key := [host, address]
+}
+
+shared_address_clusters := shared_address_clusters_groups

@@ -1,22 +1,21 @@
 # Request-level authorization (AuthorizationPolicy) on InboundServices.
+# How Istio evaluates it: https://istio.io/latest/docs/reference/config/security/authorization-policy/
 package meshgate.authz
 
 import data.meshgate.lib
 
 # MG-AUTHZ-01 — principal-based `access` on a target that is not ISTIO_MUTUAL.
 # Protects: authorization. `access` renders to source.principals, and a principal (SPIFFE id) is
-# only proven by the peer certificate of Istio mTLS; without it the rule matches nobody (denying
-# everything) or, worse, looks like protection that is not there.
+# only proven by the peer certificate of Istio mTLS; SIMPLE/MUTUAL callers from other clusters
+# reach the service from the gateway's TLS server, with the gateway's identity, not theirs.
 deny contains {"rule": "MG-AUTHZ-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.access"} if {
 	some name, client in input.clients
-	access := object.get(client.spec, "access", null)
-	is_array(access)
-	count(access) > 0
+	lib.has_access(client)
 	target := lib.target_of(client)
 	mode := lib.tls_mode(target)
 	mode != null
 	mode != "ISTIO_MUTUAL"
-	msg := sprintf("client %s restricts access by principal, but its target %s uses mutualTLS %v; principals are only proven under ISTIO_MUTUAL (make the target ISTIO_MUTUAL or drop spec.access)", [name, client.spec.target, mode])
+	msg := sprintf("client %s restricts access by principal, but its target %s uses mutualTLS %v; principals are only proven under ISTIO_MUTUAL: drop spec.access (or, if every client of %s can use Istio mTLS from one logical cloud, make %s ISTIO_MUTUAL)", [name, client.spec.target, mode, client.spec.target, client.spec.target])
 }
 
 # MG-AUTHZ-02 (warning) — allowedNamespaces renders to source.namespaces, which Istio also derives
@@ -28,4 +27,88 @@ warn contains {"rule": "MG-AUTHZ-02", "msg": msg, "kind": "InboundService", "nam
 	mode != null
 	mode != "ISTIO_MUTUAL"
 	msg := sprintf("service %s limits allowedNamespaces but uses mutualTLS %v; Istio proves namespaces only under ISTIO_MUTUAL, so only meshgate's own check (MG-REF-01) applies", [name, mode])
+}
+
+# MG-AUTHZ-03 — methods or paths in `access` of a TCP, TLS or HTTPS service.
+# Protects: availability. The server's sidecar sees no HTTP request on such a port, and Istio
+# drops an ALLOW rule with HTTP-only fields there, which refuses every caller; meshgate
+# authorizes those services by identity and port only.
+# https://istio.io/latest/docs/tasks/security/authorization/authz-tcp/
+deny contains {"rule": "MG-AUTHZ-03", "msg": msg, "kind": "ServiceClient", "name": name, "field": field} if {
+	some name, client in input.clients
+	target := lib.target_of(client)
+	lib.opaque(target)
+	some i, entry in lib.access_of(client)
+	some key in ["methods", "paths"]
+	lib.configured(entry, key)
+	field := sprintf("spec.access[%d].%s", [i, key])
+	msg := sprintf("client %s restricts %s of %s, which speaks %s: its sidecar sees no HTTP request, and Istio would drop the rule and refuse every caller; remove spec.access (%s services are authorized by identity and port)", [name, key, client.spec.target, target.spec.protocol, target.spec.protocol])
+}
+
+# MG-AUTHZ-03 — a path with a `*` that is neither a prefix nor a suffix: Istio matches exactly,
+# by prefix (`/api/*`), by suffix (`*.png`) or anything (`*`), so such a path matches nothing.
+deny contains {"rule": "MG-AUTHZ-03", "msg": msg, "kind": "ServiceClient", "name": name, "field": field} if {
+	some name, client in input.clients
+	target := lib.target_of(client)
+	not lib.opaque(target)
+	some i, entry in lib.access_of(client)
+	some j, path in object.get(entry, "paths", [])
+	is_string(path)
+	not istio_path(path)
+	field := sprintf("spec.access[%d].paths[%d]", [i, j])
+	msg := sprintf("client %s allows path %q, whose * is neither a prefix nor a suffix; Istio matches paths exactly, by prefix (/api/*), by suffix (*.png) or any (*), so this one matches nothing", [name, path])
+}
+
+# ("*" alone is a suffix match of the empty prefix: any path.)
+istio_path(path) if not contains(path, "*")
+
+istio_path(path) if {
+	endswith(path, "*")
+	not contains(trim_suffix(path, "*"), "*")
+}
+
+istio_path(path) if {
+	startswith(path, "*")
+	not contains(trim_prefix(path, "*"), "*")
+}
+
+# MG-AUTHZ-03 — a method that is not an HTTP method (never matches), or, on gRPC, one other than
+# POST (every gRPC call is a POST).
+deny contains {"rule": "MG-AUTHZ-03", "msg": msg, "kind": "ServiceClient", "name": name, "field": field} if {
+	some name, client in input.clients
+	target := lib.target_of(client)
+	not lib.opaque(target)
+	some i, entry in lib.access_of(client)
+	some j, method in object.get(entry, "methods", [])
+	reason := method_problem(method, target.spec.protocol)
+	field := sprintf("spec.access[%d].methods[%d]", [i, j])
+	msg := sprintf("client %s allows method %v, %s", [name, method, reason])
+}
+
+method_problem(method, _) := reason if {
+	not method in lib.http_methods
+	reason := sprintf("which is not an HTTP method (%s), so it matches no request", [concat(", ", lib.http_methods)])
+}
+
+method_problem(method, "GRPC") := "but every gRPC call is a POST, so it matches no request; use POST and restrict by path (/package.Service/Method)" if {
+	method in lib.http_methods
+	method != "POST"
+}
+
+# MG-AUTHZ-04 (warning) — a namespace in allowedNamespaces that holds a client with narrower
+# `access`: the namespace rule of the same ALLOW policy admits every request from that namespace,
+# so the client's access list restricts nothing.
+warn contains {"rule": "MG-AUTHZ-04", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
+	some name, service in input.services
+	lib.configured(service.spec, "allowedNamespaces")
+	some i, namespace in service.spec.allowedNamespaces
+	narrowed := {client_name |
+		some client_name in lib.clients_of(name)
+		client := input.clients[client_name]
+		lib.has_access(client)
+		object.get(client.spec, "namespace", "default") == namespace
+	}
+	count(narrowed) > 0
+	field := sprintf("spec.allowedNamespaces[%d]", [i])
+	msg := sprintf("service %s allows namespace %s as a whole, which voids the access list of %s there (Istio allows a request any rule matches); remove %s from allowedNamespaces and declare its other callers as ServiceClients, or drop their access lists", [name, namespace, concat(", ", sort(narrowed)), namespace])
 }

@@ -31,3 +31,64 @@ test_authz01_never_names_the_allowed_namespaces_warning if {
 		finding.rule != "MG-AUTHZ-01"
 	}
 }
+
+test_authz03_methods_on_a_tcp_service_denied if {
+	patched := testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"target": "echo"}}}})
+	findings := authz.deny with input as patched
+	testdata.has(findings, "MG-AUTHZ-03", "ServiceClient", "sleep-to-httpbin", "spec.access[0].methods")
+	testdata.has(findings, "MG-AUTHZ-03", "ServiceClient", "sleep-to-httpbin", "spec.access[0].paths")
+}
+
+test_authz03_paths_on_an_https_service_denied if {
+	patched := testdata.with_patch({"services": {"httpbin": {"spec": {"protocol": "HTTPS"}}}})
+	findings := authz.deny with input as patched
+	testdata.has(findings, "MG-AUTHZ-03", "ServiceClient", "sleep-to-httpbin", "spec.access[0].paths")
+}
+
+test_authz03_wildcard_in_the_middle_denied if {
+	patched := testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"access": [{"paths": ["/ok", "/a/*/b", "*.png", "/api/*", "*", "**"]}]}}}})
+	findings := testdata.of_rule(authz.deny, "MG-AUTHZ-03") with input as patched
+	testdata.has(findings, "MG-AUTHZ-03", "ServiceClient", "sleep-to-httpbin", "spec.access[0].paths[1]")
+	testdata.has(findings, "MG-AUTHZ-03", "ServiceClient", "sleep-to-httpbin", "spec.access[0].paths[5]")
+	count(findings) == 2
+}
+
+test_authz03_unknown_method_denied if {
+	patched := testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"access": [{"methods": ["GET", "FETCH"]}]}}}})
+	findings := testdata.of_rule(authz.deny, "MG-AUTHZ-03") with input as patched
+	testdata.has(findings, "MG-AUTHZ-03", "ServiceClient", "sleep-to-httpbin", "spec.access[0].methods[1]")
+	count(findings) == 1
+}
+
+test_authz03_grpc_methods_other_than_post_denied if {
+	patched := testdata.with_patch({
+		"services": {"httpbin": {"spec": {"protocol": "GRPC"}}},
+		"clients": {"sleep-to-httpbin": {"spec": {"access": [{"methods": ["POST", "GET"], "paths": ["/pkg.Svc/*"]}]}}},
+	})
+	findings := testdata.of_rule(authz.deny, "MG-AUTHZ-03") with input as patched
+	testdata.has(findings, "MG-AUTHZ-03", "ServiceClient", "sleep-to-httpbin", "spec.access[0].methods[1]")
+	count(findings) == 1
+}
+
+test_authz03_the_methods_list_is_a_tunable if {
+	patched := testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"access": [{"methods": ["PURGE"]}]}}}})
+	count(testdata.of_rule(authz.deny, "MG-AUTHZ-03")) == 1 with input as patched
+	count(testdata.of_rule(authz.deny, "MG-AUTHZ-03")) == 0 with input as patched with data.meshgate_config as {"http_methods": ["GET", "PURGE"]}
+}
+
+test_authz04_namespace_rule_voiding_a_clients_access_warns if {
+	patched := testdata.with_patch({"services": {"httpbin": {"spec": {"allowedNamespaces": ["tools", "default"]}}}})
+	findings := authz.warn with input as patched
+	testdata.has(findings, "MG-AUTHZ-04", "InboundService", "httpbin", "spec.allowedNamespaces[1]")
+	count(testdata.of_rule(findings, "MG-AUTHZ-04")) == 1
+}
+
+test_authz04_clients_without_access_are_not_narrower if {
+	patched := json.remove(testdata.with_patch({"services": {"httpbin": {"spec": {"allowedNamespaces": ["default"]}}}}), ["clients/sleep-to-httpbin/spec/access"])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-04")) == 0 with input as patched
+}
+
+test_authz04_is_a_warning_not_a_deny if {
+	patched := testdata.with_patch({"services": {"httpbin": {"spec": {"allowedNamespaces": ["default"]}}}})
+	count(authz.deny) == 0 with input as patched
+}

@@ -3,9 +3,9 @@ package meshgate.loadbalancing
 
 import data.meshgate.lib
 
-# MG-LB-01 — cookie, header or query-parameter hashing on a TCP/TLS service.
-# Protects: the operator's belief. On a layer-4 service Envoy never sees an HTTP request, so the
-# hash key does not exist and stickiness silently does not happen. Use useSourceIp instead.
+# MG-LB-01 — cookie, header or query-parameter hashing on a TCP, TLS or HTTPS service.
+# Protects: the operator's belief. On an opaque port (HTTPS is TLS to Istio) Envoy never sees an
+# HTTP request, so the hash key does not exist and stickiness silently does not happen.
 deny contains {"rule": "MG-LB-01", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
 	some name, service in input.services
 	protocol := service.spec.protocol
@@ -17,7 +17,21 @@ deny contains {"rule": "MG-LB-01", "msg": msg, "kind": "InboundService", "name":
 	some key in lib.http_hash_keys
 	lib.configured(hash, key)
 	field := sprintf("spec.loadBalancing.consistentHash.%s", [key])
-	msg := sprintf("service %s uses %s hashing but speaks %s, where there is no HTTP request to hash; use consistentHash.useSourceIp or an HTTP protocol", [name, key, protocol])
+	msg := sprintf("service %s uses %s hashing but speaks %s, where there is no HTTP request to hash; use consistentHash.useSourceIp (for callers in its own cluster, see MG-LB-02) or an HTTP protocol", [name, key, protocol])
+}
+
+# MG-LB-02 (warning) — hash-based load balancing for a service with clients in other clusters.
+# The caller's proxy hashes over the endpoints it knows, and for the .global host that is the
+# hosting cluster's east-west gateway: the hash picks a gateway, not a pod, so there is no
+# stickiness across clusters. meshgate applies the hash to callers in the hosting cluster only.
+warn contains {"rule": "MG-LB-02", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.loadBalancing.consistentHash"} if {
+	some name, service in input.services
+	balancing := object.get(service.spec, "loadBalancing", null)
+	is_object(balancing)
+	is_object(object.get(balancing, "consistentHash", null))
+	remote := lib.remote_clients_of(name)
+	count(remote) > 0
+	msg := sprintf("service %s uses consistentHash, but clients in other clusters (%s) reach it through the east-west gateway, where the hash picks the gateway, not a pod; the hash applies to callers in cluster %s only (use loadBalancing.simple to silence this)", [name, concat(", ", sort(remote)), service.spec.cluster])
 }
 
 # MG-CB-01 (warning) — outlierDetection without connectionPool: hosts get ejected, but nothing

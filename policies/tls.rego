@@ -14,8 +14,21 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 	mode := lib.tls_mode(client)
 	mode != null # unknown mode: MG-SCHEMA already asks for spec.mutualTLS
 	mode != "ISTIO_MUTUAL"
-	msg := sprintf("client %s uses mutualTLS %v but its target %s requires ISTIO_MUTUAL; set spec.mutualTLS: ISTIO_MUTUAL", [name, mode, client.spec.target])
+	msg := sprintf("client %s uses mutualTLS %v but its target %s requires ISTIO_MUTUAL (it accepts only Istio mTLS); %s", [name, mode, client.spec.target, istio_mutual_advice(client, target)])
 }
+
+# What it takes for `client` to use ISTIO_MUTUAL towards `target`, said so the advice never leads
+# to another finding (MG-SIDECAR-01, MG-TLS-02, MG-TLS-03).
+istio_mutual_advice(client, target) := msg if {
+	lib.logical_cloud_of(client) != lib.logical_cloud_of(target)
+	msg := sprintf("Istio mTLS needs one root of trust, and cluster %s is in logical cloud %s while %s is in %s: call it from a cluster of logical cloud %s, or serve %s with SIMPLE or MUTUAL", [client.spec.cluster, lib.logical_cloud_of(client), target.spec.cluster, lib.logical_cloud_of(target), lib.logical_cloud_of(target), client.spec.target])
+} else := msg if {
+	lib.without_sidecar(client)
+	msg := "only the istio-proxy sidecar originates Istio mTLS: run the client with the sidecar and set spec.mutualTLS: ISTIO_MUTUAL (or leave it out: it defaults to the target's)"
+} else := msg if {
+	not trust_domain_accepted(client, target)
+	msg := sprintf("set spec.mutualTLS: ISTIO_MUTUAL (or leave it out) and add trust domain %s to spec.trustDomainAliases of cluster %s", [lib.trust_domain(lib.cluster_of(client)), target.spec.cluster])
+} else := "set spec.mutualTLS: ISTIO_MUTUAL (or leave it out: it defaults to the target's)"
 
 # MG-TLS-01 — a MUTUAL target demands a client certificate, which only a MUTUAL client presents.
 deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.mutualTLS"} if {
@@ -25,17 +38,17 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 	mode := lib.tls_mode(client)
 	mode != null
 	mode != "MUTUAL"
-	msg := sprintf("client %s uses mutualTLS %v but its target %s requires MUTUAL (a client certificate); set spec.mutualTLS: MUTUAL with spec.tls.credentialName", [name, mode, client.spec.target])
+	msg := sprintf("client %s uses mutualTLS %v but its target %s requires MUTUAL (a client certificate); set spec.mutualTLS: MUTUAL with spec.tls.credentialName naming the Secret with the client's certificate", [name, mode, client.spec.target])
 }
 
 # MG-TLS-01 — ISTIO_MUTUAL is originated by the istio-proxy sidecar; without one the client sends
-# plain text. (This covers every "client without sidecar + ISTIO_MUTUAL" case; MG-SIDECAR-01 is
-# about services only, so one mistake gives one finding.)
+# plain text. (MG-SIDECAR-01 reports the same client for asking Istio mTLS without a sidecar: the
+# contract lists the case under both ids, one about the pair, one about the client.)
 deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.sidecar"} if {
 	some name, client in input.clients
 	lib.without_sidecar(client)
 	lib.tls_mode(client) == "ISTIO_MUTUAL"
-	msg := sprintf("client %s has no sidecar, so it cannot use ISTIO_MUTUAL; run it with the istio-proxy sidecar or choose SIMPLE/MUTUAL", [name])
+	msg := sprintf("client %s has no sidecar, so it cannot use ISTIO_MUTUAL (the sidecar originates Istio mTLS); run it with the istio-proxy sidecar", [name])
 }
 
 # MG-TLS-01 — SIMPLE and MUTUAL need certificates, referenced by a Kubernetes Secret name.
@@ -45,8 +58,12 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 	mode in {"SIMPLE", "MUTUAL"}
 	not lib.has_credential_name(client)
 	field := lib.credential_field(client)
-	msg := sprintf("client %s uses mutualTLS %s without spec.tls.credentialName; reference the Kubernetes Secret that holds its certificates", [name, mode])
+	msg := sprintf("client %s uses mutualTLS %s without spec.tls.credentialName; reference the Kubernetes Secret (in the client's namespace) that holds its CA certificate%s", [name, mode, client_key_note(mode)])
 }
+
+client_key_note("MUTUAL") := " and its client certificate and key"
+
+client_key_note("SIMPLE") := ""
 
 deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
 	some name, service in input.services
@@ -54,7 +71,7 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "InboundService", "name"
 	mode in {"SIMPLE", "MUTUAL"}
 	not lib.has_credential_name(service)
 	field := lib.credential_field(service)
-	msg := sprintf("service %s uses mutualTLS %s without spec.tls.credentialName; reference the Kubernetes Secret that holds its certificates", [name, mode])
+	msg := sprintf("service %s uses mutualTLS %s without spec.tls.credentialName; reference the Kubernetes Secret (in the east-west gateway's namespace) that holds its certificate and key", [name, mode])
 }
 
 # MG-TLS-02 — ISTIO_MUTUAL between clusters of different logical clouds.
@@ -68,5 +85,84 @@ deny contains {"rule": "MG-TLS-02", "msg": msg, "kind": "ServiceClient", "name":
 	client_cloud := lib.logical_cloud_of(client)
 	target_cloud := lib.logical_cloud_of(target)
 	client_cloud != target_cloud
-	msg := sprintf("client %s (cluster %s, logical cloud %s) uses ISTIO_MUTUAL to %s (cluster %s, logical cloud %s): different roots of trust; use SIMPLE or MUTUAL", [name, client.spec.cluster, client_cloud, client.spec.target, target.spec.cluster, target_cloud])
+	msg := sprintf("client %s (cluster %s, logical cloud %s) uses ISTIO_MUTUAL to %s (cluster %s, logical cloud %s): different roots of trust; serve %s with SIMPLE or MUTUAL (spec.tls.credentialName on both sides) and set this client's spec.mutualTLS to match", [name, client.spec.cluster, client_cloud, client.spec.target, target.spec.cluster, target_cloud, client.spec.target])
 }
+
+# MG-TLS-03 — ISTIO_MUTUAL between clusters with different trust domains, unless the hosting
+# cluster lists the client's trust domain in spec.trustDomainAliases.
+# Protects: availability. The server's sidecar accepts a peer certificate only from its own trust
+# domain and the mesh's trustDomainAliases (Istio validates the peer's SPIFFE trust domain), so
+# the handshake fails although both chain to one root.
+# https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig (trustDomainAliases)
+deny contains {"rule": "MG-TLS-03", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.mutualTLS"} if {
+	some name, client in input.clients
+	lib.tls_mode(client) == "ISTIO_MUTUAL"
+	lib.remote_client(client)
+	target := lib.target_of(client)
+	not trust_domain_accepted(client, target)
+	msg := sprintf("client %s runs in cluster %s (trust domain %s) and uses ISTIO_MUTUAL to %s in cluster %s (trust domain %s), whose sidecars accept only their own trust domain and its aliases; add %s to spec.trustDomainAliases of cluster %s (and to its mesh config)", [name, client.spec.cluster, lib.trust_domain(lib.cluster_of(client)), client.spec.target, target.spec.cluster, lib.trust_domain(lib.cluster_of(target)), lib.trust_domain(lib.cluster_of(client)), target.spec.cluster])
+}
+
+trust_domain_accepted(client, target) if {
+	lib.trust_domain(lib.cluster_of(client)) == lib.trust_domain(lib.cluster_of(target))
+}
+
+trust_domain_accepted(client, target) if {
+	lib.trust_domain(lib.cluster_of(client)) in object.get(lib.cluster_of(target).spec, "trustDomainAliases", [])
+}
+
+# MG-TLS-04 — clients of one service in one cluster whose TLS meshgate cannot render so it works.
+# (a) Istio mTLS next to SIMPLE/MUTUAL: the host has one ServiceEntry in that cluster, whose
+#     endpoint is either the gateway's AUTO_PASSTHROUGH port (Istio mTLS must pass through to the
+#     service's sidecar) or its TLS-terminating port (SIMPLE/MUTUAL), never both.
+deny contains {"rule": "MG-TLS-04", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.mutualTLS"} if {
+	some name, client in input.clients
+	mode := lib.tls_mode(client)
+	mode in {"SIMPLE", "MUTUAL"}
+	lib.remote_client(client)
+	key := [client.spec.target, client.spec.cluster]
+	istio := istio_mutual_remote_clients[key]
+	msg := sprintf("client %s uses %s to %s from cluster %s, where %s use ISTIO_MUTUAL: the host %s has one ServiceEntry in %s, which leads either to the gateway's Istio mTLS passthrough port or to its TLS port, not both; use one mode for all clients of %s in cluster %s", [name, mode, client.spec.target, client.spec.cluster, concat(", ", sort(istio)), lib.global_host(lib.target_of(client)), client.spec.cluster, client.spec.target, client.spec.cluster])
+}
+
+# (b) One workload (namespace and service of one cluster) with two TLS settings for one host:
+#     Istio applies one DestinationRule per workload and host, and meshgate renders the first
+#     client's (by name).
+deny contains {"rule": "MG-TLS-04", "msg": msg, "kind": "ServiceClient", "name": name, "field": field} if {
+	some key, names in tls_clients_by_workload
+	count(names) > 1
+	first := min(names)
+	some name in names
+	client := input.clients[name]
+	tls_setting(client) != tls_setting(input.clients[first])
+	field := conflict_field(client, input.clients[first])
+	msg := sprintf("clients %s and %s are one workload (service %s in namespace %s of cluster %s) and call %s with different TLS settings (%s, %s); Istio applies one DestinationRule per workload and host, and meshgate renders the one of %s: give them the same mode and spec.tls.credentialName", [first, name, client.spec.service, client.spec.namespace, client.spec.cluster, client.spec.target, describe_tls(input.clients[first]), describe_tls(client), first])
+}
+
+tls_setting(client) := [lib.tls_mode(client), lib.credential_name(client)]
+
+describe_tls(client) := sprintf("%s with %v", [lib.tls_mode(client), lib.credential_name(client)])
+
+conflict_field(client, first) := "spec.mutualTLS" if lib.tls_mode(client) != lib.tls_mode(first)
+
+else := lib.credential_field(client)
+
+# [target, cluster] -> names of the remote ISTIO_MUTUAL clients of target in cluster.
+istio_mutual_remote_clients_groups[key] contains name if {
+	some name, client in input.clients
+	lib.tls_mode(client) == "ISTIO_MUTUAL"
+	lib.remote_client(client)
+	key := [client.spec.target, client.spec.cluster]
+}
+
+istio_mutual_remote_clients := istio_mutual_remote_clients_groups
+
+# [target, cluster, namespace, service] -> names of the remote SIMPLE/MUTUAL clients of that workload.
+tls_clients_by_workload_groups[key] contains name if {
+	some name, client in input.clients
+	lib.tls_mode(client) in {"SIMPLE", "MUTUAL"}
+	lib.remote_client(client)
+	key := [client.spec.target, client.spec.cluster, object.get(client.spec, "namespace", "default"), client.spec.service]
+}
+
+tls_clients_by_workload := tls_clients_by_workload_groups

@@ -61,3 +61,104 @@ test_tls01_client_without_a_known_mode_is_left_to_the_schema_check if {
 	findings := tls.deny with input as testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"mutualTLS": null}}}})
 	count(findings) == 0
 }
+
+# Advice never leads to another finding: across logical clouds ISTIO_MUTUAL is no way out.
+test_tls01_advice_across_logical_clouds_does_not_suggest_istio_mutual if {
+	findings := tls.deny with input as testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"cluster": "cluster03", "mutualTLS": "SIMPLE", "tls": {"credentialName": "ca"}}}}})
+	some f in testdata.of_rule(findings, "MG-TLS-01")
+	contains(f.msg, "one root of trust")
+	not contains(f.msg, "set spec.mutualTLS: ISTIO_MUTUAL")
+}
+
+test_tls01_advice_names_the_alias_a_foreign_trust_domain_needs if {
+	patched := testdata.with_patch({
+		"clusters": {"cluster01": {"spec": {"trustDomain": "one.example"}}},
+		"clients": {"sleep-to-httpbin": {"spec": {"mutualTLS": "SIMPLE", "tls": {"credentialName": "ca"}}}},
+	})
+	some f in testdata.of_rule(tls.deny, "MG-TLS-01") with input as patched
+	contains(f.msg, "add trust domain one.example to spec.trustDomainAliases of cluster cluster02")
+}
+
+test_tls02_advice_does_not_suggest_simple_against_an_istio_mutual_target_alone if {
+	findings := tls.deny with input as testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"cluster": "cluster03"}}}})
+	some f in testdata.of_rule(findings, "MG-TLS-02")
+	contains(f.msg, "serve httpbin with SIMPLE or MUTUAL")
+}
+
+test_tls03_foreign_trust_domain_without_alias_denied if {
+	patched := testdata.with_patch({"clusters": {"cluster01": {"spec": {"trustDomain": "one.example"}}}})
+	findings := tls.deny with input as patched
+	testdata.has(findings, "MG-TLS-03", "ServiceClient", "sleep-to-httpbin", "spec.mutualTLS")
+	some f in testdata.of_rule(findings, "MG-TLS-03")
+	contains(f.msg, "add one.example to spec.trustDomainAliases of cluster cluster02")
+}
+
+test_tls03_alias_in_the_hosting_cluster_allows_it if {
+	patched := testdata.with_patch({"clusters": {
+		"cluster01": {"spec": {"trustDomain": "one.example"}},
+		"cluster02": {"spec": {"trustDomainAliases": ["one.example"]}},
+	}})
+	count(testdata.of_rule(tls.deny, "MG-TLS-03")) == 0 with input as patched
+}
+
+test_tls03_alias_in_the_client_cluster_does_not_help if {
+	patched := testdata.with_patch({"clusters": {
+		"cluster01": {"spec": {"trustDomain": "one.example", "trustDomainAliases": ["cluster.local"]}},
+	}})
+	count(testdata.of_rule(tls.deny, "MG-TLS-03")) == 1 with input as patched
+}
+
+test_tls03_within_one_cluster_there_is_one_trust_domain if {
+	patched := testdata.with_patch({
+		"clusters": {"cluster02": {"spec": {"trustDomain": "two.example"}}},
+		"clients": {"sleep-to-httpbin": {"spec": {"cluster": "cluster02"}}},
+	})
+	count(testdata.of_rule(tls.deny, "MG-TLS-03")) == 0 with input as patched
+}
+
+simple_target := {"mutualTLS": "SIMPLE", "tls": {"credentialName": "httpbin-tls"}}
+
+test_tls04_istio_mutual_and_simple_clients_in_one_cluster_denied if {
+	patched := testdata.with_patch({
+		"services": {"httpbin": {"spec": simple_target}},
+		"clients": {"web-to-httpbin": testdata.client("web-to-httpbin", "web", "cluster01", "httpbin", {"mutualTLS": "SIMPLE", "tls": {"credentialName": "ca"}})},
+	})
+	findings := tls.deny with input as patched
+	testdata.has(findings, "MG-TLS-04", "ServiceClient", "web-to-httpbin", "spec.mutualTLS")
+	count(testdata.of_rule(findings, "MG-TLS-04")) == 1
+	some f in testdata.of_rule(findings, "MG-TLS-04")
+	contains(f.msg, "sleep-to-httpbin use ISTIO_MUTUAL")
+}
+
+test_tls04_modes_in_different_clusters_are_fine if {
+	patched := testdata.with_patch({
+		"clusters": {"cluster04": testdata.cluster("cluster04", "lc1", "10.9.9.9")},
+		"services": {"httpbin": {"spec": simple_target}},
+		"clients": {"web-to-httpbin": testdata.client("web-to-httpbin", "web", "cluster04", "httpbin", {"mutualTLS": "SIMPLE", "tls": {"credentialName": "ca"}})},
+	})
+	count(testdata.of_rule(tls.deny, "MG-TLS-04")) == 0 with input as patched
+}
+
+test_tls04_one_workload_with_two_credentials_denied_on_the_later_client if {
+	patched := testdata.with_patch({
+		"services": {"httpbin": {"spec": simple_target}},
+		"clients": {
+			"sleep-to-httpbin": {"spec": {"mutualTLS": "SIMPLE", "tls": {"credentialName": "ca-1"}, "access": null}},
+			"sleep2-to-httpbin": testdata.client("sleep2-to-httpbin", "sleep", "cluster01", "httpbin", {"mutualTLS": "SIMPLE", "tls": {"credentialName": "ca-2"}}),
+		},
+	})
+	findings := testdata.of_rule(tls.deny, "MG-TLS-04") with input as patched
+	count(findings) == 1
+	testdata.has(findings, "MG-TLS-04", "ServiceClient", "sleep2-to-httpbin", "spec.tls")
+}
+
+test_tls04_one_workload_with_one_setting_twice_is_fine if {
+	patched := testdata.with_patch({
+		"services": {"httpbin": {"spec": simple_target}},
+		"clients": {
+			"sleep-to-httpbin": {"spec": {"mutualTLS": "SIMPLE", "tls": {"credentialName": "ca"}, "access": null}},
+			"sleep2-to-httpbin": testdata.client("sleep2-to-httpbin", "sleep", "cluster01", "httpbin", {"mutualTLS": "SIMPLE", "tls": {"credentialName": "ca"}}),
+		},
+	})
+	count(testdata.of_rule(tls.deny, "MG-TLS-04")) == 0 with input as patched
+}

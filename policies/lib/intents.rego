@@ -12,11 +12,17 @@ virtual_address_range := object.get(config, "virtual_address_range", "240.0.0.0/
 
 pem_markers := object.get(config, "pem_markers", ["-----BEGIN "])
 
-layer4_protocols := object.get(config, "layer4_protocols", ["TCP", "TLS"])
+layer4_protocols := object.get(config, "layer4_protocols", ["TCP", "TLS", "HTTPS"])
 
 http_hash_keys := object.get(config, "http_hash_keys", ["httpCookie", "httpHeaderName", "httpQueryParameterName"])
 
+http_methods := object.get(config, "http_methods", ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"])
+
 warn_outlier_without_pool := object.get(config, "warn_outlier_detection_without_connection_pool", true)
+
+# Protocols on which the server's sidecar sees no HTTP request (Istio treats HTTPS as opaque TLS),
+# so meshgate renders access to them by port only. Not a tunable: it is what the renderer does.
+opaque_protocols := {"TCP", "TLS", "HTTPS"}
 
 # Which input collection holds which intent kind.
 kind_of_collection := {"clusters": "Cluster", "services": "InboundService", "clients": "ServiceClient"}
@@ -24,7 +30,7 @@ kind_of_collection := {"clusters": "Cluster", "services": "InboundService", "cli
 # A spec field counts as configured when present and not null (absent blocks mean "not configured").
 configured(spec, key) if object.get(spec, key, null) != null
 
-# Istio features (mTLS, load balancing, circuit breaking) exist only with the istio-proxy sidecar.
+# Istio features (mTLS, identity, DNS proxying) exist only with the istio-proxy sidecar.
 # sidecar defaults to true.
 without_sidecar(intent) if object.get(intent.spec, "sidecar", true) == false
 
@@ -39,6 +45,19 @@ cluster_of(intent) := input.clusters[intent.spec.cluster]
 
 logical_cloud_of(intent) := cluster_of(intent).spec.logicalCloud
 
+trust_domain(cluster) := object.get(cluster.spec, "trustDomain", "cluster.local")
+
+# A client's access list, [] when it has none.
+access_of(client) := access if {
+	access := object.get(client.spec, "access", [])
+	is_array(access)
+} else := []
+
+has_access(client) if count(access_of(client)) > 0
+
+# True for a service whose port is opaque to the sidecar (no methods, paths or cookies there).
+opaque(service) if service.spec.protocol in opaque_protocols
+
 # A credentialName reference (never key material) is present in spec.tls.
 has_credential_name(intent) if {
 	tls := object.get(intent.spec, "tls", null)
@@ -47,6 +66,10 @@ has_credential_name(intent) if {
 	is_string(name)
 	name != ""
 }
+
+credential_name(intent) := intent.spec.tls.credentialName if has_credential_name(intent)
+
+else := null
 
 # The field to point at when a TLS credential is missing: spec.tls when the block exists, else
 # the mode that asks for it.
@@ -57,8 +80,71 @@ else := "spec.mutualTLS"
 # The cross-cluster host name of an InboundService: <service>.<namespace>.global.
 global_host(service) := sprintf("%s.%s.global", [service.spec.service, object.get(service.spec, "namespace", "default")])
 
-# Names of the InboundServices whose global host is `host` (a set: names never clash here).
-services_with_host(host) := {name | some name, service in input.services; global_host(service) == host}
+# A client in a known cluster calling a known service hosted in another known cluster: the
+# traffic crosses the east-west gateways (what the renderer draws .global objects for).
+remote_client(client) if {
+	target := target_of(client)
+	cluster_of(client)
+	cluster_of(target)
+	client.spec.cluster != target.spec.cluster
+}
+
+# ---- Lookup objects ---------------------------------------------------------------------------
+# Each is grouped in one pass by a multi-value rule (`x_groups[key] contains item`), and read
+# whole once by a complete rule (`x := x_groups`), whose value every engine computes once per
+# evaluation. Rules then look a key up (`x[key]`, constant time) instead of scanning a collection
+# for every element, which is quadratic: 10,000 services times 10,000 hosts is 10^8 steps.
+# See policies/README.md, "Writing rules that stay fast".
+
+# host (<service>.<namespace>.global) -> names of the InboundServices publishing it.
+services_by_host_groups[host] contains name if {
+	some name, service in input.services
+	host := global_host(service)
+}
+
+services_by_host := services_by_host_groups
+
+services_with_host(host) := object.get(services_by_host, host, set())
+
+# InboundService name -> names of the clients that target it.
+clients_by_target_groups[target] contains name if {
+	some name, client in input.clients
+	target := client.spec.target
+	is_string(target)
+}
+
+clients_by_target := clients_by_target_groups
+
+clients_of(service_name) := object.get(clients_by_target, service_name, set())
+
+# InboundService name -> names of its clients in other clusters (see remote_client).
+remote_clients_by_target_groups[target] contains name if {
+	some name, client in input.clients
+	remote_client(client)
+	target := client.spec.target
+}
+
+remote_clients_by_target := remote_clients_by_target_groups
+
+remote_clients_of(service_name) := object.get(remote_clients_by_target, service_name, set())
+
+# Names of the InboundServices that some client restricts with `access`.
+targets_with_access contains client.spec.target if {
+	some client in input.clients
+	has_access(client)
+}
+
+# [cluster, address] -> hosts of the ServiceEntries rendered with that virtual address there.
+hosts_by_address_groups[key] contains host if {
+	some cluster, objects in input.rendered
+	some entry in objects
+	entry.kind == "ServiceEntry"
+	some address in object.get(entry.spec, "addresses", [])
+	some host in object.get(entry.spec, "hosts", [])
+	key := [cluster, address]
+}
+
+hosts_by_address := hosts_by_address_groups
 
 # True for a well-formed IP address (a malformed one is reported by MG-SCHEMA, not by the policies).
 ip_address(address) if {

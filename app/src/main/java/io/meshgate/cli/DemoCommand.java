@@ -174,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
       String[] parts = path.split("/", 3);
       if (parts.length == 3 && parts[0].equals("clusters")) {
         byCluster.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(parts[2]);
-        if (serviceEntry == null && parts[2].contains("serviceentry-httpbin")) {
+        if (serviceEntry == null && parts[2].contains("serviceentry-meshgate-httpbin")) {
           serviceEntry = path;
         }
       }

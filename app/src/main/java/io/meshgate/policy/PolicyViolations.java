@@ -1,12 +1,15 @@
 package io.meshgate.policy;
 
 import io.meshgate.check.Violation;
+import io.meshgate.intent.IntentDocument;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.LoadResult;
 import io.meshgate.intent.SourceLocation;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The policy step of the pipeline: builds the input, evaluates it, and places every finding at
@@ -14,6 +17,10 @@ import java.util.Map;
  * warnings.
  */
 public final class PolicyViolations {
+  /** SOURCE_ANNOTATION and NAME_PREFIX; the policy step reads objects as plain maps. */
+  private static final String SOURCE_ANNOTATION = "meshgate.io/source";
+  private static final String NAME_PREFIX = "meshgate-";
+
   private PolicyViolations() {}
 
   /**
@@ -33,16 +40,15 @@ public final class PolicyViolations {
   /**
    * As {@link #toViolations(PolicyDecision, LoadResult)}; a finding about a rendered object (kind
    * ServiceEntry, DestinationRule, ...) is placed at the intent it was rendered from, found
-   * through the object's {@code meshgate.io/source} annotation.
+   * through the object's {@code meshgate.io/source} annotation. Documents and objects are indexed
+   * once, so placing many findings stays linear.
    */
   public static List<Violation> toViolations(PolicyDecision decision, LoadResult loaded,
       Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
+    Locator locator = new Locator(loaded, rendered);
     List<Violation> violations = new ArrayList<>();
     for (PolicyFinding finding : decision.all()) {
-      SourceLocation location = locate(finding, loaded);
-      if (location == null) {
-        location = locateRendered(finding, loaded, rendered);
-      }
+      SourceLocation location = locator.locate(finding);
       violations.add(new Violation(finding.rule(), finding.severity(), finding.message(),
           location == null ? null : location.file(),
           location == null ? 0 : location.line(),
@@ -52,59 +58,97 @@ public final class PolicyViolations {
     return violations;
   }
 
-  private static SourceLocation locate(PolicyFinding finding, LoadResult loaded) {
-    if (finding.kind() == null || finding.name() == null) {
-      return null;
-    }
-    Kind kind;
-    try {
-      kind = Kind.valueOf(finding.kind());
-    } catch (IllegalArgumentException e) {
-      return null; // e.g. a finding about a rendered ServiceEntry: no intent file to point at
-    }
-    return loaded.locate(kind, finding.name(), finding.field() == null ? "" : finding.field());
-  }
+  /** Finds the place of a finding; its indexes are built on first use. */
+  private static final class Locator {
+    private final LoadResult loaded;
+    private final Map<String, ? extends List<? extends Map<String, ?>>> rendered;
+    private Map<String, IntentDocument> documentsByKindAndName;
+    private Map<String, List<IntentDocument>> documentsByFile;
+    private Map<String, String> sourceFileByObject;
 
-  /**
-   * The intent behind a rendered object named by a finding: the document of the object's source
-   * file whose service (or client service) the object is named after, else that file's first
-   * document. Null when no rendered object has that kind and name.
-   */
-  private static SourceLocation locateRendered(PolicyFinding finding, LoadResult loaded,
-      Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
-    if (finding.kind() == null || finding.name() == null || rendered == null) {
-      return null;
+    Locator(LoadResult loaded, Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
+      this.loaded = loaded;
+      this.rendered = rendered == null ? Map.of() : rendered;
     }
-    String sourceFile = null;
-    for (String cluster : new java.util.TreeSet<>(rendered.keySet())) {
-      for (Map<String, ?> object : rendered.get(cluster)) {
-        if (finding.kind().equals(object.get("kind")) && object.get("metadata") instanceof Map<?, ?> metadata
-            && finding.name().equals(metadata.get("name")) && metadata.get("annotations") instanceof Map<?, ?> notes
-            && notes.get("meshgate.io/source") instanceof String file) {
-          sourceFile = file;
-          break;
+
+    SourceLocation locate(PolicyFinding finding) {
+      if (finding.kind() == null || finding.name() == null) {
+        return null;
+      }
+      Kind kind = kindOf(finding.kind());
+      if (kind != null) {
+        IntentDocument document = documents().get(kind + "/" + finding.name());
+        return document == null ? null : document.locate(finding.field() == null ? "" : finding.field());
+      }
+      return locateRendered(finding);
+    }
+
+    /**
+     * The intent behind a rendered object named by a finding: the document of the object's source
+     * file whose service (or client service) the object is named after ({@code meshgate-<service>...}),
+     * else that file's first document. Null when no rendered object has that kind and name.
+     */
+    private SourceLocation locateRendered(PolicyFinding finding) {
+      String sourceFile = sourceFiles().get(finding.kind() + "/" + finding.name());
+      if (sourceFile == null) {
+        return null;
+      }
+      String name = finding.name().startsWith(NAME_PREFIX)
+          ? finding.name().substring(NAME_PREFIX.length()) : finding.name();
+      List<IntentDocument> inFile = filesToDocuments().getOrDefault(sourceFile, List.of());
+      for (IntentDocument document : inFile) {
+        if (document.content().get("spec") instanceof Map<?, ?> spec && spec.get("service") instanceof String service
+            && (name.equals(service) || name.startsWith(service + "-"))) {
+          return document.locate("spec.service");
         }
       }
-      if (sourceFile != null) {
-        break;
+      return inFile.isEmpty() ? null : inFile.get(0).source();
+    }
+
+    private static Kind kindOf(String kind) {
+      try {
+        return Kind.valueOf(kind);
+      } catch (IllegalArgumentException e) {
+        return null; // e.g. a finding about a rendered ServiceEntry: placed through its source
       }
     }
-    if (sourceFile == null) {
-      return null;
+
+    /** The first document of each kind and name, as {@link LoadResult#locate} picks it. */
+    private Map<String, IntentDocument> documents() {
+      if (documentsByKindAndName == null) {
+        documentsByKindAndName = new HashMap<>();
+        for (IntentDocument document : loaded.documents()) {
+          documentsByKindAndName.putIfAbsent(document.kind() + "/" + document.name(), document);
+        }
+      }
+      return documentsByKindAndName;
     }
-    SourceLocation firstInFile = null;
-    for (io.meshgate.intent.IntentDocument document : loaded.documents()) {
-      if (!sourceFile.equals(document.source().file())) {
-        continue;
+
+    private Map<String, List<IntentDocument>> filesToDocuments() {
+      if (documentsByFile == null) {
+        documentsByFile = new HashMap<>();
+        for (IntentDocument document : loaded.documents()) {
+          documentsByFile.computeIfAbsent(document.source().file(), f -> new ArrayList<>()).add(document);
+        }
       }
-      if (firstInFile == null) {
-        firstInFile = document.source();
-      }
-      if (document.content().get("spec") instanceof Map<?, ?> spec && spec.get("service") instanceof String service
-          && (finding.name().equals(service) || finding.name().startsWith(service + "-"))) {
-        return document.locate("spec.service");
-      }
+      return documentsByFile;
     }
-    return firstInFile;
+
+    /** "Kind/name" of every rendered object to its source file; the first cluster (by name) wins. */
+    private Map<String, String> sourceFiles() {
+      if (sourceFileByObject == null) {
+        sourceFileByObject = new HashMap<>();
+        for (String cluster : new TreeSet<>(rendered.keySet())) {
+          for (Map<String, ?> object : rendered.get(cluster)) {
+            if (object.get("metadata") instanceof Map<?, ?> metadata && metadata.get("name") instanceof String name
+                && metadata.get("annotations") instanceof Map<?, ?> notes
+                && notes.get(SOURCE_ANNOTATION) instanceof String file) {
+              sourceFileByObject.putIfAbsent(object.get("kind") + "/" + name, file);
+            }
+          }
+        }
+      }
+      return sourceFileByObject;
+    }
   }
 }

@@ -46,42 +46,47 @@ public final class AddressAllocator {
   private static SortedMap<String, String> allocateCluster(Map<String, String> previous,
       Map<String, String> hostsToPins) {
     SortedMap<String, String> result = new TreeMap<>();
-    Set<String> used = new HashSet<>();
+    Set<Long> used = new HashSet<>();
+    SortedMap<String, String> sorted = new TreeMap<>(hostsToPins);
     // Pins first, then what each host had before: neither ever moves. A pin that collides with
     // another host's address is kept as asked; policy MG-ADDR-01 reports the duplicate.
-    for (Map.Entry<String, String> e : new TreeMap<>(hostsToPins).entrySet()) {
+    for (Map.Entry<String, String> e : sorted.entrySet()) {
       if (e.getValue() != null) {
         result.put(e.getKey(), e.getValue());
-        used.add(e.getValue());
+        used.add(ipv4(e.getValue()));
       }
     }
-    for (String host : new TreeMap<>(hostsToPins).keySet()) {
+    for (String host : sorted.keySet()) {
       if (!result.containsKey(host) && previous.containsKey(host)) {
         result.put(host, previous.get(host));
-        used.add(previous.get(host));
+        used.add(ipv4(previous.get(host)));
       }
     }
-    for (String host : new TreeMap<>(hostsToPins).keySet()) {
+    // Past the preferred block addresses are handed out upward; the cursor never moves back, so
+    // a cluster with thousands of hosts is allocated in linear time.
+    long[] beyond = {FIRST + PREFERRED_BLOCK};
+    for (String host : sorted.keySet()) {
       if (result.containsKey(host)) {
         continue;
       }
-      String address = format(freeAddressFor(host, used));
-      result.put(host, address);
+      long address = freeAddressFor(host, used, beyond);
+      result.put(host, format(address));
       used.add(address);
     }
     return result;
   }
 
-  private static long freeAddressFor(String host, Set<String> used) {
+  private static long freeAddressFor(String host, Set<Long> used, long[] beyond) {
     int preferred = preferredSlot(host);
     for (int i = 0; i < PREFERRED_BLOCK; i++) {
       long candidate = FIRST + (preferred + i) % PREFERRED_BLOCK;
-      if (!used.contains(format(candidate))) {
+      if (!used.contains(candidate)) {
         return candidate;
       }
     }
-    for (long candidate = FIRST + PREFERRED_BLOCK; candidate <= LAST; candidate++) {
-      if (!used.contains(format(candidate))) {
+    while (beyond[0] <= LAST) {
+      long candidate = beyond[0]++;
+      if (!used.contains(candidate)) {
         return candidate;
       }
     }

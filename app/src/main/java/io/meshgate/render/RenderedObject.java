@@ -29,9 +29,14 @@ public record RenderedObject(String cluster, HasMetadata resource, Map<String, O
     return resource.getMetadata().getNamespace();
   }
 
-  /** Path below {@code clusters/<cluster>/}: {@code <namespace>/<kind lowercase>-<name>.yaml}. */
+  /**
+   * Path below {@code clusters/<cluster>/}: {@code <namespace>/<kind lowercase>-<name>.yaml}. A
+   * cluster-scoped object (the Namespace meshgate creates) is filed in the folder of the namespace
+   * it is: {@code <name>/namespace-<name>.yaml}, next to the objects that live in it.
+   */
   public String relativePath() {
-    return namespace() + "/" + kind().toLowerCase(Locale.ROOT) + "-" + name() + ".yaml";
+    String folder = namespace() == null ? name() : namespace();
+    return folder + "/" + kind().toLowerCase(Locale.ROOT) + "-" + name() + ".yaml";
   }
 
   /** The YAML file content. */

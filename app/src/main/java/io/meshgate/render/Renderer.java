@@ -1,28 +1,27 @@
 package io.meshgate.render;
 
 import io.fabric8.istio.api.api.networking.v1alpha3.ClientTLSSettings;
-import io.fabric8.istio.api.api.networking.v1alpha3.ClientTLSSettingsTLSmode;
-import io.fabric8.istio.api.api.networking.v1alpha3.ConnectionPoolSettings;
-import io.fabric8.istio.api.api.networking.v1alpha3.ConnectionPoolSettingsHTTPSettings;
-import io.fabric8.istio.api.api.networking.v1alpha3.ConnectionPoolSettingsTCPSettings;
-import io.fabric8.istio.api.api.networking.v1alpha3.IsLoadBalancerSettingsConsistentHashLBHashKey;
-import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettings;
-import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHash;
-import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLB;
-import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHTTPCookie_;
-import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpCookie;
-import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpHeaderName;
-import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBHttpQueryParameterName;
-import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsConsistentHashLBUseSourceIp;
-import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsSimple;
-import io.fabric8.istio.api.api.networking.v1alpha3.LoadBalancerSettingsSimpleLB;
+import io.fabric8.istio.api.api.networking.v1alpha3.Destination;
+import io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule;
+import io.fabric8.istio.api.api.networking.v1alpha3.Gateway;
+import io.fabric8.istio.api.api.networking.v1alpha3.L4MatchAttributes;
+import io.fabric8.istio.api.api.networking.v1alpha3.Port;
+import io.fabric8.istio.api.api.networking.v1alpha3.PortSelector;
+import io.fabric8.istio.api.api.networking.v1alpha3.RouteDestination;
+import io.fabric8.istio.api.api.networking.v1alpha3.Server;
+import io.fabric8.istio.api.api.networking.v1alpha3.ServerTLSSettings;
+import io.fabric8.istio.api.api.networking.v1alpha3.ServerTLSSettingsTLSmode;
+import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry;
 import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntryLocation;
 import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntryResolution;
 import io.fabric8.istio.api.api.networking.v1alpha3.ServicePort;
-import io.fabric8.istio.api.api.networking.v1alpha3.TrafficPolicy;
+import io.fabric8.istio.api.api.networking.v1alpha3.TCPRoute;
+import io.fabric8.istio.api.api.networking.v1alpha3.VirtualService;
 import io.fabric8.istio.api.api.networking.v1alpha3.WorkloadEntry;
+import io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicy;
 import io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicyAction;
 import io.fabric8.istio.api.api.security.v1beta1.Operation;
+import io.fabric8.istio.api.api.security.v1beta1.PeerAuthentication;
 import io.fabric8.istio.api.api.security.v1beta1.PeerAuthenticationMutualTLS;
 import io.fabric8.istio.api.api.security.v1beta1.PeerAuthenticationMutualTLSMode;
 import io.fabric8.istio.api.api.security.v1beta1.Rule;
@@ -35,82 +34,118 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.meshgate.intent.Cluster;
 import io.meshgate.intent.InboundService;
+import io.meshgate.intent.IntentIndex;
 import io.meshgate.intent.IntentSet;
 import io.meshgate.intent.ServiceClient;
 import io.meshgate.intent.TlsMode;
+import io.meshgate.render.IstioResources.ApiVersions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
- * Renders the Istio objects of every cluster from an {@link IntentSet} (contract section 2).
- * Deterministic: iterates sorted maps only and reads no clock.
+ * Renders the Istio objects of every cluster from an {@link IntentSet}: contract v2, the Admiral
+ * model on Istio 1.22+ (see docs/rendering.md for what goes where and why). Deterministic: it
+ * iterates sorted maps only and reads no clock. Linear: the intents are indexed once
+ * ({@link IntentIndex}) and every service touches only its own clients.
  *
  * <p>References to unknown clusters or services are skipped here (policy MG-REF-01 reports them);
- * everything that can be rendered is.
+ * so are the contradictions the policies deny (e.g. MG-TLS-04): the renderer still renders what it
+ * can, so the policies see it, and publication stops on the deny.
  */
 public final class Renderer {
 
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY = "meshgate";
   public static final String SOURCE_ANNOTATION = "meshgate.io/source";
+  /** Every object meshgate names carries it, so it never collides with a team's own objects. */
+  public static final String NAME_PREFIX = "meshgate-";
+  /** The {@code *.global} AUTO_PASSTHROUGH Gateway of a hosting cluster. */
+  public static final String PASSTHROUGH_GATEWAY = NAME_PREFIX + "global";
+  /** Port name of the AUTO_PASSTHROUGH server, as the contract gives it. */
+  public static final String PASSTHROUGH_PORT_NAME = "tls-meshgate";
+  /** Istio's root (config) namespace: it always exists, so meshgate never creates it. */
+  public static final String ROOT_NAMESPACE = "istio-system";
+  /**
+   * On the Namespace objects meshgate creates: never prune them. A sync namespace a user points at
+   * an existing namespace (even {@code default}) must not be deleted with everything in it when
+   * meshgate stops rendering it.
+   * https://fluxcd.io/flux/components/kustomize/kustomizations/#prune
+   * https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#no-prune-resources
+   */
+  static final Map<String, String> NO_PRUNE = Map.of(
+      "kustomize.toolkit.fluxcd.io/prune", "disabled",
+      "argocd.argoproj.io/sync-options", "Prune=false");
 
   /** Renders every cluster; {@code previous} keeps virtual addresses stable. */
   public RenderResult render(IntentSet intents, AllocationLedger previous) {
-    // Per cluster, objects keyed by their output path: the first object for a path wins, so a
-    // hosted service's own DestinationRule is never replaced by a client-side one of the same name.
-    SortedMap<String, SortedMap<String, RenderedObject>> byCluster = new TreeMap<>();
+    IntentIndex index = IntentIndex.of(intents);
+    Map<String, ClusterOutput> out = new TreeMap<>();
     for (String cluster : intents.clusters().keySet()) {
-      byCluster.put(cluster, new TreeMap<>());
+      out.put(cluster, new ClusterOutput());
     }
 
+    // One pass over the services: each touches only its own clients (IntentIndex), never all.
+    Map<InboundService, SortedMap<String, List<ServiceClient>>> remoteClients = new LinkedHashMap<>();
     for (InboundService service : intents.services().values()) {
-      Cluster host = intents.clusters().get(service.spec().cluster());
-      if (host != null) {
-        renderHosted(intents, service, host, byCluster.get(host.name()));
+      if (index.hostOf(service) != null) {
+        remoteClients.put(service, index.remoteClientsByCluster(service));
       }
     }
+    AllocationLedger ledger = AddressAllocator.allocate(previous, addressDemand(remoteClients));
 
-    SortedMap<String, SortedMap<String, String>> demand = addressDemand(intents);
-    AllocationLedger ledger = AddressAllocator.allocate(previous, demand);
-
-    for (InboundService service : intents.services().values()) {
-      Cluster host = intents.clusters().get(service.spec().cluster());
-      if (host == null) {
-        continue;
-      }
-      for (Map.Entry<String, List<ServiceClient>> e : remoteClientsByCluster(intents, service).entrySet()) {
-        Cluster clientCluster = intents.clusters().get(e.getKey());
-        String address = ledger.addressOf(clientCluster.name(), globalHost(service));
-        renderRemote(intents, service, host, clientCluster, e.getValue(), address,
-            byCluster.get(clientCluster.name()));
-      }
-    }
-
-    for (ServiceClient client : intents.clients().values()) {
-      Cluster clientCluster = intents.clusters().get(client.spec().cluster());
-      if (clientCluster != null && client.spec().mutualTLS() == TlsMode.ISTIO_MUTUAL) {
-        renderClientSide(intents, client, clientCluster, byCluster.get(clientCluster.name()));
-      }
-    }
+    remoteClients.forEach((service, remote) -> {
+      Cluster host = index.hostOf(service);
+      renderHosted(index, service, host, remote, ledger, out.get(host.name()));
+      remote.forEach((clientCluster, clients) -> renderClientCluster(index, service, host,
+          index.cluster(clientCluster), clients, ledger.addressOf(clientCluster, globalHost(service)),
+          out.get(clientCluster)));
+    });
 
     SortedMap<String, List<RenderedObject>> clusters = new TreeMap<>();
-    byCluster.forEach((cluster, objects) -> clusters.put(cluster, new ArrayList<>(objects.values())));
+    out.forEach((name, cluster) -> {
+      Cluster facts = intents.clusters().get(name);
+      String file = intents.sourceOf(facts).file();
+      if (cluster.hostsRemotelyUsedService) {
+        cluster.add(name, passthroughGateway(facts, file));
+      }
+      if (cluster.usesSyncNamespace && !facts.spec().syncNamespace().equals(ROOT_NAMESPACE)) {
+        cluster.add(name, IstioResources.namespace(namespaceMeta(facts.spec().syncNamespace(), file)));
+      }
+      clusters.put(name, new ArrayList<>(cluster.objects.values()));
+    });
     return new RenderResult(clusters, ledger);
   }
 
-  /** {@code <service>.<namespace>.global}: the name clients in other clusters use. */
+  // ---- names -----------------------------------------------------------------------------------
+
+  /** {@code <service>.<namespace>.global}: the name every caller outside (and inside) H can use. */
   public static String globalHost(InboundService service) {
-    return service.spec().service() + "." + service.spec().namespace() + ".global";
+    return IntentIndex.globalHost(service);
   }
 
-  /** {@code <service>-<namespace>-global}: the name of the ServiceEntry and DestinationRule. */
+  /** {@code <service>.<namespace>.svc.cluster.local}: the Kubernetes Service in the hosting cluster. */
+  public static String localHost(InboundService service) {
+    return service.spec().service() + "." + service.spec().namespace() + ".svc.cluster.local";
+  }
+
+  /** {@code meshgate-<service>}: the hosting cluster's PeerAuthentication, AuthorizationPolicy and DestinationRule. */
+  public static String serviceObjectName(InboundService service) {
+    return NAME_PREFIX + service.spec().service();
+  }
+
+  /** {@code meshgate-<service>-<namespace>-global}: the objects of the {@code .global} host. */
   public static String globalObjectName(InboundService service) {
-    return service.spec().service() + "-" + service.spec().namespace() + "-global";
+    return NAME_PREFIX + service.spec().service() + "-" + service.spec().namespace() + "-global";
+  }
+
+  /** {@code meshgate-<service>-<namespace>-global-<client service>}: a client workload's TLS origination. */
+  public static String clientTlsObjectName(InboundService service, ServiceClient client) {
+    return globalObjectName(service) + "-" + client.spec().service();
   }
 
   /** The mesh port's name: {@code <protocol lower>-<port>}. */
@@ -118,289 +153,363 @@ public final class Renderer {
     return service.spec().protocol().name().toLowerCase(Locale.ROOT) + "-" + service.spec().port();
   }
 
-  // ---- hosting cluster -------------------------------------------------------------------------
-
-  private void renderHosted(IntentSet intents, InboundService service, Cluster host,
-      SortedMap<String, RenderedObject> out) {
-    InboundService.Spec spec = service.spec();
-    if (!spec.sidecar()) {
-      // Without istio-proxy nothing enforces a DestinationRule, PeerAuthentication or
-      // AuthorizationPolicy on the server side; MG-SIDECAR-01 reports settings that need one.
-      return;
-    }
-    String file = intents.sourceOf(service).file();
-    ApiVersions versions = ApiVersions.of(host);
-    ObjectMeta meta = meta(spec.service(), spec.namespace(), file);
-
-    var drSpec = new io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule();
-    drSpec.setHost(spec.service() + "." + spec.namespace() + ".svc.cluster.local");
-    drSpec.setTrafficPolicy(trafficPolicy(spec));
-    add(out, host.name(), destinationRule(versions, meta, drSpec));
-
-    var paSpec = new io.fabric8.istio.api.api.security.v1beta1.PeerAuthentication();
-    paSpec.setSelector(new WorkloadSelector(new TreeMap<>(Map.of("app", spec.service()))));
-    // ISTIO_MUTUAL: only Istio mTLS is accepted. SIMPLE and MUTUAL: the application (or its own
-    // certificates) terminates TLS, so the sidecar must let non-Istio traffic through.
-    paSpec.setMtls(new PeerAuthenticationMutualTLS(spec.mutualTLS() == TlsMode.ISTIO_MUTUAL
-        ? PeerAuthenticationMutualTLSMode.STRICT : PeerAuthenticationMutualTLSMode.PERMISSIVE));
-    add(out, host.name(), peerAuthentication(versions, meta(spec.service(), spec.namespace(), file), paSpec));
-
-    List<Rule> rules = authorizationRules(intents, service);
-    if (!rules.isEmpty()) {
-      // An ALLOW policy with no rules would deny every request, so none is rendered then.
-      var apSpec = new io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicy();
-      apSpec.setSelector(new WorkloadSelector(new TreeMap<>(Map.of("app", spec.service()))));
-      apSpec.setAction(AuthorizationPolicyAction.ALLOW);
-      apSpec.setRules(rules);
-      add(out, host.name(), authorizationPolicy(versions, meta(spec.service(), spec.namespace(), file), apSpec));
-    }
-  }
-
-  private static TrafficPolicy trafficPolicy(InboundService.Spec spec) {
-    TrafficPolicy policy = new TrafficPolicy();
-    policy.setTls(clientTls(spec.mutualTLS(), spec.tls() == null ? null : spec.tls().credentialName()));
-    if (spec.loadBalancing() != null) {
-      policy.setLoadBalancer(loadBalancer(spec.loadBalancing()));
-    }
-    if (spec.connectionPool() != null) {
-      policy.setConnectionPool(connectionPool(spec.connectionPool()));
-    }
-    if (spec.outlierDetection() != null) {
-      InboundService.OutlierDetection od = spec.outlierDetection();
-      var outlier = new io.fabric8.istio.api.api.networking.v1alpha3.OutlierDetection();
-      outlier.setConsecutive5xxErrors(od.consecutive5xxErrors());
-      outlier.setInterval(od.interval());
-      outlier.setBaseEjectionTime(od.baseEjectionTime());
-      policy.setOutlierDetection(outlier);
-    }
-    return policy;
-  }
-
-  private static ClientTLSSettings clientTls(TlsMode mode, String credentialName) {
-    ClientTLSSettings tls = new ClientTLSSettings();
-    tls.setMode(ClientTLSSettingsTLSmode.valueOf(mode.name()));
-    if (mode != TlsMode.ISTIO_MUTUAL) {
-      tls.setCredentialName(credentialName);
-    }
-    return tls;
-  }
-
-  private static LoadBalancerSettings loadBalancer(InboundService.LoadBalancing lb) {
-    LoadBalancerSettings settings = new LoadBalancerSettings();
-    if (lb.simple() != null) {
-      settings.setLbPolicy(new LoadBalancerSettingsSimple(simpleLb(lb.simple())));
-    } else if (lb.consistentHash() != null) {
-      InboundService.ConsistentHash ch = lb.consistentHash();
-      LoadBalancerSettingsConsistentHashLB hash = new LoadBalancerSettingsConsistentHashLB();
-      hash.setHashKey(hashKey(ch));
-      // The Fabric8 7.5.2 model cannot express ringHash.minimumRingSize (its RingHash type is
-      // self-referential), so the top-level field every Istio release accepts is used.
-      hash.setMinimumRingSize(ch.minimumRingSize());
-      settings.setLbPolicy(new LoadBalancerSettingsConsistentHash(hash));
-    }
-    return settings;
-  }
-
-  private static LoadBalancerSettingsSimpleLB simpleLb(String name) {
-    try {
-      return LoadBalancerSettingsSimpleLB.valueOf(name);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown loadBalancing.simple value '" + name + "'");
-    }
-  }
-
-  private static IsLoadBalancerSettingsConsistentHashLBHashKey hashKey(InboundService.ConsistentHash ch) {
-    if (ch.httpCookie() != null) {
-      var cookie = new LoadBalancerSettingsConsistentHashLBHTTPCookie_();
-      cookie.setName(ch.httpCookie().name());
-      cookie.setPath(ch.httpCookie().path());
-      cookie.setTtl(ch.httpCookie().ttl());
-      return new LoadBalancerSettingsConsistentHashLBHttpCookie(cookie);
-    }
-    if (ch.httpHeaderName() != null) {
-      return new LoadBalancerSettingsConsistentHashLBHttpHeaderName(ch.httpHeaderName());
-    }
-    if (ch.useSourceIp() != null) {
-      return new LoadBalancerSettingsConsistentHashLBUseSourceIp(ch.useSourceIp());
-    }
-    if (ch.httpQueryParameterName() != null) {
-      return new LoadBalancerSettingsConsistentHashLBHttpQueryParameterName(ch.httpQueryParameterName());
-    }
-    return null;
-  }
-
-  private static ConnectionPoolSettings connectionPool(InboundService.ConnectionPool cp) {
-    ConnectionPoolSettings pool = new ConnectionPoolSettings();
-    if (cp.maxConnections() != null) {
-      ConnectionPoolSettingsTCPSettings tcp = new ConnectionPoolSettingsTCPSettings();
-      tcp.setMaxConnections(cp.maxConnections());
-      pool.setTcp(tcp);
-    }
-    if (cp.http2MaxRequests() != null || cp.maxRequestsPerConnection() != null) {
-      ConnectionPoolSettingsHTTPSettings http = new ConnectionPoolSettingsHTTPSettings();
-      http.setHttp2MaxRequests(cp.http2MaxRequests());
-      http.setMaxRequestsPerConnection(cp.maxRequestsPerConnection());
-      pool.setHttp(http);
-    }
-    return pool;
+  /** A client's TLS mode; unknown only when its target is unknown, and then nothing is rendered for it. */
+  static TlsMode modeOf(ServiceClient client) {
+    return client.spec().mutualTLS() == null ? TlsMode.ISTIO_MUTUAL : client.spec().mutualTLS();
   }
 
   /**
-   * One rule per client of the service (by client name) and one for allowedNamespaces. A client
-   * with {@code access} gets one operation per entry; a client without {@code access} ("no
-   * request-level restriction") gets a rule without {@code to}, so it is not locked out by the
-   * ALLOW policy that other clients' access lists create. When no client has access and no
-   * namespaces are listed, there are no rules and no policy.
+   * True when clients in other clusters reach the service through a TLS-terminating server on the
+   * hosting cluster's gateway: the service is SIMPLE or MUTUAL and some remote client originates
+   * SIMPLE or MUTUAL. (Istio mTLS cannot be terminated there: AUTO_PASSTHROUGH is for it.)
    */
-  private static List<Rule> authorizationRules(IntentSet intents, InboundService service) {
-    List<ServiceClient> clients = clientsOf(intents, service);
+  static boolean terminatesAtGateway(InboundService service, Map<String, List<ServiceClient>> remote) {
+    if (service.spec().mutualTLS() == TlsMode.ISTIO_MUTUAL) {
+      return false;
+    }
+    return remote.values().stream().flatMap(List::stream).anyMatch(c -> modeOf(c) != TlsMode.ISTIO_MUTUAL);
+  }
+
+  /** SPIFFE principal as Istio writes it: {@code <trustDomain>/ns/<namespace>/sa/<serviceAccount>}. */
+  static String principal(Cluster clientCluster, ServiceClient client) {
+    String sa = client.spec().serviceAccount() == null ? client.spec().service() : client.spec().serviceAccount();
+    return clientCluster.spec().trustDomain() + "/ns/" + client.spec().namespace() + "/sa/" + sa;
+  }
+
+  // ---- addresses -------------------------------------------------------------------------------
+
+  /**
+   * Every (cluster, global host) that gets a ServiceEntry, with its pinned address or null: each
+   * cluster with a client of the service and, since v2, the hosting cluster itself.
+   */
+  private static SortedMap<String, SortedMap<String, String>> addressDemand(
+      Map<InboundService, SortedMap<String, List<ServiceClient>>> remoteClients) {
+    SortedMap<String, SortedMap<String, String>> demand = new TreeMap<>();
+    remoteClients.forEach((service, remote) -> {
+      if (remote.isEmpty()) {
+        return;
+      }
+      String host = globalHost(service);
+      demand.computeIfAbsent(service.spec().cluster(), k -> new TreeMap<>()).put(host, service.spec().address());
+      for (String cluster : remote.keySet()) {
+        demand.computeIfAbsent(cluster, k -> new TreeMap<>()).put(host, service.spec().address());
+      }
+    });
+    return demand;
+  }
+
+  // ---- hosting cluster -------------------------------------------------------------------------
+
+  private void renderHosted(IntentIndex index, InboundService service, Cluster host,
+      SortedMap<String, List<ServiceClient>> remote, AllocationLedger ledger, ClusterOutput out) {
+    InboundService.Spec spec = service.spec();
+    String file = index.intents().sourceOf(service).file();
+    ApiVersions versions = ApiVersions.of(host);
+    boolean viaGateway = terminatesAtGateway(service, remote);
+
+    if (spec.sidecar()) {
+      // Without istio-proxy nothing enforces a PeerAuthentication or AuthorizationPolicy, so
+      // none is written. https://istio.io/latest/docs/reference/config/security/peer_authentication/
+      PeerAuthentication pa = new PeerAuthentication();
+      pa.setSelector(new WorkloadSelector(new TreeMap<>(spec.selector())));
+      // ISTIO_MUTUAL: only Istio mTLS is accepted. SIMPLE and MUTUAL: callers through the TLS
+      // gateway arrive with Istio mTLS too, but in-cluster callers may not, so plain text stays allowed.
+      pa.setMtls(new PeerAuthenticationMutualTLS(spec.mutualTLS() == TlsMode.ISTIO_MUTUAL
+          ? PeerAuthenticationMutualTLSMode.STRICT : PeerAuthenticationMutualTLSMode.PERMISSIVE));
+      out.add(host.name(), IstioResources.peerAuthentication(versions,
+          meta(serviceObjectName(service), spec.namespace(), file), pa));
+
+      List<Rule> rules = authorizationRules(index, service, host, viaGateway);
+      if (!rules.isEmpty()) {
+        // https://istio.io/latest/docs/reference/config/security/authorization-policy/ : an ALLOW
+        // policy denies every request no rule matches, so it is only written with rules.
+        AuthorizationPolicy ap = new AuthorizationPolicy();
+        ap.setSelector(new WorkloadSelector(new TreeMap<>(spec.selector())));
+        ap.setAction(AuthorizationPolicyAction.ALLOW);
+        ap.setRules(rules);
+        out.add(host.name(), IstioResources.authorizationPolicy(versions,
+            meta(serviceObjectName(service), spec.namespace(), file), ap));
+      }
+    }
+
+    if (TrafficPolicies.configuresTraffic(spec)) {
+      // For callers inside H. Load balancing and circuit breaking are applied by the caller's
+      // proxy, so they are fine for a service without sidecar.
+      DestinationRule dr = new DestinationRule();
+      dr.setHost(localHost(service));
+      dr.setTrafficPolicy(TrafficPolicies.inCluster(spec));
+      out.add(host.name(), IstioResources.destinationRule(versions,
+          meta(serviceObjectName(service), spec.namespace(), file), dr));
+    }
+
+    if (remote.isEmpty()) {
+      return;
+    }
+    // The `.global` pair in H (what Admiral generates): the east-west gateway routes SNI
+    // outbound_.<port>_._.<service>.<ns>.global to this ServiceEntry's endpoint, and callers in H
+    // may use the `.global` name too.
+    String sync = host.spec().syncNamespace();
+    WorkloadEntry endpoint = new WorkloadEntry();
+    endpoint.setAddress(localHost(service));
+    endpoint.setPorts(new TreeMap<>(Map.of(portName(service), (long) spec.port())));
+    out.add(host.name(), IstioResources.serviceEntry(versions, meta(globalObjectName(service), sync, file),
+        globalServiceEntry(service, ledger.addressOf(host.name(), globalHost(service)), endpoint)));
+    out.add(host.name(), IstioResources.destinationRule(versions, meta(globalObjectName(service), sync, file),
+        globalDestinationRule(service, TrafficPolicies.istioMutual())));
+    out.usesSyncNamespace = true;
+    out.hostsRemotelyUsedService = true;
+
+    if (viaGateway) {
+      renderTlsTermination(service, host, versions, file, out);
+    }
+  }
+
+  /**
+   * SIMPLE/MUTUAL from other clusters: a TLS server for the service's host on the gateway's
+   * tlsPort with the service's certificate (the Secret lives in the gateway's namespace), and a
+   * VirtualService bound to it that forwards the decrypted stream to the Kubernetes Service.
+   * A server in SIMPLE or MUTUAL mode with protocol TLS takes {@code tcp} routes.
+   * https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
+   * https://istio.io/latest/docs/reference/config/networking/virtual-service/#TCPRoute
+   */
+  private static void renderTlsTermination(InboundService service, Cluster host, ApiVersions versions,
+      String file, ClusterOutput out) {
+    InboundService.Spec spec = service.spec();
+    Cluster.MeshGateway gw = host.spec().meshGateway();
+    String name = globalObjectName(service);
+
+    Port port = new Port();
+    port.setNumber((long) gw.tlsPort());
+    port.setName("tls-" + gw.tlsPort());
+    port.setProtocol("TLS");
+    ServerTLSSettings tls = new ServerTLSSettings();
+    tls.setMode(ServerTLSSettingsTLSmode.valueOf(spec.mutualTLS().name()));
+    tls.setCredentialName(spec.tls() == null ? null : spec.tls().credentialName());
+    Server server = new Server();
+    server.setPort(port);
+    server.setTls(tls);
+    server.setHosts(List.of(globalHost(service)));
+    Gateway gateway = new Gateway();
+    gateway.setSelector(new TreeMap<>(gw.selector()));
+    gateway.setServers(List.of(server));
+    out.add(host.name(), IstioResources.gateway(versions, meta(name, gw.namespace(), file), gateway));
+
+    PortSelector target = new PortSelector();
+    target.setNumber((long) spec.port());
+    Destination destination = new Destination();
+    destination.setHost(localHost(service));
+    destination.setPort(target);
+    RouteDestination route = new RouteDestination();
+    route.setDestination(destination);
+    L4MatchAttributes match = new L4MatchAttributes();
+    match.setPort((long) gw.tlsPort());
+    TCPRoute tcp = new TCPRoute();
+    tcp.setMatch(List.of(match));
+    tcp.setRoute(List.of(route));
+    VirtualService vs = new VirtualService();
+    vs.setHosts(List.of(globalHost(service)));
+    vs.setGateways(List.of(gw.namespace() + "/" + name));
+    // Only the gateway (in this namespace) needs it; sidecars never see it ("mesh" is not listed).
+    vs.setExportTo(List.of("."));
+    vs.setTcp(List.of(tcp));
+    out.add(host.name(), IstioResources.virtualService(versions, meta(name, gw.namespace(), file), vs));
+  }
+
+  /**
+   * One rule per client whose identity reaches the service's sidecar (by client name), one
+   * {@code source.namespaces} rule for allowedNamespaces, and one for the gateway's namespace when
+   * SIMPLE/MUTUAL clients arrive through its TLS server (the gateway calls the service with its
+   * own identity). HTTP services get one operation per access entry; on TCP, TLS and HTTPS ports
+   * the sidecar sees no HTTP request, and Istio drops an ALLOW rule with HTTP-only fields (which
+   * denies everyone), so those rules carry only the service's port ("access by port").
+   * https://istio.io/latest/docs/tasks/security/authorization/authz-tcp/
+   * No rules (no access anywhere, no allowedNamespaces) means no policy at all.
+   */
+  private static List<Rule> authorizationRules(IntentIndex index, InboundService service, Cluster host,
+      boolean viaGateway) {
+    InboundService.Spec spec = service.spec();
+    List<ServiceClient> clients = index.clientsOf(service);
     boolean anyAccess = clients.stream().anyMatch(c -> c.spec().access() != null && !c.spec().access().isEmpty());
-    List<String> namespaces = service.spec().allowedNamespaces();
+    List<String> namespaces = spec.allowedNamespaces();
     boolean hasNamespaces = namespaces != null && !namespaces.isEmpty();
     List<Rule> rules = new ArrayList<>();
     if (!anyAccess && !hasNamespaces) {
       return rules;
     }
+    boolean layer4 = !spec.protocol().isHttp();
     for (ServiceClient client : clients) {
-      Cluster clientCluster = intents.clusters().get(client.spec().cluster());
-      if (clientCluster == null) {
-        continue;
+      Cluster clientCluster = index.clusterOf(client);
+      if (clientCluster == null || !client.spec().sidecar()) {
+        continue; // unknown cluster (MG-REF-01), or no identity to name (MG-SIDECAR-01)
+      }
+      boolean remote = !clientCluster.name().equals(host.name());
+      if (remote && modeOf(client) != TlsMode.ISTIO_MUTUAL) {
+        continue; // arrives from the gateway's TLS server: the gateway rule below
       }
       Source source = new Source();
       source.setPrincipals(List.of(principal(clientCluster, client)));
-      Rule rule = new Rule();
-      rule.setFrom(List.of(new RuleFrom(source)));
       List<ServiceClient.AccessRule> access = client.spec().access();
-      if (access != null && !access.isEmpty()) {
-        List<RuleTo> to = new ArrayList<>();
-        for (ServiceClient.AccessRule entry : access) {
-          Operation operation = new Operation();
-          operation.setMethods(entry.methods());
-          operation.setPaths(entry.paths());
-          to.add(new RuleTo(operation));
-        }
-        rule.setTo(to);
-      }
-      rules.add(rule);
+      List<RuleTo> to = layer4 ? portOnly(spec) : operations(access);
+      rules.add(rule(source, to));
     }
     if (hasNamespaces) {
       Source source = new Source();
       source.setNamespaces(List.copyOf(namespaces));
-      Rule rule = new Rule();
-      rule.setFrom(List.of(new RuleFrom(source)));
-      rules.add(rule);
+      rules.add(rule(source, layer4 ? portOnly(spec) : null));
+    }
+    if (viaGateway) {
+      Source source = new Source();
+      source.setNamespaces(List.of(host.spec().meshGateway().namespace()));
+      rules.add(rule(source, layer4 ? portOnly(spec) : null));
     }
     return rules;
   }
 
-  /** SPIFFE principal as Istio writes it: {@code <trustDomain>/ns/<namespace>/sa/<serviceAccount>}. */
-  static String principal(Cluster clientCluster, ServiceClient client) {
-    String trustDomain = clientCluster.spec().trustDomain() == null ? "cluster.local" : clientCluster.spec().trustDomain();
-    String sa = client.spec().serviceAccount() == null ? client.spec().service() : client.spec().serviceAccount();
-    return trustDomain + "/ns/" + client.spec().namespace() + "/sa/" + sa;
+  private static Rule rule(Source source, List<RuleTo> to) {
+    Rule rule = new Rule();
+    rule.setFrom(List.of(new RuleFrom(source)));
+    rule.setTo(to);
+    return rule;
+  }
+
+  /** One operation per access entry (methods, paths); null without access ("no request-level restriction"). */
+  private static List<RuleTo> operations(List<ServiceClient.AccessRule> access) {
+    if (access == null || access.isEmpty()) {
+      return null;
+    }
+    List<RuleTo> to = new ArrayList<>();
+    for (ServiceClient.AccessRule entry : access) {
+      Operation operation = new Operation();
+      operation.setMethods(entry.methods());
+      operation.setPaths(entry.paths());
+      to.add(new RuleTo(operation));
+    }
+    return to;
+  }
+
+  private static List<RuleTo> portOnly(InboundService.Spec spec) {
+    Operation operation = new Operation();
+    operation.setPorts(List.of(String.valueOf(spec.port())));
+    return List.of(new RuleTo(operation));
   }
 
   // ---- client clusters -------------------------------------------------------------------------
 
-  private static List<ServiceClient> clientsOf(IntentSet intents, InboundService service) {
-    return intents.clients().values().stream()
-        .filter(c -> service.name().equals(c.spec().target()))
-        .toList();
-  }
-
-  /** Clients of {@code service} in known clusters other than its host, grouped by cluster. */
-  private static SortedMap<String, List<ServiceClient>> remoteClientsByCluster(IntentSet intents,
-      InboundService service) {
-    SortedMap<String, List<ServiceClient>> out = new TreeMap<>();
-    for (ServiceClient client : clientsOf(intents, service)) {
-      String cluster = client.spec().cluster();
-      if (!cluster.equals(service.spec().cluster()) && intents.clusters().containsKey(cluster)) {
-        out.computeIfAbsent(cluster, k -> new ArrayList<>()).add(client);
-      }
-    }
-    return out;
-  }
-
-  /** Every (client cluster, global host) that gets a ServiceEntry, with its pinned address or null. */
-  private static SortedMap<String, SortedMap<String, String>> addressDemand(IntentSet intents) {
-    SortedMap<String, SortedMap<String, String>> demand = new TreeMap<>();
-    for (InboundService service : intents.services().values()) {
-      if (!intents.clusters().containsKey(service.spec().cluster())) {
-        continue;
-      }
-      for (String cluster : remoteClientsByCluster(intents, service).keySet()) {
-        demand.computeIfAbsent(cluster, k -> new TreeMap<>()).put(globalHost(service), service.spec().address());
-      }
-    }
-    return demand;
-  }
-
-  private void renderRemote(IntentSet intents, InboundService service, Cluster host, Cluster clientCluster,
-      List<ServiceClient> clients, String address, SortedMap<String, RenderedObject> out) {
+  /**
+   * In a client cluster K, once per (service, K): the {@code .global} ServiceEntry in
+   * K.syncNamespace, exported to every namespace, pointing at the hosting cluster's gateway (port
+   * for Istio mTLS, tlsPort for SIMPLE/MUTUAL); its ISTIO_MUTUAL DestinationRule beside it; and,
+   * per client workload originating SIMPLE or MUTUAL, a DestinationRule in the client's namespace
+   * selecting its pods. Nothing for the client's own host.
+   */
+  private void renderClientCluster(IntentIndex index, InboundService service, Cluster host, Cluster clientCluster,
+      List<ServiceClient> clients, String address, ClusterOutput out) {
     InboundService.Spec spec = service.spec();
-    String file = intents.sourceOf(service).file();
+    String file = index.intents().sourceOf(service).file();
     ApiVersions versions = ApiVersions.of(clientCluster);
-    String name = globalObjectName(service);
-    String portName = portName(service);
+    String sync = clientCluster.spec().syncNamespace();
+    boolean istioMutual = clients.stream().anyMatch(c -> modeOf(c) == TlsMode.ISTIO_MUTUAL);
 
-    var seSpec = new io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry();
-    seSpec.setHosts(List.of(globalHost(service)));
-    seSpec.setLocation(ServiceEntryLocation.MESH_INTERNAL);
-    seSpec.setResolution(ServiceEntryResolution.DNS);
-    ServicePort port = new ServicePort();
-    port.setNumber((long) spec.port());
-    port.setName(portName);
-    port.setProtocol(spec.protocol().name());
-    seSpec.setPorts(List.of(port));
-    seSpec.setAddresses(List.of(address));
+    // One host has one endpoint port: AUTO_PASSTHROUGH for Istio mTLS, else the TLS server.
+    // Clients of both kinds in one cluster are MG-TLS-04 (the Istio mTLS ones win here).
+    Cluster.MeshGateway gw = host.spec().meshGateway();
     WorkloadEntry endpoint = new WorkloadEntry();
-    endpoint.setAddress(host.spec().meshGateway().address());
-    endpoint.setPorts(new TreeMap<>(Map.of(portName, (long) host.spec().meshGateway().port())));
-    seSpec.setEndpoints(List.of(endpoint));
-    add(out, clientCluster.name(), serviceEntry(versions, meta(name, spec.namespace(), file), seSpec));
+    endpoint.setAddress(gw.address());
+    endpoint.setPorts(new TreeMap<>(Map.of(portName(service), (long) (istioMutual ? gw.port() : gw.tlsPort()))));
+    out.add(clientCluster.name(), IstioResources.serviceEntry(versions, meta(globalObjectName(service), sync, file),
+        globalServiceEntry(service, address, endpoint)));
+    out.usesSyncNamespace = true;
 
-    ServiceClient tlsSource = tlsSource(service, clients);
-    var drSpec = new io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule();
-    drSpec.setHost(globalHost(service));
-    TrafficPolicy policy = new TrafficPolicy();
-    TlsMode mode = tlsSource.spec().mutualTLS() == null ? TlsMode.ISTIO_MUTUAL : tlsSource.spec().mutualTLS();
-    policy.setTls(clientTls(mode, tlsSource.spec().tls() == null ? null : tlsSource.spec().tls().credentialName()));
-    drSpec.setTrafficPolicy(policy);
-    add(out, clientCluster.name(), destinationRule(versions, meta(name, spec.namespace(), file), drSpec));
+    if (istioMutual) {
+      out.add(clientCluster.name(), IstioResources.destinationRule(versions,
+          meta(globalObjectName(service), sync, file), globalDestinationRule(service, TrafficPolicies.istioMutual())));
+    }
+
+    // SIMPLE/MUTUAL, one DestinationRule per client workload (namespace + service), the first
+    // client by name deciding; workloads with two different settings are MG-TLS-04.
+    Map<String, ServiceClient> byWorkload = new TreeMap<>();
+    for (ServiceClient client : clients) {
+      if (modeOf(client) != TlsMode.ISTIO_MUTUAL) {
+        byWorkload.putIfAbsent(client.spec().namespace() + "/" + client.spec().service(), client);
+      }
+    }
+    for (ServiceClient client : byWorkload.values()) {
+      ClientTLSSettings tls = TrafficPolicies.originated(modeOf(client),
+          client.spec().tls() == null ? null : client.spec().tls().credentialName(), globalHost(service));
+      DestinationRule dr = new DestinationRule();
+      dr.setHost(globalHost(service));
+      // A workloadSelector makes sidecars read credentialName, applies to the client's own
+      // namespace only, and allows no exportTo beyond it.
+      dr.setWorkloadSelector(new WorkloadSelector(new TreeMap<>(Map.of("app", client.spec().service()))));
+      dr.setExportTo(List.of("."));
+      dr.setTrafficPolicy(TrafficPolicies.global(spec, tls));
+      out.add(clientCluster.name(), IstioResources.destinationRule(versions,
+          meta(clientTlsObjectName(service, client), client.spec().namespace(),
+              index.intents().sourceOf(client).file()), dr));
+    }
+  }
+
+  // ---- shared pieces ---------------------------------------------------------------------------
+
+  /**
+   * The {@code .global} ServiceEntry: MESH_INTERNAL (Istio mTLS and policies apply), DNS resolution
+   * of its one endpoint, the virtual address that sidecar DNS proxying answers for the host, and
+   * visible in every namespace.
+   * https://istio.io/latest/docs/reference/config/networking/service-entry/
+   * https://istio.io/latest/docs/ops/configuration/traffic-management/dns-proxy/
+   */
+  private static ServiceEntry globalServiceEntry(InboundService service, String address, WorkloadEntry endpoint) {
+    ServiceEntry se = new ServiceEntry();
+    se.setHosts(List.of(globalHost(service)));
+    se.setAddresses(List.of(address));
+    se.setLocation(ServiceEntryLocation.MESH_INTERNAL);
+    se.setResolution(ServiceEntryResolution.DNS);
+    ServicePort port = new ServicePort();
+    port.setNumber((long) service.spec().port());
+    port.setName(portName(service));
+    port.setProtocol(service.spec().protocol().name());
+    se.setPorts(List.of(port));
+    se.setEndpoints(List.of(endpoint));
+    se.setExportTo(List.of("*"));
+    return se;
   }
 
   /**
-   * The client whose TLS settings the cluster-wide DestinationRule of a global host follows. Istio
-   * applies one DestinationRule per host, so when clients in one cluster disagree, a client using
-   * the target's own mode wins (the others cannot talk to it anyway, see MG-TLS-01), and among
-   * equals the first by metadata.name.
+   * The {@code .global} DestinationRule beside its ServiceEntry, exported to every namespace: found
+   * for callers of any namespace (lookup order: the caller's namespace, the ServiceEntry's
+   * namespace, the root namespace).
+   * https://istio.io/latest/docs/ops/best-practices/traffic-management/#cross-namespace-configuration
    */
-  private static ServiceClient tlsSource(InboundService service, List<ServiceClient> clients) {
-    for (ServiceClient client : clients) {
-      if (client.spec().mutualTLS() == service.spec().mutualTLS()) {
-        return client;
-      }
-    }
-    return clients.get(0);
+  private static DestinationRule globalDestinationRule(InboundService service, ClientTLSSettings tls) {
+    DestinationRule dr = new DestinationRule();
+    dr.setHost(globalHost(service));
+    dr.setExportTo(List.of("*"));
+    dr.setTrafficPolicy(TrafficPolicies.global(service.spec(), tls));
+    return dr;
   }
 
-  private void renderClientSide(IntentSet intents, ServiceClient client, Cluster clientCluster,
-      SortedMap<String, RenderedObject> out) {
-    ServiceClient.Spec spec = client.spec();
-    var drSpec = new io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule();
-    drSpec.setHost(spec.service() + "." + spec.namespace() + ".svc.cluster.local");
-    TrafficPolicy policy = new TrafficPolicy();
-    policy.setTls(clientTls(TlsMode.ISTIO_MUTUAL, null));
-    drSpec.setTrafficPolicy(policy);
-    ObjectMeta meta = meta(spec.service(), spec.namespace(), intents.sourceOf(client).file());
-    add(out, clientCluster.name(), destinationRule(ApiVersions.of(clientCluster), meta, drSpec));
-  }
-
-  // ---- objects ---------------------------------------------------------------------------------
-
-  private static void add(SortedMap<String, RenderedObject> out, String cluster, HasMetadata resource) {
-    RenderedObject object = RenderedObject.of(cluster, resource);
-    out.putIfAbsent(object.relativePath(), object);
+  /**
+   * {@code *.global} AUTO_PASSTHROUGH on the east-west gateway: the SNI
+   * {@code outbound_.<port>_.<subset>_.<host>} a caller's sidecar sets under ISTIO_MUTUAL names the
+   * gateway's cluster, so no VirtualService is needed and the caller's mTLS reaches the pod intact.
+   * https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings-TLSmode
+   */
+  private static HasMetadata passthroughGateway(Cluster cluster, String file) {
+    Cluster.MeshGateway gw = cluster.spec().meshGateway();
+    Port port = new Port();
+    port.setNumber((long) gw.port());
+    port.setName(PASSTHROUGH_PORT_NAME);
+    port.setProtocol("TLS");
+    ServerTLSSettings tls = new ServerTLSSettings();
+    tls.setMode(ServerTLSSettingsTLSmode.AUTO_PASSTHROUGH);
+    Server server = new Server();
+    server.setPort(port);
+    server.setTls(tls);
+    server.setHosts(List.of("*.global"));
+    Gateway gateway = new Gateway();
+    gateway.setSelector(new TreeMap<>(gw.selector()));
+    gateway.setServers(List.of(server));
+    return IstioResources.gateway(ApiVersions.of(cluster), meta(PASSTHROUGH_GATEWAY, gw.namespace(), file), gateway);
   }
 
   private static ObjectMeta meta(String name, String namespace, String sourceFile) {
@@ -412,61 +521,25 @@ public final class Renderer {
         .build();
   }
 
-  /** The Istio API versions a cluster asked for ({@code Cluster.spec.istioApiVersion}). */
-  record ApiVersions(String networking, String security) {
-    static ApiVersions of(Cluster cluster) {
-      String asked = cluster.spec().istioApiVersion();
-      if (asked == null || asked.equals("v1")) {
-        return new ApiVersions("v1", "v1");
-      }
-      if (asked.equals("v1beta1")) {
-        return new ApiVersions("v1beta1", "v1beta1");
-      }
-      if (asked.equals("v1alpha3")) {
-        // security.istio.io has no v1alpha3; v1beta1 is the oldest version still served.
-        return new ApiVersions("v1alpha3", "v1beta1");
-      }
-      throw new IllegalArgumentException("cluster " + cluster.name() + ": unknown istioApiVersion '" + asked
-          + "' (expected v1, v1beta1 or v1alpha3)");
+  private static ObjectMeta namespaceMeta(String name, String sourceFile) {
+    Map<String, String> annotations = new TreeMap<>(NO_PRUNE);
+    annotations.put(SOURCE_ANNOTATION, sourceFile);
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withLabels(new TreeMap<>(Map.of(MANAGED_BY_LABEL, MANAGED_BY)))
+        .withAnnotations(annotations)
+        .build();
+  }
+
+  /** Sorted by output path; the first object for a path wins (names are unique by construction). */
+  private static final class ClusterOutput {
+    final SortedMap<String, RenderedObject> objects = new TreeMap<>();
+    boolean hostsRemotelyUsedService;
+    boolean usesSyncNamespace;
+
+    void add(String cluster, HasMetadata resource) {
+      RenderedObject object = RenderedObject.of(cluster, resource);
+      objects.putIfAbsent(object.relativePath(), object);
     }
-  }
-
-  // Each Istio API version is its own Fabric8 class, but all versions share one spec type.
-  private static HasMetadata destinationRule(ApiVersions v, ObjectMeta meta,
-      io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule spec) {
-    return switch (v.networking()) {
-      case "v1beta1" -> withMeta(new io.fabric8.istio.api.networking.v1beta1.DestinationRule(), meta, o -> o.setSpec(spec));
-      case "v1alpha3" -> withMeta(new io.fabric8.istio.api.networking.v1alpha3.DestinationRule(), meta, o -> o.setSpec(spec));
-      default -> withMeta(new io.fabric8.istio.api.networking.v1.DestinationRule(), meta, o -> o.setSpec(spec));
-    };
-  }
-
-  private static HasMetadata serviceEntry(ApiVersions v, ObjectMeta meta,
-      io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry spec) {
-    return switch (v.networking()) {
-      case "v1beta1" -> withMeta(new io.fabric8.istio.api.networking.v1beta1.ServiceEntry(), meta, o -> o.setSpec(spec));
-      case "v1alpha3" -> withMeta(new io.fabric8.istio.api.networking.v1alpha3.ServiceEntry(), meta, o -> o.setSpec(spec));
-      default -> withMeta(new io.fabric8.istio.api.networking.v1.ServiceEntry(), meta, o -> o.setSpec(spec));
-    };
-  }
-
-  private static HasMetadata peerAuthentication(ApiVersions v, ObjectMeta meta,
-      io.fabric8.istio.api.api.security.v1beta1.PeerAuthentication spec) {
-    return v.security().equals("v1beta1")
-        ? withMeta(new io.fabric8.istio.api.security.v1beta1.PeerAuthentication(), meta, o -> o.setSpec(spec))
-        : withMeta(new io.fabric8.istio.api.security.v1.PeerAuthentication(), meta, o -> o.setSpec(spec));
-  }
-
-  private static HasMetadata authorizationPolicy(ApiVersions v, ObjectMeta meta,
-      io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicy spec) {
-    return v.security().equals("v1beta1")
-        ? withMeta(new io.fabric8.istio.api.security.v1beta1.AuthorizationPolicy(), meta, o -> o.setSpec(spec))
-        : withMeta(new io.fabric8.istio.api.security.v1.AuthorizationPolicy(), meta, o -> o.setSpec(spec));
-  }
-
-  private static <T extends HasMetadata> T withMeta(T object, ObjectMeta meta, Consumer<T> setSpec) {
-    object.setMetadata(meta);
-    setSpec.accept(object);
-    return object;
   }
 }

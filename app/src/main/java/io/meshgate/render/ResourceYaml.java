@@ -25,12 +25,14 @@ public final class ResourceYaml {
   private static final List<String> KEY_ORDER = List.of(
       "apiVersion", "kind", "metadata", "spec",
       "number", "name", "namespace", "labels", "annotations",
-      "host", "hosts", "addresses", "address", "location", "resolution", "ports", "protocol", "endpoints",
-      "selector", "matchLabels", "action", "rules", "from", "to", "source", "operation",
-      "principals", "namespaces", "methods", "paths",
-      "mtls", "mode", "credentialName",
+      "host", "hosts", "gateways", "addresses", "address", "location", "resolution", "ports", "protocol",
+      "endpoints", "exportTo",
+      "selector", "workloadSelector", "matchLabels", "servers", "port", "action", "rules", "from", "to", "source",
+      "operation", "principals", "namespaces", "methods", "paths",
+      "mtls", "mode", "credentialName", "sni",
       "trafficPolicy", "tls", "loadBalancer", "simple", "consistentHash", "connectionPool", "tcp",
-      "http", "outlierDetection", "consecutive5xxErrors", "interval", "baseEjectionTime");
+      "http", "outlierDetection", "consecutive5xxErrors", "interval", "baseEjectionTime",
+      "match", "route", "destination");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -21,7 +21,7 @@ class DemoCommandTest {
     String text = out.toString();
     assertEquals(Main.EXIT_OK, code, text + err);
     assertTrue(text.contains("env/main is at "), text);
-    assertTrue(text.contains("clusters/cluster01/default/serviceentry-httpbin-default-global.yaml:"), text);
+    assertTrue(text.contains("clusters/cluster01/istio-system/serviceentry-meshgate-httpbin-default-global.yaml:"), text);
     assertTrue(text.contains("- httpbin.default.global"), text);
     assertTrue(text.contains("POST /hooks/git (GitHub push, signed) -> 202"), text);
     assertTrue(text.contains("state refused"), text);

@@ -225,9 +225,9 @@ class PolicyCliTest {
     CliRun run = CliRun.of("validate", "--intents", TestRepos.seedIntents().toString(), "--policies",
         policies.toString());
     assertEquals(1, run.exit(), run.out() + run.err());
-    // httpbin (port 8000) is rendered as httpbin-default-global into cluster01, from httpbin.yaml.
-    assertTrue(run.out().contains("intents/services/httpbin.yaml:9:12: ORG-SE-01: httpbin-default-global in cluster01"),
-        run.out());
+    // httpbin (port 8000) is rendered as meshgate-httpbin-default-global into cluster01, from httpbin.yaml.
+    assertTrue(run.out().contains(
+        "intents/services/httpbin.yaml:9:12: ORG-SE-01: meshgate-httpbin-default-global in cluster01"), run.out());
     assertFalse(run.out().contains("productpage-default-global"), "productpage listens on 9080: " + run.out());
   }
 

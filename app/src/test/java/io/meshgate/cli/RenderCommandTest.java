@@ -40,10 +40,11 @@ class RenderCommandTest {
     Path out = tmp.resolve("rendered");
     CliRun run = CliRun.of("render", "--intents", seed(), "--out", out.toString());
     assertEquals(Main.EXIT_OK, run.exit(), run.err());
-    assertTrue(run.out().contains("cluster01: 6 objects (1 AuthorizationPolicy, 3 DestinationRule, "
-        + "1 PeerAuthentication, 1 ServiceEntry)"), run.out());
+    assertTrue(run.out().contains("cluster01: 8 objects (1 AuthorizationPolicy, 3 DestinationRule, 1 Gateway, "
+        + "1 PeerAuthentication, 2 ServiceEntry)"), run.out());
     assertTrue(run.out().contains("cluster02: 7 objects"), run.out());
-    assertTrue(Files.isRegularFile(out.resolve("clusters/cluster01/default/serviceentry-httpbin-default-global.yaml")));
+    assertTrue(Files.isRegularFile(out.resolve(
+        "clusters/cluster01/istio-system/serviceentry-meshgate-httpbin-default-global.yaml")));
     assertTrue(Files.isRegularFile(out.resolve("clusters/cluster02/kustomization.yaml")));
     String provenance = Files.readString(out.resolve("meshgate/provenance.yaml"));
     assertTrue(provenance.contains("sourceRepo: " + Path.of(seed()).normalize().toString().replace('\\', '/')), provenance);
@@ -87,8 +88,8 @@ class RenderCommandTest {
     String ledger = Files.readString(out.resolve("meshgate/allocations.yaml"));
     assertTrue(ledger.contains("httpbin.default.global: 240.0.0.17"), ledger);
     assertFalse(ledger.contains("removed"), ledger);
-    assertTrue(Files.readString(out.resolve("clusters/cluster01/default/serviceentry-httpbin-default-global.yaml"))
-        .contains("- 240.0.0.17"));
+    assertTrue(Files.readString(out.resolve(
+        "clusters/cluster01/istio-system/serviceentry-meshgate-httpbin-default-global.yaml")).contains("- 240.0.0.17"));
   }
 
   @Test

@@ -32,9 +32,12 @@ class ValidateCommandTest {
 
   @Test
   void seedIsCleanInTextFormat() {
+    // The seed's productpage keeps its cookie hash for callers in cluster01; its callers in
+    // cluster02 cannot be sticky through the gateway, which is the one warning (MG-LB-02).
     CliRun run = CliRun.of("validate", "--intents", SEED);
     assertEquals(0, run.exit(), run.err());
-    assertEquals("ok: 7 intents in 5 files, no violations\n", run.out());
+    assertTrue(run.out().startsWith("intents/services/productpage.yaml:17:5: MG-LB-02 (warning): "), run.out());
+    assertTrue(run.out().endsWith("\nok: 7 intents in 5 files, 1 warning\n"), run.out());
     assertEquals("", run.err());
   }
 

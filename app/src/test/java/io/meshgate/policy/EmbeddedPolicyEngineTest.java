@@ -113,11 +113,13 @@ class EmbeddedPolicyEngineTest {
   }
 
   @Test
-  void theShippedPoliciesFindNothingOnTheSeed() throws Exception {
+  void theShippedPoliciesFindOnlyTheCrossClusterHashWarningOnTheSeed() throws Exception {
     PolicyEngine engine = EmbeddedPolicyEngine.create(PolicyBundle.load(TestRepos.root().resolve("policies")));
     var loaded = IntentLoader.load(TestRepos.seedIntents());
     var rendered = new io.meshgate.render.Renderer().render(loaded.intents(), io.meshgate.render.AllocationLedger.empty());
     PolicyDecision decision = engine.evaluate(PolicyInput.build(loaded, rendered.asPlainObjects()));
-    assertEquals(List.of(), decision.all());
+    assertEquals(List.of(), decision.denies());
+    assertEquals(List.of("MG-LB-02 InboundService/productpage spec.loadBalancing.consistentHash"),
+        decision.all().stream().map(f -> f.rule() + " " + f.kind() + "/" + f.name() + " " + f.field()).toList());
   }
 }

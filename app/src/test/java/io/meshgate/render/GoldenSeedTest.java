@@ -83,6 +83,6 @@ class GoldenSeedTest {
     }
     List<String> cluster01 = List.of(tree.text("clusters/cluster01/kustomization.yaml").split("\n"));
     assertEquals("apiVersion: kustomize.config.k8s.io/v1beta1", cluster01.get(0));
-    assertEquals("- default/serviceentry-httpbin-default-global.yaml", cluster01.get(cluster01.size() - 1));
+    assertEquals("- istio-system/serviceentry-meshgate-productpage-default-global.yaml", cluster01.get(cluster01.size() - 1));
   }
 }

@@ -104,9 +104,33 @@ final class IstioCrdSchemas {
     node.forEach(IstioCrdSchemas::stripKubernetesExtensions);
   }
 
+  /**
+   * The one core kind meshgate renders (a sync namespace) is not an Istio CRD: it may carry only
+   * metadata, and its name must be a DNS-1123 label, as the API server requires.
+   */
+  private static List<String> namespaceProblems(Map<String, Object> object) {
+    List<String> problems = new ArrayList<>();
+    for (String key : object.keySet()) {
+      if (!List.of("apiVersion", "kind", "metadata").contains(key)) {
+        problems.add("Namespace: unexpected field " + key);
+      }
+    }
+    Object name = object.get("metadata") instanceof Map<?, ?> meta ? meta.get("name") : null;
+    if (!(name instanceof String s) || !s.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+      problems.add("Namespace: metadata.name must be a DNS-1123 label: " + name);
+    }
+    if (object.get("metadata") instanceof Map<?, ?> meta && meta.containsKey("namespace")) {
+      problems.add("Namespace: a cluster-scoped object has no metadata.namespace");
+    }
+    return problems;
+  }
+
   /** Schema violations of one object (empty when valid); unknown group/version/kind is one. */
   List<String> validate(Map<String, Object> object) {
     String apiVersion = (String) object.get("apiVersion");
+    if ("v1".equals(apiVersion) && "Namespace".equals(object.get("kind"))) {
+      return namespaceProblems(object);
+    }
     String key = apiVersion + "/" + object.get("kind");
     JsonSchema schema = schemas.get(key);
     if (schema == null) {

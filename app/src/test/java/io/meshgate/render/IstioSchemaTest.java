@@ -65,7 +65,7 @@ class IstioSchemaTest {
     assertFalse(schemas.validate(badPort).isEmpty(), "a string port number must fail");
 
     RenderedObject dr = result.objectsOf("cluster01").stream()
-        .filter(o -> o.relativePath().equals("default/destinationrule-productpage.yaml")).findFirst().orElseThrow();
+        .filter(o -> o.relativePath().equals("default/destinationrule-meshgate-productpage.yaml")).findFirst().orElseThrow();
     Map<String, Object> legacyTypo = deepCopy(dr.plain());
     // The seed's own spelling mistake: 'loadbalancer' is not a field of trafficPolicy.
     @SuppressWarnings("unchecked")
@@ -76,6 +76,22 @@ class IstioSchemaTest {
     Map<String, Object> wrongVersion = deepCopy(dr.plain());
     wrongVersion.put("apiVersion", "networking.istio.io/v2");
     assertFalse(schemas.validate(wrongVersion).isEmpty());
+
+    RenderedObject gateway = result.objectsOf("cluster01").stream()
+        .filter(o -> o.kind().equals("Gateway")).findFirst().orElseThrow();
+    assertEquals(List.of(), schemas.validate(gateway.plain()));
+    Map<String, Object> badMode = deepCopy(gateway.plain());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> server = ((List<Map<String, Object>>) spec(badMode).get("servers")).get(0);
+    server.put("tls", Map.of("mode", "PASSTHRU"));
+    assertFalse(schemas.validate(badMode).isEmpty(), "an unknown server TLS mode must fail");
+
+    RenderedObject namespace = new Renderer().render(Scenarios.syncNamespaces(), AllocationLedger.empty())
+        .objectsOf("west").stream().filter(o -> o.kind().equals("Namespace")).findFirst().orElseThrow();
+    assertEquals(List.of(), schemas.validate(namespace.plain()));
+    Map<String, Object> badNamespace = deepCopy(namespace.plain());
+    badNamespace.put("spec", Map.of("finalizers", List.of("x")));
+    assertFalse(schemas.validate(badNamespace).isEmpty());
   }
 
   @SuppressWarnings("unchecked")

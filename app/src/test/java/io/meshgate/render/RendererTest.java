@@ -1,26 +1,25 @@
 package io.meshgate.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meshgate.intent.InboundService;
 import io.meshgate.intent.IntentSet;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** Contract v2, section 2: what is rendered where, and when. */
 class RendererTest {
 
   /** The address a host is given when its preference is free (see AddressAllocator). */
   private static String preferred(String host) {
     return AddressAllocator.format(AddressAllocator.FIRST + AddressAllocator.preferredSlot(host));
   }
-
 
   static RenderResult render(IntentSet intents) {
     return new Renderer().render(intents, AllocationLedger.empty());
@@ -54,148 +53,275 @@ class RendererTest {
     return node;
   }
 
+  static String source(Map<String, Object> object) {
+    return (String) ((Map<?, ?>) at(object, "metadata.annotations")).get(Renderer.SOURCE_ANNOTATION);
+  }
+
   @Test
-  void seedClusterOneGetsHttpbinEntryAndProductpagePolicies() {
+  void seedClusterOneHostsProductpageAndCallsHttpbin() {
     RenderResult result = render(TestIntents.seed());
     assertEquals(List.of(
-        "default/authorizationpolicy-productpage.yaml",
-        "default/destinationrule-httpbin-default-global.yaml",
-        "default/destinationrule-productpage.yaml",
-        "default/destinationrule-sleep.yaml",
-        "default/peerauthentication-productpage.yaml",
-        "default/serviceentry-httpbin-default-global.yaml"), paths(result, "cluster01"));
+        "default/authorizationpolicy-meshgate-productpage.yaml",
+        "default/destinationrule-meshgate-productpage.yaml",
+        "default/peerauthentication-meshgate-productpage.yaml",
+        "istio-system/destinationrule-meshgate-httpbin-default-global.yaml",
+        "istio-system/destinationrule-meshgate-productpage-default-global.yaml",
+        "istio-system/gateway-meshgate-global.yaml",
+        "istio-system/serviceentry-meshgate-httpbin-default-global.yaml",
+        "istio-system/serviceentry-meshgate-productpage-default-global.yaml"), paths(result, "cluster01"));
 
-    Map<String, Object> se = object(result, "cluster01", "default/serviceentry-httpbin-default-global.yaml");
+    // The client side of httpbin: ServiceEntry and DestinationRule in the sync namespace, for all.
+    Map<String, Object> se = object(result, "cluster01", "istio-system/serviceentry-meshgate-httpbin-default-global.yaml");
     assertEquals("networking.istio.io/v1", se.get("apiVersion"));
-    assertEquals("ServiceEntry", se.get("kind"));
-    assertEquals("httpbin-default-global", at(se, "metadata.name"));
-    assertEquals("default", at(se, "metadata.namespace"));
+    assertEquals("meshgate-httpbin-default-global", at(se, "metadata.name"));
+    assertEquals("istio-system", at(se, "metadata.namespace"));
     assertEquals(Map.of("app.kubernetes.io/managed-by", "meshgate"), at(se, "metadata.labels"));
-    assertEquals("intents/services/httpbin.yaml",
-        ((Map<?, ?>) at(se, "metadata.annotations")).get("meshgate.io/source"));
+    assertEquals("intents/services/httpbin.yaml", source(se));
     assertEquals(List.of("httpbin.default.global"), at(se, "spec.hosts"));
+    assertEquals(List.of("*"), at(se, "spec.exportTo"));
     assertEquals("MESH_INTERNAL", at(se, "spec.location"));
     assertEquals("DNS", at(se, "spec.resolution"));
     assertEquals(List.of(preferred("httpbin.default.global")), at(se, "spec.addresses"));
     assertEquals(Map.of("number", 8000, "name", "http-8000", "protocol", "HTTP"), at(se, "spec.ports.0"));
-    assertEquals("172.25.55.50", at(se, "spec.endpoints.0.address"));
-    assertEquals(Map.of("http-8000", 15443), at(se, "spec.endpoints.0.ports"));
+    assertEquals(List.of(Map.of("address", "172.25.55.50", "ports", Map.of("http-8000", 15443))), at(se, "spec.endpoints"));
+    Map<String, Object> dr = object(result, "cluster01", "istio-system/destinationrule-meshgate-httpbin-default-global.yaml");
+    assertEquals("httpbin.default.global", at(dr, "spec.host"));
+    assertEquals(List.of("*"), at(dr, "spec.exportTo"));
+    assertEquals(Map.of("tls", Map.of("mode", "ISTIO_MUTUAL")), at(dr, "spec.trafficPolicy"));
 
-    Map<String, Object> globalDr = object(result, "cluster01", "default/destinationrule-httpbin-default-global.yaml");
-    assertEquals("httpbin.default.global", at(globalDr, "spec.host"));
-    assertEquals(Map.of("mode", "ISTIO_MUTUAL"), at(globalDr, "spec.trafficPolicy.tls"));
-
-    Map<String, Object> dr = object(result, "cluster01", "default/destinationrule-productpage.yaml");
-    assertEquals("productpage.default.svc.cluster.local", at(dr, "spec.host"));
-    assertEquals("ISTIO_MUTUAL", at(dr, "spec.trafficPolicy.tls.mode"));
-    assertEquals(Map.of("name", "user1", "ttl", "0s"),
-        at(dr, "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie"));
-    assertEquals(10, at(dr, "spec.trafficPolicy.connectionPool.tcp.maxConnections"));
-    assertEquals(1000, at(dr, "spec.trafficPolicy.connectionPool.http.http2MaxRequests"));
-    assertEquals(100, at(dr, "spec.trafficPolicy.connectionPool.http.maxRequestsPerConnection"));
+    // productpage, hosted here: the in-cluster rule keeps its cookie hash (callers in H pick pods).
+    Map<String, Object> local = object(result, "cluster01", "default/destinationrule-meshgate-productpage.yaml");
+    assertEquals("productpage.default.svc.cluster.local", at(local, "spec.host"));
+    assertEquals("ISTIO_MUTUAL", at(local, "spec.trafficPolicy.tls.mode"));
+    assertEquals(Map.of("name", "user1", "ttl", "0s"), at(local, "spec.trafficPolicy.loadBalancer.consistentHash.httpCookie"));
+    assertEquals(10, at(local, "spec.trafficPolicy.connectionPool.tcp.maxConnections"));
     assertEquals(Map.of("consecutive5xxErrors", 8, "interval", "5m", "baseEjectionTime", "15m"),
-        at(dr, "spec.trafficPolicy.outlierDetection"));
+        at(local, "spec.trafficPolicy.outlierDetection"));
 
-    Map<String, Object> pa = object(result, "cluster01", "default/peerauthentication-productpage.yaml");
+    // Its `.global` pair in H: endpoint = the Kubernetes Service, for the gateway's SNI route.
+    Map<String, Object> hostedSe = object(result, "cluster01", "istio-system/serviceentry-meshgate-productpage-default-global.yaml");
+    assertEquals(List.of(Map.of("address", "productpage.default.svc.cluster.local", "ports", Map.of("http-9080", 9080))),
+        at(hostedSe, "spec.endpoints"));
+    assertEquals(List.of(preferred("productpage.default.global")), at(hostedSe, "spec.addresses"));
+    Map<String, Object> hostedDr = object(result, "cluster01", "istio-system/destinationrule-meshgate-productpage-default-global.yaml");
+    assertNull(at(hostedDr, "spec.trafficPolicy.loadBalancer"), "a hash cannot reach through the gateway");
+    assertEquals(1000, at(hostedDr, "spec.trafficPolicy.connectionPool.http.http2MaxRequests"));
+    assertEquals(8, at(hostedDr, "spec.trafficPolicy.outlierDetection.consecutive5xxErrors"));
+
+    Map<String, Object> gateway = object(result, "cluster01", "istio-system/gateway-meshgate-global.yaml");
+    assertEquals(Map.of("istio", "eastwestgateway"), at(gateway, "spec.selector"));
+    assertEquals(List.of(Map.of("port", Map.of("number", 15443, "name", "tls-meshgate", "protocol", "TLS"),
+        "tls", Map.of("mode", "AUTO_PASSTHROUGH"), "hosts", List.of("*.global"))), at(gateway, "spec.servers"));
+    assertEquals("intents/clusters/clusters.yaml", source(gateway));
+
+    Map<String, Object> pa = object(result, "cluster01", "default/peerauthentication-meshgate-productpage.yaml");
     assertEquals("security.istio.io/v1", pa.get("apiVersion"));
     assertEquals(Map.of("app", "productpage"), at(pa, "spec.selector.matchLabels"));
     assertEquals("STRICT", at(pa, "spec.mtls.mode"));
 
-    Map<String, Object> ap = object(result, "cluster01", "default/authorizationpolicy-productpage.yaml");
+    Map<String, Object> ap = object(result, "cluster01", "default/authorizationpolicy-meshgate-productpage.yaml");
     assertEquals("ALLOW", at(ap, "spec.action"));
-    assertEquals(Map.of("app", "productpage"), at(ap, "spec.selector.matchLabels"));
     assertEquals(2, ((List<?>) at(ap, "spec.rules")).size());
-    // Rules follow client names: bookinfo-user-to-productpage, then sleep-to-productpage.
     assertEquals(List.of("cluster.local/ns/default/sa/bookinfo-user"), at(ap, "spec.rules.0.from.0.source.principals"));
     assertEquals(List.of("cluster.local/ns/default/sa/sleep"), at(ap, "spec.rules.1.from.0.source.principals"));
     assertEquals(Map.of("methods", List.of("GET"), "paths", List.of("/static*")), at(ap, "spec.rules.1.to.0.operation"));
-    assertEquals(Map.of("methods", List.of("GET"), "paths", List.of("/api/v1/products")),
-        at(ap, "spec.rules.1.to.1.operation"));
-
-    Map<String, Object> clientDr = object(result, "cluster01", "default/destinationrule-sleep.yaml");
-    assertEquals("sleep.default.svc.cluster.local", at(clientDr, "spec.host"));
-    assertEquals(Map.of("mode", "ISTIO_MUTUAL"), at(clientDr, "spec.trafficPolicy.tls"));
-    assertEquals("intents/clients/sleep-to-httpbin.yaml",
-        ((Map<?, ?>) at(clientDr, "metadata.annotations")).get("meshgate.io/source"));
   }
 
   @Test
-  void seedClusterTwoIsTheMirrorImage() {
+  void seedClusterTwoIsTheMirrorImageAndHasNothingForTheClientsOwnHost() {
     RenderResult result = render(TestIntents.seed());
     assertEquals(List.of(
-        "default/authorizationpolicy-httpbin.yaml",
-        "default/destinationrule-bookinfo-user.yaml",
-        "default/destinationrule-httpbin.yaml",
-        "default/destinationrule-productpage-default-global.yaml",
-        "default/destinationrule-sleep.yaml",
-        "default/peerauthentication-httpbin.yaml",
-        "default/serviceentry-productpage-default-global.yaml"), paths(result, "cluster02"));
-    Map<String, Object> se = object(result, "cluster02", "default/serviceentry-productpage-default-global.yaml");
-    assertEquals(List.of("productpage.default.global"), at(se, "spec.hosts"));
-    assertEquals("172.25.55.210", at(se, "spec.endpoints.0.address"));
-    assertEquals(Map.of("http-9080", 15443), at(se, "spec.endpoints.0.ports"));
-    assertEquals(List.of(preferred("productpage.default.global")), at(se, "spec.addresses"));
-    Map<String, Object> ap = object(result, "cluster02", "default/authorizationpolicy-httpbin.yaml");
+        "default/authorizationpolicy-meshgate-httpbin.yaml",
+        "default/peerauthentication-meshgate-httpbin.yaml",
+        "istio-system/destinationrule-meshgate-httpbin-default-global.yaml",
+        "istio-system/destinationrule-meshgate-productpage-default-global.yaml",
+        "istio-system/gateway-meshgate-global.yaml",
+        "istio-system/serviceentry-meshgate-httpbin-default-global.yaml",
+        "istio-system/serviceentry-meshgate-productpage-default-global.yaml"), paths(result, "cluster02"),
+        "httpbin configures no traffic settings: no in-cluster DestinationRule; sleep gets none for its own host");
+    Map<String, Object> se = object(result, "cluster02", "istio-system/serviceentry-meshgate-productpage-default-global.yaml");
+    assertEquals(List.of(Map.of("address", "172.25.55.210", "ports", Map.of("http-9080", 15443))), at(se, "spec.endpoints"));
+    Map<String, Object> ap = object(result, "cluster02", "default/authorizationpolicy-meshgate-httpbin.yaml");
     assertEquals(List.of("cluster.local/ns/default/sa/sleep"), at(ap, "spec.rules.0.from.0.source.principals"));
     assertEquals(Map.of("methods", List.of("POST"), "paths", List.of("/headers")), at(ap, "spec.rules.0.to.1.operation"));
-    // httpbin asks for no traffic settings: the DestinationRule carries only the TLS mode.
-    Map<String, Object> dr = object(result, "cluster02", "default/destinationrule-httpbin.yaml");
-    assertEquals(Map.of("tls", Map.of("mode", "ISTIO_MUTUAL")), at(dr, "spec.trafficPolicy"));
   }
 
   @Test
-  void simpleTlsIsPermissiveAndCarriesCredentials() {
+  void simpleIsOriginatedByTheClientsSidecarAndTerminatedOnTheHostingGateway() {
     RenderResult result = render(Scenarios.simpleTls());
-    Map<String, Object> dr = object(result, "east", "default/destinationrule-billing.yaml");
-    assertEquals(Map.of("mode", "SIMPLE", "credentialName", "billing-tls"), at(dr, "spec.trafficPolicy.tls"));
-    assertEquals("PERMISSIVE", at(object(result, "east", "default/peerauthentication-billing.yaml"), "spec.mtls.mode"));
-    Map<String, Object> se = object(result, "west", "default/serviceentry-billing-default-global.yaml");
-    assertEquals(Map.of("number", 8443, "name", "https-8443", "protocol", "HTTPS"), at(se, "spec.ports.0"));
-    assertEquals("172.30.0.1", at(se, "spec.endpoints.0.address"));
-    Map<String, Object> global = object(result, "west", "default/destinationrule-billing-default-global.yaml");
-    assertEquals(Map.of("mode", "SIMPLE", "credentialName", "billing-ca"), at(global, "spec.trafficPolicy.tls"));
-    // No ISTIO_MUTUAL client, so no client-side DestinationRule; no access, so no AuthorizationPolicy.
-    assertEquals(List.of("default/destinationrule-billing-default-global.yaml",
-        "default/serviceentry-billing-default-global.yaml"), paths(result, "west"));
-    assertFalse(paths(result, "east").contains("default/authorizationpolicy-billing.yaml"));
+    assertEquals(List.of(
+        "default/peerauthentication-meshgate-billing.yaml",
+        "istio-system/destinationrule-meshgate-billing-default-global.yaml",
+        "istio-system/gateway-meshgate-billing-default-global.yaml",
+        "istio-system/gateway-meshgate-global.yaml",
+        "istio-system/serviceentry-meshgate-billing-default-global.yaml",
+        "istio-system/virtualservice-meshgate-billing-default-global.yaml"), paths(result, "east"));
+    assertEquals("PERMISSIVE", at(object(result, "east", "default/peerauthentication-meshgate-billing.yaml"), "spec.mtls.mode"));
+
+    Map<String, Object> gateway = object(result, "east", "istio-system/gateway-meshgate-billing-default-global.yaml");
+    assertEquals(List.of(Map.of("port", Map.of("number", 15444, "name", "tls-15444", "protocol", "TLS"),
+        "tls", Map.of("mode", "SIMPLE", "credentialName", "billing-tls"),
+        "hosts", List.of("billing.default.global"))), at(gateway, "spec.servers"));
+    Map<String, Object> vs = object(result, "east", "istio-system/virtualservice-meshgate-billing-default-global.yaml");
+    assertEquals(List.of("billing.default.global"), at(vs, "spec.hosts"));
+    assertEquals(List.of("istio-system/meshgate-billing-default-global"), at(vs, "spec.gateways"));
+    assertEquals(List.of("."), at(vs, "spec.exportTo"));
+    assertEquals(List.of(Map.of("match", List.of(Map.of("port", 15444)), "route", List.of(Map.of("destination",
+        Map.of("host", "billing.default.svc.cluster.local", "port", Map.of("number", 8443)))))), at(vs, "spec.tcp"));
+
+    assertEquals(List.of(
+        "default/destinationrule-meshgate-billing-default-global-web.yaml",
+        "istio-system/serviceentry-meshgate-billing-default-global.yaml"), paths(result, "west"),
+        "no ISTIO_MUTUAL rule in the sync namespace: it would be wrong for this host");
+    Map<String, Object> se = object(result, "west", "istio-system/serviceentry-meshgate-billing-default-global.yaml");
+    assertEquals(Map.of("https-8443", 15444), at(se, "spec.endpoints.0.ports"), "the TLS server's port");
+    Map<String, Object> dr = object(result, "west", "default/destinationrule-meshgate-billing-default-global-web.yaml");
+    assertEquals("billing.default.global", at(dr, "spec.host"));
+    assertEquals(Map.of("matchLabels", Map.of("app", "web")), at(dr, "spec.workloadSelector"));
+    assertEquals(List.of("."), at(dr, "spec.exportTo"));
+    assertEquals(Map.of("mode", "SIMPLE", "credentialName", "billing-ca", "sni", "billing.default.global"),
+        at(dr, "spec.trafficPolicy.tls"));
+    assertEquals("intents/clients/web-to-billing.yaml", source(dr));
   }
 
   @Test
-  void mutualTargetWithDisagreeingClientsFollowsTheClientUsingTheTargetsMode() {
-    RenderResult result = render(Scenarios.mutualTls());
-    assertEquals("PERMISSIVE", at(object(result, "east", "finance/peerauthentication-ledger.yaml"), "spec.mtls.mode"));
-    Map<String, Object> global = object(result, "west", "finance/destinationrule-ledger-finance-global.yaml");
-    assertEquals("ledger.finance.global", at(global, "spec.host"));
-    assertEquals(Map.of("mode", "MUTUAL", "credentialName", "payer-client-tls"), at(global, "spec.trafficPolicy.tls"));
-    // The ISTIO_MUTUAL client still gets its own client-side rule; the MUTUAL one does not.
-    assertTrue(paths(result, "west").contains("finance/destinationrule-auditor.yaml"));
-    assertFalse(paths(result, "west").contains("finance/destinationrule-payer.yaml"));
+  void mutualAcrossLogicalCloudsAuthorizesTheGatewayForTheCallersItForwards() {
+    RenderResult result = render(Scenarios.mutualAcrossClouds());
+    Map<String, Object> gateway = object(result, "east", "istio-system/gateway-meshgate-ledger-finance-global.yaml");
+    assertEquals(Map.of("mode", "MUTUAL", "credentialName", "ledger-tls"), at(gateway, "spec.servers.0.tls"));
+
+    Map<String, Object> dr = object(result, "north", "finance/destinationrule-meshgate-ledger-finance-global-payer.yaml");
+    assertEquals(Map.of("mode", "MUTUAL", "credentialName", "payer-client-tls", "sni", "ledger.finance.global"),
+        at(dr, "spec.trafficPolicy.tls"));
+    assertEquals(Map.of("tcp", Map.of("maxConnections", 20)), at(dr, "spec.trafficPolicy.connectionPool"),
+        "circuit breaking travels with the caller's TLS settings");
+    assertEquals(Map.of("http-9443", 15444),
+        at(object(result, "north", "istio-system/serviceentry-meshgate-ledger-finance-global.yaml"), "spec.endpoints.0.ports"));
+    // The Istio mTLS client in west goes through AUTO_PASSTHROUGH as usual.
+    assertEquals(Map.of("http-9443", 15443),
+        at(object(result, "west", "istio-system/serviceentry-meshgate-ledger-finance-global.yaml"), "spec.endpoints.0.ports"));
+    assertEquals("ISTIO_MUTUAL",
+        at(object(result, "west", "istio-system/destinationrule-meshgate-ledger-finance-global.yaml"), "spec.trafficPolicy.tls.mode"));
+
+    Map<String, Object> ap = object(result, "east", "finance/authorizationpolicy-meshgate-ledger.yaml");
+    assertEquals(List.of("cluster.local/ns/finance/sa/auditor"), at(ap, "spec.rules.0.from.0.source.principals"));
+    assertEquals(List.of("finance"), at(ap, "spec.rules.1.from.0.source.namespaces"));
+    assertEquals(List.of("istio-system"), at(ap, "spec.rules.2.from.0.source.namespaces"),
+        "the TLS-terminating gateway calls the service with its own identity");
+    assertEquals(3, ((List<?>) at(ap, "spec.rules")).size(), "the MUTUAL caller has no principal of its own here");
   }
 
   @Test
-  void tcpAndGrpcServicesRenderTheirPortsAndTrafficSettings() {
+  void istioMutualAndMutualClientsOfOneHostInOneClusterRenderTheIstioSide() {
+    // MG-TLS-04 denies this; what is rendered keeps the Istio mTLS port and both client settings.
+    RenderResult result = render(Scenarios.mixedTlsInOneCluster());
+    assertEquals(Map.of("https-9443", 15443),
+        at(object(result, "west", "istio-system/serviceentry-meshgate-ledger-finance-global.yaml"), "spec.endpoints.0.ports"));
+    assertTrue(paths(result, "west").contains("istio-system/destinationrule-meshgate-ledger-finance-global.yaml"));
+    assertTrue(paths(result, "west").contains("finance/destinationrule-meshgate-ledger-finance-global-payer.yaml"));
+  }
+
+  @Test
+  void tcpServicesAreAuthorizedByIdentityAndPortOnly() {
+    RenderResult result = render(Scenarios.tcpAccessByPort());
+    Map<String, Object> ap = object(result, "east", "cache/authorizationpolicy-meshgate-redis.yaml");
+    List<?> rules = (List<?>) at(ap, "spec.rules");
+    assertEquals(3, rules.size());
+    assertEquals(List.of("cluster.local/ns/shop/sa/cart"), at(ap, "spec.rules.0.from.0.source.principals"));
+    assertEquals(List.of("cluster.local/ns/shop/sa/warmer"), at(ap, "spec.rules.1.from.0.source.principals"));
+    assertEquals(List.of("shop"), at(ap, "spec.rules.2.from.0.source.namespaces"));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(List.of(Map.of("operation", Map.of("ports", List.of("6379")))), at(ap, "spec.rules." + i + ".to"));
+    }
+  }
+
+  @Test
+  void httpFieldsOfAccessAreNeverRenderedOnAnOpaquePort() {
+    // MG-AUTHZ-03 denies this intent; were it published, the rule would still admit by port only.
+    IntentSet intents = Scenarios.twoClusters()
+        .service(new TestIntents.Service("vault").cluster("east").protocol(io.meshgate.intent.Protocol.HTTPS).port(8200))
+        .client(new TestIntents.Client("app-to-vault").service("app").cluster("west").target("vault")
+            .access(Scenarios.access("GET", "/v1/secret/*")))
+        .build();
+    Map<String, Object> ap = object(render(intents), "east", "default/authorizationpolicy-meshgate-vault.yaml");
+    assertEquals(List.of(Map.of("operation", Map.of("ports", List.of("8200")))), at(ap, "spec.rules.0.to"));
+  }
+
+  @Test
+  void aSimpleServiceCalledOnlyWithIstioMutualGetsNoTlsServer() {
+    IntentSet intents = Scenarios.twoClusters()
+        .service(new TestIntents.Service("rates").cluster("east").mutualTLS(io.meshgate.intent.TlsMode.SIMPLE)
+            .credentialName("rates-tls"))
+        .client(new TestIntents.Client("dash-to-rates").service("dash").cluster("west").target("rates")
+            .mutualTLS(io.meshgate.intent.TlsMode.ISTIO_MUTUAL))
+        .build();
+    RenderResult result = render(intents);
+    assertEquals(List.of("istio-system/gateway-meshgate-global.yaml"),
+        paths(result, "east").stream().filter(p -> p.contains("gateway-") || p.contains("virtualservice-")).toList());
+    assertEquals(Map.of("http-8000", 15443),
+        at(object(result, "west", "istio-system/serviceentry-meshgate-rates-default-global.yaml"), "spec.endpoints.0.ports"));
+  }
+
+  @Test
+  void hashBalancingStaysInTheHostingClusterAndSimpleBalancingTravels() {
     RenderResult result = render(Scenarios.tcp());
-    Map<String, Object> pg = object(result, "east", "db/destinationrule-postgres.yaml");
-    assertEquals(Map.of("useSourceIp", true, "minimumRingSize", 2048),
-        at(pg, "spec.trafficPolicy.loadBalancer.consistentHash"));
-    assertEquals(Map.of("tcp", Map.of("maxConnections", 50)), at(pg, "spec.trafficPolicy.connectionPool"));
-    Map<String, Object> se = object(result, "west", "db/serviceentry-postgres-db-global.yaml");
+    Map<String, Object> pg = object(result, "east", "db/destinationrule-meshgate-postgres.yaml");
+    assertEquals(Map.of("useSourceIp", true, "minimumRingSize", 2048), at(pg, "spec.trafficPolicy.loadBalancer.consistentHash"));
+    Map<String, Object> pgGlobal = object(result, "west", "istio-system/destinationrule-meshgate-postgres-db-global.yaml");
+    assertNull(at(pgGlobal, "spec.trafficPolicy.loadBalancer"));
+    assertEquals(Map.of("tcp", Map.of("maxConnections", 50)), at(pgGlobal, "spec.trafficPolicy.connectionPool"));
+    Map<String, Object> se = object(result, "west", "istio-system/serviceentry-meshgate-postgres-db-global.yaml");
     assertEquals(Map.of("number", 5432, "name", "tcp-5432", "protocol", "TCP"), at(se, "spec.ports.0"));
-    assertEquals(Map.of("tcp-5432", 15443), at(se, "spec.endpoints.0.ports"));
-    Map<String, Object> grpc = object(result, "east", "default/destinationrule-grpc-api.yaml");
+    Map<String, Object> grpc = object(result, "west", "istio-system/destinationrule-meshgate-grpc-api-default-global.yaml");
     assertEquals(Map.of("simple", "LEAST_REQUEST"), at(grpc, "spec.trafficPolicy.loadBalancer"));
     assertEquals(Map.of("consecutive5xxErrors", 3, "interval", "30s"), at(grpc, "spec.trafficPolicy.outlierDetection"));
     // Two services in one client cluster get distinct addresses.
-    assertNotEquals(at(object(result, "west", "default/serviceentry-grpc-api-default-global.yaml"),
+    assertNotEquals(at(object(result, "west", "istio-system/serviceentry-meshgate-grpc-api-default-global.yaml"),
         "spec.addresses"), at(se, "spec.addresses"));
   }
 
   @Test
-  void withoutSidecarTheHostingClusterGetsNothingButClientsStillReachIt() {
+  void aServiceWithoutSidecarGetsItsTrafficSettingsButNoPeerOrAuthorizationPolicy() {
     RenderResult result = render(Scenarios.noSidecar());
-    assertEquals(List.of(), paths(result, "east"));
-    assertEquals(List.of("default/destinationrule-legacy-default-global.yaml",
-        "default/serviceentry-legacy-default-global.yaml"), paths(result, "west"));
+    assertEquals(List.of("default/destinationrule-meshgate-legacy.yaml"), paths(result, "east"));
+    Map<String, Object> dr = object(result, "east", "default/destinationrule-meshgate-legacy.yaml");
+    assertNull(at(dr, "spec.trafficPolicy.tls"), "no Istio mTLS towards a pod without sidecar");
+    assertEquals(5, at(dr, "spec.trafficPolicy.connectionPool.tcp.maxConnections"));
+    assertEquals(List.of(), paths(result, "west"));
+  }
+
+  @Test
+  void syncNamespacesHoldTheGlobalObjectsAndAreCreatedUnlessTheyAreIstiosRoot() {
+    RenderResult result = render(Scenarios.syncNamespaces());
+    assertEquals(List.of(
+        "gateways/gateway-meshgate-global.yaml",
+        "mesh-sync/destinationrule-meshgate-orders-shop-global.yaml",
+        "mesh-sync/namespace-mesh-sync.yaml",
+        "mesh-sync/serviceentry-meshgate-orders-shop-global.yaml",
+        "shop/authorizationpolicy-meshgate-orders.yaml",
+        "shop/peerauthentication-meshgate-orders.yaml"), paths(result, "east"));
+    assertEquals(List.of(
+        "meshgate-remote/destinationrule-meshgate-orders-shop-global.yaml",
+        "meshgate-remote/namespace-meshgate-remote.yaml",
+        "meshgate-remote/serviceentry-meshgate-orders-shop-global.yaml"), paths(result, "west"));
+    Map<String, Object> ns = object(result, "west", "meshgate-remote/namespace-meshgate-remote.yaml");
+    assertEquals("v1", ns.get("apiVersion"));
+    assertEquals(Map.of("name", "meshgate-remote", "labels", Map.of("app.kubernetes.io/managed-by", "meshgate"),
+        "annotations", Map.of("meshgate.io/source", "intents/clusters.yaml",
+            "kustomize.toolkit.fluxcd.io/prune", "disabled", "argocd.argoproj.io/sync-options", "Prune=false")),
+        ns.get("metadata"));
+    assertNull(ns.get("spec"));
+    Map<String, Object> gateway = object(result, "east", "gateways/gateway-meshgate-global.yaml");
+    assertEquals(Map.of("app", "ew-gw"), at(gateway, "spec.selector"));
+    Map<String, Object> ap = object(result, "east", "shop/authorizationpolicy-meshgate-orders.yaml");
+    assertEquals(Map.of("app.kubernetes.io/name", "orders"), at(ap, "spec.selector.matchLabels"));
+  }
+
+  @Test
+  void principalsCarryTheClientClustersTrustDomain() {
+    RenderResult result = render(Scenarios.trustDomainAliases());
+    Map<String, Object> ap = object(result, "east", "default/authorizationpolicy-meshgate-catalog.yaml");
+    assertEquals(List.of("west.example.com/ns/default/sa/web"), at(ap, "spec.rules.0.from.0.source.principals"));
   }
 
   @Test
@@ -214,10 +340,12 @@ class RendererTest {
     for (RenderedObject o : result.objectsOf("new")) {
       assertTrue(((String) o.plain().get("apiVersion")).endsWith("/v1"), o.relativePath());
     }
-    assertTrue(result.objectsOf("old").stream().anyMatch(o -> o.kind().equals("AuthorizationPolicy")));
-    assertTrue(result.objectsOf("old").stream().anyMatch(o -> o.kind().equals("ServiceEntry")));
-    // The principal uses the trust domain of the client's cluster.
-    Map<String, Object> ap = object(result, "old", "default/authorizationpolicy-api.yaml");
+    for (String cluster : List.of("old", "mid")) {
+      for (String kind : List.of("Gateway", "VirtualService", "ServiceEntry", "DestinationRule")) {
+        assertTrue(result.objectsOf(cluster).stream().anyMatch(o -> o.kind().equals(kind)), cluster + " " + kind);
+      }
+    }
+    Map<String, Object> ap = object(result, "old", "default/authorizationpolicy-meshgate-api.yaml");
     assertEquals(List.of("mid.example/ns/default/sa/shop"), at(ap, "spec.rules.0.from.0.source.principals"));
     // new-to-api has no access list: it may do anything, but it is named, not locked out.
     assertEquals(List.of("cluster.local/ns/default/sa/shop"), at(ap, "spec.rules.1.from.0.source.principals"));
@@ -228,13 +356,28 @@ class RendererTest {
   @Test
   void allowedNamespacesGiveANamespaceRuleAndNoRulesMeanNoPolicy() {
     RenderResult result = render(Scenarios.allowedNamespaces());
-    Map<String, Object> ap = object(result, "east", "default/authorizationpolicy-reports.yaml");
-    List<?> rules = (List<?>) at(ap, "spec.rules");
-    assertEquals(2, rules.size());
+    Map<String, Object> ap = object(result, "east", "default/authorizationpolicy-meshgate-reports.yaml");
+    assertEquals(2, ((List<?>) at(ap, "spec.rules")).size());
     assertEquals(List.of("cluster.local/ns/analytics/sa/bi"), at(ap, "spec.rules.0.from.0.source.principals"));
     assertEquals(List.of("default", "analytics"), at(ap, "spec.rules.1.from.0.source.namespaces"));
-    assertFalse(paths(result, "east").contains("default/authorizationpolicy-open.yaml"),
+    assertFalse(paths(result, "east").contains("default/authorizationpolicy-meshgate-open.yaml"),
         "an ALLOW policy without rules would deny everything");
+  }
+
+  @Test
+  void everyObjectIsNamedWithThePrefixAndCarriesLabelAndSource() {
+    for (var scenario : Scenarios.all().entrySet()) {
+      for (List<RenderedObject> objects : render(scenario.getValue()).clusters().values()) {
+        for (RenderedObject o : objects) {
+          String where = scenario.getKey() + ": " + o.cluster() + "/" + o.relativePath();
+          if (!o.kind().equals("Namespace")) {
+            assertTrue(o.name().startsWith(Renderer.NAME_PREFIX), where);
+          }
+          assertEquals("meshgate", ((Map<?, ?>) at(o.plain(), "metadata.labels")).get(Renderer.MANAGED_BY_LABEL), where);
+          assertTrue(source(o.plain()).startsWith("intents/"), where);
+        }
+      }
+    }
   }
 
   @Test
@@ -242,11 +385,10 @@ class RendererTest {
     RenderResult result = render(TestIntents.seed());
     Map<String, List<Map<String, Object>>> plain = result.asPlainObjects();
     assertEquals(List.of("cluster01", "cluster02"), new ArrayList<>(plain.keySet()));
-    assertEquals(6, plain.get("cluster01").size());
+    assertEquals(8, plain.get("cluster01").size());
     Map<String, Object> first = plain.get("cluster01").get(0);
     assertEquals(List.of("apiVersion", "kind", "metadata", "spec"), new ArrayList<>(first.keySet()));
     assertEquals("AuthorizationPolicy", first.get("kind"));
-    assertNotNull(new LinkedHashMap<>(first));
   }
 
   @Test
@@ -261,27 +403,13 @@ class RendererTest {
   void referencesToUnknownClustersAreSkippedNotFatal() {
     IntentSet intents = new TestIntents().cluster("east", "lc1", "10.1.1.1")
         .service(new TestIntents.Service("ghost").cluster("nowhere"))
+        .service(new TestIntents.Service("here").cluster("east")
+            .loadBalancing(new InboundService.LoadBalancing("RANDOM", null)))
         .client(new TestIntents.Client("c").cluster("east").target("ghost"))
-        .client(new TestIntents.Client("d").cluster("elsewhere").target("missing"))
+        .client(new TestIntents.Client("d").cluster("elsewhere").target("here"))
         .build();
     RenderResult result = render(intents);
-    // Only the ISTIO_MUTUAL client's own DestinationRule can be rendered.
-    assertEquals(List.of("default/destinationrule-sleep.yaml"), paths(result, "east"));
-  }
-
-  @Test
-  void aHostedDestinationRuleWinsOverTheClientSideOneOfTheSameName() {
-    IntentSet intents = Scenarios.twoClusters()
-        .service(new TestIntents.Service("sleep").cluster("east")
-            .loadBalancing(new io.meshgate.intent.InboundService.LoadBalancing("RANDOM", null)))
-        .service(new TestIntents.Service("remote").cluster("west"))
-        .client(new TestIntents.Client("sleep-to-remote").service("sleep").cluster("east").target("remote"))
-        .build();
-    RenderResult result = render(intents);
-    Map<String, Object> dr = object(result, "east", "default/destinationrule-sleep.yaml");
-    assertEquals(Map.of("simple", "RANDOM"), at(dr, "spec.trafficPolicy.loadBalancer"));
-    assertEquals("intents/services/sleep.yaml",
-        ((Map<?, ?>) at(dr, "metadata.annotations")).get("meshgate.io/source"));
-    assertEquals(1, paths(result, "east").stream().filter(p -> p.equals("default/destinationrule-sleep.yaml")).count());
+    assertEquals(List.of("default/destinationrule-meshgate-here.yaml", "default/peerauthentication-meshgate-here.yaml"),
+        paths(result, "east"));
   }
 }

@@ -24,6 +24,7 @@ final class Scenarios {
     return new ServiceClient.AccessRule(List.of(method), List.of(path));
   }
 
+  /** SIMPLE across clusters: TLS from the client's sidecar, terminated on the hosting gateway. */
   static IntentSet simpleTls() {
     return twoClusters()
         .service(new TestIntents.Service("billing").cluster("east").mutualTLS(TlsMode.SIMPLE)
@@ -33,7 +34,27 @@ final class Scenarios {
         .build();
   }
 
-  static IntentSet mutualTls() {
+  /**
+   * MUTUAL across logical clouds (east and west share a root, north has its own), next to an
+   * ISTIO_MUTUAL client in the same logical cloud, plus allowedNamespaces: the AuthorizationPolicy
+   * names the gateway's namespace for the callers its TLS server forwards.
+   */
+  static IntentSet mutualAcrossClouds() {
+    return twoClusters()
+        .cluster(new TestIntents.ClusterBuilder("north").logicalCloud("lc2").address("203.0.113.7"))
+        .service(new TestIntents.Service("ledger").namespace("finance").cluster("east").mutualTLS(TlsMode.MUTUAL)
+            .credentialName("ledger-tls").protocol(Protocol.HTTP).port(9443)
+            .allowedNamespaces("finance")
+            .connectionPool(new InboundService.ConnectionPool(20, null, null)))
+        .client(new TestIntents.Client("auditor-to-ledger").service("auditor").namespace("finance").cluster("west")
+            .target("ledger").mutualTLS(TlsMode.ISTIO_MUTUAL))
+        .client(new TestIntents.Client("payer-to-ledger").service("payer").namespace("finance").cluster("north")
+            .target("ledger").mutualTLS(TlsMode.MUTUAL).credentialName("payer-client-tls"))
+        .build();
+  }
+
+  /** What meshgate cannot render so it works (MG-TLS-04): Istio mTLS and MUTUAL clients of one host in one cluster. */
+  static IntentSet mixedTlsInOneCluster() {
     return twoClusters()
         .service(new TestIntents.Service("ledger").namespace("finance").cluster("east").mutualTLS(TlsMode.MUTUAL)
             .credentialName("ledger-tls").protocol(Protocol.HTTPS).port(9443))
@@ -41,6 +62,43 @@ final class Scenarios {
             .target("ledger").mutualTLS(TlsMode.ISTIO_MUTUAL))
         .client(new TestIntents.Client("b-mutual-to-ledger").service("payer").namespace("finance").cluster("west")
             .target("ledger").mutualTLS(TlsMode.MUTUAL).credentialName("payer-client-tls"))
+        .build();
+  }
+
+  /** A TCP service whose clients are authorized by identity and port only. */
+  static IntentSet tcpAccessByPort() {
+    return twoClusters()
+        .service(new TestIntents.Service("redis").namespace("cache").cluster("east").protocol(Protocol.TCP).port(6379)
+            .allowedNamespaces("shop"))
+        .client(new TestIntents.Client("cart-to-redis").service("cart").namespace("shop").cluster("west")
+            .target("redis"))
+        .client(new TestIntents.Client("local-to-redis").service("warmer").namespace("shop").cluster("east")
+            .target("redis"))
+        .build();
+  }
+
+  /** Non-default sync namespaces on both sides, a gateway elsewhere, and a custom pod selector. */
+  static IntentSet syncNamespaces() {
+    return new TestIntents()
+        .cluster(new TestIntents.ClusterBuilder("east").address("172.30.0.1").syncNamespace("mesh-sync")
+            .gatewayNamespace("gateways").gatewaySelector(Map.of("app", "ew-gw")).port(15443).tlsPort(16443))
+        .cluster(new TestIntents.ClusterBuilder("west").address("172.30.0.2").syncNamespace("meshgate-remote"))
+        .service(new TestIntents.Service("orders").namespace("shop").cluster("east")
+            .selector(Map.of("app.kubernetes.io/name", "orders")))
+        .client(new TestIntents.Client("web-to-orders").service("web").namespace("front").cluster("west")
+            .target("orders").access(access("GET", "/orders/*")))
+        .build();
+  }
+
+  /** Clusters with different trust domains of one root, the hosting one accepting the other's. */
+  static IntentSet trustDomainAliases() {
+    return new TestIntents()
+        .cluster(new TestIntents.ClusterBuilder("east").address("172.30.0.1").trustDomain("east.example.com")
+            .trustDomainAliases("west.example.com"))
+        .cluster(new TestIntents.ClusterBuilder("west").address("172.30.0.2").trustDomain("west.example.com"))
+        .service(new TestIntents.Service("catalog").cluster("east"))
+        .client(new TestIntents.Client("web-to-catalog").service("web").cluster("west").target("catalog")
+            .access(access("GET", "/items*")))
         .build();
   }
 
@@ -66,11 +124,14 @@ final class Scenarios {
         .build();
   }
 
+  /** A service without sidecar, called from its own cluster only: traffic settings, no PA/AP. */
   static IntentSet noSidecar() {
     return twoClusters()
         .service(new TestIntents.Service("legacy").cluster("east").sidecar(false).mutualTLS(TlsMode.SIMPLE)
-            .credentialName("legacy-tls"))
-        .client(new TestIntents.Client("app-to-legacy").service("app").cluster("west").target("legacy")
+            .credentialName("legacy-tls").protocol(Protocol.HTTPS).port(8443)
+            .connectionPool(new InboundService.ConnectionPool(5, null, null))
+            .outlierDetection(new InboundService.OutlierDetection(3, "10s", "30s")))
+        .client(new TestIntents.Client("app-to-legacy").service("app").cluster("east").target("legacy")
             .mutualTLS(TlsMode.SIMPLE).credentialName("legacy-ca"))
         .build();
   }
@@ -87,6 +148,13 @@ final class Scenarios {
             .access(access("GET", "/v1/*")))
         .client(new TestIntents.Client("new-to-api").service("shop").cluster("new").target("api"))
         .client(new TestIntents.Client("old-to-catalog").service("shop").cluster("old").target("catalog"))
+        // TLS-terminating gateway servers and VirtualServices in the older API versions too.
+        .service(new TestIntents.Service("quotes").cluster("old").mutualTLS(TlsMode.SIMPLE).credentialName("q-tls"))
+        .service(new TestIntents.Service("rates").cluster("mid").mutualTLS(TlsMode.MUTUAL).credentialName("r-tls"))
+        .client(new TestIntents.Client("new-to-quotes").service("shop").cluster("new").target("quotes")
+            .mutualTLS(TlsMode.SIMPLE).credentialName("ca"))
+        .client(new TestIntents.Client("new-to-rates").service("shop").cluster("new").target("rates")
+            .mutualTLS(TlsMode.MUTUAL).credentialName("cert"))
         .build();
   }
 
@@ -126,7 +194,11 @@ final class Scenarios {
     Map<String, IntentSet> all = new LinkedHashMap<>();
     all.put("seed", TestIntents.seed());
     all.put("simple-tls", simpleTls());
-    all.put("mutual-tls", mutualTls());
+    all.put("mutual-across-clouds", mutualAcrossClouds());
+    all.put("mixed-tls-in-one-cluster", mixedTlsInOneCluster());
+    all.put("tcp-access-by-port", tcpAccessByPort());
+    all.put("sync-namespaces", syncNamespaces());
+    all.put("trust-domain-aliases", trustDomainAliases());
     all.put("tcp", tcp());
     all.put("headless", headless());
     all.put("no-sidecar", noSidecar());

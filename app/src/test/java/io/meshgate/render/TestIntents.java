@@ -34,6 +34,11 @@ final class TestIntents {
         new Cluster.MeshGateway(gatewayAddress, 15443), istioApiVersion)), "intents/clusters.yaml");
   }
 
+  /** A cluster with v2 settings (sync namespace, gateway, trust domain aliases). */
+  TestIntents cluster(ClusterBuilder c) {
+    return add(c.build(), "intents/clusters.yaml");
+  }
+
   TestIntents service(Service s) {
     return add(s.build(), "intents/services/" + s.name + ".yaml");
   }
@@ -99,6 +104,43 @@ final class TestIntents {
     return t.build();
   }
 
+  /** A Cluster with the loader's defaults; setters return this. */
+  static final class ClusterBuilder {
+    final String name;
+    String logicalCloud = "lc1";
+    String trustDomain = "cluster.local";
+    String address = "10.0.0.1";
+    int port;
+    int tlsPort;
+    Map<String, String> gatewaySelector;
+    String gatewayNamespace;
+    String istioApiVersion;
+    String syncNamespace;
+    List<String> trustDomainAliases;
+    boolean dnsProxying = true;
+
+    ClusterBuilder(String name) {
+      this.name = name;
+    }
+
+    ClusterBuilder logicalCloud(String v) { logicalCloud = v; return this; }
+    ClusterBuilder trustDomain(String v) { trustDomain = v; return this; }
+    ClusterBuilder address(String v) { address = v; return this; }
+    ClusterBuilder port(int v) { port = v; return this; }
+    ClusterBuilder tlsPort(int v) { tlsPort = v; return this; }
+    ClusterBuilder gatewaySelector(Map<String, String> v) { gatewaySelector = v; return this; }
+    ClusterBuilder gatewayNamespace(String v) { gatewayNamespace = v; return this; }
+    ClusterBuilder istioApiVersion(String v) { istioApiVersion = v; return this; }
+    ClusterBuilder syncNamespace(String v) { syncNamespace = v; return this; }
+    ClusterBuilder trustDomainAliases(String... v) { trustDomainAliases = List.of(v); return this; }
+
+    Cluster build() {
+      return new Cluster(meta(name), new Cluster.Spec(logicalCloud, trustDomain, null,
+          new Cluster.MeshGateway(address, port, tlsPort, gatewaySelector, gatewayNamespace), istioApiVersion,
+          syncNamespace, trustDomainAliases, dnsProxying));
+    }
+  }
+
   /** An InboundService with the loader's defaults; setters return this. */
   static final class Service {
     final String name;
@@ -117,6 +159,7 @@ final class TestIntents {
     InboundService.OutlierDetection outlierDetection;
     List<String> allowedNamespaces;
     String address;
+    Map<String, String> selector;
 
     Service(String name) {
       this.name = name;
@@ -138,11 +181,12 @@ final class TestIntents {
     Service outlierDetection(InboundService.OutlierDetection v) { outlierDetection = v; return this; }
     Service allowedNamespaces(String... v) { allowedNamespaces = List.of(v); return this; }
     Service address(String v) { address = v; return this; }
+    Service selector(Map<String, String> v) { selector = v; return this; }
 
     InboundService build() {
       return new InboundService(meta(name), new InboundService.Spec(app, service, namespace, cluster, protocol,
           port, headless, sidecar, mutualTLS, tls, loadBalancing, connectionPool, outlierDetection,
-          allowedNamespaces, address));
+          allowedNamespaces, address, selector));
     }
   }
 
