@@ -20,7 +20,8 @@ import java.util.Map;
  * The validation pipeline shared by {@code validate}, {@code render} and the service. Steps run in
  * order and each adds its violations: load (structure, {@code MG-SCHEMA}); render, when there is no
  * structural error; policy evaluation over every loaded document and what was rendered (deny →
- * error, warn → warning, placed at file:line:column).
+ * error, warn → warning, placed at file:line:column); reachability of every declared edge in what was
+ * rendered ({@code MG-REACH-01}, see {@link io.meshgate.verify.Verifier}).
  */
 public final class Checker {
   private final PolicyEngine policyEngine;
@@ -65,9 +66,13 @@ public final class Checker {
     if (engine == null && policiesDir != null) {
       engine = EmbeddedPolicyEngine.create(PolicyBundle.load(policiesDir));
     }
+    Map<String, List<Map<String, Object>>> objects = rendered == null ? Map.of() : rendered.asPlainObjects();
     if (engine != null) {
-      Map<String, List<Map<String, Object>>> objects = rendered == null ? Map.of() : rendered.asPlainObjects();
       violations.addAll(PolicyViolations.check(engine, load, objects));
+    }
+    if (rendered != null) {
+      // MG-REACH-01: output in which a declared client cannot reach its service is refused.
+      violations.addAll(Reachability.check(load, objects));
     }
     return new CheckResult(load, violations, rendered);
   }

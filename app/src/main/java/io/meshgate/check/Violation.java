@@ -24,6 +24,9 @@ public record Violation(
 
   public static final String SCHEMA_RULE = "MG-SCHEMA";
 
+  /** A declared client that {@code meshgate verify} finds cannot reach its service. */
+  public static final String REACH_RULE = "MG-REACH-01";
+
   public boolean isError() {
     return severity == Severity.ERROR;
   }

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       ValidateCommand.class,
       RenderCommand.class,
+      VerifyCommand.class,
+      ExplainCommand.class,
       PolicyCommand.class,
       ServeCommand.class,
       DemoCommand.class,

@@ -35,7 +35,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Turns the bytes of one YAML file into plain Java documents, keeping where every node stands.
  * Never throws for bad input: every problem becomes an {@code MG-SCHEMA} violation.
  */
-final class YamlReader {
+public final class YamlReader {
   static final int MAX_NESTING_DEPTH = 40;
   static final int MAX_ALIASES = 50;
   /** Nodes one document may expand to once aliases are followed (stops "billion laughs"). */
@@ -53,6 +53,14 @@ final class YamlReader {
   private YamlReader(String file, List<Violation> violations) {
     this.file = file;
     this.violations = violations;
+  }
+
+  /**
+   * Every mapping document of a YAML file that is not an intent file (e.g. a rendered tree), as plain
+   * maps, with the same limits and file:line:column problems as intent files.
+   */
+  public static List<Map<String, Object>> readMappings(String file, byte[] bytes, List<Violation> problems) {
+    return read(file, bytes, problems).stream().map(Document::content).toList();
   }
 
   /** Reads every non-empty document of a file; problems are added to {@code violations}. */

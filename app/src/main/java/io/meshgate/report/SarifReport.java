@@ -71,8 +71,11 @@ final class SarifReport implements ReportWriter {
   }
 
   private static String describeRule(String id) {
-    return Violation.SCHEMA_RULE.equals(id)
-        ? "Intent files must be well-formed YAML that matches the intent schema"
+    if (Violation.SCHEMA_RULE.equals(id)) {
+      return "Intent files must be well-formed YAML that matches the intent schema";
+    }
+    return Violation.REACH_RULE.equals(id)
+        ? "Every declared client must reach its service through the rendered Istio objects (meshgate verify)"
         : "meshgate policy " + id;
   }
 

@@ -1,0 +1,99 @@
+package io.meshgate.cli;
+
+import io.meshgate.intent.ServiceClient;
+import io.meshgate.report.VerifyReport;
+import io.meshgate.verify.Caller;
+import io.meshgate.verify.MeshModel;
+import io.meshgate.verify.Request;
+import io.meshgate.verify.Simulator;
+import io.meshgate.verify.Trace;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code meshgate explain}: the hop-by-hop trace of one request. Exit 0 allowed, 1 denied, 2 usage. */
+@Command(
+    name = "explain",
+    description = "Print, hop by hop, what Istio does with one request.",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class)
+public final class ExplainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin VerifyInputs inputs;
+
+  @Option(names = "--from", paramLabel = "CLUSTER/NAMESPACE/SERVICEACCOUNT", required = true,
+      description = "The calling workload. Its sidecar and labels come from a ServiceClient with that identity, "
+          + "else it is taken to have a sidecar and the label app=<serviceAccount>.")
+  String from;
+
+  @Option(names = "--to", paramLabel = "HOST[:PORT]", required = true,
+      description = "The host called (e.g. httpbin.default.global:8000); without a port, the service's first port.")
+  String to;
+
+  @Option(names = "--method", paramLabel = "M", description = "HTTP method (default GET on HTTP services).")
+  String method;
+
+  @Option(names = "--path", paramLabel = "P", description = "HTTP path (default /).")
+  String path;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String[] parts = from.split("/", -1);
+    if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
+      return usage(err, "--from takes CLUSTER/NAMESPACE/SERVICEACCOUNT, e.g. cluster01/default/sleep (got \"" + from + "\")");
+    }
+    String host = to;
+    Integer port = null;
+    int colon = to.lastIndexOf(':');
+    if (colon > 0 && to.indexOf(':') == colon) {
+      host = to.substring(0, colon);
+      try {
+        port = Integer.parseInt(to.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        return usage(err, "--to takes HOST[:PORT] with a numeric port (got \"" + to + "\")");
+      }
+    }
+    if (host.isEmpty()) {
+      return usage(err, "--to takes HOST[:PORT], e.g. httpbin.default.global:8000");
+    }
+    VerifyInputs.Loaded loaded;
+    boolean json;
+    try {
+      json = inputs.json();
+      loaded = inputs.load();
+    } catch (VerifyInputs.InputProblem e) {
+      return usage(err, e.getMessage());
+    }
+    Caller caller = caller(loaded, parts[0], parts[1], parts[2]);
+    Simulator simulator = new Simulator(MeshModel.build(loaded.load().intents(), loaded.objects()));
+    Trace trace = simulator.explain(new Request(caller, host, port, method, path));
+    out.print(json ? VerifyReport.explainJson(trace) : VerifyReport.explainText(trace));
+    out.flush();
+    return trace.allowed() ? Main.EXIT_OK : Main.EXIT_VIOLATIONS;
+  }
+
+  /** The declared client with this identity gives the sidecar and labels; otherwise a sidecar and app=SA. */
+  private static Caller caller(VerifyInputs.Loaded loaded, String cluster, String namespace, String account) {
+    for (ServiceClient client : loaded.load().intents().clients().values()) {
+      ServiceClient.Spec s = client.spec();
+      if (s.cluster().equals(cluster) && s.namespace().equals(namespace) && s.serviceAccount().equals(account)) {
+        return new Caller(cluster, namespace, account, Map.of("app", s.service()), s.sidecar());
+      }
+    }
+    return new Caller(cluster, namespace, account, Map.of("app", account), true);
+  }
+
+  private static int usage(PrintWriter err, String message) {
+    err.println("meshgate explain: " + message);
+    err.flush();
+    return Main.EXIT_ERROR;
+  }
+}

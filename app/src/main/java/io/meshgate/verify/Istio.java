@@ -1,0 +1,208 @@
+package io.meshgate.verify;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The fields of the Istio objects the hops read, parsed leniently from plain maps
+ * ({@code {apiVersion, kind, metadata, spec}}). Any API version (v1, v1beta1, v1alpha3) reads the same.
+ */
+final class Istio {
+  private Istio() {}
+
+  /** A service port; {@code http} when Istio treats the port as HTTP (so HTTP attributes exist). */
+  record Port(int number, String name, String protocol, Integer targetPort) {
+    boolean http() {
+      return isHttp(protocol != null ? protocol : name);
+    }
+  }
+
+  /**
+   * HTTP, HTTP2, gRPC (and names {@code http-...}, {@code grpc-...}): protocols whose requests carry
+   * a method and path. https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/
+   */
+  static boolean isHttp(String protocolOrName) {
+    if (protocolOrName == null) {
+      return false;
+    }
+    String p = protocolOrName.toLowerCase(Locale.ROOT);
+    return p.equals("http") || p.equals("http2") || p.equals("grpc") || p.equals("grpc-web")
+        || p.startsWith("http-") || p.startsWith("http2-") || p.startsWith("grpc-");
+  }
+
+  record WorkloadEndpoint(String address, Map<String, Integer> ports, Map<String, String> labels) {}
+
+  record ServiceEntry(ObjectRef ref, List<String> hosts, List<String> addresses, List<Port> ports,
+      boolean meshExternal, String resolution, List<WorkloadEndpoint> endpoints, List<String> exportTo) {}
+
+  record ClientTls(String mode, String sni, String credentialName, String clientCertificate,
+      String caCertificates, boolean insecureSkipVerify) {}
+
+  /** @param workloadSelector null when the rule has none */
+  record DestinationRule(ObjectRef ref, String host, List<String> exportTo, Map<String, String> workloadSelector,
+      ClientTls tls, Map<Integer, ClientTls> portTls, List<String> subsets) {
+
+    /** Port-level TLS settings override the rule's (DestinationRule trafficPolicy.portLevelSettings). */
+    ClientTls tlsFor(int port) {
+      ClientTls portLevel = portTls.get(port);
+      return portLevel != null ? portLevel : tls;
+    }
+  }
+
+  /** @param tlsMode null when the server has no {@code tls} block */
+  record Server(int port, String portName, String protocol, List<String> hosts, String tlsMode,
+      String credentialName, boolean serverCertificate) {
+    String describe() {
+      return port + "/" + (protocol == null ? "?" : protocol) + (tlsMode == null ? "" : " " + tlsMode)
+          + " hosts " + hosts;
+    }
+  }
+
+  record Gateway(ObjectRef ref, Map<String, String> selector, List<Server> servers) {}
+
+  record Destination(String host, Integer port) {}
+
+  record Route(List<Map<String, Object>> matches, List<Destination> destinations) {}
+
+  record VirtualService(ObjectRef ref, List<String> hosts, List<String> gateways, List<String> exportTo,
+      List<Route> http, List<Route> tcp, List<Route> tls) {}
+
+  /** @param selector null when the policy has none (namespace- or mesh-wide) */
+  record PeerAuthentication(ObjectRef ref, Map<String, String> selector, String mode, Map<Integer, String> portModes) {}
+
+  /** @param selector null when the policy has none */
+  record AuthorizationPolicy(ObjectRef ref, Map<String, String> selector, String action, List<Map<String, Object>> rules,
+      boolean targetRefs, String provider) {}
+
+  // ---- parsing ---------------------------------------------------------------------------------
+
+  static ServiceEntry serviceEntry(ObjectRef ref, Map<String, Object> spec) {
+    List<Port> ports = new ArrayList<>();
+    for (Map<String, Object> p : Fields.maps(spec.get("ports"))) {
+      Integer number = Fields.integer(p.get("number"));
+      if (number != null) {
+        ports.add(new Port(number, Fields.str(p, "name"), Fields.str(p, "protocol"), Fields.integer(p.get("targetPort"))));
+      }
+    }
+    List<WorkloadEndpoint> endpoints = new ArrayList<>();
+    for (Map<String, Object> e : Fields.maps(spec.get("endpoints"))) {
+      Map<String, Integer> portMap = new LinkedHashMap<>();
+      Fields.map(e, "ports").forEach((name, value) -> {
+        Integer n = Fields.integer(value);
+        if (n != null) {
+          portMap.put(name, n);
+        }
+      });
+      endpoints.add(new WorkloadEndpoint(Fields.str(e, "address"), portMap, Fields.labels(e.get("labels"))));
+    }
+    // location defaults to MESH_EXTERNAL, resolution to NONE (ServiceEntry reference).
+    String location = Fields.str(spec, "location");
+    String resolution = Fields.str(spec, "resolution");
+    return new ServiceEntry(ref, Fields.strings(spec.get("hosts")), Fields.strings(spec.get("addresses")), ports,
+        location == null || location.equals("MESH_EXTERNAL"), resolution == null ? "NONE" : resolution,
+        endpoints, Fields.strings(spec.get("exportTo")));
+  }
+
+  static ClientTls clientTls(Object raw) {
+    if (!(raw instanceof Map<?, ?>)) {
+      return null;
+    }
+    Map<String, Object> tls = Fields.map(raw);
+    String mode = Fields.str(tls, "mode");
+    return new ClientTls(mode == null ? "DISABLE" : mode, Fields.str(tls, "sni"), Fields.str(tls, "credentialName"),
+        Fields.str(tls, "clientCertificate"), Fields.str(tls, "caCertificates"), Fields.bool(tls.get("insecureSkipVerify")));
+  }
+
+  static DestinationRule destinationRule(ObjectRef ref, Map<String, Object> spec) {
+    Map<String, Object> policy = Fields.map(spec, "trafficPolicy");
+    Map<Integer, ClientTls> portTls = new LinkedHashMap<>();
+    for (Map<String, Object> setting : Fields.maps(policy.get("portLevelSettings"))) {
+      Integer number = Fields.integer(Fields.map(setting, "port").get("number"));
+      ClientTls tls = clientTls(setting.get("tls"));
+      if (number != null && tls != null) {
+        portTls.put(number, tls);
+      }
+    }
+    List<String> subsets = new ArrayList<>();
+    for (Map<String, Object> subset : Fields.maps(spec.get("subsets"))) {
+      String name = Fields.str(subset, "name");
+      if (name != null) {
+        subsets.add(name);
+      }
+    }
+    Object selector = spec.get("workloadSelector");
+    Map<String, String> workloadSelector = selector instanceof Map<?, ?>
+        ? Fields.labels(Fields.map(selector).get("matchLabels")) : null;
+    return new DestinationRule(ref, Hosts.fqdn(Fields.str(spec, "host"), ref.namespace()),
+        Fields.strings(spec.get("exportTo")), workloadSelector, clientTls(policy.get("tls")), portTls, subsets);
+  }
+
+  static Gateway gateway(ObjectRef ref, Map<String, Object> spec) {
+    List<Server> servers = new ArrayList<>();
+    for (Map<String, Object> s : Fields.maps(spec.get("servers"))) {
+      Map<String, Object> port = Fields.map(s, "port");
+      Integer number = Fields.integer(port.get("number"));
+      if (number == null) {
+        continue;
+      }
+      Object tlsRaw = s.get("tls");
+      Map<String, Object> tls = Fields.map(tlsRaw);
+      String mode = tlsRaw instanceof Map<?, ?> ? (Fields.str(tls, "mode") == null ? "PASSTHROUGH" : Fields.str(tls, "mode")) : null;
+      String credential = Fields.str(tls, "credentialName");
+      if (credential == null && !Fields.strings(tls.get("credentialNames")).isEmpty()) {
+        credential = Fields.strings(tls.get("credentialNames")).get(0);
+      }
+      servers.add(new Server(number, Fields.str(port, "name"), Fields.str(port, "protocol"),
+          Fields.strings(s.get("hosts")), mode, credential, Fields.str(tls, "serverCertificate") != null));
+    }
+    return new Gateway(ref, Fields.labels(spec.get("selector")), servers);
+  }
+
+  static VirtualService virtualService(ObjectRef ref, Map<String, Object> spec) {
+    return new VirtualService(ref, Fields.strings(spec.get("hosts")), Fields.strings(spec.get("gateways")),
+        Fields.strings(spec.get("exportTo")), routes(spec.get("http"), ref.namespace()),
+        routes(spec.get("tcp"), ref.namespace()), routes(spec.get("tls"), ref.namespace()));
+  }
+
+  private static List<Route> routes(Object raw, String namespace) {
+    List<Route> routes = new ArrayList<>();
+    for (Map<String, Object> r : Fields.maps(raw)) {
+      List<Destination> destinations = new ArrayList<>();
+      for (Map<String, Object> d : Fields.maps(r.get("route"))) {
+        Map<String, Object> destination = Fields.map(d, "destination");
+        destinations.add(new Destination(Hosts.fqdn(Fields.str(destination, "host"), namespace),
+            Fields.integer(Fields.map(destination, "port").get("number"))));
+      }
+      routes.add(new Route(Fields.maps(r.get("match")), destinations));
+    }
+    return routes;
+  }
+
+  static PeerAuthentication peerAuthentication(ObjectRef ref, Map<String, Object> spec) {
+    Object selector = spec.get("selector");
+    Map<Integer, String> portModes = new LinkedHashMap<>();
+    Fields.map(spec, "portLevelMtls").forEach((port, value) -> {
+      Integer n = Fields.integer(port);
+      String mode = Fields.str(Fields.map(value), "mode");
+      if (n != null && mode != null) {
+        portModes.put(n, mode);
+      }
+    });
+    String mode = Fields.str(Fields.map(spec, "mtls"), "mode");
+    return new PeerAuthentication(ref, selector instanceof Map<?, ?> ? Fields.labels(Fields.map(selector).get("matchLabels")) : null,
+        mode == null ? "UNSET" : mode, portModes);
+  }
+
+  static AuthorizationPolicy authorizationPolicy(ObjectRef ref, Map<String, Object> spec) {
+    Object selector = spec.get("selector");
+    String action = Fields.str(spec, "action");
+    return new AuthorizationPolicy(ref,
+        selector instanceof Map<?, ?> ? Fields.labels(Fields.map(selector).get("matchLabels")) : null,
+        action == null ? "ALLOW" : action, Fields.maps(spec.get("rules")),
+        spec.get("targetRef") != null || spec.get("targetRefs") != null,
+        Fields.str(Fields.map(spec, "provider"), "name"));
+  }
+}

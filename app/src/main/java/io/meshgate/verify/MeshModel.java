@@ -1,0 +1,323 @@
+package io.meshgate.verify;
+
+import io.meshgate.intent.Cluster;
+import io.meshgate.intent.InboundService;
+import io.meshgate.intent.IntentSet;
+import io.meshgate.intent.ServiceClient;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What every cluster's Istio control plane knows, built once, in one pass, from the rendered
+ * objects of every cluster plus the Cluster facts and the workloads the intents declare. Indexed
+ * the way Istio looks things up (host, virtual address, (namespace, host), gateway selector,
+ * (namespace, workload labels)), so a request costs a constant number of map look-ups.
+ */
+public final class MeshModel {
+
+  /**
+   * The east-west gateway's service account (Istio's {@code gen-eastwest-gateway.sh} and the
+   * {@code istio/gateway} chart name it after the release, {@code istio-eastwestgateway}). Only a
+   * request that a gateway re-originates (SIMPLE/MUTUAL terminated at the gateway) carries it.
+   */
+  public static final String GATEWAY_SERVICE_ACCOUNT = "istio-eastwestgateway";
+
+  /** Namespaces every cluster has. */
+  static final Set<String> STANDARD_NAMESPACES = Set.of("default", "istio-system", "kube-system");
+
+  private final SortedMap<String, ClusterView> clusters;
+  private final Map<String, ClusterView> byGatewayAddress;
+  private final List<String> warnings;
+
+  private MeshModel(SortedMap<String, ClusterView> clusters, Map<String, ClusterView> byGatewayAddress,
+      List<String> warnings) {
+    this.clusters = clusters;
+    this.byGatewayAddress = byGatewayAddress;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * @param rendered per cluster, the objects as plain maps ({@code apiVersion, kind, metadata, spec})
+   */
+  public static MeshModel build(IntentSet intents, Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
+    List<String> warnings = new ArrayList<>();
+    SortedMap<String, ClusterView> clusters = new TreeMap<>();
+    Map<String, ClusterView> byGatewayAddress = new HashMap<>();
+    for (Cluster cluster : intents.clusters().values()) {
+      ClusterView view = new ClusterView(cluster);
+      clusters.put(cluster.name(), view);
+      if (cluster.spec().meshGateway() != null && cluster.spec().meshGateway().address() != null) {
+        byGatewayAddress.putIfAbsent(cluster.spec().meshGateway().address().toLowerCase(Locale.ROOT), view);
+      }
+    }
+    // Namespaces each cluster has, as far as meshgate knows: the standard ones, the gateway's, those
+    // of the workloads declared there, and Namespace objects in the tree.
+    Map<String, Set<String>> clustersOfNamespace = new HashMap<>();
+    for (InboundService service : intents.services().values()) {
+      ClusterView view = clusters.get(service.spec().cluster());
+      if (view != null) {
+        view.addKubeService(service);
+      }
+    }
+    for (ServiceClient client : intents.clients().values()) {
+      ClusterView view = clusters.get(client.spec().cluster());
+      if (view != null) {
+        view.namespaces.add(client.spec().namespace());
+      }
+    }
+    rendered.forEach((cluster, objects) -> {
+      ClusterView view = clusters.get(cluster);
+      if (view == null) {
+        if (!objects.isEmpty()) {
+          warnings.add("objects for cluster " + cluster + " are ignored: no Cluster intent declares it");
+        }
+        return;
+      }
+      for (Map<String, ?> object : objects) {
+        if ("Namespace".equals(object.get("kind"))) {
+          String name = Fields.str(Fields.map(object.get("metadata")), "name");
+          if (name != null) {
+            view.namespaces.add(name);
+          }
+        }
+      }
+    });
+    clusters.values().forEach(v -> v.namespaces.forEach(ns -> clustersOfNamespace.computeIfAbsent(ns, k -> new TreeSet<>()).add(v.name)));
+
+    new TreeMap<>(rendered).forEach((cluster, objects) -> {
+      ClusterView view = clusters.get(cluster);
+      if (view == null) {
+        return;
+      }
+      for (Map<String, ?> raw : objects) {
+        Map<String, Object> object = Fields.map(raw);
+        String kind = Fields.str(object, "kind");
+        Map<String, Object> metadata = Fields.map(object, "metadata");
+        String name = Fields.str(metadata, "name");
+        String namespace = Fields.str(metadata, "namespace");
+        if (kind == null || name == null || kind.equals("Namespace") || kind.equals("Kustomization")) {
+          continue;
+        }
+        if (namespace == null) {
+          namespace = "default"; // what kubectl apply does with a namespaced object that names none
+        }
+        if (!view.namespaces.contains(namespace)) {
+          // kubectl / Flux cannot apply an object whose namespace does not exist in the cluster.
+          String why = clustersOfNamespace.containsKey(namespace)
+              ? "which exists only in " + String.join(", ", clustersOfNamespace.get(namespace))
+              : namespace.equals(view.facts.spec().syncNamespace())
+                  ? "the cluster's syncNamespace, but no Namespace object in the tree creates it" : null;
+          if (why != null) {
+            warnings.add(cluster + ": " + kind + " " + namespace + "/" + name + " is in namespace " + namespace + ", "
+                + why + "; it cannot be applied in " + cluster + " and is left out of the model");
+            continue;
+          }
+        }
+        view.add(new ObjectRef(cluster, namespace, kind, name), Fields.map(object, "spec"));
+      }
+    });
+    clusters.values().forEach(ClusterView::compile);
+    return new MeshModel(Collections.unmodifiableSortedMap(clusters), byGatewayAddress, warnings);
+  }
+
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  ClusterView cluster(String name) {
+    return clusters.get(name);
+  }
+
+  /** The cluster whose mesh gateway listens at {@code address}, or null. */
+  ClusterView clusterWithGateway(String address) {
+    return address == null ? null : byGatewayAddress.get(address.toLowerCase(Locale.ROOT));
+  }
+
+  // ---- one cluster -----------------------------------------------------------------------------
+
+  /** A service in a cluster's registry: a ServiceEntry host, or a Kubernetes Service declared by an intent. */
+  record RegistryService(ObjectRef ref, String host, String namespace, List<Istio.Port> ports, List<String> exportTo,
+      boolean meshExternal, String resolution, List<Istio.WorkloadEndpoint> endpoints, List<String> addresses,
+      InboundService kube) {
+
+    boolean isKube() {
+      return kube != null;
+    }
+
+    Istio.Port port(int number) {
+      for (Istio.Port p : ports) {
+        if (p.number() == number) {
+          return p;
+        }
+      }
+      return null;
+    }
+
+    String describe() {
+      return (isKube() ? "Service " : "ServiceEntry ") + ref.namespace() + "/" + ref.name();
+    }
+  }
+
+  static final class ClusterView {
+    final String name;
+    final Cluster facts;
+    final List<String> trustDomains;
+    final Set<String> namespaces = new HashSet<>(STANDARD_NAMESPACES);
+    final Map<String, List<RegistryService>> servicesByHost = new HashMap<>();
+    final Map<String, List<RegistryService>> servicesByAddress = new HashMap<>();
+    /** namespace → exact host → rules; namespace → wildcard rules. */
+    final Map<String, Map<String, List<Istio.DestinationRule>>> rulesByNamespace = new HashMap<>();
+    final Map<String, List<Istio.DestinationRule>> wildcardRulesByNamespace = new HashMap<>();
+    final LabelIndex<Istio.Gateway> gateways = new LabelIndex<>();
+    /** {@code namespace/name} of a Gateway → VirtualServices bound to it. */
+    final Map<String, List<Istio.VirtualService>> virtualServicesByGateway = new HashMap<>();
+    final Map<String, LabelIndex<Istio.PeerAuthentication>> peerAuthentications = new HashMap<>();
+    final Map<String, LabelIndex<Authorization.Compiled>> authorizationPolicies = new HashMap<>();
+    private final List<Istio.AuthorizationPolicy> pendingPolicies = new ArrayList<>();
+
+    ClusterView(Cluster facts) {
+      this.name = facts.name();
+      this.facts = facts;
+      List<String> domains = new ArrayList<>();
+      domains.add(facts.spec().trustDomain());
+      facts.spec().trustDomainAliases().stream().filter(d -> !domains.contains(d)).forEach(domains::add);
+      this.trustDomains = List.copyOf(domains);
+      if (facts.spec().meshGateway() != null) {
+        namespaces.add(facts.spec().meshGateway().namespace());
+      }
+    }
+
+    Map<String, String> gatewayLabels() {
+      return facts.spec().meshGateway() == null ? Map.of() : facts.spec().meshGateway().selector();
+    }
+
+    String gatewayNamespace() {
+      return facts.spec().meshGateway() == null ? Hosts.ROOT_NAMESPACE : facts.spec().meshGateway().namespace();
+    }
+
+    void addKubeService(InboundService service) {
+      InboundService.Spec spec = service.spec();
+      namespaces.add(spec.namespace());
+      String host = spec.service() + "." + spec.namespace() + "." + Hosts.CLUSTER_DOMAIN;
+      Istio.Port port = new Istio.Port(spec.port(), spec.protocol().name().toLowerCase(Locale.ROOT) + "-" + spec.port(),
+          spec.protocol().name(), spec.port());
+      RegistryService registered = new RegistryService(new ObjectRef(name, spec.namespace(), "Service", spec.service()),
+          host, spec.namespace(), List.of(port), List.of(), false, "STATIC", List.of(), List.of(), service);
+      servicesByHost.computeIfAbsent(host, k -> new ArrayList<>()).add(registered);
+    }
+
+    void add(ObjectRef ref, Map<String, Object> spec) {
+      switch (ref.kind()) {
+        case "ServiceEntry" -> {
+          Istio.ServiceEntry se = Istio.serviceEntry(ref, spec);
+          for (String host : se.hosts()) {
+            RegistryService registered = new RegistryService(ref, host, ref.namespace(), se.ports(), se.exportTo(),
+                se.meshExternal(), se.resolution(), se.endpoints(), se.addresses(), null);
+            servicesByHost.computeIfAbsent(host, k -> new ArrayList<>()).add(registered);
+            for (String address : se.addresses()) {
+              servicesByAddress.computeIfAbsent(address, k -> new ArrayList<>()).add(registered);
+            }
+          }
+        }
+        case "DestinationRule" -> {
+          Istio.DestinationRule rule = Istio.destinationRule(ref, spec);
+          if (rule.host() == null) {
+            return;
+          }
+          if (rule.host().startsWith("*")) {
+            wildcardRulesByNamespace.computeIfAbsent(ref.namespace(), k -> new ArrayList<>()).add(rule);
+          } else {
+            rulesByNamespace.computeIfAbsent(ref.namespace(), k -> new HashMap<>())
+                .computeIfAbsent(rule.host(), k -> new ArrayList<>()).add(rule);
+          }
+        }
+        case "Gateway" -> {
+          Istio.Gateway gateway = Istio.gateway(ref, spec);
+          if (!gateway.selector().isEmpty()) {
+            gateways.add(gateway.selector(), gateway);
+          }
+        }
+        case "VirtualService" -> {
+          Istio.VirtualService vs = Istio.virtualService(ref, spec);
+          for (String gateway : vs.gateways()) {
+            String key = gateway.contains("/") ? gateway : ref.namespace() + "/" + gateway;
+            virtualServicesByGateway.computeIfAbsent(key, k -> new ArrayList<>()).add(vs);
+          }
+        }
+        case "PeerAuthentication" -> {
+          Istio.PeerAuthentication pa = Istio.peerAuthentication(ref, spec);
+          peerAuthentications.computeIfAbsent(ref.namespace(), k -> new LabelIndex<>()).add(pa.selector(), pa);
+        }
+        case "AuthorizationPolicy" -> pendingPolicies.add(Istio.authorizationPolicy(ref, spec));
+        default -> { } // other kinds do not decide where a request goes
+      }
+    }
+
+    /** Compiles policies with this cluster's trust domains, once every object is in. */
+    void compile() {
+      for (Istio.AuthorizationPolicy policy : pendingPolicies) {
+        authorizationPolicies.computeIfAbsent(policy.ref().namespace(), k -> new LabelIndex<>())
+            .add(policy.selector(), new Authorization.Compiled(policy, trustDomains));
+      }
+      pendingPolicies.clear();
+      // Deterministic order where Istio would use creation time (the oldest wins): by name.
+      servicesByHost.values().forEach(list -> list.sort((a, b) -> a.ref().toString().compareTo(b.ref().toString())));
+    }
+
+    /** The Kubernetes Service {@code host} declared by an intent in this cluster, or null. */
+    RegistryService kubeService(String host) {
+      for (RegistryService s : servicesByHost.getOrDefault(host, List.of())) {
+        if (s.isKube()) {
+          return s;
+        }
+      }
+      return null;
+    }
+
+    /** Every registry entry for {@code host}, visible or not. */
+    List<RegistryService> services(String host) {
+      return servicesByHost.getOrDefault(host, List.of());
+    }
+
+    /** Namespace-scoped DestinationRules for (namespace, host): the exact host, else the most specific wildcard. */
+    List<Istio.DestinationRule> rulesFor(String namespace, String host) {
+      List<Istio.DestinationRule> exact = rulesByNamespace.getOrDefault(namespace, Map.of()).get(host);
+      if (exact != null) {
+        return exact;
+      }
+      List<Istio.DestinationRule> best = List.of();
+      int bestLength = -1;
+      Map<String, List<Istio.DestinationRule>> byPattern = new LinkedHashMap<>();
+      for (Istio.DestinationRule rule : wildcardRulesByNamespace.getOrDefault(namespace, List.of())) {
+        if (Hosts.matches(rule.host(), host)) {
+          byPattern.computeIfAbsent(rule.host(), k -> new ArrayList<>()).add(rule);
+        }
+      }
+      for (Map.Entry<String, List<Istio.DestinationRule>> e : byPattern.entrySet()) {
+        if (e.getKey().length() > bestLength) {
+          best = e.getValue();
+          bestLength = e.getKey().length();
+        }
+      }
+      return best;
+    }
+
+    List<Istio.Gateway> gatewaysSelecting(Map<String, String> podLabels) {
+      return gateways.selecting(podLabels);
+    }
+
+    List<Istio.VirtualService> virtualServicesBoundTo(ObjectRef gateway) {
+      return virtualServicesByGateway.getOrDefault(gateway.namespace() + "/" + gateway.name(), List.of());
+    }
+  }
+}

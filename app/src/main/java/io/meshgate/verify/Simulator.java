@@ -1,0 +1,952 @@
+package io.meshgate.verify;
+
+import io.meshgate.intent.InboundService;
+import io.meshgate.verify.HopResult.Outcome;
+import io.meshgate.verify.MeshModel.ClusterView;
+import io.meshgate.verify.MeshModel.RegistryService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Pushes a {@link Request} through the fixed list of {@link Hop}s over a {@link MeshModel}. Each
+ * hop is a small function of the state so far that passes (with the next state), fails (with the
+ * reason and the deciding object) or does not apply. A ServiceEntry with several endpoints forks
+ * the request; the answer is the first branch that fails, else the first branch.
+ */
+public final class Simulator {
+
+  /** Connection security as it leaves the client and arrives at the server. */
+  static final String AUTO = "AUTO";
+  static final String PLAINTEXT = "PLAINTEXT";
+  static final String ISTIO_MUTUAL = "ISTIO_MUTUAL";
+
+  private static final List<Hop> ORDER = List.of(Hop.values());
+
+  private final MeshModel model;
+
+  public Simulator(MeshModel model) {
+    this.model = model;
+  }
+
+  public MeshModel model() {
+    return model;
+  }
+
+  /** The hop-by-hop trace of one request. */
+  public Trace explain(Request request) {
+    ClusterView here = model.cluster(request.from().cluster());
+    State start = new State();
+    start.request = request;
+    start.here = here;
+    if (here == null) {
+      return new Trace(request, List.of(new HopResult(Hop.DNS, Outcome.FAIL,
+          "no Cluster intent declares cluster " + request.from().cluster(), null)), null);
+    }
+    return run(start, 0, new ArrayList<>());
+  }
+
+  private Trace run(State state, int hopIndex, List<HopResult> done) {
+    if (hopIndex == ORDER.size()) {
+      String reached = state.workload == null ? null
+          : state.workloadCluster.name + "/" + state.workload.spec().namespace() + "/" + state.workload.spec().service();
+      return new Trace(state.request, done, reached);
+    }
+    Out out = hop(ORDER.get(hopIndex)).apply(state);
+    List<HopResult> results = new ArrayList<>(done);
+    results.add(out.result);
+    if (out.result.failed()) {
+      return new Trace(state.request, results, null);
+    }
+    Trace first = null;
+    for (State next : out.next) {
+      Trace trace = run(next, hopIndex + 1, results);
+      if (!trace.allowed()) {
+        return trace;
+      }
+      if (first == null) {
+        first = trace;
+      }
+    }
+    return first;
+  }
+
+  private Function<State, Out> hop(Hop hop) {
+    return switch (hop) {
+      case DNS -> this::dns;
+      case OUTBOUND_CLUSTER -> this::outboundCluster;
+      case DESTINATION_RULE -> this::destinationRule;
+      case TLS -> this::clientTls;
+      case ENDPOINT -> this::endpoint;
+      case GATEWAY_SERVER -> this::gatewayServer;
+      case GATEWAY_ROUTE -> this::gatewayRoute;
+      case HOSTED_ENDPOINT -> this::hostedEndpoint;
+      case PEER_AUTHENTICATION -> this::peerAuthentication;
+      case AUTHORIZATION_POLICY -> this::authorizationPolicy;
+    };
+  }
+
+  // ---- state -----------------------------------------------------------------------------------
+
+  /** What is known about the request so far; each hop works on a copy. */
+  static final class State implements Cloneable {
+    Request request;
+    ClusterView here;
+    String address;
+    RegistryService service;
+    Istio.Port port;
+    Istio.DestinationRule rule;
+    /** ISTIO_MUTUAL, SIMPLE, MUTUAL, PLAINTEXT or AUTO (auto mTLS decides per endpoint). */
+    String tls = PLAINTEXT;
+    String sni;
+    ClusterView gatewayCluster;
+    int gatewayPort;
+    Istio.Gateway gateway;
+    Istio.Server server;
+    RegistryService hosted;
+    Istio.Port hostedPort;
+    InboundService workload;
+    ClusterView workloadCluster;
+    int workloadPort;
+    /** Who the server sidecar sees on an Istio mTLS connection, and that peer's cluster. */
+    String peerPrincipal;
+    ClusterView peerCluster;
+
+    State copy() {
+      try {
+        return (State) clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
+    }
+
+    Caller caller() {
+      return request.from();
+    }
+  }
+
+  private record Out(HopResult result, List<State> next) {}
+
+  private static Out pass(Hop hop, State next, String detail, ObjectRef object) {
+    return new Out(new HopResult(hop, Outcome.PASS, detail, object), List.of(next));
+  }
+
+  private static Out fail(Hop hop, String detail, ObjectRef object) {
+    return new Out(new HopResult(hop, Outcome.FAIL, detail, object), List.of());
+  }
+
+  private static Out skip(Hop hop, State next, String detail) {
+    return new Out(new HopResult(hop, Outcome.SKIP, detail, null), List.of(next));
+  }
+
+  // ---- hops ------------------------------------------------------------------------------------
+
+  /**
+   * Name resolution. {@code *.svc.cluster.local} names are answered by kube-dns for Services of the
+   * client's own cluster. Any other name (a {@code .global} host) is answered only by the sidecar's
+   * DNS proxy, from a ServiceEntry with an address visible to the client's namespace:
+   * https://istio.io/latest/docs/ops/configuration/traffic-management/dns-proxy/ — no sidecar, or
+   * DNS capture off, means no answer.
+   */
+  private Out dns(State s) {
+    Caller c = s.caller();
+    String host = s.request.host();
+    State next = s.copy();
+    if (Hosts.isIpAddress(host)) {
+      next.address = host;
+      return pass(Hop.DNS, next, "the client connects to " + host + " itself: nothing to resolve", null);
+    }
+    if (Hosts.isClusterLocal(host)) {
+      RegistryService kube = s.here.kubeService(host);
+      if (kube == null) {
+        return fail(Hop.DNS, "no Service " + host + " is declared in cluster " + s.here.name
+            + ": kube-dns has no answer", null);
+      }
+      return pass(Hop.DNS, next, "kube-dns resolves " + host + " to the Service's cluster IP", kube.ref());
+    }
+    if (!c.sidecar()) {
+      return fail(Hop.DNS, "the client has no sidecar, so no DNS proxy: kube-dns does not know " + host
+          + " and its virtual address is never resolved", null);
+    }
+    if (!s.here.facts.spec().dnsProxying()) {
+      return fail(Hop.DNS, "DNS proxying is off in cluster " + s.here.name + " (Cluster dnsProxying: false): "
+          + "nothing resolves " + host + " to its virtual address", ObjectRef.clusterFacts(s.here.name));
+    }
+    List<RegistryService> all = s.here.services(host).stream().filter(r -> !r.isKube()).toList();
+    List<RegistryService> visible = all.stream()
+        .filter(r -> Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace())).toList();
+    List<RegistryService> withAddress = visible.stream().filter(r -> !r.addresses().isEmpty()).toList();
+    if (withAddress.isEmpty()) {
+      if (all.isEmpty()) {
+        return fail(Hop.DNS, "no ServiceEntry for " + host + " in cluster " + s.here.name
+            + ": the sidecar's DNS proxy has no answer", null);
+      }
+      if (visible.isEmpty()) {
+        RegistryService hidden = all.get(0);
+        return fail(Hop.DNS, hidden.describe() + " is exported to " + hidden.exportTo() + ", not to namespace "
+            + c.namespace() + ": the client's sidecar does not see " + host, hidden.ref());
+      }
+      return fail(Hop.DNS, visible.get(0).describe() + " has no addresses: the DNS proxy answers only hosts with a "
+          + "virtual address", visible.get(0).ref());
+    }
+    RegistryService picked = preferNamespace(withAddress, c.namespace());
+    next.address = picked.addresses().get(0);
+    return pass(Hop.DNS, next, "the sidecar's DNS proxy answers " + host + " with " + next.address, picked.ref());
+  }
+
+  /**
+   * The client sidecar's outbound listener and cluster {@code outbound|<port>||<host>}: a Service or
+   * ServiceEntry for the host (or, for TCP, the address) exported to the client's namespace, with the
+   * port. https://istio.io/latest/docs/reference/config/networking/service-entry/ (hosts, addresses,
+   * ports, exportTo). Without a sidecar, kube-proxy forwards to the Service directly.
+   */
+  private Out outboundCluster(State s) {
+    Caller c = s.caller();
+    String host = s.request.host();
+    List<RegistryService> all = Hosts.isIpAddress(host)
+        ? s.here.servicesByAddress.getOrDefault(host, List.of())
+        : s.here.services(host);
+    if (!c.sidecar()) {
+      RegistryService kube = Hosts.isClusterLocal(host) ? s.here.kubeService(host) : null;
+      if (kube == null) {
+        return fail(Hop.OUTBOUND_CLUSTER, "the client has no sidecar and " + host
+            + " is no Service of its cluster: nothing routes the address", null);
+      }
+      return withPort(s, kube, "no sidecar: kube-proxy forwards to " + kube.describe());
+    }
+    List<RegistryService> visible = all.stream()
+        .filter(r -> Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace())).toList();
+    if (visible.isEmpty()) {
+      if (all.isEmpty()) {
+        return fail(Hop.OUTBOUND_CLUSTER, "no Service or ServiceEntry for " + host + " in cluster " + s.here.name, null);
+      }
+      RegistryService hidden = all.get(0);
+      return fail(Hop.OUTBOUND_CLUSTER, hidden.describe() + " is exported to " + hidden.exportTo()
+          + ", not to namespace " + c.namespace() + ": the client's sidecar has no cluster for " + host, hidden.ref());
+    }
+    RegistryService service = preferNamespace(visible, c.namespace());
+    Out out = withPort(s, service, null);
+    if (out.result.failed()) {
+      return out;
+    }
+    State next = out.next.get(0);
+    if (!next.port.http() && next.address != null) {
+      // A TCP listener is bound to address:port; two hosts on one address cannot both have it.
+      for (RegistryService other : s.here.servicesByAddress.getOrDefault(next.address, List.of())) {
+        if (!other.host().equals(service.host()) && other.port(next.port.number()) != null
+            && Hosts.exportedTo(other.exportTo(), other.namespace(), c.namespace())) {
+          return fail(Hop.OUTBOUND_CLUSTER, "address " + next.address + ":" + next.port.number() + " is claimed by "
+              + service.host() + " and " + other.host() + " (" + other.describe() + "): the sidecar's TCP listener "
+              + "serves only one of them", other.ref());
+        }
+      }
+    }
+    return pass(Hop.OUTBOUND_CLUSTER, next, "outbound cluster outbound|" + next.port.number() + "||" + service.host()
+        + " from " + service.describe() + (service.meshExternal() ? " (MESH_EXTERNAL)" : ""), service.ref());
+  }
+
+  private Out withPort(State s, RegistryService service, String passDetail) {
+    Integer wanted = s.request.port();
+    Istio.Port port = wanted != null ? service.port(wanted) : (service.ports().isEmpty() ? null : service.ports().get(0));
+    if (port == null) {
+      List<Integer> numbers = service.ports().stream().map(Istio.Port::number).toList();
+      return fail(Hop.OUTBOUND_CLUSTER, service.describe() + " declares ports " + numbers + ", not "
+          + (wanted == null ? "any" : wanted) + ": there is no outbound cluster for " + service.host()
+          + (wanted == null ? "" : ":" + wanted), service.ref());
+    }
+    State next = s.copy();
+    next.service = service;
+    next.port = port;
+    return pass(Hop.OUTBOUND_CLUSTER, next, passDetail, service.ref());
+  }
+
+  /**
+   * The DestinationRule the client's sidecar applies: looked up in the client's namespace, then the
+   * service's (or ServiceEntry's) namespace, then the root namespace, each honouring exportTo
+   * (https://istio.io/latest/docs/ops/best-practices/traffic-management/#cross-namespace-configuration);
+   * a rule with workloadSelector applies only to matching workloads of its own namespace and is never
+   * exported (https://istio.io/latest/docs/reference/config/networking/destination-rule/#DestinationRule-workload_selector).
+   */
+  private Out destinationRule(State s) {
+    if (!s.caller().sidecar()) {
+      return skip(Hop.DESTINATION_RULE, s.copy(), "no sidecar: DestinationRules act in the caller's proxy only");
+    }
+    Picked picked = pickRule(s.here, s.caller().namespace(), s.caller().labels(), s.service);
+    State next = s.copy();
+    next.rule = picked.rule;
+    if (picked.rule == null) {
+      return pass(Hop.DESTINATION_RULE, next, picked.why, null);
+    }
+    return pass(Hop.DESTINATION_RULE, next, picked.why, picked.rule.ref());
+  }
+
+  record Picked(Istio.DestinationRule rule, String why) {}
+
+  static Picked pickRule(ClusterView view, String namespace, Map<String, String> labels, RegistryService service) {
+    String host = service.host();
+    // 1. The caller's namespace: every rule there that is not exported only to other namespaces.
+    List<Istio.DestinationRule> local = view.rulesFor(namespace, host).stream()
+        .filter(r -> r.workloadSelector() != null || visibleInOwnNamespace(r)).toList();
+    if (!local.isEmpty()) {
+      return select(local, namespace, labels, "the client's namespace " + namespace, host);
+    }
+    // 2. and 3. Exported rules of the service's namespace, then of the root namespace.
+    for (String where : List.of(service.namespace(), Hosts.ROOT_NAMESPACE)) {
+      if (where.equals(namespace)) {
+        continue;
+      }
+      List<Istio.DestinationRule> exported = view.rulesFor(where, host).stream()
+          .filter(r -> r.workloadSelector() == null && !privateOnly(r) && Hosts.exportedTo(r.exportTo(), where, namespace))
+          .toList();
+      if (!exported.isEmpty()) {
+        return select(exported, namespace, labels,
+            (where.equals(Hosts.ROOT_NAMESPACE) ? "the root namespace " : "the service's namespace ") + where, host);
+      }
+    }
+    return new Picked(null, "no DestinationRule for " + host + " applies (looked in namespaces " + namespace + ", "
+        + service.namespace() + ", " + Hosts.ROOT_NAMESPACE + ")");
+  }
+
+  private static Picked select(List<Istio.DestinationRule> rules, String namespace, Map<String, String> labels,
+      String where, String host) {
+    Istio.DestinationRule catchAll = null;
+    for (Istio.DestinationRule rule : rules) {
+      if (rule.workloadSelector() == null) {
+        if (catchAll == null) {
+          catchAll = rule;
+        }
+      } else if (rule.ref().namespace().equals(namespace) && LabelIndex.subset(rule.workloadSelector(), labels)) {
+        return new Picked(rule, "DestinationRule " + rule.ref().namespace() + "/" + rule.ref().name() + " from " + where
+            + " (its workloadSelector " + rule.workloadSelector() + " selects the client)");
+      }
+    }
+    if (catchAll == null) {
+      // Istio stops at the first namespace with rules for the host, even when none selects this pod.
+      return new Picked(null, "the DestinationRules for " + host + " in " + where + " all have a workloadSelector "
+          + "that does not select the client " + labels + "; the search stops there, so none applies");
+    }
+    return new Picked(catchAll, "DestinationRule " + catchAll.ref().namespace() + "/" + catchAll.ref().name() + " from " + where);
+  }
+
+  private static boolean visibleInOwnNamespace(Istio.DestinationRule r) {
+    return r.exportTo().isEmpty() || r.exportTo().contains("*") || r.exportTo().contains(".")
+        || r.exportTo().contains(r.ref().namespace());
+  }
+
+  private static boolean privateOnly(Istio.DestinationRule r) {
+    return r.exportTo().size() == 1 && (r.exportTo().contains(".") || r.exportTo().contains(r.ref().namespace()));
+  }
+
+  /**
+   * TLS origination from the DestinationRule's tls (port-level first). ISTIO_MUTUAL sends SNI
+   * {@code outbound_.<port>_._.<host>} unless {@code sni} is set; SIMPLE/MUTUAL send {@code sni} (or
+   * the HTTP host). {@code credentialName} counts on a sidecar only with a workloadSelector; without
+   * a CA the server certificate is checked against the OS CAs:
+   * https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings .
+   * No tls settings: auto mTLS
+   * (https://istio.io/latest/docs/ops/configuration/traffic-management/tls-configuration/#auto-mtls).
+   */
+  private Out clientTls(State s) {
+    State next = s.copy();
+    if (!s.caller().sidecar()) {
+      next.tls = PLAINTEXT;
+      return skip(Hop.TLS, next, "no sidecar: the application's bytes leave as they are (plain text; TLS done by "
+          + "the application itself is not modelled)");
+    }
+    Istio.ClientTls tls = s.rule == null ? null : s.rule.tlsFor(s.port.number());
+    ObjectRef rule = s.rule == null ? null : s.rule.ref();
+    if (tls == null) {
+      if (s.service.meshExternal()) {
+        next.tls = PLAINTEXT;
+        return pass(Hop.TLS, next, "no TLS settings and the service is MESH_EXTERNAL: plain text (no auto mTLS)", rule);
+      }
+      next.tls = AUTO;
+      next.sni = Hosts.istioSni(s.port.number(), "", s.service.host());
+      return pass(Hop.TLS, next, "no TLS settings: auto mTLS sends Istio mTLS to endpoints known to have a sidecar, "
+          + "plain text to others", rule);
+    }
+    switch (tls.mode()) {
+      case "DISABLE" -> {
+        next.tls = PLAINTEXT;
+        return pass(Hop.TLS, next, "tls mode DISABLE: plain text", rule);
+      }
+      case ISTIO_MUTUAL -> {
+        next.tls = ISTIO_MUTUAL;
+        next.sni = tls.sni() != null ? tls.sni() : Hosts.istioSni(s.port.number(), "", s.service.host());
+        return pass(Hop.TLS, next, "Istio mTLS with SNI " + next.sni, rule);
+      }
+      case "SIMPLE", "MUTUAL" -> {
+        boolean honoured = tls.credentialName() != null && s.rule.workloadSelector() != null;
+        String ignored = tls.credentialName() != null && !honoured
+            ? "credentialName " + tls.credentialName() + " is ignored: on a sidecar it counts only in a DestinationRule "
+              + "with a workloadSelector" : null;
+        if (tls.mode().equals("MUTUAL") && !honoured && tls.clientCertificate() == null) {
+          return fail(Hop.TLS, "MUTUAL without a client certificate: " + (ignored != null ? ignored
+              : "neither credentialName nor clientCertificate is set"), rule);
+        }
+        if (!honoured && tls.caCertificates() == null && !tls.insecureSkipVerify()) {
+          return fail(Hop.TLS, tls.mode() + " TLS would check the gateway's certificate against the OS CA bundle: "
+              + (ignored != null ? ignored : "no credentialName or caCertificates names the CA that signed it"), rule);
+        }
+        next.tls = tls.mode();
+        next.sni = tls.sni() != null ? tls.sni()
+            : (s.port.http() && !Hosts.isIpAddress(s.request.host()) ? s.request.host() : null);
+        return pass(Hop.TLS, next, tls.mode() + " TLS" + (next.sni == null ? " without SNI" : " with SNI " + next.sni)
+            + (honoured ? ", client credential " + tls.credentialName() : ""), rule);
+      }
+      default -> {
+        return fail(Hop.TLS, "tls mode " + tls.mode() + " is not one Istio knows", rule);
+      }
+    }
+  }
+
+  /**
+   * The endpoint: a ServiceEntry's endpoints (address, and the port its {@code ports} map gives the
+   * service port's name, else targetPort, else the port number) or a Service's pods.
+   * https://istio.io/latest/docs/reference/config/networking/service-entry/#WorkloadEntry
+   */
+  private Out endpoint(State s) {
+    RegistryService service = s.service;
+    if (service.isKube()) {
+      State next = s.copy();
+      reachWorkload(next, s.here, service.kube(), s.port.number());
+      settleAuto(next, service.kube().spec().sidecar());
+      return pass(Hop.ENDPOINT, next, "the pods of " + service.describe() + " " + service.kube().spec().selector()
+          + " on port " + s.port.number() + tlsNote(next), service.ref());
+    }
+    if (service.endpoints().isEmpty()) {
+      RegistryService kube = service.resolution().equals("DNS") ? s.here.kubeService(service.host()) : null;
+      if (kube == null) {
+        return fail(Hop.ENDPOINT, service.describe() + " has no endpoints (resolution " + service.resolution()
+            + "), and " + service.host() + " names no workload", service.ref());
+      }
+      State next = s.copy();
+      reachWorkload(next, s.here, kube.kube(), s.port.number());
+      settleAuto(next, false);
+      return pass(Hop.ENDPOINT, next, "DNS resolves " + service.host() + " to " + kube.describe() + tlsNote(next), kube.ref());
+    }
+    List<State> branches = new ArrayList<>();
+    List<String> details = new ArrayList<>();
+    for (Istio.WorkloadEndpoint endpoint : service.endpoints()) {
+      int target = targetPort(endpoint, s.port);
+      ClusterView gateway = model.clusterWithGateway(endpoint.address());
+      State next = s.copy();
+      if (gateway != null) {
+        next.gatewayCluster = gateway;
+        next.gatewayPort = target;
+        settleAuto(next, "istio".equals(endpoint.labels().get("security.istio.io/tlsMode")));
+        details.add(endpoint.address() + ":" + target + " is the mesh gateway of cluster " + gateway.name + tlsNote(next));
+        branches.add(next);
+        continue;
+      }
+      RegistryService kube = endpoint.address() == null ? null : s.here.kubeService(endpoint.address());
+      if (kube == null) {
+        return fail(Hop.ENDPOINT, "endpoint " + endpoint.address() + " of " + service.describe() + " is neither a "
+            + "cluster's meshGateway.address nor a Service declared in cluster " + s.here.name, service.ref());
+      }
+      if (kube.port(target) == null) {
+        return fail(Hop.ENDPOINT, "endpoint " + endpoint.address() + ":" + target + " of " + service.describe()
+            + ": " + kube.describe() + " listens on " + kube.ports().get(0).number() + ", not " + target, service.ref());
+      }
+      reachWorkload(next, s.here, kube.kube(), target);
+      settleAuto(next, "istio".equals(endpoint.labels().get("security.istio.io/tlsMode")));
+      details.add(endpoint.address() + ":" + target + " is " + kube.describe() + tlsNote(next));
+      branches.add(next);
+    }
+    return new Out(new HopResult(Hop.ENDPOINT, Outcome.PASS, String.join("; ", details), service.ref()), branches);
+  }
+
+  private static int targetPort(Istio.WorkloadEndpoint endpoint, Istio.Port port) {
+    Integer mapped = port.name() == null ? null : endpoint.ports().get(port.name());
+    if (mapped != null) {
+      return mapped;
+    }
+    return port.targetPort() != null ? port.targetPort() : port.number();
+  }
+
+  /** Auto mTLS settles per endpoint: Istio mTLS when the endpoint is known to have a sidecar. */
+  private static void settleAuto(State s, boolean endpointHasSidecar) {
+    if (AUTO.equals(s.tls)) {
+      s.tls = endpointHasSidecar ? ISTIO_MUTUAL : PLAINTEXT;
+    }
+    if (ISTIO_MUTUAL.equals(s.tls) && s.peerPrincipal == null) {
+      s.peerPrincipal = principal(s.here, s.caller().namespace(), s.caller().serviceAccount());
+      s.peerCluster = s.here;
+    }
+  }
+
+  private static String tlsNote(State s) {
+    return switch (s.tls) {
+      case ISTIO_MUTUAL -> " (Istio mTLS)";
+      case PLAINTEXT -> " (plain text)";
+      default -> " (" + s.tls + " TLS)";
+    };
+  }
+
+  private static void reachWorkload(State s, ClusterView cluster, InboundService workload, int port) {
+    s.workload = workload;
+    s.workloadCluster = cluster;
+    s.workloadPort = port;
+  }
+
+  static String principal(ClusterView cluster, String namespace, String serviceAccount) {
+    return cluster.facts.spec().trustDomain() + "/ns/" + namespace + "/sa/" + serviceAccount;
+  }
+
+  /**
+   * The remote east-west gateway: a Gateway of that cluster whose selector matches the gateway pods
+   * (Cluster meshGateway.selector) with a server on the port. AUTO_PASSTHROUGH takes only Istio mTLS
+   * whose SNI names a destination; SIMPLE/MUTUAL servers terminate TLS with their credentialName and
+   * pick by SNI among their hosts: https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings-TLSmode
+   */
+  private Out gatewayServer(State s) {
+    if (s.gatewayCluster == null) {
+      return skip(Hop.GATEWAY_SERVER, s.copy(), "the endpoint is in the client's cluster: no gateway on this path");
+    }
+    ClusterView h = s.gatewayCluster;
+    Map<String, String> pods = h.gatewayLabels();
+    List<Istio.Gateway> gateways = h.gatewaysSelecting(pods);
+    if (gateways.isEmpty()) {
+      return fail(Hop.GATEWAY_SERVER, "no Gateway in cluster " + h.name + " selects the gateway pods " + pods
+          + " (Cluster meshGateway.selector)", ObjectRef.clusterFacts(h.name));
+    }
+    List<Istio.Gateway> owners = new ArrayList<>();
+    List<Istio.Server> servers = new ArrayList<>();
+    List<String> elsewhere = new ArrayList<>();
+    for (Istio.Gateway gateway : gateways) {
+      for (Istio.Server server : gateway.servers()) {
+        if (server.port() == s.gatewayPort) {
+          owners.add(gateway);
+          servers.add(server);
+        } else {
+          elsewhere.add(server.port() + "");
+        }
+      }
+    }
+    if (servers.isEmpty()) {
+      return fail(Hop.GATEWAY_SERVER, "no server of Gateway " + gateways.get(0).ref().namespace() + "/"
+          + gateways.get(0).ref().name() + " listens on port " + s.gatewayPort + " (servers on " + elsewhere + ")",
+          gateways.get(0).ref());
+    }
+    String firstMiss = null;
+    ObjectRef firstMissObject = null;
+    for (int i = 0; i < servers.size(); i++) {
+      Istio.Server server = servers.get(i);
+      ObjectRef ref = owners.get(i).ref();
+      String miss = serverMiss(s, server);
+      if (miss == null) {
+        String problem = terminationProblem(s, server);
+        if (problem != null) {
+          return fail(Hop.GATEWAY_SERVER, "server " + server.describe() + ": " + problem, ref);
+        }
+        State next = s.copy();
+        next.gateway = owners.get(i);
+        next.server = server;
+        return pass(Hop.GATEWAY_SERVER, next, "server " + server.describe() + " of Gateway " + ref.namespace() + "/"
+            + ref.name() + " in cluster " + h.name + " takes the connection", ref);
+      }
+      if (firstMiss == null) {
+        firstMiss = "server " + server.describe() + ": " + miss;
+        firstMissObject = ref;
+      }
+    }
+    return fail(Hop.GATEWAY_SERVER, firstMiss, firstMissObject);
+  }
+
+  /** Why {@code server}'s filter chain does not take the connection, or null when it does. */
+  private static String serverMiss(State s, Istio.Server server) {
+    if (PLAINTEXT.equals(s.tls)) {
+      return server.tlsMode() == null ? null
+          : "it expects TLS (" + server.tlsMode() + "), the client sends plain text";
+    }
+    if (server.tlsMode() == null) {
+      return "it expects plain " + server.protocol() + ", the client sends " + s.tls + " TLS";
+    }
+    if (server.tlsMode().equals("AUTO_PASSTHROUGH")) {
+      Hosts.ParsedSni sni = Hosts.parseIstioSni(s.sni);
+      if (!ISTIO_MUTUAL.equals(s.tls) || sni == null) {
+        return "AUTO_PASSTHROUGH forwards only Istio mTLS whose SNI names the destination "
+            + "(outbound_.<port>_._.<host>); the client originates " + s.tls + " TLS with SNI " + s.sni;
+      }
+      for (String host : server.hosts()) {
+        if (Hosts.matches(Hosts.hostPart(host), sni.host())) {
+          return null;
+        }
+      }
+      return "SNI host " + sni.host() + " matches none of its hosts " + server.hosts();
+    }
+    if (s.sni == null) {
+      return "the client sends no SNI, and the server picks by SNI among " + server.hosts();
+    }
+    for (String host : server.hosts()) {
+      if (Hosts.matches(Hosts.hostPart(host), s.sni)) {
+        return null;
+      }
+    }
+    return "SNI " + s.sni + " matches none of its hosts " + server.hosts();
+  }
+
+  /** A server that terminates TLS: what stops the handshake, or null. */
+  private static String terminationProblem(State s, Istio.Server server) {
+    String mode = server.tlsMode();
+    if (mode == null || mode.equals("AUTO_PASSTHROUGH") || mode.equals("PASSTHROUGH")) {
+      return null;
+    }
+    if (mode.equals(ISTIO_MUTUAL)) {
+      return ISTIO_MUTUAL.equals(s.tls) ? null : "it takes only Istio mTLS, the client originates " + s.tls + " TLS";
+    }
+    if (server.credentialName() == null && !server.serverCertificate()) {
+      return "it terminates TLS (" + mode + ") but names no credentialName for its certificate";
+    }
+    if (ISTIO_MUTUAL.equals(s.tls)) {
+      return "it terminates TLS with certificate " + server.credentialName() + "; the client originates Istio mTLS "
+          + "and trusts only the mesh CA, so the handshake fails";
+    }
+    if (mode.equals("MUTUAL") && !"MUTUAL".equals(s.tls)) {
+      return "MUTUAL requires a client certificate; the client originates " + s.tls + " TLS";
+    }
+    return null;
+  }
+
+  /**
+   * Where the gateway sends the connection. AUTO_PASSTHROUGH: the SNI {@code outbound_.<port>_.<subset>_.<host>}
+   * must name a mesh-internal service the gateway can see (exported to its namespace) with that port
+   * (Gateway reference, AUTO_PASSTHROUGH; Istio builds one filter chain per such service). A TLS-terminating
+   * or plain server: a VirtualService bound to the Gateway routes the host
+   * (https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService-gateways),
+   * and the gateway opens a new connection as itself.
+   */
+  private Out gatewayRoute(State s) {
+    if (s.gateway == null) {
+      return skip(Hop.GATEWAY_ROUTE, s.copy(), "no gateway on this path");
+    }
+    ClusterView h = s.gatewayCluster;
+    String gatewayNamespace = h.gatewayNamespace();
+    if ("AUTO_PASSTHROUGH".equals(s.server.tlsMode())) {
+      Hosts.ParsedSni sni = Hosts.parseIstioSni(s.sni);
+      List<RegistryService> all = h.services(sni.host());
+      List<RegistryService> usable = all.stream()
+          .filter(r -> Hosts.exportedTo(r.exportTo(), r.namespace(), gatewayNamespace) && !r.meshExternal()
+              && r.port(sni.port()) != null)
+          .toList();
+      if (usable.isEmpty()) {
+        if (all.isEmpty()) {
+          return fail(Hop.GATEWAY_ROUTE, "no ServiceEntry or Service for " + sni.host() + " exists in cluster " + h.name
+              + ": the gateway has no filter chain for SNI " + s.sni, s.gateway.ref());
+        }
+        RegistryService first = all.get(0);
+        String why = !Hosts.exportedTo(first.exportTo(), first.namespace(), gatewayNamespace)
+            ? " is exported to " + first.exportTo() + ", not to the gateway's namespace " + gatewayNamespace
+            : first.meshExternal() ? " is MESH_EXTERNAL: AUTO_PASSTHROUGH serves only mesh-internal services"
+            : " has no port " + sni.port();
+        return fail(Hop.GATEWAY_ROUTE, first.describe() + " in cluster " + h.name + why
+            + ", so SNI " + s.sni + " has no route", first.ref());
+      }
+      RegistryService service = preferNamespace(usable, gatewayNamespace);
+      if (!sni.subset().isEmpty()) {
+        Picked picked = pickRule(h, gatewayNamespace, h.gatewayLabels(), service);
+        if (picked.rule == null || !picked.rule.subsets().contains(sni.subset())) {
+          return fail(Hop.GATEWAY_ROUTE, "SNI names subset " + sni.subset() + ", which no DestinationRule visible to the "
+              + "gateway defines for " + service.host(), picked.rule == null ? service.ref() : picked.rule.ref());
+        }
+      }
+      State next = s.copy();
+      next.hosted = service;
+      next.hostedPort = service.port(sni.port());
+      return pass(Hop.GATEWAY_ROUTE, next, "SNI " + s.sni + " routes to outbound|" + sni.port() + "||" + service.host()
+          + " (" + service.describe() + "); passthrough keeps the client's mTLS end to end", service.ref());
+    }
+    boolean passthrough = "PASSTHROUGH".equals(s.server.tlsMode());
+    String routeHost = PLAINTEXT.equals(s.tls) ? s.request.host() : s.sni;
+    Istio.VirtualService bound = null;
+    for (Istio.VirtualService vs : h.virtualServicesBoundTo(s.gateway.ref())) {
+      if (Hosts.exportedTo(vs.exportTo(), vs.ref().namespace(), gatewayNamespace) && admits(s.server, vs)
+          && vs.hosts().stream().anyMatch(p -> Hosts.matches(p, routeHost))) {
+        bound = vs;
+        break;
+      }
+    }
+    if (bound == null) {
+      return fail(Hop.GATEWAY_ROUTE, "no VirtualService bound to Gateway " + s.gateway.ref().namespace() + "/"
+          + s.gateway.ref().name() + " routes host " + routeHost, s.gateway.ref());
+    }
+    boolean httpServer = Istio.isHttp(s.server.protocol()) || "HTTPS".equalsIgnoreCase(s.server.protocol());
+    List<Istio.Route> routes = passthrough ? bound.tls() : httpServer ? bound.http() : bound.tcp();
+    Istio.Route route = null;
+    for (Istio.Route candidate : routes) {
+      if (routeMatches(candidate, s, httpServer && !passthrough)) {
+        route = candidate;
+        break;
+      }
+    }
+    String routeKind = passthrough ? "tls" : httpServer ? "http" : "tcp";
+    if (route == null || route.destinations().isEmpty()) {
+      return fail(Hop.GATEWAY_ROUTE, "VirtualService " + bound.ref().namespace() + "/" + bound.ref().name() + " has no "
+          + routeKind + " route that matches this request", bound.ref());
+    }
+    Istio.Destination destination = route.destinations().get(0);
+    List<RegistryService> targets = h.services(destination.host()).stream()
+        .filter(r -> Hosts.exportedTo(r.exportTo(), r.namespace(), gatewayNamespace)).toList();
+    if (targets.isEmpty()) {
+      return fail(Hop.GATEWAY_ROUTE, "VirtualService " + bound.ref().namespace() + "/" + bound.ref().name() + " routes to "
+          + destination.host() + ", which is no Service or ServiceEntry the gateway can see in cluster " + h.name,
+          bound.ref());
+    }
+    RegistryService target = preferNamespace(targets, gatewayNamespace);
+    Integer number = destination.port() != null ? destination.port()
+        : (target.ports().size() == 1 ? target.ports().get(0).number() : null);
+    Istio.Port port = number == null ? null : target.port(number);
+    if (port == null) {
+      return fail(Hop.GATEWAY_ROUTE, "VirtualService " + bound.ref().namespace() + "/" + bound.ref().name() + " routes to "
+          + destination.host() + ":" + number + ", a port " + target.describe() + " does not have", bound.ref());
+    }
+    State next = s.copy();
+    next.hosted = target;
+    next.hostedPort = port;
+    String tlsWhy;
+    if (passthrough) {
+      tlsWhy = "passthrough: the client's TLS goes on unchanged";
+    } else {
+      // The gateway is now the client: its own DestinationRule lookup and auto mTLS.
+      Picked picked = pickRule(h, gatewayNamespace, h.gatewayLabels(), target);
+      Istio.ClientTls tls = picked.rule == null ? null : picked.rule.tlsFor(port.number());
+      next.tls = tls == null ? (target.meshExternal() ? PLAINTEXT : AUTO)
+          : tls.mode().equals("DISABLE") ? PLAINTEXT : tls.mode();
+      next.sni = Hosts.istioSni(port.number(), "", target.host());
+      next.peerPrincipal = principal(h, gatewayNamespace, MeshModel.GATEWAY_SERVICE_ACCOUNT);
+      next.peerCluster = h;
+      tlsWhy = "the gateway terminates the client's TLS and opens a new connection to " + target.host() + ":"
+          + port.number() + " as " + next.peerPrincipal + " (" + (tls == null ? "auto mTLS" : "tls " + tls.mode()) + ")";
+    }
+    return pass(Hop.GATEWAY_ROUTE, next, "VirtualService " + bound.ref().namespace() + "/" + bound.ref().name()
+        + " routes " + routeHost + " to " + target.describe() + ":" + port.number() + "; " + tlsWhy, bound.ref());
+  }
+
+  /** Server hosts written {@code namespace/host} admit only VirtualServices of that namespace. */
+  private static boolean admits(Istio.Server server, Istio.VirtualService vs) {
+    for (String host : server.hosts()) {
+      int slash = host.indexOf('/');
+      String namespace = slash < 0 ? "*" : host.substring(0, slash);
+      if (namespace.equals("*") || namespace.equals(vs.ref().namespace())) {
+        String pattern = Hosts.hostPart(host);
+        if (vs.hosts().stream().anyMatch(h -> Hosts.matches(pattern, h) || Hosts.matches(h, pattern) || pattern.equals("*"))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** HTTPMatchRequest (uri, method, port), L4 match (port) and TLS match (sniHosts, port); none means all. */
+  private static boolean routeMatches(Istio.Route route, State s, boolean http) {
+    if (route.matches().isEmpty()) {
+      return true;
+    }
+    for (Map<String, Object> match : route.matches()) {
+      Integer port = Fields.integer(match.get("port"));
+      if (port != null && port != s.server.port()) {
+        continue;
+      }
+      List<String> sniHosts = Fields.strings(match.get("sniHosts"));
+      if (!sniHosts.isEmpty() && sniHosts.stream().noneMatch(p -> Hosts.matches(p, s.sni))) {
+        continue;
+      }
+      if (http && !(stringMatch(Fields.map(match, "uri"), s.request.path() == null ? "/" : s.request.path())
+          && stringMatch(Fields.map(match, "method"), s.request.method() == null ? "GET" : s.request.method()))) {
+        continue;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static boolean stringMatch(Map<String, Object> match, String value) {
+    if (match.isEmpty()) {
+      return true;
+    }
+    String exact = Fields.str(match, "exact");
+    String prefix = Fields.str(match, "prefix");
+    String regex = Fields.str(match, "regex");
+    try {
+      return (exact == null || exact.equals(value)) && (prefix == null || value.startsWith(prefix))
+          && (regex == null || value.matches(regex));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Behind the gateway: the routed service's endpoint must be a Service of that cluster on the port
+   * (for the {@code .global} ServiceEntry, its {@code <service>.<namespace>.svc.cluster.local} endpoint).
+   * AUTO_PASSTHROUGH forwards only to endpoints with a sidecar (plain-text endpoints are left out).
+   */
+  private Out hostedEndpoint(State s) {
+    if (s.hosted == null) {
+      return skip(Hop.HOSTED_ENDPOINT, s.copy(), "no gateway on this path: the endpoint hop reached the workload");
+    }
+    ClusterView h = s.gatewayCluster;
+    RegistryService service = s.hosted;
+    boolean autoPassthrough = "AUTO_PASSTHROUGH".equals(s.server.tlsMode());
+    if (service.isKube()) {
+      if (autoPassthrough && !service.kube().spec().sidecar()) {
+        return fail(Hop.HOSTED_ENDPOINT, "AUTO_PASSTHROUGH forwards only to endpoints with an Istio sidecar; the pods of "
+            + service.describe() + " have none", service.ref());
+      }
+      State next = s.copy();
+      reachWorkload(next, h, service.kube(), s.hostedPort.number());
+      settleAutoAt(next, service.kube().spec().sidecar());
+      return pass(Hop.HOSTED_ENDPOINT, next, "the pods of " + service.describe() + " " + service.kube().spec().selector()
+          + " on port " + s.hostedPort.number() + tlsNote(next), service.ref());
+    }
+    if (service.endpoints().isEmpty()) {
+      return fail(Hop.HOSTED_ENDPOINT, service.describe() + " in cluster " + h.name + " has no endpoints, and "
+          + service.host() + " names no workload there", service.ref());
+    }
+    List<State> branches = new ArrayList<>();
+    List<String> details = new ArrayList<>();
+    for (Istio.WorkloadEndpoint endpoint : service.endpoints()) {
+      int target = targetPort(endpoint, s.hostedPort);
+      RegistryService kube = endpoint.address() == null ? null : h.kubeService(endpoint.address());
+      if (kube == null) {
+        return fail(Hop.HOSTED_ENDPOINT, "endpoint " + endpoint.address() + " of " + service.describe() + " in cluster "
+            + h.name + " is not a Service declared there", service.ref());
+      }
+      if (kube.port(target) == null) {
+        return fail(Hop.HOSTED_ENDPOINT, "endpoint " + endpoint.address() + ":" + target + " of " + service.describe()
+            + ": " + kube.describe() + " listens on " + kube.ports().get(0).number() + ", not " + target, service.ref());
+      }
+      State next = s.copy();
+      reachWorkload(next, h, kube.kube(), target);
+      settleAutoAt(next, "istio".equals(endpoint.labels().get("security.istio.io/tlsMode")));
+      details.add(endpoint.address() + ":" + target + " is " + kube.describe() + " in cluster " + h.name + tlsNote(next));
+      branches.add(next);
+    }
+    return new Out(new HopResult(Hop.HOSTED_ENDPOINT, Outcome.PASS, String.join("; ", details), service.ref()), branches);
+  }
+
+  /** After a gateway re-originates, auto mTLS settles for the gateway's own connection. */
+  private static void settleAutoAt(State s, boolean endpointHasSidecar) {
+    if (AUTO.equals(s.tls)) {
+      s.tls = endpointHasSidecar ? ISTIO_MUTUAL : PLAINTEXT;
+    }
+  }
+
+  /**
+   * The server sidecar's PeerAuthentication: the workload's own (selector) beats the namespace's,
+   * which beats the mesh's in the root namespace; UNSET inherits; nothing means PERMISSIVE
+   * (https://istio.io/latest/docs/reference/config/security/peer_authentication/ and
+   * https://istio.io/latest/docs/concepts/security/#peer-authentication). STRICT takes only Istio mTLS.
+   * An Istio mTLS peer must share the root CA (logical cloud) and come from the trust domain or an
+   * alias (Istio validates the peer's trust domain unless PILOT_SKIP_VALIDATE_TRUST_DOMAIN).
+   */
+  private Out peerAuthentication(State s) {
+    InboundService w = s.workload;
+    ClusterView x = s.workloadCluster;
+    ObjectRef serviceRef = new ObjectRef(x.name, w.spec().namespace(), "Service", w.spec().service());
+    boolean mtls = ISTIO_MUTUAL.equals(s.tls);
+    if (!w.spec().sidecar()) {
+      if (mtls) {
+        return fail(Hop.PEER_AUTHENTICATION, "the pods of Service " + w.spec().namespace() + "/" + w.spec().service()
+            + " have no sidecar: nothing terminates the Istio mTLS the caller sends", serviceRef);
+      }
+      return pass(Hop.PEER_AUTHENTICATION, s.copy(), "no sidecar: the application receives the connection as sent ("
+          + (PLAINTEXT.equals(s.tls) ? "plain text" : s.tls + " TLS") + ")", serviceRef);
+    }
+    Istio.PeerAuthentication decided = null;
+    String mode = "UNSET";
+    LabelIndex<Istio.PeerAuthentication> namespaceIndex = x.peerAuthentications.get(w.spec().namespace());
+    LabelIndex<Istio.PeerAuthentication> rootIndex = x.peerAuthentications.get(Hosts.ROOT_NAMESPACE);
+    List<Istio.PeerAuthentication> chain = new ArrayList<>();
+    if (namespaceIndex != null) {
+      namespaceIndex.selecting(w.spec().selector()).stream().findFirst().ifPresent(chain::add);
+      namespaceIndex.unselective().stream().findFirst().ifPresent(chain::add);
+    }
+    if (rootIndex != null && !w.spec().namespace().equals(Hosts.ROOT_NAMESPACE)) {
+      rootIndex.unselective().stream().findFirst().ifPresent(chain::add); // root policies with a selector are ignored
+    }
+    for (Istio.PeerAuthentication pa : chain) {
+      // Port-level mTLS counts only on a policy with a selector.
+      String m = pa.selector() != null ? pa.portModes().getOrDefault(s.workloadPort, pa.mode()) : pa.mode();
+      if (!m.equals("UNSET")) {
+        mode = m;
+        decided = pa;
+        break;
+      }
+    }
+    if (mode.equals("UNSET")) {
+      mode = "PERMISSIVE";
+    }
+    ObjectRef paRef = decided == null ? null : decided.ref();
+    String source = decided == null ? "no PeerAuthentication applies, so PERMISSIVE" : "mTLS " + mode + " from PeerAuthentication "
+        + paRef.namespace() + "/" + paRef.name();
+    if (mode.equals("STRICT") && !mtls) {
+      return fail(Hop.PEER_AUTHENTICATION, source + ": the sidecar accepts only Istio mTLS, the connection arrives as "
+          + (PLAINTEXT.equals(s.tls) ? "plain text" : s.tls + " TLS"), paRef);
+    }
+    if (mode.equals("DISABLE") && mtls) {
+      return fail(Hop.PEER_AUTHENTICATION, source + ": the sidecar does not terminate mTLS, but the caller sends Istio mTLS",
+          paRef);
+    }
+    if (mtls) {
+      ClusterView peer = s.peerCluster;
+      if (!peer.facts.spec().logicalCloud().equals(x.facts.spec().logicalCloud())) {
+        return fail(Hop.PEER_AUTHENTICATION, "the peer's cluster " + peer.name + " is in logical cloud "
+            + peer.facts.spec().logicalCloud() + ", the workload's in " + x.facts.spec().logicalCloud()
+            + ": different root CAs, the mTLS handshake fails", ObjectRef.clusterFacts(x.name));
+      }
+      String domain = peer.facts.spec().trustDomain();
+      if (!x.trustDomains.contains(domain)) {
+        return fail(Hop.PEER_AUTHENTICATION, "the peer's trust domain " + domain + " is neither cluster " + x.name
+            + "'s trust domain nor in its trustDomainAliases " + x.facts.spec().trustDomainAliases()
+            + ": the sidecar rejects the certificate", ObjectRef.clusterFacts(x.name));
+      }
+    }
+    return pass(Hop.PEER_AUTHENTICATION, s.copy(), source + "; " + (mtls ? "peer " + s.peerPrincipal
+        : "the connection arrives as " + (PLAINTEXT.equals(s.tls) ? "plain text" : s.tls + " TLS") + " (no principal)"), paRef);
+  }
+
+  /**
+   * AuthorizationPolicies of the root namespace and of the workload's namespace that select it (no
+   * selector: all), evaluated by {@link Authorization}. A workload without sidecar enforces none.
+   */
+  private Out authorizationPolicy(State s) {
+    InboundService w = s.workload;
+    ClusterView x = s.workloadCluster;
+    if (!w.spec().sidecar()) {
+      return pass(Hop.AUTHORIZATION_POLICY, s.copy(), "no sidecar: nothing enforces AuthorizationPolicy", null);
+    }
+    List<Authorization.Compiled> policies = new ArrayList<>();
+    LabelIndex<Authorization.Compiled> root = x.authorizationPolicies.get(Hosts.ROOT_NAMESPACE);
+    if (root != null) {
+      policies.addAll(root.unselective());
+      policies.addAll(root.selecting(w.spec().selector()));
+    }
+    LabelIndex<Authorization.Compiled> own = w.spec().namespace().equals(Hosts.ROOT_NAMESPACE) ? null
+        : x.authorizationPolicies.get(w.spec().namespace());
+    if (own != null) {
+      policies.addAll(own.unselective());
+      policies.addAll(own.selecting(w.spec().selector()));
+    }
+    boolean http = Istio.isHttp(w.spec().protocol().name());
+    Authorization.Context context = new Authorization.Context(
+        ISTIO_MUTUAL.equals(s.tls) ? s.peerPrincipal : null, http,
+        http ? (w.spec().protocol().name().equals("GRPC") ? "POST" : s.request.method() == null ? "GET" : s.request.method()) : null,
+        http ? (s.request.path() == null ? "/" : s.request.path()) : null,
+        s.request.host(), s.workloadPort);
+    Authorization.Decision decision = Authorization.evaluate(policies, context);
+    State next = s.copy();
+    return decision.allowed()
+        ? pass(Hop.AUTHORIZATION_POLICY, next, decision.reason(), decision.policy())
+        : fail(Hop.AUTHORIZATION_POLICY, decision.reason(), decision.policy());
+  }
+
+  private static RegistryService preferNamespace(List<RegistryService> services, String namespace) {
+    for (RegistryService service : services) {
+      if (service.namespace().equals(namespace)) {
+        return service;
+      }
+    }
+    return services.get(0);
+  }
+}

@@ -1,0 +1,318 @@
+package io.meshgate.verify;
+
+import io.meshgate.intent.Cluster;
+import io.meshgate.intent.InboundService;
+import io.meshgate.intent.IntentRef;
+import io.meshgate.intent.IntentSet;
+import io.meshgate.intent.Kind;
+import io.meshgate.intent.ServiceClient;
+import io.meshgate.intent.SourceLocation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code meshgate verify}: every declared edge (each ServiceClient to its InboundService, one request
+ * per method and path of each access entry, or one plain request) must be allowed and reach its
+ * service; probes the intents mean to deny (another service account, another namespace, another
+ * method or path, a client of another service) must be denied.
+ */
+public final class Verifier {
+
+  /** The identity probes use where they need one nobody declared. */
+  public static final String PROBE_NAME = "meshgate-verify-probe";
+
+  /** Methods tried, in order, for the "another method" probe. */
+  private static final List<String> PROBE_METHODS = List.of("DELETE", "PATCH", "PUT", "POST", "GET", "HEAD", "OPTIONS");
+
+  /** How many clients of a cluster are looked at to find a "client of another service" probe. */
+  private static final int FOREIGN_CANDIDATES = 16;
+
+  /**
+   * One request verify checked.
+   *
+   * @param probe null for a declared edge; else other-service-account, other-namespace, other-method,
+   *     other-path or other-client
+   * @param source where the client's intent starts, or null
+   * @param problem null when the answer is the expected one; else why not
+   */
+  public record Check(String client, String service, String probe, SourceLocation source, boolean expectAllowed,
+      Trace trace, String problem) {
+
+    public boolean ok() {
+      return problem == null;
+    }
+
+    public boolean isEdge() {
+      return probe == null;
+    }
+  }
+
+  public record Result(List<Check> edges, List<Check> probes, List<String> warnings) {
+    public Result {
+      edges = List.copyOf(edges);
+      probes = List.copyOf(probes);
+      warnings = List.copyOf(warnings);
+    }
+
+    public boolean ok() {
+      return edges.stream().allMatch(Check::ok) && probes.stream().allMatch(Check::ok);
+    }
+
+    public long failedEdges() {
+      return edges.stream().filter(c -> !c.ok()).count();
+    }
+
+    public long allowedProbes() {
+      return probes.stream().filter(c -> !c.ok()).count();
+    }
+  }
+
+  private final IntentSet intents;
+  private final Simulator simulator;
+  private final Map<String, List<ServiceClient>> clientsByTarget = new HashMap<>();
+  private final Map<String, List<ServiceClient>> clientsByCluster = new HashMap<>();
+
+  public Verifier(IntentSet intents, MeshModel model) {
+    this.intents = intents;
+    this.simulator = new Simulator(model);
+    for (ServiceClient client : intents.clients().values()) {
+      clientsByTarget.computeIfAbsent(client.spec().target(), k -> new ArrayList<>()).add(client);
+      clientsByCluster.computeIfAbsent(client.spec().cluster(), k -> new ArrayList<>()).add(client);
+    }
+  }
+
+  /** Builds the model and verifies. */
+  public static Result verify(IntentSet intents, Map<String, ? extends List<? extends Map<String, ?>>> rendered,
+      boolean withProbes) {
+    MeshModel model = MeshModel.build(intents, rendered);
+    return new Verifier(intents, model).run(withProbes);
+  }
+
+  public Simulator simulator() {
+    return simulator;
+  }
+
+  public Result run(boolean withProbes) {
+    List<Check> edges = new ArrayList<>();
+    List<Check> probes = new ArrayList<>();
+    for (InboundService service : intents.services().values()) {
+      List<ServiceClient> clients = edgesOf(service);
+      for (ServiceClient client : clients) {
+        for (Request request : edgeRequests(client, service)) {
+          edges.add(check(client, service, null, request, true));
+        }
+      }
+      if (withProbes && !clients.isEmpty() && restricted(service, clients)) {
+        addProbes(service, clients, probes);
+      }
+    }
+    return new Result(edges, probes, simulator.model().warnings());
+  }
+
+  /** The clients of {@code service} that form an edge: both clusters are declared. */
+  private List<ServiceClient> edgesOf(InboundService service) {
+    List<ServiceClient> out = new ArrayList<>();
+    if (!intents.clusters().containsKey(service.spec().cluster())) {
+      return out;
+    }
+    for (ServiceClient client : clientsByTarget.getOrDefault(service.name(), List.of())) {
+      if (intents.clusters().containsKey(client.spec().cluster())) {
+        out.add(client);
+      }
+    }
+    return out;
+  }
+
+  /** The host a client uses: {@code .global} from another cluster, the Service's name in its own. */
+  public static String hostFor(ServiceClient client, InboundService service) {
+    InboundService.Spec spec = service.spec();
+    return client.spec().cluster().equals(spec.cluster())
+        ? spec.service() + "." + spec.namespace() + "." + Hosts.CLUSTER_DOMAIN
+        : spec.service() + "." + spec.namespace() + ".global";
+  }
+
+  static Caller callerOf(ServiceClient client) {
+    ServiceClient.Spec spec = client.spec();
+    return new Caller(spec.cluster(), spec.namespace(), spec.serviceAccount(), Map.of("app", spec.service()), spec.sidecar());
+  }
+
+  private static boolean grpc(InboundService service) {
+    return service.spec().protocol().name().equals("GRPC");
+  }
+
+  private static boolean http(InboundService service) {
+    return Istio.isHttp(service.spec().protocol().name());
+  }
+
+  /** One request per method and path of each access entry, or one plain request. */
+  static List<Request> edgeRequests(ServiceClient client, InboundService service) {
+    Caller caller = callerOf(client);
+    String host = hostFor(client, service);
+    int port = service.spec().port();
+    List<Request> out = new ArrayList<>();
+    List<ServiceClient.AccessRule> access = client.spec().access();
+    if (!http(service) || access == null || access.isEmpty()) {
+      out.add(new Request(caller, host, port, http(service) ? "GET" : null, http(service) ? "/" : null));
+      return out;
+    }
+    for (ServiceClient.AccessRule entry : access) {
+      List<String> methods = entry.methods() == null || entry.methods().isEmpty() ? List.of("GET") : entry.methods();
+      List<String> paths = entry.paths() == null || entry.paths().isEmpty() ? List.of("/") : entry.paths();
+      for (String method : methods) {
+        for (String path : paths) {
+          out.add(new Request(caller, host, port, method, examplePath(path)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A concrete path an access pattern admits: {@code /status*} → {@code /status}, {@code *.png} → {@code /x.png}. */
+  static String examplePath(String pattern) {
+    String p = pattern.replace("{**}", "x").replace("{*}", "x");
+    if (p.equals("*")) {
+      return "/";
+    }
+    if (p.endsWith("*")) {
+      p = p.substring(0, p.length() - 1);
+      return p.isEmpty() ? "/" : p;
+    }
+    if (p.startsWith("*")) {
+      p = p.substring(1);
+      return p.startsWith("/") ? p : "/x" + p;
+    }
+    return p;
+  }
+
+  private Check check(ServiceClient client, InboundService service, String probe, Request request, boolean expectAllowed) {
+    Trace trace = simulator.explain(request);
+    String expected = service.spec().cluster() + "/" + service.spec().namespace() + "/" + service.spec().service();
+    boolean reachedService = trace.allowed() && expected.equals(trace.reached());
+    String problem = null;
+    if (expectAllowed && !reachedService) {
+      HopResult failure = trace.failure();
+      problem = failure != null
+          ? "fails at " + failure.hop().id() + ": " + failure.detail()
+          : "reaches " + trace.reached() + " instead of " + expected;
+    } else if (!expectAllowed && reachedService) {
+      HopResult last = trace.last();
+      problem = "allowed at " + (last == null ? "?" : last.hop().id()) + ", but the intents deny it: "
+          + (last == null ? "" : last.detail());
+    }
+    SourceLocation source = intents.sources().get(new IntentRef(Kind.ServiceClient, client.name()));
+    // Keep only the deciding hop: 10,000 services mean ~160,000 checks, and explain shows the rest.
+    HopResult deciding = trace.failure() != null ? trace.failure() : trace.last();
+    Trace kept = new Trace(trace.request(), deciding == null ? List.of() : List.of(deciding), trace.reached());
+    return new Check(client.name(), service.name(), probe, source, expectAllowed, kept, problem);
+  }
+
+  // ---- probes ----------------------------------------------------------------------------------
+
+  /** An AuthorizationPolicy is meant to stop callers only when some client has access or namespaces are listed. */
+  private static boolean restricted(InboundService service, List<ServiceClient> clients) {
+    List<String> namespaces = service.spec().allowedNamespaces();
+    return (namespaces != null && !namespaces.isEmpty())
+        || clients.stream().anyMatch(c -> c.spec().access() != null && !c.spec().access().isEmpty());
+  }
+
+  /**
+   * Whether the intents let a caller identity do a request on {@code service}: its namespace is in
+   * allowedNamespaces, or a client with that principal has no access list or an entry that admits it.
+   */
+  private boolean intended(InboundService service, List<ServiceClient> clients, String trustDomain, String namespace,
+      String serviceAccount, String requestMethod, String path) {
+    // A gRPC request's method is always POST (Operation.methods, AuthorizationPolicy reference).
+    String method = grpc(service) ? "POST" : requestMethod;
+    List<String> namespaces = service.spec().allowedNamespaces();
+    if (namespaces != null && namespaces.contains(namespace)) {
+      return true;
+    }
+    for (ServiceClient client : clients) {
+      Cluster cluster = intents.clusters().get(client.spec().cluster());
+      if (!cluster.spec().trustDomain().equals(trustDomain) || !client.spec().namespace().equals(namespace)
+          || !client.spec().serviceAccount().equals(serviceAccount)) {
+        continue;
+      }
+      List<ServiceClient.AccessRule> access = client.spec().access();
+      if (access == null || access.isEmpty() || !http(service)) {
+        return true;
+      }
+      for (ServiceClient.AccessRule entry : access) {
+        boolean methodOk = entry.methods() == null || entry.methods().isEmpty()
+            || entry.methods().stream().anyMatch(m -> Authorization.valueMatches(m, method));
+        boolean pathOk = entry.paths() == null || entry.paths().isEmpty()
+            || entry.paths().stream().anyMatch(p -> Authorization.pathMatches(p, path));
+        if (methodOk && pathOk) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void addProbes(InboundService service, List<ServiceClient> clients, List<Check> probes) {
+    for (ServiceClient client : clients) {
+      Request base = edgeRequests(client, service).get(0);
+      Caller own = base.from();
+      String trustDomain = intents.clusters().get(own.cluster()).spec().trustDomain();
+      Caller otherAccount = new Caller(own.cluster(), own.namespace(), PROBE_NAME, Map.of("app", PROBE_NAME), true);
+      if (!intended(service, clients, trustDomain, own.namespace(), PROBE_NAME, base.method(), base.path())) {
+        probes.add(check(client, service, "other-service-account", withCaller(base, otherAccount), false));
+      }
+      Caller otherNamespace = new Caller(own.cluster(), PROBE_NAME, own.serviceAccount(), own.labels(), true);
+      if (!intended(service, clients, trustDomain, PROBE_NAME, own.serviceAccount(), base.method(), base.path())) {
+        probes.add(check(client, service, "other-namespace", withCaller(base, otherNamespace), false));
+      }
+      if (!http(service) || client.spec().access() == null || client.spec().access().isEmpty()) {
+        continue;
+      }
+      if (!grpc(service)) {
+        probeMethod(service, clients, client, base, trustDomain, probes);
+      }
+      String path = "/" + PROBE_NAME;
+      if (!intended(service, clients, trustDomain, own.namespace(), own.serviceAccount(), base.method(), path)) {
+        probes.add(check(client, service, "other-path",
+            new Request(own, base.host(), base.port(), base.method(), path), false));
+      }
+    }
+    probeForeignClient(service, clients, probes);
+  }
+
+  private void probeMethod(InboundService service, List<ServiceClient> clients, ServiceClient client, Request base,
+      String trustDomain, List<Check> probes) {
+    Caller own = base.from();
+    for (String method : PROBE_METHODS) {
+      if (!intended(service, clients, trustDomain, own.namespace(), own.serviceAccount(), method, base.path())) {
+        probes.add(check(client, service, "other-method",
+            new Request(own, base.host(), base.port(), method, base.path()), false));
+        return;
+      }
+    }
+  }
+
+  /** A declared client of another service, in a cluster where this service is reachable, calling it. */
+  private void probeForeignClient(InboundService service, List<ServiceClient> clients, List<Check> probes) {
+    ServiceClient near = clients.get(0);
+    Request base = edgeRequests(near, service).get(0);
+    List<ServiceClient> sameCluster = clientsByCluster.getOrDefault(near.spec().cluster(), List.of());
+    int offset = Math.floorMod(service.name().hashCode(), Math.max(1, sameCluster.size()));
+    for (int i = 0; i < Math.min(FOREIGN_CANDIDATES, sameCluster.size()); i++) {
+      ServiceClient other = sameCluster.get((offset + i) % sameCluster.size());
+      if (other.spec().target().equals(service.name()) || !other.spec().sidecar()) {
+        continue;
+      }
+      Caller caller = callerOf(other);
+      String trustDomain = intents.clusters().get(caller.cluster()).spec().trustDomain();
+      if (!intended(service, clients, trustDomain, caller.namespace(), caller.serviceAccount(), base.method(), base.path())) {
+        probes.add(check(near, service, "other-client " + other.name(), withCaller(base, caller), false));
+        return;
+      }
+    }
+  }
+
+  private static Request withCaller(Request request, Caller caller) {
+    return new Request(caller, request.host(), request.port(), request.method(), request.path());
+  }
+}
