@@ -59,9 +59,7 @@ public final class SeedImport {
     for (Path file : files(inputs, problems)) {
       read(file, bodies, problems);
     }
-    if (!problems.isEmpty()) {
-      return new Result(List.of(), problems);
-    }
+    // Files that do not parse are reported; the others are still converted, so one run shows all.
     SeedConverter converter = new SeedConverter(placement);
     Map<Body, List<Located>> byKind = new LinkedHashMap<>();
     for (Located body : bodies) {
@@ -112,7 +110,9 @@ public final class SeedImport {
       problems.add(orphan.source().problem("", "its client " + orphan.client() + " is not among the bodies imported;"
           + " a security intent is merged into its client's file: import the client's body too"));
     }
-    problems.addAll(0, converter.problems());
+    problems.addAll(converter.problems());
+    problems.sort(java.util.Comparator.comparing(SeedProblem::file, java.util.Comparator.nullsFirst(String::compareTo))
+        .thenComparingInt(SeedProblem::line).thenComparingInt(SeedProblem::column));
     if (!problems.isEmpty()) {
       return new Result(List.of(), problems);
     }

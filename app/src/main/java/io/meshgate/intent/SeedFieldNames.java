@@ -70,12 +70,13 @@ public final class SeedFieldNames {
    * @param kind the meshgate kind it lands in
    * @param target meshgate's field path ({@code spec.connectionPool.maxConnections}); null when
    *     nothing is written
-   * @param example what to write in an intent file instead, as YAML under {@code spec} (or
-   *     {@code metadata}); {@code %s} stands for the converted value when there is one
+   * @param example what to write in an intent file instead: YAML for one entry of {@code spec}
+   *     (or {@code metadata}); {@code %s} stands for the converted value when there is one
+   * @param note said after the example, or null
    * @param meshgateExtension a meshgate field accepted in seed bodies (the seed has no such field)
    */
   public record Mapping(String seedName, Body body, Kind kind, String target, Value value, String example,
-      boolean meshgateExtension) {
+      String note, boolean meshgateExtension) {
 
     /** The last segment of the target path (the field written), or null. */
     public String targetField() {
@@ -104,15 +105,16 @@ public final class SeedFieldNames {
     t.add(seed("mutualTLS", Body.INBOUND, in, "spec.mutualTLS", Value.TLS_MODE, "mutualTLS: %s"));
     t.add(seed("istio-proxy", Body.INBOUND, in, "spec.sidecar", Value.BOOLEAN, "sidecar: %s"));
     t.add(seed("serviceMesh", Body.INBOUND, in, null, Value.MESH, null));
-    String loadBalancing = "loadBalancing: {simple: ROUND_ROBIN} or loadBalancing: {consistentHash: {httpCookie: {name: user1, ttl: 0s}}}";
-    t.add(seed("loadbalancingType", Body.INBOUND, in, "spec.loadBalancing", Value.LOAD_BALANCING, loadBalancing));
-    t.add(seed("loadBalancerMode", Body.INBOUND, in, "spec.loadBalancing", Value.LOAD_BALANCING, loadBalancing));
+    String loadBalancing = "loadBalancing: {simple: ROUND_ROBIN}";
+    String hash = "or loadBalancing: {consistentHash: {httpCookie: {name: user1, ttl: 0s}}}";
+    t.add(seed("loadbalancingType", Body.INBOUND, in, "spec.loadBalancing", Value.LOAD_BALANCING, loadBalancing, hash));
+    t.add(seed("loadBalancerMode", Body.INBOUND, in, "spec.loadBalancing", Value.LOAD_BALANCING, loadBalancing, hash));
     t.add(seed("httpCookie", Body.INBOUND, in, "spec.loadBalancing.consistentHash.httpCookie.name", Value.TEXT,
         "loadBalancing: {consistentHash: {httpCookie: {name: %s, ttl: 0s}}}"));
     t.add(seed("httpHeaderName", Body.INBOUND, in, "spec.loadBalancing.consistentHash.httpHeaderName", Value.TEXT,
         "loadBalancing: {consistentHash: {httpHeaderName: %s}}"));
     t.add(seed("minimumRingSize", Body.INBOUND, in, "spec.loadBalancing.consistentHash.minimumRingSize", Value.INTEGER,
-        "loadBalancing: {consistentHash: {minimumRingSize: %s, ...}}"));
+        "loadBalancing: {consistentHash: {httpCookie: {name: user1, ttl: 0s}, minimumRingSize: %s}}"));
     t.add(seed("maxConnections", Body.INBOUND, in, "spec.connectionPool.maxConnections", Value.INTEGER,
         "connectionPool: {maxConnections: %s}"));
     t.add(seed("concurrenthttp2Requests", Body.INBOUND, in, "spec.connectionPool.http2MaxRequests", Value.INTEGER,
@@ -122,11 +124,11 @@ public final class SeedFieldNames {
     t.add(seed("consecutiveErrors", Body.INBOUND, in, "spec.outlierDetection.consecutive5xxErrors", Value.INTEGER,
         "outlierDetection: {consecutive5xxErrors: %s}"));
     t.add(seed("baseEjectionTime", Body.INBOUND, in, "spec.outlierDetection.baseEjectionTime", Value.MINUTES,
-        "outlierDetection: {baseEjectionTime: %s} (a duration with its unit; the seed's number is minutes)"));
+        "outlierDetection: {baseEjectionTime: %s}", "a duration with its unit; the seed's number is minutes"));
     t.add(seed("intervalSweep", Body.INBOUND, in, "spec.outlierDetection.interval", Value.DURATION,
         "outlierDetection: {interval: %s}"));
     t.add(seed("namespaces", Body.INBOUND, in, "spec.allowedNamespaces", Value.NAMESPACES,
-        "allowedNamespaces: %s (the namespaces whose workloads may call the service)"));
+        "allowedNamespaces: %s", "the namespaces whose workloads may call the service"));
     // the client
     Kind cl = Kind.ServiceClient;
     t.add(seed("clientServiceName", Body.CLIENT, cl, "spec.service", Value.NAME, "service: %s"));
@@ -136,7 +138,7 @@ public final class SeedFieldNames {
     t.add(seed("istio-proxy", Body.CLIENT, cl, "spec.sidecar", Value.BOOLEAN, "sidecar: %s"));
     // the security intent, merged into its client
     t.add(seed("serviceAccountAccess", Body.SECURITY, cl, "spec.access", Value.ACCESS,
-        "serviceAccount: sleep and access: [{methods: [GET], paths: [\"/status*\"]}] (one principal per client)"));
+        "access: [{methods: [GET], paths: [\"/status*\"]}]", "and the principal as serviceAccount: sleep (one per client)"));
     // meshgate fields a seed body may carry (the seed placed apps with placement intents instead)
     for (Body body : List.of(Body.INBOUND, Body.CLIENT)) {
       Kind kind = body == Body.INBOUND ? in : cl;
@@ -150,13 +152,18 @@ public final class SeedFieldNames {
   }
 
   private static Mapping seed(String name, Body body, Kind kind, String target, Value value, String example) {
-    return new Mapping(name, body, kind, target, value, example, false);
+    return seed(name, body, kind, target, value, example, null);
+  }
+
+  private static Mapping seed(String name, Body body, Kind kind, String target, Value value, String example,
+      String note) {
+    return new Mapping(name, body, kind, target, value, example, note, false);
   }
 
   private static Mapping extension(String name, Body body, Kind kind, String target, Value value) {
     String field = target.substring(target.lastIndexOf('.') + 1);
     String example = target.startsWith("spec.tls.") ? "tls: {" + field + ": %s}" : field + ": %s";
-    return new Mapping(name, body, kind, target, value, example, true);
+    return new Mapping(name, body, kind, target, value, example, null, true);
   }
 
   /** Every mapping, in the order an intent file lists the fields. */
@@ -212,13 +219,18 @@ public final class SeedFieldNames {
     if (mapping.target() == null) {
       return "\"" + field + "\" is the seed's (EMCO) choice of service mesh; meshgate always means Istio: remove it";
     }
-    String written = exampleValue(mapping, seedValue);
     String who = mapping.meshgateExtension() ? "\"" + field + "\" belongs in " : "\"" + field + "\" is the seed's (EMCO) name of ";
-    return who + mapping.target() + ": write " + String.format(Locale.ROOT, mapping.example(), written);
+    return who + mapping.target() + ": write " + example(mapping, seedValue)
+        + (mapping.note() == null ? "" : " (" + mapping.note() + ")");
   }
 
   private static String join(String parent, String field) {
     return parent == null || parent.isEmpty() ? field : parent + "." + field;
+  }
+
+  /** The YAML to write instead of the seed field, with the seed's value converted where it converts. */
+  public static String example(Mapping mapping, Object seedValue) {
+    return String.format(Locale.ROOT, mapping.example(), exampleValue(mapping, seedValue));
   }
 
   /** The value as it would be written in meshgate, or a placeholder when it does not convert. */
