@@ -235,7 +235,7 @@ public final class SeedApi {
     if (!result.committed()) {
       return answer;
     }
-    LOG.info("seed API: {} by {} -> {} {} (request {})", subject, caller.identity(), result.branch(),
+    LOG.info("{} by {} -> {} {} (request {})", subject, caller.identity(), result.branch(),
         result.commitId().substring(0, 7), requestId);
     Map<String, Object> body = answer.body() instanceof Map<?, ?> map ? new LinkedHashMap<>(asStringMap(map))
         : new LinkedHashMap<>();
