@@ -267,7 +267,11 @@ public final class SeedApi {
         body.put("Message", text);
       }
     }
-    return new Response(answer.status(), answer.status() == 204 && reviewBranch == null ? null : body);
+    if (answer.status() == 204) {
+      // On the source branch the deletion is done (no content); on a review branch it is only proposed.
+      return reviewBranch == null ? new Response(204, null) : new Response(200, body);
+    }
+    return new Response(answer.status(), body);
   }
 
   private IntentCommit.Decision<Response> decideWrite(IntentCommit.Tip tip, Address at, Resource resource, String name,
@@ -445,7 +449,11 @@ public final class SeedApi {
     }
     SortedMap<String, byte[]> changes = new TreeMap<>();
     changes.put(own.get(), replacement);
-    return new IntentCommit.Decision<>(new Response(204, null), changes);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("name", name);
+    answer.put("Message", resource.label() + " " + name + " deleted");
+    answer.put("file", own.get());
+    return new IntentCommit.Decision<>(new Response(204, answer), changes);
   }
 
   private Placement placement(IntentCommit.Tip tip) throws Placement.PlacementException, IOException {
