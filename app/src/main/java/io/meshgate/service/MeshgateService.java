@@ -50,7 +50,8 @@ public final class MeshgateService implements AutoCloseable {
       String webhookSecret,
       String webhookSecretEnv,
       Path scratchDir,
-      Map<String, Object> statusSettings) {}
+      Map<String, Object> statusSettings,
+      SeedApiRoutes seedApi) {}
 
   private final Main camel;
   private final SyncTrigger trigger;
@@ -99,6 +100,8 @@ public final class MeshgateService implements AutoCloseable {
     camel.bind("statusBean", new StatusBean(status, settings.statusSettings()));
     camel.bind("metricsBean", metrics);
     camel.bind("archiveValidator", ArchiveValidator.withDefaultLimits(validator, settings.scratchDir()));
+    camel.bind("seedApi", settings.seedApi() != null ? settings.seedApi()
+        : new SeedApiRoutes(null, SeedApiRoutes.Callers.unauthenticated()));
     try {
       camel.start();
     } catch (Exception e) {

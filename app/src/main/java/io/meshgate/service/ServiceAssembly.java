@@ -94,7 +94,7 @@ public final class ServiceAssembly {
     shown.put("pollInterval", IstioDurations.format(options.pollInterval()));
     MeshgateService.Settings settings = new MeshgateService.Settings(options.httpPort(), options.pollInterval(),
         firstPollDelay, options.routesIncludePattern(), options.sourceBranch(), webhookSecret,
-        options.webhookSecretEnv(), workDir.resolve("validate"), shown);
+        options.webhookSecretEnv(), workDir.resolve("validate"), shown, null);
     MeshgateService service;
     try {
       service = MeshgateService.start(settings, job, validator);

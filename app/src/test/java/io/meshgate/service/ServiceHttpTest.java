@@ -66,7 +66,7 @@ class ServiceHttpTest {
   private MeshgateService.Settings settings(int port, String secret, Duration firstPoll, String routes) {
     return new MeshgateService.Settings(port, Duration.ofHours(1), firstPoll, routes,
         "main", secret, "MESHGATE_WEBHOOK_SECRET", tmp.resolve("scratch-" + port),
-        Map.of("sourceBranch", "main", "envBranch", "env/main"));
+        Map.of("sourceBranch", "main", "envBranch", "env/main"), null);
   }
 
   @AfterAll
