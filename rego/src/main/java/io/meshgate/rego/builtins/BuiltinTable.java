@@ -37,6 +37,7 @@ public final class BuiltinTable {
     UuidBuiltins.register(table);
     TemplateBuiltins.register(table);
     JsonSchemaBuiltins.register(table);
+    OpaBuiltins.register(table);
     return table;
   }
 

@@ -922,6 +922,9 @@ public final class Compiler {
           break;
         }
       }
+      if (pick == null && hoistRefArguments(remaining, b)) {
+        continue;
+      }
       if (pick == null) {
         Literal first = remaining.get(0);
         Set<String> missing = new LinkedHashSet<>();
@@ -945,6 +948,63 @@ public final class Compiler {
       }
     }
     return new BodyResult(List.copyOf(result), b);
+  }
+
+  /**
+   * {@code foo == input.foos[foo]}: a call whose only unbound variables are keys of references in
+   * its arguments. As OPA's compiler does, each such reference moves into a unification before the
+   * call ({@code __ref0__ = input.foos[foo]; foo == __ref0__}), which binds the keys first.
+   * Returns false when no remaining literal has that shape.
+   */
+  private boolean hoistRefArguments(List<Literal> remaining, Set<String> b) {
+    for (int i = 0; i < remaining.size(); i++) {
+      Literal l = remaining.get(i);
+      if (l.negated() || !l.withs().isEmpty() || !(l.expr() instanceof Expr.TermExpr te)
+          || !(te.term() instanceof Term.Call c)) {
+        continue;
+      }
+      Set<String> need = new HashSet<>();
+      inputVars(c, need, Set.of());
+      need.remove("data");
+      need.remove("input");
+      Set<String> keys = new HashSet<>();
+      collectRefKeyVars(c, keys);
+      keys.removeAll(b);
+      Set<String> covered = new HashSet<>(b);
+      covered.addAll(keys);
+      if (keys.isEmpty() || !covered.containsAll(need)) {
+        continue;
+      }
+      List<Literal> hoisted = new ArrayList<>();
+      Term call = hoistRefs(c, b, hoisted, l.loc());
+      if (hoisted.isEmpty()) {
+        continue;
+      }
+      hoisted.add(new Literal(false, new Expr.TermExpr(call), List.of(), l.loc()));
+      remaining.remove(i);
+      remaining.addAll(i, hoisted);
+      return true;
+    }
+    return false;
+  }
+
+  private Term hoistRefs(Term.Call c, Set<String> b, List<Literal> out, Loc loc) {
+    List<Term> args = new ArrayList<>(c.args().size());
+    for (Term a : c.args()) {
+      Set<String> keys = new HashSet<>();
+      collectRefKeyVars(a, keys);
+      keys.removeAll(b);
+      if (a instanceof Term.Ref && !keys.isEmpty()) {
+        Term.Var v = new Term.Var("__ref" + (renameCounter++) + "__", a.loc());
+        out.add(new Literal(false, new Expr.Unify(v, a), List.of(), loc));
+        args.add(v);
+      } else if (a instanceof Term.Call inner && !keys.isEmpty()) {
+        args.add(hoistRefs(inner, b, out, loc));
+      } else {
+        args.add(a);
+      }
+    }
+    return new Term.Call(c.name(), List.copyOf(args), c.loc());
   }
 
   private Literal rewriteLiteral(Literal l, Set<String> b, Set<String> outer) {

@@ -624,7 +624,7 @@ public final class Evaluator {
     }
     if (node == null) {
       Value base = overlays.isEmpty() ? baseAt(prefix) : dataAt(null, prefix);
-      return base != null && walk(base, path, i, env, k);
+      return base != null && walkBase(base, path, i, env, k);
     }
     if (node.hasRules() || i == path.size()) {
       Value v = dataAt(node, prefix);
@@ -641,6 +641,7 @@ public final class Evaluator {
       Value v = dataAt(node, prefix);
       return v != null && walk(v, path, i, env, k);
     }
+    key = documentKey(key);
     if (key instanceof StringValue s) {
       RuleNode child = node.children.get(s.value());
       prefix.add(s.value());
@@ -651,6 +652,33 @@ public final class Evaluator {
       }
     }
     return false;
+  }
+
+  /**
+   * A constant key of a reference into data names a document by its text, as OPA's storage paths
+   * do: {@code data.nested[2]} reads key "2". A value read into a variable is not affected.
+   */
+  private static Value documentKey(Value key) {
+    return key instanceof NumberValue || key instanceof BoolValue || key instanceof io.meshgate.rego.value.NullValue
+        ? new StringValue(key.toString()) : key;
+  }
+
+  /** Walks base data below the rule tree: constant scalar keys of objects are document keys. */
+  private boolean walkBase(Value cur, List<Term> path, int i, Env env, VK k) {
+    if (i == path.size()) {
+      return k.run(cur);
+    }
+    Term e = path.get(i);
+    Value key = e instanceof Term.Scalar s ? s.value() : e instanceof Term.Var v ? env.get(v.name()) : null;
+    if (key == null || !(cur instanceof ObjectValue o)
+        || key instanceof ArrayValue || key instanceof ObjectValue || key instanceof SetValue) {
+      return walk(cur, path, i, env, k);
+    }
+    Value next = o.get(key);
+    if (next == null && !(key instanceof StringValue)) {
+      next = o.get(documentKey(key));
+    }
+    return next != null && walkBase(next, path, i + 1, env, k);
   }
 
   /** The value of the document at a node's path, honouring {@code with} overlays. */

@@ -837,10 +837,12 @@ public final class Parser {
         List<Term> args = new ArrayList<>();
         boolean savedPipe = noPipe;
         noPipe = false;
-        if (!peek().is(")")) {
-          do {
-            args.add(termIn());
-          } while (acceptPunct(","));
+        // a trailing comma before `)` is allowed, as in OPA
+        while (!peek().is(")")) {
+          args.add(termIn());
+          if (!acceptPunct(",")) {
+            break;
+          }
         }
         noPipe = savedPipe;
         expect(")");

@@ -46,7 +46,8 @@ class BuiltinTableTest {
       "walk", "graph.reachable", "graph.reachable_paths",
       "crypto.md5", "crypto.sha1", "crypto.sha256", "crypto.hmac.md5", "crypto.hmac.sha1",
       "crypto.hmac.sha256", "crypto.hmac.sha512", "crypto.hmac.equal",
-      "uuid.rfc4122", "uuid.parse");
+      "uuid.rfc4122", "uuid.parse",
+      "opa.runtime");
 
   @Test
   void everyPromisedBuiltinIsRegisteredAndNothingElse() {
