@@ -38,6 +38,9 @@ public final class BuiltinTable {
     TemplateBuiltins.register(table);
     JsonSchemaBuiltins.register(table);
     OpaBuiltins.register(table);
+    JwtBuiltins.register(table);
+    X509Builtins.register(table);
+    ProvidersBuiltins.register(table);
     return table;
   }
 
