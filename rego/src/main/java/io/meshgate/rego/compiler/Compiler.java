@@ -876,6 +876,10 @@ public final class Compiler {
       return name;
     }
     Builtin b = builtins.lookup(name).orElse(null);
+    if (b == null && BuiltinTable.REFUSED.containsKey(name)) {
+      throw new RegoException(RegoException.COMPILE, s.file(), c.loc().line(), c.loc().column(),
+          name + " is not available in meshgate: " + BuiltinTable.REFUSED.get(name));
+    }
     if (b == null) {
       throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
           "undefined function " + name);
