@@ -104,7 +104,7 @@ public final class PreparedQuery {
   public QueryResult eval(Value input) {
     long deadline = System.nanoTime() + rego.timeout().toNanos();
     Evaluator.Options options = new Evaluator.Options(rego.strictBuiltinErrors(), deadline, rego.maxSteps(),
-        rego.printSink());
+        rego.printSink(), rego.traceSink());
     return io.meshgate.rego.interpreter.LargeStack.run("evaluation", () -> {
       Evaluator ev = new Evaluator(rego.policy(), rego.baseData(), input, options);
       List<Evaluator.Solution> solutions = ev.query(body, expressions, variables);

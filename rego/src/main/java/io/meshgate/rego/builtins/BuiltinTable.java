@@ -53,6 +53,8 @@ public final class BuiltinTable {
     ProvidersBuiltins.register(table);
     RegoParseBuiltins.register(table);
     GraphqlBuiltins.register(table);
+    TraceBuiltins.register(table);
+    DeprecatedBuiltins.register(table);
     return table;
   }
 

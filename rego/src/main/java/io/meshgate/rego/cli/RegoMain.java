@@ -35,7 +35,7 @@ public final class RegoMain {
     }
     try {
       return switch (args[0]) {
-        case "test" -> test(List.of(args).subList(1, args.length), out);
+        case "test" -> test(List.of(args).subList(1, args.length), out, err);
         case "eval" -> eval(List.of(args).subList(1, args.length), out, err);
         case "conformance" -> conformance(List.of(args).subList(1, args.length), out, err);
         case "bench" -> Bench.run(out);
@@ -53,23 +53,79 @@ public final class RegoMain {
     }
   }
 
-  private static int test(List<String> args, PrintStream out) {
+  /**
+   * {@code test [-v] [--v0-compatible|--v1-compatible] [-r REGEX] [-z] [--timeout D] PATH...}, as
+   * {@code opa test}: exit 0 when every test passed, 2 when one failed, erred or was skipped (not
+   * with {@code -z}), 1 when the policies could not be loaded.
+   */
+  private static int test(List<String> args, PrintStream out, PrintStream err) {
     boolean verbose = false;
-    List<Path> dirs = new ArrayList<>();
-    for (String a : args) {
-      if (a.equals("-v") || a.equals("--verbose")) {
-        verbose = true;
-      } else {
-        dirs.add(Path.of(a));
+    boolean skippedPass = false;
+    RegoTestRunner.Options options = RegoTestRunner.Options.defaults().withOpaDataFiles(true);
+    List<Path> paths = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      switch (a) {
+        case "-v", "--verbose" -> verbose = true;
+        case "--v0-compatible" -> options = options.withVersion(io.meshgate.rego.parser.Parser.RegoVersion.V0);
+        case "--v1-compatible" -> options = options.withVersion(io.meshgate.rego.parser.Parser.RegoVersion.V1);
+        case "-z", "--exit-zero-on-skipped" -> skippedPass = true;
+        case "-r", "--run" -> options = options.withRun(value(args, ++i, a));
+        case "--timeout" -> options = new RegoTestRunner.Options(options.version(), options.run(),
+            options.opaDataFiles(), goDuration(value(args, ++i, a)));
+        default -> {
+          if (a.startsWith("--run=")) {
+            options = options.withRun(a.substring("--run=".length()));
+          } else if (a.startsWith("-") && a.length() > 1) {
+            throw new IllegalArgumentException("unknown flag " + a);
+          } else {
+            paths.add(Path.of(a));
+          }
+        }
       }
     }
-    if (dirs.isEmpty()) {
-      throw new IllegalArgumentException("test needs at least one directory");
+    if (paths.isEmpty()) {
+      throw new IllegalArgumentException("specify at least one file");
     }
-    RegoTestRunner runner = RegoTestRunner.fromPaths(dirs);
-    List<RegoTestRunner.TestResult> results = runner.run();
+    List<RegoTestRunner.TestResult> results;
+    try {
+      results = RegoTestRunner.fromPaths(paths, Rego.builder(), options).run();
+    } catch (RegoException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
     RegoTestRunner.format(results, out, verbose);
-    return RegoTestRunner.exitStatus(results);
+    return RegoTestRunner.opaExitStatus(results, skippedPass);
+  }
+
+  private static String value(List<String> args, int i, String flag) {
+    if (i >= args.size()) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return args.get(i);
+  }
+
+  /** A Go duration such as {@code 5s}, {@code 1m30s} or {@code 500ms}. */
+  static java.time.Duration goDuration(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)").matcher(text);
+    double nanos = 0;
+    int end = 0;
+    while (m.find() && m.start() == end) {
+      double n = Double.parseDouble(m.group(1));
+      nanos += n * switch (m.group(2)) {
+        case "ns" -> 1;
+        case "us", "µs" -> 1e3;
+        case "ms" -> 1e6;
+        case "s" -> 1e9;
+        case "m" -> 60e9;
+        default -> 3600e9;
+      };
+      end = m.end();
+    }
+    if (end != text.length() || text.isEmpty()) {
+      throw new IllegalArgumentException("invalid duration " + text);
+    }
+    return java.time.Duration.ofNanos((long) nanos);
   }
 
   private static int eval(List<String> args, PrintStream out, PrintStream err) throws IOException {

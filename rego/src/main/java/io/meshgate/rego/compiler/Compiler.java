@@ -84,7 +84,7 @@ public final class Compiler {
   public static List<Literal> compileQuery(Policy policy, List<Literal> query) {
     Compiler c = new Compiler(policy.builtins());
     c.functions.putAll(policy.functions());
-    Scope scope = new Scope(List.of(), Set.of(), Map.of(), new HashSet<>(), "query");
+    Scope scope = new Scope(List.of(), Set.of(), Map.of(), new HashSet<>(), "query", false);
     collectDeclared(query, scope.declared);
     List<Literal> resolved = c.resolveBody(query, scope);
     c.checkAssignedBeforeUse(resolved, new HashSet<>());
@@ -97,7 +97,7 @@ public final class Compiler {
     for (Module m : modules) {
       Set<String> names = packageNames.computeIfAbsent(String.join(".", m.packagePath()), k -> new HashSet<>());
       for (Rule r : m.rules()) {
-        if (m.v1() && (r.name().equals("data") || r.name().equals("input"))) {
+        if (m.strict() && (r.name().equals("data") || r.name().equals("input"))) {
           throw new RegoException(RegoException.COMPILE, m.file(), r.loc().line(), r.loc().column(),
               r.name() + " cannot be shadowed by a rule");
         }
@@ -135,8 +135,9 @@ public final class Compiler {
 
   // ---------------------------------------------------------------- rules
 
+  /** {@code strict}: the module must be v1, so OPA's deprecated built-ins are refused. */
   record Scope(List<String> pkg, Set<String> ruleNames, Map<String, Term> imports, Set<String> declared,
-      String file) {}
+      String file, boolean strict) {}
 
   private void compileModule(Module m) {
     Map<String, Term> imports = new HashMap<>();
@@ -343,7 +344,7 @@ public final class Compiler {
       forEachComprehensionBody(new Literal(false, new Expr.TermExpr(h), List.of(), r.loc()),
           b -> collectDeclared(b, declared));
     }
-    Scope scope = new Scope(m.packagePath(), names, imports, declared, m.file());
+    Scope scope = new Scope(m.packagePath(), names, imports, declared, m.file(), m.strict());
     if (r.isDefault()) {
       Set<String> vars = new HashSet<>();
       collectSurfaceVars(r.value(), vars);
@@ -664,6 +665,7 @@ public final class Compiler {
       if ((l.expr()) instanceof Expr.TermExpr t) {
         // only a call written as a whole expression may carry an output argument: count(xs, n)
         e = new Expr.TermExpr(t.term() instanceof Term.Call c && !c.name().startsWith("rego.metadata.")
+            && zeroArgumentRule(c, s) == null
             ? new Term.Call(resolveCall(c, s, true), resolveAll(c.args(), s), c.loc()) : resolve(t.term(), s));
       }
       else if ((l.expr()) instanceof Expr.Unify u) { e = new Expr.Unify(resolve(u.left(), s), resolve(u.right(), s)); }
@@ -793,6 +795,7 @@ public final class Compiler {
     else if ((t) instanceof Term.Call c && c.args().isEmpty() && c.name().equals("rego.metadata.rule")) {
       return new Term.Scalar(metadataRule, c.loc());
     }
+    else if ((t) instanceof Term.Call c && zeroArgumentRule(c, s) != null) { return zeroArgumentRule(c, s); }
     else if ((t) instanceof Term.Call c) { return new Term.Call(resolveCall(c, s, false), resolveAll(c.args(), s), c.loc()); }
     else if ((t) instanceof Term.ArrayCompr c) { return new Term.ArrayCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
     else if ((t) instanceof Term.SetCompr c) { return new Term.SetCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
@@ -836,6 +839,24 @@ public final class Compiler {
     return new Term.Var(((Term.Var) t).name(), loc);
   }
 
+  /**
+   * {@code f()} where {@code f} is a rule of the package (declared {@code f() = x { ... }}, which
+   * OPA reads as a rule without arguments): the reference to the rule, or null when the call is
+   * anything else. OPA evaluates such a call as the rule's value.
+   */
+  private Term zeroArgumentRule(Term.Call c, Scope s) {
+    String name = c.name();
+    if (!c.args().isEmpty() || name.startsWith(io.meshgate.rego.parser.Parser.OP) || name.contains(".")
+        || !s.ruleNames().contains(name) || s.imports().containsKey(name) || s.declared().contains(name)) {
+      return null;
+    }
+    String path = "data." + (s.pkg().isEmpty() ? "" : String.join(".", s.pkg()) + ".") + name;
+    if (functions.containsKey(path)) {
+      return null;
+    }
+    return resolve(new Term.Var(name, c.loc()), s);
+  }
+
   private String resolveCall(Term.Call c, Scope s, boolean statement) {
     String name = c.name();
     if (name.startsWith(io.meshgate.rego.parser.Parser.OP)) {
@@ -876,6 +897,11 @@ public final class Compiler {
       return name;
     }
     Builtin b = builtins.lookup(name).orElse(null);
+    if (b != null && s.strict() && io.meshgate.rego.builtins.DeprecatedBuiltins.NAMES.containsKey(name)) {
+      throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
+          "deprecated built-in function calls in expression: " + name + " (use "
+          + io.meshgate.rego.builtins.DeprecatedBuiltins.NAMES.get(name) + ", or read the module as Rego v0)");
+    }
     if (b == null && BuiltinTable.REFUSED.containsKey(name)) {
       throw new RegoException(RegoException.COMPILE, s.file(), c.loc().line(), c.loc().column(),
           name + " is not available in meshgate: " + BuiltinTable.REFUSED.get(name));

@@ -41,7 +41,12 @@ public final class Evaluator {
   interface VK { boolean run(Value v); }
 
   /** Limits and options of one evaluation. */
-  public record Options(boolean strictBuiltinErrors, long deadlineNanos, long maxSteps, Consumer<String> print) {}
+  public record Options(boolean strictBuiltinErrors, long deadlineNanos, long maxSteps, Consumer<String> print,
+      Consumer<String> trace) {
+    public Options(boolean strictBuiltinErrors, long deadlineNanos, long maxSteps, Consumer<String> print) {
+      this(strictBuiltinErrors, deadlineNanos, maxSteps, print, line -> { });
+    }
+  }
 
   private record Overlay(List<String> path, Value value) {}
 
@@ -85,6 +90,7 @@ public final class Evaluator {
     this.context = new BuiltinContext() {
       @Override public long nowNanos() { return nowNanos; }
       @Override public void print(String line) { options.print().accept(line); }
+      @Override public void trace(String note) { options.trace().accept(note); }
       @Override public boolean strictBuiltinErrors() { return options.strictBuiltinErrors(); }
 
       @Override
