@@ -146,6 +146,35 @@ public final class Rego {
       return this;
     }
 
+    /**
+     * A file or directory loaded as OPA's file loader does without {@code --bundle} (opa test,
+     * opa eval -d): every .rego file is a module, every .json/.yaml/.yml file merges into data at
+     * its root.
+     */
+    public Builder addPathLikeOpa(Path path) {
+      List<Path> files;
+      try {
+        if (Files.isDirectory(path)) {
+          try (Stream<Path> s = Files.walk(path)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+          }
+        } else {
+          files = List.of(path);
+        }
+        for (Path f : files) {
+          String name = f.getFileName().toString();
+          if (name.endsWith(".rego")) {
+            addModule(f.toString().replace('\\', '/'), Files.readString(f, StandardCharsets.UTF_8));
+          } else if (name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml")) {
+            addDataFile(f);
+          }
+        }
+      } catch (IOException e) {
+        throw new RegoException(RegoException.COMPILE, path.toString(), 0, 0, "cannot read: " + e.getMessage());
+      }
+      return this;
+    }
+
     /** The base document ({@code data}); merged with data files. Must be an object. */
     public Builder data(Value base) {
       if (!(base instanceof ObjectValue)) {

@@ -100,7 +100,7 @@ public final class RegoTestRunner {
       }
       try {
         if (options.opaDataFiles()) {
-          loadLikeOpa(p, builder);
+          builder.addPathLikeOpa(p);
         } else if (Files.isDirectory(p)) {
           builder.addDirectory(p);
         } else {
@@ -115,26 +115,6 @@ public final class RegoTestRunner {
       builder.timeout(options.timeout());
     }
     return new RegoTestRunner(builder.build(), options, printed, noted);
-  }
-
-  /** OPA's file loader: every .rego file is a module, every JSON/YAML file merges into data's root. */
-  private static void loadLikeOpa(Path p, Rego.Builder builder) throws IOException {
-    List<Path> files;
-    if (Files.isDirectory(p)) {
-      try (Stream<Path> s = Files.walk(p)) {
-        files = s.filter(Files::isRegularFile).sorted().toList();
-      }
-    } else {
-      files = List.of(p);
-    }
-    for (Path f : files) {
-      String name = f.getFileName().toString();
-      if (name.endsWith(".rego")) {
-        builder.addModule(f.toString().replace('\\', '/'), Files.readString(f));
-      } else if (name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml")) {
-        builder.addDataFile(f);
-      }
-    }
   }
 
   private List<TestResult> lastResults;
@@ -298,7 +278,7 @@ public final class RegoTestRunner {
   }
 
   /** Go's time.Duration.String(): 850ns, 1.234µs, 12.5ms, 1.5s. */
-  static String goDuration(Duration d) {
+  public static String goDuration(Duration d) {
     long ns = d.toNanos();
     if (ns < 1_000) {
       return ns + "ns";
