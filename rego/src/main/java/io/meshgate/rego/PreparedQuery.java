@@ -144,7 +144,7 @@ public final class PreparedQuery {
   public QueryResult eval(Value input) {
     long deadline = System.nanoTime() + rego.timeout().toNanos();
     Evaluator.Options options = new Evaluator.Options(rego.strictBuiltinErrors(), deadline, rego.maxSteps(),
-        rego.printSink(), rego.traceSink());
+        rego.printSink(), rego.traceSink(), rego.optimise());
     return io.meshgate.rego.interpreter.LargeStack.run("evaluation", () -> {
       Evaluator ev = new Evaluator(rego.policy(), rego.baseData(), input, options);
       List<Evaluator.Solution> solutions = ev.query(body, expressions, variables);

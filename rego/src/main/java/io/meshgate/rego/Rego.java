@@ -33,6 +33,7 @@ public final class Rego {
   private final long maxSteps;
   private final Consumer<String> print;
   private final Consumer<String> trace;
+  private final boolean optimise;
   private final List<Module> parsed;
 
   private Rego(Builder b, Policy policy, ObjectValue data, List<Module> parsed) {
@@ -44,6 +45,7 @@ public final class Rego {
     this.maxSteps = b.maxSteps;
     this.print = b.print;
     this.trace = b.trace;
+    this.optimise = b.optimise;
     this.parsed = List.copyOf(parsed);
   }
 
@@ -71,6 +73,8 @@ public final class Rego {
 
   Consumer<String> traceSink() { return trace; }
 
+  boolean optimise() { return optimise; }
+
   /** Collects modules, data and options. Not thread-safe. */
   public static final class Builder {
     private final List<String> moduleNames = new ArrayList<>();
@@ -83,6 +87,7 @@ public final class Rego {
     private Consumer<String> trace = line -> { };
     private Parser.RegoVersion version = Parser.RegoVersion.AUTO;
     private boolean distinctTestNames;
+    private boolean optimise = true;
     private BuiltinTable builtins;
 
     public Builder addModule(String fileName, String text) {
@@ -205,6 +210,15 @@ public final class Rego {
     /** Where {@code print} output goes (discarded by default). */
     public Builder print(Consumer<String> sink) {
       this.print = sink;
+      return this;
+    }
+
+    /**
+     * Comprehension indexing, rule indexing and memoised function calls (on by default). Turning
+     * them off gives the same results more slowly; tests and {@code bench} compare both.
+     */
+    public Builder optimise(boolean optimise) {
+      this.optimise = optimise;
       return this;
     }
 

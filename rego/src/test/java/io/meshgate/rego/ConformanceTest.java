@@ -25,11 +25,16 @@ class ConformanceTest {
 
   private static ConformanceRunner.Summary run(ConformanceRunner.Flavour flavour, String suite, String report)
       throws Exception {
+    return run(flavour, suite, report, true);
+  }
+
+  private static ConformanceRunner.Summary run(ConformanceRunner.Flavour flavour, String suite, String report,
+      boolean optimise) throws Exception {
     Path cases = ROOT.resolve("../shared/conformance/" + suite).normalize();
     assertTrue(Files.isDirectory(cases), "conformance cases not found at " + cases);
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
-    ConformanceRunner runner = new ConformanceRunner(flavour, false, out, skips());
+    ConformanceRunner runner = new ConformanceRunner(flavour, false, out, skips()).withOptimisations(optimise);
     ConformanceRunner.Summary s = runner.run(List.of(cases));
     Path file = Path.of("target", report);
     Files.createDirectories(file.getParent());
@@ -62,6 +67,19 @@ class ConformanceTest {
     assertTrue(all > 1300, "expected the full suite (631 files), got " + all + " cases");
     assertTrue(s.passed() * 1000 >= ran * 995, s.line() + " (see target/conformance-opa-v1.txt)");
     assertTrue(s.skipped() * 100 <= all * 3, s.line());
+  }
+
+  @Test
+  void theSuitesGiveTheSameResultsWithoutTheOptimisations() throws Exception {
+    // comprehension indexing, rule indexing and memoised calls must change no answer
+    ConformanceRunner.Summary opa = run(ConformanceRunner.Flavour.OPA, "opa-v1", "conformance-opa-v1-plain.txt", false);
+    assertEquals(run(ConformanceRunner.Flavour.OPA, "opa-v1", "conformance-opa-v1-optimised.txt"), opa);
+    ConformanceRunner.Summary plain = run(ConformanceRunner.Flavour.REGORUS, "regorus-cases",
+        "conformance-regorus-plain.txt", false);
+    run(ConformanceRunner.Flavour.REGORUS, "regorus-cases", "conformance-regorus-optimised.txt", true);
+    assertEquals(Files.readString(Path.of("target", "conformance-regorus-optimised.txt")).lines().sorted().toList(),
+        Files.readString(Path.of("target", "conformance-regorus-plain.txt")).lines().sorted().toList(),
+        "the same regorus cases fail with and without optimisations: " + plain.line());
   }
 
   @Test

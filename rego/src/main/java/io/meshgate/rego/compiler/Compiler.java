@@ -52,7 +52,9 @@ public final class Compiler {
     }
     c.checkRuleKinds(c.root);
     new RecursionCheck(c.root, c.functions).run();
-    return new Policy(c.root, Map.copyOf(c.functions), builtins);
+    RuleIndex.build(c.root);
+    return new Policy(c.root, Map.copyOf(c.functions), builtins,
+        java.util.Collections.unmodifiableMap(c.comprehensionIndexes));
   }
 
   /** One path must not mix complete, partial set and partial object definitions, or be a function too. */
@@ -1065,19 +1067,22 @@ public final class Compiler {
     if ((t) instanceof Term.ArrayCompr c) {
         BodyResult r = reorder(c.body(), b, outer);
         checkHead(c.head(), r.bound, c.loc());
-        return new Term.ArrayCompr(rewriteNested(c.head(), r.bound, outer), r.body, c.loc());
+        Term.ArrayCompr out = new Term.ArrayCompr(rewriteNested(c.head(), r.bound, outer), r.body, c.loc());
+        return indexed(out, r.body, List.of(out.head()), b);
       }
     else if ((t) instanceof Term.SetCompr c) {
         BodyResult r = reorder(c.body(), b, outer);
         checkHead(c.head(), r.bound, c.loc());
-        return new Term.SetCompr(rewriteNested(c.head(), r.bound, outer), r.body, c.loc());
+        Term.SetCompr out = new Term.SetCompr(rewriteNested(c.head(), r.bound, outer), r.body, c.loc());
+        return indexed(out, r.body, List.of(out.head()), b);
       }
     else if ((t) instanceof Term.ObjectCompr c) {
         BodyResult r = reorder(c.body(), b, outer);
         checkHead(c.key(), r.bound, c.loc());
         checkHead(c.value(), r.bound, c.loc());
-        return new Term.ObjectCompr(rewriteNested(c.key(), r.bound, outer), rewriteNested(c.value(), r.bound, outer),
-            r.body, c.loc());
+        Term.ObjectCompr out = new Term.ObjectCompr(rewriteNested(c.key(), r.bound, outer),
+            rewriteNested(c.value(), r.bound, outer), r.body, c.loc());
+        return indexed(out, r.body, List.of(out.key(), out.value()), b);
       }
     else if ((t) instanceof Term.Ref r) { return new Term.Ref(rewriteNested(r.head(), b, outer), rewriteAll(r.path(), b, outer), r.loc()); }
     else if ((t) instanceof Term.Call c) { return new Term.Call(c.name(), rewriteAll(c.args(), b, outer), c.loc()); }
@@ -1085,6 +1090,17 @@ public final class Compiler {
     else if ((t) instanceof Term.SetLit a) { return new Term.SetLit(rewriteAll(a.items(), b, outer), a.loc()); }
     else if ((t) instanceof Term.ObjectLit o) { return new Term.ObjectLit(rewriteAll(o.keys(), b, outer), rewriteAll(o.values(), b, outer), o.loc()); }
     else { return t; }
+  }
+
+  /** Comprehension index plans, by identity of the compiled comprehension (see {@link ComprehensionIndex}). */
+  private final java.util.IdentityHashMap<Term, ComprehensionIndex> comprehensionIndexes = new java.util.IdentityHashMap<>();
+
+  private Term indexed(Term compr, List<Literal> body, List<Term> heads, Set<String> bound) {
+    ComprehensionIndex plan = ComprehensionIndex.plan(this, body, heads, bound);
+    if (plan != null) {
+      comprehensionIndexes.put(compr, plan);
+    }
+    return compr;
   }
 
   private List<Term> rewriteAll(List<Term> ts, Set<String> b, Set<String> outer) {
@@ -1353,7 +1369,7 @@ public final class Compiler {
     }
   }
 
-  private static void collectLiteralAllVars(Literal l, Set<String> out) {
+  static void collectLiteralAllVars(Literal l, Set<String> out) {
     for (Term t : exprTerms(l.expr())) {
       collectAllVars(t, out);
     }

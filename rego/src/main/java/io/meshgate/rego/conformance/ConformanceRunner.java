@@ -55,6 +55,13 @@ public final class ConformanceRunner {
   private final boolean verbose;
   private final PrintStream out;
   private final Map<String, String> skips;
+  private boolean optimise = true;
+
+  /** Runs the cases without the engine's optimisations (to show they change no result). */
+  public ConformanceRunner withOptimisations(boolean on) {
+    this.optimise = on;
+    return this;
+  }
 
   public ConformanceRunner(Flavour flavour, boolean verbose, PrintStream out, Map<String, String> skips) {
     this.flavour = flavour;
@@ -219,7 +226,8 @@ public final class ConformanceRunner {
   }
 
   private Rego build(Map<String, Object> c, boolean strict, List<String> prints, boolean v1) {
-    Rego.Builder b = Rego.builder().strictBuiltinErrors(strict).timeout(CASE_TIMEOUT).regoV1(v1).print(prints::add);
+    Rego.Builder b = Rego.builder().strictBuiltinErrors(strict).timeout(CASE_TIMEOUT).regoV1(v1).print(prints::add)
+        .optimise(optimise);
     Object modules = c.get("modules");
     if (modules instanceof List<?> ms) {
       int i = 0;
