@@ -157,4 +157,46 @@ class RegoV0Test {
     String m = "package p\nimport future.keywords.if\nq[x] if x := \"a\"\n";
     assertEquals(v(Map.of("a", true)), eval(Parser.RegoVersion.V0, "data.p.q", m));
   }
+
+  @Test
+  void negatedCallsBindTheirReferenceArgumentsOutsideTheNegationAsOpaDoes() {
+    // gatekeeper-library psp users: `not accept_value(rule, value, params.ranges)` with no ranges
+    // given is undefined under opa test, because OPA's compiler binds `params.ranges` before `not`
+    String m = """
+        package p
+        import rego.v1
+        obj := {}
+        f(x) if x == 1
+        call if not f(input.missing)
+        nested if not f(count(input.missing))
+        arith if not input.x + input.y == input.z
+        key if not obj[input.missing]
+        plain if not input.missing
+        eq if not input.missing == 1
+        inner if not input.a[input.missing]
+        """;
+    Rego rego = Rego.builder().addModule("m.rego", m).build();
+    Value in = v(Map.of("a", Map.of("k", 1)));
+    for (String undefined : List.of("call", "nested", "arith", "key", "inner")) {
+      assertNull(rego.prepare("data.p." + undefined).evalValue(in), undefined);
+    }
+    assertEquals(v(true), rego.prepare("data.p.plain").evalValue(in));
+    assertEquals(v(true), rego.prepare("data.p.eq").evalValue(in));
+    assertEquals(v(true), rego.prepare("data.p.call").evalValue(v(Map.of("missing", 2))));
+  }
+
+  @Test
+  void futureKeywordsNotMakesTheNegationCaptureItsArguments() {
+    String m = """
+        package p
+        import future.keywords.not
+        import rego.v1
+        f(x) if x == 1
+        call if not f(input.missing)
+        arith if not input.x + input.y == input.z
+        """;
+    Rego rego = Rego.builder().addModule("m.rego", m).build();
+    assertEquals(v(true), rego.prepare("data.p.call").evalValue(v(Map.of())));
+    assertEquals(v(true), rego.prepare("data.p.arith").evalValue(v(Map.of())));
+  }
 }

@@ -347,6 +347,7 @@ public final class Compiler {
           b -> collectDeclared(b, declared));
     }
     Scope scope = new Scope(m.packagePath(), names, imports, declared, m.file(), m.strict());
+    capturingNegation = capturesNegation(m);
     if (r.isDefault()) {
       Set<String> vars = new HashSet<>();
       collectSurfaceVars(r.value(), vars);
@@ -974,7 +975,12 @@ public final class Compiler {
             "var " + (names.isEmpty() ? "_" : String.join(", ", names)) + " is unsafe");
       }
       remaining.remove(pick);
-      result.add(rewriteLiteral(pick, b, outer));
+      Literal rewritten = rewriteLiteral(pick, b, outer);
+      if (rewritten.negated()) {
+        result.addAll(hoistOutOfNegation(rewritten, b));
+      } else {
+        result.add(rewritten);
+      }
       if (!pick.negated()) {
         outputs(pick, b);
       }
@@ -1037,6 +1043,127 @@ public final class Compiler {
       }
     }
     return new Term.Call(c.name(), List.copyOf(args), c.loc());
+  }
+
+  /** The module being compiled opted into OPA's capturing {@code not} (see {@link #capturesNegation}). */
+  private boolean capturingNegation;
+
+  /**
+   * {@code import future.keywords.not} (also the {@code future.keywords} wildcard, and this engine's
+   * {@code rego.v2}) makes {@code not} capture every expression the compiler derives from the
+   * negated one, as OPA does since the import exists: {@code not f(x.missing)} is then true.
+   */
+  static boolean capturesNegation(Module m) {
+    for (Module.Import i : m.imports()) {
+      List<String> p = i.path();
+      if (p.equals(List.of("future", "keywords", "not")) || p.equals(List.of("future", "keywords"))
+          || p.equals(List.of("rego", "v2"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * OPA's compiler binds the dynamic terms of an expression (references, comprehensions and nested
+   * calls given as call arguments) to generated variables in unifications placed before it
+   * (RewriteDynamicTerms). For a negated expression this is visible: the unifications are outside
+   * the negation, so {@code not f(x.missing)} is undefined when {@code x.missing} is, instead of
+   * true. A negated equality ({@code =}, {@code ==}) or a negated reference keeps its operand
+   * references in place and hoists only the dynamic keys inside them ({@code not input.a[input.b]}).
+   */
+  private List<Literal> hoistOutOfNegation(Literal l, Set<String> b) {
+    if (capturingNegation) {
+      return List.of(l);
+    }
+    List<Literal> hoisted = new ArrayList<>();
+    Expr e = l.expr();
+    Expr ne = e;
+    if (e instanceof Expr.TermExpr te && te.term() instanceof Term.Call c) {
+      if (LANGUAGE_CALLS.contains(c.name()) && !c.name().startsWith("internal.member")) {
+        return List.of(l);
+      }
+      boolean equality = c.name().equals("equal") && c.args().size() == 2;
+      List<Term> args = new ArrayList<>(c.args().size());
+      for (Term a : c.args()) {
+        args.add(equality ? hoistOperand(a, l, hoisted) : hoistDynamic(a, l, hoisted));
+      }
+      ne = new Expr.TermExpr(new Term.Call(c.name(), List.copyOf(args), c.loc()));
+    } else if (e instanceof Expr.TermExpr te) {
+      ne = new Expr.TermExpr(hoistOperand(te.term(), l, hoisted));
+    } else if (e instanceof Expr.Unify u) {
+      Term left = hoistOperand(u.left(), l, hoisted);
+      ne = new Expr.Unify(left, hoistOperand(u.right(), l, hoisted));
+    } else if (e instanceof Expr.Every ev) {
+      ne = new Expr.Every(ev.key(), ev.value(), hoistDynamic(ev.domain(), l, hoisted), ev.body());
+    }
+    if (hoisted.isEmpty()) {
+      return List.of(l);
+    }
+    for (Literal h : hoisted) {
+      b.add(((Term.Var) ((Expr.Unify) h.expr()).left()).name());
+    }
+    hoisted.add(new Literal(true, ne, l.withs(), l.loc()));
+    return hoisted;
+  }
+
+  /** An operand of a negated equality or a negated term: a reference stays, its dynamic keys move out. */
+  private Term hoistOperand(Term t, Literal l, List<Literal> out) {
+    if (t instanceof Term.Ref r) {
+      return new Term.Ref(r.head(), hoistPath(r.path(), l, out), r.loc());
+    }
+    if (t instanceof Term.ArrayCompr || t instanceof Term.SetCompr || t instanceof Term.ObjectCompr) {
+      return t;
+    }
+    return hoistDynamic(t, l, out);
+  }
+
+  private List<Term> hoistPath(List<Term> path, Literal l, List<Literal> out) {
+    List<Term> p = new ArrayList<>(path.size());
+    for (Term k : path) {
+      p.add(hoistDynamic(k, l, out));
+    }
+    return List.copyOf(p);
+  }
+
+  /** A dynamic term becomes a generated variable bound by a unification added to {@code out}. */
+  private Term hoistDynamic(Term t, Literal l, List<Literal> out) {
+    Term bind;
+    if (t instanceof Term.Ref r) {
+      bind = new Term.Ref(r.head(), hoistPath(r.path(), l, out), r.loc());
+    } else if (t instanceof Term.Call c) {
+      if (LANGUAGE_CALLS.contains(c.name()) && !c.name().startsWith("internal.member")) {
+        return t;
+      }
+      List<Term> args = new ArrayList<>(c.args().size());
+      for (Term a : c.args()) {
+        args.add(hoistDynamic(a, l, out));
+      }
+      bind = new Term.Call(c.name(), List.copyOf(args), c.loc());
+    } else if (t instanceof Term.ArrayCompr || t instanceof Term.SetCompr || t instanceof Term.ObjectCompr) {
+      bind = t;
+    } else if (t instanceof Term.ArrayLit a) {
+      List<Term> items = new ArrayList<>();
+      a.items().forEach(i -> items.add(hoistDynamic(i, l, out)));
+      return new Term.ArrayLit(List.copyOf(items), a.loc());
+    } else if (t instanceof Term.SetLit a) {
+      List<Term> items = new ArrayList<>();
+      a.items().forEach(i -> items.add(hoistDynamic(i, l, out)));
+      return new Term.SetLit(List.copyOf(items), a.loc());
+    } else if (t instanceof Term.ObjectLit o) {
+      List<Term> ks = new ArrayList<>();
+      List<Term> vs = new ArrayList<>();
+      for (int i = 0; i < o.keys().size(); i++) {
+        ks.add(hoistDynamic(o.keys().get(i), l, out));
+        vs.add(hoistDynamic(o.values().get(i), l, out));
+      }
+      return new Term.ObjectLit(List.copyOf(ks), List.copyOf(vs), o.loc());
+    } else {
+      return t;
+    }
+    Term.Var v = new Term.Var("__neg" + (renameCounter++) + "__", t.loc());
+    out.add(new Literal(false, new Expr.Unify(v, bind), l.withs(), l.loc()));
+    return v;
   }
 
   private Literal rewriteLiteral(Literal l, Set<String> b, Set<String> outer) {
