@@ -31,7 +31,7 @@ public final class RegoMain {
     if (args.length == 0) {
       err.println("usage: meshgate-rego test [-v] [--v0-compatible] [-r REGEX] [-z] PATH... | "
           + "eval [-d PATH]... [-i FILE] [--format json|pretty] [--v0-compatible] QUERY | "
-          + "conformance --flavour regorus|opa [--verbose] [--skips FILE] DIR... | bench [--no-optimisations]");
+          + "conformance --flavour regorus|opa [--verbose] [--skips FILE] DIR... | bench");
       return 2;
     }
     try {
