@@ -222,6 +222,16 @@ public final class EnvironmentPublish {
                 tip.isEmpty() ? PublishResult.Status.CREATED : PublishResult.Status.UPDATED;
             return new PublishResult(outcome, round.commit().name(), attempt);
           }
+          case UP_TO_DATE -> {
+            // Another instance pushed the very same commit (same tree, parent, message and second)
+            // between our fetch and our push: the branch holds exactly what we publish.
+            try {
+              cache.updateRef(trackingRef, round.commit());
+            } catch (IOException e) {
+              // the next fetch repairs the local ref
+            }
+            return new PublishResult(PublishResult.Status.UNCHANGED, round.commit().name(), attempt);
+          }
           case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED, REJECTED_OTHER_REASON -> {
             // Someone else moved the branch (or holds its lock): render again on the new tip.
           }
@@ -290,7 +300,21 @@ public final class EnvironmentPublish {
     return new PreviousState(
         tip.name(),
         readFile(reader, tip.getTree(), ALLOCATIONS_PATH),
-        readFile(reader, tip.getTree(), PROVENANCE_PATH));
+        readFile(reader, tip.getTree(), PROVENANCE_PATH),
+        filesBelow(reader, tip.getTree(), CLUSTERS_DIR));
+  }
+
+  private static java.util.List<String> filesBelow(ObjectReader reader, RevTree tree, String dir) throws IOException {
+    java.util.List<String> paths = new java.util.ArrayList<>();
+    try (TreeWalk walk = new TreeWalk(reader)) {
+      walk.addTree(tree);
+      walk.setRecursive(true);
+      walk.setFilter(org.eclipse.jgit.treewalk.filter.PathFilter.create(dir));
+      while (walk.next()) {
+        paths.add(walk.getPathString());
+      }
+    }
+    return paths;
   }
 
   private static Optional<byte[]> readFile(ObjectReader reader, RevTree tree, String path)

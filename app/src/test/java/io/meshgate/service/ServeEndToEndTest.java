@@ -30,9 +30,9 @@ class ServeEndToEndTest {
   @TempDir Path tmp;
 
   private ServeOptions options(DemoRepository repo, Path workDir) throws Exception {
-    return new ServeOptions(repo.url(), "main", "env/main", repo.url(), "intents", Duration.ofMillis(300),
+    return ServeOptions.of(repo.url(), "main", "env/main", repo.url(), "intents", Duration.ofMillis(300),
         ServiceHttpTest.freePort(), "embedded", null, ROOT.resolve("policies"), workDir,
-        MeshgateService.BUNDLED_ROUTES, "MESHGATE_WEBHOOK_SECRET");
+        MeshgateService.BUNDLED_ROUTES, "MESHGATE_WEBHOOK_SECRET").withBind("127.0.0.1");
   }
 
   @Test
@@ -124,10 +124,7 @@ class ServeEndToEndTest {
     try (DemoRepository repo = DemoRepository.create(tmp.resolve("git"))) {
       repo.copyTree(SEED, "intents");
       String first = repo.commitAndPush("seed");
-      ServeOptions base = options(repo, tmp.resolve("work"));
-      ServeOptions slowPoll = new ServeOptions(base.source(), base.sourceBranch(), base.envBranch(), base.envRemote(),
-          base.intentsPath(), Duration.ofHours(1), base.httpPort(), base.policyEngine(), base.opaUrl(),
-          base.policiesDir(), base.workDir(), base.routesIncludePattern(), base.webhookSecretEnv());
+      ServeOptions slowPoll = options(repo, tmp.resolve("work")).withPollInterval(Duration.ofHours(1));
       try (MeshgateService service = ServiceAssembly.start(slowPoll, secret, Duration.ZERO)) {
         awaitState(service, "published", first);
         repo.write("intents/services/httpbin.yaml",

@@ -326,7 +326,7 @@ class ServiceHttpTest {
 
   @Test
   void validateRefusesAnArchiveOverTheSizeLimit() throws Exception {
-    byte[] huge = new byte[(int) ArchiveValidator.DEFAULT_MAX_ARCHIVE_BYTES + 1];
+    byte[] huge = new byte[(int) ServiceLimits.DEFAULTS.maxArchiveBytes() + 1];
     huge[0] = 0x1f;
     huge[1] = (byte) 0x8b;
     assertEquals(413, post(service, "/api/v1/validate", huge).statusCode());
