@@ -56,6 +56,9 @@ public final class Redactor {
   public Redactor withUrls(Collection<String> urls) {
     List<String> userinfo = new ArrayList<>();
     for (String url : urls) {
+      if (url == null) {
+        continue;
+      }
       String info = userinfoOf(url);
       if (info != null) {
         userinfo.add(info);

@@ -167,6 +167,19 @@ final class MeshgateHttpServer implements AutoCloseable {
     return refusedConnections.get();
   }
 
+  /** Waits (bounded) until every admitted upload has had its answer written. */
+  void awaitUploadsAnswered(long maxMillis) {
+    long deadline = System.nanoTime() + maxMillis * 1_000_000;
+    while (admittedUploads.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   /** From now on every request is answered 503 (the Service stops sending traffic on /readyz). */
   void beginStop() {
     stopping = true;
@@ -212,7 +225,8 @@ final class MeshgateHttpServer implements AutoCloseable {
         LOG.info("HTTP {}: request body not received within {}; closing the connection",
             ctx.<String>get(REQUEST_ID), IstioDurations.format(limits.readTimeout()));
         metrics.recordRefused("read_timeout");
-        refuse(ctx, 408, "the request was not received within " + IstioDurations.format(limits.readTimeout()), Map.of());
+        refuse(ctx, 408, "the request was not received within " + IstioDurations.format(limits.readTimeout()), Map.of(),
+            true);
       }
     });
   }
@@ -347,15 +361,26 @@ final class MeshgateHttpServer implements AutoCloseable {
   }
 
   /**
-   * Answers a JSON error. When the request body has not been read, the connection is closed after
-   * the answer, so a client cannot go on streaming a body nobody reads.
+   * Answers a JSON error before or after the body was read. An unread body of a declared length within
+   * the upload limit is read and thrown away (the client can then read the answer, and nothing is
+   * kept); any other unread body ends with the connection, so a client cannot stream a body nobody
+   * reads.
    */
-  private static void refuse(RoutingContext ctx, int status, String message, Map<String, String> headers) {
+  private void refuse(RoutingContext ctx, int status, String message, Map<String, String> headers) {
+    refuse(ctx, status, message, headers, false);
+  }
+
+  private void refuse(RoutingContext ctx, int status, String message, Map<String, String> headers,
+      boolean forceClose) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
     }
-    boolean unread = !ctx.request().isEnded();
+    HttpServerRequest request = ctx.request();
+    boolean unread = !request.isEnded();
+    boolean discard = !forceClose && unread && declaredLength(request) >= 0
+        && declaredLength(request) <= limits.maxArchiveBytes();
+    boolean close = forceClose || (unread && !discard);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", message);
     body.put("requestId", ctx.get(REQUEST_ID));
@@ -364,17 +389,30 @@ final class MeshgateHttpServer implements AutoCloseable {
         response.setStatusCode(status);
         response.headers().set("Content-Type", "application/json");
         headers.forEach((k, v) -> response.headers().set(k, v));
-        if (unread) {
+        if (close) {
           response.headers().set("Connection", "close");
         }
       }
+      if (discard) {
+        request.handler(ignored -> { });
+        request.resume();
+      }
       response.end(Json.write(body)).onComplete(done -> {
-        if (unread) {
-          ctx.request().connection().close();
+        if (close) {
+          request.connection().close();
         }
       });
     } catch (IllegalStateException e) {
-      ctx.request().connection().close();
+      request.connection().close();
+    }
+  }
+
+  private static long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    try {
+      return length == null ? -1 : Long.parseLong(length.strip());
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

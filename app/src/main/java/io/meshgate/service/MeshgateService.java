@@ -4,10 +4,6 @@ import io.meshgate.publish.GitCredentials;
 import io.meshgate.publish.Redactor;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -273,24 +269,20 @@ public final class MeshgateService implements AutoCloseable {
     return line.toString();
   }
 
+  /** Asks {@code /healthz} once the routes run, on a connection that is closed afterwards. */
   private static boolean answersHealthz(String bindAddress, int port) {
     String host = bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
-    if (host.contains(":") && !host.startsWith("[")) {
-      host = "[" + host + "]";
-    }
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/healthz"))
-        .timeout(Duration.ofSeconds(5)).GET().build();
     for (int attempt = 0; attempt < 20; attempt++) {
-      try {
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(host, port), 2_000);
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         // Our routes answer JSON; anything else is not meshgate.
-        return response.body().contains("\"status\"");
+        return answer.contains("\"status\"");
       } catch (IOException e) {
         sleepQuietly();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
       }
     }
     return false;
@@ -324,6 +316,11 @@ public final class MeshgateService implements AutoCloseable {
     return leadership;
   }
 
+  /** The HTTP listener (open connections), for tests. */
+  MeshgateHttpServer httpServer() {
+    return http;
+  }
+
   /** The Camel context, for tests that play with routes. */
   CamelContext camelContext() {
     return camel.getCamelContext();
@@ -344,6 +341,8 @@ public final class MeshgateService implements AutoCloseable {
     trigger.beginClose();
     watchdog.shutdownNow();
     validator.close();
+    // The cancelled uploads are answered 503 by their routes; let those answers out before Camel stops.
+    http.awaitUploadsAnswered(1_000);
     try {
       camel.stop();
     } catch (Exception e) {

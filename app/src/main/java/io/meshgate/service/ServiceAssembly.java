@@ -202,7 +202,9 @@ public final class ServiceAssembly {
   }
 
   private static Map<String, Object> shown(ServeOptions options, ServicePolicies policies) {
-    Redactor urls = Redactor.urlsOnly();
+    // URLs never hold credentials when they come through serve's flags; mask them whatever they hold.
+    Redactor urls = Redactor.urlsOnly().withUrls(java.util.Arrays.asList(options.source(), options.envRemote(),
+        options.policiesSource()));
     Map<String, Object> shown = new TreeMap<>();
     shown.put("source", urls.redact(options.source()));
     shown.put("sourceBranch", options.sourceBranch());

@@ -115,7 +115,7 @@ public final class ServicePolicies {
    * repository, compiled when they changed.
    */
   Loaded forRun(SourceSnapshot source, SyncJob.Config config) throws Unavailable {
-    Redactor redactor = config.credentials().redactor();
+    Redactor redactor = config.credentials().redactor().withUrls(java.util.Arrays.asList(repoUrl, config.sourceUrl()));
     switch (origin) {
       case FOLDER -> {
         return current;
@@ -143,7 +143,7 @@ public final class ServicePolicies {
         try (policies) {
           String where = "'" + path + "' of " + redactor.redact(repoUrl) + " branch " + repoBranch + " at "
               + policies.shortId();
-          return load(policies.intentsDir(), policies.commitId(), Redactor.urlsOnly().redact(repoUrl), where);
+          return load(policies.intentsDir(), policies.commitId(), redactor.redact(repoUrl), where);
         }
       }
     }
@@ -192,7 +192,8 @@ public final class ServicePolicies {
     return switch (origin) {
       case FOLDER -> "folder";
       case SOURCE_PATH -> "source repository, path " + path;
-      case REPOSITORY -> Redactor.urlsOnly().redact(repoUrl) + " branch " + repoBranch + ", path " + path;
+      case REPOSITORY -> Redactor.urlsOnly().withUrls(java.util.List.of(repoUrl)).redact(repoUrl) + " branch "
+          + repoBranch + ", path " + path;
     };
   }
 }

@@ -130,7 +130,8 @@ public final class SyncJob implements SyncAction {
     this.policies = policies;
     this.checks = checks;
     this.guards = guards;
-    this.redactor = config.credentials().redactor();
+    // URLs are masked as literal values too: a password may hold any character.
+    this.redactor = config.credentials().redactor().withUrls(java.util.Arrays.asList(config.sourceUrl(), config.envRemote()));
   }
 
   @Override

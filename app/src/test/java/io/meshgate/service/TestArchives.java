@@ -76,6 +76,57 @@ final class TestArchives {
     return bytes.toByteArray();
   }
 
+  /**
+   * A tar.gz of {@code files} plus one entry {@code name} of {@code size} zero bytes, streamed (never
+   * held in memory): a decompression bomb in a few kilobytes when the size is large.
+   */
+  static byte[] tarGzWithZeros(Map<String, byte[]> files, String name, long size) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      for (Map.Entry<String, byte[]> f : files.entrySet()) {
+        TarArchiveEntry e = new TarArchiveEntry(f.getKey(), true);
+        e.setSize(f.getValue().length);
+        tar.putArchiveEntry(e);
+        tar.write(f.getValue());
+        tar.closeArchiveEntry();
+      }
+      TarArchiveEntry bomb = new TarArchiveEntry(name, true);
+      bomb.setSize(size);
+      tar.putArchiveEntry(bomb);
+      byte[] zeros = new byte[1 << 16];
+      for (long left = size; left > 0; left -= zeros.length) {
+        tar.write(zeros, 0, (int) Math.min(zeros.length, left));
+      }
+      tar.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** A zip of {@code files} plus one deflated entry {@code name} of {@code size} zero bytes. */
+  static byte[] zipWithZeros(Map<String, byte[]> files, String name, long size) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
+      for (Map.Entry<String, byte[]> f : files.entrySet()) {
+        zip.putArchiveEntry(new ZipArchiveEntry(f.getKey()));
+        zip.write(f.getValue());
+        zip.closeArchiveEntry();
+      }
+      zip.putArchiveEntry(new ZipArchiveEntry(name));
+      byte[] zeros = new byte[1 << 16];
+      for (long left = size; left > 0; left -= zeros.length) {
+        zip.write(zeros, 0, (int) Math.min(zeros.length, left));
+      }
+      zip.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
