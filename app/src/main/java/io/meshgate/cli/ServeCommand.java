@@ -274,9 +274,6 @@ public final class ServeCommand implements Callable<Integer> {
     if (bind.isBlank() || bind.chars().anyMatch(Character::isWhitespace)) {
       throw usage("--bind must be an address such as 127.0.0.1, 0.0.0.0 or ::, not '" + bind + "'");
     }
-    if (apiTokenFile != null && !Files.isRegularFile(apiTokenFile)) {
-      throw usage("--api-token-file " + apiTokenFile + " is not a readable file");
-    }
     Duration lease = duration("--lease-duration", leaseDuration);
     if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
       throw usage("--lease-duration must be at least 1s");

@@ -65,6 +65,10 @@ public final class ApiTokens {
    *     the message names the flag, never a token
    */
   public static ApiTokens fromFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("--api-token-file " + file + " is not a readable file (mount the Secret"
+          + " holding the tokens there, or leave the flag out to keep the endpoints open)");
+    }
     ApiTokens tokens = new ApiTokens(file);
     String problem = tokens.reload();
     if (problem != null) {

@@ -93,8 +93,8 @@ public final class ServiceAssembly {
   static MeshgateService start(ServeOptions options, String webhookSecret, Duration firstPollDelay,
       Leadership leadership, UnaryOperator<SyncJob.TreeCheck> decorateCheck) throws Exception {
     GitCredentials credentials = GitCredentials.fromEnvironment();
-    ServicePolicies policies = policies(options);
     ApiTokens tokens = options.apiTokenFile() == null ? ApiTokens.none() : ApiTokens.fromFile(options.apiTokenFile());
+    ServicePolicies policies = policies(options);
     Path workDir = options.workDir() != null
         ? Files.createDirectories(options.workDir())
         : Files.createTempDirectory("meshgate-serve-");
