@@ -184,7 +184,10 @@ public final class ServiceAssembly {
         + spec + "'");
   }
 
-  /** The pod's name in Kubernetes (Downward API POD_NAME, else HOSTNAME), plus the process id elsewhere. */
+  /**
+   * The pod's name in Kubernetes (Downward API POD_NAME: stable, so a restarted pod takes its own lease
+   * back at once), elsewhere the host name, process id and a random suffix (unique per instance).
+   */
   static String instanceIdentity() {
     String pod = System.getenv("POD_NAME");
     if (pod != null && !pod.isBlank()) {
@@ -198,7 +201,8 @@ public final class ServiceAssembly {
         host = "meshgate";
       }
     }
-    return host.strip() + "-" + ProcessHandle.current().pid();
+    return host.strip() + "-" + ProcessHandle.current().pid() + "-"
+        + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
   }
 
   private static Map<String, Object> shown(ServeOptions options, ServicePolicies policies) {

@@ -29,8 +29,7 @@ class LeaderElectionTest {
       assertEquals("follower", b.role());
       assertEquals("a", b.leader().orElseThrow(), "the follower names the holder");
       a.close();
-      TestHttp.await("b takes over", Duration.ofSeconds(30), b::isLeader);
-      assertEquals(1, changes.get());
+      TestHttp.await("b takes over and says so", Duration.ofSeconds(30), () -> b.isLeader() && changes.get() == 1);
       assertEquals("b", b.leader().orElseThrow());
     } finally {
       a.close();
