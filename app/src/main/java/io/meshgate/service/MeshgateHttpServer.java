@@ -431,7 +431,7 @@ final class MeshgateHttpServer implements AutoCloseable {
     if (sweeper >= 0) {
       vertx.cancelTimer(sweeper);
     }
-    long wait = Math.max(500, limits.stopGrace().toMillis() / 2);
+    long wait = 500;
     try {
       if (server != null) {
         server.close().toCompletionStage().toCompletableFuture().get(wait, TimeUnit.MILLISECONDS);

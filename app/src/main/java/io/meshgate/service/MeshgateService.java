@@ -93,11 +93,14 @@ public final class MeshgateService implements AutoCloseable {
   private final Leadership leadership;
   private final ScheduledExecutorService watchdog;
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final Duration stopGrace;
   private volatile Path temporaryWorkDir;
   private volatile long lastTimerRestartNanos = System.nanoTime();
 
   private MeshgateService(Main camel, MeshgateHttpServer http, SyncTrigger trigger, ServiceStatus status,
-      SyncMetrics metrics, ArchiveValidator validator, Leadership leadership, ScheduledExecutorService watchdog) {
+      SyncMetrics metrics, ArchiveValidator validator, Leadership leadership, ScheduledExecutorService watchdog,
+      Duration stopGrace) {
+    this.stopGrace = stopGrace;
     this.camel = camel;
     this.http = http;
     this.trigger = trigger;
@@ -210,7 +213,8 @@ public final class MeshgateService implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    MeshgateService service = new MeshgateService(camel, http, trigger, status, metrics, uploads, leadership, watchdog);
+    MeshgateService service = new MeshgateService(camel, http, trigger, status, metrics, uploads, leadership, watchdog,
+        settings.limits().stopGrace());
     long every = Math.max(100, Math.min(1000, settings.pollInterval().toMillis()));
     watchdog.scheduleWithFixedDelay(() -> service.watch(settings.timerRestartAfter()), every, every, TimeUnit.MILLISECONDS);
     LOG.info("meshgate service listening on {}:{} ({} routes, poll every {}, leader election: {})",
@@ -327,7 +331,7 @@ public final class MeshgateService implements AutoCloseable {
   }
 
   /**
-   * Stops within about {@link ServiceLimits#stopGrace()} plus a second, whatever is in progress:
+   * Stops within {@link ServiceLimits#stopGrace()} plus at most 1.5 s for the lease, whatever is in progress:
    * new requests are answered 503, uploads in progress are cancelled (503), the HTTP server and Camel
    * stop, a sync run gets the grace period and is then abandoned (safe: the push is the only write and
    * it is atomic), and a leader releases its lease so that a follower takes over at once.
@@ -337,20 +341,23 @@ public final class MeshgateService implements AutoCloseable {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
+    long started = System.nanoTime();
     http.beginStop();
     trigger.beginClose();
     watchdog.shutdownNow();
     validator.close();
     // The cancelled uploads are answered 503 by their routes; let those answers out before Camel stops.
-    http.awaitUploadsAnswered(1_000);
+    http.awaitUploadsAnswered(500);
     try {
       camel.stop();
     } catch (Exception e) {
       LOG.warn("stopping Camel: {}", e.getMessage());
     }
     http.close();
-    trigger.close();
+    // The run in progress had its grace period from the start of the stop, not from here.
+    trigger.close(Duration.ofNanos(stopGrace.toNanos() - (System.nanoTime() - started)));
     leadership.close();
+    LOG.info("meshgate service stopped in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
     Path temporary = temporaryWorkDir;
     if (temporary != null) {
       deleteTree(temporary);

@@ -21,7 +21,7 @@ import java.util.Map;
  * @param maxArchiveEntries entries of an upload at most, skipped macOS metadata included
  * @param maxUnpackedBytes bytes an upload may expand to, counting every entry, skipped or not
  * @param runStuckAfter a sync run in progress for longer makes {@code /healthz} fail
- * @param stopGrace how long stopping waits for work in progress before abandoning it
+ * @param stopGrace how long stopping waits for a sync run in progress before abandoning it
  */
 public record ServiceLimits(
     int maxConnections,
@@ -41,7 +41,7 @@ public record ServiceLimits(
       256, Duration.ofSeconds(30), Duration.ofSeconds(60), 16L * 1024 * 1024,
       2, 4, Duration.ofSeconds(60),
       8L * 1024 * 1024, 2_000, 32L * 1024 * 1024,
-      Duration.ofMinutes(10), Duration.ofSeconds(4));
+      Duration.ofMinutes(10), Duration.ofSeconds(3));
 
   public ServiceLimits {
     if (maxConnections < 1 || validationThreads < 1 || validationQueue < 0 || maxArchiveEntries < 1) {

@@ -26,7 +26,7 @@ public final class SyncTrigger implements AutoCloseable {
    * A run blocked on an unresponsive remote can take minutes; Kubernetes kills the pod 30 s after
    * SIGTERM. Abandoning the run is safe: the push is the only remote write and it is atomic.
    */
-  static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(4);
+  static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(3);
 
   private final SyncAction action;
   private final ServiceStatus status;
@@ -246,12 +246,17 @@ public final class SyncTrigger implements AutoCloseable {
 
   @Override
   public void close() {
+    close(stopGrace);
+  }
+
+  /** Stops, waiting at most {@code grace} for a run in progress before abandoning it. */
+  void close(Duration grace) {
     beginClose();
     worker.shutdown();
     try {
-      if (!worker.awaitTermination(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("stopping: the sync run in progress did not finish within {}; abandoned (nothing partial is"
-            + " pushed; the next start redoes it)", IstioDurations.format(stopGrace));
+      if (!worker.awaitTermination(Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS)) {
+        LOG.warn("stopping: the sync run in progress did not finish in time; abandoned (nothing partial is"
+            + " pushed; the next start redoes it)");
         worker.shutdownNow();
       }
     } catch (InterruptedException e) {
