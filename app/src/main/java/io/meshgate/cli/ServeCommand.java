@@ -165,6 +165,16 @@ public final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("meshgate serve: " + e.getMessage());
       return Main.EXIT_ERROR;
     }
+    // The hook comes first: a SIGTERM during start-up must stop what has started, quickly.
+    java.util.concurrent.atomic.AtomicReference<MeshgateService> running = new java.util.concurrent.atomic.AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      MeshgateService started = running.get();
+      if (started != null) {
+        started.close();
+      }
+      stopped.countDown();
+    }, "meshgate-shutdown"));
     MeshgateService service;
     try {
       service = ServiceAssembly.start(options, secret, Duration.ofSeconds(1));
@@ -172,11 +182,11 @@ public final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("meshgate serve: " + e.getMessage());
       return Main.EXIT_ERROR;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      service.close();
-      stopped.countDown();
-    }, "meshgate-shutdown"));
+    running.set(service);
+    if (stopped.getCount() == 0) {
+      service.close(); // stopped while starting
+      return Main.EXIT_OK;
+    }
     spec.commandLine().getErr().println("meshgate serve: listening on port " + service.port() + "; Ctrl+C stops");
     stopped.await();
     return Main.EXIT_OK;

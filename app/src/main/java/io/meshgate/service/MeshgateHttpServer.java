@@ -72,6 +72,7 @@ final class MeshgateHttpServer implements AutoCloseable {
   private final AtomicInteger admittedUploads = new AtomicInteger();
   private final Map<HttpConnection, ConnectionState> connections = new ConcurrentHashMap<>();
   private volatile boolean stopping;
+  private volatile boolean routesStarted;
   private HttpServer server;
   private long sweeper = -1;
 
@@ -167,6 +168,11 @@ final class MeshgateHttpServer implements AutoCloseable {
     return refusedConnections.get();
   }
 
+  /** The Camel routes are registered: requests are served from now on. */
+  void routesStarted() {
+    routesStarted = true;
+  }
+
   /** Waits (bounded) until every admitted upload has had its answer written. */
   void awaitUploadsAnswered(long maxMillis) {
     long deadline = System.nanoTime() + maxMillis * 1_000_000;
@@ -245,8 +251,10 @@ final class MeshgateHttpServer implements AutoCloseable {
         state.startRequest(ctx);
         ctx.addEndHandler(v -> state.endRequest());
       }
-      if (stopping) {
-        refuse(ctx, 503, "the service is stopping", Map.of());
+      if (stopping || !routesStarted) {
+        // Listening starts before the routes (a port in use fails first): no 404 while they start.
+        refuse(ctx, 503, stopping ? "the service is stopping" : "the service is starting",
+            Map.of("Retry-After", "1"));
         return;
       }
       keepFormBodiesRaw(request);

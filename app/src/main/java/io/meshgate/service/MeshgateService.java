@@ -18,6 +18,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.StartupSummaryLevel;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,6 +146,9 @@ public final class MeshgateService implements AutoCloseable {
         .withShutdownLogInflightExchangesOnTimeout(false);
     // One line for start and stop instead of a table of every route.
     camel.configure().setStartupSummaryLevel(StartupSummaryLevel.Oneline);
+    // Camel Main's default strategy adds its own SIGTERM hook, which waits (up to 16 s, polling) for
+    // a context that only close() stops; serve's own shutdown hook calls close().
+    camel.setShutdownStrategy(new SimpleMainShutdownStrategy());
     camel.addInitialProperty("meshgate.poll-interval-ms", Long.toString(Math.max(1, settings.pollInterval().toMillis())));
     camel.addInitialProperty("meshgate.first-poll-delay-ms", Long.toString(Math.max(0, settings.firstPollDelay().toMillis())));
     MeshgateHttpServer http = MeshgateHttpServer.createFor(camel, settings.bindAddress(), settings.httpPort(),
@@ -185,6 +189,7 @@ public final class MeshgateService implements AutoCloseable {
       stopAll.run();
       throw new IllegalStateException("the Camel context did not start (routes: " + settings.routesIncludePattern() + ")");
     }
+    http.routesStarted();
     int routes = camel.getCamelContext().getRoutes().size();
     if (routes == 0) {
       camel.stop();
