@@ -50,32 +50,21 @@ public final class HealthBean {
 
   /** Camel entry point of {@code GET /healthz}. */
   public void handle(Exchange exchange) {
-    String problem = livenessProblem();
-    Map<String, Object> body = new LinkedHashMap<>();
-    if (problem == null) {
-      body.put("status", "UP");
-      Json.respond(exchange, 200, body);
-    } else {
-      body.put("status", "DOWN");
-      body.put("reason", problem);
-      Json.respond(exchange, 503, body);
-    }
+    answer(exchange, livenessProblem(), "UP", "DOWN");
   }
 
   /** Camel entry point of {@code GET /readyz}. */
   public void ready(Exchange exchange) {
     String problem = livenessProblem();
-    if (problem == null) {
-      problem = notReadyReason.get();
-    }
+    answer(exchange, problem != null ? problem : notReadyReason.get(), "READY", "NOT_READY");
+  }
+
+  private static void answer(Exchange exchange, String problem, String good, String bad) {
     Map<String, Object> body = new LinkedHashMap<>();
-    if (problem == null) {
-      body.put("status", "READY");
-      Json.respond(exchange, 200, body);
-    } else {
-      body.put("status", "NOT_READY");
+    body.put("status", problem == null ? good : bad);
+    if (problem != null) {
       body.put("reason", problem);
-      Json.respond(exchange, 503, body);
     }
+    Json.respond(exchange, problem == null ? 200 : 503, body);
   }
 }

@@ -127,6 +127,17 @@ class ServiceAbuseTest {
     assertEquals(4, uploads.stream().filter(u -> u.join().statusCode() == 200).count());
   }
 
+  /** Finding 1 over HTTP: a skipped {@code ._*} entry expanding far beyond the limit was answered 200. */
+  @Test
+  void anArchiveBombInASkippedEntryIsRefused413() throws Exception {
+    MeshgateService service = start(ServiceLimits.DEFAULTS, ApiTokens.none(), realCheck());
+    byte[] bomb = TestArchives.tarGzWithZeros(TestArchives.filesOf(SEED, "intents/"), "intents/._x.yaml",
+        ServiceLimits.DEFAULTS.maxUnpackedBytes() + 1);
+    HttpResponse<String> r = TestHttp.post(service.port(), "/api/v1/validate", bomb);
+    assertEquals(413, r.statusCode(), r.body());
+    assertTrue(r.body().contains("skipped ones too"), r.body());
+  }
+
   /** Finding 4: idle connections were never closed; 20,100 of them exhausted the file descriptors. */
   @Test
   void idleConnectionsAreClosedAndTheServiceAnswersAfterwards() throws Exception {
