@@ -102,7 +102,7 @@ public final class ServiceAssembly {
     MeshgateService service;
     try {
       if (election == null) {
-        election = leadership(options, workDir);
+        election = leadership(options);
       }
       String policyDigest = policies.current() == null ? null : policies.current().digest();
       SyncJob.Config config = new SyncJob.Config(options.source(), options.sourceBranch(), options.intentsPath(),
@@ -149,7 +149,7 @@ public final class ServiceAssembly {
   }
 
   /** The leadership {@code --leader-election} names. */
-  static Leadership leadership(ServeOptions options, Path workDir) {
+  static Leadership leadership(ServeOptions options) {
     String spec = options.leaderElection() == null ? "none" : options.leaderElection();
     Duration lease = options.leaseDuration();
     String identity = instanceIdentity();
@@ -157,9 +157,9 @@ public final class ServiceAssembly {
       return Leadership.single();
     }
     if (spec.startsWith("file:")) {
-      Path lock = Path.of(spec.substring("file:".length()));
-      return FileLockLeadership.start(lock.isAbsolute() ? lock : workDir.resolve(lock), identity,
-          Duration.ofMillis(Math.max(200, lease.toMillis() / 7)));
+      // Relative to the working directory, as any path argument: the instances must name one file.
+      Path lock = Path.of(spec.substring("file:".length())).toAbsolutePath().normalize();
+      return FileLockLeadership.start(lock, identity, Duration.ofMillis(Math.max(200, lease.toMillis() / 7)));
     }
     if (spec.equals("kubernetes") || spec.startsWith("kubernetes:")) {
       Config config = new ConfigBuilder(Config.autoConfigure(null))
