@@ -165,11 +165,12 @@ public final class EnvironmentPublish {
    * @throws GitOperationException when the remote cannot be asked
    */
   public static Optional<String> remoteTip(String url, String branch, GitCredentials credentials, int timeoutSeconds) {
-    Redactor redactor = credentials.redactor();
+    GitCredentials.Remote remote = credentials.forRemote(url);
+    Redactor redactor = remote.credentials().redactor();
     try {
       Map<String, org.eclipse.jgit.lib.Ref> refs = org.eclipse.jgit.api.Git.lsRemoteRepository()
-          .setRemote(url).setHeads(true).setTimeout(timeoutSeconds)
-          .setTransportConfigCallback(credentials::applyTo)
+          .setRemote(remote.url()).setHeads(true).setTimeout(timeoutSeconds)
+          .setTransportConfigCallback(remote.credentials()::applyTo)
           .callAsMap();
       org.eclipse.jgit.lib.Ref ref = refs.get(Constants.R_HEADS + branch);
       return ref == null || ref.getObjectId() == null ? Optional.empty() : Optional.of(ref.getObjectId().name());
@@ -190,11 +191,12 @@ public final class EnvironmentPublish {
     if (cacheDir == null || render == null || sourceCommit == null) {
       throw new IllegalStateException("EnvironmentPublish needs cacheDir, render and sourceCommit");
     }
-    Redactor redactor = credentials.redactor();
+    GitCredentials.Remote remote = credentials.forRemote(url);
+    Redactor redactor = remote.credentials().redactor();
     String where = "branch '" + branch + "' of " + redactor.redact(url);
     String trackingRef = TRACKING_PREFIX + branch;
     String lastRejection = "none";
-    try (CacheRepository cache = CacheRepository.open(cacheDir, url, credentials, timeoutSeconds)) {
+    try (CacheRepository cache = CacheRepository.open(cacheDir, remote.url(), remote.credentials(), timeoutSeconds)) {
       Repository repository = cache.repository();
       for (int attempt = 1; attempt <= maxPushAttempts; attempt++) {
         Optional<ObjectId> tip =

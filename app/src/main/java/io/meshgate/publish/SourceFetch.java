@@ -123,9 +123,10 @@ public final class SourceFetch {
     if (cacheDir == null) {
       throw new IllegalStateException("SourceFetch needs a cacheDir");
     }
-    Redactor redactor = credentials.redactor();
+    GitCredentials.Remote remote = credentials.forRemote(url);
+    Redactor redactor = remote.credentials().redactor();
     String where = redactor.redact(url);
-    try (CacheRepository cache = CacheRepository.open(cacheDir, url, credentials, timeoutSeconds)) {
+    try (CacheRepository cache = CacheRepository.open(cacheDir, remote.url(), remote.credentials(), timeoutSeconds)) {
       Optional<ObjectId> tip =
           retry.run(
               "cannot fetch branch '" + branch + "' from " + where,
