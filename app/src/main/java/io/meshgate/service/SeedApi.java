@@ -84,7 +84,8 @@ public final class SeedApi {
     }
 
     PersonIdent person() {
-      String mail = email != null ? email : identity.contains("@") ? identity : identity + "@api.meshgate.invalid";
+      String mail = email != null ? email : identity.contains("@") ? identity
+          : identity.replaceAll("[^A-Za-z0-9._-]+", "-") + "@api.meshgate.invalid";
       return new PersonIdent(identity, mail);
     }
   }

@@ -27,15 +27,13 @@ public final class SeedApiRoutes {
 
     /** Every request is the anonymous caller of every project: only with {@code --seed-api-unauthenticated}. */
     static Callers unauthenticated() {
-      return authorization -> new Identified(Verdict.GRANTED,
+      return authorization -> new Identified(ApiTokens.Verdict.GRANTED,
           new SeedApi.Caller("anonymous", "anonymous@api.meshgate.invalid", List.of("*")));
     }
   }
 
-  public enum Verdict { GRANTED, MISSING, DENIED }
-
   /** @param caller null unless granted */
-  public record Identified(Verdict verdict, SeedApi.Caller caller) {}
+  public record Identified(ApiTokens.Verdict verdict, SeedApi.Caller caller) {}
 
   private final SeedApi api;
   private final Callers callers;
@@ -99,8 +97,8 @@ public final class SeedApiRoutes {
       case SECURITY -> in.getHeader("securityIntent", String.class);
     };
     Identified who = callers.identify(in.getHeader("Authorization", String.class));
-    if (who.verdict() != Verdict.GRANTED) {
-      Map<String, Object> body = Json.error(who.verdict() == Verdict.MISSING
+    if (who.verdict() != ApiTokens.Verdict.GRANTED) {
+      Map<String, Object> body = Json.error(who.verdict() == ApiTokens.Verdict.MISSING
           ? "the seed API needs 'Authorization: Bearer <token>' with a token of the API token file"
           : "the bearer token is not valid");
       respond(exchange, requestId, new SeedApi.Response(401, body));
@@ -109,7 +107,8 @@ public final class SeedApiRoutes {
     }
     if (project == null || !who.caller().mayUse(project)) {
       respond(exchange, requestId, SeedApi.error(403, "the token of " + who.caller().identity()
-          + " may not use project " + project));
+          + " may not use project " + project + (who.caller().projects().isEmpty()
+              ? " (its line in the API token file lists no projects=...)" : "")));
       return;
     }
     String method = String.valueOf(in.getHeader(Exchange.HTTP_METHOD, String.class)).toUpperCase(Locale.ROOT);
