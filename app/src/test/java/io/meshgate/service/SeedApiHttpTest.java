@@ -287,6 +287,20 @@ class SeedApiHttpTest {
     assertEquals(SeedApiOpenApiTest.document(), document.body());
   }
 
+  @Test
+  @Order(9)
+  void curlsPlainDashDIsAcceptedToo() throws Exception {
+    // curl -d @file strips the line breaks and sends application/x-www-form-urlencoded.
+    String stripped = Files.readString(BODIES.resolve("httpbin.json")).replace("\n", "").replace("\r", "")
+        .replace("\"httpbin\"", "\"formbin\"").replace("\"app1\"", "\"app9\"") ;
+    String body = stripped.replace("\"istio-proxy\": \"yes\"", "\"istio-proxy\": \"yes\", \"cluster\": \"cluster02\"");
+    HttpResponse<String> created = TestHttp.send(service.port(), "POST", SHOP + "app9/v1/traffic-intent-set/us-to-us-intents",
+        body.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/x-www-form-urlencoded",
+        "Authorization", "Bearer " + ALICE);
+    assertEquals(201, created.statusCode(), created.body());
+    assertEquals("formbin", json(created).path("name").asText());
+  }
+
   private static Map<String, String> tree(CheckResult result) {
     OutputTree tree = OutputTree.of(result.rendered(), new Provenance("test", null, null, "test"));
     Map<String, String> files = new TreeMap<>();
