@@ -88,6 +88,11 @@ public final class ImportCommand implements Runnable {
       if (cluster != null && !cluster.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
         return usage(err, "--cluster " + cluster + " is not a cluster name (a DNS-1123 label)");
       }
+      for (Path input : inputs) {
+        if (!Files.exists(input)) {
+          return usage(err, input + ": no such file or folder");
+        }
+      }
       if (Files.exists(out) && !Files.isDirectory(out)) {
         return usage(err, "--out " + out + " exists and is not a folder");
       }
@@ -125,8 +130,7 @@ public final class ImportCommand implements Runnable {
             + "; pass --force to replace them");
       }
       try {
-        Written written = write(changed, result.files(), stdout);
-        if (written == null) {
+        if (!write(changed, result.files(), stdout)) {
           return Main.EXIT_VIOLATIONS;
         }
       } catch (IOException e) {
@@ -139,14 +143,13 @@ public final class ImportCommand implements Runnable {
       return Main.EXIT_OK;
     }
 
-    private record Written(int files) {}
-
     /**
      * Writes all files or none: each is written to a scratch folder beside {@code --out}, the
      * whole set is loaded as intents there (structure only), and only then moved into place;
-     * files replaced by {@code --force} come back when a move fails.
+     * files replaced by {@code --force} come back when a move fails. False: the set does not load
+     * (reported, nothing written).
      */
-    private Written write(List<SeedImport.IntentFile> changed, List<SeedImport.IntentFile> all, PrintWriter stdout)
+    private boolean write(List<SeedImport.IntentFile> changed, List<SeedImport.IntentFile> all, PrintWriter stdout)
         throws IOException {
       Path outAbsolute = out.toAbsolutePath().normalize();
       Path parent = outAbsolute.getParent() == null ? outAbsolute : outAbsolute.getParent();
@@ -167,7 +170,7 @@ public final class ImportCommand implements Runnable {
           }
           stdout.println("meshgate import emco produced intents that do not load (a bug: please report it); nothing written to " + out);
           stdout.flush();
-          return null;
+          return false;
         }
         Path backup = scratch.resolve("replaced");
         List<Path> moved = new ArrayList<>();
@@ -197,7 +200,7 @@ public final class ImportCommand implements Runnable {
         for (SeedImport.IntentFile file : changed) {
           stdout.println("wrote " + out.resolve(file.path()) + ": " + file.kind() + " " + file.name());
         }
-        return new Written(changed.size());
+        return true;
       } finally {
         deleteTree(scratch);
       }

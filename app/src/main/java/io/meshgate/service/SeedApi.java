@@ -536,7 +536,8 @@ public final class SeedApi {
 
   private Response checkAddress(Address at, Resource resource, String name) {
     for (String segment : new String[] {at.project(), at.compositeApp(), at.version()}) {
-      if (segment == null || !SEGMENT.matcher(segment).matches() || segment.contains("..")) {
+      // They become folder and branch names: no "..", and no ".lock" ending (Git refuses such refs).
+      if (segment == null || !SEGMENT.matcher(segment).matches() || segment.contains("..") || segment.endsWith(".lock")) {
         return error(400, "\"" + segment + "\" cannot name a project, composite app or version here: use letters,"
             + " digits, '.', '_' and '-' (at most 63)");
       }

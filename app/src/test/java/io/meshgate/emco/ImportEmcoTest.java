@@ -195,6 +195,9 @@ class ImportEmcoTest {
         "--out", work.resolve("out").toString());
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("placement.yaml:2: \"Cluster_02\" is not a valid cluster name"), run.err());
+    CliRun missing = CliRun.of("import", "emco", work.resolve("nope").toString(), "--out", work.resolve("out").toString());
+    assertEquals(2, missing.exit());
+    assertTrue(missing.err().contains("nope: no such file or folder"), missing.err());
   }
 
   static List<String> errors(CheckResult result) {
