@@ -172,6 +172,10 @@ public final class MeshgateService implements AutoCloseable {
     camel.bind("metricsBean", metrics);
     camel.bind("archiveValidator", uploads);
     camel.bind("healthBean", health);
+    if (settings.seedApi() != null) {
+      // A write committed on the source branch is published without waiting for the next poll.
+      settings.seedApi().onSourceChanged(() -> trigger.fire("seed API"));
+    }
     camel.bind("seedApi", settings.seedApi() != null ? settings.seedApi()
         : new SeedApiRoutes(null, SeedApiRoutes.Callers.unauthenticated()));
     Runnable stopAll = () -> {

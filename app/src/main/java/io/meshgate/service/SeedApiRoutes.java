@@ -38,6 +38,8 @@ public final class SeedApiRoutes {
   private final SeedApi api;
   private final Callers callers;
   private final byte[] openApi;
+  /** Asks the sync loop for a run (set by the service): a commit on the source branch is published at once. */
+  private volatile Runnable sourceChanged = () -> { };
 
   /** @param api null when the seed API is not enabled: every path answers 404 */
   public SeedApiRoutes(SeedApi api, Callers callers) {
@@ -55,6 +57,11 @@ public final class SeedApiRoutes {
 
   public boolean enabled() {
     return api != null;
+  }
+
+  /** What to do after a write landed on the source branch (the service requests a sync run). */
+  void onSourceChanged(Runnable action) {
+    this.sourceChanged = action;
   }
 
   public void inbound(Exchange exchange) {
@@ -127,6 +134,11 @@ public final class SeedApiRoutes {
       default -> SeedApi.error(405, "method " + method + " is not allowed here");
     };
     respond(exchange, requestId, response);
+    boolean committedOnSource = !method.equals("GET") && response.status() < 300
+        && api.settings().mode() == SeedApi.CommitMode.DIRECT;
+    if (committedOnSource) {
+      sourceChanged.run();
+    }
   }
 
   private static void respond(Exchange exchange, String requestId, SeedApi.Response response) {

@@ -130,6 +130,20 @@ class SeedApiHttpTest {
         + " (project shop, composite app bookinfo version v1)\n\nRequested-By: alice@example.com\nRequest-Id: "),
         repo.message(tip));
     assertEquals(9, SeedApiTest.history(repo).size(), "one commit per call on top of the clusters");
+    // Each write on the source branch asks for a sync run: published without waiting for a poll (1 h here).
+    TestHttp.await("env/main published for " + tip, Duration.ofSeconds(60), () -> {
+      try {
+        return repo.tip("env/main").map(env -> {
+          try {
+            return repo.message(env).contains(tip);
+          } catch (Exception e) {
+            return false;
+          }
+        }).orElse(false);
+      } catch (Exception e) {
+        return false;
+      }
+    });
 
     // The same intents written by hand, in the same files, render the same tree.
     Path api = materialise(repo.files(tip, "intents/"), tmp.resolve("api-tree"));
