@@ -135,14 +135,16 @@ public final class IntentCommit {
     if (cacheDir == null) {
       throw new IllegalStateException("IntentCommit needs a cacheDir");
     }
-    Redactor redactor = credentials.redactor();
+    // As SourceFetch does: the same cache directory (by the URL without user info) holds the tip.
+    GitCredentials.Remote remote = credentials.forRemote(url);
+    Redactor redactor = remote.credentials().redactor();
     String target = reviewBranch == null ? branch : reviewBranch;
     String where = "branch '" + target + "' of " + redactor.redact(url);
     String lastRejection = "none";
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       try (SourceSnapshot snapshot = SourceFetch.from(url).branch(branch).intentsPath(intentsPath).cacheDir(cacheDir)
           .tempParent(tempParent).credentials(credentials).retry(retry).timeoutSeconds(timeoutSeconds).call();
-          CacheRepository cache = CacheRepository.open(cacheDir, url, credentials, timeoutSeconds)) {
+          CacheRepository cache = CacheRepository.open(cacheDir, remote.url(), remote.credentials(), timeoutSeconds)) {
         Repository repository = cache.repository();
         ObjectId base = ObjectId.fromString(snapshot.commitId());
         Decision<T> decision = edit.decide(new Tip() {

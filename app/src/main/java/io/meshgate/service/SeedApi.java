@@ -130,8 +130,8 @@ public final class SeedApi {
     if (bad != null) {
       return bad;
     }
-    try (SourceSnapshot snapshot = fetch()) {
-      Composite app = new Composite(IntentLoader.load(snapshot.intentsDir()), at);
+    try {
+      Composite app = new Composite(readTip(), at);
       switch (resource) {
         case INBOUND -> {
           if (name == null) {
@@ -466,10 +466,30 @@ public final class SeedApi {
         : Placement.parse(settings.placementPath(), new String(bytes.get(), StandardCharsets.UTF_8));
   }
 
-  private SourceSnapshot fetch() {
-    return io.meshgate.publish.SourceFetch.from(settings.source()).branch(settings.sourceBranch())
-        .intentsPath(settings.intentsPath()).cacheDir(settings.cacheDir()).tempParent(settings.scratchDir())
-        .credentials(settings.credentials()).retry(settings.retry()).call();
+  /** What the loader read at one source commit: reads reuse it while the branch stays there. */
+  private record TipLoad(String commit, LoadResult load) {}
+
+  private volatile TipLoad lastRead;
+
+  /**
+   * The intents of the source branch's tip. The tip is asked from the remote's ref advertisement
+   * (cheap); only a new tip is fetched, written out and loaded again, so reads of a large repository
+   * stay fast while nothing changes.
+   */
+  private LoadResult readTip() {
+    Optional<String> tip = io.meshgate.publish.EnvironmentPublish.remoteTip(settings.source(), settings.sourceBranch(),
+        settings.credentials(), 60);
+    TipLoad last = lastRead;
+    if (tip.isPresent() && last != null && last.commit().equals(tip.get())) {
+      return last.load();
+    }
+    try (SourceSnapshot snapshot = io.meshgate.publish.SourceFetch.from(settings.source())
+        .branch(settings.sourceBranch()).intentsPath(settings.intentsPath()).cacheDir(settings.cacheDir())
+        .tempParent(settings.scratchDir()).credentials(settings.credentials()).retry(settings.retry()).call()) {
+      LoadResult load = IntentLoader.load(snapshot.intentsDir());
+      lastRead = new TipLoad(snapshot.commitId(), load);
+      return load;
+    }
   }
 
   // ---------------------------------------------------------------- the intents of one composite app
