@@ -11,11 +11,15 @@ import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /** The seed API's OpenAPI document, checked by a real OpenAPI 3 parser and validator (swagger-parser). */
 class SeedApiOpenApiTest {
@@ -61,6 +65,30 @@ class SeedApiOpenApiTest {
       }
     }
     assertEquals("bearer", api.getComponents().getSecuritySchemes().get("bearerAuth").getScheme());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theRestDslRoutesServeExactlyTheDocumentedOperations() throws Exception {
+    Path routes = Path.of(System.getProperty("meshgate.root", "..")).resolve("routes/seed-api.yaml");
+    List<Object> documents = new Yaml().load(Files.readString(routes));
+    Set<String> served = new TreeSet<>();
+    for (Object document : documents) {
+      Map<String, Object> entry = (Map<String, Object>) document;
+      if (entry.get("rest") instanceof Map<?, ?> rest) {
+        for (String verb : List.of("get", "post", "put", "delete")) {
+          Object operations = rest.get(verb);
+          for (Object operation : operations == null ? List.of() : (List<Object>) operations) {
+            Object path = ((Map<String, Object>) operation).get("path");
+            served.add(verb.toUpperCase() + " " + rest.get("path") + (path == null ? "" : path));
+          }
+        }
+      }
+    }
+    Set<String> documented = new TreeSet<>();
+    parse(document()).getPaths().forEach((path, item) -> item.readOperationsMap().keySet()
+        .forEach(method -> documented.add(method + " " + path)));
+    assertEquals(documented, served);
   }
 
   @Test
