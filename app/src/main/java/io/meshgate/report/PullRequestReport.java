@@ -77,7 +77,7 @@ public final class PullRequestReport {
         .append("| ❌ error | ").append(violations.errors()).append(" |\n")
         .append("| ⚠️ warning | ").append(violations.warnings()).append(" |\n\n");
     if (!diff.changes().isEmpty()) {
-      out.append("| cluster | added | changed | removed |\n| --- | ---: | ---: | ---: |\n");
+      out.append("| cluster | added | removed | changed |\n| --- | ---: | ---: | ---: |\n");
       for (Map.Entry<String, List<ObjectChange>> cluster : diff.changes().entrySet()) {
         out.append("| ").append(Markdown.cell(cluster.getKey()))
             .append(cluster.getValue().stream().anyMatch(protectedChanges::contains) ? " 🔒" : "");
