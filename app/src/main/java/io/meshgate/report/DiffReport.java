@@ -90,7 +90,8 @@ public final class DiffReport {
     }
     if (!diff.addressMoves().isEmpty()) {
       out.append('\n').append(style.bold("addresses")).append(": ")
-          .append(Report.plural(diff.addressMoves().size(), "virtual address")).append(" moved\n");
+          .append(diff.addressMoves().size()).append(diff.addressMoves().size() == 1 ? " virtual address" : " virtual addresses")
+          .append(" moved\n");
       for (AddressMove move : diff.addressMoves()) {
         out.append("  ").append(style.red("! " + move.cluster() + " " + move.host() + ": " + move.from() + " -> "
             + move.to())).append('\n');
@@ -132,7 +133,7 @@ public final class DiffReport {
       s.append(Report.plural(diff.changes().size(), "cluster")).append(" changed (")
           .append(all.isEmpty() ? "no object" : counts(all)).append(")");
       if (!diff.addressMoves().isEmpty()) {
-        s.append(", ").append(Report.plural(diff.addressMoves().size(), "address move"));
+        s.append(", ").append(diff.addressMoves().size()).append(diff.addressMoves().size() == 1 ? " address moves" : " addresses move");
       }
       if (!diff.reachability().isEmpty()) {
         s.append(", reachability: ").append(verdicts(diff.reachability()));
