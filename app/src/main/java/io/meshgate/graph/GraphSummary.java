@@ -23,9 +23,9 @@ import java.util.TreeMap;
 public final class GraphSummary {
   private GraphSummary() {}
 
-  /** The edge limit for a node limit: Mermaid refuses more than 500 edges by default. */
+  /** The edge limit for a node limit: Mermaid refuses 500 edges or more by default (maxEdges). */
   static int maxEdges(int maxNodes) {
-    return Math.min(500, Math.max(3 * maxNodes, 20));
+    return Math.min(400, Math.max(3 * maxNodes, 20));
   }
 
   /** @param maxNodes 0 for no limit */
