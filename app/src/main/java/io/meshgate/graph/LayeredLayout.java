@@ -160,7 +160,48 @@ final class LayeredLayout {
     for (Edge edge : graph.edges()) {
       routes.add(route(edge, boxes.get(edge.from()), boxes.get(edge.to())));
     }
-    return new Result(contentRight + MARGIN, y + MARGIN, lanes, boxes, routes);
+    return new Result(contentRight + MARGIN, y + MARGIN, lanes, boxes, separateLabels(routes));
+  }
+
+  static final double LABEL_HEIGHT = 14;
+
+  /**
+   * Moves edge labels down until none overlaps a label placed before it (in order of position, so
+   * the result is stable): crossing curves put their midpoints close together.
+   */
+  private static List<Route> separateLabels(List<Route> routes) {
+    List<Route> ordered = new ArrayList<>(routes);
+    ordered.sort(Comparator.comparingDouble(Route::labelY).thenComparingDouble(Route::labelX));
+    // Placed labels by row band, so each label is checked against its neighbours only.
+    Map<Long, List<double[]>> bands = new HashMap<>();
+    Map<Route, Route> moved = new HashMap<>();
+    for (Route route : ordered) {
+      double half = Mermaid.edgeLabel(route.edge()).length() * CHAR_WIDTH * 0.45;
+      double x0 = route.labelX() - half;
+      double x1 = route.labelX() + half;
+      double y = route.labelY();
+      for (int tries = 0; tries < 40 && overlaps(bands, x0, x1, y); tries++) {
+        y += LABEL_HEIGHT + 1;
+      }
+      bands.computeIfAbsent(band(y), k -> new ArrayList<>()).add(new double[] {x0, x1, y});
+      moved.put(route, new Route(route.edge(), route.path(), route.labelX(), y));
+    }
+    return routes.stream().map(moved::get).toList();
+  }
+
+  private static long band(double y) {
+    return (long) Math.floor(y / LABEL_HEIGHT);
+  }
+
+  private static boolean overlaps(Map<Long, List<double[]>> bands, double x0, double x1, double y) {
+    for (long b = band(y) - 1; b <= band(y) + 1; b++) {
+      for (double[] placed : bands.getOrDefault(b, List.of())) {
+        if (x0 < placed[1] && placed[0] < x1 && Math.abs(y - placed[2]) < LABEL_HEIGHT) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   static double nodeWidth(Node node) {
@@ -230,9 +271,9 @@ final class LayeredLayout {
       double x2 = to.x() - 2;
       double y2 = to.midY();
       double dx = Math.max(30, (x2 - x1) / 2);
-      // The label sits in the last third of the curve, close to the service it names.
+      // The label sits at the curve's midpoint; separateLabels moves it when another is there.
       return new Route(edge, String.format(java.util.Locale.ROOT, "M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f",
-          x1, y1, x1 + dx, y1, x2 - dx, y2, x2, y2), x1 + (x2 - x1) * 0.62, y1 + (y2 - y1) * 0.62 - 4);
+          x1, y1, x1 + dx, y1, x2 - dx, y2, x2, y2), (x1 + x2) / 2, (y1 + y2) / 2 - 4);
     }
     // Same column or back: leave and enter on the right side.
     double x1 = from.right();

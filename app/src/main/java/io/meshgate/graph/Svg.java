@@ -25,7 +25,7 @@ public final class Svg {
   static String element(MeshGraph graph, String title) {
     LayeredLayout.Result layout = LayeredLayout.of(graph);
     double legendHeight = 34 + (graph.note() == null ? 0 : 20);
-    double width = Math.max(layout.width(), 560);
+    double width = Math.max(layout.width(), 800);
     double height = layout.height() + legendHeight;
     StringBuilder out = new StringBuilder();
     out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(num(width)).append("\" height=\"")
