@@ -5,6 +5,7 @@ import io.meshgate.diff.ObjectChange;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.report.DiffReport;
+import io.meshgate.report.SourceLinks;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
@@ -70,7 +71,8 @@ public final class DiffCommand implements Callable<Integer> {
     Set<ObjectChange> protectedChanges = protection.matching(compared.diff().allChanges());
     out.print(switch (format) {
       case "json" -> DiffReport.json(compared.diff(), protectedChanges);
-      case "markdown" -> DiffReport.markdown(compared.diff(), protectedChanges);
+      case "markdown" -> DiffReport.markdown(compared.diff(), protectedChanges,
+          SourceLinks.fromEnvironment(System.getenv(), compared.headCommit(), compared.intentsPath()));
       default -> DiffReport.text(compared.diff(), protectedChanges, new DiffReport.Style(colour(color)));
     });
     out.flush();

@@ -306,14 +306,14 @@ public final class DiffReport {
   static final Detail FULL_DETAIL = new Detail(true, 0);
 
   /** The diff alone as Markdown ({@code diff --format markdown}). */
-  public static String markdown(EnvironmentDiff diff, Set<ObjectChange> protectedChanges) {
+  public static String markdown(EnvironmentDiff diff, Set<ObjectChange> protectedChanges, SourceLinks links) {
     StringBuilder out = new StringBuilder("## meshgate diff: `").append(Markdown.code(diff.base())).append("` → `")
         .append(Markdown.code(diff.head())).append("`\n\n");
     out.append(summary(diff, protectedChanges)).append("\n\n");
     out.append(markdownSections(diff, protectedChanges, FULL_DETAIL, "###"));
     if (!diff.violations().violations().isEmpty()) {
       out.append("### Violations of the head\n\n");
-      out.append(violationsMarkdown(diff.violations(), SourceLinks.RELATIVE));
+      out.append(violationsMarkdown(diff.violations(), links));
     }
     return out.toString();
   }

@@ -14,9 +14,6 @@ import java.util.Map;
  */
 public record SourceLinks(String blobBase, String intentsPath) {
 
-  /** Relative links, intents folder at the top. */
-  public static final SourceLinks RELATIVE = new SourceLinks(null, "intents");
-
   /**
    * From CI variables: GitHub Actions ({@code GITHUB_SERVER_URL}, {@code GITHUB_REPOSITORY}) or GitLab CI
    * ({@code CI_PROJECT_URL}).

@@ -47,7 +47,7 @@ class CiExamplesTest {
     repo = PullRequestRepo.create(temp.resolve("mesh"));
     bin = Files.createDirectories(temp.resolve("bin"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    executable(bin.resolve("meshgate"), "#!/usr/bin/env bash\nexec '" + java + "' -cp '"
+    executable(bin.resolve("meshgate"), "#!/usr/bin/env bash\nexec '" + java + "' -XX:TieredStopAtLevel=1 -cp '"
         + System.getProperty("java.class.path") + "' io.meshgate.cli.Main \"$@\"\n");
     executable(bin.resolve("gh"), """
         #!/usr/bin/env bash
