@@ -4,12 +4,17 @@ import io.meshgate.check.Checker;
 import io.meshgate.diff.DiffException;
 import io.meshgate.diff.EnvironmentDiff;
 import io.meshgate.diff.GitIntents;
+import io.meshgate.diff.ObjectChange;
 import io.meshgate.policy.PolicyEngineException;
+import io.meshgate.report.SourceLinks;
+import java.io.PrintWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,16 +43,52 @@ public final class ComparisonOptions {
       description = "The intents folder, as a path inside the repository (default: ${DEFAULT-VALUE}).")
   String intents;
 
+  @Option(names = "--protect", paramLabel = "CLUSTER[/NAMESPACE]",
+      description = "Mark changes in this cluster or namespace and exit 3 (repeatable; * matches any text).")
+  List<String> protect;
+
   @Mixin PolicyOptions policy;
 
   /**
    * @param headCommit the head's commit when it is a revision, else null (the work tree)
    * @param intentsPath the intents folder inside the repository, normalised ({@code ""} for the top)
+   * @param protectedChanges the changes inside a {@code --protect}ed scope
    */
-  record Compared(EnvironmentDiff diff, String headCommit, String intentsPath) {}
+  record Compared(EnvironmentDiff diff, String headCommit, String intentsPath, Set<ObjectChange> protectedChanges) {
+
+    /** 1 when the head has errors, else 3 for a protected change, else 0. */
+    int exitCode() {
+      if (!diff.violations().ok()) {
+        return Main.EXIT_VIOLATIONS;
+      }
+      return protectedChanges.isEmpty() ? Main.EXIT_OK : Protection.EXIT_PROTECTED;
+    }
+
+    /** Links to file:line for the CI the command runs in (GitHub, GitLab), else relative paths. */
+    SourceLinks links() {
+      return SourceLinks.fromEnvironment(System.getenv(), headCommit, intentsPath);
+    }
+  }
+
+  /**
+   * Compares, or prints why it cannot ({@code meshgate <command>: ...} on standard error) and returns null:
+   * the command then exits 2.
+   */
+  Compared compareOrExplain(String command, PrintWriter err) {
+    try {
+      return compare();
+    } catch (DiffException | IllegalArgumentException e) { // InvalidIntentsRootException and bad --protect
+      err.println("meshgate " + command + ": " + e.getMessage());
+    } catch (PolicyEngineException e) {
+      err.println("meshgate " + command + ": policy evaluation failed: " + e.getMessage());
+    }
+    err.flush();
+    return null;
+  }
 
   /** Reads both sides, renders and compares them; scratch files are removed before returning. */
   Compared compare() throws DiffException, PolicyEngineException {
+    Protection protection = new Protection(protect);
     String intentsPath = normalise(intents);
     Path scratch;
     try {
@@ -89,7 +130,7 @@ public final class ComparisonOptions {
       }
       EnvironmentDiff diff = EnvironmentDiff.compare(baseRevision.label(), baseRoot, headLabel, headRoot,
           new Checker(policy.createEngine()));
-      return new Compared(diff, headCommit, intentsPath);
+      return new Compared(diff, headCommit, intentsPath, protection.matching(diff.allChanges()));
     } finally {
       deleteQuietly(scratch);
     }

@@ -1,11 +1,7 @@
 package io.meshgate.cli;
 
-import io.meshgate.diff.DiffException;
 import io.meshgate.diff.ObjectChange;
-import io.meshgate.intent.InvalidIntentsRootException;
-import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.report.DiffReport;
-import io.meshgate.report.SourceLinks;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
@@ -36,10 +32,6 @@ public final class DiffCommand implements Callable<Integer> {
       description = "Output format: text|json|markdown (default: ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--protect", paramLabel = "CLUSTER[/NAMESPACE]",
-      description = "Exit 3 when anything changes in this cluster or namespace (repeatable; * matches any text).")
-  List<String> protect;
-
   @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
       description = "Colour the text format: auto (on a terminal, unless NO_COLOR is set), always, never.")
   String color;
@@ -54,36 +46,18 @@ public final class DiffCommand implements Callable<Integer> {
     if (!List.of("auto", "always", "never").contains(color)) {
       return usage(err, "unknown --color \"" + color + "\"; use auto, always or never");
     }
-    Protection protection;
-    try {
-      protection = new Protection(protect);
-    } catch (IllegalArgumentException e) {
-      return usage(err, e.getMessage());
+    ComparisonOptions.Compared compared = comparison.compareOrExplain("diff", err);
+    if (compared == null) {
+      return Main.EXIT_ERROR;
     }
-    ComparisonOptions.Compared compared;
-    try {
-      compared = comparison.compare();
-    } catch (DiffException | InvalidIntentsRootException e) {
-      return usage(err, e.getMessage());
-    } catch (PolicyEngineException e) {
-      return usage(err, "policy evaluation failed: " + e.getMessage());
-    }
-    Set<ObjectChange> protectedChanges = protection.matching(compared.diff().allChanges());
+    Set<ObjectChange> protectedChanges = compared.protectedChanges();
     out.print(switch (format) {
       case "json" -> DiffReport.json(compared.diff(), protectedChanges);
-      case "markdown" -> DiffReport.markdown(compared.diff(), protectedChanges,
-          SourceLinks.fromEnvironment(System.getenv(), compared.headCommit(), compared.intentsPath()));
+      case "markdown" -> DiffReport.markdown(compared.diff(), protectedChanges, compared.links());
       default -> DiffReport.text(compared.diff(), protectedChanges, new DiffReport.Style(colour(color)));
     });
     out.flush();
-    return exitCode(compared.diff().violations().ok(), protectedChanges);
-  }
-
-  static int exitCode(boolean headOk, Set<ObjectChange> protectedChanges) {
-    if (!headOk) {
-      return Main.EXIT_VIOLATIONS;
-    }
-    return protectedChanges.isEmpty() ? Main.EXIT_OK : Protection.EXIT_PROTECTED;
+    return compared.exitCode();
   }
 
   /** auto: a terminal, NO_COLOR unset (https://no-color.org), TERM not dumb. */

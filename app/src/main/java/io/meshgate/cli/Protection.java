@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code --protect CLUSTER[/NAMESPACE]}: scopes in which any change needs a closer review. {@code *}
- * matches any run of characters ({@code prod-*}, {@code *&#47;istio-system}).
+ * matches any run of characters: {@code prod-*}, or {@code *} then {@code /istio-system} for that namespace everywhere.
  */
 final class Protection {
   /** A change in a protected scope: exit code 3 (after 2 and 1, which win). */

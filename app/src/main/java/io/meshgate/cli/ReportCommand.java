@@ -1,14 +1,7 @@
 package io.meshgate.cli;
 
-import io.meshgate.diff.DiffException;
-import io.meshgate.diff.ObjectChange;
-import io.meshgate.intent.InvalidIntentsRootException;
-import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.report.PullRequestReport;
-import io.meshgate.report.SourceLinks;
 import java.io.PrintWriter;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,10 +28,6 @@ public final class ReportCommand implements Callable<Integer> {
       description = "Output format: markdown (default).")
   String format;
 
-  @Option(names = "--protect", paramLabel = "CLUSTER[/NAMESPACE]",
-      description = "Mark changes in this cluster or namespace and exit 3 (repeatable; * matches any text).")
-  List<String> protect;
-
   @Option(names = "--max-nodes", paramLabel = "N", defaultValue = "40",
       description = "Above this many workloads the diagram shows only the changes, or one node per cluster "
           + "(default: ${DEFAULT-VALUE}; 0 draws everything).")
@@ -58,25 +47,14 @@ public final class ReportCommand implements Callable<Integer> {
     if (maxNodes < 0 || maxChars < 1000) {
       return usage(err, "--max-nodes must be 0 or more and --max-chars at least 1000");
     }
-    Protection protection;
-    try {
-      protection = new Protection(protect);
-    } catch (IllegalArgumentException e) {
-      return usage(err, e.getMessage());
+    ComparisonOptions.Compared compared = comparison.compareOrExplain("report", err);
+    if (compared == null) {
+      return Main.EXIT_ERROR;
     }
-    ComparisonOptions.Compared compared;
-    try {
-      compared = comparison.compare();
-    } catch (DiffException | InvalidIntentsRootException e) {
-      return usage(err, e.getMessage());
-    } catch (PolicyEngineException e) {
-      return usage(err, "policy evaluation failed: " + e.getMessage());
-    }
-    Set<ObjectChange> protectedChanges = protection.matching(compared.diff().allChanges());
-    SourceLinks links = SourceLinks.fromEnvironment(System.getenv(), compared.headCommit(), compared.intentsPath());
-    out.print(PullRequestReport.markdown(compared.diff(), protectedChanges, links, maxNodes, maxChars));
+    out.print(PullRequestReport.markdown(compared.diff(), compared.protectedChanges(), compared.links(), maxNodes,
+        maxChars));
     out.flush();
-    return DiffCommand.exitCode(compared.diff().violations().ok(), protectedChanges);
+    return compared.exitCode();
   }
 
   private static int usage(PrintWriter err, String message) {

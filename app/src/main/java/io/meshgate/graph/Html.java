@@ -1,5 +1,7 @@
 package io.meshgate.graph;
 
+import io.meshgate.report.Xml;
+
 /**
  * One self-contained HTML page: the SVG inline, a search box that highlights the workloads whose
  * name contains the text (and their connections), and nothing fetched from anywhere.
@@ -15,7 +17,7 @@ public final class Html {
         + (changed > 0 ? ", " + changed + " changed" : "");
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        + "<title>" + Svg.xml(title) + "</title>\n"
+        + "<title>" + Xml.escape(title) + "</title>\n"
         + "<style>\n"
         + "  body { font-family: " + Svg.FONT + "; margin: 0; color: #24292f; }\n"
         + "  header { padding: 12px 24px; border-bottom: 1px solid #d0d7de; display: flex; gap: 16px; align-items: center; }\n"
@@ -24,7 +26,7 @@ public final class Html {
         + "  input { font: inherit; padding: 4px 8px; width: 18em; }\n"
         + "  svg .dim { opacity: 0.15; }\n"
         + "  svg .hit rect { stroke: #0969da; stroke-width: 3; }\n"
-        + "</style>\n</head>\n<body>\n<header><h1>" + Svg.xml(title) + "</h1><span>" + Svg.xml(summary) + "</span>"
+        + "</style>\n</head>\n<body>\n<header><h1>" + Xml.escape(title) + "</h1><span>" + Xml.escape(summary) + "</span>"
         + "<input id=\"find\" type=\"search\" placeholder=\"highlight a workload, e.g. default/httpbin\" "
         + "aria-label=\"highlight a workload\"></header>\n<main>\n"
         + Svg.element(graph, title)

@@ -3,6 +3,7 @@ package io.meshgate.graph;
 import io.meshgate.graph.LayeredLayout.Box;
 import io.meshgate.graph.MeshGraph.Node;
 import io.meshgate.graph.MeshGraph.State;
+import io.meshgate.report.Xml;
 import java.util.List;
 import java.util.Locale;
 
@@ -30,8 +31,8 @@ public final class Svg {
     StringBuilder out = new StringBuilder();
     out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(num(width)).append("\" height=\"")
         .append(num(height)).append("\" viewBox=\"0 0 ").append(num(width)).append(' ').append(num(height))
-        .append("\" font-family=\"").append(xml(FONT)).append("\" font-size=\"12\">\n");
-    out.append("  <title>").append(xml(title)).append("</title>\n");
+        .append("\" font-family=\"").append(Xml.escape(FONT)).append("\" font-size=\"12\">\n");
+    out.append("  <title>").append(Xml.escape(title)).append("</title>\n");
     out.append("  <defs>\n");
     for (State state : State.values()) {
       out.append("    <marker id=\"arrow-").append(state.id()).append("\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" ")
@@ -45,20 +46,20 @@ public final class Svg {
         continue;
       }
       Box b = lane.box();
-      out.append("  <g class=\"cluster\" data-cluster=\"").append(xml(lane.cluster())).append("\">")
+      out.append("  <g class=\"cluster\" data-cluster=\"").append(Xml.escape(lane.cluster())).append("\">")
           .append("<rect x=\"").append(num(b.x())).append("\" y=\"").append(num(b.y())).append("\" width=\"")
           .append(num(b.w())).append("\" height=\"").append(num(b.h()))
           .append("\" rx=\"8\" fill=\"#f6f8fa\" stroke=\"#8c959f\"/>")
           .append("<text x=\"").append(num(b.x() + 10)).append("\" y=\"").append(num(b.y() + 17))
-          .append("\" font-weight=\"600\" fill=\"#24292f\">").append(xml(lane.cluster())).append("</text></g>\n");
+          .append("\" font-weight=\"600\" fill=\"#24292f\">").append(Xml.escape(lane.cluster())).append("</text></g>\n");
     }
     for (LayeredLayout.Route route : layout.routes()) {
       MeshGraph.Edge edge = route.edge();
       String color = edgeColor(edge.state());
       String label = Mermaid.edgeLabel(edge);
       out.append("  <g class=\"edge ").append(edge.state().id()).append(edge.broken() ? " broken" : "")
-          .append("\" data-from=\"").append(xml(edge.from())).append("\" data-to=\"").append(xml(edge.to())).append("\">")
-          .append("<title>").append(xml(edge.from() + " → " + edge.to() + ": " + edge.label()
+          .append("\" data-from=\"").append(Xml.escape(edge.from())).append("\" data-to=\"").append(Xml.escape(edge.to())).append("\">")
+          .append("<title>").append(Xml.escape(edge.from() + " → " + edge.to() + ": " + edge.label()
               + (edge.was() == null ? "" : " (was " + edge.was() + ")") + " [" + edge.state().id() + "]"))
           .append("</title><path d=\"").append(route.path()).append("\" fill=\"none\" stroke=\"").append(color)
           .append("\" stroke-width=\"").append(edge.state() == State.UNCHANGED ? "1.5" : "2.5").append('"')
@@ -66,13 +67,13 @@ public final class Svg {
           .append(" marker-end=\"url(#arrow-").append(edge.state().id()).append(")\"/>")
           .append("<text x=\"").append(num(route.labelX())).append("\" y=\"").append(num(route.labelY()))
           .append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"").append(edge.broken() ? Mermaid.REMOVED_COLOR : "#24292f")
-          .append("\" stroke=\"#ffffff\" stroke-width=\"4\" paint-order=\"stroke\">").append(xml(label))
+          .append("\" stroke=\"#ffffff\" stroke-width=\"4\" paint-order=\"stroke\">").append(Xml.escape(label))
           .append("</text></g>\n");
     }
     for (Node node : graph.nodes()) {
       Box b = layout.boxes().get(node.id());
-      out.append("  <g class=\"node ").append(node.state().id()).append("\" data-id=\"").append(xml(node.id())).append("\">")
-          .append("<title>").append(xml(node.id() + (node.detail().isEmpty() ? "" : " · " + node.detail())
+      out.append("  <g class=\"node ").append(node.state().id()).append("\" data-id=\"").append(Xml.escape(node.id())).append("\">")
+          .append("<title>").append(Xml.escape(node.id() + (node.detail().isEmpty() ? "" : " · " + node.detail())
               + " [" + node.state().id() + "]")).append("</title>")
           .append("<rect x=\"").append(num(b.x())).append("\" y=\"").append(num(b.y())).append("\" width=\"")
           .append(num(b.w())).append("\" height=\"").append(num(b.h())).append("\" rx=\"6\" fill=\"")
@@ -102,7 +103,7 @@ public final class Svg {
         .append(Mermaid.REMOVED_COLOR).append("\">⚠ unreachable: a client cannot reach its service (MG-REACH-01)</text>");
     if (graph.note() != null) {
       out.append("<text x=\"").append(num(LayeredLayout.MARGIN)).append("\" y=\"").append(num(y + 29)).append("\">")
-          .append(xml(graph.note())).append("</text>");
+          .append(Xml.escape(graph.note())).append("</text>");
     }
     out.append("</g>\n</svg>\n");
     return out.toString();
@@ -110,7 +111,7 @@ public final class Svg {
 
   private static String text(double x, double y, String value, String fill, String size) {
     return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" text-anchor=\"middle\" font-size=\"" + size + "\" fill=\""
-        + fill + "\">" + xml(value) + "</text>";
+        + fill + "\">" + Xml.escape(value) + "</text>";
   }
 
   static String edgeColor(State state) {
@@ -139,23 +140,5 @@ public final class Svg {
     return String.format(Locale.ROOT, "%.1f", value);
   }
 
-  /** XML text and attribute escaping; characters XML 1.0 cannot carry become U+FFFD. */
-  static String xml(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    text.codePoints().forEach(c -> {
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&apos;");
-        default -> {
-          boolean allowed = c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0xD7FF)
-              || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
-          out.appendCodePoint(allowed ? c : 0xFFFD);
-        }
-      }
-    });
-    return out.toString();
-  }
+
 }

@@ -10,7 +10,6 @@ import io.meshgate.diff.EnvironmentDiff;
 import io.meshgate.diff.ObjectChange;
 import io.meshgate.diff.ReachabilityDelta;
 import io.meshgate.verify.ObjectRef;
-import io.meshgate.verify.Request;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -252,23 +251,12 @@ public final class DiffReport {
       c.put("operation", change.operation());
       c.put("change", change.gained() ? "gained" : change.lost() ? "lost" : "rerouted");
       c.put("origin", change.origin());
-      c.put("request", requestJson(change.request()));
+      c.put("request", VerifyReport.requestJson(change.request()));
       c.put("before", outcomeJson(change.before()));
       c.put("after", outcomeJson(change.after()));
       return c;
     }).toList());
     return p;
-  }
-
-  private static Map<String, Object> requestJson(Request request) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("from", request.from().cluster() + "/" + request.from().namespace() + "/" + request.from().serviceAccount());
-    m.put("sidecar", request.from().sidecar());
-    m.put("host", request.host());
-    m.put("port", request.port());
-    m.put("method", request.method());
-    m.put("path", request.path());
-    return m;
   }
 
   private static Map<String, Object> outcomeJson(ReachabilityDelta.Outcome outcome) {
@@ -278,16 +266,7 @@ public final class DiffReport {
     m.put("hop", outcome.hop());
     m.put("reason", outcome.reason());
     ObjectRef ref = outcome.object();
-    if (ref == null) {
-      m.put("object", null);
-    } else {
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("cluster", ref.cluster());
-      o.put("namespace", ref.namespace());
-      o.put("kind", ref.kind());
-      o.put("name", ref.name());
-      m.put("object", o);
-    }
+    m.put("object", ref == null ? null : VerifyReport.objectJson(ref));
     return m;
   }
 
