@@ -163,7 +163,7 @@ public final class GraphSummary {
         + "with the number of connections (+ added, − removed, ~ changed)."
         + (kept.size() < ranked.size() ? " " + plural(ranked.size() - kept.size(), "cluster pair")
             + " left out (changed pairs are kept first, then the busiest)." : "")
-        + " Use `meshgate graph --cluster/--namespace/--service` for a closer look.";
+        + " For a closer look: meshgate graph with --cluster, --namespace or --service.";
     return new MeshGraph(nodes, edges, note);
   }
 
