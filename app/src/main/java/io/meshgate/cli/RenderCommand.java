@@ -4,6 +4,7 @@ import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
 import io.meshgate.policy.PolicyBundle;
 import io.meshgate.policy.PolicyEngineException;
+import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.render.AllocationLedger;
 import io.meshgate.render.OutputTree;
@@ -46,6 +47,8 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin IntentLimitOptions intentLimits;
+
   @Option(names = "--out", paramLabel = "DIR", required = true,
       description = "Where to write clusters/ and meshgate/ (other files there are left alone).")
   Path out;
@@ -70,6 +73,13 @@ public final class RenderCommand implements Callable<Integer> {
       return usage(err, "output path " + out + " exists and is not a directory");
     }
 
+    IntentLimits limits;
+    try {
+      limits = intentLimits.limits();
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    }
+
     AllocationLedger previous;
     try {
       previous = AllocationLedger.read(ledger != null ? ledger : out.resolve(AllocationLedger.PATH));
@@ -83,7 +93,7 @@ public final class RenderCommand implements Callable<Integer> {
     PolicyBundle bundle;
     try {
       bundle = policy.loadBundle();
-      check = new Checker(policy.createEngine(bundle)).check(intents, previous);
+      check = new Checker(policy.createEngine(bundle)).withIntentLimits(limits).check(intents, previous);
     } catch (InvalidIntentsRootException e) {
       return usage(err, e.getMessage());
     } catch (PolicyEngineException e) {

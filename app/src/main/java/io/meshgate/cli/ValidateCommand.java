@@ -2,6 +2,7 @@ package io.meshgate.cli;
 
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
+import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.report.Report;
@@ -31,6 +32,8 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin IntentLimitOptions intentLimits;
+
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       description = "Output format: text|json|sarif|junit|github (default: ${DEFAULT-VALUE}).")
   String format;
@@ -43,9 +46,15 @@ public final class ValidateCommand implements Callable<Integer> {
     if (reportFormat.isEmpty()) {
       return usage(err, "unknown format \"" + format + "\"; use one of " + ReportFormat.choices());
     }
+    IntentLimits limits;
+    try {
+      limits = intentLimits.limits();
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    }
     CheckResult result;
     try {
-      result = new Checker(policy.createEngine()).check(intents);
+      result = new Checker(policy.createEngine()).withIntentLimits(limits).check(intents);
     } catch (InvalidIntentsRootException e) {
       return usage(err, e.getMessage());
     } catch (PolicyEngineException e) {

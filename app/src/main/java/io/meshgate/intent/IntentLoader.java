@@ -30,11 +30,8 @@ import java.util.TreeMap;
  * run as an {@code MG-SCHEMA} violation at the exact node; bad input never throws.
  */
 public final class IntentLoader {
-  public static final long MAX_FILE_BYTES = 1024 * 1024;
-  public static final int MAX_FILES = 2000;
   /** Structural problems reported per file before the rest of the file is skipped. */
   public static final int MAX_PROBLEMS_PER_FILE = 100;
-  public static final long MAX_TOTAL_BYTES = 32L * 1024 * 1024;
 
   private static final ObjectMapper BINDER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -48,13 +45,22 @@ public final class IntentLoader {
    *     usage error); every other problem is a violation in the result
    */
   public static LoadResult load(Path intentsRoot) {
+    return load(intentsRoot, IntentLimits.DEFAULTS);
+  }
+
+  /**
+   * Loads the intents below {@code intentsRoot}, reading no more than {@code limits} allow.
+   *
+   * @throws InvalidIntentsRootException when the root does not exist or is not a directory
+   */
+  public static LoadResult load(Path intentsRoot, IntentLimits limits) {
     if (!Files.exists(intentsRoot)) {
       throw new InvalidIntentsRootException("intents directory " + intentsRoot + " does not exist");
     }
     if (!Files.isDirectory(intentsRoot)) {
       throw new InvalidIntentsRootException("intents path " + intentsRoot + " is not a directory");
     }
-    return new Run(intentsRoot).load();
+    return new Run(intentsRoot, limits).load();
   }
 
   /** One document on its way through the loader. */
@@ -87,8 +93,10 @@ public final class IntentLoader {
     private final List<String> files = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
     private final IntentSchemas schemas = IntentSchemas.get();
+    private final IntentLimits limits;
 
-    Run(Path root) {
+    Run(Path root, IntentLimits limits) {
+      this.limits = limits;
       this.root = root.toAbsolutePath().normalize();
       this.realRoot = this.root;
       Path name = this.root.getFileName();
@@ -101,20 +109,23 @@ public final class IntentLoader {
       int count = 0;
       for (Path file : candidates) {
         String label = label(file);
-        if (++count > MAX_FILES) {
-          fileProblem(label, "too many intent files (more than " + MAX_FILES + "); the rest are not read");
+        if (++count > limits.maxFiles()) {
+          fileProblem(label, "too many intent files (more than " + limits.maxFiles() + "); the rest are not read; "
+              + "raise the limit with " + IntentLimits.FILES_FLAG + " N");
           break;
         }
         byte[] bytes;
         try {
-          bytes = readAtMost(file, MAX_FILE_BYTES + 1);
-          if (bytes.length > MAX_FILE_BYTES) {
-            fileProblem(label, "file is too large (over " + MAX_FILE_BYTES + " bytes); split it into smaller files");
+          bytes = readAtMost(file, limits.maxFileBytes() + 1);
+          if (bytes.length > limits.maxFileBytes()) {
+            fileProblem(label, "file is too large (over " + IntentLimits.describeBytes(limits.maxFileBytes())
+                + "); split it into smaller files or raise the limit with " + IntentLimits.FILE_BYTES_FLAG + " SIZE");
             continue;
           }
           totalBytes += bytes.length;
-          if (totalBytes > MAX_TOTAL_BYTES) {
-            fileProblem(label, "intent files exceed " + MAX_TOTAL_BYTES + " bytes in total; the rest are not read");
+          if (totalBytes > limits.maxTotalBytes()) {
+            fileProblem(label, "intent files exceed " + IntentLimits.describeBytes(limits.maxTotalBytes())
+                + " in total; the rest are not read; raise the limit with " + IntentLimits.TOTAL_BYTES_FLAG + " SIZE");
             break;
           }
         } catch (IOException | RuntimeException e) {
