@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       PolicyCommand.class,
       ServeCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
