@@ -92,6 +92,8 @@ public final class IntentLoader {
     private final List<Violation> violations = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
+    /** The first document of each kind and name (filled by {@link #rejectDuplicateNames}). */
+    private final Map<Kind, Map<String, Pending>> firstByName = new EnumMap<>(Kind.class);
     private final IntentSchemas schemas = IntentSchemas.get();
     private final IntentLimits limits;
 
@@ -309,12 +311,11 @@ public final class IntentLoader {
 
     /** Names are unique per kind; the second one is reported, pointing at the first. */
     private void rejectDuplicateNames() {
-      Map<Kind, Map<String, Pending>> seen = new EnumMap<>(Kind.class);
       for (Pending document : pending) {
         if (document.name == null) {
           continue;
         }
-        Pending first = seen.computeIfAbsent(document.kind, k -> new HashMap<>()).putIfAbsent(document.name, document);
+        Pending first = firstByName.computeIfAbsent(document.kind, k -> new HashMap<>()).putIfAbsent(document.name, document);
         if (first != null) {
           SourceLocation firstAt = first.locations.locate("metadata.name");
           report(document, document.locations.locate("metadata.name"), document.kind, document.name, "metadata.name",
@@ -397,24 +398,43 @@ public final class IntentLoader {
           byHost.computeIfAbsent(name + "." + namespace + ".global", h -> new ArrayList<>()).add(service);
         }
       }
+      Map<String, Set<String>> clientClustersByTarget = null;
       for (Map.Entry<String, List<Pending>> entry : byHost.entrySet()) {
         List<Pending> services = entry.getValue();
-        for (int later = 1; later < services.size(); later++) {
-          for (int earlier = 0; earlier < later; earlier++) {
-            String problem = hostCollision(entry.getKey(), services.get(earlier), services.get(later));
-            if (problem != null) {
-              Pending second = services.get(later);
-              report(second, second.locations.locate("spec.service"), second.kind, second.name, "spec.service", problem);
-              break;
-            }
+        if (services.size() < 2) {
+          continue;
+        }
+        if (clientClustersByTarget == null) {
+          clientClustersByTarget = clientClustersByTarget();
+        }
+        // Each later service clashes with the first earlier one that shares its cluster or a
+        // cluster with clients of both: remember, per cluster, the first service hosted there and
+        // the first with clients there, so each service is looked at once (not once per pair).
+        Map<Object, Integer> firstHostedIn = new HashMap<>();
+        Map<String, Integer> firstWithClientsIn = new HashMap<>();
+        for (int later = 0; later < services.size(); later++) {
+          Pending second = services.get(later);
+          Object cluster = ((Map<String, Object>) second.content.get("spec")).get("cluster");
+          Set<String> clientClusters = clientClusters(clientClustersByTarget, second.name, cluster);
+          int earliest = firstHostedIn.getOrDefault(cluster, Integer.MAX_VALUE);
+          for (String clientCluster : clientClusters) {
+            earliest = Math.min(earliest, firstWithClientsIn.getOrDefault(clientCluster, Integer.MAX_VALUE));
+          }
+          if (earliest != Integer.MAX_VALUE) {
+            String problem = hostCollision(entry.getKey(), services.get(earliest), second, clientClustersByTarget);
+            report(second, second.locations.locate("spec.service"), second.kind, second.name, "spec.service", problem);
+          }
+          firstHostedIn.putIfAbsent(cluster, later);
+          for (String clientCluster : clientClusters) {
+            firstWithClientsIn.putIfAbsent(clientCluster, later);
           }
         }
       }
     }
 
-    /** Why two InboundServices of one host clash, or null when no cluster would see both. */
+    /** Why two InboundServices of one host clash (they do: see {@link #rejectHostCollisions}). */
     @SuppressWarnings("unchecked")
-    private String hostCollision(String host, Pending first, Pending second) {
+    private String hostCollision(String host, Pending first, Pending second, Map<String, Set<String>> clientClustersByTarget) {
       Map<String, Object> firstSpec = (Map<String, Object>) first.content.get("spec");
       Map<String, Object> secondSpec = (Map<String, Object>) second.content.get("spec");
       String at = " (" + first.locations.locate("spec.service") + ")";
@@ -424,11 +444,8 @@ public final class IntentLoader {
             + first.name + " already declares" + at + "; meshgate publishes one port per Kubernetes Service, so keep one InboundService"
             + " for it (or expose the other port through another Service)";
       }
-      Set<String> shared = new TreeSet<>(clientClusters(first.name, firstSpec.get("cluster")));
-      shared.retainAll(clientClusters(second.name, secondSpec.get("cluster")));
-      if (shared.isEmpty()) {
-        return null;
-      }
+      Set<String> shared = new TreeSet<>(clientClusters(clientClustersByTarget, first.name, firstSpec.get("cluster")));
+      shared.retainAll(clientClusters(clientClustersByTarget, second.name, secondSpec.get("cluster")));
       return "InboundService " + second.name + " (cluster " + secondSpec.get("cluster") + ") and InboundService "
           + first.name + " (cluster " + firstSpec.get("cluster") + ")" + at + " both publish host " + host
           + ", and cluster " + String.join(", ", shared) + " has clients of both; one host leads to one cluster"
@@ -436,14 +453,20 @@ public final class IntentLoader {
     }
 
     /** The clusters, other than the hosting one, that run a client of the named InboundService. */
-    @SuppressWarnings("unchecked")
-    private Set<String> clientClusters(String serviceName, Object hostCluster) {
-      Set<String> clusters = new TreeSet<>();
+    private static Set<String> clientClusters(Map<String, Set<String>> clientClustersByTarget, String serviceName,
+        Object hostCluster) {
+      Set<String> clusters = new TreeSet<>(clientClustersByTarget.getOrDefault(serviceName, Set.of()));
+      clusters.remove(hostCluster);
+      return clusters;
+    }
+
+    /** For each target name, the clusters its ServiceClients run in (valid or not). */
+    private Map<String, Set<String>> clientClustersByTarget() {
+      Map<String, Set<String>> clusters = new HashMap<>();
       for (Pending client : pending) {
         if (client.kind == Kind.ServiceClient && client.content.get("spec") instanceof Map<?, ?> spec
-            && serviceName.equals(spec.get("target")) && spec.get("cluster") instanceof String cluster
-            && !cluster.equals(hostCluster)) {
-          clusters.add(cluster);
+            && spec.get("target") instanceof String target && spec.get("cluster") instanceof String cluster) {
+          clusters.computeIfAbsent(target, t -> new TreeSet<>()).add(cluster);
         }
       }
       return clusters;
@@ -461,15 +484,8 @@ public final class IntentLoader {
     /** The spec of the first document of that kind and name, or null. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> specOf(Kind kind, Object name) {
-      if (!(name instanceof String)) {
-        return null;
-      }
-      for (Pending document : pending) {
-        if (document.kind == kind && name.equals(document.name)) {
-          return document.content.get("spec") instanceof Map<?, ?> spec ? (Map<String, Object>) spec : null;
-        }
-      }
-      return null;
+      Pending document = name instanceof String text ? firstByName.getOrDefault(kind, Map.of()).get(text) : null;
+      return document != null && document.content.get("spec") instanceof Map<?, ?> spec ? (Map<String, Object>) spec : null;
     }
 
     private LoadResult result() {

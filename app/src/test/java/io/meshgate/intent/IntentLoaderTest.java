@@ -488,6 +488,31 @@ class IntentLoaderTest {
   }
 
   @Test
+  void aHostCollisionNamesTheFirstEarlierServiceItClashesWith() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1") + "---\n" + cluster("c3", "lc1") + "---\n"
+        + cluster("c4", "lc1"));
+    write("s1.yaml", serviceOf("web-a", "web", "c1"));
+    write("s2.yaml", serviceOf("web-b", "web", "c2"));
+    write("s3.yaml", serviceOf("web-c", "web", "c3"));
+    write("s4.yaml", serviceOf("web-d", "web", "c2"));
+    write("s5.yaml", serviceOf("web-e", "web", "c1"));
+    // c4 calls web-b and web-c; web-e calls from c3, where web-c is hosted (not a client cluster of it).
+    write("z.yaml", client("z1", "c4", "web-b", "") + "---\n" + client("z2", "c4", "web-c", "") + "---\n"
+        + client("z3", "c4", "web-e", ""));
+    LoadResult result = load();
+    assertEquals(List.of("intents/s3.yaml:6:12", "intents/s4.yaml:6:12", "intents/s5.yaml:6:12"), places(result),
+        messages(result));
+    assertTrue(result.violations().get(0).message().startsWith("InboundService web-c (cluster c3) and InboundService "
+        + "web-b (cluster c2) (intents/s2.yaml:6:12) both publish host web.default.global, and cluster c4 has clients "
+        + "of both"), messages(result));
+    assertTrue(result.violations().get(1).message().startsWith("InboundService web-d declares service web in namespace "
+        + "default of cluster c2, which InboundService web-b already declares (intents/s2.yaml:6:12)"), messages(result));
+    // web-e shares c1 with web-a (index 0) and client cluster c4 with web-b: the earlier one, web-a, is named.
+    assertTrue(result.violations().get(2).message().startsWith("InboundService web-e declares service web in namespace "
+        + "default of cluster c1, which InboundService web-a already declares (intents/s1.yaml:6:12)"), messages(result));
+  }
+
+  @Test
   void aLinkToAFileTheWalkReadsAnywayIsNotReadTwice() throws IOException {
     // services/current.yaml -> ../versions/v2.yaml: one file, one set of documents, no duplicate names.
     write("versions/v2.yaml", cluster("c1", "lc1"));
