@@ -150,8 +150,8 @@ public final class Benchmark {
       ChildRun run = launcher.run(arguments.apply(output.toAbsolutePath()), dir,
           dir.resolve(slug(phase) + "-" + i + ".log"), settings.timeLimit());
       runs.add(run);
-      out.printf(Locale.ROOT, "  %-28s %8.2f s  peak RSS %5d MiB  %s%n", phase, run.seconds(), run.peakRssKib() / 1024,
-          outcome(run));
+      out.printf(Locale.ROOT, "  %-28s %8.2f s  (CPU %6.2f s)  peak RSS %5d MiB  %s%n", phase, run.seconds(),
+          run.cpuSeconds(), run.peakRssKib() / 1024, outcome(run));
       out.flush();
       if (run.exit() != 0) {
         break; // a failing phase is reported once, not repeated
@@ -229,9 +229,11 @@ public final class Benchmark {
     }
     runs.sort(Comparator.comparingDouble(ChildRun::seconds));
     coldStartRun = runs.get(runs.size() / 2);
-    out.printf(Locale.ROOT, "%ncold start, ./meshgate validate --intents repo-fixtures/seed/intents (in %s): median %.2f s of %d"
-        + " (min %.2f, max %.2f), peak RSS %d MiB, %s%n", home.get(), coldStartRun.seconds(), runs.size(),
-        runs.get(0).seconds(), runs.get(runs.size() - 1).seconds(), coldStartRun.peakRssKib() / 1024, outcome(coldStartRun));
+    double[] cpu = runs.stream().mapToDouble(ChildRun::cpuSeconds).sorted().toArray();
+    out.printf(Locale.ROOT, "%ncold start, ./meshgate validate --intents repo-fixtures/seed/intents (in %s), %d runs:%n"
+        + "  wall median %.2f s (min %.2f, max %.2f); CPU median %.2f s (min %.2f); peak RSS %d MiB; %s%n",
+        home.get(), runs.size(), coldStartRun.seconds(), runs.get(0).seconds(), runs.get(runs.size() - 1).seconds(),
+        cpu[cpu.length / 2], cpu[0], coldStartRun.peakRssKib() / 1024, outcome(coldStartRun));
   }
 
   private void printTargets() {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       DemoCommand.class,
       BenchCommand.class,
+      CdsTrainingCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
