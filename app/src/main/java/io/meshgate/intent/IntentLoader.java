@@ -92,6 +92,8 @@ public final class IntentLoader {
     private final List<Violation> violations = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
+    /** One copy of each text read (see {@link YamlReader#read(String, byte[], List, Map)}). */
+    private final Map<String, String> strings = new HashMap<>();
     /** The first document of each kind and name (filled by {@link #rejectDuplicateNames}). */
     private final Map<Kind, Map<String, Pending>> firstByName = new EnumMap<>(Kind.class);
     private final IntentSchemas schemas = IntentSchemas.get();
@@ -136,7 +138,7 @@ public final class IntentLoader {
         }
         files.add(label);
         int before = violations.size();
-        for (YamlReader.Document document : YamlReader.read(label, bytes, violations)) {
+        for (YamlReader.Document document : YamlReader.read(label, bytes, violations, strings)) {
           if (violations.size() - before >= MAX_PROBLEMS_PER_FILE) {
             // Like a compiler's error limit: thousands of lines about one broken file help no one.
             SourceLocation at = document.locations().documentStart();
