@@ -1,5 +1,6 @@
 package io.meshgate.intent;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshgate.check.Severity;
@@ -503,9 +504,9 @@ public final class IntentLoader {
         if (document.errors == 0) {
           try {
             switch (document.kind) {
-              case Cluster -> clusters.put(document.name, BINDER.convertValue(document.content, Cluster.class));
-              case InboundService -> services.put(document.name, BINDER.convertValue(document.content, InboundService.class));
-              case ServiceClient -> clients.put(document.name, BINDER.convertValue(document.content, ServiceClient.class));
+              case Cluster -> clusters.put(document.name, bind(document, Cluster.class));
+              case InboundService -> services.put(document.name, bind(document, InboundService.class));
+              case ServiceClient -> clients.put(document.name, bind(document, ServiceClient.class));
             }
             sources.put(new IntentRef(document.kind, document.name), document.locations.documentStart());
           } catch (IllegalArgumentException e) {
@@ -522,6 +523,15 @@ public final class IntentLoader {
           .thenComparing(Violation::message));
       return new LoadResult(new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services), new TreeMap<>(clients), sources),
           documents, violations, files);
+    }
+
+    /** The typed intent; IllegalArgumentException when the model cannot hold what the schema admitted. */
+    private static <T> T bind(Pending document, Class<T> type) {
+      try {
+        return BINDER.treeToValue(IntentSchemas.tree(document.content), type);
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
     }
 
     private static String firstLine(String message) {
