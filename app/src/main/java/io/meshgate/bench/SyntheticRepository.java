@@ -182,7 +182,12 @@ public final class SyntheticRepository {
         .append("  namespace: ").append(caller.namespace()).append('\n')
         .append("  cluster: ").append(clusterNames.get(caller.cluster())).append('\n')
         .append("  target: ").append(target.name()).append('\n');
-    if (!target.protocol().equals("TCP")) {
+    if (target.protocol().equals("GRPC")) {
+      // Every gRPC call is a POST to /package.Service/Method.
+      text.append("  access:\n")
+          .append("    - methods: [POST]\n")
+          .append("      paths: [\"/").append(word(1)).append('.').append(word(2)).append("/*\"]\n");
+    } else if (!target.protocol().equals("TCP")) {
       // Request-level rules exist for HTTP protocols only.
       text.append("  access:\n")
           .append("    - methods: [").append(METHODS[random.nextInt(METHODS.length)]).append("]\n")
