@@ -320,7 +320,8 @@ public final class Benchmark {
     }
   }
 
-  static void deleteTree(Path dir) throws IOException {
+  /** Deletes a folder and everything below it; nothing when it does not exist. */
+  public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -1,5 +1,6 @@
 package io.meshgate.bench;
 
+import io.meshgate.intent.IntentLoader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringReader;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -45,7 +45,7 @@ public final class IoFloor {
     int documents = 0;
     List<Path> yamlFiles;
     try (Stream<Path> files = Files.walk(intents)) {
-      yamlFiles = files.filter(Files::isRegularFile).filter(IoFloor::isYaml).sorted().toList();
+      yamlFiles = files.filter(Files::isRegularFile).filter(IntentLoader::isYaml).sorted().toList();
     }
     for (Path file : yamlFiles) {
       Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
@@ -70,10 +70,5 @@ public final class IoFloor {
       }
     }
     return documents;
-  }
-
-  private static boolean isYaml(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".yaml") || name.endsWith(".yml");
   }
 }

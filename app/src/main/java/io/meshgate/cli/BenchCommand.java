@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,14 +35,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Services per repository (default: ${DEFAULT-VALUE}).")
   List<Integer> sizes;
 
-  @Option(names = "--clusters", defaultValue = "50", description = "Clusters (default: ${DEFAULT-VALUE}).")
-  int clusters;
-
-  @Option(names = "--clients-per-service", defaultValue = "3", description = "Clients of each service (default: ${DEFAULT-VALUE}).")
-  int clientsPerService;
-
-  @Option(names = "--seed", defaultValue = "1", description = "Picks names and placement (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin ShapeOptions shape;
 
   @Option(names = "--work-dir", paramLabel = "DIR",
       description = "Scratch folder for repositories, outputs and logs (default: $MESHGATE_HOME/app/target/bench,"
@@ -71,7 +65,7 @@ public final class BenchCommand implements Callable<Integer> {
       return Main.EXIT_ERROR;
     }
     try {
-      new SyntheticRepository.Shape(sizes.get(0), clusters, clientsPerService, seed);
+      shape.of(sizes.get(0));
     } catch (IllegalArgumentException e) {
       err.println("meshgate bench: " + e.getMessage());
       return Main.EXIT_ERROR;
@@ -81,9 +75,26 @@ public final class BenchCommand implements Callable<Integer> {
         : launcher.home().map(home -> home.resolve("policies")).orElse(Path.of("policies"));
     Path scratch = workDir != null ? workDir : launcher.home().isPresent()
         ? launcher.home().get().resolve("app/target/bench") : Files.createTempDirectory("meshgate-bench");
-    Benchmark.Settings settings = new Benchmark.Settings(sizes.stream().sorted().toList(), clusters, clientsPerService,
-        seed, scratch.toAbsolutePath(), policyDir, runs, coldStartRuns, Duration.ofSeconds(timeLimitSeconds));
+    Benchmark.Settings settings = new Benchmark.Settings(sizes.stream().sorted().toList(), shape.clusters,
+        shape.clientsPerService, shape.seed, scratch.toAbsolutePath(), policyDir, runs, coldStartRuns, Duration.ofSeconds(timeLimitSeconds));
     return new Benchmark(settings, launcher, spec.commandLine().getOut()).run();
+  }
+
+  /** The shape of the generated repositories, but for their size: {@code --clusters}, {@code --clients-per-service}, {@code --seed}. */
+  static final class ShapeOptions {
+    @Option(names = "--clusters", defaultValue = "50", description = "Clusters (default: ${DEFAULT-VALUE}).")
+    int clusters;
+
+    @Option(names = "--clients-per-service", defaultValue = "3", description = "Clients of each service (default: ${DEFAULT-VALUE}).")
+    int clientsPerService;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Picks names and placement (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    /** @throws IllegalArgumentException for a shape no repository can have */
+    SyntheticRepository.Shape of(int services) {
+      return new SyntheticRepository.Shape(services, clusters, clientsPerService, seed);
+    }
   }
 
   /** {@code meshgate bench generate}: writes one synthetic repository. */
@@ -98,14 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--services", defaultValue = "10000", description = "InboundServices (default: ${DEFAULT-VALUE}).")
     int services;
 
-    @Option(names = "--clusters", defaultValue = "50", description = "Clusters (default: ${DEFAULT-VALUE}).")
-    int clusters;
-
-    @Option(names = "--clients-per-service", defaultValue = "3", description = "Clients of each service (default: ${DEFAULT-VALUE}).")
-    int clientsPerService;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Picks names and placement (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin ShapeOptions shape;
 
     @Override
     public Integer call() throws IOException {
@@ -120,7 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       SyntheticRepository.Summary summary;
       try {
-        summary = SyntheticRepository.write(out, new SyntheticRepository.Shape(services, clusters, clientsPerService, seed));
+        summary = SyntheticRepository.write(out, shape.of(services));
       } catch (IllegalArgumentException e) {
         err.println("meshgate bench generate: " + e.getMessage());
         return Main.EXIT_ERROR;

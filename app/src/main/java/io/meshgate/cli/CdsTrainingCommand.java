@@ -1,12 +1,11 @@
 package io.meshgate.cli;
 
+import io.meshgate.bench.Benchmark;
 import io.meshgate.bench.SyntheticRepository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 /**
@@ -45,11 +44,7 @@ public final class CdsTrainingCommand implements Callable<Integer> {
       Main.run("validate", "--intents", dir, "--format", "json");
       return Main.EXIT_OK;
     } finally {
-      try (Stream<Path> walk = Files.walk(scratch)) {
-        for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(path);
-        }
-      }
+      Benchmark.deleteTree(scratch);
     }
   }
 }

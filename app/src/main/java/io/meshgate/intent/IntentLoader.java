@@ -64,6 +64,12 @@ public final class IntentLoader {
     return new Run(intentsRoot, limits).load();
   }
 
+  /** True for the files the loader reads: {@code *.yaml} and {@code *.yml}, in any case. */
+  public static boolean isYaml(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return name.endsWith(".yaml") || name.endsWith(".yml");
+  }
+
   /** One document on its way through the loader. */
   private static final class Pending {
     final Kind kind;
@@ -257,10 +263,6 @@ public final class IntentLoader {
       // A directory link inside the root: its files are read where they really are.
     }
 
-    private static boolean isYaml(Path file) {
-      String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-      return name.endsWith(".yaml") || name.endsWith(".yml");
-    }
 
     /** {@code intents/sub/x.yaml}: relative to the parent of the root as the user named it. */
     private String label(Path file) {
