@@ -91,10 +91,17 @@ public final class RenderCommand implements Callable<Integer> {
     // would actually be written.
     CheckResult check;
     PolicyBundle bundle;
+    PolicyOptions.StartedEngine engine = null;
     try {
       bundle = policy.loadBundle();
-      check = new Checker(policy.createEngine(bundle)).withIntentLimits(limits).check(intents, previous);
+      engine = policy.startEngine(bundle);
+      check = new Checker(engine).withIntentLimits(limits).check(intents, previous);
     } catch (InvalidIntentsRootException e) {
+      try {
+        engine.ready(); // broken policies are reported first, as when they were compiled first
+      } catch (PolicyEngineException policyFailure) {
+        return usage(err, "nothing written; policy evaluation failed: " + policyFailure.getMessage());
+      }
       return usage(err, e.getMessage());
     } catch (PolicyEngineException e) {
       // Fail closed: nothing is written when the policies cannot be evaluated.

@@ -53,9 +53,16 @@ public final class ValidateCommand implements Callable<Integer> {
       return usage(err, e.getMessage());
     }
     CheckResult result;
+    PolicyOptions.StartedEngine engine = null;
     try {
-      result = new Checker(policy.createEngine()).withIntentLimits(limits).check(intents);
+      engine = policy.startEngine(policy.loadBundle());
+      result = new Checker(engine).withIntentLimits(limits).check(intents);
     } catch (InvalidIntentsRootException e) {
+      try {
+        engine.ready(); // broken policies are reported first, as when they were compiled first
+      } catch (PolicyEngineException policyFailure) {
+        return usage(err, "policy evaluation failed: " + policyFailure.getMessage());
+      }
       return usage(err, e.getMessage());
     } catch (PolicyEngineException e) {
       // Fail closed: no report that could be mistaken for a clean run.
