@@ -1,5 +1,6 @@
 package io.meshgate.check;
 
+import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.IntentLoader;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.intent.LoadResult;
@@ -28,10 +29,11 @@ public final class Checker {
 
   private final Path policiesDir;
 
+  private final IntentLimits intentLimits;
+
   /** @param policyEngine the policies to evaluate, or null for structural checks only */
   public Checker(PolicyEngine policyEngine) {
-    this.policyEngine = policyEngine;
-    this.policiesDir = null;
+    this(policyEngine, null, IntentLimits.DEFAULTS);
   }
 
   /**
@@ -39,10 +41,19 @@ public final class Checker {
    *     so a broken folder surfaces as {@link PolicyEngineException} from {@link #check}), or null
    */
   public Checker(Path policiesDir) {
-    this.policyEngine = null;
-    this.policiesDir = policiesDir;
+    this(null, policiesDir, IntentLimits.DEFAULTS);
   }
 
+  private Checker(PolicyEngine policyEngine, Path policiesDir, IntentLimits intentLimits) {
+    this.policyEngine = policyEngine;
+    this.policiesDir = policiesDir;
+    this.intentLimits = intentLimits;
+  }
+
+  /** This checker reading at most {@code limits} of intents (the defaults otherwise). */
+  public Checker withIntentLimits(IntentLimits limits) {
+    return new Checker(policyEngine, policiesDir, limits);
+  }
 
   /**
    * Checks the intents below {@code intentsRoot} with no previous address ledger.
@@ -58,7 +69,7 @@ public final class Checker {
    * @param previousLedger the address ledger of the last publication (keeps addresses stable), or null
    */
   public CheckResult check(Path intentsRoot, AllocationLedger previousLedger) throws PolicyEngineException {
-    LoadResult load = IntentLoader.load(intentsRoot);
+    LoadResult load = IntentLoader.load(intentsRoot, intentLimits);
     List<Violation> violations = new ArrayList<>(load.violations());
     RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
         previousLedger == null ? AllocationLedger.empty() : previousLedger);
