@@ -35,8 +35,9 @@ public record OutputTree(SortedMap<String, byte[]> files) {
       String dir = CLUSTERS_DIR + "/" + cluster + "/";
       List<String> resources = new ArrayList<>();
       for (RenderedObject object : objects) {
-        files.put(dir + object.relativePath(), bytes(object.toYaml()));
-        resources.add(object.relativePath());
+        String path = object.relativePath();
+        files.put(dir + path, object.toYamlBytes());
+        resources.add(path);
       }
       files.put(dir + "kustomization.yaml", bytes(kustomization(resources)));
     });
