@@ -67,7 +67,8 @@ public final class EmbeddedPolicyEngine implements PolicyEngine {
     Value result;
     Duration limit = timeLimit.forInput(input);
     try {
-      result = query.evalValue(Value.of(input), limit);
+      // Converted as the rules read it: most rendered objects are only ever asked for their kind.
+      result = query.evalValue(Value.wrap(input), limit);
     } catch (RegoException e) {
       if (RegoException.LIMIT.equals(e.code())) {
         throw new PolicyEngineException(timeLimit.exceeded(limit), e);
