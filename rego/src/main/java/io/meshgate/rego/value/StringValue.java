@@ -72,5 +72,17 @@ public record StringValue(String value) implements Value {
     return Integer.compare(a.length() - i, b.length() - j);
   }
 
+  // Written out: a record's generated equals and hashCode go through method handles, which the
+  // C1 compiler the CLI runs with does not inline, and strings are the most compared values.
+  @Override
+  public boolean equals(Object o) {
+    return o == this || o instanceof StringValue s && value.equals(s.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
   @Override public String toString() { return Json.quote(value); }
 }
