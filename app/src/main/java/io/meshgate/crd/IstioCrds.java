@@ -172,12 +172,15 @@ public final class IstioCrds {
     return CrdValidator.validate(object, schema);
   }
 
-  /** A Namespace may carry only metadata, with a DNS-1123 label for a name (the API server's rule). */
+  /**
+   * The Namespace meshgate renders carries metadata only (nothing else of a Namespace is meshgate's
+   * to set), with a DNS-1123 label for a name (the API server's rule).
+   */
   private static List<CrdProblem> namespaceProblems(Map<String, Object> object) {
     List<CrdProblem> problems = new ArrayList<>();
     for (String key : object.keySet()) {
-      if (!List.of("apiVersion", "kind", "metadata", "spec").contains(key)) {
-        problems.add(new CrdProblem(key, "unknown field \"" + key + "\" in a Namespace", null));
+      if (!List.of("apiVersion", "kind", "metadata").contains(key)) {
+        problems.add(new CrdProblem(key, "unexpected field \"" + key + "\": meshgate's Namespace objects carry metadata only", null));
       }
     }
     Object name = object.get("metadata") instanceof Map<?, ?> meta ? meta.get("name") : null;
