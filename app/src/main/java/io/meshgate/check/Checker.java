@@ -1,5 +1,6 @@
 package io.meshgate.check;
 
+import io.meshgate.crd.IstioCrds;
 import io.meshgate.intent.IntentLoader;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.intent.LoadResult;
@@ -21,12 +22,16 @@ import java.util.Map;
  * order and each adds its violations: load (structure, {@code MG-SCHEMA}); render, when there is no
  * structural error; policy evaluation over every loaded document and what was rendered (deny →
  * error, warn → warning, placed at file:line:column); reachability of every declared edge in what was
- * rendered ({@code MG-REACH-01}, see {@link io.meshgate.verify.Verifier}).
+ * rendered ({@code MG-REACH-01}, see {@link io.meshgate.verify.Verifier}); Istio's CRDs over every
+ * rendered and overlay object ({@code MG-CRD-01}, {@code MG-OVERLAY-02}, see {@link CrdCheck}).
  */
 public final class Checker {
   private final PolicyEngine policyEngine;
 
   private final Path policiesDir;
+
+  /** Istio's CRDs every rendered and overlay object is checked against; null: {@link IstioCrds#current()}. */
+  private IstioCrds crds;
 
   /** @param policyEngine the policies to evaluate, or null for structural checks only */
   public Checker(PolicyEngine policyEngine) {
@@ -45,6 +50,15 @@ public final class Checker {
 
 
   /**
+   * Checks rendered and overlay objects against these CRDs instead of the ones bundled with meshgate
+   * ({@code --istio-crds FILE}).
+   */
+  public Checker withIstioCrds(IstioCrds crds) {
+    this.crds = crds;
+    return this;
+  }
+
+  /**
    * Checks the intents below {@code intentsRoot} with no previous address ledger.
    *
    * @throws InvalidIntentsRootException when the root is missing or not a directory
@@ -61,7 +75,7 @@ public final class Checker {
     LoadResult load = IntentLoader.load(intentsRoot);
     List<Violation> violations = new ArrayList<>(load.violations());
     RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
-        previousLedger == null ? AllocationLedger.empty() : previousLedger);
+        previousLedger == null ? AllocationLedger.empty() : previousLedger).withOverlays(load.overlays());
     PolicyEngine engine = policyEngine;
     if (engine == null && policiesDir != null) {
       engine = EmbeddedPolicyEngine.create(PolicyBundle.load(policiesDir));
@@ -71,8 +85,11 @@ public final class Checker {
       violations.addAll(PolicyViolations.check(engine, load, objects));
     }
     if (rendered != null) {
-      // MG-REACH-01: output in which a declared client cannot reach its service is refused.
-      violations.addAll(Reachability.check(load, objects));
+      // MG-CRD-01, MG-OVERLAY-02: nothing the API server would reject, no overlay in meshgate's names.
+      violations.addAll(CrdCheck.check(crds == null ? IstioCrds.current() : crds, load, rendered));
+      // MG-REACH-01: output in which a declared client cannot reach its service is refused (overlays
+      // are applied with meshgate's objects, so the model has both).
+      violations.addAll(Reachability.check(load, rendered.withOverlayObjects()));
     }
     return new CheckResult(load, violations, rendered);
   }

@@ -46,6 +46,8 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin CrdOptions crds;
+
   @Option(names = "--out", paramLabel = "DIR", required = true,
       description = "Where to write clusters/ and meshgate/ (other files there are left alone).")
   Path out;
@@ -75,6 +77,10 @@ public final class RenderCommand implements Callable<Integer> {
       return usage(err, "nothing written; " + unsafe);
     }
 
+    String crdProblem = crds.apply();
+    if (crdProblem != null) {
+      return usage(err, crdProblem);
+    }
     AllocationLedger previous;
     try {
       previous = AllocationLedger.read(ledger != null ? ledger : out.resolve(AllocationLedger.PATH));

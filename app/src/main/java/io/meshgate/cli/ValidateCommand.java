@@ -31,6 +31,8 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin CrdOptions crds;
+
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       description = "Output format: text|json|sarif|junit|github (default: ${DEFAULT-VALUE}).")
   String format;
@@ -42,6 +44,10 @@ public final class ValidateCommand implements Callable<Integer> {
     Optional<ReportFormat> reportFormat = ReportFormat.parse(format);
     if (reportFormat.isEmpty()) {
       return usage(err, "unknown format \"" + format + "\"; use one of " + ReportFormat.choices());
+    }
+    String crdProblem = crds.apply();
+    if (crdProblem != null) {
+      return usage(err, crdProblem);
     }
     CheckResult result;
     try {

@@ -44,6 +44,8 @@ public final class IstioCrds {
   }
 
   private static volatile IstioCrds bundled;
+  /** What {@code --istio-crds FILE} chose for this process, or null. */
+  private static volatile IstioCrds chosen;
 
   private final String source;
   /** group/version/Kind → the raw openAPIV3Schema. */
@@ -96,6 +98,17 @@ public final class IstioCrds {
     } catch (IOException | CrdsException e) {
       throw new IllegalStateException("cannot read the bundled Istio CRDs: " + e.getMessage(), e);
     }
+  }
+
+  /** The CRDs this process checks against: those {@code --istio-crds} chose, else the bundled ones. */
+  public static IstioCrds current() {
+    IstioCrds crds = chosen;
+    return crds != null ? crds : bundled();
+  }
+
+  /** {@code --istio-crds FILE}: check against {@code crds} from now on, in this process. */
+  public static void use(IstioCrds crds) {
+    chosen = crds;
   }
 
   /** A bundle from a file: multi-document YAML of CRDs, or a {@code List} of them. */

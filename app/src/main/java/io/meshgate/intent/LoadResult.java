@@ -10,14 +10,21 @@ import java.util.List;
  * @param documents every document with a recognised kind and a name, valid or not, in file order
  * @param violations every structural problem ({@code MG-SCHEMA}), in file order
  * @param files the intent files read, as shown to users ({@code intents/...}), sorted
+ * @param overlays the overlay files and objects ({@code overlays/<cluster>/} below the intents root)
  */
 public record LoadResult(IntentSet intents, List<IntentDocument> documents, List<Violation> violations,
-    List<String> files) {
+    List<String> files, Overlays overlays) {
 
   public LoadResult {
     documents = List.copyOf(documents);
     violations = List.copyOf(violations);
     files = List.copyOf(files);
+    overlays = overlays == null ? Overlays.NONE : overlays;
+  }
+
+  /** Without overlays. */
+  public LoadResult(IntentSet intents, List<IntentDocument> documents, List<Violation> violations, List<String> files) {
+    this(intents, documents, violations, files, Overlays.NONE);
   }
 
   public boolean hasErrors() {
