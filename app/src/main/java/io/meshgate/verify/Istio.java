@@ -18,6 +18,12 @@ final class Istio {
     boolean http() {
       return isHttp(protocol != null ? protocol : name);
     }
+
+    /** HTTPS or TLS (by protocol or name prefix): the application itself speaks TLS on the port. */
+    boolean appTls() {
+      String p = (protocol != null ? protocol : name == null ? "" : name).toLowerCase(Locale.ROOT);
+      return p.equals("https") || p.equals("tls") || p.startsWith("https-") || p.startsWith("tls-");
+    }
   }
 
   /**
@@ -52,9 +58,13 @@ final class Istio {
     }
   }
 
-  /** @param tlsMode null when the server has no {@code tls} block */
+  /**
+   * @param tlsMode null when the server does not do TLS (no {@code tls} block, or an HTTP server
+   *     whose {@code tls} only asks for {@code httpsRedirect})
+   * @param httpsRedirect the server answers every request with a 301 to https
+   */
   record Server(int port, String portName, String protocol, List<String> hosts, String tlsMode,
-      String credentialName, boolean serverCertificate) {
+      String credentialName, boolean serverCertificate, boolean httpsRedirect) {
     String describe() {
       return port + "/" + (protocol == null ? "?" : protocol) + (tlsMode == null ? "" : " " + tlsMode)
           + " hosts " + hosts;
@@ -63,15 +73,22 @@ final class Istio {
 
   record Gateway(ObjectRef ref, Map<String, String> selector, List<Server> servers) {}
 
-  record Destination(String host, Integer port) {}
+  record Destination(String host, Integer port, String subset) {}
 
-  record Route(List<Map<String, Object>> matches, List<Destination> destinations) {}
+  /** @param rewriteUri {@code rewrite.uri} of an http route, or null */
+  record Route(List<Map<String, Object>> matches, List<Destination> destinations, String rewriteUri) {}
 
   record VirtualService(ObjectRef ref, List<String> hosts, List<String> gateways, List<String> exportTo,
       List<Route> http, List<Route> tcp, List<Route> tls) {}
 
   /** @param selector null when the policy has none (namespace- or mesh-wide) */
   record PeerAuthentication(ObjectRef ref, Map<String, String> selector, String mode, Map<Integer, String> portModes) {}
+
+  /** One accepted issuer of a RequestAuthentication. */
+  record JwtRule(String issuer, List<String> audiences, boolean forwardOriginalToken) {}
+
+  /** @param selector null when the policy has none */
+  record RequestAuthentication(ObjectRef ref, Map<String, String> selector, List<JwtRule> rules, boolean targetRefs) {}
 
   /** @param selector null when the policy has none */
   record AuthorizationPolicy(ObjectRef ref, Map<String, String> selector, String action, List<Map<String, Object>> rules,
@@ -150,13 +167,20 @@ final class Istio {
       }
       Object tlsRaw = s.get("tls");
       Map<String, Object> tls = Fields.map(tlsRaw);
-      String mode = tlsRaw instanceof Map<?, ?> ? (Fields.str(tls, "mode") == null ? "PASSTHROUGH" : Fields.str(tls, "mode")) : null;
+      String protocol = Fields.str(port, "protocol");
+      boolean redirectOnly = Fields.bool(tls.get("httpsRedirect")) && Fields.str(tls, "mode") == null
+          && protocol != null && Istio.isHttp(protocol);
+      // ServerTLSSettings.mode defaults to PASSTHROUGH, except on an HTTP server whose tls block only
+      // asks for the redirect: https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
+      String mode = tlsRaw instanceof Map<?, ?> && !redirectOnly
+          ? (Fields.str(tls, "mode") == null ? "PASSTHROUGH" : Fields.str(tls, "mode")) : null;
       String credential = Fields.str(tls, "credentialName");
       if (credential == null && !Fields.strings(tls.get("credentialNames")).isEmpty()) {
         credential = Fields.strings(tls.get("credentialNames")).get(0);
       }
-      servers.add(new Server(number, Fields.str(port, "name"), Fields.str(port, "protocol"),
-          Fields.strings(s.get("hosts")), mode, credential, Fields.str(tls, "serverCertificate") != null));
+      servers.add(new Server(number, Fields.str(port, "name"), protocol,
+          Fields.strings(s.get("hosts")), mode, credential, Fields.str(tls, "serverCertificate") != null,
+          Fields.bool(tls.get("httpsRedirect"))));
     }
     return new Gateway(ref, Fields.labels(spec.get("selector")), servers);
   }
@@ -174,9 +198,9 @@ final class Istio {
       for (Map<String, Object> d : Fields.maps(r.get("route"))) {
         Map<String, Object> destination = Fields.map(d, "destination");
         destinations.add(new Destination(Hosts.fqdn(Fields.str(destination, "host"), namespace),
-            Fields.integer(Fields.map(destination, "port").get("number"))));
+            Fields.integer(Fields.map(destination, "port").get("number")), Fields.str(destination, "subset")));
       }
-      routes.add(new Route(Fields.maps(r.get("match")), destinations));
+      routes.add(new Route(Fields.maps(r.get("match")), destinations, Fields.str(Fields.map(r, "rewrite"), "uri")));
     }
     return routes;
   }
@@ -194,6 +218,20 @@ final class Istio {
     String mode = Fields.str(Fields.map(spec, "mtls"), "mode");
     return new PeerAuthentication(ref, selector instanceof Map<?, ?> ? Fields.labels(Fields.map(selector).get("matchLabels")) : null,
         mode == null ? "UNSET" : mode, portModes);
+  }
+
+  static RequestAuthentication requestAuthentication(ObjectRef ref, Map<String, Object> spec) {
+    Object selector = spec.get("selector");
+    List<JwtRule> rules = new ArrayList<>();
+    for (Map<String, Object> rule : Fields.maps(spec.get("jwtRules"))) {
+      String issuer = Fields.str(rule, "issuer");
+      if (issuer != null) {
+        rules.add(new JwtRule(issuer, Fields.strings(rule.get("audiences")), Fields.bool(rule.get("forwardOriginalToken"))));
+      }
+    }
+    return new RequestAuthentication(ref,
+        selector instanceof Map<?, ?> ? Fields.labels(Fields.map(selector).get("matchLabels")) : null, rules,
+        spec.get("targetRef") != null || spec.get("targetRefs") != null);
   }
 
   static AuthorizationPolicy authorizationPolicy(ObjectRef ref, Map<String, Object> spec) {
