@@ -30,3 +30,17 @@ test_ref01_namespace_outside_allowed_namespaces_denied if {
 test_ref01_namespace_inside_allowed_namespaces_allowed if {
 	count(references.deny) == 0 with input as testdata.with_patch({"services": {"httpbin": {"spec": {"allowedNamespaces": ["payments", "default"]}}}})
 }
+
+test_ref01_mesh_edge_references if {
+	patched := testdata.with_patch({
+		"ingressRoutes": {"web": {"name": "web", "kind": "IngressRoute", "spec": {"cluster": "cluster09", "hosts": ["w.example.com"], "routes": [{"service": "httpbin"}, {"service": "nope"}]}}},
+		"externalServices": {"api": {"name": "api", "kind": "ExternalService", "spec": {"host": "api.example.com", "ports": [], "clusters": ["cluster01", "cluster09"]}}},
+		"endUserAuths": {"jwt": {"name": "jwt", "kind": "EndUserAuth", "spec": {"target": {"ingress": "gone"}, "jwtRules": []}}},
+	})
+	findings := references.deny with input as patched
+	testdata.has(findings, "MG-REF-01", "IngressRoute", "web", "spec.cluster")
+	testdata.has(findings, "MG-REF-01", "IngressRoute", "web", "spec.routes[1].service")
+	testdata.has(findings, "MG-REF-01", "ExternalService", "api", "spec.clusters[1]")
+	testdata.has(findings, "MG-REF-01", "EndUserAuth", "jwt", "spec.target.ingress")
+	count(findings) == 4
+}

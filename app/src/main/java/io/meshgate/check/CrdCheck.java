@@ -36,7 +36,8 @@ final class CrdCheck {
         for (CrdProblem problem : crds.validate(object.plain())) {
           renderedProblems.add(new PolicyFinding(CRD_RULE, Severity.ERROR, object.cluster() + ": " + object.kind() + " "
               + object.namespace() + "/" + object.name() + " would be rejected by the API server: " + describe(problem)
-              + "; fix the intent field it comes from", object.kind(), object.name(), null));
+              + "; fix the intent field it comes from", object.kind(), object.name(),
+              problem.path().isEmpty() ? null : problem.path()));
         }
       }
     }

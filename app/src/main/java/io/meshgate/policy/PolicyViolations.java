@@ -124,7 +124,8 @@ public final class PolicyViolations {
       for (IntentDocument document : inFile) {
         if (name.endsWith("-" + document.name())
             && EDGE_KINDS.contains(document.kind())) {
-          return document.source();
+          // A field of the rendered object that the intent spells the same way (jwtRules[0].jwksUri).
+          return document.hasField(finding.field()) ? document.locate(finding.field()) : document.source();
         }
       }
       return inFile.isEmpty() ? null : inFile.get(0).source();

@@ -121,8 +121,12 @@ final class Authorization {
     for (Compiled c : deny) {
       int rule = c.firstMatch(context, false);
       if (rule >= 0) {
+        boolean aboutTokens = c.rules.get(rule).sources.stream().anyMatch(s -> s.containsKey("notRequestPrincipals")
+            || s.containsKey("requestPrincipals"));
         return new Decision(false, c.policy.ref(), "DENY policy rule " + (rule + 1) + " matches "
-            + describe(context) + (context.http() ? "" : " (TCP traffic: HTTP-only fields of a DENY rule are ignored, so it matches more broadly)"));
+            + describe(context) + (aboutTokens && context.requestPrincipal() == null && context.http()
+                ? " (no request principal: the request carries no valid token)" : "")
+            + (context.http() ? "" : " (TCP traffic: HTTP-only fields of a DENY rule are ignored, so it matches more broadly)"));
       }
     }
     if (allow.isEmpty()) {
