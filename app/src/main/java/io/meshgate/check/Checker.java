@@ -1,6 +1,7 @@
 package io.meshgate.check;
 
 import io.meshgate.crd.IstioCrds;
+import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.IntentLoader;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.intent.LoadResult;
@@ -31,12 +32,12 @@ public final class Checker {
   private final Path policiesDir;
 
   /** Istio's CRDs every rendered and overlay object is checked against; null: {@link IstioCrds#current()}. */
-  private IstioCrds crds;
+  private final IstioCrds crds;
+  private final IntentLimits intentLimits;
 
   /** @param policyEngine the policies to evaluate, or null for structural checks only */
   public Checker(PolicyEngine policyEngine) {
-    this.policyEngine = policyEngine;
-    this.policiesDir = null;
+    this(policyEngine, null, IntentLimits.DEFAULTS, null);
   }
 
   /**
@@ -44,18 +45,27 @@ public final class Checker {
    *     so a broken folder surfaces as {@link PolicyEngineException} from {@link #check}), or null
    */
   public Checker(Path policiesDir) {
-    this.policyEngine = null;
-    this.policiesDir = policiesDir;
+    this(null, policiesDir, IntentLimits.DEFAULTS, null);
   }
 
+  private Checker(PolicyEngine policyEngine, Path policiesDir, IntentLimits intentLimits, IstioCrds crds) {
+    this.policyEngine = policyEngine;
+    this.policiesDir = policiesDir;
+    this.intentLimits = intentLimits;
+    this.crds = crds;
+  }
+
+  /** This checker reading at most {@code limits} of intents (the defaults otherwise). */
+  public Checker withIntentLimits(IntentLimits limits) {
+    return new Checker(policyEngine, policiesDir, limits, crds);
+  }
 
   /**
    * Checks rendered and overlay objects against these CRDs instead of the ones bundled with meshgate
    * ({@code --istio-crds FILE}).
    */
   public Checker withIstioCrds(IstioCrds crds) {
-    this.crds = crds;
-    return this;
+    return new Checker(policyEngine, policiesDir, intentLimits, crds);
   }
 
   /**
@@ -72,7 +82,7 @@ public final class Checker {
    * @param previousLedger the address ledger of the last publication (keeps addresses stable), or null
    */
   public CheckResult check(Path intentsRoot, AllocationLedger previousLedger) throws PolicyEngineException {
-    LoadResult load = IntentLoader.load(intentsRoot);
+    LoadResult load = IntentLoader.load(intentsRoot, intentLimits);
     List<Violation> violations = new ArrayList<>(load.violations());
     RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
         previousLedger == null ? AllocationLedger.empty() : previousLedger).withOverlays(load.overlays());

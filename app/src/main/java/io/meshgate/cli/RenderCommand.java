@@ -4,6 +4,7 @@ import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
 import io.meshgate.policy.PolicyBundle;
 import io.meshgate.policy.PolicyEngineException;
+import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.render.AllocationLedger;
 import io.meshgate.render.OutputTree;
@@ -47,6 +48,7 @@ public final class RenderCommand implements Callable<Integer> {
   @Mixin PolicyOptions policy;
 
   @Mixin CrdOptions crds;
+  @Mixin IntentLimitOptions intentLimits;
 
   @Option(names = "--out", paramLabel = "DIR", required = true,
       description = "Where to write clusters/ and meshgate/ (other files there are left alone).")
@@ -81,6 +83,13 @@ public final class RenderCommand implements Callable<Integer> {
     if (crdProblem != null) {
       return usage(err, crdProblem);
     }
+    IntentLimits limits;
+    try {
+      limits = intentLimits.limits();
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    }
+
     AllocationLedger previous;
     try {
       previous = AllocationLedger.read(ledger != null ? ledger : out.resolve(AllocationLedger.PATH));
@@ -92,10 +101,17 @@ public final class RenderCommand implements Callable<Integer> {
     // would actually be written.
     CheckResult check;
     PolicyBundle bundle;
+    PolicyOptions.StartedEngine engine = null;
     try {
       bundle = policy.loadBundle();
-      check = new Checker(policy.createEngine(bundle)).check(intents, previous);
+      engine = policy.startEngine(bundle);
+      check = new Checker(engine).withIntentLimits(limits).check(intents, previous);
     } catch (InvalidIntentsRootException e) {
+      try {
+        engine.ready(); // broken policies are reported first, as when they were compiled first
+      } catch (PolicyEngineException policyFailure) {
+        return usage(err, "nothing written; policy evaluation failed: " + policyFailure.getMessage());
+      }
       return usage(err, e.getMessage());
     } catch (PolicyEngineException e) {
       // Fail closed: nothing is written when the policies cannot be evaluated.

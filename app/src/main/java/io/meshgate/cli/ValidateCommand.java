@@ -2,6 +2,7 @@ package io.meshgate.cli;
 
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
+import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.report.Report;
@@ -32,9 +33,10 @@ public final class ValidateCommand implements Callable<Integer> {
   @Mixin PolicyOptions policy;
 
   @Mixin CrdOptions crds;
+  @Mixin IntentLimitOptions intentLimits;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "Output format: text|json|sarif|junit|github (default: ${DEFAULT-VALUE}).")
+      description = "Output format: text|json|sarif|junit|github|tap|table|codequality (default: ${DEFAULT-VALUE}).")
   String format;
 
   @Override
@@ -49,10 +51,23 @@ public final class ValidateCommand implements Callable<Integer> {
     if (crdProblem != null) {
       return usage(err, crdProblem);
     }
-    CheckResult result;
+    IntentLimits limits;
     try {
-      result = new Checker(policy.createEngine()).check(intents);
+      limits = intentLimits.limits();
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    }
+    CheckResult result;
+    PolicyOptions.StartedEngine engine = null;
+    try {
+      engine = policy.startEngine(policy.loadBundle());
+      result = new Checker(engine).withIntentLimits(limits).check(intents);
     } catch (InvalidIntentsRootException e) {
+      try {
+        engine.ready(); // broken policies are reported first, as when they were compiled first
+      } catch (PolicyEngineException policyFailure) {
+        return usage(err, "policy evaluation failed: " + policyFailure.getMessage());
+      }
       return usage(err, e.getMessage());
     } catch (PolicyEngineException e) {
       // Fail closed: no report that could be mistaken for a clean run.

@@ -34,8 +34,10 @@ final class OverlayLoader {
    * @param root the intents root (resolved)
    * @param label the path shown to users for a file below the root
    * @param clusters the declared Cluster names
+   * @param limits the intents' limits, which overlay files count against separately (files, file size)
    */
-  static Overlays read(Path root, Function<Path, String> label, Set<String> clusters, List<Violation> violations) {
+  static Overlays read(Path root, Function<Path, String> label, Set<String> clusters, List<Violation> violations,
+      IntentLimits limits) {
     Path folder = root.resolve(Overlays.FOLDER);
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       return Overlays.NONE;
@@ -81,19 +83,20 @@ final class OverlayLoader {
           problem(violations, shown, 1, "symbolic link in overlays/: not followed; copy the file here instead");
           continue;
         }
-        if (++count > IntentLoader.MAX_FILES) {
-          problem(violations, shown, 1, "too many overlay files (more than " + IntentLoader.MAX_FILES + "); the rest are not read");
+        if (++count > limits.maxFiles()) {
+          problem(violations, shown, 1, "too many overlay files (more than " + limits.maxFiles() + "); the rest are not read");
           return new Overlays(files, objects);
         }
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
-          bytes = in.readNBytes((int) IntentLoader.MAX_FILE_BYTES + 1);
+          bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxFileBytes() + 1));
         } catch (IOException e) {
           problem(violations, shown, 1, "cannot read file: " + IoProblems.describe(e));
           continue;
         }
-        if (bytes.length > IntentLoader.MAX_FILE_BYTES) {
-          problem(violations, shown, 1, "file is too large (over " + IntentLoader.MAX_FILE_BYTES + " bytes); split it");
+        if (bytes.length > limits.maxFileBytes()) {
+          problem(violations, shown, 1, "file is too large (over " + IntentLimits.describeBytes(limits.maxFileBytes())
+              + "); split it");
           continue;
         }
         int before = violations.size();
