@@ -96,6 +96,7 @@ public final class Checker {
     }
     if (rendered != null) {
       // MG-CRD-01, MG-OVERLAY-02: nothing the API server would reject, no overlay in meshgate's names.
+      // (After the policies, not beside them: their evaluation has a time limit to keep.)
       violations.addAll(CrdCheck.check(crds == null ? IstioCrds.current() : crds, load, rendered));
       // MG-REACH-01: output in which a declared client cannot reach its service is refused (overlays
       // are applied with meshgate's objects, so the model has both).
@@ -103,4 +104,5 @@ public final class Checker {
     }
     return new CheckResult(load, violations, rendered);
   }
+
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Nothing the API server would reject is published. {@code MG-CRD-01}: every rendered object and
@@ -30,15 +31,22 @@ final class CrdCheck {
   private CrdCheck() {}
 
   static List<Violation> check(IstioCrds crds, LoadResult load, RenderResult rendered) {
+    List<RenderedObject> all = new ArrayList<>();
+    rendered.clusters().values().forEach(all::addAll);
+    // 100,000 objects are a normal render: checked on every core, and an object rendered alike in
+    // several clusters (a .global host's objects usually are) is checked once.
+    Map<Map<String, Object>, List<CrdProblem>> checked = new ConcurrentHashMap<>();
+    List<List<CrdProblem>> problems = all.parallelStream()
+        .map(object -> checked.computeIfAbsent(object.plain(), crds::validate))
+        .toList();
     List<PolicyFinding> renderedProblems = new ArrayList<>();
-    for (List<RenderedObject> objects : rendered.clusters().values()) {
-      for (RenderedObject object : objects) {
-        for (CrdProblem problem : crds.validate(object.plain())) {
-          renderedProblems.add(new PolicyFinding(CRD_RULE, Severity.ERROR, object.cluster() + ": " + object.kind() + " "
-              + object.namespace() + "/" + object.name() + " would be rejected by the API server: " + describe(problem)
-              + "; fix the intent field it comes from", object.kind(), object.name(),
-              problem.path().isEmpty() ? null : problem.path()));
-        }
+    for (int i = 0; i < all.size(); i++) {
+      RenderedObject object = all.get(i);
+      for (CrdProblem problem : problems.get(i)) {
+        renderedProblems.add(new PolicyFinding(CRD_RULE, Severity.ERROR, object.cluster() + ": " + object.kind() + " "
+            + object.namespace() + "/" + object.name() + " would be rejected by the API server: " + describe(problem)
+            + "; fix the intent field it comes from", object.kind(), object.name(),
+            problem.path().isEmpty() ? null : problem.path()));
       }
     }
     List<Violation> violations = new ArrayList<>(PolicyViolations.toViolations(

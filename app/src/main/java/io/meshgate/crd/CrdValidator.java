@@ -122,8 +122,9 @@ final class CrdValidator {
   }
 
   private static void rules(Object value, SchemaNode schema, String path, List<CrdProblem> problems) {
+    Object[] converted = new Object[1];
     for (SchemaNode.Rule rule : schema.rules) {
-      String failure = KubernetesCel.get().evaluate(rule.compiled(), value);
+      String failure = KubernetesCel.get().evaluate(rule.compiled(), value, converted);
       if (failure != null) {
         problems.add(new CrdProblem(path, rule.message() + (failure.isEmpty() ? "" : " (" + failure + ")"), rule.rule()));
       }

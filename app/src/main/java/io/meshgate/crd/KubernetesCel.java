@@ -180,14 +180,75 @@ final class KubernetesCel {
    * @return null when the rule holds, else why not (false, or an evaluation error)
    */
   String evaluate(Compiled compiled, Object value) {
+    return evaluate(compiled, value, new Object[1]);
+  }
+
+  /**
+   * As {@link #evaluate(Compiled, Object)}; {@code converted} holds {@code value} as CEL sees it once
+   * a rule of the same node needed it (several rules of one node convert it once).
+   */
+  String evaluate(Compiled compiled, Object value, Object[] converted) {
     if (compiled.transition()) {
       return null;
     }
     if (compiled.program() == null) {
       return compiled.problem();
     }
+    // A rule is a pure function of self, and rendered objects repeat small values (ports,
+    // durations, endpoints, labels) tens of thousands of times: remember those answers (bounded,
+    // exact). Large values (a whole spec) rarely repeat and would cost more to hash than to check.
+    boolean small = small(value);
+    Evaluation key = small ? new Evaluation(compiled, value) : null;
+    String known = small ? memo.get(key) : null;
+    if (known != null) {
+      return known.equals(HOLDS) ? null : known;
+    }
+    if (converted[0] == null) {
+      converted[0] = toCel(value);
+    }
+    String answer = run(compiled, converted[0]);
+    if (small) {
+      if (memo.size() > MEMO_LIMIT) {
+        memo.clear();
+      }
+      memo.put(key, answer == null ? HOLDS : answer);
+    }
+    return answer;
+  }
+
+  /** A scalar, or a collection of at most a few scalars or small collections. */
+  private static boolean small(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      return map.size() <= 4 && map.values().stream().allMatch(v -> !(v instanceof Map<?, ?> m && m.size() > 4)
+          && !(v instanceof List<?> l && l.size() > 4));
+    }
+    if (value instanceof List<?> list) {
+      return list.size() <= 4 && list.stream().allMatch(v -> !(v instanceof Map<?, ?> m && m.size() > 4)
+          && !(v instanceof List<?>));
+    }
+    return true;
+  }
+
+  /** A rule and the value it was evaluated on (compared by identity of the rule, by value of self). */
+  private record Evaluation(Compiled rule, Object value) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Evaluation that && rule == that.rule && java.util.Objects.equals(value, that.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(rule) * 31 + java.util.Objects.hashCode(value);
+    }
+  }
+
+  private static final String HOLDS = "\u0000holds";
+  private static final int MEMO_LIMIT = 200_000;
+  private final Map<Evaluation, String> memo = new ConcurrentHashMap<>();
+
+  private String run(Compiled compiled, Object celValue) {
     try {
-      Object result = compiled.program().eval(Map.of("self", toCel(value)));
+      Object result = compiled.program().eval(Map.of("self", celValue));
       return Boolean.TRUE.equals(result) ? null : "";
     } catch (CelEvaluationException | RuntimeException e) {
       return "evaluation error: " + firstLine(e.getMessage());
