@@ -138,7 +138,13 @@ public final class RenderCommand implements Callable<Integer> {
       return usage(err, "cannot write the output tree to " + out + ": " + Main.describe(e));
     }
 
-    result.clusters().forEach((cluster, objects) -> stdout.println(cluster + ": " + describe(objects)));
+    result.clusters().forEach((cluster, objects) -> {
+      int overlays = result.overlays().objectsOf(cluster).size();
+      stdout.println(cluster + ": " + describe(objects) + (overlays == 0 ? ""
+          : ", and " + overlays + " overlay object" + (overlays == 1 ? "" : "s") + " from "
+              + result.overlays().filesOf(cluster).size() + " file" + (result.overlays().filesOf(cluster).size() == 1 ? "" : "s")
+              + " in " + io.meshgate.intent.Overlays.OUTPUT_FOLDER + "/"));
+    });
     stdout.println("wrote " + tree.files().size() + " files to " + out);
     stdout.flush();
     return Main.EXIT_OK;
