@@ -17,9 +17,10 @@ public final class CrdOptions {
           + "bundled with meshgate.")
   Path file;
 
-  /** Applies the flag to this process; returns a usage error message, or null. */
+  /** Applies the flag to this process (without it: the bundled CRDs); returns a usage error message, or null. */
   String apply() {
     if (file == null) {
+      IstioCrds.use(null);
       return null;
     }
     if (!Files.isRegularFile(file)) {

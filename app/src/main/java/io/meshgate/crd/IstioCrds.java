@@ -106,7 +106,7 @@ public final class IstioCrds {
     return crds != null ? crds : bundled();
   }
 
-  /** {@code --istio-crds FILE}: check against {@code crds} from now on, in this process. */
+  /** {@code --istio-crds FILE}: check against {@code crds} from now on, in this process (null: the bundled ones). */
   public static void use(IstioCrds crds) {
     chosen = crds;
   }

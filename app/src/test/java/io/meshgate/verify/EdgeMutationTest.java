@@ -39,56 +39,56 @@ class EdgeMutationTest {
     return Stream.of(
         new Mutation("drop the host from the ingress Gateway", "ingress-hello",
             t -> servers(t, "cluster01", "meshgate-ingress-hello").forEach(s -> s.put("hosts", List.of("other.example.com"))),
-            "edge hello -> hello", Hop.INGRESS_SERVER),
+            "edge IngressRoute hello -> hello", Hop.INGRESS_SERVER),
         new Mutation("MUTUAL instead of SIMPLE on the ingress server", "ingress-hello",
             t -> map(servers(t, "cluster01", "meshgate-ingress-hello").get(0).get("tls")).put("mode", "MUTUAL"),
-            "edge hello -> hello", Hop.INGRESS_SERVER),
+            "edge IngressRoute hello -> hello", Hop.INGRESS_SERVER),
         new Mutation("the https redirect removed (plain http reaches the service)", "ingress-hello",
             t -> servers(t, "cluster01", "meshgate-ingress-hello").get(1).remove("tls"),
-            "probe hello -> hello (plain-http)", Hop.AUTHORIZATION_POLICY),
+            "probe IngressRoute hello -> hello (plain-http)", Hop.AUTHORIZATION_POLICY),
         new Mutation("the route's destination misspelt", "ingress-hello",
             t -> map(map(Fields.maps(Fields.maps(spec(t, "cluster01", "VirtualService", "meshgate-ingress-hello").get("http"))
                 .get(0).get("route")).get(0).get("destination"))).put("host", "helo.default.svc.cluster.local"),
-            "edge hello -> hello", Hop.OUTBOUND_CLUSTER),
+            "edge IngressRoute hello -> hello", Hop.OUTBOUND_CLUSTER),
         new Mutation("the gateway's identity dropped from world-2's AuthorizationPolicy", "ingress-hello",
             t -> {
               List<Object> rules = new ArrayList<>(Fields.list(spec(t, "cluster02", "AuthorizationPolicy", "meshgate-world-2").get("rules")));
               rules.remove(rules.size() - 1);
               spec(t, "cluster02", "AuthorizationPolicy", "meshgate-world-2").put("rules", rules);
-            }, "edge hello -> world-2", Hop.AUTHORIZATION_POLICY),
+            }, "edge IngressRoute hello -> world-2", Hop.AUTHORIZATION_POLICY),
         new Mutation("the .global ServiceEntry removed from the ingress cluster", "ingress-hello",
-            t -> remove(t, "cluster01", "ServiceEntry", "meshgate-world-2-default-global"), "edge hello -> world-2",
+            t -> remove(t, "cluster01", "ServiceEntry", "meshgate-world-2-default-global"), "edge IngressRoute hello -> world-2",
             Hop.OUTBOUND_CLUSTER),
         new Mutation("RequestAuthentication removed: a valid token gives no request principal", "jwt-hello",
             t -> remove(t, "cluster01", "RequestAuthentication", "meshgate-jwt-hello-users"), "edge web-to-hello -> hello",
             Hop.AUTHORIZATION_POLICY),
         new Mutation("the DENY policy removed: a request without token gets through", "jwt-hello",
             t -> remove(t, "cluster01", "AuthorizationPolicy", "meshgate-jwt-hello-users"),
-            "probe hello-users -> hello (no-token)", Hop.AUTHORIZATION_POLICY),
+            "probe EndUserAuth hello-users -> hello (no-token)", Hop.AUTHORIZATION_POLICY),
         new Mutation("the claim rule removed: a token without the claim gets through", "jwt-hello",
             t -> {
               List<Object> rules = new ArrayList<>(Fields.list(spec(t, "cluster01", "AuthorizationPolicy", "meshgate-jwt-hello-users").get("rules")));
               rules.remove(1);
               spec(t, "cluster01", "AuthorizationPolicy", "meshgate-jwt-hello-users").put("rules", rules);
-            }, "probe hello-users -> hello (missing-claim groups)", Hop.AUTHORIZATION_POLICY),
+            }, "probe EndUserAuth hello-users -> hello (missing-claim groups)", Hop.AUTHORIZATION_POLICY),
         new Mutation("the ingress gateway's RequestAuthentication removed: the edge's tokens are refused", "jwt-hello",
-            t -> remove(t, "cluster01", "RequestAuthentication", "meshgate-jwt-hello-edge"), "edge hello -> hello",
+            t -> remove(t, "cluster01", "RequestAuthentication", "meshgate-jwt-hello-edge"), "edge IngressRoute hello -> hello",
             Hop.INGRESS_POLICY),
         new Mutation("the external ServiceEntry removed (REGISTRY_ONLY)", "egress-external",
-            t -> remove(t, "cluster01", "ServiceEntry", "meshgate-egress-httpbin-org"), "edge httpbin-org -> httpbin.example.org",
+            t -> remove(t, "cluster01", "ServiceEntry", "meshgate-egress-httpbin-org"), "edge ExternalService httpbin-org -> httpbin.example.org",
             Hop.OUTBOUND_CLUSTER),
         new Mutation("the ServiceEntry exported to every namespace: the other-namespace probe gets out", "egress-external",
             t -> spec(t, "cluster01", "ServiceEntry", "meshgate-egress-httpbin-org").put("exportTo", List.of("*")),
-            "probe httpbin-org -> httpbin.example.org (other-namespace)", Hop.EGRESS),
+            "probe ExternalService httpbin-org -> httpbin.example.org (other-namespace)", Hop.EGRESS),
         new Mutation("the origination DestinationRule removed: plain text instead of TLS", "egress-external",
-            t -> remove(t, "cluster01", "DestinationRule", "meshgate-egress-example-api"), "edge example-api -> api.example.com",
+            t -> remove(t, "cluster01", "DestinationRule", "meshgate-egress-example-api"), "edge ExternalService example-api -> api.example.com",
             Hop.EGRESS),
         new Mutation("the egress Gateway removed", "egress-external",
-            t -> remove(t, "cluster01", "Gateway", "meshgate-egress-example-api"), "edge example-api -> api.example.com",
+            t -> remove(t, "cluster01", "Gateway", "meshgate-egress-example-api"), "edge ExternalService example-api -> api.example.com",
             Hop.GATEWAY_SERVER),
         new Mutation("the egress gateway's subsets removed", "egress-external",
             t -> spec(t, "cluster01", "DestinationRule", "meshgate-egressgateway").remove("subsets"),
-            "edge example-api -> api.example.com", Hop.ROUTE));
+            "edge ExternalService example-api -> api.example.com", Hop.ROUTE));
   }
 
   @ParameterizedTest(name = "{0}")
