@@ -313,13 +313,22 @@ public final class IntentLoader {
       }
     }
 
-    /** The default that is not a constant: a service's pods are selected by {@code app: <service>}. */
+    /**
+     * The defaults that are not constants: a service's pods are selected by {@code app: <service>},
+     * and its ports are one list ({@link ServicePorts}).
+     */
     @SuppressWarnings("unchecked")
     private void applyServiceDefaults() {
       for (Pending service : pending) {
-        if (service.kind == Kind.InboundService && service.content.get("spec") instanceof Map<?, ?> rawSpec
-            && !rawSpec.containsKey("selector") && rawSpec.get("service") instanceof String name) {
+        if (service.kind != Kind.InboundService || !(service.content.get("spec") instanceof Map<?, ?> rawSpec)) {
+          continue;
+        }
+        if (!rawSpec.containsKey("selector") && rawSpec.get("service") instanceof String name) {
           ((Map<String, Object>) rawSpec).put("selector", new java.util.LinkedHashMap<>(Map.of("app", name)));
+        }
+        for (ServicePorts.Problem problem : ServicePorts.normalize((Map<String, Object>) rawSpec)) {
+          report(service, service.locations.locate(problem.path()), service.kind, service.name, problem.path(),
+              problem.message());
         }
       }
     }
@@ -410,8 +419,8 @@ public final class IntentLoader {
       if (firstSpec.get("cluster").equals(secondSpec.get("cluster"))) {
         return "InboundService " + second.name + " declares service " + secondSpec.get("service") + " in namespace "
             + secondSpec.get("namespace") + " of cluster " + secondSpec.get("cluster") + ", which InboundService "
-            + first.name + " already declares" + at + "; meshgate publishes one port per Kubernetes Service, so keep one InboundService"
-            + " for it (or expose the other port through another Service)";
+            + first.name + " already declares" + at + "; one InboundService describes a Kubernetes Service: list all its"
+            + " ports under spec.ports of " + first.name + " and remove " + second.name;
       }
       Set<String> shared = new TreeSet<>(clientClusters(first.name, firstSpec.get("cluster")));
       shared.retainAll(clientClusters(second.name, secondSpec.get("cluster")));

@@ -91,7 +91,10 @@ final class IntentSchemas {
           && oneOfPaths.contains(pathOf(message.getInstanceLocation()))) {
         continue;
       }
-      findings.add(describe(message));
+      Finding finding = describe(message);
+      if (finding != null) {
+        findings.add(finding);
+      }
     }
     return findings;
   }
@@ -118,8 +121,16 @@ final class IntentSchemas {
       case "required":
         return new Finding(path, "missing required field \"" + message.getProperty() + "\"" + in(path)
             + "; add it");
+      case "dependentRequired":
+        return dependentRequired(path, instance);
       case "type": {
-        String expected = keywordOwner != null && keywordOwner.has("type") ? keywordOwner.get("type").asText() : "?";
+        JsonNode type = keywordOwner == null ? null : keywordOwner.get("type");
+        if (type != null && type.isArray()) {
+          List<String> kinds = new ArrayList<>();
+          type.forEach(t -> kinds.add(article(t.asText())));
+          return new Finding(path, field + " must be " + String.join(" or ", kinds) + ", not " + describe(instance));
+        }
+        String expected = type != null ? type.asText() : "?";
         return new Finding(path, field + " must be " + article(expected) + ", not " + describe(instance)
             + hintForType(expected, instance));
       }
@@ -145,10 +156,10 @@ final class IntentSchemas {
       case "minLength":
         return new Finding(path, field + " must not be empty");
       case "minItems":
-        return new Finding(path, field + " is an empty list; list at least one entry, or remove "
-            + field + (field.endsWith("allowedNamespaces") ? " to allow every namespace" : ""));
+        return new Finding(path, field + " is an empty list; list at least one entry, or remove " + field);
       case "minProperties":
-        return new Finding(path, field + " is empty; give methods or paths, or remove the entry");
+        return new Finding(path, field + " is empty; " + (path.startsWith("spec.access[")
+            ? "give methods, paths or ports, or remove the entry" : "set one of its fields, or remove " + field));
       case "minimum":
       case "maximum": {
         String range = rangeOf(keywordOwner);
@@ -159,11 +170,40 @@ final class IntentSchemas {
         if (keywordOwner != null && keywordOwner.has("oneOf")) {
           keywordOwner.get("oneOf").forEach(alt -> alt.path("required").forEach(r -> choices.add(r.asText())));
         }
+        if (choices.equals(List.of("port", "ports"))) {
+          return portOrPorts(path, instance);
+        }
         return new Finding(path, field + " must set exactly one of " + String.join(", ", choices));
       }
       default:
         return new Finding(path, field + ": " + message.getMessage());
     }
+  }
+
+  /**
+   * An InboundService's ports: the shorthand {@code port} (with {@code protocol}) or the list
+   * {@code ports}, never both and never neither.
+   */
+  private static Finding portOrPorts(String path, JsonNode spec) {
+    if (spec != null && spec.has("port") && spec.has("ports")) {
+      return new Finding(path + ".ports", "spec sets both port and ports; port (with protocol) is the shorthand"
+          + " for a one-entry ports list: keep one of them");
+    }
+    return new Finding(path, "missing required field \"port\"" + in(path) + "; add it (with protocol), or list"
+        + " several ports under ports: [{number, protocol, name?, targetPort?}]");
+  }
+
+  /** {@code port} and {@code protocol} go together (the one-port shorthand). */
+  private static Finding dependentRequired(String path, JsonNode spec) {
+    if (spec != null && spec.has("protocol") && !spec.has("port")) {
+      if (spec.has("ports")) {
+        return new Finding(path + ".protocol", "spec.protocol goes with the shorthand port; with ports, each entry"
+            + " has its own protocol: remove spec.protocol");
+      }
+      return null; // no port and no ports: the port-or-ports message says it
+    }
+    return new Finding(path, "missing required field \"protocol\"" + in(path) + "; add it (port goes with"
+        + " protocol: HTTP, HTTP2, GRPC, TCP, TLS or HTTPS)");
   }
 
   private static String in(String path) {
