@@ -2,12 +2,12 @@ package io.meshgate.intent;
 
 import java.util.Collection;
 
-/** "Did you mean" for misspelt field names and values. */
-final class Suggestions {
+/** "Did you mean" for misspelt field names, values and (through policy findings) intent names. */
+public final class Suggestions {
   private Suggestions() {}
 
   /** The closest candidate within a small edit distance (case-insensitive), or null. */
-  static String closest(String word, Collection<String> candidates) {
+  public static String closest(String word, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {

@@ -5,6 +5,7 @@ import io.meshgate.intent.IntentDocument;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.LoadResult;
 import io.meshgate.intent.SourceLocation;
+import io.meshgate.intent.Suggestions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,13 +50,35 @@ public final class PolicyViolations {
     List<Violation> violations = new ArrayList<>();
     for (PolicyFinding finding : decision.all()) {
       SourceLocation location = locator.locate(finding);
-      violations.add(new Violation(finding.rule(), finding.severity(), finding.message(),
+      violations.add(new Violation(finding.rule(), finding.severity(), withSuggestion(finding, loaded),
           location == null ? null : location.file(),
           location == null ? 0 : location.line(),
           location == null ? 0 : location.column(),
           finding.kind(), finding.name(), finding.field()));
     }
     return violations;
+  }
+
+  /**
+   * A finding's message with "did you mean" appended when it carries a {@code suggest} hint and a
+   * close name exists (among the names of an intent kind, or the candidates the policy gave).
+   */
+  static String withSuggestion(PolicyFinding finding, LoadResult loaded) {
+    PolicyFinding.Suggest hint = finding.suggest();
+    if (hint == null) {
+      return finding.message();
+    }
+    List<String> candidates = new ArrayList<>(hint.candidates());
+    if (hint.kind() != null) {
+      for (IntentDocument document : loaded.documents()) {
+        if (document.kind().name().equals(hint.kind())) {
+          candidates.add(document.name());
+        }
+      }
+    }
+    candidates.remove(hint.value());
+    String closest = Suggestions.closest(hint.value(), candidates);
+    return closest == null ? finding.message() : finding.message() + "; did you mean \"" + closest + "\"?";
   }
 
   /** Finds the place of a finding; its indexes are built on first use. */

@@ -11,9 +11,9 @@ import io.meshgate.intent.SourceLocation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code meshgate verify}: every declared edge (each ServiceClient to its InboundService, one request

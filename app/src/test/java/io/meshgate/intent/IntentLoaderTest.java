@@ -82,7 +82,8 @@ class IntentLoaderTest {
     assertTrue(result.violations().stream().allMatch(v -> v.rule().equals(Violation.SCHEMA_RULE)));
     Violation unknownField = result.violations().get(3);
     assertEquals("unknown field \"colour\" in spec; allowed fields: app, service, namespace, cluster, protocol, port, "
-        + "headless, sidecar, mutualTLS, tls, loadBalancing, connectionPool, outlierDetection, allowedNamespaces, address, selector",
+        + "ports, headless, podHostnames, sidecar, mutualTLS, tls, loadBalancing, connectionPool, outlierDetection, "
+        + "allowedNamespaces, address, selector",
         unknownField.message());
     assertEquals("InboundService", unknownField.kind());
     assertEquals("httpbin", unknownField.name());
@@ -391,21 +392,21 @@ class IntentLoaderTest {
         + client("c", "c1", "web", "  access:\n    - {}\n    - methods: []\n      paths: [/x]\n"));
     LoadResult result = load();
     assertEquals(List.of("intents/a.yaml:30:7", "intents/a.yaml:31:7"), places(result), messages(result));
-    assertTrue(result.violations().get(0).message().contains("spec.access[0] is empty; give methods or paths"),
+    assertTrue(result.violations().get(0).message().contains("spec.access[0] is empty; give methods, paths or ports"),
         messages(result));
     assertTrue(result.violations().get(1).message().contains("spec.access[1].methods is an empty list"),
         messages(result));
   }
 
   @Test
-  void anEmptyAllowedNamespacesListIsAnError() throws IOException {
-    // [] would render no namespaces rule, allowing every namespace: the opposite of what it says.
+  void anEmptyAllowedNamespacesListIsValidAndKeptAsGiven() throws IOException {
+    // [] admits no namespace as a whole: only the declared clients (docs/intents.md, the renderer and
+    // verify agree); it is not the same as leaving the field out.
     write("a.yaml", cluster("c1", "lc1") + "---\n" + service("web", "c1", "ISTIO_MUTUAL")
         + "  allowedNamespaces: []\n");
     LoadResult result = load();
-    assertEquals(List.of("intents/a.yaml:20:3"), places(result), messages(result));
-    assertTrue(messages(result).contains("spec.allowedNamespaces is an empty list; list at least one entry, or "
-        + "remove spec.allowedNamespaces to allow every namespace"), messages(result));
+    assertEquals(List.of(), places(result), messages(result));
+    assertEquals(List.of(), result.intents().services().get("web").spec().allowedNamespaces());
   }
 
   @Test

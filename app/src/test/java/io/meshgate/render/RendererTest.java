@@ -146,8 +146,12 @@ class RendererTest {
     assertEquals(Map.of("methods", List.of("POST"), "paths", List.of("/headers")), at(ap, "spec.rules.0.to.1.operation"));
   }
 
+  /**
+   * billing speaks HTTPS: its application terminates the TLS the client's sidecar originates, so the
+   * gateway passes it through by SNI (a terminating server would hand the application plain text).
+   */
   @Test
-  void simpleIsOriginatedByTheClientsSidecarAndTerminatedOnTheHostingGateway() {
+  void simpleIsOriginatedByTheClientsSidecarAndPassedThroughToAnApplicationThatTerminatesTls() {
     RenderResult result = render(Scenarios.simpleTls());
     assertEquals(List.of(
         "default/peerauthentication-meshgate-billing.yaml",
@@ -160,14 +164,15 @@ class RendererTest {
 
     Map<String, Object> gateway = object(result, "east", "istio-system/gateway-meshgate-billing-default-global.yaml");
     assertEquals(List.of(Map.of("port", Map.of("number", 15444, "name", "tls-15444", "protocol", "TLS"),
-        "tls", Map.of("mode", "SIMPLE", "credentialName", "billing-tls"),
+        "tls", Map.of("mode", "PASSTHROUGH"),
         "hosts", List.of("billing.default.global"))), at(gateway, "spec.servers"));
     Map<String, Object> vs = object(result, "east", "istio-system/virtualservice-meshgate-billing-default-global.yaml");
     assertEquals(List.of("billing.default.global"), at(vs, "spec.hosts"));
     assertEquals(List.of("istio-system/meshgate-billing-default-global"), at(vs, "spec.gateways"));
     assertEquals(List.of("."), at(vs, "spec.exportTo"));
-    assertEquals(List.of(Map.of("match", List.of(Map.of("port", 15444)), "route", List.of(Map.of("destination",
-        Map.of("host", "billing.default.svc.cluster.local", "port", Map.of("number", 8443)))))), at(vs, "spec.tcp"));
+    assertEquals(List.of(Map.of("match", List.of(Map.of("port", 15444, "sniHosts", List.of("billing.default.global"))),
+        "route", List.of(Map.of("destination", Map.of("host", "billing.default.svc.cluster.local",
+            "port", Map.of("number", 8443)))))), at(vs, "spec.tls"));
 
     assertEquals(List.of(
         "default/destinationrule-meshgate-billing-default-global-web.yaml",
@@ -188,7 +193,11 @@ class RendererTest {
   void mutualAcrossLogicalCloudsAuthorizesTheGatewayForTheCallersItForwards() {
     RenderResult result = render(Scenarios.mutualAcrossClouds());
     Map<String, Object> gateway = object(result, "east", "istio-system/gateway-meshgate-ledger-finance-global.yaml");
-    assertEquals(Map.of("mode", "MUTUAL", "credentialName", "ledger-tls"), at(gateway, "spec.servers.0.tls"));
+    assertEquals(Map.of("mode", "MUTUAL", "credentialName", "ledger-tls"), at(gateway, "spec.servers.0.tls"),
+        "ledger speaks HTTP: the gateway terminates the TLS");
+    assertEquals(List.of(Map.of("match", List.of(Map.of("port", 15444)), "route", List.of(Map.of("destination",
+        Map.of("host", "ledger.finance.svc.cluster.local", "port", Map.of("number", 9443)))))),
+        at(object(result, "east", "istio-system/virtualservice-meshgate-ledger-finance-global.yaml"), "spec.tcp"));
 
     Map<String, Object> dr = object(result, "north", "finance/destinationrule-meshgate-ledger-finance-global-payer.yaml");
     assertEquals(Map.of("mode", "MUTUAL", "credentialName", "payer-client-tls", "sni", "ledger.finance.global"),
