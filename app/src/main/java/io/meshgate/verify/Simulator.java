@@ -443,7 +443,7 @@ public final class Simulator {
         return fail(Hop.ENDPOINT, mismatch, service.ref());
       }
       return pass(Hop.ENDPOINT, next, "the pods of " + service.describe() + " " + service.kube().spec().selector()
-          + " on port " + next.workloadPort + tlsNote(next), service.ref());
+          + " on port " + next.workloadPort + tlsNote(next) + applicationNote(next), service.ref());
     }
     if (service.endpoints().isEmpty()) {
       RegistryService kube = service.resolution().equals("DNS") ? s.here.kubeService(service.host()) : null;
@@ -520,6 +520,11 @@ public final class Simulator {
 
   private static String tlsNote(State s) {
     return " (" + wire(s.tls) + ")";
+  }
+
+  /** For an application that terminates TLS itself: whose TLS it gets. */
+  private static String applicationNote(State s) {
+    return s.workloadProtocol != null && s.workloadProtocol.isAppTls() ? "; the application receives the client's TLS" : "";
   }
 
   /** What is on the wire, in words. */
@@ -880,7 +885,7 @@ public final class Simulator {
         return fail(Hop.HOSTED_ENDPOINT, mismatch, service.ref());
       }
       return pass(Hop.HOSTED_ENDPOINT, next, "the pods of " + service.describe() + " " + service.kube().spec().selector()
-          + " on port " + s.hostedPort.number() + tlsNote(next), service.ref());
+          + " on port " + next.workloadPort + tlsNote(next) + applicationNote(next), service.ref());
     }
     if (service.endpoints().isEmpty()) {
       return fail(Hop.HOSTED_ENDPOINT, service.describe() + " in cluster " + h.name + " has no endpoints, and "

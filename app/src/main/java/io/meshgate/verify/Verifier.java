@@ -192,7 +192,7 @@ public final class Verifier {
           continue;
         }
         any = true;
-        List<String> methods = entry.methods() == null || entry.methods().isEmpty() ? List.of("GET") : entry.methods();
+        List<String> methods = entry.methods() == null || entry.methods().isEmpty() ? List.of(defaultMethod(port)) : entry.methods();
         List<String> paths = entry.paths() == null || entry.paths().isEmpty() ? List.of("/") : entry.paths();
         for (String method : methods) {
           for (String path : paths) {
@@ -201,10 +201,15 @@ public final class Verifier {
         }
       }
       if (!any) {
-        out.add(new Request(caller, host, port.number(), "GET", "/"));
+        out.add(new Request(caller, host, port.number(), defaultMethod(port), "/"));
       }
     }
     return out;
+  }
+
+  /** The method of a request that names none: GET, or POST on gRPC (every gRPC call is a POST). */
+  private static String defaultMethod(InboundService.Port port) {
+    return !port.protocol().isHttp() ? null : port.protocol() == Protocol.GRPC ? "POST" : "GET";
   }
 
   /** A concrete path an access pattern admits: {@code /status*} → {@code /status}, {@code *.png} → {@code /x.png}. */
@@ -347,16 +352,16 @@ public final class Verifier {
     }
   }
 
-  /** A port of the service the client's access list does not admit (the first one). */
+  /** A port of the service no access entry of the client names (the first one). */
   private void probePort(InboundService service, List<ServiceClient> clients, ServiceClient client, Request base,
       String trustDomain, List<Check> probes) {
     Caller own = base.from();
+    List<InboundService.Port> ownPorts = portsOf(client, service);
     for (InboundService.Port port : service.spec().ports()) {
-      if (port.number() == base.port()) {
+      if (ownPorts.contains(port)) {
         continue;
       }
-      boolean http = port.protocol().isHttp();
-      Request other = new Request(own, base.host(), port.number(), http ? "GET" : null, http ? "/" : null);
+      Request other = new Request(own, base.host(), port.number(), defaultMethod(port), port.protocol().isHttp() ? "/" : null);
       if (!intended(service, clients, trustDomain, own.namespace(), own.serviceAccount(), other)) {
         probes.add(check(client, service, "other-port", other, false));
         return;
