@@ -110,9 +110,9 @@ public final class DemoCommand implements Callable<Integer> {
       String seedCommit = repo.commitAndPush("Seed intents: clusters, httpbin, productpage and their clients");
       step("1", "source repository " + repo.url() + ", main at " + shortId(seedCommit) + " (the seed intents)");
 
-      ServeOptions options = new ServeOptions(repo.url(), "main", ENV_BRANCH, repo.url(), "intents",
+      ServeOptions options = ServeOptions.of(repo.url(), "main", ENV_BRANCH, repo.url(), "intents",
           Duration.ofSeconds(2), freePort(), "embedded", null, policies, dir.resolve("work"),
-          MeshgateService.BUNDLED_ROUTES, "MESHGATE_WEBHOOK_SECRET");
+          MeshgateService.BUNDLED_ROUTES, "MESHGATE_WEBHOOK_SECRET").withBind("127.0.0.1");
       // A throw-away webhook secret, so the demo can show a signed push notification too.
       byte[] secret = new byte[16];
       new SecureRandom().nextBytes(secret);

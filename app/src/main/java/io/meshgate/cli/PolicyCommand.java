@@ -2,6 +2,7 @@ package io.meshgate.cli;
 
 import io.meshgate.rego.Rego;
 import io.meshgate.rego.RegoException;
+import io.meshgate.rego.parser.Parser;
 import io.meshgate.rego.runner.RegoTestRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -32,10 +33,14 @@ public final class PolicyCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: policy test [DIR]");
   }
 
-  /** {@code meshgate policy test [DIR] [-v]}: runs the {@code *_test.rego} files like {@code opa test}. */
+  /**
+   * {@code meshgate policy test [DIR] [-v] [--v0-compatible] [-r REGEX]}: runs the
+   * {@code *_test.rego} files like {@code opa test}, with its output layout; exit codes are
+   * meshgate's (0 all pass, 1 failures, 2 errors).
+   */
   @Command(
       name = "test",
-      description = "Run the policies' *_test.rego tests. Exit 0 all pass, 1 failures, 2 errors.",
+      description = "Run the policies' *_test.rego tests like opa test. Exit 0 all pass, 1 failures, 2 errors.",
       mixinStandardHelpOptions = true)
   public static final class Test implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -46,6 +51,15 @@ public final class PolicyCommand implements Runnable {
 
     @Option(names = {"-v", "--verbose"}, description = "List every test, not only failures.")
     boolean verbose;
+
+    @Option(names = "--v0-compatible",
+        description = "Read every module without `import rego.v1` as Rego v0 (as opa --v0-compatible). "
+            + "Without it each file is read as v1 when it parses as v1, else as v0.")
+    boolean v0Compatible;
+
+    @Option(names = {"-r", "--run"}, paramLabel = "REGEX",
+        description = "Only run tests whose full name (data.package.test_name) matches this regular expression.")
+    String run;
 
     @Override
     public Integer call() {
@@ -58,8 +72,17 @@ public final class PolicyCommand implements Runnable {
         return Main.EXIT_ERROR;
       }
       List<RegoTestRunner.TestResult> results;
+      RegoTestRunner.Options options = RegoTestRunner.Options.defaults()
+          .withVersion(v0Compatible ? Parser.RegoVersion.V0 : Parser.RegoVersion.AUTO);
       try {
-        results = RegoTestRunner.fromPaths(List.of(dir), Rego.builder().regoV1(true)).run();
+        options = options.withRun(run);
+      } catch (java.util.regex.PatternSyntaxException e) {
+        err.println("meshgate policy test: --run: invalid regular expression: " + e.getDescription());
+        err.flush();
+        return Main.EXIT_ERROR;
+      }
+      try {
+        results = RegoTestRunner.fromPaths(List.of(dir), Rego.builder(), options).run();
       } catch (RegoException e) {
         err.println("meshgate policy test: " + e.getMessage());
         err.flush();

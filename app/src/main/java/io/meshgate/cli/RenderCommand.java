@@ -69,6 +69,11 @@ public final class RenderCommand implements Callable<Integer> {
     if (Files.exists(out) && !Files.isDirectory(out)) {
       return usage(err, "output path " + out + " exists and is not a directory");
     }
+    // Before anything is read from or written to --out: no links that lead outside it.
+    String unsafe = OutputFolderGuard.problem(out, List.of(OutputTree.CLUSTERS_DIR, "meshgate"));
+    if (unsafe != null) {
+      return usage(err, "nothing written; " + unsafe);
+    }
 
     AllocationLedger previous;
     try {

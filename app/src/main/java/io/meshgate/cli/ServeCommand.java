@@ -1,13 +1,18 @@
 package io.meshgate.cli;
 
+import io.meshgate.publish.Redactor;
 import io.meshgate.service.IstioDurations;
 import io.meshgate.service.MeshgateService;
 import io.meshgate.service.ServeOptions;
 import io.meshgate.service.ServiceAssembly;
+import io.meshgate.service.ServiceLimits;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -19,7 +24,8 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = "Watch a source Git repository and publish the rendered, policy-checked output to an"
-        + " environment branch. Serves /healthz, /api/v1/status, /metrics, /hooks/git and /api/v1/validate.")
+        + " environment branch. Serves /healthz, /readyz, /api/v1/status, /metrics, /hooks/git and /api/v1/validate."
+        + " Credentials come from the environment or files, never from arguments (they would show in ps).")
 public final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -72,6 +78,75 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Environment variable holding the webhook secret; unset = webhooks disabled (default: ${DEFAULT-VALUE}).")
   String webhookSecretEnv;
 
+  @Option(names = "--webhook-secret-file", paramLabel = "FILE",
+      description = "File holding the webhook secret (e.g. a mounted Secret); instead of --webhook-secret-env.")
+  Path webhookSecretFile;
+
+  @Option(names = "--bind", defaultValue = ServeOptions.DEFAULT_BIND, paramLabel = "ADDRESS",
+      description = "Address the HTTP server listens on, e.g. 127.0.0.1 (default: ${DEFAULT-VALUE}, every address).")
+  String bind;
+
+  @Option(names = "--api-token-file", paramLabel = "FILE",
+      description = "Bearer tokens (one per line, e.g. a mounted Secret) required by POST /api/v1/validate, the"
+          + " detailed GET /api/v1/status and any write endpoint; re-read when it changes. Unset: open.")
+  Path apiTokenFile;
+
+  @Option(names = "--leader-election", defaultValue = "none", paramLabel = "MODE",
+      description = "Several replicas, one publisher: none (default), file:PATH (one host, a lock file) or"
+          + " kubernetes[:[NAMESPACE/]NAME] (a Lease, default NAME meshgate in the pod's namespace).")
+  String leaderElection;
+
+  @Option(names = "--lease-duration", defaultValue = "15s", paramLabel = "DURATION",
+      description = "How long a leader's lease lasts without renewal; a follower takes over after it (default: ${DEFAULT-VALUE}).")
+  String leaseDuration;
+
+  @Option(names = "--policies-path", paramLabel = "PATH",
+      description = "Read the policies from this folder of the source repository (or of --policies-source) at every run,"
+          + " instead of --policies.")
+  String policiesPath;
+
+  @Option(names = "--policies-source", paramLabel = "GIT_URL",
+      description = "A second repository holding the policies (its --policies-path, default the whole repository).")
+  String policiesSource;
+
+  @Option(names = "--policies-branch", defaultValue = "main", paramLabel = "BRANCH",
+      description = "Branch of --policies-source (default: ${DEFAULT-VALUE}).")
+  String policiesBranch;
+
+  @Option(names = "--max-deletion-share", defaultValue = "50%", paramLabel = "SHARE",
+      description = "Largest share of all rendered objects one publication may remove without the source commit's"
+          + " 'Meshgate-Allow-Deletion: true' trailer, e.g. 50% or 0.5 (default: ${DEFAULT-VALUE}).")
+  String maxDeletionShare;
+
+  @Option(names = "--max-connections", defaultValue = "256", paramLabel = "N",
+      description = "Open HTTP connections at most (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--idle-timeout", defaultValue = "30s", paramLabel = "DURATION",
+      description = "Close a connection with no request in progress after this long (default: ${DEFAULT-VALUE}).")
+  String idleTimeout;
+
+  @Option(names = "--read-timeout", defaultValue = "60s", paramLabel = "DURATION",
+      description = "A request's body must arrive within this long, else 408 (default: ${DEFAULT-VALUE}).")
+  String readTimeout;
+
+  @Option(names = "--validation-threads", defaultValue = "2", paramLabel = "N",
+      description = "Uploads to /api/v1/validate checked at once (default: ${DEFAULT-VALUE}).")
+  int validationThreads;
+
+  @Option(names = "--validation-queue", defaultValue = "4", paramLabel = "N",
+      description = "Uploads waiting for a check; more are answered 429 (default: ${DEFAULT-VALUE}).")
+  int validationQueue;
+
+  @Option(names = "--validation-timeout", defaultValue = "60s", paramLabel = "DURATION",
+      description = "Time budget of one upload, unpacking and check; then 503 (default: ${DEFAULT-VALUE}).")
+  String validationTimeout;
+
+  @Option(names = "--stuck-after", defaultValue = "10m", paramLabel = "DURATION",
+      description = "A sync run longer than this makes /healthz fail, so the orchestrator restarts the pod"
+          + " (default: ${DEFAULT-VALUE}).")
+  String stuckAfter;
+
   @Override
   public Integer call() throws Exception {
     ServeOptions options;
@@ -82,19 +157,36 @@ public final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("Run 'meshgate serve --help' for the flags.");
       return Main.EXIT_ERROR;
     }
+    String secret;
+    try {
+      secret = webhookSecretFile != null ? webhookSecretFromFile(webhookSecretFile)
+          : webhookSecret(System.getenv(options.webhookSecretEnv()));
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("meshgate serve: " + e.getMessage());
+      return Main.EXIT_ERROR;
+    }
+    // The hook comes first: a SIGTERM during start-up must stop what has started, quickly.
+    java.util.concurrent.atomic.AtomicReference<MeshgateService> running = new java.util.concurrent.atomic.AtomicReference<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      MeshgateService started = running.get();
+      if (started != null) {
+        started.close();
+      }
+      stopped.countDown();
+    }, "meshgate-shutdown"));
     MeshgateService service;
     try {
-      service = ServiceAssembly.start(options, webhookSecret(System.getenv(options.webhookSecretEnv())),
-          Duration.ofSeconds(1));
+      service = ServiceAssembly.start(options, secret, Duration.ofSeconds(1));
     } catch (IllegalArgumentException | IllegalStateException e) {
       spec.commandLine().getErr().println("meshgate serve: " + e.getMessage());
       return Main.EXIT_ERROR;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      service.close();
-      stopped.countDown();
-    }, "meshgate-shutdown"));
+    running.set(service);
+    if (stopped.getCount() == 0) {
+      service.close(); // stopped while starting
+      return Main.EXIT_OK;
+    }
     spec.commandLine().getErr().println("meshgate serve: listening on port " + service.port() + "; Ctrl+C stops");
     stopped.await();
     return Main.EXIT_OK;
@@ -117,6 +209,10 @@ public final class ServeCommand implements Callable<Integer> {
     if (source.isBlank()) {
       throw usage("--source must name a Git repository");
     }
+    refuseCredentialsInUrl("--source", source);
+    refuseCredentialsInUrl("--env-remote", envRemote);
+    refuseCredentialsInUrl("--policies-source", policiesSource);
+    refuseCredentialsInUrl("--opa-url", opaUrl);
     for (String[] branch : new String[][] {{"--source-branch", sourceBranch}, {"--env-branch", envBranch}}) {
       if (!validBranch(branch[1])) {
         throw usage(branch[0] + ": '" + branch[1] + "' is not a valid branch name");
@@ -150,9 +246,29 @@ public final class ServeCommand implements Callable<Integer> {
       }
       default -> throw usage("--policy-engine must be embedded or opa, not '" + policyEngine + "'");
     }
+    boolean policiesFromGit = policiesPath != null || policiesSource != null;
+    if (policiesFromGit && policies != null) {
+      throw usage("--policies reads a folder; --policies-path and --policies-source read Git: choose one");
+    }
+    String policiesRepoPath = null;
+    if (policiesFromGit) {
+      policiesRepoPath = policiesPath == null ? "." : policiesPath.strip().replaceAll("/+$", "");
+      boolean wholeRepo = policiesRepoPath.equals(".");
+      if (policiesRepoPath.isEmpty() || policiesRepoPath.startsWith("/") || policiesRepoPath.contains("..")
+          || (wholeRepo && policiesSource == null)) {
+        throw usage("--policies-path must be a relative folder inside the repository, not '" + policiesPath + "'");
+      }
+      if (policiesSource != null && (policiesSource.isBlank() || !validBranch(policiesBranch))) {
+        throw usage("--policies-source needs a repository and --policies-branch a valid branch name");
+      }
+      if (policiesSource == null && (policiesRepoPath.equals(intentsPath) || policiesRepoPath.startsWith(intentsPath + "/")
+          || intentsPath.startsWith(policiesRepoPath + "/"))) {
+        throw usage("--policies-path and --intents-path must be separate folders");
+      }
+    }
     Path policiesDir = policies != null ? policies : defaultPolicies();
     // OPA mode pushes the same policies to the server, so both engines need the folder.
-    if (policiesDir == null || !Files.isDirectory(policiesDir)) {
+    if (!policiesFromGit && (policiesDir == null || !Files.isDirectory(policiesDir))) {
       throw usage("no policies folder: pass --policies DIR (looked for ./policies and $MESHGATE_HOME/policies)");
     }
     String routesPattern = MeshgateService.BUNDLED_ROUTES;
@@ -165,12 +281,104 @@ public final class ServeCommand implements Callable<Integer> {
     if (webhookSecretEnv.isBlank()) {
       throw usage("--webhook-secret-env must name an environment variable");
     }
+    if (bind.isBlank() || bind.chars().anyMatch(Character::isWhitespace)) {
+      throw usage("--bind must be an address such as 127.0.0.1, 0.0.0.0 or ::, not '" + bind + "'");
+    }
+    Duration lease = duration("--lease-duration", leaseDuration);
+    if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw usage("--lease-duration must be at least 1s");
+    }
+    String election = leaderElection.strip();
+    if (!election.equals("none") && !election.equals("kubernetes") && !election.startsWith("kubernetes:")
+        && !(election.startsWith("file:") && election.length() > "file:".length())) {
+      throw usage("--leader-election must be none, file:PATH or kubernetes[:[NAMESPACE/]NAME], not '" + election + "'");
+    }
+    double share = share(maxDeletionShare);
+    if (maxConnections < 1 || validationThreads < 1 || validationQueue < 0) {
+      throw usage("--max-connections and --validation-threads must be at least 1, --validation-queue at least 0");
+    }
+    ServiceLimits limits = ServiceLimits.DEFAULTS
+        .withConnections(maxConnections, duration("--idle-timeout", idleTimeout), duration("--read-timeout", readTimeout))
+        .withValidation(validationThreads, validationQueue, duration("--validation-timeout", validationTimeout))
+        .withRunStuckAfter(duration("--stuck-after", stuckAfter));
     // JGit resolves a relative path against its cache repository, not the working directory.
     String sourceUrl = absoluteIfLocalPath(source);
     String envUrl = envRemote == null ? sourceUrl : absoluteIfLocalPath(envRemote);
-    return new ServeOptions(sourceUrl, sourceBranch, envBranch, envUrl,
-        intentsPath.replaceAll("/+$", ""), poll, httpPort, policyEngine, opa, policiesDir, workDir,
-        routesPattern, webhookSecretEnv);
+    return ServeOptions.of(sourceUrl, sourceBranch, envBranch, envUrl,
+            intentsPath.replaceAll("/+$", ""), poll, httpPort, policyEngine, opa, policiesDir, workDir,
+            routesPattern, webhookSecretEnv)
+        .withBind(bind.strip())
+        .withApiTokenFile(apiTokenFile)
+        .withLeaderElection(election, lease)
+        .withPoliciesFromGit(policiesRepoPath, policiesSource == null ? null : absoluteIfLocalPath(policiesSource),
+            policiesSource == null ? null : policiesBranch)
+        .withMaxDeletionShare(share)
+        .withLimits(limits);
+  }
+
+  private Duration duration(String flag, String text) {
+    Duration d;
+    try {
+      d = IstioDurations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw usage(flag + ": " + e.getMessage());
+    }
+    if (d.isZero() || d.isNegative()) {
+      throw usage(flag + " must be longer than 0");
+    }
+    return d;
+  }
+
+  /** {@code 50%} or {@code 0.5}, between 0 and 1. */
+  private double share(String text) {
+    String t = text.strip();
+    double value;
+    try {
+      value = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100 : Double.parseDouble(t);
+    } catch (NumberFormatException e) {
+      throw usage("--max-deletion-share must be a share such as 50% or 0.5, not '" + text + "'");
+    }
+    if (!(value >= 0 && value <= 1)) {
+      throw usage("--max-deletion-share must be between 0% and 100%, not '" + text + "'");
+    }
+    return value;
+  }
+
+  /**
+   * A password (or any user info of an http(s) URL, which Git hosts accept as a token) in an argument
+   * is visible to every user of the machine through {@code ps} and {@code /proc}: refuse it, saying how
+   * to pass it instead. The message never repeats the value.
+   */
+  private void refuseCredentialsInUrl(String flag, String url) {
+    if (url == null) {
+      return;
+    }
+    String userinfo = Redactor.userinfoOf(url);
+    if (userinfo == null) {
+      return;
+    }
+    String scheme = url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT);
+    boolean http = scheme.equals("http") || scheme.equals("https");
+    if (http || userinfo.contains(":")) {
+      throw usage(flag + " carries credentials in its URL, which every user can read with ps: remove them and"
+          + " set MESHGATE_GIT_TOKEN_FILE (a file, e.g. a mounted Kubernetes Secret) or MESHGATE_GIT_TOKEN,"
+          + " with MESHGATE_GIT_USERNAME for the user name" + (flag.equals("--opa-url") ? " (for OPA: put it in"
+          + " front of OPA, e.g. a sidecar on localhost)" : ""));
+    }
+  }
+
+  /** The secret of {@code --webhook-secret-file}, without a trailing line break. */
+  static String webhookSecretFromFile(Path file) {
+    try {
+      String secret = webhookSecret(Files.readString(file, StandardCharsets.UTF_8));
+      if (secret == null) {
+        throw new IllegalArgumentException("--webhook-secret-file " + file + " is empty");
+      }
+      return secret;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--webhook-secret-file " + file + " cannot be read ("
+          + e.getClass().getSimpleName() + ")");
+    }
   }
 
   /**

@@ -36,7 +36,9 @@ public final class EmbeddedPolicyEngine implements PolicyEngine {
   public static EmbeddedPolicyEngine create(PolicyBundle bundle, Duration timeLimit) throws PolicyEngineException {
     // Module names as users see them: policies/tls.rego, so errors point at the file to fix.
     String prefix = bundle.root().getFileName() == null ? "" : bundle.root().getFileName() + "/";
-    Rego.Builder builder = Rego.builder().regoV1(true).timeout(timeLimit);
+    // Each module is read as it is written (v1, or v0 as policy libraries still ship it), exactly as
+    // `meshgate policy test` reads them, so a rule that passes its tests also runs in validate.
+    Rego.Builder builder = Rego.builder().regoV1(false).timeout(timeLimit);
     for (PolicyBundle.PolicyFile module : bundle.modules()) {
       builder.addModule(prefix + module.path(), module.text());
     }

@@ -165,11 +165,12 @@ public final class EnvironmentPublish {
    * @throws GitOperationException when the remote cannot be asked
    */
   public static Optional<String> remoteTip(String url, String branch, GitCredentials credentials, int timeoutSeconds) {
-    Redactor redactor = credentials.redactor();
+    GitCredentials.Remote remote = credentials.forRemote(url);
+    Redactor redactor = remote.credentials().redactor();
     try {
       Map<String, org.eclipse.jgit.lib.Ref> refs = org.eclipse.jgit.api.Git.lsRemoteRepository()
-          .setRemote(url).setHeads(true).setTimeout(timeoutSeconds)
-          .setTransportConfigCallback(credentials::applyTo)
+          .setRemote(remote.url()).setHeads(true).setTimeout(timeoutSeconds)
+          .setTransportConfigCallback(remote.credentials()::applyTo)
           .callAsMap();
       org.eclipse.jgit.lib.Ref ref = refs.get(Constants.R_HEADS + branch);
       return ref == null || ref.getObjectId() == null ? Optional.empty() : Optional.of(ref.getObjectId().name());
@@ -190,11 +191,12 @@ public final class EnvironmentPublish {
     if (cacheDir == null || render == null || sourceCommit == null) {
       throw new IllegalStateException("EnvironmentPublish needs cacheDir, render and sourceCommit");
     }
-    Redactor redactor = credentials.redactor();
+    GitCredentials.Remote remote = credentials.forRemote(url);
+    Redactor redactor = remote.credentials().redactor();
     String where = "branch '" + branch + "' of " + redactor.redact(url);
     String trackingRef = TRACKING_PREFIX + branch;
     String lastRejection = "none";
-    try (CacheRepository cache = CacheRepository.open(cacheDir, url, credentials, timeoutSeconds)) {
+    try (CacheRepository cache = CacheRepository.open(cacheDir, remote.url(), remote.credentials(), timeoutSeconds)) {
       Repository repository = cache.repository();
       for (int attempt = 1; attempt <= maxPushAttempts; attempt++) {
         Optional<ObjectId> tip =
@@ -221,6 +223,16 @@ public final class EnvironmentPublish {
             PublishResult.Status outcome =
                 tip.isEmpty() ? PublishResult.Status.CREATED : PublishResult.Status.UPDATED;
             return new PublishResult(outcome, round.commit().name(), attempt);
+          }
+          case UP_TO_DATE -> {
+            // Another instance pushed the very same commit (same tree, parent, message and second)
+            // between our fetch and our push: the branch holds exactly what we publish.
+            try {
+              cache.updateRef(trackingRef, round.commit());
+            } catch (IOException e) {
+              // the next fetch repairs the local ref
+            }
+            return new PublishResult(PublishResult.Status.UNCHANGED, round.commit().name(), attempt);
           }
           case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED, REJECTED_OTHER_REASON -> {
             // Someone else moved the branch (or holds its lock): render again on the new tip.
@@ -290,7 +302,21 @@ public final class EnvironmentPublish {
     return new PreviousState(
         tip.name(),
         readFile(reader, tip.getTree(), ALLOCATIONS_PATH),
-        readFile(reader, tip.getTree(), PROVENANCE_PATH));
+        readFile(reader, tip.getTree(), PROVENANCE_PATH),
+        filesBelow(reader, tip.getTree(), CLUSTERS_DIR));
+  }
+
+  private static java.util.List<String> filesBelow(ObjectReader reader, RevTree tree, String dir) throws IOException {
+    java.util.List<String> paths = new java.util.ArrayList<>();
+    try (TreeWalk walk = new TreeWalk(reader)) {
+      walk.addTree(tree);
+      walk.setRecursive(true);
+      walk.setFilter(org.eclipse.jgit.treewalk.filter.PathFilter.create(dir));
+      while (walk.next()) {
+        paths.add(walk.getPathString());
+      }
+    }
+    return paths;
   }
 
   private static Optional<byte[]> readFile(ObjectReader reader, RevTree tree, String path)

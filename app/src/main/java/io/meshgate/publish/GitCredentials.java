@@ -43,6 +43,10 @@ public final class GitCredentials {
   private SshdSessionFactory sshSessionFactory;
 
   private GitCredentials(String username, String token, Path sshKeyFile, Path knownHostsFile) {
+    this(username, token, sshKeyFile, knownHostsFile, Redactor.urlsOnly());
+  }
+
+  private GitCredentials(String username, String token, Path sshKeyFile, Path knownHostsFile, Redactor base) {
     this.username = username;
     this.token = token;
     this.sshKeyFile = sshKeyFile;
@@ -51,7 +55,47 @@ public final class GitCredentials {
     if (token != null) {
       secrets.add(token);
     }
-    this.redactor = Redactor.of(secrets);
+    this.redactor = base.with(secrets);
+  }
+
+  /**
+   * A remote as JGit should see it: an http(s) URL that carries a password in its user info is used
+   * without it, and the user name and password become the Basic-auth credentials (a token from the
+   * environment still wins). JGit then never prints the password, whatever characters it holds, and
+   * the redactor masks the original user info as a literal value.
+   *
+   * @param url the URL as configured
+   */
+  public Remote forRemote(String url) {
+    String userinfo = Redactor.userinfoOf(url);
+    Redactor masking = redactor.withUrls(url == null ? List.of() : List.of(url));
+    if (userinfo == null || !userinfo.contains(":")) {
+      return new Remote(url, new GitCredentials(username, token, sshKeyFile, knownHostsFile, masking));
+    }
+    String scheme = url.substring(0, url.indexOf("://")).toLowerCase(java.util.Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      return new Remote(url, new GitCredentials(username, token, sshKeyFile, knownHostsFile, masking));
+    }
+    String clean = url.substring(0, url.indexOf("://") + 3) + url.substring(url.lastIndexOf('@') + 1);
+    if (token != null) {
+      return new Remote(clean, new GitCredentials(username, token, sshKeyFile, knownHostsFile, masking));
+    }
+    int colon = userinfo.indexOf(':');
+    String user = decode(userinfo.substring(0, colon));
+    String password = decode(userinfo.substring(colon + 1));
+    return new Remote(clean, new GitCredentials(user, password, sshKeyFile, knownHostsFile,
+        masking.with(List.of(password, userinfo.substring(colon + 1)))));
+  }
+
+  /** A remote URL and the credentials to reach it with; see {@link #forRemote(String)}. */
+  public record Remote(String url, GitCredentials credentials) {}
+
+  private static String decode(String text) {
+    try {
+      return java.net.URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return text; // not percent-encoded: as written
+    }
   }
 
   /** No credentials: anonymous HTTP(S), file:// or the platform's SSH defaults. */

@@ -10,13 +10,19 @@ import java.util.regex.Pattern;
  * Masks secrets in text before it reaches a log, an exception message or a status page: the
  * userinfo part of URLs ({@code https://user:token@host} becomes {@code https://***@host}) and
  * every known secret value wherever it appears.
+ *
+ * <p>In free text a URL's userinfo is taken up to the last {@code @} before the next white space, so
+ * a raw {@code @} or {@code /} in a password is masked whole (a path holding {@code @} is masked too:
+ * too much rather than too little). A password holding white space cannot be told from the text
+ * around it: register the URL with {@link #withUrls}, which masks its userinfo as a literal value,
+ * whatever characters it holds.
  */
 public final class Redactor {
   static final String MASK = "***";
 
-  // scheme://userinfo@ — userinfo stops at the first '/', whitespace or quote, so paths stay intact.
+  // scheme://userinfo@ — greedy up to the last '@' before white space or a quote.
   private static final Pattern URL_USERINFO =
-      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s\"'<>]+@");
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^\\s\"'<>]*@");
 
   private final List<String> secrets;
 
@@ -41,6 +47,37 @@ public final class Redactor {
   /** A redactor that masks URL userinfo and each of the given secret values. */
   public static Redactor of(Collection<String> secretValues) {
     return new Redactor(secretValues);
+  }
+
+  /**
+   * This redactor plus the userinfo of each URL (everything between {@code ://} and the URL's last
+   * {@code @}), masked wherever it appears.
+   */
+  public Redactor withUrls(Collection<String> urls) {
+    List<String> userinfo = new ArrayList<>();
+    for (String url : urls) {
+      if (url == null) {
+        continue;
+      }
+      String info = userinfoOf(url);
+      if (info != null) {
+        userinfo.add(info);
+      }
+    }
+    return with(userinfo);
+  }
+
+  /** The userinfo of a URL given on its own ({@code scheme://USERINFO@host/...}), or null. */
+  public static String userinfoOf(String url) {
+    if (url == null) {
+      return null;
+    }
+    int scheme = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    if (scheme < 0 || at <= scheme + 3) {
+      return null;
+    }
+    return url.substring(scheme + 3, at);
   }
 
   /** This redactor plus more secret values. */

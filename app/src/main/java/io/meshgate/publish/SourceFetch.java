@@ -29,6 +29,8 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  */
 public final class SourceFetch {
   static final String TRACKING_PREFIX = "refs/meshgate/source/";
+  /** The path that names the whole repository (a policies repository with its modules at the top). */
+  public static final String WHOLE_TREE = ".";
 
   private final String url;
   private String branch = "main";
@@ -38,6 +40,9 @@ public final class SourceFetch {
   private GitCredentials credentials = GitCredentials.none();
   private NetworkRetry retry = new NetworkRetry(1, java.time.Duration.ZERO, java.time.Duration.ZERO);
   private int timeoutSeconds = 60;
+  private String extraPath;
+  private String pathLabel = "intents path";
+  private String pathFlag = "--intents-path";
 
   private SourceFetch(String url) {
     this.url = requireText(url, "source URL");
@@ -54,9 +59,28 @@ public final class SourceFetch {
     return this;
   }
 
-  /** Path of the intents directory inside the repository; default {@code intents}. */
+  /**
+   * Path of the intents directory inside the repository; default {@code intents}.
+   * {@link #WHOLE_TREE} takes the whole repository.
+   */
   public SourceFetch intentsPath(String intentsPath) {
-    this.intentsPath = normalizeRepoPath(intentsPath);
+    this.intentsPath = WHOLE_TREE.equals(intentsPath) ? WHOLE_TREE : normalizeRepoPath(intentsPath);
+    return this;
+  }
+
+  /**
+   * A second folder of the same commit to materialise (the policies, when they live in the source
+   * repository); {@link SourceSnapshot#extraDir()} then points at it. Missing in the commit is an error.
+   */
+  /** How messages name the main path and its flag; default {@code intents path}, {@code --intents-path}. */
+  public SourceFetch describedAs(String label, String flag) {
+    this.pathLabel = requireText(label, "label");
+    this.pathFlag = requireText(flag, "flag");
+    return this;
+  }
+
+  public SourceFetch alsoMaterialise(String path) {
+    this.extraPath = path == null ? null : normalizeRepoPath(path);
     return this;
   }
 
@@ -99,9 +123,10 @@ public final class SourceFetch {
     if (cacheDir == null) {
       throw new IllegalStateException("SourceFetch needs a cacheDir");
     }
-    Redactor redactor = credentials.redactor();
+    GitCredentials.Remote remote = credentials.forRemote(url);
+    Redactor redactor = remote.credentials().redactor();
     String where = redactor.redact(url);
-    try (CacheRepository cache = CacheRepository.open(cacheDir, url, credentials, timeoutSeconds)) {
+    try (CacheRepository cache = CacheRepository.open(cacheDir, remote.url(), remote.credentials(), timeoutSeconds)) {
       Optional<ObjectId> tip =
           retry.run(
               "cannot fetch branch '" + branch + "' from " + where,
@@ -121,25 +146,25 @@ public final class SourceFetch {
     Path root = null;
     try (RevWalk revWalk = new RevWalk(repository)) {
       RevCommit commit = revWalk.parseCommit(tip);
-      ObjectReader reader = repository.newObjectReader();
-      try (reader;
-          TreeWalk subtree = TreeWalk.forPath(reader, intentsPath, commit.getTree())) {
-        if (subtree == null || subtree.getFileMode(0) != FileMode.TREE) {
-          throw new GitOperationException(
-              "intents path '" + intentsPath + "' is not a directory in commit "
-                  + commit.abbreviate(7).name() + " of branch '" + branch + "' in " + where
-                  + " (check --intents-path)");
-        }
+      try (ObjectReader reader = repository.newObjectReader()) {
+        ObjectId intentsTree = subtree(reader, commit, intentsPath, where, pathLabel, pathFlag);
+        ObjectId extraTree = extraPath == null ? null : subtree(reader, commit, extraPath, where, "policies path", "--policies-path");
         root =
             tempParent == null
                 ? Files.createTempDirectory("meshgate-source-")
                 : Files.createTempDirectory(
                     Files.createDirectories(tempParent), "meshgate-source-");
-        Path intentsDir = root.resolve(intentsPath);
+        Path intentsDir = WHOLE_TREE.equals(intentsPath) ? root.resolve("tree") : root.resolve(intentsPath);
         Files.createDirectories(intentsDir);
-        writeTree(reader, subtree.getObjectId(0), intentsDir);
+        writeTree(reader, intentsTree, intentsDir);
+        Path extraDir = null;
+        if (extraTree != null) {
+          extraDir = root.resolve(".meshgate-extra").resolve(extraPath);
+          Files.createDirectories(extraDir);
+          writeTree(reader, extraTree, extraDir);
+        }
         return new SourceSnapshot(
-            commit.name(), commit.abbreviate(7).name(), commit.getFullMessage(), intentsDir, root);
+            commit.name(), commit.abbreviate(7).name(), commit.getFullMessage(), intentsDir, root, extraDir);
       }
     } catch (GitOperationException e) {
       deleteQuietly(root);
@@ -148,6 +173,23 @@ public final class SourceFetch {
       deleteQuietly(root);
       throw GitOperationException.of(
           "cannot read intents of branch '" + branch + "' from " + where, e, redactor);
+    }
+  }
+
+  /** The tree at {@code path} of the commit ({@link #WHOLE_TREE}: its root tree). */
+  private ObjectId subtree(ObjectReader reader, RevCommit commit, String path, String where, String label,
+      String hint) throws IOException {
+    if (WHOLE_TREE.equals(path)) {
+      return commit.getTree();
+    }
+    try (TreeWalk walk = TreeWalk.forPath(reader, path, commit.getTree())) {
+      if (walk == null || walk.getFileMode(0) != FileMode.TREE) {
+        throw new GitOperationException(
+            label + " '" + path + "' is not a directory in commit "
+                + commit.abbreviate(7).name() + " of branch '" + branch + "' in " + where
+                + " (check " + hint + ")");
+      }
+      return walk.getObjectId(0);
     }
   }
 

@@ -15,10 +15,16 @@ import java.util.stream.Stream;
  * @param message the full commit message
  * @param intentsDir the intents subtree of that commit ({@code root/<intents path>})
  * @param root the fresh temporary directory that holds it; {@link #close()} deletes it
+ * @param extraDir a second subtree asked for with {@link SourceFetch#alsoMaterialise} (the policies),
+ *     or null
  */
 public record SourceSnapshot(
-    String commitId, String shortId, String message, Path intentsDir, Path root)
+    String commitId, String shortId, String message, Path intentsDir, Path root, Path extraDir)
     implements AutoCloseable {
+
+  public SourceSnapshot(String commitId, String shortId, String message, Path intentsDir, Path root) {
+    this(commitId, shortId, message, intentsDir, root, null);
+  }
 
   /** Deletes the temporary directory. */
   @Override

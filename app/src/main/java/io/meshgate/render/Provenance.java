@@ -11,10 +11,19 @@ import java.util.Map;
  * @param sourceCommit the source commit the output was rendered from
  * @param policyDigest a digest of the policies that checked it
  * @param toolVersion the meshgate version
+ * @param policyRepo where the policies came from when they are read from Git (a repository URL, or
+ *     the source repository's policies path)
+ * @param policyCommit the commit of those policies
  */
-public record Provenance(String sourceRepo, String sourceCommit, String policyDigest, String toolVersion) {
+public record Provenance(String sourceRepo, String sourceCommit, String policyDigest, String toolVersion,
+    String policyRepo, String policyCommit) {
 
   public static final String PATH = "meshgate/provenance.yaml";
+
+  /** Policies from a folder: no policy repository or commit. */
+  public Provenance(String sourceRepo, String sourceCommit, String policyDigest, String toolVersion) {
+    this(sourceRepo, sourceCommit, policyDigest, toolVersion, null, null);
+  }
 
   public String toYaml() {
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -23,6 +32,8 @@ public record Provenance(String sourceRepo, String sourceCommit, String policyDi
     putIfSet(doc, "sourceRepo", sourceRepo);
     putIfSet(doc, "sourceCommit", sourceCommit);
     putIfSet(doc, "policyDigest", policyDigest);
+    putIfSet(doc, "policyRepo", policyRepo);
+    putIfSet(doc, "policyCommit", policyCommit);
     putIfSet(doc, "toolVersion", toolVersion);
     return ResourceYaml.dump(doc);
   }

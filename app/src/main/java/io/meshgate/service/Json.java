@@ -43,13 +43,38 @@ final class Json {
     }
   }
 
-  /** Replaces the message with a JSON response; incoming headers are dropped so none is echoed back. */
+  /**
+   * Replaces the message with a JSON response; incoming headers are dropped so none is echoed back,
+   * except the request id. An error body ({@code {"error": ...}}) gets the request id too, so a user
+   * can quote it and an operator find the log line.
+   */
   static void respond(Exchange exchange, int status, Object body) {
+    respond(exchange, status, body, Map.of());
+  }
+
+  /** As {@link #respond(Exchange, int, Object)} with extra response headers (e.g. {@code Retry-After}). */
+  static void respond(Exchange exchange, int status, Object body, Map<String, String> headers) {
     Message out = exchange.getMessage();
+    String requestId = requestId(exchange);
+    Object json = body;
+    if (status >= 400 && body instanceof Map<?, ?> map && map.containsKey("error") && !map.containsKey("requestId")) {
+      Map<Object, Object> withId = new LinkedHashMap<>(map);
+      withId.put("requestId", requestId);
+      json = withId;
+    }
     out.removeHeaders("*");
     out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
     out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-    out.setBody(write(body));
+    if (requestId != null) {
+      out.setHeader(MeshgateHttpServer.REQUEST_ID, requestId);
+    }
+    headers.forEach(out::setHeader);
+    out.setBody(write(json));
+  }
+
+  /** The id {@link MeshgateHttpServer} gave the request; null outside HTTP. */
+  static String requestId(Exchange exchange) {
+    return exchange.getIn().getHeader(MeshgateHttpServer.REQUEST_ID, String.class);
   }
 
   static Map<String, Object> error(String message) {

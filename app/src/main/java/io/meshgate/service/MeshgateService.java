@@ -4,44 +4,46 @@ import io.meshgate.publish.GitCredentials;
 import io.meshgate.publish.Redactor;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.main.Main;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.StartupSummaryLevel;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running service: a Camel Main whose routes come from YAML files (bundled {@code routes/} by
  * default) and call the beans bound here by name: {@code syncTrigger}, {@code webhookHandler},
- * {@code statusBean}, {@code metricsBean}, {@code archiveValidator}.
+ * {@code statusBean}, {@code metricsBean}, {@code archiveValidator}, {@code healthBean}. The routes
+ * are served by {@link MeshgateHttpServer}. A watchdog restarts the poll timer when it stops firing
+ * (an {@link OutOfMemoryError} in the timer's thread ends a {@code java.util.Timer} for good).
  */
 public final class MeshgateService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MeshgateService.class);
   /** Routes bundled in the jar from the repository's {@code routes/} folder. */
   public static final String BUNDLED_ROUTES = "classpath:routes/*.yaml";
-  private static final long MAX_HTTP_BODY_BYTES = 16L * 1024 * 1024;
-  /** Request header holding a form content type that {@link #keepFormBodiesRaw} replaced. */
-  static final String DECLARED_CONTENT_TYPE = "X-Meshgate-Declared-Content-Type";
+  /** Camel waits this long for requests in progress when stopping (uploads are cancelled first). */
+  private static final int CAMEL_SHUTDOWN_SECONDS = 1;
 
   /**
    * @param routesIncludePattern Camel resource pattern of the YAML routes, e.g. {@link #BUNDLED_ROUTES}
    *     or {@code file:/path/routes/*.yaml}
    * @param webhookSecret null or blank disables webhooks
-   * @param statusSettings non-secret facts shown in the status under {@code config}
+   * @param statusSettings non-secret facts shown in the detailed status under {@code config}
    */
   public record Settings(
+      String bindAddress,
       int httpPort,
       Duration pollInterval,
       Duration firstPollDelay,
@@ -50,110 +52,206 @@ public final class MeshgateService implements AutoCloseable {
       String webhookSecret,
       String webhookSecretEnv,
       Path scratchDir,
-      Map<String, Object> statusSettings) {}
+      Map<String, Object> statusSettings,
+      ServiceLimits limits,
+      ApiTokens apiTokens) {
+
+    /** Default limits, no API tokens, all addresses. */
+    public Settings(int httpPort, Duration pollInterval, Duration firstPollDelay, String routesIncludePattern,
+        String sourceBranch, String webhookSecret, String webhookSecretEnv, Path scratchDir,
+        Map<String, Object> statusSettings) {
+      this(ServeOptions.DEFAULT_BIND, httpPort, pollInterval, firstPollDelay, routesIncludePattern, sourceBranch,
+          webhookSecret, webhookSecretEnv, scratchDir, statusSettings, ServiceLimits.DEFAULTS, ApiTokens.none());
+    }
+
+    public Settings withLimits(ServiceLimits serviceLimits) {
+      return new Settings(bindAddress, httpPort, pollInterval, firstPollDelay, routesIncludePattern, sourceBranch,
+          webhookSecret, webhookSecretEnv, scratchDir, statusSettings, serviceLimits, apiTokens);
+    }
+
+    public Settings withApiTokens(ApiTokens tokens) {
+      return new Settings(bindAddress, httpPort, pollInterval, firstPollDelay, routesIncludePattern, sourceBranch,
+          webhookSecret, webhookSecretEnv, scratchDir, statusSettings, limits, tokens);
+    }
+
+    /** The poll timer is restarted when it has not fired for this long. */
+    Duration timerRestartAfter() {
+      return pollInterval.multipliedBy(2).plus(firstPollDelay).plusSeconds(2);
+    }
+
+    /** {@code /healthz} fails when the poll timer has not fired for this long, restarts included. */
+    Duration timerStallAfter() {
+      return pollInterval.multipliedBy(3).plus(firstPollDelay).plusSeconds(60);
+    }
+  }
 
   private final Main camel;
+  private final MeshgateHttpServer http;
   private final SyncTrigger trigger;
   private final ServiceStatus status;
   private final SyncMetrics metrics;
-  private final int port;
+  private final ArchiveValidator validator;
+  private final Leadership leadership;
+  private final ScheduledExecutorService watchdog;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final Duration stopGrace;
   private volatile Path temporaryWorkDir;
+  private volatile long lastTimerRestartNanos = System.nanoTime();
 
-  private MeshgateService(Main camel, SyncTrigger trigger, ServiceStatus status, SyncMetrics metrics, int port) {
+  private MeshgateService(Main camel, MeshgateHttpServer http, SyncTrigger trigger, ServiceStatus status,
+      SyncMetrics metrics, ArchiveValidator validator, Leadership leadership, ScheduledExecutorService watchdog,
+      Duration stopGrace) {
+    this.stopGrace = stopGrace;
     this.camel = camel;
+    this.http = http;
     this.trigger = trigger;
     this.status = status;
     this.metrics = metrics;
-    this.port = port;
+    this.validator = validator;
+    this.leadership = leadership;
+    this.watchdog = watchdog;
   }
 
-  /** Builds and starts the service; returns once HTTP is listening. */
-  public static MeshgateService start(Settings settings, SyncAction action, TreeValidator validator)
-      throws Exception {
+  /** Builds and starts a single instance; returns once HTTP is listening. */
+  public static MeshgateService start(Settings settings, SyncAction action, TreeValidator validator) throws Exception {
+    return start(settings, action, validator, Leadership.single(), () -> null);
+  }
+
+  /**
+   * Builds and starts the service; returns once HTTP is listening.
+   *
+   * @param leadership decides whether this instance publishes; closed by {@link #close()}
+   * @param notReady why the service cannot serve yet (e.g. no policies loaded), or null
+   */
+  public static MeshgateService start(Settings settings, SyncAction action, TreeValidator validator,
+      Leadership leadership, Supplier<String> notReady) throws Exception {
     Clock clock = Clock.systemUTC();
     ServiceStatus status = new ServiceStatus(clock);
     SyncMetrics metrics = new SyncMetrics();
     // Status messages must not show the Git credentials or the webhook secret.
     Redactor scrubber = GitCredentials.fromEnvironment().redactor()
         .with(settings.webhookSecret() == null ? List.of() : List.of(settings.webhookSecret()));
-    SyncTrigger trigger = new SyncTrigger(action, status, metrics, scrubber, clock);
+    SyncTrigger trigger = new SyncTrigger(action, status, metrics, scrubber, clock, settings.limits().stopGrace());
     WebhookHandler webhooks = new WebhookHandler(settings.webhookSecret(), settings.webhookSecretEnv(),
         settings.sourceBranch(), trigger, metrics);
+    ArchiveValidator uploads = new ArchiveValidator(validator, settings.limits(), settings.scratchDir());
 
-    requirePortFree(settings.httpPort());
     Main camel = new Main();
     camel.configure()
         .withName("meshgate")
         .withJmxEnabled(false)
         .withRoutesIncludePattern(settings.routesIncludePattern())
-        .httpServer()
-        .withEnabled(true)
-        .withPort(settings.httpPort())
-        .withMaxBodySize(MAX_HTTP_BODY_BYTES);
+        .withShutdownTimeout(CAMEL_SHUTDOWN_SECONDS)
+        .withShutdownNowOnTimeout(true)
+        .withShutdownLogInflightExchangesOnTimeout(false);
     // One line for start and stop instead of a table of every route.
     camel.configure().setStartupSummaryLevel(StartupSummaryLevel.Oneline);
+    // Camel Main's default strategy adds its own SIGTERM hook, which waits (up to 16 s, polling) for
+    // a context that only close() stops; serve's own shutdown hook calls close().
+    camel.setShutdownStrategy(new SimpleMainShutdownStrategy());
     camel.addInitialProperty("meshgate.poll-interval-ms", Long.toString(Math.max(1, settings.pollInterval().toMillis())));
     camel.addInitialProperty("meshgate.first-poll-delay-ms", Long.toString(Math.max(0, settings.firstPollDelay().toMillis())));
+    MeshgateHttpServer http = MeshgateHttpServer.createFor(camel, settings.bindAddress(), settings.httpPort(),
+        settings.limits(), settings.apiTokens(), metrics);
+    HealthBean health = new HealthBean(trigger, settings.limits().runStuckAfter(), settings.timerStallAfter(), () -> {
+      if (http.isStopping()) {
+        return "the service is stopping";
+      }
+      return notReady.get();
+    });
     camel.bind("syncTrigger", trigger);
     camel.bind("webhookHandler", webhooks);
-    camel.bind("statusBean", new StatusBean(status, settings.statusSettings()));
+    camel.bind("statusBean", new StatusBean(status, settings.statusSettings(), leadership, settings.limits()));
     camel.bind("metricsBean", metrics);
-    camel.bind("archiveValidator", ArchiveValidator.withDefaultLimits(validator, settings.scratchDir()));
+    camel.bind("archiveValidator", uploads);
+    camel.bind("healthBean", health);
+    Runnable stopAll = () -> {
+      uploads.close();
+      trigger.close();
+      http.close();
+    };
+    // A port in use fails here, before anything else starts.
+    try {
+      http.listen();
+    } catch (RuntimeException e) {
+      stopAll.run();
+      throw e;
+    }
     try {
       camel.start();
     } catch (Exception e) {
-      trigger.close();
+      stopAll.run();
       // Typically a broken --routes file: say where, in one line (YAML errors carry line and column).
       throw new IllegalStateException("the routes (" + settings.routesIncludePattern() + ") cannot start: "
           + deepestMessage(e), e);
     }
     if (camel.getCamelContext() == null || !camel.getCamelContext().isStarted()) {
-      trigger.close();
+      stopAll.run();
       throw new IllegalStateException("the Camel context did not start (routes: " + settings.routesIncludePattern() + ")");
     }
-    keepFormBodiesRaw(camel, settings.httpPort());
+    http.routesStarted();
     int routes = camel.getCamelContext().getRoutes().size();
     if (routes == 0) {
       camel.stop();
-      trigger.close();
+      stopAll.run();
       throw new IllegalStateException("no routes found at " + settings.routesIncludePattern());
     }
-    // Vert.x reports a failed bind only in its log; make sure our routes really answer.
-    if (!answersHealthz(settings.httpPort())) {
+    if (!answersHealthz(settings.bindAddress(), settings.httpPort())) {
       camel.stop();
-      trigger.close();
-      throw new IllegalStateException("the HTTP server did not come up on port " + settings.httpPort()
-          + " (is another process using it?)");
+      stopAll.run();
+      throw new IllegalStateException("the HTTP server did not answer on port " + settings.httpPort());
     }
     if (!webhooks.isEnabled()) {
       LOG.warn("webhooks disabled: set {} to enable POST /hooks/git", settings.webhookSecretEnv());
     }
-    LOG.info("meshgate service listening on port {} ({} routes, poll every {})", settings.httpPort(), routes,
-        IstioDurations.format(settings.pollInterval()));
-    return new MeshgateService(camel, trigger, status, metrics, settings.httpPort());
+    if (!settings.apiTokens().enabled()) {
+      LOG.warn("no --api-token-file: POST /api/v1/validate and the detailed GET /api/v1/status are open to anyone"
+          + " who can reach {}:{}", settings.bindAddress(), settings.httpPort());
+    }
+    metrics.recordLeadership(leadership.isLeader());
+    leadership.onChange(() -> {
+      metrics.recordLeadership(leadership.isLeader());
+      trigger.fire("leadership change");
+    });
+    ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "meshgate-watchdog");
+      t.setDaemon(true);
+      return t;
+    });
+    MeshgateService service = new MeshgateService(camel, http, trigger, status, metrics, uploads, leadership, watchdog,
+        settings.limits().stopGrace());
+    long every = Math.max(100, Math.min(1000, settings.pollInterval().toMillis()));
+    watchdog.scheduleWithFixedDelay(() -> service.watch(settings.timerRestartAfter()), every, every, TimeUnit.MILLISECONDS);
+    LOG.info("meshgate service listening on {}:{} ({} routes, poll every {}, leader election: {})",
+        settings.bindAddress(), settings.httpPort(), routes, IstioDurations.format(settings.pollInterval()),
+        leadership.describe());
+    return service;
   }
 
   /**
-   * {@code curl --data-binary @intents.zip} sends {@code application/x-www-form-urlencoded} unless told
-   * otherwise; Vert.x would then decode the body as a form, fail on binary bytes (400 and a stack
-   * trace in the log) or hand over parsed fields instead of the bytes a webhook signature covers.
-   * No endpoint takes forms, so such bodies stay raw bytes; the declared type is kept in
-   * {@link #DECLARED_CONTENT_TYPE} for the webhook's hint. Multipart uploads are left to Camel.
+   * The poll timer's thread can die (an error escaping Camel's timer task ends a {@code java.util.Timer}
+   * for good): restart the timer routes, and poll meanwhile.
    */
-  private static void keepFormBodiesRaw(Main camel, int port) {
-    VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel.getCamelContext(),
-        VertxPlatformHttpRouter.getRouterNameFromPort(port));
-    if (router == null) {
-      throw new IllegalStateException("the HTTP router of port " + port + " is not registered");
-    }
-    router.route().order(Integer.MIN_VALUE).handler(ctx -> {
-      String type = ctx.request().getHeader("Content-Type");
-      if (type != null && type.toLowerCase(Locale.ROOT).contains("application/x-www-form-urlencoded")) {
-        ctx.request().headers().set(DECLARED_CONTENT_TYPE, type);
-        ctx.request().headers().set("Content-Type", "application/octet-stream");
+  private void watch(Duration restartAfter) {
+    try {
+      boolean restartedRecently = System.nanoTime() - lastTimerRestartNanos < restartAfter.toNanos();
+      if (closing.get() || restartedRecently || trigger.sinceLastTick().compareTo(restartAfter) <= 0) {
+        return;
       }
-      ctx.next();
-    });
+      lastTimerRestartNanos = System.nanoTime();
+      CamelContext context = camel.getCamelContext();
+      LOG.error("the poll timer has not fired for {}; restarting it", IstioDurations.format(
+          Duration.ofSeconds(trigger.sinceLastTick().toSeconds())));
+      trigger.fire("watchdog");
+      for (Route route : context.getRoutes()) {
+        if (route.getEndpoint().getEndpointUri().startsWith("timer:")) {
+          context.getRouteController().stopRoute(route.getRouteId());
+          context.getRouteController().startRoute(route.getRouteId());
+        }
+      }
+    } catch (Throwable e) { // NOPMD - the watchdog must outlive anything it watches
+      LOG.error("watchdog: {}", e.toString());
+    }
   }
 
   /** The innermost cause's message on one line (SnakeYAML's are multi-line with a caret). */
@@ -180,28 +278,20 @@ public final class MeshgateService implements AutoCloseable {
     return line.toString();
   }
 
-  private static void requirePortFree(int port) {
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.setReuseAddress(true);
-      probe.bind(new InetSocketAddress(port));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--http-port " + port + " is not available: " + e.getMessage());
-    }
-  }
-
-  private static boolean answersHealthz(int port) {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-        .timeout(Duration.ofSeconds(5)).GET().build();
+  /** Asks {@code /healthz} once the routes run, on a connection that is closed afterwards. */
+  private static boolean answersHealthz(String bindAddress, int port) {
+    String host = bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
     for (int attempt = 0; attempt < 20; attempt++) {
-      try {
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() == 200 && response.body().contains("UP");
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(host, port), 2_000);
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        // Our routes answer JSON; anything else is not meshgate.
+        return answer.contains("\"status\"");
       } catch (IOException e) {
         sleepQuietly();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
       }
     }
     return false;
@@ -216,7 +306,7 @@ public final class MeshgateService implements AutoCloseable {
   }
 
   public int port() {
-    return port;
+    return http.port();
   }
 
   public SyncTrigger trigger() {
@@ -231,15 +321,48 @@ public final class MeshgateService implements AutoCloseable {
     return metrics;
   }
 
-  /** Stops HTTP and the timer first, then lets a running sync finish. */
+  public Leadership leadership() {
+    return leadership;
+  }
+
+  /** The HTTP listener (open connections), for tests. */
+  MeshgateHttpServer httpServer() {
+    return http;
+  }
+
+  /** The Camel context, for tests that play with routes. */
+  CamelContext camelContext() {
+    return camel.getCamelContext();
+  }
+
+  /**
+   * Stops within {@link ServiceLimits#stopGrace()} plus at most 1.5 s for the lease, whatever is in progress:
+   * new requests are answered 503, uploads in progress are cancelled (503), the HTTP server and Camel
+   * stop, a sync run gets the grace period and is then abandoned (safe: the push is the only write and
+   * it is atomic), and a leader releases its lease so that a follower takes over at once.
+   */
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    long started = System.nanoTime();
+    http.beginStop();
+    trigger.beginClose();
+    watchdog.shutdownNow();
+    validator.close();
+    // The cancelled uploads are answered 503 by their routes; let those answers out before Camel stops.
+    http.awaitUploadsAnswered(500);
     try {
       camel.stop();
     } catch (Exception e) {
       LOG.warn("stopping Camel: {}", e.getMessage());
     }
-    trigger.close();
+    http.close();
+    // The run in progress had its grace period from the start of the stop, not from here.
+    trigger.close(Duration.ofNanos(stopGrace.toNanos() - (System.nanoTime() - started)));
+    leadership.close();
+    LOG.info("meshgate service stopped in {} ms", Duration.ofNanos(System.nanoTime() - started).toMillis());
     Path temporary = temporaryWorkDir;
     if (temporary != null) {
       deleteTree(temporary);

@@ -15,7 +15,9 @@ public enum RunState {
   /** The last run found policy denials or schema errors; nothing was published. */
   REFUSED,
   /** The last run failed (Git, OPA, network, internal); nothing was published. */
-  ERROR;
+  ERROR,
+  /** Another instance holds the leadership and publishes; this one serves validation and status. */
+  FOLLOWER;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);

@@ -1,10 +1,12 @@
 package io.meshgate.service;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
 import io.meshgate.check.Violation;
-import io.meshgate.policy.PolicyBundle;
-import io.meshgate.policy.PolicyEngine;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.policy.PolicyEngines;
 import io.meshgate.publish.GitCredentials;
@@ -19,10 +21,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
- * Builds the running service from {@code serve}'s options: the sync job (fetch, check, render,
- * publish) and the validator behind {@code POST /api/v1/validate}, both on the shared {@link Checker}.
+ * Builds the running service from {@code serve}'s options: the policies (a folder or Git), the
+ * leadership, the sync job (fetch, check, render, publish) and the validator behind
+ * {@code POST /api/v1/validate}, both checking with the policies in effect.
  */
 public final class ServiceAssembly {
   /** Service runs retry an unreachable remote briefly; the next trigger retries anyway. */
@@ -35,14 +39,27 @@ public final class ServiceAssembly {
 
   /** {@code POST /api/v1/validate}'s check: the same as {@code validate}, findings in report order. */
   public static TreeValidator treeValidator(Checker checker) {
+    return root -> check(checker, root);
+  }
+
+  /** As {@link #treeValidator(Checker)} with the policies in effect at the time of each request. */
+  static TreeValidator treeValidator(ServicePolicies policies) {
     return root -> {
-      List<Violation> violations;
-      synchronized (CHECK_LOCK) {
-        violations = new ArrayList<>(checker.check(root).violations());
+      ServicePolicies.Loaded loaded = policies.current();
+      if (loaded == null) {
+        throw new PolicyEngineException("the policies are not loaded yet (the first sync run reads them from Git)");
       }
-      violations.sort(Report.ORDER);
-      return violations;
+      return check(loaded.checker(), root);
     };
+  }
+
+  private static List<Violation> check(Checker checker, Path root) throws PolicyEngineException {
+    List<Violation> violations;
+    synchronized (CHECK_LOCK) {
+      violations = new ArrayList<>(checker.check(root).violations());
+    }
+    violations.sort(Report.ORDER);
+    return violations;
   }
 
   /** The shared check on the environment's ledger: violations, and what would be published. */
@@ -58,47 +75,51 @@ public final class ServiceAssembly {
   /**
    * Starts the service.
    *
-   * @param webhookSecret the webhook secret (from the environment), or null to disable webhooks
+   * @param webhookSecret the webhook secret (from the environment or a file), or null to disable webhooks
    * @param firstPollDelay when the first sync runs after start-up
    * @throws IllegalArgumentException for configuration the user must fix (the message says what)
    */
   public static MeshgateService start(ServeOptions options, String webhookSecret, Duration firstPollDelay)
       throws Exception {
+    return start(options, webhookSecret, firstPollDelay, null, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(ServeOptions, String, Duration)}.
+   *
+   * @param leadership the leadership to use instead of the one {@code options} names, or null
+   * @param decorateCheck wraps the sync job's check (tests hold a run in the middle with it)
+   */
+  static MeshgateService start(ServeOptions options, String webhookSecret, Duration firstPollDelay,
+      Leadership leadership, UnaryOperator<SyncJob.TreeCheck> decorateCheck) throws Exception {
     GitCredentials credentials = GitCredentials.fromEnvironment();
-    PolicyBundle bundle;
-    PolicyEngine engine;
-    try {
-      bundle = PolicyBundle.load(options.policiesDir());
-      engine = PolicyEngines.create(PolicyEngines.Kind.valueOf(options.policyEngine()), bundle, options.opaUrl());
-    } catch (PolicyEngineException e) {
-      throw new IllegalArgumentException("policies: " + e.getMessage(), e);
-    }
-    String policyDigest = bundle.digest();
+    ApiTokens tokens = options.apiTokenFile() == null ? ApiTokens.none() : ApiTokens.fromFile(options.apiTokenFile());
+    ServicePolicies policies = policies(options);
     Path workDir = options.workDir() != null
         ? Files.createDirectories(options.workDir())
         : Files.createTempDirectory("meshgate-serve-");
-    Checker checker = new Checker(engine);
-    SyncJob job = new SyncJob(
-        new SyncJob.Config(options.source(), options.sourceBranch(), options.intentsPath(), options.envRemote(),
-            options.envBranch(), workDir, credentials, SERVICE_RETRY, policyDigest),
-        (root, ledger) -> checkAndRender(checker, root, ledger));
-    TreeValidator validator = treeValidator(checker);
-    Redactor urls = Redactor.urlsOnly();
-    Map<String, Object> shown = new TreeMap<>();
-    shown.put("source", urls.redact(options.source()));
-    shown.put("sourceBranch", options.sourceBranch());
-    shown.put("envRemote", urls.redact(options.envRemote()));
-    shown.put("envBranch", options.envBranch());
-    shown.put("intentsPath", options.intentsPath());
-    shown.put("policyEngine", options.policyEngine());
-    shown.put("pollInterval", IstioDurations.format(options.pollInterval()));
-    MeshgateService.Settings settings = new MeshgateService.Settings(options.httpPort(), options.pollInterval(),
-        firstPollDelay, options.routesIncludePattern(), options.sourceBranch(), webhookSecret,
-        options.webhookSecretEnv(), workDir.resolve("validate"), shown);
+    Leadership election = leadership;
     MeshgateService service;
     try {
-      service = MeshgateService.start(settings, job, validator);
-    } catch (Exception e) {
+      if (election == null) {
+        election = leadership(options);
+      }
+      String policyDigest = policies.current() == null ? null : policies.current().digest();
+      SyncJob.Config config = new SyncJob.Config(options.source(), options.sourceBranch(), options.intentsPath(),
+          options.envRemote(), options.envBranch(), workDir, credentials, SERVICE_RETRY, policyDigest);
+      SyncJob job = new SyncJob(config, policies,
+          loaded -> decorateCheck.apply((root, ledger) -> checkAndRender(loaded.checker(), root, ledger)),
+          new SyncJob.Guards(election, options.maxDeletionShare()));
+      MeshgateService.Settings settings = new MeshgateService.Settings(options.bindAddress(), options.httpPort(),
+          options.pollInterval(), firstPollDelay, options.routesIncludePattern(), options.sourceBranch(),
+          webhookSecret, options.webhookSecretEnv(), workDir.resolve("validate"), shown(options, policies),
+          options.limits(), tokens);
+      service = MeshgateService.start(settings, job, treeValidator(policies), election,
+          () -> policies.current() == null ? "the policies are not loaded yet (the first sync run reads them from Git)" : null);
+    } catch (Exception | Error e) {
+      if (election != null && election != leadership) {
+        election.close();
+      }
       if (options.workDir() == null) {
         deleteQuietly(workDir);
       }
@@ -109,6 +130,98 @@ public final class ServiceAssembly {
       service.deleteOnClose(workDir);
     }
     return service;
+  }
+
+  private static ServicePolicies policies(ServeOptions options) {
+    PolicyEngines.Kind kind = PolicyEngines.Kind.valueOf(options.policyEngine());
+    if (options.policiesSource() != null) {
+      return ServicePolicies.repository(options.policiesSource(), options.policiesBranch(),
+          options.policiesPath(), kind, options.opaUrl());
+    }
+    if (options.policiesPath() != null) {
+      return ServicePolicies.inSource(options.policiesPath(), kind, options.opaUrl());
+    }
+    try {
+      return ServicePolicies.folder(options.policiesDir(), kind, options.opaUrl());
+    } catch (PolicyEngineException e) {
+      throw new IllegalArgumentException("policies: " + e.getMessage(), e);
+    }
+  }
+
+  /** The leadership {@code --leader-election} names. */
+  static Leadership leadership(ServeOptions options) {
+    String spec = options.leaderElection() == null ? "none" : options.leaderElection();
+    Duration lease = options.leaseDuration();
+    String identity = instanceIdentity();
+    if (spec.equals("none")) {
+      return Leadership.single();
+    }
+    if (spec.startsWith("file:")) {
+      // Relative to the working directory, as any path argument: the instances must name one file.
+      Path lock = Path.of(spec.substring("file:".length())).toAbsolutePath().normalize();
+      return FileLockLeadership.start(lock, identity, Duration.ofMillis(Math.max(200, lease.toMillis() / 7)));
+    }
+    if (spec.equals("kubernetes") || spec.startsWith("kubernetes:")) {
+      Config config = new ConfigBuilder(Config.autoConfigure(null))
+          .withRequestTimeout((int) Math.min(5_000, lease.toMillis() / 3))
+          .withConnectionTimeout((int) Math.min(5_000, lease.toMillis() / 3))
+          .build();
+      KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+      String namespace = client.getNamespace() == null ? "default" : client.getNamespace();
+      String name = "meshgate";
+      if (spec.startsWith("kubernetes:")) {
+        String[] parts = spec.substring("kubernetes:".length()).split("/", 2);
+        if (parts.length == 2) {
+          namespace = parts[0];
+          name = parts[1];
+        } else {
+          name = parts[0];
+        }
+      }
+      return KubernetesLeaseLeadership.start(client, true, namespace, name, identity, lease);
+    }
+    throw new IllegalArgumentException("--leader-election must be none, file:PATH or kubernetes[:[NAMESPACE/]NAME], not '"
+        + spec + "'");
+  }
+
+  /**
+   * The pod's name in Kubernetes (Downward API POD_NAME: stable, so a restarted pod takes its own lease
+   * back at once), elsewhere the host name, process id and a random suffix (unique per instance).
+   */
+  static String instanceIdentity() {
+    String pod = System.getenv("POD_NAME");
+    if (pod != null && !pod.isBlank()) {
+      return pod.strip();
+    }
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        host = "meshgate";
+      }
+    }
+    return host.strip() + "-" + ProcessHandle.current().pid() + "-"
+        + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+  }
+
+  private static Map<String, Object> shown(ServeOptions options, ServicePolicies policies) {
+    // URLs never hold credentials when they come through serve's flags; mask them whatever they hold.
+    Redactor urls = Redactor.urlsOnly().withUrls(java.util.Arrays.asList(options.source(), options.envRemote(),
+        options.policiesSource()));
+    Map<String, Object> shown = new TreeMap<>();
+    shown.put("source", urls.redact(options.source()));
+    shown.put("sourceBranch", options.sourceBranch());
+    shown.put("envRemote", urls.redact(options.envRemote()));
+    shown.put("envBranch", options.envBranch());
+    shown.put("intentsPath", options.intentsPath());
+    shown.put("policyEngine", options.policyEngine());
+    shown.put("policies", policies.describe());
+    shown.put("pollInterval", IstioDurations.format(options.pollInterval()));
+    shown.put("bind", options.bindAddress());
+    shown.put("maxDeletionShare", DeletionGuard.percent(options.maxDeletionShare()));
+    shown.put("apiTokens", options.apiTokenFile() != null);
+    return shown;
   }
 
   private static void deleteQuietly(Path dir) {

@@ -7,8 +7,9 @@ import java.time.Instant;
 public final class ServiceStatus {
   private final Clock clock;
   private volatile StatusSnapshot current = StatusSnapshot.initial();
-  // The state to go back to when a run turns out to have nothing to do.
-  private RunState settledState = RunState.IDLE;
+  // The outcome of the last run that checked a commit (not an error, not a follower's tick): what a
+  // poll that finds nothing new shows again, also after a fault in between.
+  private StatusSnapshot lastCheck;
 
   public ServiceStatus(Clock clock) {
     this.clock = clock;
@@ -21,25 +22,43 @@ public final class ServiceStatus {
   synchronized void runStarted() {
     StatusSnapshot s = current;
     // Keep the last outcome visible: a status poll during a routine run must still see it.
-    RunState shown = s.state() == RunState.IDLE ? RunState.SYNCING : s.state();
-    current = new StatusSnapshot(shown, s.sourceCommit(), s.envCommit(), s.violations(),
-        s.lastRunAt(), s.lastSuccessAt(), s.message(), s.runs(), true);
+    if (s.state() == RunState.IDLE) {
+      s = new StatusSnapshot(RunState.SYNCING, s.sourceCommit(), s.envCommit(), s.violations(), s.lastRunAt(),
+          s.lastSuccessAt(), s.lastCheckAt(), s.message(), s.runs(), true, s.policyCommit());
+    }
+    current = s.running(true);
   }
 
   synchronized void runFinished(SyncOutcome outcome) {
     StatusSnapshot s = current;
     Instant now = clock.instant();
     if (outcome.isNothingToDo()) {
-      Instant success = settledState.isSuccess() ? now : s.lastSuccessAt();
-      current = new StatusSnapshot(settledState, s.sourceCommit(), s.envCommit(), s.violations(), now,
-          success, s.message(), s.runs() + 1, false);
+      // The commit was already handled and the branch is where that run left it: its outcome stands,
+      // and a fault reported by a run in between is over.
+      StatusSnapshot base = lastCheck != null ? lastCheck : s;
+      RunState state = lastCheck != null ? lastCheck.state() : (s.state() == RunState.SYNCING ? RunState.IDLE : s.state());
+      Instant success = state.isSuccess() ? now : s.lastSuccessAt();
+      current = new StatusSnapshot(state, base.sourceCommit(), base.envCommit(), base.violations(), now, success, now,
+          base.message(), s.runs() + 1, false, policyCommit(outcome, s));
       return;
     }
-    settledState = outcome.state();
+    if (outcome.state() == RunState.FOLLOWER) {
+      current = new StatusSnapshot(RunState.FOLLOWER, s.sourceCommit(), s.envCommit(), java.util.List.of(), now,
+          s.lastSuccessAt(), now, outcome.message(), s.runs() + 1, false, policyCommit(outcome, s));
+      return;
+    }
     String envCommit = outcome.envCommit() != null ? outcome.envCommit() : s.envCommit();
     String sourceCommit = outcome.sourceCommit() != null ? outcome.sourceCommit() : s.sourceCommit();
+    boolean error = outcome.state() == RunState.ERROR;
     Instant success = outcome.state().isSuccess() ? now : s.lastSuccessAt();
     current = new StatusSnapshot(outcome.state(), sourceCommit, envCommit, outcome.violations(), now,
-        success, outcome.message(), s.runs() + 1, false);
+        success, error ? s.lastCheckAt() : now, outcome.message(), s.runs() + 1, false, policyCommit(outcome, s));
+    if (!error) {
+      lastCheck = current;
+    }
+  }
+
+  private static String policyCommit(SyncOutcome outcome, StatusSnapshot s) {
+    return outcome.policyCommit() != null ? outcome.policyCommit() : s.policyCommit();
   }
 }

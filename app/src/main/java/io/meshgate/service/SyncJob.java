@@ -25,10 +25,29 @@ import java.util.SortedMap;
 /**
  * One sync run for a new source commit: fetch → check (structure and policies) → on any error
  * publish nothing ({@code refused}) → else render on top of the environment tip's ledger and publish
- * ({@code published} or {@code unchanged}). A commit already handled is not checked again; a failed
+ * ({@code published} or {@code unchanged}). A commit already handled with the same policies is not
+ * checked again; a policy change (policies read from Git) checks the current commit again. A failed
  * run (Git, OPA, network) is not remembered, so the next trigger retries it.
+ *
+ * <p>Before anything is pushed: the source branch must still point at the commit, the deletion guard
+ * must pass (see {@link DeletionGuard}), and this instance must still be the leader. A follower
+ * publishes nothing; it only keeps the policies current for uploads.
  */
 public final class SyncJob implements SyncAction {
+
+  /**
+   * What guards publication besides the check.
+   *
+   * @param maxDeletionShare the share of all objects (0 to 1) a publication may remove without the
+   *     source commit's opt-in
+   */
+  public record Guards(Leadership leadership, double maxDeletionShare) {
+    public static final double DEFAULT_MAX_DELETION_SHARE = 0.5;
+
+    public static Guards defaults() {
+      return new Guards(Leadership.single(), DEFAULT_MAX_DELETION_SHARE);
+    }
+  }
 
   /** The check step: structure, render and policies, as {@code validate} does it. */
   @FunctionalInterface
@@ -85,45 +104,87 @@ public final class SyncJob implements SyncAction {
   }
 
   private final Config config;
-  private final TreeCheck check;
+  private final ServicePolicies policies;
+  private final java.util.function.Function<ServicePolicies.Loaded, TreeCheck> checks;
+  private final Guards guards;
   private final Redactor redactor;
   // Only the sync thread touches these.
-  private String lastHandledSourceCommit;
+  private String lastHandledKey;
   // The environment tip that run left or saw (null: the branch did not exist).
   private String lastSeenEnvTip;
 
+  /** A job whose check is given (its policies fixed, digest {@link Config#policyDigest()}), single instance. */
   public SyncJob(Config config, TreeCheck check) {
+    this(config, ServicePolicies.fixed(null, config.policyDigest()), loaded -> check, Guards.defaults());
+  }
+
+  /** A job checking with {@code policies} (which may come from Git), guarded by {@code guards}. */
+  public SyncJob(Config config, ServicePolicies policies, Guards guards) {
+    this(config, policies, loaded -> (root, ledger) -> ServiceAssembly.checkAndRender(loaded.checker(), root, ledger),
+        guards);
+  }
+
+  SyncJob(Config config, ServicePolicies policies, java.util.function.Function<ServicePolicies.Loaded, TreeCheck> checks,
+      Guards guards) {
     this.config = config;
-    this.check = check;
-    this.redactor = config.credentials().redactor();
+    this.policies = policies;
+    this.checks = checks;
+    this.guards = guards;
+    // URLs are masked as literal values too: a password may hold any character.
+    this.redactor = config.credentials().redactor().withUrls(java.util.Arrays.asList(config.sourceUrl(), config.envRemote()));
   }
 
   @Override
   public SyncOutcome run() {
+    boolean leader = guards.leadership().isLeader();
+    if (!leader && policies.origin() == ServicePolicies.Origin.FOLDER) {
+      return following(null);
+    }
     SourceSnapshot snapshot;
     try {
-      snapshot = SourceFetch.from(config.sourceUrl())
+      SourceFetch fetch = SourceFetch.from(config.sourceUrl())
           .branch(config.sourceBranch())
           .intentsPath(config.intentsPath())
           .cacheDir(config.workDir().resolve("source-cache"))
           .tempParent(config.workDir().resolve("snapshots"))
           .credentials(config.credentials())
           .retry(config.networkRetry())
-          .timeoutSeconds(config.networkTimeoutSeconds())
-          .call();
+          .timeoutSeconds(config.networkTimeoutSeconds());
+      if (policies.pathInSource() != null) {
+        fetch.alsoMaterialise(policies.pathInSource());
+      }
+      snapshot = fetch.call();
     } catch (RuntimeException e) {
       return SyncOutcome.error(null, "fetching the source failed: " + describe(e));
     }
     try (snapshot) {
-      return handle(snapshot);
+      ServicePolicies.Loaded loaded;
+      try {
+        loaded = policies.forRun(snapshot, config);
+      } catch (ServicePolicies.Unavailable e) {
+        return SyncOutcome.error(snapshot.commitId(), e.getMessage() + "; nothing published");
+      }
+      if (!leader) {
+        return following(loaded.commit());
+      }
+      return handle(snapshot, loaded).withPolicyCommit(loaded.commit());
     }
   }
 
-  private SyncOutcome handle(SourceSnapshot snapshot) {
+  private SyncOutcome following(String policyCommit) {
+    String leader = guards.leadership().leader().orElse("another instance");
+    return SyncOutcome.follower("following " + leader + " (" + guards.leadership().describe()
+        + "); the leader publishes, this instance serves validation and status").withPolicyCommit(policyCommit);
+  }
+
+  private SyncOutcome handle(SourceSnapshot snapshot, ServicePolicies.Loaded loaded) {
     String commit = snapshot.commitId();
-    if (commit.equals(lastHandledSourceCommit) && environmentAsLeft()) {
+    // The same commit checked with other policies is a new check: a policy change takes effect at once.
+    String key = commit + " " + loaded.digest();
+    if (key.equals(lastHandledKey) && environmentAsLeft()) {
       return SyncOutcome.nothingToDo(commit);
     }
+    TreeCheck check = checks.apply(loaded);
     // The check runs inside the publish's render step, on the environment tip's ledger: what the
     // policies judge is exactly what would be committed. A refusal aborts before anything is pushed.
     List<Violation> findings = new ArrayList<>();
@@ -137,10 +198,21 @@ public final class SyncJob implements SyncAction {
           .timeoutSeconds(config.networkTimeoutSeconds())
           .sourceCommit(commit)
           .message("meshgate: render source " + snapshot.shortId())
-          .render(previous -> checkAndRender(snapshot, previous, findings))
+          .render(previous -> checkAndRender(snapshot, previous, findings, check, loaded))
           .call();
+    } catch (DeletionRefused refused) {
+      lastHandledKey = key;
+      lastSeenEnvTip = refused.envTip;
+      String message = "source " + snapshot.shortId() + " refused by the deletion guard: " + refused.getMessage()
+          + "; nothing published. " + DeletionGuard.howToConfirm();
+      List<Violation> all = new ArrayList<>(findings);
+      all.add(0, new Violation(DeletionGuard.RULE, io.meshgate.check.Severity.ERROR, message, null, 0, 0, null, null, null));
+      return new SyncOutcome(RunState.REFUSED, commit, refused.envTip, all, message);
+    } catch (NotLeader notLeader) {
+      return SyncOutcome.follower("lost the leadership while checking source " + snapshot.shortId()
+          + "; nothing published, the new leader publishes");
     } catch (Refused refused) {
-      lastHandledSourceCommit = commit;
+      lastHandledKey = key;
       lastSeenEnvTip = refused.envTip;
       long errors = findings.stream().filter(Violation::isError).count();
       return new SyncOutcome(RunState.REFUSED, commit, refused.envTip, findings,
@@ -155,7 +227,7 @@ public final class SyncJob implements SyncAction {
       return new SyncOutcome(RunState.ERROR, commit, null, findings,
           "publishing " + snapshot.shortId() + " failed: " + describe(e));
     }
-    lastHandledSourceCommit = commit;
+    lastHandledKey = key;
     lastSeenEnvTip = published.envCommitId();
     RunState state = published.committed() ? RunState.PUBLISHED : RunState.UNCHANGED;
     String message = published.committed()
@@ -182,7 +254,7 @@ public final class SyncJob implements SyncAction {
 
   /** One render round of the publish: check on the tip's ledger, then the output tree or a refusal. */
   private SortedMap<String, byte[]> checkAndRender(SourceSnapshot snapshot, Optional<PreviousState> previous,
-      List<Violation> findings) {
+      List<Violation> findings, TreeCheck check, ServicePolicies.Loaded loaded) {
     AllocationLedger ledger = ledgerOf(previous);
     CheckedTree checked;
     try {
@@ -204,8 +276,20 @@ public final class SyncJob implements SyncAction {
       throw new IllegalStateException("the check passed but rendered nothing");
     }
     Provenance provenance = new Provenance(redactor.redact(config.sourceUrl()), snapshot.commitId(),
-        config.policyDigest(), Version.current());
-    return OutputTree.of(result, provenance).files();
+        loaded.digest() != null ? loaded.digest() : config.policyDigest(), Version.current(), loaded.repo(),
+        loaded.commit());
+    SortedMap<String, byte[]> files = OutputTree.of(result, provenance).files();
+    if (previous.isPresent() && !DeletionGuard.optedIn(snapshot.message())) {
+      String problem = DeletionGuard.problem(previous.get().clusterFiles(), files.keySet(), guards.maxDeletionShare());
+      if (problem != null) {
+        throw new DeletionRefused(previous.get().commitId(), problem);
+      }
+    }
+    // Fencing: a leader that lost its lease while checking (paused, cut off) must not push.
+    if (!guards.leadership().isLeader()) {
+      throw new NotLeader();
+    }
+    return files;
   }
 
   private AllocationLedger ledgerOf(Optional<PreviousState> previous) {
@@ -241,6 +325,26 @@ public final class SyncJob implements SyncAction {
 
     Superseded() {
       super("superseded", null, false, false);
+    }
+  }
+
+  /** The publication would delete too much without the source commit's opt-in. */
+  private static final class DeletionRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String envTip;
+
+    DeletionRefused(String envTip, String message) {
+      super(message, null, false, false);
+      this.envTip = envTip;
+    }
+  }
+
+  /** This instance is no longer the leader: another one publishes. */
+  private static final class NotLeader extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotLeader() {
+      super("not the leader", null, false, false);
     }
   }
 

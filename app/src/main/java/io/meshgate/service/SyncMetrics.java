@@ -16,8 +16,10 @@ import org.apache.camel.Message;
 /**
  * The service's meters, scraped by {@code GET /metrics} (bean {@code metricsBean}). Prometheus names:
  * {@code meshgate_sync_runs_total{outcome}}, {@code meshgate_sync_duration_seconds},
- * {@code meshgate_violations{severity}}, {@code meshgate_last_success_timestamp_seconds},
- * {@code meshgate_webhook_requests_total{result}}.
+ * {@code meshgate_violations{severity}}, {@code meshgate_last_success_timestamp_seconds} (the last
+ * run that ended without error: a check, a poll that found nothing new, a follower's tick),
+ * {@code meshgate_last_publish_timestamp_seconds}, {@code meshgate_leader},
+ * {@code meshgate_webhook_requests_total{result}}, {@code meshgate_http_refused_total{reason}}.
  */
 public final class SyncMetrics {
   static final String NOTHING_TO_DO = "nothing_to_do";
@@ -29,6 +31,8 @@ public final class SyncMetrics {
   private final AtomicLong lastErrors = new AtomicLong();
   private final AtomicLong lastWarnings = new AtomicLong();
   private final AtomicLong lastSuccessEpochSeconds = new AtomicLong();
+  private final AtomicLong lastPublishEpochSeconds = new AtomicLong();
+  private final AtomicLong leader = new AtomicLong();
 
   public SyncMetrics() {
     for (RunState state : RunState.values()) {
@@ -49,8 +53,15 @@ public final class SyncMetrics {
         .tag("severity", "warning")
         .register(registry);
     Gauge.builder("meshgate.last.success.timestamp", lastSuccessEpochSeconds, AtomicLong::get)
-        .description("Unix time of the last run that published or found nothing to change (0 = never)")
+        .description("Unix time of the last run that ended without error, i.e. the last successful check (0 = never)")
         .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("meshgate.last.publish.timestamp", lastPublishEpochSeconds, AtomicLong::get)
+        .description("Unix time of the last run that published or found its output already published (0 = never)")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("meshgate.leader", leader, AtomicLong::get)
+        .description("1 while this instance is the leader that publishes, else 0")
         .register(registry);
   }
 
@@ -65,16 +76,34 @@ public final class SyncMetrics {
     runDuration.record(took);
     if (outcome.isNothingToDo()) {
       nothingToDoRuns.increment();
+      lastSuccessEpochSeconds.set(finishedAt.getEpochSecond());
       return;
     }
     runsByOutcome.get(outcome.state()).increment();
-    if (outcome.state() != RunState.ERROR) {
+    if (outcome.state() == RunState.ERROR) {
+      return;
+    }
+    lastSuccessEpochSeconds.set(finishedAt.getEpochSecond());
+    if (outcome.state() != RunState.FOLLOWER) {
       lastErrors.set(outcome.errorCount());
       lastWarnings.set(outcome.warningCount());
     }
     if (outcome.state().isSuccess()) {
-      lastSuccessEpochSeconds.set(finishedAt.getEpochSecond());
+      lastPublishEpochSeconds.set(finishedAt.getEpochSecond());
     }
+  }
+
+  void recordLeadership(boolean isLeader) {
+    leader.set(isLeader ? 1 : 0);
+  }
+
+  /** An HTTP request or connection refused by a limit: {@code connection_limit}, {@code uploads_busy}, ... */
+  void recordRefused(String reason) {
+    Counter.builder("meshgate.http.refused")
+        .description("HTTP connections and requests refused by a limit, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   void recordWebhook(String result) {

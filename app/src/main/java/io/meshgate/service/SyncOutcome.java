@@ -12,15 +12,29 @@ import java.util.List;
  * @param envCommit the environment branch tip after the run, or null when unknown or absent
  * @param violations every finding of the check (errors and warnings), in report order
  * @param message one human sentence; must never contain secrets
+ * @param policyCommit the commit of the policies the run used when they come from Git, else null
  */
 public record SyncOutcome(
-    RunState state, String sourceCommit, String envCommit, List<Violation> violations, String message) {
+    RunState state, String sourceCommit, String envCommit, List<Violation> violations, String message,
+    String policyCommit) {
 
   public SyncOutcome {
     violations = violations == null ? List.of() : List.copyOf(violations);
     if (state == RunState.IDLE || state == RunState.SYNCING) {
       throw new IllegalArgumentException("a run cannot end in state " + state.label());
     }
+  }
+
+  public SyncOutcome(RunState state, String sourceCommit, String envCommit, List<Violation> violations, String message) {
+    this(state, sourceCommit, envCommit, violations, message, null);
+  }
+
+  SyncOutcome withMessage(String text) {
+    return new SyncOutcome(state, sourceCommit, envCommit, violations, text, policyCommit);
+  }
+
+  SyncOutcome withPolicyCommit(String commit) {
+    return new SyncOutcome(state, sourceCommit, envCommit, violations, message, commit);
   }
 
   /** The source commit was already handled; status keeps the previous outcome. */
@@ -30,6 +44,11 @@ public record SyncOutcome(
 
   public static SyncOutcome error(String sourceCommit, String message) {
     return new SyncOutcome(RunState.ERROR, sourceCommit, null, List.of(), message);
+  }
+
+  /** This instance is not the leader: it checked nothing and published nothing. */
+  public static SyncOutcome follower(String message) {
+    return new SyncOutcome(RunState.FOLLOWER, null, null, List.of(), message);
   }
 
   public boolean isNothingToDo() {

@@ -150,6 +150,42 @@ class PolicyCliTest {
   }
 
   @Test
+  void policyTestReadsV0LibrariesAndRunsOnlyTheSelectedTests() throws IOException {
+    Path lib = temp.resolve("v0lib");
+    Files.createDirectories(lib);
+    // Rego v0 as libraries write it: a body without `if`, a partial set, several bodies per head
+    Files.writeString(lib.resolve("src.rego"), """
+        package k8s.required
+        kind(obj) = k { obj.kind == "Pod"; k := "pod" } { obj.kind == "Job"; k := "job" }
+        violation[msg] { not input.labels.team; msg := "missing team label" }
+        """);
+    Files.writeString(lib.resolve("src_test.rego"), """
+        package k8s.required
+        test_pod { kind({"kind": "Pod"}) == "pod" }
+        test_job { kind({"kind": "Job"}) == "job" }
+        test_violation { count(violation) == 1 with input as {"labels": {}} }
+        test_wrong { count(violation) == 0 with input as {"labels": {}} }
+        """);
+    for (String[] flags : new String[][] {{}, {"--v0-compatible"}}) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("policy", "test", lib.toString(), "-v"));
+      args.addAll(java.util.List.of(flags));
+      CliRun all = CliRun.of(args.toArray(String[]::new));
+      assertEquals(1, all.exit(), all.out() + all.err());
+      assertTrue(all.out().contains("data.k8s.required.test_pod: PASS ("), all.out());
+      assertTrue(all.out().contains("data.k8s.required.test_wrong: FAIL ("), all.out());
+      assertTrue(all.out().contains("src_test.rego:5:"), all.out());
+      assertTrue(all.out().contains("PASS: 3/4") && all.out().contains("FAIL: 1/4"), all.out());
+    }
+    CliRun selected = CliRun.of("policy", "test", lib.toString(), "--run", "test_(pod|job)$");
+    assertEquals(0, selected.exit(), selected.out() + selected.err());
+    assertTrue(selected.out().contains("PASS: 2/2"), selected.out());
+    assertFalse(selected.out().contains("test_pod"), "passing tests are listed only with -v: " + selected.out());
+    CliRun badRegex = CliRun.of("policy", "test", lib.toString(), "-r", "(");
+    assertEquals(2, badRegex.exit(), badRegex.out() + badRegex.err());
+    assertTrue(badRegex.err().contains("--run"), badRegex.err());
+  }
+
+  @Test
   void everyShippedRuleHasAnInvalidFixtureExpectingIt() throws IOException {
     for (String rule : java.util.List.of("MG-TLS-01", "MG-TLS-02", "MG-ADDR-01", "MG-AUTHZ-01", "MG-SIDECAR-01",
         "MG-SECRET-01", "MG-REF-01", "MG-LB-01")) {

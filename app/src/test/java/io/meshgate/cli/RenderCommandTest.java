@@ -165,4 +165,67 @@ class RenderCommandTest {
     assertEquals(Main.EXIT_OK, CliRun.of("render", "--intents", intents.toString(), "--out",
         tmp.resolve("repo/rendered").toString()).exit());
   }
+
+  /**
+   * Finding 12: links planted in --out (a pull request's checkout in CI) made render write outside it.
+   * Each planted link is refused with a message naming it, and nothing outside --out changes.
+   */
+  @Test
+  void symbolicAndHardLinksInTheOutputFolderAreRefusedAndNothingOutsideIsTouched(@TempDir Path tmp) throws IOException {
+    Path victim = Files.createDirectories(tmp.resolve("victim"));
+    Files.writeString(victim.resolve("keep.txt"), "precious\n");
+    Path victimFile = victim.resolve("authorized_keys");
+    Files.writeString(victimFile, "ssh-ed25519 AAAA...\n");
+    Map<String, java.util.function.Consumer<Path>> plants = new java.util.LinkedHashMap<>();
+    plants.put("clusters/cluster01", out -> link(out.resolve("clusters/cluster01"), victim));
+    plants.put("clusters", out -> link(out.resolve("clusters"), victim));
+    plants.put("meshgate/provenance.yaml", out -> link(out.resolve("meshgate/provenance.yaml"), victimFile));
+    plants.put("meshgate", out -> link(out.resolve("meshgate"), victim));
+    plants.put("clusters/cluster02/kustomization.yaml (hard link)", out -> {
+      try {
+        Files.createDirectories(out.resolve("clusters/cluster02"));
+        Files.createLink(out.resolve("clusters/cluster02/kustomization.yaml"), victimFile);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    for (Map.Entry<String, java.util.function.Consumer<Path>> plant : plants.entrySet()) {
+      Path out = Files.createDirectories(tmp.resolve("out-" + plants.keySet().stream().toList().indexOf(plant.getKey())));
+      plant.getValue().accept(out);
+      CliRun run = CliRun.of("render", "--intents", seed(), "--out", out.toString());
+      assertEquals(Main.EXIT_ERROR, run.exit(), plant.getKey() + ": " + run.out() + run.err());
+      assertTrue(run.err().contains("nothing written") && (run.err().contains("symbolic link") || run.err().contains("hard link")),
+          plant.getKey() + ": " + run.err());
+      assertFalse(run.leaksStackTrace(), run.err());
+      assertEquals(Map.of("keep.txt", "precious\n".getBytes().length, "authorized_keys", "ssh-ed25519 AAAA...\n".getBytes().length),
+          sizes(victim), plant.getKey() + " changed a file outside --out");
+      assertEquals("ssh-ed25519 AAAA...\n", Files.readString(victimFile));
+    }
+    // --out itself a link (a checked-in symlink) is refused too.
+    Path linkedOut = tmp.resolve("linked-out");
+    link(linkedOut, victim);
+    CliRun run = CliRun.of("render", "--intents", seed(), "--out", linkedOut.toString());
+    assertEquals(Main.EXIT_ERROR, run.exit(), run.err());
+    assertTrue(run.err().contains("symbolic link"), run.err());
+    assertEquals(2, sizes(victim).size());
+  }
+
+  private static void link(Path link, Path target) {
+    try {
+      Files.createDirectories(link.getParent());
+      Files.createSymbolicLink(link, target);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, Integer> sizes(Path dir) throws IOException {
+    Map<String, Integer> sizes = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        sizes.put(dir.relativize(p).toString(), (int) Files.size(p));
+      }
+    }
+    return sizes;
+  }
 }

@@ -70,6 +70,77 @@ class ServeCommandFlagsTest {
     assertEquals(null, ServeCommand.webhookSecret(null));
   }
 
+  /**
+   * Finding 10: a password in a URL argument is visible to every user through ps. It is refused with
+   * a message that says how to pass it, and that never repeats it, whatever characters it holds.
+   */
+  @Test
+  void credentialsInUrlArgumentsAreRefusedWithoutBeingRepeated() {
+    String[][] cases = {
+      {"--source", "https://bot:p@ss/w rd@git.example.com/team/intents.git"},
+      {"--source", "https://ghp_0123456789abcdefghij@github.com/team/intents.git"},
+      {"--env-remote", "https://bot:s3cr3t-pw@git.example.com/team/env.git"},
+      {"--policies-source", "ssh://git:hunter2-pw@git.example.com/sec/policies.git"},
+    };
+    for (String[] c : cases) {
+      String source = c[0].equals("--source") ? c[1] : "/tmp/none";
+      String[] args = c[0].equals("--source")
+          ? new String[] {"serve", "--source", source, "--policies", "."}
+          : new String[] {"serve", "--source", source, "--policies", ".", c[0], c[1]};
+      if (c[0].equals("--policies-source")) {
+        args = new String[] {"serve", "--source", source, c[0], c[1]};
+      }
+      assertEquals(Main.EXIT_ERROR, run(args), c[1]);
+      assertTrue(stderr.contains(c[0]) && stderr.contains("MESHGATE_GIT_TOKEN_FILE") && stderr.contains("ps"), stderr);
+      String secret = io.meshgate.publish.Redactor.userinfoOf(c[1]);
+      assertTrue(!stderr.contains(secret) && !stderr.contains("p@ss") && !stderr.contains("hunter2"), stderr);
+    }
+    // A user name alone in an ssh URL is an account, not a secret.
+    CommandLine cli = new CommandLine(new ServeCommand());
+    String root = System.getProperty("meshgate.root", "..");
+    cli.parseArgs("--source", "ssh://git@git.example.com/team/intents.git", "--policies", root + "/policies");
+    assertEquals("ssh://git@git.example.com/team/intents.git", ((ServeCommand) cli.getCommand()).options().source());
+  }
+
+  @Test
+  void newFlagsAreValidatedAndNamed() {
+    String[][] cases = {
+      {"--leader-election", "zookeeper", "--leader-election"},
+      {"--leader-election", "file:", "--leader-election"},
+      {"--lease-duration", "500ms", "--lease-duration"},
+      {"--max-deletion-share", "150%", "--max-deletion-share"},
+      {"--max-deletion-share", "half", "--max-deletion-share"},
+      {"--idle-timeout", "0s", "--idle-timeout"},
+      {"--validation-threads", "0", "--validation-threads"},
+      {"--bind", " ", "--bind"},
+      {"--api-token-file", "/no/such/file", "--api-token-file"},
+      {"--policies-path", "intents", "--policies-path"},
+    };
+    for (String[] c : cases) {
+      int code = run("serve", "--source", "/tmp/none", "--policies", ".", c[0], c[1]);
+      if (c[0].equals("--policies-path")) {
+        code = run("serve", "--source", "/tmp/none", c[0], c[1]);
+      }
+      assertEquals(Main.EXIT_ERROR, code, String.join(" ", c));
+      assertTrue(stderr.contains(c[2]), c[0] + " " + c[1] + " gave: " + stderr);
+    }
+    String root = System.getProperty("meshgate.root", "..");
+    CommandLine cli = new CommandLine(new ServeCommand());
+    cli.parseArgs("--source", "/tmp/none", "--bind", "127.0.0.1", "--leader-election", "kubernetes:mesh/meshgate-env",
+        "--lease-duration", "20s", "--max-deletion-share", "25%", "--policies-source", "https://git.example.com/sec/policies.git",
+        "--policies-branch", "release", "--max-connections", "64", "--validation-timeout", "30s");
+    io.meshgate.service.ServeOptions options = ((ServeCommand) cli.getCommand()).options();
+    assertEquals("127.0.0.1", options.bindAddress());
+    assertEquals("kubernetes:mesh/meshgate-env", options.leaderElection());
+    assertEquals(java.time.Duration.ofSeconds(20), options.leaseDuration());
+    assertEquals(0.25, options.maxDeletionShare(), 1e-9);
+    assertEquals(".", options.policiesPath());
+    assertEquals("release", options.policiesBranch());
+    assertEquals(64, options.limits().maxConnections());
+    assertEquals(java.time.Duration.ofSeconds(30), options.limits().validationTimeout());
+    assertTrue(root.length() > 0);
+  }
+
   @Test
   void sourceIsRequired() {
     assertEquals(Main.EXIT_ERROR, run("serve"));

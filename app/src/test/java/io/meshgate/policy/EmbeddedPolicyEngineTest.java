@@ -59,6 +59,34 @@ class EmbeddedPolicyEngineTest {
   }
 
   @Test
+  void aRegoV0ModuleRunsBesideV1Modules() throws Exception {
+    // Security teams bring libraries written in Rego v0 (conftest style); `policy test` reads them,
+    // so validate must too.
+    PolicyEngine engine = EmbeddedPolicyEngine.create(bundle(
+        "legacy.rego", """
+            package meshgate.legacy
+
+            deny[finding] {
+            	service := input.services[name]
+            	service.spec.port < 1024
+            	finding := {"rule": "MG-LEGACY-01", "msg": "privileged port", "kind": "InboundService", "name": name}
+            }
+            """,
+        "modern.rego", """
+            package meshgate.modern
+
+            warn contains {"rule": "MG-MODERN-01", "msg": "modern", "kind": "InboundService", "name": name} if {
+            	some name, _ in input.services
+            }
+            """));
+
+    PolicyDecision decision = engine.evaluate(INPUT);
+
+    assertEquals(List.of("MG-LEGACY-01"), decision.denies().stream().map(PolicyFinding::rule).toList());
+    assertEquals(List.of("MG-MODERN-01"), decision.warnings().stream().map(PolicyFinding::rule).toList());
+  }
+
+  @Test
   void compileErrorNamesFileAndLine() throws Exception {
     PolicyBundle broken = bundle("tls.rego", "package meshgate.tls\n\ndeny contains x if {\n\tx := undefined_var_y\n}\n");
     PolicyEngineException error = assertThrows(PolicyEngineException.class, () -> EmbeddedPolicyEngine.create(broken));

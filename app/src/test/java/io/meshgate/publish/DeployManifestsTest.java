@@ -54,6 +54,11 @@ class DeployManifestsTest {
   }
 
   @SuppressWarnings("unchecked")
+  private <T> T atOf(Object node, String... path) {
+    return (T) at(node, path);
+  }
+
+  @SuppressWarnings("unchecked")
   private static <T> T at(Object node, String... path) {
     Object current = node;
     for (String key : path) {
@@ -77,8 +82,8 @@ class DeployManifestsTest {
   void baseDeploymentRunsServeAsNonRootWithProbesAndSecrets() throws Exception {
     List<Map<String, Object>> documents = kustomize("deploy");
 
-    assertEquals(List.of("Deployment", "Namespace", "Service", "ServiceAccount"),
-        documents.stream().map(d -> (String) d.get("kind")).sorted().toList());
+    assertEquals(List.of("Deployment", "Namespace", "NetworkPolicy", "PodDisruptionBudget", "Role", "RoleBinding",
+        "Service", "ServiceAccount"), documents.stream().map(d -> (String) d.get("kind")).sorted().toList());
     Map<String, Object> deployment = find(documents, "Deployment");
     Map<String, Object> meshgate = container(deployment, "meshgate");
     assertEquals("meshgate:latest", meshgate.get("image"));
@@ -87,7 +92,7 @@ class DeployManifestsTest {
     assertTrue(args.stream().anyMatch(a -> a.startsWith("--source=")), args.toString());
     assertTrue(args.contains("--env-branch=env/main"), args.toString());
     assertEquals("/healthz", at(meshgate, "livenessProbe", "httpGet", "path"));
-    assertEquals("/healthz", at(meshgate, "readinessProbe", "httpGet", "path"));
+    assertEquals("/readyz", at(meshgate, "readinessProbe", "httpGet", "path"));
     assertEquals(Boolean.TRUE, at(meshgate, "securityContext", "readOnlyRootFilesystem"));
     assertEquals(Boolean.TRUE,
         at(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot"));
@@ -95,20 +100,25 @@ class DeployManifestsTest {
 
     List<Map<String, Object>> env = at(meshgate, "env");
     Map<String, String> secretKeys = env.stream()
-        .filter(e -> e.get("valueFrom") != null)
+        .filter(e -> e.get("valueFrom") instanceof Map<?, ?> from && from.containsKey("secretKeyRef"))
         .collect(Collectors.toMap(e -> (String) e.get("name"),
             e -> (String) at(e, "valueFrom", "secretKeyRef", "name")));
     assertEquals(Map.of("MESHGATE_GIT_TOKEN", "meshgate-secrets",
         "MESHGATE_WEBHOOK_SECRET", "meshgate-secrets"), secretKeys);
 
-    // Every writable path is an emptyDir volume.
+    // Every writable path is an emptyDir volume; the API tokens come read-only from a Secret.
     List<Map<String, Object>> mounts = at(meshgate, "volumeMounts");
     List<Map<String, Object>> volumes = at(deployment, "spec", "template", "spec", "volumes");
     for (Map<String, Object> mount : mounts) {
       Map<String, Object> volume = volumes.stream()
           .filter(v -> mount.get("name").equals(v.get("name"))).findFirst().orElseThrow();
-      assertTrue(volume.containsKey("emptyDir"), volume.toString());
+      boolean readOnly = Boolean.TRUE.equals(mount.get("readOnly"));
+      assertTrue(readOnly ? volume.containsKey("secret") : volume.containsKey("emptyDir"), volume.toString());
     }
+    String tokenFile = args.stream().filter(a -> a.startsWith("--api-token-file=")).findFirst()
+        .orElseThrow(() -> new AssertionError("no --api-token-file: " + args)).substring("--api-token-file=".length());
+    assertTrue(mounts.stream().anyMatch(m -> Boolean.TRUE.equals(m.get("readOnly"))
+        && tokenFile.startsWith(m.get("mountPath") + "/")), "the token file is on the Secret volume");
     assertTrue(args.contains("--work-dir=" + mounts.get(0).get("mountPath")), args.toString());
 
     Map<String, Object> service = find(documents, "Service");
@@ -121,6 +131,46 @@ class DeployManifestsTest {
         assertEquals("meshgate", at(document, "metadata", "namespace"));
       }
     }
+  }
+
+  /**
+   * Finding 13: deploy/ had no NetworkPolicy. It admits HTTP on the service port only from labelled
+   * client namespaces, and lets meshgate reach only DNS, Git and the API server (its Lease).
+   */
+  @Test
+  void aNetworkPolicyLimitsTrafficAndSeveralReplicasElectALeaderOnALease() throws Exception {
+    List<Map<String, Object>> documents = kustomize("deploy");
+    Map<String, Object> deployment = find(documents, "Deployment");
+    Map<String, Object> policy = find(documents, "NetworkPolicy");
+    Map<String, Object> podLabels = at(deployment, "spec", "template", "metadata", "labels");
+    Map<String, Object> selected = at(policy, "spec", "podSelector", "matchLabels");
+    assertTrue(podLabels.entrySet().containsAll(selected.entrySet()), "the policy selects meshgate's pods");
+    assertEquals(List.of("Ingress", "Egress"), at(policy, "spec", "policyTypes"));
+    List<Map<String, Object>> ingress = at(policy, "spec", "ingress");
+    assertEquals(1, ingress.size());
+    assertEquals(8080, (int) at(ingress.get(0), "ports", "0", "port"));
+    assertEquals("true", at(ingress.get(0), "from", "0", "namespaceSelector", "matchLabels", "meshgate.io/client"));
+    List<Integer> egressPorts = new ArrayList<>();
+    for (Map<String, Object> rule : this.<List<Map<String, Object>>>atOf(policy, "spec", "egress")) {
+      for (Map<String, Object> port : this.<List<Map<String, Object>>>atOf(rule, "ports")) {
+        egressPorts.add((Integer) port.get("port"));
+      }
+    }
+    assertEquals(List.of(22, 53, 53, 443, 6443), egressPorts.stream().sorted().toList());
+
+    Map<String, Object> meshgate = container(deployment, "meshgate");
+    List<String> args = at(meshgate, "args");
+    assertTrue(args.contains("--leader-election=kubernetes"), args.toString());
+    assertTrue((int) at(deployment, "spec", "replicas") >= 2);
+    List<Map<String, Object>> env = at(meshgate, "env");
+    assertTrue(env.stream().anyMatch(e -> "POD_NAME".equals(e.get("name"))
+        && "metadata.name".equals(at(e, "valueFrom", "fieldRef", "fieldPath"))), env.toString());
+    Map<String, Object> role = find(documents, "Role");
+    assertEquals(List.of("coordination.k8s.io"), at(role, "rules", "0", "apiGroups"));
+    assertEquals(List.of("leases"), at(role, "rules", "0", "resources"));
+    Map<String, Object> binding = find(documents, "RoleBinding");
+    assertEquals("meshgate", at(binding, "subjects", "0", "name"));
+    assertEquals(Boolean.TRUE, at(deployment, "spec", "template", "spec", "automountServiceAccountToken"));
   }
 
   @Test

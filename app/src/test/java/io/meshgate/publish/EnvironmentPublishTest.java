@@ -223,6 +223,43 @@ class EnvironmentPublishTest {
     assertEquals(tipsSeen.get(1), history.get(0).getParent(0).name());
   }
 
+  /**
+   * Finding 8: two replicas that render the same output on the same tip within one second build the
+   * very same commit; the second push then finds it already there (UP_TO_DATE), which was reported as
+   * a refusal ("error: refused: UP_TO_DATE").
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "http"})
+  void aSecondInstancePushingTheSameCommitIsUnchangedNotAnError(String transport) throws Exception {
+    String url = remote.url(transport);
+    publish(url, temp.resolve("cache-a"), SOURCE_1,
+        rendered("a: 240.0.0.2\n", SOURCE_1, "clusters/c1/ns/a.yaml", "a\n")).call();
+    org.eclipse.jgit.lib.PersonIdent sameSecond = new org.eclipse.jgit.lib.PersonIdent("meshgate", "meshgate@localhost",
+        java.time.Instant.parse("2026-06-01T10:00:00Z"), java.time.ZoneOffset.UTC);
+    Map<String, String> next = rendered("a: 240.0.0.2\nb: 240.0.0.3\n", SOURCE_2,
+        "clusters/c1/ns/a.yaml", "a\n", "clusters/c1/ns/b.yaml", "b\n");
+    PublishResult[] first = new PublishResult[1];
+    // Replica B fetches the tip, then replica A publishes the same output before B pushes.
+    PublishResult second = EnvironmentPublish.to(url)
+        .cacheDir(temp.resolve("cache-b"))
+        .sourceCommit(SOURCE_2)
+        .identity(sameSecond)
+        .networkRetry(FAST_RETRY)
+        .render(previous -> {
+          if (first[0] == null) {
+            first[0] = EnvironmentPublish.to(url).cacheDir(temp.resolve("cache-a")).sourceCommit(SOURCE_2)
+                .identity(sameSecond).networkRetry(FAST_RETRY).render(p -> output(next)).call();
+          }
+          return output(next);
+        })
+        .call();
+    assertEquals(PublishResult.Status.UPDATED, first[0].status());
+    assertEquals(PublishResult.Status.UNCHANGED, second.status());
+    assertEquals(first[0].envCommitId(), second.envCommitId());
+    assertEquals(1, second.attempts(), "the push found its own commit there (UP_TO_DATE), no second round");
+    assertEquals(2, GitFixtures.history(envRepo, "env/main").size(), "one commit per output, no duplicate");
+  }
+
   @Test
   void branchThatKeepsMovingGivesUpAfterTheBoundedAttempts() throws Exception {
     String url = remote.url("file");

@@ -1,6 +1,7 @@
 package io.meshgate.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
@@ -33,6 +34,25 @@ class RedactorTest {
   @Test
   void ignoresValuesTooShortToBeSecrets() {
     assertEquals("a b c", Redactor.of(List.of("a", " ", "")).redact("a b c"));
+  }
+
+  /** Finding 10: a password with a raw '@', '/' or a space was shown in the unauthenticated status. */
+  @Test
+  void masksPasswordsWhateverCharactersTheyHold() {
+    Redactor urls = Redactor.urlsOnly();
+    assertEquals("cannot fetch https://***@git.example.com/x.git",
+        urls.redact("cannot fetch https://bot:p@ss@git.example.com/x.git"));
+    assertEquals("cannot fetch https://***@git.example.com/x.git",
+        urls.redact("cannot fetch https://bot:pa/ss@git.example.com/x.git"));
+    String spaced = "https://bot:pa ss/w@rd@git.example.com/x.git";
+    Redactor known = Redactor.urlsOnly().withUrls(List.of(spaced));
+    String masked = known.redact("fetch " + spaced + " failed");
+    assertEquals("fetch https://***@git.example.com/x.git failed", masked);
+    for (String part : List.of("pa ss", "w@rd", "bot:")) {
+      assertFalse(masked.contains(part), masked);
+    }
+    assertEquals("bot:pa ss/w@rd", Redactor.userinfoOf(spaced));
+    assertNull(Redactor.userinfoOf("https://github.com/org/repo.git"));
   }
 
   @Test

@@ -181,4 +181,24 @@ class SourceFetchTest {
     assertTrue(anonymous.getMessage().toLowerCase().contains("auth"), anonymous.getMessage());
     assertFalse(wrong.getMessage().contains(token), wrong.getMessage());
   }
+
+  /**
+   * A password written into the URL, with a raw '@', '/' and a space: JGit gets the URL without it
+   * and the password as credentials, so the fetch works and no message ever shows a piece of it.
+   */
+  @Test
+  void aPasswordInTheUrlWorksWhateverItHoldsAndIsNeverShown() throws Exception {
+    String password = "p@ss w/rd-0123";
+    GitHttpServer http = remote.serveWithToken(password);
+    String commitId = GitFixtures.commit(sourceRepo, "main", Map.of("intents/a.yaml", "a\n"), false, "one");
+    String url = http.url("source.git").replace("http://", "http://bot:" + password + "@");
+    try (SourceSnapshot snapshot = SourceFetch.from(url).cacheDir(temp.resolve("cache")).call()) {
+      assertEquals(commitId, snapshot.commitId());
+    }
+    GitOperationException wrong = assertThrows(GitOperationException.class, () -> SourceFetch.from(
+        url.replace("w/rd-0123", "w/rd-9999")).cacheDir(temp.resolve("cache")).call());
+    for (String piece : new String[] {"p@ss", "w/rd", "ss w", "ss%20w"}) {
+      assertFalse(wrong.getMessage().contains(piece), wrong.getMessage());
+    }
+  }
 }

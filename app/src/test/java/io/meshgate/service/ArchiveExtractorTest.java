@@ -1,5 +1,6 @@
 package io.meshgate.service;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +72,47 @@ class ArchiveExtractorTest {
     ArchiveRejected size = assertThrows(ArchiveRejected.class,
         () -> extractor.extract(TestArchives.tarGz(Map.of("intents/big.yaml", big)), tmp.resolve("b")));
     assertTrue(size.isTooLarge());
+  }
+
+  /** Finding 1: a skipped {@code ._*} entry used to expand without limit (7.5 GB answered 200). */
+  @Test
+  void skippedMacMetadataEntriesCountAgainstTheUnpackedLimit() {
+    ArchiveExtractor limited = new ArchiveExtractor(2_000, 4L * 1024 * 1024);
+    Map<String, byte[]> seed = TestArchives.filesOf(SEED, "intents/");
+    byte[] tarBomb = TestArchives.tarGzWithZeros(seed, "intents/._bomb.yaml", 16L * 1024 * 1024);
+    byte[] zipBomb = TestArchives.zipWithZeros(seed, "__MACOSX/intents/._bomb.yaml", 16L * 1024 * 1024);
+    assertTrue(tarBomb.length < 100_000 && zipBomb.length < 100_000, tarBomb.length + " / " + zipBomb.length);
+    for (byte[] bomb : List.of(tarBomb, zipBomb)) {
+      Path out = tmp.resolve("bomb-" + bomb.length);
+      ArchiveRejected e = assertThrows(ArchiveRejected.class, () -> limited.extract(bomb, out));
+      assertTrue(e.isTooLarge(), e.getMessage());
+      assertTrue(e.getMessage().contains("skipped ones too"), e.getMessage());
+    }
+    // Within the limit, the same metadata entries are still skipped.
+    byte[] small = TestArchives.tarGzWithZeros(seed, "intents/._small.yaml", 1024);
+    assertDoesNotThrow(() -> limited.extract(small, tmp.resolve("small")));
+    assertFalse(Files.exists(tmp.resolve("small/intents/._small.yaml")));
+  }
+
+  @Test
+  void aTimeBudgetStopsUnpacking() {
+    ArchiveRejected e = assertThrows(ArchiveRejected.class, () -> extractor.extract(
+        TestArchives.tarGz(TestArchives.filesOf(SEED, "intents/")), tmp.resolve("late"), java.time.Duration.ofNanos(1)));
+    assertTrue(e.isTooLarge() && e.getMessage().contains("too long"), e.getMessage());
+  }
+
+  /** Finding 5: a file and a folder of one name made the JDK's message, with the scratch path, the answer. */
+  @Test
+  void aNameClashIsRefusedWithoutTheServerPath() {
+    Map<String, byte[]> clash = new LinkedHashMap<>();
+    clash.put("intents/a.yaml", TestArchives.utf8("x: 1"));
+    clash.put("intents/a.yaml/b.yaml", TestArchives.utf8("x: 2"));
+    for (byte[] archive : List.of(TestArchives.tarGz(clash), TestArchives.zip(clash))) {
+      Path out = tmp.resolve("clash-" + archive.length);
+      ArchiveRejected e = assertThrows(ArchiveRejected.class, () -> extractor.extract(archive, out));
+      assertFalse(e.getMessage().contains(tmp.toString()), e.getMessage());
+      assertTrue(e.getMessage().contains("a.yaml/b.yaml") && e.getMessage().contains("same name"), e.getMessage());
+    }
   }
 
   @Test

@@ -9,9 +9,6 @@ import io.meshgate.check.Checker;
 import io.meshgate.check.Severity;
 import io.meshgate.check.Violation;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +37,6 @@ class ServiceHttpTest {
   private static final Path ROOT = Path.of(System.getProperty("meshgate.root", "..")).toAbsolutePath().normalize();
   private static final Path SEED = ROOT.resolve("repo-fixtures/seed/intents");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final AtomicInteger syncRuns = new AtomicInteger();
   private MeshgateService service;
   private MeshgateService disabledWebhooks;
@@ -163,6 +159,39 @@ class ServiceHttpTest {
         "X-Hub-Signature-256", "sha256=00", "Content-Type", "application/x-www-form-urlencoded");
     assertEquals(415, r.statusCode(), r.body());
     assertTrue(r.body().contains("application/json"), r.body());
+  }
+
+  /** Finding 6: 50 replays of one signed delivery used to start 46 runs. */
+  @Test
+  void aReplayedDeliveryIsIgnored() throws Exception {
+    assertTrue(service.trigger().awaitIdle(Duration.ofSeconds(10)));
+    byte[] body = TestArchives.utf8("{\"ref\":\"refs/heads/main\",\"after\":\"replay-" + System.nanoTime() + "\"}");
+    String sig = "sha256=" + HexFormat.of().formatHex(WebhookHandler.hmacSha256(TestArchives.utf8(SECRET), body));
+    int before = syncRuns.get();
+    HttpResponse<String> first = post(service, "/hooks/git", body, "X-GitHub-Event", "push", "X-Hub-Signature-256", sig,
+        "X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+    assertEquals(202, first.statusCode(), first.body());
+    assertTrue(service.trigger().awaitIdle(Duration.ofSeconds(10)));
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> replay = post(service, "/hooks/git", body, "X-GitHub-Event", "push",
+          "X-Hub-Signature-256", sig, "X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+      assertEquals(200, replay.statusCode(), replay.body());
+      assertTrue(replay.body().contains("already received"), replay.body());
+    }
+    // GitHub signs the body only: the same body under a fresh delivery id is a replay too.
+    assertEquals(200, post(service, "/hooks/git", body, "X-GitHub-Event", "push", "X-Hub-Signature-256", sig,
+        "X-GitHub-Delivery", "a-new-id-the-attacker-made-up").statusCode());
+    byte[] gitlab = TestArchives.utf8("{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\",\"checkout_sha\":\""
+        + System.nanoTime() + "\"}");
+    assertEquals(202, post(service, "/hooks/git", gitlab, "X-Gitlab-Event", "Push Hook", "X-Gitlab-Token", SECRET,
+        "X-Gitlab-Event-UUID", "13792a34-cac6-4fda-95a8-c58e00a3954e").statusCode());
+    assertTrue(service.trigger().awaitIdle(Duration.ofSeconds(10)));
+    assertEquals(200, post(service, "/hooks/git", gitlab, "X-Gitlab-Event", "Push Hook", "X-Gitlab-Token", SECRET,
+        "X-Gitlab-Event-UUID", "13792a34-cac6-4fda-95a8-c58e00a3954e").statusCode());
+    assertTrue(service.trigger().awaitIdle(Duration.ofSeconds(10)));
+    assertEquals(2, syncRuns.get() - before, "one run per genuine delivery");
+    assertTrue(service.metrics().scrape().contains("meshgate_webhook_requests_total{result=\"replayed\"} 12.0"),
+        service.metrics().scrape());
   }
 
   @Test
@@ -328,25 +357,18 @@ class ServiceHttpTest {
 
   @Test
   void validateRefusesAnArchiveOverTheSizeLimit() throws Exception {
-    byte[] huge = new byte[(int) ArchiveValidator.DEFAULT_MAX_ARCHIVE_BYTES + 1];
+    byte[] huge = new byte[(int) ServiceLimits.DEFAULTS.maxArchiveBytes() + 1];
     huge[0] = 0x1f;
     huge[1] = (byte) 0x8b;
     assertEquals(413, post(service, "/api/v1/validate", huge).statusCode());
   }
 
   private HttpResponse<String> get(MeshgateService s, String path) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
-        .timeout(Duration.ofSeconds(20)).GET().build();
-    return http.send(req, HttpResponse.BodyHandlers.ofString());
+    return TestHttp.get(s.port(), path);
   }
 
   private HttpResponse<String> post(MeshgateService s, String path, byte[] body, String... headers) throws Exception {
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
-        .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    for (int i = 0; i < headers.length; i += 2) {
-      req.header(headers[i], headers[i + 1]);
-    }
-    return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    return TestHttp.post(s.port(), path, body, headers);
   }
 
   static int freePort() throws Exception {

@@ -137,4 +137,35 @@ class SyncJobFailureTest {
       assertEquals(Optional.empty(), repo.tip("env/main"));
     }
   }
+
+  /** Finding 7: after the source was unreachable and came back, status showed error until a new commit. */
+  @Test
+  void statusReturnsToTheLastOutcomeWhenTheSourceIsReachableAgain() throws Exception {
+    try (DemoRepository repo = DemoRepository.create(tmp.resolve("git"))) {
+      repo.copyTree(SEED, "intents");
+      String commit = repo.commitAndPush("seed");
+      ServiceStatus status = new ServiceStatus(java.time.Clock.systemUTC());
+      try (SyncTrigger trigger = new SyncTrigger(job(repo.url(), repo.url()), status, new SyncMetrics(),
+          io.meshgate.publish.Redactor.urlsOnly(), java.time.Clock.systemUTC())) {
+        runAndWait(trigger);
+        assertEquals(RunState.PUBLISHED, status.current().state(), status.current().message());
+        Path bare = tmp.resolve("git/source.git");
+        Path away = tmp.resolve("git/away.git");
+        java.nio.file.Files.move(bare, away);
+        runAndWait(trigger);
+        assertEquals(RunState.ERROR, status.current().state(), status.current().message());
+        java.nio.file.Files.move(away, bare);
+        runAndWait(trigger);
+        StatusSnapshot back = status.current();
+        assertEquals(RunState.PUBLISHED, back.state(), "the fault is over: " + back.message());
+        assertEquals(commit, back.sourceCommit());
+        assertTrue(back.message().contains("published"), back.message());
+      }
+    }
+  }
+
+  private static void runAndWait(SyncTrigger trigger) throws InterruptedException {
+    trigger.fire("test");
+    assertTrue(trigger.awaitIdle(Duration.ofSeconds(60)));
+  }
 }

@@ -149,4 +149,104 @@ class SyncTriggerTest {
     assertEquals(2, s.runs());
     assertEquals(null, s.lastSuccessAt());
   }
+
+  /** Finding 3: an OutOfMemoryError in a run ended the loop for good, silently. */
+  @Test
+  void anOutOfMemoryErrorInARunIsReportedAndTheNextRunHappens() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    SyncAction action = () -> {
+      if (runs.incrementAndGet() == 1) {
+        throw new OutOfMemoryError("Java heap space");
+      }
+      return new SyncOutcome(RunState.PUBLISHED, "c2", "e2", List.of(), "published");
+    };
+    try (SyncTrigger trigger = new SyncTrigger(action, status, metrics, scrubber, Clock.systemUTC())) {
+      assertTrue(trigger.fire("first"));
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)), "the loop must not stay busy after the error");
+      assertEquals(RunState.ERROR, status.current().state());
+      assertTrue(status.current().message().contains("OutOfMemoryError"), status.current().message());
+      assertTrue(trigger.lastFault().contains("Java heap space"), trigger.lastFault());
+      assertTrue(trigger.fire("second"), "a new run starts");
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+      assertEquals(2, runs.get());
+      assertEquals(RunState.PUBLISHED, status.current().state(), "the state recovers after the fault");
+    }
+  }
+
+  /** Finding 7: after a fault, a poll that finds the handled commit again showed the error forever. */
+  @Test
+  void aPollWithNothingNewAfterAFaultShowsTheLastCheckAgain() throws Exception {
+    Violation warning = new Violation("MG-LB-02", Severity.WARNING, "hash", "intents/a.yaml", 2, 1,
+        "InboundService", "a", "spec.loadBalancing");
+    List<SyncOutcome> outcomes = List.of(
+        new SyncOutcome(RunState.PUBLISHED, "abc", "env1", List.of(warning), "source abc published"),
+        SyncOutcome.error(null, "fetching the source failed: connection refused"),
+        SyncOutcome.nothingToDo("abc"));
+    AtomicInteger next = new AtomicInteger();
+    try (SyncTrigger trigger = new SyncTrigger(() -> outcomes.get(next.getAndIncrement()), status, metrics, scrubber,
+        Clock.systemUTC())) {
+      for (int i = 0; i < 3; i++) {
+        trigger.fire("poll");
+        assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+        if (i == 1) {
+          assertEquals(RunState.ERROR, status.current().state());
+        }
+      }
+    }
+    StatusSnapshot s = status.current();
+    assertEquals(RunState.PUBLISHED, s.state(), "the fault is over: " + s.message());
+    assertEquals("source abc published", s.message());
+    assertEquals(List.of(warning), s.violations());
+    assertEquals("env1", s.envCommit());
+  }
+
+  /** Finding 11: the last-success metric stayed at the last publish, so a healthy idle server looked stale. */
+  @Test
+  void theLastSuccessMetricIsTheLastSuccessfulCheck() throws Exception {
+    MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    AtomicInteger runs = new AtomicInteger();
+    SyncAction action = () -> runs.incrementAndGet() == 1
+        ? new SyncOutcome(RunState.PUBLISHED, "abc", "env1", List.of(), "published")
+        : SyncOutcome.nothingToDo("abc");
+    ServiceStatus clocked = new ServiceStatus(clock);
+    try (SyncTrigger trigger = new SyncTrigger(action, clocked, metrics, scrubber, clock)) {
+      trigger.fire("publish");
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+      clock.advance(Duration.ofSeconds(2075));
+      trigger.fire("idle poll");
+      assertTrue(trigger.awaitIdle(Duration.ofSeconds(10)));
+    }
+    long now = clock.instant().getEpochSecond();
+    assertTrue(metrics.scrape().contains("meshgate_last_success_timestamp_seconds " + (double) now), metrics.scrape());
+    assertTrue(metrics.scrape().contains("meshgate_last_publish_timestamp_seconds " + (double) (now - 2075)), metrics.scrape());
+    assertEquals(clock.instant(), clocked.current().lastCheckAt());
+  }
+
+  /** A clock the test moves. */
+  static final class MutableClock extends Clock {
+    private java.time.Instant now;
+
+    MutableClock(java.time.Instant start) {
+      this.now = start;
+    }
+
+    synchronized void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public synchronized java.time.Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
 }

@@ -41,14 +41,7 @@ final class TestArchives {
   static byte[] tarGz(Map<String, byte[]> files, Map<String, String> symlinks) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (Map.Entry<String, byte[]> f : files.entrySet()) {
-        TarArchiveEntry e = new TarArchiveEntry(f.getKey(), true);
-        e.setSize(f.getValue().length);
-        tar.putArchiveEntry(e);
-        tar.write(f.getValue());
-        tar.closeArchiveEntry();
-      }
+      writeFiles(tar, files);
       for (Map.Entry<String, String> l : symlinks.entrySet()) {
         TarArchiveEntry e = new TarArchiveEntry(l.getKey(), TarConstants.LF_SYMLINK, true);
         e.setLinkName(l.getValue());
@@ -64,16 +57,70 @@ final class TestArchives {
   static byte[] zip(Map<String, byte[]> files) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
-      for (Map.Entry<String, byte[]> f : files.entrySet()) {
-        ZipArchiveEntry e = new ZipArchiveEntry(f.getKey());
-        zip.putArchiveEntry(e);
-        zip.write(f.getValue());
-        zip.closeArchiveEntry();
-      }
+      writeFiles(zip, files);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * A tar.gz of {@code files} plus one entry {@code name} of {@code size} zero bytes, streamed (never
+   * held in memory): a decompression bomb in a few kilobytes when the size is large.
+   */
+  static byte[] tarGzWithZeros(Map<String, byte[]> files, String name, long size) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      writeFiles(tar, files);
+      TarArchiveEntry bomb = new TarArchiveEntry(name, true);
+      bomb.setSize(size);
+      tar.putArchiveEntry(bomb);
+      byte[] zeros = new byte[1 << 16];
+      for (long left = size; left > 0; left -= zeros.length) {
+        tar.write(zeros, 0, (int) Math.min(zeros.length, left));
+      }
+      tar.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void writeFiles(TarArchiveOutputStream tar, Map<String, byte[]> files) throws IOException {
+    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      TarArchiveEntry e = new TarArchiveEntry(f.getKey(), true);
+      e.setSize(f.getValue().length);
+      tar.putArchiveEntry(e);
+      tar.write(f.getValue());
+      tar.closeArchiveEntry();
+    }
+  }
+
+  /** A zip of {@code files} plus one deflated entry {@code name} of {@code size} zero bytes. */
+  static byte[] zipWithZeros(Map<String, byte[]> files, String name, long size) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
+      writeFiles(zip, files);
+      zip.putArchiveEntry(new ZipArchiveEntry(name));
+      byte[] zeros = new byte[1 << 16];
+      for (long left = size; left > 0; left -= zeros.length) {
+        zip.write(zeros, 0, (int) Math.min(zeros.length, left));
+      }
+      zip.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void writeFiles(ZipArchiveOutputStream zip, Map<String, byte[]> files) throws IOException {
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      zip.putArchiveEntry(new ZipArchiveEntry(f.getKey()));
+      zip.write(f.getValue());
+      zip.closeArchiveEntry();
+    }
   }
 
   static byte[] utf8(String s) {

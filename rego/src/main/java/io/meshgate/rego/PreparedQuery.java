@@ -25,6 +25,8 @@ public final class PreparedQuery {
   private final List<Literal> body;
   private final List<Expr> expressions;
   private final List<String> variables;
+  private final List<Loc> locations;
+  private final List<String> texts;
 
   PreparedQuery(Rego rego, String text) {
     this.rego = rego;
@@ -48,7 +50,45 @@ public final class PreparedQuery {
       }
     }
     this.expressions = List.copyOf(exprs);
+    List<Loc> locs = new ArrayList<>();
+    parsed.forEach(l -> locs.add(l.loc()));
+    this.locations = List.copyOf(locs);
+    this.texts = texts(text, locs);
   }
+
+  /**
+   * The source text of each expression: from its start to the start of the next one, without the
+   * separating {@code ;}, newlines and blanks.
+   */
+  private static List<String> texts(String query, List<Loc> locs) {
+    String[] lines = query.split("\n", -1);
+    int[] lineStart = new int[lines.length + 1];
+    for (int i = 0; i < lines.length; i++) {
+      lineStart[i + 1] = lineStart[i] + lines[i].length() + 1;
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < locs.size(); i++) {
+      int from = offset(lineStart, locs.get(i));
+      int to = i + 1 < locs.size() ? offset(lineStart, locs.get(i + 1)) : query.length();
+      String t = query.substring(Math.min(from, query.length()), Math.max(Math.min(to, query.length()), from)).strip();
+      while (t.endsWith(";")) {
+        t = t.substring(0, t.length() - 1).strip();
+      }
+      out.add(t);
+    }
+    return List.copyOf(out);
+  }
+
+  private static int offset(int[] lineStart, Loc loc) {
+    int line = Math.max(1, Math.min(loc.line(), lineStart.length - 1));
+    return lineStart[line - 1] + Math.max(0, loc.column() - 1);
+  }
+
+  /** Where each expression of the query starts (1-based row and column), in written order. */
+  public List<Loc> expressionLocations() { return locations; }
+
+  /** The source text of each expression of the query, in written order. */
+  public List<String> expressionTexts() { return texts; }
 
   private static void collectQueryVars(Literal l, Set<String> out) {
     List<Term> terms = new ArrayList<>();
@@ -104,7 +144,7 @@ public final class PreparedQuery {
   public QueryResult eval(Value input) {
     long deadline = System.nanoTime() + rego.timeout().toNanos();
     Evaluator.Options options = new Evaluator.Options(rego.strictBuiltinErrors(), deadline, rego.maxSteps(),
-        rego.printSink());
+        rego.printSink(), rego.traceSink(), rego.optimise());
     return io.meshgate.rego.interpreter.LargeStack.run("evaluation", () -> {
       Evaluator ev = new Evaluator(rego.policy(), rego.baseData(), input, options);
       List<Evaluator.Solution> solutions = ev.query(body, expressions, variables);

@@ -32,8 +32,11 @@ public final class Rego {
   private final Duration timeout;
   private final long maxSteps;
   private final Consumer<String> print;
+  private final Consumer<String> trace;
+  private final boolean optimise;
+  private final List<Module> parsed;
 
-  private Rego(Builder b, Policy policy, ObjectValue data) {
+  private Rego(Builder b, Policy policy, ObjectValue data, List<Module> parsed) {
     this.policy = policy;
     this.baseData = data;
     this.modules = List.copyOf(b.moduleNames);
@@ -41,6 +44,9 @@ public final class Rego {
     this.timeout = b.timeout;
     this.maxSteps = b.maxSteps;
     this.print = b.print;
+    this.trace = b.trace;
+    this.optimise = b.optimise;
+    this.parsed = List.copyOf(parsed);
   }
 
   public static Builder builder() { return new Builder(); }
@@ -52,6 +58,9 @@ public final class Rego {
 
   public ObjectValue baseData() { return baseData; }
 
+  /** The parsed modules, in load order (after test renaming, see {@link Builder#distinctTestNames}). */
+  public List<Module> parsedModules() { return parsed; }
+
   public Policy policy() { return policy; }
 
   boolean strictBuiltinErrors() { return strictBuiltinErrors; }
@@ -62,6 +71,10 @@ public final class Rego {
 
   Consumer<String> printSink() { return print; }
 
+  Consumer<String> traceSink() { return trace; }
+
+  boolean optimise() { return optimise; }
+
   /** Collects modules, data and options. Not thread-safe. */
   public static final class Builder {
     private final List<String> moduleNames = new ArrayList<>();
@@ -71,7 +84,10 @@ public final class Rego {
     private Duration timeout = Duration.ofDays(3650);
     private long maxSteps = Long.MAX_VALUE;
     private Consumer<String> print = line -> { };
-    private boolean v1Only;
+    private Consumer<String> trace = line -> { };
+    private Parser.RegoVersion version = Parser.RegoVersion.AUTO;
+    private boolean distinctTestNames;
+    private boolean optimise = true;
     private BuiltinTable builtins;
 
     public Builder addModule(String fileName, String text) {
@@ -118,6 +134,52 @@ public final class Rego {
       return this;
     }
 
+    /**
+     * A JSON or YAML document merged into data at its root, as {@code opa test} and {@code opa eval}
+     * load data files given without {@code --bundle}.
+     */
+    public Builder addDataFile(Path file) {
+      try {
+        Value doc = DataFiles.read(file);
+        if (!(doc instanceof ObjectValue)) {
+          throw new RegoException(RegoException.COMPILE, file.toString(), 0, 0, "data file must hold an object");
+        }
+        data = DataFiles.mergeAt(data, List.of(), doc, file.toString());
+      } catch (IOException e) {
+        throw new RegoException(RegoException.COMPILE, file.toString(), 0, 0, "cannot read: " + e.getMessage());
+      }
+      return this;
+    }
+
+    /**
+     * A file or directory loaded as OPA's file loader does without {@code --bundle} (opa test,
+     * opa eval -d): every .rego file is a module, every .json/.yaml/.yml file merges into data at
+     * its root.
+     */
+    public Builder addPathLikeOpa(Path path) {
+      List<Path> files;
+      try {
+        if (Files.isDirectory(path)) {
+          try (Stream<Path> s = Files.walk(path)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+          }
+        } else {
+          files = List.of(path);
+        }
+        for (Path f : files) {
+          String name = f.getFileName().toString();
+          if (name.endsWith(".rego")) {
+            addModule(f.toString().replace('\\', '/'), Files.readString(f, StandardCharsets.UTF_8));
+          } else if (name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml")) {
+            addDataFile(f);
+          }
+        }
+      } catch (IOException e) {
+        throw new RegoException(RegoException.COMPILE, path.toString(), 0, 0, "cannot read: " + e.getMessage());
+      }
+      return this;
+    }
+
     /** The base document ({@code data}); merged with data files. Must be an object. */
     public Builder data(Value base) {
       if (!(base instanceof ObjectValue)) {
@@ -151,9 +213,39 @@ public final class Rego {
       return this;
     }
 
-    /** Parse every module as Rego v1 (OPA 1.x's default); otherwise v0 forms are accepted too. */
+    /**
+     * Comprehension indexing, rule indexing and memoised function calls (on by default). Turning
+     * them off gives the same results more slowly; tests and {@code bench} compare both.
+     */
+    public Builder optimise(boolean optimise) {
+      this.optimise = optimise;
+      return this;
+    }
+
+    /** Where {@code trace} notes go (discarded by default). */
+    public Builder trace(Consumer<String> sink) {
+      this.trace = sink;
+      return this;
+    }
+
+    /** Parse every module as Rego v1 (OPA 1.x's default); otherwise each module as it reads (AUTO). */
     public Builder regoV1(boolean v1Only) {
-      this.v1Only = v1Only;
+      this.version = v1Only ? Parser.RegoVersion.V1 : Parser.RegoVersion.AUTO;
+      return this;
+    }
+
+    /** How modules are read: v1 only, v0 as {@code opa --v0-compatible}, or per module (the default). */
+    public Builder regoVersion(Parser.RegoVersion version) {
+      this.version = version;
+      return this;
+    }
+
+    /**
+     * As {@code opa test} does, a second and further rule named {@code test_*} in one package is
+     * renamed {@code test_*#01}, {@code #02}... so that each definition is a test of its own.
+     */
+    public Builder distinctTestNames(boolean distinct) {
+      this.distinctTestNames = distinct;
       return this;
     }
 
@@ -165,14 +257,17 @@ public final class Rego {
 
     public Rego build() {
       BuiltinTable table = builtins != null ? builtins : BuiltinTable.standard();
+      List<Module> parsed = new ArrayList<>();
       Policy policy = io.meshgate.rego.interpreter.LargeStack.run("compilation", () -> {
-        List<Module> parsed = new ArrayList<>();
         for (int i = 0; i < moduleNames.size(); i++) {
-          parsed.add(Parser.parseModule(moduleNames.get(i), moduleTexts.get(i), v1Only));
+          parsed.add(Parser.parseModule(moduleNames.get(i), moduleTexts.get(i), version));
+        }
+        if (distinctTestNames) {
+          TestNames.distinct(parsed);
         }
         return Compiler.compile(parsed, table);
       });
-      return new Rego(this, policy, (ObjectValue) data);
+      return new Rego(this, policy, (ObjectValue) data, parsed);
     }
   }
 

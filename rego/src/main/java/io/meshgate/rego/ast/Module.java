@@ -2,12 +2,16 @@ package io.meshgate.rego.ast;
 
 import java.util.List;
 
-/** A parsed module. {@code packagePath} excludes the leading {@code data}. */
+/**
+ * A parsed module. {@code packagePath} excludes the leading {@code data}. {@code v1} tells that it
+ * was read as Rego v1; {@code strict} that it must be v1 (it imports {@code rego.v1}, or every
+ * module is read as v1), which also rules out OPA's deprecated built-ins.
+ */
 public record Module(String file, List<String> packagePath, List<Import> imports, List<Rule> rules,
-    boolean v1, Loc loc, Annotations annotations) {
+    boolean v1, boolean strict, Loc loc, Annotations annotations) {
 
   public Module(String file, List<String> packagePath, List<Import> imports, List<Rule> rules, boolean v1, Loc loc) {
-    this(file, packagePath, imports, rules, v1, loc, Annotations.NONE);
+    this(file, packagePath, imports, rules, v1, v1, loc, Annotations.NONE);
   }
 
   /**

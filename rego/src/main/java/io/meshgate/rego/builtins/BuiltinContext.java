@@ -12,6 +12,9 @@ public interface BuiltinContext {
   /** Where {@code print} writes its line. */
   void print(String line);
 
+  /** Where {@code trace} notes go: OPA's Note events, shown by {@code opa test -v}. */
+  default void trace(String note) { }
+
   /** True when built-in errors must abort evaluation instead of being undefined. */
   boolean strictBuiltinErrors();
 

@@ -12,6 +12,16 @@ import java.util.TreeMap;
 public final class BuiltinTable {
   private final Map<String, Builtin> byName = new TreeMap<>();
 
+  /**
+   * OPA built-ins meshgate refuses, with the reason the compiler gives: they reach the network, and
+   * meshgate's policies are pure (rego/conformance-skips.yaml says the same).
+   */
+  public static final Map<String, String> REFUSED = Map.of(
+      "http.send", "policies may not send HTTP requests (meshgate policies are pure: the same input always gives "
+          + "the same answer, offline); fetch the data before evaluation and pass it as input or data",
+      "net.lookup_ip_addr", "policies may not resolve DNS names (meshgate policies are pure: the same input always "
+          + "gives the same answer, offline); resolve names before evaluation and pass them as input or data");
+
   /** Every built-in meshgate supports. Families register in this order; a name may appear once. */
   public static BuiltinTable standard() {
     BuiltinTable table = new BuiltinTable();
@@ -37,6 +47,14 @@ public final class BuiltinTable {
     UuidBuiltins.register(table);
     TemplateBuiltins.register(table);
     JsonSchemaBuiltins.register(table);
+    OpaBuiltins.register(table);
+    JwtBuiltins.register(table);
+    X509Builtins.register(table);
+    ProvidersBuiltins.register(table);
+    RegoParseBuiltins.register(table);
+    GraphqlBuiltins.register(table);
+    TraceBuiltins.register(table);
+    DeprecatedBuiltins.register(table);
     return table;
   }
 

@@ -286,7 +286,7 @@ public final class EncodingBuiltins {
   }
 
   /** Go's json.Marshal / MarshalIndent (when indent is not null). */
-  static String writeJson(Value v, String prefix, String indent) {
+  public static String writeJson(Value v, String prefix, String indent) {
     StringBuilder sb = new StringBuilder();
     writeJson(v, sb, prefix, indent, 0);
     return sb.toString();

@@ -161,13 +161,9 @@ public final class ObjectBuiltins {
         if (v == null) {
           return false;
         }
-        // nested objects recurse and nested sets compare as subsets; anything else must be equal
-        if ((v instanceof ObjectValue && e.getValue() instanceof ObjectValue)
-            || (v instanceof SetValue && e.getValue() instanceof SetValue)) {
-          if (!subset(v, e.getValue())) {
-            return false;
-          }
-        } else if (!v.equals(e.getValue())) {
+        // nested collections compare as subsets the same way (OPA's isSubset); anything else must be equal
+        Boolean nested = subset(v, e.getValue());
+        if (nested == null ? !v.equals(e.getValue()) : !nested) {
           return false;
         }
       }

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Command line of the engine jar: {@code test DIR...}, {@code eval [-d PATH]... [-i FILE] QUERY},
- * {@code conformance --flavour regorus|opa [--verbose] [--skips FILE] DIR...}, {@code bench}.
+ * Command line of the engine jar, with {@code opa}'s flags where it has the command: {@code test}
+ * (as {@code opa test}), {@code eval} (as {@code opa eval}), {@code conformance} and {@code bench}.
  */
 public final class RegoMain {
   private RegoMain() {}
@@ -29,13 +29,14 @@ public final class RegoMain {
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0) {
-      err.println("usage: meshgate-rego test DIR... | eval [-d PATH]... [-i FILE] QUERY | "
+      err.println("usage: meshgate-rego test [-v] [--v0-compatible] [-r REGEX] [-z] PATH... | "
+          + "eval [-d PATH]... [-i FILE] [--format json|pretty] [--v0-compatible] QUERY | "
           + "conformance --flavour regorus|opa [--verbose] [--skips FILE] DIR... | bench");
       return 2;
     }
     try {
       return switch (args[0]) {
-        case "test" -> test(List.of(args).subList(1, args.length), out);
+        case "test" -> test(List.of(args).subList(1, args.length), out, err);
         case "eval" -> eval(List.of(args).subList(1, args.length), out, err);
         case "conformance" -> conformance(List.of(args).subList(1, args.length), out, err);
         case "bench" -> Bench.run(out);
@@ -53,89 +54,123 @@ public final class RegoMain {
     }
   }
 
-  private static int test(List<String> args, PrintStream out) {
+  /**
+   * {@code test [-v] [--v0-compatible|--v1-compatible] [-r REGEX] [-z] [--timeout D] PATH...}, as
+   * {@code opa test}: exit 0 when every test passed, 2 when one failed, erred or was skipped (not
+   * with {@code -z}), 1 when the policies could not be loaded.
+   */
+  private static int test(List<String> args, PrintStream out, PrintStream err) {
     boolean verbose = false;
-    List<Path> dirs = new ArrayList<>();
-    for (String a : args) {
-      if (a.equals("-v") || a.equals("--verbose")) {
-        verbose = true;
-      } else {
-        dirs.add(Path.of(a));
+    boolean skippedPass = false;
+    RegoTestRunner.Options options = RegoTestRunner.Options.defaults().withOpaDataFiles(true);
+    List<Path> paths = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      switch (a) {
+        case "-v", "--verbose" -> verbose = true;
+        case "--v0-compatible" -> options = options.withVersion(io.meshgate.rego.parser.Parser.RegoVersion.V0);
+        case "--v1-compatible" -> options = options.withVersion(io.meshgate.rego.parser.Parser.RegoVersion.V1);
+        case "-z", "--exit-zero-on-skipped" -> skippedPass = true;
+        case "-r", "--run" -> options = options.withRun(value(args, ++i, a));
+        case "--timeout" -> options = new RegoTestRunner.Options(options.version(), options.run(),
+            options.opaDataFiles(), goDuration(value(args, ++i, a)));
+        default -> {
+          if (a.startsWith("--run=")) {
+            options = options.withRun(a.substring("--run=".length()));
+          } else if (a.startsWith("-") && a.length() > 1) {
+            throw new IllegalArgumentException("unknown flag " + a);
+          } else {
+            paths.add(Path.of(a));
+          }
+        }
       }
     }
-    if (dirs.isEmpty()) {
-      throw new IllegalArgumentException("test needs at least one directory");
+    if (paths.isEmpty()) {
+      throw new IllegalArgumentException("specify at least one file");
     }
-    RegoTestRunner runner = RegoTestRunner.fromPaths(dirs);
-    List<RegoTestRunner.TestResult> results = runner.run();
+    List<RegoTestRunner.TestResult> results;
+    try {
+      results = RegoTestRunner.fromPaths(paths, Rego.builder(), options).run();
+    } catch (RegoException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
     RegoTestRunner.format(results, out, verbose);
-    return RegoTestRunner.exitStatus(results);
+    return RegoTestRunner.opaExitStatus(results, skippedPass);
   }
 
+  private static String value(List<String> args, int i, String flag) {
+    if (i >= args.size()) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return args.get(i);
+  }
+
+  /** A Go duration such as {@code 5s}, {@code 1m30s} or {@code 500ms}. */
+  static java.time.Duration goDuration(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)").matcher(text);
+    double nanos = 0;
+    int end = 0;
+    while (m.find() && m.start() == end) {
+      double n = Double.parseDouble(m.group(1));
+      nanos += n * switch (m.group(2)) {
+        case "ns" -> 1;
+        case "us", "µs" -> 1e3;
+        case "ms" -> 1e6;
+        case "s" -> 1e9;
+        case "m" -> 60e9;
+        default -> 3600e9;
+      };
+      end = m.end();
+    }
+    if (end != text.length() || text.isEmpty()) {
+      throw new IllegalArgumentException("invalid duration " + text);
+    }
+    return java.time.Duration.ofNanos((long) nanos);
+  }
+
+  /**
+   * {@code eval [-d PATH]... [-i FILE] [--format json|pretty] [--v0-compatible|--v1-compatible]
+   * [--strict-builtin-errors] QUERY}, printing what {@code opa eval} prints: in JSON
+   * {@code {"result": [{"expressions": [{"value", "text", "location": {"row", "col"}}], "bindings"}]}}
+   * ({@code {}} when undefined), in pretty form the value or a table of bindings.
+   */
   private static int eval(List<String> args, PrintStream out, PrintStream err) throws IOException {
     Rego.Builder b = Rego.builder();
     Value input = null;
     String query = null;
+    String format = "json";
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
-      if (a.equals("-d") || a.equals("--data")) {
-        Path p = Path.of(args.get(++i));
-        if (Files.isDirectory(p)) {
-          b.addDirectory(p);
-        } else if (p.toString().endsWith(".rego")) {
-          b.addModule(p.toString(), Files.readString(p));
-        } else {
-          b.data(readDocument(p));
+      switch (a) {
+        case "-d", "--data" -> b.addPathLikeOpa(Path.of(value(args, ++i, a)));
+        case "-i", "--input" -> input = readDocument(Path.of(value(args, ++i, a)));
+        case "-f", "--format" -> format = value(args, ++i, a);
+        case "--strict", "--strict-builtin-errors" -> b.strictBuiltinErrors(true);
+        case "--v0-compatible" -> b.regoVersion(io.meshgate.rego.parser.Parser.RegoVersion.V0);
+        case "--v1-compatible" -> b.regoVersion(io.meshgate.rego.parser.Parser.RegoVersion.V1);
+        default -> {
+          if (a.startsWith("--format=")) {
+            format = a.substring("--format=".length());
+          } else if (a.startsWith("-") && a.length() > 1) {
+            throw new IllegalArgumentException("unknown flag " + a);
+          } else {
+            query = a;
+          }
         }
-      } else if (a.equals("-i") || a.equals("--input")) {
-        input = readDocument(Path.of(args.get(++i)));
-      } else if (a.equals("--strict")) {
-        b.strictBuiltinErrors(true);
-      } else {
-        query = a;
       }
     }
     if (query == null) {
       throw new IllegalArgumentException("eval needs a query");
     }
+    if (!format.equals("json") && !format.equals("pretty")) {
+      throw new IllegalArgumentException("--format must be json or pretty");
+    }
     Rego rego = b.print(err::println).build();
     PreparedQuery q = rego.prepare(query);
     QueryResult r = q.eval(input);
-    StringBuilder sb = new StringBuilder("{\"result\": [");
-    for (int i = 0; i < r.size(); i++) {
-      if (i > 0) {
-        sb.append(", ");
-      }
-      sb.append("{\"expressions\": [");
-      List<Value> exprs = r.expressions().get(i);
-      for (int j = 0; j < exprs.size(); j++) {
-        if (j > 0) {
-          sb.append(", ");
-        }
-        sb.append("{\"value\": ").append(toJson(exprs.get(j))).append('}');
-      }
-      sb.append("], \"bindings\": {");
-      int j = 0;
-      for (Map.Entry<String, Value> e : r.bindings().get(i).entrySet()) {
-        if (j++ > 0) {
-          sb.append(", ");
-        }
-        sb.append(Json.quote(e.getKey())).append(": ").append(toJson(e.getValue()));
-      }
-      sb.append("}}");
-    }
-    sb.append("]}");
-    out.println(sb);
+    out.println(format.equals("json") ? EvalOutput.json(q, r) : EvalOutput.pretty(q, r));
     return 0;
-  }
-
-  /** JSON text: sets as arrays, non-string keys as their Rego text. */
-  static String toJson(Value v) {
-    try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(v.toJava());
-    } catch (IOException e) {
-      return v.toString();
-    }
   }
 
   private static Value readDocument(Path p) throws IOException {

@@ -52,7 +52,9 @@ public final class Compiler {
     }
     c.checkRuleKinds(c.root);
     new RecursionCheck(c.root, c.functions).run();
-    return new Policy(c.root, Map.copyOf(c.functions), builtins);
+    RuleIndex.build(c.root);
+    return new Policy(c.root, Map.copyOf(c.functions), builtins,
+        java.util.Collections.unmodifiableMap(c.comprehensionIndexes));
   }
 
   /** One path must not mix complete, partial set and partial object definitions, or be a function too. */
@@ -84,7 +86,7 @@ public final class Compiler {
   public static List<Literal> compileQuery(Policy policy, List<Literal> query) {
     Compiler c = new Compiler(policy.builtins());
     c.functions.putAll(policy.functions());
-    Scope scope = new Scope(List.of(), Set.of(), Map.of(), new HashSet<>(), "query");
+    Scope scope = new Scope(List.of(), Set.of(), Map.of(), new HashSet<>(), "query", false);
     collectDeclared(query, scope.declared);
     List<Literal> resolved = c.resolveBody(query, scope);
     c.checkAssignedBeforeUse(resolved, new HashSet<>());
@@ -97,7 +99,7 @@ public final class Compiler {
     for (Module m : modules) {
       Set<String> names = packageNames.computeIfAbsent(String.join(".", m.packagePath()), k -> new HashSet<>());
       for (Rule r : m.rules()) {
-        if (m.v1() && (r.name().equals("data") || r.name().equals("input"))) {
+        if (m.strict() && (r.name().equals("data") || r.name().equals("input"))) {
           throw new RegoException(RegoException.COMPILE, m.file(), r.loc().line(), r.loc().column(),
               r.name() + " cannot be shadowed by a rule");
         }
@@ -135,8 +137,9 @@ public final class Compiler {
 
   // ---------------------------------------------------------------- rules
 
+  /** {@code strict}: the module must be v1, so OPA's deprecated built-ins are refused. */
   record Scope(List<String> pkg, Set<String> ruleNames, Map<String, Term> imports, Set<String> declared,
-      String file) {}
+      String file, boolean strict) {}
 
   private void compileModule(Module m) {
     Map<String, Term> imports = new HashMap<>();
@@ -343,7 +346,8 @@ public final class Compiler {
       forEachComprehensionBody(new Literal(false, new Expr.TermExpr(h), List.of(), r.loc()),
           b -> collectDeclared(b, declared));
     }
-    Scope scope = new Scope(m.packagePath(), names, imports, declared, m.file());
+    Scope scope = new Scope(m.packagePath(), names, imports, declared, m.file(), m.strict());
+    capturingNegation = capturesNegation(m);
     if (r.isDefault()) {
       Set<String> vars = new HashSet<>();
       collectSurfaceVars(r.value(), vars);
@@ -664,6 +668,7 @@ public final class Compiler {
       if ((l.expr()) instanceof Expr.TermExpr t) {
         // only a call written as a whole expression may carry an output argument: count(xs, n)
         e = new Expr.TermExpr(t.term() instanceof Term.Call c && !c.name().startsWith("rego.metadata.")
+            && zeroArgumentRule(c, s) == null
             ? new Term.Call(resolveCall(c, s, true), resolveAll(c.args(), s), c.loc()) : resolve(t.term(), s));
       }
       else if ((l.expr()) instanceof Expr.Unify u) { e = new Expr.Unify(resolve(u.left(), s), resolve(u.right(), s)); }
@@ -793,6 +798,7 @@ public final class Compiler {
     else if ((t) instanceof Term.Call c && c.args().isEmpty() && c.name().equals("rego.metadata.rule")) {
       return new Term.Scalar(metadataRule, c.loc());
     }
+    else if ((t) instanceof Term.Call c && zeroArgumentRule(c, s) != null) { return zeroArgumentRule(c, s); }
     else if ((t) instanceof Term.Call c) { return new Term.Call(resolveCall(c, s, false), resolveAll(c.args(), s), c.loc()); }
     else if ((t) instanceof Term.ArrayCompr c) { return new Term.ArrayCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
     else if ((t) instanceof Term.SetCompr c) { return new Term.SetCompr(resolve(c.head(), s), resolveBody(c.body(), s), c.loc()); }
@@ -836,6 +842,24 @@ public final class Compiler {
     return new Term.Var(((Term.Var) t).name(), loc);
   }
 
+  /**
+   * {@code f()} where {@code f} is a rule of the package (declared {@code f() = x { ... }}, which
+   * OPA reads as a rule without arguments): the reference to the rule, or null when the call is
+   * anything else. OPA evaluates such a call as the rule's value.
+   */
+  private Term zeroArgumentRule(Term.Call c, Scope s) {
+    String name = c.name();
+    if (!c.args().isEmpty() || name.startsWith(io.meshgate.rego.parser.Parser.OP) || name.contains(".")
+        || !s.ruleNames().contains(name) || s.imports().containsKey(name) || s.declared().contains(name)) {
+      return null;
+    }
+    String path = "data." + (s.pkg().isEmpty() ? "" : String.join(".", s.pkg()) + ".") + name;
+    if (functions.containsKey(path)) {
+      return null;
+    }
+    return resolve(new Term.Var(name, c.loc()), s);
+  }
+
   private String resolveCall(Term.Call c, Scope s, boolean statement) {
     String name = c.name();
     if (name.startsWith(io.meshgate.rego.parser.Parser.OP)) {
@@ -876,6 +900,15 @@ public final class Compiler {
       return name;
     }
     Builtin b = builtins.lookup(name).orElse(null);
+    if (b != null && s.strict() && io.meshgate.rego.builtins.DeprecatedBuiltins.NAMES.containsKey(name)) {
+      throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
+          "deprecated built-in function calls in expression: " + name + " (use "
+          + io.meshgate.rego.builtins.DeprecatedBuiltins.NAMES.get(name) + ", or read the module as Rego v0)");
+    }
+    if (b == null && BuiltinTable.REFUSED.containsKey(name)) {
+      throw new RegoException(RegoException.COMPILE, s.file(), c.loc().line(), c.loc().column(),
+          name + " is not available in meshgate: " + BuiltinTable.REFUSED.get(name));
+    }
     if (b == null) {
       throw new RegoException(RegoException.TYPE, s.file(), c.loc().line(), c.loc().column(),
           "undefined function " + name);
@@ -922,6 +955,9 @@ public final class Compiler {
           break;
         }
       }
+      if (pick == null && hoistRefArguments(remaining, b)) {
+        continue;
+      }
       if (pick == null) {
         Literal first = remaining.get(0);
         Set<String> missing = new LinkedHashSet<>();
@@ -939,12 +975,195 @@ public final class Compiler {
             "var " + (names.isEmpty() ? "_" : String.join(", ", names)) + " is unsafe");
       }
       remaining.remove(pick);
-      result.add(rewriteLiteral(pick, b, outer));
+      Literal rewritten = rewriteLiteral(pick, b, outer);
+      if (rewritten.negated()) {
+        result.addAll(hoistOutOfNegation(rewritten, b));
+      } else {
+        result.add(rewritten);
+      }
       if (!pick.negated()) {
         outputs(pick, b);
       }
     }
     return new BodyResult(List.copyOf(result), b);
+  }
+
+  /**
+   * {@code foo == input.foos[foo]}: a call whose only unbound variables are keys of references in
+   * its arguments. As OPA's compiler does, each such reference moves into a unification before the
+   * call ({@code __ref0__ = input.foos[foo]; foo == __ref0__}), which binds the keys first.
+   * Returns false when no remaining literal has that shape.
+   */
+  private boolean hoistRefArguments(List<Literal> remaining, Set<String> b) {
+    for (int i = 0; i < remaining.size(); i++) {
+      Literal l = remaining.get(i);
+      if (l.negated() || !l.withs().isEmpty() || !(l.expr() instanceof Expr.TermExpr te)
+          || !(te.term() instanceof Term.Call c)) {
+        continue;
+      }
+      Set<String> need = new HashSet<>();
+      inputVars(c, need, Set.of());
+      need.remove("data");
+      need.remove("input");
+      Set<String> keys = new HashSet<>();
+      collectRefKeyVars(c, keys);
+      keys.removeAll(b);
+      Set<String> covered = new HashSet<>(b);
+      covered.addAll(keys);
+      if (keys.isEmpty() || !covered.containsAll(need)) {
+        continue;
+      }
+      List<Literal> hoisted = new ArrayList<>();
+      Term call = hoistRefs(c, b, hoisted, l.loc());
+      if (hoisted.isEmpty()) {
+        continue;
+      }
+      hoisted.add(new Literal(false, new Expr.TermExpr(call), List.of(), l.loc()));
+      remaining.remove(i);
+      remaining.addAll(i, hoisted);
+      return true;
+    }
+    return false;
+  }
+
+  private Term hoistRefs(Term.Call c, Set<String> b, List<Literal> out, Loc loc) {
+    List<Term> args = new ArrayList<>(c.args().size());
+    for (Term a : c.args()) {
+      Set<String> keys = new HashSet<>();
+      collectRefKeyVars(a, keys);
+      keys.removeAll(b);
+      if (a instanceof Term.Ref && !keys.isEmpty()) {
+        Term.Var v = new Term.Var("__ref" + (renameCounter++) + "__", a.loc());
+        out.add(new Literal(false, new Expr.Unify(v, a), List.of(), loc));
+        args.add(v);
+      } else if (a instanceof Term.Call inner && !keys.isEmpty()) {
+        args.add(hoistRefs(inner, b, out, loc));
+      } else {
+        args.add(a);
+      }
+    }
+    return new Term.Call(c.name(), List.copyOf(args), c.loc());
+  }
+
+  /** The module being compiled opted into OPA's capturing {@code not} (see {@link #capturesNegation}). */
+  private boolean capturingNegation;
+
+  /**
+   * {@code import future.keywords.not} (also the {@code future.keywords} wildcard, and this engine's
+   * {@code rego.v2}) makes {@code not} capture every expression the compiler derives from the
+   * negated one, as OPA does since the import exists: {@code not f(x.missing)} is then true.
+   */
+  static boolean capturesNegation(Module m) {
+    for (Module.Import i : m.imports()) {
+      List<String> p = i.path();
+      if (p.equals(List.of("future", "keywords", "not")) || p.equals(List.of("future", "keywords"))
+          || p.equals(List.of("rego", "v2"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * OPA's compiler binds the dynamic terms of an expression (references, comprehensions and nested
+   * calls given as call arguments) to generated variables in unifications placed before it
+   * (RewriteDynamicTerms). For a negated expression this is visible: the unifications are outside
+   * the negation, so {@code not f(x.missing)} is undefined when {@code x.missing} is, instead of
+   * true. A negated equality ({@code =}, {@code ==}) or a negated reference keeps its operand
+   * references in place and hoists only the dynamic keys inside them ({@code not input.a[input.b]}).
+   */
+  private List<Literal> hoistOutOfNegation(Literal l, Set<String> b) {
+    if (capturingNegation) {
+      return List.of(l);
+    }
+    List<Literal> hoisted = new ArrayList<>();
+    Expr e = l.expr();
+    Expr ne = e;
+    if (e instanceof Expr.TermExpr te && te.term() instanceof Term.Call c) {
+      if (LANGUAGE_CALLS.contains(c.name()) && !c.name().startsWith("internal.member")) {
+        return List.of(l);
+      }
+      boolean equality = c.name().equals("equal") && c.args().size() == 2;
+      List<Term> args = new ArrayList<>(c.args().size());
+      for (Term a : c.args()) {
+        args.add(equality ? hoistOperand(a, l, hoisted) : hoistDynamic(a, l, hoisted));
+      }
+      ne = new Expr.TermExpr(new Term.Call(c.name(), List.copyOf(args), c.loc()));
+    } else if (e instanceof Expr.TermExpr te) {
+      ne = new Expr.TermExpr(hoistOperand(te.term(), l, hoisted));
+    } else if (e instanceof Expr.Unify u) {
+      Term left = hoistOperand(u.left(), l, hoisted);
+      ne = new Expr.Unify(left, hoistOperand(u.right(), l, hoisted));
+    } else if (e instanceof Expr.Every ev) {
+      ne = new Expr.Every(ev.key(), ev.value(), hoistDynamic(ev.domain(), l, hoisted), ev.body());
+    }
+    if (hoisted.isEmpty()) {
+      return List.of(l);
+    }
+    for (Literal h : hoisted) {
+      b.add(((Term.Var) ((Expr.Unify) h.expr()).left()).name());
+    }
+    hoisted.add(new Literal(true, ne, l.withs(), l.loc()));
+    return hoisted;
+  }
+
+  /** An operand of a negated equality or a negated term: a reference stays, its dynamic keys move out. */
+  private Term hoistOperand(Term t, Literal l, List<Literal> out) {
+    if (t instanceof Term.Ref r) {
+      return new Term.Ref(r.head(), hoistPath(r.path(), l, out), r.loc());
+    }
+    if (t instanceof Term.ArrayCompr || t instanceof Term.SetCompr || t instanceof Term.ObjectCompr) {
+      return t;
+    }
+    return hoistDynamic(t, l, out);
+  }
+
+  private List<Term> hoistPath(List<Term> path, Literal l, List<Literal> out) {
+    List<Term> p = new ArrayList<>(path.size());
+    for (Term k : path) {
+      p.add(hoistDynamic(k, l, out));
+    }
+    return List.copyOf(p);
+  }
+
+  /** A dynamic term becomes a generated variable bound by a unification added to {@code out}. */
+  private Term hoistDynamic(Term t, Literal l, List<Literal> out) {
+    Term bind;
+    if (t instanceof Term.Ref r) {
+      bind = new Term.Ref(r.head(), hoistPath(r.path(), l, out), r.loc());
+    } else if (t instanceof Term.Call c) {
+      if (LANGUAGE_CALLS.contains(c.name()) && !c.name().startsWith("internal.member")) {
+        return t;
+      }
+      List<Term> args = new ArrayList<>(c.args().size());
+      for (Term a : c.args()) {
+        args.add(hoistDynamic(a, l, out));
+      }
+      bind = new Term.Call(c.name(), List.copyOf(args), c.loc());
+    } else if (t instanceof Term.ArrayCompr || t instanceof Term.SetCompr || t instanceof Term.ObjectCompr) {
+      bind = t;
+    } else if (t instanceof Term.ArrayLit a) {
+      List<Term> items = new ArrayList<>();
+      a.items().forEach(i -> items.add(hoistDynamic(i, l, out)));
+      return new Term.ArrayLit(List.copyOf(items), a.loc());
+    } else if (t instanceof Term.SetLit a) {
+      List<Term> items = new ArrayList<>();
+      a.items().forEach(i -> items.add(hoistDynamic(i, l, out)));
+      return new Term.SetLit(List.copyOf(items), a.loc());
+    } else if (t instanceof Term.ObjectLit o) {
+      List<Term> ks = new ArrayList<>();
+      List<Term> vs = new ArrayList<>();
+      for (int i = 0; i < o.keys().size(); i++) {
+        ks.add(hoistDynamic(o.keys().get(i), l, out));
+        vs.add(hoistDynamic(o.values().get(i), l, out));
+      }
+      return new Term.ObjectLit(List.copyOf(ks), List.copyOf(vs), o.loc());
+    } else {
+      return t;
+    }
+    Term.Var v = new Term.Var("__neg" + (renameCounter++) + "__", t.loc());
+    out.add(new Literal(false, new Expr.Unify(v, bind), l.withs(), l.loc()));
+    return v;
   }
 
   private Literal rewriteLiteral(Literal l, Set<String> b, Set<String> outer) {
@@ -975,19 +1194,22 @@ public final class Compiler {
     if ((t) instanceof Term.ArrayCompr c) {
         BodyResult r = reorder(c.body(), b, outer);
         checkHead(c.head(), r.bound, c.loc());
-        return new Term.ArrayCompr(rewriteNested(c.head(), r.bound, outer), r.body, c.loc());
+        Term.ArrayCompr out = new Term.ArrayCompr(rewriteNested(c.head(), r.bound, outer), r.body, c.loc());
+        return indexed(out, r.body, List.of(out.head()), b);
       }
     else if ((t) instanceof Term.SetCompr c) {
         BodyResult r = reorder(c.body(), b, outer);
         checkHead(c.head(), r.bound, c.loc());
-        return new Term.SetCompr(rewriteNested(c.head(), r.bound, outer), r.body, c.loc());
+        Term.SetCompr out = new Term.SetCompr(rewriteNested(c.head(), r.bound, outer), r.body, c.loc());
+        return indexed(out, r.body, List.of(out.head()), b);
       }
     else if ((t) instanceof Term.ObjectCompr c) {
         BodyResult r = reorder(c.body(), b, outer);
         checkHead(c.key(), r.bound, c.loc());
         checkHead(c.value(), r.bound, c.loc());
-        return new Term.ObjectCompr(rewriteNested(c.key(), r.bound, outer), rewriteNested(c.value(), r.bound, outer),
-            r.body, c.loc());
+        Term.ObjectCompr out = new Term.ObjectCompr(rewriteNested(c.key(), r.bound, outer),
+            rewriteNested(c.value(), r.bound, outer), r.body, c.loc());
+        return indexed(out, r.body, List.of(out.key(), out.value()), b);
       }
     else if ((t) instanceof Term.Ref r) { return new Term.Ref(rewriteNested(r.head(), b, outer), rewriteAll(r.path(), b, outer), r.loc()); }
     else if ((t) instanceof Term.Call c) { return new Term.Call(c.name(), rewriteAll(c.args(), b, outer), c.loc()); }
@@ -995,6 +1217,17 @@ public final class Compiler {
     else if ((t) instanceof Term.SetLit a) { return new Term.SetLit(rewriteAll(a.items(), b, outer), a.loc()); }
     else if ((t) instanceof Term.ObjectLit o) { return new Term.ObjectLit(rewriteAll(o.keys(), b, outer), rewriteAll(o.values(), b, outer), o.loc()); }
     else { return t; }
+  }
+
+  /** Comprehension index plans, by identity of the compiled comprehension (see {@link ComprehensionIndex}). */
+  private final java.util.IdentityHashMap<Term, ComprehensionIndex> comprehensionIndexes = new java.util.IdentityHashMap<>();
+
+  private Term indexed(Term compr, List<Literal> body, List<Term> heads, Set<String> bound) {
+    ComprehensionIndex plan = ComprehensionIndex.plan(this, body, heads, bound);
+    if (plan != null) {
+      comprehensionIndexes.put(compr, plan);
+    }
+    return compr;
   }
 
   private List<Term> rewriteAll(List<Term> ts, Set<String> b, Set<String> outer) {
@@ -1263,7 +1496,7 @@ public final class Compiler {
     }
   }
 
-  private static void collectLiteralAllVars(Literal l, Set<String> out) {
+  static void collectLiteralAllVars(Literal l, Set<String> out) {
     for (Term t : exprTerms(l.expr())) {
       collectAllVars(t, out);
     }

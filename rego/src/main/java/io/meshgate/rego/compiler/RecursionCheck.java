@@ -164,16 +164,17 @@ final class RecursionCheck {
         deps.add(name(node));
         return;
       }
-      if (!(path.get(i) instanceof Term.Scalar s) || !(s.value() instanceof StringValue str)) {
+      String key = groundKey(path.get(i));
+      if (key == null) {
         matching(node, path, i, deps);
         return;
       }
-      fn.append('.').append(str.value());
+      fn.append('.').append(key);
       if (functions.containsKey(fn.toString())) {
         deps.add(fn.toString());
         return;
       }
-      RuleNode next = node.children.get(str.value());
+      RuleNode next = node.children.get(key);
       if (next == null) {
         return;
       }
@@ -192,8 +193,9 @@ final class RecursionCheck {
       addAll(node, deps);
       return;
     }
-    if (path.get(from) instanceof Term.Scalar s && s.value() instanceof StringValue str) {
-      RuleNode next = node.children.get(str.value());
+    String key = groundKey(path.get(from));
+    if (key != null) {
+      RuleNode next = node.children.get(key);
       if (next != null) {
         matching(next, path, from + 1, deps);
       }
@@ -202,6 +204,17 @@ final class RecursionCheck {
     for (RuleNode c : node.children.values()) {
       matching(c, path, from + 1, deps);
     }
+  }
+
+  /**
+   * The document key a constant path segment names: a string as it is, another scalar as its text
+   * ({@code data[2]} reads key "2", as OPA's storage paths do); null for a non-constant segment.
+   */
+  static String groundKey(Term t) {
+    if (t instanceof Term.Scalar s) {
+      return s.value() instanceof StringValue str ? str.value() : s.value().toString();
+    }
+    return null;
   }
 
   private void addAll(RuleNode node, Set<String> deps) {

@@ -10,6 +10,8 @@ public final class RuleNode {
   public final TreeMap<String, RuleNode> children = new TreeMap<>();
   public final List<CompiledRule> rules = new ArrayList<>();
   public CompiledRule defaultRule;
+  /** The rules grouped by the value they require of one input path, or null (see {@link RuleIndex}). */
+  public RuleIndex index;
   /** Defaults of ref-head rules with constant keys, e.g. {@code default p["k"] := 1}. */
   public final List<CompiledRule> keyedDefaults = new ArrayList<>();
 

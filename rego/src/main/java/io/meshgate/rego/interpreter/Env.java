@@ -26,6 +26,17 @@ final class Env {
   /** Binds in this scope; returns what was there so {@link #restore} can undo it. */
   Object put(String name, Object value) { return vars.put(name, value); }
 
+  /** The values bound in this scope itself (not its parents), for replaying a solution later. */
+  java.util.Map<String, Value> snapshot() {
+    java.util.Map<String, Value> out = new java.util.HashMap<>();
+    vars.forEach((k, v) -> {
+      if (v != DECLARED) {
+        out.put(k, (Value) v);
+      }
+    });
+    return out;
+  }
+
   void restore(String name, Object previous) {
     if (previous == null) {
       vars.remove(name);

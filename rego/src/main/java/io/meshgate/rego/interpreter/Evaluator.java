@@ -41,7 +41,16 @@ public final class Evaluator {
   interface VK { boolean run(Value v); }
 
   /** Limits and options of one evaluation. */
-  public record Options(boolean strictBuiltinErrors, long deadlineNanos, long maxSteps, Consumer<String> print) {}
+  /**
+   * Limits and options of one evaluation. {@code optimise} turns on comprehension indexing, rule
+   * indexing and the memo of function calls; results are the same without them (only slower).
+   */
+  public record Options(boolean strictBuiltinErrors, long deadlineNanos, long maxSteps, Consumer<String> print,
+      Consumer<String> trace, boolean optimise) {
+    public Options(boolean strictBuiltinErrors, long deadlineNanos, long maxSteps, Consumer<String> print) {
+      this(strictBuiltinErrors, deadlineNanos, maxSteps, print, line -> { }, true);
+    }
+  }
 
   private record Overlay(List<String> path, Value value) {}
 
@@ -52,6 +61,8 @@ public final class Evaluator {
     final IdentityHashMap<RuleNode, Value> nodes = new IdentityHashMap<>();
     final Set<RuleNode> undefinedNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     final Map<String, Map<List<Value>, Value>> calls = new HashMap<>();
+    /** Comprehension indexes built in this scope, by identity of the comprehension. */
+    final IdentityHashMap<Term, Map<List<Value>, List<Object>>> comprehensions = new IdentityHashMap<>();
   }
 
   private static final Value UNDEFINED_RESULT = new StringValue("\u0000undefined");
@@ -85,6 +96,7 @@ public final class Evaluator {
     this.context = new BuiltinContext() {
       @Override public long nowNanos() { return nowNanos; }
       @Override public void print(String line) { options.print().accept(line); }
+      @Override public void trace(String note) { options.trace().accept(note); }
       @Override public boolean strictBuiltinErrors() { return options.strictBuiltinErrors(); }
 
       @Override
@@ -449,6 +461,13 @@ public final class Evaluator {
     if (t instanceof Term.Call c) {
       return evalCall(c, c.args().size(), env, k);
     }
+    if (options.optimise() && (t instanceof Term.ArrayCompr || t instanceof Term.SetCompr
+        || t instanceof Term.ObjectCompr)) {
+      io.meshgate.rego.compiler.ComprehensionIndex plan = policy.comprehensionIndexes().get(t);
+      if (plan != null) {
+        return k.run(indexedComprehension(t, plan, env));
+      }
+    }
     if (t instanceof Term.ArrayCompr c) {
       List<Value> out = new ArrayList<>();
       Env child = new Env(env);
@@ -624,7 +643,7 @@ public final class Evaluator {
     }
     if (node == null) {
       Value base = overlays.isEmpty() ? baseAt(prefix) : dataAt(null, prefix);
-      return base != null && walk(base, path, i, env, k);
+      return base != null && walkBase(base, path, i, env, k);
     }
     if (node.hasRules() || i == path.size()) {
       Value v = dataAt(node, prefix);
@@ -641,6 +660,7 @@ public final class Evaluator {
       Value v = dataAt(node, prefix);
       return v != null && walk(v, path, i, env, k);
     }
+    key = documentKey(key);
     if (key instanceof StringValue s) {
       RuleNode child = node.children.get(s.value());
       prefix.add(s.value());
@@ -651,6 +671,33 @@ public final class Evaluator {
       }
     }
     return false;
+  }
+
+  /**
+   * A constant key of a reference into data names a document by its text, as OPA's storage paths
+   * do: {@code data.nested[2]} reads key "2". A value read into a variable is not affected.
+   */
+  private static Value documentKey(Value key) {
+    return key instanceof NumberValue || key instanceof BoolValue || key instanceof io.meshgate.rego.value.NullValue
+        ? new StringValue(key.toString()) : key;
+  }
+
+  /** Walks base data below the rule tree: constant scalar keys of objects are document keys. */
+  private boolean walkBase(Value cur, List<Term> path, int i, Env env, VK k) {
+    if (i == path.size()) {
+      return k.run(cur);
+    }
+    Term e = path.get(i);
+    Value key = e instanceof Term.Scalar s ? s.value() : e instanceof Term.Var v ? env.get(v.name()) : null;
+    if (key == null || !(cur instanceof ObjectValue o)
+        || key instanceof ArrayValue || key instanceof ObjectValue || key instanceof SetValue) {
+      return walk(cur, path, i, env, k);
+    }
+    Value next = o.get(key);
+    if (next == null && !(key instanceof StringValue)) {
+      next = o.get(documentKey(key));
+    }
+    return next != null && walkBase(next, path, i + 1, env, k);
   }
 
   /** The value of the document at a node's path, honouring {@code with} overlays. */
@@ -772,12 +819,13 @@ public final class Evaluator {
       objectRules |= !r.keys().isEmpty();
       multi |= r.multi();
     }
+    List<CompiledRule> rules = candidates(node);
     if (objectRules) {
       return evalObjectRules(node);
     }
     if (multi) {
       TreeSet<Value> out = new TreeSet<>();
-      for (CompiledRule r : node.rules) {
+      for (CompiledRule r : rules) {
         Env env = new Env(null);
         boolean constant = r.value() instanceof Term.Scalar;
         evalBody(r.body(), 0, env, () -> evalTerm(r.value(), env, v -> {
@@ -788,7 +836,7 @@ public final class Evaluator {
       return SetValue.of(out);
     }
     Value result = null;
-    for (CompiledRule r : node.rules) {
+    for (CompiledRule r : rules) {
       Value v = evalComplete(r, "complete rules must not produce multiple outputs");
       if (v != null) {
         if (result != null && !result.equals(v)) {
@@ -825,9 +873,146 @@ public final class Evaluator {
     return found[0];
   }
 
+  /**
+   * The rules of a node that can hold for the current input: all of them, or with rule indexing
+   * those whose {@code input.x == constant} test matches the input.
+   */
+  private List<CompiledRule> candidates(RuleNode node) {
+    if (!options.optimise() || node.index == null) {
+      return node.rules;
+    }
+    Value v = input;
+    for (String p : node.index.path()) {
+      v = v == null ? null : lookup(v, new StringValue(p));
+    }
+    return node.index.candidates(v);
+  }
+
+  /**
+   * A comprehension evaluated through its index: the independent part of its body is evaluated
+   * once in this memo scope and its solutions grouped by their inner key values; this evaluation
+   * takes the group of the outer keys' values and applies the remaining filters and the head.
+   */
+  private Value indexedComprehension(Term t, io.meshgate.rego.compiler.ComprehensionIndex plan, Env env) {
+    List<Value> key = new ArrayList<>(plan.outerKeys().size());
+    for (Term o : plan.outerKeys()) {
+      Value kv = firstValue(o, env);
+      if (kv == null) {
+        return emptyLike(t); // the equality fails for every solution
+      }
+      key.add(kv);
+    }
+    Map<List<Value>, List<Object>> index = memo.comprehensions.get(t);
+    if (index == null) {
+      index = buildIndex(t, plan);
+      memo.comprehensions.put(t, index);
+    }
+    List<Object> group = index.getOrDefault(key, List.of());
+    if (plan.filters().isEmpty()) {
+      return collect(t, group, null);
+    }
+    // each member is a snapshot of the comprehension's own variables; filters and head run per member
+    List<Object> heads = new ArrayList<>();
+    for (Object member : group) {
+      @SuppressWarnings("unchecked")
+      Map<String, Value> vars = (Map<String, Value>) member;
+      Env child = new Env(env);
+      vars.forEach(child::put);
+      evalBody(plan.filters(), 0, child, () -> {
+        heads.add(headValues(t, child));
+        return false;
+      });
+    }
+    return collect(t, heads, null);
+  }
+
+  private Map<List<Value>, List<Object>> buildIndex(Term t, io.meshgate.rego.compiler.ComprehensionIndex plan) {
+    Map<List<Value>, List<Object>> index = new HashMap<>();
+    Env e0 = new Env(null);
+    boolean filtered = !plan.filters().isEmpty();
+    evalBody(plan.independent(), 0, e0, () -> {
+      keyValues(plan.innerKeys(), 0, new Value[plan.innerKeys().size()], e0, key -> {
+        index.computeIfAbsent(key, x -> new ArrayList<>()).add(filtered ? e0.snapshot() : headValues(t, e0));
+        return false;
+      });
+      return false;
+    });
+    return index;
+  }
+
+  private boolean keyValues(List<Term> terms, int i, Value[] acc, Env env, ListK k) {
+    if (i == terms.size()) {
+      return k.run(List.of(acc.clone()));
+    }
+    return evalTerm(terms.get(i), env, v -> {
+      acc[i] = v;
+      return keyValues(terms, i + 1, acc, env, k);
+    });
+  }
+
+  /** The head's value(s) for the current solution: a list of values, or of [key, value] pairs. */
+  private Object headValues(Term t, Env env) {
+    List<Value> out = new ArrayList<>();
+    if (t instanceof Term.ObjectCompr c) {
+      evalTerm(c.key(), env, key -> evalTerm(c.value(), env, val -> {
+        out.add(ArrayValue.of(List.of(key, val)));
+        return false;
+      }));
+    } else {
+      Term head = t instanceof Term.ArrayCompr a ? a.head() : ((Term.SetCompr) t).head();
+      evalTerm(head, env, v -> {
+        out.add(v);
+        return false;
+      });
+    }
+    return out;
+  }
+
+  /** Builds the comprehension's value from per-solution head values, as evaluating it in full would. */
+  private static Value collect(Term t, List<Object> solutions, Object unused) {
+    if (t instanceof Term.ArrayCompr) {
+      List<Value> out = new ArrayList<>();
+      for (Object s : solutions) {
+        @SuppressWarnings("unchecked")
+        List<Value> vs = (List<Value>) s;
+        out.addAll(vs);
+      }
+      return ArrayValue.of(out);
+    }
+    if (t instanceof Term.SetCompr) {
+      TreeSet<Value> out = new TreeSet<>();
+      for (Object s : solutions) {
+        @SuppressWarnings("unchecked")
+        List<Value> vs = (List<Value>) s;
+        out.addAll(vs);
+      }
+      return SetValue.of(out);
+    }
+    Term.ObjectCompr c = (Term.ObjectCompr) t;
+    TreeMap<Value, Value> out = new TreeMap<>();
+    for (Object s : solutions) {
+      @SuppressWarnings("unchecked")
+      List<Value> pairs = (List<Value>) s;
+      for (Value pair : pairs) {
+        ArrayValue kv = (ArrayValue) pair;
+        Value prev = out.put(kv.get(0), kv.get(1));
+        if (prev != null && !prev.equals(kv.get(1))) {
+          throw new RegoException(RegoException.CONFLICT, c.loc().file(), c.loc().line(), c.loc().column(),
+              "object keys must be unique");
+        }
+      }
+    }
+    return ObjectValue.of(out);
+  }
+
+  private static Value emptyLike(Term t) {
+    return t instanceof Term.ArrayCompr ? ArrayValue.EMPTY : t instanceof Term.SetCompr ? SetValue.of(List.of())
+        : ObjectValue.EMPTY;
+  }
+
   private Value evalObjectRules(RuleNode node) {
     TreeMap<Value, Object> root = new TreeMap<>();
-    for (CompiledRule r : node.rules) {
+    for (CompiledRule r : candidates(node)) {
       Env env = new Env(null);
       List<Term> terms = new ArrayList<>(r.keys());
       terms.add(r.value());
@@ -1053,7 +1238,8 @@ public final class Evaluator {
     if (g == null) {
       throw new RegoException(RegoException.TYPE, loc.file(), loc.line(), loc.column(), "undefined function " + name);
     }
-    Map<List<Value>, Value> cache = memo.calls.computeIfAbsent(name, n -> new HashMap<>());
+    Map<List<Value>, Value> cache = options.optimise() ? memo.calls.computeIfAbsent(name, n -> new HashMap<>())
+        : new HashMap<>();
     Value cached = cache.get(args);
     if (cached != null) {
       return cached == UNDEFINED_RESULT ? null : cached;

@@ -17,17 +17,44 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Recursive-descent parser for Rego modules and queries. Accepts v1 syntax, and also v0 forms
- * (bodies without {@code if}, {@code p[x] { }} partial sets) unless the module is strict v1.
+ * Recursive-descent parser for Rego modules and queries, following OPA 1.x's parser. A module is
+ * read as Rego v1 or as Rego v0 (what {@code opa --v0-compatible} reads), see {@link RegoVersion}.
  */
 public final class Parser {
   /** Prefix of calls written as operators: they always mean the built-in, never a rule. */
   public static final String OP = "#";
 
+  /** How modules are read. */
+  public enum RegoVersion {
+    /** Rego v1 only (OPA 1.x's default): {@code if} and {@code contains} required, all keywords on. */
+    V1,
+    /**
+     * Rego v0, as OPA 1.x with {@code --v0-compatible}: bodies without {@code if}, {@code p[x] { }}
+     * partial sets, and {@code if}, {@code contains}, {@code in}, {@code every} plain names unless
+     * imported from {@code future.keywords}; a module importing {@code rego.v1} is read as v1.
+     */
+    V0,
+    /**
+     * Per module: v1 when the module parses as v1, otherwise v0, otherwise meshgate's lenient mix
+     * (v0 forms with every keyword on, as regorus reads modules).
+     */
+    AUTO
+  }
+
+  /** Syntax of the module being read: v0 and the lenient mix differ from v1 in the ways above. */
+  private enum Mode { V1, V0, MIXED }
+
+  /** Keywords that v0 modules must import ({@code future.keywords}). */
+  private static final java.util.Set<String> FUTURE_KEYWORDS = java.util.Set.of("if", "contains", "in", "every");
+
   private final String file;
   private final List<Token> tokens;
   private int pos;
-  private boolean v1;
+  private Mode mode = Mode.MIXED;
+  /** The future keywords a v0 module imported. */
+  private final java.util.Set<String> imported = new java.util.HashSet<>();
+  /** The module imports rego.v1 (or is forced to v1). */
+  private boolean strict;
   private boolean noPipe;
   private boolean noComma;
   /** `not { ... }` negates a whole body (import rego.v2 or future.keywords.not). */
@@ -43,20 +70,53 @@ public final class Parser {
     this.comments = lexer.comments();
   }
 
-  /**
-   * Parses a module. With {@code forceV1} the module must use v1 syntax; otherwise it is v1 when
-   * it imports {@code rego.v1}, and v0 forms are accepted.
-   */
+  /** Parses a module as v1 ({@code forceV1}) or as {@link RegoVersion#AUTO} detects it. */
   public static Module parseModule(String file, String text, boolean forceV1) {
-    Parser p = new Parser(file, text);
-    p.v1 = forceV1;
-    return p.module();
+    return parseModule(file, text, forceV1 ? RegoVersion.V1 : RegoVersion.AUTO);
+  }
+
+  /**
+   * Parses a module. A module importing {@code rego.v1} is always v1; otherwise {@code version}
+   * decides, and for {@link RegoVersion#AUTO} the first of v1, v0 and the lenient mix that reads
+   * the module wins. When none does, the error is the one found furthest into the text.
+   */
+  public static Module parseModule(String file, String text, RegoVersion version) {
+    List<Mode> modes = switch (version) {
+      case V1 -> List.of(Mode.V1);
+      case V0 -> List.of(Mode.V0);
+      case AUTO -> List.of(Mode.V1, Mode.V0, Mode.MIXED);
+    };
+    RegoException furthest = null;
+    for (Mode m : modes) {
+      Parser p = new Parser(file, text);
+      p.mode = m;
+      p.strict = version == RegoVersion.V1;
+      try {
+        return p.module();
+      } catch (RegoException e) {
+        if (furthest == null || e.line() > furthest.line()
+            || (e.line() == furthest.line() && e.column() > furthest.column())) {
+          furthest = e;
+        }
+      }
+    }
+    throw furthest;
+  }
+
+  /** True when {@code word} is a keyword here: future keywords only when v1 or imported. */
+  private boolean keywordOn(String word) {
+    return !FUTURE_KEYWORDS.contains(word) || mode != Mode.V0 || imported.contains(word);
+  }
+
+  /** The token is the keyword {@code word}, and it is a keyword in this module. */
+  private boolean kw(Token t, String word) {
+    return t.kind() == Token.Kind.IDENT && t.text().equals(word) && keywordOn(word);
   }
 
   /** Parses a query: body literals separated by newlines or semicolons. */
   public static List<Literal> parseQuery(String text) {
     Parser p = new Parser("query", text);
-    p.v1 = false;
+    p.mode = Mode.MIXED;
     List<Literal> body = new ArrayList<>();
     if (p.peek().kind() == Token.Kind.EOF) {
       throw p.error(p.peek(), "empty query");
@@ -123,8 +183,10 @@ public final class Parser {
         alias = ident("import alias").text();
       }
       String root = path.get(0);
-      if ((root.equals("rego") && (sawFuture || sawRegoV1)) || (root.equals("future") && sawRegoV1)) {
-        throw error(it, "this import shadows previous import (rego.v1 includes future.keywords)");
+      // rego.v1 and future.keywords may be mixed (OPA 1.x reads both as no-ops in v1 modules);
+      // importing rego.v1 twice shadows the first import, as OPA's compiler reports
+      if (root.equals("rego") && sawRegoV1) {
+        throw error(it, "this import shadows previous import rego.v1");
       }
       sawRegoV1 |= root.equals("rego");
       sawFuture |= root.equals("future");
@@ -132,11 +194,25 @@ public final class Parser {
         if (!(path.size() == 2 && (path.get(1).equals("v1") || path.get(1).equals("v2")))) {
           throw error(it, "invalid import " + String.join(".", path) + ", must be rego.v1");
         }
-        v1 = true;
+        if (alias != null) {
+          throw error(it, "`rego` imports cannot be aliased");
+        }
+        mode = Mode.V1;
+        strict = true;
         notBody |= path.get(1).equals("v2");
       } else if (root.equals("future")) {
         if (path.size() < 2 || !path.get(1).equals("keywords")) {
           throw error(it, "invalid import " + String.join(".", path) + ", must be future.keywords");
+        }
+        if (alias != null) {
+          throw error(it, "`future` imports cannot be aliased");
+        }
+        if (path.size() == 2) {
+          imported.addAll(FUTURE_KEYWORDS);
+        } else if (path.size() == 3 && (FUTURE_KEYWORDS.contains(path.get(2)) || path.get(2).equals("not"))) {
+          imported.add(path.get(2));
+        } else {
+          throw error(it, "unexpected keyword, must be one of [contains every if in]");
         }
         notBody |= path.size() == 3 && path.get(2).equals("not");
       } else if (!root.equals("data") && !root.equals("input")) {
@@ -152,7 +228,7 @@ public final class Parser {
       if (peek().is("package")) {
         throw error(peek(), "unexpected package declaration");
       }
-      rules.add(rule());
+      rules.addAll(rules());
     }
     Module.Annotations annotations = Module.Annotations.NONE;
     if (comments.stream().anyMatch(c -> c.ownLine() && c.text().strip().equals("METADATA"))) {
@@ -170,10 +246,15 @@ public final class Parser {
       }
       annotations = new Module.Annotations(Annotations.before(comments, 0, pk.line(), "package", file), byRule);
     }
-    return new Module(file, List.copyOf(pkg), List.copyOf(imports), List.copyOf(rules), v1, loc(pk), annotations);
+    return new Module(file, List.copyOf(pkg), List.copyOf(imports), List.copyOf(rules), mode == Mode.V1, strict,
+        loc(pk), annotations);
   }
 
-  private Rule rule() {
+  /**
+   * One rule, or several when a v0 head is followed by more than one body
+   * ({@code f(x) = y { a } { b }}): each body is a rule of its own with the same head, as OPA reads it.
+   */
+  private List<Rule> rules() {
     Token start = peek();
     boolean isDefault = false;
     if (start.is("default")) {
@@ -200,19 +281,24 @@ public final class Parser {
       } else if (t.is("(") && !t.newlineBefore() && args == null) {
         next();
         args = new ArrayList<>();
-        if (!peek().is(")")) {
-          do {
-            args.add(term());
-          } while (acceptPunct(","));
+        while (!peek().is(")")) {
+          args.add(term());
+          if (!acceptPunct(",")) {
+            break;
+          }
         }
         expect(")");
       } else {
         break;
       }
     }
+    if (args != null && args.isEmpty()) {
+      // `f() = {...}`: no arguments makes a plain rule, referred to as `f` (OPA's Head.Args is empty)
+      args = null;
+    }
     boolean multi = false;
     Term value = null;
-    if (peek().is("contains") && args == null) {
+    if (kw(peek(), "contains") && args == null) {
       next();
       multi = true;
       value = term();
@@ -224,31 +310,33 @@ public final class Parser {
       if (value == null) {
         throw error(peek(), "default rule must have a value");
       }
-      return new Rule(loc(start), List.copyOf(ref), args, value, false, true, List.of(), null);
+      return List.of(new Rule(loc(start), List.copyOf(ref), args, value, false, true, List.of(), null));
     }
     List<Literal> body = null;
-    boolean hadBody = false;
+    boolean hasIf = false;
     Loc bodyLoc = loc(peek());
-    if (peek().is("if")) {
+    if (kw(peek(), "if")) {
       next();
       body = bodyAfterIf();
-      hadBody = true;
-    } else if (peek().is("{") ) {
-      if (v1) {
+      hasIf = true;
+    } else if (peek().is("{")) {
+      if (mode == Mode.V1) {
         throw error(peek(), "`if` keyword is required before rule body");
       }
       body = bracedBody();
-      hadBody = true;
     }
+    boolean hadBody = body != null;
     if (body == null) {
       body = List.of(new Literal(false, new Expr.TermExpr(new Term.Scalar(BoolValue.TRUE, bodyLoc)), List.of(), bodyLoc));
     }
-    if (!multi && value == null && args == null && ref.size() == 2 && !v1) {
-      // v0 partial set: p[x] { ... }
+    // `p[x] { ... }` is a partial set; `p[x] if { ... }` is `p[x] := true` in OPA 1.x (meshgate's
+    // lenient mix keeps OPA 0.x's partial set, as regorus reads it)
+    if (!multi && value == null && args == null && ref.size() == 2 && (!hasIf || mode == Mode.MIXED)
+        && mode != Mode.V1) {
       multi = true;
       value = ref.remove(1);
     }
-    if (v1 && !hadBody && value == null && !multi) {
+    if (mode == Mode.V1 && !hadBody && value == null && !multi) {
       throw error(start, "rule must have a body or assignment");
     }
     if (value == null) {
@@ -258,8 +346,17 @@ public final class Parser {
     if (peek().is("else")) {
       elseRule = elseChain(args);
     }
-    return new Rule(loc(start), List.copyOf(ref), args == null ? null : List.copyOf(args), value, multi,
-        false, body, elseRule);
+    List<Term> fixedArgs = args == null ? null : List.copyOf(args);
+    List<Rule> out = new ArrayList<>();
+    out.add(new Rule(loc(start), List.copyOf(ref), fixedArgs, value, multi, false, body, elseRule));
+    while (hadBody && peek().is("{")) {
+      if (elseRule != null) {
+        throw error(peek(), "expected else keyword");
+      }
+      Loc chained = loc(peek());
+      out.add(new Rule(chained, List.copyOf(ref), fixedArgs, value, multi, false, bracedBody(), null));
+    }
+    return out;
   }
 
   private Rule elseChain(List<Term> args) {
@@ -270,11 +367,11 @@ public final class Parser {
       value = term();
     }
     List<Literal> body;
-    if (peek().is("if")) {
+    if (kw(peek(), "if")) {
       next();
       body = bodyAfterIf();
     } else if (peek().is("{")) {
-      if (v1) {
+      if (mode == Mode.V1) {
         throw error(peek(), "`if` keyword is required before rule body");
       }
       body = bracedBody();
@@ -354,7 +451,7 @@ public final class Parser {
       negated = false;
     } else if (peek().is("some")) {
       expr = some();
-    } else if (peek().is("every")) {
+    } else if (kw(peek(), "every")) {
       expr = every();
     } else {
       Term left = termIn();
@@ -363,7 +460,7 @@ public final class Parser {
         int save = pos;
         next();
         Term value = termNoIn();
-        if (peek().is("in")) {
+        if (kw(peek(), "in")) {
           Token op = next();
           Term coll = termNoIn();
           left = new Term.Call(OP + "internal.member_3", List.of(left, value, coll), loc(op));
@@ -401,7 +498,7 @@ public final class Parser {
     do {
       items.add(termNoIn());
     } while (acceptPunct(","));
-    if (peek().is("in")) {
+    if (kw(peek(), "in")) {
       next();
       if (items.size() > 2) {
         throw error(s, "unexpected , in some declaration: at most a key and a value");
@@ -427,7 +524,7 @@ public final class Parser {
     if (acceptPunct(",")) {
       second = termNoIn();
     }
-    if (!peek().is("in")) {
+    if (!kw(peek(), "in")) {
       throw error(peek(), "expected `in` in every expression");
     }
     next();
@@ -446,7 +543,7 @@ public final class Parser {
   /** A term including membership: {@code x in xs}, {@code k, v in xs} is only in some/every. */
   private Term termIn() {
     Term left = termNoIn();
-    while (peek().is("in")) {
+    while (kw(peek(), "in")) {
       Token op = next();
       Term right = termNoIn();
       left = new Term.Call(OP + "internal.member_2", List.of(left, right), loc(op));
@@ -575,7 +672,8 @@ public final class Parser {
 
   private Term templateExpression(String source, Token at) {
     Parser sub = new Parser(file, source);
-    sub.v1 = v1;
+    sub.mode = mode;
+    sub.imported.addAll(imported);
     sub.notBody = notBody;
     sub.templateVars = templateVars + 1000;
     Literal l = sub.literal();
@@ -646,7 +744,7 @@ public final class Parser {
               next();
               Term value = termNoIn();
               Token op = next();
-              if (!op.is("in")) {
+              if (!kw(op, "in")) {
                 throw error(op, "expected `in`, found " + op);
               }
               inner = new Term.Call(OP + "internal.member_3", List.of(inner, value, termNoIn()), loc(op));
@@ -837,10 +935,12 @@ public final class Parser {
         List<Term> args = new ArrayList<>();
         boolean savedPipe = noPipe;
         noPipe = false;
-        if (!peek().is(")")) {
-          do {
-            args.add(termIn());
-          } while (acceptPunct(","));
+        // a trailing comma before `)` is allowed, as in OPA
+        while (!peek().is(")")) {
+          args.add(termIn());
+          if (!acceptPunct(",")) {
+            break;
+          }
         }
         noPipe = savedPipe;
         expect(")");
@@ -897,10 +997,10 @@ public final class Parser {
 
   // ---------------------------------------------------------------- helpers
 
-  private static boolean isKeyword(String s) {
+  private boolean isKeyword(String s) {
     return switch (s) {
-      case "package", "import", "not", "with", "as", "default", "else", "some", "every", "in", "if",
-          "contains" -> true;
+      case "package", "import", "not", "with", "as", "default", "else", "some" -> true;
+      case "every", "in", "if", "contains" -> keywordOn(s);
       default -> false;
     };
   }

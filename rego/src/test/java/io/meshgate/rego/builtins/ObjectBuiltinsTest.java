@@ -60,6 +60,11 @@ class ObjectBuiltinsTest {
     assertCall(true, "object.subset", List.of(1, 2, 3, 4), List.of(2, 3));
     assertCall(false, "object.subset", List.of(1, 2, 3, 4), List.of(2, 4));
     assertCall(true, "object.subset", List.of(1, 2, 3, 4), set(4, 1));
+    // nested arrays and sets are subsets the same way (OPA's "nested object subset 3")
+    assertCall(true, "object.subset", Map.of("n", Map.of("arr", List.of(6, 7, 8, 9), "s", set(1, 2, 3))),
+        Map.of("n", Map.of("arr", List.of(6, 7), "s", set(3, 1))));
+    assertCall(false, "object.subset", Map.of("n", Map.of("arr", List.of(6, 7))),
+        Map.of("n", Map.of("arr", List.of(6, 7, 8))));
   }
 
   @Test
