@@ -28,6 +28,8 @@ public final class Checker {
 
   private final Path policiesDir;
 
+  private Progress progress = Progress.NONE;
+
   /** @param policyEngine the policies to evaluate, or null for structural checks only */
   public Checker(PolicyEngine policyEngine) {
     this.policyEngine = policyEngine;
@@ -43,6 +45,11 @@ public final class Checker {
     this.policiesDir = policiesDir;
   }
 
+  /** Reports how far each step has got (files read, objects rendered, edges verified). */
+  public Checker withProgress(Progress progress) {
+    this.progress = progress == null ? Progress.NONE : progress;
+    return this;
+  }
 
   /**
    * Checks the intents below {@code intentsRoot} with no previous address ledger.
@@ -61,7 +68,7 @@ public final class Checker {
     LoadResult load = IntentLoader.load(intentsRoot);
     List<Violation> violations = new ArrayList<>(load.violations());
     RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
-        previousLedger == null ? AllocationLedger.empty() : previousLedger);
+        previousLedger == null ? AllocationLedger.empty() : previousLedger, progress);
     PolicyEngine engine = policyEngine;
     if (engine == null && policiesDir != null) {
       engine = EmbeddedPolicyEngine.create(PolicyBundle.load(policiesDir));
@@ -72,7 +79,7 @@ public final class Checker {
     }
     if (rendered != null) {
       // MG-REACH-01: output in which a declared client cannot reach its service is refused.
-      violations.addAll(Reachability.check(load, objects));
+      violations.addAll(Reachability.check(load, objects, progress));
     }
     return new CheckResult(load, violations, rendered);
   }

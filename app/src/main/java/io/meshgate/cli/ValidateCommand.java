@@ -2,6 +2,7 @@ package io.meshgate.cli;
 
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
+import io.meshgate.check.Progress;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.report.Report;
@@ -44,13 +45,16 @@ public final class ValidateCommand implements Callable<Integer> {
       return usage(err, "unknown format \"" + format + "\"; use one of " + ReportFormat.choices());
     }
     CheckResult result;
+    Progress progress = TerminalProgress.forTerminal(err, reportFormat.get() == ReportFormat.TEXT);
     try {
-      result = new Checker(policy.createEngine()).check(intents);
+      result = new Checker(policy.createEngine()).withProgress(progress).check(intents);
     } catch (InvalidIntentsRootException e) {
       return usage(err, e.getMessage());
     } catch (PolicyEngineException e) {
       // Fail closed: no report that could be mistaken for a clean run.
       return usage(err, "policy evaluation failed: " + e.getMessage());
+    } finally {
+      progress.finish();
     }
     Report report = new Report(result.violations(), result.load().files(), result.load().documents().size());
     out.print(reportFormat.get().write(report));

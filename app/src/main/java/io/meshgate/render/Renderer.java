@@ -34,6 +34,7 @@ import io.fabric8.istio.api.api.type.v1beta1.WorkloadSelector;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.meshgate.check.Progress;
 import io.meshgate.intent.Cluster;
 import io.meshgate.intent.InboundService;
 import io.meshgate.intent.IntentIndex;
@@ -87,6 +88,11 @@ public final class Renderer {
 
   /** Renders every cluster; {@code previous} keeps virtual addresses stable. */
   public RenderResult render(IntentSet intents, AllocationLedger previous) {
+    return render(intents, previous, Progress.NONE);
+  }
+
+  /** As {@link #render(IntentSet, AllocationLedger)}, counting objects rendered into {@code progress}. */
+  public RenderResult render(IntentSet intents, AllocationLedger previous, Progress progress) {
     IntentIndex index = IntentIndex.of(intents);
     Map<String, ClusterOutput> out = new TreeMap<>();
     for (String cluster : intents.clusters().keySet()) {
@@ -102,12 +108,21 @@ public final class Renderer {
     }
     AllocationLedger ledger = AddressAllocator.allocate(previous, addressDemand(remoteClients));
 
+    long[] rendered = {0};
     remoteClients.forEach((service, remote) -> {
       Cluster host = index.hostOf(service);
-      renderHosted(index, service, host, remote, ledger, out.get(host.name()));
-      remote.forEach((clientCluster, clients) -> renderClientCluster(index, service, host,
-          index.cluster(clientCluster), clients, ledger.addressOf(clientCluster, globalHost(service)),
-          out.get(clientCluster)));
+      ClusterOutput hosting = out.get(host.name());
+      int before = hosting.objects.size();
+      renderHosted(index, service, host, remote, ledger, hosting);
+      rendered[0] += hosting.objects.size() - before;
+      remote.forEach((clientCluster, clients) -> {
+        ClusterOutput client = out.get(clientCluster);
+        int size = client.objects.size();
+        renderClientCluster(index, service, host, index.cluster(clientCluster), clients,
+            ledger.addressOf(clientCluster, globalHost(service)), client);
+        rendered[0] += client.objects.size() - size;
+      });
+      progress.update("objects rendered", rendered[0]);
     });
 
     SortedMap<String, List<RenderedObject>> clusters = new TreeMap<>();

@@ -1,5 +1,6 @@
 package io.meshgate.verify;
 
+import io.meshgate.check.Progress;
 import io.meshgate.intent.Cluster;
 import io.meshgate.intent.InboundService;
 import io.meshgate.intent.IntentRef;
@@ -98,6 +99,11 @@ public final class Verifier {
   }
 
   public Result run(boolean withProbes) {
+    return run(withProbes, Progress.NONE);
+  }
+
+  /** As {@link #run(boolean)}, counting the requests simulated into {@code progress}. */
+  public Result run(boolean withProbes, Progress progress) {
     List<Check> edges = new ArrayList<>();
     List<Check> probes = new ArrayList<>();
     for (InboundService service : intents.services().values()) {
@@ -110,6 +116,7 @@ public final class Verifier {
       if (withProbes && !clients.isEmpty() && restricted(service, clients)) {
         addProbes(service, clients, probes);
       }
+      progress.update("requests simulated", edges.size() + probes.size());
     }
     return new Result(edges, probes, simulator.model().warnings());
   }
