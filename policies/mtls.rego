@@ -65,5 +65,5 @@ warn contains {"rule": "MG-MTLS-02", "msg": msg, "kind": "ServiceClient", "name"
 	namespace := object.get(target.spec, "namespace", "default")
 	[mode, _] := default_of(lib.cluster_of(target), namespace)
 	mode == "STRICT"
-	msg := sprintf("client %s has no sidecar and calls %s in cluster %s, whose namespace %s defaults to STRICT mTLS: meshgate renders %s's PeerAuthentication PERMISSIVE so this client's plain text gets in, which lets any caller without mTLS reach its pods; run %s with the istio-proxy sidecar (spec.sidecar: true and spec.tls.credentialName for its %s), and %s stays STRICT", [name, client.spec.target, target.spec.cluster, namespace, client.spec.target, name, lib.tls_mode(client), client.spec.target])
+	msg := sprintf("client %s has no sidecar and calls %s in cluster %s, where namespace %s has a STRICT mTLS default: meshgate renders %s's PeerAuthentication PERMISSIVE so this client's plain text gets in, which lets any caller without mTLS reach its pods; run %s with the istio-proxy sidecar (spec.sidecar: true and spec.tls.credentialName for its %s), and %s stays STRICT", [name, client.spec.target, target.spec.cluster, namespace, client.spec.target, name, lib.tls_mode(client), client.spec.target])
 }

@@ -1,6 +1,7 @@
 package io.meshgate.check;
 
 import io.meshgate.intent.IntentLoader;
+import io.meshgate.intent.Kind;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.intent.LoadResult;
 import io.meshgate.policy.EmbeddedPolicyEngine;
@@ -13,8 +14,10 @@ import io.meshgate.render.RenderResult;
 import io.meshgate.render.Renderer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The validation pipeline shared by {@code validate}, {@code render} and the service. Steps run in
@@ -78,8 +81,13 @@ public final class Checker {
       violations.addAll(PolicyViolations.check(engine, load, objects));
     }
     if (rendered != null) {
-      // MG-REACH-01: output in which a declared client cannot reach its service is refused.
-      violations.addAll(Reachability.check(load, objects, progress));
+      // MG-REACH-01: output in which a declared client cannot reach its service is refused. A
+      // client a policy already denies is not reported again: one mistake, one finding.
+      Set<String> denied = new HashSet<>();
+      violations.stream().filter(v -> v.isError() && Kind.ServiceClient.name().equals(v.kind()))
+          .forEach(v -> denied.add(v.name()));
+      violations.addAll(Reachability.check(load, objects, progress).stream()
+          .filter(v -> !denied.contains(v.name())).toList());
     }
     return new CheckResult(load, violations, rendered);
   }

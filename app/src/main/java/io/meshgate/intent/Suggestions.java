@@ -21,8 +21,12 @@ public final class Suggestions {
     return best != null && bestDistance <= allowed ? best : null;
   }
 
-  /** Levenshtein distance. */
+  /**
+   * Edit distance counting a swap of two neighbouring letters as one edit ("optimal string
+   * alignment"), so {@code grcp} is one edit from {@code grpc}, as people type.
+   */
   static int distance(String a, String b) {
+    int[] beforePrevious = new int[b.length() + 1];
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
@@ -33,8 +37,12 @@ public final class Suggestions {
       for (int j = 1; j <= b.length(); j++) {
         int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
         current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          current[j] = Math.min(current[j], beforePrevious[j - 2] + 1);
+        }
       }
-      int[] swap = previous;
+      int[] swap = beforePrevious;
+      beforePrevious = previous;
       previous = current;
       current = swap;
     }
