@@ -415,7 +415,17 @@ public final class Renderer {
       }
       Source source = new Source();
       source.setPrincipals(List.of(principal(clientCluster, client)));
-      rules.add(rule(source, operations(spec, client.spec().access())));
+      // Istio drops a whole ALLOW rule with HTTP-only fields on TCP traffic, so the client's
+      // operations on opaque ports (ports only) get a rule of their own.
+      List<RuleTo> operations = operations(spec, client.spec().access());
+      List<RuleTo> http = operations == null ? null : operations.stream().filter(Renderer::httpOnly).toList();
+      List<RuleTo> portsOnly = operations == null ? null : operations.stream().filter(o -> !httpOnly(o)).toList();
+      if (operations == null || http.isEmpty() || portsOnly.isEmpty()) {
+        rules.add(rule(source, operations));
+      } else {
+        rules.add(rule(source, http));
+        rules.add(rule(source, portsOnly));
+      }
     }
     List<String> namespaces = spec.allowedNamespaces();
     if (namespaces != null && !namespaces.isEmpty()) {
@@ -429,6 +439,13 @@ public final class Renderer {
       rules.add(rule(source, wholeService(spec)));
     }
     return rules;
+  }
+
+  /** An operation with methods or paths: it matches HTTP requests only. */
+  private static boolean httpOnly(RuleTo to) {
+    Operation operation = to.getOperation();
+    return operation != null && ((operation.getMethods() != null && !operation.getMethods().isEmpty())
+        || (operation.getPaths() != null && !operation.getPaths().isEmpty()));
   }
 
   private static Rule rule(Source source, List<RuleTo> to) {

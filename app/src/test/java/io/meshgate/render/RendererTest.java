@@ -459,6 +459,25 @@ class RendererTest {
             "paths", List.of("/orders.v1.Orders/Get", "/orders.v1.Orders/List")))), at(ap, "spec.rules.2.to"));
   }
 
+  /** Istio drops a whole ALLOW rule with HTTP-only fields on TCP traffic: ports-only operations get their own rule. */
+  @Test
+  void aClientsOperationsOnTcpPortsAreARuleApartFromItsHttpOperations() {
+    IntentSet intents = new TestIntents()
+        .cluster(new TestIntents.ClusterBuilder("c1"))
+        .service(new TestIntents.Service("orders").cluster("c1").ports(
+            new InboundService.Port(8080, "http", io.meshgate.intent.Protocol.HTTP, null),
+            new InboundService.Port(5432, "db", io.meshgate.intent.Protocol.TCP, null)))
+        .client(new TestIntents.Client("web-to-orders").cluster("c1").target("orders").access(
+            new io.meshgate.intent.ServiceClient.AccessRule(List.of("GET"), null, List.of("http")),
+            new io.meshgate.intent.ServiceClient.AccessRule(null, null, List.of("5432"))))
+        .build();
+    Map<String, Object> ap = object(render(intents), "c1", "default/authorizationpolicy-meshgate-orders.yaml");
+    assertEquals(List.of(Map.of("operation", Map.of("ports", List.of("8080"), "methods", List.of("GET")))),
+        at(ap, "spec.rules.0.to"));
+    assertEquals(List.of(Map.of("operation", Map.of("ports", List.of("5432")))), at(ap, "spec.rules.1.to"));
+    assertEquals(at(ap, "spec.rules.0.from"), at(ap, "spec.rules.1.from"));
+  }
+
   @Test
   void aHeadlessServiceIsResolvedToEveryPodByTheHostedServiceEntry() {
     RenderResult result = render(fixture("headless"));
