@@ -53,8 +53,8 @@ class DeletionGuardTest {
       SyncOutcome refused = job.run();
       assertEquals(RunState.REFUSED, refused.state(), refused.message());
       assertEquals(emptied, refused.sourceCommit());
-      assertTrue(refused.message().contains("every object of clusters cluster01 (6), cluster02 (7)"), refused.message());
-      assertTrue(refused.message().contains("13 of 13 objects"), refused.message());
+      assertTrue(refused.message().contains("every object of clusters cluster01 (8), cluster02 (7)"), refused.message());
+      assertTrue(refused.message().contains("15 of 15 objects"), refused.message());
       assertTrue(refused.message().contains("Meshgate-Allow-Deletion: true"), refused.message());
       assertTrue(refused.message().contains("git commit --allow-empty"), refused.message());
       assertEquals(DeletionGuard.RULE, refused.violations().get(0).rule());

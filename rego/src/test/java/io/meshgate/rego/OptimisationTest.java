@@ -55,6 +55,31 @@ class OptimisationTest {
   }
 
   @Test
+  void aFilterThatDeclaresAVariableTheIndexedPartBindsIsNotIndexed() {
+    // `some cn in by_target[name]` reads the outer `name` and would run after the independent part
+    // (which binds cn through clients[cn]): re-declared there, it enumerated instead of constraining
+    // (MG-AUTHZ-04 named every client of a service, whatever its namespace or access).
+    String m = """
+        package p
+        import rego.v1
+        by_target := {"api": {"a", "b"}}
+        clients := {"a": {"ns": "default"}, "b": {"ns": "tools", "access": [1]}, "c": {"ns": "tools", "access": [1]}}
+        narrowed contains [name, namespace, names] if {
+          some name, namespaces in {"api": ["default", "tools"]}
+          some namespace in namespaces
+          names := {cn |
+            some cn in by_target[name]
+            client := clients[cn]
+            count(object.get(client, "access", [])) > 0
+            client.ns == namespace
+          }
+          count(names) > 0
+        }
+        """;
+    assertEquals("{[\"api\", \"tools\", {\"b\"}]}", both(m, "data.p.narrowed", null).toString());
+  }
+
+  @Test
   void residualFiltersArrayOrderAndUndefinedKeysAgreeWithPlainEvaluation() {
     String m = """
         package p

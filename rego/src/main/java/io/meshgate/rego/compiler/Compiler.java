@@ -468,7 +468,7 @@ public final class Compiler {
 
   // ---------------------------------------------------------------- name resolution
 
-  private static void collectDeclared(List<Literal> body, Set<String> out) {
+  static void collectDeclared(List<Literal> body, Set<String> out) {
     for (Literal l : body) {
       if ((l.expr()) instanceof Expr.SomeDecl s) { s.vars().forEach(v -> out.add(v.name())); }
       else if ((l.expr()) instanceof Expr.Assign a) { collectPatternVars(a.left(), out); }

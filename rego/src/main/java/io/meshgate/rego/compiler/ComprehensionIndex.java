@@ -59,6 +59,24 @@ public record ComprehensionIndex(List<Term> innerKeys, List<Term> outerKeys, Lis
     if (inner.isEmpty() || independent.isEmpty()) {
       return null;
     }
+    // A filter that declares a variable (`some x in coll`, `x := ...`) would bind it afresh when it
+    // runs after the independent part, so it would enumerate instead of constraining a variable the
+    // independent part already bound: such a comprehension is evaluated in full.
+    Set<String> declaredByFilters = new HashSet<>();
+    Compiler.collectDeclared(filters, declaredByFilters);
+    if (!declaredByFilters.isEmpty()) {
+      Set<String> independentVars = new HashSet<>();
+      for (Literal l : independent) {
+        Compiler.collectLiteralAllVars(l, independentVars);
+      }
+      for (Term k : inner) {
+        Compiler.collectAllVars(k, independentVars);
+      }
+      independentVars.retainAll(declaredByFilters);
+      if (!independentVars.isEmpty()) {
+        return null;
+      }
+    }
     Compiler.BodyResult ind;
     try {
       ind = compiler.reorder(independent, new HashSet<>(), new HashSet<>());
