@@ -59,9 +59,21 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 	mode := lib.tls_mode(client)
 	mode in {"SIMPLE", "MUTUAL"}
 	not lib.without_sidecar(client)
+	not mode_refused(client) # the mode is wrong anyway: the finding above says which to use
 	not lib.has_credential_name(client)
 	field := lib.credential_field(client)
 	msg := sprintf("client %s uses mutualTLS %s without spec.tls.credentialName; reference the Kubernetes Secret (in the client's namespace) that holds its CA certificate%s", [name, mode, client_key_note(mode)])
+}
+
+# True when the client's mode is not one its target accepts (the first MG-TLS-01 rules).
+mode_refused(client) if {
+	lib.tls_mode(lib.target_of(client)) == "ISTIO_MUTUAL"
+	lib.tls_mode(client) != "ISTIO_MUTUAL"
+}
+
+mode_refused(client) if {
+	lib.tls_mode(lib.target_of(client)) == "MUTUAL"
+	lib.tls_mode(client) != "MUTUAL"
 }
 
 client_key_note("MUTUAL") := " and its client certificate and key"

@@ -200,3 +200,12 @@ test_tls04_several_ports_through_the_gateways_tls_server_denied if {
 	findings := tls.deny with input as two
 	testdata.has(findings, "MG-TLS-04", "InboundService", "httpbin", "spec.ports")
 }
+
+# One mistake, one finding: a client whose mode its target refuses is not also told to add a Secret
+# for that mode (the advice to switch modes makes the Secret moot).
+test_tls01_a_refused_mode_is_one_finding if {
+	patched := testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"mutualTLS": "SIMPLE"}}}})
+	findings := testdata.of_rule(tls.deny, "MG-TLS-01") with input as patched
+	count(findings) == 1
+	testdata.has(findings, "MG-TLS-01", "ServiceClient", "sleep-to-httpbin", "spec.mutualTLS")
+}
