@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       PolicyCommand.class,
       ServeCommand.class,
       DemoCommand.class,
+      ImportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -5,6 +5,8 @@ import io.meshgate.service.IstioDurations;
 import io.meshgate.service.MeshgateService;
 import io.meshgate.service.ServeOptions;
 import io.meshgate.service.ServiceAssembly;
+import io.meshgate.service.SeedApi;
+import io.meshgate.service.SeedApiOptions;
 import io.meshgate.service.ServiceLimits;
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = "Watch a source Git repository and publish the rendered, policy-checked output to an"
-        + " environment branch. Serves /healthz, /readyz, /api/v1/status, /metrics, /hooks/git and /api/v1/validate."
+        + " environment branch. Serves /healthz, /readyz, /api/v1/status, /metrics, /hooks/git and /api/v1/validate,"
+        + " and with --seed-api the seed's REST API (/v2/projects/..., /api/v2/openapi.json)."
         + " Credentials come from the environment or files, never from arguments (they would show in ps).")
 public final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -146,6 +149,38 @@ public final class ServeCommand implements Callable<Integer> {
       description = "A sync run longer than this makes /healthz fail, so the orchestrator restarts the pod"
           + " (default: ${DEFAULT-VALUE}).")
   String stuckAfter;
+
+  @Option(names = "--seed-api",
+      description = "Serve the seed's REST API (EMCO traffic controller) under /v2/projects/...: every write becomes a"
+          + " checked commit of intent files. Needs --api-token-file (tokens naming who and which projects) or"
+          + " --seed-api-unauthenticated.")
+  boolean seedApi;
+
+  @Option(names = "--seed-api-commit", defaultValue = "review", paramLabel = "MODE",
+      description = "review: each write on a new branch, with a pull/merge request when --seed-api-forge is set;"
+          + " direct: on --source-branch (default: ${DEFAULT-VALUE}).")
+  String seedApiCommit;
+
+  @Option(names = "--seed-api-placement", defaultValue = SeedApiOptions.DEFAULT_PLACEMENT, paramLabel = "PATH",
+      description = "Placement file in the source repository: application -> service -> cluster (default: ${DEFAULT-VALUE}).")
+  String seedApiPlacement;
+
+  @Option(names = "--seed-api-forge", paramLabel = "FORGE",
+      description = "github or gitlab: open a pull/merge request for each review branch (token from "
+          + SeedApiOptions.ENV_FORGE_TOKEN_FILE + " or " + SeedApiOptions.ENV_FORGE_TOKEN + ").")
+  String seedApiForge;
+
+  @Option(names = "--seed-api-forge-url", paramLabel = "URL",
+      description = "The forge's API base (default: https://api.github.com, or https://<host>/api/v4 of the source).")
+  String seedApiForgeUrl;
+
+  @Option(names = "--seed-api-forge-repo", paramLabel = "REPO",
+      description = "GitHub owner/name or GitLab project path (default: from --source).")
+  String seedApiForgeRepo;
+
+  @Option(names = "--seed-api-unauthenticated",
+      description = "Run the seed API without tokens: anyone who reaches the port commits. For tests and demos only.")
+  boolean seedApiUnauthenticated;
 
   @Override
   public Integer call() throws Exception {
@@ -313,7 +348,64 @@ public final class ServeCommand implements Callable<Integer> {
         .withPoliciesFromGit(policiesRepoPath, policiesSource == null ? null : absoluteIfLocalPath(policiesSource),
             policiesSource == null ? null : policiesBranch)
         .withMaxDeletionShare(share)
-        .withLimits(limits);
+        .withLimits(limits)
+        .withSeedApi(seedApiOptions());
+  }
+
+  /** The seed API's flags, checked; null when it is off. */
+  private SeedApiOptions seedApiOptions() {
+    boolean anySeedFlag = seedApiForge != null || seedApiForgeUrl != null || seedApiForgeRepo != null
+        || seedApiUnauthenticated || !seedApiCommit.equals("review")
+        || !seedApiPlacement.equals(SeedApiOptions.DEFAULT_PLACEMENT);
+    if (!seedApi) {
+      if (anySeedFlag) {
+        throw usage("the --seed-api-* flags need --seed-api");
+      }
+      return null;
+    }
+    if (apiTokenFile == null && !seedApiUnauthenticated) {
+      throw usage("--seed-api commits to Git on request: give --api-token-file (a line per token: <token> <who>"
+          + " projects=NAME,...) or, for a test or demo, --seed-api-unauthenticated");
+    }
+    if (apiTokenFile != null && seedApiUnauthenticated) {
+      throw usage("--seed-api-unauthenticated and --api-token-file contradict each other: choose one");
+    }
+    SeedApi.CommitMode mode = switch (seedApiCommit) {
+      case "review" -> SeedApi.CommitMode.REVIEW;
+      case "direct" -> SeedApi.CommitMode.DIRECT;
+      default -> throw usage("--seed-api-commit must be review or direct, not '" + seedApiCommit + "'");
+    };
+    String placement = seedApiPlacement.strip().replaceAll("^(\\./)+", "");
+    if (placement.isEmpty() || placement.startsWith("/") || placement.contains("..") || placement.endsWith("/")) {
+      throw usage("--seed-api-placement must be a file path inside the source repository, not '" + seedApiPlacement + "'");
+    }
+    if (placement.startsWith(intentsPath.replaceAll("/+$", "") + "/")) {
+      throw usage("--seed-api-placement must lie outside --intents-path (every YAML file there is read as an intent)");
+    }
+    String forge = seedApiForge == null ? null : seedApiForge.strip().toLowerCase(Locale.ROOT);
+    if (forge != null && !forge.equals("github") && !forge.equals("gitlab")) {
+      throw usage("--seed-api-forge must be github or gitlab, not '" + seedApiForge + "'");
+    }
+    if (forge == null && (seedApiForgeUrl != null || seedApiForgeRepo != null)) {
+      throw usage("--seed-api-forge-url and --seed-api-forge-repo need --seed-api-forge");
+    }
+    if (forge != null && mode == SeedApi.CommitMode.DIRECT) {
+      throw usage("--seed-api-forge opens pull requests for review branches; it has nothing to do with --seed-api-commit direct");
+    }
+    URI forgeUrl = null;
+    if (seedApiForgeUrl != null) {
+      refuseCredentialsInUrl("--seed-api-forge-url", seedApiForgeUrl);
+      try {
+        forgeUrl = URI.create(seedApiForgeUrl.strip());
+      } catch (IllegalArgumentException e) {
+        throw usage("--seed-api-forge-url: '" + seedApiForgeUrl + "' is not a URL");
+      }
+      if (!"http".equals(forgeUrl.getScheme()) && !"https".equals(forgeUrl.getScheme())) {
+        throw usage("--seed-api-forge-url must be an http:// or https:// URL");
+      }
+    }
+    return new SeedApiOptions(mode, placement, forge, forgeUrl, seedApiForgeRepo == null ? null : seedApiForgeRepo.strip(),
+        seedApiUnauthenticated);
   }
 
   private Duration duration(String flag, String text) {

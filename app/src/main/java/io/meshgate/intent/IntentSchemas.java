@@ -91,7 +91,7 @@ final class IntentSchemas {
           && oneOfPaths.contains(pathOf(message.getInstanceLocation()))) {
         continue;
       }
-      Finding finding = describe(message);
+      Finding finding = describe(kind, message);
       if (finding != null) {
         findings.add(finding);
       }
@@ -99,7 +99,7 @@ final class IntentSchemas {
     return findings;
   }
 
-  private Finding describe(ValidationMessage message) {
+  private Finding describe(Kind kind, ValidationMessage message) {
     String path = pathOf(message.getInstanceLocation());
     JsonNode keywordOwner = schemaOwningKeyword(message.getSchemaLocation());
     String defName = definitionName(message.getSchemaLocation());
@@ -112,9 +112,13 @@ final class IntentSchemas {
         if (keywordOwner != null && keywordOwner.has("properties")) {
           keywordOwner.get("properties").fieldNames().forEachRemaining(known::add);
         }
+        // A seed (EMCO) field name gets its meshgate field, before any look-alike ("namespaces" is
+        // allowedNamespaces, not namespace).
+        String seed = SeedFieldNames.unknownFieldHint(kind, path, unknown,
+            instance != null && instance.has(unknown) ? MAPPER.convertValue(instance.get(unknown), Object.class) : null);
         String suggestion = Suggestions.closest(unknown, known);
         String text = "unknown field \"" + unknown + "\"" + in(path)
-            + (suggestion != null ? "; did you mean \"" + suggestion + "\"?"
+            + (seed != null ? "; " + seed : suggestion != null ? "; did you mean \"" + suggestion + "\"?"
                 : known.isEmpty() ? "; remove it" : "; allowed fields: " + String.join(", ", known));
         return new Finding(FieldLocations.child(path, unknown), text);
       }

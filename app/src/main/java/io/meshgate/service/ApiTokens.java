@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * and the new token for a while. The file is read again when it changes (Kubernetes swaps the
  * mounted files of an updated Secret), so a rotation needs no restart. When the file becomes
  * unreadable or empty, every request is refused (fail closed) until it is fixed.
+ *
+ * <p>For the seed API a line can also say who holds the token (the author of the commits it asks
+ * for) and which projects it may use: {@code <token> alice@example.com projects=shop,payments}
+ * ({@code projects=*}: every project). A token without {@code projects=} may use none.
  */
 public final class ApiTokens {
   private static final Logger LOG = LoggerFactory.getLogger(ApiTokens.class);
@@ -43,8 +47,13 @@ public final class ApiTokens {
     }
   }
 
+  /** A token's line: its digest, who holds it (null: not said) and the projects it may use. */
+  private record Entry(byte[] digest, String identity, List<String> projects) {}
+
+  private static final java.util.regex.Pattern PROJECT = java.util.regex.Pattern.compile("\\*|[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
   private final Path file;
-  private volatile List<byte[]> digests = List.of();
+  private volatile List<Entry> digests = List.of();
   private volatile FileTime loadedVersion;
   private volatile long loadedSize = -1;
   private volatile long checkedAt;
@@ -89,14 +98,35 @@ public final class ApiTokens {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Verdict.MISSING;
     }
+    return holder(authorization) != null ? Verdict.GRANTED : Verdict.DENIED;
+  }
+
+  /**
+   * The seed API's caller: who holds the presented token and which projects it may use. A token
+   * line that names nobody stands for {@code api token <line number>}.
+   */
+  public SeedApiRoutes.Identified identify(String authorization) {
+    Verdict verdict = check(authorization);
+    if (verdict != Verdict.GRANTED) {
+      return new SeedApiRoutes.Identified(verdict, null);
+    }
+    Entry entry = holder(authorization);
+    return entry == null ? new SeedApiRoutes.Identified(Verdict.DENIED, null)
+        : new SeedApiRoutes.Identified(Verdict.GRANTED, new SeedApi.Caller(entry.identity(), null, entry.projects()));
+  }
+
+  /** The entry of a presented {@code Bearer} token, or null. */
+  private Entry holder(String authorization) {
     refreshIfChanged();
     byte[] presented = sha256(authorization.substring(7).strip());
-    boolean match = false;
-    for (byte[] known : digests) {
+    Entry found = null;
+    for (Entry known : digests) {
       // Compare every entry in constant time, so neither the position nor the content leaks.
-      match |= MessageDigest.isEqual(known, presented);
+      if (MessageDigest.isEqual(known.digest(), presented)) {
+        found = known;
+      }
     }
-    return match ? Verdict.GRANTED : Verdict.DENIED;
+    return found;
   }
 
   private void refreshIfChanged() {
@@ -124,21 +154,41 @@ public final class ApiTokens {
 
   /** Reads the file; on a problem keeps no token (fail closed) and returns what is wrong. */
   private synchronized String reload() {
-    List<byte[]> read = new ArrayList<>();
+    List<Entry> read = new ArrayList<>();
     try {
       FileTime version = Files.getLastModifiedTime(file);
       long size = Files.size(file);
+      int number = 0;
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        String token = line.strip();
-        if (token.isEmpty() || token.startsWith("#")) {
+        number++;
+        String stripped = line.strip();
+        if (stripped.isEmpty() || stripped.startsWith("#")) {
           continue;
         }
-        if (token.length() < MIN_TOKEN_LENGTH || token.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+        String[] words = stripped.split("\\s+");
+        String token = words[0];
+        if (token.length() < MIN_TOKEN_LENGTH || token.toLowerCase(Locale.ROOT).equals("bearer")) {
           digests = List.of();
           return "every token must be at least " + MIN_TOKEN_LENGTH
               + " characters, without the 'Bearer ' prefix (generate one with: openssl rand -hex 32)";
         }
-        read.add(sha256(token));
+        String identity = null;
+        List<String> projects = List.of();
+        for (int i = 1; i < words.length; i++) {
+          if (words[i].startsWith("projects=")) {
+            projects = List.of(words[i].substring("projects=".length()).split(","));
+            if (projects.stream().anyMatch(p -> !PROJECT.matcher(p).matches())) {
+              digests = List.of();
+              return "line " + number + ": projects=NAME,NAME (or projects=*) lists project names";
+            }
+          } else if (identity == null) {
+            identity = words[i];
+          } else {
+            digests = List.of();
+            return "line " + number + ": a line is <token> [<who>] [projects=NAME,...]";
+          }
+        }
+        read.add(new Entry(sha256(token), identity != null ? identity : "api token " + number, projects));
       }
       loadedVersion = version;
       loadedSize = size;

@@ -58,7 +58,8 @@ final class MeshgateHttpServer implements AutoCloseable {
   static final int RETRY_AFTER_SECONDS = 5;
   private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
   private static final String ENDPOINTS = "GET /healthz, GET /readyz, GET /api/v1/status, GET /metrics, "
-      + "POST /api/v1/validate, POST /hooks/git";
+      + "POST /api/v1/validate, POST /hooks/git, and with --seed-api the seed API under /v2/projects/"
+      + " (GET /api/v2/openapi.json)";
 
   private final Vertx vertx;
   private final Router router;

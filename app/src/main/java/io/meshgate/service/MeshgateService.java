@@ -54,24 +54,31 @@ public final class MeshgateService implements AutoCloseable {
       Path scratchDir,
       Map<String, Object> statusSettings,
       ServiceLimits limits,
-      ApiTokens apiTokens) {
+      ApiTokens apiTokens,
+      SeedApiRoutes seedApi) {
 
     /** Default limits, no API tokens, all addresses. */
     public Settings(int httpPort, Duration pollInterval, Duration firstPollDelay, String routesIncludePattern,
         String sourceBranch, String webhookSecret, String webhookSecretEnv, Path scratchDir,
         Map<String, Object> statusSettings) {
       this(ServeOptions.DEFAULT_BIND, httpPort, pollInterval, firstPollDelay, routesIncludePattern, sourceBranch,
-          webhookSecret, webhookSecretEnv, scratchDir, statusSettings, ServiceLimits.DEFAULTS, ApiTokens.none());
+          webhookSecret, webhookSecretEnv, scratchDir, statusSettings, ServiceLimits.DEFAULTS, ApiTokens.none(), null);
+    }
+
+    /** The same settings with the seed API on {@code api} (null: off, its paths answer 404). */
+    public Settings withSeedApi(SeedApiRoutes api) {
+      return new Settings(bindAddress, httpPort, pollInterval, firstPollDelay, routesIncludePattern, sourceBranch,
+          webhookSecret, webhookSecretEnv, scratchDir, statusSettings, limits, apiTokens, api);
     }
 
     public Settings withLimits(ServiceLimits serviceLimits) {
       return new Settings(bindAddress, httpPort, pollInterval, firstPollDelay, routesIncludePattern, sourceBranch,
-          webhookSecret, webhookSecretEnv, scratchDir, statusSettings, serviceLimits, apiTokens);
+          webhookSecret, webhookSecretEnv, scratchDir, statusSettings, serviceLimits, apiTokens, seedApi);
     }
 
     public Settings withApiTokens(ApiTokens tokens) {
       return new Settings(bindAddress, httpPort, pollInterval, firstPollDelay, routesIncludePattern, sourceBranch,
-          webhookSecret, webhookSecretEnv, scratchDir, statusSettings, limits, tokens);
+          webhookSecret, webhookSecretEnv, scratchDir, statusSettings, limits, tokens, seedApi);
     }
 
     /** The poll timer is restarted when it has not fired for this long. */
@@ -165,6 +172,12 @@ public final class MeshgateService implements AutoCloseable {
     camel.bind("metricsBean", metrics);
     camel.bind("archiveValidator", uploads);
     camel.bind("healthBean", health);
+    if (settings.seedApi() != null) {
+      // A write committed on the source branch is published without waiting for the next poll.
+      settings.seedApi().onSourceChanged(() -> trigger.fire("seed API"));
+    }
+    camel.bind("seedApi", settings.seedApi() != null ? settings.seedApi()
+        : new SeedApiRoutes(null, SeedApiRoutes.Callers.unauthenticated()));
     Runnable stopAll = () -> {
       uploads.close();
       trigger.close();

@@ -25,6 +25,7 @@ import java.time.Duration;
  * @param policiesBranch the branch of {@code policiesSource}
  * @param maxDeletionShare the share of all objects (0 to 1) a publication may remove without opt-in
  * @param limits connection, upload and loop limits
+ * @param seedApi the seed's REST API, or null when it is off
  */
 public record ServeOptions(
     String source,
@@ -48,7 +49,8 @@ public record ServeOptions(
     String policiesSource,
     String policiesBranch,
     double maxDeletionShare,
-    ServiceLimits limits) {
+    ServiceLimits limits,
+    SeedApiOptions seedApi) {
 
   public static final String DEFAULT_BIND = "0.0.0.0";
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
@@ -60,61 +62,67 @@ public record ServeOptions(
     return new ServeOptions(source, sourceBranch, envBranch, envRemote, intentsPath, pollInterval, httpPort,
         policyEngine, opaUrl, policiesDir, workDir, routesIncludePattern, webhookSecretEnv, DEFAULT_BIND, null,
         "none", DEFAULT_LEASE_DURATION, null, null, null, SyncJob.Guards.DEFAULT_MAX_DELETION_SHARE,
-        ServiceLimits.DEFAULTS);
+        ServiceLimits.DEFAULTS, null);
   }
 
   public ServeOptions withBind(String address) {
     return new ServeOptions(source, sourceBranch, envBranch, envRemote, intentsPath, pollInterval, httpPort,
         policyEngine, opaUrl, policiesDir, workDir, routesIncludePattern, webhookSecretEnv, address, apiTokenFile,
-        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits);
+        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits, seedApi);
   }
 
   public ServeOptions withPollInterval(Duration interval) {
     return new ServeOptions(source, sourceBranch, envBranch, envRemote, intentsPath, interval, httpPort,
         policyEngine, opaUrl, policiesDir, workDir, routesIncludePattern, webhookSecretEnv, bindAddress, apiTokenFile,
-        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits);
+        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits, seedApi);
   }
 
   public ServeOptions withApiTokenFile(Path file) {
     return new ServeOptions(source, sourceBranch, envBranch, envRemote, intentsPath, pollInterval, httpPort,
         policyEngine, opaUrl, policiesDir, workDir, routesIncludePattern, webhookSecretEnv, bindAddress, file,
-        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits);
+        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits, seedApi);
   }
 
   public ServeOptions withLeaderElection(String spec, Duration lease) {
     return new ServeOptions(source, sourceBranch, envBranch, envRemote, intentsPath, pollInterval, httpPort,
         policyEngine, opaUrl, policiesDir, workDir, routesIncludePattern, webhookSecretEnv, bindAddress, apiTokenFile,
-        spec, lease, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits);
+        spec, lease, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits, seedApi);
   }
 
   /** Policies from Git: {@code path} in the source repository, or in {@code repository} at {@code branch}. */
   public ServeOptions withPoliciesFromGit(String path, String repository, String branch) {
     return new ServeOptions(source, sourceBranch, envBranch, envRemote, intentsPath, pollInterval, httpPort,
         policyEngine, opaUrl, policiesDir, workDir, routesIncludePattern, webhookSecretEnv, bindAddress, apiTokenFile,
-        leaderElection, leaseDuration, path, repository, branch, maxDeletionShare, limits);
+        leaderElection, leaseDuration, path, repository, branch, maxDeletionShare, limits, seedApi);
   }
 
   public ServeOptions withMaxDeletionShare(double share) {
     return new ServeOptions(source, sourceBranch, envBranch, envRemote, intentsPath, pollInterval, httpPort,
         policyEngine, opaUrl, policiesDir, workDir, routesIncludePattern, webhookSecretEnv, bindAddress, apiTokenFile,
-        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, share, limits);
+        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, share, limits, seedApi);
   }
 
   public ServeOptions withLimits(ServiceLimits serviceLimits) {
     return new ServeOptions(source, sourceBranch, envBranch, envRemote, intentsPath, pollInterval, httpPort,
         policyEngine, opaUrl, policiesDir, workDir, routesIncludePattern, webhookSecretEnv, bindAddress, apiTokenFile,
-        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, serviceLimits);
+        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, serviceLimits, seedApi);
   }
 
   public ServeOptions withWorkDir(Path dir) {
     return new ServeOptions(source, sourceBranch, envBranch, envRemote, intentsPath, pollInterval, httpPort,
         policyEngine, opaUrl, policiesDir, dir, routesIncludePattern, webhookSecretEnv, bindAddress, apiTokenFile,
-        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits);
+        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits, seedApi);
+  }
+
+  public ServeOptions withSeedApi(SeedApiOptions api) {
+    return new ServeOptions(source, sourceBranch, envBranch, envRemote, intentsPath, pollInterval, httpPort,
+        policyEngine, opaUrl, policiesDir, workDir, routesIncludePattern, webhookSecretEnv, bindAddress, apiTokenFile,
+        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits, api);
   }
 
   public ServeOptions withHttpPort(int port) {
     return new ServeOptions(source, sourceBranch, envBranch, envRemote, intentsPath, pollInterval, port,
         policyEngine, opaUrl, policiesDir, workDir, routesIncludePattern, webhookSecretEnv, bindAddress, apiTokenFile,
-        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits);
+        leaderElection, leaseDuration, policiesPath, policiesSource, policiesBranch, maxDeletionShare, limits, seedApi);
   }
 }

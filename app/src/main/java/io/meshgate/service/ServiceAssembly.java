@@ -9,11 +9,13 @@ import io.meshgate.check.Checker;
 import io.meshgate.check.Violation;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.policy.PolicyEngines;
+import io.meshgate.publish.Forge;
 import io.meshgate.publish.GitCredentials;
 import io.meshgate.publish.NetworkRetry;
 import io.meshgate.publish.Redactor;
 import io.meshgate.render.AllocationLedger;
 import io.meshgate.report.Report;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import org.eclipse.jgit.lib.PersonIdent;
 
 /**
  * Builds the running service from {@code serve}'s options: the policies (a folder or Git), the
@@ -113,7 +116,7 @@ public final class ServiceAssembly {
       MeshgateService.Settings settings = new MeshgateService.Settings(options.bindAddress(), options.httpPort(),
           options.pollInterval(), firstPollDelay, options.routesIncludePattern(), options.sourceBranch(),
           webhookSecret, options.webhookSecretEnv(), workDir.resolve("validate"), shown(options, policies),
-          options.limits(), tokens);
+          options.limits(), tokens, options.seedApi() == null ? null : seedApi(options, workDir, credentials, policies, tokens));
       service = MeshgateService.start(settings, job, treeValidator(policies), election,
           () -> policies.current() == null ? "the policies are not loaded yet (the first sync run reads them from Git)" : null);
     } catch (Exception | Error e) {
@@ -130,6 +133,67 @@ public final class ServiceAssembly {
       service.deleteOnClose(workDir);
     }
     return service;
+  }
+
+  /**
+   * The seed's REST API on the source repository, checking writes with the policies in effect (the
+   * sync job's), committing as the caller named by its token.
+   */
+  static SeedApiRoutes seedApi(ServeOptions options, Path workDir, GitCredentials credentials,
+      ServicePolicies policies, ApiTokens tokens) {
+    SeedApiOptions api = options.seedApi();
+    Forge forge = null;
+    if (api.forgeKind() != null) {
+      String token = forgeToken(System.getenv());
+      if (token == null) {
+        throw new IllegalArgumentException("--seed-api-forge " + api.forgeKind() + " needs a token: set "
+            + SeedApiOptions.ENV_FORGE_TOKEN_FILE + " (a file, e.g. a mounted Secret) or " + SeedApiOptions.ENV_FORGE_TOKEN
+            + " (or the Git token variables, when the Git token may open pull requests)");
+      }
+      URI url = api.forgeUrl() != null ? api.forgeUrl() : Forge.defaultApiUrl(api.forgeKind(), options.source())
+          .orElseThrow(() -> new IllegalArgumentException("--seed-api-forge-url is needed: the API of "
+              + Redactor.urlsOnly().redact(options.source()) + " cannot be told from its URL"));
+      String repository = api.forgeRepository() != null ? api.forgeRepository() : Forge.repositoryOf(options.source())
+          .orElseThrow(() -> new IllegalArgumentException("--seed-api-forge-repo is needed: the repository of "
+              + Redactor.urlsOnly().redact(options.source()) + " cannot be told from its URL"));
+      forge = Forge.of(api.forgeKind(), url, repository, token);
+    }
+    SeedApi.Settings settings = new SeedApi.Settings(options.source(), options.sourceBranch(), options.intentsPath(),
+        api.placementPath(), api.mode(), forge, workDir.resolve("seed-api-cache"), workDir.resolve("seed-api-scratch"),
+        credentials, SERVICE_RETRY, new PersonIdent("meshgate", "meshgate@localhost"));
+    SyncJob.TreeCheck check = (root, ledger) -> {
+      ServicePolicies.Loaded loaded = policies.current();
+      if (loaded == null) {
+        throw new PolicyEngineException("the policies are not loaded yet (the first sync run reads them from Git)");
+      }
+      return checkAndRender(loaded.checker(), root, ledger);
+    };
+    SeedApiRoutes.Callers callers = api.unauthenticated() ? SeedApiRoutes.Callers.unauthenticated() : tokens::identify;
+    return new SeedApiRoutes(new SeedApi(settings, check), callers);
+  }
+
+  /** The forge token from its file or variable, else the Git token's; null when none is set. */
+  static String forgeToken(Map<String, String> environment) {
+    for (String[] source : new String[][] {{SeedApiOptions.ENV_FORGE_TOKEN_FILE, SeedApiOptions.ENV_FORGE_TOKEN},
+        {GitCredentials.ENV_TOKEN_FILE, GitCredentials.ENV_TOKEN}}) {
+      String file = environment.get(source[0]);
+      if (file != null && !file.isBlank()) {
+        try {
+          String token = Files.readString(Path.of(file.strip()), java.nio.charset.StandardCharsets.UTF_8).strip();
+          if (!token.isEmpty()) {
+            return token;
+          }
+        } catch (java.io.IOException e) {
+          throw new IllegalArgumentException(source[0] + " names " + file + ", which cannot be read ("
+              + e.getClass().getSimpleName() + ")");
+        }
+      }
+      String value = environment.get(source[1]);
+      if (value != null && !value.isBlank()) {
+        return value.strip();
+      }
+    }
+    return null;
   }
 
   private static ServicePolicies policies(ServeOptions options) {
@@ -221,6 +285,8 @@ public final class ServiceAssembly {
     shown.put("bind", options.bindAddress());
     shown.put("maxDeletionShare", DeletionGuard.percent(options.maxDeletionShare()));
     shown.put("apiTokens", options.apiTokenFile() != null);
+    shown.put("seedApi", options.seedApi() == null ? "off" : options.seedApi().mode().name().toLowerCase(java.util.Locale.ROOT)
+        + (options.seedApi().forgeKind() == null ? "" : " (" + options.seedApi().forgeKind() + ")"));
     return shown;
   }
 

@@ -58,7 +58,7 @@ class ServiceAbuseTest {
   private MeshgateService start(ServiceLimits limits, ApiTokens tokens, TreeValidator validator) throws Exception {
     MeshgateService.Settings settings = new MeshgateService.Settings("127.0.0.1", ServiceHttpTest.freePort(),
         Duration.ofHours(1), Duration.ofHours(1), MeshgateService.BUNDLED_ROUTES, "main", null,
-        "MESHGATE_WEBHOOK_SECRET", tmp.resolve("scratch"), Map.of("envBranch", "env/main"), limits, tokens);
+        "MESHGATE_WEBHOOK_SECRET", tmp.resolve("scratch"), Map.of("envBranch", "env/main"), limits, tokens, null);
     MeshgateService service = MeshgateService.start(settings, () -> {
       syncRuns.incrementAndGet();
       return new SyncOutcome(RunState.UNCHANGED, "c0ffee", "beef", List.of(), "nothing new");

@@ -26,7 +26,7 @@ class ServiceLoopTest {
   private MeshgateService start(Duration poll, ServiceLimits limits, SyncAction action) throws Exception {
     return MeshgateService.start(new MeshgateService.Settings("127.0.0.1", ServiceHttpTest.freePort(), poll,
         Duration.ZERO, MeshgateService.BUNDLED_ROUTES, "main", null, "MESHGATE_WEBHOOK_SECRET", tmp.resolve("scratch"),
-        Map.of(), limits, ApiTokens.none()), action, root -> List.of());
+        Map.of(), limits, ApiTokens.none(), null), action, root -> List.of());
   }
 
   /**
