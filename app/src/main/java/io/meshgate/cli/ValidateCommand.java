@@ -33,7 +33,7 @@ public final class ValidateCommand implements Callable<Integer> {
   @Mixin PolicyOptions policy;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "Output format: text|json|sarif|junit|github (default: ${DEFAULT-VALUE}).")
+      description = "Output format: text|json|sarif|junit|github|tap|table|codequality (default: ${DEFAULT-VALUE}).")
   String format;
 
   @Override

@@ -35,8 +35,8 @@ final class JunitReport implements ReportWriter {
     for (Map.Entry<String, List<Violation>> entry : byFile.entrySet()) {
       if (entry.getValue().isEmpty()) {
         tests++;
-        cases.append("    <testcase classname=\"").append(escape(entry.getKey())).append("\" name=\"")
-            .append(escape(entry.getKey())).append("\"/>\n");
+        cases.append("    <testcase classname=\"").append(Xml.escape(entry.getKey())).append("\" name=\"")
+            .append(Xml.escape(entry.getKey())).append("\"/>\n");
       }
       for (Violation violation : entry.getValue()) {
         tests++;
@@ -56,38 +56,13 @@ final class JunitReport implements ReportWriter {
     String where = violation.file() == null ? "" : violation.file() + ":" + violation.line() + ":" + violation.column();
     String name = violation.rule() + (where.isEmpty() ? "" : " at " + where);
     String text = (where.isEmpty() ? "" : where + ": ") + violation.rule() + ": " + violation.message();
-    out.append("    <testcase classname=\"").append(escape(classname)).append("\" name=\"").append(escape(name)).append("\">\n");
+    out.append("    <testcase classname=\"").append(Xml.escape(classname)).append("\" name=\"").append(Xml.escape(name)).append("\">\n");
     if (violation.severity() == Severity.ERROR) {
-      out.append("      <failure type=\"").append(escape(violation.rule())).append("\" message=\"")
-          .append(escape(violation.message())).append("\">").append(escape(text)).append("</failure>\n");
+      out.append("      <failure type=\"").append(Xml.escape(violation.rule())).append("\" message=\"")
+          .append(Xml.escape(violation.message())).append("\">").append(Xml.escape(text)).append("</failure>\n");
     } else {
-      out.append("      <system-out>warning: ").append(escape(text)).append("</system-out>\n");
+      out.append("      <system-out>warning: ").append(Xml.escape(text)).append("</system-out>\n");
     }
     out.append("    </testcase>\n");
-  }
-
-  /** XML text and attribute escaping; characters XML 1.0 cannot carry become U+FFFD. */
-  static String escape(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(text.length());
-    text.codePoints().forEach(c -> {
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&apos;");
-        case '\n' -> out.append("&#10;");
-        case '\r' -> out.append("&#13;");
-        case '\t' -> out.append("&#9;");
-        default -> {
-          boolean allowed = (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
-          out.appendCodePoint(allowed ? c : 0xFFFD);
-        }
-      }
-    });
-    return out.toString();
   }
 }

@@ -11,7 +11,10 @@ public enum ReportFormat {
   JSON(new JsonReport()),
   SARIF(new SarifReport()),
   JUNIT(new JunitReport()),
-  GITHUB(new GithubReport());
+  GITHUB(new GithubReport()),
+  TAP(new TapReport()),
+  TABLE(new TableReport()),
+  CODEQUALITY(new CodeQualityReport());
 
   private final ReportWriter writer;
 
@@ -32,7 +35,7 @@ public enum ReportFormat {
     return Arrays.stream(values()).filter(f -> f.id().equals(id)).findFirst();
   }
 
-  /** {@code text|json|sarif|junit|github}. */
+  /** {@code text|json|sarif|junit|github|tap|table|codequality}. */
   public static String choices() {
     return Arrays.stream(values()).map(ReportFormat::id).collect(Collectors.joining("|"));
   }

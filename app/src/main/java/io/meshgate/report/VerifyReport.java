@@ -162,7 +162,7 @@ public final class VerifyReport {
     return write(root);
   }
 
-  private static Map<String, Object> requestJson(Request request) {
+  static Map<String, Object> requestJson(Request request) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("from", request.from().cluster() + "/" + request.from().namespace() + "/" + request.from().serviceAccount());
     m.put("sidecar", request.from().sidecar());
@@ -173,7 +173,7 @@ public final class VerifyReport {
     return m;
   }
 
-  private static Map<String, Object> objectJson(ObjectRef ref) {
+  static Map<String, Object> objectJson(ObjectRef ref) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cluster", ref.cluster());
     m.put("namespace", ref.namespace());

@@ -79,7 +79,7 @@ class ValidateCommandTest {
 
   @Test
   void everyFormatRunsOnTheSeed() {
-    for (String format : List.of("text", "json", "sarif", "junit", "github")) {
+    for (String format : List.of("text", "json", "sarif", "junit", "github", "tap", "table", "codequality")) {
       CliRun run = CliRun.of("validate", "--intents", SEED, "--format", format);
       assertEquals(0, run.exit(), format + ": " + run.err());
       assertFalse(run.out().isEmpty(), format);
@@ -103,7 +103,7 @@ class ValidateCommandTest {
       assertFalse(run.leaksStackTrace(), run.err());
     }
     CliRun unknownFormat = CliRun.of("validate", "--intents", SEED, "--format", "xml");
-    assertEquals("meshgate validate: unknown format \"xml\"; use one of text|json|sarif|junit|github\n", unknownFormat.err());
+    assertEquals("meshgate validate: unknown format \"xml\"; use one of text|json|sarif|junit|github|tap|table|codequality\n", unknownFormat.err());
   }
 
   @Test

@@ -54,7 +54,7 @@ class ReportFormatsTest {
   void formatsAreParsedByTheirCommandLineNames() {
     assertEquals(Optional.of(ReportFormat.SARIF), ReportFormat.parse("sarif"));
     assertEquals(Optional.empty(), ReportFormat.parse("SARIF"));
-    assertEquals("text|json|sarif|junit|github", ReportFormat.choices());
+    assertEquals("text|json|sarif|junit|github|tap|table|codequality", ReportFormat.choices());
   }
 
   @Test
@@ -155,5 +155,62 @@ class ReportFormatsTest {
     assertEquals("::error title=MG-REF-01::no file for this",
         ReportFormat.GITHUB.write(new Report(List.of(UNPLACED), List.of(), 0)).lines().findFirst().orElseThrow());
     assertEquals("a%25b%0D%0Ac", GithubReport.escapeData("a%b\r\nc"));
+  }
+
+  @Test
+  void tapHasAPlanOneFailingPointPerErrorTodoWarningsAndOnePassingPointPerCleanFile() {
+    String tap = ReportFormat.TAP.write(mixed());
+    assertEquals("TAP version 13\n"
+        + "1..4\n"
+        + "not ok 1 - intents/a, b:c.yaml:3:5 - MG-LB-01 - cookie hashing <ignored> & \"odd\" for 100% of TCP traffic # TODO warning\n"
+        + "not ok 2 - intents/a.yaml:2:1 - MG-TLS-01 - mode mismatch\n"
+        + "not ok 3 - intents/sleep.yaml:7:14 - MG-SCHEMA - unknown field \"mutualTSL\" in spec; did you mean \"mutualTLS\"?\n"
+        + "ok 4 - intents/clean.yaml\n"
+        + "# 2 errors, 1 warning in 4 files\n", tap);
+    // A # in a message would start a TAP directive: escaped.
+    Violation hash = new Violation("MG-X", Severity.ERROR, "see #3", "intents/a.yaml", 1, 1, null, null, null);
+    assertTrue(ReportFormat.TAP.write(new Report(List.of(hash), List.of("intents/a.yaml"), 1))
+        .contains("not ok 1 - intents/a.yaml:1:1 - MG-X - see \\#3\n"));
+    assertEquals("TAP version 13\n1..1\nok 1 - intents/x.yaml\n# ok: 1 intent in 1 file, no violations\n",
+        ReportFormat.TAP.write(new Report(List.of(), List.of("intents/x.yaml"), 1)));
+  }
+
+  @Test
+  void tableAlignsColumnsLikeConftest() {
+    String table = ReportFormat.TABLE.write(new Report(List.of(EARLIER, UNPLACED), List.of("intents/a.yaml", "intents/b.yaml"), 2));
+    assertEquals(""
+        + "+---------+--------------------+-----------+------------------+\n"
+        + "| RESULT  | FILE               | RULE      | MESSAGE          |\n"
+        + "+---------+--------------------+-----------+------------------+\n"
+        + "| failure |                    | MG-REF-01 | no file for this |\n"
+        + "| failure | intents/a.yaml:2:1 | MG-TLS-01 | mode mismatch    |\n"
+        + "| success | intents/b.yaml     |           |                  |\n"
+        + "+---------+--------------------+-----------+------------------+\n"
+        + "2 errors in 2 files\n", table);
+  }
+
+  @Test
+  void codeQualityIsGitLabsFormatWithStableFingerprints() throws Exception {
+    JsonNode issues = JSON.readTree(ReportFormat.CODEQUALITY.write(new Report(List.of(SCHEMA, WARNING, UNPLACED),
+        List.of("intents/sleep.yaml"), 3)));
+    assertTrue(issues.isArray());
+    assertEquals(3, issues.size());
+    JsonNode schema = issues.get(2);
+    assertEquals("MG-SCHEMA", schema.get("check_name").asText());
+    assertEquals("major", schema.get("severity").asText());
+    assertEquals("intents/sleep.yaml", schema.get("location").get("path").asText());
+    assertEquals(7, schema.get("location").get("lines").get("begin").asInt());
+    assertEquals(SCHEMA.message(), schema.get("description").asText());
+    assertEquals("minor", issues.get(1).get("severity").asText());
+    // No file: GitLab needs a path, the intents folder stands in; line 1.
+    assertEquals("intents", issues.get(0).get("location").get("path").asText());
+    assertEquals(1, issues.get(0).get("location").get("lines").get("begin").asInt());
+    // The same finding on another line keeps its fingerprint; another finding has another.
+    Violation moved = new Violation(SCHEMA.rule(), SCHEMA.severity(), SCHEMA.message(), SCHEMA.file(), 9, 1,
+        SCHEMA.kind(), SCHEMA.name(), SCHEMA.field());
+    assertEquals(CodeQualityReport.fingerprint(SCHEMA), CodeQualityReport.fingerprint(moved));
+    assertFalse(CodeQualityReport.fingerprint(SCHEMA).equals(CodeQualityReport.fingerprint(WARNING)));
+    assertEquals(32, schema.get("fingerprint").asText().length());
+    assertEquals("[ ]\n", ReportFormat.CODEQUALITY.write(new Report(List.of(), List.of(), 0)));
   }
 }
