@@ -34,6 +34,7 @@ final class IntentFiles {
 
   /** A JSON document without apiVersion and kind: most likely a body of the seed system's API. */
   static final String EMCO_BODY = "this JSON document has no apiVersion and kind, so it is not an intent; it looks"
-      + " like a body of the seed system's (EMCO) API saved as it is: run `meshgate import emco` to turn such"
-      + " bodies into intent files (or add apiVersion: meshgate.io/v1alpha1 and a kind)";
+      + " like a body of the seed system's (EMCO) API saved as it is: move such bodies out of the intents folder and"
+      + " run `meshgate import emco <their folder> --out <intents folder> --placement <file>` to turn them into"
+      + " intent files (or add apiVersion: meshgate.io/v1alpha1 and a kind)";
 }
