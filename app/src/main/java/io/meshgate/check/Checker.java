@@ -1,5 +1,6 @@
 package io.meshgate.check;
 
+import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.IntentLoader;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.InvalidIntentsRootException;
@@ -31,12 +32,13 @@ public final class Checker {
 
   private final Path policiesDir;
 
-  private Progress progress = Progress.NONE;
+  private final IntentLimits intentLimits;
+
+  private final Progress progress;
 
   /** @param policyEngine the policies to evaluate, or null for structural checks only */
   public Checker(PolicyEngine policyEngine) {
-    this.policyEngine = policyEngine;
-    this.policiesDir = null;
+    this(policyEngine, null, IntentLimits.DEFAULTS, Progress.NONE);
   }
 
   /**
@@ -44,14 +46,24 @@ public final class Checker {
    *     so a broken folder surfaces as {@link PolicyEngineException} from {@link #check}), or null
    */
   public Checker(Path policiesDir) {
-    this.policyEngine = null;
-    this.policiesDir = policiesDir;
+    this(null, policiesDir, IntentLimits.DEFAULTS, Progress.NONE);
   }
 
-  /** Reports how far each step has got (files read, objects rendered, edges verified). */
+  private Checker(PolicyEngine policyEngine, Path policiesDir, IntentLimits intentLimits, Progress progress) {
+    this.policyEngine = policyEngine;
+    this.policiesDir = policiesDir;
+    this.intentLimits = intentLimits;
+    this.progress = progress;
+  }
+
+  /** This checker reading at most {@code limits} of intents (the defaults otherwise). */
+  public Checker withIntentLimits(IntentLimits limits) {
+    return new Checker(policyEngine, policiesDir, limits, progress);
+  }
+
+  /** This checker reporting how far each step has got (files read, objects rendered, requests simulated). */
   public Checker withProgress(Progress progress) {
-    this.progress = progress == null ? Progress.NONE : progress;
-    return this;
+    return new Checker(policyEngine, policiesDir, intentLimits, progress == null ? Progress.NONE : progress);
   }
 
   /**
@@ -68,7 +80,7 @@ public final class Checker {
    * @param previousLedger the address ledger of the last publication (keeps addresses stable), or null
    */
   public CheckResult check(Path intentsRoot, AllocationLedger previousLedger) throws PolicyEngineException {
-    LoadResult load = IntentLoader.load(intentsRoot);
+    LoadResult load = IntentLoader.load(intentsRoot, intentLimits);
     List<Violation> violations = new ArrayList<>(load.violations());
     RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
         previousLedger == null ? AllocationLedger.empty() : previousLedger, progress);

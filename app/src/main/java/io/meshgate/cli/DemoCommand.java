@@ -52,8 +52,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep the temporary repositories and print where they are.")
   boolean keep;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ObjectMapper json = new ObjectMapper();
+  // Created when the demo runs: picocli instantiates every command on each start, and an HTTP
+  // client (TLS, selector thread) would slow down every other command.
+  private HttpClient http;
+  private ObjectMapper json;
   private PrintWriter out;
 
   /** A step that did not happen in time or went wrong; the message says which. */
@@ -66,6 +68,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    json = new ObjectMapper();
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }

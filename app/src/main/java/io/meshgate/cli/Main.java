@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       DemoCommand.class,
       ImportCommand.class,
+      BenchCommand.class,
+      CdsTrainingCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -36,7 +38,7 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code; never throws. */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new Main())
+    CommandLine cli = root(args)
         .setExitCodeExceptionMapper(e -> EXIT_ERROR)
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           // An internal failure is reported in one line, never as a stack trace.
@@ -49,6 +51,25 @@ public final class Main implements Runnable {
     cli.getCommandSpec().exitCodeOnInvalidInput(EXIT_ERROR);
     cli.getCommandSpec().exitCodeOnExecutionException(EXIT_ERROR);
     return cli.execute(args);
+  }
+
+  /**
+   * The command line to parse {@code args} with: when they start with a command's name, only that
+   * command is built (picocli reflects over every command it is given, which a short run pays for
+   * on every start); otherwise (help, version, a typo to suggest a fix for) all of them.
+   */
+  private static CommandLine root(String... args) {
+    if (args.length > 0) {
+      for (Class<?> type : Main.class.getAnnotation(Command.class).subcommands()) {
+        Command command = type.getAnnotation(Command.class);
+        if (command != null && command.name().equals(args[0]) && type != CommandLine.HelpCommand.class) {
+          CommandLine root = new CommandLine(CommandLine.Model.CommandSpec.create().name("meshgate"));
+          root.addSubcommand(command.name(), new CommandLine(type));
+          return root;
+        }
+      }
+    }
+    return new CommandLine(new Main());
   }
 
   /** A one-line description; file-system failures name the file and the reason (the JDK gives only the path). */

@@ -5,6 +5,7 @@ import io.meshgate.check.Checker;
 import io.meshgate.check.Progress;
 import io.meshgate.policy.PolicyBundle;
 import io.meshgate.policy.PolicyEngineException;
+import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.render.AllocationLedger;
 import io.meshgate.render.OutputTree;
@@ -47,6 +48,8 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin IntentLimitOptions intentLimits;
+
   @Option(names = "--out", paramLabel = "DIR", required = true,
       description = "Where to write clusters/ and meshgate/ (other files there are left alone).")
   Path out;
@@ -76,6 +79,13 @@ public final class RenderCommand implements Callable<Integer> {
       return usage(err, "nothing written; " + unsafe);
     }
 
+    IntentLimits limits;
+    try {
+      limits = intentLimits.limits();
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    }
+
     AllocationLedger previous;
     try {
       previous = AllocationLedger.read(ledger != null ? ledger : out.resolve(AllocationLedger.PATH));
@@ -87,11 +97,18 @@ public final class RenderCommand implements Callable<Integer> {
     // would actually be written.
     CheckResult check;
     PolicyBundle bundle;
+    PolicyOptions.StartedEngine engine = null;
     Progress progress = TerminalProgress.forTerminal(err, true);
     try {
       bundle = policy.loadBundle();
-      check = new Checker(policy.createEngine(bundle)).withProgress(progress).check(intents, previous);
+      engine = policy.startEngine(bundle);
+      check = new Checker(engine).withIntentLimits(limits).withProgress(progress).check(intents, previous);
     } catch (InvalidIntentsRootException e) {
+      try {
+        engine.ready(); // broken policies are reported first, as when they were compiled first
+      } catch (PolicyEngineException policyFailure) {
+        return usage(err, "nothing written; policy evaluation failed: " + policyFailure.getMessage());
+      }
       return usage(err, e.getMessage());
     } catch (PolicyEngineException e) {
       // Fail closed: nothing is written when the policies cannot be evaluated.

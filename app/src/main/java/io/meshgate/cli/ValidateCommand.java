@@ -3,6 +3,7 @@ package io.meshgate.cli;
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
 import io.meshgate.check.Progress;
+import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.report.Report;
@@ -32,6 +33,8 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin IntentLimitOptions intentLimits;
+
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       description = "Output format: text|json|sarif|junit|github|tap|table|codequality (default: ${DEFAULT-VALUE}).")
   String format;
@@ -44,11 +47,24 @@ public final class ValidateCommand implements Callable<Integer> {
     if (reportFormat.isEmpty()) {
       return usage(err, "unknown format \"" + format + "\"; use one of " + ReportFormat.choices());
     }
+    IntentLimits limits;
+    try {
+      limits = intentLimits.limits();
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    }
     CheckResult result;
+    PolicyOptions.StartedEngine engine = null;
     Progress progress = TerminalProgress.forTerminal(err, reportFormat.get() == ReportFormat.TEXT);
     try {
-      result = new Checker(policy.createEngine()).withProgress(progress).check(intents);
+      engine = policy.startEngine(policy.loadBundle());
+      result = new Checker(engine).withIntentLimits(limits).withProgress(progress).check(intents);
     } catch (InvalidIntentsRootException e) {
+      try {
+        engine.ready(); // broken policies are reported first, as when they were compiled first
+      } catch (PolicyEngineException policyFailure) {
+        return usage(err, "policy evaluation failed: " + policyFailure.getMessage());
+      }
       return usage(err, e.getMessage());
     } catch (PolicyEngineException e) {
       // Fail closed: no report that could be mistaken for a clean run.

@@ -1,5 +1,6 @@
 package io.meshgate.diff;
 
+import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.IntentLoader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -131,7 +132,7 @@ public final class GitIntents implements AutoCloseable {
           Files.createDirectories(file.getParent());
           ObjectLoader blob = reader.open(walking.getObjectId(0), Constants.OBJ_BLOB);
           try (InputStream in = blob.openStream(); OutputStream out = Files.newOutputStream(file)) {
-            in.transferTo(new LimitedOutput(out, IntentLoader.MAX_FILE_BYTES + 1));
+            in.transferTo(new LimitedOutput(out, IntentLimits.DEFAULTS.maxFileBytes() + 1));
           }
         }
       }

@@ -1,18 +1,27 @@
 package io.meshgate.intent;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Where each field of one YAML document stands. Paths are dotted with list indexes in brackets
  * ({@code spec.access[1].paths}); the empty path is the document itself.
+ *
+ * <p>Kept for every node of every document but read only for the few that get a message, so it is
+ * compact: line and column numbers in one int array, paths shared between documents (see
+ * {@link YamlReader}), and the path index built on the first look-up.
  */
 final class FieldLocations {
-  /** key: where the key of a mapping entry stands (null for list items); value: the value node. */
-  private record Entry(SourceLocation key, SourceLocation value, boolean leaf) {}
+  /** Ints per field: key line, key column (0 when there is no key: a list item), value line, value column, leaf. */
+  private static final int STRIDE = 5;
 
-  private final Map<String, Entry> entries = new HashMap<>();
   private final SourceLocation documentStart;
+  private String[] paths = new String[8];
+  private int[] marks = new int[8 * STRIDE];
+  private int size;
+  /** Path to the first field recorded under it; built when first needed (volatile: safely shared). */
+  private volatile Map<String, Integer> index;
 
   FieldLocations(SourceLocation documentStart) {
     this.documentStart = documentStart;
@@ -22,8 +31,25 @@ final class FieldLocations {
     return documentStart;
   }
 
-  void put(String path, SourceLocation key, SourceLocation value, boolean leaf) {
-    entries.putIfAbsent(path, new Entry(key, value, leaf));
+  /**
+   * Records a field; the first record of a path wins.
+   *
+   * @param keyLine the line of the mapping key, 0 for a list item (which has no key)
+   */
+  void put(String path, int keyLine, int keyColumn, int valueLine, int valueColumn, boolean leaf) {
+    if (size == paths.length) {
+      paths = Arrays.copyOf(paths, size * 2);
+      marks = Arrays.copyOf(marks, size * 2 * STRIDE);
+    }
+    paths[size] = path;
+    int at = size * STRIDE;
+    marks[at] = keyLine;
+    marks[at + 1] = keyColumn;
+    marks[at + 2] = valueLine;
+    marks[at + 3] = valueColumn;
+    marks[at + 4] = leaf ? 1 : 0;
+    size++;
+    index = null;
   }
 
   /**
@@ -33,12 +59,12 @@ final class FieldLocations {
   SourceLocation locate(String path) {
     String current = path == null ? "" : path;
     while (!current.isEmpty()) {
-      Entry entry = entries.get(current);
-      if (entry != null) {
-        if (entry.leaf() || entry.key() == null) {
-          return entry.value();
-        }
-        return entry.key();
+      Integer field = index().get(current);
+      if (field != null) {
+        int at = field * STRIDE;
+        boolean leaf = marks[at + 4] == 1;
+        boolean hasKey = marks[at] != 0;
+        return leaf || !hasKey ? location(marks[at + 2], marks[at + 3]) : location(marks[at], marks[at + 1]);
       }
       current = parentOf(current);
     }
@@ -47,11 +73,27 @@ final class FieldLocations {
 
   /** Where the key of a mapping entry stands, or {@link #locate} when there is no key. */
   SourceLocation locateKey(String path) {
-    Entry entry = entries.get(path);
-    if (entry != null && entry.key() != null) {
-      return entry.key();
+    Integer field = index().get(path);
+    if (field != null && marks[field * STRIDE] != 0) {
+      return location(marks[field * STRIDE], marks[field * STRIDE + 1]);
     }
     return locate(path);
+  }
+
+  private Map<String, Integer> index() {
+    Map<String, Integer> current = index;
+    if (current == null) {
+      current = new HashMap<>(size * 2);
+      for (int i = 0; i < size; i++) {
+        current.putIfAbsent(paths[i], i);
+      }
+      index = current;
+    }
+    return current;
+  }
+
+  private SourceLocation location(int line, int column) {
+    return new SourceLocation(documentStart.file(), line, column);
   }
 
   /** {@code spec.access[1].paths} → {@code spec.access[1]} → {@code spec.access} → {@code spec}. */

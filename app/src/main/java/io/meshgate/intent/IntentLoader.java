@@ -1,5 +1,6 @@
 package io.meshgate.intent;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshgate.check.Severity;
@@ -30,11 +31,8 @@ import java.util.TreeMap;
  * run as an {@code MG-SCHEMA} violation at the exact node; bad input never throws.
  */
 public final class IntentLoader {
-  public static final long MAX_FILE_BYTES = 1024 * 1024;
-  public static final int MAX_FILES = 2000;
   /** Structural problems reported per file before the rest of the file is skipped. */
   public static final int MAX_PROBLEMS_PER_FILE = 100;
-  public static final long MAX_TOTAL_BYTES = 32L * 1024 * 1024;
 
   private static final ObjectMapper BINDER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -48,13 +46,28 @@ public final class IntentLoader {
    *     usage error); every other problem is a violation in the result
    */
   public static LoadResult load(Path intentsRoot) {
+    return load(intentsRoot, IntentLimits.DEFAULTS);
+  }
+
+  /**
+   * Loads the intents below {@code intentsRoot}, reading no more than {@code limits} allow.
+   *
+   * @throws InvalidIntentsRootException when the root does not exist or is not a directory
+   */
+  public static LoadResult load(Path intentsRoot, IntentLimits limits) {
     if (!Files.exists(intentsRoot)) {
       throw new InvalidIntentsRootException("intents directory " + intentsRoot + " does not exist");
     }
     if (!Files.isDirectory(intentsRoot)) {
       throw new InvalidIntentsRootException("intents path " + intentsRoot + " is not a directory");
     }
-    return new Run(intentsRoot).load();
+    return new Run(intentsRoot, limits).load();
+  }
+
+  /** True for the files the loader reads: {@code *.yaml} and {@code *.yml}, in any case. */
+  public static boolean isYaml(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return name.endsWith(".yaml") || name.endsWith(".yml");
   }
 
   /** One document on its way through the loader. */
@@ -86,9 +99,15 @@ public final class IntentLoader {
     private final List<Violation> violations = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
+    /** One copy of each text read (see {@link YamlReader#read(String, byte[], List, Map)}). */
+    private final Map<String, String> strings = new HashMap<>();
+    /** The first document of each kind and name (filled by {@link #rejectDuplicateNames}). */
+    private final Map<Kind, Map<String, Pending>> firstByName = new EnumMap<>(Kind.class);
     private final IntentSchemas schemas = IntentSchemas.get();
+    private final IntentLimits limits;
 
-    Run(Path root) {
+    Run(Path root, IntentLimits limits) {
+      this.limits = limits;
       this.root = root.toAbsolutePath().normalize();
       this.realRoot = this.root;
       Path name = this.root.getFileName();
@@ -101,20 +120,23 @@ public final class IntentLoader {
       int count = 0;
       for (Path file : candidates) {
         String label = label(file);
-        if (++count > MAX_FILES) {
-          fileProblem(label, "too many intent files (more than " + MAX_FILES + "); the rest are not read");
+        if (++count > limits.maxFiles()) {
+          fileProblem(label, "too many intent files (more than " + limits.maxFiles() + "); the rest are not read; "
+              + "raise the limit with " + IntentLimits.FILES_FLAG + " N");
           break;
         }
         byte[] bytes;
         try {
-          bytes = readAtMost(file, MAX_FILE_BYTES + 1);
-          if (bytes.length > MAX_FILE_BYTES) {
-            fileProblem(label, "file is too large (over " + MAX_FILE_BYTES + " bytes); split it into smaller files");
+          bytes = readAtMost(file, limits.maxFileBytes() + 1);
+          if (bytes.length > limits.maxFileBytes()) {
+            fileProblem(label, "file is too large (over " + IntentLimits.describeBytes(limits.maxFileBytes())
+                + "); split it into smaller files or raise the limit with " + IntentLimits.FILE_BYTES_FLAG + " SIZE");
             continue;
           }
           totalBytes += bytes.length;
-          if (totalBytes > MAX_TOTAL_BYTES) {
-            fileProblem(label, "intent files exceed " + MAX_TOTAL_BYTES + " bytes in total; the rest are not read");
+          if (totalBytes > limits.maxTotalBytes()) {
+            fileProblem(label, "intent files exceed " + IntentLimits.describeBytes(limits.maxTotalBytes())
+                + " in total; the rest are not read; raise the limit with " + IntentLimits.TOTAL_BYTES_FLAG + " SIZE");
             break;
           }
         } catch (IOException | RuntimeException e) {
@@ -123,7 +145,7 @@ public final class IntentLoader {
         }
         files.add(label);
         int before = violations.size();
-        for (YamlReader.Document document : YamlReader.read(label, bytes, violations)) {
+        for (YamlReader.Document document : YamlReader.read(label, bytes, violations, strings)) {
           if (violations.size() - before >= MAX_PROBLEMS_PER_FILE) {
             // Like a compiler's error limit: thousands of lines about one broken file help no one.
             SourceLocation at = document.locations().documentStart();
@@ -241,10 +263,6 @@ public final class IntentLoader {
       // A directory link inside the root: its files are read where they really are.
     }
 
-    private static boolean isYaml(Path file) {
-      String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-      return name.endsWith(".yaml") || name.endsWith(".yml");
-    }
 
     /** {@code intents/sub/x.yaml}: relative to the parent of the root as the user named it. */
     private String label(Path file) {
@@ -298,12 +316,11 @@ public final class IntentLoader {
 
     /** Names are unique per kind; the second one is reported, pointing at the first. */
     private void rejectDuplicateNames() {
-      Map<Kind, Map<String, Pending>> seen = new EnumMap<>(Kind.class);
       for (Pending document : pending) {
         if (document.name == null) {
           continue;
         }
-        Pending first = seen.computeIfAbsent(document.kind, k -> new HashMap<>()).putIfAbsent(document.name, document);
+        Pending first = firstByName.computeIfAbsent(document.kind, k -> new HashMap<>()).putIfAbsent(document.name, document);
         if (first != null) {
           SourceLocation firstAt = first.locations.locate("metadata.name");
           report(document, document.locations.locate("metadata.name"), document.kind, document.name, "metadata.name",
@@ -395,24 +412,43 @@ public final class IntentLoader {
           byHost.computeIfAbsent(name + "." + namespace + ".global", h -> new ArrayList<>()).add(service);
         }
       }
+      Map<String, Set<String>> clientClustersByTarget = null;
       for (Map.Entry<String, List<Pending>> entry : byHost.entrySet()) {
         List<Pending> services = entry.getValue();
-        for (int later = 1; later < services.size(); later++) {
-          for (int earlier = 0; earlier < later; earlier++) {
-            String problem = hostCollision(entry.getKey(), services.get(earlier), services.get(later));
-            if (problem != null) {
-              Pending second = services.get(later);
-              report(second, second.locations.locate("spec.service"), second.kind, second.name, "spec.service", problem);
-              break;
-            }
+        if (services.size() < 2) {
+          continue;
+        }
+        if (clientClustersByTarget == null) {
+          clientClustersByTarget = clientClustersByTarget();
+        }
+        // Each later service clashes with the first earlier one that shares its cluster or a
+        // cluster with clients of both: remember, per cluster, the first service hosted there and
+        // the first with clients there, so each service is looked at once (not once per pair).
+        Map<Object, Integer> firstHostedIn = new HashMap<>();
+        Map<String, Integer> firstWithClientsIn = new HashMap<>();
+        for (int later = 0; later < services.size(); later++) {
+          Pending second = services.get(later);
+          Object cluster = ((Map<String, Object>) second.content.get("spec")).get("cluster");
+          Set<String> clientClusters = clientClusters(clientClustersByTarget, second.name, cluster);
+          int earliest = firstHostedIn.getOrDefault(cluster, Integer.MAX_VALUE);
+          for (String clientCluster : clientClusters) {
+            earliest = Math.min(earliest, firstWithClientsIn.getOrDefault(clientCluster, Integer.MAX_VALUE));
+          }
+          if (earliest != Integer.MAX_VALUE) {
+            String problem = hostCollision(entry.getKey(), services.get(earliest), second, clientClustersByTarget);
+            report(second, second.locations.locate("spec.service"), second.kind, second.name, "spec.service", problem);
+          }
+          firstHostedIn.putIfAbsent(cluster, later);
+          for (String clientCluster : clientClusters) {
+            firstWithClientsIn.putIfAbsent(clientCluster, later);
           }
         }
       }
     }
 
-    /** Why two InboundServices of one host clash, or null when no cluster would see both. */
+    /** Why two InboundServices of one host clash (they do: see {@link #rejectHostCollisions}). */
     @SuppressWarnings("unchecked")
-    private String hostCollision(String host, Pending first, Pending second) {
+    private String hostCollision(String host, Pending first, Pending second, Map<String, Set<String>> clientClustersByTarget) {
       Map<String, Object> firstSpec = (Map<String, Object>) first.content.get("spec");
       Map<String, Object> secondSpec = (Map<String, Object>) second.content.get("spec");
       String at = " (" + first.locations.locate("spec.service") + ")";
@@ -422,11 +458,8 @@ public final class IntentLoader {
             + first.name + " already declares" + at + "; one InboundService describes a Kubernetes Service: list all its"
             + " ports under spec.ports of " + first.name + " and remove " + second.name;
       }
-      Set<String> shared = new TreeSet<>(clientClusters(first.name, firstSpec.get("cluster")));
-      shared.retainAll(clientClusters(second.name, secondSpec.get("cluster")));
-      if (shared.isEmpty()) {
-        return null;
-      }
+      Set<String> shared = new TreeSet<>(clientClusters(clientClustersByTarget, first.name, firstSpec.get("cluster")));
+      shared.retainAll(clientClusters(clientClustersByTarget, second.name, secondSpec.get("cluster")));
       return "InboundService " + second.name + " (cluster " + secondSpec.get("cluster") + ") and InboundService "
           + first.name + " (cluster " + firstSpec.get("cluster") + ")" + at + " both publish host " + host
           + ", and cluster " + String.join(", ", shared) + " has clients of both; one host leads to one cluster"
@@ -434,14 +467,20 @@ public final class IntentLoader {
     }
 
     /** The clusters, other than the hosting one, that run a client of the named InboundService. */
-    @SuppressWarnings("unchecked")
-    private Set<String> clientClusters(String serviceName, Object hostCluster) {
-      Set<String> clusters = new TreeSet<>();
+    private static Set<String> clientClusters(Map<String, Set<String>> clientClustersByTarget, String serviceName,
+        Object hostCluster) {
+      Set<String> clusters = new TreeSet<>(clientClustersByTarget.getOrDefault(serviceName, Set.of()));
+      clusters.remove(hostCluster);
+      return clusters;
+    }
+
+    /** For each target name, the clusters its ServiceClients run in (valid or not). */
+    private Map<String, Set<String>> clientClustersByTarget() {
+      Map<String, Set<String>> clusters = new HashMap<>();
       for (Pending client : pending) {
         if (client.kind == Kind.ServiceClient && client.content.get("spec") instanceof Map<?, ?> spec
-            && serviceName.equals(spec.get("target")) && spec.get("cluster") instanceof String cluster
-            && !cluster.equals(hostCluster)) {
-          clusters.add(cluster);
+            && spec.get("target") instanceof String target && spec.get("cluster") instanceof String cluster) {
+          clusters.computeIfAbsent(target, t -> new TreeSet<>()).add(cluster);
         }
       }
       return clusters;
@@ -459,15 +498,8 @@ public final class IntentLoader {
     /** The spec of the first document of that kind and name, or null. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> specOf(Kind kind, Object name) {
-      if (!(name instanceof String)) {
-        return null;
-      }
-      for (Pending document : pending) {
-        if (document.kind == kind && name.equals(document.name)) {
-          return document.content.get("spec") instanceof Map<?, ?> spec ? (Map<String, Object>) spec : null;
-        }
-      }
-      return null;
+      Pending document = name instanceof String text ? firstByName.getOrDefault(kind, Map.of()).get(text) : null;
+      return document != null && document.content.get("spec") instanceof Map<?, ?> spec ? (Map<String, Object>) spec : null;
     }
 
     private LoadResult result() {
@@ -483,9 +515,9 @@ public final class IntentLoader {
         if (document.errors == 0) {
           try {
             switch (document.kind) {
-              case Cluster -> clusters.put(document.name, BINDER.convertValue(document.content, Cluster.class));
-              case InboundService -> services.put(document.name, BINDER.convertValue(document.content, InboundService.class));
-              case ServiceClient -> clients.put(document.name, BINDER.convertValue(document.content, ServiceClient.class));
+              case Cluster -> clusters.put(document.name, bind(document, Cluster.class));
+              case InboundService -> services.put(document.name, bind(document, InboundService.class));
+              case ServiceClient -> clients.put(document.name, bind(document, ServiceClient.class));
             }
             sources.put(new IntentRef(document.kind, document.name), document.locations.documentStart());
           } catch (IllegalArgumentException e) {
@@ -502,6 +534,15 @@ public final class IntentLoader {
           .thenComparing(Violation::message));
       return new LoadResult(new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services), new TreeMap<>(clients), sources),
           documents, violations, files);
+    }
+
+    /** The typed intent; IllegalArgumentException when the model cannot hold what the schema admitted. */
+    private static <T> T bind(Pending document, Class<T> type) {
+      try {
+        return BINDER.treeToValue(IntentSchemas.tree(document.content), type);
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
     }
 
     private static String firstLine(String message) {

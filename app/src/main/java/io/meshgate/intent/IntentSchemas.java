@@ -2,6 +2,9 @@ package io.meshgate.intent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -34,6 +37,7 @@ final class IntentSchemas {
 
   private final Map<Kind, JsonSchema> schemas = new EnumMap<>(Kind.class);
   private final Map<String, JsonNode> files = new TreeMap<>();
+  private final Map<Kind, DefaultsPlan> defaults = new EnumMap<>(Kind.class);
 
   static IntentSchemas get() {
     return INSTANCE;
@@ -49,6 +53,9 @@ final class IntentSchemas {
     for (String name : List.of("common.schema.json", "intent.schema.json", fileOf(Kind.Cluster),
         fileOf(Kind.InboundService), fileOf(Kind.ServiceClient))) {
       files.put(name, read(name));
+    }
+    for (Kind kind : Kind.values()) {
+      defaults.put(kind, plan(fileOf(kind), file(fileOf(kind)), 0));
     }
   }
 
@@ -75,7 +82,7 @@ final class IntentSchemas {
 
   /** Validates one document of a known kind; one finding per problem. */
   List<Finding> validate(Kind kind, Map<String, Object> content) {
-    JsonNode instance = MAPPER.valueToTree(content);
+    JsonNode instance = tree(content);
     List<Finding> findings = new ArrayList<>();
     Set<ValidationMessage> messages = schemas.get(kind).validate(instance);
     // A failed "exactly one of" also reports each alternative's missing field; only the oneOf
@@ -97,6 +104,37 @@ final class IntentSchemas {
       }
     }
     return findings;
+  }
+
+  /**
+   * A document as a JSON tree, built directly (Jackson's {@code valueToTree} serialises and parses
+   * it back, several times slower). Decimals go through Jackson so they are normalised as before.
+   */
+  static JsonNode tree(Object value) {
+    JsonNodeFactory nodes = MAPPER.getNodeFactory();
+    if (value == null) {
+      return nodes.nullNode();
+    }
+    if (value instanceof String text) {
+      return nodes.textNode(text);
+    }
+    if (value instanceof Boolean bool) {
+      return nodes.booleanNode(bool);
+    }
+    if (value instanceof Long number) {
+      return nodes.numberNode(number.longValue());
+    }
+    if (value instanceof Map<?, ?> map) {
+      ObjectNode object = nodes.objectNode();
+      map.forEach((key, child) -> object.set(String.valueOf(key), tree(child)));
+      return object;
+    }
+    if (value instanceof List<?> list) {
+      ArrayNode array = nodes.arrayNode(list.size());
+      list.forEach(item -> array.add(tree(item)));
+      return array;
+    }
+    return MAPPER.valueToTree(value);
   }
 
   private Finding describe(Kind kind, ValidationMessage message) {
@@ -341,13 +379,44 @@ final class IntentSchemas {
    * Values already there (right or wrong) are left alone; unknown fields are kept.
    */
   void applyDefaults(Kind kind, Map<String, Object> content) {
-    fill(fileOf(kind), file(fileOf(kind)), content, 0);
+    defaults.get(kind).apply(content);
   }
 
-  @SuppressWarnings("unchecked")
-  private void fill(String fileName, JsonNode schema, Object value, int depth) {
+  /**
+   * Where a schema puts defaults, worked out once per kind: its properties (each with its default
+   * and its own plan) and the plan of its list items, with {@code $ref}s followed. Walking the
+   * schema's JSON for every document cost more than reading the document.
+   */
+  private record DefaultsPlan(List<PropertyPlan> properties, DefaultsPlan items) {
+    static final DefaultsPlan NOTHING = new DefaultsPlan(null, null);
+
+    @SuppressWarnings("unchecked")
+    void apply(Object value) {
+      if (value instanceof Map<?, ?> map && properties != null) {
+        Map<String, Object> object = (Map<String, Object>) map;
+        for (PropertyPlan property : properties) {
+          if (property.defaultValue() != null && !object.containsKey(property.name())) {
+            object.put(property.name(), plain(property.defaultValue()));
+          }
+          if (object.containsKey(property.name())) {
+            property.plan().apply(object.get(property.name()));
+          }
+        }
+      } else if (value instanceof List<?> list && items != null) {
+        for (Object item : list) {
+          items.apply(item);
+        }
+      }
+    }
+  }
+
+  /** @param defaultValue the {@code default} keyword's value, or null */
+  private record PropertyPlan(String name, JsonNode defaultValue, DefaultsPlan plan) {}
+
+  /** The shipped schemas are not recursive; the depth bound keeps a future recursive one finite. */
+  private DefaultsPlan plan(String fileName, JsonNode schema, int depth) {
     if (schema == null || schema.isMissingNode() || depth > 20) {
-      return;
+      return DefaultsPlan.NOTHING;
     }
     if (schema.has("$ref")) {
       String ref = schema.get("$ref").asText();
@@ -357,25 +426,18 @@ final class IntentSchemas {
       if (hash >= 0) {
         resolved = resolved.at(ref.substring(hash + 1));
       }
-      fill(target, resolved, value, depth + 1);
-      return;
+      return plan(target, resolved, depth + 1);
     }
-    if (value instanceof Map<?, ?> map && schema.has("properties")) {
-      Map<String, Object> object = (Map<String, Object>) map;
-      schema.get("properties").fields().forEachRemaining(entry -> {
-        JsonNode property = entry.getValue();
-        if (!object.containsKey(entry.getKey()) && property.has("default")) {
-          object.put(entry.getKey(), plain(property.get("default")));
-        }
-        if (object.containsKey(entry.getKey())) {
-          fill(fileName, property, object.get(entry.getKey()), depth + 1);
-        }
-      });
-    } else if (value instanceof List<?> list && schema.has("items")) {
-      for (Object item : list) {
-        fill(fileName, schema.get("items"), item, depth + 1);
-      }
+    List<PropertyPlan> properties = null;
+    if (schema.has("properties")) {
+      List<PropertyPlan> found = new ArrayList<>();
+      schema.get("properties").fields().forEachRemaining(entry -> found.add(new PropertyPlan(entry.getKey(),
+          entry.getValue().has("default") ? entry.getValue().get("default") : null,
+          plan(fileName, entry.getValue(), depth + 1))));
+      properties = List.copyOf(found);
     }
+    DefaultsPlan items = schema.has("items") ? plan(fileName, schema.get("items"), depth + 1) : null;
+    return new DefaultsPlan(properties, items);
   }
 
   /** A default from JSON as the loader's plain types (integers as Long). */

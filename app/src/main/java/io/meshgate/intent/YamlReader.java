@@ -12,6 +12,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -49,10 +50,14 @@ public final class YamlReader {
 
   private final String file;
   private final List<Violation> violations;
+  private final Map<String, String> strings;
+  /** One per file: building SafeConstructor's tables costs more than reading a small document. */
+  private final ScalarConstructor scalars = new ScalarConstructor();
 
-  private YamlReader(String file, List<Violation> violations) {
+  private YamlReader(String file, List<Violation> violations, Map<String, String> strings) {
     this.file = file;
     this.violations = violations;
+    this.strings = strings;
   }
 
   /**
@@ -65,7 +70,21 @@ public final class YamlReader {
 
   /** Reads every non-empty document of a file; problems are added to {@code violations}. */
   static List<Document> read(String file, byte[] bytes, List<Violation> violations) {
-    return new YamlReader(file, violations).read(bytes);
+    return read(file, bytes, violations, new HashMap<>());
+  }
+
+  /**
+   * As {@link #read(String, byte[], List)}, sharing one copy of each text (keys, values, field
+   * paths) through {@code strings}: thousands of documents repeat the same keys, clusters and
+   * namespaces, and a large repository's documents stay in memory until the run ends.
+   */
+  static List<Document> read(String file, byte[] bytes, List<Violation> violations, Map<String, String> strings) {
+    return new YamlReader(file, violations, strings).read(bytes);
+  }
+
+  private String shared(String text) {
+    String known = strings.putIfAbsent(text, text);
+    return known == null ? text : known;
   }
 
   private List<Document> read(byte[] bytes) {
@@ -193,7 +212,6 @@ public final class YamlReader {
   private final class Converter {
     private final FieldLocations locations;
     private final Set<Node> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final ScalarConstructor scalars = new ScalarConstructor();
     private int nodes;
     boolean aborted;
 
@@ -223,11 +241,12 @@ public final class YamlReader {
           return convertMapping(mapping, path, depth);
         }
         if (node instanceof SequenceNode sequence) {
-          List<Object> list = new ArrayList<>();
+          List<Object> list = new ArrayList<>(sequence.getValue().size());
           int index = 0;
           for (Node item : sequence.getValue()) {
-            String itemPath = FieldLocations.item(path, index++);
-            locations.put(itemPath, null, at(item.getStartMark()), item instanceof ScalarNode);
+            String itemPath = shared(FieldLocations.item(path, index++));
+            Mark start = item.getStartMark();
+            locations.put(itemPath, 0, 0, line(start), column(start), item instanceof ScalarNode);
             list.add(convert(item, itemPath, depth + 1));
           }
           return list;
@@ -239,8 +258,8 @@ public final class YamlReader {
     }
 
     private Map<String, Object> convertMapping(MappingNode mapping, String path, int depth) {
-      Map<String, Object> map = new LinkedHashMap<>();
-      Map<String, SourceLocation> firstKeys = new LinkedHashMap<>();
+      // Sized for its entries: most mappings hold two to six (a default table has sixteen slots).
+      Map<String, Object> map = new LinkedHashMap<>(mapping.getValue().size() * 4 / 3 + 1);
       for (NodeTuple tuple : mapping.getValue()) {
         Node keyNode = tuple.getKeyNode();
         Node valueNode = tuple.getValueNode();
@@ -249,20 +268,22 @@ public final class YamlReader {
               + "; write the key as text");
           continue;
         }
-        String key = scalarKey.getValue();
+        String key = shared(scalarKey.getValue());
         SourceLocation keyAt = at(keyNode.getStartMark());
         if (Tag.MERGE.equals(scalarKey.getTag())) {
           report(keyAt, "YAML merge keys (<<) are not supported" + where(path) + "; write the fields out");
           continue;
         }
-        SourceLocation first = firstKeys.putIfAbsent(key, keyAt);
-        if (first != null) {
-          report(keyAt, "duplicate key \"" + key + "\"" + where(path) + " (first at line " + first.line()
+        String childPath = shared(FieldLocations.child(path, key));
+        if (map.containsKey(key)) {
+          int firstLine = locations.locateKey(childPath).line();
+          report(keyAt, "duplicate key \"" + key + "\"" + where(path) + " (first at line " + firstLine
               + "); remove one of them");
           continue;
         }
-        String childPath = FieldLocations.child(path, key);
-        locations.put(childPath, keyAt, at(valueNode.getStartMark()), valueNode instanceof ScalarNode);
+        Mark valueStart = valueNode.getStartMark();
+        locations.put(childPath, keyAt.line(), keyAt.column(), line(valueStart), column(valueStart),
+            valueNode instanceof ScalarNode);
         map.put(key, convert(valueNode, childPath, depth + 1));
       }
       return map;
@@ -271,7 +292,7 @@ public final class YamlReader {
     private Object scalar(ScalarNode node, String path) {
       Tag tag = node.getTag();
       if (Tag.STR.equals(tag)) {
-        return node.getValue();
+        return shared(node.getValue());
       }
       if (Tag.NULL.equals(tag)) {
         return null;
@@ -319,8 +340,9 @@ public final class YamlReader {
       super(new LoaderOptions());
     }
 
+    /** The scalar's value, without the bookkeeping of constructed nodes (which would keep them all). */
     Object construct(ScalarNode node) {
-      return constructObject(node);
+      return getConstructor(node).construct(node);
     }
   }
 
@@ -393,7 +415,15 @@ public final class YamlReader {
   }
 
   private SourceLocation at(Mark mark) {
-    return mark == null ? new SourceLocation(file, 1, 1) : new SourceLocation(file, mark.getLine() + 1, mark.getColumn() + 1);
+    return new SourceLocation(file, line(mark), column(mark));
+  }
+
+  private static int line(Mark mark) {
+    return mark == null ? 1 : mark.getLine() + 1;
+  }
+
+  private static int column(Mark mark) {
+    return mark == null ? 1 : mark.getColumn() + 1;
   }
 
   private void report(Mark mark, String message) {

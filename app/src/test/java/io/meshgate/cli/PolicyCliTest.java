@@ -100,6 +100,24 @@ class PolicyCliTest {
   }
 
   @Test
+  void brokenPoliciesAreReportedBeforeAMissingIntentsFolder() throws IOException {
+    // The policies compile while the intents are read: the order of the messages stays as it was.
+    Path policies = copyOfPolicies();
+    Files.writeString(policies.resolve("broken.rego"), "package meshgate.broken\n\ndeny contains x if {\n");
+    for (String command : new String[] {"validate", "render"}) {
+      CliRun run = command.equals("validate") ? validate(temp.resolve("no-such-intents"), policies)
+          : CliRun.of("render", "--intents", temp.resolve("no-such-intents").toString(), "--policies",
+              policies.toString(), "--out", temp.resolve("out").toString());
+      assertEquals(2, run.exit(), run.err());
+      assertTrue(run.err().contains("policy evaluation failed: policies do not compile") && run.err().contains("broken.rego:"),
+          run.err());
+    }
+    CliRun sound = validate(temp.resolve("no-such-intents"), TestRepos.root().resolve("policies"));
+    assertEquals(2, sound.exit());
+    assertTrue(sound.err().contains("does not exist"), sound.err());
+  }
+
+  @Test
   void opaDownFailsClosed() {
     CliRun run = CliRun.of("validate", "--intents", TestRepos.seedIntents().toString(),
         "--policies", TestRepos.root().resolve("policies").toString(),

@@ -54,6 +54,18 @@ class RenderCommandTest {
   }
 
   @Test
+  void aRepositoryOverTheIntentLimitsWritesNothingAndNamesTheFlag(@TempDir Path tmp) {
+    Path out = tmp.resolve("rendered");
+    CliRun run = CliRun.of("render", "--intents", seed(), "--out", out.toString(), "--max-intent-file-bytes", "512");
+    assertEquals(Main.EXIT_VIOLATIONS, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("file is too large (over 512 bytes); split it into smaller files or raise the limit "
+        + "with --max-intent-file-bytes SIZE"), run.out());
+    assertFalse(Files.exists(out));
+    CliRun raised = CliRun.of("render", "--intents", seed(), "--out", out.toString(), "--max-intent-file-bytes", "1KiB");
+    assertEquals(Main.EXIT_OK, raised.exit(), raised.out() + raised.err());
+  }
+
+  @Test
   void secondRenderIsByteIdenticalRemovesStaleFilesAndLeavesOthersAlone(@TempDir Path tmp) throws IOException {
     Path out = tmp.resolve("env");
     assertEquals(Main.EXIT_OK, CliRun.of("render", "--intents", seed(), "--out", out.toString()).exit());
