@@ -80,7 +80,7 @@ public final class Checker {
    * @param previousLedger the address ledger of the last publication (keeps addresses stable), or null
    */
   public CheckResult check(Path intentsRoot, AllocationLedger previousLedger) throws PolicyEngineException {
-    LoadResult load = IntentLoader.load(intentsRoot, intentLimits);
+    LoadResult load = IntentLoader.load(intentsRoot, intentLimits, progress);
     List<Violation> violations = new ArrayList<>(load.violations());
     RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
         previousLedger == null ? AllocationLedger.empty() : previousLedger, progress);

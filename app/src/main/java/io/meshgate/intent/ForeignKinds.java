@@ -14,13 +14,13 @@ final class ForeignKinds {
   /** Istio kinds, with the intent that covers them where there is one. */
   private static final Map<String, String> ISTIO = Map.ofEntries(
       Map.entry("VirtualService", "routing by version, header or weight, retries and timeouts cannot be written as"
-          + " intents yet (they are planned)"),
+          + " intents yet: they are planned"),
       Map.entry("DestinationRule", "an InboundService's loadBalancing, connectionPool and outlierDetection render"
           + " the DestinationRules"),
       Map.entry("ServiceEntry", "an InboundService renders the ServiceEntries of <service>.<namespace>.global"
-          + " (external hosts are planned)"),
-      Map.entry("Gateway", "the east-west Gateway is rendered from the Cluster's meshGateway (ingress gateways are"
-          + " planned)"),
+          + "; external hosts are planned"),
+      Map.entry("Gateway", "the east-west Gateway is rendered from the Cluster's meshGateway; ingress gateways are"
+          + " planned"),
       Map.entry("PeerAuthentication", "an InboundService's mutualTLS sets its pods' mode, and a Cluster's"
           + " peerAuthentication the mesh's and namespaces' defaults"),
       Map.entry("AuthorizationPolicy", "a ServiceClient's access and an InboundService's allowedNamespaces render"
@@ -52,7 +52,7 @@ final class ForeignKinds {
     String covered = ISTIO.get(kind);
     if (covered != null || group.endsWith("istio.io")) {
       return kind + " is an Istio object, and meshgate does not read Istio objects from the intents folder: it renders"
-          + " them from intents (" + (covered != null ? covered : "no intent covers it") + "); " + ELSEWHERE;
+          + " them from intents; " + (covered != null ? covered : "no intent covers it") + "; " + ELSEWHERE;
     }
     if (KUBERNETES.contains(kind) || group.endsWith("k8s.io") || group.equals("apps") || group.equals("batch")
         || "v1".equals(apiVersion)) {

@@ -411,6 +411,24 @@ class AdviceTest {
                 metadata: {name: httpbin}
                 spec: {service: httpbin, cluster: east, mutualTLS: ISTIO_MUTUAL, protocol: HTTP, ports: [{number: 8000, protocol: HTTP}]}
                 """),
+        of("MG-SCHEMA: an Istio object in the intents folder; keep it elsewhere", "MG-SCHEMA",
+            "keep hand-written objects out of the intents folder",
+            r -> r.files.remove("vs.yaml"),
+            List.of(), "a.yaml", HTTPBIN, "vs.yaml", """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: httpbin}
+                spec: {hosts: [httpbin], http: [{route: [{destination: {host: httpbin}}]}]}
+                """),
+        of("MG-SCHEMA (warning): a file of another type; rename it if it holds intents", "MG-SCHEMA",
+            "is not read: intents are .yaml, .yml or .json files",
+            r -> r.files.put("b.yaml", r.files.remove("b.yaml.txt")),
+            List.of(), "a.yaml", HTTPBIN, "b.yaml.txt", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: ServiceClient
+                metadata: {name: sleep-to-httpbin}
+                spec: {service: sleep, cluster: west, target: httpbin}
+                """),
         of("MG-SCHEMA: one Service as two InboundServices; list its ports in one", "MG-SCHEMA",
             "list all its ports under spec.ports of web",
             r -> r.files.put("a.yaml", """
@@ -450,6 +468,53 @@ class AdviceTest {
     CheckResult after = run(dir.resolve("after"), repo.files);
     assertEquals(new TreeSet<>(c.after()), new TreeSet<>(rules(after)),
         "after following \"" + finding.message() + "\":\n" + describe(after));
+  }
+
+  /**
+   * JSON bodies of the seed system's API saved into the intents folder: the message says to move them
+   * out and run {@code meshgate import emco} on them, which is done here through the CLI; the seed's
+   * intents then validate with the seed's one known warning.
+   */
+  @org.junit.jupiter.api.Test
+  void emcoBodiesInTheIntentsFolderLeadToTheImport() throws Exception {
+    Path intents = Files.createDirectories(work.resolve("emco/intents"));
+    Files.copy(TestRepos.root().resolve("repo-fixtures/seed/intents/clusters/clusters.yaml"), intents.resolve("clusters.yaml"));
+    Path bodies = TestRepos.root().resolve("repo-fixtures/seed-emco/bodies");
+    copyTree(bodies, intents.resolve("bodies"));
+    CheckResult before = checker.check(intents);
+    Violation finding = before.violations().stream().filter(v -> v.message().contains("meshgate import emco")).findFirst()
+        .orElseThrow(() -> new AssertionError(describe(before)));
+    assertEquals("MG-SCHEMA", finding.rule());
+    // "move such bodies out of the intents folder and run `meshgate import emco <their folder> --out <intents folder> --placement <file>`"
+    Path movedOut = work.resolve("emco/bodies");
+    copyTree(intents.resolve("bodies"), movedOut);
+    deleteTree(intents.resolve("bodies"));
+    int exit = io.meshgate.cli.Main.run("import", "emco", movedOut.toString(), "--out", intents.toString(),
+        "--placement", TestRepos.root().resolve("repo-fixtures/seed-emco/placement.yaml").toString());
+    assertEquals(0, exit);
+    CheckResult after = checker.check(intents);
+    assertEquals(List.of("MG-LB-02"), rules(after), describe(after));
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static CheckResult run(Path dir, Map<String, String> files) throws IOException, Exception {
