@@ -98,6 +98,11 @@ final class IntentSchemas {
           && oneOfPaths.contains(pathOf(message.getInstanceLocation()))) {
         continue;
       }
+      // A port written with Kubernetes' "port" gets one message, the hint at that field.
+      if ("required".equals(message.getType()) && "number".equals(message.getProperty())
+          && message.getInstanceNode() != null && message.getInstanceNode().has("port")) {
+        continue;
+      }
       Finding finding = describe(kind, message);
       if (finding != null) {
         findings.add(finding);
@@ -152,8 +157,11 @@ final class IntentSchemas {
         }
         // A seed (EMCO) field name gets its meshgate field, before any look-alike ("namespaces" is
         // allowedNamespaces, not namespace).
-        String seed = SeedFieldNames.unknownFieldHint(kind, path, unknown,
-            instance != null && instance.has(unknown) ? MAPPER.convertValue(instance.get(unknown), Object.class) : null);
+        Object value = instance != null && instance.has(unknown) ? MAPPER.convertValue(instance.get(unknown), Object.class) : null;
+        String seed = SeedFieldNames.unknownFieldHint(kind, path, unknown, value);
+        if (seed == null) {
+          seed = kubernetesName(kind, path, unknown, value);
+        }
         String suggestion = Suggestions.closest(unknown, known);
         String text = "unknown field \"" + unknown + "\"" + in(path)
             + (seed != null ? "; " + seed : suggestion != null ? "; did you mean \"" + suggestion + "\"?"
@@ -173,6 +181,10 @@ final class IntentSchemas {
           return new Finding(path, field + " must be " + String.join(" or ", kinds) + ", not " + describe(instance));
         }
         String expected = type != null ? type.asText() : "?";
+        if (path.matches("spec\\.ports\\[\\d+]") && instance != null && instance.isNumber()) {
+          return new Finding(path, field + " must be a mapping, not " + describe(instance) + "; write {number: "
+              + instance.asText() + ", protocol: HTTP} (protocol HTTP, HTTP2, GRPC, TCP, TLS or HTTPS)");
+        }
         return new Finding(path, field + " must be " + article(expected) + ", not " + describe(instance)
             + hintForType(expected, instance));
       }
@@ -220,6 +232,31 @@ final class IntentSchemas {
       default:
         return new Finding(path, field + ": " + message.getMessage());
     }
+  }
+
+  /**
+   * The name a Kubernetes or Istio user brings for a field meshgate spells otherwise, with what to
+   * write instead; null when {@code unknown} is none of them.
+   */
+  static String kubernetesName(Kind kind, String path, String unknown, Object value) {
+    String shown = value == null ? "..." : String.valueOf(value);
+    if (kind == Kind.InboundService && path.matches("spec\\.ports\\[\\d+]")) {
+      return switch (unknown) {
+        case "port" -> "a port's number is \"number\" here, as in Istio's ServiceEntry (a Kubernetes Service says"
+            + " port): write number: " + shown;
+        case "containerPort" -> "the pods' port is \"targetPort\": write targetPort: " + shown;
+        case "appProtocol" -> "the protocol is \"protocol\", as Istio names it (HTTP, HTTP2, GRPC, TCP, TLS, HTTPS)";
+        default -> null;
+      };
+    }
+    if (kind == Kind.InboundService && path.equals("spec") && unknown.equals("clusterIP")) {
+      return "a headless Service (clusterIP: None) is written headless: true";
+    }
+    if (kind == Kind.Cluster && path.equals("spec") && (unknown.equals("mtls") || unknown.equals("mTLS"))) {
+      return "a cluster's mTLS defaults (PeerAuthentications without selector) are written peerAuthentication:"
+          + " {mesh: STRICT, namespaces: {<namespace>: PERMISSIVE}}";
+    }
+    return null;
   }
 
   /**

@@ -411,6 +411,34 @@ class AdviceTest {
                 metadata: {name: httpbin}
                 spec: {service: httpbin, cluster: east, mutualTLS: ISTIO_MUTUAL, protocol: HTTP, ports: [{number: 8000, protocol: HTTP}]}
                 """),
+        of("MG-SCHEMA: a port written the Kubernetes way; number", "MG-SCHEMA", "write number:",
+            r -> r.replace("a.yaml", "{port: 8080,", "{number: " + r.fromMessage("write number: (\\d+)") + ","),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: web}
+                spec: {service: web, cluster: east, mutualTLS: ISTIO_MUTUAL, ports: [{port: 8080, protocol: HTTP}]}
+                """),
+        of("MG-SCHEMA: a port as a bare number; a mapping", "MG-SCHEMA", "must be a mapping",
+            r -> r.replace("a.yaml", "ports: [8080]", "ports: [" + r.fromMessage("write (\\{number: \\d+, protocol: HTTP\\})") + "]"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: web}
+                spec: {service: web, cluster: east, mutualTLS: ISTIO_MUTUAL, ports: [8080]}
+                """),
+        of("MG-SCHEMA: clusterIP: None; headless: true", "MG-SCHEMA", "is written headless: true",
+            r -> r.replace("a.yaml", "clusterIP: None", "headless: true"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: web}
+                spec: {service: web, cluster: east, clusterIP: None, protocol: TCP, port: 9300, mutualTLS: ISTIO_MUTUAL}
+                """),
+        of("MG-SCHEMA: a cluster's mtls; peerAuthentication", "MG-SCHEMA", "are written peerAuthentication:",
+            r -> r.replace("clusters.yaml", "mtls: {mode: STRICT}", "peerAuthentication: {mesh: STRICT}"),
+            List.of(), "clusters.yaml", CLUSTERS.replace("spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}}",
+                "spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}, mtls: {mode: STRICT}}")),
         of("MG-SCHEMA: an Istio object in the intents folder; keep it elsewhere", "MG-SCHEMA",
             "keep hand-written objects out of the intents folder",
             r -> r.files.remove("vs.yaml"),
