@@ -10,14 +10,18 @@ public final class Suggestions {
   public static String closest(String word, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
+    int allowed = Math.max(1, Math.min(3, word.length() / 3));
+    String lower = word.toLowerCase();
     for (String candidate : candidates) {
-      int distance = distance(word.toLowerCase(), candidate.toLowerCase());
+      if (Math.abs(candidate.length() - word.length()) > allowed) {
+        continue; // at least that many edits apart: not worth the distance (names lists can be long)
+      }
+      int distance = distance(lower, candidate.toLowerCase());
       if (distance < bestDistance) {
         best = candidate;
         bestDistance = distance;
       }
     }
-    int allowed = Math.max(1, Math.min(3, word.length() / 3));
     return best != null && bestDistance <= allowed ? best : null;
   }
 
