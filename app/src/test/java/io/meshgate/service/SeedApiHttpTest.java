@@ -58,23 +58,33 @@ class SeedApiHttpTest {
     Path tokens = tmp.resolve("api-tokens");
     Files.writeString(tokens, "# token  who  projects\n" + ALICE + " alice@example.com projects=shop\n"
         + BOB + " bob@example.com projects=payments\n");
+    service = serve(repo, tokens, tmp.resolve("work"));
+  }
+
+  /** {@code serve --seed-api --seed-api-commit direct} on loopback, polling hourly (writes ask for runs). */
+  static MeshgateService serve(DemoRepository repo, Path tokens, Path work) throws Exception {
     ServeOptions options = ServeOptions.of(repo.url(), "main", "env/main", repo.url(), "intents", Duration.ofHours(1),
-            ServiceHttpTest.freePort(), "embedded", null, ROOT.resolve("policies"), tmp.resolve("work"),
+            ServiceHttpTest.freePort(), "embedded", null, ROOT.resolve("policies"), work,
             MeshgateService.BUNDLED_ROUTES, "MESHGATE_WEBHOOK_SECRET")
         .withBind("127.0.0.1")
         .withApiTokenFile(tokens)
         .withSeedApi(new SeedApiOptions(SeedApi.CommitMode.DIRECT, "placement.yaml", null, null, null, false));
-    service = ServiceAssembly.start(options, null, Duration.ofHours(1));
+    return ServiceAssembly.start(options, null, Duration.ofHours(1));
   }
 
-  @AfterAll
-  void stop() {
+  /** Stops what {@link #serve} started, and the repository. */
+  static void stop(MeshgateService service, DemoRepository repo) {
     if (service != null) {
       service.close();
     }
     if (repo != null) {
       repo.close();
     }
+  }
+
+  @AfterAll
+  void stop() {
+    stop(service, repo);
   }
 
   HttpResponse<String> curl(String method, String path, byte[] body, String token) throws Exception {

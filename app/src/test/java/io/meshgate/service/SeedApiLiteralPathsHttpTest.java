@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -56,23 +55,12 @@ class SeedApiLiteralPathsHttpTest {
     repo = SeedApiTest.seedRepository(tmp.resolve("git"));
     Path tokens = tmp.resolve("api-tokens");
     Files.writeString(tokens, ALICE + " alice@example.com projects=shop\n");
-    ServeOptions options = ServeOptions.of(repo.url(), "main", "env/main", repo.url(), "intents", Duration.ofHours(1),
-            ServiceHttpTest.freePort(), "embedded", null, ROOT.resolve("policies"), tmp.resolve("work"),
-            MeshgateService.BUNDLED_ROUTES, "MESHGATE_WEBHOOK_SECRET")
-        .withBind("127.0.0.1")
-        .withApiTokenFile(tokens)
-        .withSeedApi(new SeedApiOptions(SeedApi.CommitMode.DIRECT, "placement.yaml", null, null, null, false));
-    service = ServiceAssembly.start(options, null, Duration.ofHours(1));
+    service = SeedApiHttpTest.serve(repo, tokens, tmp.resolve("work"));
   }
 
   @AfterAll
   void stop() {
-    if (service != null) {
-      service.close();
-    }
-    if (repo != null) {
-      repo.close();
-    }
+    SeedApiHttpTest.stop(service, repo);
   }
 
   HttpResponse<String> curl(String method, String path, byte[] body, String... headers) throws Exception {
