@@ -2,6 +2,7 @@ package io.meshgate.check;
 
 import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.IntentLoader;
+import io.meshgate.intent.Kind;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.intent.LoadResult;
 import io.meshgate.policy.EmbeddedPolicyEngine;
@@ -14,8 +15,10 @@ import io.meshgate.render.RenderResult;
 import io.meshgate.render.Renderer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The validation pipeline shared by {@code validate}, {@code render} and the service. Steps run in
@@ -31,9 +34,11 @@ public final class Checker {
 
   private final IntentLimits intentLimits;
 
+  private final Progress progress;
+
   /** @param policyEngine the policies to evaluate, or null for structural checks only */
   public Checker(PolicyEngine policyEngine) {
-    this(policyEngine, null, IntentLimits.DEFAULTS);
+    this(policyEngine, null, IntentLimits.DEFAULTS, Progress.NONE);
   }
 
   /**
@@ -41,18 +46,24 @@ public final class Checker {
    *     so a broken folder surfaces as {@link PolicyEngineException} from {@link #check}), or null
    */
   public Checker(Path policiesDir) {
-    this(null, policiesDir, IntentLimits.DEFAULTS);
+    this(null, policiesDir, IntentLimits.DEFAULTS, Progress.NONE);
   }
 
-  private Checker(PolicyEngine policyEngine, Path policiesDir, IntentLimits intentLimits) {
+  private Checker(PolicyEngine policyEngine, Path policiesDir, IntentLimits intentLimits, Progress progress) {
     this.policyEngine = policyEngine;
     this.policiesDir = policiesDir;
     this.intentLimits = intentLimits;
+    this.progress = progress;
   }
 
   /** This checker reading at most {@code limits} of intents (the defaults otherwise). */
   public Checker withIntentLimits(IntentLimits limits) {
-    return new Checker(policyEngine, policiesDir, limits);
+    return new Checker(policyEngine, policiesDir, limits, progress);
+  }
+
+  /** This checker reporting how far each step has got (files read, objects rendered, requests simulated). */
+  public Checker withProgress(Progress progress) {
+    return new Checker(policyEngine, policiesDir, intentLimits, progress == null ? Progress.NONE : progress);
   }
 
   /**
@@ -69,10 +80,10 @@ public final class Checker {
    * @param previousLedger the address ledger of the last publication (keeps addresses stable), or null
    */
   public CheckResult check(Path intentsRoot, AllocationLedger previousLedger) throws PolicyEngineException {
-    LoadResult load = IntentLoader.load(intentsRoot, intentLimits);
+    LoadResult load = IntentLoader.load(intentsRoot, intentLimits, progress);
     List<Violation> violations = new ArrayList<>(load.violations());
     RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
-        previousLedger == null ? AllocationLedger.empty() : previousLedger);
+        previousLedger == null ? AllocationLedger.empty() : previousLedger, progress);
     PolicyEngine engine = policyEngine;
     if (engine == null && policiesDir != null) {
       engine = EmbeddedPolicyEngine.create(PolicyBundle.load(policiesDir));
@@ -82,8 +93,13 @@ public final class Checker {
       violations.addAll(PolicyViolations.check(engine, load, objects));
     }
     if (rendered != null) {
-      // MG-REACH-01: output in which a declared client cannot reach its service is refused.
-      violations.addAll(Reachability.check(load, objects));
+      // MG-REACH-01: output in which a declared client cannot reach its service is refused. A
+      // client a policy already denies is not reported again: one mistake, one finding.
+      Set<String> denied = new HashSet<>();
+      violations.stream().filter(v -> v.isError() && Kind.ServiceClient.name().equals(v.kind()))
+          .forEach(v -> denied.add(v.name()));
+      violations.addAll(Reachability.check(load, objects, progress).stream()
+          .filter(v -> !denied.contains(v.name())).toList());
     }
     return new CheckResult(load, violations, rendered);
   }

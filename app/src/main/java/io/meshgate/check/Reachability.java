@@ -17,8 +17,10 @@ import java.util.Map;
 final class Reachability {
   private Reachability() {}
 
-  static List<Violation> check(LoadResult load, Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
-    Verifier.Result result = Verifier.verify(load.intents(), rendered, false);
+  static List<Violation> check(LoadResult load, Map<String, ? extends List<? extends Map<String, ?>>> rendered,
+      Progress progress) {
+    Verifier.Result result = new Verifier(load.intents(), io.meshgate.verify.MeshModel.build(load.intents(), rendered))
+        .run(false, progress);
     Map<String, List<Verifier.Check>> failedByClient = new LinkedHashMap<>();
     for (Verifier.Check edge : result.edges()) {
       if (!edge.ok()) {

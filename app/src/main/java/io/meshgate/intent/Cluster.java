@@ -12,14 +12,35 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
    * @param syncNamespace where the objects for {@code .global} hosts live (contract v2)
    * @param trustDomainAliases other trust domains this cluster's mesh config accepts (contract v2)
    * @param dnsProxying sidecar DNS proxying is on, so {@code .global} names resolve (contract v2)
+   * @param peerAuthentication the mesh's and namespaces' mTLS defaults in this cluster, or null
    */
   public record Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
-      String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying) {
+      String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying,
+      PeerAuthenticationDefaults peerAuthentication) {
 
     public Spec {
       trustDomain = trustDomain == null ? "cluster.local" : trustDomain;
       syncNamespace = syncNamespace == null ? "istio-system" : syncNamespace;
       trustDomainAliases = trustDomainAliases == null ? List.of() : List.copyOf(trustDomainAliases);
+    }
+
+    /** Without mTLS defaults. */
+    public Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
+        String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying) {
+      this(logicalCloud, trustDomain, network, meshGateway, istioApiVersion, syncNamespace, trustDomainAliases,
+          dnsProxying, null);
+    }
+
+    /**
+     * The mTLS mode a namespace gets from this cluster's defaults (its own entry, else the mesh's),
+     * or null when neither is set (Istio's default, PERMISSIVE).
+     */
+    public String defaultMtlsMode(String namespace) {
+      if (peerAuthentication == null) {
+        return null;
+      }
+      String own = peerAuthentication.namespaces().get(namespace);
+      return own != null ? own : peerAuthentication.mesh();
     }
 
     /** A v1 cluster: the contract's v2 defaults for every field v1 did not have. */
@@ -51,6 +72,20 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
 
     public MeshGateway(String address, int port) {
       this(address, port, 0, null, null);
+    }
+  }
+
+  /**
+   * Namespace-wide and mesh-wide PeerAuthentication modes (STRICT, PERMISSIVE or DISABLE), rendered
+   * as PeerAuthentications without selector: in the root namespace for {@code mesh}, in each listed
+   * namespace for {@code namespaces}. https://istio.io/latest/docs/reference/config/security/peer_authentication/
+   *
+   * @param mesh the root namespace's mode, or null
+   * @param namespaces namespace to mode, sorted
+   */
+  public record PeerAuthenticationDefaults(String mesh, Map<String, String> namespaces) {
+    public PeerAuthenticationDefaults {
+      namespaces = namespaces == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(namespaces));
     }
   }
 

@@ -18,6 +18,12 @@ final class Istio {
     boolean http() {
       return isHttp(protocol != null ? protocol : name);
     }
+
+    /** HTTPS or TLS (by protocol or name prefix): the application itself speaks TLS on the port. */
+    boolean appTls() {
+      String p = (protocol != null ? protocol : name == null ? "" : name).toLowerCase(Locale.ROOT);
+      return p.equals("https") || p.equals("tls") || p.startsWith("https-") || p.startsWith("tls-");
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.meshgate.verify;
 
 import io.meshgate.intent.InboundService;
+import io.meshgate.intent.Protocol;
 import io.meshgate.verify.HopResult.Outcome;
 import io.meshgate.verify.MeshModel.ClusterView;
 import io.meshgate.verify.MeshModel.RegistryService;
@@ -21,6 +22,8 @@ public final class Simulator {
   static final String AUTO = "AUTO";
   static final String PLAINTEXT = "PLAINTEXT";
   static final String ISTIO_MUTUAL = "ISTIO_MUTUAL";
+  /** No TLS from the sidecar; the bytes are the client application's own TLS (its port speaks TLS). */
+  static final String APP_TLS = "APP_TLS";
 
   private static final List<Hop> ORDER = List.of(Hop.values());
 
@@ -97,8 +100,14 @@ public final class Simulator {
     RegistryService service;
     Istio.Port port;
     Istio.DestinationRule rule;
-    /** ISTIO_MUTUAL, SIMPLE, MUTUAL, PLAINTEXT or AUTO (auto mTLS decides per endpoint). */
+    /** ISTIO_MUTUAL, SIMPLE, MUTUAL, PLAINTEXT, APP_TLS or AUTO (auto mTLS decides per endpoint). */
     String tls = PLAINTEXT;
+    /**
+     * The stream the server's application will receive is TLS: the client application's own TLS
+     * (on a port that speaks TLS), or TLS the client's sidecar originated that a gateway passed
+     * through. A TLS-terminating gateway server removes the outermost layer.
+     */
+    boolean appTls;
     String sni;
     ClusterView gatewayCluster;
     int gatewayPort;
@@ -108,7 +117,9 @@ public final class Simulator {
     Istio.Port hostedPort;
     InboundService workload;
     ClusterView workloadCluster;
+    /** The pods' port (targetPort) and the protocol the application speaks there. */
     int workloadPort;
+    Protocol workloadProtocol;
     /** Who the server sidecar sees on an Istio mTLS connection, and that peer's cluster. */
     String peerPrincipal;
     ClusterView peerCluster;
@@ -349,27 +360,31 @@ public final class Simulator {
    */
   private Out clientTls(State s) {
     State next = s.copy();
+    // On a port that speaks TLS (HTTPS, TLS) the client's application sends TLS itself, unless its
+    // sidecar is told to originate SIMPLE/MUTUAL TLS (meshgate's meaning of those modes).
+    boolean appSpeaksTls = s.port.appTls();
+    next.appTls = appSpeaksTls;
+    String app = appSpeaksTls ? "the application's own TLS" : "plain text";
     if (!s.caller().sidecar()) {
-      next.tls = PLAINTEXT;
-      return skip(Hop.TLS, next, "no sidecar: the application's bytes leave as they are (plain text; TLS done by "
-          + "the application itself is not modelled)");
+      leaveAsSent(next);
+      return skip(Hop.TLS, next, "no sidecar: the application's bytes leave as they are (" + app + ")");
     }
     Istio.ClientTls tls = s.rule == null ? null : s.rule.tlsFor(s.port.number());
     ObjectRef rule = s.rule == null ? null : s.rule.ref();
     if (tls == null) {
       if (s.service.meshExternal()) {
-        next.tls = PLAINTEXT;
-        return pass(Hop.TLS, next, "no TLS settings and the service is MESH_EXTERNAL: plain text (no auto mTLS)", rule);
+        leaveAsSent(next);
+        return pass(Hop.TLS, next, "no TLS settings and the service is MESH_EXTERNAL: " + app + " (no auto mTLS)", rule);
       }
       next.tls = AUTO;
       next.sni = Hosts.istioSni(s.port.number(), "", s.service.host());
       return pass(Hop.TLS, next, "no TLS settings: auto mTLS sends Istio mTLS to endpoints known to have a sidecar, "
-          + "plain text to others", rule);
+          + app + " to others", rule);
     }
     switch (tls.mode()) {
       case "DISABLE" -> {
-        next.tls = PLAINTEXT;
-        return pass(Hop.TLS, next, "tls mode DISABLE: plain text", rule);
+        leaveAsSent(next);
+        return pass(Hop.TLS, next, "tls mode DISABLE: " + app, rule);
       }
       case ISTIO_MUTUAL -> {
         next.tls = ISTIO_MUTUAL;
@@ -390,6 +405,7 @@ public final class Simulator {
               + (ignored != null ? ignored : "no credentialName or caCertificates names the CA that signed it"), rule);
         }
         next.tls = tls.mode();
+        next.appTls = false; // the sidecar does the TLS: the application sends plain text
         next.sni = tls.sni() != null ? tls.sni()
             : (s.port.http() && !Hosts.isIpAddress(s.request.host()) ? s.request.host() : null);
         return pass(Hop.TLS, next, tls.mode() + " TLS" + (next.sni == null ? " without SNI" : " with SNI " + next.sni)
@@ -398,6 +414,16 @@ public final class Simulator {
       default -> {
         return fail(Hop.TLS, "tls mode " + tls.mode() + " is not one Istio knows", rule);
       }
+    }
+  }
+
+  /** No TLS from the sidecar: plain text, or the application's own TLS with the host as SNI. */
+  private static void leaveAsSent(State s) {
+    if (s.appTls) {
+      s.tls = APP_TLS;
+      s.sni = Hosts.isIpAddress(s.request.host()) ? null : s.request.host();
+    } else {
+      s.tls = PLAINTEXT;
     }
   }
 
@@ -412,8 +438,12 @@ public final class Simulator {
       State next = s.copy();
       reachWorkload(next, s.here, service.kube(), s.port.number());
       settleAuto(next, service.kube().spec().sidecar());
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.ENDPOINT, mismatch, service.ref());
+      }
       return pass(Hop.ENDPOINT, next, "the pods of " + service.describe() + " " + service.kube().spec().selector()
-          + " on port " + s.port.number() + tlsNote(next), service.ref());
+          + " on port " + next.workloadPort + tlsNote(next) + applicationNote(next), service.ref());
     }
     if (service.endpoints().isEmpty()) {
       RegistryService kube = service.resolution().equals("DNS") ? s.here.kubeService(service.host()) : null;
@@ -424,6 +454,10 @@ public final class Simulator {
       State next = s.copy();
       reachWorkload(next, s.here, kube.kube(), s.port.number());
       settleAuto(next, false);
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.ENDPOINT, mismatch, kube.ref());
+      }
       return pass(Hop.ENDPOINT, next, "DNS resolves " + service.host() + " to " + kube.describe() + tlsNote(next), kube.ref());
     }
     List<State> branches = new ArrayList<>();
@@ -451,6 +485,10 @@ public final class Simulator {
       }
       reachWorkload(next, s.here, kube.kube(), target);
       settleAuto(next, "istio".equals(endpoint.labels().get("security.istio.io/tlsMode")));
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.ENDPOINT, mismatch, kube.ref());
+      }
       details.add(endpoint.address() + ":" + target + " is " + kube.describe() + tlsNote(next));
       branches.add(next);
     }
@@ -468,7 +506,11 @@ public final class Simulator {
   /** Auto mTLS settles per endpoint: Istio mTLS when the endpoint is known to have a sidecar. */
   private static void settleAuto(State s, boolean endpointHasSidecar) {
     if (AUTO.equals(s.tls)) {
-      s.tls = endpointHasSidecar ? ISTIO_MUTUAL : PLAINTEXT;
+      if (endpointHasSidecar) {
+        s.tls = ISTIO_MUTUAL;
+      } else {
+        leaveAsSent(s);
+      }
     }
     if (ISTIO_MUTUAL.equals(s.tls) && s.peerPrincipal == null) {
       s.peerPrincipal = principal(s.here, s.caller().namespace(), s.caller().serviceAccount());
@@ -477,17 +519,56 @@ public final class Simulator {
   }
 
   private static String tlsNote(State s) {
-    return switch (s.tls) {
-      case ISTIO_MUTUAL -> " (Istio mTLS)";
-      case PLAINTEXT -> " (plain text)";
-      default -> " (" + s.tls + " TLS)";
+    return " (" + wire(s.tls) + ")";
+  }
+
+  /** For an application that terminates TLS itself: whose TLS it gets. */
+  private static String applicationNote(State s) {
+    return s.workloadProtocol != null && s.workloadProtocol.isAppTls() ? "; the application receives the client's TLS" : "";
+  }
+
+  /** What is on the wire, in words. */
+  static String wire(String tls) {
+    return switch (tls) {
+      case ISTIO_MUTUAL -> "Istio mTLS";
+      case PLAINTEXT -> "plain text";
+      case APP_TLS -> "the application's own TLS";
+      default -> tls + " TLS";
     };
   }
 
+  /** The request reaches the pods of {@code workload} on its Service port {@code port}. */
   private static void reachWorkload(State s, ClusterView cluster, InboundService workload, int port) {
+    InboundService.Port p = workload.spec().port(port);
     s.workload = workload;
     s.workloadCluster = cluster;
-    s.workloadPort = port;
+    s.workloadPort = p == null ? port : p.workloadPort();
+    s.workloadProtocol = p == null ? null : p.protocol();
+  }
+
+  /**
+   * What the application behind the port receives against what it speaks, once the sidecar has
+   * removed Istio mTLS; null when they agree. An application that serves TLS itself (HTTPS, TLS)
+   * needs TLS, an HTTP one plain text; a TCP port takes anything. A TLS layer the client's sidecar
+   * originated straight to the pod is not the server sidecar's to remove: the application gets it.
+   */
+  static String applicationMismatch(State s) {
+    if (s.workloadProtocol == null) {
+      return null;
+    }
+    boolean receivesTls = s.appTls || (s.gateway == null && ("SIMPLE".equals(s.tls) || "MUTUAL".equals(s.tls)));
+    String where = "the application of Service " + s.workload.spec().namespace() + "/" + s.workload.spec().service()
+        + " in cluster " + s.workloadCluster.name + " on port " + s.workloadPort + " (" + s.workloadProtocol + ")";
+    if (s.workloadProtocol.isAppTls() && !receivesTls) {
+      return where + " terminates TLS itself but would receive plain text"
+          + (s.server != null && s.server.tlsMode() != null && !s.server.tlsMode().endsWith("PASSTHROUGH")
+              ? ": the gateway's TLS server " + s.server.describe() + " terminated the TLS meant for it (a PASSTHROUGH "
+                + "server routing by SNI keeps it)" : "");
+    }
+    if (s.workloadProtocol.isHttp() && receivesTls) {
+      return where + " speaks plain HTTP but would receive TLS that nothing in between terminates";
+    }
+    return null;
   }
 
   static String principal(ClusterView cluster, String namespace, String serviceAccount) {
@@ -561,13 +642,13 @@ public final class Simulator {
           : "it expects TLS (" + server.tlsMode() + "), the client sends plain text";
     }
     if (server.tlsMode() == null) {
-      return "it expects plain " + server.protocol() + ", the client sends " + s.tls + " TLS";
+      return "it expects plain " + server.protocol() + ", the client sends " + wire(s.tls);
     }
     if (server.tlsMode().equals("AUTO_PASSTHROUGH")) {
       Hosts.ParsedSni sni = Hosts.parseIstioSni(s.sni);
       if (!ISTIO_MUTUAL.equals(s.tls) || sni == null) {
         return "AUTO_PASSTHROUGH forwards only Istio mTLS whose SNI names the destination "
-            + "(outbound_.<port>_._.<host>); the client originates " + s.tls + " TLS with SNI " + s.sni;
+            + "(outbound_.<port>_._.<host>); the client sends " + wire(s.tls) + " with SNI " + s.sni;
       }
       for (String host : server.hosts()) {
         if (Hosts.matches(Hosts.hostPart(host), sni.host())) {
@@ -594,7 +675,7 @@ public final class Simulator {
       return null;
     }
     if (mode.equals(ISTIO_MUTUAL)) {
-      return ISTIO_MUTUAL.equals(s.tls) ? null : "it takes only Istio mTLS, the client originates " + s.tls + " TLS";
+      return ISTIO_MUTUAL.equals(s.tls) ? null : "it takes only Istio mTLS, the client sends " + wire(s.tls);
     }
     if (server.credentialName() == null && !server.serverCertificate()) {
       return "it terminates TLS (" + mode + ") but names no credentialName for its certificate";
@@ -604,7 +685,7 @@ public final class Simulator {
           + "and trusts only the mesh CA, so the handshake fails";
     }
     if (mode.equals("MUTUAL") && !"MUTUAL".equals(s.tls)) {
-      return "MUTUAL requires a client certificate; the client originates " + s.tls + " TLS";
+      return "MUTUAL requires a client certificate; the client sends " + wire(s.tls);
     }
     return null;
   }
@@ -704,21 +785,24 @@ public final class Simulator {
     State next = s.copy();
     next.hosted = target;
     next.hostedPort = port;
-    String tlsWhy;
     if (passthrough) {
-      tlsWhy = "passthrough: the client's TLS goes on unchanged";
-    } else {
-      // The gateway is now the client: its own DestinationRule lookup and auto mTLS.
-      Picked picked = pickRule(h, gatewayNamespace, h.gatewayLabels(), target);
-      Istio.ClientTls tls = picked.rule == null ? null : picked.rule.tlsFor(port.number());
-      next.tls = tls == null ? (target.meshExternal() ? PLAINTEXT : AUTO)
-          : tls.mode().equals("DISABLE") ? PLAINTEXT : tls.mode();
-      next.sni = Hosts.istioSni(port.number(), "", target.host());
-      next.peerPrincipal = principal(h, gatewayNamespace, MeshModel.GATEWAY_SERVICE_ACCOUNT);
-      next.peerCluster = h;
-      tlsWhy = "the gateway terminates the client's TLS and opens a new connection to " + target.host() + ":"
-          + port.number() + " as " + next.peerPrincipal + " (" + (tls == null ? "auto mTLS" : "tls " + tls.mode()) + ")";
+      // The client's TLS, whoever originated it, travels on as the payload: the application gets it.
+      next.appTls = !PLAINTEXT.equals(s.tls);
+    } else if (APP_TLS.equals(s.tls)) {
+      next.appTls = false; // the server terminated the client application's own TLS
     }
+    // Either way the gateway is now the client, with its own DestinationRule lookup and auto mTLS
+    // (its upstream clusters carry Istio's mTLS transport socket for endpoints with a sidecar).
+    Picked picked = pickRule(h, gatewayNamespace, h.gatewayLabels(), target);
+    Istio.ClientTls tls = picked.rule == null ? null : picked.rule.tlsFor(port.number());
+    next.tls = tls == null ? (target.meshExternal() ? PLAINTEXT : AUTO)
+        : tls.mode().equals("DISABLE") ? PLAINTEXT : tls.mode();
+    next.sni = Hosts.istioSni(port.number(), "", target.host());
+    next.peerPrincipal = principal(h, gatewayNamespace, MeshModel.GATEWAY_SERVICE_ACCOUNT);
+    next.peerCluster = h;
+    String tlsWhy = (passthrough ? "the gateway passes the client's TLS through unopened" : "the gateway terminates the client's TLS")
+        + " and opens a new connection to " + target.host() + ":" + port.number() + " as " + next.peerPrincipal
+        + " (" + (tls == null ? "auto mTLS" : "tls " + tls.mode()) + ")";
     return pass(Hop.GATEWAY_ROUTE, next, "VirtualService " + bound.ref().namespace() + "/" + bound.ref().name()
         + " routes " + routeHost + " to " + target.describe() + ":" + port.number() + "; " + tlsWhy, bound.ref());
   }
@@ -796,8 +880,12 @@ public final class Simulator {
       State next = s.copy();
       reachWorkload(next, h, service.kube(), s.hostedPort.number());
       settleAutoAt(next, service.kube().spec().sidecar());
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.HOSTED_ENDPOINT, mismatch, service.ref());
+      }
       return pass(Hop.HOSTED_ENDPOINT, next, "the pods of " + service.describe() + " " + service.kube().spec().selector()
-          + " on port " + s.hostedPort.number() + tlsNote(next), service.ref());
+          + " on port " + next.workloadPort + tlsNote(next) + applicationNote(next), service.ref());
     }
     if (service.endpoints().isEmpty()) {
       return fail(Hop.HOSTED_ENDPOINT, service.describe() + " in cluster " + h.name + " has no endpoints, and "
@@ -819,6 +907,10 @@ public final class Simulator {
       State next = s.copy();
       reachWorkload(next, h, kube.kube(), target);
       settleAutoAt(next, "istio".equals(endpoint.labels().get("security.istio.io/tlsMode")));
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.HOSTED_ENDPOINT, mismatch, kube.ref());
+      }
       details.add(endpoint.address() + ":" + target + " is " + kube.describe() + " in cluster " + h.name + tlsNote(next));
       branches.add(next);
     }
@@ -828,7 +920,7 @@ public final class Simulator {
   /** After a gateway re-originates, auto mTLS settles for the gateway's own connection. */
   private static void settleAutoAt(State s, boolean endpointHasSidecar) {
     if (AUTO.equals(s.tls)) {
-      s.tls = endpointHasSidecar ? ISTIO_MUTUAL : PLAINTEXT;
+      s.tls = endpointHasSidecar ? ISTIO_MUTUAL : PLAINTEXT; // the gateway's own bytes: no application TLS layer of its own
     }
   }
 
@@ -851,7 +943,7 @@ public final class Simulator {
             + " have no sidecar: nothing terminates the Istio mTLS the caller sends", serviceRef);
       }
       return pass(Hop.PEER_AUTHENTICATION, s.copy(), "no sidecar: the application receives the connection as sent ("
-          + (PLAINTEXT.equals(s.tls) ? "plain text" : s.tls + " TLS") + ")", serviceRef);
+          + wire(s.tls) + ")", serviceRef);
     }
     Istio.PeerAuthentication decided = null;
     String mode = "UNSET";
@@ -882,7 +974,7 @@ public final class Simulator {
         + paRef.namespace() + "/" + paRef.name();
     if (mode.equals("STRICT") && !mtls) {
       return fail(Hop.PEER_AUTHENTICATION, source + ": the sidecar accepts only Istio mTLS, the connection arrives as "
-          + (PLAINTEXT.equals(s.tls) ? "plain text" : s.tls + " TLS"), paRef);
+          + wire(s.tls), paRef);
     }
     if (mode.equals("DISABLE") && mtls) {
       return fail(Hop.PEER_AUTHENTICATION, source + ": the sidecar does not terminate mTLS, but the caller sends Istio mTLS",
@@ -903,7 +995,7 @@ public final class Simulator {
       }
     }
     return pass(Hop.PEER_AUTHENTICATION, s.copy(), source + "; " + (mtls ? "peer " + s.peerPrincipal
-        : "the connection arrives as " + (PLAINTEXT.equals(s.tls) ? "plain text" : s.tls + " TLS") + " (no principal)"), paRef);
+        : "the connection arrives as " + wire(s.tls) + " (no principal)"), paRef);
   }
 
   /**
@@ -928,10 +1020,10 @@ public final class Simulator {
       policies.addAll(own.unselective());
       policies.addAll(own.selecting(w.spec().selector()));
     }
-    boolean http = Istio.isHttp(w.spec().protocol().name());
+    boolean http = s.workloadProtocol != null && s.workloadProtocol.isHttp();
     Authorization.Context context = new Authorization.Context(
         ISTIO_MUTUAL.equals(s.tls) ? s.peerPrincipal : null, http,
-        http ? (w.spec().protocol().name().equals("GRPC") ? "POST" : s.request.method() == null ? "GET" : s.request.method()) : null,
+        http ? (s.workloadProtocol == Protocol.GRPC ? "POST" : s.request.method() == null ? "GET" : s.request.method()) : null,
         http ? (s.request.path() == null ? "/" : s.request.path()) : null,
         s.request.host(), s.workloadPort);
     Authorization.Decision decision = Authorization.evaluate(policies, context);
