@@ -19,14 +19,34 @@ test_authz01_no_access_on_simple_target_allowed if {
 	count(authz.deny) == 0 with input as without_access
 }
 
-test_authz02_allowed_namespaces_on_simple_target_warns if {
-	findings := authz.warn with input as testdata.with_patch({"services": {"httpbin": {"spec": {"mutualTLS": "SIMPLE", "allowedNamespaces": ["default"]}}}})
+# sleep (cluster01) calls httpbin (cluster02) with SIMPLE: through the gateway's TLS server.
+simple_remote := testdata.with_patch({
+	"services": {"httpbin": {"spec": {"mutualTLS": "SIMPLE", "tls": {"credentialName": "httpbin-tls"}, "allowedNamespaces": ["default"]}}},
+	"clients": {"sleep-to-httpbin": {"spec": {"mutualTLS": "SIMPLE", "tls": {"credentialName": "sleep-ca"}}}},
+})
+
+test_authz02_allowed_namespaces_on_simple_target_with_remote_simple_clients_warns if {
+	findings := authz.warn with input as simple_remote
 	testdata.has(findings, "MG-AUTHZ-02", "InboundService", "httpbin", "spec.allowedNamespaces")
+	some f in findings
+	contains(f.msg, "admitted as the gateway (namespace istio-system)")
+}
+
+# Inside the hosting cluster the namespaces are proven (callers with sidecar use Istio mTLS).
+test_authz02_allowed_namespaces_on_simple_target_without_remote_clients_is_quiet if {
+	in_cluster := json.patch(simple_remote, [{"op": "replace", "path": "/clients/sleep-to-httpbin/spec/cluster", "value": "cluster02"}])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-02")) == 0 with input as in_cluster
+}
+
+# [] names no namespace: nothing to prove.
+test_authz02_empty_allowed_namespaces_is_quiet if {
+	empty := json.patch(simple_remote, [{"op": "replace", "path": "/services/httpbin/spec/allowedNamespaces", "value": []}])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-02")) == 0 with input as empty
 }
 
 # The warning has its own id: a valid repository must never show a finding named after the deny rule.
 test_authz01_never_names_the_allowed_namespaces_warning if {
-	findings := authz.warn with input as testdata.with_patch({"services": {"httpbin": {"spec": {"mutualTLS": "SIMPLE", "allowedNamespaces": ["default"]}}}})
+	findings := authz.warn with input as simple_remote
 	every finding in findings {
 		finding.rule != "MG-AUTHZ-01"
 	}
@@ -91,4 +111,30 @@ test_authz04_clients_without_access_are_not_narrower if {
 test_authz04_is_a_warning_not_a_deny if {
 	patched := testdata.with_patch({"services": {"httpbin": {"spec": {"allowedNamespaces": ["default"]}}}})
 	count(authz.deny) == 0 with input as patched
+}
+
+# A service with an HTTP port and a TCP port.
+two_ports := testdata.with_patch({"services": {"httpbin": {"spec": {
+	"protocol": null, "port": null,
+	"ports": [
+		{"number": 8000, "name": "http", "protocol": "HTTP", "targetPort": 8000},
+		{"number": 9000, "name": "raw", "protocol": "TCP", "targetPort": 9000},
+	],
+}}}})
+
+test_authz03_methods_on_an_entry_that_covers_a_tcp_port_denied_with_the_http_ports_as_advice if {
+	findings := testdata.of_rule(authz.deny, "MG-AUTHZ-03") with input as two_ports
+	testdata.has(findings, "MG-AUTHZ-03", "ServiceClient", "sleep-to-httpbin", "spec.access[0].methods")
+	some f in findings
+	contains(f.msg, "spec.access[0].ports: [http]")
+}
+
+test_authz03_methods_on_an_entry_limited_to_http_ports_allowed if {
+	limited := json.patch(two_ports, [{"op": "add", "path": "/clients/sleep-to-httpbin/spec/access/0/ports", "value": ["http"]}])
+	count(testdata.of_rule(authz.deny, "MG-AUTHZ-03")) == 0 with input as limited
+}
+
+test_authz03_an_entry_of_ports_only_on_a_tcp_port_allowed if {
+	tcp_only := json.patch(two_ports, [{"op": "replace", "path": "/clients/sleep-to-httpbin/spec/access", "value": [{"ports": [9000]}, {"ports": ["http"], "methods": ["GET"]}]}])
+	count(testdata.of_rule(authz.deny, "MG-AUTHZ-03")) == 0 with input as tcp_only
 }

@@ -29,33 +29,46 @@ deny contains {"rule": "MG-INGRESS-02", "msg": msg, "kind": "IngressRoute", "nam
 }
 
 # MG-INGRESS-03 — a route meshgate cannot render so that it works.
-# Protects: availability. The route's service does not exist on the port, does not speak HTTP, or sits
-# in another cluster where the ingress gateway's Istio mTLS cannot reach it.
+# Protects: availability. The route's service does not have the port, does not speak HTTP there, or
+# sits in another cluster where the ingress gateway's Istio mTLS cannot reach it.
 deny contains {"rule": "MG-INGRESS-03", "msg": msg, "kind": "IngressRoute", "name": name, "field": field} if {
 	some name, route in input.ingressRoutes
 	some i, r in object.get(route.spec, "routes", [])
 	service := input.services[r.service]
-	reason := route_problem(route, r, service)
-	field := sprintf("spec.routes[%d].%s", [i, reason.field])
-	msg := sprintf("IngressRoute %s routes to %s, %s", [name, r.service, reason.why])
+	not lib.configured(r, "port")
+	count(lib.http_port_names(service)) == 0
+	field := sprintf("spec.routes[%d].service", [i])
+	msg := sprintf("IngressRoute %s routes to %s, which has no HTTP port (it speaks %v): an ingress route is an HTTP route; expose an HTTP port of the service", [name, r.service, concat(", ", {p.protocol | some p in lib.ports_of(service)})])
 }
 
-route_problem(_, r, service) := {"field": "service", "why": why} if {
-	not lib.http_protocol(service.spec.protocol)
-	why := sprintf("which speaks %v: an ingress route is an HTTP route; expose an HTTP port of the service", [service.spec.protocol])
-}
-
-route_problem(_, r, service) := {"field": "port", "why": why} if {
+deny contains {"rule": "MG-INGRESS-03", "msg": msg, "kind": "IngressRoute", "name": name, "field": field} if {
+	some name, route in input.ingressRoutes
+	some i, r in object.get(route.spec, "routes", [])
+	service := input.services[r.service]
 	lib.configured(r, "port")
-	r.port != service.spec.port
-	why := sprintf("port %v, which the service does not have (it listens on %v)", [r.port, service.spec.port])
+	not lib.port_by_reference(service, r.port)
+	field := sprintf("spec.routes[%d].port", [i])
+	msg := sprintf("IngressRoute %s routes to port %v of %s, which the service does not have (ports: %v)", [name, r.port, r.service, [p.number | some p in lib.ports_of(service)]])
 }
 
-# Across clusters the ingress gateway calls the service as an Istio mTLS client through the hosting
-# cluster's mesh gateway: the same conditions as a ServiceClient using ISTIO_MUTUAL there.
-route_problem(route, _, service) := {"field": "service", "why": why} if {
+deny contains {"rule": "MG-INGRESS-03", "msg": msg, "kind": "IngressRoute", "name": name, "field": field} if {
+	some name, route in input.ingressRoutes
+	some i, r in object.get(route.spec, "routes", [])
+	service := input.services[r.service]
+	port := lib.port_by_reference(service, r.port)
+	lib.opaque_port(port)
+	field := sprintf("spec.routes[%d].port", [i])
+	msg := sprintf("IngressRoute %s routes to port %v of %s, which speaks %v: an ingress route is an HTTP route; route to an HTTP port", [name, r.port, r.service, port.protocol])
+}
+
+deny contains {"rule": "MG-INGRESS-03", "msg": msg, "kind": "IngressRoute", "name": name, "field": field} if {
+	some name, route in input.ingressRoutes
+	some i, r in object.get(route.spec, "routes", [])
+	service := input.services[r.service]
 	service.spec.cluster != route.spec.cluster
 	why := remote_problem(route, service)
+	field := sprintf("spec.routes[%d].service", [i])
+	msg := sprintf("IngressRoute %s routes to %s, %s", [name, r.service, why])
 }
 
 remote_problem(_, service) := why if {

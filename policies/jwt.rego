@@ -19,8 +19,8 @@ deny contains {"rule": "MG-JWT-01", "msg": msg, "kind": "EndUserAuth", "name": n
 }
 
 # MG-JWT-02 — a token requirement on a service where nothing can check it.
-# Protects: availability. JWTs travel in HTTP requests, and only a sidecar validates them: on a TCP,
-# TLS or HTTPS port Istio ignores the request principal, so the DENY rule refuses every caller; a
+# Protects: availability. JWTs travel in HTTP requests, and only a sidecar validates them: a service
+# without an HTTP port has nothing to check (its other ports are left out of the DENY rules), and a
 # service without sidecar enforces nothing.
 deny contains {"rule": "MG-JWT-02", "msg": msg, "kind": "EndUserAuth", "name": name, "field": "spec.target.service"} if {
 	some name, auth in input.endUserAuths
@@ -30,8 +30,8 @@ deny contains {"rule": "MG-JWT-02", "msg": msg, "kind": "EndUserAuth", "name": n
 }
 
 unenforceable(service) := why if {
-	not lib.http_protocol(service.spec.protocol)
-	why := sprintf("which speaks %v: there is no HTTP request to carry a token, and Istio's DENY rule would refuse every caller; protect it at an ingress or on an HTTP service", [service.spec.protocol])
+	count(lib.http_port_names(service)) == 0
+	why := sprintf("which has no HTTP port (it speaks %v): there is no HTTP request to carry a token, and Istio's DENY rule would refuse every caller; protect it at an ingress or on an HTTP service", [concat(", ", {p.protocol | some p in lib.ports_of(service)})])
 } else := "which has no sidecar: nothing validates tokens or enforces the policy; run it with the istio-proxy sidecar" if {
 	lib.without_sidecar(service)
 }

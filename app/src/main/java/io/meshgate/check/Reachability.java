@@ -17,8 +17,10 @@ import java.util.Map;
 final class Reachability {
   private Reachability() {}
 
-  static List<Violation> check(LoadResult load, Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
-    Verifier.Result result = Verifier.verify(load.intents(), rendered, false);
+  static List<Violation> check(LoadResult load, Map<String, ? extends List<? extends Map<String, ?>>> rendered,
+      Progress progress) {
+    Verifier.Result result = new Verifier(load.intents(), io.meshgate.verify.MeshModel.build(load.intents(), rendered))
+        .run(false, progress);
     // One error per declaring intent (a ServiceClient, or an IngressRoute, ExternalService or EndUserAuth).
     Map<String, List<Verifier.Check>> failedByIntent = new LinkedHashMap<>();
     for (Verifier.Check edge : result.edges()) {

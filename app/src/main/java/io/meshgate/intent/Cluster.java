@@ -12,6 +12,7 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
    * @param syncNamespace where the objects for {@code .global} hosts live (contract v2)
    * @param trustDomainAliases other trust domains this cluster's mesh config accepts (contract v2)
    * @param dnsProxying sidecar DNS proxying is on, so {@code .global} names resolve (contract v2)
+   * @param peerAuthentication the mesh's and namespaces' mTLS defaults in this cluster, or null
    * @param ingressGateway the ingress gateway IngressRoutes of this cluster use (defaults: Istio's)
    * @param egressGateway the egress gateway ExternalServices with {@code egressGateway: true} use
    * @param outboundTrafficPolicy the mesh's {@code outboundTrafficPolicy.mode}: ALLOW_ANY (Istio's
@@ -19,7 +20,8 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
    */
   public record Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
       String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying,
-      IngressGateway ingressGateway, EgressGateway egressGateway, String outboundTrafficPolicy) {
+      PeerAuthenticationDefaults peerAuthentication, IngressGateway ingressGateway, EgressGateway egressGateway,
+      String outboundTrafficPolicy) {
 
     public Spec {
       trustDomain = trustDomain == null ? "cluster.local" : trustDomain;
@@ -32,14 +34,34 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
 
     /** Without the mesh edge's fields: Istio's default gateways, ALLOW_ANY. */
     public Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
-        String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying) {
+        String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying,
+        PeerAuthenticationDefaults peerAuthentication) {
       this(logicalCloud, trustDomain, network, meshGateway, istioApiVersion, syncNamespace, trustDomainAliases,
-          dnsProxying, null, null, null);
+          dnsProxying, peerAuthentication, null, null, null);
     }
 
     /** True when a host without ServiceEntry is refused (BlackHoleCluster) rather than passed through. */
     public boolean registryOnly() {
       return REGISTRY_ONLY.equals(outboundTrafficPolicy);
+    }
+
+    /** Without mTLS defaults and the mesh edge's fields. */
+    public Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
+        String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying) {
+      this(logicalCloud, trustDomain, network, meshGateway, istioApiVersion, syncNamespace, trustDomainAliases,
+          dnsProxying, null, null, null, null);
+    }
+
+    /**
+     * The mTLS mode a namespace gets from this cluster's defaults (its own entry, else the mesh's),
+     * or null when neither is set (Istio's default, PERMISSIVE).
+     */
+    public String defaultMtlsMode(String namespace) {
+      if (peerAuthentication == null) {
+        return null;
+      }
+      String own = peerAuthentication.namespaces().get(namespace);
+      return own != null ? own : peerAuthentication.mesh();
     }
 
     /** A v1 cluster: the contract's v2 defaults for every field v1 did not have. */
@@ -112,6 +134,20 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
     /** {@code <service>.<namespace>.svc.cluster.local}. */
     public String host() {
       return service + "." + namespace + ".svc.cluster.local";
+    }
+  }
+
+  /**
+   * Namespace-wide and mesh-wide PeerAuthentication modes (STRICT, PERMISSIVE or DISABLE), rendered
+   * as PeerAuthentications without selector: in the root namespace for {@code mesh}, in each listed
+   * namespace for {@code namespaces}. https://istio.io/latest/docs/reference/config/security/peer_authentication/
+   *
+   * @param mesh the root namespace's mode, or null
+   * @param namespaces namespace to mode, sorted
+   */
+  public record PeerAuthenticationDefaults(String mesh, Map<String, String> namespaces) {
+    public PeerAuthenticationDefaults {
+      namespaces = namespaces == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(namespaces));
     }
   }
 

@@ -3,6 +3,7 @@ package io.meshgate.intent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshgate.check.Progress;
 import io.meshgate.check.Severity;
 import io.meshgate.check.Violation;
 import java.io.IOException;
@@ -55,19 +56,27 @@ public final class IntentLoader {
    * @throws InvalidIntentsRootException when the root does not exist or is not a directory
    */
   public static LoadResult load(Path intentsRoot, IntentLimits limits) {
+    return load(intentsRoot, limits, Progress.NONE);
+  }
+
+  /**
+   * As {@link #load(Path, IntentLimits)}, counting the files read into {@code progress}.
+   *
+   * @throws InvalidIntentsRootException when the root does not exist or is not a directory
+   */
+  public static LoadResult load(Path intentsRoot, IntentLimits limits, Progress progress) {
     if (!Files.exists(intentsRoot)) {
       throw new InvalidIntentsRootException("intents directory " + intentsRoot + " does not exist");
     }
     if (!Files.isDirectory(intentsRoot)) {
       throw new InvalidIntentsRootException("intents path " + intentsRoot + " is not a directory");
     }
-    return new Run(intentsRoot, limits).load();
+    return new Run(intentsRoot, limits, progress).load();
   }
 
-  /** True for the files the loader reads: {@code *.yaml} and {@code *.yml}, in any case. */
-  public static boolean isYaml(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".yaml") || name.endsWith(".yml");
+  /** True for the files the loader reads: {@code *.yaml}, {@code *.yml} and {@code *.json}, in any case. */
+  public static boolean isIntentFile(Path file) {
+    return IntentFiles.isIntentFile(file);
   }
 
   /** One document on its way through the loader. */
@@ -105,10 +114,12 @@ public final class IntentLoader {
     private final Map<Kind, Map<String, Pending>> firstByName = new EnumMap<>(Kind.class);
     private final IntentSchemas schemas = IntentSchemas.get();
     private final IntentLimits limits;
+    private final Progress progress;
     private Overlays overlays = Overlays.NONE;
 
-    Run(Path root, IntentLimits limits) {
+    Run(Path root, IntentLimits limits, Progress progress) {
       this.limits = limits;
+      this.progress = progress;
       this.root = root.toAbsolutePath().normalize();
       this.realRoot = this.root;
       Path name = this.root.getFileName();
@@ -145,6 +156,7 @@ public final class IntentLoader {
           continue;
         }
         files.add(label);
+        progress.update("files read", files.size());
         int before = violations.size();
         for (YamlReader.Document document : YamlReader.read(label, bytes, violations, strings)) {
           if (violations.size() - before >= MAX_PROBLEMS_PER_FILE) {
@@ -213,8 +225,10 @@ public final class IntentLoader {
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
             if (attrs.isSymbolicLink()) {
               symlink(file, found);
-            } else if (attrs.isRegularFile() && isYaml(file)) {
+            } else if (attrs.isRegularFile() && isIntentFile(file)) {
               found.put(label(file), file);
+            } else if (attrs.isRegularFile() && !IntentFiles.quietlySkipped(file)) {
+              fileWarning(label(file), IntentFiles.notRead(file)); // never skipped in silence
             }
             return FileVisitResult.CONTINUE;
           }
@@ -237,7 +251,7 @@ public final class IntentLoader {
      * folders): a link to it would read the same documents twice and report duplicate names.
      */
     private boolean walkedAnyway(Path realFile) {
-      if (!isYaml(realFile)) {
+      if (!isIntentFile(realFile)) {
         return false;
       }
       for (Path part : realRoot.relativize(realFile.getParent() == null ? realFile : realFile.getParent())) {
@@ -250,7 +264,7 @@ public final class IntentLoader {
 
     private void symlink(Path link, TreeMap<String, Path> found) {
       boolean directory = Files.isDirectory(link);
-      if (!directory && !isYaml(link)) {
+      if (!directory && !isIntentFile(link)) {
         return;
       }
       Path target;
@@ -288,10 +302,13 @@ public final class IntentLoader {
       Kind kind = null;
       Object kindValue = content.get("kind");
       if (!content.containsKey("kind")) {
-        report(null, locations.documentStart(), null, null, null,
-            "missing required field \"kind\" at the top level; add kind: " + kindList(" or "));
+        boolean body = IntentFiles.isJson(locations.documentStart().file()) && !content.containsKey("apiVersion");
+        report(null, locations.documentStart(), null, null, null, body ? IntentFiles.EMCO_BODY
+            : "missing required field \"kind\" at the top level; add kind: " + kindList(" or "));
       } else if (kindValue instanceof String text && isKind(text)) {
         kind = Kind.valueOf(text);
+      } else if (kindValue instanceof String text && ForeignKinds.describe(text, content.get("apiVersion")) != null) {
+        report(null, locations.locate("kind"), null, null, "kind", ForeignKinds.describe(text, content.get("apiVersion")));
       } else {
         List<String> kinds = java.util.Arrays.stream(Kind.values()).map(Kind::name).toList();
         String suggestion = kindValue instanceof String text ? Suggestions.closest(text, kinds) : null;
@@ -344,13 +361,22 @@ public final class IntentLoader {
       }
     }
 
-    /** The default that is not a constant: a service's pods are selected by {@code app: <service>}. */
+    /**
+     * The defaults that are not constants: a service's pods are selected by {@code app: <service>},
+     * and its ports are one list ({@link ServicePorts}).
+     */
     @SuppressWarnings("unchecked")
     private void applyServiceDefaults() {
       for (Pending service : pending) {
-        if (service.kind == Kind.InboundService && service.content.get("spec") instanceof Map<?, ?> rawSpec
-            && !rawSpec.containsKey("selector") && rawSpec.get("service") instanceof String name) {
+        if (service.kind != Kind.InboundService || !(service.content.get("spec") instanceof Map<?, ?> rawSpec)) {
+          continue;
+        }
+        if (!rawSpec.containsKey("selector") && rawSpec.get("service") instanceof String name) {
           ((Map<String, Object>) rawSpec).put("selector", new java.util.LinkedHashMap<>(Map.of("app", name)));
+        }
+        for (ServicePorts.Problem problem : ServicePorts.normalize((Map<String, Object>) rawSpec)) {
+          report(service, service.locations.locate(problem.path()), service.kind, service.name, problem.path(),
+              problem.message());
         }
       }
     }
@@ -460,8 +486,8 @@ public final class IntentLoader {
       if (firstSpec.get("cluster").equals(secondSpec.get("cluster"))) {
         return "InboundService " + second.name + " declares service " + secondSpec.get("service") + " in namespace "
             + secondSpec.get("namespace") + " of cluster " + secondSpec.get("cluster") + ", which InboundService "
-            + first.name + " already declares" + at + "; meshgate publishes one port per Kubernetes Service, so keep one InboundService"
-            + " for it (or expose the other port through another Service)";
+            + first.name + " already declares" + at + "; one InboundService describes a Kubernetes Service: list all its"
+            + " ports under spec.ports of " + first.name + " and remove " + second.name;
       }
       Set<String> shared = new TreeSet<>(clientClusters(clientClustersByTarget, first.name, firstSpec.get("cluster")));
       shared.retainAll(clientClusters(clientClustersByTarget, second.name, secondSpec.get("cluster")));
@@ -567,6 +593,10 @@ public final class IntentLoader {
 
     private void fileProblem(String label, String message) {
       violations.add(new Violation(Violation.SCHEMA_RULE, Severity.ERROR, message, label, 1, 1, null, null, null));
+    }
+
+    private void fileWarning(String label, String message) {
+      violations.add(new Violation(Violation.SCHEMA_RULE, Severity.WARNING, message, label, 1, 1, null, null, null));
     }
 
     private void report(Pending document, SourceLocation at, Kind kind, String name, String field, String message) {

@@ -39,9 +39,13 @@ final class EdgeRenderer {
     return out;
   }
 
-  /** The port a caller uses on {@code service}: {@code requested} when given, else the service's port. */
+  /** The port an ingress route calls: {@code requested} when given, else the service's first HTTP port (else its first). */
   static int servicePort(InboundService service, Integer requested) {
-    return requested != null ? requested : service.spec().port();
+    if (requested != null) {
+      return requested;
+    }
+    return service.spec().ports().stream().filter(p -> p.protocol().isHttp()).findFirst()
+        .orElse(service.spec().firstPort()).number();
   }
 
   /**

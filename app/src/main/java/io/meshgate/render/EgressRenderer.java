@@ -70,6 +70,8 @@ final class EgressRenderer {
   static final int GATEWAY_TLS_PORT = 443;
   /** One DestinationRule per cluster for the egress gateway's Service, with a subset per ExternalService. */
   static final String GATEWAY_RULE = Renderer.NAME_PREFIX + "egressgateway";
+  /** The subset of an external host whose traffic the egress gateway originates TLS for. */
+  static final String ORIGINATION_SUBSET = "tls-origination";
 
   static String objectName(ExternalService service) {
     return EdgeRenderer.EGRESS + service.name();
@@ -140,7 +142,8 @@ final class EgressRenderer {
     if (origination != null) {
       // Where TLS is originated: the caller's sidecar on the port it uses, or the egress gateway on
       // the port it calls. No CA is named: the public host's certificate is checked against the
-      // proxy's OS trust store.
+      // proxy's OS trust store. At the gateway the setting belongs to a subset that only the
+      // origination route uses, so TLS callers passed through to the same port are not wrapped twice.
       ClientTLSSettings tls = new ClientTLSSettings();
       tls.setMode(ClientTLSSettingsTLSmode.SIMPLE);
       tls.setSni(origination.sni() == null ? spec.host() : origination.sni());
@@ -153,7 +156,14 @@ final class EgressRenderer {
       policy.setPortLevelSettings(List.of(portPolicy));
       DestinationRule dr = new DestinationRule();
       dr.setHost(spec.host());
-      dr.setTrafficPolicy(policy);
+      if (viaGateway) {
+        Subset subset = new Subset();
+        subset.setName(ORIGINATION_SUBSET);
+        subset.setTrafficPolicy(policy);
+        dr.setSubsets(List.of(subset));
+      } else {
+        dr.setTrafficPolicy(policy);
+      }
       dr.setExportTo(viaGateway ? List.of(gw.namespace()) : exportTo(spec, null));
       out.add(new EdgeRenderer.Placed(cluster.name(),
           IstioResources.destinationRule(versions, Renderer.meta(name, namespace, file), dr)));
@@ -177,8 +187,9 @@ final class EgressRenderer {
       servers.add(server(gatewayPort, plain ? "http" : "tls", plain ? "HTTP" : "TLS", spec.host(), passthrough));
       int externalPort = origination != null && origination.port() == p.number() ? origination.targetPort() : p.number();
       if (plain) {
+        boolean originated = origination != null && origination.port() == p.number();
         http.add(httpRoute("mesh", p.number(), gw.host(), external.name(), gatewayPort));
-        http.add(httpRoute(gatewayRef, gatewayPort, spec.host(), null, externalPort));
+        http.add(httpRoute(gatewayRef, gatewayPort, spec.host(), originated ? ORIGINATION_SUBSET : null, externalPort));
       } else {
         tlsRoutes.add(tlsRoute("mesh", p.number(), spec.host(), gw.host(), external.name(), gatewayPort));
         tlsRoutes.add(tlsRoute(gatewayRef, gatewayPort, spec.host(), spec.host(), null, externalPort));

@@ -83,22 +83,35 @@ final class EndUserAuthRenderer {
       AuthorizationPolicy ap = new AuthorizationPolicy();
       ap.setSelector(new WorkloadSelector(new TreeMap<>(target.selector)));
       ap.setAction(AuthorizationPolicyAction.DENY);
-      ap.setRules(denyRules(auth, target.hosts));
+      ap.setRules(denyRules(auth, target.hosts, target.httpPorts));
       out.add(new EdgeRenderer.Placed(target.cluster.name(),
           IstioResources.authorizationPolicy(versions, Renderer.meta(name, target.namespace, file), ap)));
     }
   }
 
-  /** Where the tokens are validated: the pods, their namespace and cluster, and (for an ingress) the hosts. */
-  private record Target(Cluster cluster, String namespace, Map<String, String> selector, List<String> hosts) {}
+  /**
+   * Where the tokens are validated: the pods, their namespace and cluster, for an ingress the hosts,
+   * and for a service that also has opaque ports (TCP, TLS, HTTPS) its HTTP ports: a DENY rule's
+   * HTTP-only fields are ignored on TCP traffic, so without a port restriction it would refuse every
+   * connection to the opaque ports. https://istio.io/latest/docs/reference/config/security/authorization-policy/
+   */
+  private record Target(Cluster cluster, String namespace, Map<String, String> selector, List<String> hosts,
+      List<String> httpPorts) {}
 
   private static Target target(IntentIndex index, EndUserAuth auth) {
     EndUserAuth.Target target = auth.spec().target();
     if (target.service() != null) {
       InboundService service = index.intents().services().get(target.service());
       Cluster host = service == null ? null : index.hostOf(service);
-      return host == null ? null
-          : new Target(host, service.spec().namespace(), service.spec().selector(), null);
+      if (host == null) {
+        return null;
+      }
+      List<String> httpPorts = null;
+      if (service.spec().ports().stream().anyMatch(p -> !p.protocol().isHttp())) {
+        httpPorts = service.spec().ports().stream().filter(p -> p.protocol().isHttp())
+            .map(p -> String.valueOf(p.workloadPort())).distinct().toList();
+      }
+      return new Target(host, service.spec().namespace(), service.spec().selector(), null, httpPorts);
     }
     IngressRoute route = index.intents().ingressRoutes().get(target.ingress());
     Cluster cluster = route == null ? null : index.cluster(route.spec().cluster());
@@ -106,7 +119,7 @@ final class EndUserAuthRenderer {
       return null;
     }
     Cluster.IngressGateway gw = cluster.spec().ingressGateway();
-    return new Target(cluster, gw.namespace(), gw.selector(), route.spec().hosts());
+    return new Target(cluster, gw.namespace(), gw.selector(), route.spec().hosts(), null);
   }
 
   /**
@@ -114,11 +127,12 @@ final class EndUserAuthRenderer {
    * rules match the IngressRoute's hosts only (with or without a port in the Host header), so other
    * hosts of the same gateway are not affected. {@code publicPaths} are left out of every rule.
    */
-  private static List<Rule> denyRules(EndUserAuth auth, List<String> hosts) {
+  private static List<Rule> denyRules(EndUserAuth auth, List<String> hosts, List<String> httpPorts) {
     List<RuleTo> to = null;
     List<String> publicPaths = auth.spec().publicPaths();
-    if (hosts != null || publicPaths != null) {
+    if (hosts != null || publicPaths != null || httpPorts != null) {
       Operation operation = new Operation();
+      operation.setPorts(httpPorts);
       if (hosts != null) {
         List<String> withPorts = new ArrayList<>();
         hosts.forEach(h -> {

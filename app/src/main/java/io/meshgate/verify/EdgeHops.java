@@ -378,7 +378,7 @@ final class EdgeHops {
    */
   static Out requestAuthentication(State s) {
     if (s.external != null || s.workload == null || !s.workload.spec().sidecar()
-        || !Istio.isHttp(s.workload.spec().protocol().name())) {
+        || s.workloadProtocol == null || !s.workloadProtocol.isHttp()) {
       return Simulator.absent(s);
     }
     List<Istio.RequestAuthentication> authentications = s.workloadCluster.requestAuthenticationsFor(

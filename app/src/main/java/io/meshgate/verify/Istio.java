@@ -48,13 +48,37 @@ final class Istio {
       String caCertificates, boolean insecureSkipVerify) {}
 
   /** @param workloadSelector null when the rule has none */
+  /**
+   * @param subsetTls per subset name, the subset's own trafficPolicy tls (port-level settings under the
+   *     key of the port, the subset-wide one under 0); a subset without tls settings is absent
+   */
   record DestinationRule(ObjectRef ref, String host, List<String> exportTo, Map<String, String> workloadSelector,
-      ClientTls tls, Map<Integer, ClientTls> portTls, List<String> subsets) {
+      ClientTls tls, Map<Integer, ClientTls> portTls, List<String> subsets, Map<String, Map<Integer, ClientTls>> subsetTls) {
+
+    DestinationRule(ObjectRef ref, String host, List<String> exportTo, Map<String, String> workloadSelector,
+        ClientTls tls, Map<Integer, ClientTls> portTls, List<String> subsets) {
+      this(ref, host, exportTo, workloadSelector, tls, portTls, subsets, Map.of());
+    }
 
     /** Port-level TLS settings override the rule's (DestinationRule trafficPolicy.portLevelSettings). */
     ClientTls tlsFor(int port) {
       ClientTls portLevel = portTls.get(port);
       return portLevel != null ? portLevel : tls;
+    }
+
+    /**
+     * A subset's traffic policy overrides the rule's for traffic to that subset (its port-level
+     * settings first): https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset
+     */
+    ClientTls tlsFor(int port, String subset) {
+      Map<Integer, ClientTls> own = subset == null ? null : subsetTls.get(subset);
+      if (own != null) {
+        ClientTls chosen = own.containsKey(port) ? own.get(port) : own.get(0);
+        if (chosen != null) {
+          return chosen;
+        }
+      }
+      return tlsFor(port);
     }
   }
 
@@ -144,17 +168,34 @@ final class Istio {
       }
     }
     List<String> subsets = new ArrayList<>();
+    Map<String, Map<Integer, ClientTls>> subsetTls = new LinkedHashMap<>();
     for (Map<String, Object> subset : Fields.maps(spec.get("subsets"))) {
       String name = Fields.str(subset, "name");
       if (name != null) {
         subsets.add(name);
+        Map<String, Object> own = Fields.map(subset, "trafficPolicy");
+        Map<Integer, ClientTls> tls = new LinkedHashMap<>();
+        ClientTls wide = clientTls(own.get("tls"));
+        if (wide != null) {
+          tls.put(0, wide);
+        }
+        for (Map<String, Object> setting : Fields.maps(own.get("portLevelSettings"))) {
+          Integer number = Fields.integer(Fields.map(setting, "port").get("number"));
+          ClientTls portLevel = clientTls(setting.get("tls"));
+          if (number != null && portLevel != null) {
+            tls.put(number, portLevel);
+          }
+        }
+        if (!tls.isEmpty()) {
+          subsetTls.put(name, tls);
+        }
       }
     }
     Object selector = spec.get("workloadSelector");
     Map<String, String> workloadSelector = selector instanceof Map<?, ?>
         ? Fields.labels(Fields.map(selector).get("matchLabels")) : null;
     return new DestinationRule(ref, Hosts.fqdn(Fields.str(spec, "host"), ref.namespace()),
-        Fields.strings(spec.get("exportTo")), workloadSelector, clientTls(policy.get("tls")), portTls, subsets);
+        Fields.strings(spec.get("exportTo")), workloadSelector, clientTls(policy.get("tls")), portTls, subsets, subsetTls);
   }
 
   static Gateway gateway(ObjectRef ref, Map<String, Object> spec) {

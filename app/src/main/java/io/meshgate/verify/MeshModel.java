@@ -71,6 +71,13 @@ public final class MeshModel {
         view.addKubeService(service);
       }
     }
+    // A Cluster's mTLS defaults name namespaces it has.
+    for (ClusterView view : clusters.values()) {
+      Cluster.PeerAuthenticationDefaults defaults = view.facts.spec().peerAuthentication();
+      if (defaults != null) {
+        view.namespaces.addAll(defaults.namespaces().keySet());
+      }
+    }
     for (ServiceClient client : intents.clients().values()) {
       ClusterView view = clusters.get(client.spec().cluster());
       if (view != null) {
@@ -276,10 +283,12 @@ public final class MeshModel {
       InboundService.Spec spec = service.spec();
       namespaces.add(spec.namespace());
       String host = spec.service() + "." + spec.namespace() + "." + Hosts.CLUSTER_DOMAIN;
-      Istio.Port port = new Istio.Port(spec.port(), spec.protocol().name().toLowerCase(Locale.ROOT) + "-" + spec.port(),
-          spec.protocol().name(), spec.port());
+      List<Istio.Port> ports = new ArrayList<>();
+      for (InboundService.Port p : spec.ports()) {
+        ports.add(new Istio.Port(p.number(), p.name(), p.protocol().name(), p.workloadPort()));
+      }
       RegistryService registered = new RegistryService(new ObjectRef(name, spec.namespace(), "Service", spec.service()),
-          host, spec.namespace(), List.of(port), List.of(), false, "STATIC", List.of(), List.of(), service);
+          host, spec.namespace(), List.copyOf(ports), List.of(), false, "STATIC", List.of(), List.of(), service);
       servicesByHost.computeIfAbsent(host, k -> new ArrayList<>()).add(registered);
     }
 

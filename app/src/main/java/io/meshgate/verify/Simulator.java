@@ -1,6 +1,7 @@
 package io.meshgate.verify;
 
 import io.meshgate.intent.InboundService;
+import io.meshgate.intent.Protocol;
 import io.meshgate.verify.HopResult.Outcome;
 import io.meshgate.verify.MeshModel.ClusterView;
 import io.meshgate.verify.MeshModel.RegistryService;
@@ -119,7 +120,11 @@ public final class Simulator {
     Istio.DestinationRule rule;
     /** ISTIO_MUTUAL, SIMPLE, MUTUAL, PLAINTEXT, APP_TLS or AUTO (auto mTLS decides per endpoint). */
     String tls = PLAINTEXT;
-    /** The client application sends TLS itself (a port that speaks TLS): with no sidecar TLS, APP_TLS. */
+    /**
+     * The stream the server's application will receive is TLS: the client application's own TLS
+     * (on a port that speaks TLS), or TLS the client's sidecar originated that a gateway passed
+     * through. A TLS-terminating gateway server removes the outermost layer.
+     */
     boolean appTls;
     /** The subset a VirtualService route chose, or null. */
     String subset;
@@ -142,7 +147,9 @@ public final class Simulator {
     Istio.Port hostedPort;
     InboundService workload;
     ClusterView workloadCluster;
+    /** The pods' port (targetPort) and the protocol the application speaks there. */
     int workloadPort;
+    Protocol workloadProtocol;
     /** Who the server sidecar sees on an Istio mTLS connection, and that peer's cluster. */
     String peerPrincipal;
     ClusterView peerCluster;
@@ -417,16 +424,16 @@ public final class Simulator {
       leaveAsSent(next);
       return skip(Hop.TLS, next, "PassthroughCluster: the application's bytes leave as they are (" + wire(next.tls) + ")");
     }
-    // To a host outside the mesh or a gateway's port that speaks TLS (HTTPS, TLS), the client's
-    // application sends TLS itself, which the sidecar passes by SNI unless it originates its own.
-    next.appTls = s.port.appTls() && (s.service.meshExternal() || s.service.gateway() != null);
-    String app = next.appTls ? "the application's own TLS" : "plain text";
+    // On a port that speaks TLS (HTTPS, TLS) the client's application sends TLS itself, unless its
+    // sidecar is told to originate SIMPLE/MUTUAL TLS (meshgate's meaning of those modes).
+    boolean appSpeaksTls = s.port.appTls();
+    next.appTls = appSpeaksTls;
+    String app = appSpeaksTls ? "the application's own TLS" : "plain text";
     if (!s.caller().sidecar()) {
       leaveAsSent(next);
-      return skip(Hop.TLS, next, "no sidecar: the application's bytes leave as they are (" + app
-          + (next.appTls ? "" : "; TLS done by the application itself is not modelled") + ")");
+      return skip(Hop.TLS, next, "no sidecar: the application's bytes leave as they are (" + app + ")");
     }
-    Istio.ClientTls tls = s.rule == null ? null : s.rule.tlsFor(s.port.number());
+    Istio.ClientTls tls = s.rule == null ? null : s.rule.tlsFor(s.port.number(), s.subset);
     ObjectRef rule = s.rule == null ? null : s.rule.ref();
     if (tls == null) {
       if (s.service.meshExternal()) {
@@ -436,7 +443,7 @@ public final class Simulator {
       next.tls = AUTO;
       next.sni = Hosts.istioSni(s.port.number(), s.subset, s.service.host());
       return pass(Hop.TLS, next, "no TLS settings: auto mTLS sends Istio mTLS to endpoints known to have a sidecar, "
-          + "plain text to others", rule);
+          + app + " to others", rule);
     }
     switch (tls.mode()) {
       case "DISABLE" -> {
@@ -506,8 +513,12 @@ public final class Simulator {
       State next = s.copy();
       reachWorkload(next, s.here, service.kube(), s.port.number());
       settleAuto(next, service.kube().spec().sidecar());
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.ENDPOINT, mismatch, service.ref());
+      }
       return pass(Hop.ENDPOINT, next, "the pods of " + service.describe() + " " + service.kube().spec().selector()
-          + " on port " + s.port.number() + tlsNote(next), service.ref());
+          + " on port " + next.workloadPort + tlsNote(next) + applicationNote(next), service.ref());
     }
     if (service.endpoints().isEmpty()) {
       RegistryService kube = service.resolution().equals("DNS") ? s.here.kubeService(service.host()) : null;
@@ -518,6 +529,10 @@ public final class Simulator {
       State next = s.copy();
       reachWorkload(next, s.here, kube.kube(), s.port.number());
       settleAuto(next, false);
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.ENDPOINT, mismatch, kube.ref());
+      }
       return pass(Hop.ENDPOINT, next, "DNS resolves " + service.host() + " to " + kube.describe() + tlsNote(next), kube.ref());
     }
     List<State> branches = new ArrayList<>();
@@ -549,6 +564,10 @@ public final class Simulator {
       }
       reachWorkload(next, s.here, kube.kube(), target);
       settleAuto(next, "istio".equals(endpoint.labels().get("security.istio.io/tlsMode")));
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.ENDPOINT, mismatch, kube.ref());
+      }
       details.add(endpoint.address() + ":" + target + " is " + kube.describe() + tlsNote(next));
       branches.add(next);
     }
@@ -582,6 +601,11 @@ public final class Simulator {
     return " (" + wire(s.tls) + ")";
   }
 
+  /** For an application that terminates TLS itself: whose TLS it gets. */
+  private static String applicationNote(State s) {
+    return s.workloadProtocol != null && s.workloadProtocol.isAppTls() ? "; the application receives the client's TLS" : "";
+  }
+
   /** What is on the wire, in words. */
   static String wire(String tls) {
     return switch (tls) {
@@ -592,10 +616,38 @@ public final class Simulator {
     };
   }
 
+  /** The request reaches the pods of {@code workload} on its Service port {@code port}. */
   private static void reachWorkload(State s, ClusterView cluster, InboundService workload, int port) {
+    InboundService.Port p = workload.spec().port(port);
     s.workload = workload;
     s.workloadCluster = cluster;
-    s.workloadPort = port;
+    s.workloadPort = p == null ? port : p.workloadPort();
+    s.workloadProtocol = p == null ? null : p.protocol();
+  }
+
+  /**
+   * What the application behind the port receives against what it speaks, once the sidecar has
+   * removed Istio mTLS; null when they agree. An application that serves TLS itself (HTTPS, TLS)
+   * needs TLS, an HTTP one plain text; a TCP port takes anything. A TLS layer the client's sidecar
+   * originated straight to the pod is not the server sidecar's to remove: the application gets it.
+   */
+  static String applicationMismatch(State s) {
+    if (s.workloadProtocol == null) {
+      return null;
+    }
+    boolean receivesTls = s.appTls || (s.gateway == null && ("SIMPLE".equals(s.tls) || "MUTUAL".equals(s.tls)));
+    String where = "the application of Service " + s.workload.spec().namespace() + "/" + s.workload.spec().service()
+        + " in cluster " + s.workloadCluster.name + " on port " + s.workloadPort + " (" + s.workloadProtocol + ")";
+    if (s.workloadProtocol.isAppTls() && !receivesTls) {
+      return where + " terminates TLS itself but would receive plain text"
+          + (s.server != null && s.server.tlsMode() != null && !s.server.tlsMode().endsWith("PASSTHROUGH")
+              ? ": the gateway's TLS server " + s.server.describe() + " terminated the TLS meant for it (a PASSTHROUGH "
+                + "server routing by SNI keeps it)" : "");
+    }
+    if (s.workloadProtocol.isHttp() && receivesTls) {
+      return where + " speaks plain HTTP but would receive TLS that nothing in between terminates";
+    }
+    return null;
   }
 
   static String principal(ClusterView cluster, String namespace, String serviceAccount) {
@@ -669,13 +721,13 @@ public final class Simulator {
           : "it expects TLS (" + server.tlsMode() + "), the client sends plain text";
     }
     if (server.tlsMode() == null) {
-      return "it expects plain " + server.protocol() + ", the client sends " + s.tls + " TLS";
+      return "it expects plain " + server.protocol() + ", the client sends " + wire(s.tls);
     }
     if (server.tlsMode().equals("AUTO_PASSTHROUGH")) {
       Hosts.ParsedSni sni = Hosts.parseIstioSni(s.sni);
       if (!ISTIO_MUTUAL.equals(s.tls) || sni == null) {
         return "AUTO_PASSTHROUGH forwards only Istio mTLS whose SNI names the destination "
-            + "(outbound_.<port>_._.<host>); the client originates " + s.tls + " TLS with SNI " + s.sni;
+            + "(outbound_.<port>_._.<host>); the client sends " + wire(s.tls) + " with SNI " + s.sni;
       }
       for (String host : server.hosts()) {
         if (Hosts.matches(Hosts.hostPart(host), sni.host())) {
@@ -702,7 +754,7 @@ public final class Simulator {
       return null;
     }
     if (mode.equals(ISTIO_MUTUAL)) {
-      return ISTIO_MUTUAL.equals(s.tls) ? null : "it takes only Istio mTLS, the client originates " + s.tls + " TLS";
+      return ISTIO_MUTUAL.equals(s.tls) ? null : "it takes only Istio mTLS, the client sends " + wire(s.tls);
     }
     if (server.credentialName() == null && !server.serverCertificate()) {
       return "it terminates TLS (" + mode + ") but names no credentialName for its certificate";
@@ -712,7 +764,7 @@ public final class Simulator {
           + "and trusts only the mesh CA, so the handshake fails";
     }
     if (mode.equals("MUTUAL") && !"MUTUAL".equals(s.tls)) {
-      return "MUTUAL requires a client certificate; the client originates " + s.tls + " TLS";
+      return "MUTUAL requires a client certificate; the client sends " + wire(s.tls);
     }
     return null;
   }
@@ -816,22 +868,25 @@ public final class Simulator {
     State next = s.copy();
     next.hosted = target;
     next.hostedPort = port;
-    String tlsWhy;
     if (passthrough) {
-      tlsWhy = "passthrough: the client's TLS goes on unchanged";
-    } else {
-      // The gateway is now the client: its own DestinationRule lookup and auto mTLS.
-      Picked picked = pickRule(h, gatewayNamespace, s.gatewayPods.labels(), target);
-      Istio.ClientTls tls = picked.rule == null ? null : picked.rule.tlsFor(port.number());
-      next.tls = tls == null ? (target.meshExternal() ? PLAINTEXT : AUTO)
-          : tls.mode().equals("DISABLE") ? PLAINTEXT : tls.mode();
-      next.sni = tls != null && !tls.mode().equals(ISTIO_MUTUAL) ? (tls.sni() != null ? tls.sni() : target.host())
-          : Hosts.istioSni(port.number(), destination.subset(), target.host());
-      next.peerPrincipal = principal(h, gatewayNamespace, s.gatewayPods.serviceAccount());
-      next.peerCluster = h;
-      tlsWhy = "the gateway terminates the client's TLS and opens a new connection to " + target.host() + ":"
-          + port.number() + " as " + next.peerPrincipal + " (" + (tls == null ? "auto mTLS" : "tls " + tls.mode()) + ")";
+      // The client's TLS, whoever originated it, travels on as the payload: the application gets it.
+      next.appTls = !PLAINTEXT.equals(s.tls);
+    } else if (APP_TLS.equals(s.tls)) {
+      next.appTls = false; // the server terminated the client application's own TLS
     }
+    // Either way the gateway is now the client, with its own DestinationRule lookup and auto mTLS
+    // (its upstream clusters carry Istio's mTLS transport socket for endpoints with a sidecar).
+    Picked picked = pickRule(h, gatewayNamespace, s.gatewayPods.labels(), target);
+    Istio.ClientTls tls = picked.rule == null ? null : picked.rule.tlsFor(port.number(), destination.subset());
+    next.tls = tls == null ? (target.meshExternal() ? PLAINTEXT : AUTO)
+        : tls.mode().equals("DISABLE") ? PLAINTEXT : tls.mode();
+    next.sni = tls != null && !tls.mode().equals(ISTIO_MUTUAL) ? (tls.sni() != null ? tls.sni() : target.host())
+        : Hosts.istioSni(port.number(), destination.subset(), target.host());
+    next.peerPrincipal = principal(h, gatewayNamespace, s.gatewayPods.serviceAccount());
+    next.peerCluster = h;
+    String tlsWhy = (passthrough ? "the gateway passes the client's TLS through unopened" : "the gateway terminates the client's TLS")
+        + " and opens a new connection to " + target.host() + ":" + port.number() + " as " + next.peerPrincipal
+        + " (" + (tls == null ? "auto mTLS" : "tls " + tls.mode()) + ")";
     return pass(Hop.GATEWAY_ROUTE, next, "VirtualService " + bound.ref().namespace() + "/" + bound.ref().name()
         + " routes " + routeHost + " to " + target.describe() + ":" + port.number() + "; " + tlsWhy, bound.ref());
   }
@@ -930,6 +985,9 @@ public final class Simulator {
     RegistryService service = s.hosted;
     if (service.external()) {
       State next = s.copy();
+      if (PLAINTEXT.equals(next.tls) && next.appTls) {
+        next.tls = APP_TLS; // passed through: the client application's own TLS leaves the mesh
+      }
       next.external = service.host() + ":" + (s.hostedPort.targetPort() != null ? s.hostedPort.targetPort()
           : s.hostedPort.number());
       return pass(Hop.HOSTED_ENDPOINT, next, "the gateway connects to " + next.external + ", outside the mesh ("
@@ -944,8 +1002,12 @@ public final class Simulator {
       State next = s.copy();
       reachWorkload(next, h, service.kube(), s.hostedPort.number());
       settleAutoAt(next, service.kube().spec().sidecar());
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.HOSTED_ENDPOINT, mismatch, service.ref());
+      }
       return pass(Hop.HOSTED_ENDPOINT, next, "the pods of " + service.describe() + " " + service.kube().spec().selector()
-          + " on port " + s.hostedPort.number() + tlsNote(next), service.ref());
+          + " on port " + next.workloadPort + tlsNote(next) + applicationNote(next), service.ref());
     }
     if (service.endpoints().isEmpty()) {
       return fail(Hop.HOSTED_ENDPOINT, service.describe() + " in cluster " + h.name + " has no endpoints, and "
@@ -967,6 +1029,10 @@ public final class Simulator {
       State next = s.copy();
       reachWorkload(next, h, kube.kube(), target);
       settleAutoAt(next, "istio".equals(endpoint.labels().get("security.istio.io/tlsMode")));
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.HOSTED_ENDPOINT, mismatch, kube.ref());
+      }
       details.add(endpoint.address() + ":" + target + " is " + kube.describe() + " in cluster " + h.name + tlsNote(next));
       branches.add(next);
     }
@@ -976,7 +1042,7 @@ public final class Simulator {
   /** After a gateway re-originates, auto mTLS settles for the gateway's own connection. */
   private static void settleAutoAt(State s, boolean endpointHasSidecar) {
     if (AUTO.equals(s.tls)) {
-      s.tls = endpointHasSidecar ? ISTIO_MUTUAL : PLAINTEXT;
+      s.tls = endpointHasSidecar ? ISTIO_MUTUAL : PLAINTEXT; // the gateway's own bytes: no application TLS layer of its own
     }
   }
 
@@ -1002,7 +1068,7 @@ public final class Simulator {
             + " have no sidecar: nothing terminates the Istio mTLS the caller sends", serviceRef);
       }
       return pass(Hop.PEER_AUTHENTICATION, s.copy(), "no sidecar: the application receives the connection as sent ("
-          + (PLAINTEXT.equals(s.tls) ? "plain text" : s.tls + " TLS") + ")", serviceRef);
+          + wire(s.tls) + ")", serviceRef);
     }
     Istio.PeerAuthentication decided = null;
     String mode = "UNSET";
@@ -1033,7 +1099,7 @@ public final class Simulator {
         + paRef.namespace() + "/" + paRef.name();
     if (mode.equals("STRICT") && !mtls) {
       return fail(Hop.PEER_AUTHENTICATION, source + ": the sidecar accepts only Istio mTLS, the connection arrives as "
-          + (PLAINTEXT.equals(s.tls) ? "plain text" : s.tls + " TLS"), paRef);
+          + wire(s.tls), paRef);
     }
     if (mode.equals("DISABLE") && mtls) {
       return fail(Hop.PEER_AUTHENTICATION, source + ": the sidecar does not terminate mTLS, but the caller sends Istio mTLS",
@@ -1054,7 +1120,7 @@ public final class Simulator {
       }
     }
     return pass(Hop.PEER_AUTHENTICATION, s.copy(), source + "; " + (mtls ? "peer " + s.peerPrincipal
-        : "the connection arrives as " + (PLAINTEXT.equals(s.tls) ? "plain text" : s.tls + " TLS") + " (no principal)"), paRef);
+        : "the connection arrives as " + wire(s.tls) + " (no principal)"), paRef);
   }
 
   /**
@@ -1071,10 +1137,10 @@ public final class Simulator {
       return pass(Hop.AUTHORIZATION_POLICY, s.copy(), "no sidecar: nothing enforces AuthorizationPolicy", null);
     }
     List<Authorization.Compiled> policies = x.authorizationPoliciesFor(w.spec().namespace(), w.spec().selector());
-    boolean http = Istio.isHttp(w.spec().protocol().name());
+    boolean http = s.workloadProtocol != null && s.workloadProtocol.isHttp();
     Authorization.Context context = new Authorization.Context(
         ISTIO_MUTUAL.equals(s.tls) ? s.peerPrincipal : null, http,
-        http ? (w.spec().protocol().name().equals("GRPC") ? "POST" : s.request.method() == null ? "GET" : s.request.method()) : null,
+        http ? (s.workloadProtocol == Protocol.GRPC ? "POST" : s.request.method() == null ? "GET" : s.request.method()) : null,
         http ? (s.request.path() == null ? "/" : s.request.path()) : null,
         s.request.host(), s.workloadPort, s.requestPrincipal, s.tokenAudiences, s.tokenClaims);
     Authorization.Decision decision = Authorization.evaluate(policies, context);

@@ -35,7 +35,7 @@ class SeedFieldNamesTest {
       Map.entry("maxConnections", "10"), Map.entry("concurrenthttp2Requests", 1000),
       Map.entry("httpRequestPerConnection", 100), Map.entry("consecutiveErrors", 8), Map.entry("baseEjectionTime", 15),
       Map.entry("intervalSweep", "5m"), Map.entry("namespaces", List.of("default")),
-      Map.entry("clientServiceName", "sleep"),
+      Map.entry("clientServiceName", "sleep"), Map.entry("inboundServerIntent", "httpbin"),
       Map.entry("serviceAccountAccess", Map.of("sleep", Map.of("GET", List.of("/status*")))));
 
   @TestFactory
@@ -47,7 +47,7 @@ class SeedFieldNamesTest {
       }
       tests.add(DynamicTest.dynamicTest(mapping.kind() + "." + mapping.seedName(), () -> check(mapping)));
     }
-    assertEquals(23, tests.size(), "every seed-only name of both kinds is covered");
+    assertEquals(24, tests.size(), "every seed-only name of both kinds is covered");
     return tests;
   }
 
@@ -68,6 +68,16 @@ class SeedFieldNamesTest {
     Map<String, Object> advice = new Yaml().load(SeedFieldNames.example(mapping, seedValue));
     merge(section(document, section), advice);
     assertEquals(List.of(), schemaFindings(document), () -> "after writing " + advice);
+  }
+
+  @Test
+  void theSeedsEmptyNamespacesListMeansLeaveTheFieldOut() throws IOException {
+    // In the seed [] admits every namespace; meshgate's allowedNamespaces: [] admits none.
+    Map<String, Object> document = base(Kind.InboundService);
+    section(document, "spec").put("namespaces", List.of());
+    String message = schemaFindings(document).get(0).message();
+    assertEquals("unknown field \"namespaces\" in spec; \"namespaces\" is the seed's (EMCO) name of spec.allowedNamespaces,"
+        + " and its [] means every namespace may call: in meshgate leave allowedNamespaces out (remove this field)", message);
   }
 
   @Test
