@@ -317,9 +317,18 @@ final class EdgeVerifier {
     }
     if (auth.spec().publicPaths() != null) {
       String path = Verifier.examplePath(auth.spec().publicPaths().get(0));
-      Request open = new Request(base.from(), base.host(), base.port(), "GET", path, null);
-      edges.add(Verifier.check(simulator, auth.name(), Kind.EndUserAuth, "spec.publicPaths[0]", reached.name(), expected,
-          null, source, open, true));
+      InboundService open = reached;
+      if (target.ingress() != null) {
+        // Through an ingress the path decides which service it reaches: the first route matching it.
+        IngressRoute route = intents.ingressRoutes().get(target.ingress());
+        open = route.spec().routes().stream().filter(r -> matches(r.uri(), path)).findFirst()
+            .map(r -> intents.services().get(r.service())).orElse(null);
+      }
+      if (open != null) {
+        edges.add(Verifier.check(simulator, auth.name(), Kind.EndUserAuth, "spec.publicPaths[0]", open.name(),
+            Verifier.reachedName(open), null, source, new Request(base.from(), base.host(), base.port(), "GET", path, null),
+            true));
+      }
     }
   }
 
