@@ -374,8 +374,9 @@ public final class Simulator {
             (where.equals(Hosts.ROOT_NAMESPACE) ? "the root namespace " : "the service's namespace ") + where, host);
       }
     }
-    return new Picked(null, "no DestinationRule for " + host + " applies (looked in namespaces " + namespace + ", "
-        + service.namespace() + ", " + Hosts.ROOT_NAMESPACE + ")");
+    return new Picked(null, "no DestinationRule for " + host + " applies (looked in namespaces "
+        + String.join(", ", new java.util.LinkedHashSet<>(List.of(namespace, service.namespace(), Hosts.ROOT_NAMESPACE)))
+        + ")");
   }
 
   private static Picked select(List<Istio.DestinationRule> rules, String namespace, Map<String, String> labels,
@@ -884,7 +885,8 @@ public final class Simulator {
         : Hosts.istioSni(port.number(), destination.subset(), target.host());
     next.peerPrincipal = principal(h, gatewayNamespace, s.gatewayPods.serviceAccount());
     next.peerCluster = h;
-    String tlsWhy = (passthrough ? "the gateway passes the client's TLS through unopened" : "the gateway terminates the client's TLS")
+    String tlsWhy = (passthrough ? "the gateway passes the client's TLS through unopened"
+        : PLAINTEXT.equals(s.tls) ? "the gateway reads the client's plain text" : "the gateway terminates the client's TLS")
         + " and opens a new connection to " + target.host() + ":" + port.number() + " as " + next.peerPrincipal
         + " (" + (tls == null ? "auto mTLS" : "tls " + tls.mode()) + ")";
     return pass(Hop.GATEWAY_ROUTE, next, "VirtualService " + bound.ref().namespace() + "/" + bound.ref().name()
