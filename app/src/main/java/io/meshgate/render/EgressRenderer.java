@@ -8,7 +8,6 @@ import io.fabric8.istio.api.api.networking.v1alpha3.Gateway;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPMatchRequest;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
-import io.fabric8.istio.api.api.networking.v1alpha3.Port;
 import io.fabric8.istio.api.api.networking.v1alpha3.PortSelector;
 import io.fabric8.istio.api.api.networking.v1alpha3.RouteDestination;
 import io.fabric8.istio.api.api.networking.v1alpha3.Server;
@@ -184,7 +183,8 @@ final class EgressRenderer {
         passthrough = new ServerTLSSettings();
         passthrough.setMode(ServerTLSSettingsTLSmode.PASSTHROUGH);
       }
-      servers.add(server(gatewayPort, plain ? "http" : "tls", plain ? "HTTP" : "TLS", spec.host(), passthrough));
+      servers.add(IngressRenderer.server(gatewayPort, plain ? "http" : "tls", plain ? "HTTP" : "TLS", List.of(spec.host()),
+          passthrough));
       int externalPort = origination != null && origination.port() == p.number() ? origination.targetPort() : p.number();
       if (plain) {
         boolean originated = origination != null && origination.port() == p.number();
@@ -248,17 +248,6 @@ final class EgressRenderer {
     return new ArrayList<>(out);
   }
 
-  private static Server server(int number, String portName, String protocol, String host, ServerTLSSettings tls) {
-    Port port = new Port();
-    port.setNumber((long) number);
-    port.setName(portName);
-    port.setProtocol(protocol);
-    Server server = new Server();
-    server.setPort(port);
-    server.setHosts(List.of(host));
-    server.setTls(tls);
-    return server;
-  }
 
   private static Destination destination(String host, String subset, int port) {
     PortSelector selector = new PortSelector();

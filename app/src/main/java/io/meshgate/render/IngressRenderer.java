@@ -107,7 +107,8 @@ final class IngressRenderer {
     return servers;
   }
 
-  private static Server server(int number, String portName, String protocol, List<String> hosts, ServerTLSSettings tls) {
+  /** A Gateway server: its port (number, name, protocol), hosts and TLS settings. */
+  static Server server(int number, String portName, String protocol, List<String> hosts, ServerTLSSettings tls) {
     Port port = new Port();
     port.setNumber((long) number);
     port.setName(portName);
