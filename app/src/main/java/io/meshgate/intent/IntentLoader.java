@@ -115,6 +115,7 @@ public final class IntentLoader {
     private final IntentSchemas schemas = IntentSchemas.get();
     private final IntentLimits limits;
     private final Progress progress;
+    private Overlays overlays = Overlays.NONE;
 
     Run(Path root, IntentLimits limits, Progress progress) {
       this.limits = limits;
@@ -184,7 +185,12 @@ public final class IntentLoader {
       }
       applyServiceDefaults();
       applyClientDefaults();
+      EdgeDefaults.apply(pending.stream().filter(p -> p.kind != null && p.name != null)
+          .map(p -> new EdgeDefaults.Document(p.kind, p.name, p.content)).toList());
       rejectHostCollisions();
+      java.util.Set<String> clusters = new java.util.TreeSet<>();
+      pending.stream().filter(p -> p.kind == Kind.Cluster && p.name != null).forEach(p -> clusters.add(p.name));
+      overlays = OverlayLoader.read(realRoot, this::label, clusters, violations, limits);
       return result();
     }
 
@@ -210,7 +216,9 @@ public final class IntentLoader {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
             boolean hidden = !dir.equals(realRoot) && dir.getFileName().toString().startsWith(".");
-            return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            // overlays/ holds plain Istio YAML, read by OverlayLoader, never as intents.
+            boolean overlays = dir.equals(realRoot.resolve(Overlays.FOLDER));
+            return hidden || overlays ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
           }
 
           @Override
@@ -296,17 +304,17 @@ public final class IntentLoader {
       if (!content.containsKey("kind")) {
         boolean body = IntentFiles.isJson(locations.documentStart().file()) && !content.containsKey("apiVersion");
         report(null, locations.documentStart(), null, null, null, body ? IntentFiles.EMCO_BODY
-            : "missing required field \"kind\" at the top level; add kind: Cluster, InboundService or ServiceClient");
+            : "missing required field \"kind\" at the top level; add kind: " + kindList(" or "));
       } else if (kindValue instanceof String text && isKind(text)) {
         kind = Kind.valueOf(text);
       } else if (kindValue instanceof String text && ForeignKinds.describe(text, content.get("apiVersion")) != null) {
         report(null, locations.locate("kind"), null, null, "kind", ForeignKinds.describe(text, content.get("apiVersion")));
       } else {
-        List<String> kinds = List.of("Cluster", "InboundService", "ServiceClient");
+        List<String> kinds = java.util.Arrays.stream(Kind.values()).map(Kind::name).toList();
         String suggestion = kindValue instanceof String text ? Suggestions.closest(text, kinds) : null;
         report(null, locations.locate("kind"), null, null, "kind",
             "unknown kind " + (kindValue instanceof String text ? "\"" + YamlReader.abbreviate(text) + "\"" : String.valueOf(kindValue))
-                + "; expected one of Cluster, InboundService, ServiceClient"
+                + "; expected one of " + kindList(", ")
                 + (suggestion != null ? "; did you mean \"" + suggestion + "\"?" : ""));
       }
       if (kind == null) {
@@ -320,6 +328,12 @@ public final class IntentLoader {
       for (IntentSchemas.Finding finding : schemas.validate(kind, content)) {
         report(current, locations.locate(finding.path()), kind, name, finding.path(), finding.message());
       }
+    }
+
+    /** "Cluster, InboundService, ..." in declaration order; the last separator is {@code last}. */
+    private static String kindList(String last) {
+      List<String> names = java.util.Arrays.stream(Kind.values()).map(Kind::name).toList();
+      return String.join(", ", names.subList(0, names.size() - 1)) + last + names.get(names.size() - 1);
     }
 
     private static boolean isKind(String text) {
@@ -524,6 +538,9 @@ public final class IntentLoader {
       Map<String, Cluster> clusters = new TreeMap<>();
       Map<String, InboundService> services = new TreeMap<>();
       Map<String, ServiceClient> clients = new TreeMap<>();
+      Map<String, IngressRoute> ingressRoutes = new TreeMap<>();
+      Map<String, ExternalService> externalServices = new TreeMap<>();
+      Map<String, EndUserAuth> endUserAuths = new TreeMap<>();
       Map<IntentRef, SourceLocation> sources = new TreeMap<>();
       for (Pending document : pending) {
         if (document.name == null) {
@@ -535,6 +552,9 @@ public final class IntentLoader {
               case Cluster -> clusters.put(document.name, bind(document, Cluster.class));
               case InboundService -> services.put(document.name, bind(document, InboundService.class));
               case ServiceClient -> clients.put(document.name, bind(document, ServiceClient.class));
+              case IngressRoute -> ingressRoutes.put(document.name, bind(document, IngressRoute.class));
+              case ExternalService -> externalServices.put(document.name, bind(document, ExternalService.class));
+              case EndUserAuth -> endUserAuths.put(document.name, bind(document, EndUserAuth.class));
             }
             sources.put(new IntentRef(document.kind, document.name), document.locations.documentStart());
           } catch (IllegalArgumentException e) {
@@ -549,8 +569,9 @@ public final class IntentLoader {
       violations.sort(Comparator.comparing(Violation::file, Comparator.nullsFirst(Comparator.naturalOrder()))
           .thenComparingInt(Violation::line).thenComparingInt(Violation::column)
           .thenComparing(Violation::message));
-      return new LoadResult(new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services), new TreeMap<>(clients), sources),
-          documents, violations, files);
+      return new LoadResult(new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services), new TreeMap<>(clients), sources,
+          new TreeMap<>(ingressRoutes), new TreeMap<>(externalServices), new TreeMap<>(endUserAuths)),
+          documents, violations, files, overlays);
     }
 
     /** The typed intent; IllegalArgumentException when the model cannot hold what the schema admitted. */

@@ -50,9 +50,10 @@ final class IntentSchemas {
     }
     // Read every schema file up front so the catalogue is read-only afterwards (the service loads
     // from several threads).
-    for (String name : List.of("common.schema.json", "intent.schema.json", fileOf(Kind.Cluster),
-        fileOf(Kind.InboundService), fileOf(Kind.ServiceClient))) {
-      files.put(name, read(name));
+    files.put("common.schema.json", read("common.schema.json"));
+    files.put("intent.schema.json", read("intent.schema.json"));
+    for (Kind kind : Kind.values()) {
+      files.put(fileOf(kind), read(fileOf(kind)));
     }
     for (Kind kind : Kind.values()) {
       defaults.put(kind, plan(fileOf(kind), file(fileOf(kind)), 0));

@@ -40,9 +40,18 @@ public final class Verifier {
    *     other-path, other-port or other-client
    * @param source where the client's intent starts, or null
    * @param problem null when the answer is the expected one; else why not
+   * @param kind the kind of the intent that declares the edge ({@code client} is its name): a
+   *     ServiceClient, or an IngressRoute / ExternalService / EndUserAuth of the mesh edge
+   * @param field where in that intent the edge is declared (MG-REACH-01 points there)
    */
   public record Check(String client, String service, String probe, SourceLocation source, boolean expectAllowed,
-      Trace trace, String problem) {
+      Trace trace, String problem, Kind kind, String field) {
+
+    /** An edge or probe of a ServiceClient. */
+    public Check(String client, String service, String probe, SourceLocation source, boolean expectAllowed,
+        Trace trace, String problem) {
+      this(client, service, probe, source, expectAllowed, trace, problem, Kind.ServiceClient, "spec.target");
+    }
 
     public boolean ok() {
       return problem == null;
@@ -75,12 +84,15 @@ public final class Verifier {
 
   private final IntentSet intents;
   private final Simulator simulator;
+  /** InboundService name → a valid end-user token for it (its EndUserAuth), for declared edges and probes. */
+  private final Map<String, Jwt> tokens;
   private final Map<String, List<ServiceClient>> clientsByTarget = new HashMap<>();
   private final Map<String, List<ServiceClient>> clientsByCluster = new HashMap<>();
 
   public Verifier(IntentSet intents, MeshModel model) {
     this.intents = intents;
     this.simulator = new Simulator(model);
+    this.tokens = EdgeVerifier.serviceTokens(intents);
     for (ServiceClient client : intents.clients().values()) {
       clientsByTarget.computeIfAbsent(client.spec().target(), k -> new ArrayList<>()).add(client);
       clientsByCluster.computeIfAbsent(client.spec().cluster(), k -> new ArrayList<>()).add(client);
@@ -109,7 +121,7 @@ public final class Verifier {
     for (InboundService service : intents.services().values()) {
       List<ServiceClient> clients = edgesOf(service);
       for (ServiceClient client : clients) {
-        for (Request request : edgeRequests(client, service)) {
+        for (Request request : requests(client, service)) {
           edges.add(check(client, service, null, request, true));
         }
       }
@@ -118,7 +130,10 @@ public final class Verifier {
       }
       progress.update("requests simulated", edges.size() + probes.size());
     }
-    return new Result(edges, probes, simulator.model().warnings());
+    // The mesh edge: ingress routes, external services, end-user authentication.
+    List<String> warnings = new ArrayList<>(simulator.model().warnings());
+    new EdgeVerifier(intents, simulator, tokens).run(withProbes, edges, probes, warnings);
+    return new Result(edges, probes, warnings);
   }
 
   /** The clients of {@code service} that form an edge: both clusters are declared. */
@@ -179,6 +194,13 @@ public final class Verifier {
     return ports;
   }
 
+  /** The declared requests of a client, with a valid end-user token when its target requires one. */
+  private List<Request> requests(ServiceClient client, InboundService service) {
+    Jwt token = tokens.get(service.name());
+    List<Request> out = edgeRequests(client, service);
+    return token == null ? out : out.stream().map(r -> r.withJwt(token)).toList();
+  }
+
   /**
    * Every port the client may use gets requests: on an HTTP port one per method and path of each
    * access entry that applies to it (or a plain GET /), on an opaque port one connection.
@@ -237,8 +259,23 @@ public final class Verifier {
   }
 
   private Check check(ServiceClient client, InboundService service, String probe, Request request, boolean expectAllowed) {
+    SourceLocation source = intents.sources().get(new IntentRef(Kind.ServiceClient, client.name()));
+    return check(simulator, client.name(), Kind.ServiceClient, "spec.target", service.name(), reachedName(service), probe,
+        source, request, expectAllowed);
+  }
+
+  /** {@code cluster/namespace/service}: what {@code reached} says of a request that reached the service's pods. */
+  static String reachedName(InboundService service) {
+    return service.spec().cluster() + "/" + service.spec().namespace() + "/" + service.spec().service();
+  }
+
+  /**
+   * One request against what the intents expect: allowed and reaching {@code expected}, or not
+   * reaching it. Keeps only the deciding hop of the trace (explain shows the rest).
+   */
+  static Check check(Simulator simulator, String declaredBy, Kind kind, String field, String target, String expected,
+      String probe, SourceLocation source, Request request, boolean expectAllowed) {
     Trace trace = simulator.explain(request);
-    String expected = service.spec().cluster() + "/" + service.spec().namespace() + "/" + service.spec().service();
     boolean reachedService = trace.allowed() && expected.equals(trace.reached());
     String problem = null;
     if (expectAllowed && !reachedService) {
@@ -251,11 +288,10 @@ public final class Verifier {
       problem = "allowed at " + (last == null ? "?" : last.hop().id()) + ", but the intents deny it: "
           + (last == null ? "" : last.detail());
     }
-    SourceLocation source = intents.sources().get(new IntentRef(Kind.ServiceClient, client.name()));
     // Keep only the deciding hop: 10,000 services mean ~160,000 checks, and explain shows the rest.
     HopResult deciding = trace.failure() != null ? trace.failure() : trace.last();
     Trace kept = new Trace(trace.request(), deciding == null ? List.of() : List.of(deciding), trace.reached());
-    return new Check(client.name(), service.name(), probe, source, expectAllowed, kept, problem);
+    return new Check(declaredBy, target, probe, source, expectAllowed, kept, problem, kind, field);
   }
 
   // ---- probes ----------------------------------------------------------------------------------
@@ -316,7 +352,7 @@ public final class Verifier {
 
   private void addProbes(InboundService service, List<ServiceClient> clients, List<Check> probes) {
     for (ServiceClient client : clients) {
-      List<Request> requests = edgeRequests(client, service);
+      List<Request> requests = requests(client, service);
       if (requests.isEmpty()) {
         continue; // an access list naming no port of the service (MG-REF-01)
       }
@@ -339,7 +375,7 @@ public final class Verifier {
       if (port.protocol() != Protocol.GRPC) {
         probeMethod(service, clients, client, base, trustDomain, probes);
       }
-      Request otherPath = new Request(own, base.host(), base.port(), base.method(), "/" + PROBE_NAME);
+      Request otherPath = new Request(own, base.host(), base.port(), base.method(), "/" + PROBE_NAME, base.jwt());
       if (!intended(service, clients, trustDomain, own.namespace(), own.serviceAccount(), otherPath)) {
         probes.add(check(client, service, "other-path", otherPath, false));
       }
@@ -351,7 +387,7 @@ public final class Verifier {
       String trustDomain, List<Check> probes) {
     Caller own = base.from();
     for (String method : PROBE_METHODS) {
-      Request other = new Request(own, base.host(), base.port(), method, base.path());
+      Request other = new Request(own, base.host(), base.port(), method, base.path(), base.jwt());
       if (!intended(service, clients, trustDomain, own.namespace(), own.serviceAccount(), other)) {
         probes.add(check(client, service, "other-method", other, false));
         return;
@@ -368,7 +404,8 @@ public final class Verifier {
       if (ownPorts.contains(port)) {
         continue;
       }
-      Request other = new Request(own, base.host(), port.number(), defaultMethod(port), port.protocol().isHttp() ? "/" : null);
+      Request other = new Request(own, base.host(), port.number(), defaultMethod(port), port.protocol().isHttp() ? "/" : null,
+          base.jwt());
       if (!intended(service, clients, trustDomain, own.namespace(), own.serviceAccount(), other)) {
         probes.add(check(client, service, "other-port", other, false));
         return;
@@ -379,7 +416,7 @@ public final class Verifier {
   /** A declared client of another service, in a cluster where this service is reachable, calling it. */
   private void probeForeignClient(InboundService service, List<ServiceClient> clients, List<Check> probes) {
     ServiceClient near = clients.get(0);
-    List<Request> nearRequests = edgeRequests(near, service);
+    List<Request> nearRequests = requests(near, service);
     if (nearRequests.isEmpty()) {
       return;
     }
@@ -401,6 +438,6 @@ public final class Verifier {
   }
 
   private static Request withCaller(Request request, Caller caller) {
-    return new Request(caller, request.host(), request.port(), request.method(), request.path());
+    return request.from(caller);
   }
 }
