@@ -439,25 +439,26 @@ public final class IntentLoader {
           clientClustersByTarget = clientClustersByTarget();
         }
         // Each later service clashes with the first earlier one that shares its cluster or a
-        // cluster with clients of both: remember, per cluster, the first service hosted there and
-        // the first with clients there, so each service is looked at once (not once per pair).
+        // cluster where both need the host's ServiceEntry: remember, per cluster, the first service
+        // hosted there and the first with a ServiceEntry there, so each service is looked at once
+        // (not once per pair).
         Map<Object, Integer> firstHostedIn = new HashMap<>();
-        Map<String, Integer> firstWithClientsIn = new HashMap<>();
+        Map<String, Integer> firstWithEntryIn = new HashMap<>();
         for (int later = 0; later < services.size(); later++) {
           Pending second = services.get(later);
           Object cluster = ((Map<String, Object>) second.content.get("spec")).get("cluster");
-          Set<String> clientClusters = clientClusters(clientClustersByTarget, second.name, cluster);
+          Set<String> entryClusters = entryClusters(clientClustersByTarget, second.name, cluster);
           int earliest = firstHostedIn.getOrDefault(cluster, Integer.MAX_VALUE);
-          for (String clientCluster : clientClusters) {
-            earliest = Math.min(earliest, firstWithClientsIn.getOrDefault(clientCluster, Integer.MAX_VALUE));
+          for (String entryCluster : entryClusters) {
+            earliest = Math.min(earliest, firstWithEntryIn.getOrDefault(entryCluster, Integer.MAX_VALUE));
           }
           if (earliest != Integer.MAX_VALUE) {
             String problem = hostCollision(entry.getKey(), services.get(earliest), second, clientClustersByTarget);
             report(second, second.locations.locate("spec.service"), second.kind, second.name, "spec.service", problem);
           }
           firstHostedIn.putIfAbsent(cluster, later);
-          for (String clientCluster : clientClusters) {
-            firstWithClientsIn.putIfAbsent(clientCluster, later);
+          for (String entryCluster : entryClusters) {
+            firstWithEntryIn.putIfAbsent(entryCluster, later);
           }
         }
       }
@@ -475,12 +476,24 @@ public final class IntentLoader {
             + first.name + " already declares" + at + "; one InboundService describes a Kubernetes Service: list all its"
             + " ports under spec.ports of " + first.name + " and remove " + second.name;
       }
-      Set<String> shared = new TreeSet<>(clientClusters(clientClustersByTarget, first.name, firstSpec.get("cluster")));
-      shared.retainAll(clientClusters(clientClustersByTarget, second.name, secondSpec.get("cluster")));
+      Set<String> shared = new TreeSet<>(entryClusters(clientClustersByTarget, first.name, firstSpec.get("cluster")));
+      shared.retainAll(entryClusters(clientClustersByTarget, second.name, secondSpec.get("cluster")));
+      List<String> why = new ArrayList<>();
+      Set<String> callingBoth = new TreeSet<>(shared);
+      for (Pending[] pair : List.of(new Pending[] {first, second}, new Pending[] {second, first})) {
+        Object hostCluster = ((Map<String, Object>) pair[0].content.get("spec")).get("cluster");
+        if (callingBoth.remove(hostCluster)) {
+          why.add("cluster " + hostCluster + " hosts " + pair[0].name + " for its clients in other clusters and has"
+              + " clients of " + pair[1].name);
+        }
+      }
+      if (!callingBoth.isEmpty()) {
+        why.add(0, "cluster " + String.join(", ", callingBoth) + " has clients of both");
+      }
       return "InboundService " + second.name + " (cluster " + secondSpec.get("cluster") + ") and InboundService "
           + first.name + " (cluster " + firstSpec.get("cluster") + ")" + at + " both publish host " + host
-          + ", and cluster " + String.join(", ", shared) + " has clients of both; one host leads to one cluster"
-          + " only: serve them under different Service names or namespaces";
+          + ", and " + String.join("; ", why) + "; one host leads to one cluster only: serve them under different"
+          + " Service names or namespaces";
     }
 
     /** The clusters, other than the hosting one, that run a client of the named InboundService. */
@@ -488,6 +501,20 @@ public final class IntentLoader {
         Object hostCluster) {
       Set<String> clusters = new TreeSet<>(clientClustersByTarget.getOrDefault(serviceName, Set.of()));
       clusters.remove(hostCluster);
+      return clusters;
+    }
+
+    /**
+     * The clusters that hold the named InboundService's {@code .global} ServiceEntry: those of its
+     * clients in other clusters, and its own cluster when it has such clients (contract v2 renders
+     * the hosting side's {@code .global} pair there too).
+     */
+    private static Set<String> entryClusters(Map<String, Set<String>> clientClustersByTarget, String serviceName,
+        Object hostCluster) {
+      Set<String> clusters = clientClusters(clientClustersByTarget, serviceName, hostCluster);
+      if (!clusters.isEmpty() && hostCluster instanceof String host) {
+        clusters.add(host);
+      }
       return clusters;
     }
 

@@ -478,8 +478,8 @@ class IntentLoaderTest {
   void oneGlobalHostLeadingToTwoClustersIsAnErrorOnlyWhereAClusterCallsBoth() throws IOException {
     write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1") + "---\n" + cluster("c3", "lc1"));
     write("s.yaml", serviceOf("web-c1", "web", "c1") + "---\n" + serviceOf("web-c2", "web", "c2"));
-    // c1 calls web-c2 and c2 calls web-c1: each cluster sees one web.default.global only.
-    write("clients.yaml", client("x", "c1", "web-c2", "") + "---\n" + client("y", "c2", "web-c1", ""));
+    // c1 calls web-c2, and web-c1 has no client elsewhere: c1 holds one web.default.global only.
+    write("clients.yaml", client("x", "c1", "web-c2", ""));
     assertEquals(List.of(), places(load()), messages(load()));
 
     // c3 calls both: its one ServiceEntry for web.default.global cannot lead to c1 and c2.
@@ -488,6 +488,19 @@ class IntentLoaderTest {
     assertEquals(List.of("intents/s.yaml:17:12"), places(result), messages(result));
     assertTrue(messages(result).contains("both publish host web.default.global, and cluster c3 has clients of both"),
         messages(result));
+  }
+
+  @Test
+  void aHostingClusterThatCallsTheOtherClusterOfItsHostIsAnError() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1"));
+    write("s.yaml", serviceOf("web-c1", "web", "c1") + "---\n" + serviceOf("web-c2", "web", "c2"));
+    // c1 calls web-c2 and c2 calls web-c1: each hosting cluster keeps web.default.global for its own
+    // service's remote clients (contract v2), so its clients of the other one cannot have the name too.
+    write("clients.yaml", client("x", "c1", "web-c2", "") + "---\n" + client("y", "c2", "web-c1", ""));
+    LoadResult result = load();
+    assertEquals(List.of("intents/s.yaml:17:12"), places(result), messages(result));
+    assertTrue(messages(result).contains("both publish host web.default.global, and cluster c1 hosts web-c1 for its"
+        + " clients in other clusters and has clients of web-c2"), messages(result));
   }
 
   @Test
