@@ -504,6 +504,33 @@ class IntentLoaderTest {
   }
 
   @Test
+  void twoHostsWhoseObjectsShareANameClashWhereBothAreCalled() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1") + "---\n" + cluster("c3", "lc1"));
+    // a-b in c and a in b-c: both render meshgate-a-b-c-global.
+    write("s.yaml", serviceOf("one", "a-b", "c2").replace("  cluster:", "  namespace: c\n  cluster:") + "---\n"
+        + serviceOf("two", "a", "c3").replace("  cluster:", "  namespace: b-c\n  cluster:"));
+    // Only one of them is called from another cluster: no cluster holds both names.
+    write("clients.yaml", client("x1", "c1", "one", "") + "---\n" + client("x3", "c3", "two", ""));
+    assertEquals(List.of(), places(load()), messages(load()));
+
+    write("more.yaml", client("y2", "c1", "two", ""));
+    LoadResult result = load();
+    assertEquals(List.of("intents/s.yaml:18:12"), places(result), messages(result));
+    assertTrue(messages(result).contains("InboundService two (host a.b-c.global) and InboundService one (host"
+        + " a-b.c.global) (intents/s.yaml:6:12) give their .global objects the same name, meshgate-a-b-c-global"
+        + " (<service>-<namespace>-global), and cluster c1 has clients of both"), messages(result));
+    assertTrue(messages(result).contains("change the Service name or namespace of one of them"), messages(result));
+
+    // Hosted side by side, each with a client elsewhere: the hosting cluster holds both names.
+    write("more.yaml", "");
+    write("s.yaml", serviceOf("one", "a-b", "c2").replace("  cluster:", "  namespace: c\n  cluster:") + "---\n"
+        + serviceOf("two", "a", "c2").replace("  cluster:", "  namespace: b-c\n  cluster:"));
+    write("clients.yaml", client("x1", "c1", "one", "") + "---\n" + client("x3", "c3", "two", ""));
+    assertTrue(messages(load()).contains("and cluster c2 hosts one and two for their clients in other"
+        + " clusters, so one would replace the other there"), messages(load()));
+  }
+
+  @Test
   void aHostCollisionNamesTheFirstEarlierServiceItClashesWith() throws IOException {
     write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1") + "---\n" + cluster("c3", "lc1") + "---\n"
         + cluster("c4", "lc1"));
