@@ -347,6 +347,20 @@ class IntentLoaderTest {
   }
 
   @Test
+  void aListOfIntentsSaysToWriteOneIntentPerDocument() throws IOException {
+    String two = "[{\"apiVersion\": \"meshgate.io/v1alpha1\", \"kind\": \"Cluster\", \"metadata\": {\"name\": \"c1\"}},"
+        + " {\"apiVersion\": \"meshgate.io/v1alpha1\", \"kind\": \"Cluster\", \"metadata\": {\"name\": \"c2\"}}]\n";
+    write("clusters.json", two);
+    write("more.yaml", "- " + cluster("c3", "lc1").replace("\n", "\n  "));
+    LoadResult result = load();
+    assertEquals(List.of("intents/clusters.json:1:1", "intents/more.yaml:1:1"), places(result), messages(result));
+    assertTrue(result.violations().get(0).message().contains("this JSON file holds a list of 2 intents; a .json"
+        + " intent file holds one intent, a JSON object: write one file per intent"), messages(result));
+    assertTrue(result.violations().get(1).message().contains("this document is a list of 1 intent; write each"
+        + " intent as a document of its own, separated by --- lines, without the leading \"- \""), messages(result));
+  }
+
+  @Test
   void documentsThatAreNotMappingsAndEmptyDocuments() throws IOException {
     write("odd.yaml", "---\n---\n# only a comment\n---\n- a\n- b\n---\njust text\n---\n" + cluster("c1", "lc1"));
     LoadResult result = load();
