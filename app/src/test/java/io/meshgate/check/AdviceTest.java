@@ -248,6 +248,25 @@ class AdviceTest {
                 metadata: {name: web-to-orders}
                 spec: {service: web, cluster: west, target: orders, access: [{methods: [GET]}]}
                 """),
+        of("MG-AUTHZ-05: one identity in two clusters; a service account of its own", "MG-AUTHZ-05",
+            "give one of them a service account of its own (spec.serviceAccount)",
+            r -> r.replace("a.yaml", "cluster: west, target: reports", "cluster: west, serviceAccount: web-west, target: reports"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: reports}
+                spec: {service: reports, cluster: east, protocol: HTTP, port: 8080, mutualTLS: ISTIO_MUTUAL}
+                ---
+                apiVersion: meshgate.io/v1alpha1
+                kind: ServiceClient
+                metadata: {name: east-web-to-reports}
+                spec: {service: web, cluster: east, target: reports}
+                ---
+                apiVersion: meshgate.io/v1alpha1
+                kind: ServiceClient
+                metadata: {name: west-web-to-reports}
+                spec: {service: web, cluster: west, target: reports, access: [{methods: [GET]}]}
+                """),
         of("MG-LB-01: a cookie hash on TCP; useSourceIp leads to the MG-LB-02 warning it names", "MG-LB-01",
             "use consistentHash.useSourceIp",
             r -> r.replace("a.yaml", "httpCookie: {name: u}", "useSourceIp: true"),
