@@ -384,6 +384,31 @@ class AdviceTest {
                 "{mesh: " + r.fromMessage("spec\\.peerAuthentication\\.mesh: ([A-Z]+)") + "}"),
             List.of(), "clusters.yaml", CLUSTERS.replace("spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}}",
                 "spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}, peerAuthentication: {namespaces: {istio-system: STRICT}}}")),
+        of("MG-MTLS-03: an ISTIO_MUTUAL service in the root namespace; a STRICT mesh", "MG-MTLS-03",
+            "set spec.peerAuthentication.mesh: STRICT on cluster east",
+            r -> r.replace("clusters.yaml", "spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}}",
+                "spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}, peerAuthentication: {mesh: "
+                    + r.fromMessage("spec\\.peerAuthentication\\.mesh: ([A-Z]+)") + "}}"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: collector}
+                spec: {service: collector, namespace: istio-system, cluster: east, protocol: GRPC, port: 4317, mutualTLS: ISTIO_MUTUAL}
+                ---
+                apiVersion: meshgate.io/v1alpha1
+                kind: ServiceClient
+                metadata: {name: app-to-collector}
+                spec: {service: app, cluster: west, target: collector}
+                """),
+        of("MG-MTLS-03: an ISTIO_MUTUAL service in the root namespace; a namespace of its own", "MG-MTLS-03",
+            "run it in a namespace of its own",
+            r -> r.replace("a.yaml", "namespace: istio-system", "namespace: telemetry"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: collector}
+                spec: {service: collector, namespace: istio-system, cluster: east, protocol: GRPC, port: 4317, mutualTLS: ISTIO_MUTUAL}
+                """),
         of("MG-MTLS-02: a caller without sidecar under a STRICT default; run it with the sidecar", "MG-MTLS-02",
             "spec.sidecar: true and spec.tls.credentialName",
             r -> r.replace("a.yaml", "sidecar: false}", "sidecar: true, tls: {credentialName: reports-ca}}"),
