@@ -471,6 +471,22 @@ class AdviceTest {
                 metadata: {name: web}
                 spec: {service: web, cluster: east, mutualTLS: ISTIO_MUTUAL, ports: [8080]}
                 """),
+        of("MG-SCHEMA: several numbers under port; ports", "MG-SCHEMA", "several ports are written ports:",
+            r -> r.replace("a.yaml", "protocol: HTTP, port: [8080, 9090]", r.fromMessage("written (ports: \\[.*\\]) \\(each")),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: web}
+                spec: {service: web, cluster: east, mutualTLS: ISTIO_MUTUAL, protocol: HTTP, port: [8080, 9090]}
+                """),
+        of("MG-SCHEMA: a port entry without protocol; the protocols to choose from", "MG-SCHEMA", "TCP, TLS or HTTPS",
+            r -> r.replace("a.yaml", "{number: 8080}", "{number: 8080, protocol: " + r.fromMessage("add it \\(protocol: ([A-Z0-9]+),") + "}"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: web}
+                spec: {service: web, cluster: east, mutualTLS: ISTIO_MUTUAL, ports: [{number: 8080}]}
+                """),
         of("MG-SCHEMA: clusterIP: None; headless: true", "MG-SCHEMA", "is written headless: true",
             r -> r.replace("a.yaml", "clusterIP: None", "headless: true"),
             List.of(), "a.yaml", """
