@@ -448,8 +448,8 @@ public final class IntentLoader {
         Map<String, Integer> firstWithEntryIn = new HashMap<>();
         for (int later = 0; later < services.size(); later++) {
           Pending second = services.get(later);
-          String hostInCluster = globalHost(second) + "@" + ((Map<String, Object>) second.content.get("spec")).get("cluster");
           Object cluster = ((Map<String, Object>) second.content.get("spec")).get("cluster");
+          String hostInCluster = globalHost(second) + "@" + cluster;
           Set<String> entryClusters = entryClusters(clientClustersByTarget, second.name, cluster);
           int earliest = firstHostedIn.getOrDefault(hostInCluster, Integer.MAX_VALUE);
           for (String entryCluster : entryClusters) {
