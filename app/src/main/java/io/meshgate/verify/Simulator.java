@@ -182,7 +182,9 @@ public final class Simulator {
     }
     if (!s.here.facts.spec().dnsProxying()) {
       return fail(Hop.DNS, "DNS proxying is off in cluster " + s.here.name + " (Cluster dnsProxying: false): "
-          + "nothing resolves " + host + " to its virtual address", ObjectRef.clusterFacts(s.here.name));
+          + "nothing resolves " + host + " to its virtual address; turn on sidecar DNS proxying there"
+          + " (ISTIO_META_DNS_CAPTURE: \"true\" in the mesh's proxy metadata) and remove dnsProxying: false from Cluster "
+          + s.here.name, ObjectRef.clusterFacts(s.here.name));
     }
     List<RegistryService> all = s.here.services(host).stream().filter(r -> !r.isKube()).toList();
     List<RegistryService> visible = all.stream()

@@ -267,6 +267,20 @@ class AdviceTest {
                 metadata: {name: west-web-to-reports}
                 spec: {service: web, cluster: west, target: reports, access: [{methods: [GET]}]}
                 """),
+        of("MG-REACH-01: DNS proxying off in the client's cluster; turn it on", "MG-REACH-01",
+            "remove dnsProxying: false from Cluster west",
+            r -> r.replace("clusters.yaml", "meshGateway: {address: 10.0.0.2}, dnsProxying: false", "meshGateway: {address: 10.0.0.2}"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: reports}
+                spec: {service: reports, cluster: east, protocol: HTTP, port: 8080, mutualTLS: ISTIO_MUTUAL}
+                ---
+                apiVersion: meshgate.io/v1alpha1
+                kind: ServiceClient
+                metadata: {name: viewer-to-reports}
+                spec: {service: viewer, cluster: west, target: reports}
+                """, "clusters.yaml", CLUSTERS.replace("meshGateway: {address: 10.0.0.2}", "meshGateway: {address: 10.0.0.2}, dnsProxying: false")),
         of("MG-LB-01: a cookie hash on TCP; useSourceIp leads to the MG-LB-02 warning it names", "MG-LB-01",
             "use consistentHash.useSourceIp",
             r -> r.replace("a.yaml", "httpCookie: {name: u}", "useSourceIp: true"),
