@@ -143,13 +143,13 @@ warn contains {"rule": "MG-AUTHZ-04", "msg": msg, "kind": "InboundService", "nam
 	msg := sprintf("service %s allows namespace %s as a whole, which voids the access list of %s there (Istio allows a request any rule matches); remove %s from allowedNamespaces and declare its other callers as ServiceClients, or drop their access lists", [name, namespace, concat(", ", sort(narrowed)), namespace])
 }
 
-# MG-AUTHZ-05 (warning) — a client whose access list is voided by a client of the same service in
+# MG-AUTHZ-06 (warning) — a client whose access list is voided by a client of the same service in
 # another cluster that has the same identity (namespace and service account) and other access.
 # Istio names a caller by trust domain, namespace and service account, never by cluster (clusters of
 # one root share the trust domain, or accept each other's as aliases), so the one ALLOW policy lets
 # both do what either may: the narrower list restricts nothing that the other allows.
 # https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source
-warn contains {"rule": "MG-AUTHZ-05", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.access"} if {
+warn contains {"rule": "MG-AUTHZ-06", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.access"} if {
 	some name, client in input.clients
 	lib.has_access(client)
 	key := identity_key(client)

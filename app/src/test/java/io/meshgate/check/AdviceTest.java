@@ -248,7 +248,7 @@ class AdviceTest {
                 metadata: {name: web-to-orders}
                 spec: {service: web, cluster: west, target: orders, access: [{methods: [GET]}]}
                 """),
-        of("MG-AUTHZ-05: one identity in two clusters; a service account of its own", "MG-AUTHZ-05",
+        of("MG-AUTHZ-06: one identity in two clusters; a service account of its own", "MG-AUTHZ-06",
             "give one of them a service account of its own (spec.serviceAccount)",
             r -> r.replace("a.yaml", "cluster: west, target: reports", "cluster: west, serviceAccount: web-west, target: reports"),
             List.of(), "a.yaml", """
