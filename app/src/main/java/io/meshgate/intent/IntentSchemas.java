@@ -170,6 +170,10 @@ final class IntentSchemas {
         return new Finding(FieldLocations.child(path, unknown), text);
       }
       case "required":
+        if (path.matches("spec\\.ports\\[\\d+]") && "protocol".equals(message.getProperty())) {
+          return new Finding(path, "missing required field \"protocol\"" + in(path) + "; add it (protocol: HTTP,"
+              + " HTTP2, GRPC, TCP, TLS or HTTPS)");
+        }
         return new Finding(path, "missing required field \"" + message.getProperty() + "\"" + in(path)
             + "; add it");
       case "dependentRequired":
@@ -182,6 +186,14 @@ final class IntentSchemas {
           return new Finding(path, field + " must be " + String.join(" or ", kinds) + ", not " + describe(instance));
         }
         String expected = type != null ? type.asText() : "?";
+        if (path.equals("spec.port") && instance != null && instance.isArray() && instance.size() > 0) {
+          // port: [80, 9090]: several ports are a ports list, each with its protocol.
+          List<String> entries = new ArrayList<>();
+          instance.forEach(p -> entries.add("{number: " + (p.isValueNode() ? p.asText() : "...") + ", protocol: HTTP}"));
+          return new Finding(path, field + " must be an integer, not a list; several ports are written ports: ["
+              + String.join(", ", entries) + "] (each with its own protocol: HTTP, HTTP2, GRPC, TCP, TLS or HTTPS),"
+              + " instead of port and protocol");
+        }
         if (path.matches("spec\\.ports\\[\\d+]") && instance != null && instance.isNumber()) {
           return new Finding(path, field + " must be a mapping, not " + describe(instance) + "; write {number: "
               + instance.asText() + ", protocol: HTTP} (protocol HTTP, HTTP2, GRPC, TCP, TLS or HTTPS)");

@@ -227,7 +227,9 @@ public final class Simulator {
     }
     if (!s.here.facts.spec().dnsProxying()) {
       return fail(Hop.DNS, "DNS proxying is off in cluster " + s.here.name + " (Cluster dnsProxying: false): "
-          + "nothing resolves " + host + " to its virtual address", ObjectRef.clusterFacts(s.here.name));
+          + "nothing resolves " + host + " to its virtual address; turn on sidecar DNS proxying there"
+          + " (ISTIO_META_DNS_CAPTURE: \"true\" in the mesh's proxy metadata) and remove dnsProxying: false from Cluster "
+          + s.here.name, ObjectRef.clusterFacts(s.here.name));
     }
     List<RegistryService> all = s.here.services(host).stream().filter(r -> !r.isKube()).toList();
     List<RegistryService> visible = all.stream()
@@ -1077,11 +1079,16 @@ public final class Simulator {
     LabelIndex<Istio.PeerAuthentication> namespaceIndex = x.peerAuthentications.get(w.spec().namespace());
     LabelIndex<Istio.PeerAuthentication> rootIndex = x.peerAuthentications.get(Hosts.ROOT_NAMESPACE);
     List<Istio.PeerAuthentication> chain = new ArrayList<>();
+    boolean inRoot = w.spec().namespace().equals(Hosts.ROOT_NAMESPACE);
     if (namespaceIndex != null) {
-      namespaceIndex.selecting(w.spec().selector()).stream().findFirst().ifPresent(chain::add);
+      // "PeerAuthentication policies with workload selectors are ignored when deployed in the root
+      // namespace": a workload living there has only the mesh's policy.
+      if (!inRoot) {
+        namespaceIndex.selecting(w.spec().selector()).stream().findFirst().ifPresent(chain::add);
+      }
       namespaceIndex.unselective().stream().findFirst().ifPresent(chain::add);
     }
-    if (rootIndex != null && !w.spec().namespace().equals(Hosts.ROOT_NAMESPACE)) {
+    if (rootIndex != null && !inRoot) {
       rootIndex.unselective().stream().findFirst().ifPresent(chain::add); // root policies with a selector are ignored
     }
     for (Istio.PeerAuthentication pa : chain) {
