@@ -19,14 +19,34 @@ test_authz01_no_access_on_simple_target_allowed if {
 	count(authz.deny) == 0 with input as without_access
 }
 
-test_authz02_allowed_namespaces_on_simple_target_warns if {
-	findings := authz.warn with input as testdata.with_patch({"services": {"httpbin": {"spec": {"mutualTLS": "SIMPLE", "allowedNamespaces": ["default"]}}}})
+# sleep (cluster01) calls httpbin (cluster02) with SIMPLE: through the gateway's TLS server.
+simple_remote := testdata.with_patch({
+	"services": {"httpbin": {"spec": {"mutualTLS": "SIMPLE", "tls": {"credentialName": "httpbin-tls"}, "allowedNamespaces": ["default"]}}},
+	"clients": {"sleep-to-httpbin": {"spec": {"mutualTLS": "SIMPLE", "tls": {"credentialName": "sleep-ca"}}}},
+})
+
+test_authz02_allowed_namespaces_on_simple_target_with_remote_simple_clients_warns if {
+	findings := authz.warn with input as simple_remote
 	testdata.has(findings, "MG-AUTHZ-02", "InboundService", "httpbin", "spec.allowedNamespaces")
+	some f in findings
+	contains(f.msg, "admitted as the gateway (namespace istio-system)")
+}
+
+# Inside the hosting cluster the namespaces are proven (callers with sidecar use Istio mTLS).
+test_authz02_allowed_namespaces_on_simple_target_without_remote_clients_is_quiet if {
+	in_cluster := json.patch(simple_remote, [{"op": "replace", "path": "/clients/sleep-to-httpbin/spec/cluster", "value": "cluster02"}])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-02")) == 0 with input as in_cluster
+}
+
+# [] names no namespace: nothing to prove.
+test_authz02_empty_allowed_namespaces_is_quiet if {
+	empty := json.patch(simple_remote, [{"op": "replace", "path": "/services/httpbin/spec/allowedNamespaces", "value": []}])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-02")) == 0 with input as empty
 }
 
 # The warning has its own id: a valid repository must never show a finding named after the deny rule.
 test_authz01_never_names_the_allowed_namespaces_warning if {
-	findings := authz.warn with input as testdata.with_patch({"services": {"httpbin": {"spec": {"mutualTLS": "SIMPLE", "allowedNamespaces": ["default"]}}}})
+	findings := authz.warn with input as simple_remote
 	every finding in findings {
 		finding.rule != "MG-AUTHZ-01"
 	}
@@ -91,4 +111,69 @@ test_authz04_clients_without_access_are_not_narrower if {
 test_authz04_is_a_warning_not_a_deny if {
 	patched := testdata.with_patch({"services": {"httpbin": {"spec": {"allowedNamespaces": ["default"]}}}})
 	count(authz.deny) == 0 with input as patched
+}
+
+# A service with an HTTP port and a TCP port.
+two_ports := testdata.with_patch({"services": {"httpbin": {"spec": {
+	"protocol": null, "port": null,
+	"ports": [
+		{"number": 8000, "name": "http", "protocol": "HTTP", "targetPort": 8000},
+		{"number": 9000, "name": "raw", "protocol": "TCP", "targetPort": 9000},
+	],
+}}}})
+
+test_authz03_methods_on_an_entry_that_covers_a_tcp_port_denied_with_the_http_ports_as_advice if {
+	findings := testdata.of_rule(authz.deny, "MG-AUTHZ-03") with input as two_ports
+	testdata.has(findings, "MG-AUTHZ-03", "ServiceClient", "sleep-to-httpbin", "spec.access[0].methods")
+	some f in findings
+	contains(f.msg, "spec.access[0].ports: [http]")
+}
+
+test_authz03_methods_on_an_entry_limited_to_http_ports_allowed if {
+	limited := json.patch(two_ports, [{"op": "add", "path": "/clients/sleep-to-httpbin/spec/access/0/ports", "value": ["http"]}])
+	count(testdata.of_rule(authz.deny, "MG-AUTHZ-03")) == 0 with input as limited
+}
+
+test_authz03_an_entry_of_ports_only_on_a_tcp_port_allowed if {
+	tcp_only := json.patch(two_ports, [{"op": "replace", "path": "/clients/sleep-to-httpbin/spec/access", "value": [{"ports": [9000]}, {"ports": ["http"], "methods": ["GET"]}]}])
+	count(testdata.of_rule(authz.deny, "MG-AUTHZ-03")) == 0 with input as tcp_only
+}
+
+# sleep runs in cluster01 (GET /status*) and in cluster03 of the same root with the same identity
+# and no access list: the one ALLOW policy of httpbin cannot tell them apart.
+same_identity := testdata.with_patch({
+	"clusters": {"cluster03": testdata.cluster("cluster03", "lc1", "172.25.56.10")},
+	"clients": {"sleep-elsewhere": testdata.client("sleep-elsewhere", "sleep", "cluster03", "httpbin", {})},
+})
+
+test_authz05_same_identity_in_another_cluster_voids_the_narrower_access if {
+	findings := authz.warn with input as same_identity
+	testdata.has(findings, "MG-AUTHZ-06", "ServiceClient", "sleep-to-httpbin", "spec.access")
+	count(testdata.of_rule(findings, "MG-AUTHZ-06")) == 1
+	some f in findings
+	f.rule == "MG-AUTHZ-06"
+	contains(f.msg, "give one of them a service account of its own (spec.serviceAccount)")
+	count(authz.deny) == 0 with input as same_identity
+}
+
+test_authz05_same_access_or_another_service_account_is_quiet if {
+	same_access := json.patch(same_identity, [{"op": "add", "path": "/clients/sleep-elsewhere/spec/access", "value": [{"methods": ["GET"], "paths": ["/status*"]}]}])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 0 with input as same_access
+	own_account := json.patch(same_identity, [{"op": "replace", "path": "/clients/sleep-elsewhere/spec/serviceAccount", "value": "sleep-eu"}])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 0 with input as own_account
+}
+
+# One workload's access split over two intents in one cluster is the union it asks for.
+test_authz05_two_intents_of_one_workload_in_one_cluster_are_quiet if {
+	one_cluster := json.patch(same_identity, [
+		{"op": "replace", "path": "/clients/sleep-elsewhere/spec/cluster", "value": "cluster01"},
+		{"op": "add", "path": "/clients/sleep-elsewhere/spec/access", "value": [{"methods": ["POST"], "paths": ["/headers"]}]},
+	])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 0 with input as one_cluster
+}
+
+# A SIMPLE caller from another cluster arrives as the gateway: it is not named by its identity.
+test_authz05_callers_through_the_gateway_tls_server_are_quiet if {
+	simple := json.patch(same_identity, [{"op": "replace", "path": "/clients/sleep-elsewhere/spec/mutualTLS", "value": "SIMPLE"}])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 0 with input as simple
 }

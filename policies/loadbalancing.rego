@@ -3,13 +3,18 @@ package meshgate.loadbalancing
 
 import data.meshgate.lib
 
-# MG-LB-01 — cookie, header or query-parameter hashing on a TCP, TLS or HTTPS service.
-# Protects: the operator's belief. On an opaque port (HTTPS is TLS to Istio) Envoy never sees an
-# HTTP request, so the hash key does not exist and stickiness silently does not happen.
+# MG-LB-01 — cookie, header or query-parameter hashing on a service whose ports are all TCP, TLS
+# or HTTPS. Protects: the operator's belief. On an opaque port (HTTPS is TLS to Istio) Envoy never
+# sees an HTTP request, so the hash key does not exist and stickiness silently does not happen.
+# (With an HTTP port as well, the hash applies there.)
 deny contains {"rule": "MG-LB-01", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
 	some name, service in input.services
-	protocol := service.spec.protocol
-	protocol in lib.layer4_protocols
+	ports := lib.ports_of(service)
+	count(ports) > 0
+	every port in ports {
+		port.protocol in lib.layer4_protocols
+	}
+	protocol := concat("/", {port.protocol | some port in ports})
 	balancing := object.get(service.spec, "loadBalancing", null)
 	is_object(balancing)
 	hash := object.get(balancing, "consistentHash", null)

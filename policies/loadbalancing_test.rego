@@ -71,3 +71,14 @@ test_cb01_warning_can_be_switched_off if {
 	patched := testdata.with_patch({"services": {"echo": {"spec": {"outlierDetection": {"consecutive5xxErrors": 5}}}}})
 	count(loadbalancing.warn) == 0 with input as patched with data.meshgate_config as {"warn_outlier_detection_without_connection_pool": false}
 }
+
+test_lb01_cookie_hash_on_a_service_with_an_http_port_allowed if {
+	patched := testdata.with_patch({"services": {"echo": {"spec": {
+		"ports": [
+			{"number": 9000, "name": "tcp-9000", "protocol": "TCP", "targetPort": 9000},
+			{"number": 8080, "name": "http", "protocol": "HTTP", "targetPort": 8080},
+		],
+		"loadBalancing": {"consistentHash": {"httpCookie": {"name": "u"}}},
+	}}}})
+	count(testdata.of_rule(loadbalancing.deny, "MG-LB-01")) == 0 with input as patched
+}

@@ -51,24 +51,42 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 	msg := sprintf("client %s has no sidecar, so it cannot use ISTIO_MUTUAL (the sidecar originates Istio mTLS); run it with the istio-proxy sidecar", [name])
 }
 
-# MG-TLS-01 — SIMPLE and MUTUAL need certificates, referenced by a Kubernetes Secret name.
+# MG-TLS-01 — SIMPLE and MUTUAL need certificates, referenced by a Kubernetes Secret name: the
+# client's sidecar originates the TLS with them. (A client without sidecar does its TLS itself, in
+# its own cluster only; nothing of meshgate's would read the Secret.)
 deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": field} if {
 	some name, client in input.clients
 	mode := lib.tls_mode(client)
 	mode in {"SIMPLE", "MUTUAL"}
+	not lib.without_sidecar(client)
+	not mode_refused(client) # the mode is wrong anyway: the finding above says which to use
 	not lib.has_credential_name(client)
 	field := lib.credential_field(client)
 	msg := sprintf("client %s uses mutualTLS %s without spec.tls.credentialName; reference the Kubernetes Secret (in the client's namespace) that holds its CA certificate%s", [name, mode, client_key_note(mode)])
+}
+
+# True when the client's mode is not one its target accepts (the first MG-TLS-01 rules).
+mode_refused(client) if {
+	lib.tls_mode(lib.target_of(client)) == "ISTIO_MUTUAL"
+	lib.tls_mode(client) != "ISTIO_MUTUAL"
+}
+
+mode_refused(client) if {
+	lib.tls_mode(lib.target_of(client)) == "MUTUAL"
+	lib.tls_mode(client) != "MUTUAL"
 }
 
 client_key_note("MUTUAL") := " and its client certificate and key"
 
 client_key_note("SIMPLE") := ""
 
+# The service's Secret is the certificate of the gateway's TLS server; a service whose application
+# terminates TLS itself (HTTPS, TLS) is reached through a PASSTHROUGH server and needs none (MG-TLS-05).
 deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
 	some name, service in input.services
 	mode := lib.tls_mode(service)
 	mode in {"SIMPLE", "MUTUAL"}
+	not application_tls(service)
 	not lib.has_credential_name(service)
 	field := lib.credential_field(service)
 	msg := sprintf("service %s uses mutualTLS %s without spec.tls.credentialName; reference the Kubernetes Secret (in the east-west gateway's namespace) that holds its certificate and key", [name, mode])
@@ -146,6 +164,37 @@ describe_tls(client) := sprintf("%s with %v", [lib.tls_mode(client), lib.credent
 conflict_field(client, first) := "spec.mutualTLS" if lib.tls_mode(client) != lib.tls_mode(first)
 
 else := lib.credential_field(client)
+
+# (c) A SIMPLE/MUTUAL service with several ports that clients of other clusters reach through the
+#     gateway's TLS server: they all arrive on one gateway port (tlsPort) with one SNI, the host
+#     <service>.<namespace>.global, so the gateway can route one port of the service only (meshgate
+#     routes the first).
+deny contains {"rule": "MG-TLS-04", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.ports"} if {
+	some name, service in input.services
+	lib.tls_mode(service) in {"SIMPLE", "MUTUAL"}
+	ports := lib.ports_of(service)
+	count(ports) > 1
+	remote := {client_name |
+		some client_name in lib.remote_clients_of(name)
+		lib.tls_mode(input.clients[client_name]) in {"SIMPLE", "MUTUAL"}
+	}
+	count(remote) > 0
+	msg := sprintf("service %s has %d ports and clients in other clusters using SIMPLE/MUTUAL (%s): they reach it through the east-west gateway's TLS port with one SNI (%s), so the gateway can route one port only; give each further port its own Kubernetes Service and InboundService (keeping port %v here), or serve %s with ISTIO_MUTUAL, which reaches every port", [name, count(ports), concat(", ", sort(remote)), lib.global_host(service), ports[0].number, name])
+}
+
+# True when the port SIMPLE/MUTUAL callers of other clusters use (the first) speaks TLS itself.
+application_tls(service) if lib.app_tls_port(lib.ports_of(service)[0])
+
+# MG-TLS-05 (warning) — a credentialName that nothing reads: the service's application terminates
+# TLS itself, so the gateway passes the TLS through by SNI and holds no certificate for it.
+warn contains {"rule": "MG-TLS-05", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.tls"} if {
+	some name, service in input.services
+	lib.tls_mode(service) in {"SIMPLE", "MUTUAL"}
+	application_tls(service)
+	lib.has_credential_name(service)
+	port := lib.ports_of(service)[0]
+	msg := sprintf("service %s terminates TLS in its application (port %v speaks %s): clients of other clusters reach it through a PASSTHROUGH server of the east-west gateway, and the TLS their sidecars originate ends in the application, whose own certificate must name %s; spec.tls.credentialName %s is not used: remove spec.tls", [name, port.number, port.protocol, lib.global_host(service), lib.credential_name(service)])
+}
 
 # [target, cluster] -> names of the remote ISTIO_MUTUAL clients of target in cluster.
 istio_mutual_remote_clients_groups[key] contains name if {

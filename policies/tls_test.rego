@@ -162,3 +162,50 @@ test_tls04_one_workload_with_one_setting_twice_is_fine if {
 	})
 	count(testdata.of_rule(tls.deny, "MG-TLS-04")) == 0 with input as patched
 }
+
+test_tls01_a_client_without_sidecar_needs_no_credential_name if {
+	patched := testdata.with_patch({
+		"services": {"httpbin": {"spec": {"mutualTLS": "SIMPLE", "tls": {"credentialName": "httpbin-tls"}}}},
+		"clients": {"sleep-to-httpbin": {"spec": {"cluster": "cluster02", "sidecar": false, "mutualTLS": "SIMPLE"}}},
+	})
+	count(testdata.of_rule(tls.deny, "MG-TLS-01")) == 0 with input as patched
+}
+
+# The application terminates TLS itself: the gateway passes it through and holds no certificate.
+app_tls := testdata.with_patch({
+	"services": {"httpbin": {"spec": {"protocol": "HTTPS", "mutualTLS": "SIMPLE"}}},
+	"clients": {"sleep-to-httpbin": {"spec": {"mutualTLS": "SIMPLE", "tls": {"credentialName": "sleep-ca"}, "access": null}}},
+})
+
+test_tls01_a_service_terminating_tls_in_its_application_needs_no_credential_name if {
+	count(testdata.of_rule(tls.deny, "MG-TLS-01")) == 0 with input as app_tls
+	count(tls.warn) == 0 with input as app_tls
+}
+
+test_tls05_an_unused_credential_name_warns if {
+	with_secret := json.patch(app_tls, [{"op": "add", "path": "/services/httpbin/spec/tls", "value": {"credentialName": "httpbin-tls"}}])
+	findings := tls.warn with input as with_secret
+	testdata.has(findings, "MG-TLS-05", "InboundService", "httpbin", "spec.tls")
+}
+
+test_tls04_several_ports_through_the_gateways_tls_server_denied if {
+	two := json.patch(app_tls, [
+		{"op": "remove", "path": "/services/httpbin/spec/port"},
+		{"op": "remove", "path": "/services/httpbin/spec/protocol"},
+		{"op": "add", "path": "/services/httpbin/spec/ports", "value": [
+			{"number": 8443, "name": "https", "protocol": "HTTPS", "targetPort": 8443},
+			{"number": 9090, "name": "metrics", "protocol": "HTTP", "targetPort": 9090},
+		]},
+	])
+	findings := tls.deny with input as two
+	testdata.has(findings, "MG-TLS-04", "InboundService", "httpbin", "spec.ports")
+}
+
+# One mistake, one finding: a client whose mode its target refuses is not also told to add a Secret
+# for that mode (the advice to switch modes makes the Secret moot).
+test_tls01_a_refused_mode_is_one_finding if {
+	patched := testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"mutualTLS": "SIMPLE"}}}})
+	findings := testdata.of_rule(tls.deny, "MG-TLS-01") with input as patched
+	count(findings) == 1
+	testdata.has(findings, "MG-TLS-01", "ServiceClient", "sleep-to-httpbin", "spec.mutualTLS")
+}

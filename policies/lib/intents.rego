@@ -20,12 +20,22 @@ http_methods := object.get(config, "http_methods", ["GET", "HEAD", "POST", "PUT"
 
 warn_outlier_without_pool := object.get(config, "warn_outlier_detection_without_connection_pool", true)
 
+# MG-EGRESS-01: the external hosts workloads may call (exact names, or *.domain for its subdomains).
+# The default allows nothing: the security team lists what may leave the mesh.
+external_hosts_allowed := object.get(config, "external_hosts_allowed", [])
+
+# MG-INGRESS-02: host name suffixes that are not public (plain HTTP is fine there).
+private_host_suffixes := object.get(config, "private_host_suffixes", [".internal", ".local", ".localhost"])
+
 # Protocols on which the server's sidecar sees no HTTP request (Istio treats HTTPS as opaque TLS),
 # so meshgate renders access to them by port only. Not a tunable: it is what the renderer does.
 opaque_protocols := {"TCP", "TLS", "HTTPS"}
 
 # Which input collection holds which intent kind.
-kind_of_collection := {"clusters": "Cluster", "services": "InboundService", "clients": "ServiceClient"}
+kind_of_collection := {
+	"clusters": "Cluster", "services": "InboundService", "clients": "ServiceClient",
+	"ingressRoutes": "IngressRoute", "externalServices": "ExternalService", "endUserAuths": "EndUserAuth",
+}
 
 # A spec field counts as configured when present and not null (absent blocks mean "not configured").
 configured(spec, key) if object.get(spec, key, null) != null
@@ -55,8 +65,86 @@ access_of(client) := access if {
 
 has_access(client) if count(access_of(client)) > 0
 
-# True for a service whose port is opaque to the sidecar (no methods, paths or cookies there).
-opaque(service) if service.spec.protocol in opaque_protocols
+# ---- Ports ------------------------------------------------------------------------------------
+# The loader always gives an InboundService `spec.ports` (each entry with number, name, protocol and
+# targetPort), also when the file uses the one-port shorthand `port` + `protocol`, which stay as
+# written. Rules read ports through these helpers.
+
+ports_of(service) := service.spec.ports if is_array(object.get(service.spec, "ports", null))
+
+else := [shorthand_port(service.spec)] if is_number(object.get(service.spec, "port", null))
+
+else := []
+
+shorthand_port(spec) := {
+	"number": spec.port,
+	"protocol": object.get(spec, "protocol", "TCP"),
+	"name": sprintf("%s-%v", [lower(object.get(spec, "protocol", "TCP")), spec.port]),
+	"targetPort": spec.port,
+}
+
+# True for a port opaque to the sidecar (TCP, TLS, HTTPS): no methods, paths or cookies there.
+opaque_port(port) if port.protocol in opaque_protocols
+
+# True when the application itself speaks TLS on the port (HTTPS, TLS).
+app_tls_port(port) if port.protocol in {"TLS", "HTTPS"}
+
+# True for a service with an opaque port.
+opaque(service) if {
+	some port in ports_of(service)
+	opaque_port(port)
+}
+
+# True for a service whose ports are all opaque.
+all_opaque(service) if {
+	count(ports_of(service)) > 0
+	every port in ports_of(service) {
+		opaque_port(port)
+	}
+}
+
+# The HTTP ports of a service, by name.
+http_port_names(service) := [port.name | some port in ports_of(service); not opaque_port(port)]
+
+# The field a finding about port i's `key` points at: the shorthand's field when the file uses it.
+port_field(service, i, key) := field if {
+	not shorthand(service)
+	field := sprintf("spec.ports[%d].%s", [i, key])
+}
+
+port_field(service, _, "protocol") := "spec.protocol" if shorthand(service)
+
+port_field(service, _, key) := "spec.port" if {
+	shorthand(service)
+	key != "protocol"
+}
+
+# True when the file writes the one-port shorthand (port + protocol).
+shorthand(service) if object.get(service.spec, "port", null) != null
+
+# The port of `service` an access entry names (a number, or a name); undefined when there is none.
+port_by_reference(service, reference) := port if {
+	some port in ports_of(service)
+	port_matches(port, reference)
+}
+
+port_matches(port, reference) if port.name == reference
+
+port_matches(port, reference) if sprintf("%v", [port.number]) == sprintf("%v", [reference])
+
+# The ports an access entry applies to: those it names that the service has, else every port.
+entry_ports(entry, service) := [port |
+	some port in ports_of(service)
+	some reference in entry.ports
+	port_matches(port, reference)
+] if is_array(object.get(entry, "ports", null))
+
+else := ports_of(service)
+
+# True when an access entry names HTTP attributes (methods or paths).
+http_entry(entry) if configured(entry, "methods")
+
+http_entry(entry) if configured(entry, "paths")
 
 # A credentialName reference (never key material) is present in spec.tls.
 has_credential_name(intent) if {
@@ -88,6 +176,27 @@ remote_client(client) if {
 	cluster_of(target)
 	client.spec.cluster != target.spec.cluster
 }
+
+# True when `host` matches `pattern`: equal, or `pattern` is *.domain and host a subdomain of it.
+host_matches(pattern, host) if pattern == host
+
+host_matches(pattern, host) if {
+	startswith(pattern, "*.")
+	endswith(host, trim_prefix(pattern, "*"))
+}
+
+# True for a host name an ingress serves to the public (no private suffix of data.yaml).
+public_host(host) if {
+	not private_host(host)
+}
+
+private_host(host) if {
+	some suffix in private_host_suffixes
+	endswith(host, suffix)
+}
+
+# True for a protocol whose requests the sidecar parses (HTTP routes, JWT, methods and paths).
+http_protocol(protocol) if protocol in {"HTTP", "HTTP2", "GRPC"}
 
 # ---- Lookup objects ---------------------------------------------------------------------------
 # Each is grouped in one pass by a multi-value rule (`x_groups[key] contains item`), and read
@@ -145,6 +254,15 @@ hosts_by_address_groups[key] contains host if {
 }
 
 hosts_by_address := hosts_by_address_groups
+
+# [cluster, host] -> names of the IngressRoutes serving that host on the cluster's ingress gateway.
+ingress_routes_by_host_groups[key] contains name if {
+	some name, route in input.ingressRoutes
+	some host in object.get(route.spec, "hosts", [])
+	key := [route.spec.cluster, host]
+}
+
+ingress_routes_by_host := ingress_routes_by_host_groups
 
 # True for a well-formed IP address (a malformed one is reported by MG-SCHEMA, not by the policies).
 ip_address(address) if {

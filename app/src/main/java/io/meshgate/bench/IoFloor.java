@@ -45,7 +45,7 @@ public final class IoFloor {
     int documents = 0;
     List<Path> yamlFiles;
     try (Stream<Path> files = Files.walk(intents)) {
-      yamlFiles = files.filter(Files::isRegularFile).filter(IntentLoader::isYaml).sorted().toList();
+      yamlFiles = files.filter(Files::isRegularFile).filter(IntentLoader::isIntentFile).sorted().toList();
     }
     for (Path file : yamlFiles) {
       Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));

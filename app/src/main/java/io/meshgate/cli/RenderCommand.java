@@ -2,6 +2,7 @@ package io.meshgate.cli;
 
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
+import io.meshgate.check.Progress;
 import io.meshgate.policy.PolicyBundle;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.intent.IntentLimits;
@@ -47,6 +48,7 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin CrdOptions crds;
   @Mixin IntentLimitOptions intentLimits;
 
   @Option(names = "--out", paramLabel = "DIR", required = true,
@@ -78,6 +80,10 @@ public final class RenderCommand implements Callable<Integer> {
       return usage(err, "nothing written; " + unsafe);
     }
 
+    String crdProblem = crds.apply();
+    if (crdProblem != null) {
+      return usage(err, crdProblem);
+    }
     IntentLimits limits;
     try {
       limits = intentLimits.limits();
@@ -97,10 +103,11 @@ public final class RenderCommand implements Callable<Integer> {
     CheckResult check;
     PolicyBundle bundle;
     PolicyOptions.StartedEngine engine = null;
+    Progress progress = TerminalProgress.forTerminal(err, true);
     try {
       bundle = policy.loadBundle();
       engine = policy.startEngine(bundle);
-      check = new Checker(engine).withIntentLimits(limits).check(intents, previous);
+      check = new Checker(engine).withIntentLimits(limits).withProgress(progress).check(intents, previous);
     } catch (InvalidIntentsRootException e) {
       try {
         engine.ready(); // broken policies are reported first, as when they were compiled first
@@ -111,6 +118,8 @@ public final class RenderCommand implements Callable<Integer> {
     } catch (PolicyEngineException e) {
       // Fail closed: nothing is written when the policies cannot be evaluated.
       return usage(err, "nothing written; policy evaluation failed: " + e.getMessage());
+    } finally {
+      progress.finish();
     }
     if (!check.violations().isEmpty()) {
       Report report = new Report(check.violations(), check.load().files(), check.load().documents().size());
@@ -127,14 +136,21 @@ public final class RenderCommand implements Callable<Integer> {
     Provenance provenance = new Provenance(intents.normalize().toString().replace('\\', '/'),
         headCommit(intents), bundle.digest(), Version.current());
     OutputTree tree = OutputTree.of(result, provenance);
+    OutputTree.Changes changes;
     try {
-      tree.writeTo(out);
+      changes = tree.writeTo(out);
     } catch (IOException e) {
       return usage(err, "cannot write the output tree to " + out + ": " + Main.describe(e));
     }
 
-    result.clusters().forEach((cluster, objects) -> stdout.println(cluster + ": " + describe(objects)));
-    stdout.println("wrote " + tree.files().size() + " files to " + out);
+    result.clusters().forEach((cluster, objects) -> {
+      int overlays = result.overlays().objectsOf(cluster).size();
+      stdout.println(cluster + ": " + describe(objects) + (overlays == 0 ? ""
+          : ", and " + overlays + " overlay object" + (overlays == 1 ? "" : "s") + " from "
+              + result.overlays().filesOf(cluster).size() + " file" + (result.overlays().filesOf(cluster).size() == 1 ? "" : "s")
+              + " in " + io.meshgate.intent.Overlays.OUTPUT_FOLDER + "/"));
+    });
+    stdout.println(out + ": " + changes.describe());
     stdout.flush();
     return Main.EXIT_OK;
   }

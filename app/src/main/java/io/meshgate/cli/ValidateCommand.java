@@ -2,6 +2,7 @@ package io.meshgate.cli;
 
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
+import io.meshgate.check.Progress;
 import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.policy.PolicyEngineException;
@@ -32,6 +33,7 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin CrdOptions crds;
   @Mixin IntentLimitOptions intentLimits;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
@@ -46,6 +48,10 @@ public final class ValidateCommand implements Callable<Integer> {
     if (reportFormat.isEmpty()) {
       return usage(err, "unknown format \"" + format + "\"; use one of " + ReportFormat.choices());
     }
+    String crdProblem = crds.apply();
+    if (crdProblem != null) {
+      return usage(err, crdProblem);
+    }
     IntentLimits limits;
     try {
       limits = intentLimits.limits();
@@ -54,9 +60,10 @@ public final class ValidateCommand implements Callable<Integer> {
     }
     CheckResult result;
     PolicyOptions.StartedEngine engine = null;
+    Progress progress = TerminalProgress.forTerminal(err, reportFormat.get() == ReportFormat.TEXT);
     try {
       engine = policy.startEngine(policy.loadBundle());
-      result = new Checker(engine).withIntentLimits(limits).check(intents);
+      result = new Checker(engine).withIntentLimits(limits).withProgress(progress).check(intents);
     } catch (InvalidIntentsRootException e) {
       try {
         engine.ready(); // broken policies are reported first, as when they were compiled first
@@ -67,6 +74,8 @@ public final class ValidateCommand implements Callable<Integer> {
     } catch (PolicyEngineException e) {
       // Fail closed: no report that could be mistaken for a clean run.
       return usage(err, "policy evaluation failed: " + e.getMessage());
+    } finally {
+      progress.finish();
     }
     Report report = new Report(result.violations(), result.load().files(), result.load().documents().size());
     out.print(reportFormat.get().write(report));

@@ -1,9 +1,11 @@
 package io.meshgate.cli;
 
+import io.meshgate.check.Progress;
 import io.meshgate.check.Violation;
 import io.meshgate.report.Report;
 import io.meshgate.report.ReportFormat;
 import io.meshgate.report.VerifyReport;
+import io.meshgate.verify.MeshModel;
 import io.meshgate.verify.Verifier;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -41,7 +43,14 @@ public final class VerifyCommand implements Callable<Integer> {
       err.flush();
       return Main.EXIT_ERROR;
     }
-    Verifier.Result result = Verifier.verify(loaded.load().intents(), loaded.objects(), true);
+    Progress progress = TerminalProgress.forTerminal(err, !json);
+    Verifier.Result result;
+    try {
+      result = new Verifier(loaded.load().intents(), MeshModel.build(loaded.load().intents(), loaded.objects()))
+          .run(true, progress);
+    } finally {
+      progress.finish();
+    }
     if (!loaded.policyErrors().isEmpty()) {
       // Such intents are never rendered: say so, and fail, whatever the simulation says.
       err.print(ReportFormat.TEXT.write(new Report(loaded.policyErrors(), loaded.load().files(),

@@ -43,11 +43,39 @@ public final class SeedConverter {
       return new SeedProblem(file, position.line(), position.column(), at, message);
     }
 
+    /**
+     * The client intent already in the repository, read back in the seed's shape to be written
+     * again (the seed API's security-intent writes): its file, not a request body, is the origin.
+     */
+    public static Source stored(String file) {
+      return new Source(file + " (as stored before this request, read back in the seed's shape)", "$", null);
+    }
+
     /** What the comments in the intent file name as the origin. */
     String origin() {
       return file == null ? "the request body" : file + (path.equals("$") ? "" : " " + path);
     }
   }
+
+  /**
+   * The inbound intent a client calls when its body does not say.
+   *
+   * @param why the comment on {@code target} in the intent file
+   */
+  public record Target(String name, String why) {
+    /** The inbound intent a client was posted (or saved) under: {@code .../us-to-us-intents/<name>/clients}. */
+    public static Target postedUnder(String name) {
+      return name == null ? null
+          : new Target(name, "the inbound intent it was posted under (.../us-to-us-intents/" + name + "/clients)");
+    }
+  }
+
+  /**
+   * A client's security intent body.
+   *
+   * @param name its name when the body's metadata has none (the name in its URL), or null
+   */
+  public record Security(Source source, Object body, String name) {}
 
   private final Placement placement;
   private final List<SeedProblem> problems = new ArrayList<>();
@@ -87,7 +115,7 @@ public final class SeedConverter {
       return null;
     }
     IntentModel model = new IntentModel(Kind.InboundService.name(), List.of(
-        "Imported by `meshgate import emco` from the seed's (EMCO) inbound service intent",
+        "Converted by meshgate from the seed's (EMCO) inbound service intent",
         source.origin() + "; \"from\" comments name each value's seed field."));
     metadata(source, asMap(body).get("metadata"), model.metadata(), "metadata");
     Map<String, Object> loadBalancing = new LinkedHashMap<>();
@@ -114,21 +142,20 @@ public final class SeedConverter {
   /**
    * A client of an inbound service, with its security intent merged in.
    *
-   * @param target the inbound intent's name the client was posted under (null: the body must say)
+   * @param target the inbound intent the client calls unless the body says (null: the body must say)
    * @param targetApp that inbound intent's application (the client's unless the body says), or null
-   * @param security the security intent's body, or null
+   * @param security the security intent, or null
    */
-  public IntentModel client(Source source, Object body, String target, String targetApp, Source securitySource,
-      Object security) {
+  public IntentModel client(Source source, Object body, Target target, String targetApp, Security security) {
     int before = problems.size();
     Map<String, Object> spec = frame(source, body);
     if (spec == null) {
       return null;
     }
-    List<String> header = new ArrayList<>(List.of("Imported by `meshgate import emco` from the seed's (EMCO) client intent",
+    List<String> header = new ArrayList<>(List.of("Converted by meshgate from the seed's (EMCO) client intent",
         source.origin()));
     if (security != null) {
-      header.add("and its security intent " + securitySource.origin());
+      header.add("and its security intent " + security.source().origin());
     }
     header.add("\"from\" comments name each value's seed field.");
     IntentModel model = new IntentModel(Kind.ServiceClient.name(), header);
@@ -140,38 +167,68 @@ public final class SeedConverter {
       }
     }
     require(source, spec, List.of("clientServiceName"));
+    List<String> targetFields = targetFields(spec);
+    if (targetFields.size() > 1 && spec.get(targetFields.get(0)) != null
+        && !spec.get(targetFields.get(0)).equals(spec.get(targetFields.get(1)))) {
+      problems.add(source.problem(at("spec", targetFields.get(1)), "\"" + targetFields.get(0) + "\" and \""
+          + targetFields.get(1) + "\" name different inbound intents (" + SeedFieldNames.describe(spec.get(targetFields.get(0)))
+          + ", " + SeedFieldNames.describe(spec.get(targetFields.get(1))) + "); give one"));
+    }
     if (model.spec().get("target") == null) {
       if (target == null) {
         problems.add(source.problem("spec", "cannot tell which inbound service this client calls: save the body"
             + " under <inbound intent>/clients/ as its URL does, or add \"target\": \"<inbound intent name>\""));
       } else {
-        model.spec().put("target", target, "the inbound intent it was posted under (.../us-to-us-intents/" + target + "/clients)");
+        model.spec().put("target", target.name(), target.why());
       }
     }
     if (model.spec().get("app") == null && targetApp != null) {
       model.spec().put("app", targetApp, "the application of inbound intent " + model.spec().get("target"));
     }
     if (security != null) {
-      security(securitySource, security, model);
+      security(security, model);
     }
     place(source, model);
     return problems.size() == before ? model : null;
   }
 
+  /** The fields of a client body that name its inbound intent ({@code target}, {@code inboundServerIntent}), as given. */
+  private static List<String> targetFields(Map<String, Object> spec) {
+    List<String> fields = new ArrayList<>();
+    for (String key : spec.keySet()) {
+      SeedFieldNames.of(Body.CLIENT, key).filter(m -> "spec.target".equals(m.target())).ifPresent(m -> fields.add(key));
+    }
+    return fields;
+  }
+
+  /** The inbound intent a client body names ({@code target} or {@code inboundServerIntent}), or null. */
+  public static String bodyTarget(Object body) {
+    if (body instanceof Map<?, ?> map && map.get("spec") instanceof Map<?, ?> spec) {
+      for (String field : targetFields(asMap(spec))) {
+        if (spec.get(field) instanceof String name) {
+          return name;
+        }
+      }
+    }
+    return null;
+  }
+
   /** The security intent's fields, merged into a client already converted. */
-  public void security(Source source, Object body, IntentModel client) {
+  private void security(Security security, IntentModel client) {
+    Source source = security.source();
+    Object body = security.body();
     Map<String, Object> spec = frame(source, body);
     if (spec == null) {
       return;
     }
     Map<String, Object> metadata = asMap(asMap(body).get("metadata"));
-    Object name = metadata.get("name");
+    Object name = metadata.get("name") != null ? metadata.get("name") : security.name();
     Converted converted = SeedFieldNames.convert(Value.NAME, name);
     if (converted.problem() != null) {
       problems.add(source.problem("metadata.name", converted.problem()));
     } else {
       client.metadata().fields("labels", null).put(SECURITY_INTENT_LABEL, converted.value(),
-          "from the security intent's \"metadata.name\"");
+          metadata.get("name") != null ? "from the security intent's \"metadata.name\"" : "the name in its URL");
     }
     for (Map.Entry<String, Object> entry : metadata.entrySet()) {
       if (!entry.getKey().equals("name")) {

@@ -99,8 +99,8 @@ public final class SeedImport {
       if (target != null && target.model().spec().get("app") instanceof String app) {
         targetApp = app;
       }
-      IntentModel model = converter.client(body.source(), body.body(), body.inbound(), targetApp,
-          securityBody == null ? null : securityBody.source(), securityBody == null ? null : securityBody.body());
+      IntentModel model = converter.client(body.source(), body.body(), SeedConverter.Target.postedUnder(body.inbound()),
+          targetApp, securityBody == null ? null : new SeedConverter.Security(securityBody.source(), securityBody.body(), null));
       if (model != null && unique(clients, Kind.ServiceClient, model, body, problems)) {
         clients.put(model.name(), new IntentFile(pathOf(Kind.ServiceClient, model.name()), Kind.ServiceClient,
             model.name(), model));

@@ -5,9 +5,11 @@ import io.meshgate.intent.SeedFieldNames.Body;
 import io.meshgate.intent.SeedFieldNames.Mapping;
 import io.meshgate.intent.SeedFieldNames.Value;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -79,8 +81,10 @@ public final class SeedShapes {
   public static Map<String, Object> client(Map<String, Object> intent) {
     Map<String, Object> body = frame(intent);
     Map<String, Object> spec = spec(body);
+    Set<String> written = new HashSet<>();
     for (Mapping mapping : SeedFieldNames.all()) {
-      if (mapping.body() == Body.CLIENT) {
+      // Several seed names may land in one field (target, inboundServerIntent): answer the first.
+      if (mapping.body() == Body.CLIENT && written.add(mapping.target())) {
         Object value = at(intent, mapping.target());
         if (value != null) {
           spec.put(mapping.seedName(), seedValue(mapping, value));

@@ -81,8 +81,8 @@ public record MeshGraph(List<Node> nodes, List<Edge> edges, String note) {
         continue;
       }
       String id = workload(spec.cluster(), spec.namespace(), spec.service());
-      nodes.put(id, new Node(id, spec.cluster(), spec.namespace() + "/" + spec.service(),
-          spec.protocol().name() + " :" + spec.port(), State.UNCHANGED));
+      nodes.put(id, new Node(id, spec.cluster(), spec.namespace() + "/" + spec.service(), ports(spec.ports()),
+          State.UNCHANGED));
     }
     Map<String, Set<String>> labels = new TreeMap<>();
     Set<String> broken = new HashSet<>();
@@ -114,15 +114,23 @@ public record MeshGraph(List<Node> nodes, List<Edge> edges, String note) {
     return cluster + "/" + namespace + "/" + service;
   }
 
+  /** {@code HTTP :8000}, or {@code HTTP :8080, GRPC :9090} for several ports. */
+  static String ports(List<InboundService.Port> ports) {
+    List<String> out = new ArrayList<>();
+    ports.forEach(p -> out.add(p.protocol().name() + " :" + p.number()));
+    return String.join(", ", out);
+  }
+
   /**
    * What a client may do: {@code GET /status*; POST /headers}, {@code all} without access, {@code TCP :5432}
-   * on a service Istio does not parse; {@code · SIMPLE} when it does not use Istio mTLS.
+   * on a service Istio does not parse; an entry naming ports ends with them ({@code GET /x :8080}); {@code · SIMPLE}
+   * when it does not use Istio mTLS.
    */
   static String access(ServiceClient client, InboundService target) {
     StringBuilder s = new StringBuilder();
     List<ServiceClient.AccessRule> access = client.spec().access();
-    if (!target.spec().protocol().isHttp()) {
-      s.append(target.spec().protocol().name()).append(" :").append(target.spec().port());
+    if (!target.spec().ports().isEmpty() && target.spec().ports().stream().noneMatch(p -> p.protocol().isHttp())) {
+      s.append(ports(target.spec().ports()));
     } else if (access == null || access.isEmpty()) {
       s.append("all");
     } else {
@@ -130,7 +138,8 @@ public record MeshGraph(List<Node> nodes, List<Edge> edges, String note) {
       for (ServiceClient.AccessRule rule : access) {
         String methods = rule.methods() == null || rule.methods().isEmpty() ? "ANY" : String.join(",", rule.methods());
         String paths = rule.paths() == null || rule.paths().isEmpty() ? "" : " " + String.join(",", rule.paths());
-        entries.add(methods + paths);
+        String ports = rule.ports() == null || rule.ports().isEmpty() ? "" : " :" + String.join(",", rule.ports());
+        entries.add(methods + paths + ports);
       }
       s.append(String.join("; ", entries));
     }

@@ -12,14 +12,56 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
    * @param syncNamespace where the objects for {@code .global} hosts live (contract v2)
    * @param trustDomainAliases other trust domains this cluster's mesh config accepts (contract v2)
    * @param dnsProxying sidecar DNS proxying is on, so {@code .global} names resolve (contract v2)
+   * @param peerAuthentication the mesh's and namespaces' mTLS defaults in this cluster, or null
+   * @param ingressGateway the ingress gateway IngressRoutes of this cluster use (defaults: Istio's)
+   * @param egressGateway the egress gateway ExternalServices with {@code egressGateway: true} use
+   * @param outboundTrafficPolicy the mesh's {@code outboundTrafficPolicy.mode}: ALLOW_ANY (Istio's
+   *     default: hosts without a ServiceEntry pass through) or REGISTRY_ONLY
    */
   public record Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
-      String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying) {
+      String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying,
+      PeerAuthenticationDefaults peerAuthentication, IngressGateway ingressGateway, EgressGateway egressGateway,
+      String outboundTrafficPolicy) {
 
     public Spec {
       trustDomain = trustDomain == null ? "cluster.local" : trustDomain;
       syncNamespace = syncNamespace == null ? "istio-system" : syncNamespace;
       trustDomainAliases = trustDomainAliases == null ? List.of() : List.copyOf(trustDomainAliases);
+      ingressGateway = ingressGateway == null ? new IngressGateway(null, null, null, 0, 0) : ingressGateway;
+      egressGateway = egressGateway == null ? new EgressGateway(null, null, null, null) : egressGateway;
+      outboundTrafficPolicy = outboundTrafficPolicy == null ? ALLOW_ANY : outboundTrafficPolicy;
+    }
+
+    /** Without the mesh edge's fields: Istio's default gateways, ALLOW_ANY. */
+    public Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
+        String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying,
+        PeerAuthenticationDefaults peerAuthentication) {
+      this(logicalCloud, trustDomain, network, meshGateway, istioApiVersion, syncNamespace, trustDomainAliases,
+          dnsProxying, peerAuthentication, null, null, null);
+    }
+
+    /** True when a host without ServiceEntry is refused (BlackHoleCluster) rather than passed through. */
+    public boolean registryOnly() {
+      return REGISTRY_ONLY.equals(outboundTrafficPolicy);
+    }
+
+    /** Without mTLS defaults and the mesh edge's fields. */
+    public Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
+        String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying) {
+      this(logicalCloud, trustDomain, network, meshGateway, istioApiVersion, syncNamespace, trustDomainAliases,
+          dnsProxying, null, null, null, null);
+    }
+
+    /**
+     * The mTLS mode a namespace gets from this cluster's defaults (its own entry, else the mesh's),
+     * or null when neither is set (Istio's default, PERMISSIVE).
+     */
+    public String defaultMtlsMode(String namespace) {
+      if (peerAuthentication == null) {
+        return null;
+      }
+      String own = peerAuthentication.namespaces().get(namespace);
+      return own != null ? own : peerAuthentication.mesh();
     }
 
     /** A v1 cluster: the contract's v2 defaults for every field v1 did not have. */
@@ -51,6 +93,61 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
 
     public MeshGateway(String address, int port) {
       this(address, port, 0, null, null);
+    }
+  }
+
+  public static final String ALLOW_ANY = "ALLOW_ANY";
+  public static final String REGISTRY_ONLY = "REGISTRY_ONLY";
+
+  /**
+   * The ingress gateway: its pods' labels and namespace (its Secrets live there), the service account
+   * its pods run as (AuthorizationPolicies admit that identity) and the ports of its Service. The
+   * defaults are those of {@code istioctl install} (the default profile).
+   * https://istio.io/latest/docs/setup/additional-setup/gateway/
+   */
+  public record IngressGateway(Map<String, String> selector, String namespace, String serviceAccount, int httpPort,
+      int httpsPort) {
+
+    public IngressGateway {
+      selector = selector == null || selector.isEmpty() ? Map.of("istio", "ingressgateway") : Map.copyOf(selector);
+      namespace = namespace == null ? "istio-system" : namespace;
+      serviceAccount = serviceAccount == null ? "istio-ingressgateway-service-account" : serviceAccount;
+      httpPort = httpPort == 0 ? 80 : httpPort;
+      httpsPort = httpsPort == 0 ? 443 : httpsPort;
+    }
+  }
+
+  /**
+   * The egress gateway: its pods' labels, namespace, Kubernetes Service (what sidecars route to) and
+   * service account; defaults of {@code istioctl install} with {@code egressGateways} enabled.
+   * https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
+   */
+  public record EgressGateway(Map<String, String> selector, String namespace, String service, String serviceAccount) {
+
+    public EgressGateway {
+      selector = selector == null || selector.isEmpty() ? Map.of("istio", "egressgateway") : Map.copyOf(selector);
+      namespace = namespace == null ? "istio-system" : namespace;
+      service = service == null ? "istio-egressgateway" : service;
+      serviceAccount = serviceAccount == null ? "istio-egressgateway-service-account" : serviceAccount;
+    }
+
+    /** {@code <service>.<namespace>.svc.cluster.local}. */
+    public String host() {
+      return service + "." + namespace + ".svc.cluster.local";
+    }
+  }
+
+  /**
+   * Namespace-wide and mesh-wide PeerAuthentication modes (STRICT, PERMISSIVE or DISABLE), rendered
+   * as PeerAuthentications without selector: in the root namespace for {@code mesh}, in each listed
+   * namespace for {@code namespaces}. https://istio.io/latest/docs/reference/config/security/peer_authentication/
+   *
+   * @param mesh the root namespace's mode, or null
+   * @param namespaces namespace to mode, sorted
+   */
+  public record PeerAuthenticationDefaults(String mesh, Map<String, String> namespaces) {
+    public PeerAuthenticationDefaults {
+      namespaces = namespaces == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(namespaces));
     }
   }
 

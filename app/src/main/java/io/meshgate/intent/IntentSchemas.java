@@ -50,9 +50,10 @@ final class IntentSchemas {
     }
     // Read every schema file up front so the catalogue is read-only afterwards (the service loads
     // from several threads).
-    for (String name : List.of("common.schema.json", "intent.schema.json", fileOf(Kind.Cluster),
-        fileOf(Kind.InboundService), fileOf(Kind.ServiceClient))) {
-      files.put(name, read(name));
+    files.put("common.schema.json", read("common.schema.json"));
+    files.put("intent.schema.json", read("intent.schema.json"));
+    for (Kind kind : Kind.values()) {
+      files.put(fileOf(kind), read(fileOf(kind)));
     }
     for (Kind kind : Kind.values()) {
       defaults.put(kind, plan(fileOf(kind), file(fileOf(kind)), 0));
@@ -98,7 +99,15 @@ final class IntentSchemas {
           && oneOfPaths.contains(pathOf(message.getInstanceLocation()))) {
         continue;
       }
-      findings.add(describe(kind, message));
+      // A port written with Kubernetes' "port" gets one message, the hint at that field.
+      if ("required".equals(message.getType()) && "number".equals(message.getProperty())
+          && message.getInstanceNode() != null && message.getInstanceNode().has("port")) {
+        continue;
+      }
+      Finding finding = describe(kind, message);
+      if (finding != null) {
+        findings.add(finding);
+      }
     }
     return findings;
   }
@@ -149,8 +158,11 @@ final class IntentSchemas {
         }
         // A seed (EMCO) field name gets its meshgate field, before any look-alike ("namespaces" is
         // allowedNamespaces, not namespace).
-        String seed = SeedFieldNames.unknownFieldHint(kind, path, unknown,
-            instance != null && instance.has(unknown) ? MAPPER.convertValue(instance.get(unknown), Object.class) : null);
+        Object value = instance != null && instance.has(unknown) ? MAPPER.convertValue(instance.get(unknown), Object.class) : null;
+        String seed = SeedFieldNames.unknownFieldHint(kind, path, unknown, value);
+        if (seed == null) {
+          seed = kubernetesName(kind, path, unknown, value);
+        }
         String suggestion = Suggestions.closest(unknown, known);
         String text = "unknown field \"" + unknown + "\"" + in(path)
             + (seed != null ? "; " + seed : suggestion != null ? "; did you mean \"" + suggestion + "\"?"
@@ -158,10 +170,34 @@ final class IntentSchemas {
         return new Finding(FieldLocations.child(path, unknown), text);
       }
       case "required":
+        if (path.matches("spec\\.ports\\[\\d+]") && "protocol".equals(message.getProperty())) {
+          return new Finding(path, "missing required field \"protocol\"" + in(path) + "; add it (protocol: HTTP,"
+              + " HTTP2, GRPC, TCP, TLS or HTTPS)");
+        }
         return new Finding(path, "missing required field \"" + message.getProperty() + "\"" + in(path)
             + "; add it");
+      case "dependentRequired":
+        return dependentRequired(path, instance);
       case "type": {
-        String expected = keywordOwner != null && keywordOwner.has("type") ? keywordOwner.get("type").asText() : "?";
+        JsonNode type = keywordOwner == null ? null : keywordOwner.get("type");
+        if (type != null && type.isArray()) {
+          List<String> kinds = new ArrayList<>();
+          type.forEach(t -> kinds.add(article(t.asText())));
+          return new Finding(path, field + " must be " + String.join(" or ", kinds) + ", not " + describe(instance));
+        }
+        String expected = type != null ? type.asText() : "?";
+        if (path.equals("spec.port") && instance != null && instance.isArray() && instance.size() > 0) {
+          // port: [80, 9090]: several ports are a ports list, each with its protocol.
+          List<String> entries = new ArrayList<>();
+          instance.forEach(p -> entries.add("{number: " + (p.isValueNode() ? p.asText() : "...") + ", protocol: HTTP}"));
+          return new Finding(path, field + " must be an integer, not a list; several ports are written ports: ["
+              + String.join(", ", entries) + "] (each with its own protocol: HTTP, HTTP2, GRPC, TCP, TLS or HTTPS),"
+              + " instead of port and protocol");
+        }
+        if (path.matches("spec\\.ports\\[\\d+]") && instance != null && instance.isNumber()) {
+          return new Finding(path, field + " must be a mapping, not " + describe(instance) + "; write {number: "
+              + instance.asText() + ", protocol: HTTP} (protocol HTTP, HTTP2, GRPC, TCP, TLS or HTTPS)");
+        }
         return new Finding(path, field + " must be " + article(expected) + ", not " + describe(instance)
             + hintForType(expected, instance));
       }
@@ -187,10 +223,10 @@ final class IntentSchemas {
       case "minLength":
         return new Finding(path, field + " must not be empty");
       case "minItems":
-        return new Finding(path, field + " is an empty list; list at least one entry, or remove "
-            + field + (field.endsWith("allowedNamespaces") ? " to allow every namespace" : ""));
+        return new Finding(path, field + " is an empty list; list at least one entry, or remove " + field);
       case "minProperties":
-        return new Finding(path, field + " is empty; give methods or paths, or remove the entry");
+        return new Finding(path, field + " is empty; " + (path.startsWith("spec.access[")
+            ? "give methods, paths or ports, or remove the entry" : "set one of its fields, or remove " + field));
       case "minimum":
       case "maximum": {
         String range = rangeOf(keywordOwner);
@@ -201,11 +237,65 @@ final class IntentSchemas {
         if (keywordOwner != null && keywordOwner.has("oneOf")) {
           keywordOwner.get("oneOf").forEach(alt -> alt.path("required").forEach(r -> choices.add(r.asText())));
         }
+        if (choices.equals(List.of("port", "ports"))) {
+          return portOrPorts(path, instance);
+        }
         return new Finding(path, field + " must set exactly one of " + String.join(", ", choices));
       }
       default:
         return new Finding(path, field + ": " + message.getMessage());
     }
+  }
+
+  /**
+   * The name a Kubernetes or Istio user brings for a field meshgate spells otherwise, with what to
+   * write instead; null when {@code unknown} is none of them.
+   */
+  static String kubernetesName(Kind kind, String path, String unknown, Object value) {
+    String shown = value == null ? "..." : String.valueOf(value);
+    if (kind == Kind.InboundService && path.matches("spec\\.ports\\[\\d+]")) {
+      return switch (unknown) {
+        case "port" -> "a port's number is \"number\" here, as in Istio's ServiceEntry (a Kubernetes Service says"
+            + " port): write number: " + shown;
+        case "containerPort" -> "the pods' port is \"targetPort\": write targetPort: " + shown;
+        case "appProtocol" -> "the protocol is \"protocol\", as Istio names it (HTTP, HTTP2, GRPC, TCP, TLS, HTTPS)";
+        default -> null;
+      };
+    }
+    if (kind == Kind.InboundService && path.equals("spec") && unknown.equals("clusterIP")) {
+      return "a headless Service (clusterIP: None) is written headless: true";
+    }
+    if (kind == Kind.Cluster && path.equals("spec") && (unknown.equals("mtls") || unknown.equals("mTLS"))) {
+      return "a cluster's mTLS defaults (PeerAuthentications without selector) are written peerAuthentication:"
+          + " {mesh: STRICT, namespaces: {<namespace>: PERMISSIVE}}";
+    }
+    return null;
+  }
+
+  /**
+   * An InboundService's ports: the shorthand {@code port} (with {@code protocol}) or the list
+   * {@code ports}, never both and never neither.
+   */
+  private static Finding portOrPorts(String path, JsonNode spec) {
+    if (spec != null && spec.has("port") && spec.has("ports")) {
+      return new Finding(path + ".ports", "spec sets both port and ports; port (with protocol) is the shorthand"
+          + " for a one-entry ports list: keep one of them");
+    }
+    return new Finding(path, "missing required field \"port\"" + in(path) + "; add it (with protocol), or list"
+        + " several ports under ports: [{number, protocol, name?, targetPort?}]");
+  }
+
+  /** {@code port} and {@code protocol} go together (the one-port shorthand). */
+  private static Finding dependentRequired(String path, JsonNode spec) {
+    if (spec != null && spec.has("protocol") && !spec.has("port")) {
+      if (spec.has("ports")) {
+        return new Finding(path + ".protocol", "spec.protocol goes with the shorthand port; with ports, each entry"
+            + " has its own protocol: remove spec.protocol");
+      }
+      return null; // no port and no ports: the port-or-ports message says it
+    }
+    return new Finding(path, "missing required field \"protocol\"" + in(path) + "; add it (port goes with"
+        + " protocol: HTTP, HTTP2, GRPC, TCP, TLS or HTTPS)");
   }
 
   private static String in(String path) {

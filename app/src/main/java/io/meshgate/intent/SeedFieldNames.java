@@ -25,7 +25,7 @@ public final class SeedFieldNames {
   public enum Body {
     /** {@code POST .../traffic-intent-set/us-to-us-intents}: an inbound service. */
     INBOUND,
-    /** {@code POST .../us-to-us-intents/{inbound}/clients}: a client of an inbound service. */
+    /** {@code POST .../us-to-us-intents/{inbound}/clients} (or {@code .../{set}/{inbound}/clients}): a client of an inbound service. */
     CLIENT,
     /** {@code POST .../clients/{client}/security}: who may do what, merged into the client. */
     SECURITY,
@@ -148,6 +148,12 @@ public final class SeedFieldNames {
     }
     t.add(extension("address", Body.INBOUND, in, "spec.address", Value.TEXT));
     t.add(extension("target", Body.CLIENT, cl, "spec.target", Value.NAME));
+    // The seed's client body names no target (its URL did). When a client is posted under a URL that
+    // names no inbound intent (.../traffic-group-intent/uservice-to-uservice-intent/clients), the
+    // body may name it in EMCO's own words: its distributed traffic controller calls the inbound
+    // intent a client belongs to {inboundServerIntent}. After "target", so reads answer "target".
+    t.add(seed("inboundServerIntent", Body.CLIENT, cl, "spec.target", Value.NAME, "target: %s",
+        "the inbound service intent the client calls"));
     TABLE = Collections.unmodifiableList(t);
   }
 
@@ -219,9 +225,15 @@ public final class SeedFieldNames {
     if (mapping.target() == null) {
       return "\"" + field + "\" is the seed's (EMCO) choice of service mesh; meshgate always means Istio: remove it";
     }
+    if (mapping.value() == Value.NAMESPACES && seedValue instanceof List<?> list && list.isEmpty()) {
+      // The seed's empty list admits every namespace; meshgate's `allowedNamespaces: []` admits none.
+      return "\"" + field + "\" is the seed's (EMCO) name of " + mapping.target() + ", and its [] means every"
+          + " namespace may call: in meshgate leave allowedNamespaces out (remove this field)";
+    }
     String who = mapping.meshgateExtension() ? "\"" + field + "\" belongs in " : "\"" + field + "\" is the seed's (EMCO) name of ";
-    return who + mapping.target() + ": write " + example(mapping, seedValue)
-        + (mapping.note() == null ? "" : " (" + mapping.note() + ")");
+    // A hash type or mode (ConsistenHash, httpCookie) is answered with the hash first, the simple form as the other way.
+    String note = hashKey(mapping, seedValue) != null ? "or " + mapping.example() : mapping.note();
+    return who + mapping.target() + ": write " + example(mapping, seedValue) + (note == null ? "" : " (" + note + ")");
   }
 
   private static String join(String parent, String field) {
@@ -230,7 +242,27 @@ public final class SeedFieldNames {
 
   /** The YAML to write instead of the seed field, with the seed's value converted where it converts. */
   public static String example(Mapping mapping, Object seedValue) {
+    String hash = hashKey(mapping, seedValue);
+    if (hash != null) {
+      return "loadBalancing: {consistentHash: {" + switch (hash) {
+        case "httpHeaderName" -> "httpHeaderName: x-user";
+        case "useSourceIp" -> "useSourceIp: true";
+        case "httpQueryParameterName" -> "httpQueryParameterName: user";
+        default -> "httpCookie: {name: user1, ttl: 0s}";
+      } + "}}";
+    }
     return String.format(Locale.ROOT, mapping.example(), exampleValue(mapping, seedValue));
+  }
+
+  /**
+   * The consistentHash key a seed {@code loadbalancingType} (ConsistenHash) or hash
+   * {@code loadBalancerMode} (httpCookie, useSourceIP...) asks for; null for anything else.
+   */
+  private static String hashKey(Mapping mapping, Object seedValue) {
+    if (mapping.value() != Value.LOAD_BALANCING || !(seedValue instanceof String text)) {
+      return null;
+    }
+    return HASH_TYPES.contains(text) ? "httpCookie" : HASH_MODES.get(text);
   }
 
   /** The value as it would be written in meshgate, or a placeholder when it does not convert. */

@@ -22,7 +22,22 @@ public record ServiceClient(Metadata metadata, Spec spec) implements Intent {
       TlsRef tls,
       List<AccessRule> access) {}
 
-  public record AccessRule(List<String> methods, List<String> paths) {}
+  /**
+   * One thing a client may do.
+   *
+   * @param ports the target's ports it applies to, by number or name; null = every port of the target
+   */
+  public record AccessRule(List<String> methods, List<String> paths, List<String> ports) {
+
+    public AccessRule(List<String> methods, List<String> paths) {
+      this(methods, paths, null);
+    }
+
+    /** True when the entry names HTTP attributes (methods or paths), which only HTTP ports carry. */
+    public boolean http() {
+      return (methods != null && !methods.isEmpty()) || (paths != null && !paths.isEmpty());
+    }
+  }
 
   @Override
   public Kind kind() {

@@ -75,7 +75,20 @@ public final class FindingCollector {
     String rule = requiredString(object, "rule", path);
     String message = requiredString(object, "msg", path);
     return new PolicyFinding(rule, severity, message, optionalString(object, "kind", path),
-        optionalString(object, "name", path), optionalString(object, "field", path));
+        optionalString(object, "name", path), optionalString(object, "field", path), suggest(object.get("suggest")));
+  }
+
+  /** The optional {@code suggest} hint; anything malformed is ignored (it only adds a hint). */
+  private static PolicyFinding.Suggest suggest(Object raw) {
+    if (!(raw instanceof Map<?, ?> hint) || hint.get("value") == null) {
+      return null;
+    }
+    List<String> candidates = new ArrayList<>();
+    if (hint.get("candidates") instanceof Collection<?> list) {
+      list.forEach(c -> candidates.add(String.valueOf(c)));
+    }
+    return new PolicyFinding.Suggest(String.valueOf(hint.get("value")),
+        hint.get("kind") instanceof String kind ? kind : null, candidates);
   }
 
   private static String requiredString(Map<?, ?> object, String key, String path)

@@ -4,7 +4,9 @@ import io.meshgate.check.Violation;
 import io.meshgate.intent.IntentDocument;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.LoadResult;
+import io.meshgate.intent.OverlayObject;
 import io.meshgate.intent.SourceLocation;
+import io.meshgate.intent.Suggestions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +22,11 @@ public final class PolicyViolations {
   /** SOURCE_ANNOTATION and NAME_PREFIX; the policy step reads objects as plain maps. */
   private static final String SOURCE_ANNOTATION = "meshgate.io/source";
   private static final String NAME_PREFIX = "meshgate-";
+  private static final java.util.Set<Kind> EDGE_KINDS =
+      java.util.EnumSet.of(Kind.IngressRoute, Kind.ExternalService, Kind.EndUserAuth);
+
+  /** Findings that get a "did you mean" at most, per run. */
+  static final int MAX_SUGGESTIONS = 200;
 
   private PolicyViolations() {}
 
@@ -46,16 +53,42 @@ public final class PolicyViolations {
   public static List<Violation> toViolations(PolicyDecision decision, LoadResult loaded,
       Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
     Locator locator = new Locator(loaded, rendered);
+    Map<String, List<String>> namesByKind = new HashMap<>();
+    for (IntentDocument document : loaded.documents()) {
+      namesByKind.computeIfAbsent(document.kind().name(), k -> new ArrayList<>()).add(document.name());
+    }
     List<Violation> violations = new ArrayList<>();
+    int hinted = 0;
     for (PolicyFinding finding : decision.all()) {
       SourceLocation location = locator.locate(finding);
-      violations.add(new Violation(finding.rule(), finding.severity(), finding.message(),
+      // "Did you mean" helps on a handful of typos; past that many, the messages go without it.
+      String message = finding.suggest() != null && hinted++ < MAX_SUGGESTIONS
+          ? withSuggestion(finding, namesByKind) : finding.message();
+      violations.add(new Violation(finding.rule(), finding.severity(), message,
           location == null ? null : location.file(),
           location == null ? 0 : location.line(),
           location == null ? 0 : location.column(),
           finding.kind(), finding.name(), finding.field()));
     }
     return violations;
+  }
+
+  /**
+   * A finding's message with "did you mean" appended when it carries a {@code suggest} hint and a
+   * close name exists (among the names of an intent kind, or the candidates the policy gave).
+   */
+  static String withSuggestion(PolicyFinding finding, Map<String, List<String>> namesByKind) {
+    PolicyFinding.Suggest hint = finding.suggest();
+    if (hint == null) {
+      return finding.message();
+    }
+    List<String> candidates = new ArrayList<>(hint.candidates());
+    if (hint.kind() != null) {
+      candidates.addAll(namesByKind.getOrDefault(hint.kind(), List.of()));
+    }
+    candidates.removeIf(hint.value()::equals);
+    String closest = Suggestions.closest(hint.value(), candidates);
+    return closest == null ? finding.message() : finding.message() + "; did you mean \"" + closest + "\"?";
   }
 
   /** Finds the place of a finding; its indexes are built on first use. */
@@ -65,6 +98,7 @@ public final class PolicyViolations {
     private Map<String, IntentDocument> documentsByKindAndName;
     private Map<String, List<IntentDocument>> documentsByFile;
     private Map<String, String> sourceFileByObject;
+    private Map<String, OverlayObject> overlayByObject;
 
     Locator(LoadResult loaded, Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
       this.loaded = loaded;
@@ -80,7 +114,21 @@ public final class PolicyViolations {
         IntentDocument document = documents().get(kind + "/" + finding.name());
         return document == null ? null : document.locate(finding.field() == null ? "" : finding.field());
       }
+      OverlayObject overlay = overlays().get(finding.kind() + "/" + finding.name());
+      if (overlay != null) {
+        return overlay.locate(finding.field() == null ? "" : finding.field());
+      }
       return locateRendered(finding);
+    }
+
+    /** Overlay objects by "Kind/name" (the first cluster folder by name wins), at their file:line. */
+    private Map<String, OverlayObject> overlays() {
+      if (overlayByObject == null) {
+        overlayByObject = new HashMap<>();
+        loaded.overlays().objects().values().forEach(list -> list.forEach(o ->
+            overlayByObject.putIfAbsent(o.kind() + "/" + o.name(), o)));
+      }
+      return overlayByObject;
     }
 
     /**
@@ -100,6 +148,14 @@ public final class PolicyViolations {
         if (document.content().get("spec") instanceof Map<?, ?> spec && spec.get("service") instanceof String service
             && (name.equals(service) || name.startsWith(service + "-"))) {
           return document.locate("spec.service");
+        }
+      }
+      // The mesh edge's objects are named meshgate-<concern>-<metadata.name> (ingress-, egress-, jwt-).
+      for (IntentDocument document : inFile) {
+        if (name.endsWith("-" + document.name())
+            && EDGE_KINDS.contains(document.kind())) {
+          // A field of the rendered object that the intent spells the same way (jwtRules[0].jwksUri).
+          return document.hasField(finding.field()) ? document.locate(finding.field()) : document.source();
         }
       }
       return inFile.isEmpty() ? null : inFile.get(0).source();

@@ -1,5 +1,6 @@
 package io.meshgate.render;
 
+import io.meshgate.intent.Overlays;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,11 @@ public record OutputTree(SortedMap<String, byte[]> files) {
     files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
   }
 
-  /** The tree of one render. Every cluster gets a folder, with {@code resources: []} when empty. */
+  /**
+   * The tree of one render. Every cluster gets a folder, with {@code resources: []} when empty. A
+   * cluster's overlay files are copied unchanged below {@code clusters/<cluster>/_overlays/} and
+   * listed in its kustomization with meshgate's files.
+   */
   public static OutputTree of(RenderResult result, Provenance provenance) {
     SortedMap<String, byte[]> files = new TreeMap<>();
     result.clusters().forEach((cluster, objects) -> {
@@ -37,6 +42,11 @@ public record OutputTree(SortedMap<String, byte[]> files) {
       for (RenderedObject object : objects) {
         String path = object.relativePath();
         files.put(dir + path, object.toYamlBytes());
+        resources.add(path);
+      }
+      for (Overlays.OverlayFile overlay : result.overlays().filesOf(cluster)) {
+        String path = Overlays.OUTPUT_FOLDER + "/" + overlay.relativePath();
+        files.put(dir + path, overlay.bytes());
         resources.add(path);
       }
       files.put(dir + "kustomization.yaml", bytes(kustomization(resources)));
@@ -78,12 +88,31 @@ public record OutputTree(SortedMap<String, byte[]> files) {
     return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 
+  /** What {@link #writeTo} did, counted in files. */
+  public record Changes(int added, int updated, int removed, int unchanged) {
+
+    public boolean none() {
+      return added == 0 && updated == 0 && removed == 0;
+    }
+
+    /** {@code 2 added, 1 updated, 0 removed, 14 unchanged}, or {@code nothing changed (17 files up to date)}. */
+    public String describe() {
+      if (none()) {
+        return "nothing changed (" + unchanged + (unchanged == 1 ? " file" : " files") + " up to date)";
+      }
+      return added + " added, " + updated + " updated, " + removed + " removed, " + unchanged + " unchanged";
+    }
+  }
+
   /**
    * Writes the tree below {@code dir}. {@code clusters/} belongs to meshgate as a whole: files in it
    * that are not part of the tree are deleted (and emptied folders removed). In {@code meshgate/}
    * only the ledger and provenance are written. Nothing else in {@code dir} is touched.
+   *
+   * @return how many files were added, rewritten, deleted and left as they were
    */
-  public void writeTo(Path dir) throws IOException {
+  public Changes writeTo(Path dir) throws IOException {
+    int removed = 0;
     Path clusters = dir.resolve(CLUSTERS_DIR);
     if (Files.isDirectory(clusters)) {
       List<Path> existing;
@@ -95,19 +124,30 @@ public record OutputTree(SortedMap<String, byte[]> files) {
         if (Files.isRegularFile(p) || Files.isSymbolicLink(p)) {
           if (!files.containsKey(rel)) {
             Files.delete(p);
+            removed++;
           }
         } else if (Files.isDirectory(p) && isEmpty(p) && !p.equals(clusters)) {
           Files.delete(p);
         }
       }
     }
+    int added = 0;
+    int updated = 0;
+    int unchanged = 0;
     for (Map.Entry<String, byte[]> e : files.entrySet()) {
       Path target = dir.resolve(e.getKey());
       Files.createDirectories(target.getParent());
-      if (!Files.isRegularFile(target) || !Arrays.equals(Files.readAllBytes(target), e.getValue())) {
+      if (!Files.isRegularFile(target)) {
         Files.write(target, e.getValue());
+        added++;
+      } else if (!Arrays.equals(Files.readAllBytes(target), e.getValue())) {
+        Files.write(target, e.getValue());
+        updated++;
+      } else {
+        unchanged++;
       }
     }
+    return new Changes(added, updated, removed, unchanged);
   }
 
   private static boolean isEmpty(Path directory) throws IOException {

@@ -32,6 +32,15 @@ public record RenderedObject(String cluster, String kind, String name, String na
     return folder + "/" + kind.toLowerCase(Locale.ROOT) + "-" + name + ".yaml";
   }
 
+  /** The intent file it was rendered from: its {@code meshgate.io/source} annotation, null when absent. */
+  public String sourceFile() {
+    if (plain.get("metadata") instanceof Map<?, ?> metadata && metadata.get("annotations") instanceof Map<?, ?> notes
+        && notes.get(Renderer.SOURCE_ANNOTATION) instanceof String file) {
+      return file;
+    }
+    return null;
+  }
+
   /** The YAML file content. */
   public String toYaml() {
     return ResourceYaml.dump(plain);

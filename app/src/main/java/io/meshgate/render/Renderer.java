@@ -16,6 +16,8 @@ import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntryLocation;
 import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntryResolution;
 import io.fabric8.istio.api.api.networking.v1alpha3.ServicePort;
 import io.fabric8.istio.api.api.networking.v1alpha3.TCPRoute;
+import io.fabric8.istio.api.api.networking.v1alpha3.TLSMatchAttributes;
+import io.fabric8.istio.api.api.networking.v1alpha3.TLSRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.VirtualService;
 import io.fabric8.istio.api.api.networking.v1alpha3.WorkloadEntry;
 import io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicy;
@@ -32,6 +34,7 @@ import io.fabric8.istio.api.api.type.v1beta1.WorkloadSelector;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.meshgate.check.Progress;
 import io.meshgate.intent.Cluster;
 import io.meshgate.intent.InboundService;
 import io.meshgate.intent.IntentIndex;
@@ -42,7 +45,7 @@ import io.meshgate.render.IstioResources.ApiVersions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -70,6 +73,8 @@ public final class Renderer {
   public static final String PASSTHROUGH_PORT_NAME = "tls-meshgate";
   /** Istio's root (config) namespace: it always exists, so meshgate never creates it. */
   public static final String ROOT_NAMESPACE = "istio-system";
+  /** The namespace-wide (or, in the root namespace, mesh-wide) PeerAuthentication of a Cluster's defaults. */
+  public static final String MTLS_DEFAULTS = NAME_PREFIX + "mtls-defaults";
   /**
    * On the Namespace objects meshgate creates: never prune them. A sync namespace a user points at
    * an existing namespace (even {@code default}) must not be deleted with everything in it when
@@ -83,6 +88,11 @@ public final class Renderer {
 
   /** Renders every cluster; {@code previous} keeps virtual addresses stable. */
   public RenderResult render(IntentSet intents, AllocationLedger previous) {
+    return render(intents, previous, Progress.NONE);
+  }
+
+  /** As {@link #render(IntentSet, AllocationLedger)}, counting objects rendered into {@code progress}. */
+  public RenderResult render(IntentSet intents, AllocationLedger previous, Progress progress) {
     IntentIndex index = IntentIndex.of(intents);
     Map<String, ClusterOutput> out = new TreeMap<>();
     for (String cluster : intents.clusters().keySet()) {
@@ -98,18 +108,33 @@ public final class Renderer {
     }
     AllocationLedger ledger = AddressAllocator.allocate(previous, addressDemand(remoteClients));
 
+    long[] rendered = {0};
     remoteClients.forEach((service, remote) -> {
       Cluster host = index.hostOf(service);
-      renderHosted(index, service, host, remote, ledger, out.get(host.name()));
-      remote.forEach((clientCluster, clients) -> renderClientCluster(index, service, host,
-          index.cluster(clientCluster), clients, ledger.addressOf(clientCluster, globalHost(service)),
-          out.get(clientCluster)));
+      ClusterOutput hosting = out.get(host.name());
+      int before = hosting.objects.size();
+      renderHosted(index, service, host, remote, ledger, hosting);
+      rendered[0] += hosting.objects.size() - before;
+      remote.forEach((clientCluster, clients) -> {
+        ClusterOutput client = out.get(clientCluster);
+        int size = client.objects.size();
+        renderClientCluster(index, service, host, index.cluster(clientCluster), clients,
+            ledger.addressOf(clientCluster, globalHost(service)), client);
+        rendered[0] += client.objects.size() - size;
+      });
+      progress.update("objects rendered", rendered[0]);
     });
+
+    // The mesh edge (ingress, egress, end-user authentication), each concern a renderer of its own.
+    for (EdgeRenderer.Placed placed : new EdgeRenderer(index).render()) {
+      out.get(placed.cluster()).add(placed.cluster(), placed.resource());
+    }
 
     SortedMap<String, List<RenderedObject>> clusters = new TreeMap<>();
     out.forEach((name, cluster) -> {
       Cluster facts = intents.clusters().get(name);
       String file = intents.sourceOf(facts).file();
+      renderMtlsDefaults(facts, file, cluster);
       if (cluster.hostsRemotelyUsedService) {
         cluster.add(name, passthroughGateway(facts, file));
       }
@@ -148,9 +173,14 @@ public final class Renderer {
     return globalObjectName(service) + "-" + client.spec().service();
   }
 
-  /** The mesh port's name: {@code <protocol lower>-<port>}. */
-  public static String portName(InboundService service) {
-    return service.spec().protocol().name().toLowerCase(Locale.ROOT) + "-" + service.spec().port();
+  /**
+   * True when the service's application terminates TLS itself on the port SIMPLE/MUTUAL clients of
+   * other clusters reach (protocol HTTPS or TLS): the TLS their sidecars originate is meant for it,
+   * so the gateway passes it through by SNI instead of terminating it (which would hand the
+   * application plain text). https://istio.io/latest/docs/tasks/traffic-management/ingress/ingress-sni-passthrough/
+   */
+  static boolean applicationTls(InboundService service) {
+    return service.spec().firstPort().protocol().isAppTls();
   }
 
   /** A client's TLS mode; unknown only when its target is unknown, and then nothing is rendered for it. */
@@ -168,6 +198,23 @@ public final class Renderer {
       return false;
     }
     return remote.values().stream().flatMap(List::stream).anyMatch(c -> modeOf(c) != TlsMode.ISTIO_MUTUAL);
+  }
+
+  /**
+   * The PeerAuthentication mode of a service's pods. ISTIO_MUTUAL: STRICT. SIMPLE/MUTUAL: PERMISSIVE,
+   * so callers of its own cluster without Istio mTLS may call it; but never below a STRICT default
+   * of its namespace (or the mesh) in the hosting cluster, unless a declared client there has no
+   * sidecar (MG-MTLS-02 says which). The gateway reaches it with Istio mTLS either way.
+   */
+  static PeerAuthenticationMutualTLSMode peerAuthenticationMode(IntentIndex index, InboundService service, Cluster host) {
+    if (service.spec().mutualTLS() == TlsMode.ISTIO_MUTUAL) {
+      return PeerAuthenticationMutualTLSMode.STRICT;
+    }
+    if ("STRICT".equals(host.spec().defaultMtlsMode(service.spec().namespace()))
+        && index.clientsOf(service).stream().noneMatch(c -> host.name().equals(c.spec().cluster()) && !c.spec().sidecar())) {
+      return PeerAuthenticationMutualTLSMode.STRICT;
+    }
+    return PeerAuthenticationMutualTLSMode.PERMISSIVE;
   }
 
   /** SPIFFE principal as Istio writes it: {@code <trustDomain>/ns/<namespace>/sa/<serviceAccount>}. */
@@ -214,15 +261,15 @@ public final class Renderer {
       pa.setSelector(new WorkloadSelector(new TreeMap<>(spec.selector())));
       // ISTIO_MUTUAL: only Istio mTLS is accepted. SIMPLE and MUTUAL: callers through the TLS
       // gateway arrive with Istio mTLS too, but in-cluster callers may not, so plain text stays allowed.
-      pa.setMtls(new PeerAuthenticationMutualTLS(spec.mutualTLS() == TlsMode.ISTIO_MUTUAL
-          ? PeerAuthenticationMutualTLSMode.STRICT : PeerAuthenticationMutualTLSMode.PERMISSIVE));
+      pa.setMtls(new PeerAuthenticationMutualTLS(peerAuthenticationMode(index, service, host)));
       out.add(host.name(), IstioResources.peerAuthentication(versions,
           meta(serviceObjectName(service), spec.namespace(), file), pa));
 
-      List<Rule> rules = authorizationRules(index, service, host, viaGateway);
-      if (!rules.isEmpty()) {
+      if (restricted(index, service)) {
         // https://istio.io/latest/docs/reference/config/security/authorization-policy/ : an ALLOW
-        // policy denies every request no rule matches, so it is only written with rules.
+        // policy denies every request no rule matches; without rules (allowedNamespaces: [] and no
+        // client that can be named) it admits nobody, which is what the intents say.
+        List<Rule> rules = authorizationRules(index, service, host, viaGateway);
         AuthorizationPolicy ap = new AuthorizationPolicy();
         ap.setSelector(new WorkloadSelector(new TreeMap<>(spec.selector())));
         ap.setAction(AuthorizationPolicyAction.ALLOW);
@@ -249,9 +296,13 @@ public final class Renderer {
     // outbound_.<port>_._.<service>.<ns>.global to this ServiceEntry's endpoint, and callers in H
     // may use the `.global` name too.
     String sync = host.spec().syncNamespace();
+    // The endpoint is the Kubernetes Service on each of its ports. A headless Service's name
+    // resolves to the pods' addresses, and resolution DNS keeps every one of them as an endpoint
+    // (DNS_ROUND_ROBIN would use only the first); its ports equal its targetPorts (MG-HEADLESS-01).
+    // https://istio.io/latest/docs/reference/config/networking/service-entry/#ServiceEntry-Resolution
     WorkloadEntry endpoint = new WorkloadEntry();
     endpoint.setAddress(localHost(service));
-    endpoint.setPorts(new TreeMap<>(Map.of(portName(service), (long) spec.port())));
+    endpoint.setPorts(endpointPorts(spec, null));
     out.add(host.name(), IstioResources.serviceEntry(versions, meta(globalObjectName(service), sync, file),
         globalServiceEntry(service, ledger.addressOf(host.name(), globalHost(service)), endpoint)));
     out.add(host.name(), IstioResources.destinationRule(versions, meta(globalObjectName(service), sync, file),
@@ -271,6 +322,11 @@ public final class Renderer {
    * A server in SIMPLE or MUTUAL mode with protocol TLS takes {@code tcp} routes.
    * https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
    * https://istio.io/latest/docs/reference/config/networking/virtual-service/#TCPRoute
+   * When the service's application terminates TLS itself (protocol HTTPS or TLS), the server is
+   * PASSTHROUGH and a {@code tls} route picks the Service by SNI: the TLS the client's sidecar
+   * originated reaches the application intact, and the service's credentialName is not used.
+   * https://istio.io/latest/docs/tasks/traffic-management/ingress/ingress-sni-passthrough/
+   * One host has one SNI, so this path serves the service's first port (MG-TLS-04 denies more).
    */
   private static void renderTlsTermination(InboundService service, Cluster host, ApiVersions versions,
       String file, ClusterOutput out) {
@@ -282,9 +338,14 @@ public final class Renderer {
     port.setNumber((long) gw.tlsPort());
     port.setName("tls-" + gw.tlsPort());
     port.setProtocol("TLS");
+    boolean passthrough = applicationTls(service);
     ServerTLSSettings tls = new ServerTLSSettings();
-    tls.setMode(ServerTLSSettingsTLSmode.valueOf(spec.mutualTLS().name()));
-    tls.setCredentialName(spec.tls() == null ? null : spec.tls().credentialName());
+    if (passthrough) {
+      tls.setMode(ServerTLSSettingsTLSmode.PASSTHROUGH);
+    } else {
+      tls.setMode(ServerTLSSettingsTLSmode.valueOf(spec.mutualTLS().name()));
+      tls.setCredentialName(spec.tls() == null ? null : spec.tls().credentialName());
+    }
     Server server = new Server();
     server.setPort(port);
     server.setTls(tls);
@@ -295,49 +356,60 @@ public final class Renderer {
     out.add(host.name(), IstioResources.gateway(versions, meta(name, gw.namespace(), file), gateway));
 
     PortSelector target = new PortSelector();
-    target.setNumber((long) spec.port());
+    target.setNumber((long) spec.firstPort().number());
     Destination destination = new Destination();
     destination.setHost(localHost(service));
     destination.setPort(target);
     RouteDestination route = new RouteDestination();
     route.setDestination(destination);
-    L4MatchAttributes match = new L4MatchAttributes();
-    match.setPort((long) gw.tlsPort());
-    TCPRoute tcp = new TCPRoute();
-    tcp.setMatch(List.of(match));
-    tcp.setRoute(List.of(route));
     VirtualService vs = new VirtualService();
     vs.setHosts(List.of(globalHost(service)));
     vs.setGateways(List.of(gw.namespace() + "/" + name));
     // Only the gateway (in this namespace) needs it; sidecars never see it ("mesh" is not listed).
     vs.setExportTo(List.of("."));
-    vs.setTcp(List.of(tcp));
+    if (passthrough) {
+      TLSMatchAttributes match = new TLSMatchAttributes();
+      match.setPort((long) gw.tlsPort());
+      match.setSniHosts(List.of(globalHost(service)));
+      TLSRoute tlsRoute = new TLSRoute();
+      tlsRoute.setMatch(List.of(match));
+      tlsRoute.setRoute(List.of(route));
+      vs.setTls(List.of(tlsRoute));
+    } else {
+      L4MatchAttributes match = new L4MatchAttributes();
+      match.setPort((long) gw.tlsPort());
+      TCPRoute tcp = new TCPRoute();
+      tcp.setMatch(List.of(match));
+      tcp.setRoute(List.of(route));
+      vs.setTcp(List.of(tcp));
+    }
     out.add(host.name(), IstioResources.virtualService(versions, meta(name, gw.namespace(), file), vs));
   }
 
   /**
+   * An AuthorizationPolicy is written when a client of the service has {@code access}, or the
+   * service lists {@code allowedNamespaces} (also an empty list: only its declared clients).
+   */
+  static boolean restricted(IntentIndex index, InboundService service) {
+    return service.spec().allowedNamespaces() != null
+        || index.clientsOf(service).stream().anyMatch(c -> c.spec().access() != null && !c.spec().access().isEmpty());
+  }
+
+  /**
    * One rule per client whose identity reaches the service's sidecar (by client name), one
-   * {@code source.namespaces} rule for allowedNamespaces, and one for the gateway's namespace when
-   * SIMPLE/MUTUAL clients arrive through its TLS server (the gateway calls the service with its
-   * own identity). HTTP services get one operation per access entry; on TCP, TLS and HTTPS ports
-   * the sidecar sees no HTTP request, and Istio drops an ALLOW rule with HTTP-only fields (which
-   * denies everyone), so those rules carry only the service's port ("access by port").
+   * {@code source.namespaces} rule for a non-empty allowedNamespaces, and one for the gateway's
+   * namespace when SIMPLE/MUTUAL clients arrive through its TLS server (the gateway calls the
+   * service with its own identity). Each access entry is one operation: its methods and paths, and
+   * its ports (the pods' ports, which is what the sidecar matches). On a service with a TCP, TLS or
+   * HTTPS port, every rule names the ports it admits ("access by port"): the sidecar sees no HTTP
+   * request there, and Istio drops an ALLOW rule with HTTP-only fields on such a port.
    * https://istio.io/latest/docs/tasks/security/authorization/authz-tcp/
-   * No rules (no access anywhere, no allowedNamespaces) means no policy at all.
    */
   private static List<Rule> authorizationRules(IntentIndex index, InboundService service, Cluster host,
       boolean viaGateway) {
     InboundService.Spec spec = service.spec();
-    List<ServiceClient> clients = index.clientsOf(service);
-    boolean anyAccess = clients.stream().anyMatch(c -> c.spec().access() != null && !c.spec().access().isEmpty());
-    List<String> namespaces = spec.allowedNamespaces();
-    boolean hasNamespaces = namespaces != null && !namespaces.isEmpty();
     List<Rule> rules = new ArrayList<>();
-    if (!anyAccess && !hasNamespaces) {
-      return rules;
-    }
-    boolean layer4 = !spec.protocol().isHttp();
-    for (ServiceClient client : clients) {
+    for (ServiceClient client : index.clientsOf(service)) {
       Cluster clientCluster = index.clusterOf(client);
       if (clientCluster == null || !client.spec().sidecar()) {
         continue; // unknown cluster (MG-REF-01), or no identity to name (MG-SIDECAR-01)
@@ -348,21 +420,37 @@ public final class Renderer {
       }
       Source source = new Source();
       source.setPrincipals(List.of(principal(clientCluster, client)));
-      List<ServiceClient.AccessRule> access = client.spec().access();
-      List<RuleTo> to = layer4 ? portOnly(spec) : operations(access);
-      rules.add(rule(source, to));
+      // Istio drops a whole ALLOW rule with HTTP-only fields on TCP traffic, so the client's
+      // operations on opaque ports (ports only) get a rule of their own.
+      List<RuleTo> operations = operations(spec, client.spec().access());
+      List<RuleTo> http = operations == null ? null : operations.stream().filter(Renderer::httpOnly).toList();
+      List<RuleTo> portsOnly = operations == null ? null : operations.stream().filter(o -> !httpOnly(o)).toList();
+      if (operations == null || http.isEmpty() || portsOnly.isEmpty()) {
+        rules.add(rule(source, operations));
+      } else {
+        rules.add(rule(source, http));
+        rules.add(rule(source, portsOnly));
+      }
     }
-    if (hasNamespaces) {
+    List<String> namespaces = spec.allowedNamespaces();
+    if (namespaces != null && !namespaces.isEmpty()) {
       Source source = new Source();
       source.setNamespaces(List.copyOf(namespaces));
-      rules.add(rule(source, layer4 ? portOnly(spec) : null));
+      rules.add(rule(source, wholeService(spec)));
     }
     if (viaGateway) {
       Source source = new Source();
       source.setNamespaces(List.of(host.spec().meshGateway().namespace()));
-      rules.add(rule(source, layer4 ? portOnly(spec) : null));
+      rules.add(rule(source, wholeService(spec)));
     }
     return rules;
+  }
+
+  /** An operation with methods or paths: it matches HTTP requests only. */
+  private static boolean httpOnly(RuleTo to) {
+    Operation operation = to.getOperation();
+    return operation != null && ((operation.getMethods() != null && !operation.getMethods().isEmpty())
+        || (operation.getPaths() != null && !operation.getPaths().isEmpty()));
   }
 
   private static Rule rule(Source source, List<RuleTo> to) {
@@ -372,25 +460,72 @@ public final class Renderer {
     return rule;
   }
 
-  /** One operation per access entry (methods, paths); null without access ("no request-level restriction"). */
-  private static List<RuleTo> operations(List<ServiceClient.AccessRule> access) {
+  /**
+   * One operation per access entry; without access, the whole service. An entry's ports are the
+   * ones it names, else every port when the service has an opaque one. An entry whose ports are all
+   * opaque keeps only its ports (its methods and paths are MG-AUTHZ-03: they would match nothing).
+   */
+  private static List<RuleTo> operations(InboundService.Spec spec, List<ServiceClient.AccessRule> access) {
     if (access == null || access.isEmpty()) {
-      return null;
+      return wholeService(spec);
     }
     List<RuleTo> to = new ArrayList<>();
     for (ServiceClient.AccessRule entry : access) {
+      List<InboundService.Port> ports = entry.ports() == null ? null : resolve(spec, entry.ports());
+      List<InboundService.Port> applies = ports != null ? ports : spec.ports();
+      boolean opaqueOnly = applies.stream().noneMatch(p -> p.protocol().isHttp());
       Operation operation = new Operation();
-      operation.setMethods(entry.methods());
-      operation.setPaths(entry.paths());
+      if (!opaqueOnly) {
+        operation.setMethods(entry.methods());
+        operation.setPaths(entry.paths());
+      }
+      if (ports != null || spec.hasOpaquePort()) {
+        operation.setPorts(workloadPorts(applies));
+      }
       to.add(new RuleTo(operation));
     }
     return to;
   }
 
-  private static List<RuleTo> portOnly(InboundService.Spec spec) {
+  /** Every port of a service with an opaque port (access by port); no restriction on an HTTP-only one. */
+  private static List<RuleTo> wholeService(InboundService.Spec spec) {
+    if (!spec.hasOpaquePort()) {
+      return null;
+    }
     Operation operation = new Operation();
-    operation.setPorts(List.of(String.valueOf(spec.port())));
+    operation.setPorts(workloadPorts(spec.ports()));
     return List.of(new RuleTo(operation));
+  }
+
+  /** The ports an access entry names that the service has (MG-REF-01 reports the others). */
+  private static List<InboundService.Port> resolve(InboundService.Spec spec, List<String> references) {
+    List<InboundService.Port> ports = new ArrayList<>();
+    for (String reference : references) {
+      InboundService.Port port = spec.portFor(reference);
+      if (port != null && !ports.contains(port)) {
+        ports.add(port);
+      }
+    }
+    return ports;
+  }
+
+  /** The pods' ports as AuthorizationPolicy writes them (strings), each once, in the service's order. */
+  private static List<String> workloadPorts(List<InboundService.Port> ports) {
+    LinkedHashSet<String> out = new LinkedHashSet<>();
+    ports.forEach(p -> out.add(String.valueOf(p.workloadPort())));
+    return List.copyOf(out);
+  }
+
+  /**
+   * A ServiceEntry endpoint's port map: each service port's name to {@code endpointPort}, or, when
+   * that is null, to the port itself (the Kubernetes Service in the hosting cluster).
+   */
+  private static Map<String, Long> endpointPorts(InboundService.Spec spec, Integer endpointPort) {
+    Map<String, Long> ports = new TreeMap<>();
+    for (InboundService.Port port : spec.ports()) {
+      ports.put(port.name(), (long) (endpointPort != null ? endpointPort : port.number()));
+    }
+    return ports;
   }
 
   // ---- client clusters -------------------------------------------------------------------------
@@ -415,7 +550,7 @@ public final class Renderer {
     Cluster.MeshGateway gw = host.spec().meshGateway();
     WorkloadEntry endpoint = new WorkloadEntry();
     endpoint.setAddress(gw.address());
-    endpoint.setPorts(new TreeMap<>(Map.of(portName(service), (long) (istioMutual ? gw.port() : gw.tlsPort()))));
+    endpoint.setPorts(endpointPorts(spec, istioMutual ? gw.port() : gw.tlsPort()));
     out.add(clientCluster.name(), IstioResources.serviceEntry(versions, meta(globalObjectName(service), sync, file),
         globalServiceEntry(service, address, endpoint)));
     out.usesSyncNamespace = true;
@@ -464,11 +599,15 @@ public final class Renderer {
     se.setAddresses(List.of(address));
     se.setLocation(ServiceEntryLocation.MESH_INTERNAL);
     se.setResolution(ServiceEntryResolution.DNS);
-    ServicePort port = new ServicePort();
-    port.setNumber((long) service.spec().port());
-    port.setName(portName(service));
-    port.setProtocol(service.spec().protocol().name());
-    se.setPorts(List.of(port));
+    List<ServicePort> ports = new ArrayList<>();
+    for (InboundService.Port p : service.spec().ports()) {
+      ServicePort port = new ServicePort();
+      port.setNumber((long) p.number());
+      port.setName(p.name());
+      port.setProtocol(p.protocol().name());
+      ports.add(port);
+    }
+    se.setPorts(ports);
     se.setEndpoints(List.of(endpoint));
     se.setExportTo(List.of("*"));
     return se;
@@ -512,7 +651,33 @@ public final class Renderer {
     return IstioResources.gateway(ApiVersions.of(cluster), meta(PASSTHROUGH_GATEWAY, gw.namespace(), file), gateway);
   }
 
-  private static ObjectMeta meta(String name, String namespace, String sourceFile) {
+  /**
+   * A Cluster's mTLS defaults: a PeerAuthentication without selector in the root namespace (the
+   * whole mesh) and in each listed namespace. A workload's own PeerAuthentication (a service's) still
+   * wins for its pods. https://istio.io/latest/docs/reference/config/security/peer_authentication/
+   */
+  private static void renderMtlsDefaults(Cluster cluster, String file, ClusterOutput out) {
+    Cluster.PeerAuthenticationDefaults defaults = cluster.spec().peerAuthentication();
+    if (defaults == null) {
+      return;
+    }
+    ApiVersions versions = ApiVersions.of(cluster);
+    if (defaults.mesh() != null) {
+      out.add(cluster.name(), IstioResources.peerAuthentication(versions, meta(MTLS_DEFAULTS, ROOT_NAMESPACE, file),
+          namespaceWide(defaults.mesh())));
+    }
+    defaults.namespaces().forEach((namespace, mode) -> out.add(cluster.name(), IstioResources.peerAuthentication(
+        versions, meta(MTLS_DEFAULTS, namespace, file), namespaceWide(mode))));
+  }
+
+  private static PeerAuthentication namespaceWide(String mode) {
+    PeerAuthentication pa = new PeerAuthentication();
+    pa.setMtls(new PeerAuthenticationMutualTLS(PeerAuthenticationMutualTLSMode.valueOf(mode)));
+    return pa;
+  }
+
+  /** Name, namespace, the managed-by label and the source annotation every rendered object carries. */
+  static ObjectMeta meta(String name, String namespace, String sourceFile) {
     return new ObjectMetaBuilder()
         .withName(name)
         .withNamespace(namespace)

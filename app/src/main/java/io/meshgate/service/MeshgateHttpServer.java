@@ -259,13 +259,17 @@ final class MeshgateHttpServer implements AutoCloseable {
         return;
       }
       keepFormBodiesRaw(request);
+      // Camel hands request headers to the routes next to the path parameters: a header named like a
+      // parameter the path lacks ("intentSet" on .../us-to-us-intents/...) would pass for one.
+      SeedApiRoutes.PATH_PARAMETERS.forEach(request.headers()::remove);
       ctx.next();
     });
     // Any write (a request that is not a read) needs a token, except the webhook, which is signed.
     router.route().order(-900).handler(ctx -> {
       HttpMethod method = ctx.request().method();
       boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
-      if (read || WEBHOOK_PATH.equals(ctx.normalizedPath())) {
+      // The router takes "/hooks/git/" for "/hooks/git": so does this exemption.
+      if (read || WEBHOOK_PATH.equals(withoutTrailingSlash(ctx.normalizedPath()))) {
         ctx.next();
         return;
       }
@@ -359,6 +363,10 @@ final class MeshgateHttpServer implements AutoCloseable {
         refuse(ctx, status, message, Map.of());
       });
     }
+  }
+
+  private static String withoutTrailingSlash(String path) {
+    return path != null && path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
   private static String shortPath(RoutingContext ctx) {

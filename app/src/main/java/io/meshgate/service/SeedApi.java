@@ -52,6 +52,17 @@ public final class SeedApi {
   public static final int MAX_BODY_BYTES = 64 * 1024;
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  /**
+   * {@code .../clients/{client}/security/security-intent}: the seed's design pages write this path
+   * both as a collection and as an item. A client holds at most one security intent, so the name
+   * addresses that one whatever its own name (and names a new one that has none in its body).
+   */
+  public static final String SECURITY_INTENT = "security-intent";
+  /**
+   * Not a name the API gives an inbound intent: {@code .../traffic-intent-set/us-to-us-intents/clients}
+   * is the clients collection of the seed's literal form ({@code {set}/{inbound}/clients}).
+   */
+  public static final String RESERVED_INBOUND_NAME = "clients";
 
   /** The three resources of the seed's traffic intents. */
   public enum Resource {
@@ -90,10 +101,27 @@ public final class SeedApi {
     }
   }
 
-  /** The path parameters: the composite app, and the parents of a client or security intent. */
-  public record Address(String project, String compositeApp, String version, String inbound, String client) {
+  /**
+   * The path parameters: the composite app, and the parents of a client or security intent.
+   *
+   * @param intentSet the first segment of the seed's literal form {@code .../{intentSet}/{inbound}/clients}
+   *     ({@code traffic-group-intent}, {@code traffic-intent-set}, ...), where {@code inbound} may be a
+   *     literal ({@code uservice-to-uservice-intent}) rather than an inbound intent's name; null for
+   *     {@code .../traffic-intent-set/us-to-us-intents/{inbound}/clients}, where it must name one
+   */
+  public record Address(String project, String compositeApp, String version, String inbound, String client,
+      String intentSet) {
+    public Address(String project, String compositeApp, String version, String inbound, String client) {
+      this(project, compositeApp, version, inbound, client, null);
+    }
+
     String describe() {
       return "project " + project + ", composite app " + compositeApp + " version " + version;
+    }
+
+    /** Whether the inbound segment may be a literal that names no inbound intent. */
+    boolean inboundMayBeLiteral() {
+      return intentSet != null;
     }
   }
 
@@ -141,27 +169,28 @@ public final class SeedApi {
               .orElse(notFound(resource, name, at));
         }
         case CLIENT -> {
-          if (app.inbound(at.inbound()).isEmpty()) {
+          List<IntentDocument> clients = app.clientsAt(at);
+          if (clients == null) {
             return notFound(Resource.INBOUND, at.inbound(), at);
           }
           if (name == null) {
-            return new Response(200, app.clients(at.inbound()).stream().map(d -> SeedShapes.client(d.content())).toList());
+            return new Response(200, clients.stream().map(d -> SeedShapes.client(d.content())).toList());
           }
-          return app.client(at.inbound(), name).map(d -> new Response(200, SeedShapes.client(d.content())))
-              .orElse(notFound(resource, name, at));
+          return clients.stream().filter(d -> d.name().equals(name)).findFirst()
+              .map(d -> new Response(200, SeedShapes.client(d.content()))).orElse(notFound(resource, name, at));
         }
         default -> {
-          Optional<IntentDocument> client = app.client(at.inbound(), at.client());
+          Optional<IntentDocument> client = app.clientAt(at, at.client());
           if (client.isEmpty()) {
             return notFound(Resource.CLIENT, at.client(), at);
           }
           Map<String, Object> content = client.get().content();
-          boolean has = SeedShapes.hasSecurity(content);
+          String current = SeedShapes.securityName(content);
           if (name == null) {
-            return new Response(200, has ? List.of(SeedShapes.security(content)) : List.of());
+            return new Response(200, current != null ? List.of(SeedShapes.security(content)) : List.of());
           }
-          return has && name.equals(SeedShapes.securityName(content))
-              ? new Response(200, SeedShapes.security(content)) : notFound(resource, name, at);
+          return current != null && (name.equals(current) || name.equals(SECURITY_INTENT))
+              ? new Response(200, SeedShapes.security(content)) : noSecurity(at, name, current);
         }
       }
     } catch (GitOperationException e) {
@@ -172,11 +201,21 @@ public final class SeedApi {
 
   // ---------------------------------------------------------------- writes
 
-  /** POST (name null: from the body) or PUT (name from the path). */
-  public Response write(Caller caller, Address at, Resource resource, String name, byte[] body, String requestId) {
-    Response bad = checkAddress(at, resource, name);
+  /**
+   * POST or PUT.
+   *
+   * @param pathName the intent's name in the path (a PUT's; a POST has none, but for
+   *     {@code .../security/security-intent}), or null
+   */
+  public Response write(Caller caller, Address at, Resource resource, String pathName, boolean put, byte[] body,
+      String requestId) {
+    Response bad = checkAddress(at, resource, pathName);
     if (bad != null) {
       return bad;
+    }
+    boolean alias = resource == Resource.SECURITY && SECURITY_INTENT.equals(pathName);
+    if (!put && pathName != null && !alias) {
+      return error(405, "POST creates in a collection; " + resource.label() + " " + pathName + " is changed with PUT");
     }
     LocatedJson json;
     try {
@@ -188,15 +227,20 @@ public final class SeedApi {
       return error(400, "the body must be a JSON object with metadata and spec");
     }
     Object bodyName = root.get("metadata") instanceof Map<?, ?> metadata ? metadata.get("name") : null;
-    if (name != null && bodyName != null && !name.equals(bodyName)) {
-      return error(400, "metadata.name \"" + bodyName + "\" differs from the name in the path, \"" + name
+    if (put && !alias && bodyName != null && !pathName.equals(bodyName)) {
+      return error(400, "metadata.name \"" + bodyName + "\" differs from the name in the path, \"" + pathName
           + "\"; renaming is a DELETE and a POST");
     }
-    String intentName = name != null ? name : bodyName instanceof String text ? text : null;
-    boolean put = name != null;
+    // With the alias the name is the body's, else decided on the tip (the client's current one, or the alias).
+    String intentName = put && !alias ? pathName : bodyName instanceof String text ? text : null;
+    if (resource == Resource.INBOUND && RESERVED_INBOUND_NAME.equals(intentName)) {
+      return error(400, "an inbound service intent cannot be named \"" + RESERVED_INBOUND_NAME + "\" through the API:"
+          + " .../traffic-intent-set/us-to-us-intents/" + RESERVED_INBOUND_NAME + " is the clients collection of the"
+          + " seed's path form .../{intent set}/{inbound intent}/clients; choose another name");
+    }
     String verb = put ? "update" : "create";
-    return commit(caller, at, resource, intentName, verb, requestId,
-        tip -> decideWrite(tip, at, resource, intentName, put, json));
+    return commit(caller, at, resource, intentName != null ? intentName : pathName, verb, requestId,
+        tip -> decideWrite(tip, at, resource, intentName, alias, put, json));
   }
 
   /** DELETE. */
@@ -275,8 +319,12 @@ public final class SeedApi {
     return new Response(answer.status(), body);
   }
 
+  /**
+   * @param name the intent's name: the path's (PUT) or the body's (POST); with {@code alias} (a
+   *     security intent written to {@code .../security/security-intent}) the body's, or null
+   */
   private IntentCommit.Decision<Response> decideWrite(IntentCommit.Tip tip, Address at, Resource resource, String name,
-      boolean put, LocatedJson json) throws Exception {
+      boolean alias, boolean put, LocatedJson json) throws Exception {
     SourceSnapshot snapshot = tip.snapshot();
     Composite app = new Composite(IntentLoader.load(snapshot.intentsDir()), at);
     Placement placement;
@@ -292,6 +340,7 @@ public final class SeedApi {
     IntentModel model;
     Optional<IntentDocument> existing;
     String status;
+    String targetNote = null;
     switch (resource) {
       case INBOUND -> {
         existing = app.inbound(name);
@@ -303,42 +352,50 @@ public final class SeedApi {
         status = existing.isPresent() ? "updated" : "created";
       }
       case CLIENT -> {
-        Optional<IntentDocument> inbound = app.inbound(at.inbound());
-        if (inbound.isEmpty()) {
-          return IntentCommit.Decision.refuse(notFound(Resource.INBOUND, at.inbound(), at));
-        }
-        existing = app.client(at.inbound(), name);
+        existing = put ? app.clientAt(at, name) : Optional.empty();
         Optional<IntentDocument> elsewhere = app.anywhere(Kind.ServiceClient, name);
-        if (!put && elsewhere.isPresent() || put && existing.isEmpty() && elsewhere.isPresent()) {
+        if (existing.isEmpty() && elsewhere.isPresent()) {
           return IntentCommit.Decision.refuse(conflict(Kind.ServiceClient, name, elsewhere.get()));
         }
-        Map<String, Object> target = spec(inbound.get().content());
+        String current = existing.map(d -> targetOf(d.content())).orElse(null);
+        Target target = target(app, at, SeedConverter.bodyTarget(body), current);
+        if (target.refusal() != null) {
+          return IntentCommit.Decision.refuse(target.refusal());
+        }
         Object security = existing.filter(d -> SeedShapes.hasSecurity(d.content()))
             .map(d -> (Object) SeedShapes.security(d.content())).orElse(null);
-        model = converter.client(source, body, at.inbound(), (String) target.get("app"),
-            security == null ? null : new SeedConverter.Source(null, "$(security intent)", null), security);
-        if (model != null && !at.inbound().equals(model.spec().get("target"))) {
-          return IntentCommit.Decision.refuse(error(400, "\"target\" must be " + at.inbound()
-              + ", the inbound intent in the path"));
-        }
+        model = converter.client(source, body, target.chosen(), (String) spec(target.inbound().content()).get("app"),
+            security == null ? null : new SeedConverter.Security(
+                new SeedConverter.Source(null, "$(security intent)", null), security, null));
+        targetNote = target.note();
         status = existing.isPresent() ? "updated" : "created";
       }
       default -> {
-        Optional<IntentDocument> client = app.client(at.inbound(), at.client());
+        Optional<IntentDocument> client = app.clientAt(at, at.client());
         if (client.isEmpty()) {
           return IntentCommit.Decision.refuse(notFound(Resource.CLIENT, at.client(), at));
         }
         Map<String, Object> content = client.get().content();
         String current = SeedShapes.securityName(content);
-        if (current != null && (!put || !current.equals(name))) {
+        // The security intent's name after this write.
+        String securityName = !alias ? name : name != null ? name : put && current != null ? current : SECURITY_INTENT;
+        Object rawName = body instanceof Map<?, ?> map && map.get("metadata") instanceof Map<?, ?> metadata
+            ? metadata.get("name") : null;
+        if (securityName == null && rawName == null) {
+          return IntentCommit.Decision.refuse(problems(List.of(new SeedProblem(null, 1, 1, "$.metadata",
+              "missing \"name\": every seed intent has metadata.name"))));
+        }
+        if (current != null && (!put || !current.equals(securityName))) {
           return IntentCommit.Decision.refuse(error(409, "client " + at.client() + " has security intent " + current
-              + " already; a client holds one: PUT or DELETE .../security/" + current));
+              + " already; a client holds one: PUT or DELETE .../security/" + current
+              + (put ? " (renaming is a DELETE and a POST)" : "")));
         }
         existing = client;
         Map<String, Object> clientBody = SeedShapes.client(content);
         Object app0 = spec(content).get("app");
-        model = converter.client(new SeedConverter.Source(null, "$(client intent)", null), clientBody, at.inbound(),
-            app0 instanceof String text ? text : null, source, body);
+        model = converter.client(SeedConverter.Source.stored(client.get().source().file()), clientBody,
+            SeedConverter.Target.postedUnder(targetOf(content)),
+            app0 instanceof String text ? text : null, new SeedConverter.Security(source, body, securityName));
         status = current == null ? "created" : "updated";
       }
     }
@@ -371,7 +428,10 @@ public final class SeedApi {
     String answerName = resource == Resource.SECURITY ? String.valueOf(securityNameOf(model)) : model.name();
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("name", answerName);
-    answer.put("Message", resource.label() + " " + answerName + " " + status);
+    answer.put("Message", resource.label() + " " + answerName + " " + status + (targetNote == null ? "" : "; " + targetNote));
+    if (resource == Resource.CLIENT) {
+      answer.put("target", model.spec().get("target"));
+    }
     answer.put("file", repositoryPath);
     List<Map<String, Object>> warnings = Json.violations(checked.violations());
     if (!warnings.isEmpty()) {
@@ -393,6 +453,7 @@ public final class SeedApi {
     Composite app = new Composite(IntentLoader.load(snapshot.intentsDir()), at);
     IntentDocument document;
     byte[] replacement = null;
+    String deleted = name;
     switch (resource) {
       case INBOUND -> {
         Optional<IntentDocument> inbound = app.inbound(name);
@@ -409,24 +470,29 @@ public final class SeedApi {
         document = inbound.get();
       }
       case CLIENT -> {
-        Optional<IntentDocument> client = app.client(at.inbound(), name);
+        Optional<IntentDocument> client = app.clientAt(at, name);
         if (client.isEmpty()) {
           return IntentCommit.Decision.refuse(notFound(resource, name, at));
         }
         document = client.get();
       }
       default -> {
-        Optional<IntentDocument> client = app.client(at.inbound(), at.client());
-        if (client.isEmpty() || !name.equals(SeedShapes.securityName(client.get().content()))) {
-          return IntentCommit.Decision.refuse(client.isEmpty() ? notFound(Resource.CLIENT, at.client(), at)
-              : notFound(resource, name, at));
+        Optional<IntentDocument> client = app.clientAt(at, at.client());
+        if (client.isEmpty()) {
+          return IntentCommit.Decision.refuse(notFound(Resource.CLIENT, at.client(), at));
         }
+        String current = SeedShapes.securityName(client.get().content());
+        if (current == null || !(name.equals(current) || name.equals(SECURITY_INTENT))) {
+          return IntentCommit.Decision.refuse(noSecurity(at, name, current));
+        }
+        deleted = current;
         document = client.get();
         Map<String, Object> content = document.content();
         Object app0 = spec(content).get("app");
         SeedConverter converter = new SeedConverter(Placement.none());
-        IntentModel model = converter.client(new SeedConverter.Source(null, "$(client intent)", null),
-            SeedShapes.client(content), at.inbound(), app0 instanceof String text ? text : null, null, null);
+        IntentModel model = converter.client(SeedConverter.Source.stored(document.source().file()),
+            SeedShapes.client(content), SeedConverter.Target.postedUnder(targetOf(content)),
+            app0 instanceof String text ? text : null, null);
         if (model == null) {
           return IntentCommit.Decision.refuse(problems(converter.problems()));
         }
@@ -451,8 +517,8 @@ public final class SeedApi {
     SortedMap<String, byte[]> changes = new TreeMap<>();
     changes.put(own.get(), replacement);
     Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("name", name);
-    answer.put("Message", resource.label() + " " + name + " deleted");
+    answer.put("name", deleted);
+    answer.put("Message", resource.label() + " " + deleted + " deleted");
     answer.put("file", own.get());
     return new IntentCommit.Decision<>(new Response(204, answer), changes);
   }
@@ -523,8 +589,22 @@ public final class SeedApi {
       return mine(Kind.ServiceClient).filter(d -> inbound.equals(spec(d.content()).get("target"))).toList();
     }
 
-    Optional<IntentDocument> client(String inbound, String name) {
-      return clients(inbound).stream().filter(d -> d.name().equals(name)).findFirst();
+    /**
+     * The clients a path's inbound segment stands for: those of the inbound intent it names, or, when
+     * it names none and may be a literal ({@code uservice-to-uservice-intent}), every client of the
+     * composite app (client names are unique, so one is found by name alone); null when it must name
+     * an inbound intent and does not.
+     */
+    List<IntentDocument> clientsAt(Address at) {
+      if (inbound(at.inbound()).isPresent()) {
+        return clients(at.inbound());
+      }
+      return at.inboundMayBeLiteral() ? mine(Kind.ServiceClient).toList() : null;
+    }
+
+    Optional<IntentDocument> clientAt(Address at, String name) {
+      List<IntentDocument> clients = clientsAt(at);
+      return clients == null ? Optional.empty() : clients.stream().filter(d -> d.name().equals(name)).findFirst();
     }
 
     Optional<IntentDocument> anywhere(Kind kind, String name) {
@@ -555,6 +635,9 @@ public final class SeedApi {
   // ---------------------------------------------------------------- answers
 
   private Response checkAddress(Address at, Resource resource, String name) {
+    if (at.intentSet() != null && (!SEGMENT.matcher(at.intentSet()).matches() || at.intentSet().contains(".."))) {
+      return error(404, "\"" + at.intentSet() + "\" cannot be an intent set: use letters, digits, '.', '_' and '-'");
+    }
     for (String segment : new String[] {at.project(), at.compositeApp(), at.version()}) {
       // They become folder and branch names: no "..", and no ".lock" ending (Git refuses such refs).
       if (segment == null || !SEGMENT.matcher(segment).matches() || segment.contains("..") || segment.endsWith(".lock")) {
@@ -569,6 +652,84 @@ public final class SeedApi {
       }
     }
     return null;
+  }
+
+  /**
+   * The inbound intent a client write is for; with {@code refusal} set, none.
+   *
+   * @param chosen what the converter writes as {@code target} when the body names none
+   * @param note said in the answer's Message when the path did not name it, or null
+   */
+  private record Target(IntentDocument inbound, SeedConverter.Target chosen, String note, Response refusal) {
+    static Target refused(Response refusal) {
+      return new Target(null, null, null, refusal);
+    }
+  }
+
+  /**
+   * Which inbound intent a client written at {@code at} calls. An inbound segment that names an
+   * inbound intent of the composite app decides (a body naming another is refused). Otherwise, in
+   * the seed's literal form only: the body's {@code target} / {@code inboundServerIntent}, else the
+   * client's current target (PUT), else the composite app's only inbound intent. With none, 404;
+   * with several, 422: one of several is never picked. Both answers list the inbound intents.
+   */
+  private static Target target(Composite app, Address at, String bodyTarget, String currentTarget) {
+    Optional<IntentDocument> named = app.inbound(at.inbound());
+    if (named.isPresent()) {
+      if (bodyTarget != null && !bodyTarget.equals(at.inbound())) {
+        return Target.refused(error(400, "\"target\" must be " + at.inbound() + ", the inbound intent in the path"));
+      }
+      return new Target(named.get(), SeedConverter.Target.postedUnder(at.inbound()), null, null);
+    }
+    if (!at.inboundMayBeLiteral()) {
+      return Target.refused(notFound(Resource.INBOUND, at.inbound(), at));
+    }
+    List<IntentDocument> inbounds = app.inbounds();
+    List<String> names = inbounds.stream().map(IntentDocument::name).toList();
+    String wanted = bodyTarget != null ? bodyTarget : currentTarget;
+    if (wanted != null) {
+      Optional<IntentDocument> chosen = app.inbound(wanted);
+      if (chosen.isEmpty()) {
+        return Target.refused(targetError(404, "inbound service intent " + wanted + " ("
+            + (bodyTarget != null ? "the body's target" : "the client's target") + ") not found in " + at.describe()
+            + "; it holds " + (names.isEmpty() ? "none" : listed(names)), names));
+      }
+      return new Target(chosen.get(), new SeedConverter.Target(wanted, bodyTarget != null ? "from the body"
+          : "the inbound intent it calls already"), null, null);
+    }
+    String literal = "\"" + at.intentSet() + "/" + at.inbound() + "\" in the URL names no inbound service intent";
+    if (inbounds.size() == 1) {
+      String only = names.get(0);
+      String why = "the only inbound service intent of " + at.describe() + " (" + literal + ")";
+      return new Target(inbounds.get(0), new SeedConverter.Target(only, why), "it calls " + only + ", " + why, null);
+    }
+    if (inbounds.isEmpty()) {
+      return Target.refused(targetError(404, literal + " and " + at.describe() + " holds none for the client to call:"
+          + " create it first (POST .../traffic-intent-set/us-to-us-intents), then the client", names));
+    }
+    return Target.refused(targetError(422, literal + " and " + at.describe() + " holds " + names.size() + " ("
+        + listed(names) + "): say which one this client calls, with \"target\": \"<name>\" (or"
+        + " \"inboundServerIntent\") in spec, or post it to .../traffic-intent-set/us-to-us-intents/<name>/clients;"
+        + " nothing was committed", names));
+  }
+
+  /** Names for a message: a composite app may hold thousands (the answer's list holds them all). */
+  private static String listed(List<String> names) {
+    int shown = 20;
+    return names.size() <= shown ? String.join(", ", names)
+        : String.join(", ", names.subList(0, shown)) + " and " + (names.size() - shown) + " more (see inboundIntents)";
+  }
+
+  private static Response targetError(int status, String message, List<String> inboundIntents) {
+    Map<String, Object> body = Json.error(message);
+    body.put("inboundIntents", inboundIntents);
+    return new Response(status, body);
+  }
+
+  private static Response noSecurity(Address at, String name, String current) {
+    return current == null ? error(404, "client " + at.client() + " has no security intent")
+        : error(404, "security intent " + name + " not found: client " + at.client() + " holds security intent " + current
+            + " (.../security/" + current + " or .../security/" + SECURITY_INTENT + ")");
   }
 
   private static Response notFound(Resource resource, String name, Address at) {
@@ -605,6 +766,11 @@ public final class SeedApi {
 
   static Response error(int status, String message) {
     return new Response(status, Json.error(message));
+  }
+
+  /** A ServiceClient's target, or null. */
+  private static String targetOf(Map<String, Object> content) {
+    return spec(content).get("target") instanceof String target ? target : null;
   }
 
   @SuppressWarnings("unchecked")

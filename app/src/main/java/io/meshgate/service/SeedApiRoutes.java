@@ -18,6 +18,12 @@ import org.apache.camel.Message;
 public final class SeedApiRoutes {
   public static final String OPENAPI_RESOURCE = "openapi/seed-api.json";
   static final String REQUEST_ID = "X-Request-Id";
+  /** The path parameters of routes/seed-api.yaml: never taken from request headers. */
+  static final List<String> PATH_PARAMETERS = List.of("project", "compositeApp", "version", "intentSet", "inboundIntent",
+      "clientIntent", "securityIntent");
+  /** {@code .../traffic-intent-set/us-to-us-intents/clients} read as the seed's literal form {@code {set}/{inbound}/clients}. */
+  private static final String LITERAL_FORM_SET = "traffic-intent-set";
+  private static final String LITERAL_FORM_INBOUND = "us-to-us-intents";
 
   /** Who an {@code Authorization} header names. */
   @FunctionalInterface
@@ -85,7 +91,8 @@ public final class SeedApiRoutes {
     out.setBody(openApi);
   }
 
-  private void handle(Exchange exchange, SeedApi.Resource resource) {
+  private void handle(Exchange exchange, SeedApi.Resource requested) {
+    SeedApi.Resource resource = requested;
     Message in = exchange.getIn();
     String requestId = in.getHeader(REQUEST_ID, String.class);
     if (api == null) {
@@ -95,9 +102,19 @@ public final class SeedApiRoutes {
     String project = in.getHeader("project", String.class);
     String inbound = in.getHeader("inboundIntent", String.class);
     String client = in.getHeader("clientIntent", String.class);
+    String intentSet = in.getHeader("intentSet", String.class);
+    String method = String.valueOf(in.getHeader(Exchange.HTTP_METHOD, String.class)).toUpperCase(Locale.ROOT);
+    if (resource == SeedApi.Resource.INBOUND && method.equals("GET") && SeedApi.RESERVED_INBOUND_NAME.equals(inbound)) {
+      // GET .../traffic-intent-set/us-to-us-intents/clients matches both path forms, whichever route the
+      // router tries first: it is the clients of the literal form, as a POST there is.
+      resource = SeedApi.Resource.CLIENT;
+      intentSet = LITERAL_FORM_SET;
+      inbound = LITERAL_FORM_INBOUND;
+      client = null;
+    }
     SeedApi.Address at = new SeedApi.Address(project, in.getHeader("compositeApp", String.class),
         in.getHeader("version", String.class), resource == SeedApi.Resource.INBOUND ? null : inbound,
-        resource == SeedApi.Resource.SECURITY ? client : null);
+        resource == SeedApi.Resource.SECURITY ? client : null, resource == SeedApi.Resource.INBOUND ? null : intentSet);
     String name = switch (resource) {
       case INBOUND -> inbound;
       case CLIENT -> client;
@@ -118,7 +135,6 @@ public final class SeedApiRoutes {
               ? " (its line in the API token file lists no projects=...)" : "")));
       return;
     }
-    String method = String.valueOf(in.getHeader(Exchange.HTTP_METHOD, String.class)).toUpperCase(Locale.ROOT);
     SeedApi.Response response = switch (method) {
       case "GET" -> api.get(at, resource, name);
       case "DELETE" -> api.delete(who.caller(), at, resource, name, requestId);
@@ -129,7 +145,7 @@ public final class SeedApiRoutes {
         }
         yield body.length > SeedApi.MAX_BODY_BYTES
             ? SeedApi.error(413, "a seed request body is at most " + SeedApi.MAX_BODY_BYTES + " bytes")
-            : api.write(who.caller(), at, resource, method.equals("PUT") ? name : null, body, requestId);
+            : api.write(who.caller(), at, resource, name, method.equals("PUT"), body, requestId);
       }
       default -> SeedApi.error(405, "method " + method + " is not allowed here");
     };

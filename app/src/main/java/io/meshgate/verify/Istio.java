@@ -18,6 +18,12 @@ final class Istio {
     boolean http() {
       return isHttp(protocol != null ? protocol : name);
     }
+
+    /** HTTPS or TLS (by protocol or name prefix): the application itself speaks TLS on the port. */
+    boolean appTls() {
+      String p = (protocol != null ? protocol : name == null ? "" : name).toLowerCase(Locale.ROOT);
+      return p.equals("https") || p.equals("tls") || p.startsWith("https-") || p.startsWith("tls-");
+    }
   }
 
   /**
@@ -42,19 +48,47 @@ final class Istio {
       String caCertificates, boolean insecureSkipVerify) {}
 
   /** @param workloadSelector null when the rule has none */
+  /**
+   * @param subsetTls per subset name, the subset's own trafficPolicy tls (port-level settings under the
+   *     key of the port, the subset-wide one under 0); a subset without tls settings is absent
+   */
   record DestinationRule(ObjectRef ref, String host, List<String> exportTo, Map<String, String> workloadSelector,
-      ClientTls tls, Map<Integer, ClientTls> portTls, List<String> subsets) {
+      ClientTls tls, Map<Integer, ClientTls> portTls, List<String> subsets, Map<String, Map<Integer, ClientTls>> subsetTls) {
+
+    DestinationRule(ObjectRef ref, String host, List<String> exportTo, Map<String, String> workloadSelector,
+        ClientTls tls, Map<Integer, ClientTls> portTls, List<String> subsets) {
+      this(ref, host, exportTo, workloadSelector, tls, portTls, subsets, Map.of());
+    }
 
     /** Port-level TLS settings override the rule's (DestinationRule trafficPolicy.portLevelSettings). */
     ClientTls tlsFor(int port) {
       ClientTls portLevel = portTls.get(port);
       return portLevel != null ? portLevel : tls;
     }
+
+    /**
+     * A subset's traffic policy overrides the rule's for traffic to that subset (its port-level
+     * settings first): https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset
+     */
+    ClientTls tlsFor(int port, String subset) {
+      Map<Integer, ClientTls> own = subset == null ? null : subsetTls.get(subset);
+      if (own != null) {
+        ClientTls chosen = own.containsKey(port) ? own.get(port) : own.get(0);
+        if (chosen != null) {
+          return chosen;
+        }
+      }
+      return tlsFor(port);
+    }
   }
 
-  /** @param tlsMode null when the server has no {@code tls} block */
+  /**
+   * @param tlsMode null when the server does not do TLS (no {@code tls} block, or an HTTP server
+   *     whose {@code tls} only asks for {@code httpsRedirect})
+   * @param httpsRedirect the server answers every request with a 301 to https
+   */
   record Server(int port, String portName, String protocol, List<String> hosts, String tlsMode,
-      String credentialName, boolean serverCertificate) {
+      String credentialName, boolean serverCertificate, boolean httpsRedirect) {
     String describe() {
       return port + "/" + (protocol == null ? "?" : protocol) + (tlsMode == null ? "" : " " + tlsMode)
           + " hosts " + hosts;
@@ -63,15 +97,22 @@ final class Istio {
 
   record Gateway(ObjectRef ref, Map<String, String> selector, List<Server> servers) {}
 
-  record Destination(String host, Integer port) {}
+  record Destination(String host, Integer port, String subset) {}
 
-  record Route(List<Map<String, Object>> matches, List<Destination> destinations) {}
+  /** @param rewriteUri {@code rewrite.uri} of an http route, or null */
+  record Route(List<Map<String, Object>> matches, List<Destination> destinations, String rewriteUri) {}
 
   record VirtualService(ObjectRef ref, List<String> hosts, List<String> gateways, List<String> exportTo,
       List<Route> http, List<Route> tcp, List<Route> tls) {}
 
   /** @param selector null when the policy has none (namespace- or mesh-wide) */
   record PeerAuthentication(ObjectRef ref, Map<String, String> selector, String mode, Map<Integer, String> portModes) {}
+
+  /** One accepted issuer of a RequestAuthentication. */
+  record JwtRule(String issuer, List<String> audiences, boolean forwardOriginalToken) {}
+
+  /** @param selector null when the policy has none */
+  record RequestAuthentication(ObjectRef ref, Map<String, String> selector, List<JwtRule> rules, boolean targetRefs) {}
 
   /** @param selector null when the policy has none */
   record AuthorizationPolicy(ObjectRef ref, Map<String, String> selector, String action, List<Map<String, Object>> rules,
@@ -127,17 +168,34 @@ final class Istio {
       }
     }
     List<String> subsets = new ArrayList<>();
+    Map<String, Map<Integer, ClientTls>> subsetTls = new LinkedHashMap<>();
     for (Map<String, Object> subset : Fields.maps(spec.get("subsets"))) {
       String name = Fields.str(subset, "name");
       if (name != null) {
         subsets.add(name);
+        Map<String, Object> own = Fields.map(subset, "trafficPolicy");
+        Map<Integer, ClientTls> tls = new LinkedHashMap<>();
+        ClientTls wide = clientTls(own.get("tls"));
+        if (wide != null) {
+          tls.put(0, wide);
+        }
+        for (Map<String, Object> setting : Fields.maps(own.get("portLevelSettings"))) {
+          Integer number = Fields.integer(Fields.map(setting, "port").get("number"));
+          ClientTls portLevel = clientTls(setting.get("tls"));
+          if (number != null && portLevel != null) {
+            tls.put(number, portLevel);
+          }
+        }
+        if (!tls.isEmpty()) {
+          subsetTls.put(name, tls);
+        }
       }
     }
     Object selector = spec.get("workloadSelector");
     Map<String, String> workloadSelector = selector instanceof Map<?, ?>
         ? Fields.labels(Fields.map(selector).get("matchLabels")) : null;
     return new DestinationRule(ref, Hosts.fqdn(Fields.str(spec, "host"), ref.namespace()),
-        Fields.strings(spec.get("exportTo")), workloadSelector, clientTls(policy.get("tls")), portTls, subsets);
+        Fields.strings(spec.get("exportTo")), workloadSelector, clientTls(policy.get("tls")), portTls, subsets, subsetTls);
   }
 
   static Gateway gateway(ObjectRef ref, Map<String, Object> spec) {
@@ -150,13 +208,20 @@ final class Istio {
       }
       Object tlsRaw = s.get("tls");
       Map<String, Object> tls = Fields.map(tlsRaw);
-      String mode = tlsRaw instanceof Map<?, ?> ? (Fields.str(tls, "mode") == null ? "PASSTHROUGH" : Fields.str(tls, "mode")) : null;
+      String protocol = Fields.str(port, "protocol");
+      boolean redirectOnly = Fields.bool(tls.get("httpsRedirect")) && Fields.str(tls, "mode") == null
+          && protocol != null && Istio.isHttp(protocol);
+      // ServerTLSSettings.mode defaults to PASSTHROUGH, except on an HTTP server whose tls block only
+      // asks for the redirect: https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
+      String mode = tlsRaw instanceof Map<?, ?> && !redirectOnly
+          ? (Fields.str(tls, "mode") == null ? "PASSTHROUGH" : Fields.str(tls, "mode")) : null;
       String credential = Fields.str(tls, "credentialName");
       if (credential == null && !Fields.strings(tls.get("credentialNames")).isEmpty()) {
         credential = Fields.strings(tls.get("credentialNames")).get(0);
       }
-      servers.add(new Server(number, Fields.str(port, "name"), Fields.str(port, "protocol"),
-          Fields.strings(s.get("hosts")), mode, credential, Fields.str(tls, "serverCertificate") != null));
+      servers.add(new Server(number, Fields.str(port, "name"), protocol,
+          Fields.strings(s.get("hosts")), mode, credential, Fields.str(tls, "serverCertificate") != null,
+          Fields.bool(tls.get("httpsRedirect"))));
     }
     return new Gateway(ref, Fields.labels(spec.get("selector")), servers);
   }
@@ -174,9 +239,9 @@ final class Istio {
       for (Map<String, Object> d : Fields.maps(r.get("route"))) {
         Map<String, Object> destination = Fields.map(d, "destination");
         destinations.add(new Destination(Hosts.fqdn(Fields.str(destination, "host"), namespace),
-            Fields.integer(Fields.map(destination, "port").get("number"))));
+            Fields.integer(Fields.map(destination, "port").get("number")), Fields.str(destination, "subset")));
       }
-      routes.add(new Route(Fields.maps(r.get("match")), destinations));
+      routes.add(new Route(Fields.maps(r.get("match")), destinations, Fields.str(Fields.map(r, "rewrite"), "uri")));
     }
     return routes;
   }
@@ -194,6 +259,20 @@ final class Istio {
     String mode = Fields.str(Fields.map(spec, "mtls"), "mode");
     return new PeerAuthentication(ref, selector instanceof Map<?, ?> ? Fields.labels(Fields.map(selector).get("matchLabels")) : null,
         mode == null ? "UNSET" : mode, portModes);
+  }
+
+  static RequestAuthentication requestAuthentication(ObjectRef ref, Map<String, Object> spec) {
+    Object selector = spec.get("selector");
+    List<JwtRule> rules = new ArrayList<>();
+    for (Map<String, Object> rule : Fields.maps(spec.get("jwtRules"))) {
+      String issuer = Fields.str(rule, "issuer");
+      if (issuer != null) {
+        rules.add(new JwtRule(issuer, Fields.strings(rule.get("audiences")), Fields.bool(rule.get("forwardOriginalToken"))));
+      }
+    }
+    return new RequestAuthentication(ref,
+        selector instanceof Map<?, ?> ? Fields.labels(Fields.map(selector).get("matchLabels")) : null, rules,
+        spec.get("targetRef") != null || spec.get("targetRefs") != null);
   }
 
   static AuthorizationPolicy authorizationPolicy(ObjectRef ref, Map<String, Object> spec) {

@@ -1,6 +1,7 @@
 package io.meshgate.verify;
 
 import io.meshgate.intent.InboundService;
+import io.meshgate.intent.Protocol;
 import io.meshgate.verify.HopResult.Outcome;
 import io.meshgate.verify.MeshModel.ClusterView;
 import io.meshgate.verify.MeshModel.RegistryService;
@@ -21,6 +22,8 @@ public final class Simulator {
   static final String AUTO = "AUTO";
   static final String PLAINTEXT = "PLAINTEXT";
   static final String ISTIO_MUTUAL = "ISTIO_MUTUAL";
+  /** No TLS from the sidecar; the bytes are the client application's own TLS (its port speaks TLS). */
+  static final String APP_TLS = "APP_TLS";
 
   private static final List<Hop> ORDER = List.of(Hop.values());
 
@@ -39,6 +42,7 @@ public final class Simulator {
     ClusterView here = model.cluster(request.from().cluster());
     State start = new State();
     start.request = request;
+    start.original = request;
     start.here = here;
     if (here == null) {
       return new Trace(request, List.of(new HopResult(Hop.DNS, Outcome.FAIL,
@@ -49,15 +53,20 @@ public final class Simulator {
 
   private Trace run(State state, int hopIndex, List<HopResult> done) {
     if (hopIndex == ORDER.size()) {
-      String reached = state.workload == null ? null
+      String reached = state.external != null ? EXTERNAL + EdgeHops.externalReached(state)
+          : state.workload == null ? null
           : state.workloadCluster.name + "/" + state.workload.spec().namespace() + "/" + state.workload.spec().service();
-      return new Trace(state.request, done, reached);
+      return new Trace(state.original, done, reached);
     }
     Out out = hop(ORDER.get(hopIndex)).apply(state);
+    if (out.result == null) {
+      // A hop of the mesh edge this request does not meet: left out of the trace.
+      return run(out.next.get(0), hopIndex + 1, done);
+    }
     List<HopResult> results = new ArrayList<>(done);
     results.add(out.result);
     if (out.result.failed()) {
-      return new Trace(state.request, results, null);
+      return new Trace(state.original, results, null);
     }
     Trace first = null;
     for (State next : out.next) {
@@ -74,6 +83,12 @@ public final class Simulator {
 
   private Function<State, Out> hop(Hop hop) {
     return switch (hop) {
+      case INGRESS_SERVER -> s -> EdgeHops.ingressServer(model, s);
+      case INGRESS_POLICY -> EdgeHops::ingressPolicy;
+      case INGRESS_ROUTE -> EdgeHops::ingressRoute;
+      case ROUTE -> EdgeHops::route;
+      case EGRESS -> EdgeHops::egress;
+      case REQUEST_AUTHENTICATION -> EdgeHops::requestAuthentication;
       case DNS -> this::dns;
       case OUTBOUND_CLUSTER -> this::outboundCluster;
       case DESTINATION_RULE -> this::destinationRule;
@@ -89,16 +104,40 @@ public final class Simulator {
 
   // ---- state -----------------------------------------------------------------------------------
 
+  /** {@code reached} of a request that left the mesh: {@code external/<host>:<port>}. */
+  static final String EXTERNAL = "external/";
+
   /** What is known about the request so far; each hop works on a copy. */
   static final class State implements Cloneable {
+    /** The request as it goes on (after an ingress gateway: the gateway's request to the service). */
     Request request;
+    /** The request as it was made (what the trace shows). */
+    Request original;
     ClusterView here;
     String address;
     RegistryService service;
     Istio.Port port;
     Istio.DestinationRule rule;
-    /** ISTIO_MUTUAL, SIMPLE, MUTUAL, PLAINTEXT or AUTO (auto mTLS decides per endpoint). */
+    /** ISTIO_MUTUAL, SIMPLE, MUTUAL, PLAINTEXT, APP_TLS or AUTO (auto mTLS decides per endpoint). */
     String tls = PLAINTEXT;
+    /**
+     * The stream the server's application will receive is TLS: the client application's own TLS
+     * (on a port that speaks TLS), or TLS the client's sidecar originated that a gateway passed
+     * through. A TLS-terminating gateway server removes the outermost layer.
+     */
+    boolean appTls;
+    /** The subset a VirtualService route chose, or null. */
+    String subset;
+    /** The pods of the gateway on the path (east-west, egress, or the ingress for an external client). */
+    MeshModel.GatewayPods gatewayPods;
+    /** {@code host:port} once the request leaves the mesh (a MESH_EXTERNAL host, or PassthroughCluster). */
+    String external;
+    /** The caller is a gateway proxy (an ingress gateway forwarding): no DNS, no mesh VirtualServices. */
+    boolean gatewayCaller;
+    /** From a token a RequestAuthentication validated: {@code <iss>/<sub>}, audiences, claims. */
+    String requestPrincipal;
+    List<String> tokenAudiences = List.of();
+    Map<String, List<String>> tokenClaims = Map.of();
     String sni;
     ClusterView gatewayCluster;
     int gatewayPort;
@@ -108,7 +147,9 @@ public final class Simulator {
     Istio.Port hostedPort;
     InboundService workload;
     ClusterView workloadCluster;
+    /** The pods' port (targetPort) and the protocol the application speaks there. */
     int workloadPort;
+    Protocol workloadProtocol;
     /** Who the server sidecar sees on an Istio mTLS connection, and that peer's cluster. */
     String peerPrincipal;
     ClusterView peerCluster;
@@ -126,18 +167,24 @@ public final class Simulator {
     }
   }
 
-  private record Out(HopResult result, List<State> next) {}
+  /** @param result null: the hop is not on this request's path and is left out of the trace */
+  record Out(HopResult result, List<State> next) {}
 
-  private static Out pass(Hop hop, State next, String detail, ObjectRef object) {
+  static Out pass(Hop hop, State next, String detail, ObjectRef object) {
     return new Out(new HopResult(hop, Outcome.PASS, detail, object), List.of(next));
   }
 
-  private static Out fail(Hop hop, String detail, ObjectRef object) {
+  static Out fail(Hop hop, String detail, ObjectRef object) {
     return new Out(new HopResult(hop, Outcome.FAIL, detail, object), List.of());
   }
 
-  private static Out skip(Hop hop, State next, String detail) {
+  static Out skip(Hop hop, State next, String detail) {
     return new Out(new HopResult(hop, Outcome.SKIP, detail, null), List.of(next));
+  }
+
+  /** The hop does not exist for this request (e.g. the ingress hops for a mesh workload). */
+  static Out absent(State s) {
+    return new Out(null, List.of(s));
   }
 
   // ---- hops ------------------------------------------------------------------------------------
@@ -153,6 +200,9 @@ public final class Simulator {
     Caller c = s.caller();
     String host = s.request.host();
     State next = s.copy();
+    if (s.gatewayCaller) {
+      return skip(Hop.DNS, next, "the ingress gateway's route names the destination " + host + " itself: no DNS lookup");
+    }
     if (Hosts.isIpAddress(host)) {
       next.address = host;
       return pass(Hop.DNS, next, "the client connects to " + host + " itself: nothing to resolve", null);
@@ -165,13 +215,21 @@ public final class Simulator {
       }
       return pass(Hop.DNS, next, "kube-dns resolves " + host + " to the Service's cluster IP", kube.ref());
     }
+    if (Hosts.isPublic(host) && s.here.services(host).stream().noneMatch(r -> !r.addresses().isEmpty()
+        && Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace()))) {
+      // A name outside the mesh without a virtual address: kube-dns (or the DNS proxy) asks the
+      // upstream resolvers. Whether the name exists on the Internet is not modelled.
+      return pass(Hop.DNS, next, host + " is no mesh name: the cluster's DNS resolves it upstream (assumed to exist)", null);
+    }
     if (!c.sidecar()) {
       return fail(Hop.DNS, "the client has no sidecar, so no DNS proxy: kube-dns does not know " + host
           + " and its virtual address is never resolved", null);
     }
     if (!s.here.facts.spec().dnsProxying()) {
       return fail(Hop.DNS, "DNS proxying is off in cluster " + s.here.name + " (Cluster dnsProxying: false): "
-          + "nothing resolves " + host + " to its virtual address", ObjectRef.clusterFacts(s.here.name));
+          + "nothing resolves " + host + " to its virtual address; turn on sidecar DNS proxying there"
+          + " (ISTIO_META_DNS_CAPTURE: \"true\" in the mesh's proxy metadata) and remove dnsProxying: false from Cluster "
+          + s.here.name, ObjectRef.clusterFacts(s.here.name));
     }
     List<RegistryService> all = s.here.services(host).stream().filter(r -> !r.isKube()).toList();
     List<RegistryService> visible = all.stream()
@@ -207,6 +265,14 @@ public final class Simulator {
     List<RegistryService> all = Hosts.isIpAddress(host)
         ? s.here.servicesByAddress.getOrDefault(host, List.of())
         : s.here.services(host);
+    if (!c.sidecar() && Hosts.isPublic(host)) {
+      State next = s.copy();
+      int port = s.request.port() != null ? s.request.port() : 80;
+      next.port = new Istio.Port(port, null, port == 443 ? "TLS" : null, null);
+      next.external = host + ":" + port;
+      return pass(Hop.OUTBOUND_CLUSTER, next, "no sidecar: the pod connects to " + next.external
+          + " itself, outside the mesh", null);
+    }
     if (!c.sidecar()) {
       RegistryService kube = Hosts.isClusterLocal(host) ? s.here.kubeService(host) : null;
       if (kube == null) {
@@ -217,6 +283,9 @@ public final class Simulator {
     }
     List<RegistryService> visible = all.stream()
         .filter(r -> Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace())).toList();
+    if (visible.isEmpty() && Hosts.isPublic(host)) {
+      return EdgeHops.unregisteredHost(s, all);
+    }
     if (visible.isEmpty()) {
       if (all.isEmpty()) {
         return fail(Hop.OUTBOUND_CLUSTER, "no Service or ServiceEntry for " + host + " in cluster " + s.here.name, null);
@@ -269,6 +338,9 @@ public final class Simulator {
    * exported (https://istio.io/latest/docs/reference/config/networking/destination-rule/#DestinationRule-workload_selector).
    */
   private Out destinationRule(State s) {
+    if (s.service == null) {
+      return skip(Hop.DESTINATION_RULE, s.copy(), "PassthroughCluster: no DestinationRule applies");
+    }
     if (!s.caller().sidecar()) {
       return skip(Hop.DESTINATION_RULE, s.copy(), "no sidecar: DestinationRules act in the caller's proxy only");
     }
@@ -304,8 +376,9 @@ public final class Simulator {
             (where.equals(Hosts.ROOT_NAMESPACE) ? "the root namespace " : "the service's namespace ") + where, host);
       }
     }
-    return new Picked(null, "no DestinationRule for " + host + " applies (looked in namespaces " + namespace + ", "
-        + service.namespace() + ", " + Hosts.ROOT_NAMESPACE + ")");
+    return new Picked(null, "no DestinationRule for " + host + " applies (looked in namespaces "
+        + String.join(", ", new java.util.LinkedHashSet<>(List.of(namespace, service.namespace(), Hosts.ROOT_NAMESPACE)))
+        + ")");
   }
 
   private static Picked select(List<Istio.DestinationRule> rules, String namespace, Map<String, String> labels,
@@ -349,31 +422,40 @@ public final class Simulator {
    */
   private Out clientTls(State s) {
     State next = s.copy();
-    if (!s.caller().sidecar()) {
-      next.tls = PLAINTEXT;
-      return skip(Hop.TLS, next, "no sidecar: the application's bytes leave as they are (plain text; TLS done by "
-          + "the application itself is not modelled)");
+    if (s.service == null) {
+      next.appTls = s.port != null && s.port.appTls();
+      leaveAsSent(next);
+      return skip(Hop.TLS, next, "PassthroughCluster: the application's bytes leave as they are (" + wire(next.tls) + ")");
     }
-    Istio.ClientTls tls = s.rule == null ? null : s.rule.tlsFor(s.port.number());
+    // On a port that speaks TLS (HTTPS, TLS) the client's application sends TLS itself, unless its
+    // sidecar is told to originate SIMPLE/MUTUAL TLS (meshgate's meaning of those modes).
+    boolean appSpeaksTls = s.port.appTls();
+    next.appTls = appSpeaksTls;
+    String app = appSpeaksTls ? "the application's own TLS" : "plain text";
+    if (!s.caller().sidecar()) {
+      leaveAsSent(next);
+      return skip(Hop.TLS, next, "no sidecar: the application's bytes leave as they are (" + app + ")");
+    }
+    Istio.ClientTls tls = s.rule == null ? null : s.rule.tlsFor(s.port.number(), s.subset);
     ObjectRef rule = s.rule == null ? null : s.rule.ref();
     if (tls == null) {
       if (s.service.meshExternal()) {
-        next.tls = PLAINTEXT;
-        return pass(Hop.TLS, next, "no TLS settings and the service is MESH_EXTERNAL: plain text (no auto mTLS)", rule);
+        leaveAsSent(next);
+        return pass(Hop.TLS, next, "no TLS settings and the service is MESH_EXTERNAL: " + app + " (no auto mTLS)", rule);
       }
       next.tls = AUTO;
-      next.sni = Hosts.istioSni(s.port.number(), "", s.service.host());
+      next.sni = Hosts.istioSni(s.port.number(), s.subset, s.service.host());
       return pass(Hop.TLS, next, "no TLS settings: auto mTLS sends Istio mTLS to endpoints known to have a sidecar, "
-          + "plain text to others", rule);
+          + app + " to others", rule);
     }
     switch (tls.mode()) {
       case "DISABLE" -> {
-        next.tls = PLAINTEXT;
-        return pass(Hop.TLS, next, "tls mode DISABLE: plain text", rule);
+        leaveAsSent(next);
+        return pass(Hop.TLS, next, "tls mode DISABLE: " + app, rule);
       }
       case ISTIO_MUTUAL -> {
         next.tls = ISTIO_MUTUAL;
-        next.sni = tls.sni() != null ? tls.sni() : Hosts.istioSni(s.port.number(), "", s.service.host());
+        next.sni = tls.sni() != null ? tls.sni() : Hosts.istioSni(s.port.number(), s.subset, s.service.host());
         return pass(Hop.TLS, next, "Istio mTLS with SNI " + next.sni, rule);
       }
       case "SIMPLE", "MUTUAL" -> {
@@ -385,11 +467,14 @@ public final class Simulator {
           return fail(Hop.TLS, "MUTUAL without a client certificate: " + (ignored != null ? ignored
               : "neither credentialName nor clientCertificate is set"), rule);
         }
-        if (!honoured && tls.caCertificates() == null && !tls.insecureSkipVerify()) {
+        // A host outside the mesh presents a public certificate: the OS CA bundle is the right trust
+        // store there (Istio's TLS origination task names no CA). A mesh gateway's certificate is not.
+        if (!honoured && tls.caCertificates() == null && !tls.insecureSkipVerify() && !s.service.meshExternal()) {
           return fail(Hop.TLS, tls.mode() + " TLS would check the gateway's certificate against the OS CA bundle: "
               + (ignored != null ? ignored : "no credentialName or caCertificates names the CA that signed it"), rule);
         }
         next.tls = tls.mode();
+        next.appTls = false; // the sidecar does the TLS: the application sends plain text
         next.sni = tls.sni() != null ? tls.sni()
             : (s.port.http() && !Hosts.isIpAddress(s.request.host()) ? s.request.host() : null);
         return pass(Hop.TLS, next, tls.mode() + " TLS" + (next.sni == null ? " without SNI" : " with SNI " + next.sni)
@@ -401,6 +486,16 @@ public final class Simulator {
     }
   }
 
+  /** No TLS from the sidecar: plain text, or the application's own TLS with the host as SNI. */
+  static void leaveAsSent(State s) {
+    if (s.appTls) {
+      s.tls = APP_TLS;
+      s.sni = Hosts.isIpAddress(s.request.host()) ? null : s.request.host();
+    } else {
+      s.tls = PLAINTEXT;
+    }
+  }
+
   /**
    * The endpoint: a ServiceEntry's endpoints (address, and the port its {@code ports} map gives the
    * service port's name, else targetPort, else the port number) or a Service's pods.
@@ -408,12 +503,25 @@ public final class Simulator {
    */
   private Out endpoint(State s) {
     RegistryService service = s.service;
+    if (service == null) {
+      return skip(Hop.ENDPOINT, s.copy(), "PassthroughCluster: the connection goes to the address the client resolved");
+    }
+    if (service.gateway() != null) {
+      return EdgeHops.gatewayEndpoint(s, service);
+    }
+    if (service.external() && service.endpoints().isEmpty()) {
+      return EdgeHops.externalEndpoint(s, service, service.host());
+    }
     if (service.isKube()) {
       State next = s.copy();
       reachWorkload(next, s.here, service.kube(), s.port.number());
       settleAuto(next, service.kube().spec().sidecar());
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.ENDPOINT, mismatch, service.ref());
+      }
       return pass(Hop.ENDPOINT, next, "the pods of " + service.describe() + " " + service.kube().spec().selector()
-          + " on port " + s.port.number() + tlsNote(next), service.ref());
+          + " on port " + next.workloadPort + tlsNote(next) + applicationNote(next), service.ref());
     }
     if (service.endpoints().isEmpty()) {
       RegistryService kube = service.resolution().equals("DNS") ? s.here.kubeService(service.host()) : null;
@@ -424,6 +532,10 @@ public final class Simulator {
       State next = s.copy();
       reachWorkload(next, s.here, kube.kube(), s.port.number());
       settleAuto(next, false);
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.ENDPOINT, mismatch, kube.ref());
+      }
       return pass(Hop.ENDPOINT, next, "DNS resolves " + service.host() + " to " + kube.describe() + tlsNote(next), kube.ref());
     }
     List<State> branches = new ArrayList<>();
@@ -434,6 +546,7 @@ public final class Simulator {
       State next = s.copy();
       if (gateway != null) {
         next.gatewayCluster = gateway;
+        next.gatewayPods = gateway.eastWestPods();
         next.gatewayPort = target;
         settleAuto(next, "istio".equals(endpoint.labels().get("security.istio.io/tlsMode")));
         details.add(endpoint.address() + ":" + target + " is the mesh gateway of cluster " + gateway.name + tlsNote(next));
@@ -441,6 +554,9 @@ public final class Simulator {
         continue;
       }
       RegistryService kube = endpoint.address() == null ? null : s.here.kubeService(endpoint.address());
+      if (kube == null && service.external()) {
+        return EdgeHops.externalEndpoint(s, service, endpoint.address());
+      }
       if (kube == null) {
         return fail(Hop.ENDPOINT, "endpoint " + endpoint.address() + " of " + service.describe() + " is neither a "
             + "cluster's meshGateway.address nor a Service declared in cluster " + s.here.name, service.ref());
@@ -451,6 +567,10 @@ public final class Simulator {
       }
       reachWorkload(next, s.here, kube.kube(), target);
       settleAuto(next, "istio".equals(endpoint.labels().get("security.istio.io/tlsMode")));
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.ENDPOINT, mismatch, kube.ref());
+      }
       details.add(endpoint.address() + ":" + target + " is " + kube.describe() + tlsNote(next));
       branches.add(next);
     }
@@ -466,9 +586,13 @@ public final class Simulator {
   }
 
   /** Auto mTLS settles per endpoint: Istio mTLS when the endpoint is known to have a sidecar. */
-  private static void settleAuto(State s, boolean endpointHasSidecar) {
+  static void settleAuto(State s, boolean endpointHasSidecar) {
     if (AUTO.equals(s.tls)) {
-      s.tls = endpointHasSidecar ? ISTIO_MUTUAL : PLAINTEXT;
+      if (endpointHasSidecar) {
+        s.tls = ISTIO_MUTUAL;
+      } else {
+        leaveAsSent(s);
+      }
     }
     if (ISTIO_MUTUAL.equals(s.tls) && s.peerPrincipal == null) {
       s.peerPrincipal = principal(s.here, s.caller().namespace(), s.caller().serviceAccount());
@@ -476,18 +600,57 @@ public final class Simulator {
     }
   }
 
-  private static String tlsNote(State s) {
-    return switch (s.tls) {
-      case ISTIO_MUTUAL -> " (Istio mTLS)";
-      case PLAINTEXT -> " (plain text)";
-      default -> " (" + s.tls + " TLS)";
+  static String tlsNote(State s) {
+    return " (" + wire(s.tls) + ")";
+  }
+
+  /** For an application that terminates TLS itself: whose TLS it gets. */
+  private static String applicationNote(State s) {
+    return s.workloadProtocol != null && s.workloadProtocol.isAppTls() ? "; the application receives the client's TLS" : "";
+  }
+
+  /** What is on the wire, in words. */
+  static String wire(String tls) {
+    return switch (tls) {
+      case ISTIO_MUTUAL -> "Istio mTLS";
+      case PLAINTEXT -> "plain text";
+      case APP_TLS -> "the application's own TLS";
+      default -> tls + " TLS";
     };
   }
 
+  /** The request reaches the pods of {@code workload} on its Service port {@code port}. */
   private static void reachWorkload(State s, ClusterView cluster, InboundService workload, int port) {
+    InboundService.Port p = workload.spec().port(port);
     s.workload = workload;
     s.workloadCluster = cluster;
-    s.workloadPort = port;
+    s.workloadPort = p == null ? port : p.workloadPort();
+    s.workloadProtocol = p == null ? null : p.protocol();
+  }
+
+  /**
+   * What the application behind the port receives against what it speaks, once the sidecar has
+   * removed Istio mTLS; null when they agree. An application that serves TLS itself (HTTPS, TLS)
+   * needs TLS, an HTTP one plain text; a TCP port takes anything. A TLS layer the client's sidecar
+   * originated straight to the pod is not the server sidecar's to remove: the application gets it.
+   */
+  static String applicationMismatch(State s) {
+    if (s.workloadProtocol == null) {
+      return null;
+    }
+    boolean receivesTls = s.appTls || (s.gateway == null && ("SIMPLE".equals(s.tls) || "MUTUAL".equals(s.tls)));
+    String where = "the application of Service " + s.workload.spec().namespace() + "/" + s.workload.spec().service()
+        + " in cluster " + s.workloadCluster.name + " on port " + s.workloadPort + " (" + s.workloadProtocol + ")";
+    if (s.workloadProtocol.isAppTls() && !receivesTls) {
+      return where + " terminates TLS itself but would receive plain text"
+          + (s.server != null && s.server.tlsMode() != null && !s.server.tlsMode().endsWith("PASSTHROUGH")
+              ? ": the gateway's TLS server " + s.server.describe() + " terminated the TLS meant for it (a PASSTHROUGH "
+                + "server routing by SNI keeps it)" : "");
+    }
+    if (s.workloadProtocol.isHttp() && receivesTls) {
+      return where + " speaks plain HTTP but would receive TLS that nothing in between terminates";
+    }
+    return null;
   }
 
   static String principal(ClusterView cluster, String namespace, String serviceAccount) {
@@ -505,11 +668,11 @@ public final class Simulator {
       return skip(Hop.GATEWAY_SERVER, s.copy(), "the endpoint is in the client's cluster: no gateway on this path");
     }
     ClusterView h = s.gatewayCluster;
-    Map<String, String> pods = h.gatewayLabels();
+    Map<String, String> pods = s.gatewayPods.labels();
     List<Istio.Gateway> gateways = h.gatewaysSelecting(pods);
     if (gateways.isEmpty()) {
       return fail(Hop.GATEWAY_SERVER, "no Gateway in cluster " + h.name + " selects the gateway pods " + pods
-          + " (Cluster meshGateway.selector)", ObjectRef.clusterFacts(h.name));
+          + " (Cluster " + s.gatewayPods.role() + ".selector)", ObjectRef.clusterFacts(h.name));
     }
     List<Istio.Gateway> owners = new ArrayList<>();
     List<Istio.Server> servers = new ArrayList<>();
@@ -555,19 +718,19 @@ public final class Simulator {
   }
 
   /** Why {@code server}'s filter chain does not take the connection, or null when it does. */
-  private static String serverMiss(State s, Istio.Server server) {
+  static String serverMiss(State s, Istio.Server server) {
     if (PLAINTEXT.equals(s.tls)) {
       return server.tlsMode() == null ? null
           : "it expects TLS (" + server.tlsMode() + "), the client sends plain text";
     }
     if (server.tlsMode() == null) {
-      return "it expects plain " + server.protocol() + ", the client sends " + s.tls + " TLS";
+      return "it expects plain " + server.protocol() + ", the client sends " + wire(s.tls);
     }
     if (server.tlsMode().equals("AUTO_PASSTHROUGH")) {
       Hosts.ParsedSni sni = Hosts.parseIstioSni(s.sni);
       if (!ISTIO_MUTUAL.equals(s.tls) || sni == null) {
         return "AUTO_PASSTHROUGH forwards only Istio mTLS whose SNI names the destination "
-            + "(outbound_.<port>_._.<host>); the client originates " + s.tls + " TLS with SNI " + s.sni;
+            + "(outbound_.<port>_._.<host>); the client sends " + wire(s.tls) + " with SNI " + s.sni;
       }
       for (String host : server.hosts()) {
         if (Hosts.matches(Hosts.hostPart(host), sni.host())) {
@@ -588,13 +751,13 @@ public final class Simulator {
   }
 
   /** A server that terminates TLS: what stops the handshake, or null. */
-  private static String terminationProblem(State s, Istio.Server server) {
+  static String terminationProblem(State s, Istio.Server server) {
     String mode = server.tlsMode();
     if (mode == null || mode.equals("AUTO_PASSTHROUGH") || mode.equals("PASSTHROUGH")) {
       return null;
     }
     if (mode.equals(ISTIO_MUTUAL)) {
-      return ISTIO_MUTUAL.equals(s.tls) ? null : "it takes only Istio mTLS, the client originates " + s.tls + " TLS";
+      return ISTIO_MUTUAL.equals(s.tls) ? null : "it takes only Istio mTLS, the client sends " + wire(s.tls);
     }
     if (server.credentialName() == null && !server.serverCertificate()) {
       return "it terminates TLS (" + mode + ") but names no credentialName for its certificate";
@@ -604,7 +767,7 @@ public final class Simulator {
           + "and trusts only the mesh CA, so the handshake fails";
     }
     if (mode.equals("MUTUAL") && !"MUTUAL".equals(s.tls)) {
-      return "MUTUAL requires a client certificate; the client originates " + s.tls + " TLS";
+      return "MUTUAL requires a client certificate; the client sends " + wire(s.tls);
     }
     return null;
   }
@@ -622,7 +785,7 @@ public final class Simulator {
       return skip(Hop.GATEWAY_ROUTE, s.copy(), "no gateway on this path");
     }
     ClusterView h = s.gatewayCluster;
-    String gatewayNamespace = h.gatewayNamespace();
+    String gatewayNamespace = s.gatewayPods.namespace();
     if ("AUTO_PASSTHROUGH".equals(s.server.tlsMode())) {
       Hosts.ParsedSni sni = Hosts.parseIstioSni(s.sni);
       List<RegistryService> all = h.services(sni.host());
@@ -645,7 +808,7 @@ public final class Simulator {
       }
       RegistryService service = preferNamespace(usable, gatewayNamespace);
       if (!sni.subset().isEmpty()) {
-        Picked picked = pickRule(h, gatewayNamespace, h.gatewayLabels(), service);
+        Picked picked = pickRule(h, gatewayNamespace, s.gatewayPods.labels(), service);
         if (picked.rule == null || !picked.rule.subsets().contains(sni.subset())) {
           return fail(Hop.GATEWAY_ROUTE, "SNI names subset " + sni.subset() + ", which no DestinationRule visible to the "
               + "gateway defines for " + service.host(), picked.rule == null ? service.ref() : picked.rule.ref());
@@ -659,10 +822,14 @@ public final class Simulator {
     }
     boolean passthrough = "PASSTHROUGH".equals(s.server.tlsMode());
     String routeHost = PLAINTEXT.equals(s.tls) ? s.request.host() : s.sni;
+    if (routeHost == null) {
+      routeHost = s.request.host();
+    }
+    final String host = routeHost;
     Istio.VirtualService bound = null;
     for (Istio.VirtualService vs : h.virtualServicesBoundTo(s.gateway.ref())) {
       if (Hosts.exportedTo(vs.exportTo(), vs.ref().namespace(), gatewayNamespace) && admits(s.server, vs)
-          && vs.hosts().stream().anyMatch(p -> Hosts.matches(p, routeHost))) {
+          && vs.hosts().stream().anyMatch(p -> Hosts.matches(p, host))) {
         bound = vs;
         break;
       }
@@ -675,7 +842,7 @@ public final class Simulator {
     List<Istio.Route> routes = passthrough ? bound.tls() : httpServer ? bound.http() : bound.tcp();
     Istio.Route route = null;
     for (Istio.Route candidate : routes) {
-      if (routeMatches(candidate, s, httpServer && !passthrough)) {
+      if (routeMatches(candidate, s, bound, httpServer && !passthrough)) {
         route = candidate;
         break;
       }
@@ -704,27 +871,32 @@ public final class Simulator {
     State next = s.copy();
     next.hosted = target;
     next.hostedPort = port;
-    String tlsWhy;
     if (passthrough) {
-      tlsWhy = "passthrough: the client's TLS goes on unchanged";
-    } else {
-      // The gateway is now the client: its own DestinationRule lookup and auto mTLS.
-      Picked picked = pickRule(h, gatewayNamespace, h.gatewayLabels(), target);
-      Istio.ClientTls tls = picked.rule == null ? null : picked.rule.tlsFor(port.number());
-      next.tls = tls == null ? (target.meshExternal() ? PLAINTEXT : AUTO)
-          : tls.mode().equals("DISABLE") ? PLAINTEXT : tls.mode();
-      next.sni = Hosts.istioSni(port.number(), "", target.host());
-      next.peerPrincipal = principal(h, gatewayNamespace, MeshModel.GATEWAY_SERVICE_ACCOUNT);
-      next.peerCluster = h;
-      tlsWhy = "the gateway terminates the client's TLS and opens a new connection to " + target.host() + ":"
-          + port.number() + " as " + next.peerPrincipal + " (" + (tls == null ? "auto mTLS" : "tls " + tls.mode()) + ")";
+      // The client's TLS, whoever originated it, travels on as the payload: the application gets it.
+      next.appTls = !PLAINTEXT.equals(s.tls);
+    } else if (APP_TLS.equals(s.tls)) {
+      next.appTls = false; // the server terminated the client application's own TLS
     }
+    // Either way the gateway is now the client, with its own DestinationRule lookup and auto mTLS
+    // (its upstream clusters carry Istio's mTLS transport socket for endpoints with a sidecar).
+    Picked picked = pickRule(h, gatewayNamespace, s.gatewayPods.labels(), target);
+    Istio.ClientTls tls = picked.rule == null ? null : picked.rule.tlsFor(port.number(), destination.subset());
+    next.tls = tls == null ? (target.meshExternal() ? PLAINTEXT : AUTO)
+        : tls.mode().equals("DISABLE") ? PLAINTEXT : tls.mode();
+    next.sni = tls != null && !tls.mode().equals(ISTIO_MUTUAL) ? (tls.sni() != null ? tls.sni() : target.host())
+        : Hosts.istioSni(port.number(), destination.subset(), target.host());
+    next.peerPrincipal = principal(h, gatewayNamespace, s.gatewayPods.serviceAccount());
+    next.peerCluster = h;
+    String tlsWhy = (passthrough ? "the gateway passes the client's TLS through unopened"
+        : PLAINTEXT.equals(s.tls) ? "the gateway reads the client's plain text" : "the gateway terminates the client's TLS")
+        + " and opens a new connection to " + target.host() + ":" + port.number() + " as " + next.peerPrincipal
+        + " (" + (tls == null ? "auto mTLS" : "tls " + tls.mode()) + ")";
     return pass(Hop.GATEWAY_ROUTE, next, "VirtualService " + bound.ref().namespace() + "/" + bound.ref().name()
         + " routes " + routeHost + " to " + target.describe() + ":" + port.number() + "; " + tlsWhy, bound.ref());
   }
 
   /** Server hosts written {@code namespace/host} admit only VirtualServices of that namespace. */
-  private static boolean admits(Istio.Server server, Istio.VirtualService vs) {
+  static boolean admits(Istio.Server server, Istio.VirtualService vs) {
     for (String host : server.hosts()) {
       int slash = host.indexOf('/');
       String namespace = slash < 0 ? "*" : host.substring(0, slash);
@@ -739,21 +911,48 @@ public final class Simulator {
   }
 
   /** HTTPMatchRequest (uri, method, port), L4 match (port) and TLS match (sniHosts, port); none means all. */
-  private static boolean routeMatches(Istio.Route route, State s, boolean http) {
+  /**
+   * Where a route is tried: the gateway ({@code <namespace>/<name>}, or {@code mesh} for sidecars), the
+   * port the connection arrived on, its SNI, and for HTTP the method and path.
+   */
+  record RouteContext(String gateway, String vsNamespace, int port, String sni, boolean http, String method, String path) {}
+
+  /** The context of a gateway's route lookup. */
+  static RouteContext gatewayContext(State s, Istio.VirtualService vs, boolean http) {
+    return new RouteContext(s.gateway.ref().namespace() + "/" + s.gateway.ref().name(), vs.ref().namespace(),
+        s.server.port(), s.sni, http, s.request.method() == null ? "GET" : s.request.method(),
+        s.request.path() == null ? "/" : s.request.path());
+  }
+
+  private static boolean routeMatches(Istio.Route route, State s, Istio.VirtualService vs, boolean http) {
+    return routeMatches(route, gatewayContext(s, vs, http));
+  }
+
+  /**
+   * HTTPMatchRequest (uri, method, port, gateways), L4 match (port, gateways) and TLS match
+   * (sniHosts, port, gateways); no match means all. A match's {@code gateways} restricts it to those
+   * gateways ({@code mesh}: sidecars), overriding the VirtualService's list:
+   * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
+   */
+  static boolean routeMatches(Istio.Route route, RouteContext c) {
     if (route.matches().isEmpty()) {
       return true;
     }
     for (Map<String, Object> match : route.matches()) {
       Integer port = Fields.integer(match.get("port"));
-      if (port != null && port != s.server.port()) {
+      if (port != null && port != c.port()) {
+        continue;
+      }
+      List<String> gateways = Fields.strings(match.get("gateways"));
+      if (!gateways.isEmpty() && gateways.stream().noneMatch(g -> g.equals(c.gateway())
+          || (!g.contains("/") && (c.vsNamespace() + "/" + g).equals(c.gateway())))) {
         continue;
       }
       List<String> sniHosts = Fields.strings(match.get("sniHosts"));
-      if (!sniHosts.isEmpty() && sniHosts.stream().noneMatch(p -> Hosts.matches(p, s.sni))) {
+      if (!sniHosts.isEmpty() && sniHosts.stream().noneMatch(p -> Hosts.matches(p, c.sni()))) {
         continue;
       }
-      if (http && !(stringMatch(Fields.map(match, "uri"), s.request.path() == null ? "/" : s.request.path())
-          && stringMatch(Fields.map(match, "method"), s.request.method() == null ? "GET" : s.request.method()))) {
+      if (c.http() && !(stringMatch(Fields.map(match, "uri"), c.path()) && stringMatch(Fields.map(match, "method"), c.method()))) {
         continue;
       }
       return true;
@@ -761,7 +960,7 @@ public final class Simulator {
     return false;
   }
 
-  private static boolean stringMatch(Map<String, Object> match, String value) {
+  static boolean stringMatch(Map<String, Object> match, String value) {
     if (match.isEmpty()) {
       return true;
     }
@@ -783,10 +982,21 @@ public final class Simulator {
    */
   private Out hostedEndpoint(State s) {
     if (s.hosted == null) {
-      return skip(Hop.HOSTED_ENDPOINT, s.copy(), "no gateway on this path: the endpoint hop reached the workload");
+      return skip(Hop.HOSTED_ENDPOINT, s.copy(), "no gateway on this path: the endpoint hop reached the "
+          + (s.external != null ? "host outside the mesh" : "workload"));
     }
     ClusterView h = s.gatewayCluster;
     RegistryService service = s.hosted;
+    if (service.external()) {
+      State next = s.copy();
+      if (PLAINTEXT.equals(next.tls) && next.appTls) {
+        next.tls = APP_TLS; // passed through: the client application's own TLS leaves the mesh
+      }
+      next.external = service.host() + ":" + (s.hostedPort.targetPort() != null ? s.hostedPort.targetPort()
+          : s.hostedPort.number());
+      return pass(Hop.HOSTED_ENDPOINT, next, "the gateway connects to " + next.external + ", outside the mesh ("
+          + service.describe() + " is MESH_EXTERNAL)" + tlsNote(next), service.ref());
+    }
     boolean autoPassthrough = "AUTO_PASSTHROUGH".equals(s.server.tlsMode());
     if (service.isKube()) {
       if (autoPassthrough && !service.kube().spec().sidecar()) {
@@ -796,8 +1006,12 @@ public final class Simulator {
       State next = s.copy();
       reachWorkload(next, h, service.kube(), s.hostedPort.number());
       settleAutoAt(next, service.kube().spec().sidecar());
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.HOSTED_ENDPOINT, mismatch, service.ref());
+      }
       return pass(Hop.HOSTED_ENDPOINT, next, "the pods of " + service.describe() + " " + service.kube().spec().selector()
-          + " on port " + s.hostedPort.number() + tlsNote(next), service.ref());
+          + " on port " + next.workloadPort + tlsNote(next) + applicationNote(next), service.ref());
     }
     if (service.endpoints().isEmpty()) {
       return fail(Hop.HOSTED_ENDPOINT, service.describe() + " in cluster " + h.name + " has no endpoints, and "
@@ -819,6 +1033,10 @@ public final class Simulator {
       State next = s.copy();
       reachWorkload(next, h, kube.kube(), target);
       settleAutoAt(next, "istio".equals(endpoint.labels().get("security.istio.io/tlsMode")));
+      String mismatch = applicationMismatch(next);
+      if (mismatch != null) {
+        return fail(Hop.HOSTED_ENDPOINT, mismatch, kube.ref());
+      }
       details.add(endpoint.address() + ":" + target + " is " + kube.describe() + " in cluster " + h.name + tlsNote(next));
       branches.add(next);
     }
@@ -828,7 +1046,7 @@ public final class Simulator {
   /** After a gateway re-originates, auto mTLS settles for the gateway's own connection. */
   private static void settleAutoAt(State s, boolean endpointHasSidecar) {
     if (AUTO.equals(s.tls)) {
-      s.tls = endpointHasSidecar ? ISTIO_MUTUAL : PLAINTEXT;
+      s.tls = endpointHasSidecar ? ISTIO_MUTUAL : PLAINTEXT; // the gateway's own bytes: no application TLS layer of its own
     }
   }
 
@@ -841,6 +1059,9 @@ public final class Simulator {
    * alias (Istio validates the peer's trust domain unless PILOT_SKIP_VALIDATE_TRUST_DOMAIN).
    */
   private Out peerAuthentication(State s) {
+    if (s.external != null) {
+      return absent(s);
+    }
     InboundService w = s.workload;
     ClusterView x = s.workloadCluster;
     ObjectRef serviceRef = new ObjectRef(x.name, w.spec().namespace(), "Service", w.spec().service());
@@ -851,18 +1072,23 @@ public final class Simulator {
             + " have no sidecar: nothing terminates the Istio mTLS the caller sends", serviceRef);
       }
       return pass(Hop.PEER_AUTHENTICATION, s.copy(), "no sidecar: the application receives the connection as sent ("
-          + (PLAINTEXT.equals(s.tls) ? "plain text" : s.tls + " TLS") + ")", serviceRef);
+          + wire(s.tls) + ")", serviceRef);
     }
     Istio.PeerAuthentication decided = null;
     String mode = "UNSET";
     LabelIndex<Istio.PeerAuthentication> namespaceIndex = x.peerAuthentications.get(w.spec().namespace());
     LabelIndex<Istio.PeerAuthentication> rootIndex = x.peerAuthentications.get(Hosts.ROOT_NAMESPACE);
     List<Istio.PeerAuthentication> chain = new ArrayList<>();
+    boolean inRoot = w.spec().namespace().equals(Hosts.ROOT_NAMESPACE);
     if (namespaceIndex != null) {
-      namespaceIndex.selecting(w.spec().selector()).stream().findFirst().ifPresent(chain::add);
+      // "PeerAuthentication policies with workload selectors are ignored when deployed in the root
+      // namespace": a workload living there has only the mesh's policy.
+      if (!inRoot) {
+        namespaceIndex.selecting(w.spec().selector()).stream().findFirst().ifPresent(chain::add);
+      }
       namespaceIndex.unselective().stream().findFirst().ifPresent(chain::add);
     }
-    if (rootIndex != null && !w.spec().namespace().equals(Hosts.ROOT_NAMESPACE)) {
+    if (rootIndex != null && !inRoot) {
       rootIndex.unselective().stream().findFirst().ifPresent(chain::add); // root policies with a selector are ignored
     }
     for (Istio.PeerAuthentication pa : chain) {
@@ -882,7 +1108,7 @@ public final class Simulator {
         + paRef.namespace() + "/" + paRef.name();
     if (mode.equals("STRICT") && !mtls) {
       return fail(Hop.PEER_AUTHENTICATION, source + ": the sidecar accepts only Istio mTLS, the connection arrives as "
-          + (PLAINTEXT.equals(s.tls) ? "plain text" : s.tls + " TLS"), paRef);
+          + wire(s.tls), paRef);
     }
     if (mode.equals("DISABLE") && mtls) {
       return fail(Hop.PEER_AUTHENTICATION, source + ": the sidecar does not terminate mTLS, but the caller sends Istio mTLS",
@@ -903,7 +1129,7 @@ public final class Simulator {
       }
     }
     return pass(Hop.PEER_AUTHENTICATION, s.copy(), source + "; " + (mtls ? "peer " + s.peerPrincipal
-        : "the connection arrives as " + (PLAINTEXT.equals(s.tls) ? "plain text" : s.tls + " TLS") + " (no principal)"), paRef);
+        : "the connection arrives as " + wire(s.tls) + " (no principal)"), paRef);
   }
 
   /**
@@ -911,29 +1137,21 @@ public final class Simulator {
    * selector: all), evaluated by {@link Authorization}. A workload without sidecar enforces none.
    */
   private Out authorizationPolicy(State s) {
+    if (s.external != null) {
+      return absent(s);
+    }
     InboundService w = s.workload;
     ClusterView x = s.workloadCluster;
     if (!w.spec().sidecar()) {
       return pass(Hop.AUTHORIZATION_POLICY, s.copy(), "no sidecar: nothing enforces AuthorizationPolicy", null);
     }
-    List<Authorization.Compiled> policies = new ArrayList<>();
-    LabelIndex<Authorization.Compiled> root = x.authorizationPolicies.get(Hosts.ROOT_NAMESPACE);
-    if (root != null) {
-      policies.addAll(root.unselective());
-      policies.addAll(root.selecting(w.spec().selector()));
-    }
-    LabelIndex<Authorization.Compiled> own = w.spec().namespace().equals(Hosts.ROOT_NAMESPACE) ? null
-        : x.authorizationPolicies.get(w.spec().namespace());
-    if (own != null) {
-      policies.addAll(own.unselective());
-      policies.addAll(own.selecting(w.spec().selector()));
-    }
-    boolean http = Istio.isHttp(w.spec().protocol().name());
+    List<Authorization.Compiled> policies = x.authorizationPoliciesFor(w.spec().namespace(), w.spec().selector());
+    boolean http = s.workloadProtocol != null && s.workloadProtocol.isHttp();
     Authorization.Context context = new Authorization.Context(
         ISTIO_MUTUAL.equals(s.tls) ? s.peerPrincipal : null, http,
-        http ? (w.spec().protocol().name().equals("GRPC") ? "POST" : s.request.method() == null ? "GET" : s.request.method()) : null,
+        http ? (s.workloadProtocol == Protocol.GRPC ? "POST" : s.request.method() == null ? "GET" : s.request.method()) : null,
         http ? (s.request.path() == null ? "/" : s.request.path()) : null,
-        s.request.host(), s.workloadPort);
+        s.request.host(), s.workloadPort, s.requestPrincipal, s.tokenAudiences, s.tokenClaims);
     Authorization.Decision decision = Authorization.evaluate(policies, context);
     State next = s.copy();
     return decision.allowed()

@@ -85,7 +85,7 @@ public final class VerifyBench {
         String namespace = "ns" + (s % 100);
         String host = "cluster" + (s % clusterCount);
         services.put(name, new InboundService(new Metadata(name, null, null), new InboundService.Spec(name, name, namespace,
-            host, Protocol.HTTP, 8080, false, true, TlsMode.ISTIO_MUTUAL, null, null, null, null, null, null)));
+            host, Protocol.HTTP, 8080, false, true, TlsMode.ISTIO_MUTUAL, null, null, null, null, null, null, null)));
         String vip = "240." + (s / 65536 % 16) + "." + (s / 256 % 256) + "." + (s % 256 == 0 ? 2 : s % 256 + 1);
         String global = name + "." + namespace + ".global";
         List<Map<String, Object>> rules = new ArrayList<>();
@@ -96,7 +96,7 @@ public final class VerifyBench {
           String clientNamespace = "cns" + ((s + k) % 100);
           clients.put(client, new ServiceClient(new Metadata(client, null, null), new ServiceClient.Spec(client, client,
               clientNamespace, cluster, client, true, false, name, TlsMode.ISTIO_MUTUAL,
-              null, List.of(new ServiceClient.AccessRule(List.of("GET"), List.of("/api*"))))));
+              null, List.of(new ServiceClient.AccessRule(List.of("GET"), List.of("/api*"), null)))));
           rules.add(Map.of("from", List.of(Map.of("source", Map.of("principals", List.of("cluster.local/ns/" + clientNamespace + "/sa/" + client)))),
               "to", List.of(Map.of("operation", Map.of("methods", List.of("GET"), "paths", List.of("/api*"))))));
           if (!cluster.equals(host)) {

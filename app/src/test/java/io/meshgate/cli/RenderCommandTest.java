@@ -85,6 +85,41 @@ class RenderCommandTest {
   }
 
   @Test
+  void saysWhatChangedAndNothingWhenNothingDid(@TempDir Path tmp) throws IOException {
+    Path intents = tmp.resolve("intents");
+    copy(Path.of(seed()), intents);
+    Path out = tmp.resolve("env");
+    CliRun first = CliRun.of("render", "--intents", intents.toString(), "--out", out.toString());
+    int files = snapshot(out).size();
+    assertTrue(first.out().contains(out + ": " + files + " added, 0 updated, 0 removed, 0 unchanged"), first.out());
+
+    CliRun again = CliRun.of("render", "--intents", intents.toString(), "--out", out.toString());
+    assertTrue(again.out().contains(out + ": nothing changed (" + files + " files up to date)"), again.out());
+    assertFalse(again.out().contains("wrote"), again.out());
+
+    // httpbin loses its only remote client: its .global objects go, the ledger changes.
+    Path clients = intents.resolve("clients/sleep-to-httpbin.yaml");
+    Files.writeString(clients, Files.readString(clients).replace("cluster: cluster01", "cluster: cluster02"));
+    CliRun changed = CliRun.of("render", "--intents", intents.toString(), "--out", out.toString());
+    assertEquals(Main.EXIT_OK, changed.exit(), changed.out() + changed.err());
+    assertTrue(changed.out().matches("(?s).*" + java.util.regex.Pattern.quote(out.toString())
+        + ": 0 added, [1-9]\\d* updated, [1-9]\\d* removed, [1-9]\\d* unchanged\n.*"), changed.out());
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  @Test
   void thePreviousLedgerInTheOutputKeepsAddresses(@TempDir Path tmp) throws IOException {
     Path out = tmp.resolve("env");
     Files.createDirectories(out.resolve("meshgate"));

@@ -131,4 +131,13 @@ class GraphTest {
     assertTrue(small.note().contains("20 cluster pairs left out"), small.note());
     assertFalse(small.edges().isEmpty());
   }
+
+  @Test
+  void aServiceWithSeveralPortsShowsThemAllAndAccessEntriesTheirPorts() {
+    IntentSet intents = IntentLoader.load(TestRepos.root().resolve("repo-fixtures/valid/multi-port/intents")).intents();
+    MeshGraph graph = MeshGraph.of(intents, Set.of());
+    Node orders = graph.nodes().stream().filter(n -> n.id().equals("east/shop/orders")).findFirst().orElseThrow();
+    assertEquals("HTTP :8080, GRPC :9090, TCP :5432", orders.detail());
+    assertTrue(graph.edges().stream().anyMatch(e -> e.label().equals("ANY :5432")), graph.edges().toString());
+  }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meshgate.check.Severity;
 import io.meshgate.check.Violation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,8 @@ class IntentLoaderTest {
     assertTrue(result.violations().stream().allMatch(v -> v.rule().equals(Violation.SCHEMA_RULE)));
     Violation unknownField = result.violations().get(3);
     assertEquals("unknown field \"colour\" in spec; allowed fields: app, service, namespace, cluster, protocol, port, "
-        + "headless, sidecar, mutualTLS, tls, loadBalancing, connectionPool, outlierDetection, allowedNamespaces, address, selector",
+        + "ports, headless, podHostnames, sidecar, mutualTLS, tls, loadBalancing, connectionPool, outlierDetection, "
+        + "allowedNamespaces, address, selector",
         unknownField.message());
     assertEquals("InboundService", unknownField.kind());
     assertEquals("httpbin", unknownField.name());
@@ -165,14 +167,15 @@ class IntentLoaderTest {
   }
 
   @Test
-  void readsOnlyYamlFilesRecursivelyInSortedOrderAndSkipsHiddenFolders() throws IOException {
+  void readsIntentFilesRecursivelyInSortedOrderAndSkipsHiddenFolders() throws IOException {
     write("z/deep/one.yml", cluster("c1", "lc1"));
     write("a.yaml", cluster("c2", "lc1"));
     write("notes.txt", "not: yaml: at all: [");
     write(".git/config.yaml", "garbage: [");
     write("UPPER.YAML", cluster("c3", "lc1"));
     LoadResult result = load();
-    assertEquals(List.of(), result.violations(), messages(result));
+    assertEquals(List.of("intents/notes.txt:1:1"), places(result), "another file type is a warning, never read");
+    assertFalse(result.hasErrors());
     assertEquals(List.of("intents/UPPER.YAML", "intents/a.yaml", "intents/z/deep/one.yml"), result.files());
     assertEquals(List.of("c3", "c2", "c1"), result.documents().stream().map(IntentDocument::name).toList());
   }
@@ -344,6 +347,20 @@ class IntentLoaderTest {
   }
 
   @Test
+  void aListOfIntentsSaysToWriteOneIntentPerDocument() throws IOException {
+    String two = "[{\"apiVersion\": \"meshgate.io/v1alpha1\", \"kind\": \"Cluster\", \"metadata\": {\"name\": \"c1\"}},"
+        + " {\"apiVersion\": \"meshgate.io/v1alpha1\", \"kind\": \"Cluster\", \"metadata\": {\"name\": \"c2\"}}]\n";
+    write("clusters.json", two);
+    write("more.yaml", "- " + cluster("c3", "lc1").replace("\n", "\n  "));
+    LoadResult result = load();
+    assertEquals(List.of("intents/clusters.json:1:1", "intents/more.yaml:1:1"), places(result), messages(result));
+    assertTrue(result.violations().get(0).message().contains("this JSON file holds a list of 2 intents; a .json"
+        + " intent file holds one intent, a JSON object: write one file per intent"), messages(result));
+    assertTrue(result.violations().get(1).message().contains("this document is a list of 1 intent; write each"
+        + " intent as a document of its own, separated by --- lines, without the leading \"- \""), messages(result));
+  }
+
+  @Test
   void documentsThatAreNotMappingsAndEmptyDocuments() throws IOException {
     write("odd.yaml", "---\n---\n# only a comment\n---\n- a\n- b\n---\njust text\n---\n" + cluster("c1", "lc1"));
     LoadResult result = load();
@@ -429,21 +446,21 @@ class IntentLoaderTest {
         + client("c", "c1", "web", "  access:\n    - {}\n    - methods: []\n      paths: [/x]\n"));
     LoadResult result = load();
     assertEquals(List.of("intents/a.yaml:30:7", "intents/a.yaml:31:7"), places(result), messages(result));
-    assertTrue(result.violations().get(0).message().contains("spec.access[0] is empty; give methods or paths"),
+    assertTrue(result.violations().get(0).message().contains("spec.access[0] is empty; give methods, paths or ports"),
         messages(result));
     assertTrue(result.violations().get(1).message().contains("spec.access[1].methods is an empty list"),
         messages(result));
   }
 
   @Test
-  void anEmptyAllowedNamespacesListIsAnError() throws IOException {
-    // [] would render no namespaces rule, allowing every namespace: the opposite of what it says.
+  void anEmptyAllowedNamespacesListIsValidAndKeptAsGiven() throws IOException {
+    // [] admits no namespace as a whole: only the declared clients (docs/intents.md, the renderer and
+    // verify agree); it is not the same as leaving the field out.
     write("a.yaml", cluster("c1", "lc1") + "---\n" + service("web", "c1", "ISTIO_MUTUAL")
         + "  allowedNamespaces: []\n");
     LoadResult result = load();
-    assertEquals(List.of("intents/a.yaml:20:3"), places(result), messages(result));
-    assertTrue(messages(result).contains("spec.allowedNamespaces is an empty list; list at least one entry, or "
-        + "remove spec.allowedNamespaces to allow every namespace"), messages(result));
+    assertEquals(List.of(), places(result), messages(result));
+    assertEquals(List.of(), result.intents().services().get("web").spec().allowedNamespaces());
   }
 
   @Test
@@ -475,8 +492,8 @@ class IntentLoaderTest {
   void oneGlobalHostLeadingToTwoClustersIsAnErrorOnlyWhereAClusterCallsBoth() throws IOException {
     write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1") + "---\n" + cluster("c3", "lc1"));
     write("s.yaml", serviceOf("web-c1", "web", "c1") + "---\n" + serviceOf("web-c2", "web", "c2"));
-    // c1 calls web-c2 and c2 calls web-c1: each cluster sees one web.default.global only.
-    write("clients.yaml", client("x", "c1", "web-c2", "") + "---\n" + client("y", "c2", "web-c1", ""));
+    // c1 calls web-c2, and web-c1 has no client elsewhere: c1 holds one web.default.global only.
+    write("clients.yaml", client("x", "c1", "web-c2", ""));
     assertEquals(List.of(), places(load()), messages(load()));
 
     // c3 calls both: its one ServiceEntry for web.default.global cannot lead to c1 and c2.
@@ -485,6 +502,46 @@ class IntentLoaderTest {
     assertEquals(List.of("intents/s.yaml:17:12"), places(result), messages(result));
     assertTrue(messages(result).contains("both publish host web.default.global, and cluster c3 has clients of both"),
         messages(result));
+  }
+
+  @Test
+  void aHostingClusterThatCallsTheOtherClusterOfItsHostIsAnError() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1"));
+    write("s.yaml", serviceOf("web-c1", "web", "c1") + "---\n" + serviceOf("web-c2", "web", "c2"));
+    // c1 calls web-c2 and c2 calls web-c1: each hosting cluster keeps web.default.global for its own
+    // service's remote clients (contract v2), so its clients of the other one cannot have the name too.
+    write("clients.yaml", client("x", "c1", "web-c2", "") + "---\n" + client("y", "c2", "web-c1", ""));
+    LoadResult result = load();
+    assertEquals(List.of("intents/s.yaml:17:12"), places(result), messages(result));
+    assertTrue(messages(result).contains("both publish host web.default.global, and cluster c1 hosts web-c1 for its"
+        + " clients in other clusters and has clients of web-c2"), messages(result));
+  }
+
+  @Test
+  void twoHostsWhoseObjectsShareANameClashWhereBothAreCalled() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1") + "---\n" + cluster("c3", "lc1"));
+    // a-b in c and a in b-c: both render meshgate-a-b-c-global.
+    write("s.yaml", serviceOf("one", "a-b", "c2").replace("  cluster:", "  namespace: c\n  cluster:") + "---\n"
+        + serviceOf("two", "a", "c3").replace("  cluster:", "  namespace: b-c\n  cluster:"));
+    // Only one of them is called from another cluster: no cluster holds both names.
+    write("clients.yaml", client("x1", "c1", "one", "") + "---\n" + client("x3", "c3", "two", ""));
+    assertEquals(List.of(), places(load()), messages(load()));
+
+    write("more.yaml", client("y2", "c1", "two", ""));
+    LoadResult result = load();
+    assertEquals(List.of("intents/s.yaml:18:12"), places(result), messages(result));
+    assertTrue(messages(result).contains("InboundService two (host a.b-c.global) and InboundService one (host"
+        + " a-b.c.global) (intents/s.yaml:6:12) give their .global objects the same name, meshgate-a-b-c-global"
+        + " (<service>-<namespace>-global), and cluster c1 has clients of both"), messages(result));
+    assertTrue(messages(result).contains("change the Service name or namespace of one of them"), messages(result));
+
+    // Hosted side by side, each with a client elsewhere: the hosting cluster holds both names.
+    write("more.yaml", "");
+    write("s.yaml", serviceOf("one", "a-b", "c2").replace("  cluster:", "  namespace: c\n  cluster:") + "---\n"
+        + serviceOf("two", "a", "c2").replace("  cluster:", "  namespace: b-c\n  cluster:"));
+    write("clients.yaml", client("x1", "c1", "one", "") + "---\n" + client("x3", "c3", "two", ""));
+    assertTrue(messages(load()).contains("and cluster c2 hosts one and two for their clients in other"
+        + " clusters, so one would replace the other there"), messages(load()));
   }
 
   @Test
@@ -545,5 +602,77 @@ class IntentLoaderTest {
     assertEquals(IntentLoader.MAX_PROBLEMS_PER_FILE + 1, flood.size());
     assertTrue(flood.get(flood.size() - 1).message().startsWith("more than 100 problems in this file"), messages(result));
     assertEquals(List.of("c1"), List.copyOf(result.intents().clusters().keySet()), "other files are still read");
+  }
+
+  // ---- JSON, other files, objects that are not intents --------------------------------------------
+
+  @Test
+  void jsonFilesAreReadLikeYaml() throws IOException {
+    write("c.json", """
+        {"apiVersion": "meshgate.io/v1alpha1", "kind": "Cluster", "metadata": {"name": "c1"},
+         "spec": {"logicalCloud": "lc1", "meshGateway": {"address": "10.0.0.1"}}}
+        """);
+    write("s.JSON", "{\"apiVersion\": \"meshgate.io/v1alpha1\", \"kind\": \"InboundService\", \"metadata\": {\"name\": \"web\"},\n"
+        + " \"spec\": {\"service\": \"web\", \"cluster\": \"c1\", \"protocol\": \"HTTP\", \"port\": \"80\", \"mutualTLS\": \"ISTIO_MUTUAL\"}}\n");
+    LoadResult result = load();
+    assertEquals(List.of("intents/c.json", "intents/s.JSON"), result.files());
+    assertEquals(List.of("intents/s.JSON:2:74"), places(result), messages(result));
+    assertTrue(messages(result).contains("spec.port must be an integer, not \"80\"; remove the quotes"), messages(result));
+    assertEquals("lc1", result.intents().clusters().get("c1").spec().logicalCloud());
+  }
+
+  @Test
+  void aJsonBodyOfTheSeedSystemIsNamedWithTheImportThatConvertsIt() throws IOException {
+    write("bodies/httpbin.json", """
+        {"metadata": {"name": "httpbin"}, "spec": {"servicename": "httpbin", "port": "80", "istio-proxy": "yes"}}
+        """);
+    LoadResult result = load();
+    assertEquals(List.of("intents/bodies/httpbin.json:1:1"), places(result), messages(result));
+    assertTrue(result.violations().get(0).isError());
+    assertTrue(messages(result).contains("looks like a body of the seed system's (EMCO) API")
+        && messages(result).contains("meshgate import emco"), messages(result));
+  }
+
+  @Test
+  void otherFilesAreAWarningButDotFilesAndMarkdownAreLeftAlone() throws IOException {
+    write("a.yaml", cluster("c1", "lc1"));
+    write("notes.txt", "remember\n");
+    write("old/b.yaml.bak", cluster("c2", "lc1"));
+    write("README.md", "# intents\n");
+    write(".gitkeep", "");
+    LoadResult result = load();
+    assertFalse(result.hasErrors(), messages(result));
+    assertEquals(List.of("intents/notes.txt:1:1", "intents/old/b.yaml.bak:1:1"), places(result), messages(result));
+    assertTrue(result.violations().stream().allMatch(v -> v.severity() == Severity.WARNING));
+    assertTrue(messages(result).contains("b.yaml.bak is not read: intents are .yaml, .yml or .json files"), messages(result));
+    assertEquals(List.of("intents/a.yaml"), result.files());
+  }
+
+  @Test
+  void anIstioOrKubernetesObjectIsNamedForWhatItIsAndWhereItGoes() throws IOException {
+    write("vs.yaml", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: x}\n---\n"
+        + "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: y}\n---\n"
+        + "apiVersion: telemetry.istio.io/v1\nkind: SomethingNew\nmetadata: {name: z}\n---\n"
+        + "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n---\n"
+        + "apiVersion: meshgate.io/v1alpha1\nkind: Clustr\nmetadata: {name: c}\n");
+    List<String> messages = load().violations().stream().map(Violation::message).toList();
+    assertEquals(5, messages.size(), messages.toString());
+    assertTrue(messages.get(0).startsWith("VirtualService is an Istio object, and meshgate does not read Istio objects"
+        + " from the intents folder"), messages.get(0));
+    assertTrue(messages.get(0).contains("out of the environment branch's clusters/ folders, which render replaces"),
+        messages.get(0));
+    assertTrue(messages.get(1).contains("a ServiceClient's access and an InboundService's allowedNamespaces"), messages.get(1));
+    assertTrue(messages.get(2).startsWith("SomethingNew is an Istio object"), messages.get(2));
+    assertTrue(messages.get(3).startsWith("Deployment is a Kubernetes object"), messages.get(3));
+    assertTrue(messages.get(4).endsWith("did you mean \"Cluster\"?"), messages.get(4));
+  }
+
+  @Test
+  void theFilesReadAreCountedForProgress() throws IOException {
+    write("a.yaml", cluster("c1", "lc1"));
+    write("b.yaml", cluster("c2", "lc1"));
+    List<Long> counts = new java.util.ArrayList<>();
+    IntentLoader.load(intents(), IntentLimits.DEFAULTS, (phase, done) -> counts.add(done));
+    assertEquals(List.of(1L, 2L), counts);
   }
 }

@@ -28,7 +28,12 @@ class IntentSchemasTest {
         .getSchema(SchemaLocation.of("classpath:schemas/intent.schema.json"));
     LoadResult seed = IntentLoader.load(TestRepos.seedIntents());
     for (IntentDocument document : seed.documents()) {
-      Set<ValidationMessage> messages = intent.validate(JSON.valueToTree(document.content()));
+      // As written: the loader adds the normalised ports list next to the one-port shorthand.
+      Map<String, Object> written = JSON.convertValue(document.content(), Map.class);
+      if (written.get("spec") instanceof Map<?, ?> spec && spec.containsKey("port")) {
+        spec.remove("ports");
+      }
+      Set<ValidationMessage> messages = intent.validate(JSON.valueToTree(written));
       assertEquals(Set.of(), messages, document.toString());
     }
     Map<String, Object> broken = Map.of("apiVersion", "meshgate.io/v1alpha1", "kind", "InboundService",

@@ -35,7 +35,7 @@ class SeedFieldNamesTest {
       Map.entry("maxConnections", "10"), Map.entry("concurrenthttp2Requests", 1000),
       Map.entry("httpRequestPerConnection", 100), Map.entry("consecutiveErrors", 8), Map.entry("baseEjectionTime", 15),
       Map.entry("intervalSweep", "5m"), Map.entry("namespaces", List.of("default")),
-      Map.entry("clientServiceName", "sleep"),
+      Map.entry("clientServiceName", "sleep"), Map.entry("inboundServerIntent", "httpbin"),
       Map.entry("serviceAccountAccess", Map.of("sleep", Map.of("GET", List.of("/status*")))));
 
   @TestFactory
@@ -47,7 +47,7 @@ class SeedFieldNamesTest {
       }
       tests.add(DynamicTest.dynamicTest(mapping.kind() + "." + mapping.seedName(), () -> check(mapping)));
     }
-    assertEquals(23, tests.size(), "every seed-only name of both kinds is covered");
+    assertEquals(24, tests.size(), "every seed-only name of both kinds is covered");
     return tests;
   }
 
@@ -68,6 +68,16 @@ class SeedFieldNamesTest {
     Map<String, Object> advice = new Yaml().load(SeedFieldNames.example(mapping, seedValue));
     merge(section(document, section), advice);
     assertEquals(List.of(), schemaFindings(document), () -> "after writing " + advice);
+  }
+
+  @Test
+  void theSeedsEmptyNamespacesListMeansLeaveTheFieldOut() throws IOException {
+    // In the seed [] admits every namespace; meshgate's allowedNamespaces: [] admits none.
+    Map<String, Object> document = base(Kind.InboundService);
+    section(document, "spec").put("namespaces", List.of());
+    String message = schemaFindings(document).get(0).message();
+    assertEquals("unknown field \"namespaces\" in spec; \"namespaces\" is the seed's (EMCO) name of spec.allowedNamespaces,"
+        + " and its [] means every namespace may call: in meshgate leave allowedNamespaces out (remove this field)", message);
   }
 
   @Test
@@ -95,6 +105,20 @@ class SeedFieldNamesTest {
     assertTrue(messages.contains("unknown field \"serviceMesh\" in spec; \"serviceMesh\" is the seed's (EMCO) choice of"
         + " service mesh; meshgate always means Istio: remove it"), messages.toString());
     assertTrue(messages.contains("unknown field \"mutualTSL\" in spec; did you mean \"mutualTLS\"?"), messages.toString());
+  }
+
+  @Test
+  void aHashLoadBalancingTypeOrModeIsAnsweredWithAConsistentHash() throws IOException {
+    Map<String, Object> document = base(Kind.InboundService);
+    section(document, "spec").put("loadbalancingType", "ConsistenHash");
+    assertEquals(List.of("unknown field \"loadbalancingType\" in spec; \"loadbalancingType\" is the seed's (EMCO) name of"
+        + " spec.loadBalancing: write loadBalancing: {consistentHash: {httpCookie: {name: user1, ttl: 0s}}} (or"
+        + " loadBalancing: {simple: ROUND_ROBIN})"), schemaFindings(document).stream().map(Violation::message).toList());
+    section(document, "spec").remove("loadbalancingType");
+    section(document, "spec").put("loadBalancerMode", "httpHeaderName");
+    assertEquals(List.of("unknown field \"loadBalancerMode\" in spec; \"loadBalancerMode\" is the seed's (EMCO) name of"
+        + " spec.loadBalancing: write loadBalancing: {consistentHash: {httpHeaderName: x-user}} (or"
+        + " loadBalancing: {simple: ROUND_ROBIN})"), schemaFindings(document).stream().map(Violation::message).toList());
   }
 
   @Test

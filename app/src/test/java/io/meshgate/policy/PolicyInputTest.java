@@ -30,7 +30,16 @@ class PolicyInputTest {
     LoadResult loaded = IntentLoader.load(seed());
     Map<String, Object> input = PolicyInput.build(loaded, Map.of("cluster01", List.of(Map.of("kind", "ServiceEntry"))));
 
-    assertEquals(List.of("clusters", "services", "clients", "rendered"), List.copyOf(input.keySet()));
+    assertEquals(List.of("clusters", "services", "clients", "ingressRoutes", "externalServices", "endUserAuths",
+        "rendered", "overlays"), List.copyOf(input.keySet()));
+    assertEquals(Map.of(), input.get("ingressRoutes"));
+    assertEquals(Map.of(), input.get("overlays"));
+    Map<String, Object> cluster01 = (Map<String, Object>) ((Map<String, Object>) input.get("clusters")).get("cluster01");
+    // The mesh edge's Cluster defaults: istioctl's ingress gateway, Istio's ALLOW_ANY.
+    assertEquals(Map.of("selector", Map.of("istio", "ingressgateway"), "namespace", "istio-system",
+        "serviceAccount", "istio-ingressgateway-service-account", "httpPort", 80L, "httpsPort", 443L),
+        ((Map<String, Object>) cluster01.get("spec")).get("ingressGateway"));
+    assertEquals("ALLOW_ANY", ((Map<String, Object>) cluster01.get("spec")).get("outboundTrafficPolicy"));
     Map<String, Object> clients = (Map<String, Object>) input.get("clients");
     assertEquals(List.of("bookinfo-user-to-productpage", "sleep-to-httpbin", "sleep-to-productpage"), List.copyOf(clients.keySet()));
     Map<String, Object> sleep = (Map<String, Object>) clients.get("sleep-to-httpbin");
@@ -45,6 +54,39 @@ class PolicyInputTest {
     assertEquals("ISTIO_MUTUAL", spec.get("mutualTLS"));
     assertEquals(Map.of("cluster01", List.of(Map.of("kind", "ServiceEntry"))), input.get("rendered"));
     assertEquals(input, PolicyInput.build(IntentLoader.load(seed()), Map.of("cluster01", List.of(Map.of("kind", "ServiceEntry")))));
+  }
+
+  /** The shorthand stays as written beside the normalised list; a ports list is normalised in place. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void servicesShowTheGivenPortFieldsAndTheNormalisedList() throws Exception {
+    Path intents = Files.createDirectories(repo.resolve("intents"));
+    Files.writeString(intents.resolve("s.yaml"), """
+        apiVersion: meshgate.io/v1alpha1
+        kind: InboundService
+        metadata: {name: short}
+        spec: {service: short, cluster: c, protocol: GRPC, port: 9090, mutualTLS: ISTIO_MUTUAL}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: InboundService
+        metadata: {name: listed}
+        spec:
+          service: listed
+          cluster: c
+          mutualTLS: ISTIO_MUTUAL
+          ports: [{number: 8080, protocol: HTTP}, {number: 5432, name: db, protocol: TCP, targetPort: 15432}]
+        """);
+    Map<String, Object> services = (Map<String, Object>) PolicyInput.build(IntentLoader.load(intents), null).get("services");
+    Map<String, Object> shortSpec = (Map<String, Object>) ((Map<String, Object>) services.get("short")).get("spec");
+    assertEquals("GRPC", shortSpec.get("protocol"));
+    assertEquals(9090L, shortSpec.get("port"));
+    assertEquals(List.of(Map.of("number", 9090L, "name", "grpc-9090", "protocol", "GRPC", "targetPort", 9090L)),
+        shortSpec.get("ports"));
+    Map<String, Object> listedSpec = (Map<String, Object>) ((Map<String, Object>) services.get("listed")).get("spec");
+    assertFalse(listedSpec.containsKey("port"));
+    assertFalse(listedSpec.containsKey("protocol"));
+    assertEquals(List.of(Map.of("number", 8080L, "name", "http-8080", "protocol", "HTTP", "targetPort", 8080L),
+        Map.of("number", 5432L, "name", "db", "protocol", "TCP", "targetPort", 15432L)), listedSpec.get("ports"));
   }
 
   @Test

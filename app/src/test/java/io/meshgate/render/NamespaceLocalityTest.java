@@ -60,7 +60,11 @@ class NamespaceLocalityTest {
           continue;
         }
         boolean gatewayObject = o.kind().equals("Gateway") || o.kind().equals("VirtualService");
-        boolean ok = local.getOrDefault(name, Set.of()).contains(ns)
+        // A Cluster's mTLS defaults name namespaces the Cluster says it has (only their
+        // namespace-wide PeerAuthentication goes there).
+        boolean declaredDefault = o.kind().equals("PeerAuthentication") && o.name().equals(Renderer.MTLS_DEFAULTS)
+            && cluster.spec().peerAuthentication() != null && cluster.spec().peerAuthentication().namespaces().containsKey(ns);
+        boolean ok = local.getOrDefault(name, Set.of()).contains(ns) || declaredDefault
             || ns.equals(Renderer.ROOT_NAMESPACE)
             || (ns.equals(cluster.spec().syncNamespace()) && created.contains(ns))
             || (gatewayObject && ns.equals(cluster.spec().meshGateway().namespace()));

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.intent.InboundService;
+import io.meshgate.intent.IntentLoader;
 import io.meshgate.intent.IntentSet;
+import io.meshgate.intent.LoadResult;
+import io.meshgate.intent.TestRepos;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -146,8 +149,12 @@ class RendererTest {
     assertEquals(Map.of("methods", List.of("POST"), "paths", List.of("/headers")), at(ap, "spec.rules.0.to.1.operation"));
   }
 
+  /**
+   * billing speaks HTTPS: its application terminates the TLS the client's sidecar originates, so the
+   * gateway passes it through by SNI (a terminating server would hand the application plain text).
+   */
   @Test
-  void simpleIsOriginatedByTheClientsSidecarAndTerminatedOnTheHostingGateway() {
+  void simpleIsOriginatedByTheClientsSidecarAndPassedThroughToAnApplicationThatTerminatesTls() {
     RenderResult result = render(Scenarios.simpleTls());
     assertEquals(List.of(
         "default/peerauthentication-meshgate-billing.yaml",
@@ -160,14 +167,15 @@ class RendererTest {
 
     Map<String, Object> gateway = object(result, "east", "istio-system/gateway-meshgate-billing-default-global.yaml");
     assertEquals(List.of(Map.of("port", Map.of("number", 15444, "name", "tls-15444", "protocol", "TLS"),
-        "tls", Map.of("mode", "SIMPLE", "credentialName", "billing-tls"),
+        "tls", Map.of("mode", "PASSTHROUGH"),
         "hosts", List.of("billing.default.global"))), at(gateway, "spec.servers"));
     Map<String, Object> vs = object(result, "east", "istio-system/virtualservice-meshgate-billing-default-global.yaml");
     assertEquals(List.of("billing.default.global"), at(vs, "spec.hosts"));
     assertEquals(List.of("istio-system/meshgate-billing-default-global"), at(vs, "spec.gateways"));
     assertEquals(List.of("."), at(vs, "spec.exportTo"));
-    assertEquals(List.of(Map.of("match", List.of(Map.of("port", 15444)), "route", List.of(Map.of("destination",
-        Map.of("host", "billing.default.svc.cluster.local", "port", Map.of("number", 8443)))))), at(vs, "spec.tcp"));
+    assertEquals(List.of(Map.of("match", List.of(Map.of("port", 15444, "sniHosts", List.of("billing.default.global"))),
+        "route", List.of(Map.of("destination", Map.of("host", "billing.default.svc.cluster.local",
+            "port", Map.of("number", 8443)))))), at(vs, "spec.tls"));
 
     assertEquals(List.of(
         "default/destinationrule-meshgate-billing-default-global-web.yaml",
@@ -188,7 +196,11 @@ class RendererTest {
   void mutualAcrossLogicalCloudsAuthorizesTheGatewayForTheCallersItForwards() {
     RenderResult result = render(Scenarios.mutualAcrossClouds());
     Map<String, Object> gateway = object(result, "east", "istio-system/gateway-meshgate-ledger-finance-global.yaml");
-    assertEquals(Map.of("mode", "MUTUAL", "credentialName", "ledger-tls"), at(gateway, "spec.servers.0.tls"));
+    assertEquals(Map.of("mode", "MUTUAL", "credentialName", "ledger-tls"), at(gateway, "spec.servers.0.tls"),
+        "ledger speaks HTTP: the gateway terminates the TLS");
+    assertEquals(List.of(Map.of("match", List.of(Map.of("port", 15444)), "route", List.of(Map.of("destination",
+        Map.of("host", "ledger.finance.svc.cluster.local", "port", Map.of("number", 9443)))))),
+        at(object(result, "east", "istio-system/virtualservice-meshgate-ledger-finance-global.yaml"), "spec.tcp"));
 
     Map<String, Object> dr = object(result, "north", "finance/destinationrule-meshgate-ledger-finance-global-payer.yaml");
     assertEquals(Map.of("mode", "MUTUAL", "credentialName", "payer-client-tls", "sni", "ledger.finance.global"),
@@ -411,5 +423,102 @@ class RendererTest {
     RenderResult result = render(intents);
     assertEquals(List.of("default/destinationrule-meshgate-here.yaml", "default/peerauthentication-meshgate-here.yaml"),
         paths(result, "east"));
+  }
+
+  // ---- multi-port services, headless services, mTLS defaults, allowedNamespaces: [] ------------
+
+  static IntentSet fixture(String name) {
+    LoadResult load = IntentLoader.load(TestRepos.root().resolve("repo-fixtures/valid/" + name + "/intents"));
+    assertEquals(List.of(), load.violations(), name);
+    return load.intents();
+  }
+
+  @Test
+  void everyPortIsCarriedByTheServiceEntriesAndNamedByItsPodPortInTheAuthorizationPolicy() {
+    RenderResult result = render(fixture("multi-port"));
+    List<Map<String, Object>> ports = List.of(
+        Map.of("number", 8080, "name", "http-api", "protocol", "HTTP"),
+        Map.of("number", 9090, "name", "grpc", "protocol", "GRPC"),
+        Map.of("number", 5432, "name", "tcp-ledger", "protocol", "TCP"));
+    Map<String, Object> client = object(result, "west", "istio-system/serviceentry-meshgate-orders-shop-global.yaml");
+    assertEquals(ports, at(client, "spec.ports"));
+    assertEquals(Map.of("http-api", 15443, "grpc", 15443, "tcp-ledger", 15443), at(client, "spec.endpoints.0.ports"));
+    Map<String, Object> hosted = object(result, "east", "istio-system/serviceentry-meshgate-orders-shop-global.yaml");
+    assertEquals(ports, at(hosted, "spec.ports"));
+    assertEquals(Map.of("http-api", 8080, "grpc", 9090, "tcp-ledger", 5432), at(hosted, "spec.endpoints.0.ports"),
+        "the Kubernetes Service's own ports (it maps 5432 to the pods' 15432)");
+
+    Map<String, Object> ap = object(result, "east", "shop/authorizationpolicy-meshgate-orders.yaml");
+    assertEquals(List.of(Map.of("operation", Map.of("ports", List.of("8080", "9090", "15432")))), at(ap, "spec.rules.0.to"),
+        "billing has no access list: every port of a service with a TCP port, by the pods' ports");
+    assertEquals(List.of(Map.of("operation", Map.of("ports", List.of("15432")))), at(ap, "spec.rules.1.to"),
+        "reporter: the TCP port only, by its targetPort");
+    assertEquals(List.of(
+        Map.of("operation", Map.of("ports", List.of("8080"), "methods", List.of("GET"), "paths", List.of("/orders*"))),
+        Map.of("operation", Map.of("ports", List.of("9090"), "methods", List.of("POST"),
+            "paths", List.of("/orders.v1.Orders/Get", "/orders.v1.Orders/List")))), at(ap, "spec.rules.2.to"));
+  }
+
+  /** Istio drops a whole ALLOW rule with HTTP-only fields on TCP traffic: ports-only operations get their own rule. */
+  @Test
+  void aClientsOperationsOnTcpPortsAreARuleApartFromItsHttpOperations() {
+    IntentSet intents = new TestIntents()
+        .cluster(new TestIntents.ClusterBuilder("c1"))
+        .service(new TestIntents.Service("orders").cluster("c1").ports(
+            new InboundService.Port(8080, "http", io.meshgate.intent.Protocol.HTTP, null),
+            new InboundService.Port(5432, "db", io.meshgate.intent.Protocol.TCP, null)))
+        .client(new TestIntents.Client("web-to-orders").cluster("c1").target("orders").access(
+            new io.meshgate.intent.ServiceClient.AccessRule(List.of("GET"), null, List.of("http")),
+            new io.meshgate.intent.ServiceClient.AccessRule(null, null, List.of("5432"))))
+        .build();
+    Map<String, Object> ap = object(render(intents), "c1", "default/authorizationpolicy-meshgate-orders.yaml");
+    assertEquals(List.of(Map.of("operation", Map.of("ports", List.of("8080"), "methods", List.of("GET")))),
+        at(ap, "spec.rules.0.to"));
+    assertEquals(List.of(Map.of("operation", Map.of("ports", List.of("5432")))), at(ap, "spec.rules.1.to"));
+    assertEquals(at(ap, "spec.rules.0.from"), at(ap, "spec.rules.1.from"));
+  }
+
+  @Test
+  void aHeadlessServiceIsResolvedToEveryPodByTheHostedServiceEntry() {
+    RenderResult result = render(fixture("headless"));
+    Map<String, Object> hosted = object(result, "data", "istio-system/serviceentry-meshgate-search-data-global.yaml");
+    assertEquals("DNS", at(hosted, "spec.resolution"), "DNS keeps every address the name resolves to");
+    assertEquals(List.of(Map.of("address", "search.data.svc.cluster.local", "ports", Map.of("http", 9200, "tcp-transport", 9300))),
+        at(hosted, "spec.endpoints"));
+    assertFalse(paths(result, "apps").stream().anyMatch(p -> p.contains("zookeeper")),
+        "zookeeper is used in its own cluster only");
+  }
+
+  @Test
+  void aClustersMtlsDefaultsArePeerAuthenticationsWithoutSelectorAndKeepASimpleServiceStrict() {
+    RenderResult result = render(fixture("namespace-mtls-defaults"));
+    Map<String, Object> mesh = object(result, "east", "istio-system/peerauthentication-meshgate-mtls-defaults.yaml");
+    assertEquals(Map.of("mtls", Map.of("mode", "STRICT")), at(mesh, "spec"), "no selector: the whole mesh");
+    assertEquals("PERMISSIVE", at(object(result, "east", "legacy/peerauthentication-meshgate-mtls-defaults.yaml"), "spec.mtls.mode"));
+    assertEquals("STRICT", at(object(result, "west", "payments/peerauthentication-meshgate-mtls-defaults.yaml"), "spec.mtls.mode"));
+    assertEquals("intents/intents.yaml", source(mesh));
+    assertEquals("STRICT", at(object(result, "east", "payments/peerauthentication-meshgate-reports.yaml"), "spec.mtls.mode"),
+        "a SIMPLE service is not made PERMISSIVE below its namespace's STRICT default when no declared caller lacks a sidecar");
+  }
+
+  @Test
+  void aSidecarlessCallerKeepsASimpleServicePermissiveUnderAStrictDefault() {
+    IntentSet intents = new TestIntents()
+        .cluster(new TestIntents.ClusterBuilder("c1"))
+        .service(new TestIntents.Service("reports").cluster("c1").mutualTLS(io.meshgate.intent.TlsMode.SIMPLE)
+            .credentialName("reports-tls"))
+        .client(new TestIntents.Client("job-to-reports").cluster("c1").target("reports").sidecar(false)
+            .mutualTLS(io.meshgate.intent.TlsMode.SIMPLE))
+        .build();
+    Map<String, Object> pa = object(render(intents), "c1", "default/peerauthentication-meshgate-reports.yaml");
+    assertEquals("PERMISSIVE", at(pa, "spec.mtls.mode"), "without defaults");
+  }
+
+  @Test
+  void anEmptyAllowedNamespacesListAdmitsOnlyTheDeclaredClients() {
+    RenderResult result = render(fixture("allowed-namespaces-empty"));
+    Map<String, Object> ap = object(result, "cluster02", "default/authorizationpolicy-meshgate-httpbin.yaml");
+    assertEquals(List.of(Map.of("from", List.of(Map.of("source", Map.of("principals", List.of("cluster.local/ns/tools/sa/sleep")))))),
+        at(ap, "spec.rules"), "one rule naming sleep, no namespaces rule");
   }
 }

@@ -150,7 +150,9 @@ final class TestIntents {
     String cluster = "cluster01";
     Protocol protocol = Protocol.HTTP;
     int port = 8000;
+    List<InboundService.Port> ports;
     boolean headless;
+    boolean podHostnames;
     boolean sidecar = true;
     TlsMode mutualTLS = TlsMode.ISTIO_MUTUAL;
     TlsRef tls;
@@ -172,7 +174,9 @@ final class TestIntents {
     Service cluster(String v) { cluster = v; return this; }
     Service protocol(Protocol v) { protocol = v; return this; }
     Service port(int v) { port = v; return this; }
+    Service ports(InboundService.Port... v) { ports = List.of(v); return this; }
     Service headless(boolean v) { headless = v; return this; }
+    Service podHostnames(boolean v) { podHostnames = v; return this; }
     Service sidecar(boolean v) { sidecar = v; return this; }
     Service mutualTLS(TlsMode v) { mutualTLS = v; return this; }
     Service credentialName(String v) { tls = new TlsRef(v); return this; }
@@ -184,9 +188,9 @@ final class TestIntents {
     Service selector(Map<String, String> v) { selector = v; return this; }
 
     InboundService build() {
-      return new InboundService(meta(name), new InboundService.Spec(app, service, namespace, cluster, protocol,
-          port, headless, sidecar, mutualTLS, tls, loadBalancing, connectionPool, outlierDetection,
-          allowedNamespaces, address, selector));
+      return new InboundService(meta(name), new InboundService.Spec(app, service, namespace, cluster,
+          ports == null ? protocol : null, ports == null ? port : null, ports, headless, podHostnames, sidecar,
+          mutualTLS, tls, loadBalancing, connectionPool, outlierDetection, allowedNamespaces, address, selector));
     }
   }
 

@@ -58,17 +58,22 @@ class SeedApiHttpTest {
     Path tokens = tmp.resolve("api-tokens");
     Files.writeString(tokens, "# token  who  projects\n" + ALICE + " alice@example.com projects=shop\n"
         + BOB + " bob@example.com projects=payments\n");
+    service = serve(repo, tokens, tmp.resolve("work"));
+  }
+
+  /** {@code serve --seed-api --seed-api-commit direct} on loopback, polling hourly (writes ask for runs). */
+  static MeshgateService serve(DemoRepository repo, Path tokens, Path work) throws Exception {
     ServeOptions options = ServeOptions.of(repo.url(), "main", "env/main", repo.url(), "intents", Duration.ofHours(1),
-            ServiceHttpTest.freePort(), "embedded", null, ROOT.resolve("policies"), tmp.resolve("work"),
+            ServiceHttpTest.freePort(), "embedded", null, ROOT.resolve("policies"), work,
             MeshgateService.BUNDLED_ROUTES, "MESHGATE_WEBHOOK_SECRET")
         .withBind("127.0.0.1")
         .withApiTokenFile(tokens)
         .withSeedApi(new SeedApiOptions(SeedApi.CommitMode.DIRECT, "placement.yaml", null, null, null, false));
-    service = ServiceAssembly.start(options, null, Duration.ofHours(1));
+    return ServiceAssembly.start(options, null, Duration.ofHours(1));
   }
 
-  @AfterAll
-  void stop() {
+  /** Stops what {@link #serve} started, and the repository. */
+  static void stop(MeshgateService service, DemoRepository repo) {
     if (service != null) {
       service.close();
     }
@@ -77,13 +82,24 @@ class SeedApiHttpTest {
     }
   }
 
-  /** {@code curl --data-binary @FILE -H 'Content-Type: application/json' -H 'Authorization: Bearer TOKEN' URL}. */
+  @AfterAll
+  void stop() {
+    stop(service, repo);
+  }
+
   HttpResponse<String> curl(String method, String path, byte[] body, String token) throws Exception {
+    return curl(service.port(), method, path, body, token);
+  }
+
+  /** {@code curl --data-binary @FILE -H 'Content-Type: application/json' -H 'Authorization: Bearer TOKEN' URL}. */
+  static HttpResponse<String> curl(int port, String method, String path, byte[] body, String token, String... more)
+      throws Exception {
     List<String> headers = new ArrayList<>(List.of("Content-Type", "application/json"));
     if (token != null) {
       headers.addAll(List.of("Authorization", "Bearer " + token));
     }
-    return TestHttp.send(service.port(), method, path, body, headers.toArray(String[]::new));
+    headers.addAll(List.of(more));
+    return TestHttp.send(port, method, path, body, headers.toArray(String[]::new));
   }
 
   static byte[] body(String relative) throws Exception {
@@ -130,6 +146,14 @@ class SeedApiHttpTest {
         + " (project shop, composite app bookinfo version v1)\n\nRequested-By: alice@example.com\nRequest-Id: "),
         repo.message(tip));
     assertEquals(9, SeedApiTest.history(repo).size(), "one commit per call on top of the clusters");
+    // The security intent rewrote the client's file from the client as stored: its comments say so,
+    // rather than claim a second request body or an `import emco` run.
+    String client = new String(repo.files(tip, "intents/").get("intents/shop/app1/v1/clients/sleep-to-httpbin.yaml"),
+        StandardCharsets.UTF_8);
+    assertFalse(client.contains("meshgate import emco"), client);
+    assertTrue(client.startsWith("# Converted by meshgate from the seed's (EMCO) client intent\n"
+        + "# intents/shop/app1/v1/clients/sleep-to-httpbin.yaml (as stored before this request, read back in the"
+        + " seed's shape)\n# and its security intent the request body\n"), client);
     // Each write on the source branch asks for a sync run: published without waiting for a poll (1 h here).
     TestHttp.await("env/main published for " + tip, Duration.ofSeconds(60), () -> {
       try {
@@ -315,14 +339,14 @@ class SeedApiHttpTest {
     assertEquals("formbin", json(created).path("name").asText());
   }
 
-  private static Map<String, String> tree(CheckResult result) {
+  static Map<String, String> tree(CheckResult result) {
     OutputTree tree = OutputTree.of(result.rendered(), new Provenance("test", null, null, "test"));
     Map<String, String> files = new TreeMap<>();
     tree.files().keySet().stream().filter(p -> !p.endsWith("provenance.yaml")).forEach(p -> files.put(p, tree.text(p)));
     return files;
   }
 
-  private static Path materialise(SortedMap<String, byte[]> files, Path root) throws Exception {
+  static Path materialise(SortedMap<String, byte[]> files, Path root) throws Exception {
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
       Path target = root.resolve(file.getKey());
       Files.createDirectories(target.getParent());
@@ -331,7 +355,7 @@ class SeedApiHttpTest {
     return root;
   }
 
-  private static void copy(Path from, Path to) throws Exception {
+  static void copy(Path from, Path to) throws Exception {
     Files.createDirectories(to.getParent());
     Files.copy(from, to);
   }

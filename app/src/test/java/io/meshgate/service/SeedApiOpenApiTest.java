@@ -24,6 +24,9 @@ import org.yaml.snakeyaml.Yaml;
 /** The seed API's OpenAPI document, checked by a real OpenAPI 3 parser and validator (swagger-parser). */
 class SeedApiOpenApiTest {
   static final String BASE = "/v2/projects/{project}/composite-apps/{compositeApp}/{version}/traffic-intent-set/us-to-us-intents";
+  /** The seed's literal form: {@code .../traffic-group-intent/uservice-to-uservice-intent/clients}. */
+  static final String LITERAL = "/v2/projects/{project}/composite-apps/{compositeApp}/{version}/{intentSet}/{inboundIntent}/clients";
+  static final String THE_SECURITY_INTENT = "/security/" + SeedApi.SECURITY_INTENT;
 
   static String document() throws Exception {
     try (InputStream in = SeedApiOpenApiTest.class.getClassLoader().getResourceAsStream(SeedApiRoutes.OPENAPI_RESOURCE)) {
@@ -48,11 +51,19 @@ class SeedApiOpenApiTest {
     assertEquals("3.0.3", api.getOpenapi());
     assertEquals(new TreeSet<>(List.of(BASE, BASE + "/{inboundIntent}", BASE + "/{inboundIntent}/clients",
         BASE + "/{inboundIntent}/clients/{clientIntent}", BASE + "/{inboundIntent}/clients/{clientIntent}/security",
-        BASE + "/{inboundIntent}/clients/{clientIntent}/security/{securityIntent}")), new TreeSet<>(api.getPaths().keySet()));
+        BASE + "/{inboundIntent}/clients/{clientIntent}/security/{securityIntent}",
+        BASE + "/{inboundIntent}/clients/{clientIntent}" + THE_SECURITY_INTENT,
+        LITERAL, LITERAL + "/{clientIntent}", LITERAL + "/{clientIntent}/security",
+        LITERAL + "/{clientIntent}/security/{securityIntent}", LITERAL + "/{clientIntent}" + THE_SECURITY_INTENT)),
+        new TreeSet<>(api.getPaths().keySet()));
     for (Map.Entry<String, PathItem> path : api.getPaths().entrySet()) {
       Map<PathItem.HttpMethod, Operation> operations = path.getValue().readOperationsMap();
       boolean item = path.getKey().endsWith("}") && !path.getKey().equals(BASE);
-      assertEquals(item ? new TreeSet<>(List.of(PathItem.HttpMethod.GET, PathItem.HttpMethod.PUT, PathItem.HttpMethod.DELETE))
+      // .../security/security-intent is both: the client's one security intent, and where a POST creates it.
+      boolean both = path.getKey().endsWith(THE_SECURITY_INTENT);
+      assertEquals(both ? new TreeSet<>(List.of(PathItem.HttpMethod.GET, PathItem.HttpMethod.POST, PathItem.HttpMethod.PUT,
+              PathItem.HttpMethod.DELETE))
+          : item ? new TreeSet<>(List.of(PathItem.HttpMethod.GET, PathItem.HttpMethod.PUT, PathItem.HttpMethod.DELETE))
           : new TreeSet<>(List.of(PathItem.HttpMethod.GET, PathItem.HttpMethod.POST)), new TreeSet<>(operations.keySet()),
           path.getKey());
       for (Map.Entry<PathItem.HttpMethod, Operation> operation : operations.entrySet()) {
@@ -65,6 +76,51 @@ class SeedApiOpenApiTest {
       }
     }
     assertEquals("bearer", api.getComponents().getSecuritySchemes().get("bearerAuth").getScheme());
+    // A client posted through a literal names its target, or is refused listing the inbound intents.
+    Operation literalCreate = api.getPaths().get(LITERAL).getPost();
+    assertEquals("#/components/responses/DeniedOrTargetNeeded", literalCreate.getResponses().get("422").get$ref());
+    assertTrue(api.getComponents().getSchemas().get("ClientSpec").getProperties().containsKey("inboundServerIntent"));
+  }
+
+  /** The calls, as written there: each is a documented operation (a concrete path before a template). */
+  @Test
+  void theSeedsLiteralCallsAreDocumentedOperations() throws Exception {
+    OpenAPI api = parse(document());
+    String shop = "/v2/projects/shop/composite-apps/app1/v1/";
+    assertEquals(BASE, documentedPath(api, shop + "traffic-intent-set/us-to-us-intents/"));
+    assertEquals(LITERAL, documentedPath(api, shop + "traffic-group-intent/uservice-to-uservice-intent/clients"));
+    assertEquals(LITERAL + "/{clientIntent}" + THE_SECURITY_INTENT,
+        documentedPath(api, shop + "traffic-group-intent/uservice-to-uservice-intent/clients/sleep-to-httpbin/security/security-intent"));
+    assertEquals(BASE + "/{inboundIntent}/clients/{clientIntent}" + THE_SECURITY_INTENT,
+        documentedPath(api, shop + "traffic-intent-set/us-to-us-intents/httpbin/clients/sleep-to-httpbin/security/security-intent"));
+    for (String path : List.of(BASE, LITERAL, LITERAL + "/{clientIntent}" + THE_SECURITY_INTENT)) {
+      assertNotNull(api.getPaths().get(path).getPost(), path);
+    }
+  }
+
+  /** The documented path a request path falls under: a trailing slash is ignored, concrete segments win. */
+  static String documentedPath(OpenAPI api, String requestPath) {
+    String[] request = requestPath.replaceAll("/+$", "").split("/");
+    String best = null;
+    int bestConcrete = -1;
+    for (String template : api.getPaths().keySet()) {
+      String[] parts = template.split("/");
+      if (parts.length != request.length) {
+        continue;
+      }
+      int concrete = 0;
+      boolean matches = true;
+      for (int i = 0; i < parts.length && matches; i++) {
+        boolean parameter = parts[i].startsWith("{");
+        matches = parameter || parts[i].equals(request[i]);
+        concrete += parameter ? 0 : 1;
+      }
+      if (matches && concrete > bestConcrete) {
+        best = template;
+        bestConcrete = concrete;
+      }
+    }
+    return best;
   }
 
   @Test

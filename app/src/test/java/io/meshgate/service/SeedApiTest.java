@@ -72,7 +72,7 @@ class SeedApiTest {
       String main = repo.tip("main").orElseThrow();
       SeedApi api = api(repo, tmp.resolve("work"), SeedApi.CommitMode.REVIEW,
           Forge.of("github", github.url(), "acme/mesh", "ghp_0123456789abcdef"));
-      SeedApi.Response created = api.write(ALICE, SHOP, SeedApi.Resource.INBOUND, null, body("httpbin.json"), "req-0001-abcdef");
+      SeedApi.Response created = api.write(ALICE, SHOP, SeedApi.Resource.INBOUND, null, false, body("httpbin.json"), "req-0001-abcdef");
       assertEquals(201, created.status(), () -> String.valueOf(created.body()));
       JsonNode answer = JSON.valueToTree(created.body());
       assertEquals("httpbin", answer.path("name").asText());
@@ -103,7 +103,7 @@ class SeedApiTest {
       gitlab.answer(401, "{\"message\": \"401 Unauthorized\"}");
       SeedApi api = api(repo, tmp.resolve("work"), SeedApi.CommitMode.REVIEW,
           Forge.of("gitlab", URI(gitlab.url() + "/api/v4"), "acme/mesh", "glpat-0123456789abcdef"));
-      SeedApi.Response response = api.write(ALICE, SHOP, SeedApi.Resource.INBOUND, null, body("httpbin.json"), "req-0002-bbbbbb");
+      SeedApi.Response response = api.write(ALICE, SHOP, SeedApi.Resource.INBOUND, null, false, body("httpbin.json"), "req-0002-bbbbbb");
       assertEquals(502, response.status());
       JsonNode answer = JSON.valueToTree(response.body());
       assertTrue(answer.path("error").asText().contains("GitLab merge request not opened"), answer.toString());
@@ -127,7 +127,7 @@ class SeedApiTest {
             .getBytes(StandardCharsets.UTF_8);
         String request = "req-race-" + i + "00000";
         answers.add(pool.submit((Callable<SeedApi.Response>) () ->
-            replica.write(ALICE, SHOP, SeedApi.Resource.INBOUND, null, service, request)));
+            replica.write(ALICE, SHOP, SeedApi.Resource.INBOUND, null, false, service, request)));
       }
       for (Future<SeedApi.Response> answer : answers) {
         assertEquals(201, answer.get().status(), () -> String.valueOf(answer));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -134,6 +135,20 @@ class HopRulesTest {
     return new Case(name, change, intents, request, hop, decidedBy);
   }
 
+  /** A SIMPLE client of an HTTPS service in b, reaching b's gateway on 15444 where a server terminates the TLS. */
+  static void terminatingGatewayForHttps(TestMesh m) {
+    m.put("a", "se", CLIENT_SE.replace("http-80", "https-80").replace("protocol: HTTP", "protocol: HTTPS").replace("15443", "15444"))
+        .drop("a", "dr")
+        .put("a", "client", CLIENT_DR.replace("name: dr, namespace: istio-system", "name: client, namespace: default")
+            .replace("{mode: ISTIO_MUTUAL}", "{mode: SIMPLE, credentialName: ca, sni: s.default.global}")
+            .replace("spec: {", "spec: {workloadSelector: {matchLabels: {app: c}}, "))
+        .put("b", "gw", GATEWAY.replace("servers: [", "servers: [{port: {number: 15444, name: tls-t, protocol: TLS}, "
+            + "tls: {mode: SIMPLE, credentialName: s-tls}, hosts: [s.default.global]}, "))
+        .put("b", "vs", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: vs, namespace: istio-system}\n"
+            + "spec: {hosts: [s.default.global], gateways: [gw], tcp: [{route: [{destination: {host: s.default.svc.cluster.local, port: {number: 80}}}]}]}\n")
+        .put("b", "pa", PA.replace("STRICT", "PERMISSIVE")).drop("b", "ap");
+  }
+
   static Consumer<TestMesh> none() {
     return m -> { };
   }
@@ -216,6 +231,43 @@ class HopRulesTest {
             Hop.HOSTED_ENDPOINT, "b/istio-system/ServiceEntry/hosted"),
         fails("hosted-endpoint: another Service", m -> m.put("b", "hosted", HOSTED_SE.replace("s.default.svc", "x.default.svc")),
             Hop.HOSTED_ENDPOINT, "b/istio-system/ServiceEntry/hosted"),
+        // What the application receives must be what its port speaks.
+        withIntents("hosted-endpoint: an HTTPS application behind a TLS-terminating gateway server gets plain text",
+            INTENTS.replace("protocol: HTTP, port: 80, mutualTLS: ISTIO_MUTUAL", "protocol: HTTPS, port: 80, mutualTLS: SIMPLE, tls: {credentialName: s-tls}")
+                .replace("target: s, access: [{methods: [GET], paths: [\"/ok*\"]}]", "target: s, mutualTLS: SIMPLE, tls: {credentialName: ca}"),
+            HopRulesTest::terminatingGatewayForHttps,
+            TestMesh.request("a/default/c", "s.default.global", 80, null, null, true), Hop.HOSTED_ENDPOINT, "b/default/Service/s"),
+        withIntents("hosted-endpoint: the same through a PASSTHROUGH server routing by SNI reaches the application's TLS",
+            INTENTS.replace("protocol: HTTP, port: 80, mutualTLS: ISTIO_MUTUAL", "protocol: HTTPS, port: 80, mutualTLS: SIMPLE, tls: {credentialName: s-tls}")
+                .replace("target: s, access: [{methods: [GET], paths: [\"/ok*\"]}]", "target: s, mutualTLS: SIMPLE, tls: {credentialName: ca}"),
+            m -> {
+              terminatingGatewayForHttps(m);
+              m.put("b", "gw", GATEWAY.replace("servers: [", "servers: [{port: {number: 15444, name: tls-t, protocol: TLS}, "
+                      + "tls: {mode: PASSTHROUGH}, hosts: [s.default.global]}, "))
+                  .put("b", "vs", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: vs, namespace: istio-system}\n"
+                      + "spec: {hosts: [s.default.global], gateways: [gw], tls: [{match: [{port: 15444, sniHosts: [s.default.global]}], "
+                      + "route: [{destination: {host: s.default.svc.cluster.local, port: {number: 80}}}]}]}\n");
+            },
+            TestMesh.request("a/default/c", "s.default.global", 80, null, null, true), null, null),
+        fails("endpoint: a sidecar's SIMPLE TLS straight to an HTTP application in the same cluster",
+            m -> m.put("b", "tls", CLIENT_DR.replace("host: s.default.global", "host: s.default.svc.cluster.local")
+                .replace("name: dr, namespace: istio-system", "name: tls, namespace: default")
+                .replace("{mode: ISTIO_MUTUAL}", "{mode: SIMPLE, insecureSkipVerify: true}")).put("b", "pa", PA.replace("STRICT", "PERMISSIVE")),
+            TestMesh.request("b/default/c", "s.default.svc.cluster.local", 80, "GET", "/ok", true), Hop.ENDPOINT,
+            "b/default/Service/s"),
+        // Several ports: each its own outbound cluster and SNI; AuthorizationPolicy ports are the pods'.
+        withIntents("authorization-policy: a second port the client's rule does not name",
+            INTENTS.replace("spec: {service: s, cluster: b, protocol: HTTP, port: 80, mutualTLS: ISTIO_MUTUAL}",
+                "spec: {service: s, cluster: b, mutualTLS: ISTIO_MUTUAL, ports: [{number: 80, protocol: HTTP}, {number: 90, protocol: TCP, targetPort: 9090}]}"),
+            m -> m.put("a", "se", CLIENT_SE.replace("ports: [{number: 80, name: http-80, protocol: HTTP}]",
+                    "ports: [{number: 80, name: http-80, protocol: HTTP}, {number: 90, name: tcp-90, protocol: TCP}]")
+                    .replace("{http-80: 15443}", "{http-80: 15443, tcp-90: 15443}"))
+                .put("b", "hosted", HOSTED_SE.replace("ports: [{number: 80, name: http-80, protocol: HTTP}]",
+                    "ports: [{number: 80, name: http-80, protocol: HTTP}, {number: 90, name: tcp-90, protocol: TCP}]")
+                    .replace("{http-80: 80}", "{http-80: 80, tcp-90: 90}"))
+                .put("b", "ap", AP.replace("to: [{operation: {methods: [GET], paths: [\"/ok*\"]}}]", "to: [{operation: {ports: [\"90\"]}}]")),
+            TestMesh.request("a/default/c", "s.default.global", 90, null, null, true), Hop.AUTHORIZATION_POLICY,
+            "b/default/AuthorizationPolicy/ap"),
         // PeerAuthentication: workload beats namespace beats root; STRICT; DISABLE; root CA and trust domain.
         fails("peer-authentication: DISABLE against Istio mTLS", m -> m.put("b", "pa", PA.replace("STRICT", "DISABLE")),
             Hop.PEER_AUTHENTICATION, "b/default/PeerAuthentication/pa"),
@@ -282,6 +334,20 @@ class HopRulesTest {
                 .put("a", "tdr", CLIENT_DR.replace("name: dr", "name: tdr").replace("s.default", "t.default")),
             TestMesh.request("a/default/c", "t.default.global", 5000, null, null, true), Hop.AUTHORIZATION_POLICY, "b/default/AuthorizationPolicy/tap")
     ).map(Arguments::of);
+  }
+
+  @Test
+  void aPeerAuthenticationWithASelectorInTheRootNamespaceIsIgnored() {
+    // "PeerAuthentication policies with workload selectors are ignored when deployed in the root
+    // namespace" (https://istio.io/latest/docs/reference/config/security/peer_authentication/): a
+    // service living in istio-system keeps the mesh's mode (none here: PERMISSIVE), so plain text gets in.
+    TestMesh mesh = new TestMesh(INTENTS.replace("spec: {service: s, cluster: b,", "spec: {service: s, namespace: istio-system, cluster: b,"))
+        .put("b", "pa", PA.replace("namespace: default", "namespace: istio-system"));
+    Trace trace = mesh.simulator().explain(TestMesh.request("b/default/c", "s.istio-system.svc.cluster.local", 80, "GET", "/ok", false));
+    String shown = io.meshgate.report.VerifyReport.explainText(trace);
+    assertTrue(trace.allowed(), shown);
+    assertEquals("b/istio-system/s", trace.reached(), shown);
+    assertTrue(shown.contains("no PeerAuthentication applies, so PERMISSIVE"), shown);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -60,6 +60,13 @@ class MutationTest {
                 .put("http-8080", 15443), "edge web-to-legacy", Hop.GATEWAY_SERVER),
         new Mutation("the VirtualService behind the TLS server is gone", "mixed-v2",
             t -> remove(t, "north", "VirtualService", "meshgate-legacy-default-global"), "edge web-to-legacy", Hop.GATEWAY_ROUTE),
+        new Mutation("a TLS-terminating server in front of an application that terminates TLS itself", "mixed-v2",
+            t -> {
+              map(((List<?>) spec(t, "north", "Gateway", "meshgate-eastwest").get("servers")).get(1))
+                  .put("tls", Map.of("mode", "MUTUAL", "credentialName", "bank-tls"));
+              Map<String, Object> vs = spec(t, "north", "VirtualService", "meshgate-bank-default-global");
+              vs.put("tcp", List.of(Map.of("match", List.of(Map.of("port", 15444)), "route", ((Map<?, ?>) ((List<?>) vs.remove("tls")).get(0)).get("route"))));
+            }, "edge payer-to-bank", Hop.HOSTED_ENDPOINT),
         new Mutation("the sync namespace's Namespace object is missing", "mixed-v2",
             t -> remove(t, "east", "Namespace", "mesh-sync"), "edge payer-to-bank", Hop.DNS)
     ).map(Arguments::of);
