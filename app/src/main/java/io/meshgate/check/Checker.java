@@ -6,6 +6,7 @@ import io.meshgate.intent.IntentLoader;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.intent.LoadResult;
+import io.meshgate.intent.ParseCache;
 import io.meshgate.policy.EmbeddedPolicyEngine;
 import io.meshgate.policy.PolicyBundle;
 import io.meshgate.policy.PolicyEngine;
@@ -96,7 +97,19 @@ public final class Checker {
    * @param previousLedger the address ledger of the last publication (keeps addresses stable), or null
    */
   public CheckResult check(Path intentsRoot, AllocationLedger previousLedger) throws PolicyEngineException {
-    LoadResult load = IntentLoader.load(intentsRoot, intentLimits, progress);
+    return check(intentsRoot, previousLedger, null);
+  }
+
+  /**
+   * As {@link #check(Path, AllocationLedger)}, parsing only the files whose Git blob id is not in
+   * {@code parsed} (the service's sync job keeps one for the tree it watches); every other step runs
+   * on the whole tree as always.
+   *
+   * @param parsed files parsed by the last check of this tree, or null
+   */
+  public CheckResult check(Path intentsRoot, AllocationLedger previousLedger, ParseCache parsed)
+      throws PolicyEngineException {
+    LoadResult load = IntentLoader.load(intentsRoot, intentLimits, progress, parsed);
     List<Violation> violations = new ArrayList<>(load.violations());
     RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
         previousLedger == null ? AllocationLedger.empty() : previousLedger, progress).withOverlays(load.overlays());

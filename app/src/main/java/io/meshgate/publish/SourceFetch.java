@@ -43,6 +43,7 @@ public final class SourceFetch {
   private String extraPath;
   private String pathLabel = "intents path";
   private String pathFlag = "--intents-path";
+  private SourceCheckout checkout;
 
   private SourceFetch(String url) {
     this.url = requireText(url, "source URL");
@@ -81,6 +82,16 @@ public final class SourceFetch {
 
   public SourceFetch alsoMaterialise(String path) {
     this.extraPath = path == null ? null : normalizeRepoPath(path);
+    return this;
+  }
+
+  /**
+   * Brings {@code checkout} up to date with the intents instead of writing them all into the fresh
+   * temporary directory: {@link SourceSnapshot#intentsDir()} is then the checkout's folder, which
+   * closing the snapshot leaves in place for the next run.
+   */
+  public SourceFetch checkout(SourceCheckout checkout) {
+    this.checkout = checkout;
     return this;
   }
 
@@ -154,9 +165,14 @@ public final class SourceFetch {
                 ? Files.createTempDirectory("meshgate-source-")
                 : Files.createTempDirectory(
                     Files.createDirectories(tempParent), "meshgate-source-");
-        Path intentsDir = WHOLE_TREE.equals(intentsPath) ? root.resolve("tree") : root.resolve(intentsPath);
-        Files.createDirectories(intentsDir);
-        writeTree(reader, intentsTree, intentsDir);
+        Path intentsDir;
+        if (checkout != null) {
+          intentsDir = checkout.update(reader, intentsTree);
+        } else {
+          intentsDir = WHOLE_TREE.equals(intentsPath) ? root.resolve("tree") : root.resolve(intentsPath);
+          Files.createDirectories(intentsDir);
+          writeTree(reader, intentsTree, intentsDir);
+        }
         Path extraDir = null;
         if (extraTree != null) {
           extraDir = root.resolve(".meshgate-extra").resolve(extraPath);

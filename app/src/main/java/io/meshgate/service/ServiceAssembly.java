@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
+import io.meshgate.intent.ParseCache;
 import io.meshgate.check.Violation;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.policy.PolicyEngines;
@@ -68,9 +69,18 @@ public final class ServiceAssembly {
   /** The shared check on the environment's ledger: violations, and what would be published. */
   public static SyncJob.CheckedTree checkAndRender(Checker checker, Path intentsRoot, AllocationLedger ledger)
       throws PolicyEngineException {
+    return checkAndRender(checker, intentsRoot, ledger, null);
+  }
+
+  /**
+   * As {@link #checkAndRender(Checker, Path, AllocationLedger)}, parsing only the files whose blob
+   * id is not in {@code parsed} (the sync job's cache of the tree it watches), or every file when null.
+   */
+  public static SyncJob.CheckedTree checkAndRender(Checker checker, Path intentsRoot, AllocationLedger ledger,
+      ParseCache parsed) throws PolicyEngineException {
     CheckResult result;
     synchronized (CHECK_LOCK) {
-      result = checker.check(intentsRoot, ledger);
+      result = checker.check(intentsRoot, ledger, parsed);
     }
     return new SyncJob.CheckedTree(result.violations(), result.hasErrors() ? null : result.rendered());
   }
@@ -110,8 +120,10 @@ public final class ServiceAssembly {
       String policyDigest = policies.current() == null ? null : policies.current().digest();
       SyncJob.Config config = new SyncJob.Config(options.source(), options.sourceBranch(), options.intentsPath(),
           options.envRemote(), options.envBranch(), workDir, credentials, SERVICE_RETRY, policyDigest);
+      // The sync job checks one tree commit after commit: files whose blob is unchanged are not parsed again.
+      ParseCache parsed = new ParseCache();
       SyncJob job = new SyncJob(config, policies,
-          loaded -> decorateCheck.apply((root, ledger) -> checkAndRender(loaded.checker(), root, ledger)),
+          loaded -> decorateCheck.apply((root, ledger) -> checkAndRender(loaded.checker(), root, ledger, parsed)),
           new SyncJob.Guards(election, options.maxDeletionShare()));
       MeshgateService.Settings settings = new MeshgateService.Settings(options.bindAddress(), options.httpPort(),
           options.pollInterval(), firstPollDelay, options.routesIncludePattern(), options.sourceBranch(),

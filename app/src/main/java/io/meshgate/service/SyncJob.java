@@ -1,12 +1,14 @@
 package io.meshgate.service;
 
 import io.meshgate.check.Violation;
+import io.meshgate.intent.ParseCache;
 import io.meshgate.cli.Version;
 import io.meshgate.publish.EnvironmentPublish;
 import io.meshgate.publish.GitCredentials;
 import io.meshgate.publish.NetworkRetry;
 import io.meshgate.publish.PreviousState;
 import io.meshgate.publish.PublishResult;
+import io.meshgate.publish.SourceCheckout;
 import io.meshgate.publish.Redactor;
 import io.meshgate.publish.SourceFetch;
 import io.meshgate.publish.SourceSnapshot;
@@ -108,6 +110,8 @@ public final class SyncJob implements SyncAction {
   private final java.util.function.Function<ServicePolicies.Loaded, TreeCheck> checks;
   private final Guards guards;
   private final Redactor redactor;
+  /** The intents of the latest source commit, updated file by file (only the sync thread uses it). */
+  private final SourceCheckout checkout;
   // Only the sync thread touches these.
   private String lastHandledKey;
   // The environment tip that run left or saw (null: the branch did not exist).
@@ -120,8 +124,12 @@ public final class SyncJob implements SyncAction {
 
   /** A job checking with {@code policies} (which may come from Git), guarded by {@code guards}. */
   public SyncJob(Config config, ServicePolicies policies, Guards guards) {
-    this(config, policies, loaded -> (root, ledger) -> ServiceAssembly.checkAndRender(loaded.checker(), root, ledger),
-        guards);
+    this(config, policies, new ParseCache(), guards);
+  }
+
+  private SyncJob(Config config, ServicePolicies policies, ParseCache parsed, Guards guards) {
+    this(config, policies,
+        loaded -> (root, ledger) -> ServiceAssembly.checkAndRender(loaded.checker(), root, ledger, parsed), guards);
   }
 
   SyncJob(Config config, ServicePolicies policies, java.util.function.Function<ServicePolicies.Loaded, TreeCheck> checks,
@@ -130,6 +138,10 @@ public final class SyncJob implements SyncAction {
     this.policies = policies;
     this.checks = checks;
     this.guards = guards;
+    // Named as the intents path's last folder, as a fresh snapshot is: messages name intents/... files.
+    String folder = config.intentsPath() == null ? "intents" : SourceFetch.WHOLE_TREE.equals(config.intentsPath()) ? "tree"
+        : Path.of(config.intentsPath()).getFileName().toString();
+    this.checkout = new SourceCheckout(config.workDir().resolve("source-checkout").resolve(folder));
     // URLs are masked as literal values too: a password may hold any character.
     this.redactor = config.credentials().redactor().withUrls(java.util.Arrays.asList(config.sourceUrl(), config.envRemote()));
   }
@@ -146,6 +158,7 @@ public final class SyncJob implements SyncAction {
           .branch(config.sourceBranch())
           .intentsPath(config.intentsPath())
           .cacheDir(config.workDir().resolve("source-cache"))
+          .checkout(checkout)
           .tempParent(config.workDir().resolve("snapshots"))
           .credentials(config.credentials())
           .retry(config.networkRetry())
