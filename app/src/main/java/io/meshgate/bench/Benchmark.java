@@ -32,6 +32,7 @@ public final class Benchmark {
   static final double VALIDATE_SCALE_RATIO = 12.0;
   static final long PEAK_RSS_KIB = 1024 * 1024;
   static final double COLD_START_SECONDS = 0.8;
+  static final double SERVE_CHANGE_SECONDS = 2.0;
 
   /**
    * @param sizes services per repository, smallest first
@@ -39,9 +40,10 @@ public final class Benchmark {
    * @param runs runs per phase; the median is reported
    * @param coldStartRuns runs of the cold start (after one warm-up); the median is reported
    * @param timeLimit per child run; a run over it is stopped and reported
+   * @param serveChanges one-file pushes timed through {@code serve} on the largest repository; 0 skips it
    */
   public record Settings(List<Integer> sizes, int clusters, int clientsPerService, long seed, Path workDir,
-      Path policies, int runs, int coldStartRuns, Duration timeLimit) {}
+      Path policies, int runs, int coldStartRuns, Duration timeLimit, int serveChanges) {}
 
   /** One phase at one size: the median run of several. */
   record Result(String phase, int size, ChildRun run) {}
@@ -89,7 +91,7 @@ public final class Benchmark {
     }
     printTable();
     coldStart();
-    out.println("serve, one-file change -> env commit: n/a (incremental serve is not built yet)");
+    serve();
     printTargets();
     out.println("  load average at the end: " + loadAverage());
     out.flush();
@@ -236,6 +238,33 @@ public final class Benchmark {
         cpu[cpu.length / 2], cpu[0], coldStartRun.peakRssKib() / 1024, outcome(coldStartRun));
   }
 
+  private ServeLatency.Result serveResult;
+
+  /** One-file pushes to a bare repository holding the largest repository, through a real serve. */
+  private void serve() throws IOException, InterruptedException {
+    if (settings.serveChanges() < 1) {
+      out.println("\nserve, one-file change -> env commit: skipped (--serve-changes 0)");
+      return;
+    }
+    int size = settings.sizes().get(settings.sizes().size() - 1);
+    Path intents = settings.workDir().resolve("repo-" + size).resolve("intents");
+    out.printf(Locale.ROOT, "%nserve, one-file change -> env commit, %s repository (a bare repository here, a signed"
+        + " webhook, ./meshgate serve):%n", label(size));
+    out.flush();
+    serveResult = new ServeLatency(launcher, settings.workDir().resolve("serve"), settings.policies().toAbsolutePath(),
+        settings.timeLimit(), out).measure(intents, settings.serveChanges());
+    if (serveResult.failure() != null) {
+      out.println("  serve: " + serveResult.failure());
+    }
+    if (!serveResult.changeSeconds().isEmpty()) {
+      List<Double> sorted = serveResult.changeSeconds().stream().sorted().toList();
+      out.printf(Locale.ROOT, "  p50 %.2f s (min %.2f, max %.2f) over %d changes; serve peak RSS %d MiB%n",
+          serveResult.median(), sorted.get(0), sorted.get(sorted.size() - 1), sorted.size(),
+          serveResult.peakRssKib() / 1024);
+    }
+    out.flush();
+  }
+
   private void printTargets() {
     List<Integer> sizes = settings.sizes();
     int large = sizes.get(sizes.size() - 1);
@@ -270,6 +299,10 @@ public final class Benchmark {
     if (coldStartRun != null) {
       out.printf(Locale.ROOT, "  cold start under %.1f s: %.2f s %s%n", COLD_START_SECONDS, coldStartRun.seconds(),
           verdict(coldStartRun.seconds() < COLD_START_SECONDS));
+    }
+    if (serveResult != null && !serveResult.changeSeconds().isEmpty()) {
+      out.printf(Locale.ROOT, "  serve one-file change -> env commit p50 <= %.0f s: %.2f s %s%n", SERVE_CHANGE_SECONDS,
+          serveResult.median(), verdict(serveResult.median() <= SERVE_CHANGE_SECONDS));
     }
   }
 
