@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
+import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.ParseCache;
 import io.meshgate.check.Violation;
 import io.meshgate.policy.PolicyEngineException;
@@ -47,13 +48,13 @@ public final class ServiceAssembly {
   }
 
   /** As {@link #treeValidator(Checker)} with the policies in effect at the time of each request. */
-  static TreeValidator treeValidator(ServicePolicies policies) {
+  static TreeValidator treeValidator(ServicePolicies policies, IntentLimits intentLimits) {
     return root -> {
       ServicePolicies.Loaded loaded = policies.current();
       if (loaded == null) {
         throw new PolicyEngineException("the policies are not loaded yet (the first sync run reads them from Git)");
       }
-      return check(loaded.checker(), root);
+      return check(loaded.checker().withIntentLimits(intentLimits), root);
     };
   }
 
@@ -122,14 +123,16 @@ public final class ServiceAssembly {
           options.envRemote(), options.envBranch(), workDir, credentials, SERVICE_RETRY, policyDigest);
       // The sync job checks one tree commit after commit: files whose blob is unchanged are not parsed again.
       ParseCache parsed = new ParseCache();
+      IntentLimits intentLimits = options.limits().intents();
       SyncJob job = new SyncJob(config, policies,
-          loaded -> decorateCheck.apply((root, ledger) -> checkAndRender(loaded.checker(), root, ledger, parsed)),
+          loaded -> decorateCheck.apply((root, ledger) -> checkAndRender(loaded.checker().withIntentLimits(intentLimits), root,
+              ledger, parsed)),
           new SyncJob.Guards(election, options.maxDeletionShare()));
       MeshgateService.Settings settings = new MeshgateService.Settings(options.bindAddress(), options.httpPort(),
           options.pollInterval(), firstPollDelay, options.routesIncludePattern(), options.sourceBranch(),
           webhookSecret, options.webhookSecretEnv(), workDir.resolve("validate"), shown(options, policies),
           options.limits(), tokens, options.seedApi() == null ? null : seedApi(options, workDir, credentials, policies, tokens));
-      service = MeshgateService.start(settings, job, treeValidator(policies), election,
+      service = MeshgateService.start(settings, job, treeValidator(policies, intentLimits), election,
           () -> policies.current() == null ? "the policies are not loaded yet (the first sync run reads them from Git)" : null);
     } catch (Exception | Error e) {
       if (election != null && election != leadership) {
@@ -178,7 +181,7 @@ public final class ServiceAssembly {
       if (loaded == null) {
         throw new PolicyEngineException("the policies are not loaded yet (the first sync run reads them from Git)");
       }
-      return checkAndRender(loaded.checker(), root, ledger);
+      return checkAndRender(loaded.checker().withIntentLimits(options.limits().intents()), root, ledger);
     };
     SeedApiRoutes.Callers callers = api.unauthenticated() ? SeedApiRoutes.Callers.unauthenticated() : tokens::identify;
     return new SeedApiRoutes(new SeedApi(settings, check), callers);
