@@ -6,7 +6,6 @@ import io.meshgate.intent.IntentLoader;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.intent.LoadResult;
-import io.meshgate.intent.ParseCache;
 import io.meshgate.policy.EmbeddedPolicyEngine;
 import io.meshgate.policy.PolicyBundle;
 import io.meshgate.policy.PolicyEngine;
@@ -101,15 +100,15 @@ public final class Checker {
   }
 
   /**
-   * As {@link #check(Path, AllocationLedger)}, parsing only the files whose Git blob id is not in
-   * {@code parsed} (the service's sync job keeps one for the tree it watches); every other step runs
-   * on the whole tree as always.
+   * As {@link #check(Path, AllocationLedger)}, taking from {@code memory} what the last check of
+   * this tree found for files and objects that did not change (the service's sync job keeps one for
+   * the tree it watches); the policies and every other step still see the whole tree.
    *
-   * @param parsed files parsed by the last check of this tree, or null
+   * @param memory what the last check of this tree kept, updated for the next one; or null
    */
-  public CheckResult check(Path intentsRoot, AllocationLedger previousLedger, ParseCache parsed)
+  public CheckResult check(Path intentsRoot, AllocationLedger previousLedger, CheckMemory memory)
       throws PolicyEngineException {
-    LoadResult load = IntentLoader.load(intentsRoot, intentLimits, progress, parsed);
+    LoadResult load = IntentLoader.load(intentsRoot, intentLimits, progress, memory == null ? null : memory.parsed());
     List<Violation> violations = new ArrayList<>(load.violations());
     RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
         previousLedger == null ? AllocationLedger.empty() : previousLedger, progress).withOverlays(load.overlays());
@@ -133,7 +132,7 @@ public final class Checker {
     List<Violation> unreachable = List.of();
     if (rendered != null) {
       // MG-CRD-01, MG-OVERLAY-02: nothing the API server would reject, no overlay in meshgate's names.
-      crdFindings = CrdCheck.check(crds == null ? IstioCrds.current() : crds, load, rendered);
+      crdFindings = CrdCheck.check(crds == null ? IstioCrds.current() : crds, load, rendered, memory);
       // MG-REACH-01: output in which a declared client cannot reach its service is refused (overlays
       // are applied with meshgate's objects, so the model has both).
       unreachable = Reachability.check(load, rendered.withOverlayObjects(), progress);

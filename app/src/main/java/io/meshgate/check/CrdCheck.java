@@ -31,14 +31,32 @@ final class CrdCheck {
   private CrdCheck() {}
 
   static List<Violation> check(IstioCrds crds, LoadResult load, RenderResult rendered) {
+    return check(crds, load, rendered, null);
+  }
+
+  /** @param memory the answers of the last check of this tree, kept for the next; or null */
+  static List<Violation> check(IstioCrds crds, LoadResult load, RenderResult rendered, CheckMemory memory) {
     List<RenderedObject> all = new ArrayList<>();
     rendered.clusters().values().forEach(all::addAll);
     // 100,000 objects are a normal render: checked on every core, and an object rendered alike in
-    // several clusters (a .global host's objects usually are) is checked once.
+    // several clusters (a .global host's objects usually are) is checked once; in the service, an
+    // object rendered exactly as in the last check is not checked again.
+    Map<Map<String, Object>, List<CrdProblem>> known = memory == null ? Map.of() : memory.crdAnswers(crds);
     Map<Map<String, Object>, List<CrdProblem>> checked = new ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger reused = new java.util.concurrent.atomic.AtomicInteger();
     List<List<CrdProblem>> problems = all.parallelStream()
-        .map(object -> checked.computeIfAbsent(object.plain(), crds::validate))
+        .map(object -> checked.computeIfAbsent(object.plain(), plain -> {
+          List<CrdProblem> answer = known.get(plain);
+          if (answer != null) {
+            reused.incrementAndGet();
+            return answer;
+          }
+          return crds.validate(plain);
+        }))
         .toList();
+    if (memory != null) {
+      memory.keepCrdAnswers(crds, checked, reused.get());
+    }
     List<PolicyFinding> renderedProblems = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       RenderedObject object = all.get(i);

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
 import io.meshgate.intent.IntentLimits;
-import io.meshgate.intent.ParseCache;
+import io.meshgate.check.CheckMemory;
 import io.meshgate.check.Violation;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.policy.PolicyEngines;
@@ -74,14 +74,14 @@ public final class ServiceAssembly {
   }
 
   /**
-   * As {@link #checkAndRender(Checker, Path, AllocationLedger)}, parsing only the files whose blob
-   * id is not in {@code parsed} (the sync job's cache of the tree it watches), or every file when null.
+   * As {@link #checkAndRender(Checker, Path, AllocationLedger)}, with what the last check of this tree
+   * kept (the sync job's {@link CheckMemory} of the tree it watches), or none when null.
    */
   public static SyncJob.CheckedTree checkAndRender(Checker checker, Path intentsRoot, AllocationLedger ledger,
-      ParseCache parsed) throws PolicyEngineException {
+      CheckMemory memory) throws PolicyEngineException {
     CheckResult result;
     synchronized (CHECK_LOCK) {
-      result = checker.check(intentsRoot, ledger, parsed);
+      result = checker.check(intentsRoot, ledger, memory);
     }
     return new SyncJob.CheckedTree(result.violations(), result.hasErrors() ? null : result.rendered());
   }
@@ -121,12 +121,13 @@ public final class ServiceAssembly {
       String policyDigest = policies.current() == null ? null : policies.current().digest();
       SyncJob.Config config = new SyncJob.Config(options.source(), options.sourceBranch(), options.intentsPath(),
           options.envRemote(), options.envBranch(), workDir, credentials, SERVICE_RETRY, policyDigest);
-      // The sync job checks one tree commit after commit: files whose blob is unchanged are not parsed again.
-      ParseCache parsed = new ParseCache();
+      // The sync job checks one tree commit after commit: unchanged files are not parsed again, objects
+      // rendered as last time not checked against the CRDs again.
+      CheckMemory memory = new CheckMemory();
       IntentLimits intentLimits = options.limits().intents();
       SyncJob job = new SyncJob(config, policies,
           loaded -> decorateCheck.apply((root, ledger) -> checkAndRender(loaded.checker().withIntentLimits(intentLimits), root,
-              ledger, parsed)),
+              ledger, memory)),
           new SyncJob.Guards(election, options.maxDeletionShare()));
       MeshgateService.Settings settings = new MeshgateService.Settings(options.bindAddress(), options.httpPort(),
           options.pollInterval(), firstPollDelay, options.routesIncludePattern(), options.sourceBranch(),

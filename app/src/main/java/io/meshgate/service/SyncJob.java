@@ -1,7 +1,7 @@
 package io.meshgate.service;
 
+import io.meshgate.check.CheckMemory;
 import io.meshgate.check.Violation;
-import io.meshgate.intent.ParseCache;
 import io.meshgate.cli.Version;
 import io.meshgate.publish.EnvironmentPublish;
 import io.meshgate.publish.GitCredentials;
@@ -124,12 +124,12 @@ public final class SyncJob implements SyncAction {
 
   /** A job checking with {@code policies} (which may come from Git), guarded by {@code guards}. */
   public SyncJob(Config config, ServicePolicies policies, Guards guards) {
-    this(config, policies, new ParseCache(), guards);
+    this(config, policies, new CheckMemory(), guards);
   }
 
-  private SyncJob(Config config, ServicePolicies policies, ParseCache parsed, Guards guards) {
+  private SyncJob(Config config, ServicePolicies policies, CheckMemory memory, Guards guards) {
     this(config, policies,
-        loaded -> (root, ledger) -> ServiceAssembly.checkAndRender(loaded.checker(), root, ledger, parsed), guards);
+        loaded -> (root, ledger) -> ServiceAssembly.checkAndRender(loaded.checker(), root, ledger, memory), guards);
   }
 
   SyncJob(Config config, ServicePolicies policies, java.util.function.Function<ServicePolicies.Loaded, TreeCheck> checks,
