@@ -42,7 +42,8 @@ public final class Benchmark {
    * @param timeLimit per child run; a run over it is stopped and reported
    * @param serveChanges one-file pushes timed through {@code serve} on the largest repository; 0 skips it
    */
-  public record Settings(List<Integer> sizes, int clusters, int clientsPerService, long seed, Path workDir,
+  public record Settings(List<Integer> sizes, int clusters, int clientsPerService, long seed,
+      SyntheticRepository.Names names, Path workDir,
       Path policies, int runs, int coldStartRuns, Duration timeLimit, int serveChanges) {}
 
   /** One phase at one size: the median run of several. */
@@ -100,14 +101,14 @@ public final class Benchmark {
 
   private void measureSize(int services) throws IOException, InterruptedException {
     SyntheticRepository.Shape shape = new SyntheticRepository.Shape(services, settings.clusters(),
-        settings.clientsPerService(), settings.seed());
+        settings.clientsPerService(), settings.seed(), settings.names());
     Path dir = settings.workDir().resolve("repo-" + services);
     deleteTree(dir);
     Path intents = dir.resolve("intents");
     long start = System.nanoTime();
     SyntheticRepository.Summary summary = SyntheticRepository.write(intents, shape);
-    out.printf(Locale.ROOT, "%nrepository %s: %d services, %d clients, %d clusters in %d files (%.1f MiB), generated in %.1f s%n",
-        label(services), summary.services(), summary.clients(), summary.clusters(), summary.files(),
+    out.printf(Locale.ROOT, "%nrepository %s (seed %d, names %s): %d services, %d clients, %d clusters in %d files"
+        + " (%.1f MiB), generated in %.1f s%n", label(services), settings.seed(), settings.names(), summary.services(), summary.clients(), summary.clusters(), summary.files(),
         summary.bytes() / 1048576.0, (System.nanoTime() - start) / 1e9);
     out.flush();
     String policies = settings.policies().toAbsolutePath().toString();

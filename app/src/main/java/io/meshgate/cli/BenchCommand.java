@@ -82,7 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path scratch = workDir != null ? workDir : launcher.home().isPresent()
         ? launcher.home().get().resolve("app/target/bench") : Files.createTempDirectory("meshgate-bench");
     Benchmark.Settings settings = new Benchmark.Settings(sizes.stream().sorted().toList(), shape.clusters,
-        shape.clientsPerService, shape.seed, scratch.toAbsolutePath(), policyDir, runs, coldStartRuns, Duration.ofSeconds(timeLimitSeconds),
+        shape.clientsPerService, shape.seed, shape.vocabulary(), scratch.toAbsolutePath(), policyDir, runs, coldStartRuns, Duration.ofSeconds(timeLimitSeconds),
         serveChanges);
     return new Benchmark(settings, launcher, spec.commandLine().getOut()).run();
   }
@@ -98,9 +98,22 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Picks names and placement (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--names", defaultValue = "syllables", paramLabel = "syllables|words",
+        description = "How names are made; words, with another --seed, gives a repository of the same shape that"
+            + " shares no name with the default one (default: ${DEFAULT-VALUE}).")
+    String names;
+
+    SyntheticRepository.Names vocabulary() {
+      try {
+        return SyntheticRepository.Names.valueOf(names.strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--names must be syllables or words, not '" + names + "'");
+      }
+    }
+
     /** @throws IllegalArgumentException for a shape no repository can have */
     SyntheticRepository.Shape of(int services) {
-      return new SyntheticRepository.Shape(services, clusters, clientsPerService, seed);
+      return new SyntheticRepository.Shape(services, clusters, clientsPerService, seed, vocabulary());
     }
   }
 
