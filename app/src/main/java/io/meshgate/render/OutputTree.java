@@ -35,13 +35,20 @@ public record OutputTree(SortedMap<String, byte[]> files) {
    * listed in its kustomization with meshgate's files.
    */
   public static OutputTree of(RenderResult result, Provenance provenance) {
+    // 100,000 objects are a normal render: written out as YAML on every core, each on its own.
+    Map<RenderedObject, byte[]> yaml = new java.util.IdentityHashMap<>();
+    List<RenderedObject> all = result.clusters().values().stream().flatMap(List::stream).toList();
+    List<byte[]> bytes = all.parallelStream().map(RenderedObject::toYamlBytes).toList();
+    for (int i = 0; i < all.size(); i++) {
+      yaml.put(all.get(i), bytes.get(i));
+    }
     SortedMap<String, byte[]> files = new TreeMap<>();
     result.clusters().forEach((cluster, objects) -> {
       String dir = CLUSTERS_DIR + "/" + cluster + "/";
       List<String> resources = new ArrayList<>();
       for (RenderedObject object : objects) {
         String path = object.relativePath();
-        files.put(dir + path, object.toYamlBytes());
+        files.put(dir + path, yaml.get(object));
         resources.add(path);
       }
       for (Overlays.OverlayFile overlay : result.overlays().filesOf(cluster)) {
