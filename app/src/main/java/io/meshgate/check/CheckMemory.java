@@ -3,6 +3,7 @@ package io.meshgate.check;
 import io.meshgate.crd.CrdProblem;
 import io.meshgate.crd.IstioCrds;
 import io.meshgate.intent.ParseCache;
+import io.meshgate.render.IncrementalRender;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,13 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What one check of a tree keeps for the next check of the same tree, so a commit that changes a
  * few files costs little more than those files: the parsed files ({@link ParseCache}, by Git blob
- * id) and the CRD check's answer for each distinct rendered object (an object rendered exactly as
- * last time has the same problems). Everything else (schemas, references, render, policies over the
+ * id), the last render ({@link IncrementalRender}: only the clusters a change touches are rendered
+ * again) and the CRD check's answer for each distinct rendered object (an object rendered exactly as
+ * last time has the same problems). Everything else (schemas, references, the policies over the
  * whole input, reachability) runs in full every time. The service's sync job keeps one; checks of one
  * memory run one at a time.
  */
 public final class CheckMemory {
   private final ParseCache parsed = new ParseCache();
+  private final IncrementalRender render = new IncrementalRender();
   private IstioCrds crdsOfLastRun;
   private Map<Map<String, Object>, List<CrdProblem>> crdAnswersOfLastRun = Map.of();
   private int crdReusedLastRun;
@@ -24,6 +27,11 @@ public final class CheckMemory {
   /** The parsed files. */
   public ParseCache parsed() {
     return parsed;
+  }
+
+  /** The renders of this tree: only the clusters a change touches are rendered again. */
+  public IncrementalRender render() {
+    return render;
   }
 
   /** Rendered objects whose CRD answer the last check took from the one before. */

@@ -111,8 +111,10 @@ public final class Checker {
     warmUp(crds);
     LoadResult load = IntentLoader.load(intentsRoot, intentLimits, progress, memory == null ? null : memory.parsed());
     List<Violation> violations = new ArrayList<>(load.violations());
-    RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
-        previousLedger == null ? AllocationLedger.empty() : previousLedger, progress).withOverlays(load.overlays());
+    AllocationLedger ledger = previousLedger == null ? AllocationLedger.empty() : previousLedger;
+    RenderResult rendered = load.hasErrors() ? null : (memory == null
+        ? new Renderer().render(load.intents(), ledger, progress)
+        : memory.render().render(load.intents(), ledger, progress)).withOverlays(load.overlays());
     PolicyEngine engine = policyEngine;
     if (engine == null && policiesDir != null) {
       engine = EmbeddedPolicyEngine.create(PolicyBundle.load(policiesDir));

@@ -1,0 +1,106 @@
+package io.meshgate.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.bench.SyntheticRepository;
+import io.meshgate.check.Progress;
+import io.meshgate.intent.IntentLoader;
+import io.meshgate.intent.IntentSet;
+import io.meshgate.intent.LoadResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Renders of a changing tree through IncrementalRender give exactly what full renders give. */
+class IncrementalRenderTest {
+  @TempDir Path temp;
+  private Path intents;
+  private List<Path> serviceFiles;
+  private final IncrementalRender incremental = new IncrementalRender();
+
+  @BeforeEach
+  void repository() throws IOException {
+    intents = temp.resolve("intents");
+    SyntheticRepository.write(intents, new SyntheticRepository.Shape(120, 12, 3, 5));
+    try (Stream<Path> files = Files.walk(intents.resolve("services"))) {
+      serviceFiles = files.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  private IntentSet load() {
+    LoadResult load = IntentLoader.load(intents);
+    assertTrue(load.violations().isEmpty(), () -> load.violations().toString());
+    return load.intents();
+  }
+
+  /** Renders incrementally, compares with a full render, and returns how many clusters were rendered. */
+  private int renderAndCompare(AllocationLedger previous) {
+    IntentSet set = load();
+    RenderResult full = new Renderer().render(set, previous);
+    RenderResult part = incremental.render(set, previous, Progress.NONE);
+    assertEquals(full.ledger(), part.ledger());
+    assertEquals(full.asPlainObjects(), part.asPlainObjects());
+    assertEquals(full.clusters().keySet(), part.clusters().keySet());
+    return incremental.clustersRenderedLastRun();
+  }
+
+  private void edit(Path file, String from, String to) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    assertTrue(text.contains(from), file + " holds " + from);
+    Files.writeString(file, text.replaceFirst(java.util.regex.Pattern.quote(from), to), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void eachChangeRendersOnlyTheClustersItTouchesAndTheResultIsAFullRender() throws IOException {
+    assertEquals(12, renderAndCompare(AllocationLedger.empty()), "the first render renders everything");
+    assertEquals(0, renderAndCompare(AllocationLedger.empty()), "nothing changed, nothing rendered");
+
+    // A service's port: its cluster and its clients' clusters.
+    Path service = serviceFiles.get(3);
+    edit(service, "  port: ", "  port: 1");
+    int rendered = renderAndCompare(AllocationLedger.empty());
+    assertTrue(rendered > 0 && rendered < 12, rendered + " clusters rendered");
+
+    // A client's access rule (the second document of a file is a client): its cluster and its target's.
+    edit(serviceFiles.get(10), "methods: [", "methods: [HEAD, ");
+    rendered = renderAndCompare(AllocationLedger.empty());
+    assertTrue(rendered > 0 && rendered < 12, rendered + " clusters rendered");
+
+    // A file deleted: its service and the clients calling it disappear, addresses are released.
+    Files.delete(serviceFiles.get(20));
+    renderAndCompare(AllocationLedger.empty());
+
+    // A document moved to another file: the source annotation of its objects changes.
+    Path moved = serviceFiles.get(30);
+    Files.move(moved, moved.resolveSibling("renamed-" + moved.getFileName()));
+    rendered = renderAndCompare(AllocationLedger.empty());
+    assertTrue(rendered > 0 && rendered < 12, rendered + " clusters rendered");
+
+    // A file copied in under new names: a new service with clients in other clusters.
+    String text = Files.readString(serviceFiles.get(40), StandardCharsets.UTF_8);
+    String name = serviceFiles.get(40).getFileName().toString().replace(".yaml", "");
+    Files.writeString(serviceFiles.get(40).resolveSibling("added.yaml"),
+        text.replace("name: " + name, "name: added-" + name).replace("service: " + name, "service: added-" + name)
+            .replace("target: " + name, "target: added-" + name).replace("-to-" + name, "-to-added-" + name),
+        StandardCharsets.UTF_8);
+    renderAndCompare(AllocationLedger.empty());
+  }
+
+  @Test
+  void aClusterChangeOrAnotherLedgerRendersEverything() throws IOException {
+    renderAndCompare(AllocationLedger.empty());
+    edit(intents.resolve("clusters.yaml"), "address: 10.", "address: 10.9");
+    assertEquals(12, renderAndCompare(AllocationLedger.empty()));
+
+    AllocationLedger published = new Renderer().render(load(), AllocationLedger.empty()).ledger();
+    assertEquals(12, renderAndCompare(published), "the environment branch's ledger is another input");
+    assertEquals(0, renderAndCompare(published));
+  }
+}
