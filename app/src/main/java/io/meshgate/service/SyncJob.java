@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 
@@ -110,6 +111,11 @@ public final class SyncJob implements SyncAction {
   private final java.util.function.Function<ServicePolicies.Loaded, TreeCheck> checks;
   private final Guards guards;
   private final Redactor redactor;
+  /**
+   * The YAML of each object of the last output: objects an incremental render hands back unchanged
+   * are not written out again (only the sync thread uses it).
+   */
+  private final Map<io.meshgate.render.RenderedObject, byte[]> written = new java.util.IdentityHashMap<>();
   /** The intents of the latest source commit, updated file by file (only the sync thread uses it). */
   private final SourceCheckout checkout;
   // Only the sync thread touches these.
@@ -291,7 +297,7 @@ public final class SyncJob implements SyncAction {
     Provenance provenance = new Provenance(redactor.redact(config.sourceUrl()), snapshot.commitId(),
         loaded.digest() != null ? loaded.digest() : config.policyDigest(), Version.current(), loaded.repo(),
         loaded.commit());
-    SortedMap<String, byte[]> files = OutputTree.of(result, provenance).files();
+    SortedMap<String, byte[]> files = OutputTree.of(result, provenance, written).files();
     if (previous.isPresent() && !DeletionGuard.optedIn(snapshot.message())) {
       String problem = DeletionGuard.problem(previous.get().clusterFiles(), files.keySet(), guards.maxDeletionShare());
       if (problem != null) {

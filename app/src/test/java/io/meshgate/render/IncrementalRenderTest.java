@@ -24,6 +24,10 @@ class IncrementalRenderTest {
   private Path intents;
   private List<Path> serviceFiles;
   private final IncrementalRender incremental = new IncrementalRender();
+  /** The YAML of the last output tree, as the sync job keeps it. */
+  private final java.util.Map<RenderedObject, byte[]> written = new java.util.IdentityHashMap<>();
+  private static final Provenance PROVENANCE = new Provenance("file:///source.git", "0".repeat(40), null, "test",
+      null, null);
 
   @BeforeEach
   void repository() throws IOException {
@@ -48,7 +52,15 @@ class IncrementalRenderTest {
     assertEquals(full.ledger(), part.ledger());
     assertEquals(full.asPlainObjects(), part.asPlainObjects());
     assertEquals(full.clusters().keySet(), part.clusters().keySet());
+    // The files, the YAML of unchanged objects taken from the last output tree.
+    assertEquals(text(OutputTree.of(full, PROVENANCE)), text(OutputTree.of(part, PROVENANCE, written)));
     return incremental.clustersRenderedLastRun();
+  }
+
+  private static java.util.Map<String, String> text(OutputTree tree) {
+    java.util.Map<String, String> files = new java.util.TreeMap<>();
+    tree.files().forEach((path, bytes) -> files.put(path, new String(bytes, StandardCharsets.UTF_8)));
+    return files;
   }
 
   private void edit(Path file, String from, String to) throws IOException {
