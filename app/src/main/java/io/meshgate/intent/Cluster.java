@@ -13,15 +13,26 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
    * @param trustDomainAliases other trust domains this cluster's mesh config accepts (contract v2)
    * @param dnsProxying sidecar DNS proxying is on, so {@code .global} names resolve (contract v2)
    * @param peerAuthentication the mesh's and namespaces' mTLS defaults in this cluster, or null
+   * @param locality where the cluster's nodes are ({@code region[/zone[/subzone]]}), or null
+   * @param namespacesWithoutSidecar namespaces without sidecar injection (legacy workloads), empty when none
    */
   public record Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
       String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying,
-      PeerAuthenticationDefaults peerAuthentication) {
+      PeerAuthenticationDefaults peerAuthentication, String locality, List<String> namespacesWithoutSidecar) {
 
     public Spec {
       trustDomain = trustDomain == null ? "cluster.local" : trustDomain;
       syncNamespace = syncNamespace == null ? "istio-system" : syncNamespace;
       trustDomainAliases = trustDomainAliases == null ? List.of() : List.copyOf(trustDomainAliases);
+      namespacesWithoutSidecar = namespacesWithoutSidecar == null ? List.of() : List.copyOf(namespacesWithoutSidecar);
+    }
+
+    /** Without locality and namespaces without sidecar. */
+    public Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
+        String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying,
+        PeerAuthenticationDefaults peerAuthentication) {
+      this(logicalCloud, trustDomain, network, meshGateway, istioApiVersion, syncNamespace, trustDomainAliases,
+          dnsProxying, peerAuthentication, null, null);
     }
 
     /** Without mTLS defaults. */
