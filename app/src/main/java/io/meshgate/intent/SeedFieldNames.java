@@ -225,6 +225,11 @@ public final class SeedFieldNames {
     if (mapping.target() == null) {
       return "\"" + field + "\" is the seed's (EMCO) choice of service mesh; meshgate always means Istio: remove it";
     }
+    if (mapping.value() == Value.NAMESPACES && seedValue instanceof List<?> list && list.isEmpty()) {
+      // The seed's empty list admits every namespace; meshgate's `allowedNamespaces: []` admits none.
+      return "\"" + field + "\" is the seed's (EMCO) name of " + mapping.target() + ", and its [] means every"
+          + " namespace may call: in meshgate leave allowedNamespaces out (remove this field)";
+    }
     String who = mapping.meshgateExtension() ? "\"" + field + "\" belongs in " : "\"" + field + "\" is the seed's (EMCO) name of ";
     return who + mapping.target() + ": write " + example(mapping, seedValue)
         + (mapping.note() == null ? "" : " (" + mapping.note() + ")");

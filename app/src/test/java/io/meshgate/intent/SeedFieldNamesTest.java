@@ -71,6 +71,16 @@ class SeedFieldNamesTest {
   }
 
   @Test
+  void theSeedsEmptyNamespacesListMeansLeaveTheFieldOut() throws IOException {
+    // In the seed [] admits every namespace; meshgate's allowedNamespaces: [] admits none.
+    Map<String, Object> document = base(Kind.InboundService);
+    section(document, "spec").put("namespaces", List.of());
+    String message = schemaFindings(document).get(0).message();
+    assertEquals("unknown field \"namespaces\" in spec; \"namespaces\" is the seed's (EMCO) name of spec.allowedNamespaces,"
+        + " and its [] means every namespace may call: in meshgate leave allowedNamespaces out (remove this field)", message);
+  }
+
+  @Test
   void namespacesIsAllowedNamespacesNotNamespace() throws IOException {
     Map<String, Object> document = base(Kind.InboundService);
     section(document, "spec").put("namespaces", List.of("default", "batch"));
