@@ -252,6 +252,32 @@ final class IntentSchemas {
     if (kind == Kind.InboundService && path.equals("spec") && unknown.equals("clusterIP")) {
       return "a headless Service (clusterIP: None) is written headless: true";
     }
+    // A VirtualService's and DestinationRule's spellings: meshgate's host is the service itself.
+    if (kind == Kind.InboundService && path.equals("spec")) {
+      String hint = switch (unknown) {
+        case "subsets" -> "a DestinationRule's subsets are the service's versions here: write versions: [{name: v1,"
+            + " labels: {version: v1}}]";
+        case "http" -> "a VirtualService's http routes are written routes: [{match: [...], route: [{version: v1}]}]";
+        case "trafficPolicy" -> "a DestinationRule's trafficPolicy is written as loadBalancing, connectionPool and"
+            + " outlierDetection of the service";
+        default -> null;
+      };
+      if (hint != null) {
+        return hint;
+      }
+    }
+    if (kind == Kind.InboundService && path.matches("spec\\.routes\\[\\d+]\\.route\\[\\d+]")) {
+      return switch (unknown) {
+        case "destination" -> "a destination is the service's version here (the host is the service itself): write"
+            + " {version: v2, weight: 10}";
+        case "subset" -> "a subset is written version: " + shown;
+        default -> null;
+      };
+    }
+    if (kind == Kind.InboundService && path.matches("spec\\.routes\\[\\d+]")
+        && (unknown.equals("mirrorPercentage") || unknown.equals("mirrors"))) {
+      return "a mirror is written mirror: {version: v2, percentage: 10}";
+    }
     if (kind == Kind.Cluster && path.equals("spec") && (unknown.equals("mtls") || unknown.equals("mTLS"))) {
       return "a cluster's mTLS defaults (PeerAuthentications without selector) are written peerAuthentication:"
           + " {mesh: STRICT, namespaces: {<namespace>: PERMISSIVE}}";

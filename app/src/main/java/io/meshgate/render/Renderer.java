@@ -202,10 +202,10 @@ public final class Renderer {
    * SIMPLE or MUTUAL. (Istio mTLS cannot be terminated there: AUTO_PASSTHROUGH is for it.)
    */
   static boolean terminatesAtGateway(InboundService service, Map<String, List<ServiceClient>> remote) {
-    if (service.spec().mutualTLS() == TlsMode.ISTIO_MUTUAL) {
+    if (!service.spec().mutualTLS().ownCertificates()) {
       return false;
     }
-    return remote.values().stream().flatMap(List::stream).anyMatch(c -> modeOf(c) != TlsMode.ISTIO_MUTUAL);
+    return remote.values().stream().flatMap(List::stream).anyMatch(c -> modeOf(c).ownCertificates());
   }
 
   /**
@@ -604,7 +604,7 @@ public final class Renderer {
     // client by name deciding; workloads with two different settings are MG-TLS-04.
     Map<String, ServiceClient> byWorkload = new TreeMap<>();
     for (ServiceClient client : clients) {
-      if (modeOf(client) != TlsMode.ISTIO_MUTUAL) {
+      if (modeOf(client).ownCertificates()) {
         byWorkload.putIfAbsent(client.spec().namespace() + "/" + client.spec().service(), client);
       }
     }

@@ -64,17 +64,21 @@ public final class MeshModel {
     // of the workloads declared there, and Namespace objects in the tree.
     Map<String, Set<String>> clustersOfNamespace = new HashMap<>();
     for (InboundService service : intents.services().values()) {
-      ClusterView view = clusters.get(service.spec().cluster());
-      if (view != null) {
-        view.addKubeService(service);
+      // Every cluster that hosts the Service (alsoIn: the same Service in several clusters).
+      for (String hosting : service.spec().hostingClusters()) {
+        ClusterView view = clusters.get(hosting);
+        if (view != null) {
+          view.addKubeService(service);
+        }
       }
     }
-    // A Cluster's mTLS defaults name namespaces it has.
+    // A Cluster's mTLS defaults and its namespaces without sidecar name namespaces it has.
     for (ClusterView view : clusters.values()) {
       Cluster.PeerAuthenticationDefaults defaults = view.facts.spec().peerAuthentication();
       if (defaults != null) {
         view.namespaces.addAll(defaults.namespaces().keySet());
       }
+      view.namespaces.addAll(view.facts.spec().namespacesWithoutSidecar());
     }
     for (ServiceClient client : intents.clients().values()) {
       ClusterView view = clusters.get(client.spec().cluster());
@@ -152,10 +156,21 @@ public final class MeshModel {
 
   // ---- one cluster -----------------------------------------------------------------------------
 
-  /** A service in a cluster's registry: a ServiceEntry host, or a Kubernetes Service declared by an intent. */
+  /**
+   * A service in a cluster's registry: a ServiceEntry host, or a Kubernetes Service declared by an intent.
+   *
+   * @param workloadSelector a ServiceEntry's {@code workloadSelector} labels (its endpoints are the pods
+   *     of its namespace that carry them), or null
+   */
   record RegistryService(ObjectRef ref, String host, String namespace, List<Istio.Port> ports, List<String> exportTo,
       boolean meshExternal, String resolution, List<Istio.WorkloadEndpoint> endpoints, List<String> addresses,
-      InboundService kube) {
+      InboundService kube, Map<String, String> workloadSelector) {
+
+    RegistryService(ObjectRef ref, String host, String namespace, List<Istio.Port> ports, List<String> exportTo,
+        boolean meshExternal, String resolution, List<Istio.WorkloadEndpoint> endpoints, List<String> addresses,
+        InboundService kube) {
+      this(ref, host, namespace, ports, exportTo, meshExternal, resolution, endpoints, addresses, kube, null);
+    }
 
     boolean isKube() {
       return kube != null;
@@ -190,6 +205,10 @@ public final class MeshModel {
     final Map<String, List<Istio.VirtualService>> virtualServicesByGateway = new HashMap<>();
     final Map<String, LabelIndex<Istio.PeerAuthentication>> peerAuthentications = new HashMap<>();
     final Map<String, LabelIndex<Authorization.Compiled>> authorizationPolicies = new HashMap<>();
+    /** VirtualServices that apply to sidecars ({@code gateways} empty or naming {@code mesh}), by host. */
+    final Map<String, List<Istio.VirtualService>> meshVirtualServices = new HashMap<>();
+    /** namespace → the pods of the Services declared there (one group per version). */
+    final Map<String, List<Pods>> podsByNamespace = new HashMap<>();
     private final List<Istio.AuthorizationPolicy> pendingPolicies = new ArrayList<>();
 
     ClusterView(Cluster facts) {
@@ -223,6 +242,28 @@ public final class MeshModel {
       RegistryService registered = new RegistryService(new ObjectRef(name, spec.namespace(), "Service", spec.service()),
           host, spec.namespace(), List.copyOf(ports), List.of(), false, "STATIC", List.of(), List.of(), service);
       servicesByHost.computeIfAbsent(host, k -> new ArrayList<>()).add(registered);
+      podsByNamespace.computeIfAbsent(spec.namespace(), k -> new ArrayList<>()).addAll(Pods.of(service));
+    }
+
+    /** The pods of namespace {@code namespace} that carry every label of {@code selector}. */
+    List<Pods> podsSelected(String namespace, Map<String, String> selector) {
+      return podsByNamespace.getOrDefault(namespace, List.of()).stream()
+          .filter(p -> LabelIndex.subset(selector, p.labels())).toList();
+    }
+
+    /** The pods of a declared Service: one group per version, or one group when it declares none. */
+    List<Pods> podsOf(InboundService service) {
+      return Pods.of(service);
+    }
+
+    /** The VirtualServices for sidecars that name {@code host}, by name. */
+    List<Istio.VirtualService> meshVirtualServicesFor(String host) {
+      return meshVirtualServices.getOrDefault(host, List.of());
+    }
+
+    /** This cluster's locality (Cluster {@code spec.locality}), or null. */
+    String locality() {
+      return facts.spec().locality();
     }
 
     void add(ObjectRef ref, Map<String, Object> spec) {
@@ -231,7 +272,7 @@ public final class MeshModel {
           Istio.ServiceEntry se = Istio.serviceEntry(ref, spec);
           for (String host : se.hosts()) {
             RegistryService registered = new RegistryService(ref, host, ref.namespace(), se.ports(), se.exportTo(),
-                se.meshExternal(), se.resolution(), se.endpoints(), se.addresses(), null);
+                se.meshExternal(), se.resolution(), se.endpoints(), se.addresses(), null, se.workloadSelector());
             servicesByHost.computeIfAbsent(host, k -> new ArrayList<>()).add(registered);
             for (String address : se.addresses()) {
               servicesByAddress.computeIfAbsent(address, k -> new ArrayList<>()).add(registered);
@@ -259,8 +300,18 @@ public final class MeshModel {
         case "VirtualService" -> {
           Istio.VirtualService vs = Istio.virtualService(ref, spec);
           for (String gateway : vs.gateways()) {
+            if (gateway.equals("mesh")) {
+              continue;
+            }
             String key = gateway.contains("/") ? gateway : ref.namespace() + "/" + gateway;
             virtualServicesByGateway.computeIfAbsent(key, k -> new ArrayList<>()).add(vs);
+          }
+          // Without gateways a VirtualService applies to sidecars only ("mesh"):
+          // https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService-gateways
+          if (vs.gateways().isEmpty() || vs.gateways().contains("mesh")) {
+            for (String host : vs.hosts()) {
+              meshVirtualServices.computeIfAbsent(Hosts.fqdn(host, ref.namespace()), k -> new ArrayList<>()).add(vs);
+            }
           }
         }
         case "PeerAuthentication" -> {
@@ -281,6 +332,7 @@ public final class MeshModel {
       pendingPolicies.clear();
       // Deterministic order where Istio would use creation time (the oldest wins): by name.
       servicesByHost.values().forEach(list -> list.sort((a, b) -> a.ref().toString().compareTo(b.ref().toString())));
+      meshVirtualServices.values().forEach(list -> list.sort((a, b) -> a.ref().toString().compareTo(b.ref().toString())));
     }
 
     /** The Kubernetes Service {@code host} declared by an intent in this cluster, or null. */
@@ -327,6 +379,33 @@ public final class MeshModel {
 
     List<Istio.VirtualService> virtualServicesBoundTo(ObjectRef gateway) {
       return virtualServicesByGateway.getOrDefault(gateway.namespace() + "/" + gateway.name(), List.of());
+    }
+  }
+
+  /**
+   * A group of pods of a declared Service: all of them, or one version's ({@code spec.versions}),
+   * with the labels they carry (the service's selector and the version's labels).
+   *
+   * @param version the version's name, or null for a Service without versions
+   */
+  record Pods(InboundService service, String version, Map<String, String> labels) {
+
+    static List<Pods> of(InboundService service) {
+      InboundService.Spec spec = service.spec();
+      if (spec.versions().isEmpty()) {
+        return List.of(new Pods(service, null, spec.selector()));
+      }
+      List<Pods> pods = new ArrayList<>();
+      for (InboundService.Version version : spec.versions()) {
+        Map<String, String> labels = new TreeMap<>(spec.selector());
+        labels.putAll(version.labels());
+        pods.add(new Pods(service, version.name(), Map.copyOf(labels)));
+      }
+      return pods;
+    }
+
+    String describe() {
+      return "pods " + new TreeMap<>(labels) + " of Service " + service.spec().namespace() + "/" + service.spec().service();
     }
   }
 }

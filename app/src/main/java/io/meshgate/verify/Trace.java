@@ -6,11 +6,16 @@ import java.util.List;
  * The hop-by-hop answer for one request.
  *
  * @param reached the workload the request reached ({@code cluster/namespace/service}), or null
+ * @param version the version (DestinationRule subset of spec.versions) of the pods it reached, or null
  */
-public record Trace(Request request, List<HopResult> hops, String reached) {
+public record Trace(Request request, List<HopResult> hops, String reached, String version) {
 
   public Trace {
     hops = List.copyOf(hops);
+  }
+
+  public Trace(Request request, List<HopResult> hops, String reached) {
+    this(request, hops, reached, null);
   }
 
   public boolean allowed() {

@@ -37,12 +37,20 @@ public final class Verifier {
    * One request verify checked.
    *
    * @param probe null for a declared edge; else other-service-account, other-namespace, other-method,
-   *     other-path, other-port or other-client
+   *     other-path, other-port, other-client or deny-rule N
    * @param source where the client's intent starts, or null
    * @param problem null when the answer is the expected one; else why not
+   * @param scenario for a declared edge checked in a particular way, what it is ({@code route john}: a
+   *     request the route's match fits; {@code east down}: with the service's copy in cluster east down),
+   *     else null
    */
   public record Check(String client, String service, String probe, SourceLocation source, boolean expectAllowed,
-      Trace trace, String problem) {
+      Trace trace, String problem, String scenario) {
+
+    public Check(String client, String service, String probe, SourceLocation source, boolean expectAllowed,
+        Trace trace, String problem) {
+      this(client, service, probe, source, expectAllowed, trace, problem, null);
+    }
 
     public boolean ok() {
       return problem == null;
@@ -75,6 +83,8 @@ public final class Verifier {
 
   private final IntentSet intents;
   private final Simulator simulator;
+  /** Per cluster, a simulator in which the copies of the services hosted there are down (failover edges). */
+  private final Map<String, Simulator> failing = new HashMap<>();
   private final Map<String, List<ServiceClient>> clientsByTarget = new HashMap<>();
   private final Map<String, List<ServiceClient>> clientsByCluster = new HashMap<>();
 
@@ -112,9 +122,14 @@ public final class Verifier {
         for (Request request : edgeRequests(client, service)) {
           edges.add(check(client, service, null, request, true));
         }
+        addRouteEdges(client, service, clients, edges);
+        addFailoverEdges(client, service, edges);
       }
       if (withProbes && !clients.isEmpty() && restricted(service, clients)) {
         addProbes(service, clients, probes);
+      }
+      if (withProbes && !clients.isEmpty()) {
+        addDenyProbes(service, clients, probes);
       }
       progress.update("requests simulated", edges.size() + probes.size());
     }
@@ -135,10 +150,13 @@ public final class Verifier {
     return out;
   }
 
-  /** The host a client uses: {@code .global} from another cluster, the Service's name in its own. */
+  /**
+   * The host a client uses: {@code .global} from another cluster, the Service's name in its own; a
+   * service hosted in several clusters is called {@code .global} everywhere (that name fails over).
+   */
   public static String hostFor(ServiceClient client, InboundService service) {
     InboundService.Spec spec = service.spec();
-    return client.spec().cluster().equals(spec.cluster())
+    return client.spec().cluster().equals(spec.cluster()) && !spec.multiCluster()
         ? spec.service() + "." + spec.namespace() + "." + Hosts.CLUSTER_DOMAIN
         : spec.service() + "." + spec.namespace() + ".global";
   }
@@ -237,9 +255,22 @@ public final class Verifier {
   }
 
   private Check check(ServiceClient client, InboundService service, String probe, Request request, boolean expectAllowed) {
-    Trace trace = simulator.explain(request);
-    String expected = service.spec().cluster() + "/" + service.spec().namespace() + "/" + service.spec().service();
-    boolean reachedService = trace.allowed() && expected.equals(trace.reached());
+    return check(client, service, probe, request, expectAllowed, simulator, null);
+  }
+
+  /**
+   * Runs {@code request} on {@code sim} and compares with what the intents expect. The request must
+   * reach the service: its copy in the caller's own cluster when that cluster hosts one (callers prefer
+   * it), else a copy in a hosting cluster that is not down.
+   */
+  private Check check(ServiceClient client, InboundService service, String probe, Request request, boolean expectAllowed,
+      Simulator sim, String scenario) {
+    Trace trace = sim.explain(request);
+    List<String> expectedClusters = expectedClusters(client, service, sim.failed());
+    String suffix = "/" + service.spec().namespace() + "/" + service.spec().service();
+    String expected = String.join(" or ", expectedClusters.stream().map(c -> c + suffix).toList());
+    boolean reachedService = trace.allowed() && trace.reached() != null
+        && expectedClusters.stream().anyMatch(c -> (c + suffix).equals(trace.reached()));
     String problem = null;
     if (expectAllowed && !reachedService) {
       HopResult failure = trace.failure();
@@ -254,8 +285,182 @@ public final class Verifier {
     SourceLocation source = intents.sources().get(new IntentRef(Kind.ServiceClient, client.name()));
     // Keep only the deciding hop: 10,000 services mean ~160,000 checks, and explain shows the rest.
     HopResult deciding = trace.failure() != null ? trace.failure() : trace.last();
-    Trace kept = new Trace(trace.request(), deciding == null ? List.of() : List.of(deciding), trace.reached());
-    return new Check(client.name(), service.name(), probe, source, expectAllowed, kept, problem);
+    Trace kept = new Trace(trace.request(), deciding == null ? List.of() : List.of(deciding), trace.reached(),
+        trace.version());
+    return new Check(client.name(), service.name(), probe, source, expectAllowed, kept, problem, scenario);
+  }
+
+  /** Where a client's request must land: its own cluster's copy when there is one (and it is up), else any copy up. */
+  private List<String> expectedClusters(ServiceClient client, InboundService service, Set<String> failed) {
+    List<String> hosts = service.spec().hostingClusters().stream()
+        .filter(h -> intents.clusters().containsKey(h) && !failed.contains(h)).toList();
+    return hosts.contains(client.spec().cluster()) ? List.of(client.spec().cluster()) : hosts;
+  }
+
+  // ---- traffic management: routes, failover, DENY ----------------------------------------------
+
+  /**
+   * For each route with a match, a request the match fits (its first condition: exact header values,
+   * a prefix as it is, uri and method), when the client's access admits it: whatever the route sends
+   * it to (versions, weights) must be reachable. Regex matches are left to the plain edges.
+   */
+  private void addRouteEdges(ServiceClient client, InboundService service, List<ServiceClient> clients, List<Check> edges) {
+    List<InboundService.Route> routes = service.spec().routes();
+    if (routes.isEmpty()) {
+      return;
+    }
+    List<Request> base = edgeRequests(client, service).stream().filter(r -> r.method() != null).toList();
+    if (base.isEmpty()) {
+      return;
+    }
+    String trustDomain = intents.clusters().get(client.spec().cluster()).spec().trustDomain();
+    for (int i = 0; i < routes.size(); i++) {
+      InboundService.Route route = routes.get(i);
+      if (route.match().isEmpty()) {
+        continue;
+      }
+      Request request = routeRequest(route.match().get(0), base.get(0), service);
+      if (request == null || !intended(service, clients, trustDomain, client.spec().namespace(),
+          client.spec().serviceAccount(), request) || denied(service, client, request)) {
+        continue;
+      }
+      String name = route.name() != null ? route.name() : String.valueOf(i + 1);
+      edges.add(check(client, service, null, request, true, simulator, "route " + name));
+    }
+  }
+
+  /** A request {@code match} fits, from {@code base}; null when it cannot be written (a regex, an unknown port). */
+  private static Request routeRequest(InboundService.Match match, Request base, InboundService service) {
+    Map<String, String> headers = new java.util.TreeMap<>(base.headers());
+    for (Map.Entry<String, InboundService.StringMatch> header : match.headers().entrySet()) {
+      String value = example(header.getValue());
+      if (value == null) {
+        return null;
+      }
+      headers.put(header.getKey(), value);
+    }
+    String path = base.path();
+    if (match.uri() != null) {
+      path = example(match.uri());
+    }
+    String method = base.method();
+    if (match.method() != null) {
+      method = example(match.method());
+    }
+    Integer port = base.port();
+    if (match.port() != null) {
+      InboundService.Port p = service.spec().portFor(match.port());
+      if (p == null) {
+        return null;
+      }
+      port = p.number();
+    }
+    if (path == null || method == null) {
+      return null;
+    }
+    return new Request(base.from(), base.host(), port, method, path, headers);
+  }
+
+  private static String example(InboundService.StringMatch match) {
+    return match.exact() != null ? match.exact() : match.prefix();
+  }
+
+  /**
+   * A service hosted in several clusters: each edge again with the copy in one hosting cluster down;
+   * the caller's proxy must fail over to a copy in another cluster (its gateway answers).
+   */
+  private void addFailoverEdges(ServiceClient client, InboundService service, List<Check> edges) {
+    if (!service.spec().multiCluster()) {
+      return;
+    }
+    for (String down : service.spec().hostingClusters()) {
+      if (!intents.clusters().containsKey(down)) {
+        continue;
+      }
+      Simulator sim = failing.computeIfAbsent(down, d -> new Simulator(simulator.model(), Set.of(d)));
+      for (Request request : edgeRequests(client, service)) {
+        edges.add(check(client, service, null, request, true, sim, down + " down"));
+      }
+    }
+  }
+
+  /**
+   * For each DENY rule of the service (authorization.deny), a request it matches, from a declared
+   * client it names (or, naming none, the first declared client its namespaces cover): denied, even
+   * where the ALLOW policy would admit it (Istio evaluates DENY first).
+   */
+  private void addDenyProbes(InboundService service, List<ServiceClient> clients, List<Check> probes) {
+    List<InboundService.DenyRule> rules = service.spec().denyRules();
+    for (int i = 0; i < rules.size(); i++) {
+      InboundService.DenyRule rule = rules.get(i);
+      for (ServiceClient client : clients) {
+        if (!client.spec().sidecar() || !sourceMatches(rule, client)) {
+          continue;
+        }
+        List<Request> base = edgeRequests(client, service);
+        Request request = base.isEmpty() ? null : denyRequest(rule, base.get(0), service);
+        if (request != null) {
+          probes.add(check(client, service, "deny-rule " + (i + 1), request, false));
+          break;
+        }
+      }
+    }
+  }
+
+  /** Whether a DENY rule's source (clients, namespaces, notNamespaces; none: everyone) covers the client. */
+  private static boolean sourceMatches(InboundService.DenyRule rule, ServiceClient client) {
+    String namespace = client.spec().namespace();
+    return (rule.clients() == null || rule.clients().contains(client.name()))
+        && (rule.namespaces() == null || rule.namespaces().contains(namespace))
+        && (rule.notNamespaces() == null || !rule.notNamespaces().contains(namespace));
+  }
+
+  /** A request a DENY rule's operation matches (its first method and path, or ones it excludes not), or null. */
+  private static Request denyRequest(InboundService.DenyRule rule, Request base, InboundService service) {
+    Integer port = base.port();
+    if (rule.ports() != null) {
+      InboundService.Port p = service.spec().portFor(rule.ports().get(0));
+      if (p == null) {
+        return null;
+      }
+      port = p.number();
+    }
+    InboundService.Port p = port == null ? null : service.spec().port(port);
+    if (p != null && !p.protocol().isHttp()) {
+      return new Request(base.from(), base.host(), port, null, null);
+    }
+    String method = base.method() == null ? "GET" : base.method();
+    if (rule.methods() != null) {
+      method = rule.methods().get(0);
+    } else if (rule.notMethods() != null) {
+      method = PROBE_METHODS.stream().filter(m -> !rule.notMethods().contains(m)).findFirst().orElse(null);
+    }
+    String path = base.path() == null ? "/" : base.path();
+    if (rule.paths() != null) {
+      path = examplePath(rule.paths().get(0));
+    } else if (rule.notPaths() != null) {
+      path = "/" + PROBE_NAME;
+    }
+    return method == null ? null : new Request(base.from(), base.host(), port, method, path);
+  }
+
+  /** Whether one of the service's DENY rules matches the client's request (then it is not meant to pass). */
+  private static boolean denied(InboundService service, ServiceClient client, Request request) {
+    for (InboundService.DenyRule rule : service.spec().denyRules()) {
+      if (!sourceMatches(rule, client)) {
+        continue;
+      }
+      boolean methodHit = (rule.methods() == null || rule.methods().contains(request.method()))
+          && (rule.notMethods() == null || !rule.notMethods().contains(request.method()));
+      boolean pathHit = (rule.paths() == null || rule.paths().stream().anyMatch(p -> Authorization.pathMatches(p, request.path())))
+          && (rule.notPaths() == null || rule.notPaths().stream().noneMatch(p -> Authorization.pathMatches(p, request.path())));
+      boolean portHit = rule.ports() == null || rule.ports().stream().map(service.spec()::portFor)
+          .anyMatch(p -> p != null && request.port() != null && p.number() == request.port());
+      if (methodHit && pathHit && portHit) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- probes ----------------------------------------------------------------------------------
