@@ -141,7 +141,11 @@ public final class VerifyReport {
     }
     if (trace.allowed()) {
       out.append("result: ALLOWED, reaches ").append(trace.reached())
-          .append(trace.version() == null ? "" : " (version " + trace.version() + ")").append('\n');
+          .append(trace.version() == null ? "" : " (version " + trace.version() + ")");
+      if (trace.spread().size() > 1) {
+        out.append("; the requests are shared by ").append(String.join(", ", trace.spread()));
+      }
+      out.append('\n');
     } else {
       HopResult failure = trace.failure();
       out.append("result: DENIED at ").append(failure == null ? "?" : failure.hop().id()).append('\n');
@@ -155,6 +159,7 @@ public final class VerifyReport {
     root.put("request", requestJson(trace.request()));
     root.put("reached", trace.reached());
     root.put("version", trace.version());
+    root.put("spread", trace.spread());
     List<Map<String, Object>> hops = new ArrayList<>();
     for (HopResult hop : trace.hops()) {
       Map<String, Object> h = new LinkedHashMap<>();

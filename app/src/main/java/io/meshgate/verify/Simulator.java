@@ -81,6 +81,7 @@ public final class Simulator {
       return new Trace(state.request, results, null);
     }
     Trace first = null;
+    java.util.LinkedHashSet<String> spread = new java.util.LinkedHashSet<>();
     for (State next : out.next) {
       Trace trace = run(next, hopIndex + 1, results);
       if (!trace.allowed()) {
@@ -89,8 +90,9 @@ public final class Simulator {
       if (first == null) {
         first = trace;
       }
+      spread.addAll(trace.spread());
     }
-    return first;
+    return first == null ? null : new Trace(first.request(), first.hops(), first.reached(), first.version(), List.copyOf(spread));
   }
 
   private Function<State, Out> hop(Hop hop) {

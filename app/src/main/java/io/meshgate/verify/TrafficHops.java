@@ -291,39 +291,38 @@ final class TrafficHops {
       }
       candidates = weighted;
     }
-    boolean failover = distribute == null && rule != null && rule.outlierDetection()
-        && (rule.locality() == null || rule.locality().enabled()) && callerLocality != null
-        && candidates.stream().anyMatch(c -> c.locality() != null);
+    List<Candidate> down = candidates.stream().filter(Candidate::down).toList();
+    boolean ejecting = rule != null && rule.outlierDetection();
+    if (!down.isEmpty() && !ejecting) {
+      return new Selection(List.of(), null, describeAll(down) + " of " + service.host() + " " + (down.size() == 1 ? "is" : "are")
+          + " down (cluster " + String.join(", ", new java.util.TreeSet<>(failed)) + "), and without outlierDetection nothing "
+          + "ejects " + (down.size() == 1 ? "it" : "them") + ": " + (down.size() == 1 ? "its" : "their")
+          + " share of the requests fails", rule == null ? service.ref() : rule.ref());
+    }
+    List<Candidate> healthy = candidates.stream().filter(c -> !c.down()).toList();
+    if (healthy.isEmpty()) {
+      return new Selection(List.of(), null, "every endpoint of " + service.host() + " that may take the request is down ("
+          + describeAll(candidates) + ")", rule == null ? service.ref() : rule.ref());
+    }
+    // Locality failover: on once outlier detection is (Istio's localityLbSetting is enabled by default).
+    boolean failover = distribute == null && ejecting && (rule.locality() == null || rule.locality().enabled())
+        && callerLocality != null && healthy.stream().anyMatch(c -> c.locality() != null);
+    List<Candidate> chosen = healthy;
     if (failover) {
-      List<Candidate> healthy = candidates.stream().filter(c -> !c.down()).toList();
-      if (healthy.isEmpty()) {
-        return new Selection(List.of(), null, "every endpoint of " + service.host() + " is down (" + describeAll(candidates)
-            + ")", service.ref());
-      }
       int best = healthy.stream().mapToInt(c -> priority(callerLocality, c.locality())).min().orElse(0);
-      List<Candidate> chosen = healthy.stream().filter(c -> priority(callerLocality, c.locality()) == best).toList();
+      chosen = healthy.stream().filter(c -> priority(callerLocality, c.locality()) == best).toList();
       StringBuilder why = new StringBuilder("locality failover from " + callerLocality + " (outlier detection of "
           + rule.ref().namespace() + "/" + rule.ref().name() + "): " + describeAll(chosen) + " take the requests");
-      List<Candidate> down = candidates.stream().filter(Candidate::down).toList();
-      if (!down.isEmpty()) {
-        why.append("; ").append(describeAll(down)).append(" down, ejected");
-      }
-      List<Candidate> standby = healthy.stream().filter(c -> !chosen.contains(c)).toList();
+      List<Candidate> standby = healthy.stream().filter(c -> !c.down()).filter(c -> priority(callerLocality, c.locality()) != best).toList();
       if (!standby.isEmpty()) {
         why.append("; standby ").append(describeAll(standby));
       }
       notes.add(why.toString());
-      return new Selection(chosen, String.join("; ", notes), null, null);
     }
-    List<Candidate> down = candidates.stream().filter(Candidate::down).toList();
     if (!down.isEmpty()) {
-      String why = rule == null || !rule.outlierDetection()
-          ? "and without outlierDetection nothing ejects " + (down.size() == 1 ? "it" : "them") + ": its share of requests fails"
-          : "and no other endpoint can take over";
-      return new Selection(List.of(), null, describeAll(down) + " of " + service.host() + " " + (down.size() == 1 ? "is" : "are")
-          + " down (cluster " + String.join(", ", failed) + "), " + why, rule == null ? service.ref() : rule.ref());
+      notes.add(describeAll(down) + " down, ejected by outlier detection");
     }
-    return new Selection(candidates, String.join("; ", notes), null, null);
+    return new Selection(chosen, String.join("; ", notes), null, null);
   }
 
   private static List<Candidate> candidates(MeshModel model, Set<String> failed, ClusterView view, RegistryService service) {

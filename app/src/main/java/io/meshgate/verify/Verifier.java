@@ -277,6 +277,16 @@ public final class Verifier {
       problem = failure != null
           ? "fails at " + failure.hop().id() + ": " + failure.detail()
           : "reaches " + trace.reached() + " instead of " + expected;
+    } else if (expectAllowed) {
+      // Every branch counts: a share of the requests landing elsewhere (e.g. not on the caller's own
+      // cluster's copy) is wrong too.
+      for (String reached : trace.spread()) {
+        String workload = reached.contains("@") ? reached.substring(0, reached.indexOf('@')) : reached;
+        if (expectedClusters.stream().noneMatch(c -> (c + suffix).equals(workload))) {
+          problem = "a share of the requests reaches " + workload + " instead of " + expected;
+          break;
+        }
+      }
     } else if (!expectAllowed && reachedService) {
       HopResult last = trace.last();
       problem = "allowed at " + (last == null ? "?" : last.hop().id()) + ", but the intents deny it: "
@@ -286,7 +296,7 @@ public final class Verifier {
     // Keep only the deciding hop: 10,000 services mean ~160,000 checks, and explain shows the rest.
     HopResult deciding = trace.failure() != null ? trace.failure() : trace.last();
     Trace kept = new Trace(trace.request(), deciding == null ? List.of() : List.of(deciding), trace.reached(),
-        trace.version());
+        trace.version(), trace.spread());
     return new Check(client.name(), service.name(), probe, source, expectAllowed, kept, problem, scenario);
   }
 
