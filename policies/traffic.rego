@@ -36,7 +36,7 @@ deny_rules_of(service) := rules if {
 # A route's name for messages: its name, else its position.
 route_label(route, i) := sprintf("route %s", [route.name]) if is_string(object.get(route, "name", null))
 
-else := sprintf("route %d", [i])
+else := sprintf("route %d", [i + 1])
 
 # MG-ROUTE-01 — weights of a route that do not sum to 100.
 # Protects: the operator's belief. Istio sends each destination weight/(sum of weights) of the
@@ -310,7 +310,7 @@ deny contains {"rule": "MG-AUTHZ-05", "msg": msg, "kind": "InboundService", "nam
 	opaque := [p.name | some p in lib.entry_ports(rule, service); lib.opaque_port(p)]
 	count(opaque) > 0
 	field := sprintf("spec.authorization.deny[%d].%s", [i, key])
-	msg := sprintf("deny rule %d of service %s names %s, but it covers ports %s, where the sidecar sees no HTTP request: Istio ignores %s there and refuses every connection of the rule's callers; limit the rule to the HTTP ports with ports: [%s]", [i, name, key, concat(", ", opaque), key, concat(", ", lib.http_port_names(service))])
+	msg := sprintf("deny rule %d of service %s names %s, but it covers ports %s, where the sidecar sees no HTTP request: Istio ignores %s there and refuses every connection of the rule's callers; limit the rule to the HTTP ports with ports: [%s]", [i + 1, name, key, concat(", ", opaque), key, concat(", ", lib.http_port_names(service))])
 }
 
 deny contains {"rule": "MG-AUTHZ-05", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.authorization.deny"} if {
@@ -328,7 +328,7 @@ deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "InboundService", "name"
 	some j, client in object.get(rule, "clients", [])
 	not input.clients[client]
 	field := sprintf("spec.authorization.deny[%d].clients[%d]", [i, j])
-	msg := sprintf("deny rule %d of service %s names client %s, which no ServiceClient declares (clients takes the metadata.name of a ServiceClient)", [i, name, client])
+	msg := sprintf("deny rule %d of service %s names client %s, which no ServiceClient declares (clients takes the metadata.name of a ServiceClient)", [i + 1, name, client])
 }
 
 deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "InboundService", "name": name, "field": field, "suggest": {"value": sprintf("%v", [reference]), "candidates": port_candidates(service)}} if {
@@ -337,7 +337,7 @@ deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "InboundService", "name"
 	some j, reference in object.get(rule, "ports", [])
 	not lib.port_by_reference(service, reference)
 	field := sprintf("spec.authorization.deny[%d].ports[%d]", [i, j])
-	msg := sprintf("deny rule %d of service %s names port %v, which the service does not have (%s)", [i, name, reference, concat(", ", port_candidates(service))])
+	msg := sprintf("deny rule %d of service %s names port %v, which the service does not have (%s)", [i + 1, name, reference, concat(", ", port_candidates(service))])
 }
 
 deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "InboundService", "name": name, "field": field, "suggest": {"value": sprintf("%v", [reference]), "candidates": port_candidates(service)}} if {
@@ -369,7 +369,7 @@ deny contains {"rule": "MG-FAILOVER-01", "msg": msg, "kind": "InboundService", "
 	some name, service in input.services
 	count(lib.also_in(service)) > 0
 	not lib.configured(service.spec, "outlierDetection")
-	msg := sprintf("service %s is hosted in %s, but without spec.outlierDetection Istio never fails over: callers keep sending to their own cluster's copy while it fails; add outlierDetection (e.g. {consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s})", [name, concat(" and ", lib.hosting_clusters(service))])
+	msg := sprintf("service %s is hosted in %s, but without spec.outlierDetection Istio never fails over: callers keep sending to their own cluster's copy while it fails; add outlierDetection (e.g. {consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s}) and connectionPool limits (MG-CB-01)", [name, concat(" and ", lib.hosting_clusters(service))])
 }
 
 # MG-FAILOVER-02 — hosting clusters whose localities cannot tell them apart.
@@ -431,7 +431,7 @@ deny contains {"rule": "MG-FAILOVER-03", "msg": msg, "kind": "InboundService", "
 
 failover_blocker(service) := ["spec.sidecar", "it has no sidecar to terminate Istio mTLS: run it with the istio-proxy sidecar"] if {
 	lib.without_sidecar(service)
-} else := ["spec.mutualTLS", sprintf("it uses %s, which the gateway terminates for one cluster: use ISTIO_MUTUAL", [lib.tls_mode(service)])] if {
+} else := ["spec.mutualTLS", sprintf("it uses %s, which the gateway terminates for one cluster: use ISTIO_MUTUAL (and remove spec.tls)", [lib.tls_mode(service)])] if {
 	lib.tls_mode(service) != "ISTIO_MUTUAL"
 }
 

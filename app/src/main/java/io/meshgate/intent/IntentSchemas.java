@@ -219,6 +219,16 @@ final class IntentSchemas {
         String range = rangeOf(keywordOwner);
         return new Finding(path, field + " is out of range: " + describe(instance) + range);
       }
+      case "propertyNames": {
+        // A key of a mapping keyed by names (route header names): say which and how to write it.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("property '([^']*)'").matcher(message.getMessage());
+        String key = m.find() ? m.group(1) : message.getProperty();
+        if (key != null && path.endsWith(".headers")) {
+          return new Finding(FieldLocations.child(path, key), "header name \"" + key + "\" in " + path + " must be lower case"
+              + " (Istio matches header names in lower case): write " + key.toLowerCase(java.util.Locale.ROOT));
+        }
+        return new Finding(path, "\"" + key + "\" is not a valid name in " + path);
+      }
       case "oneOf": {
         List<String> choices = new ArrayList<>();
         if (keywordOwner != null && keywordOwner.has("oneOf")) {

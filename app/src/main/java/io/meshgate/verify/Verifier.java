@@ -383,6 +383,9 @@ public final class Verifier {
     if (!service.spec().multiCluster()) {
       return;
     }
+    if (!service.spec().versions().isEmpty() && service.spec().hostingClusters().contains(client.spec().cluster())) {
+      return; // its hosting cluster's .global ServiceEntry selects the local pods only (MG-FAILOVER-04 says so)
+    }
     for (String down : service.spec().hostingClusters()) {
       if (!intents.clusters().containsKey(down)) {
         continue;
