@@ -207,8 +207,8 @@ public final class MeshModel {
     final Map<String, LabelIndex<Authorization.Compiled>> authorizationPolicies = new HashMap<>();
     /** VirtualServices that apply to sidecars ({@code gateways} empty or naming {@code mesh}), by host. */
     final Map<String, List<Istio.VirtualService>> meshVirtualServices = new HashMap<>();
-    /** namespace → the pods of the Services declared there (one group per version). */
-    final Map<String, List<Pods>> podsByNamespace = new HashMap<>();
+    /** namespace → {@code key=value} of a pod label → the pods of the Services declared there that carry it. */
+    final Map<String, Map<String, List<Pods>>> podsByNamespaceLabel = new HashMap<>();
     private final List<Istio.AuthorizationPolicy> pendingPolicies = new ArrayList<>();
 
     ClusterView(Cluster facts) {
@@ -242,12 +242,23 @@ public final class MeshModel {
       RegistryService registered = new RegistryService(new ObjectRef(name, spec.namespace(), "Service", spec.service()),
           host, spec.namespace(), List.copyOf(ports), List.of(), false, "STATIC", List.of(), List.of(), service);
       servicesByHost.computeIfAbsent(host, k -> new ArrayList<>()).add(registered);
-      podsByNamespace.computeIfAbsent(spec.namespace(), k -> new ArrayList<>()).addAll(Pods.of(service));
+      Map<String, List<Pods>> byLabel = podsByNamespaceLabel.computeIfAbsent(spec.namespace(), k -> new HashMap<>());
+      for (Pods pods : Pods.of(service)) {
+        pods.labels().forEach((key, value) -> byLabel.computeIfAbsent(key + "=" + value, k -> new ArrayList<>()).add(pods));
+      }
     }
 
-    /** The pods of namespace {@code namespace} that carry every label of {@code selector}. */
+    /**
+     * The pods of namespace {@code namespace} that carry every label of {@code selector}: looked up by
+     * one of its labels, then checked for the others (a namespace may hold thousands of Services).
+     */
     List<Pods> podsSelected(String namespace, Map<String, String> selector) {
-      return podsByNamespace.getOrDefault(namespace, List.of()).stream()
+      if (selector.isEmpty()) {
+        return List.of(); // Istio requires labels in a ServiceEntry's workloadSelector
+      }
+      Map.Entry<String, String> first = new TreeMap<>(selector).firstEntry();
+      return podsByNamespaceLabel.getOrDefault(namespace, Map.of())
+          .getOrDefault(first.getKey() + "=" + first.getValue(), List.of()).stream()
           .filter(p -> LabelIndex.subset(selector, p.labels())).toList();
     }
 
