@@ -181,7 +181,9 @@ final class TrafficRouting {
       }
       route.setMatch(matches);
       List<HTTPRouteDestination> destinations = new ArrayList<>();
-      for (InboundService.Destination d : r.route()) {
+      // No destination given: the whole service (Istio requires one).
+      List<InboundService.Destination> to = r.route().isEmpty() ? List.of(new InboundService.Destination(null, null)) : r.route();
+      for (InboundService.Destination d : to) {
         HTTPRouteDestination destination = new HTTPRouteDestination();
         destination.setDestination(destination(host, d.version()));
         destination.setWeight(d.weight());

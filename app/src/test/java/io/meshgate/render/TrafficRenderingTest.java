@@ -104,7 +104,7 @@ class TrafficRenderingTest {
   }
 
   @Test
-  void aFractionalPercentageStaysAFraction() throws IOException {
+  void aFractionalPercentageStaysAFractionAndARouteWithoutDestinationTakesTheService() throws IOException {
     Path intents = Files.createDirectories(work.resolve("intents"));
     Files.writeString(intents.resolve("mesh.yaml"), """
         apiVersion: meshgate.io/v1alpha1
@@ -121,13 +121,15 @@ class TrafficRenderingTest {
           protocol: HTTP
           port: 80
           mutualTLS: ISTIO_MUTUAL
-          routes: [{route: [{weight: 100}], fault: {abort: {httpStatus: 500, percentage: 0.5}}}]
+          routes: [{fault: {abort: {httpStatus: 500, percentage: 0.5}}}]
         """);
     LoadResult load = IntentLoader.load(intents);
     assertFalse(load.hasErrors(), () -> load.violations().toString());
     RenderResult result = new Renderer().render(load.intents(), AllocationLedger.empty());
     Map<String, Object> vs = object(result, "a", "default/virtualservice-meshgate-s.yaml");
     assertEquals(0.5, at(vs, "spec.http.0.fault.abort.percentage.value"));
+    // A route without destinations sends to the whole service.
+    assertEquals(List.of(Map.of("destination", Map.of("host", "s.default.svc.cluster.local"))), at(vs, "spec.http.0.route"));
     assertTrue(result.objectsOf("a").stream().filter(o -> o.kind().equals("VirtualService")).findFirst().orElseThrow()
         .toYaml().contains("value: 0.5"));
   }
