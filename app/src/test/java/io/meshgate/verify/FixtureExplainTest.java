@@ -79,7 +79,7 @@ class FixtureExplainTest {
     String to = (String) entry.get("to");
     int colon = to.lastIndexOf(':');
     Request request = new Request(caller, to.substring(0, colon), Integer.parseInt(to.substring(colon + 1)),
-        (String) entry.get("method"), (String) entry.get("path"), (Map<String, String>) entry.get("headers"));
+        (String) entry.get("method"), (String) entry.get("path")).withHeaders((Map<String, String>) entry.get("headers"));
     List<String> failed = (List<String>) entry.getOrDefault("fail", List.of());
     Trace trace = new Simulator(model, new HashSet<>(failed)).explain(request);
     String shown = VerifyReport.explainText(trace);
