@@ -1,14 +1,22 @@
 # syntax=docker/dockerfile:1
-# meshgate container image: `docker build -t meshgate:latest .` at the repository root.
+# meshgate container image. Build context: the repository root, plus Istio's CRD bundle as the
+# named context `istio-crds` (it is packed into the jar and never kept in this repository):
+#   docker build --build-context istio-crds=../shared/istio-crds -t meshgate:latest .
 # Runs `meshgate serve`; the arguments come from the Deployment (deploy/base/deployment.yaml).
+
+# --- Istio's CRDs: replaced by --build-context istio-crds=DIR; without it the build stops here --
+FROM busybox:1.36 AS istio-crds
+RUN echo "meshgate needs Istio's CRD bundle: docker build --build-context istio-crds=../shared/istio-crds ." >&2 \
+ && false
 
 # --- build: the shaded jar ------------------------------------------------------------------
 FROM maven:3-eclipse-temurin-17 AS build
 WORKDIR /src
 # The whole context (see .dockerignore): the app build also packs ../routes into the jar.
 COPY . .
+COPY --from=istio-crds customresourcedefinitions.gen.yaml /src/istio-crds/customresourcedefinitions.gen.yaml
 # The Maven repository is a BuildKit cache: rebuilds download only what changed.
-RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests package
+RUN --mount=type=cache,target=/root/.m2 mvn -B -DskipTests -Dmeshgate.istio-crds.dir=/src/istio-crds package
 
 # --- runtime --------------------------------------------------------------------------------
 FROM eclipse-temurin:17-jre

@@ -142,3 +142,41 @@ warn contains {"rule": "MG-AUTHZ-04", "msg": msg, "kind": "InboundService", "nam
 	field := sprintf("spec.allowedNamespaces[%d]", [i])
 	msg := sprintf("service %s allows namespace %s as a whole, which voids the access list of %s there (Istio allows a request any rule matches); remove %s from allowedNamespaces and declare its other callers as ServiceClients, or drop their access lists", [name, namespace, concat(", ", sort(narrowed)), namespace])
 }
+
+# MG-AUTHZ-06 (warning) — a client whose access list is voided by a client of the same service in
+# another cluster that has the same identity (namespace and service account) and other access.
+# Istio names a caller by trust domain, namespace and service account, never by cluster (clusters of
+# one root share the trust domain, or accept each other's as aliases), so the one ALLOW policy lets
+# both do what either may: the narrower list restricts nothing that the other allows.
+# https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source
+warn contains {"rule": "MG-AUTHZ-06", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.access"} if {
+	some name, client in input.clients
+	lib.has_access(client)
+	key := identity_key(client)
+	some other_name in identity_groups[key]
+	other_name != name
+	other := input.clients[other_name]
+	other.spec.cluster != client.spec.cluster
+	lib.access_of(other) != lib.access_of(client)
+	msg := sprintf("client %s (cluster %s) and %s (cluster %s) call %s with one identity, service account %s in namespace %s: Istio tells callers apart by trust domain, namespace and service account, not by cluster, so the AuthorizationPolicy of %s lets each do what either may, and the access list of %s does not keep it from what %s may do; give one of them a service account of its own (spec.serviceAccount), or the same access list", [name, client.spec.cluster, other_name, other.spec.cluster, client.spec.target, client.spec.serviceAccount, object.get(client.spec, "namespace", "default"), client.spec.target, name, other_name])
+}
+
+# [target, namespace, service account] -> the clients of target that its AuthorizationPolicy names by
+# that identity: those with a sidecar in the target's cluster, and remote ones using Istio mTLS
+# (SIMPLE/MUTUAL callers from other clusters arrive as the gateway).
+identity_groups_by_key[key] contains name if {
+	some name, client in input.clients
+	key := identity_key(client)
+}
+
+identity_groups := identity_groups_by_key
+
+identity_key(client) := [client.spec.target, object.get(client.spec, "namespace", "default"), client.spec.serviceAccount] if {
+	not lib.without_sidecar(client)
+	target := lib.target_of(client)
+	identity_reaches(client, target)
+}
+
+identity_reaches(client, target) if client.spec.cluster == target.spec.cluster
+
+identity_reaches(client, _) if lib.tls_mode(client) == "ISTIO_MUTUAL"

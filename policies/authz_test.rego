@@ -138,3 +138,42 @@ test_authz03_an_entry_of_ports_only_on_a_tcp_port_allowed if {
 	tcp_only := json.patch(two_ports, [{"op": "replace", "path": "/clients/sleep-to-httpbin/spec/access", "value": [{"ports": [9000]}, {"ports": ["http"], "methods": ["GET"]}]}])
 	count(testdata.of_rule(authz.deny, "MG-AUTHZ-03")) == 0 with input as tcp_only
 }
+
+# sleep runs in cluster01 (GET /status*) and in cluster03 of the same root with the same identity
+# and no access list: the one ALLOW policy of httpbin cannot tell them apart.
+same_identity := testdata.with_patch({
+	"clusters": {"cluster03": testdata.cluster("cluster03", "lc1", "172.25.56.10")},
+	"clients": {"sleep-elsewhere": testdata.client("sleep-elsewhere", "sleep", "cluster03", "httpbin", {})},
+})
+
+test_authz05_same_identity_in_another_cluster_voids_the_narrower_access if {
+	findings := authz.warn with input as same_identity
+	testdata.has(findings, "MG-AUTHZ-06", "ServiceClient", "sleep-to-httpbin", "spec.access")
+	count(testdata.of_rule(findings, "MG-AUTHZ-06")) == 1
+	some f in findings
+	f.rule == "MG-AUTHZ-06"
+	contains(f.msg, "give one of them a service account of its own (spec.serviceAccount)")
+	count(authz.deny) == 0 with input as same_identity
+}
+
+test_authz05_same_access_or_another_service_account_is_quiet if {
+	same_access := json.patch(same_identity, [{"op": "add", "path": "/clients/sleep-elsewhere/spec/access", "value": [{"methods": ["GET"], "paths": ["/status*"]}]}])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 0 with input as same_access
+	own_account := json.patch(same_identity, [{"op": "replace", "path": "/clients/sleep-elsewhere/spec/serviceAccount", "value": "sleep-eu"}])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 0 with input as own_account
+}
+
+# One workload's access split over two intents in one cluster is the union it asks for.
+test_authz05_two_intents_of_one_workload_in_one_cluster_are_quiet if {
+	one_cluster := json.patch(same_identity, [
+		{"op": "replace", "path": "/clients/sleep-elsewhere/spec/cluster", "value": "cluster01"},
+		{"op": "add", "path": "/clients/sleep-elsewhere/spec/access", "value": [{"methods": ["POST"], "paths": ["/headers"]}]},
+	])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 0 with input as one_cluster
+}
+
+# A SIMPLE caller from another cluster arrives as the gateway: it is not named by its identity.
+test_authz05_callers_through_the_gateway_tls_server_are_quiet if {
+	simple := json.patch(same_identity, [{"op": "replace", "path": "/clients/sleep-elsewhere/spec/mutualTLS", "value": "SIMPLE"}])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 0 with input as simple
+}

@@ -52,6 +52,22 @@ deny contains {"rule": "MG-MTLS-01", "msg": msg, "kind": "Cluster", "name": name
 	msg := sprintf("cluster %s sets namespace istio-system to %s, but istio-system is Istio's root namespace, where a PeerAuthentication without selector applies to the whole mesh; write it as spec.peerAuthentication.mesh: %s", [name, mode, mode])
 }
 
+# MG-MTLS-03 — an ISTIO_MUTUAL service living in istio-system, Istio's root namespace, in a cluster
+# whose mesh default is not STRICT. Protects: authentication. "PeerAuthentication policies with
+# workload selectors are ignored when deployed in the root namespace", so the service's own STRICT
+# policy would not apply: its pods take the mesh's mode and accept plain text.
+# https://istio.io/latest/docs/reference/config/security/peer_authentication/
+deny contains {"rule": "MG-MTLS-03", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.namespace"} if {
+	some name, service in input.services
+	lib.tls_mode(service) == "ISTIO_MUTUAL"
+	not lib.without_sidecar(service)
+	object.get(service.spec, "namespace", "default") == "istio-system"
+	cluster := lib.cluster_of(service)
+	mesh := object.get(defaults(cluster), "mesh", "PERMISSIVE")
+	mesh != "STRICT"
+	msg := sprintf("service %s runs in istio-system, Istio's root namespace, where a PeerAuthentication with a selector is ignored: its pods would keep the mesh's mode (%s in cluster %s), not the STRICT that ISTIO_MUTUAL asks for, and accept plain text; run it in a namespace of its own, or set spec.peerAuthentication.mesh: STRICT on cluster %s", [name, mesh, service.spec.cluster, service.spec.cluster])
+}
+
 # MG-MTLS-02 (warning) — a client without sidecar that keeps a SIMPLE/MUTUAL service below its
 # namespace's STRICT default: meshgate renders the service PERMISSIVE so the client's plain text
 # gets in, and so does anyone else's.

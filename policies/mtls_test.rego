@@ -38,3 +38,25 @@ test_mtls02_sidecarless_client_under_strict_default_warns if {
 	findings := mtls.warn with input as patched
 	testdata.has(findings, "MG-MTLS-02", "ServiceClient", "sleep-to-httpbin", "spec.sidecar")
 }
+
+# httpbin (ISTIO_MUTUAL) living in istio-system, Istio's root namespace.
+in_root := testdata.with_patch({"services": {"httpbin": {"spec": {"namespace": "istio-system"}}}})
+
+test_mtls03_istio_mutual_service_in_the_root_namespace_denied if {
+	findings := mtls.deny with input as in_root
+	testdata.has(findings, "MG-MTLS-03", "InboundService", "httpbin", "spec.namespace")
+	some f in findings
+	f.rule == "MG-MTLS-03"
+	contains(f.msg, "set spec.peerAuthentication.mesh: STRICT on cluster cluster02")
+}
+
+test_mtls03_a_strict_mesh_keeps_it_strict if {
+	strict := json.patch(in_root, [{"op": "add", "path": "/clusters/cluster02/spec/peerAuthentication", "value": {"mesh": "STRICT"}}])
+	count(testdata.of_rule(mtls.deny, "MG-MTLS-03")) == 0 with input as strict
+}
+
+test_mtls03_other_namespaces_and_other_modes_are_quiet if {
+	count(testdata.of_rule(mtls.deny, "MG-MTLS-03")) == 0 with input as testdata.base_input
+	simple := json.patch(in_root, [{"op": "replace", "path": "/services/httpbin/spec/mutualTLS", "value": "SIMPLE"}])
+	count(testdata.of_rule(mtls.deny, "MG-MTLS-03")) == 0 with input as simple
+}

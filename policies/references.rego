@@ -63,3 +63,39 @@ deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "ServiceClient", "name":
 	field := sprintf("spec.access[%d].ports[%d]", [i, j])
 	msg := sprintf("client %s names port %v of %s, which has ports %s; name one of them by number or name", [name, reference, client.spec.target, concat(", ", [sprintf("%v (%s)", [port.number, port.name]) | some port in lib.ports_of(target)])])
 }
+
+# MG-REF-01 — the mesh edge's references: an IngressRoute's cluster and routed services, an
+# ExternalService's clusters, an EndUserAuth's target.
+deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "IngressRoute", "name": name, "field": "spec.cluster"} if {
+	some name, route in input.ingressRoutes
+	lib.configured(route.spec, "cluster")
+	not input.clusters[route.spec.cluster]
+	msg := sprintf("IngressRoute %s uses the ingress gateway of cluster %v, which no Cluster intent declares", [name, route.spec.cluster])
+}
+
+deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "IngressRoute", "name": name, "field": field} if {
+	some name, route in input.ingressRoutes
+	some i, r in object.get(route.spec, "routes", [])
+	is_string(r.service)
+	not input.services[r.service]
+	field := sprintf("spec.routes[%d].service", [i])
+	msg := sprintf("IngressRoute %s routes to InboundService %v, which does not exist", [name, r.service])
+}
+
+deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "ExternalService", "name": name, "field": field} if {
+	some name, external in input.externalServices
+	some i, cluster in object.get(external.spec, "clusters", [])
+	not input.clusters[cluster]
+	field := sprintf("spec.clusters[%d]", [i])
+	msg := sprintf("ExternalService %s lists cluster %v, which no Cluster intent declares", [name, cluster])
+}
+
+deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "EndUserAuth", "name": name, "field": field} if {
+	some name, auth in input.endUserAuths
+	some key, collection in {"service": "services", "ingress": "ingressRoutes"}
+	target := object.get(object.get(auth.spec, "target", {}), key, null)
+	is_string(target)
+	not input[collection][target]
+	field := sprintf("spec.target.%s", [key])
+	msg := sprintf("EndUserAuth %s targets %s %v, which does not exist", [name, lib.kind_of_collection[collection], target])
+}

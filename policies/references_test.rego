@@ -57,3 +57,17 @@ test_ref01_unknown_port_in_access_denied if {
 	testdata.has(findings, "MG-REF-01", "ServiceClient", "sleep-to-httpbin", "spec.access[0].ports[1]")
 	count(findings) == 1
 }
+
+test_ref01_mesh_edge_references if {
+	patched := testdata.with_patch({
+		"ingressRoutes": {"web": {"name": "web", "kind": "IngressRoute", "spec": {"cluster": "cluster09", "hosts": ["w.example.com"], "routes": [{"service": "httpbin"}, {"service": "nope"}]}}},
+		"externalServices": {"api": {"name": "api", "kind": "ExternalService", "spec": {"host": "api.example.com", "ports": [], "clusters": ["cluster01", "cluster09"]}}},
+		"endUserAuths": {"jwt": {"name": "jwt", "kind": "EndUserAuth", "spec": {"target": {"ingress": "gone"}, "jwtRules": []}}},
+	})
+	findings := references.deny with input as patched
+	testdata.has(findings, "MG-REF-01", "IngressRoute", "web", "spec.cluster")
+	testdata.has(findings, "MG-REF-01", "IngressRoute", "web", "spec.routes[1].service")
+	testdata.has(findings, "MG-REF-01", "ExternalService", "api", "spec.clusters[1]")
+	testdata.has(findings, "MG-REF-01", "EndUserAuth", "jwt", "spec.target.ingress")
+	count(findings) == 4
+}

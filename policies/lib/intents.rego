@@ -20,6 +20,13 @@ http_methods := object.get(config, "http_methods", ["GET", "HEAD", "POST", "PUT"
 
 warn_outlier_without_pool := object.get(config, "warn_outlier_detection_without_connection_pool", true)
 
+# MG-EGRESS-01: the external hosts workloads may call (exact names, or *.domain for its subdomains).
+# The default allows nothing: the security team lists what may leave the mesh.
+external_hosts_allowed := object.get(config, "external_hosts_allowed", [])
+
+# MG-INGRESS-02: host name suffixes that are not public (plain HTTP is fine there).
+private_host_suffixes := object.get(config, "private_host_suffixes", [".internal", ".local", ".localhost"])
+
 production_logical_clouds := object.get(config, "production_logical_clouds", ["prod", "production"])
 
 # Protocols on which the server's sidecar sees no HTTP request (Istio treats HTTPS as opaque TLS),
@@ -27,7 +34,10 @@ production_logical_clouds := object.get(config, "production_logical_clouds", ["p
 opaque_protocols := {"TCP", "TLS", "HTTPS"}
 
 # Which input collection holds which intent kind.
-kind_of_collection := {"clusters": "Cluster", "services": "InboundService", "clients": "ServiceClient"}
+kind_of_collection := {
+	"clusters": "Cluster", "services": "InboundService", "clients": "ServiceClient",
+	"ingressRoutes": "IngressRoute", "externalServices": "ExternalService", "endUserAuths": "EndUserAuth",
+}
 
 # A spec field counts as configured when present and not null (absent blocks mean "not configured").
 configured(spec, key) if object.get(spec, key, null) != null
@@ -184,6 +194,27 @@ remote_client(client) if {
 	not hosted_in(target, client.spec.cluster)
 }
 
+# True when `host` matches `pattern`: equal, or `pattern` is *.domain and host a subdomain of it.
+host_matches(pattern, host) if pattern == host
+
+host_matches(pattern, host) if {
+	startswith(pattern, "*.")
+	endswith(host, trim_prefix(pattern, "*"))
+}
+
+# True for a host name an ingress serves to the public (no private suffix of data.yaml).
+public_host(host) if {
+	not private_host(host)
+}
+
+private_host(host) if {
+	some suffix in private_host_suffixes
+	endswith(host, suffix)
+}
+
+# True for a protocol whose requests the sidecar parses (HTTP routes, JWT, methods and paths).
+http_protocol(protocol) if protocol in {"HTTP", "HTTP2", "GRPC"}
+
 # ---- Lookup objects ---------------------------------------------------------------------------
 # Each is grouped in one pass by a multi-value rule (`x_groups[key] contains item`), and read
 # whole once by a complete rule (`x := x_groups`), whose value every engine computes once per
@@ -240,6 +271,15 @@ hosts_by_address_groups[key] contains host if {
 }
 
 hosts_by_address := hosts_by_address_groups
+
+# [cluster, host] -> names of the IngressRoutes serving that host on the cluster's ingress gateway.
+ingress_routes_by_host_groups[key] contains name if {
+	some name, route in input.ingressRoutes
+	some host in object.get(route.spec, "hosts", [])
+	key := [route.spec.cluster, host]
+}
+
+ingress_routes_by_host := ingress_routes_by_host_groups
 
 # True for a well-formed IP address (a malformed one is reported by MG-SCHEMA, not by the policies).
 ip_address(address) if {

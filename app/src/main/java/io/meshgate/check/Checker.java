@@ -1,5 +1,6 @@
 package io.meshgate.check;
 
+import io.meshgate.crd.IstioCrds;
 import io.meshgate.intent.IntentLimits;
 import io.meshgate.intent.IntentLoader;
 import io.meshgate.intent.Kind;
@@ -25,20 +26,23 @@ import java.util.Set;
  * order and each adds its violations: load (structure, {@code MG-SCHEMA}); render, when there is no
  * structural error; policy evaluation over every loaded document and what was rendered (deny →
  * error, warn → warning, placed at file:line:column); reachability of every declared edge in what was
- * rendered ({@code MG-REACH-01}, see {@link io.meshgate.verify.Verifier}).
+ * rendered ({@code MG-REACH-01}, see {@link io.meshgate.verify.Verifier}); Istio's CRDs over every
+ * rendered and overlay object ({@code MG-CRD-01}, {@code MG-OVERLAY-02}, see {@link CrdCheck}).
  */
 public final class Checker {
   private final PolicyEngine policyEngine;
 
   private final Path policiesDir;
 
+  /** Istio's CRDs every rendered and overlay object is checked against; null: {@link IstioCrds#current()}. */
+  private final IstioCrds crds;
   private final IntentLimits intentLimits;
 
   private final Progress progress;
 
   /** @param policyEngine the policies to evaluate, or null for structural checks only */
   public Checker(PolicyEngine policyEngine) {
-    this(policyEngine, null, IntentLimits.DEFAULTS, Progress.NONE);
+    this(policyEngine, null, IntentLimits.DEFAULTS, null, Progress.NONE);
   }
 
   /**
@@ -46,24 +50,34 @@ public final class Checker {
    *     so a broken folder surfaces as {@link PolicyEngineException} from {@link #check}), or null
    */
   public Checker(Path policiesDir) {
-    this(null, policiesDir, IntentLimits.DEFAULTS, Progress.NONE);
+    this(null, policiesDir, IntentLimits.DEFAULTS, null, Progress.NONE);
   }
 
-  private Checker(PolicyEngine policyEngine, Path policiesDir, IntentLimits intentLimits, Progress progress) {
+  private Checker(PolicyEngine policyEngine, Path policiesDir, IntentLimits intentLimits, IstioCrds crds,
+      Progress progress) {
     this.policyEngine = policyEngine;
     this.policiesDir = policiesDir;
     this.intentLimits = intentLimits;
+    this.crds = crds;
     this.progress = progress;
   }
 
   /** This checker reading at most {@code limits} of intents (the defaults otherwise). */
   public Checker withIntentLimits(IntentLimits limits) {
-    return new Checker(policyEngine, policiesDir, limits, progress);
+    return new Checker(policyEngine, policiesDir, limits, crds, progress);
+  }
+
+  /**
+   * Checks rendered and overlay objects against these CRDs instead of the ones bundled with meshgate
+   * ({@code --istio-crds FILE}).
+   */
+  public Checker withIstioCrds(IstioCrds crds) {
+    return new Checker(policyEngine, policiesDir, intentLimits, crds, progress);
   }
 
   /** This checker reporting how far each step has got (files read, objects rendered, requests simulated). */
   public Checker withProgress(Progress progress) {
-    return new Checker(policyEngine, policiesDir, intentLimits, progress == null ? Progress.NONE : progress);
+    return new Checker(policyEngine, policiesDir, intentLimits, crds, progress == null ? Progress.NONE : progress);
   }
 
   /**
@@ -83,7 +97,7 @@ public final class Checker {
     LoadResult load = IntentLoader.load(intentsRoot, intentLimits, progress);
     List<Violation> violations = new ArrayList<>(load.violations());
     RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
-        previousLedger == null ? AllocationLedger.empty() : previousLedger, progress);
+        previousLedger == null ? AllocationLedger.empty() : previousLedger, progress).withOverlays(load.overlays());
     PolicyEngine engine = policyEngine;
     if (engine == null && policiesDir != null) {
       engine = EmbeddedPolicyEngine.create(PolicyBundle.load(policiesDir));
@@ -93,14 +107,28 @@ public final class Checker {
       violations.addAll(PolicyViolations.check(engine, load, objects));
     }
     if (rendered != null) {
-      // MG-REACH-01: output in which a declared client cannot reach its service is refused. A
-      // client a policy already denies is not reported again: one mistake, one finding.
+      // MG-CRD-01, MG-OVERLAY-02: nothing the API server would reject, no overlay in meshgate's names.
+      // (After the policies, not beside them: their evaluation has a time limit to keep.)
+      violations.addAll(CrdCheck.check(crds == null ? IstioCrds.current() : crds, load, rendered));
+      // MG-REACH-01: output in which a declared client cannot reach its service is refused (overlays
+      // are applied with meshgate's objects, so the model has both). An intent (a client, an
+      // IngressRoute, ...) a policy already denies is not reported again: one mistake, one finding.
       Set<String> denied = new HashSet<>();
-      violations.stream().filter(v -> v.isError() && Kind.ServiceClient.name().equals(v.kind()))
-          .forEach(v -> denied.add(v.name()));
-      violations.addAll(Reachability.check(load, objects, progress).stream()
-          .filter(v -> !denied.contains(v.name())).toList());
+      violations.stream().filter(v -> v.isError() && v.kind() != null && isIntentKind(v.kind()))
+          .forEach(v -> denied.add(v.kind() + "/" + v.name()));
+      violations.addAll(Reachability.check(load, rendered.withOverlayObjects(), progress).stream()
+          .filter(v -> !denied.contains(v.kind() + "/" + v.name())).toList());
     }
     return new CheckResult(load, violations, rendered);
   }
+
+  private static boolean isIntentKind(String kind) {
+    for (Kind k : Kind.values()) {
+      if (k.name().equals(kind)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
 }

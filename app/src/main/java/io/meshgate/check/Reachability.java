@@ -21,25 +21,28 @@ final class Reachability {
       Progress progress) {
     Verifier.Result result = new Verifier(load.intents(), io.meshgate.verify.MeshModel.build(load.intents(), rendered))
         .run(false, progress);
-    Map<String, List<Verifier.Check>> failedByClient = new LinkedHashMap<>();
+    // One error per declaring intent (a ServiceClient, or an IngressRoute, ExternalService or EndUserAuth).
+    Map<String, List<Verifier.Check>> failedByIntent = new LinkedHashMap<>();
     for (Verifier.Check edge : result.edges()) {
       if (!edge.ok()) {
-        failedByClient.computeIfAbsent(edge.client(), k -> new ArrayList<>()).add(edge);
+        failedByIntent.computeIfAbsent(edge.kind() + "/" + edge.client(), k -> new ArrayList<>()).add(edge);
       }
     }
     List<Violation> violations = new ArrayList<>();
-    failedByClient.forEach((client, failed) -> {
+    failedByIntent.forEach((key, failed) -> {
       Verifier.Check first = failed.get(0);
+      String client = first.client();
       HopResult failure = first.trace().failure();
       String object = failure == null || failure.object() == null ? "" : " [" + failure.object() + "]";
       String more = failed.size() == 1 ? "" : " (and " + (failed.size() - 1) + " more of its requests)";
-      String message = "client " + client + " cannot reach " + first.service() + ": "
+      String who = first.kind() == Kind.ServiceClient ? "client " + client : first.kind() + " " + client;
+      String message = who + " cannot reach " + first.service() + ": "
           + first.trace().request().describe() + " " + first.problem() + object + more
           + "; run `meshgate explain` for the whole trace";
-      SourceLocation at = load.locate(Kind.ServiceClient, client, "spec.target");
+      SourceLocation at = load.locate(first.kind(), client, first.field());
       violations.add(new Violation(Violation.REACH_RULE, Severity.ERROR, message,
           at == null ? null : at.file(), at == null ? 0 : at.line(), at == null ? 0 : at.column(),
-          Kind.ServiceClient.name(), client, "spec.target"));
+          first.kind().name(), client, first.field()));
     });
     return violations;
   }

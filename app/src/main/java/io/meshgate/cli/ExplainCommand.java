@@ -1,13 +1,18 @@
 package io.meshgate.cli;
 
+import io.meshgate.intent.Cluster;
+import io.meshgate.intent.IngressRoute;
+import io.meshgate.intent.IntentSet;
 import io.meshgate.intent.ServiceClient;
 import io.meshgate.report.VerifyReport;
 import io.meshgate.verify.Caller;
+import io.meshgate.verify.Jwt;
 import io.meshgate.verify.MeshModel;
 import io.meshgate.verify.Request;
 import io.meshgate.verify.Simulator;
 import io.meshgate.verify.Trace;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +38,23 @@ public final class ExplainCommand implements Callable<Integer> {
 
   @Option(names = "--from", paramLabel = "CLUSTER/NAMESPACE/SERVICEACCOUNT", required = true,
       description = "The calling workload. Its sidecar and labels come from a ServiceClient with that identity, "
-          + "else it is taken to have a sidecar and the label app=<serviceAccount>.")
+          + "else it is taken to have a sidecar and the label app=<serviceAccount>. 'external' (or external/CLUSTER): "
+          + "a client outside the mesh reaching the ingress gateway of the cluster whose IngressRoute serves the host.")
   String from;
+
+  @Option(names = "--client-cert",
+      description = "An external client presents a client certificate (for ingress servers in MUTUAL mode).")
+  boolean clientCertificate;
+
+  @Option(names = "--jwt-issuer", paramLabel = "ISSUER",
+      description = "The request carries a valid end-user token (JWT) of this issuer.")
+  String jwtIssuer;
+
+  @Option(names = "--jwt-audience", paramLabel = "AUD", description = "An aud value of the token (repeatable).")
+  List<String> jwtAudiences;
+
+  @Option(names = "--jwt-claim", paramLabel = "NAME=VALUE", description = "A claim of the token (repeatable).")
+  List<String> jwtClaims;
 
   @Option(names = "--to", paramLabel = "HOST[:PORT]", required = true,
       description = "The host called (e.g. httpbin.default.global:8000); without a port, the service's first port.")
@@ -60,8 +80,10 @@ public final class ExplainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String[] parts = from.split("/", -1);
-    if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
-      return usage(err, "--from takes CLUSTER/NAMESPACE/SERVICEACCOUNT, e.g. cluster01/default/sleep (got \"" + from + "\")");
+    boolean external = parts[0].equals("external") && (parts.length == 1 || (parts.length == 2 && !parts[1].isEmpty()));
+    if (!external && (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty())) {
+      return usage(err, "--from takes CLUSTER/NAMESPACE/SERVICEACCOUNT, e.g. cluster01/default/sleep, or external"
+          + " (external/CLUSTER) (got \"" + from + "\")");
     }
     String host = to;
     Integer port = null;
@@ -85,7 +107,30 @@ public final class ExplainCommand implements Callable<Integer> {
     } catch (VerifyInputs.InputProblem e) {
       return usage(err, e.getMessage());
     }
-    Caller caller = caller(loaded, parts[0], parts[1], parts[2]);
+    Caller caller;
+    if (external) {
+      ExternalClient client = externalClient(loaded, parts.length == 2 ? parts[1] : null, host, port);
+      if (client.problem() != null) {
+        return usage(err, client.problem());
+      }
+      caller = Caller.external(client.cluster(), client.https(), clientCertificate);
+    } else {
+      caller = caller(loaded, parts[0], parts[1], parts[2]);
+    }
+    Jwt jwt = null;
+    if (jwtIssuer != null) {
+      Map<String, List<String>> claims = new TreeMap<>();
+      for (String claim : jwtClaims == null ? List.<String>of() : jwtClaims) {
+        int eq = claim.indexOf('=');
+        if (eq <= 0) {
+          return usage(err, "--jwt-claim takes NAME=VALUE (got \"" + claim + "\")");
+        }
+        claims.computeIfAbsent(claim.substring(0, eq), k -> new ArrayList<>()).add(claim.substring(eq + 1));
+      }
+      jwt = new Jwt(jwtIssuer, "meshgate-explain", jwtAudiences, claims);
+    } else if (jwtAudiences != null || jwtClaims != null) {
+      return usage(err, "--jwt-audience and --jwt-claim describe a token: give its --jwt-issuer too");
+    }
     if (failed != null) {
       for (String cluster : failed) {
         if (!loaded.load().intents().clusters().containsKey(cluster)) {
@@ -99,7 +144,7 @@ public final class ExplainCommand implements Callable<Integer> {
     }
     Simulator simulator = new Simulator(MeshModel.build(loaded.load().intents(), loaded.objects()),
         failed == null ? Set.of() : Set.copyOf(failed));
-    Trace trace = simulator.explain(new Request(caller, host, port, method, path, lowerCase));
+    Trace trace = simulator.explain(new Request(caller, host, port, method, path, jwt, lowerCase));
     out.print(json ? VerifyReport.explainJson(trace) : VerifyReport.explainText(trace));
     out.flush();
     return trace.allowed() ? Main.EXIT_OK : Main.EXIT_VIOLATIONS;
@@ -114,6 +159,39 @@ public final class ExplainCommand implements Callable<Integer> {
       }
     }
     return new Caller(cluster, namespace, account, Map.of("app", account), true);
+  }
+
+  /** The cluster an external client reaches, and whether it speaks https there; or why that is unclear. */
+  record ExternalClient(String cluster, boolean https, String problem) {}
+
+  /**
+   * {@code external/CLUSTER} names the cluster; {@code external} takes the cluster of the IngressRoute
+   * serving the host (the first by name when several do). https unless the port is the cluster's
+   * ingress http port; without a port, https when that IngressRoute has TLS.
+   */
+  static ExternalClient externalClient(VerifyInputs.Loaded loaded, String named, String host, Integer port) {
+    IntentSet intents = loaded.load().intents();
+    IngressRoute serving = null;
+    for (IngressRoute route : intents.ingressRoutes().values()) {
+      boolean serves = route.spec().hosts().stream().anyMatch(h -> h.equals(host)
+          || (h.startsWith("*") && host.endsWith(h.substring(1))));
+      if (serves && (named == null || named.equals(route.spec().cluster()))) {
+        serving = route;
+        break;
+      }
+    }
+    String cluster = named != null ? named : serving == null ? null : serving.spec().cluster();
+    if (cluster == null) {
+      return new ExternalClient(null, false, "no IngressRoute serves host " + host
+          + "; name the cluster whose ingress gateway to call: --from external/CLUSTER");
+    }
+    Cluster facts = intents.clusters().get(cluster);
+    if (facts == null) {
+      return new ExternalClient(null, false, "no Cluster intent declares cluster " + cluster);
+    }
+    boolean https = port != null ? port != facts.spec().ingressGateway().httpPort()
+        : serving != null && serving.spec().tls() != null;
+    return new ExternalClient(cluster, https, null);
   }
 
   private static int usage(PrintWriter err, String message) {

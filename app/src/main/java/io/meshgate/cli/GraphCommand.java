@@ -88,7 +88,8 @@ public final class GraphCommand implements Callable<Integer> {
     }
     // Connections a client cannot use are marked: the same simulation as MG-REACH-01.
     Verifier.Result reach = Verifier.verify(load.intents(),
-        new Renderer().render(load.intents(), AllocationLedger.empty()).asPlainObjects(), false);
+        new Renderer().render(load.intents(), AllocationLedger.empty()).withOverlays(load.overlays())
+            .withOverlayObjects(), false);
     MeshGraph graph = MeshGraph.of(load.intents(), EnvironmentDiff.brokenClients(reach))
         .filter(set(clusters), set(namespaces), set(services));
     if (graph.nodes().isEmpty()) {

@@ -48,6 +48,7 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin CrdOptions crds;
   @Mixin IntentLimitOptions intentLimits;
 
   @Option(names = "--out", paramLabel = "DIR", required = true,
@@ -79,6 +80,10 @@ public final class RenderCommand implements Callable<Integer> {
       return usage(err, "nothing written; " + unsafe);
     }
 
+    String crdProblem = crds.apply();
+    if (crdProblem != null) {
+      return usage(err, crdProblem);
+    }
     IntentLimits limits;
     try {
       limits = intentLimits.limits();
@@ -138,7 +143,13 @@ public final class RenderCommand implements Callable<Integer> {
       return usage(err, "cannot write the output tree to " + out + ": " + Main.describe(e));
     }
 
-    result.clusters().forEach((cluster, objects) -> stdout.println(cluster + ": " + describe(objects)));
+    result.clusters().forEach((cluster, objects) -> {
+      int overlays = result.overlays().objectsOf(cluster).size();
+      stdout.println(cluster + ": " + describe(objects) + (overlays == 0 ? ""
+          : ", and " + overlays + " overlay object" + (overlays == 1 ? "" : "s") + " from "
+              + result.overlays().filesOf(cluster).size() + " file" + (result.overlays().filesOf(cluster).size() == 1 ? "" : "s")
+              + " in " + io.meshgate.intent.Overlays.OUTPUT_FOLDER + "/"));
+    });
     stdout.println(out + ": " + changes.describe());
     stdout.flush();
     return Main.EXIT_OK;

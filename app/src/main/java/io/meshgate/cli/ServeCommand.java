@@ -32,6 +32,8 @@ import picocli.CommandLine.Option;
 public final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin CrdOptions crds;
+
   @Option(names = "--source", required = true, paramLabel = "GIT_URL",
       description = "Source repository holding the intents (URL or local path).")
   String source;
@@ -190,6 +192,11 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (CommandLine.ParameterException e) {
       spec.commandLine().getErr().println("meshgate serve: " + e.getMessage());
       spec.commandLine().getErr().println("Run 'meshgate serve --help' for the flags.");
+      return Main.EXIT_ERROR;
+    }
+    String crdProblem = crds.apply();
+    if (crdProblem != null) {
+      spec.commandLine().getErr().println("meshgate serve: " + crdProblem);
       return Main.EXIT_ERROR;
     }
     String secret;

@@ -33,6 +33,7 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Mixin PolicyOptions policy;
 
+  @Mixin CrdOptions crds;
   @Mixin IntentLimitOptions intentLimits;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
@@ -46,6 +47,10 @@ public final class ValidateCommand implements Callable<Integer> {
     Optional<ReportFormat> reportFormat = ReportFormat.parse(format);
     if (reportFormat.isEmpty()) {
       return usage(err, "unknown format \"" + format + "\"; use one of " + ReportFormat.choices());
+    }
+    String crdProblem = crds.apply();
+    if (crdProblem != null) {
+      return usage(err, crdProblem);
     }
     IntentLimits limits;
     try {

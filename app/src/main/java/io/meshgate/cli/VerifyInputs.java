@@ -76,7 +76,9 @@ public final class VerifyInputs {
         throw new InputProblem(e.getMessage());
       }
     } else {
-      objects = new Renderer().render(load.intents(), AllocationLedger.empty()).asPlainObjects();
+      // What each cluster will hold: meshgate's objects and the overlays published beside them.
+      objects = new Renderer().render(load.intents(), AllocationLedger.empty()).withOverlays(load.overlays())
+          .withOverlayObjects();
     }
     List<Violation> policyErrors = List.of();
     if (policy.policies != null) {

@@ -73,7 +73,8 @@ public record EnvironmentDiff(String base, String head, Report violations, boole
     LoadResult baseLoad = baseRoot == null ? null : IntentLoader.load(baseRoot);
     int baseErrors = baseLoad == null ? 0 : (int) baseLoad.violations().stream().filter(v -> v.isError()).count();
     IntentSet baseIntents = baseLoad == null || baseErrors > 0 ? null : baseLoad.intents();
-    RenderResult baseRender = baseIntents == null ? null : new Renderer().render(baseIntents, AllocationLedger.empty());
+    RenderResult baseRender = baseIntents == null ? null
+        : new Renderer().render(baseIntents, AllocationLedger.empty()).withOverlays(baseLoad.overlays());
 
     CheckResult headCheck = checker.check(headRoot, baseRender == null ? AllocationLedger.empty() : baseRender.ledger());
     Report violations = new Report(headCheck.violations(), headCheck.load().files(), headCheck.load().documents().size());
@@ -90,10 +91,10 @@ public record EnvironmentDiff(String base, String head, Report violations, boole
     Verifier.Result baseResult = null;
     Verifier baseVerifier = null;
     if (baseRender != null) {
-      baseVerifier = new Verifier(baseIntents, MeshModel.build(baseIntents, baseRender.asPlainObjects()));
+      baseVerifier = new Verifier(baseIntents, MeshModel.build(baseIntents, baseRender.withOverlayObjects()));
       baseResult = baseVerifier.run(true);
     }
-    Verifier headVerifier = new Verifier(headIntents, MeshModel.build(headIntents, headRender.asPlainObjects()));
+    Verifier headVerifier = new Verifier(headIntents, MeshModel.build(headIntents, headRender.withOverlayObjects()));
     Verifier.Result headResult = headVerifier.run(true);
     ReachabilityDelta reachability = ReachabilityDelta.compare(
         new ReachabilityDelta.Side(baseResult, baseVerifier == null ? null : baseVerifier.simulator()),

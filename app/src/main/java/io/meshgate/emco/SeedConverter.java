@@ -43,6 +43,14 @@ public final class SeedConverter {
       return new SeedProblem(file, position.line(), position.column(), at, message);
     }
 
+    /**
+     * The client intent already in the repository, read back in the seed's shape to be written
+     * again (the seed API's security-intent writes): its file, not a request body, is the origin.
+     */
+    public static Source stored(String file) {
+      return new Source(file + " (as stored before this request, read back in the seed's shape)", "$", null);
+    }
+
     /** What the comments in the intent file name as the origin. */
     String origin() {
       return file == null ? "the request body" : file + (path.equals("$") ? "" : " " + path);
@@ -107,7 +115,7 @@ public final class SeedConverter {
       return null;
     }
     IntentModel model = new IntentModel(Kind.InboundService.name(), List.of(
-        "Imported by `meshgate import emco` from the seed's (EMCO) inbound service intent",
+        "Converted by meshgate from the seed's (EMCO) inbound service intent",
         source.origin() + "; \"from\" comments name each value's seed field."));
     metadata(source, asMap(body).get("metadata"), model.metadata(), "metadata");
     Map<String, Object> loadBalancing = new LinkedHashMap<>();
@@ -144,7 +152,7 @@ public final class SeedConverter {
     if (spec == null) {
       return null;
     }
-    List<String> header = new ArrayList<>(List.of("Imported by `meshgate import emco` from the seed's (EMCO) client intent",
+    List<String> header = new ArrayList<>(List.of("Converted by meshgate from the seed's (EMCO) client intent",
         source.origin()));
     if (security != null) {
       header.add("and its security intent " + security.source().origin());

@@ -13,29 +13,42 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
    * @param trustDomainAliases other trust domains this cluster's mesh config accepts (contract v2)
    * @param dnsProxying sidecar DNS proxying is on, so {@code .global} names resolve (contract v2)
    * @param peerAuthentication the mesh's and namespaces' mTLS defaults in this cluster, or null
+   * @param ingressGateway the ingress gateway IngressRoutes of this cluster use (defaults: Istio's)
+   * @param egressGateway the egress gateway ExternalServices with {@code egressGateway: true} use
+   * @param outboundTrafficPolicy the mesh's {@code outboundTrafficPolicy.mode}: ALLOW_ANY (Istio's
+   *     default: hosts without a ServiceEntry pass through) or REGISTRY_ONLY
    * @param locality where the cluster's nodes are ({@code region[/zone[/subzone]]}), or null
    * @param namespacesWithoutSidecar namespaces without sidecar injection (legacy workloads), empty when none
    */
   public record Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
       String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying,
-      PeerAuthenticationDefaults peerAuthentication, String locality, List<String> namespacesWithoutSidecar) {
+      PeerAuthenticationDefaults peerAuthentication, IngressGateway ingressGateway, EgressGateway egressGateway,
+      String outboundTrafficPolicy, String locality, List<String> namespacesWithoutSidecar) {
 
     public Spec {
       trustDomain = trustDomain == null ? "cluster.local" : trustDomain;
       syncNamespace = syncNamespace == null ? "istio-system" : syncNamespace;
       trustDomainAliases = trustDomainAliases == null ? List.of() : List.copyOf(trustDomainAliases);
+      ingressGateway = ingressGateway == null ? new IngressGateway(null, null, null, 0, 0) : ingressGateway;
+      egressGateway = egressGateway == null ? new EgressGateway(null, null, null, null) : egressGateway;
+      outboundTrafficPolicy = outboundTrafficPolicy == null ? ALLOW_ANY : outboundTrafficPolicy;
       namespacesWithoutSidecar = namespacesWithoutSidecar == null ? List.of() : List.copyOf(namespacesWithoutSidecar);
     }
 
-    /** Without locality and namespaces without sidecar. */
+    /** Without the mesh edge's and traffic management's fields: Istio's default gateways, ALLOW_ANY. */
     public Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
         String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying,
         PeerAuthenticationDefaults peerAuthentication) {
       this(logicalCloud, trustDomain, network, meshGateway, istioApiVersion, syncNamespace, trustDomainAliases,
-          dnsProxying, peerAuthentication, null, null);
+          dnsProxying, peerAuthentication, null, null, null, null, null);
     }
 
-    /** Without mTLS defaults. */
+    /** True when a host without ServiceEntry is refused (BlackHoleCluster) rather than passed through. */
+    public boolean registryOnly() {
+      return REGISTRY_ONLY.equals(outboundTrafficPolicy);
+    }
+
+    /** Without mTLS defaults and the mesh edge's fields. */
     public Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
         String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying) {
       this(logicalCloud, trustDomain, network, meshGateway, istioApiVersion, syncNamespace, trustDomainAliases,
@@ -83,6 +96,47 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
 
     public MeshGateway(String address, int port) {
       this(address, port, 0, null, null);
+    }
+  }
+
+  public static final String ALLOW_ANY = "ALLOW_ANY";
+  public static final String REGISTRY_ONLY = "REGISTRY_ONLY";
+
+  /**
+   * The ingress gateway: its pods' labels and namespace (its Secrets live there), the service account
+   * its pods run as (AuthorizationPolicies admit that identity) and the ports of its Service. The
+   * defaults are those of {@code istioctl install} (the default profile).
+   * https://istio.io/latest/docs/setup/additional-setup/gateway/
+   */
+  public record IngressGateway(Map<String, String> selector, String namespace, String serviceAccount, int httpPort,
+      int httpsPort) {
+
+    public IngressGateway {
+      selector = selector == null || selector.isEmpty() ? Map.of("istio", "ingressgateway") : Map.copyOf(selector);
+      namespace = namespace == null ? "istio-system" : namespace;
+      serviceAccount = serviceAccount == null ? "istio-ingressgateway-service-account" : serviceAccount;
+      httpPort = httpPort == 0 ? 80 : httpPort;
+      httpsPort = httpsPort == 0 ? 443 : httpsPort;
+    }
+  }
+
+  /**
+   * The egress gateway: its pods' labels, namespace, Kubernetes Service (what sidecars route to) and
+   * service account; defaults of {@code istioctl install} with {@code egressGateways} enabled.
+   * https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
+   */
+  public record EgressGateway(Map<String, String> selector, String namespace, String service, String serviceAccount) {
+
+    public EgressGateway {
+      selector = selector == null || selector.isEmpty() ? Map.of("istio", "egressgateway") : Map.copyOf(selector);
+      namespace = namespace == null ? "istio-system" : namespace;
+      service = service == null ? "istio-egressgateway" : service;
+      serviceAccount = serviceAccount == null ? "istio-egressgateway-service-account" : serviceAccount;
+    }
+
+    /** {@code <service>.<namespace>.svc.cluster.local}. */
+    public String host() {
+      return service + "." + namespace + ".svc.cluster.local";
     }
   }
 

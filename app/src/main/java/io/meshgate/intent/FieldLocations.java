@@ -71,6 +71,11 @@ final class FieldLocations {
     return documentStart;
   }
 
+  /** True when the document has a node at exactly this path. */
+  boolean has(String path) {
+    return index().containsKey(path);
+  }
+
   /** Where the key of a mapping entry stands, or {@link #locate} when there is no key. */
   SourceLocation locateKey(String path) {
     Integer field = index().get(path);

@@ -1,7 +1,8 @@
 package io.meshgate.intent;
 
 /** One intent document. */
-public sealed interface Intent permits Cluster, InboundService, ServiceClient {
+public sealed interface Intent permits Cluster, InboundService, ServiceClient, IngressRoute, ExternalService,
+    EndUserAuth {
   Metadata metadata();
 
   Kind kind();

@@ -54,6 +54,11 @@ public final class IntentDocument {
     return locations.locate(fieldPath);
   }
 
+  /** True when the document has a node at exactly this dotted path. */
+  public boolean hasField(String fieldPath) {
+    return fieldPath != null && locations.has(fieldPath);
+  }
+
   @Override
   public String toString() {
     return kind + "/" + name + " at " + source();

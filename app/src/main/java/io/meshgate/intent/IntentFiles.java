@@ -7,11 +7,11 @@ import java.util.Locale;
  * Which files below the intents root are intents ({@code .yaml}, {@code .yml}, {@code .json}; JSON is
  * YAML), which are left alone in silence (dot-files, Markdown), and what to say about the rest.
  */
-final class IntentFiles {
+public final class IntentFiles {
   private IntentFiles() {}
 
-  /** A file read as intents. */
-  static boolean isIntentFile(Path file) {
+  /** A file read as intents (what every reader of an intents tree must agree on). */
+  public static boolean isIntentFile(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
   }

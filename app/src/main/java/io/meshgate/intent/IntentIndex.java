@@ -24,7 +24,10 @@ public final class IntentIndex {
     this.intents = intents;
     Map<String, List<ServiceClient>> byTarget = new TreeMap<>();
     Map<String, List<ServiceClient>> byClientCluster = new TreeMap<>();
-    for (ServiceClient client : intents.clients().values()) {
+    List<ServiceClient> callers = new ArrayList<>(intents.clients().values());
+    // After the declared clients: the ingress gateways IngressRoutes send to a service (see IngressClients).
+    callers.addAll(IngressClients.of(intents));
+    for (ServiceClient client : callers) {
       if (client.spec().target() != null) {
         byTarget.computeIfAbsent(client.spec().target(), k -> new ArrayList<>()).add(client);
       }
@@ -78,7 +81,10 @@ public final class IntentIndex {
     return client.spec().target() == null ? null : intents.services().get(client.spec().target());
   }
 
-  /** Every client whose {@code spec.target} is the service's {@code metadata.name}, by client name. */
+  /**
+   * Every client whose {@code spec.target} is the service's {@code metadata.name}, by client name,
+   * then the ingress gateways that route to it ({@link IngressClients}).
+   */
   public List<ServiceClient> clientsOf(InboundService service) {
     return clientsByTarget.getOrDefault(service.name(), List.of());
   }

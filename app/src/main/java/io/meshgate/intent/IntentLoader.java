@@ -115,6 +115,7 @@ public final class IntentLoader {
     private final IntentSchemas schemas = IntentSchemas.get();
     private final IntentLimits limits;
     private final Progress progress;
+    private Overlays overlays = Overlays.NONE;
 
     Run(Path root, IntentLimits limits, Progress progress) {
       this.limits = limits;
@@ -185,7 +186,12 @@ public final class IntentLoader {
       }
       applyServiceDefaults();
       applyClientDefaults();
+      EdgeDefaults.apply(pending.stream().filter(p -> p.kind != null && p.name != null)
+          .map(p -> new EdgeDefaults.Document(p.kind, p.name, p.content)).toList());
       rejectHostCollisions();
+      java.util.Set<String> clusters = new java.util.TreeSet<>();
+      pending.stream().filter(p -> p.kind == Kind.Cluster && p.name != null).forEach(p -> clusters.add(p.name));
+      overlays = OverlayLoader.read(realRoot, this::label, clusters, violations, limits);
       return result();
     }
 
@@ -211,7 +217,9 @@ public final class IntentLoader {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
             boolean hidden = !dir.equals(realRoot) && dir.getFileName().toString().startsWith(".");
-            return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            // overlays/ holds plain Istio YAML, read by OverlayLoader, never as intents.
+            boolean overlays = dir.equals(realRoot.resolve(Overlays.FOLDER));
+            return hidden || overlays ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
           }
 
           @Override
@@ -297,17 +305,17 @@ public final class IntentLoader {
       if (!content.containsKey("kind")) {
         boolean body = IntentFiles.isJson(locations.documentStart().file()) && !content.containsKey("apiVersion");
         report(null, locations.documentStart(), null, null, null, body ? IntentFiles.EMCO_BODY
-            : "missing required field \"kind\" at the top level; add kind: Cluster, InboundService or ServiceClient");
+            : "missing required field \"kind\" at the top level; add kind: " + kindList(" or "));
       } else if (kindValue instanceof String text && isKind(text)) {
         kind = Kind.valueOf(text);
       } else if (kindValue instanceof String text && ForeignKinds.describe(text, content.get("apiVersion")) != null) {
         report(null, locations.locate("kind"), null, null, "kind", ForeignKinds.describe(text, content.get("apiVersion")));
       } else {
-        List<String> kinds = List.of("Cluster", "InboundService", "ServiceClient");
+        List<String> kinds = java.util.Arrays.stream(Kind.values()).map(Kind::name).toList();
         String suggestion = kindValue instanceof String text ? Suggestions.closest(text, kinds) : null;
         report(null, locations.locate("kind"), null, null, "kind",
             "unknown kind " + (kindValue instanceof String text ? "\"" + YamlReader.abbreviate(text) + "\"" : String.valueOf(kindValue))
-                + "; expected one of Cluster, InboundService, ServiceClient"
+                + "; expected one of " + kindList(", ")
                 + (suggestion != null ? "; did you mean \"" + suggestion + "\"?" : ""));
       }
       if (kind == null) {
@@ -321,6 +329,12 @@ public final class IntentLoader {
       for (IntentSchemas.Finding finding : schemas.validate(kind, content)) {
         report(current, locations.locate(finding.path()), kind, name, finding.path(), finding.message());
       }
+    }
+
+    /** "Cluster, InboundService, ..." in declaration order; the last separator is {@code last}. */
+    private static String kindList(String last) {
+      List<String> names = java.util.Arrays.stream(Kind.values()).map(Kind::name).toList();
+      return String.join(", ", names.subList(0, names.size() - 1)) + last + names.get(names.size() - 1);
     }
 
     private static boolean isKind(String text) {
@@ -433,12 +447,14 @@ public final class IntentLoader {
     /**
      * A Kubernetes Service is one host, {@code <service>.<namespace>.global}: two InboundServices
      * for it in one cluster would render the same DestinationRule twice, and two in different
-     * clusters would send a cluster with clients of both to one of them only, silently. Both are
-     * reported on the later document (the earlier one keeps its meaning).
+     * clusters would send a cluster with clients of both to one of them only, silently. Two hosts
+     * whose {@code <service>-<namespace>} spell the same ({@code a-b} in {@code c}, {@code a} in
+     * {@code b-c}) name their {@code .global} objects alike, so they clash in every cluster that
+     * holds both. All are reported on the later document (the earlier one keeps its meaning).
      */
     @SuppressWarnings("unchecked")
     private void rejectHostCollisions() {
-      Map<String, List<Pending>> byHost = new TreeMap<>();
+      Map<String, List<Pending>> byObjectName = new TreeMap<>();
       for (Pending service : pending) {
         // Documents with errors already have a message; a clash on top would only repeat it.
         if (service.kind != Kind.InboundService || service.name == null || service.errors > 0
@@ -448,11 +464,11 @@ public final class IntentLoader {
         Map<String, Object> spec = (Map<String, Object>) rawSpec;
         if (spec.get("service") instanceof String name && spec.get("namespace") instanceof String namespace
             && spec.get("cluster") instanceof String) {
-          byHost.computeIfAbsent(name + "." + namespace + ".global", h -> new ArrayList<>()).add(service);
+          byObjectName.computeIfAbsent(name + "-" + namespace, h -> new ArrayList<>()).add(service);
         }
       }
       Map<String, Set<String>> clientClustersByTarget = null;
-      for (Map.Entry<String, List<Pending>> entry : byHost.entrySet()) {
+      for (Map.Entry<String, List<Pending>> entry : byObjectName.entrySet()) {
         List<Pending> services = entry.getValue();
         if (services.size() < 2) {
           continue;
@@ -460,49 +476,91 @@ public final class IntentLoader {
         if (clientClustersByTarget == null) {
           clientClustersByTarget = clientClustersByTarget();
         }
-        // Each later service clashes with the first earlier one that shares its cluster or a
-        // cluster with clients of both: remember, per cluster, the first service hosted there and
-        // the first with clients there, so each service is looked at once (not once per pair).
-        Map<Object, Integer> firstHostedIn = new HashMap<>();
-        Map<String, Integer> firstWithClientsIn = new HashMap<>();
+        // Each later service clashes with the first earlier one that serves its host in its cluster,
+        // or that needs a .global ServiceEntry in a cluster where it does: remember, per host and
+        // cluster, the first service hosted there and, per cluster, the first with a ServiceEntry
+        // there, so each service is looked at once (not once per pair).
+        Map<String, Integer> firstHostedIn = new HashMap<>();
+        Map<String, Integer> firstWithEntryIn = new HashMap<>();
         for (int later = 0; later < services.size(); later++) {
           Pending second = services.get(later);
           Object cluster = ((Map<String, Object>) second.content.get("spec")).get("cluster");
-          Set<String> clientClusters = clientClusters(clientClustersByTarget, second.name, cluster);
-          int earliest = firstHostedIn.getOrDefault(cluster, Integer.MAX_VALUE);
-          for (String clientCluster : clientClusters) {
-            earliest = Math.min(earliest, firstWithClientsIn.getOrDefault(clientCluster, Integer.MAX_VALUE));
+          String hostInCluster = globalHost(second) + "@" + cluster;
+          Set<String> entryClusters = entryClusters(clientClustersByTarget, second.name, cluster);
+          int earliest = firstHostedIn.getOrDefault(hostInCluster, Integer.MAX_VALUE);
+          for (String entryCluster : entryClusters) {
+            earliest = Math.min(earliest, firstWithEntryIn.getOrDefault(entryCluster, Integer.MAX_VALUE));
           }
           if (earliest != Integer.MAX_VALUE) {
-            String problem = hostCollision(entry.getKey(), services.get(earliest), second, clientClustersByTarget);
+            String problem = hostCollision(services.get(earliest), second, clientClustersByTarget);
             report(second, second.locations.locate("spec.service"), second.kind, second.name, "spec.service", problem);
           }
-          firstHostedIn.putIfAbsent(cluster, later);
-          for (String clientCluster : clientClusters) {
-            firstWithClientsIn.putIfAbsent(clientCluster, later);
+          firstHostedIn.putIfAbsent(hostInCluster, later);
+          for (String entryCluster : entryClusters) {
+            firstWithEntryIn.putIfAbsent(entryCluster, later);
           }
         }
       }
     }
 
-    /** Why two InboundServices of one host clash (they do: see {@link #rejectHostCollisions}). */
+    /** {@code <service>.<namespace>.global} of an InboundService whose spec names both. */
     @SuppressWarnings("unchecked")
-    private String hostCollision(String host, Pending first, Pending second, Map<String, Set<String>> clientClustersByTarget) {
+    private static String globalHost(Pending service) {
+      Map<String, Object> spec = (Map<String, Object>) service.content.get("spec");
+      return spec.get("service") + "." + spec.get("namespace") + ".global";
+    }
+
+    /**
+     * Why two InboundServices of one host, or of hosts whose objects share a name, clash (they do:
+     * see {@link #rejectHostCollisions}).
+     */
+    @SuppressWarnings("unchecked")
+    private String hostCollision(Pending first, Pending second, Map<String, Set<String>> clientClustersByTarget) {
       Map<String, Object> firstSpec = (Map<String, Object>) first.content.get("spec");
       Map<String, Object> secondSpec = (Map<String, Object>) second.content.get("spec");
       String at = " (" + first.locations.locate("spec.service") + ")";
-      if (firstSpec.get("cluster").equals(secondSpec.get("cluster"))) {
+      String host = globalHost(second);
+      boolean sameHost = host.equals(globalHost(first));
+      if (sameHost && firstSpec.get("cluster").equals(secondSpec.get("cluster"))) {
         return "InboundService " + second.name + " declares service " + secondSpec.get("service") + " in namespace "
             + secondSpec.get("namespace") + " of cluster " + secondSpec.get("cluster") + ", which InboundService "
             + first.name + " already declares" + at + "; one InboundService describes a Kubernetes Service: list all its"
             + " ports under spec.ports of " + first.name + " and remove " + second.name;
       }
-      Set<String> shared = new TreeSet<>(clientClusters(clientClustersByTarget, first.name, firstSpec.get("cluster")));
-      shared.retainAll(clientClusters(clientClustersByTarget, second.name, secondSpec.get("cluster")));
+      Set<String> shared = new TreeSet<>(entryClusters(clientClustersByTarget, first.name, firstSpec.get("cluster")));
+      shared.retainAll(entryClusters(clientClustersByTarget, second.name, secondSpec.get("cluster")));
+      // Per shared cluster, why each of the two has its .global objects there.
+      List<String> why = new ArrayList<>();
+      Set<String> callingBoth = new TreeSet<>();
+      for (String cluster : shared) {
+        List<String> hosted = new ArrayList<>();
+        List<String> called = new ArrayList<>();
+        for (Pending service : List.of(first, second)) {
+          boolean hostsIt = cluster.equals(((Map<String, Object>) service.content.get("spec")).get("cluster"));
+          (hostsIt ? hosted : called).add(service.name);
+        }
+        if (hosted.isEmpty()) {
+          callingBoth.add(cluster);
+        } else {
+          why.add("cluster " + cluster + " hosts " + String.join(" and ", hosted) + " for "
+              + (hosted.size() == 1 ? "its" : "their") + " clients in other clusters"
+              + (called.isEmpty() ? "" : " and has clients of " + String.join(" and ", called)));
+        }
+      }
+      if (!callingBoth.isEmpty()) {
+        why.add(0, "cluster " + String.join(", ", callingBoth) + " has clients of both");
+      }
+      if (!sameHost) {
+        String objects = "meshgate-" + secondSpec.get("service") + "-" + secondSpec.get("namespace") + "-global";
+        return "InboundService " + second.name + " (host " + host + ") and InboundService " + first.name + " (host "
+            + globalHost(first) + ")" + at + " give their .global objects the same name, " + objects
+            + " (<service>-<namespace>-global), and " + String.join("; ", why) + ", so one would replace the other"
+            + " there; change the Service name or namespace of one of them so that <service>-<namespace> differ";
+      }
       return "InboundService " + second.name + " (cluster " + secondSpec.get("cluster") + ") and InboundService "
           + first.name + " (cluster " + firstSpec.get("cluster") + ")" + at + " both publish host " + host
-          + ", and cluster " + String.join(", ", shared) + " has clients of both; one host leads to one cluster"
-          + " only: serve them under different Service names or namespaces";
+          + ", and " + String.join("; ", why) + "; one host leads to one cluster only: serve them under different"
+          + " Service names or namespaces";
     }
 
     /** The clusters, other than the hosting one, that run a client of the named InboundService. */
@@ -510,6 +568,20 @@ public final class IntentLoader {
         Object hostCluster) {
       Set<String> clusters = new TreeSet<>(clientClustersByTarget.getOrDefault(serviceName, Set.of()));
       clusters.remove(hostCluster);
+      return clusters;
+    }
+
+    /**
+     * The clusters that hold the named InboundService's {@code .global} ServiceEntry: those of its
+     * clients in other clusters, and its own cluster when it has such clients (contract v2 renders
+     * the hosting side's {@code .global} pair there too).
+     */
+    private static Set<String> entryClusters(Map<String, Set<String>> clientClustersByTarget, String serviceName,
+        Object hostCluster) {
+      Set<String> clusters = clientClusters(clientClustersByTarget, serviceName, hostCluster);
+      if (!clusters.isEmpty() && hostCluster instanceof String host) {
+        clusters.add(host);
+      }
       return clusters;
     }
 
@@ -546,6 +618,9 @@ public final class IntentLoader {
       Map<String, Cluster> clusters = new TreeMap<>();
       Map<String, InboundService> services = new TreeMap<>();
       Map<String, ServiceClient> clients = new TreeMap<>();
+      Map<String, IngressRoute> ingressRoutes = new TreeMap<>();
+      Map<String, ExternalService> externalServices = new TreeMap<>();
+      Map<String, EndUserAuth> endUserAuths = new TreeMap<>();
       Map<IntentRef, SourceLocation> sources = new TreeMap<>();
       for (Pending document : pending) {
         if (document.name == null) {
@@ -557,6 +632,9 @@ public final class IntentLoader {
               case Cluster -> clusters.put(document.name, bind(document, Cluster.class));
               case InboundService -> services.put(document.name, bind(document, InboundService.class));
               case ServiceClient -> clients.put(document.name, bind(document, ServiceClient.class));
+              case IngressRoute -> ingressRoutes.put(document.name, bind(document, IngressRoute.class));
+              case ExternalService -> externalServices.put(document.name, bind(document, ExternalService.class));
+              case EndUserAuth -> endUserAuths.put(document.name, bind(document, EndUserAuth.class));
             }
             sources.put(new IntentRef(document.kind, document.name), document.locations.documentStart());
           } catch (IllegalArgumentException e) {
@@ -571,8 +649,9 @@ public final class IntentLoader {
       violations.sort(Comparator.comparing(Violation::file, Comparator.nullsFirst(Comparator.naturalOrder()))
           .thenComparingInt(Violation::line).thenComparingInt(Violation::column)
           .thenComparing(Violation::message));
-      return new LoadResult(new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services), new TreeMap<>(clients), sources),
-          documents, violations, files);
+      return new LoadResult(new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services), new TreeMap<>(clients), sources,
+          new TreeMap<>(ingressRoutes), new TreeMap<>(externalServices), new TreeMap<>(endUserAuths)),
+          documents, violations, files, overlays);
     }
 
     /** The typed intent; IllegalArgumentException when the model cannot hold what the schema admitted. */

@@ -50,9 +50,10 @@ final class IntentSchemas {
     }
     // Read every schema file up front so the catalogue is read-only afterwards (the service loads
     // from several threads).
-    for (String name : List.of("common.schema.json", "intent.schema.json", fileOf(Kind.Cluster),
-        fileOf(Kind.InboundService), fileOf(Kind.ServiceClient))) {
-      files.put(name, read(name));
+    files.put("common.schema.json", read("common.schema.json"));
+    files.put("intent.schema.json", read("intent.schema.json"));
+    for (Kind kind : Kind.values()) {
+      files.put(fileOf(kind), read(fileOf(kind)));
     }
     for (Kind kind : Kind.values()) {
       defaults.put(kind, plan(fileOf(kind), file(fileOf(kind)), 0));
@@ -169,6 +170,10 @@ final class IntentSchemas {
         return new Finding(FieldLocations.child(path, unknown), text);
       }
       case "required":
+        if (path.matches("spec\\.ports\\[\\d+]") && "protocol".equals(message.getProperty())) {
+          return new Finding(path, "missing required field \"protocol\"" + in(path) + "; add it (protocol: HTTP,"
+              + " HTTP2, GRPC, TCP, TLS or HTTPS)");
+        }
         return new Finding(path, "missing required field \"" + message.getProperty() + "\"" + in(path)
             + "; add it");
       case "dependentRequired":
@@ -181,6 +186,14 @@ final class IntentSchemas {
           return new Finding(path, field + " must be " + String.join(" or ", kinds) + ", not " + describe(instance));
         }
         String expected = type != null ? type.asText() : "?";
+        if (path.equals("spec.port") && instance != null && instance.isArray() && instance.size() > 0) {
+          // port: [80, 9090]: several ports are a ports list, each with its protocol.
+          List<String> entries = new ArrayList<>();
+          instance.forEach(p -> entries.add("{number: " + (p.isValueNode() ? p.asText() : "...") + ", protocol: HTTP}"));
+          return new Finding(path, field + " must be an integer, not a list; several ports are written ports: ["
+              + String.join(", ", entries) + "] (each with its own protocol: HTTP, HTTP2, GRPC, TCP, TLS or HTTPS),"
+              + " instead of port and protocol");
+        }
         if (path.matches("spec\\.ports\\[\\d+]") && instance != null && instance.isNumber()) {
           return new Finding(path, field + " must be a mapping, not " + describe(instance) + "; write {number: "
               + instance.asText() + ", protocol: HTTP} (protocol HTTP, HTTP2, GRPC, TCP, TLS or HTTPS)");

@@ -14,13 +14,29 @@ public record IntentSet(
     SortedMap<String, Cluster> clusters,
     SortedMap<String, InboundService> services,
     SortedMap<String, ServiceClient> clients,
-    Map<IntentRef, SourceLocation> sources) {
+    Map<IntentRef, SourceLocation> sources,
+    SortedMap<String, IngressRoute> ingressRoutes,
+    SortedMap<String, ExternalService> externalServices,
+    SortedMap<String, EndUserAuth> endUserAuths) {
 
   public IntentSet {
     clusters = Collections.unmodifiableSortedMap(new TreeMap<>(clusters));
     services = Collections.unmodifiableSortedMap(new TreeMap<>(services));
     clients = Collections.unmodifiableSortedMap(new TreeMap<>(clients));
     sources = Collections.unmodifiableMap(new TreeMap<>(sources));
+    ingressRoutes = frozen(ingressRoutes);
+    externalServices = frozen(externalServices);
+    endUserAuths = frozen(endUserAuths);
+  }
+
+  /** Clusters, services and clients only (no mesh-edge intents). */
+  public IntentSet(SortedMap<String, Cluster> clusters, SortedMap<String, InboundService> services,
+      SortedMap<String, ServiceClient> clients, Map<IntentRef, SourceLocation> sources) {
+    this(clusters, services, clients, sources, null, null, null);
+  }
+
+  private static <V> SortedMap<String, V> frozen(SortedMap<String, V> map) {
+    return Collections.unmodifiableSortedMap(map == null ? new TreeMap<>() : new TreeMap<>(map));
   }
 
   /** Where the document of {@code intent} starts. */

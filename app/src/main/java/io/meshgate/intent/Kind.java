@@ -4,7 +4,11 @@ package io.meshgate.intent;
 public enum Kind {
   Cluster,
   InboundService,
-  ServiceClient;
+  ServiceClient,
+  // The mesh edge: ingress, egress and end-user authentication (their own files and renderers).
+  IngressRoute,
+  ExternalService,
+  EndUserAuth;
 
   public static final String API_VERSION = "meshgate.io/v1alpha1";
 }

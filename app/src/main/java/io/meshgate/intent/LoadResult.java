@@ -16,6 +16,7 @@ public final class LoadResult {
   private final List<IntentDocument> documents;
   private final List<Violation> violations;
   private final List<String> files;
+  private final Overlays overlays;
   /** The first document of each kind and name. */
   private final Map<Kind, Map<String, IntentDocument>> byName = new EnumMap<>(Kind.class);
 
@@ -24,15 +25,28 @@ public final class LoadResult {
    * @param documents every document with a recognised kind and a name, valid or not, in file order
    * @param violations every structural problem ({@code MG-SCHEMA}), in file order
    * @param files the intent files read, as shown to users ({@code intents/...}), sorted
+   * @param overlays the overlay files and objects ({@code overlays/<cluster>/} below the intents root)
    */
-  public LoadResult(IntentSet intents, List<IntentDocument> documents, List<Violation> violations, List<String> files) {
+  public LoadResult(IntentSet intents, List<IntentDocument> documents, List<Violation> violations, List<String> files,
+      Overlays overlays) {
     this.intents = intents;
     this.documents = List.copyOf(documents);
     this.violations = List.copyOf(violations);
     this.files = List.copyOf(files);
+    this.overlays = overlays == null ? Overlays.NONE : overlays;
     for (IntentDocument document : this.documents) {
       byName.computeIfAbsent(document.kind(), k -> new HashMap<>()).putIfAbsent(document.name(), document);
     }
+  }
+
+  /** Without overlays. */
+  public LoadResult(IntentSet intents, List<IntentDocument> documents, List<Violation> violations, List<String> files) {
+    this(intents, documents, violations, files, Overlays.NONE);
+  }
+
+  /** The overlay files and objects ({@code overlays/<cluster>/} below the intents root). */
+  public Overlays overlays() {
+    return overlays;
   }
 
   /** The structurally valid documents, typed, defaults filled in. */
@@ -72,7 +86,7 @@ public final class LoadResult {
   @Override
   public boolean equals(Object other) {
     return other instanceof LoadResult that && intents.equals(that.intents) && documents.equals(that.documents)
-        && violations.equals(that.violations) && files.equals(that.files);
+        && violations.equals(that.violations) && files.equals(that.files) && overlays.equals(that.overlays);
   }
 
   @Override

@@ -231,8 +231,9 @@ public final class SeedFieldNames {
           + " namespace may call: in meshgate leave allowedNamespaces out (remove this field)";
     }
     String who = mapping.meshgateExtension() ? "\"" + field + "\" belongs in " : "\"" + field + "\" is the seed's (EMCO) name of ";
-    return who + mapping.target() + ": write " + example(mapping, seedValue)
-        + (mapping.note() == null ? "" : " (" + mapping.note() + ")");
+    // A hash type or mode (ConsistenHash, httpCookie) is answered with the hash first, the simple form as the other way.
+    String note = hashKey(mapping, seedValue) != null ? "or " + mapping.example() : mapping.note();
+    return who + mapping.target() + ": write " + example(mapping, seedValue) + (note == null ? "" : " (" + note + ")");
   }
 
   private static String join(String parent, String field) {
@@ -241,7 +242,27 @@ public final class SeedFieldNames {
 
   /** The YAML to write instead of the seed field, with the seed's value converted where it converts. */
   public static String example(Mapping mapping, Object seedValue) {
+    String hash = hashKey(mapping, seedValue);
+    if (hash != null) {
+      return "loadBalancing: {consistentHash: {" + switch (hash) {
+        case "httpHeaderName" -> "httpHeaderName: x-user";
+        case "useSourceIp" -> "useSourceIp: true";
+        case "httpQueryParameterName" -> "httpQueryParameterName: user";
+        default -> "httpCookie: {name: user1, ttl: 0s}";
+      } + "}}";
+    }
     return String.format(Locale.ROOT, mapping.example(), exampleValue(mapping, seedValue));
+  }
+
+  /**
+   * The consistentHash key a seed {@code loadbalancingType} (ConsistenHash) or hash
+   * {@code loadBalancerMode} (httpCookie, useSourceIP...) asks for; null for anything else.
+   */
+  private static String hashKey(Mapping mapping, Object seedValue) {
+    if (mapping.value() != Value.LOAD_BALANCING || !(seedValue instanceof String text)) {
+      return null;
+    }
+    return HASH_TYPES.contains(text) ? "httpCookie" : HASH_MODES.get(text);
   }
 
   /** The value as it would be written in meshgate, or a placeholder when it does not convert. */

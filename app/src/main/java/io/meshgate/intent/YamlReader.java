@@ -193,7 +193,7 @@ public final class YamlReader {
     SourceLocation start = at(root.getStartMark());
     if (!(root instanceof MappingNode mapping)) {
       report(start, "document is not a mapping (found " + describeNode(root)
-          + "); an intent starts with apiVersion, kind, metadata and spec");
+          + "); an intent starts with apiVersion, kind, metadata and spec" + listOfIntentsAdvice(root));
       return null;
     }
     FieldLocations locations = new FieldLocations(start);
@@ -348,6 +348,26 @@ public final class YamlReader {
 
   private static boolean isNull(Node node) {
     return node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag());
+  }
+
+  /** A list whose items look like intents (as `kubectl get -o json` or a JSON tool writes them): how to split it. */
+  private String listOfIntentsAdvice(Node root) {
+    if (!(root instanceof SequenceNode list) || list.getValue().isEmpty()
+        || !list.getValue().stream().allMatch(YamlReader::looksLikeIntent)) {
+      return "";
+    }
+    int count = list.getValue().size();
+    String intents = count + (count == 1 ? " intent" : " intents");
+    return IntentFiles.isJson(file)
+        ? "; this JSON file holds a list of " + intents + "; a .json intent file holds one intent, a JSON object:"
+            + " write one file per intent (or YAML documents separated by --- lines)"
+        : "; this document is a list of " + intents + "; write each intent as a document of its own, separated by"
+            + " --- lines, without the leading \"- \"";
+  }
+
+  private static boolean looksLikeIntent(Node node) {
+    return node instanceof MappingNode mapping && mapping.getValue().stream().anyMatch(tuple ->
+        tuple.getKeyNode() instanceof ScalarNode key && ("kind".equals(key.getValue()) || "apiVersion".equals(key.getValue())));
   }
 
   private static String describeNode(Node node) {

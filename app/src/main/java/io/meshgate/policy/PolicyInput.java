@@ -3,6 +3,7 @@ package io.meshgate.policy;
 import io.meshgate.intent.IntentDocument;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.LoadResult;
+import io.meshgate.intent.OverlayObject;
 import io.meshgate.intent.SourceLocation;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,11 +13,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Builds {@code input} for the policies (contract section 3): {@code clusters}, {@code services} and
- * {@code clients} keyed by name, each the whole document ({@code apiVersion}, {@code kind},
+ * Builds {@code input} for the policies (contract section 3): {@code clusters}, {@code services},
+ * {@code clients}, and the mesh edge's {@code ingressRoutes}, {@code externalServices} and
+ * {@code endUserAuths}, keyed by name, each the whole document ({@code apiVersion}, {@code kind},
  * {@code metadata}, {@code spec} with defaults, unknown fields too) plus {@code name} and
- * {@code source: {file, line}}; and {@code rendered}, the objects rendered per cluster (empty when
- * structural errors stopped rendering).
+ * {@code source: {file, line}}; {@code rendered}, the objects rendered per cluster (empty when
+ * structural errors stopped rendering); and {@code overlays}, the overlay objects per cluster folder,
+ * each with {@code source: {file, line}}.
  *
  * <p>Every document with a kind and a name is included, valid or not, so a key pasted into a document
  * that also has a schema error is still found. When a name is used twice for one kind (itself an
@@ -42,11 +45,30 @@ public final class PolicyInput {
     input.put("clusters", byKind.get(Kind.Cluster));
     input.put("services", byKind.get(Kind.InboundService));
     input.put("clients", byKind.get(Kind.ServiceClient));
+    input.put("ingressRoutes", byKind.get(Kind.IngressRoute));
+    input.put("externalServices", byKind.get(Kind.ExternalService));
+    input.put("endUserAuths", byKind.get(Kind.EndUserAuth));
     Map<String, Object> renderedCopy = new TreeMap<>();
     if (rendered != null) {
       rendered.forEach((cluster, objects) -> renderedCopy.put(cluster, copy(objects)));
     }
     input.put("rendered", renderedCopy);
+    // The escape hatch: hand-written Istio objects per cluster folder, each with where it is written.
+    Map<String, Object> overlays = new TreeMap<>();
+    loaded.overlays().objects().forEach((cluster, objects) -> {
+      List<Object> entries = new ArrayList<>();
+      for (OverlayObject object : objects) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> entry = (Map<String, Object>) copy(object.content());
+        Map<String, Object> location = new LinkedHashMap<>();
+        location.put("file", object.source().file());
+        location.put("line", object.source().line());
+        entry.put("source", location);
+        entries.add(entry);
+      }
+      overlays.put(cluster, entries);
+    });
+    input.put("overlays", overlays);
     return input;
   }
 
@@ -56,6 +78,9 @@ public final class PolicyInput {
       case Cluster -> "clusters";
       case InboundService -> "services";
       case ServiceClient -> "clients";
+      case IngressRoute -> "ingressRoutes";
+      case ExternalService -> "externalServices";
+      case EndUserAuth -> "endUserAuths";
     };
   }
 

@@ -4,6 +4,7 @@ import io.meshgate.check.Violation;
 import io.meshgate.intent.IntentDocument;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.LoadResult;
+import io.meshgate.intent.OverlayObject;
 import io.meshgate.intent.SourceLocation;
 import io.meshgate.intent.Suggestions;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ public final class PolicyViolations {
   /** SOURCE_ANNOTATION and NAME_PREFIX; the policy step reads objects as plain maps. */
   private static final String SOURCE_ANNOTATION = "meshgate.io/source";
   private static final String NAME_PREFIX = "meshgate-";
+  private static final java.util.Set<Kind> EDGE_KINDS =
+      java.util.EnumSet.of(Kind.IngressRoute, Kind.ExternalService, Kind.EndUserAuth);
 
   /** Findings that get a "did you mean" at most, per run. */
   static final int MAX_SUGGESTIONS = 200;
@@ -95,6 +98,7 @@ public final class PolicyViolations {
     private Map<String, IntentDocument> documentsByKindAndName;
     private Map<String, List<IntentDocument>> documentsByFile;
     private Map<String, String> sourceFileByObject;
+    private Map<String, OverlayObject> overlayByObject;
 
     Locator(LoadResult loaded, Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
       this.loaded = loaded;
@@ -110,7 +114,21 @@ public final class PolicyViolations {
         IntentDocument document = documents().get(kind + "/" + finding.name());
         return document == null ? null : document.locate(finding.field() == null ? "" : finding.field());
       }
+      OverlayObject overlay = overlays().get(finding.kind() + "/" + finding.name());
+      if (overlay != null) {
+        return overlay.locate(finding.field() == null ? "" : finding.field());
+      }
       return locateRendered(finding);
+    }
+
+    /** Overlay objects by "Kind/name" (the first cluster folder by name wins), at their file:line. */
+    private Map<String, OverlayObject> overlays() {
+      if (overlayByObject == null) {
+        overlayByObject = new HashMap<>();
+        loaded.overlays().objects().values().forEach(list -> list.forEach(o ->
+            overlayByObject.putIfAbsent(o.kind() + "/" + o.name(), o)));
+      }
+      return overlayByObject;
     }
 
     /**
@@ -130,6 +148,14 @@ public final class PolicyViolations {
         if (document.content().get("spec") instanceof Map<?, ?> spec && spec.get("service") instanceof String service
             && (name.equals(service) || name.startsWith(service + "-"))) {
           return document.locate("spec.service");
+        }
+      }
+      // The mesh edge's objects are named meshgate-<concern>-<metadata.name> (ingress-, egress-, jwt-).
+      for (IntentDocument document : inFile) {
+        if (name.endsWith("-" + document.name())
+            && EDGE_KINDS.contains(document.kind())) {
+          // A field of the rendered object that the intent spells the same way (jwtRules[0].jwksUri).
+          return document.hasField(finding.field()) ? document.locate(finding.field()) : document.source();
         }
       }
       return inFile.isEmpty() ? null : inFile.get(0).source();

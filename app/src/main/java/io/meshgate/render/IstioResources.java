@@ -6,6 +6,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry;
 import io.fabric8.istio.api.api.networking.v1alpha3.VirtualService;
 import io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicy;
 import io.fabric8.istio.api.api.security.v1beta1.PeerAuthentication;
+import io.fabric8.istio.api.api.security.v1beta1.RequestAuthentication;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -64,6 +65,12 @@ final class IstioResources {
 
   static HasMetadata peerAuthentication(ApiVersions v, ObjectMeta meta, PeerAuthentication spec) {
     var o = new io.fabric8.istio.api.security.v1.PeerAuthentication();
+    o.setSpec(spec);
+    return withVersion(o, v.security(), meta);
+  }
+
+  static HasMetadata requestAuthentication(ApiVersions v, ObjectMeta meta, RequestAuthentication spec) {
+    var o = new io.fabric8.istio.api.security.v1.RequestAuthentication();
     o.setSpec(spec);
     return withVersion(o, v.security(), meta);
   }

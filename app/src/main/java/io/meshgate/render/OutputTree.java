@@ -1,5 +1,6 @@
 package io.meshgate.render;
 
+import io.meshgate.intent.Overlays;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,11 @@ public record OutputTree(SortedMap<String, byte[]> files) {
     files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
   }
 
-  /** The tree of one render. Every cluster gets a folder, with {@code resources: []} when empty. */
+  /**
+   * The tree of one render. Every cluster gets a folder, with {@code resources: []} when empty. A
+   * cluster's overlay files are copied unchanged below {@code clusters/<cluster>/_overlays/} and
+   * listed in its kustomization with meshgate's files.
+   */
   public static OutputTree of(RenderResult result, Provenance provenance) {
     SortedMap<String, byte[]> files = new TreeMap<>();
     result.clusters().forEach((cluster, objects) -> {
@@ -37,6 +42,11 @@ public record OutputTree(SortedMap<String, byte[]> files) {
       for (RenderedObject object : objects) {
         files.put(dir + object.relativePath(), bytes(object.toYaml()));
         resources.add(object.relativePath());
+      }
+      for (Overlays.OverlayFile overlay : result.overlays().filesOf(cluster)) {
+        String path = Overlays.OUTPUT_FOLDER + "/" + overlay.relativePath();
+        files.put(dir + path, overlay.bytes());
+        resources.add(path);
       }
       files.put(dir + "kustomization.yaml", bytes(kustomization(resources)));
     });

@@ -1,5 +1,6 @@
 package io.meshgate.render;
 
+import io.meshgate.intent.Overlays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,11 +11,23 @@ import java.util.TreeMap;
 
 /**
  * What one render produced: per cluster (every declared cluster, possibly with no objects) the
- * objects sorted by their path in the output tree, and the next allocation ledger.
+ * objects sorted by their path in the output tree, the next allocation ledger, and the overlays
+ * published beside them ({@link Overlays}: copied unchanged, not rendered).
  */
-public record RenderResult(SortedMap<String, List<RenderedObject>> clusters, AllocationLedger ledger) {
+public record RenderResult(SortedMap<String, List<RenderedObject>> clusters, AllocationLedger ledger,
+    Overlays overlays) {
+
+  public RenderResult(SortedMap<String, List<RenderedObject>> clusters, AllocationLedger ledger) {
+    this(clusters, ledger, Overlays.NONE);
+  }
+
+  /** The same render with {@code overlays} published beside it. */
+  public RenderResult withOverlays(Overlays overlays) {
+    return new RenderResult(clusters, ledger, overlays);
+  }
 
   public RenderResult {
+    overlays = overlays == null ? Overlays.NONE : overlays;
     SortedMap<String, List<RenderedObject>> copy = new TreeMap<>();
     clusters.forEach((cluster, objects) -> {
       List<RenderedObject> sorted = new ArrayList<>(objects);
@@ -27,6 +40,21 @@ public record RenderResult(SortedMap<String, List<RenderedObject>> clusters, All
   /** The objects of one cluster (empty when it has none or is unknown). */
   public List<RenderedObject> objectsOf(String cluster) {
     return clusters.getOrDefault(cluster, List.of());
+  }
+
+  /**
+   * What each cluster will hold once applied: the rendered objects and then the overlay objects, as
+   * plain maps (verify's model).
+   */
+  public Map<String, List<Map<String, Object>>> withOverlayObjects() {
+    Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
+    clusters.forEach((cluster, objects) -> {
+      List<Map<String, Object>> all = new ArrayList<>();
+      objects.forEach(o -> all.add(o.plain()));
+      overlays.objectsOf(cluster).forEach(o -> all.add(o.content()));
+      out.put(cluster, Collections.unmodifiableList(all));
+    });
+    return Collections.unmodifiableMap(out);
   }
 
   /** The rendered objects as plain maps, for the policy input's {@code rendered} field. */

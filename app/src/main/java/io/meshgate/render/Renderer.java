@@ -133,6 +133,11 @@ public final class Renderer {
       progress.update("objects rendered", rendered[0]);
     });
 
+    // The mesh edge (ingress, egress, end-user authentication), each concern a renderer of its own.
+    for (EdgeRenderer.Placed placed : new EdgeRenderer(index).render()) {
+      out.get(placed.cluster()).add(placed.cluster(), placed.resource());
+    }
+
     SortedMap<String, List<RenderedObject>> clusters = new TreeMap<>();
     out.forEach((name, cluster) -> {
       Cluster facts = intents.clusters().get(name);
@@ -718,7 +723,8 @@ public final class Renderer {
     return pa;
   }
 
-  private static ObjectMeta meta(String name, String namespace, String sourceFile) {
+  /** Name, namespace, the managed-by label and the source annotation every rendered object carries. */
+  static ObjectMeta meta(String name, String namespace, String sourceFile) {
     return new ObjectMetaBuilder()
         .withName(name)
         .withNamespace(namespace)

@@ -29,7 +29,7 @@ public final class ResourceYaml {
       "endpoints", "exportTo",
       "selector", "workloadSelector", "matchLabels", "servers", "port", "action", "rules", "from", "to", "source",
       "operation", "principals", "namespaces", "methods", "paths",
-      "mtls", "mode", "credentialName", "sni",
+      "mtls", "mode", "credentialName", "sni", "issuer", "jwksUri",
       "trafficPolicy", "tls", "loadBalancer", "simple", "consistentHash", "connectionPool", "tcp",
       "http", "outlierDetection", "consecutive5xxErrors", "interval", "baseEjectionTime",
       "match", "route", "destination");

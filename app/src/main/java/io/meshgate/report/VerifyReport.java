@@ -60,7 +60,11 @@ public final class VerifyReport {
     if (check.source() != null) {
       s.append(check.source().file()).append(':').append(check.source().line()).append(": ");
     }
-    s.append(check.isEdge() ? "edge " : "probe ").append(check.client()).append(" -> ").append(check.service());
+    s.append(check.isEdge() ? "edge " : "probe ");
+    if (check.kind() != io.meshgate.intent.Kind.ServiceClient) {
+      s.append(check.kind()).append(' '); // the mesh edge: IngressRoute, ExternalService, EndUserAuth
+    }
+    s.append(check.client()).append(" -> ").append(check.service());
     if (!check.isEdge()) {
       s.append(" (").append(check.probe()).append(')');
     } else if (check.scenario() != null) {
@@ -101,6 +105,7 @@ public final class VerifyReport {
   private static Map<String, Object> checkJson(Verifier.Check check) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("client", check.client());
+    m.put("kind", check.kind().name());
     m.put("service", check.service());
     if (!check.isEdge()) {
       m.put("probe", check.probe());

@@ -1,6 +1,7 @@
 package io.meshgate.service;
 
 import io.meshgate.check.Violation;
+import io.meshgate.intent.IntentFiles;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -128,7 +129,7 @@ public final class ArchiveValidator implements AutoCloseable {
       // Accept both an archive of the tree itself and one of a folder holding intents/.
       Path root = Files.isDirectory(intents.resolve("intents")) ? intents.resolve("intents") : intents;
       if (!holdsIntentFiles(root)) {
-        return Answer.error(400, "the archive holds no *.yaml or *.yml intent files");
+        return Answer.error(400, "the archive holds no *.yaml, *.yml or *.json intent files");
       }
       List<Violation> violations = validator.validate(root);
       Map<String, Object> report = new LinkedHashMap<>();
@@ -169,8 +170,7 @@ public final class ArchiveValidator implements AutoCloseable {
 
   private static boolean holdsIntentFiles(Path root) throws IOException {
     try (java.util.stream.Stream<Path> files = Files.walk(root)) {
-      return files.anyMatch(f -> Files.isRegularFile(f)
-          && (f.getFileName().toString().endsWith(".yaml") || f.getFileName().toString().endsWith(".yml")));
+      return files.anyMatch(f -> Files.isRegularFile(f) && IntentFiles.isIntentFile(f));
     }
   }
 

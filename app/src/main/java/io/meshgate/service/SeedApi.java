@@ -393,7 +393,7 @@ public final class SeedApi {
         existing = client;
         Map<String, Object> clientBody = SeedShapes.client(content);
         Object app0 = spec(content).get("app");
-        model = converter.client(new SeedConverter.Source(null, "$(client intent)", null), clientBody,
+        model = converter.client(SeedConverter.Source.stored(client.get().source().file()), clientBody,
             SeedConverter.Target.postedUnder(targetOf(content)),
             app0 instanceof String text ? text : null, new SeedConverter.Security(source, body, securityName));
         status = current == null ? "created" : "updated";
@@ -490,7 +490,7 @@ public final class SeedApi {
         Map<String, Object> content = document.content();
         Object app0 = spec(content).get("app");
         SeedConverter converter = new SeedConverter(Placement.none());
-        IntentModel model = converter.client(new SeedConverter.Source(null, "$(client intent)", null),
+        IntentModel model = converter.client(SeedConverter.Source.stored(document.source().file()),
             SeedShapes.client(content), SeedConverter.Target.postedUnder(targetOf(content)),
             app0 instanceof String text ? text : null, null);
         if (model == null) {

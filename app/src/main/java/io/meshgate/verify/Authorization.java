@@ -19,8 +19,24 @@ import java.util.regex.Pattern;
 final class Authorization {
   private Authorization() {}
 
-  /** The request as the server sidecar sees it. {@code principal} is null for plain text. */
-  record Context(String principal, boolean http, String method, String path, String host, int port) {
+  /**
+   * The request as the server sidecar (or gateway) sees it. {@code principal} is null for plain
+   * text; {@code requestPrincipal} ({@code <iss>/<sub>}), {@code audiences} and {@code claims} come
+   * from a token a RequestAuthentication validated (null / empty without one).
+   */
+  record Context(String principal, boolean http, String method, String path, String host, int port,
+      String requestPrincipal, List<String> audiences, Map<String, List<String>> claims) {
+
+    Context {
+      audiences = audiences == null ? List.of() : audiences;
+      claims = claims == null ? Map.of() : claims;
+    }
+
+    /** Without end-user authentication. */
+    Context(String principal, boolean http, String method, String path, String host, int port) {
+      this(principal, http, method, path, host, port, null, null, null);
+    }
+
     String sourceNamespace() {
       if (principal == null) {
         return null;
@@ -105,8 +121,12 @@ final class Authorization {
     for (Compiled c : deny) {
       int rule = c.firstMatch(context, false);
       if (rule >= 0) {
+        boolean aboutTokens = c.rules.get(rule).sources.stream().anyMatch(s -> s.containsKey("notRequestPrincipals")
+            || s.containsKey("requestPrincipals"));
         return new Decision(false, c.policy.ref(), "DENY policy rule " + (rule + 1) + " matches "
-            + describe(context) + (context.http() ? "" : " (TCP traffic: HTTP-only fields of a DENY rule are ignored, so it matches more broadly)"));
+            + describe(context) + (aboutTokens && context.requestPrincipal() == null && context.http()
+                ? " (no request principal: the request carries no valid token)" : "")
+            + (context.http() ? "" : " (TCP traffic: HTTP-only fields of a DENY rule are ignored, so it matches more broadly)"));
       }
     }
     if (allow.isEmpty()) {
@@ -126,6 +146,12 @@ final class Authorization {
 
   private static String describe(Context c) {
     StringBuilder s = new StringBuilder(c.principal() == null ? "a plain-text peer (no principal)" : "principal " + c.principal());
+    if (c.requestPrincipal() != null) {
+      s.append(", request principal ").append(c.requestPrincipal());
+      if (!c.claims().isEmpty()) {
+        s.append(" with claims ").append(c.claims());
+      }
+    }
     if (c.http()) {
       s.append(", ").append(c.method() == null ? "any method" : c.method()).append(' ').append(c.path() == null ? "/" : c.path());
     }
@@ -223,9 +249,12 @@ final class Authorization {
       if (!notField(s, "notServiceAccounts", account, (p, v) -> (p.contains("/") ? p : policyNamespace + "/" + p).equals(v))) {
         return false;
       }
-      if (c.http() || allow) {
-        // No request authentication (JWT) is modelled: a request principal is never present.
-        if (!Fields.strings(s.get("requestPrincipals")).isEmpty()) {
+      if (c.http()) {
+        // The request principal <iss>/<sub> of a token a RequestAuthentication validated; none
+        // without one, so notRequestPrincipals matches every request without a valid token.
+        // https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source
+        if (!field(s, "requestPrincipals", c.requestPrincipal(), Authorization::valueMatches)
+            || !notField(s, "notRequestPrincipals", c.requestPrincipal(), Authorization::valueMatches)) {
           return false;
         }
       }
@@ -258,11 +287,15 @@ final class Authorization {
     /** https://istio.io/latest/docs/reference/config/security/conditions/ (the keys verify can know). */
     private boolean conditionMatches(Map<String, Object> w, Context c, boolean allow) {
       String key = Fields.str(w, "key");
+      if (key != null && c.http() && (key.startsWith("request.auth.claims[") || key.equals("request.auth.audiences")
+          || key.equals("request.auth.presenter"))) {
+        return tokenConditionMatches(key, w, c);
+      }
       String value = switch (key == null ? "" : key) {
         case "source.principal" -> c.principal();
         case "source.namespace" -> c.sourceNamespace();
         case "destination.port" -> String.valueOf(c.port());
-        case "request.auth.principal", "request.auth.audiences", "request.auth.presenter" -> null; // no JWT
+        case "request.auth.principal" -> c.http() ? c.requestPrincipal() : "";
         default -> {
           if (key != null && key.startsWith("request.") && !c.http()) {
             yield ""; // an HTTP-only key on TCP: ignored by DENY (ALLOW never got here)
@@ -282,6 +315,31 @@ final class Authorization {
       boolean notIn = value == null || notValues.stream().noneMatch(p -> valueMatches(p, value));
       return in && notIn;
     }
+  }
+
+  /**
+   * {@code request.auth.claims[name]} (nested: {@code [a][b]}), {@code request.auth.audiences},
+   * {@code request.auth.presenter}: multi-valued. {@code values} matches when one of the token's values
+   * matches one pattern; {@code notValues} when none does. Without a token (or without the claim),
+   * {@code values} never matches and {@code notValues} always does, which is what makes a DENY rule
+   * with {@code notValues} refuse requests that lack the claim.
+   * https://istio.io/latest/docs/reference/config/security/conditions/
+   */
+  private static boolean tokenConditionMatches(String key, Map<String, Object> w, Context c) {
+    List<String> actual;
+    if (key.equals("request.auth.audiences")) {
+      actual = c.audiences();
+    } else if (key.equals("request.auth.presenter")) {
+      actual = c.claims().getOrDefault("azp", List.of());
+    } else {
+      String name = key.substring("request.auth.claims[".length(), key.length() - 1).replace("][", ".");
+      actual = c.claims().getOrDefault(name, List.of());
+    }
+    List<String> values = Fields.strings(w.get("values"));
+    List<String> notValues = Fields.strings(w.get("notValues"));
+    boolean in = values.isEmpty() || actual.stream().anyMatch(v -> values.stream().anyMatch(p -> valueMatches(p, v)));
+    boolean notIn = actual.stream().noneMatch(v -> notValues.stream().anyMatch(p -> valueMatches(p, v)));
+    return in && notIn;
   }
 
   private interface Matcher {

@@ -62,6 +62,16 @@ final class Hosts {
     return host + "." + ruleNamespace + "." + CLUSTER_DOMAIN;
   }
 
+  /**
+   * A name outside the mesh's own naming: not a {@code .global} host, not a cluster-local name, not
+   * a short name (Kubernetes search domains), not an address. Such names are resolved upstream and,
+   * without a ServiceEntry, follow the mesh's outboundTrafficPolicy.
+   */
+  static boolean isPublic(String host) {
+    return host != null && host.contains(".") && !host.endsWith(".global") && !host.endsWith(".cluster.local")
+        && !isIpAddress(host);
+  }
+
   static boolean isClusterLocal(String host) {
     return host.endsWith("." + CLUSTER_DOMAIN);
   }

@@ -53,23 +53,44 @@ final class Istio {
   /**
    * @param workloadSelector null when the rule has none
    * @param subsets subset name to its labels, in the rule's order
+   * @param subsetTls per subset name, the subset's own trafficPolicy tls (port-level settings under the
+   *     key of the port, the subset-wide one under 0); a subset without tls settings is absent
    * @param outlierDetection the rule's trafficPolicy ejects failing endpoints (which locality failover needs)
    * @param locality its {@code loadBalancer.localityLbSetting}, or null
    */
   record DestinationRule(ObjectRef ref, String host, List<String> exportTo, Map<String, String> workloadSelector,
       ClientTls tls, Map<Integer, ClientTls> portTls, Map<String, Map<String, String>> subsets,
-      boolean outlierDetection, LocalityLb locality) {
+      Map<String, Map<Integer, ClientTls>> subsetTls, boolean outlierDetection, LocalityLb locality) {
 
     /** Port-level TLS settings override the rule's (DestinationRule trafficPolicy.portLevelSettings). */
     ClientTls tlsFor(int port) {
       ClientTls portLevel = portTls.get(port);
       return portLevel != null ? portLevel : tls;
     }
+
+    /**
+     * A subset's traffic policy overrides the rule's for traffic to that subset (its port-level
+     * settings first): https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset
+     */
+    ClientTls tlsFor(int port, String subset) {
+      Map<Integer, ClientTls> own = subset == null ? null : subsetTls.get(subset);
+      if (own != null) {
+        ClientTls chosen = own.containsKey(port) ? own.get(port) : own.get(0);
+        if (chosen != null) {
+          return chosen;
+        }
+      }
+      return tlsFor(port);
+    }
   }
 
-  /** @param tlsMode null when the server has no {@code tls} block */
+  /**
+   * @param tlsMode null when the server does not do TLS (no {@code tls} block, or an HTTP server
+   *     whose {@code tls} only asks for {@code httpsRedirect})
+   * @param httpsRedirect the server answers every request with a 301 to https
+   */
   record Server(int port, String portName, String protocol, List<String> hosts, String tlsMode,
-      String credentialName, boolean serverCertificate) {
+      String credentialName, boolean serverCertificate, boolean httpsRedirect) {
     String describe() {
       return port + "/" + (protocol == null ? "?" : protocol) + (tlsMode == null ? "" : " " + tlsMode)
           + " hosts " + hosts;
@@ -95,15 +116,23 @@ final class Istio {
    *
    * @param fault the http route's {@code fault} (empty when none)
    * @param mirrors {@code mirrors} (and {@code mirror}), with their percentage as weight
+   * @param rewriteUri {@code rewrite.uri} of an http route, or null
    */
   record Route(String name, List<Map<String, Object>> matches, List<Destination> destinations,
-      Map<String, Object> fault, List<Destination> mirrors, String timeout, Map<String, Object> retries) {}
+      Map<String, Object> fault, List<Destination> mirrors, String timeout, Map<String, Object> retries,
+      String rewriteUri) {}
 
   record VirtualService(ObjectRef ref, List<String> hosts, List<String> gateways, List<String> exportTo,
       List<Route> http, List<Route> tcp, List<Route> tls) {}
 
   /** @param selector null when the policy has none (namespace- or mesh-wide) */
   record PeerAuthentication(ObjectRef ref, Map<String, String> selector, String mode, Map<Integer, String> portModes) {}
+
+  /** One accepted issuer of a RequestAuthentication. */
+  record JwtRule(String issuer, List<String> audiences, boolean forwardOriginalToken) {}
+
+  /** @param selector null when the policy has none */
+  record RequestAuthentication(ObjectRef ref, Map<String, String> selector, List<JwtRule> rules, boolean targetRefs) {}
 
   /** @param selector null when the policy has none */
   record AuthorizationPolicy(ObjectRef ref, Map<String, String> selector, String action, List<Map<String, Object>> rules,
@@ -161,10 +190,27 @@ final class Istio {
       }
     }
     Map<String, Map<String, String>> subsets = new LinkedHashMap<>();
+    Map<String, Map<Integer, ClientTls>> subsetTls = new LinkedHashMap<>();
     for (Map<String, Object> subset : Fields.maps(spec.get("subsets"))) {
       String name = Fields.str(subset, "name");
       if (name != null) {
         subsets.putIfAbsent(name, Fields.labels(subset.get("labels")));
+        Map<String, Object> own = Fields.map(subset, "trafficPolicy");
+        Map<Integer, ClientTls> tls = new LinkedHashMap<>();
+        ClientTls wide = clientTls(own.get("tls"));
+        if (wide != null) {
+          tls.put(0, wide);
+        }
+        for (Map<String, Object> setting : Fields.maps(own.get("portLevelSettings"))) {
+          Integer number = Fields.integer(Fields.map(setting, "port").get("number"));
+          ClientTls portLevel = clientTls(setting.get("tls"));
+          if (number != null && portLevel != null) {
+            tls.put(number, portLevel);
+          }
+        }
+        if (!tls.isEmpty()) {
+          subsetTls.put(name, tls);
+        }
       }
     }
     Map<String, Object> balancer = Fields.map(policy, "loadBalancer");
@@ -187,7 +233,7 @@ final class Istio {
         ? Fields.labels(Fields.map(selector).get("matchLabels")) : null;
     return new DestinationRule(ref, Hosts.fqdn(Fields.str(spec, "host"), ref.namespace()),
         Fields.strings(spec.get("exportTo")), workloadSelector, clientTls(policy.get("tls")), portTls, subsets,
-        policy.get("outlierDetection") instanceof Map<?, ?>, locality);
+        subsetTls, policy.get("outlierDetection") instanceof Map<?, ?>, locality);
   }
 
   static Gateway gateway(ObjectRef ref, Map<String, Object> spec) {
@@ -200,13 +246,20 @@ final class Istio {
       }
       Object tlsRaw = s.get("tls");
       Map<String, Object> tls = Fields.map(tlsRaw);
-      String mode = tlsRaw instanceof Map<?, ?> ? (Fields.str(tls, "mode") == null ? "PASSTHROUGH" : Fields.str(tls, "mode")) : null;
+      String protocol = Fields.str(port, "protocol");
+      boolean redirectOnly = Fields.bool(tls.get("httpsRedirect")) && Fields.str(tls, "mode") == null
+          && protocol != null && Istio.isHttp(protocol);
+      // ServerTLSSettings.mode defaults to PASSTHROUGH, except on an HTTP server whose tls block only
+      // asks for the redirect: https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
+      String mode = tlsRaw instanceof Map<?, ?> && !redirectOnly
+          ? (Fields.str(tls, "mode") == null ? "PASSTHROUGH" : Fields.str(tls, "mode")) : null;
       String credential = Fields.str(tls, "credentialName");
       if (credential == null && !Fields.strings(tls.get("credentialNames")).isEmpty()) {
         credential = Fields.strings(tls.get("credentialNames")).get(0);
       }
-      servers.add(new Server(number, Fields.str(port, "name"), Fields.str(port, "protocol"),
-          Fields.strings(s.get("hosts")), mode, credential, Fields.str(tls, "serverCertificate") != null));
+      servers.add(new Server(number, Fields.str(port, "name"), protocol,
+          Fields.strings(s.get("hosts")), mode, credential, Fields.str(tls, "serverCertificate") != null,
+          Fields.bool(tls.get("httpsRedirect"))));
     }
     return new Gateway(ref, Fields.labels(spec.get("selector")), servers);
   }
@@ -232,7 +285,7 @@ final class Istio {
         mirrors.add(destination(Fields.map(m, "destination"), namespace, percent(Fields.map(m, "percentage"), 100)));
       }
       routes.add(new Route(Fields.str(r, "name"), Fields.maps(r.get("match")), destinations, Fields.map(r, "fault"),
-          mirrors, Fields.str(r, "timeout"), Fields.map(r, "retries")));
+          mirrors, Fields.str(r, "timeout"), Fields.map(r, "retries"), Fields.str(Fields.map(r, "rewrite"), "uri")));
     }
     return routes;
   }
@@ -261,6 +314,20 @@ final class Istio {
     String mode = Fields.str(Fields.map(spec, "mtls"), "mode");
     return new PeerAuthentication(ref, selector instanceof Map<?, ?> ? Fields.labels(Fields.map(selector).get("matchLabels")) : null,
         mode == null ? "UNSET" : mode, portModes);
+  }
+
+  static RequestAuthentication requestAuthentication(ObjectRef ref, Map<String, Object> spec) {
+    Object selector = spec.get("selector");
+    List<JwtRule> rules = new ArrayList<>();
+    for (Map<String, Object> rule : Fields.maps(spec.get("jwtRules"))) {
+      String issuer = Fields.str(rule, "issuer");
+      if (issuer != null) {
+        rules.add(new JwtRule(issuer, Fields.strings(rule.get("audiences")), Fields.bool(rule.get("forwardOriginalToken"))));
+      }
+    }
+    return new RequestAuthentication(ref,
+        selector instanceof Map<?, ?> ? Fields.labels(Fields.map(selector).get("matchLabels")) : null, rules,
+        spec.get("targetRef") != null || spec.get("targetRefs") != null);
   }
 
   static AuthorizationPolicy authorizationPolicy(ObjectRef ref, Map<String, Object> spec) {

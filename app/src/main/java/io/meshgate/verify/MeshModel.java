@@ -1,7 +1,9 @@
 package io.meshgate.verify;
 
 import io.meshgate.intent.Cluster;
+import io.meshgate.intent.ExternalService;
 import io.meshgate.intent.InboundService;
+import io.meshgate.intent.IngressRoute;
 import io.meshgate.intent.IntentSet;
 import io.meshgate.intent.ServiceClient;
 import java.util.ArrayList;
@@ -86,6 +88,21 @@ public final class MeshModel {
         view.namespaces.add(client.spec().namespace());
       }
     }
+    // The mesh edge names namespaces too: an IngressRoute's, the callers' of an ExternalService.
+    for (IngressRoute route : intents.ingressRoutes().values()) {
+      ClusterView view = clusters.get(route.spec().cluster());
+      if (view != null && route.spec().namespace() != null) {
+        view.namespaces.add(route.spec().namespace());
+      }
+    }
+    for (ExternalService external : intents.externalServices().values()) {
+      for (String cluster : external.spec().clusters()) {
+        ClusterView view = clusters.get(cluster);
+        if (view != null && external.spec().namespaces() != null) {
+          view.namespaces.addAll(external.spec().namespaces());
+        }
+      }
+    }
     rendered.forEach((cluster, objects) -> {
       ClusterView view = clusters.get(cluster);
       if (view == null) {
@@ -157,23 +174,42 @@ public final class MeshModel {
   // ---- one cluster -----------------------------------------------------------------------------
 
   /**
-   * A service in a cluster's registry: a ServiceEntry host, or a Kubernetes Service declared by an intent.
+   * The pods of a gateway (east-west, ingress or egress), as the Cluster intent describes them.
+   *
+   * @param role {@code meshGateway}, {@code ingressGateway} or {@code egressGateway}: the Cluster field that says so
+   */
+  record GatewayPods(String role, Map<String, String> labels, String namespace, String serviceAccount) {}
+
+  /**
+   * A service in a cluster's registry: a ServiceEntry host, a Kubernetes Service declared by an
+   * intent ({@code kube}), or a gateway's Service ({@code gateway}: the egress gateway's).
    *
    * @param workloadSelector a ServiceEntry's {@code workloadSelector} labels (its endpoints are the pods
    *     of its namespace that carry them), or null
    */
   record RegistryService(ObjectRef ref, String host, String namespace, List<Istio.Port> ports, List<String> exportTo,
       boolean meshExternal, String resolution, List<Istio.WorkloadEndpoint> endpoints, List<String> addresses,
-      InboundService kube, Map<String, String> workloadSelector) {
+      InboundService kube, GatewayPods gateway, Map<String, String> workloadSelector) {
 
     RegistryService(ObjectRef ref, String host, String namespace, List<Istio.Port> ports, List<String> exportTo,
         boolean meshExternal, String resolution, List<Istio.WorkloadEndpoint> endpoints, List<String> addresses,
         InboundService kube) {
-      this(ref, host, namespace, ports, exportTo, meshExternal, resolution, endpoints, addresses, kube, null);
+      this(ref, host, namespace, ports, exportTo, meshExternal, resolution, endpoints, addresses, kube, null, null);
+    }
+
+    RegistryService(ObjectRef ref, String host, String namespace, List<Istio.Port> ports, List<String> exportTo,
+        boolean meshExternal, String resolution, List<Istio.WorkloadEndpoint> endpoints, List<String> addresses,
+        InboundService kube, GatewayPods gateway) {
+      this(ref, host, namespace, ports, exportTo, meshExternal, resolution, endpoints, addresses, kube, gateway, null);
     }
 
     boolean isKube() {
       return kube != null;
+    }
+
+    /** A host outside the mesh: MESH_EXTERNAL, without endpoints that are workloads meshgate knows. */
+    boolean external() {
+      return meshExternal && kube == null && gateway == null;
     }
 
     Istio.Port port(int number) {
@@ -186,7 +222,7 @@ public final class MeshModel {
     }
 
     String describe() {
-      return (isKube() ? "Service " : "ServiceEntry ") + ref.namespace() + "/" + ref.name();
+      return (isKube() || gateway != null ? "Service " : "ServiceEntry ") + ref.namespace() + "/" + ref.name();
     }
   }
 
@@ -205,8 +241,10 @@ public final class MeshModel {
     final Map<String, List<Istio.VirtualService>> virtualServicesByGateway = new HashMap<>();
     final Map<String, LabelIndex<Istio.PeerAuthentication>> peerAuthentications = new HashMap<>();
     final Map<String, LabelIndex<Authorization.Compiled>> authorizationPolicies = new HashMap<>();
-    /** VirtualServices that apply to sidecars ({@code gateways} empty or naming {@code mesh}), by host. */
+    final Map<String, LabelIndex<Istio.RequestAuthentication>> requestAuthentications = new HashMap<>();
+    /** VirtualServices that apply to sidecars ({@code gateways} empty or naming {@code mesh}): exact host, wildcards. */
     final Map<String, List<Istio.VirtualService>> meshVirtualServices = new HashMap<>();
+    final List<Istio.VirtualService> wildcardMeshVirtualServices = new ArrayList<>();
     /** namespace → {@code key=value} of a pod label → the pods of the Services declared there that carry it. */
     final Map<String, Map<String, List<Pods>>> podsByNamespaceLabel = new HashMap<>();
     private final List<Istio.AuthorizationPolicy> pendingPolicies = new ArrayList<>();
@@ -221,6 +259,31 @@ public final class MeshModel {
       if (facts.spec().meshGateway() != null) {
         namespaces.add(facts.spec().meshGateway().namespace());
       }
+      namespaces.add(facts.spec().ingressGateway().namespace());
+      Cluster.EgressGateway egress = facts.spec().egressGateway();
+      namespaces.add(egress.namespace());
+      // The egress gateway's Service (istioctl's: http2 80, https 443), for routes that send callers to it.
+      List<Istio.Port> ports = List.of(new Istio.Port(80, "http2", "HTTP2", null), new Istio.Port(443, "https", "HTTPS", null));
+      servicesByHost.computeIfAbsent(egress.host(), k -> new ArrayList<>()).add(new RegistryService(
+          new ObjectRef(name, egress.namespace(), "Service", egress.service()), egress.host(), egress.namespace(), ports,
+          List.of(), false, "STATIC", List.of(), List.of(), null, egressPods()));
+    }
+
+    /** The east-west gateway's pods (Cluster {@code meshGateway}). */
+    GatewayPods eastWestPods() {
+      return new GatewayPods("meshGateway", gatewayLabels(), gatewayNamespace(), GATEWAY_SERVICE_ACCOUNT);
+    }
+
+    /** The ingress gateway's pods (Cluster {@code ingressGateway}). */
+    GatewayPods ingressPods() {
+      Cluster.IngressGateway gw = facts.spec().ingressGateway();
+      return new GatewayPods("ingressGateway", gw.selector(), gw.namespace(), gw.serviceAccount());
+    }
+
+    /** The egress gateway's pods (Cluster {@code egressGateway}). */
+    GatewayPods egressPods() {
+      Cluster.EgressGateway gw = facts.spec().egressGateway();
+      return new GatewayPods("egressGateway", gw.selector(), gw.namespace(), gw.serviceAccount());
     }
 
     Map<String, String> gatewayLabels() {
@@ -267,11 +330,6 @@ public final class MeshModel {
       return Pods.of(service);
     }
 
-    /** The VirtualServices for sidecars that name {@code host}, by name. */
-    List<Istio.VirtualService> meshVirtualServicesFor(String host) {
-      return meshVirtualServices.getOrDefault(host, List.of());
-    }
-
     /** This cluster's locality (Cluster {@code spec.locality}), or null. */
     String locality() {
       return facts.spec().locality();
@@ -283,7 +341,7 @@ public final class MeshModel {
           Istio.ServiceEntry se = Istio.serviceEntry(ref, spec);
           for (String host : se.hosts()) {
             RegistryService registered = new RegistryService(ref, host, ref.namespace(), se.ports(), se.exportTo(),
-                se.meshExternal(), se.resolution(), se.endpoints(), se.addresses(), null, se.workloadSelector());
+                se.meshExternal(), se.resolution(), se.endpoints(), se.addresses(), null, null, se.workloadSelector());
             servicesByHost.computeIfAbsent(host, k -> new ArrayList<>()).add(registered);
             for (String address : se.addresses()) {
               servicesByAddress.computeIfAbsent(address, k -> new ArrayList<>()).add(registered);
@@ -321,9 +379,18 @@ public final class MeshModel {
           // https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService-gateways
           if (vs.gateways().isEmpty() || vs.gateways().contains("mesh")) {
             for (String host : vs.hosts()) {
-              meshVirtualServices.computeIfAbsent(Hosts.fqdn(host, ref.namespace()), k -> new ArrayList<>()).add(vs);
+              String fqdn = Hosts.fqdn(host, ref.namespace());
+              if (fqdn.startsWith("*")) {
+                wildcardMeshVirtualServices.add(vs);
+              } else {
+                meshVirtualServices.computeIfAbsent(fqdn, k -> new ArrayList<>()).add(vs);
+              }
             }
           }
+        }
+        case "RequestAuthentication" -> {
+          Istio.RequestAuthentication ra = Istio.requestAuthentication(ref, spec);
+          requestAuthentications.computeIfAbsent(ref.namespace(), k -> new LabelIndex<>()).add(ra.selector(), ra);
         }
         case "PeerAuthentication" -> {
           Istio.PeerAuthentication pa = Istio.peerAuthentication(ref, spec);
@@ -344,6 +411,7 @@ public final class MeshModel {
       // Deterministic order where Istio would use creation time (the oldest wins): by name.
       servicesByHost.values().forEach(list -> list.sort((a, b) -> a.ref().toString().compareTo(b.ref().toString())));
       meshVirtualServices.values().forEach(list -> list.sort((a, b) -> a.ref().toString().compareTo(b.ref().toString())));
+      wildcardMeshVirtualServices.sort((a, b) -> a.ref().toString().compareTo(b.ref().toString()));
     }
 
     /** The Kubernetes Service {@code host} declared by an intent in this cluster, or null. */
@@ -386,6 +454,63 @@ public final class MeshModel {
 
     List<Istio.Gateway> gatewaysSelecting(Map<String, String> podLabels) {
       return gateways.selecting(podLabels);
+    }
+
+    /**
+     * The VirtualServices for sidecars that name {@code host} (exactly, else by wildcard), oldest (by
+     * name) first: Istio merges one host's VirtualServices only in limited cases, so the first decides.
+     */
+    List<Istio.VirtualService> meshVirtualServicesFor(String host) {
+      List<Istio.VirtualService> exact = meshVirtualServices.get(host);
+      if (exact != null) {
+        return exact;
+      }
+      List<Istio.VirtualService> out = new ArrayList<>();
+      for (Istio.VirtualService vs : wildcardMeshVirtualServices) {
+        if (vs.hosts().stream().anyMatch(h -> Hosts.matches(Hosts.fqdn(h, vs.ref().namespace()), host))) {
+          out.add(vs);
+        }
+      }
+      return out;
+    }
+
+    /**
+     * RequestAuthentications that apply to pods with {@code labels} in {@code namespace}: the root
+     * namespace's (mesh-wide, or selecting them) and the namespace's own (all, or selecting them).
+     * https://istio.io/latest/docs/reference/config/security/request_authentication/
+     */
+    List<Istio.RequestAuthentication> requestAuthenticationsFor(String namespace, Map<String, String> labels) {
+      List<Istio.RequestAuthentication> out = new ArrayList<>();
+      LabelIndex<Istio.RequestAuthentication> root = requestAuthentications.get(Hosts.ROOT_NAMESPACE);
+      if (root != null) {
+        out.addAll(root.unselective());
+        out.addAll(root.selecting(labels));
+      }
+      LabelIndex<Istio.RequestAuthentication> own = namespace.equals(Hosts.ROOT_NAMESPACE) ? null
+          : requestAuthentications.get(namespace);
+      if (own != null) {
+        out.addAll(own.unselective());
+        out.addAll(own.selecting(labels));
+      }
+      out.removeIf(Istio.RequestAuthentication::targetRefs); // targetRefs address gateways and waypoints by name
+      return out;
+    }
+
+    /** AuthorizationPolicies that apply to pods with {@code labels} in {@code namespace} (root and own). */
+    List<Authorization.Compiled> authorizationPoliciesFor(String namespace, Map<String, String> labels) {
+      List<Authorization.Compiled> policies = new ArrayList<>();
+      LabelIndex<Authorization.Compiled> root = authorizationPolicies.get(Hosts.ROOT_NAMESPACE);
+      if (root != null) {
+        policies.addAll(root.unselective());
+        policies.addAll(root.selecting(labels));
+      }
+      LabelIndex<Authorization.Compiled> own = namespace.equals(Hosts.ROOT_NAMESPACE) ? null
+          : authorizationPolicies.get(namespace);
+      if (own != null) {
+        policies.addAll(own.unselective());
+        policies.addAll(own.selecting(labels));
+      }
+      return policies;
     }
 
     List<Istio.VirtualService> virtualServicesBoundTo(ObjectRef gateway) {

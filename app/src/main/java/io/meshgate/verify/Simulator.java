@@ -56,6 +56,7 @@ public final class Simulator {
     ClusterView here = model.cluster(request.from().cluster());
     State start = new State();
     start.request = request;
+    start.original = request;
     start.here = here;
     if (here == null) {
       return new Trace(request, List.of(new HopResult(Hop.DNS, Outcome.FAIL,
@@ -66,19 +67,20 @@ public final class Simulator {
 
   private Trace run(State state, int hopIndex, List<HopResult> done) {
     if (hopIndex == ORDER.size()) {
-      String reached = state.workload == null ? null
+      String reached = state.external != null ? EXTERNAL + EdgeHops.externalReached(state)
+          : state.workload == null ? null
           : state.workloadCluster.name + "/" + state.workload.spec().namespace() + "/" + state.workload.spec().service();
-      return new Trace(state.request, done, reached, state.workload == null ? null : state.version);
+      return new Trace(state.original, done, reached, state.workload == null ? null : state.version);
     }
     Out out = hop(ORDER.get(hopIndex)).apply(state);
     if (out.result == null) {
-      // A hop this request does not meet (no VirtualService routes its host): left out of the trace.
+      // A hop this request does not meet (the mesh edge's, or route without VirtualService): left out of the trace.
       return run(out.next.get(0), hopIndex + 1, done);
     }
     List<HopResult> results = new ArrayList<>(done);
     results.add(out.result);
     if (out.result.failed()) {
-      return new Trace(state.request, results, null);
+      return new Trace(state.original, results, null);
     }
     Trace first = null;
     java.util.LinkedHashSet<String> spread = new java.util.LinkedHashSet<>();
@@ -97,6 +99,11 @@ public final class Simulator {
 
   private Function<State, Out> hop(Hop hop) {
     return switch (hop) {
+      case INGRESS_SERVER -> s -> EdgeHops.ingressServer(model, s);
+      case INGRESS_POLICY -> EdgeHops::ingressPolicy;
+      case INGRESS_ROUTE -> EdgeHops::ingressRoute;
+      case EGRESS -> EdgeHops::egress;
+      case REQUEST_AUTHENTICATION -> EdgeHops::requestAuthentication;
       case DNS -> this::dns;
       case OUTBOUND_CLUSTER -> this::outboundCluster;
       case ROUTE -> s -> TrafficHops.route(s);
@@ -113,9 +120,15 @@ public final class Simulator {
 
   // ---- state -----------------------------------------------------------------------------------
 
+  /** {@code reached} of a request that left the mesh: {@code external/<host>:<port>}. */
+  static final String EXTERNAL = "external/";
+
   /** What is known about the request so far; each hop works on a copy. */
   static final class State implements Cloneable {
+    /** The request as it goes on (after an ingress gateway: the gateway's request to the service). */
     Request request;
+    /** The request as it was made (what the trace shows). */
+    Request original;
     ClusterView here;
     String address;
     RegistryService service;
@@ -133,6 +146,16 @@ public final class Simulator {
      * through. A TLS-terminating gateway server removes the outermost layer.
      */
     boolean appTls;
+    /** The pods of the gateway on the path (east-west, egress, or the ingress for an external client). */
+    MeshModel.GatewayPods gatewayPods;
+    /** {@code host:port} once the request leaves the mesh (a MESH_EXTERNAL host, or PassthroughCluster). */
+    String external;
+    /** The caller is a gateway proxy (an ingress gateway forwarding): no DNS, no mesh VirtualServices. */
+    boolean gatewayCaller;
+    /** From a token a RequestAuthentication validated: {@code <iss>/<sub>}, audiences, claims. */
+    String requestPrincipal;
+    List<String> tokenAudiences = List.of();
+    Map<String, List<String>> tokenClaims = Map.of();
     String sni;
     ClusterView gatewayCluster;
     int gatewayPort;
@@ -177,7 +200,7 @@ public final class Simulator {
     return new Out(new HopResult(hop, Outcome.SKIP, detail, null), List.of(next));
   }
 
-  /** The hop does not exist for this request (e.g. route without VirtualService). */
+  /** The hop does not exist for this request (e.g. the ingress hops for a mesh workload, route without VirtualService). */
   static Out absent(State s) {
     return new Out(null, List.of(s));
   }
@@ -195,6 +218,9 @@ public final class Simulator {
     Caller c = s.caller();
     String host = s.request.host();
     State next = s.copy();
+    if (s.gatewayCaller) {
+      return skip(Hop.DNS, next, "the ingress gateway's route names the destination " + host + " itself: no DNS lookup");
+    }
     if (Hosts.isIpAddress(host)) {
       next.address = host;
       return pass(Hop.DNS, next, "the client connects to " + host + " itself: nothing to resolve", null);
@@ -207,13 +233,21 @@ public final class Simulator {
       }
       return pass(Hop.DNS, next, "kube-dns resolves " + host + " to the Service's cluster IP", kube.ref());
     }
+    if (Hosts.isPublic(host) && s.here.services(host).stream().noneMatch(r -> !r.addresses().isEmpty()
+        && Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace()))) {
+      // A name outside the mesh without a virtual address: kube-dns (or the DNS proxy) asks the
+      // upstream resolvers. Whether the name exists on the Internet is not modelled.
+      return pass(Hop.DNS, next, host + " is no mesh name: the cluster's DNS resolves it upstream (assumed to exist)", null);
+    }
     if (!c.sidecar()) {
       return fail(Hop.DNS, "the client has no sidecar, so no DNS proxy: kube-dns does not know " + host
           + " and its virtual address is never resolved", null);
     }
     if (!s.here.facts.spec().dnsProxying()) {
       return fail(Hop.DNS, "DNS proxying is off in cluster " + s.here.name + " (Cluster dnsProxying: false): "
-          + "nothing resolves " + host + " to its virtual address", ObjectRef.clusterFacts(s.here.name));
+          + "nothing resolves " + host + " to its virtual address; turn on sidecar DNS proxying there"
+          + " (ISTIO_META_DNS_CAPTURE: \"true\" in the mesh's proxy metadata) and remove dnsProxying: false from Cluster "
+          + s.here.name, ObjectRef.clusterFacts(s.here.name));
     }
     List<RegistryService> all = s.here.services(host).stream().filter(r -> !r.isKube()).toList();
     List<RegistryService> visible = all.stream()
@@ -249,6 +283,14 @@ public final class Simulator {
     List<RegistryService> all = Hosts.isIpAddress(host)
         ? s.here.servicesByAddress.getOrDefault(host, List.of())
         : s.here.services(host);
+    if (!c.sidecar() && Hosts.isPublic(host)) {
+      State next = s.copy();
+      int port = s.request.port() != null ? s.request.port() : 80;
+      next.port = new Istio.Port(port, null, port == 443 ? "TLS" : null, null);
+      next.external = host + ":" + port;
+      return pass(Hop.OUTBOUND_CLUSTER, next, "no sidecar: the pod connects to " + next.external
+          + " itself, outside the mesh", null);
+    }
     if (!c.sidecar()) {
       RegistryService kube = Hosts.isClusterLocal(host) ? s.here.kubeService(host) : null;
       if (kube == null) {
@@ -259,6 +301,9 @@ public final class Simulator {
     }
     List<RegistryService> visible = all.stream()
         .filter(r -> Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace())).toList();
+    if (visible.isEmpty() && Hosts.isPublic(host)) {
+      return EdgeHops.unregisteredHost(s, all);
+    }
     if (visible.isEmpty()) {
       if (all.isEmpty()) {
         return fail(Hop.OUTBOUND_CLUSTER, "no Service or ServiceEntry for " + host + " in cluster " + s.here.name, null);
@@ -311,6 +356,9 @@ public final class Simulator {
    * exported (https://istio.io/latest/docs/reference/config/networking/destination-rule/#DestinationRule-workload_selector).
    */
   private Out destinationRule(State s) {
+    if (s.service == null) {
+      return skip(Hop.DESTINATION_RULE, s.copy(), "PassthroughCluster: no DestinationRule applies");
+    }
     if (!s.caller().sidecar()) {
       return skip(Hop.DESTINATION_RULE, s.copy(), "no sidecar: DestinationRules act in the caller's proxy only");
     }
@@ -346,8 +394,9 @@ public final class Simulator {
             (where.equals(Hosts.ROOT_NAMESPACE) ? "the root namespace " : "the service's namespace ") + where, host);
       }
     }
-    return new Picked(null, "no DestinationRule for " + host + " applies (looked in namespaces " + namespace + ", "
-        + service.namespace() + ", " + Hosts.ROOT_NAMESPACE + ")");
+    return new Picked(null, "no DestinationRule for " + host + " applies (looked in namespaces "
+        + String.join(", ", new java.util.LinkedHashSet<>(List.of(namespace, service.namespace(), Hosts.ROOT_NAMESPACE)))
+        + ")");
   }
 
   private static Picked select(List<Istio.DestinationRule> rules, String namespace, Map<String, String> labels,
@@ -391,6 +440,11 @@ public final class Simulator {
    */
   private Out clientTls(State s) {
     State next = s.copy();
+    if (s.service == null) {
+      next.appTls = s.port != null && s.port.appTls();
+      leaveAsSent(next);
+      return skip(Hop.TLS, next, "PassthroughCluster: the application's bytes leave as they are (" + wire(next.tls) + ")");
+    }
     // On a port that speaks TLS (HTTPS, TLS) the client's application sends TLS itself, unless its
     // sidecar is told to originate SIMPLE/MUTUAL TLS (meshgate's meaning of those modes).
     boolean appSpeaksTls = s.port.appTls();
@@ -400,7 +454,7 @@ public final class Simulator {
       leaveAsSent(next);
       return skip(Hop.TLS, next, "no sidecar: the application's bytes leave as they are (" + app + ")");
     }
-    Istio.ClientTls tls = s.rule == null ? null : s.rule.tlsFor(s.port.number());
+    Istio.ClientTls tls = s.rule == null ? null : s.rule.tlsFor(s.port.number(), s.subset);
     ObjectRef rule = s.rule == null ? null : s.rule.ref();
     if (tls == null) {
       if (s.service.meshExternal()) {
@@ -431,7 +485,9 @@ public final class Simulator {
           return fail(Hop.TLS, "MUTUAL without a client certificate: " + (ignored != null ? ignored
               : "neither credentialName nor clientCertificate is set"), rule);
         }
-        if (!honoured && tls.caCertificates() == null && !tls.insecureSkipVerify()) {
+        // A host outside the mesh presents a public certificate: the OS CA bundle is the right trust
+        // store there (Istio's TLS origination task names no CA). A mesh gateway's certificate is not.
+        if (!honoured && tls.caCertificates() == null && !tls.insecureSkipVerify() && !s.service.meshExternal()) {
           return fail(Hop.TLS, tls.mode() + " TLS would check the gateway's certificate against the OS CA bundle: "
               + (ignored != null ? ignored : "no credentialName or caCertificates names the CA that signed it"), rule);
         }
@@ -449,7 +505,7 @@ public final class Simulator {
   }
 
   /** No TLS from the sidecar: plain text, or the application's own TLS with the host as SNI. */
-  private static void leaveAsSent(State s) {
+  static void leaveAsSent(State s) {
     if (s.appTls) {
       s.tls = APP_TLS;
       s.sni = Hosts.isIpAddress(s.request.host()) ? null : s.request.host();
@@ -465,6 +521,15 @@ public final class Simulator {
    */
   private Out endpoint(State s) {
     RegistryService service = s.service;
+    if (service == null) {
+      return skip(Hop.ENDPOINT, s.copy(), "PassthroughCluster: the connection goes to the address the client resolved");
+    }
+    if (service.gateway() != null) {
+      return EdgeHops.gatewayEndpoint(s, service);
+    }
+    if (service.external() && service.endpoints().isEmpty()) {
+      return EdgeHops.externalEndpoint(s, service, service.host());
+    }
     if (!service.isKube() && service.workloadSelector() == null && service.endpoints().isEmpty()) {
       RegistryService kube = service.resolution().equals("DNS") ? s.here.kubeService(service.host()) : null;
       if (kube == null) {
@@ -512,6 +577,7 @@ public final class Simulator {
       ClusterView gateway = candidate.gateway();
       if (gateway != null) {
         next.gatewayCluster = gateway;
+        next.gatewayPods = gateway.eastWestPods();
         next.gatewayPort = target;
         settleAuto(next, "istio".equals(endpoint.labels().get("security.istio.io/tlsMode")));
         details.add(endpoint.address() + ":" + target + " is the mesh gateway of cluster " + gateway.name + tlsNote(next));
@@ -519,6 +585,9 @@ public final class Simulator {
         continue;
       }
       RegistryService kube = endpoint.address() == null ? null : s.here.kubeService(endpoint.address());
+      if (kube == null && service.external()) {
+        return EdgeHops.externalEndpoint(s, service, endpoint.address());
+      }
       if (kube == null) {
         return fail(Hop.ENDPOINT, "endpoint " + endpoint.address() + " of " + service.describe() + " is neither a "
             + "cluster's meshGateway.address nor a Service declared in cluster " + s.here.name, service.ref());
@@ -548,7 +617,7 @@ public final class Simulator {
   }
 
   /** Auto mTLS settles per endpoint: Istio mTLS when the endpoint is known to have a sidecar. */
-  private static void settleAuto(State s, boolean endpointHasSidecar) {
+  static void settleAuto(State s, boolean endpointHasSidecar) {
     if (AUTO.equals(s.tls)) {
       if (endpointHasSidecar) {
         s.tls = ISTIO_MUTUAL;
@@ -562,7 +631,7 @@ public final class Simulator {
     }
   }
 
-  private static String tlsNote(State s) {
+  static String tlsNote(State s) {
     return " (" + wire(s.tls) + ")";
   }
 
@@ -630,11 +699,11 @@ public final class Simulator {
       return skip(Hop.GATEWAY_SERVER, s.copy(), "the endpoint is in the client's cluster: no gateway on this path");
     }
     ClusterView h = s.gatewayCluster;
-    Map<String, String> pods = h.gatewayLabels();
+    Map<String, String> pods = s.gatewayPods.labels();
     List<Istio.Gateway> gateways = h.gatewaysSelecting(pods);
     if (gateways.isEmpty()) {
       return fail(Hop.GATEWAY_SERVER, "no Gateway in cluster " + h.name + " selects the gateway pods " + pods
-          + " (Cluster meshGateway.selector)", ObjectRef.clusterFacts(h.name));
+          + " (Cluster " + s.gatewayPods.role() + ".selector)", ObjectRef.clusterFacts(h.name));
     }
     List<Istio.Gateway> owners = new ArrayList<>();
     List<Istio.Server> servers = new ArrayList<>();
@@ -680,7 +749,7 @@ public final class Simulator {
   }
 
   /** Why {@code server}'s filter chain does not take the connection, or null when it does. */
-  private static String serverMiss(State s, Istio.Server server) {
+  static String serverMiss(State s, Istio.Server server) {
     if (PLAINTEXT.equals(s.tls)) {
       return server.tlsMode() == null ? null
           : "it expects TLS (" + server.tlsMode() + "), the client sends plain text";
@@ -713,7 +782,7 @@ public final class Simulator {
   }
 
   /** A server that terminates TLS: what stops the handshake, or null. */
-  private static String terminationProblem(State s, Istio.Server server) {
+  static String terminationProblem(State s, Istio.Server server) {
     String mode = server.tlsMode();
     if (mode == null || mode.equals("AUTO_PASSTHROUGH") || mode.equals("PASSTHROUGH")) {
       return null;
@@ -747,7 +816,7 @@ public final class Simulator {
       return skip(Hop.GATEWAY_ROUTE, s.copy(), "no gateway on this path");
     }
     ClusterView h = s.gatewayCluster;
-    String gatewayNamespace = h.gatewayNamespace();
+    String gatewayNamespace = s.gatewayPods.namespace();
     if ("AUTO_PASSTHROUGH".equals(s.server.tlsMode())) {
       Hosts.ParsedSni sni = Hosts.parseIstioSni(s.sni);
       List<RegistryService> all = h.services(sni.host());
@@ -771,7 +840,7 @@ public final class Simulator {
       RegistryService service = preferNamespace(usable, gatewayNamespace);
       if (!sni.subset().isEmpty()) {
         // The gateway's cluster for the SNI is the subset's: a DestinationRule the gateway sees must define it.
-        Picked picked = pickRule(h, gatewayNamespace, h.gatewayLabels(), service);
+        Picked picked = pickRule(h, gatewayNamespace, s.gatewayPods.labels(), service);
         if (picked.rule == null || !picked.rule.subsets().containsKey(sni.subset())) {
           return fail(Hop.GATEWAY_ROUTE, "SNI names subset " + sni.subset() + ", which no DestinationRule visible to the "
               + "gateway defines for " + service.host() + ": the gateway has no filter chain for SNI " + s.sni,
@@ -788,10 +857,14 @@ public final class Simulator {
     }
     boolean passthrough = "PASSTHROUGH".equals(s.server.tlsMode());
     String routeHost = PLAINTEXT.equals(s.tls) ? s.request.host() : s.sni;
+    if (routeHost == null) {
+      routeHost = s.request.host();
+    }
+    final String host = routeHost;
     Istio.VirtualService bound = null;
     for (Istio.VirtualService vs : h.virtualServicesBoundTo(s.gateway.ref())) {
       if (Hosts.exportedTo(vs.exportTo(), vs.ref().namespace(), gatewayNamespace) && admits(s.server, vs)
-          && vs.hosts().stream().anyMatch(p -> Hosts.matches(p, routeHost))) {
+          && vs.hosts().stream().anyMatch(p -> Hosts.matches(p, host))) {
         bound = vs;
         break;
       }
@@ -804,7 +877,7 @@ public final class Simulator {
     List<Istio.Route> routes = passthrough ? bound.tls() : httpServer ? bound.http() : bound.tcp();
     Istio.Route route = null;
     for (Istio.Route candidate : routes) {
-      if (routeMatches(candidate, s, httpServer && !passthrough)) {
+      if (routeMatches(candidate, s, bound, httpServer && !passthrough)) {
         route = candidate;
         break;
       }
@@ -841,14 +914,16 @@ public final class Simulator {
     }
     // Either way the gateway is now the client, with its own DestinationRule lookup and auto mTLS
     // (its upstream clusters carry Istio's mTLS transport socket for endpoints with a sidecar).
-    Picked picked = pickRule(h, gatewayNamespace, h.gatewayLabels(), target);
-    Istio.ClientTls tls = picked.rule == null ? null : picked.rule.tlsFor(port.number());
+    Picked picked = pickRule(h, gatewayNamespace, s.gatewayPods.labels(), target);
+    Istio.ClientTls tls = picked.rule == null ? null : picked.rule.tlsFor(port.number(), destination.subset());
     next.tls = tls == null ? (target.meshExternal() ? PLAINTEXT : AUTO)
         : tls.mode().equals("DISABLE") ? PLAINTEXT : tls.mode();
-    next.sni = Hosts.istioSni(port.number(), "", target.host());
-    next.peerPrincipal = principal(h, gatewayNamespace, MeshModel.GATEWAY_SERVICE_ACCOUNT);
+    next.sni = tls != null && !tls.mode().equals(ISTIO_MUTUAL) ? (tls.sni() != null ? tls.sni() : target.host())
+        : Hosts.istioSni(port.number(), destination.subset(), target.host());
+    next.peerPrincipal = principal(h, gatewayNamespace, s.gatewayPods.serviceAccount());
     next.peerCluster = h;
-    String tlsWhy = (passthrough ? "the gateway passes the client's TLS through unopened" : "the gateway terminates the client's TLS")
+    String tlsWhy = (passthrough ? "the gateway passes the client's TLS through unopened"
+        : PLAINTEXT.equals(s.tls) ? "the gateway reads the client's plain text" : "the gateway terminates the client's TLS")
         + " and opens a new connection to " + target.host() + ":" + port.number() + " as " + next.peerPrincipal
         + " (" + (tls == null ? "auto mTLS" : "tls " + tls.mode()) + ")";
     return pass(Hop.GATEWAY_ROUTE, next, "VirtualService " + bound.ref().namespace() + "/" + bound.ref().name()
@@ -856,7 +931,7 @@ public final class Simulator {
   }
 
   /** Server hosts written {@code namespace/host} admit only VirtualServices of that namespace. */
-  private static boolean admits(Istio.Server server, Istio.VirtualService vs) {
+  static boolean admits(Istio.Server server, Istio.VirtualService vs) {
     for (String host : server.hosts()) {
       int slash = host.indexOf('/');
       String namespace = slash < 0 ? "*" : host.substring(0, slash);
@@ -871,21 +946,48 @@ public final class Simulator {
   }
 
   /** HTTPMatchRequest (uri, method, port), L4 match (port) and TLS match (sniHosts, port); none means all. */
-  private static boolean routeMatches(Istio.Route route, State s, boolean http) {
+  /**
+   * Where a route is tried: the gateway ({@code <namespace>/<name>}, or {@code mesh} for sidecars), the
+   * port the connection arrived on, its SNI, and for HTTP the method and path.
+   */
+  record RouteContext(String gateway, String vsNamespace, int port, String sni, boolean http, String method, String path) {}
+
+  /** The context of a gateway's route lookup. */
+  static RouteContext gatewayContext(State s, Istio.VirtualService vs, boolean http) {
+    return new RouteContext(s.gateway.ref().namespace() + "/" + s.gateway.ref().name(), vs.ref().namespace(),
+        s.server.port(), s.sni, http, s.request.method() == null ? "GET" : s.request.method(),
+        s.request.path() == null ? "/" : s.request.path());
+  }
+
+  private static boolean routeMatches(Istio.Route route, State s, Istio.VirtualService vs, boolean http) {
+    return routeMatches(route, gatewayContext(s, vs, http));
+  }
+
+  /**
+   * HTTPMatchRequest (uri, method, port, gateways), L4 match (port, gateways) and TLS match
+   * (sniHosts, port, gateways); no match means all. A match's {@code gateways} restricts it to those
+   * gateways ({@code mesh}: sidecars), overriding the VirtualService's list:
+   * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
+   */
+  static boolean routeMatches(Istio.Route route, RouteContext c) {
     if (route.matches().isEmpty()) {
       return true;
     }
     for (Map<String, Object> match : route.matches()) {
       Integer port = Fields.integer(match.get("port"));
-      if (port != null && port != s.server.port()) {
+      if (port != null && port != c.port()) {
+        continue;
+      }
+      List<String> gateways = Fields.strings(match.get("gateways"));
+      if (!gateways.isEmpty() && gateways.stream().noneMatch(g -> g.equals(c.gateway())
+          || (!g.contains("/") && (c.vsNamespace() + "/" + g).equals(c.gateway())))) {
         continue;
       }
       List<String> sniHosts = Fields.strings(match.get("sniHosts"));
-      if (!sniHosts.isEmpty() && sniHosts.stream().noneMatch(p -> Hosts.matches(p, s.sni))) {
+      if (!sniHosts.isEmpty() && sniHosts.stream().noneMatch(p -> Hosts.matches(p, c.sni()))) {
         continue;
       }
-      if (http && !(stringMatch(Fields.map(match, "uri"), s.request.path() == null ? "/" : s.request.path())
-          && stringMatch(Fields.map(match, "method"), s.request.method() == null ? "GET" : s.request.method()))) {
+      if (c.http() && !(stringMatch(Fields.map(match, "uri"), c.path()) && stringMatch(Fields.map(match, "method"), c.method()))) {
         continue;
       }
       return true;
@@ -915,17 +1017,28 @@ public final class Simulator {
    */
   private Out hostedEndpoint(State s) {
     if (s.hosted == null) {
-      return skip(Hop.HOSTED_ENDPOINT, s.copy(), "no gateway on this path: the endpoint hop reached the workload");
+      return skip(Hop.HOSTED_ENDPOINT, s.copy(), "no gateway on this path: the endpoint hop reached the "
+          + (s.external != null ? "host outside the mesh" : "workload"));
     }
     ClusterView h = s.gatewayCluster;
     RegistryService service = s.hosted;
+    if (service.external()) {
+      State next = s.copy();
+      if (PLAINTEXT.equals(next.tls) && next.appTls) {
+        next.tls = APP_TLS; // passed through: the client application's own TLS leaves the mesh
+      }
+      next.external = service.host() + ":" + (s.hostedPort.targetPort() != null ? s.hostedPort.targetPort()
+          : s.hostedPort.number());
+      return pass(Hop.HOSTED_ENDPOINT, next, "the gateway connects to " + next.external + ", outside the mesh ("
+          + service.describe() + " is MESH_EXTERNAL)" + tlsNote(next), service.ref());
+    }
     boolean autoPassthrough = "AUTO_PASSTHROUGH".equals(s.server.tlsMode());
     if (!service.isKube() && service.workloadSelector() == null && service.endpoints().isEmpty()) {
       return fail(Hop.HOSTED_ENDPOINT, service.describe() + " in cluster " + h.name + " has no endpoints, and "
           + service.host() + " names no workload there", service.ref());
     }
     // The gateway's proxy picks the endpoints with its own DestinationRule (subset, locality).
-    Picked picked = pickRule(h, h.gatewayNamespace(), h.gatewayLabels(), service);
+    Picked picked = pickRule(h, s.gatewayPods.namespace(), s.gatewayPods.labels(), service);
     TrafficHops.Selection selection = TrafficHops.select(model, failed, h, service, picked.rule, s.subset, h.locality());
     if (selection.failure() != null) {
       return fail(Hop.HOSTED_ENDPOINT, selection.failure(), selection.object());
@@ -1002,6 +1115,9 @@ public final class Simulator {
    * alias (Istio validates the peer's trust domain unless PILOT_SKIP_VALIDATE_TRUST_DOMAIN).
    */
   private Out peerAuthentication(State s) {
+    if (s.external != null) {
+      return absent(s);
+    }
     InboundService w = s.workload;
     ClusterView x = s.workloadCluster;
     ObjectRef serviceRef = new ObjectRef(x.name, w.spec().namespace(), "Service", w.spec().service());
@@ -1019,11 +1135,16 @@ public final class Simulator {
     LabelIndex<Istio.PeerAuthentication> namespaceIndex = x.peerAuthentications.get(w.spec().namespace());
     LabelIndex<Istio.PeerAuthentication> rootIndex = x.peerAuthentications.get(Hosts.ROOT_NAMESPACE);
     List<Istio.PeerAuthentication> chain = new ArrayList<>();
+    boolean inRoot = w.spec().namespace().equals(Hosts.ROOT_NAMESPACE);
     if (namespaceIndex != null) {
-      namespaceIndex.selecting(w.spec().selector()).stream().findFirst().ifPresent(chain::add);
+      // "PeerAuthentication policies with workload selectors are ignored when deployed in the root
+      // namespace": a workload living there has only the mesh's policy.
+      if (!inRoot) {
+        namespaceIndex.selecting(w.spec().selector()).stream().findFirst().ifPresent(chain::add);
+      }
       namespaceIndex.unselective().stream().findFirst().ifPresent(chain::add);
     }
-    if (rootIndex != null && !w.spec().namespace().equals(Hosts.ROOT_NAMESPACE)) {
+    if (rootIndex != null && !inRoot) {
       rootIndex.unselective().stream().findFirst().ifPresent(chain::add); // root policies with a selector are ignored
     }
     for (Istio.PeerAuthentication pa : chain) {
@@ -1072,29 +1193,21 @@ public final class Simulator {
    * selector: all), evaluated by {@link Authorization}. A workload without sidecar enforces none.
    */
   private Out authorizationPolicy(State s) {
+    if (s.external != null) {
+      return absent(s);
+    }
     InboundService w = s.workload;
     ClusterView x = s.workloadCluster;
     if (!w.spec().sidecar()) {
       return pass(Hop.AUTHORIZATION_POLICY, s.copy(), "no sidecar: nothing enforces AuthorizationPolicy", null);
     }
-    List<Authorization.Compiled> policies = new ArrayList<>();
-    LabelIndex<Authorization.Compiled> root = x.authorizationPolicies.get(Hosts.ROOT_NAMESPACE);
-    if (root != null) {
-      policies.addAll(root.unselective());
-      policies.addAll(root.selecting(w.spec().selector()));
-    }
-    LabelIndex<Authorization.Compiled> own = w.spec().namespace().equals(Hosts.ROOT_NAMESPACE) ? null
-        : x.authorizationPolicies.get(w.spec().namespace());
-    if (own != null) {
-      policies.addAll(own.unselective());
-      policies.addAll(own.selecting(w.spec().selector()));
-    }
+    List<Authorization.Compiled> policies = x.authorizationPoliciesFor(w.spec().namespace(), w.spec().selector());
     boolean http = s.workloadProtocol != null && s.workloadProtocol.isHttp();
     Authorization.Context context = new Authorization.Context(
         ISTIO_MUTUAL.equals(s.tls) ? s.peerPrincipal : null, http,
         http ? (s.workloadProtocol == Protocol.GRPC ? "POST" : s.request.method() == null ? "GET" : s.request.method()) : null,
         http ? (s.request.path() == null ? "/" : s.request.path()) : null,
-        s.request.host(), s.workloadPort);
+        s.request.host(), s.workloadPort, s.requestPrincipal, s.tokenAudiences, s.tokenClaims);
     Authorization.Decision decision = Authorization.evaluate(policies, context);
     State next = s.copy();
     return decision.allowed()

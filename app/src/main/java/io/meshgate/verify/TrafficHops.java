@@ -35,8 +35,8 @@ final class TrafficHops {
    * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
    */
   static Out route(State s) {
-    if (s.service == null || !s.caller().sidecar()) {
-      return Simulator.absent(s);
+    if (s.service == null || s.gatewayCaller || !s.caller().sidecar()) {
+      return Simulator.absent(s); // a gateway's own routes are its Gateway's VirtualServices
     }
     String namespace = s.caller().namespace();
     Istio.VirtualService vs = null;
@@ -105,7 +105,9 @@ final class TrafficHops {
             + ", which is no Service or ServiceEntry the client's sidecar can see", vs.ref());
       }
       RegistryService target = targets.get(0);
-      int number = d.port() != null ? d.port() : s.port.number();
+      // Without a port: the same port of the same host, or another host's only port.
+      int number = d.port() != null ? d.port()
+          : target.host().equals(s.service.host()) || target.ports().size() != 1 ? s.port.number() : target.ports().get(0).number();
       Istio.Port port = target.port(number);
       if (port == null) {
         return Simulator.fail(Hop.ROUTE, label + " of VirtualService " + vsName + " sends requests to " + d.host() + ":"
@@ -182,6 +184,11 @@ final class TrafficHops {
         continue;
       }
       if (http && !httpFits(match, s.request)) {
+        continue;
+      }
+      // A tls route matches the SNI: the host the client's application names.
+      List<String> sniHosts = Fields.strings(match.get("sniHosts"));
+      if (!http && !sniHosts.isEmpty() && sniHosts.stream().noneMatch(p -> Hosts.matches(p, s.request.host()))) {
         continue;
       }
       return true;

@@ -40,16 +40,25 @@ public final class Verifier {
    *     other-path, other-port, other-client or deny-rule N
    * @param source where the client's intent starts, or null
    * @param problem null when the answer is the expected one; else why not
+   * @param kind the kind of the intent that declares the edge ({@code client} is its name): a
+   *     ServiceClient, or an IngressRoute / ExternalService / EndUserAuth of the mesh edge
+   * @param field where in that intent the edge is declared (MG-REACH-01 points there)
    * @param scenario for a declared edge checked in a particular way, what it is ({@code route john}: a
    *     request the route's match fits; {@code east down}: with the service's copy in cluster east down),
    *     else null
    */
   public record Check(String client, String service, String probe, SourceLocation source, boolean expectAllowed,
-      Trace trace, String problem, String scenario) {
+      Trace trace, String problem, Kind kind, String field, String scenario) {
 
+    /** An edge or probe of a ServiceClient. */
     public Check(String client, String service, String probe, SourceLocation source, boolean expectAllowed,
         Trace trace, String problem) {
-      this(client, service, probe, source, expectAllowed, trace, problem, null);
+      this(client, service, probe, source, expectAllowed, trace, problem, Kind.ServiceClient, "spec.target", null);
+    }
+
+    public Check(String client, String service, String probe, SourceLocation source, boolean expectAllowed,
+        Trace trace, String problem, Kind kind, String field) {
+      this(client, service, probe, source, expectAllowed, trace, problem, kind, field, null);
     }
 
     public boolean ok() {
@@ -83,6 +92,8 @@ public final class Verifier {
 
   private final IntentSet intents;
   private final Simulator simulator;
+  /** InboundService name → a valid end-user token for it (its EndUserAuth), for declared edges and probes. */
+  private final Map<String, Jwt> tokens;
   /** Per cluster, a simulator in which the copies of the services hosted there are down (failover edges). */
   private final Map<String, Simulator> failing = new HashMap<>();
   private final Map<String, List<ServiceClient>> clientsByTarget = new HashMap<>();
@@ -91,6 +102,7 @@ public final class Verifier {
   public Verifier(IntentSet intents, MeshModel model) {
     this.intents = intents;
     this.simulator = new Simulator(model);
+    this.tokens = EdgeVerifier.serviceTokens(intents);
     for (ServiceClient client : intents.clients().values()) {
       clientsByTarget.computeIfAbsent(client.spec().target(), k -> new ArrayList<>()).add(client);
       clientsByCluster.computeIfAbsent(client.spec().cluster(), k -> new ArrayList<>()).add(client);
@@ -119,7 +131,7 @@ public final class Verifier {
     for (InboundService service : intents.services().values()) {
       List<ServiceClient> clients = edgesOf(service);
       for (ServiceClient client : clients) {
-        for (Request request : edgeRequests(client, service)) {
+        for (Request request : requests(client, service)) {
           edges.add(check(client, service, null, request, true));
         }
         addRouteEdges(client, service, clients, edges);
@@ -133,7 +145,10 @@ public final class Verifier {
       }
       progress.update("requests simulated", edges.size() + probes.size());
     }
-    return new Result(edges, probes, simulator.model().warnings());
+    // The mesh edge: ingress routes, external services, end-user authentication.
+    List<String> warnings = new ArrayList<>(simulator.model().warnings());
+    new EdgeVerifier(intents, simulator, tokens).run(withProbes, edges, probes, warnings);
+    return new Result(edges, probes, warnings);
   }
 
   /** The clients of {@code service} that form an edge: both clusters are declared. */
@@ -195,6 +210,13 @@ public final class Verifier {
       }
     }
     return ports;
+  }
+
+  /** The declared requests of a client, with a valid end-user token when its target requires one. */
+  private List<Request> requests(ServiceClient client, InboundService service) {
+    Jwt token = tokens.get(service.name());
+    List<Request> out = edgeRequests(client, service);
+    return token == null ? out : out.stream().map(r -> r.withJwt(token)).toList();
   }
 
   /**
@@ -265,12 +287,37 @@ public final class Verifier {
    */
   private Check check(ServiceClient client, InboundService service, String probe, Request request, boolean expectAllowed,
       Simulator sim, String scenario) {
-    Trace trace = sim.explain(request);
-    List<String> expectedClusters = expectedClusters(client, service, sim.failed());
+    SourceLocation source = intents.sources().get(new IntentRef(Kind.ServiceClient, client.name()));
     String suffix = "/" + service.spec().namespace() + "/" + service.spec().service();
-    String expected = String.join(" or ", expectedClusters.stream().map(c -> c + suffix).toList());
-    boolean reachedService = trace.allowed() && trace.reached() != null
-        && expectedClusters.stream().anyMatch(c -> (c + suffix).equals(trace.reached()));
+    List<String> expected = expectedClusters(client, service, sim.failed()).stream().map(c -> c + suffix).toList();
+    return check(sim, client.name(), Kind.ServiceClient, "spec.target", service.name(), expected, probe, source, request,
+        expectAllowed, scenario);
+  }
+
+  /** {@code cluster/namespace/service}: what {@code reached} says of a request that reached the service's pods. */
+  static String reachedName(InboundService service) {
+    return service.spec().cluster() + "/" + service.spec().namespace() + "/" + service.spec().service();
+  }
+
+  /**
+   * One request against what the intents expect: allowed and reaching {@code expected}, or not
+   * reaching it. Keeps only the deciding hop of the trace (explain shows the rest).
+   */
+  static Check check(Simulator simulator, String declaredBy, Kind kind, String field, String target, String expected,
+      String probe, SourceLocation source, Request request, boolean expectAllowed) {
+    return check(simulator, declaredBy, kind, field, target, List.of(expected), probe, source, request, expectAllowed, null);
+  }
+
+  /**
+   * As above, with several acceptable workloads ({@code cluster/namespace/service}): every branch of an
+   * allowed request (a weighted route, endpoints sharing the load) must reach one of them.
+   */
+  static Check check(Simulator simulator, String declaredBy, Kind kind, String field, String target,
+      List<String> expectedWorkloads, String probe, SourceLocation source, Request request, boolean expectAllowed,
+      String scenario) {
+    Trace trace = simulator.explain(request);
+    String expected = String.join(" or ", expectedWorkloads);
+    boolean reachedService = trace.allowed() && trace.reached() != null && expectedWorkloads.contains(trace.reached());
     String problem = null;
     if (expectAllowed && !reachedService) {
       HopResult failure = trace.failure();
@@ -282,7 +329,7 @@ public final class Verifier {
       // cluster's copy) is wrong too.
       for (String reached : trace.spread()) {
         String workload = reached.contains("@") ? reached.substring(0, reached.indexOf('@')) : reached;
-        if (expectedClusters.stream().noneMatch(c -> (c + suffix).equals(workload))) {
+        if (!expectedWorkloads.contains(workload)) {
           problem = "a share of the requests reaches " + workload + " instead of " + expected;
           break;
         }
@@ -292,12 +339,11 @@ public final class Verifier {
       problem = "allowed at " + (last == null ? "?" : last.hop().id()) + ", but the intents deny it: "
           + (last == null ? "" : last.detail());
     }
-    SourceLocation source = intents.sources().get(new IntentRef(Kind.ServiceClient, client.name()));
     // Keep only the deciding hop: 10,000 services mean ~160,000 checks, and explain shows the rest.
     HopResult deciding = trace.failure() != null ? trace.failure() : trace.last();
     Trace kept = new Trace(trace.request(), deciding == null ? List.of() : List.of(deciding), trace.reached(),
         trace.version(), trace.spread());
-    return new Check(client.name(), service.name(), probe, source, expectAllowed, kept, problem, scenario);
+    return new Check(declaredBy, target, probe, source, expectAllowed, kept, problem, kind, field, scenario);
   }
 
   /** Where a client's request must land: its own cluster's copy when there is one (and it is up), else any copy up. */
@@ -368,7 +414,7 @@ public final class Verifier {
     if (path == null || method == null) {
       return null;
     }
-    return new Request(base.from(), base.host(), port, method, path, headers);
+    return new Request(base.from(), base.host(), port, method, path, base.jwt(), headers);
   }
 
   private static String example(InboundService.StringMatch match) {
@@ -440,7 +486,7 @@ public final class Verifier {
     }
     InboundService.Port p = port == null ? null : service.spec().port(port);
     if (p != null && !p.protocol().isHttp()) {
-      return new Request(base.from(), base.host(), port, null, null);
+      return new Request(base.from(), base.host(), port, null, null, base.jwt());
     }
     String method = base.method() == null ? "GET" : base.method();
     if (rule.methods() != null) {
@@ -454,7 +500,7 @@ public final class Verifier {
     } else if (rule.notPaths() != null) {
       path = "/" + PROBE_NAME;
     }
-    return method == null ? null : new Request(base.from(), base.host(), port, method, path);
+    return method == null ? null : new Request(base.from(), base.host(), port, method, path, base.jwt());
   }
 
   /** Whether one of the service's DENY rules matches the client's request (then it is not meant to pass). */
@@ -534,7 +580,7 @@ public final class Verifier {
 
   private void addProbes(InboundService service, List<ServiceClient> clients, List<Check> probes) {
     for (ServiceClient client : clients) {
-      List<Request> requests = edgeRequests(client, service);
+      List<Request> requests = requests(client, service);
       if (requests.isEmpty()) {
         continue; // an access list naming no port of the service (MG-REF-01)
       }
@@ -557,7 +603,7 @@ public final class Verifier {
       if (port.protocol() != Protocol.GRPC) {
         probeMethod(service, clients, client, base, trustDomain, probes);
       }
-      Request otherPath = new Request(own, base.host(), base.port(), base.method(), "/" + PROBE_NAME);
+      Request otherPath = new Request(own, base.host(), base.port(), base.method(), "/" + PROBE_NAME, base.jwt());
       if (!intended(service, clients, trustDomain, own.namespace(), own.serviceAccount(), otherPath)) {
         probes.add(check(client, service, "other-path", otherPath, false));
       }
@@ -569,7 +615,7 @@ public final class Verifier {
       String trustDomain, List<Check> probes) {
     Caller own = base.from();
     for (String method : PROBE_METHODS) {
-      Request other = new Request(own, base.host(), base.port(), method, base.path());
+      Request other = new Request(own, base.host(), base.port(), method, base.path(), base.jwt());
       if (!intended(service, clients, trustDomain, own.namespace(), own.serviceAccount(), other)) {
         probes.add(check(client, service, "other-method", other, false));
         return;
@@ -586,7 +632,8 @@ public final class Verifier {
       if (ownPorts.contains(port)) {
         continue;
       }
-      Request other = new Request(own, base.host(), port.number(), defaultMethod(port), port.protocol().isHttp() ? "/" : null);
+      Request other = new Request(own, base.host(), port.number(), defaultMethod(port), port.protocol().isHttp() ? "/" : null,
+          base.jwt());
       if (!intended(service, clients, trustDomain, own.namespace(), own.serviceAccount(), other)) {
         probes.add(check(client, service, "other-port", other, false));
         return;
@@ -597,7 +644,7 @@ public final class Verifier {
   /** A declared client of another service, in a cluster where this service is reachable, calling it. */
   private void probeForeignClient(InboundService service, List<ServiceClient> clients, List<Check> probes) {
     ServiceClient near = clients.get(0);
-    List<Request> nearRequests = edgeRequests(near, service);
+    List<Request> nearRequests = requests(near, service);
     if (nearRequests.isEmpty()) {
       return;
     }
@@ -619,6 +666,6 @@ public final class Verifier {
   }
 
   private static Request withCaller(Request request, Caller caller) {
-    return new Request(caller, request.host(), request.port(), request.method(), request.path());
+    return request.from(caller);
   }
 }

@@ -248,6 +248,39 @@ class AdviceTest {
                 metadata: {name: web-to-orders}
                 spec: {service: web, cluster: west, target: orders, access: [{methods: [GET]}]}
                 """),
+        of("MG-AUTHZ-06: one identity in two clusters; a service account of its own", "MG-AUTHZ-06",
+            "give one of them a service account of its own (spec.serviceAccount)",
+            r -> r.replace("a.yaml", "cluster: west, target: reports", "cluster: west, serviceAccount: web-west, target: reports"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: reports}
+                spec: {service: reports, cluster: east, protocol: HTTP, port: 8080, mutualTLS: ISTIO_MUTUAL}
+                ---
+                apiVersion: meshgate.io/v1alpha1
+                kind: ServiceClient
+                metadata: {name: east-web-to-reports}
+                spec: {service: web, cluster: east, target: reports}
+                ---
+                apiVersion: meshgate.io/v1alpha1
+                kind: ServiceClient
+                metadata: {name: west-web-to-reports}
+                spec: {service: web, cluster: west, target: reports, access: [{methods: [GET]}]}
+                """),
+        of("MG-REACH-01: DNS proxying off in the client's cluster; turn it on", "MG-REACH-01",
+            "remove dnsProxying: false from Cluster west",
+            r -> r.replace("clusters.yaml", "meshGateway: {address: 10.0.0.2}, dnsProxying: false", "meshGateway: {address: 10.0.0.2}"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: reports}
+                spec: {service: reports, cluster: east, protocol: HTTP, port: 8080, mutualTLS: ISTIO_MUTUAL}
+                ---
+                apiVersion: meshgate.io/v1alpha1
+                kind: ServiceClient
+                metadata: {name: viewer-to-reports}
+                spec: {service: viewer, cluster: west, target: reports}
+                """, "clusters.yaml", CLUSTERS.replace("meshGateway: {address: 10.0.0.2}", "meshGateway: {address: 10.0.0.2}, dnsProxying: false")),
         of("MG-LB-01: a cookie hash on TCP; useSourceIp leads to the MG-LB-02 warning it names", "MG-LB-01",
             "use consistentHash.useSourceIp",
             r -> r.replace("a.yaml", "httpCookie: {name: u}", "useSourceIp: true"),
@@ -365,6 +398,31 @@ class AdviceTest {
                 "{mesh: " + r.fromMessage("spec\\.peerAuthentication\\.mesh: ([A-Z]+)") + "}"),
             List.of(), "clusters.yaml", CLUSTERS.replace("spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}}",
                 "spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}, peerAuthentication: {namespaces: {istio-system: STRICT}}}")),
+        of("MG-MTLS-03: an ISTIO_MUTUAL service in the root namespace; a STRICT mesh", "MG-MTLS-03",
+            "set spec.peerAuthentication.mesh: STRICT on cluster east",
+            r -> r.replace("clusters.yaml", "spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}}",
+                "spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}, peerAuthentication: {mesh: "
+                    + r.fromMessage("spec\\.peerAuthentication\\.mesh: ([A-Z]+)") + "}}"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: collector}
+                spec: {service: collector, namespace: istio-system, cluster: east, protocol: GRPC, port: 4317, mutualTLS: ISTIO_MUTUAL}
+                ---
+                apiVersion: meshgate.io/v1alpha1
+                kind: ServiceClient
+                metadata: {name: app-to-collector}
+                spec: {service: app, cluster: west, target: collector}
+                """),
+        of("MG-MTLS-03: an ISTIO_MUTUAL service in the root namespace; a namespace of its own", "MG-MTLS-03",
+            "run it in a namespace of its own",
+            r -> r.replace("a.yaml", "namespace: istio-system", "namespace: telemetry"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: collector}
+                spec: {service: collector, namespace: istio-system, cluster: east, protocol: GRPC, port: 4317, mutualTLS: ISTIO_MUTUAL}
+                """),
         of("MG-MTLS-02: a caller without sidecar under a STRICT default; run it with the sidecar", "MG-MTLS-02",
             "spec.sidecar: true and spec.tls.credentialName",
             r -> r.replace("a.yaml", "sidecar: false}", "sidecar: true, tls: {credentialName: reports-ca}}"),
@@ -426,6 +484,22 @@ class AdviceTest {
                 kind: InboundService
                 metadata: {name: web}
                 spec: {service: web, cluster: east, mutualTLS: ISTIO_MUTUAL, ports: [8080]}
+                """),
+        of("MG-SCHEMA: several numbers under port; ports", "MG-SCHEMA", "several ports are written ports:",
+            r -> r.replace("a.yaml", "protocol: HTTP, port: [8080, 9090]", r.fromMessage("written (ports: \\[.*\\]) \\(each")),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: web}
+                spec: {service: web, cluster: east, mutualTLS: ISTIO_MUTUAL, protocol: HTTP, port: [8080, 9090]}
+                """),
+        of("MG-SCHEMA: a port entry without protocol; the protocols to choose from", "MG-SCHEMA", "TCP, TLS or HTTPS",
+            r -> r.replace("a.yaml", "{number: 8080}", "{number: 8080, protocol: " + r.fromMessage("add it \\(protocol: ([A-Z0-9]+),") + "}"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: web}
+                spec: {service: web, cluster: east, mutualTLS: ISTIO_MUTUAL, ports: [{number: 8080}]}
                 """),
         of("MG-SCHEMA: clusterIP: None; headless: true", "MG-SCHEMA", "is written headless: true",
             r -> r.replace("a.yaml", "clusterIP: None", "headless: true"),

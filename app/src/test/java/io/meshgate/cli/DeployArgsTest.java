@@ -88,6 +88,9 @@ class DeployArgsTest {
     for (String needed : List.of("pom.xml", "app", "rego", "routes", "policies")) {
       assertFalse(ignored.contains(needed), "the build stage needs " + needed);
     }
+    // Istio's CRDs come from a named build context and reach the jar through the Maven property.
+    assertTrue(dockerfile.contains("COPY --from=istio-crds customresourcedefinitions.gen.yaml /src/istio-crds/"), dockerfile);
+    assertTrue(dockerfile.contains("-Dmeshgate.istio-crds.dir=/src/istio-crds"), dockerfile);
     Matcher health = Pattern.compile("HEALTHCHECK[\\s\\S]*?http://127\\.0\\.0\\.1:(\\d+)/healthz").matcher(dockerfile);
     assertTrue(health.find(), "HEALTHCHECK on /healthz");
     ServeOptions options = serveOptions(container(ROOT.resolve("deploy/base/deployment.yaml"), "meshgate"));

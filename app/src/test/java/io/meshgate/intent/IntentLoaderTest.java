@@ -347,6 +347,20 @@ class IntentLoaderTest {
   }
 
   @Test
+  void aListOfIntentsSaysToWriteOneIntentPerDocument() throws IOException {
+    String two = "[{\"apiVersion\": \"meshgate.io/v1alpha1\", \"kind\": \"Cluster\", \"metadata\": {\"name\": \"c1\"}},"
+        + " {\"apiVersion\": \"meshgate.io/v1alpha1\", \"kind\": \"Cluster\", \"metadata\": {\"name\": \"c2\"}}]\n";
+    write("clusters.json", two);
+    write("more.yaml", "- " + cluster("c3", "lc1").replace("\n", "\n  "));
+    LoadResult result = load();
+    assertEquals(List.of("intents/clusters.json:1:1", "intents/more.yaml:1:1"), places(result), messages(result));
+    assertTrue(result.violations().get(0).message().contains("this JSON file holds a list of 2 intents; a .json"
+        + " intent file holds one intent, a JSON object: write one file per intent"), messages(result));
+    assertTrue(result.violations().get(1).message().contains("this document is a list of 1 intent; write each"
+        + " intent as a document of its own, separated by --- lines, without the leading \"- \""), messages(result));
+  }
+
+  @Test
   void documentsThatAreNotMappingsAndEmptyDocuments() throws IOException {
     write("odd.yaml", "---\n---\n# only a comment\n---\n- a\n- b\n---\njust text\n---\n" + cluster("c1", "lc1"));
     LoadResult result = load();
@@ -478,8 +492,8 @@ class IntentLoaderTest {
   void oneGlobalHostLeadingToTwoClustersIsAnErrorOnlyWhereAClusterCallsBoth() throws IOException {
     write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1") + "---\n" + cluster("c3", "lc1"));
     write("s.yaml", serviceOf("web-c1", "web", "c1") + "---\n" + serviceOf("web-c2", "web", "c2"));
-    // c1 calls web-c2 and c2 calls web-c1: each cluster sees one web.default.global only.
-    write("clients.yaml", client("x", "c1", "web-c2", "") + "---\n" + client("y", "c2", "web-c1", ""));
+    // c1 calls web-c2, and web-c1 has no client elsewhere: c1 holds one web.default.global only.
+    write("clients.yaml", client("x", "c1", "web-c2", ""));
     assertEquals(List.of(), places(load()), messages(load()));
 
     // c3 calls both: its one ServiceEntry for web.default.global cannot lead to c1 and c2.
@@ -488,6 +502,46 @@ class IntentLoaderTest {
     assertEquals(List.of("intents/s.yaml:17:12"), places(result), messages(result));
     assertTrue(messages(result).contains("both publish host web.default.global, and cluster c3 has clients of both"),
         messages(result));
+  }
+
+  @Test
+  void aHostingClusterThatCallsTheOtherClusterOfItsHostIsAnError() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1"));
+    write("s.yaml", serviceOf("web-c1", "web", "c1") + "---\n" + serviceOf("web-c2", "web", "c2"));
+    // c1 calls web-c2 and c2 calls web-c1: each hosting cluster keeps web.default.global for its own
+    // service's remote clients (contract v2), so its clients of the other one cannot have the name too.
+    write("clients.yaml", client("x", "c1", "web-c2", "") + "---\n" + client("y", "c2", "web-c1", ""));
+    LoadResult result = load();
+    assertEquals(List.of("intents/s.yaml:17:12"), places(result), messages(result));
+    assertTrue(messages(result).contains("both publish host web.default.global, and cluster c1 hosts web-c1 for its"
+        + " clients in other clusters and has clients of web-c2"), messages(result));
+  }
+
+  @Test
+  void twoHostsWhoseObjectsShareANameClashWhereBothAreCalled() throws IOException {
+    write("a.yaml", cluster("c1", "lc1") + "---\n" + cluster("c2", "lc1") + "---\n" + cluster("c3", "lc1"));
+    // a-b in c and a in b-c: both render meshgate-a-b-c-global.
+    write("s.yaml", serviceOf("one", "a-b", "c2").replace("  cluster:", "  namespace: c\n  cluster:") + "---\n"
+        + serviceOf("two", "a", "c3").replace("  cluster:", "  namespace: b-c\n  cluster:"));
+    // Only one of them is called from another cluster: no cluster holds both names.
+    write("clients.yaml", client("x1", "c1", "one", "") + "---\n" + client("x3", "c3", "two", ""));
+    assertEquals(List.of(), places(load()), messages(load()));
+
+    write("more.yaml", client("y2", "c1", "two", ""));
+    LoadResult result = load();
+    assertEquals(List.of("intents/s.yaml:18:12"), places(result), messages(result));
+    assertTrue(messages(result).contains("InboundService two (host a.b-c.global) and InboundService one (host"
+        + " a-b.c.global) (intents/s.yaml:6:12) give their .global objects the same name, meshgate-a-b-c-global"
+        + " (<service>-<namespace>-global), and cluster c1 has clients of both"), messages(result));
+    assertTrue(messages(result).contains("change the Service name or namespace of one of them"), messages(result));
+
+    // Hosted side by side, each with a client elsewhere: the hosting cluster holds both names.
+    write("more.yaml", "");
+    write("s.yaml", serviceOf("one", "a-b", "c2").replace("  cluster:", "  namespace: c\n  cluster:") + "---\n"
+        + serviceOf("two", "a", "c2").replace("  cluster:", "  namespace: b-c\n  cluster:"));
+    write("clients.yaml", client("x1", "c1", "one", "") + "---\n" + client("x3", "c3", "two", ""));
+    assertTrue(messages(load()).contains("and cluster c2 hosts one and two for their clients in other"
+        + " clusters, so one would replace the other there"), messages(load()));
   }
 
   @Test

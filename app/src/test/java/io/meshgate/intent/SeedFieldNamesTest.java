@@ -108,6 +108,20 @@ class SeedFieldNamesTest {
   }
 
   @Test
+  void aHashLoadBalancingTypeOrModeIsAnsweredWithAConsistentHash() throws IOException {
+    Map<String, Object> document = base(Kind.InboundService);
+    section(document, "spec").put("loadbalancingType", "ConsistenHash");
+    assertEquals(List.of("unknown field \"loadbalancingType\" in spec; \"loadbalancingType\" is the seed's (EMCO) name of"
+        + " spec.loadBalancing: write loadBalancing: {consistentHash: {httpCookie: {name: user1, ttl: 0s}}} (or"
+        + " loadBalancing: {simple: ROUND_ROBIN})"), schemaFindings(document).stream().map(Violation::message).toList());
+    section(document, "spec").remove("loadbalancingType");
+    section(document, "spec").put("loadBalancerMode", "httpHeaderName");
+    assertEquals(List.of("unknown field \"loadBalancerMode\" in spec; \"loadBalancerMode\" is the seed's (EMCO) name of"
+        + " spec.loadBalancing: write loadBalancing: {consistentHash: {httpHeaderName: x-user}} (or"
+        + " loadBalancing: {simple: ROUND_ROBIN})"), schemaFindings(document).stream().map(Violation::message).toList());
+  }
+
+  @Test
   void meshgateFieldsWrittenAtTheWrongLevelGetTheirPlace() throws IOException {
     Map<String, Object> client = base(Kind.ServiceClient);
     section(client, "spec").put("credentialName", "sleep-tls");

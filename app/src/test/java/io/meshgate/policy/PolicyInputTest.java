@@ -30,7 +30,16 @@ class PolicyInputTest {
     LoadResult loaded = IntentLoader.load(seed());
     Map<String, Object> input = PolicyInput.build(loaded, Map.of("cluster01", List.of(Map.of("kind", "ServiceEntry"))));
 
-    assertEquals(List.of("clusters", "services", "clients", "rendered"), List.copyOf(input.keySet()));
+    assertEquals(List.of("clusters", "services", "clients", "ingressRoutes", "externalServices", "endUserAuths",
+        "rendered", "overlays"), List.copyOf(input.keySet()));
+    assertEquals(Map.of(), input.get("ingressRoutes"));
+    assertEquals(Map.of(), input.get("overlays"));
+    Map<String, Object> cluster01 = (Map<String, Object>) ((Map<String, Object>) input.get("clusters")).get("cluster01");
+    // The mesh edge's Cluster defaults: istioctl's ingress gateway, Istio's ALLOW_ANY.
+    assertEquals(Map.of("selector", Map.of("istio", "ingressgateway"), "namespace", "istio-system",
+        "serviceAccount", "istio-ingressgateway-service-account", "httpPort", 80L, "httpsPort", 443L),
+        ((Map<String, Object>) cluster01.get("spec")).get("ingressGateway"));
+    assertEquals("ALLOW_ANY", ((Map<String, Object>) cluster01.get("spec")).get("outboundTrafficPolicy"));
     Map<String, Object> clients = (Map<String, Object>) input.get("clients");
     assertEquals(List.of("bookinfo-user-to-productpage", "sleep-to-httpbin", "sleep-to-productpage"), List.copyOf(clients.keySet()));
     Map<String, Object> sleep = (Map<String, Object>) clients.get("sleep-to-httpbin");

@@ -49,7 +49,8 @@ class DocExamplesTest {
 
   private static final Pattern FENCE = Pattern.compile("(?ms)^```ya?ml\\n(.*?)^```");
   private static final Pattern MARKER = Pattern.compile("<!--\\s*example:\\s*(.*?)\\s*-->\\s*$");
-  private static final Pattern INTENT = Pattern.compile("(?m)^\\s*kind:\\s*(Cluster|InboundService|ServiceClient)\\b");
+  private static final Pattern INTENT =
+      Pattern.compile("(?m)^\\s*kind:\\s*(Cluster|InboundService|ServiceClient|IngressRoute|ExternalService|EndUserAuth)\\b");
 
   @TempDir Path work;
 

@@ -146,6 +146,14 @@ class SeedApiHttpTest {
         + " (project shop, composite app bookinfo version v1)\n\nRequested-By: alice@example.com\nRequest-Id: "),
         repo.message(tip));
     assertEquals(9, SeedApiTest.history(repo).size(), "one commit per call on top of the clusters");
+    // The security intent rewrote the client's file from the client as stored: its comments say so,
+    // rather than claim a second request body or an `import emco` run.
+    String client = new String(repo.files(tip, "intents/").get("intents/shop/app1/v1/clients/sleep-to-httpbin.yaml"),
+        StandardCharsets.UTF_8);
+    assertFalse(client.contains("meshgate import emco"), client);
+    assertTrue(client.startsWith("# Converted by meshgate from the seed's (EMCO) client intent\n"
+        + "# intents/shop/app1/v1/clients/sleep-to-httpbin.yaml (as stored before this request, read back in the"
+        + " seed's shape)\n# and its security intent the request body\n"), client);
     // Each write on the source branch asks for a sync run: published without waiting for a poll (1 h here).
     TestHttp.await("env/main published for " + tip, Duration.ofSeconds(60), () -> {
       try {

@@ -314,6 +314,20 @@ class ServiceHttpTest {
   }
 
   @Test
+  void validateReadsJsonIntentFilesLikeTheCli() throws Exception {
+    // .json (and .JSON) intents are intents for `meshgate validate`; the endpoint must not call them none.
+    Path json = ROOT.resolve("repo-fixtures/valid/json-intents/intents");
+    for (byte[] archive : List.of(TestArchives.tarGz(TestArchives.filesOf(json, "intents/")),
+        TestArchives.zip(TestArchives.filesOf(json, "")))) {
+      HttpResponse<String> r = post(service, "/api/v1/validate", archive);
+      assertEquals(200, r.statusCode(), r.body());
+      JsonNode report = Json.MAPPER.readTree(r.body());
+      assertTrue(report.path("ok").asBoolean(), r.body());
+      assertEquals(0, report.path("violations").size(), r.body());
+    }
+  }
+
+  @Test
   void validateAcceptsArchivesSentWithCurlsDefaultFormContentType() throws Exception {
     // `curl --data-binary @intents.zip URL` labels the body application/x-www-form-urlencoded.
     Map<String, byte[]> bare = TestArchives.filesOf(SEED, "");

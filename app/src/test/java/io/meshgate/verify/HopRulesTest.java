@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -333,6 +334,20 @@ class HopRulesTest {
                 .put("a", "tdr", CLIENT_DR.replace("name: dr", "name: tdr").replace("s.default", "t.default")),
             TestMesh.request("a/default/c", "t.default.global", 5000, null, null, true), Hop.AUTHORIZATION_POLICY, "b/default/AuthorizationPolicy/tap")
     ).map(Arguments::of);
+  }
+
+  @Test
+  void aPeerAuthenticationWithASelectorInTheRootNamespaceIsIgnored() {
+    // "PeerAuthentication policies with workload selectors are ignored when deployed in the root
+    // namespace" (https://istio.io/latest/docs/reference/config/security/peer_authentication/): a
+    // service living in istio-system keeps the mesh's mode (none here: PERMISSIVE), so plain text gets in.
+    TestMesh mesh = new TestMesh(INTENTS.replace("spec: {service: s, cluster: b,", "spec: {service: s, namespace: istio-system, cluster: b,"))
+        .put("b", "pa", PA.replace("namespace: default", "namespace: istio-system"));
+    Trace trace = mesh.simulator().explain(TestMesh.request("b/default/c", "s.istio-system.svc.cluster.local", 80, "GET", "/ok", false));
+    String shown = io.meshgate.report.VerifyReport.explainText(trace);
+    assertTrue(trace.allowed(), shown);
+    assertEquals("b/istio-system/s", trace.reached(), shown);
+    assertTrue(shown.contains("no PeerAuthentication applies, so PERMISSIVE"), shown);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -35,7 +35,8 @@ class RepoFixturesVerifyTest {
       LoadResult load = IntentLoader.load(root);
       assertFalse(load.hasErrors(), () -> load.violations().toString());
       Verifier.Result result = Verifier.verify(load.intents(),
-          new Renderer().render(load.intents(), AllocationLedger.empty()).asPlainObjects(), true);
+          new Renderer().render(load.intents(), AllocationLedger.empty()).withOverlays(load.overlays()).withOverlayObjects(),
+          true);
       assertTrue(result.ok(), () -> VerifyReport.text(result));
       assertFalse(result.edges().isEmpty(), "a fixture with no declared edge proves nothing");
     }));

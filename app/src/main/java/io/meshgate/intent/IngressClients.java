@@ -1,0 +1,56 @@
+package io.meshgate.intent;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An ingress gateway that an IngressRoute sends to an InboundService is, to Istio, one more client
+ * of that service: a workload of the gateway's cluster, namespace and service account, with a
+ * sidecar-like proxy that speaks Istio mTLS. Rendering it as such gives the service everything a
+ * client gets, by the same rules: a rule admitting the gateway's identity in the service's ALLOW
+ * AuthorizationPolicy (an ALLOW policy refuses every caller it does not name), and, when the service
+ * runs in another cluster, its {@code .global} ServiceEntry and DestinationRule in the gateway's
+ * cluster and the {@code .global} pair and AUTO_PASSTHROUGH Gateway in the hosting cluster.
+ *
+ * <p>These derived clients exist only in {@link IntentIndex}, for the renderer: they are no intents
+ * (policies do not see them; MG-INGRESS rules check the routes) and their names, {@code ingress:<name>},
+ * are never a DNS label, so they cannot clash with a ServiceClient.
+ */
+public final class IngressClients {
+  /** Name prefix of a derived client; ':' never appears in a metadata.name. */
+  public static final String PREFIX = "ingress:";
+
+  private IngressClients() {}
+
+  /** One client per (IngressRoute, routed service), by IngressRoute name, routes in order. */
+  public static List<ServiceClient> of(IntentSet intents) {
+    List<ServiceClient> out = new ArrayList<>();
+    for (IngressRoute route : intents.ingressRoutes().values()) {
+      Cluster cluster = intents.clusters().get(route.spec().cluster());
+      if (cluster == null) {
+        continue; // MG-REF-01
+      }
+      Set<String> targets = new LinkedHashSet<>();
+      route.spec().routes().forEach(r -> targets.add(r.service()));
+      Cluster.IngressGateway gateway = cluster.spec().ingressGateway();
+      for (String target : targets) {
+        if (!intents.services().containsKey(target)) {
+          continue; // MG-REF-01
+        }
+        String app = gateway.selector().getOrDefault("app", "istio-ingressgateway");
+        out.add(new ServiceClient(new Metadata(PREFIX + route.name(), null, Map.of()),
+            new ServiceClient.Spec(null, app, gateway.namespace(), cluster.name(), gateway.serviceAccount(), true, false,
+                target, TlsMode.ISTIO_MUTUAL, null, null)));
+      }
+    }
+    return out;
+  }
+
+  /** True for a client derived from an IngressRoute. */
+  public static boolean derived(ServiceClient client) {
+    return client.name().startsWith(PREFIX);
+  }
+}

@@ -1,0 +1,99 @@
+package io.meshgate.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.intent.IntentLoader;
+import io.meshgate.intent.LoadResult;
+import io.meshgate.intent.TestRepos;
+import io.meshgate.render.AllocationLedger;
+import io.meshgate.render.Renderer;
+import io.meshgate.report.VerifyReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What verify checks of each mesh-edge fixture, request by request: the declared requests it makes
+ * and where each probe must be stopped. (RepoFixturesVerifyTest checks that every fixture verifies;
+ * this pins down that the right requests were made.)
+ */
+class EdgeFixturesVerifyTest {
+
+  private static Verifier.Result verify(String fixture) {
+    LoadResult load = IntentLoader.load(TestRepos.root().resolve("repo-fixtures/valid/" + fixture + "/intents"));
+    return Verifier.verify(load.intents(), new Renderer().render(load.intents(), AllocationLedger.empty())
+        .withOverlays(load.overlays()).withOverlayObjects(), true);
+  }
+
+  /** {@code edge|probe NAME -> TARGET [(probe)] => reached | hop}, sorted. */
+  private static List<String> lines(Verifier.Result result) {
+    TreeSet<String> out = new TreeSet<>();
+    List<Verifier.Check> all = new ArrayList<>(result.edges());
+    all.addAll(result.probes());
+    for (Verifier.Check c : all) {
+      HopResult failure = c.trace().failure();
+      out.add((c.isEdge() ? "edge " : "probe ") + c.kind() + " " + c.client() + " -> " + c.service()
+          + (c.isEdge() ? "" : " (" + c.probe() + ")") + " => " + (failure == null ? c.trace().reached() : failure.hop().id())
+          + (c.ok() ? "" : " NOT OK"));
+    }
+    return new ArrayList<>(out);
+  }
+
+  @Test
+  void ingressHello() {
+    Verifier.Result result = verify("ingress-hello");
+    assertTrue(result.ok(), VerifyReport.text(result));
+    List<String> lines = lines(result);
+    assertTrue(lines.contains("edge IngressRoute hello -> hello => cluster01/default/hello"), lines.toString());
+    assertTrue(lines.contains("edge IngressRoute hello -> world-2 => cluster02/default/world-2"), lines.toString());
+    assertTrue(lines.contains("probe IngressRoute hello -> hello (plain-http) => ingress-server"), lines.toString());
+    assertTrue(lines.contains("probe IngressRoute hello -> hello (unrouted-path) => ingress-route"), lines.toString());
+  }
+
+  @Test
+  void egressExternal() {
+    Verifier.Result result = verify("egress-external");
+    assertTrue(result.ok(), VerifyReport.text(result));
+    List<String> lines = lines(result);
+    assertTrue(lines.contains("edge ExternalService httpbin-org -> httpbin.example.org => external/httpbin.example.org:80 (plain text)"),
+        lines.toString());
+    assertTrue(lines.contains("edge ExternalService example-api -> api.example.com => external/api.example.com:443 (SIMPLE TLS)"),
+        lines.toString());
+    assertTrue(lines.contains("edge ExternalService example-api -> api.example.com => external/api.example.com:443 (the application's own TLS)"),
+        lines.toString());
+    assertTrue(lines.contains("probe ExternalService httpbin-org -> httpbin.example.org (other-namespace) => outbound-cluster"),
+        lines.toString());
+    assertTrue(lines.contains("probe ExternalService httpbin-org -> httpbin.example.org (other-cluster cluster02) => outbound-cluster"),
+        lines.toString());
+    // 2 namespaces x 2 ports x 2 clusters for example-api, 1 for httpbin-org.
+    assertEquals(9, result.edges().size());
+    assertEquals(List.of(), result.warnings());
+  }
+
+  @Test
+  void jwtHello() {
+    Verifier.Result result = verify("jwt-hello");
+    assertTrue(result.ok(), VerifyReport.text(result));
+    List<String> lines = lines(result);
+    for (String expected : List.of(
+        "edge ServiceClient web-to-hello -> hello => cluster01/default/hello",
+        "edge IngressRoute hello -> hello => cluster01/default/hello",
+        "edge EndUserAuth hello-users -> hello => cluster01/default/hello",
+        "probe EndUserAuth hello-edge -> hello (no-token) => ingress-policy",
+        "probe EndUserAuth hello-edge -> hello (wrong-issuer) => ingress-policy",
+        "probe EndUserAuth hello-users -> hello (no-token) => authorization-policy",
+        "probe EndUserAuth hello-users -> hello (wrong-issuer) => request-authentication",
+        "probe EndUserAuth hello-users -> hello (missing-claim groups) => authorization-policy")) {
+      assertTrue(lines.contains(expected), expected + " in " + lines);
+    }
+  }
+
+  @Test
+  void overlaysHello() {
+    Verifier.Result result = verify("overlays-hello");
+    assertTrue(result.ok(), VerifyReport.text(result));
+    assertEquals(List.of("edge ServiceClient web-to-hello -> hello => cluster01/default/hello"), lines(result));
+  }
+}
