@@ -13,10 +13,10 @@ final class ForeignKinds {
 
   /** Istio kinds, with the intent that covers them where there is one. */
   private static final Map<String, String> ISTIO = Map.ofEntries(
-      Map.entry("VirtualService", "routing by version, header or weight, retries and timeouts cannot be written as"
-          + " intents yet: they are planned"),
-      Map.entry("DestinationRule", "an InboundService's loadBalancing, connectionPool and outlierDetection render"
-          + " the DestinationRules"),
+      Map.entry("VirtualService", "an InboundService's routes (match by header, path or method; weights to its"
+          + " versions; retries, timeout, fault, mirror) render the VirtualServices"),
+      Map.entry("DestinationRule", "an InboundService's versions (subsets), loadBalancing, connectionPool and"
+          + " outlierDetection render the DestinationRules; alsoIn adds locality failover"),
       Map.entry("ServiceEntry", "an InboundService renders the ServiceEntries of <service>.<namespace>.global"
           + "; external hosts are planned"),
       Map.entry("Gateway", "the east-west Gateway is rendered from the Cluster's meshGateway; ingress gateways are"
@@ -24,7 +24,7 @@ final class ForeignKinds {
       Map.entry("PeerAuthentication", "an InboundService's mutualTLS sets its pods' mode, and a Cluster's"
           + " peerAuthentication the mesh's and namespaces' defaults"),
       Map.entry("AuthorizationPolicy", "a ServiceClient's access and an InboundService's allowedNamespaces render"
-          + " the AuthorizationPolicy"),
+          + " the ALLOW AuthorizationPolicy, an InboundService's authorization.deny the DENY one"),
       Map.entry("RequestAuthentication", "end-user (JWT) authentication is planned"),
       Map.entry("Sidecar", "no intent covers it"),
       Map.entry("EnvoyFilter", "no intent covers it"),

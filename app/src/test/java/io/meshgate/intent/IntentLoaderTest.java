@@ -84,7 +84,7 @@ class IntentLoaderTest {
     Violation unknownField = result.violations().get(3);
     assertEquals("unknown field \"colour\" in spec; allowed fields: app, service, namespace, cluster, protocol, port, "
         + "ports, headless, podHostnames, sidecar, mutualTLS, tls, loadBalancing, connectionPool, outlierDetection, "
-        + "allowedNamespaces, address, selector",
+        + "allowedNamespaces, address, selector, versions, routes, authorization, alsoIn",
         unknownField.message());
     assertEquals("InboundService", unknownField.kind());
     assertEquals("httpbin", unknownField.name());
