@@ -41,6 +41,29 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 	msg := sprintf("client %s uses mutualTLS %v but its target %s requires MUTUAL (a client certificate); set spec.mutualTLS: MUTUAL with spec.tls.credentialName naming the Secret with the client's certificate", [name, mode, client.spec.target])
 }
 
+# MG-TLS-01 — a DISABLE target (a workload without sidecar) takes plain text: a client whose sidecar
+# originates Istio mTLS or TLS of its own would send it bytes its application cannot read.
+deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.mutualTLS"} if {
+	some name, client in input.clients
+	target := lib.target_of(client)
+	lib.tls_mode(target) == "DISABLE"
+	mode := lib.tls_mode(client)
+	mode != null
+	mode != "DISABLE"
+	msg := sprintf("client %s uses mutualTLS %v but its target %s takes plain text (DISABLE: its pods have no sidecar); set spec.mutualTLS: DISABLE (or leave it out: it defaults to the target's)", [name, mode, client.spec.target])
+}
+
+# MG-TLS-06 — DISABLE on a service with a sidecar.
+# Protects: the operator's belief. DISABLE tells callers' proxies to send plain text to pods that
+# have no sidecar (a legacy namespace); a service with a sidecar gets Istio mTLS from them anyway
+# (auto mTLS), so DISABLE would only turn its protection off.
+deny contains {"rule": "MG-TLS-06", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.mutualTLS"} if {
+	some name, service in input.services
+	lib.tls_mode(service) == "DISABLE"
+	not lib.without_sidecar(service)
+	msg := sprintf("service %s uses mutualTLS DISABLE but runs with a sidecar; DISABLE is for workloads without sidecar (set spec.sidecar: false if it has none), otherwise use ISTIO_MUTUAL", [name])
+}
+
 # MG-TLS-01 — ISTIO_MUTUAL is originated by the istio-proxy sidecar; without one the client sends
 # plain text. (MG-SIDECAR-01 reports the same client for asking Istio mTLS without a sidecar: the
 # contract lists the case under both ids, one about the pair, one about the client.)

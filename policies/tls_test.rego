@@ -209,3 +209,20 @@ test_tls01_a_refused_mode_is_one_finding if {
 	count(findings) == 1
 	testdata.has(findings, "MG-TLS-01", "ServiceClient", "sleep-to-httpbin", "spec.mutualTLS")
 }
+
+# A target without sidecar (DISABLE) takes plain text.
+legacy_target := testdata.with_patch({"services": {"httpbin": {"spec": {"sidecar": false, "mutualTLS": "DISABLE"}}}, "clients": {"sleep-to-httpbin": {"spec": {"cluster": "cluster02", "mutualTLS": "DISABLE"}}}})
+
+test_tls01_disable_client_to_a_disable_target_is_fine if {
+	count([f | some f in tls.deny; f.rule in {"MG-TLS-01", "MG-TLS-06"}]) == 0 with input as legacy_target
+}
+
+test_tls01_istio_mutual_to_a_disable_target_denied if {
+	findings := tls.deny with input as object.union(legacy_target, {"clients": {"sleep-to-httpbin": {"spec": {"mutualTLS": "ISTIO_MUTUAL"}}}})
+	testdata.has(findings, "MG-TLS-01", "ServiceClient", "sleep-to-httpbin", "spec.mutualTLS")
+}
+
+test_tls06_disable_with_a_sidecar_denied if {
+	findings := tls.deny with input as testdata.with_patch({"services": {"httpbin": {"spec": {"mutualTLS": "DISABLE"}}}})
+	testdata.has(findings, "MG-TLS-06", "InboundService", "httpbin", "spec.mutualTLS")
+}

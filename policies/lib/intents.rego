@@ -27,6 +27,8 @@ external_hosts_allowed := object.get(config, "external_hosts_allowed", [])
 # MG-INGRESS-02: host name suffixes that are not public (plain HTTP is fine there).
 private_host_suffixes := object.get(config, "private_host_suffixes", [".internal", ".local", ".localhost"])
 
+production_logical_clouds := object.get(config, "production_logical_clouds", ["prod", "production"])
+
 # Protocols on which the server's sidecar sees no HTTP request (Istio treats HTTPS as opaque TLS),
 # so meshgate renders access to them by port only. Not a tunable: it is what the renderer does.
 opaque_protocols := {"TCP", "TLS", "HTTPS"}
@@ -168,13 +170,28 @@ else := "spec.mutualTLS"
 # The cross-cluster host name of an InboundService: <service>.<namespace>.global.
 global_host(service) := sprintf("%s.%s.global", [service.spec.service, object.get(service.spec, "namespace", "default")])
 
-# A client in a known cluster calling a known service hosted in another known cluster: the
-# traffic crosses the east-west gateways (what the renderer draws .global objects for).
+# The clusters that host an InboundService: spec.cluster, then those of spec.alsoIn (the same
+# Service in several clusters, with locality failover between them).
+hosting_clusters(service) := array.concat([service.spec.cluster], also_in(service))
+
+also_in(service) := also if {
+	also := object.get(service.spec, "alsoIn", [])
+	is_array(also)
+} else := []
+
+# True when `cluster` hosts the service (its cluster or one of alsoIn).
+hosted_in(service, cluster) if cluster == service.spec.cluster
+
+hosted_in(service, cluster) if cluster in also_in(service)
+
+# A client in a known cluster calling a known service hosted in other known clusters only: the
+# traffic crosses the east-west gateways (what the renderer draws .global objects for). A client
+# in a cluster of the service's alsoIn calls its own cluster's copy first.
 remote_client(client) if {
 	target := target_of(client)
 	cluster_of(client)
 	cluster_of(target)
-	client.spec.cluster != target.spec.cluster
+	not hosted_in(target, client.spec.cluster)
 }
 
 # True when `host` matches `pattern`: equal, or `pattern` is *.domain and host a subdomain of it.

@@ -14,7 +14,9 @@ import io.meshgate.verify.Trace;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,6 +66,15 @@ public final class ExplainCommand implements Callable<Integer> {
   @Option(names = "--path", paramLabel = "P", description = "HTTP path (default /).")
   String path;
 
+  @Option(names = "--header", paramLabel = "NAME=VALUE",
+      description = "A request header (repeatable), e.g. --header end-user=john: VirtualService routes match on them.")
+  Map<String, String> headers;
+
+  @Option(names = "--fail", paramLabel = "CLUSTER",
+      description = "Take the workloads of this cluster as down (repeatable): callers of a service hosted in several "
+          + "clusters fail over to another one.")
+  List<String> failed;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -87,6 +98,12 @@ public final class ExplainCommand implements Callable<Integer> {
     }
     if (host.isEmpty()) {
       return usage(err, "--to takes HOST[:PORT], e.g. httpbin.default.global:8000");
+    }
+    if (method != null && !method.equals(method.toUpperCase(Locale.ROOT))) {
+      // Methods are case-sensitive (RFC 9110 section 9.1) and Istio matches them as sent, so "head" would
+      // miss every rule written for HEAD: almost always a typo rather than the request meant.
+      return usage(err, "--method " + method + ": HTTP methods are case-sensitive and clients send them in upper"
+          + " case; write --method " + method.toUpperCase(Locale.ROOT));
     }
     VerifyInputs.Loaded loaded;
     boolean json;
@@ -120,8 +137,20 @@ public final class ExplainCommand implements Callable<Integer> {
     } else if (jwtAudiences != null || jwtClaims != null) {
       return usage(err, "--jwt-audience and --jwt-claim describe a token: give its --jwt-issuer too");
     }
-    Simulator simulator = new Simulator(MeshModel.build(loaded.load().intents(), loaded.objects()));
-    Trace trace = simulator.explain(new Request(caller, host, port, method, path, jwt));
+    if (failed != null) {
+      for (String cluster : failed) {
+        if (!loaded.load().intents().clusters().containsKey(cluster)) {
+          return usage(err, "--fail names cluster " + cluster + ", which no Cluster intent declares");
+        }
+      }
+    }
+    Map<String, String> lowerCase = new TreeMap<>();
+    if (headers != null) {
+      headers.forEach((name, value) -> lowerCase.put(name.toLowerCase(Locale.ROOT), value));
+    }
+    Simulator simulator = new Simulator(MeshModel.build(loaded.load().intents(), loaded.objects()),
+        failed == null ? Set.of() : Set.copyOf(failed));
+    Trace trace = simulator.explain(new Request(caller, host, port, method, path, jwt, lowerCase));
     out.print(json ? VerifyReport.explainJson(trace) : VerifyReport.explainText(trace));
     out.flush();
     return trace.allowed() ? Main.EXIT_OK : Main.EXIT_VIOLATIONS;

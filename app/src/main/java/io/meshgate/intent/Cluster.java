@@ -17,11 +17,13 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
    * @param egressGateway the egress gateway ExternalServices with {@code egressGateway: true} use
    * @param outboundTrafficPolicy the mesh's {@code outboundTrafficPolicy.mode}: ALLOW_ANY (Istio's
    *     default: hosts without a ServiceEntry pass through) or REGISTRY_ONLY
+   * @param locality where the cluster's nodes are ({@code region[/zone[/subzone]]}), or null
+   * @param namespacesWithoutSidecar namespaces without sidecar injection (legacy workloads), empty when none
    */
   public record Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
       String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying,
       PeerAuthenticationDefaults peerAuthentication, IngressGateway ingressGateway, EgressGateway egressGateway,
-      String outboundTrafficPolicy) {
+      String outboundTrafficPolicy, String locality, List<String> namespacesWithoutSidecar) {
 
     public Spec {
       trustDomain = trustDomain == null ? "cluster.local" : trustDomain;
@@ -30,14 +32,15 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
       ingressGateway = ingressGateway == null ? new IngressGateway(null, null, null, 0, 0) : ingressGateway;
       egressGateway = egressGateway == null ? new EgressGateway(null, null, null, null) : egressGateway;
       outboundTrafficPolicy = outboundTrafficPolicy == null ? ALLOW_ANY : outboundTrafficPolicy;
+      namespacesWithoutSidecar = namespacesWithoutSidecar == null ? List.of() : List.copyOf(namespacesWithoutSidecar);
     }
 
-    /** Without the mesh edge's fields: Istio's default gateways, ALLOW_ANY. */
+    /** Without the mesh edge's and traffic management's fields: Istio's default gateways, ALLOW_ANY. */
     public Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
         String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying,
         PeerAuthenticationDefaults peerAuthentication) {
       this(logicalCloud, trustDomain, network, meshGateway, istioApiVersion, syncNamespace, trustDomainAliases,
-          dnsProxying, peerAuthentication, null, null, null);
+          dnsProxying, peerAuthentication, null, null, null, null, null);
     }
 
     /** True when a host without ServiceEntry is refused (BlackHoleCluster) rather than passed through. */
@@ -49,7 +52,7 @@ public record Cluster(Metadata metadata, Spec spec) implements Intent {
     public Spec(String logicalCloud, String trustDomain, String network, MeshGateway meshGateway,
         String istioApiVersion, String syncNamespace, List<String> trustDomainAliases, boolean dnsProxying) {
       this(logicalCloud, trustDomain, network, meshGateway, istioApiVersion, syncNamespace, trustDomainAliases,
-          dnsProxying, null, null, null, null);
+          dnsProxying, null);
     }
 
     /**

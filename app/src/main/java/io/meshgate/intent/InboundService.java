@@ -16,6 +16,10 @@ public record InboundService(Metadata metadata, Spec spec) implements Intent {
    * @param podHostnames clients address single pods by their StatefulSet hostnames (headless services only;
    *     across clusters that is MG-HEADLESS-01)
    * @param selector the pods' labels; null means the contract's default {@code {app: <service>}}
+   * @param versions the versions of the pods (DestinationRule subsets), empty when none are declared
+   * @param routes how callers' sidecars route requests (VirtualService http routes, in order), empty when none
+   * @param authorization the service's own request-level rules (DENY), or null
+   * @param alsoIn the other clusters that host the same Service (locality failover), empty when none
    */
   public record Spec(
       String app,
@@ -35,12 +39,28 @@ public record InboundService(Metadata metadata, Spec spec) implements Intent {
       OutlierDetection outlierDetection,
       List<String> allowedNamespaces,
       String address,
-      Map<String, String> selector) {
+      Map<String, String> selector,
+      List<Version> versions,
+      List<Route> routes,
+      Authorization authorization,
+      List<String> alsoIn) {
 
     public Spec {
       selector = selector == null || selector.isEmpty() ? Map.of("app", service) : Map.copyOf(selector);
       ports = normalizedPorts(protocol, port, ports);
       allowedNamespaces = allowedNamespaces == null ? null : List.copyOf(allowedNamespaces);
+      versions = versions == null ? List.of() : List.copyOf(versions);
+      routes = routes == null ? List.of() : List.copyOf(routes);
+      alsoIn = alsoIn == null ? List.of() : List.copyOf(alsoIn);
+    }
+
+    /** Without traffic management (versions, routes, authorization, alsoIn). */
+    public Spec(String app, String service, String namespace, String cluster, Protocol protocol, Integer port,
+        List<Port> ports, boolean headless, boolean podHostnames, boolean sidecar, TlsMode mutualTLS, TlsRef tls,
+        LoadBalancing loadBalancing, ConnectionPool connectionPool, OutlierDetection outlierDetection,
+        List<String> allowedNamespaces, String address, Map<String, String> selector) {
+      this(app, service, namespace, cluster, protocol, port, ports, headless, podHostnames, sidecar, mutualTLS, tls,
+          loadBalancing, connectionPool, outlierDetection, allowedNamespaces, address, selector, null, null, null, null);
     }
 
     /** A one-port spec written with the shorthand, the default selector and no pod hostnames. */
@@ -50,6 +70,38 @@ public record InboundService(Metadata metadata, Spec spec) implements Intent {
         String address, Map<String, String> selector) {
       this(app, service, namespace, cluster, protocol, port, null, headless, false, sidecar, mutualTLS, tls,
           loadBalancing, connectionPool, outlierDetection, allowedNamespaces, address, selector);
+    }
+
+    /** Every cluster that hosts the Service: {@code cluster}, then {@code alsoIn} in order. */
+    public List<String> hostingClusters() {
+      List<String> all = new ArrayList<>();
+      all.add(cluster);
+      alsoIn.forEach(c -> {
+        if (!all.contains(c)) {
+          all.add(c);
+        }
+      });
+      return all;
+    }
+
+    /** True when the Service runs in more than one cluster ({@code alsoIn}). */
+    public boolean multiCluster() {
+      return !alsoIn.isEmpty();
+    }
+
+    /** The version with this name, or null. */
+    public Version version(String name) {
+      for (Version v : versions) {
+        if (v.name().equals(name)) {
+          return v;
+        }
+      }
+      return null;
+    }
+
+    /** The DENY rules, empty when none. */
+    public List<DenyRule> denyRules() {
+      return authorization == null || authorization.deny() == null ? List.of() : authorization.deny();
     }
 
     /** The port with this number, or null. */
@@ -146,6 +198,77 @@ public record InboundService(Metadata metadata, Spec spec) implements Intent {
       Integer maxRequestsPerConnection) {}
 
   public record OutlierDetection(Integer consecutive5xxErrors, String interval, String baseEjectionTime) {}
+
+  /**
+   * A version of the service's pods: a DestinationRule subset.
+   * https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset
+   *
+   * @param labels the labels of this version's pods (besides the service's selector)
+   */
+  public record Version(String name, Map<String, String> labels) {
+    public Version {
+      labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+  }
+
+  /**
+   * One route of callers' sidecars (a VirtualService HTTPRoute).
+   * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute
+   *
+   * @param match any of these conditions; empty: every request
+   * @param route destinations with weights (never empty for a valid intent)
+   */
+  public record Route(String name, List<Match> match, List<Destination> route, String timeout, Retries retries,
+      Fault fault, Mirror mirror) {
+    public Route {
+      match = match == null ? List.of() : List.copyOf(match);
+      route = route == null ? List.of() : List.copyOf(route);
+    }
+  }
+
+  /**
+   * An HTTPMatchRequest: every condition given must fit.
+   *
+   * @param headers by lower-case header name
+   * @param port a port of the service by number or name, or null
+   */
+  public record Match(Map<String, StringMatch> headers, StringMatch uri, StringMatch method, String port) {
+    public Match {
+      headers = headers == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(headers));
+    }
+  }
+
+  /** Exactly one of {@code exact}, {@code prefix} and {@code regex}. */
+  public record StringMatch(String exact, String prefix, String regex) {}
+
+  /** @param version a name of {@code versions}, or null for the whole service; @param weight percent, or null */
+  public record Destination(String version, Integer weight) {}
+
+  public record Retries(Integer attempts, String perTryTimeout, String retryOn) {}
+
+  public record Fault(Delay delay, Abort abort) {}
+
+  public record Delay(String fixedDelay, Double percentage) {}
+
+  public record Abort(Integer httpStatus, String grpcStatus, Double percentage) {}
+
+  /** @param percentage null: every request is copied */
+  public record Mirror(String version, Double percentage) {}
+
+  /** The service's own request-level rules. */
+  public record Authorization(List<DenyRule> deny) {
+    public Authorization {
+      deny = deny == null ? List.of() : List.copyOf(deny);
+    }
+  }
+
+  /**
+   * A DENY rule: callers ({@code clients}, {@code namespaces}, {@code notNamespaces}; none: all) and
+   * operations ({@code methods}, {@code notMethods}, {@code paths}, {@code notPaths}, {@code ports};
+   * none: all). https://istio.io/latest/docs/reference/config/security/authorization-policy/
+   */
+  public record DenyRule(List<String> clients, List<String> namespaces, List<String> notNamespaces,
+      List<String> methods, List<String> notMethods, List<String> paths, List<String> notPaths, List<String> ports) {}
 
   @Override
   public Kind kind() {

@@ -105,15 +105,16 @@ public final class IntentIndex {
   }
 
   /**
-   * The clients of {@code service} that run in a known cluster other than its host, grouped by
-   * that cluster (sorted), each group by client name: the clusters that need the service's
-   * {@code .global} objects.
+   * The clients of {@code service} that run in a known cluster that does not host it (neither its
+   * {@code cluster} nor one of {@code alsoIn}), grouped by that cluster (sorted), each group by client
+   * name: the clusters that need the service's {@code .global} objects pointing at a mesh gateway.
    */
   public SortedMap<String, List<ServiceClient>> remoteClientsByCluster(InboundService service) {
     SortedMap<String, List<ServiceClient>> out = new TreeMap<>();
+    List<String> hosts = service.spec().hostingClusters();
     for (ServiceClient client : clientsOf(service)) {
       String cluster = client.spec().cluster();
-      if (cluster != null && !cluster.equals(service.spec().cluster()) && intents.clusters().containsKey(cluster)) {
+      if (cluster != null && !hosts.contains(cluster) && intents.clusters().containsKey(cluster)) {
         out.computeIfAbsent(cluster, k -> new ArrayList<>()).add(client);
       }
     }

@@ -216,6 +216,7 @@ public final class IntentLoader {
         }
       }
       rejectDuplicateNames();
+      applySidecarDefaults();
       for (Pending document : pending) {
         if (document.kind != null) {
           schemas.applyDefaults(document.kind, document.content);
@@ -395,6 +396,27 @@ public final class IntentLoader {
           report(document, document.locations.locate("metadata.name"), document.kind, document.name, "metadata.name",
               "duplicate " + document.kind + " name \"" + document.name + "\": already defined at " + firstAt
                   + "; names must be unique per kind; rename one of them");
+        }
+      }
+    }
+
+    /**
+     * A service or client in one of its cluster's {@code namespacesWithoutSidecar} (a legacy namespace
+     * without sidecar injection) has no sidecar unless it says so; elsewhere the schema's default
+     * ({@code true}) applies. Runs before the schema defaults, which fill what is still absent.
+     */
+    @SuppressWarnings("unchecked")
+    private void applySidecarDefaults() {
+      for (Pending document : pending) {
+        if ((document.kind != Kind.InboundService && document.kind != Kind.ServiceClient)
+            || !(document.content.get("spec") instanceof Map<?, ?> rawSpec) || rawSpec.containsKey("sidecar")) {
+          continue;
+        }
+        Map<String, Object> cluster = specOf(Kind.Cluster, rawSpec.get("cluster"));
+        Object namespace = rawSpec.get("namespace") == null ? "default" : rawSpec.get("namespace");
+        if (cluster != null && cluster.get("namespacesWithoutSidecar") instanceof List<?> legacy
+            && legacy.contains(namespace)) {
+          ((Map<String, Object>) rawSpec).put("sidecar", false);
         }
       }
     }

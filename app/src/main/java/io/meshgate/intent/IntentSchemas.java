@@ -232,6 +232,16 @@ final class IntentSchemas {
         String range = rangeOf(keywordOwner);
         return new Finding(path, field + " is out of range: " + describe(instance) + range);
       }
+      case "propertyNames": {
+        // A key of a mapping keyed by names (route header names): say which and how to write it.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("property '([^']*)'").matcher(message.getMessage());
+        String key = m.find() ? m.group(1) : message.getProperty();
+        if (key != null && path.endsWith(".headers")) {
+          return new Finding(FieldLocations.child(path, key), "header name \"" + key + "\" in " + path + " must be lower case"
+              + " (Istio matches header names in lower case): write " + key.toLowerCase(java.util.Locale.ROOT));
+        }
+        return new Finding(path, "\"" + key + "\" is not a valid name in " + path);
+      }
       case "oneOf": {
         List<String> choices = new ArrayList<>();
         if (keywordOwner != null && keywordOwner.has("oneOf")) {
@@ -264,6 +274,32 @@ final class IntentSchemas {
     }
     if (kind == Kind.InboundService && path.equals("spec") && unknown.equals("clusterIP")) {
       return "a headless Service (clusterIP: None) is written headless: true";
+    }
+    // A VirtualService's and DestinationRule's spellings: meshgate's host is the service itself.
+    if (kind == Kind.InboundService && path.equals("spec")) {
+      String hint = switch (unknown) {
+        case "subsets" -> "a DestinationRule's subsets are the service's versions here: write versions: [{name: v1,"
+            + " labels: {version: v1}}]";
+        case "http" -> "a VirtualService's http routes are written routes: [{match: [...], route: [{version: v1}]}]";
+        case "trafficPolicy" -> "a DestinationRule's trafficPolicy is written as loadBalancing, connectionPool and"
+            + " outlierDetection of the service";
+        default -> null;
+      };
+      if (hint != null) {
+        return hint;
+      }
+    }
+    if (kind == Kind.InboundService && path.matches("spec\\.routes\\[\\d+]\\.route\\[\\d+]")) {
+      return switch (unknown) {
+        case "destination" -> "a destination is the service's version here (the host is the service itself): write"
+            + " {version: v2, weight: 10}";
+        case "subset" -> "a subset is written version: " + shown;
+        default -> null;
+      };
+    }
+    if (kind == Kind.InboundService && path.matches("spec\\.routes\\[\\d+]")
+        && (unknown.equals("mirrorPercentage") || unknown.equals("mirrors"))) {
+      return "a mirror is written mirror: {version: v2, percentage: 10}";
     }
     if (kind == Kind.Cluster && path.equals("spec") && (unknown.equals("mtls") || unknown.equals("mTLS"))) {
       return "a cluster's mTLS defaults (PeerAuthentications without selector) are written peerAuthentication:"

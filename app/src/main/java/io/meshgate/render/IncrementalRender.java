@@ -20,10 +20,11 @@ import java.util.TreeSet;
 /**
  * Renders one tree commit after commit, rendering again only the clusters whose objects a change
  * can touch and taking the others' objects from the last render. A cluster's objects come from the
- * services it hosts and their clients, the services its clients call, the Clusters, and the address
- * ledger; so a changed InboundService re-renders its cluster and every cluster with a client of it,
- * a changed ServiceClient its own cluster and its target's, and a cluster whose addresses moved is
- * rendered again too. A change to a Cluster, any mesh-edge intent (IngressRoute, ExternalService,
+ * services it hosts and their clients, the clients their DENY rules name, the services its clients
+ * call, the Clusters, and the address ledger; so a changed InboundService re-renders the clusters
+ * hosting it ({@code cluster} and {@code alsoIn}) and every cluster with a client of it, a changed
+ * ServiceClient its own cluster and those hosting its target or naming it in a DENY rule, and a
+ * cluster whose addresses moved is rendered again too. A change to a Cluster, any mesh-edge intent (IngressRoute, ExternalService,
  * EndUserAuth), or another previous ledger renders everything. The result equals a full render
  * (tests compare them); used by the service's sync job, one render at a time.
  */
@@ -86,6 +87,8 @@ public final class IncrementalRender {
     Set<String> affected = new HashSet<>();
     Map<String, Set<String>> clientClustersBefore = clientClustersByTarget(before);
     Map<String, Set<String>> clientClustersAfter = clientClustersByTarget(after);
+    Map<String, Set<String>> denyingClustersBefore = clustersDenyingByClient(before);
+    Map<String, Set<String>> denyingClustersAfter = clustersDenyingByClient(after);
     for (String name : union(before.services().keySet(), after.services().keySet())) {
       InboundService old = before.services().get(name);
       InboundService now = after.services().get(name);
@@ -110,14 +113,34 @@ public final class IncrementalRender {
       }
       addClusterOf(old == null ? null : before.services().get(old.spec().target()), affected);
       addClusterOf(now == null ? null : after.services().get(now.spec().target()), affected);
+      // A DENY rule names callers by principal (namespace, service account, cluster's trust domain).
+      affected.addAll(denyingClustersBefore.getOrDefault(name, Set.of()));
+      affected.addAll(denyingClustersAfter.getOrDefault(name, Set.of()));
     }
     return affected;
   }
 
+  /** Every cluster hosting the service. */
   private static void addClusterOf(InboundService service, Set<String> affected) {
     if (service != null && service.spec().cluster() != null) {
-      affected.add(service.spec().cluster());
+      affected.addAll(service.spec().hostingClusters());
     }
+  }
+
+  /** Client name -> the clusters hosting a service whose DENY rules name that client. */
+  private static Map<String, Set<String>> clustersDenyingByClient(IntentSet intents) {
+    Map<String, Set<String>> clusters = new HashMap<>();
+    for (InboundService service : intents.services().values()) {
+      for (InboundService.DenyRule rule : service.spec().denyRules()) {
+        if (rule.clients() == null) {
+          continue;
+        }
+        for (String client : rule.clients()) {
+          addClusterOf(service, clusters.computeIfAbsent(client, name -> new HashSet<>()));
+        }
+      }
+    }
+    return clusters;
   }
 
   private static Map<String, Set<String>> clientClustersByTarget(IntentSet intents) {

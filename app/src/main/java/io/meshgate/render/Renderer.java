@@ -18,6 +18,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.ServicePort;
 import io.fabric8.istio.api.api.networking.v1alpha3.TCPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.TLSMatchAttributes;
 import io.fabric8.istio.api.api.networking.v1alpha3.TLSRoute;
+import io.fabric8.istio.api.api.networking.v1alpha3.TrafficPolicy;
 import io.fabric8.istio.api.api.networking.v1alpha3.VirtualService;
 import io.fabric8.istio.api.api.networking.v1alpha3.WorkloadEntry;
 import io.fabric8.istio.api.api.security.v1beta1.AuthorizationPolicy;
@@ -120,17 +121,25 @@ public final class Renderer {
         remoteClients.put(service, index.remoteClientsByCluster(service));
       }
     }
-    AllocationLedger ledger = AddressAllocator.allocate(previous, addressDemand(remoteClients));
+    AllocationLedger ledger = AddressAllocator.allocate(previous, addressDemand(index, remoteClients));
 
     long[] rendered = {0};
     remoteClients.forEach((service, remote) -> {
-      Cluster host = index.hostOf(service);
-      ClusterOutput hosting = out.get(host.name());
-      if (hosting != null) {
+      // Each cluster that hosts the Service (several with alsoIn: locality failover between them).
+      for (String hostName : service.spec().hostingClusters()) {
+        Cluster host = index.cluster(hostName);
+        if (host == null) {
+          continue; // an unknown cluster in alsoIn: MG-REF-01
+        }
+        ClusterOutput hosting = out.get(host.name());
+        if (hosting == null) {
+          continue; // not among the clusters rendered this time
+        }
         int before = hosting.objects.size();
         renderHosted(index, service, host, remote, ledger, hosting);
         rendered[0] += hosting.objects.size() - before;
       }
+      Cluster host = index.hostOf(service);
       remote.forEach((clientCluster, clients) -> {
         ClusterOutput client = out.get(clientCluster);
         if (client == null) {
@@ -156,6 +165,11 @@ public final class Renderer {
       Cluster facts = intents.clusters().get(name);
       String file = intents.sourceOf(facts).file();
       renderMtlsDefaults(facts, file, cluster);
+      // Namespaces without sidecar injection: callers reach every host there in plain text.
+      for (String namespace : facts.spec().namespacesWithoutSidecar()) {
+        cluster.add(name, IstioResources.destinationRule(ApiVersions.of(facts),
+            meta(TrafficRouting.NO_SIDECAR, namespace, file), TrafficRouting.namespaceWithoutSidecar(namespace)));
+      }
       if (cluster.hostsRemotelyUsedService) {
         cluster.add(name, passthroughGateway(facts, file));
       }
@@ -215,10 +229,10 @@ public final class Renderer {
    * SIMPLE or MUTUAL. (Istio mTLS cannot be terminated there: AUTO_PASSTHROUGH is for it.)
    */
   static boolean terminatesAtGateway(InboundService service, Map<String, List<ServiceClient>> remote) {
-    if (service.spec().mutualTLS() == TlsMode.ISTIO_MUTUAL) {
+    if (!service.spec().mutualTLS().ownCertificates()) {
       return false;
     }
-    return remote.values().stream().flatMap(List::stream).anyMatch(c -> modeOf(c) != TlsMode.ISTIO_MUTUAL);
+    return remote.values().stream().flatMap(List::stream).anyMatch(c -> modeOf(c).ownCertificates());
   }
 
   /**
@@ -250,20 +264,33 @@ public final class Renderer {
    * Every (cluster, global host) that gets a ServiceEntry, with its pinned address or null: each
    * cluster with a client of the service and, since v2, the hosting cluster itself.
    */
-  private static SortedMap<String, SortedMap<String, String>> addressDemand(
+  private static SortedMap<String, SortedMap<String, String>> addressDemand(IntentIndex index,
       Map<InboundService, SortedMap<String, List<ServiceClient>>> remoteClients) {
     SortedMap<String, SortedMap<String, String>> demand = new TreeMap<>();
     remoteClients.forEach((service, remote) -> {
-      if (remote.isEmpty()) {
+      if (!hasGlobalHost(index, service, remote)) {
         return;
       }
       String host = globalHost(service);
-      demand.computeIfAbsent(service.spec().cluster(), k -> new TreeMap<>()).put(host, service.spec().address());
+      for (String hosting : service.spec().hostingClusters()) {
+        if (index.cluster(hosting) != null) {
+          demand.computeIfAbsent(hosting, k -> new TreeMap<>()).put(host, service.spec().address());
+        }
+      }
       for (String cluster : remote.keySet()) {
         demand.computeIfAbsent(cluster, k -> new TreeMap<>()).put(host, service.spec().address());
       }
     });
     return demand;
+  }
+
+  /**
+   * True when the hosting clusters keep the {@code .global} host: a client runs in a cluster that
+   * does not host the service, or, for a service hosted in several clusters, any client at all (its
+   * callers use the {@code .global} name to fail over, and the other copies reach it through it).
+   */
+  static boolean hasGlobalHost(IntentIndex index, InboundService service, Map<String, List<ServiceClient>> remote) {
+    return !remote.isEmpty() || (service.spec().multiCluster() && !index.clientsOf(service).isEmpty());
   }
 
   // ---- hosting cluster -------------------------------------------------------------------------
@@ -298,37 +325,65 @@ public final class Renderer {
         out.add(host.name(), IstioResources.authorizationPolicy(versions,
             meta(serviceObjectName(service), spec.namespace(), file), ap));
       }
+      if (TrafficRouting.denies(service)) {
+        out.add(host.name(), IstioResources.authorizationPolicy(versions,
+            meta(TrafficRouting.denyPolicyName(service), spec.namespace(), file), TrafficRouting.denyPolicy(index, service)));
+      }
     }
 
-    if (TrafficPolicies.configuresTraffic(spec)) {
+    if (TrafficPolicies.configuresTraffic(spec) || !spec.versions().isEmpty() || !spec.sidecar()) {
       // For callers inside H. Load balancing and circuit breaking are applied by the caller's
-      // proxy, so they are fine for a service without sidecar.
+      // proxy, so they are fine for a service without sidecar; so is DISABLE toward it, and the
+      // subsets of its versions (the Kubernetes Service's endpoints are the pods, labels and all).
       DestinationRule dr = new DestinationRule();
       dr.setHost(localHost(service));
       dr.setTrafficPolicy(TrafficPolicies.inCluster(spec));
+      TrafficRouting.addSubsets(dr, spec, true);
       out.add(host.name(), IstioResources.destinationRule(versions,
           meta(serviceObjectName(service), spec.namespace(), file), dr));
     }
+    if (!spec.routes().isEmpty()) {
+      out.add(host.name(), IstioResources.virtualService(versions,
+          meta(serviceObjectName(service), spec.namespace(), file), TrafficRouting.virtualService(service, localHost(service))));
+    }
 
-    if (remote.isEmpty()) {
+    if (!hasGlobalHost(index, service, remote)) {
       return;
     }
     // The `.global` pair in H (what Admiral generates): the east-west gateway routes SNI
     // outbound_.<port>_._.<service>.<ns>.global to this ServiceEntry's endpoint, and callers in H
     // may use the `.global` name too.
-    String sync = host.spec().syncNamespace();
-    // The endpoint is the Kubernetes Service on each of its ports. A headless Service's name
-    // resolves to the pods' addresses, and resolution DNS keeps every one of them as an endpoint
-    // (DNS_ROUND_ROBIN would use only the first); its ports equal its targetPorts (MG-HEADLESS-01).
-    // https://istio.io/latest/docs/reference/config/networking/service-entry/#ServiceEntry-Resolution
-    WorkloadEntry endpoint = new WorkloadEntry();
-    endpoint.setAddress(localHost(service));
-    endpoint.setPorts(endpointPorts(spec, null));
-    out.add(host.name(), IstioResources.serviceEntry(versions, meta(globalObjectName(service), sync, file),
-        globalServiceEntry(service, ledger.addressOf(host.name(), globalHost(service)), endpoint)));
-    out.add(host.name(), IstioResources.destinationRule(versions, meta(globalObjectName(service), sync, file),
-        globalDestinationRule(service, TrafficPolicies.istioMutual())));
-    out.usesSyncNamespace = true;
+    String address = ledger.addressOf(host.name(), globalHost(service));
+    String globalNamespace;
+    if (TrafficRouting.selectsPods(service)) {
+      // Versions: the ServiceEntry selects the pods, so the gateway can route a subset's SNI to them.
+      globalNamespace = spec.namespace();
+      out.add(host.name(), IstioResources.serviceEntry(versions, meta(globalObjectName(service), globalNamespace, file),
+          TrafficRouting.selectingServiceEntry(service, address)));
+    } else {
+      // The endpoint is the Kubernetes Service on each of its ports (and, for a service hosted in
+      // several clusters, the other clusters' gateways: Failover). A headless Service's name
+      // resolves to the pods' addresses, and resolution DNS keeps every one of them as an endpoint
+      // (DNS_ROUND_ROBIN would use only the first); its ports equal its targetPorts (MG-HEADLESS-01).
+      // https://istio.io/latest/docs/reference/config/networking/service-entry/#ServiceEntry-Resolution
+      globalNamespace = host.spec().syncNamespace();
+      out.usesSyncNamespace = true;
+      out.add(host.name(), IstioResources.serviceEntry(versions, meta(globalObjectName(service), globalNamespace, file),
+          globalServiceEntry(service, address, Failover.hostedEndpoints(index, service, host))));
+      if (spec.multiCluster()) {
+        Cluster.MeshGateway gw = host.spec().meshGateway();
+        out.add(host.name(), IstioResources.destinationRule(versions,
+            meta(Failover.gatewayPinningName(service), gw.namespace(), file), Failover.gatewayPinning(service, host)));
+      }
+    }
+    DestinationRule global = globalDestinationRule(service, TrafficPolicies.istioMutual());
+    TrafficRouting.addSubsets(global, spec, true);
+    out.add(host.name(), IstioResources.destinationRule(versions, meta(globalObjectName(service), globalNamespace, file),
+        global));
+    if (!spec.routes().isEmpty()) {
+      out.add(host.name(), IstioResources.virtualService(versions, meta(globalObjectName(service), globalNamespace, file),
+          TrafficRouting.virtualService(service, globalHost(service))));
+    }
     out.hostsRemotelyUsedService = true;
 
     if (viaGateway) {
@@ -537,18 +592,6 @@ public final class Renderer {
     return List.copyOf(out);
   }
 
-  /**
-   * A ServiceEntry endpoint's port map: each service port's name to {@code endpointPort}, or, when
-   * that is null, to the port itself (the Kubernetes Service in the hosting cluster).
-   */
-  private static Map<String, Long> endpointPorts(InboundService.Spec spec, Integer endpointPort) {
-    Map<String, Long> ports = new TreeMap<>();
-    for (InboundService.Port port : spec.ports()) {
-      ports.put(port.name(), (long) (endpointPort != null ? endpointPort : port.number()));
-    }
-    return ports;
-  }
-
   // ---- client clusters -------------------------------------------------------------------------
 
   /**
@@ -568,24 +611,27 @@ public final class Renderer {
 
     // One host has one endpoint port: AUTO_PASSTHROUGH for Istio mTLS, else the TLS server.
     // Clients of both kinds in one cluster are MG-TLS-04 (the Istio mTLS ones win here).
-    Cluster.MeshGateway gw = host.spec().meshGateway();
-    WorkloadEntry endpoint = new WorkloadEntry();
-    endpoint.setAddress(gw.address());
-    endpoint.setPorts(endpointPorts(spec, istioMutual ? gw.port() : gw.tlsPort()));
     out.add(clientCluster.name(), IstioResources.serviceEntry(versions, meta(globalObjectName(service), sync, file),
-        globalServiceEntry(service, address, endpoint)));
+        globalServiceEntry(service, address, Failover.remoteEndpoints(index, service, istioMutual))));
     out.usesSyncNamespace = true;
 
     if (istioMutual) {
+      // The subsets keep the gateway endpoint (no labels); the SNI carries the subset to the host.
+      DestinationRule global = globalDestinationRule(service, TrafficPolicies.istioMutual());
+      TrafficRouting.addSubsets(global, spec, false);
       out.add(clientCluster.name(), IstioResources.destinationRule(versions,
-          meta(globalObjectName(service), sync, file), globalDestinationRule(service, TrafficPolicies.istioMutual())));
+          meta(globalObjectName(service), sync, file), global));
+    }
+    if (!spec.routes().isEmpty()) {
+      out.add(clientCluster.name(), IstioResources.virtualService(versions, meta(globalObjectName(service), sync, file),
+          TrafficRouting.virtualService(service, globalHost(service))));
     }
 
     // SIMPLE/MUTUAL, one DestinationRule per client workload (namespace + service), the first
     // client by name deciding; workloads with two different settings are MG-TLS-04.
     Map<String, ServiceClient> byWorkload = new TreeMap<>();
     for (ServiceClient client : clients) {
-      if (modeOf(client) != TlsMode.ISTIO_MUTUAL) {
+      if (modeOf(client).ownCertificates()) {
         byWorkload.putIfAbsent(client.spec().namespace() + "/" + client.spec().service(), client);
       }
     }
@@ -614,7 +660,7 @@ public final class Renderer {
    * https://istio.io/latest/docs/reference/config/networking/service-entry/
    * https://istio.io/latest/docs/ops/configuration/traffic-management/dns-proxy/
    */
-  private static ServiceEntry globalServiceEntry(InboundService service, String address, WorkloadEntry endpoint) {
+  private static ServiceEntry globalServiceEntry(InboundService service, String address, List<WorkloadEntry> endpoints) {
     ServiceEntry se = new ServiceEntry();
     se.setHosts(List.of(globalHost(service)));
     se.setAddresses(List.of(address));
@@ -629,7 +675,7 @@ public final class Renderer {
       ports.add(port);
     }
     se.setPorts(ports);
-    se.setEndpoints(List.of(endpoint));
+    se.setEndpoints(endpoints);
     se.setExportTo(List.of("*"));
     return se;
   }
@@ -644,7 +690,9 @@ public final class Renderer {
     DestinationRule dr = new DestinationRule();
     dr.setHost(globalHost(service));
     dr.setExportTo(List.of("*"));
-    dr.setTrafficPolicy(TrafficPolicies.global(service.spec(), tls));
+    TrafficPolicy policy = TrafficPolicies.global(service.spec(), tls);
+    Failover.addLocalityLoadBalancing(policy, service.spec());
+    dr.setTrafficPolicy(policy);
     return dr;
   }
 

@@ -98,6 +98,10 @@ public final class ResourceYaml {
       }
       return out.isEmpty() ? null : List.copyOf(out);
     }
+    if (value instanceof Double d && Double.isFinite(d)) {
+      // Istio's Percent (route weights' fault and mirror shares): whole numbers as integers, 12.5 as is.
+      return d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE ? (Object) (int) d.doubleValue() : d;
+    }
     if (value instanceof BigInteger || value instanceof BigDecimal || value instanceof Double
         || value instanceof Float) {
       throw new IllegalArgumentException("unexpected non-integer number in a rendered object: " + value);

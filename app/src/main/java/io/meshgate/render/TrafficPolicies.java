@@ -37,12 +37,15 @@ final class TrafficPolicies {
 
   /**
    * For callers inside the hosting cluster ({@code <service>.<ns>.svc.cluster.local}): every
-   * setting, hash-based load balancing included (the caller's proxy picks a pod directly).
+   * setting, hash-based load balancing included (the caller's proxy picks a pod directly); plain
+   * text ({@code DISABLE}) toward a service without sidecar.
    */
   static TrafficPolicy inCluster(InboundService.Spec spec) {
     TrafficPolicy policy = new TrafficPolicy();
     if (spec.mutualTLS() == TlsMode.ISTIO_MUTUAL && spec.sidecar()) {
       policy.setTls(istioMutual());
+    } else if (!spec.sidecar()) {
+      policy.setTls(TrafficRouting.disable());
     }
     if (spec.loadBalancing() != null) {
       policy.setLoadBalancer(loadBalancer(spec.loadBalancing(), true));

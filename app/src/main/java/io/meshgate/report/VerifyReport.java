@@ -50,7 +50,7 @@ public final class VerifyReport {
           + Report.plural(result.probes().size(), "probe") + " denied";
     }
     return "verify: FAILED: " + result.failedEdges() + " of " + Report.plural(result.edges().size(), "declared edge")
-        + " cannot reach their service, " + result.allowedProbes() + " of " + Report.plural(result.probes().size(), "probe")
+        + " cannot reach " + (result.failedEdges() == 1 ? "its" : "their") + " service, " + result.allowedProbes() + " of " + Report.plural(result.probes().size(), "probe")
         + " allowed that the intents deny";
   }
 
@@ -67,6 +67,8 @@ public final class VerifyReport {
     s.append(check.client()).append(" -> ").append(check.service());
     if (!check.isEdge()) {
       s.append(" (").append(check.probe()).append(')');
+    } else if (check.scenario() != null) {
+      s.append(" (").append(check.scenario()).append(')');
     }
     s.append(": ").append(check.trace().request().describe()).append(": ").append(check.problem());
     ObjectRef object = decidingObject(check);
@@ -107,6 +109,8 @@ public final class VerifyReport {
     m.put("service", check.service());
     if (!check.isEdge()) {
       m.put("probe", check.probe());
+    } else if (check.scenario() != null) {
+      m.put("scenario", check.scenario());
     }
     m.put("file", check.source() == null ? null : check.source().file());
     m.put("line", check.source() == null ? 0 : check.source().line());
@@ -141,7 +145,12 @@ public final class VerifyReport {
       out.append('\n');
     }
     if (trace.allowed()) {
-      out.append("result: ALLOWED, reaches ").append(trace.reached()).append('\n');
+      out.append("result: ALLOWED, reaches ").append(trace.reached())
+          .append(trace.version() == null ? "" : " (version " + trace.version() + ")");
+      if (trace.spread().size() > 1) {
+        out.append("; the requests are shared by ").append(String.join(", ", trace.spread()));
+      }
+      out.append('\n');
     } else {
       HopResult failure = trace.failure();
       out.append("result: DENIED at ").append(failure == null ? "?" : failure.hop().id()).append('\n');
@@ -154,6 +163,8 @@ public final class VerifyReport {
     root.put("allowed", trace.allowed());
     root.put("request", requestJson(trace.request()));
     root.put("reached", trace.reached());
+    root.put("version", trace.version());
+    root.put("spread", trace.spread());
     List<Map<String, Object>> hops = new ArrayList<>();
     for (HopResult hop : trace.hops()) {
       Map<String, Object> h = new LinkedHashMap<>();
@@ -175,6 +186,9 @@ public final class VerifyReport {
     m.put("port", request.port());
     m.put("method", request.method());
     m.put("path", request.path());
+    if (!request.headers().isEmpty()) {
+      m.put("headers", request.headers());
+    }
     return m;
   }
 

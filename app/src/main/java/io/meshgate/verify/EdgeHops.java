@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * The hops of the mesh edge: a client outside the mesh through the ingress gateway
- * ({@code ingress-server}, {@code ingress-policy}, {@code ingress-route}), a sidecar's VirtualService
- * ({@code route}), a host outside the mesh ({@code egress}) and end-user tokens
- * ({@code request-authentication}). Each follows the Istio reference page cited on it; a hop a
+ * ({@code ingress-server}, {@code ingress-policy}, {@code ingress-route}), a host outside the mesh
+ * ({@code egress}) and end-user tokens ({@code request-authentication}). A sidecar's VirtualService
+ * ({@code route}) is {@link TrafficHops#route}. Each follows the Istio reference page cited on it; a hop a
  * request does not meet is left out of its trace ({@link Simulator#absent}).
  */
 final class EdgeHops {
@@ -216,78 +216,6 @@ final class EdgeHops {
       }
     }
     return route.rewriteUri();
-  }
-
-  // ---- a sidecar's VirtualService ---------------------------------------------------------------
-
-  /**
-   * The VirtualServices for sidecars ({@code gateways} empty or {@code mesh}) that name the host and
-   * are exported to the client's namespace: the first route whose match fits (port, {@code gateways:
-   * [mesh]}, uri and method; SNI for TLS) sends the request to its first destination (weights: the
-   * first destination is followed), possibly another host, port or subset. No such VirtualService:
-   * the hop is left out (the default route).
-   * https://istio.io/latest/docs/reference/config/networking/virtual-service/
-   */
-  static Out route(State s) {
-    if (s.service == null || s.gatewayCaller || !s.caller().sidecar()) {
-      return Simulator.absent(s);
-    }
-    String namespace = s.caller().namespace();
-    List<Istio.VirtualService> candidates = s.here.meshVirtualServicesFor(s.service.host()).stream()
-        .filter(vs -> Hosts.exportedTo(vs.exportTo(), vs.ref().namespace(), namespace)).toList();
-    if (candidates.isEmpty()) {
-      return Simulator.absent(s);
-    }
-    Istio.VirtualService vs = candidates.get(0);
-    String vsName = vs.ref().namespace() + "/" + vs.ref().name();
-    boolean http = s.port.http();
-    boolean tls = !http && s.port.appTls();
-    List<Istio.Route> routes = http ? vs.http() : tls ? vs.tls() : vs.tcp();
-    Simulator.RouteContext context = new Simulator.RouteContext("mesh", vs.ref().namespace(), s.port.number(),
-        s.request.host(), http, s.request.method() == null ? "GET" : s.request.method(),
-        s.request.path() == null ? "/" : s.request.path());
-    Istio.Route route = null;
-    for (Istio.Route candidate : routes) {
-      if (Simulator.routeMatches(candidate, context)) {
-        route = candidate;
-        break;
-      }
-    }
-    String kind = http ? "http" : tls ? "tls" : "tcp";
-    if (route == null || route.destinations().isEmpty()) {
-      return Simulator.fail(Hop.ROUTE, (http ? "404: " : "") + "VirtualService " + vsName + " has no " + kind
-          + " route for sidecars that matches this request (port " + s.port.number() + ")", vs.ref());
-    }
-    Istio.Destination destination = route.destinations().get(0);
-    List<RegistryService> targets = s.here.services(destination.host()).stream()
-        .filter(r -> Hosts.exportedTo(r.exportTo(), r.namespace(), namespace)).toList();
-    if (targets.isEmpty()) {
-      return Simulator.fail(Hop.ROUTE, "VirtualService " + vsName + " routes to " + destination.host()
-          + ", which is no Service or ServiceEntry the client's sidecar can see", vs.ref());
-    }
-    RegistryService target = targets.get(0);
-    int number = destination.port() != null ? destination.port()
-        : target.host().equals(s.service.host()) || target.ports().size() != 1 ? s.port.number() : target.ports().get(0).number();
-    Istio.Port port = target.port(number);
-    if (port == null) {
-      return Simulator.fail(Hop.ROUTE, "VirtualService " + vsName + " routes to " + destination.host() + ":" + number
-          + ", a port " + target.describe() + " does not have", vs.ref());
-    }
-    if (destination.subset() != null) {
-      Simulator.Picked picked = Simulator.pickRule(s.here, namespace, s.caller().labels(), target);
-      if (picked.rule() == null || !picked.rule().subsets().contains(destination.subset())) {
-        return Simulator.fail(Hop.ROUTE, "VirtualService " + vsName + " routes to subset " + destination.subset() + " of "
-            + target.host() + ", which no DestinationRule the client uses defines: Istio has no cluster for it (503)",
-            picked.rule() == null ? vs.ref() : picked.rule().ref());
-      }
-    }
-    State next = s.copy();
-    next.service = target;
-    next.port = port;
-    next.subset = destination.subset();
-    return Simulator.pass(Hop.ROUTE, next, "VirtualService " + vsName + " routes " + s.service.host() + ":"
-        + s.port.number() + " to " + target.host() + ":" + number
-        + (destination.subset() == null ? "" : " subset " + destination.subset()), vs.ref());
   }
 
   // ---- egress ------------------------------------------------------------------------------------

@@ -39,26 +39,28 @@ final class Istio {
         || p.startsWith("http-") || p.startsWith("http2-") || p.startsWith("grpc-");
   }
 
-  record WorkloadEndpoint(String address, Map<String, Integer> ports, Map<String, String> labels) {}
+  /** @param locality {@code region/zone/subzone}, or null */
+  record WorkloadEndpoint(String address, Map<String, Integer> ports, Map<String, String> labels, String locality) {}
 
+  /** @param workloadSelector the labels of the pods it selects, or null when it lists endpoints */
   record ServiceEntry(ObjectRef ref, List<String> hosts, List<String> addresses, List<Port> ports,
-      boolean meshExternal, String resolution, List<WorkloadEndpoint> endpoints, List<String> exportTo) {}
+      boolean meshExternal, String resolution, List<WorkloadEndpoint> endpoints, List<String> exportTo,
+      Map<String, String> workloadSelector) {}
 
   record ClientTls(String mode, String sni, String credentialName, String clientCertificate,
       String caCertificates, boolean insecureSkipVerify) {}
 
-  /** @param workloadSelector null when the rule has none */
   /**
+   * @param workloadSelector null when the rule has none
+   * @param subsets subset name to its labels, in the rule's order
    * @param subsetTls per subset name, the subset's own trafficPolicy tls (port-level settings under the
    *     key of the port, the subset-wide one under 0); a subset without tls settings is absent
+   * @param outlierDetection the rule's trafficPolicy ejects failing endpoints (which locality failover needs)
+   * @param locality its {@code loadBalancer.localityLbSetting}, or null
    */
   record DestinationRule(ObjectRef ref, String host, List<String> exportTo, Map<String, String> workloadSelector,
-      ClientTls tls, Map<Integer, ClientTls> portTls, List<String> subsets, Map<String, Map<Integer, ClientTls>> subsetTls) {
-
-    DestinationRule(ObjectRef ref, String host, List<String> exportTo, Map<String, String> workloadSelector,
-        ClientTls tls, Map<Integer, ClientTls> portTls, List<String> subsets) {
-      this(ref, host, exportTo, workloadSelector, tls, portTls, subsets, Map.of());
-    }
+      ClientTls tls, Map<Integer, ClientTls> portTls, Map<String, Map<String, String>> subsets,
+      Map<String, Map<Integer, ClientTls>> subsetTls, boolean outlierDetection, LocalityLb locality) {
 
     /** Port-level TLS settings override the rule's (DestinationRule trafficPolicy.portLevelSettings). */
     ClientTls tlsFor(int port) {
@@ -97,10 +99,28 @@ final class Istio {
 
   record Gateway(ObjectRef ref, Map<String, String> selector, List<Server> servers) {}
 
-  record Destination(String host, Integer port, String subset) {}
+  /**
+   * A {@code localityLbSetting}: {@code enabled} (Istio's default true) and its {@code distribute}
+   * entries. https://istio.io/latest/docs/reference/config/networking/destination-rule/#LocalityLoadBalancerSetting
+   */
+  record LocalityLb(boolean enabled, List<Distribute> distribute) {}
 
-  /** @param rewriteUri {@code rewrite.uri} of an http route, or null */
-  record Route(List<Map<String, Object>> matches, List<Destination> destinations, String rewriteUri) {}
+  /** Traffic {@code from} a locality pattern, in percent {@code to} locality patterns. */
+  record Distribute(String from, Map<String, Integer> to) {}
+
+  /** @param subset null for the whole host; @param weight null when the route leaves it out */
+  record Destination(String host, Integer port, String subset, Integer weight) {}
+
+  /**
+   * An http, tcp or tls route.
+   *
+   * @param fault the http route's {@code fault} (empty when none)
+   * @param mirrors {@code mirrors} (and {@code mirror}), with their percentage as weight
+   * @param rewriteUri {@code rewrite.uri} of an http route, or null
+   */
+  record Route(String name, List<Map<String, Object>> matches, List<Destination> destinations,
+      Map<String, Object> fault, List<Destination> mirrors, String timeout, Map<String, Object> retries,
+      String rewriteUri) {}
 
   record VirtualService(ObjectRef ref, List<String> hosts, List<String> gateways, List<String> exportTo,
       List<Route> http, List<Route> tcp, List<Route> tls) {}
@@ -137,14 +157,16 @@ final class Istio {
           portMap.put(name, n);
         }
       });
-      endpoints.add(new WorkloadEndpoint(Fields.str(e, "address"), portMap, Fields.labels(e.get("labels"))));
+      endpoints.add(new WorkloadEndpoint(Fields.str(e, "address"), portMap, Fields.labels(e.get("labels")),
+          Fields.str(e, "locality")));
     }
     // location defaults to MESH_EXTERNAL, resolution to NONE (ServiceEntry reference).
     String location = Fields.str(spec, "location");
     String resolution = Fields.str(spec, "resolution");
     return new ServiceEntry(ref, Fields.strings(spec.get("hosts")), Fields.strings(spec.get("addresses")), ports,
         location == null || location.equals("MESH_EXTERNAL"), resolution == null ? "NONE" : resolution,
-        endpoints, Fields.strings(spec.get("exportTo")));
+        endpoints, Fields.strings(spec.get("exportTo")),
+        spec.get("workloadSelector") instanceof Map<?, ?> selector ? Fields.labels(Fields.map(selector).get("labels")) : null);
   }
 
   static ClientTls clientTls(Object raw) {
@@ -167,12 +189,12 @@ final class Istio {
         portTls.put(number, tls);
       }
     }
-    List<String> subsets = new ArrayList<>();
+    Map<String, Map<String, String>> subsets = new LinkedHashMap<>();
     Map<String, Map<Integer, ClientTls>> subsetTls = new LinkedHashMap<>();
     for (Map<String, Object> subset : Fields.maps(spec.get("subsets"))) {
       String name = Fields.str(subset, "name");
       if (name != null) {
-        subsets.add(name);
+        subsets.putIfAbsent(name, Fields.labels(subset.get("labels")));
         Map<String, Object> own = Fields.map(subset, "trafficPolicy");
         Map<Integer, ClientTls> tls = new LinkedHashMap<>();
         ClientTls wide = clientTls(own.get("tls"));
@@ -191,11 +213,27 @@ final class Istio {
         }
       }
     }
+    Map<String, Object> balancer = Fields.map(policy, "loadBalancer");
+    LocalityLb locality = null;
+    if (balancer.get("localityLbSetting") instanceof Map<?, ?> raw) {
+      Map<String, Object> setting = Fields.map(raw);
+      List<Distribute> distribute = new ArrayList<>();
+      for (Map<String, Object> d : Fields.maps(setting.get("distribute"))) {
+        Map<String, Integer> to = new LinkedHashMap<>();
+        Fields.map(d, "to").forEach((pattern, weight) -> {
+          Integer w = Fields.integer(weight);
+          to.put(pattern, w == null ? 0 : w);
+        });
+        distribute.add(new Distribute(Fields.str(d, "from"), to));
+      }
+      locality = new LocalityLb(setting.get("enabled") == null || Fields.bool(setting.get("enabled")), List.copyOf(distribute));
+    }
     Object selector = spec.get("workloadSelector");
     Map<String, String> workloadSelector = selector instanceof Map<?, ?>
         ? Fields.labels(Fields.map(selector).get("matchLabels")) : null;
     return new DestinationRule(ref, Hosts.fqdn(Fields.str(spec, "host"), ref.namespace()),
-        Fields.strings(spec.get("exportTo")), workloadSelector, clientTls(policy.get("tls")), portTls, subsets, subsetTls);
+        Fields.strings(spec.get("exportTo")), workloadSelector, clientTls(policy.get("tls")), portTls, subsets,
+        subsetTls, policy.get("outlierDetection") instanceof Map<?, ?>, locality);
   }
 
   static Gateway gateway(ObjectRef ref, Map<String, Object> spec) {
@@ -237,13 +275,30 @@ final class Istio {
     for (Map<String, Object> r : Fields.maps(raw)) {
       List<Destination> destinations = new ArrayList<>();
       for (Map<String, Object> d : Fields.maps(r.get("route"))) {
-        Map<String, Object> destination = Fields.map(d, "destination");
-        destinations.add(new Destination(Hosts.fqdn(Fields.str(destination, "host"), namespace),
-            Fields.integer(Fields.map(destination, "port").get("number")), Fields.str(destination, "subset")));
+        destinations.add(destination(Fields.map(d, "destination"), namespace, Fields.integer(d.get("weight"))));
       }
-      routes.add(new Route(Fields.maps(r.get("match")), destinations, Fields.str(Fields.map(r, "rewrite"), "uri")));
+      List<Destination> mirrors = new ArrayList<>();
+      if (r.get("mirror") instanceof Map<?, ?> mirror) {
+        mirrors.add(destination(Fields.map(mirror), namespace, percent(Fields.map(r, "mirrorPercentage"), 100)));
+      }
+      for (Map<String, Object> m : Fields.maps(r.get("mirrors"))) {
+        mirrors.add(destination(Fields.map(m, "destination"), namespace, percent(Fields.map(m, "percentage"), 100)));
+      }
+      routes.add(new Route(Fields.str(r, "name"), Fields.maps(r.get("match")), destinations, Fields.map(r, "fault"),
+          mirrors, Fields.str(r, "timeout"), Fields.map(r, "retries"), Fields.str(Fields.map(r, "rewrite"), "uri")));
     }
     return routes;
+  }
+
+  private static Destination destination(Map<String, Object> destination, String namespace, Integer weight) {
+    return new Destination(Hosts.fqdn(Fields.str(destination, "host"), namespace),
+        Fields.integer(Fields.map(destination, "port").get("number")), Fields.str(destination, "subset"), weight);
+  }
+
+  /** An Istio {@code Percent} ({@code {value: 12.5}}) rounded to whole percent; {@code otherwise} when absent. */
+  static Integer percent(Map<String, Object> percent, int otherwise) {
+    Object value = percent.get("value");
+    return value instanceof Number n ? (int) Math.round(n.doubleValue()) : otherwise;
   }
 
   static PeerAuthentication peerAuthentication(ObjectRef ref, Map<String, Object> spec) {

@@ -66,17 +66,21 @@ public final class MeshModel {
     // of the workloads declared there, and Namespace objects in the tree.
     Map<String, Set<String>> clustersOfNamespace = new HashMap<>();
     for (InboundService service : intents.services().values()) {
-      ClusterView view = clusters.get(service.spec().cluster());
-      if (view != null) {
-        view.addKubeService(service);
+      // Every cluster that hosts the Service (alsoIn: the same Service in several clusters).
+      for (String hosting : service.spec().hostingClusters()) {
+        ClusterView view = clusters.get(hosting);
+        if (view != null) {
+          view.addKubeService(service);
+        }
       }
     }
-    // A Cluster's mTLS defaults name namespaces it has.
+    // A Cluster's mTLS defaults and its namespaces without sidecar name namespaces it has.
     for (ClusterView view : clusters.values()) {
       Cluster.PeerAuthenticationDefaults defaults = view.facts.spec().peerAuthentication();
       if (defaults != null) {
         view.namespaces.addAll(defaults.namespaces().keySet());
       }
+      view.namespaces.addAll(view.facts.spec().namespacesWithoutSidecar());
     }
     for (ServiceClient client : intents.clients().values()) {
       ClusterView view = clusters.get(client.spec().cluster());
@@ -179,15 +183,24 @@ public final class MeshModel {
   /**
    * A service in a cluster's registry: a ServiceEntry host, a Kubernetes Service declared by an
    * intent ({@code kube}), or a gateway's Service ({@code gateway}: the egress gateway's).
+   *
+   * @param workloadSelector a ServiceEntry's {@code workloadSelector} labels (its endpoints are the pods
+   *     of its namespace that carry them), or null
    */
   record RegistryService(ObjectRef ref, String host, String namespace, List<Istio.Port> ports, List<String> exportTo,
       boolean meshExternal, String resolution, List<Istio.WorkloadEndpoint> endpoints, List<String> addresses,
-      InboundService kube, GatewayPods gateway) {
+      InboundService kube, GatewayPods gateway, Map<String, String> workloadSelector) {
 
     RegistryService(ObjectRef ref, String host, String namespace, List<Istio.Port> ports, List<String> exportTo,
         boolean meshExternal, String resolution, List<Istio.WorkloadEndpoint> endpoints, List<String> addresses,
         InboundService kube) {
-      this(ref, host, namespace, ports, exportTo, meshExternal, resolution, endpoints, addresses, kube, null);
+      this(ref, host, namespace, ports, exportTo, meshExternal, resolution, endpoints, addresses, kube, null, null);
+    }
+
+    RegistryService(ObjectRef ref, String host, String namespace, List<Istio.Port> ports, List<String> exportTo,
+        boolean meshExternal, String resolution, List<Istio.WorkloadEndpoint> endpoints, List<String> addresses,
+        InboundService kube, GatewayPods gateway) {
+      this(ref, host, namespace, ports, exportTo, meshExternal, resolution, endpoints, addresses, kube, gateway, null);
     }
 
     boolean isKube() {
@@ -232,6 +245,8 @@ public final class MeshModel {
     /** VirtualServices that apply to sidecars ({@code gateways} empty or naming {@code mesh}): exact host, wildcards. */
     final Map<String, List<Istio.VirtualService>> meshVirtualServices = new HashMap<>();
     final List<Istio.VirtualService> wildcardMeshVirtualServices = new ArrayList<>();
+    /** namespace → {@code key=value} of a pod label → the pods of the Services declared there that carry it. */
+    final Map<String, Map<String, List<Pods>>> podsByNamespaceLabel = new HashMap<>();
     private final List<Istio.AuthorizationPolicy> pendingPolicies = new ArrayList<>();
 
     ClusterView(Cluster facts) {
@@ -290,6 +305,34 @@ public final class MeshModel {
       RegistryService registered = new RegistryService(new ObjectRef(name, spec.namespace(), "Service", spec.service()),
           host, spec.namespace(), List.copyOf(ports), List.of(), false, "STATIC", List.of(), List.of(), service);
       servicesByHost.computeIfAbsent(host, k -> new ArrayList<>()).add(registered);
+      Map<String, List<Pods>> byLabel = podsByNamespaceLabel.computeIfAbsent(spec.namespace(), k -> new HashMap<>());
+      for (Pods pods : Pods.of(service)) {
+        pods.labels().forEach((key, value) -> byLabel.computeIfAbsent(key + "=" + value, k -> new ArrayList<>()).add(pods));
+      }
+    }
+
+    /**
+     * The pods of namespace {@code namespace} that carry every label of {@code selector}: looked up by
+     * one of its labels, then checked for the others (a namespace may hold thousands of Services).
+     */
+    List<Pods> podsSelected(String namespace, Map<String, String> selector) {
+      if (selector.isEmpty()) {
+        return List.of(); // Istio requires labels in a ServiceEntry's workloadSelector
+      }
+      Map.Entry<String, String> first = new TreeMap<>(selector).firstEntry();
+      return podsByNamespaceLabel.getOrDefault(namespace, Map.of())
+          .getOrDefault(first.getKey() + "=" + first.getValue(), List.of()).stream()
+          .filter(p -> LabelIndex.subset(selector, p.labels())).toList();
+    }
+
+    /** The pods of a declared Service: one group per version, or one group when it declares none. */
+    List<Pods> podsOf(InboundService service) {
+      return Pods.of(service);
+    }
+
+    /** This cluster's locality (Cluster {@code spec.locality}), or null. */
+    String locality() {
+      return facts.spec().locality();
     }
 
     void add(ObjectRef ref, Map<String, Object> spec) {
@@ -298,7 +341,7 @@ public final class MeshModel {
           Istio.ServiceEntry se = Istio.serviceEntry(ref, spec);
           for (String host : se.hosts()) {
             RegistryService registered = new RegistryService(ref, host, ref.namespace(), se.ports(), se.exportTo(),
-                se.meshExternal(), se.resolution(), se.endpoints(), se.addresses(), null);
+                se.meshExternal(), se.resolution(), se.endpoints(), se.addresses(), null, null, se.workloadSelector());
             servicesByHost.computeIfAbsent(host, k -> new ArrayList<>()).add(registered);
             for (String address : se.addresses()) {
               servicesByAddress.computeIfAbsent(address, k -> new ArrayList<>()).add(registered);
@@ -472,6 +515,33 @@ public final class MeshModel {
 
     List<Istio.VirtualService> virtualServicesBoundTo(ObjectRef gateway) {
       return virtualServicesByGateway.getOrDefault(gateway.namespace() + "/" + gateway.name(), List.of());
+    }
+  }
+
+  /**
+   * A group of pods of a declared Service: all of them, or one version's ({@code spec.versions}),
+   * with the labels they carry (the service's selector and the version's labels).
+   *
+   * @param version the version's name, or null for a Service without versions
+   */
+  record Pods(InboundService service, String version, Map<String, String> labels) {
+
+    static List<Pods> of(InboundService service) {
+      InboundService.Spec spec = service.spec();
+      if (spec.versions().isEmpty()) {
+        return List.of(new Pods(service, null, spec.selector()));
+      }
+      List<Pods> pods = new ArrayList<>();
+      for (InboundService.Version version : spec.versions()) {
+        Map<String, String> labels = new TreeMap<>(spec.selector());
+        labels.putAll(version.labels());
+        pods.add(new Pods(service, version.name(), Map.copyOf(labels)));
+      }
+      return pods;
+    }
+
+    String describe() {
+      return "pods " + new TreeMap<>(labels) + " of Service " + service.spec().namespace() + "/" + service.spec().service();
     }
   }
 }

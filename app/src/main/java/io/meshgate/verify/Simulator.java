@@ -8,6 +8,7 @@ import io.meshgate.verify.MeshModel.RegistryService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -28,9 +29,22 @@ public final class Simulator {
   private static final List<Hop> ORDER = List.of(Hop.values());
 
   private final MeshModel model;
+  /** Clusters whose copies of the services are down ({@code explain --fail}, verify's failover edges). */
+  private final Set<String> failed;
 
   public Simulator(MeshModel model) {
+    this(model, Set.of());
+  }
+
+  /** A simulator in which the workloads of the {@code failed} clusters are down (their gateways are not). */
+  public Simulator(MeshModel model, Set<String> failed) {
     this.model = model;
+    this.failed = Set.copyOf(failed);
+  }
+
+  /** The clusters whose workloads are down in this simulation. */
+  public Set<String> failed() {
+    return failed;
   }
 
   public MeshModel model() {
@@ -56,11 +70,11 @@ public final class Simulator {
       String reached = state.external != null ? EXTERNAL + EdgeHops.externalReached(state)
           : state.workload == null ? null
           : state.workloadCluster.name + "/" + state.workload.spec().namespace() + "/" + state.workload.spec().service();
-      return new Trace(state.original, done, reached);
+      return new Trace(state.original, done, reached, state.workload == null ? null : state.version);
     }
     Out out = hop(ORDER.get(hopIndex)).apply(state);
     if (out.result == null) {
-      // A hop of the mesh edge this request does not meet: left out of the trace.
+      // A hop this request does not meet (the mesh edge's, or route without VirtualService): left out of the trace.
       return run(out.next.get(0), hopIndex + 1, done);
     }
     List<HopResult> results = new ArrayList<>(done);
@@ -69,6 +83,7 @@ public final class Simulator {
       return new Trace(state.original, results, null);
     }
     Trace first = null;
+    java.util.LinkedHashSet<String> spread = new java.util.LinkedHashSet<>();
     for (State next : out.next) {
       Trace trace = run(next, hopIndex + 1, results);
       if (!trace.allowed()) {
@@ -77,8 +92,9 @@ public final class Simulator {
       if (first == null) {
         first = trace;
       }
+      spread.addAll(trace.spread());
     }
-    return first;
+    return first == null ? null : new Trace(first.request(), first.hops(), first.reached(), first.version(), List.copyOf(spread));
   }
 
   private Function<State, Out> hop(Hop hop) {
@@ -86,11 +102,11 @@ public final class Simulator {
       case INGRESS_SERVER -> s -> EdgeHops.ingressServer(model, s);
       case INGRESS_POLICY -> EdgeHops::ingressPolicy;
       case INGRESS_ROUTE -> EdgeHops::ingressRoute;
-      case ROUTE -> EdgeHops::route;
       case EGRESS -> EdgeHops::egress;
       case REQUEST_AUTHENTICATION -> EdgeHops::requestAuthentication;
       case DNS -> this::dns;
       case OUTBOUND_CLUSTER -> this::outboundCluster;
+      case ROUTE -> s -> TrafficHops.route(s);
       case DESTINATION_RULE -> this::destinationRule;
       case TLS -> this::clientTls;
       case ENDPOINT -> this::endpoint;
@@ -117,6 +133,10 @@ public final class Simulator {
     String address;
     RegistryService service;
     Istio.Port port;
+    /** The subset a VirtualService route chose (or the gateway's SNI names), or null for the whole host. */
+    String subset;
+    /** The version (spec.versions) of the pods reached, or null. */
+    String version;
     Istio.DestinationRule rule;
     /** ISTIO_MUTUAL, SIMPLE, MUTUAL, PLAINTEXT, APP_TLS or AUTO (auto mTLS decides per endpoint). */
     String tls = PLAINTEXT;
@@ -126,8 +146,6 @@ public final class Simulator {
      * through. A TLS-terminating gateway server removes the outermost layer.
      */
     boolean appTls;
-    /** The subset a VirtualService route chose, or null. */
-    String subset;
     /** The pods of the gateway on the path (east-west, egress, or the ingress for an external client). */
     MeshModel.GatewayPods gatewayPods;
     /** {@code host:port} once the request leaves the mesh (a MESH_EXTERNAL host, or PassthroughCluster). */
@@ -182,7 +200,7 @@ public final class Simulator {
     return new Out(new HopResult(hop, Outcome.SKIP, detail, null), List.of(next));
   }
 
-  /** The hop does not exist for this request (e.g. the ingress hops for a mesh workload). */
+  /** The hop does not exist for this request (e.g. the ingress hops for a mesh workload, route without VirtualService). */
   static Out absent(State s) {
     return new Out(null, List.of(s));
   }
@@ -512,18 +530,7 @@ public final class Simulator {
     if (service.external() && service.endpoints().isEmpty()) {
       return EdgeHops.externalEndpoint(s, service, service.host());
     }
-    if (service.isKube()) {
-      State next = s.copy();
-      reachWorkload(next, s.here, service.kube(), s.port.number());
-      settleAuto(next, service.kube().spec().sidecar());
-      String mismatch = applicationMismatch(next);
-      if (mismatch != null) {
-        return fail(Hop.ENDPOINT, mismatch, service.ref());
-      }
-      return pass(Hop.ENDPOINT, next, "the pods of " + service.describe() + " " + service.kube().spec().selector()
-          + " on port " + next.workloadPort + tlsNote(next) + applicationNote(next), service.ref());
-    }
-    if (service.endpoints().isEmpty()) {
+    if (!service.isKube() && service.workloadSelector() == null && service.endpoints().isEmpty()) {
       RegistryService kube = service.resolution().equals("DNS") ? s.here.kubeService(service.host()) : null;
       if (kube == null) {
         return fail(Hop.ENDPOINT, service.describe() + " has no endpoints (resolution " + service.resolution()
@@ -538,12 +545,36 @@ public final class Simulator {
       }
       return pass(Hop.ENDPOINT, next, "DNS resolves " + service.host() + " to " + kube.describe() + tlsNote(next), kube.ref());
     }
+    // The caller's proxy picks the endpoints (its DestinationRule's subset and locality settings);
+    // without a sidecar kube-proxy spreads over the Service's pods.
+    TrafficHops.Selection selection = TrafficHops.select(model, failed, s.here, service,
+        s.caller().sidecar() ? s.rule : null, s.subset, s.here.locality());
+    if (selection.failure() != null) {
+      return fail(Hop.ENDPOINT, selection.failure(), selection.object());
+    }
     List<State> branches = new ArrayList<>();
     List<String> details = new ArrayList<>();
-    for (Istio.WorkloadEndpoint endpoint : service.endpoints()) {
-      int target = targetPort(endpoint, s.port);
-      ClusterView gateway = model.clusterWithGateway(endpoint.address());
+    if (!selection.detail().isEmpty()) {
+      details.add(selection.detail());
+    }
+    for (TrafficHops.Candidate candidate : selection.chosen()) {
       State next = s.copy();
+      if (candidate.pods() != null) {
+        MeshModel.Pods pods = candidate.pods();
+        reachWorkload(next, s.here, pods.service(), s.port.number());
+        next.version = pods.version();
+        settleAuto(next, pods.service().spec().sidecar());
+        String mismatch = applicationMismatch(next);
+        if (mismatch != null) {
+          return fail(Hop.ENDPOINT, mismatch, service.ref());
+        }
+        details.add("the " + pods.describe() + " on port " + next.workloadPort + tlsNote(next) + applicationNote(next));
+        branches.add(next);
+        continue;
+      }
+      Istio.WorkloadEndpoint endpoint = candidate.endpoint();
+      int target = targetPort(endpoint, s.port);
+      ClusterView gateway = candidate.gateway();
       if (gateway != null) {
         next.gatewayCluster = gateway;
         next.gatewayPods = gateway.eastWestPods();
@@ -808,16 +839,20 @@ public final class Simulator {
       }
       RegistryService service = preferNamespace(usable, gatewayNamespace);
       if (!sni.subset().isEmpty()) {
+        // The gateway's cluster for the SNI is the subset's: a DestinationRule the gateway sees must define it.
         Picked picked = pickRule(h, gatewayNamespace, s.gatewayPods.labels(), service);
-        if (picked.rule == null || !picked.rule.subsets().contains(sni.subset())) {
+        if (picked.rule == null || !picked.rule.subsets().containsKey(sni.subset())) {
           return fail(Hop.GATEWAY_ROUTE, "SNI names subset " + sni.subset() + ", which no DestinationRule visible to the "
-              + "gateway defines for " + service.host(), picked.rule == null ? service.ref() : picked.rule.ref());
+              + "gateway defines for " + service.host() + ": the gateway has no filter chain for SNI " + s.sni,
+              picked.rule == null ? service.ref() : picked.rule.ref());
         }
       }
       State next = s.copy();
       next.hosted = service;
       next.hostedPort = service.port(sni.port());
-      return pass(Hop.GATEWAY_ROUTE, next, "SNI " + s.sni + " routes to outbound|" + sni.port() + "||" + service.host()
+      next.subset = sni.subset().isEmpty() ? null : sni.subset();
+      return pass(Hop.GATEWAY_ROUTE, next, "SNI " + s.sni + " routes to outbound|" + sni.port() + "|" + sni.subset() + "|"
+          + service.host()
           + " (" + service.describe() + "); passthrough keeps the client's mTLS end to end", service.ref());
     }
     boolean passthrough = "PASSTHROUGH".equals(s.server.tlsMode());
@@ -998,28 +1033,50 @@ public final class Simulator {
           + service.describe() + " is MESH_EXTERNAL)" + tlsNote(next), service.ref());
     }
     boolean autoPassthrough = "AUTO_PASSTHROUGH".equals(s.server.tlsMode());
-    if (service.isKube()) {
-      if (autoPassthrough && !service.kube().spec().sidecar()) {
-        return fail(Hop.HOSTED_ENDPOINT, "AUTO_PASSTHROUGH forwards only to endpoints with an Istio sidecar; the pods of "
-            + service.describe() + " have none", service.ref());
-      }
-      State next = s.copy();
-      reachWorkload(next, h, service.kube(), s.hostedPort.number());
-      settleAutoAt(next, service.kube().spec().sidecar());
-      String mismatch = applicationMismatch(next);
-      if (mismatch != null) {
-        return fail(Hop.HOSTED_ENDPOINT, mismatch, service.ref());
-      }
-      return pass(Hop.HOSTED_ENDPOINT, next, "the pods of " + service.describe() + " " + service.kube().spec().selector()
-          + " on port " + next.workloadPort + tlsNote(next) + applicationNote(next), service.ref());
-    }
-    if (service.endpoints().isEmpty()) {
+    if (!service.isKube() && service.workloadSelector() == null && service.endpoints().isEmpty()) {
       return fail(Hop.HOSTED_ENDPOINT, service.describe() + " in cluster " + h.name + " has no endpoints, and "
           + service.host() + " names no workload there", service.ref());
     }
+    // The gateway's proxy picks the endpoints with its own DestinationRule (subset, locality).
+    Picked picked = pickRule(h, s.gatewayPods.namespace(), s.gatewayPods.labels(), service);
+    TrafficHops.Selection selection = TrafficHops.select(model, failed, h, service, picked.rule, s.subset, h.locality());
+    if (selection.failure() != null) {
+      return fail(Hop.HOSTED_ENDPOINT, selection.failure(), selection.object());
+    }
     List<State> branches = new ArrayList<>();
     List<String> details = new ArrayList<>();
-    for (Istio.WorkloadEndpoint endpoint : service.endpoints()) {
+    if (!selection.detail().isEmpty()) {
+      details.add(selection.detail());
+    }
+    for (TrafficHops.Candidate candidate : selection.chosen()) {
+      State next = s.copy();
+      if (candidate.pods() != null) {
+        MeshModel.Pods pods = candidate.pods();
+        if (autoPassthrough && !pods.service().spec().sidecar()) {
+          return fail(Hop.HOSTED_ENDPOINT, "AUTO_PASSTHROUGH forwards only to endpoints with an Istio sidecar; the "
+              + pods.describe() + " have none", service.ref());
+        }
+        reachWorkload(next, h, pods.service(), s.hostedPort.number());
+        next.version = pods.version();
+        settleAutoAt(next, pods.service().spec().sidecar());
+        String mismatch = applicationMismatch(next);
+        if (mismatch != null) {
+          return fail(Hop.HOSTED_ENDPOINT, mismatch, service.ref());
+        }
+        details.add("the " + pods.describe() + " in cluster " + h.name + " on port " + next.workloadPort + tlsNote(next)
+            + applicationNote(next));
+        branches.add(next);
+        continue;
+      }
+      Istio.WorkloadEndpoint endpoint = candidate.endpoint();
+      if (candidate.gateway() != null) {
+        // A gateway that forwards to another cluster's gateway: two of them can hand a connection back
+        // and forth; meshgate pins each gateway to its own cluster's copy (locality distribute).
+        return fail(Hop.HOSTED_ENDPOINT, "the east-west gateway of cluster " + h.name + " would pass the connection on to "
+            + "the gateway of cluster " + candidate.gateway().name + " (" + endpoint.address() + "), which may hand it back: "
+            + "no DestinationRule keeps the gateway on " + h.name + "'s own copy", picked.rule == null ? service.ref()
+            : picked.rule.ref());
+      }
       int target = targetPort(endpoint, s.hostedPort);
       RegistryService kube = endpoint.address() == null ? null : h.kubeService(endpoint.address());
       if (kube == null) {
@@ -1030,7 +1087,6 @@ public final class Simulator {
         return fail(Hop.HOSTED_ENDPOINT, "endpoint " + endpoint.address() + ":" + target + " of " + service.describe()
             + ": " + kube.describe() + " listens on " + kube.ports().get(0).number() + ", not " + target, service.ref());
       }
-      State next = s.copy();
       reachWorkload(next, h, kube.kube(), target);
       settleAutoAt(next, "istio".equals(endpoint.labels().get("security.istio.io/tlsMode")));
       String mismatch = applicationMismatch(next);

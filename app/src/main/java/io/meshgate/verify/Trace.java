@@ -6,11 +6,24 @@ import java.util.List;
  * The hop-by-hop answer for one request.
  *
  * @param reached the workload the request reached ({@code cluster/namespace/service}), or null
+ * @param version the version (DestinationRule subset of spec.versions) of the pods it reached, or null
+ * @param spread every workload an allowed request reaches ({@code cluster/namespace/service}, with
+ *     {@code @version} when it has one), in the order found: several when the request forks (weighted
+ *     routes, endpoints sharing the load)
  */
-public record Trace(Request request, List<HopResult> hops, String reached) {
+public record Trace(Request request, List<HopResult> hops, String reached, String version, List<String> spread) {
 
   public Trace {
     hops = List.copyOf(hops);
+    spread = spread == null ? List.of() : List.copyOf(spread);
+  }
+
+  public Trace(Request request, List<HopResult> hops, String reached) {
+    this(request, hops, reached, null, null);
+  }
+
+  public Trace(Request request, List<HopResult> hops, String reached, String version) {
+    this(request, hops, reached, version, reached == null ? null : List.of(reached + (version == null ? "" : "@" + version)));
   }
 
   public boolean allowed() {

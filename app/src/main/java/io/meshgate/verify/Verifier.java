@@ -37,20 +37,28 @@ public final class Verifier {
    * One request verify checked.
    *
    * @param probe null for a declared edge; else other-service-account, other-namespace, other-method,
-   *     other-path, other-port or other-client
+   *     other-path, other-port, other-client or deny-rule N
    * @param source where the client's intent starts, or null
    * @param problem null when the answer is the expected one; else why not
    * @param kind the kind of the intent that declares the edge ({@code client} is its name): a
    *     ServiceClient, or an IngressRoute / ExternalService / EndUserAuth of the mesh edge
    * @param field where in that intent the edge is declared (MG-REACH-01 points there)
+   * @param scenario for a declared edge checked in a particular way, what it is ({@code route john}: a
+   *     request the route's match fits; {@code east down}: with the service's copy in cluster east down),
+   *     else null
    */
   public record Check(String client, String service, String probe, SourceLocation source, boolean expectAllowed,
-      Trace trace, String problem, Kind kind, String field) {
+      Trace trace, String problem, Kind kind, String field, String scenario) {
 
     /** An edge or probe of a ServiceClient. */
     public Check(String client, String service, String probe, SourceLocation source, boolean expectAllowed,
         Trace trace, String problem) {
-      this(client, service, probe, source, expectAllowed, trace, problem, Kind.ServiceClient, "spec.target");
+      this(client, service, probe, source, expectAllowed, trace, problem, Kind.ServiceClient, "spec.target", null);
+    }
+
+    public Check(String client, String service, String probe, SourceLocation source, boolean expectAllowed,
+        Trace trace, String problem, Kind kind, String field) {
+      this(client, service, probe, source, expectAllowed, trace, problem, kind, field, null);
     }
 
     public boolean ok() {
@@ -86,6 +94,8 @@ public final class Verifier {
   private final Simulator simulator;
   /** InboundService name → a valid end-user token for it (its EndUserAuth), for declared edges and probes. */
   private final Map<String, Jwt> tokens;
+  /** Per cluster, a simulator in which the copies of the services hosted there are down (failover edges). */
+  private final Map<String, Simulator> failing = new HashMap<>();
   private final Map<String, List<ServiceClient>> clientsByTarget = new HashMap<>();
   private final Map<String, List<ServiceClient>> clientsByCluster = new HashMap<>();
 
@@ -124,9 +134,14 @@ public final class Verifier {
         for (Request request : requests(client, service)) {
           edges.add(check(client, service, null, request, true));
         }
+        addRouteEdges(client, service, clients, edges);
+        addFailoverEdges(client, service, edges);
       }
       if (withProbes && !clients.isEmpty() && restricted(service, clients)) {
         addProbes(service, clients, probes);
+      }
+      if (withProbes && !clients.isEmpty()) {
+        addDenyProbes(service, clients, probes);
       }
       progress.update("requests simulated", edges.size() + probes.size());
     }
@@ -150,10 +165,13 @@ public final class Verifier {
     return out;
   }
 
-  /** The host a client uses: {@code .global} from another cluster, the Service's name in its own. */
+  /**
+   * The host a client uses: {@code .global} from another cluster, the Service's name in its own; a
+   * service hosted in several clusters is called {@code .global} everywhere (that name fails over).
+   */
   public static String hostFor(ServiceClient client, InboundService service) {
     InboundService.Spec spec = service.spec();
-    return client.spec().cluster().equals(spec.cluster())
+    return client.spec().cluster().equals(spec.cluster()) && !spec.multiCluster()
         ? spec.service() + "." + spec.namespace() + "." + Hosts.CLUSTER_DOMAIN
         : spec.service() + "." + spec.namespace() + ".global";
   }
@@ -259,9 +277,21 @@ public final class Verifier {
   }
 
   private Check check(ServiceClient client, InboundService service, String probe, Request request, boolean expectAllowed) {
+    return check(client, service, probe, request, expectAllowed, simulator, null);
+  }
+
+  /**
+   * Runs {@code request} on {@code sim} and compares with what the intents expect. The request must
+   * reach the service: its copy in the caller's own cluster when that cluster hosts one (callers prefer
+   * it), else a copy in a hosting cluster that is not down.
+   */
+  private Check check(ServiceClient client, InboundService service, String probe, Request request, boolean expectAllowed,
+      Simulator sim, String scenario) {
     SourceLocation source = intents.sources().get(new IntentRef(Kind.ServiceClient, client.name()));
-    return check(simulator, client.name(), Kind.ServiceClient, "spec.target", service.name(), reachedName(service), probe,
-        source, request, expectAllowed);
+    String suffix = "/" + service.spec().namespace() + "/" + service.spec().service();
+    List<String> expected = expectedClusters(client, service, sim.failed()).stream().map(c -> c + suffix).toList();
+    return check(sim, client.name(), Kind.ServiceClient, "spec.target", service.name(), expected, probe, source, request,
+        expectAllowed, scenario);
   }
 
   /** {@code cluster/namespace/service}: what {@code reached} says of a request that reached the service's pods. */
@@ -275,14 +305,35 @@ public final class Verifier {
    */
   static Check check(Simulator simulator, String declaredBy, Kind kind, String field, String target, String expected,
       String probe, SourceLocation source, Request request, boolean expectAllowed) {
+    return check(simulator, declaredBy, kind, field, target, List.of(expected), probe, source, request, expectAllowed, null);
+  }
+
+  /**
+   * As above, with several acceptable workloads ({@code cluster/namespace/service}): every branch of an
+   * allowed request (a weighted route, endpoints sharing the load) must reach one of them.
+   */
+  static Check check(Simulator simulator, String declaredBy, Kind kind, String field, String target,
+      List<String> expectedWorkloads, String probe, SourceLocation source, Request request, boolean expectAllowed,
+      String scenario) {
     Trace trace = simulator.explain(request);
-    boolean reachedService = trace.allowed() && expected.equals(trace.reached());
+    String expected = String.join(" or ", expectedWorkloads);
+    boolean reachedService = trace.allowed() && trace.reached() != null && expectedWorkloads.contains(trace.reached());
     String problem = null;
     if (expectAllowed && !reachedService) {
       HopResult failure = trace.failure();
       problem = failure != null
           ? "fails at " + failure.hop().id() + ": " + failure.detail()
           : "reaches " + trace.reached() + " instead of " + expected;
+    } else if (expectAllowed) {
+      // Every branch counts: a share of the requests landing elsewhere (e.g. not on the caller's own
+      // cluster's copy) is wrong too.
+      for (String reached : trace.spread()) {
+        String workload = reached.contains("@") ? reached.substring(0, reached.indexOf('@')) : reached;
+        if (!expectedWorkloads.contains(workload)) {
+          problem = "a share of the requests reaches " + workload + " instead of " + expected;
+          break;
+        }
+      }
     } else if (!expectAllowed && reachedService) {
       HopResult last = trace.last();
       problem = "allowed at " + (last == null ? "?" : last.hop().id()) + ", but the intents deny it: "
@@ -290,8 +341,185 @@ public final class Verifier {
     }
     // Keep only the deciding hop: 10,000 services mean ~160,000 checks, and explain shows the rest.
     HopResult deciding = trace.failure() != null ? trace.failure() : trace.last();
-    Trace kept = new Trace(trace.request(), deciding == null ? List.of() : List.of(deciding), trace.reached());
-    return new Check(declaredBy, target, probe, source, expectAllowed, kept, problem, kind, field);
+    Trace kept = new Trace(trace.request(), deciding == null ? List.of() : List.of(deciding), trace.reached(),
+        trace.version(), trace.spread());
+    return new Check(declaredBy, target, probe, source, expectAllowed, kept, problem, kind, field, scenario);
+  }
+
+  /** Where a client's request must land: its own cluster's copy when there is one (and it is up), else any copy up. */
+  private List<String> expectedClusters(ServiceClient client, InboundService service, Set<String> failed) {
+    List<String> hosts = service.spec().hostingClusters().stream()
+        .filter(h -> intents.clusters().containsKey(h) && !failed.contains(h)).toList();
+    return hosts.contains(client.spec().cluster()) ? List.of(client.spec().cluster()) : hosts;
+  }
+
+  // ---- traffic management: routes, failover, DENY ----------------------------------------------
+
+  /**
+   * For each route with a match, a request the match fits (its first condition: exact header values,
+   * a prefix as it is, uri and method), when the client's access admits it: whatever the route sends
+   * it to (versions, weights) must be reachable. Regex matches are left to the plain edges.
+   */
+  private void addRouteEdges(ServiceClient client, InboundService service, List<ServiceClient> clients, List<Check> edges) {
+    List<InboundService.Route> routes = service.spec().routes();
+    if (routes.isEmpty()) {
+      return;
+    }
+    List<Request> base = edgeRequests(client, service).stream().filter(r -> r.method() != null).toList();
+    if (base.isEmpty()) {
+      return;
+    }
+    String trustDomain = intents.clusters().get(client.spec().cluster()).spec().trustDomain();
+    for (int i = 0; i < routes.size(); i++) {
+      InboundService.Route route = routes.get(i);
+      if (route.match().isEmpty()) {
+        continue;
+      }
+      Request request = routeRequest(route.match().get(0), base.get(0), service);
+      if (request == null || !intended(service, clients, trustDomain, client.spec().namespace(),
+          client.spec().serviceAccount(), request) || denied(service, client, request)) {
+        continue;
+      }
+      String name = route.name() != null ? route.name() : String.valueOf(i + 1);
+      edges.add(check(client, service, null, request, true, simulator, "route " + name));
+    }
+  }
+
+  /** A request {@code match} fits, from {@code base}; null when it cannot be written (a regex, an unknown port). */
+  private static Request routeRequest(InboundService.Match match, Request base, InboundService service) {
+    Map<String, String> headers = new java.util.TreeMap<>(base.headers());
+    for (Map.Entry<String, InboundService.StringMatch> header : match.headers().entrySet()) {
+      String value = example(header.getValue());
+      if (value == null) {
+        return null;
+      }
+      headers.put(header.getKey(), value);
+    }
+    String path = base.path();
+    if (match.uri() != null) {
+      path = example(match.uri());
+    }
+    String method = base.method();
+    if (match.method() != null) {
+      method = example(match.method());
+    }
+    Integer port = base.port();
+    if (match.port() != null) {
+      InboundService.Port p = service.spec().portFor(match.port());
+      if (p == null) {
+        return null;
+      }
+      port = p.number();
+    }
+    if (path == null || method == null) {
+      return null;
+    }
+    return new Request(base.from(), base.host(), port, method, path, base.jwt(), headers);
+  }
+
+  private static String example(InboundService.StringMatch match) {
+    return match.exact() != null ? match.exact() : match.prefix();
+  }
+
+  /**
+   * A service hosted in several clusters: each edge again with the copy in one hosting cluster down;
+   * the caller's proxy must fail over to a copy in another cluster (its gateway answers).
+   */
+  private void addFailoverEdges(ServiceClient client, InboundService service, List<Check> edges) {
+    if (!service.spec().multiCluster()) {
+      return;
+    }
+    if (!service.spec().versions().isEmpty() && service.spec().hostingClusters().contains(client.spec().cluster())) {
+      return; // its hosting cluster's .global ServiceEntry selects the local pods only (MG-FAILOVER-04 says so)
+    }
+    for (String down : service.spec().hostingClusters()) {
+      if (!intents.clusters().containsKey(down)) {
+        continue;
+      }
+      Simulator sim = failing.computeIfAbsent(down, d -> new Simulator(simulator.model(), Set.of(d)));
+      for (Request request : edgeRequests(client, service)) {
+        edges.add(check(client, service, null, request, true, sim, down + " down"));
+      }
+    }
+  }
+
+  /**
+   * For each DENY rule of the service (authorization.deny), a request it matches, from a declared
+   * client it names (or, naming none, the first declared client its namespaces cover): denied, even
+   * where the ALLOW policy would admit it (Istio evaluates DENY first).
+   */
+  private void addDenyProbes(InboundService service, List<ServiceClient> clients, List<Check> probes) {
+    List<InboundService.DenyRule> rules = service.spec().denyRules();
+    for (int i = 0; i < rules.size(); i++) {
+      InboundService.DenyRule rule = rules.get(i);
+      for (ServiceClient client : clients) {
+        if (!client.spec().sidecar() || !sourceMatches(rule, client)) {
+          continue;
+        }
+        List<Request> base = edgeRequests(client, service);
+        Request request = base.isEmpty() ? null : denyRequest(rule, base.get(0), service);
+        if (request != null) {
+          probes.add(check(client, service, "deny-rule " + (i + 1), request, false));
+          break;
+        }
+      }
+    }
+  }
+
+  /** Whether a DENY rule's source (clients, namespaces, notNamespaces; none: everyone) covers the client. */
+  private static boolean sourceMatches(InboundService.DenyRule rule, ServiceClient client) {
+    String namespace = client.spec().namespace();
+    return (rule.clients() == null || rule.clients().contains(client.name()))
+        && (rule.namespaces() == null || rule.namespaces().contains(namespace))
+        && (rule.notNamespaces() == null || !rule.notNamespaces().contains(namespace));
+  }
+
+  /** A request a DENY rule's operation matches (its first method and path, or ones it excludes not), or null. */
+  private static Request denyRequest(InboundService.DenyRule rule, Request base, InboundService service) {
+    Integer port = base.port();
+    if (rule.ports() != null) {
+      InboundService.Port p = service.spec().portFor(rule.ports().get(0));
+      if (p == null) {
+        return null;
+      }
+      port = p.number();
+    }
+    InboundService.Port p = port == null ? null : service.spec().port(port);
+    if (p != null && !p.protocol().isHttp()) {
+      return new Request(base.from(), base.host(), port, null, null, base.jwt());
+    }
+    String method = base.method() == null ? "GET" : base.method();
+    if (rule.methods() != null) {
+      method = rule.methods().get(0);
+    } else if (rule.notMethods() != null) {
+      method = PROBE_METHODS.stream().filter(m -> !rule.notMethods().contains(m)).findFirst().orElse(null);
+    }
+    String path = base.path() == null ? "/" : base.path();
+    if (rule.paths() != null) {
+      path = examplePath(rule.paths().get(0));
+    } else if (rule.notPaths() != null) {
+      path = "/" + PROBE_NAME;
+    }
+    return method == null ? null : new Request(base.from(), base.host(), port, method, path, base.jwt());
+  }
+
+  /** Whether one of the service's DENY rules matches the client's request (then it is not meant to pass). */
+  private static boolean denied(InboundService service, ServiceClient client, Request request) {
+    for (InboundService.DenyRule rule : service.spec().denyRules()) {
+      if (!sourceMatches(rule, client)) {
+        continue;
+      }
+      boolean methodHit = (rule.methods() == null || rule.methods().contains(request.method()))
+          && (rule.notMethods() == null || !rule.notMethods().contains(request.method()));
+      boolean pathHit = (rule.paths() == null || rule.paths().stream().anyMatch(p -> Authorization.pathMatches(p, request.path())))
+          && (rule.notPaths() == null || rule.notPaths().stream().noneMatch(p -> Authorization.pathMatches(p, request.path())));
+      boolean portHit = rule.ports() == null || rule.ports().stream().map(service.spec()::portFor)
+          .anyMatch(p -> p != null && request.port() != null && p.number() == request.port());
+      if (methodHit && pathHit && portHit) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- probes ----------------------------------------------------------------------------------

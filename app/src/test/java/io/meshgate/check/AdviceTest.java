@@ -513,13 +513,13 @@ class AdviceTest {
             r -> r.replace("clusters.yaml", "mtls: {mode: STRICT}", "peerAuthentication: {mesh: STRICT}"),
             List.of(), "clusters.yaml", CLUSTERS.replace("spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}}",
                 "spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}, mtls: {mode: STRICT}}")),
-        of("MG-SCHEMA: an Istio object in the intents folder; keep it elsewhere", "MG-SCHEMA",
-            "keep hand-written objects out of the intents folder",
-            r -> r.files.remove("vs.yaml"),
+        of("MG-SCHEMA: an Istio object in the intents folder; move it to the cluster's overlays", "MG-SCHEMA",
+            "put hand-written Istio objects under overlays/<cluster>/",
+            r -> r.files.put("overlays/east/vs.yaml", r.files.remove("vs.yaml")),
             List.of(), "a.yaml", HTTPBIN, "vs.yaml", """
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
-                metadata: {name: httpbin}
+                metadata: {name: httpbin, namespace: default}
                 spec: {hosts: [httpbin], http: [{route: [{destination: {host: httpbin}}]}]}
                 """),
         of("MG-SCHEMA (warning): a file of another type; rename it if it holds intents", "MG-SCHEMA",
@@ -549,9 +549,141 @@ class AdviceTest {
                 kind: InboundService
                 metadata: {name: web-grpc}
                 spec: {service: web, cluster: east, protocol: GRPC, port: 9090, mutualTLS: ISTIO_MUTUAL}
+                """),
+        // Traffic management: versions, routes, DENY rules, services in several clusters, DISABLE.
+        of("MG-ROUTE-01: weights summing to 110; make them add up to 100", "MG-ROUTE-01", "make the weights add up to 100",
+            r -> r.replace("a.yaml", "weight: 20", "weight: 10"),
+            List.of(), "a.yaml", REVIEWS + """
+                  routes: [{route: [{version: v1, weight: 90}, {version: v2, weight: 20}]}]
+                """),
+        of("MG-ROUTE-02: a route to an undeclared version; did you mean", "MG-ROUTE-02", "did you mean",
+            r -> r.replace("a.yaml", "version: v3", "version: " + r.fromMessage("did you mean \"([^\"]+)\"")),
+            List.of(), "a.yaml", REVIEWS + """
+                  routes: [{route: [{version: v3}]}]
+                """),
+        of("MG-ROUTE-03: retries beyond the timeout; raise the timeout", "MG-ROUTE-03", "raise timeout to at least",
+            r -> r.replace("a.yaml", "timeout: 10s", "timeout: " + r.fromMessage("raise timeout to at least (\\S+),")),
+            List.of(), "a.yaml", REVIEWS + """
+                  routes: [{route: [{version: v1}], timeout: 10s, retries: {attempts: 3, perTryTimeout: 4s}}]
+                """),
+        of("MG-ROUTE-04: a fault in production; remove it", "MG-ROUTE-04", "remove spec.routes[0].fault",
+            r -> r.replace("a.yaml", ", fault: {delay: {fixedDelay: 2s, percentage: 10}}", ""),
+            List.of(), "clusters.yaml", CLUSTERS.replace("lc1", "prod"), "a.yaml", REVIEWS.replace("lc1", "prod") + """
+                  routes: [{route: [{version: v1}], fault: {delay: {fixedDelay: 2s, percentage: 10}}}]
+                """),
+        of("MG-ROUTE-05: a shadowed route; move it above", "MG-ROUTE-05", "move it above route api",
+            r -> r.replace("a.yaml", "{name: api, match: [{uri: {prefix: /api}}], route: [{version: v1}]}, "
+                + "{name: api-v2, match: [{uri: {prefix: /api/v2}}], route: [{version: v2}]}",
+                "{name: api-v2, match: [{uri: {prefix: /api/v2}}], route: [{version: v2}]}, "
+                + "{name: api, match: [{uri: {prefix: /api}}], route: [{version: v1}]}"),
+            List.of(), "a.yaml", REVIEWS + """
+                  routes: [{name: api, match: [{uri: {prefix: /api}}], route: [{version: v1}]}, {name: api-v2, match: [{uri: {prefix: /api/v2}}], route: [{version: v2}]}, {route: [{version: v1}]}]
+                """),
+        of("MG-ROUTE-07: no default route; end with one", "MG-ROUTE-07", "end spec.routes with a route without match",
+            r -> r.replace("a.yaml", "route: [{version: v2}]}]", "route: [{version: v2}]}, {route: [{version: v1}]}]"),
+            List.of(), "a.yaml", REVIEWS + """
+                  routes: [{match: [{headers: {end-user: {exact: jason}}}], route: [{version: v2}]}]
+                """),
+        of("MG-VERSION-01: two versions with one label; give each its own", "MG-VERSION-01", "e.g. version: v2",
+            r -> r.replace("a.yaml", "{name: v2, labels: {version: v1}}", "{name: v2, labels: {version: v2}}"),
+            List.of(), "a.yaml", REVIEWS.replace("{name: v2, labels: {version: v2}}", "{name: v2, labels: {version: v1}}")),
+        of("MG-AUTHZ-05: DENY methods over a TCP port; limit it to the HTTP ports", "MG-AUTHZ-05", "with ports: [http]",
+            r -> r.replace("a.yaml", "methods: [DELETE]", "methods: [DELETE], ports: [http]"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: orders}
+                spec:
+                  service: orders
+                  cluster: east
+                  mutualTLS: ISTIO_MUTUAL
+                  ports: [{number: 8080, name: http, protocol: HTTP}, {number: 5432, name: db, protocol: TCP}]
+                  authorization: {deny: [{namespaces: [guests], methods: [DELETE]}]}
+                """),
+        of("MG-FAILOVER-01: several clusters without outlier detection; add it", "MG-FAILOVER-01", "add outlierDetection",
+            r -> r.append("a.yaml", "  outlierDetection: {consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s}\n"
+                + "  connectionPool: {maxConnections: 100}\n"),
+            List.of(), "clusters.yaml", LOCATED, "a.yaml", CHECKOUT),
+        of("MG-FAILOVER-02: a hosting cluster without locality; set it", "MG-FAILOVER-02", "set spec.locality",
+            r -> r.replace("clusters.yaml", "metadata: {name: west}\nspec: {logicalCloud: lc1,",
+                "metadata: {name: west}\nspec: {logicalCloud: lc1, locality: us-west1,"),
+            List.of(), "clusters.yaml", LOCATED.replace(" locality: us-west1,", ""), "a.yaml", CHECKOUT + """
+                  outlierDetection: {consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s}
+                  connectionPool: {maxConnections: 100}
+                """),
+        of("MG-FAILOVER-03: SIMPLE in several clusters; ISTIO_MUTUAL without spec.tls", "MG-FAILOVER-03", "use ISTIO_MUTUAL (and remove spec.tls)",
+            r -> r.replace("a.yaml", "mutualTLS: SIMPLE\n  tls: {credentialName: checkout-tls}", "mutualTLS: ISTIO_MUTUAL"),
+            List.of(), "clusters.yaml", LOCATED, "a.yaml", CHECKOUT.replace("mutualTLS: ISTIO_MUTUAL",
+                "mutualTLS: SIMPLE\n  tls: {credentialName: checkout-tls}") + """
+                  outlierDetection: {consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s}
+                  connectionPool: {maxConnections: 100}
+                """),
+        of("MG-TLS-06: DISABLE with a sidecar; say it has none", "MG-TLS-06", "set spec.sidecar: false",
+            r -> r.replace("a.yaml", "mutualTLS: DISABLE", "mutualTLS: DISABLE, sidecar: false"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: legacy}
+                spec: {service: legacy, cluster: east, protocol: HTTP, port: 8000, mutualTLS: DISABLE}
+                """),
+        of("MG-TLS-01: Istio mTLS to a target without sidecar; DISABLE", "MG-TLS-01", "set spec.mutualTLS: DISABLE",
+            r -> r.replace("a.yaml", "target: legacy, mutualTLS: ISTIO_MUTUAL", "target: legacy, mutualTLS: DISABLE"),
+            List.of(), "a.yaml", """
+                apiVersion: meshgate.io/v1alpha1
+                kind: InboundService
+                metadata: {name: legacy}
+                spec: {service: legacy, cluster: east, protocol: HTTP, port: 8000, sidecar: false, mutualTLS: DISABLE}
+                ---
+                apiVersion: meshgate.io/v1alpha1
+                kind: ServiceClient
+                metadata: {name: sleep-to-legacy}
+                spec: {service: sleep, cluster: east, target: legacy, mutualTLS: ISTIO_MUTUAL}
                 """)
     );
   }
+
+  /** reviews in east with versions v1 and v2, called from west; a case appends its routes. */
+  static final String REVIEWS = """
+      apiVersion: meshgate.io/v1alpha1
+      kind: ServiceClient
+      metadata: {name: productpage-to-reviews}
+      spec: {service: productpage, cluster: west, target: reviews}
+      ---
+      apiVersion: meshgate.io/v1alpha1
+      kind: InboundService
+      metadata: {name: reviews}
+      spec:
+        service: reviews
+        cluster: east
+        protocol: HTTP
+        port: 9080
+        mutualTLS: ISTIO_MUTUAL
+        versions: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+      """;
+
+  /** east and west with localities. */
+  static final String LOCATED = CLUSTERS.replace("metadata: {name: east}\nspec: {logicalCloud: lc1,",
+      "metadata: {name: east}\nspec: {logicalCloud: lc1, locality: us-east1,").replace(
+      "metadata: {name: west}\nspec: {logicalCloud: lc1,", "metadata: {name: west}\nspec: {logicalCloud: lc1, locality: us-west1,");
+
+  /** checkout in east and west, called from east; a case appends what it needs. */
+  static final String CHECKOUT = """
+      apiVersion: meshgate.io/v1alpha1
+      kind: ServiceClient
+      metadata: {name: cart-to-checkout}
+      spec: {service: cart, cluster: east, target: checkout}
+      ---
+      apiVersion: meshgate.io/v1alpha1
+      kind: InboundService
+      metadata: {name: checkout}
+      spec:
+        service: checkout
+        cluster: east
+        alsoIn: [west]
+        protocol: HTTP
+        port: 8080
+        mutualTLS: ISTIO_MUTUAL
+      """;
 
   @TestFactory
   Stream<DynamicTest> followingTheAdviceLeadsToACleanRunOrTheNamedNextFinding() {
@@ -623,7 +755,9 @@ class AdviceTest {
     Path intents = dir.resolve("intents");
     Files.createDirectories(intents);
     for (Map.Entry<String, String> file : files.entrySet()) {
-      Files.writeString(intents.resolve(file.getKey()), file.getValue());
+      Path path = intents.resolve(file.getKey());
+      Files.createDirectories(path.getParent());
+      Files.writeString(path, file.getValue());
     }
     return checker.check(intents);
   }

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoldenFixturesTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"multi-port", "headless", "namespace-mtls-defaults", "application-tls"})
+  @ValueSource(strings = {"multi-port", "headless", "namespace-mtls-defaults", "application-tls", "routing-by-header",
+      "canary-90-10", "retries-timeout", "fault-mirror-staging", "legacy-no-sidecar", "viewers-get-head", "failover-two-clusters"})
   void outputMatchesTheGoldenFiles(String fixture) throws IOException {
     Path root = IstioCrdSchemas.repoRoot();
     LoadResult load = IntentLoader.load(root.resolve("repo-fixtures/valid/" + fixture + "/intents"));

@@ -115,4 +115,55 @@ class IncrementalRenderTest {
     assertEquals(12, renderAndCompare(published), "the environment branch's ledger is another input");
     assertEquals(0, renderAndCompare(published));
   }
+
+  /**
+   * Every valid fixture (traffic, failover, DENY rules, TLS modes...): each service and each client
+   * taken away and put back, and each client moved to another namespace and back; after each step
+   * the incremental render is a full render.
+   */
+  @Test
+  void everyValidFixtureRendersAsAFullRenderWhenAnyIntentChanges() throws IOException {
+    Path fixtures = Path.of(System.getProperty("meshgate.root", "..")).resolve("repo-fixtures/valid");
+    List<Path> roots;
+    try (Stream<Path> dirs = Files.list(fixtures)) {
+      roots = dirs.map(dir -> dir.resolve("intents")).filter(Files::isDirectory).sorted().toList();
+    }
+    assertTrue(roots.size() > 10, roots.toString());
+    int incrementalRenders = 0;
+    for (Path root : roots) {
+      IntentSet all = IntentLoader.load(root).intents();
+      IncrementalRender fixture = new IncrementalRender();
+      compare(fixture, all, root + " as written");
+      for (String name : all.services().keySet()) {
+        java.util.SortedMap<String, io.meshgate.intent.InboundService> services = new java.util.TreeMap<>(all.services());
+        services.remove(name);
+        compare(fixture, new IntentSet(all.clusters(), services, all.clients(), all.sources(), all.ingressRoutes(),
+            all.externalServices(), all.endUserAuths()), root + " without service " + name);
+        incrementalRenders += fixture.clustersRenderedLastRun() < all.clusters().size() ? 1 : 0;
+        compare(fixture, all, root + " with service " + name + " back");
+      }
+      for (String name : all.clients().keySet()) {
+        io.meshgate.intent.ServiceClient client = all.clients().get(name);
+        java.util.SortedMap<String, io.meshgate.intent.ServiceClient> clients = new java.util.TreeMap<>(all.clients());
+        clients.remove(name);
+        compare(fixture, new IntentSet(all.clusters(), all.services(), clients, all.sources(), all.ingressRoutes(),
+            all.externalServices(), all.endUserAuths()), root + " without client " + name);
+        io.meshgate.intent.ServiceClient.Spec spec = client.spec();
+        clients.put(name, new io.meshgate.intent.ServiceClient(client.metadata(), new io.meshgate.intent.ServiceClient.Spec(
+            spec.app(), spec.service(), "moved-" + spec.namespace(), spec.cluster(), spec.serviceAccount(), spec.sidecar(),
+            spec.headless(), spec.target(), spec.mutualTLS(), spec.tls(), spec.access())));
+        compare(fixture, new IntentSet(all.clusters(), all.services(), clients, all.sources(), all.ingressRoutes(),
+            all.externalServices(), all.endUserAuths()), root + " with client " + name + " in another namespace");
+        compare(fixture, all, root + " with client " + name + " back");
+      }
+    }
+    assertTrue(incrementalRenders > 10, "most changes render only some clusters: " + incrementalRenders);
+  }
+
+  private static void compare(IncrementalRender incremental, IntentSet intents, String what) {
+    RenderResult full = new Renderer().render(intents, AllocationLedger.empty());
+    RenderResult part = incremental.render(intents, AllocationLedger.empty(), Progress.NONE);
+    assertEquals(full.ledger(), part.ledger(), what);
+    assertEquals(full.asPlainObjects(), part.asPlainObjects(), what);
+  }
 }

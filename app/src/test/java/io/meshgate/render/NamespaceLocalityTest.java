@@ -41,8 +41,13 @@ class NamespaceLocalityTest {
     Map<String, Set<String>> local = new TreeMap<>();
     intents.clusters().keySet().forEach(c -> local.put(c, new HashSet<>()));
     for (InboundService s : intents.services().values()) {
-      local.computeIfAbsent(s.spec().cluster(), k -> new HashSet<>()).add(s.spec().namespace());
+      for (String hosting : s.spec().hostingClusters()) {
+        local.computeIfAbsent(hosting, k -> new HashSet<>()).add(s.spec().namespace());
+      }
     }
+    // A Cluster's namespaces without sidecar are namespaces the Cluster says it has.
+    intents.clusters().forEach((name, c) -> local.computeIfAbsent(name, k -> new HashSet<>())
+        .addAll(c.spec().namespacesWithoutSidecar()));
     for (ServiceClient c : intents.clients().values()) {
       local.computeIfAbsent(c.spec().cluster(), k -> new HashSet<>()).add(c.spec().namespace());
     }
@@ -59,7 +64,8 @@ class NamespaceLocalityTest {
           }
           continue;
         }
-        boolean gatewayObject = o.kind().equals("Gateway") || o.kind().equals("VirtualService");
+        boolean gatewayObject = o.kind().equals("Gateway") || o.kind().equals("VirtualService")
+            || (o.kind().equals("DestinationRule") && o.name().endsWith(Failover.GATEWAY_SUFFIX));
         // A Cluster's mTLS defaults name namespaces the Cluster says it has (only their
         // namespace-wide PeerAuthentication goes there).
         boolean declaredDefault = o.kind().equals("PeerAuthentication") && o.name().equals(Renderer.MTLS_DEFAULTS)

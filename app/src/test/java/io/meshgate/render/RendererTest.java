@@ -297,7 +297,7 @@ class RendererTest {
     RenderResult result = render(Scenarios.noSidecar());
     assertEquals(List.of("default/destinationrule-meshgate-legacy.yaml"), paths(result, "east"));
     Map<String, Object> dr = object(result, "east", "default/destinationrule-meshgate-legacy.yaml");
-    assertNull(at(dr, "spec.trafficPolicy.tls"), "no Istio mTLS towards a pod without sidecar");
+    assertEquals(Map.of("mode", "DISABLE"), at(dr, "spec.trafficPolicy.tls"), "plain text towards a pod without sidecar");
     assertEquals(5, at(dr, "spec.trafficPolicy.connectionPool.tcp.maxConnections"));
     assertEquals(List.of(), paths(result, "west"));
   }
