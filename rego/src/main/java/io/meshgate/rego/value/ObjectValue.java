@@ -92,7 +92,74 @@ public final class ObjectValue implements Value {
     return converted != null ? converted : convert();
   }
 
+  /**
+   * For the key sequences of small objects (field names, in the order their Java map holds them):
+   * the order that sorts them. Thousands of input objects share a few such sequences (every
+   * ServiceEntry's spec), so each is sorted once, not once per object.
+   */
+  private static final Map<List<String>, int[]> FIELD_ORDERS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_FIELD_ORDERS = 10_000;
+
+  /** The sorting order of {@code names} (distinct field names), or null when not worth remembering. */
+  private static int[] fieldOrder(String[] names) {
+    List<String> sequence = Arrays.asList(names);
+    int[] order = FIELD_ORDERS.get(sequence);
+    if (order != null) {
+      return order;
+    }
+    Integer[] positions = new Integer[names.length];
+    for (int i = 0; i < names.length; i++) {
+      positions[i] = i;
+    }
+    Value[] keyValues = new Value[names.length];
+    for (int i = 0; i < names.length; i++) {
+      keyValues[i] = StringValue.ofKey(names[i]);
+    }
+    Arrays.sort(positions, (a, b) -> keyValues[a].compareTo(keyValues[b]));
+    order = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      order[i] = positions[i];
+    }
+    if (FIELD_ORDERS.size() < MAX_FIELD_ORDERS) {
+      FIELD_ORDERS.putIfAbsent(List.copyOf(sequence), order);
+    }
+    return order;
+  }
+
+  /** A small map whose keys are all strings (field names), converted in the remembered order; else null. */
+  private static ObjectValue convertFields(Map<?, ?> source) {
+    String[] names = new String[source.size()];
+    Object[] raw = new Object[source.size()];
+    int i = 0;
+    for (Map.Entry<?, ?> entry : source.entrySet()) {
+      if (!(entry.getKey() instanceof String name) || i >= names.length) {
+        return null;
+      }
+      names[i] = name;
+      raw[i++] = entry.getValue();
+    }
+    if (i != names.length) {
+      return null;
+    }
+    int[] order = fieldOrder(names);
+    Value[] keys = new Value[names.length];
+    Value[] values = new Value[names.length];
+    for (int at = 0; at < order.length; at++) {
+      keys[at] = StringValue.ofKey(names[order[at]]);
+      values[at] = Value.wrap(raw[order[at]]);
+    }
+    return new ObjectValue(keys, values);
+  }
+
   private synchronized Value[] convert() {
+    if (keys == null && source.size() <= INDEXED_SIZE) {
+      ObjectValue converted = convertFields(source);
+      if (converted != null) {
+        values = converted.values;
+        keys = converted.keys; // volatile write last: publishes values too
+        source = null;
+      }
+    }
     if (keys == null) {
       List<Map.Entry<Value, Value>> list = new ArrayList<>(source.size());
       // Small objects are records whose keys are field names, the same in every one; a large one
