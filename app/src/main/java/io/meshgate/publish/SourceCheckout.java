@@ -61,22 +61,7 @@ public final class SourceCheckout {
         clear(); // whatever an earlier process left is not known to match any commit
       }
       Files.createDirectories(dir);
-      Map<String, ObjectId> wanted = new HashMap<>();
-      try (TreeWalk walk = new TreeWalk(reader)) {
-        walk.addTree(tree);
-        walk.setRecursive(true);
-        while (walk.next()) {
-          FileMode mode = walk.getFileMode(0);
-          if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
-            continue;
-          }
-          String path = walk.getPathString();
-          if (!dir.resolve(path).normalize().startsWith(dir)) {
-            continue;
-          }
-          wanted.put(path, walk.getObjectId(0));
-        }
-      }
+      Map<String, ObjectId> wanted = regularFiles(reader, tree, dir);
       int deleted = 0;
       for (String path : written.keySet()) {
         if (!wanted.containsKey(path)) {
@@ -94,9 +79,7 @@ public final class SourceCheckout {
         if (Files.isDirectory(target)) {
           deleteTree(target); // a folder of the last commit is a file in this one
         }
-        try (OutputStream out = Files.newOutputStream(target)) {
-          reader.open(file.getValue(), Constants.OBJ_BLOB).copyTo(out);
-        }
+        writeBlob(reader, file.getValue(), target);
         changed++;
       }
       written.clear();
@@ -112,6 +95,37 @@ public final class SourceCheckout {
         // the next update starts by clearing again
       }
       throw e;
+    }
+  }
+
+  /**
+   * The regular files of {@code tree} by path (forward slashes), each with its blob: symbolic links
+   * and submodules are skipped (a link could point outside), and so is a path that would leave
+   * {@code target} once resolved there.
+   */
+  static Map<String, ObjectId> regularFiles(ObjectReader reader, ObjectId tree, Path target) throws IOException {
+    Map<String, ObjectId> files = new HashMap<>();
+    try (TreeWalk walk = new TreeWalk(reader)) {
+      walk.addTree(tree);
+      walk.setRecursive(true);
+      while (walk.next()) {
+        FileMode mode = walk.getFileMode(0);
+        if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+          continue;
+        }
+        String path = walk.getPathString();
+        if (target.resolve(path).normalize().startsWith(target)) {
+          files.put(path, walk.getObjectId(0));
+        }
+      }
+    }
+    return files;
+  }
+
+  /** Writes a blob's bytes to {@code file} (its folder must exist). */
+  static void writeBlob(ObjectReader reader, ObjectId blob, Path file) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      reader.open(blob, Constants.OBJ_BLOB).copyTo(out);
     }
   }
 

@@ -1,12 +1,10 @@
 package io.meshgate.publish;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -211,24 +209,11 @@ public final class SourceFetch {
 
   private static void writeTree(ObjectReader reader, ObjectId treeId, Path target)
       throws IOException {
-    try (TreeWalk walk = new TreeWalk(reader)) {
-      walk.addTree(treeId);
-      walk.setRecursive(true);
-      while (walk.next()) {
-        FileMode mode = walk.getFileMode(0);
-        // Symlinks and submodules are skipped: a link could point outside the snapshot.
-        if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
-          continue;
-        }
-        Path file = target.resolve(walk.getPathString()).normalize();
-        if (!file.startsWith(target)) {
-          continue;
-        }
-        Files.createDirectories(file.getParent());
-        try (OutputStream out = Files.newOutputStream(file)) {
-          reader.open(walk.getObjectId(0), Constants.OBJ_BLOB).copyTo(out);
-        }
-      }
+    Path root = target.toAbsolutePath().normalize();
+    for (java.util.Map.Entry<String, ObjectId> file : SourceCheckout.regularFiles(reader, treeId, root).entrySet()) {
+      Path path = root.resolve(file.getKey());
+      Files.createDirectories(path.getParent());
+      SourceCheckout.writeBlob(reader, file.getValue(), path);
     }
   }
 
