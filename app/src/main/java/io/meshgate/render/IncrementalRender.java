@@ -31,7 +31,6 @@ import java.util.TreeSet;
 public final class IncrementalRender {
   private final Renderer renderer = new Renderer();
   private IntentSet lastIntents;
-  private AllocationLedger lastPrevious;
   private RenderResult lastResult;
   private int clustersRenderedLastRun;
 
@@ -42,8 +41,9 @@ public final class IncrementalRender {
 
   /** What {@link Renderer#render(IntentSet, AllocationLedger, Progress)} gives, re-rendering only what changed. */
   public synchronized RenderResult render(IntentSet intents, AllocationLedger previous, Progress progress) {
-    Set<String> affected = lastResult == null || !previous.equals(lastPrevious) ? null
-        : affectedClusters(lastIntents, intents);
+    // Another previous ledger (the environment branch after a publication) matters only where it
+    // moves an address: the clusters whose addresses differ are rendered again below.
+    Set<String> affected = lastResult == null ? null : affectedClusters(lastIntents, intents);
     RenderResult result;
     if (affected == null) {
       result = renderer.render(intents, previous, progress);
@@ -71,7 +71,6 @@ public final class IncrementalRender {
       clustersRenderedLastRun = affected.size();
     }
     lastIntents = intents;
-    lastPrevious = previous;
     lastResult = result;
     return result;
   }
