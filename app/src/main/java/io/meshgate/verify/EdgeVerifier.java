@@ -299,6 +299,24 @@ final class EdgeVerifier {
     if (base == null || reached == null) {
       return; // nothing declares a caller of the target: no request to vary
     }
+    if (auth.spec().paths() != null) {
+      // Only these paths need a token: the probes ask for the first of them (through an ingress, of the
+      // service the route matching it reaches), and the declared request's own path must stay open.
+      String path = Verifier.examplePath(auth.spec().paths().get(0));
+      InboundService protectedService = target.ingress() == null ? reached : serviceRoutedTo(target.ingress(), path);
+      if (protectedService == null) {
+        return;
+      }
+      String declaredPath = base.path();
+      if (auth.spec().paths().stream().noneMatch(p -> Authorization.pathMatches(p, declaredPath))
+          && !anotherTokenRequirement(auth, reached, base)) {
+        edges.add(Verifier.check(simulator, auth.name(), Kind.EndUserAuth, "spec.paths", reached.name(),
+            Verifier.reachedName(reached), null, source, base.withJwt(null), true));
+      }
+      reached = protectedService;
+      base = new Request(base.from(), base.host(), base.port(), base.method() == null ? "GET" : base.method(), path,
+          base.jwt(), base.headers());
+    }
     String expected = Verifier.reachedName(reached);
     Jwt valid = validToken(auth);
     probes.add(Verifier.check(simulator, auth.name(), Kind.EndUserAuth, "spec.jwtRules", reached.name(), expected,
@@ -319,10 +337,7 @@ final class EdgeVerifier {
       String path = Verifier.examplePath(auth.spec().publicPaths().get(0));
       InboundService open = reached;
       if (target.ingress() != null) {
-        // Through an ingress the path decides which service it reaches: the first route matching it.
-        IngressRoute route = intents.ingressRoutes().get(target.ingress());
-        open = route.spec().routes().stream().filter(r -> matches(r.uri(), path)).findFirst()
-            .map(r -> intents.services().get(r.service())).orElse(null);
+        open = serviceRoutedTo(target.ingress(), path);
       }
       if (open != null) {
         edges.add(Verifier.check(simulator, auth.name(), Kind.EndUserAuth, "spec.publicPaths[0]", open.name(),
@@ -330,6 +345,43 @@ final class EdgeVerifier {
             true));
       }
     }
+  }
+
+  /** EndUserAuths per target service and per host of a targeted IngressRoute, counted once (linear). */
+  private Map<String, Integer> tokenRequirements;
+
+  /**
+   * Whether another EndUserAuth may ask the same request for a token: one of the same service, or,
+   * for a request from outside, one of an IngressRoute serving its host. Then a request without a
+   * token proves nothing about {@code auth}'s paths.
+   */
+  private boolean anotherTokenRequirement(EndUserAuth auth, InboundService service, Request request) {
+    if (tokenRequirements == null) {
+      tokenRequirements = new java.util.HashMap<>();
+      for (EndUserAuth each : intents.endUserAuths().values()) {
+        EndUserAuth.Target t = each.spec().target();
+        IngressRoute route = t.ingress() == null ? null : intents.ingressRoutes().get(t.ingress());
+        if (t.service() != null) {
+          tokenRequirements.merge("service " + t.service(), 1, Integer::sum);
+        } else if (route != null) {
+          route.spec().hosts().forEach(h -> tokenRequirements.merge("host " + h, 1, Integer::sum));
+        }
+      }
+    }
+    EndUserAuth.Target own = auth.spec().target();
+    int onService = tokenRequirements.getOrDefault("service " + service.name(), 0)
+        - (service.name().equals(own.service()) ? 1 : 0);
+    IngressRoute ownRoute = own.ingress() == null ? null : intents.ingressRoutes().get(own.ingress());
+    int onHost = !request.from().external() ? 0 : tokenRequirements.getOrDefault("host " + request.host(), 0)
+        - (ownRoute != null && ownRoute.spec().hosts().contains(request.host()) ? 1 : 0);
+    return onService > 0 || onHost > 0;
+  }
+
+  /** Through an ingress the path decides which service a request reaches: the first route matching it. */
+  private InboundService serviceRoutedTo(String ingress, String path) {
+    IngressRoute route = intents.ingressRoutes().get(ingress);
+    return route == null ? null : route.spec().routes().stream().filter(r -> matches(r.uri(), path)).findFirst()
+        .map(r -> intents.services().get(r.service())).orElse(null);
   }
 
   private SourceLocation sourceOf(Kind kind, String name) {

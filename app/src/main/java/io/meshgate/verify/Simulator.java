@@ -364,8 +364,10 @@ public final class Simulator {
       if (Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace())
           && !sidecar.imports(c.namespace(), r.namespace(), r.host(), s.request.port())) {
         return fail(hop, sidecar.describe() + " scopes the client and imports no " + r.namespace() + "/" + r.host()
-            + " (" + r.describe() + "), so the client's sidecar knows no " + r.host() + ": add "
-            + r.namespace() + "/" + r.host() + " (or " + r.namespace() + "/*) to its egress hosts", sidecar.ref());
+            + " (" + r.describe() + "), so the client's sidecar knows no " + r.host()
+            + (Hosts.isClusterLocal(r.host()) ? " (a connection to the Service's cluster IP would leave through the"
+                + " PassthroughCluster or BlackHoleCluster, without Istio mTLS)" : "")
+            + ": add " + r.namespace() + "/" + r.host() + " (or " + r.namespace() + "/*) to its egress hosts", sidecar.ref());
       }
     }
     return null;

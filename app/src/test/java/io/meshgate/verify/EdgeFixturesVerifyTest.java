@@ -91,6 +91,39 @@ class EdgeFixturesVerifyTest {
   }
 
   @Test
+  void jwtAdminPath() {
+    // A token only on spec.paths: the declared requests to other paths pass without one, and the
+    // probes ask for a protected path (through the ingress, of the service its route reaches).
+    Verifier.Result result = verify("jwt-admin-path");
+    assertTrue(result.ok(), VerifyReport.text(result));
+    List<String> lines = lines(result);
+    for (String expected : List.of(
+        "edge EndUserAuth portal-admin -> portal => cluster01/web/portal",
+        "edge EndUserAuth reports-export -> reports => cluster01/web/reports",
+        "probe EndUserAuth portal-admin -> portal (no-token) => ingress-policy",
+        "probe EndUserAuth portal-admin -> portal (wrong-issuer) => ingress-policy",
+        "probe EndUserAuth reports-export -> reports (no-token) => authorization-policy",
+        "probe EndUserAuth reports-export -> reports (wrong-issuer) => request-authentication")) {
+      assertTrue(lines.contains(expected), expected + " in " + lines);
+    }
+    List<String> probedPaths = result.probes().stream().filter(c -> c.kind() == io.meshgate.intent.Kind.EndUserAuth)
+        .map(c -> c.trace().request().path()).distinct().sorted().toList();
+    assertEquals(List.of("/admin/", "/reports/export"), probedPaths);
+    List<String> openWithoutToken = result.edges().stream()
+        .filter(c -> c.kind() == io.meshgate.intent.Kind.EndUserAuth && c.trace().request().jwt() == null)
+        .map(c -> c.trace().request().path()).sorted().toList();
+    assertEquals(List.of("/", "/admin/login", "/reports/"), openWithoutToken);
+  }
+
+  @Test
+  void overlaySidecarScope() {
+    Verifier.Result result = verify("overlay-sidecar-scope");
+    assertTrue(result.ok(), VerifyReport.text(result));
+    assertTrue(lines(result).contains("edge ServiceClient cart-to-orders -> orders => cluster02/default/orders"),
+        lines(result).toString());
+  }
+
+  @Test
   void overlaysHello() {
     Verifier.Result result = verify("overlays-hello");
     assertTrue(result.ok(), VerifyReport.text(result));
