@@ -497,7 +497,9 @@ public final class Renderer {
       source.setNamespaces(List.of(host.spec().meshGateway().namespace()));
       rules.add(rule(source, wholeService(spec)));
     }
-    return rules;
+    // Clients with one identity in several clusters (Istio tells callers apart by trust domain,
+    // namespace and service account only) and the same access give the same rule: write it once.
+    return List.copyOf(new LinkedHashSet<>(rules));
   }
 
   /** An operation with methods or paths: it matches HTTP requests only. */
