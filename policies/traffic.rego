@@ -96,17 +96,20 @@ declared(service) := sprintf("declared: %s", [concat(", ", sort(version_names(se
 else := "it declares none"
 
 # MG-ROUTE-03 (warning) — retries that cannot all happen within the route's timeout.
-# Protects: the operator's belief. The timeout bounds the whole request, retries included, so
-# attempts x perTryTimeout beyond it means the last retries are never made.
+# Protects: the operator's belief. The timeout bounds the whole request, retries included, and
+# perTryTimeout bounds each try: the first call and each of the `attempts` retries
+# (https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry), so
+# (attempts + 1) x perTryTimeout beyond the timeout means the last retries are never made.
 warn contains {"rule": "MG-ROUTE-03", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
 	some name, service in input.services
 	some i, route in routes_of(service)
 	timeout := time.parse_duration_ns(route.timeout)
 	attempts := route.retries.attempts
 	per_try := time.parse_duration_ns(route.retries.perTryTimeout)
-	attempts * per_try > timeout
+	tries := attempts + 1
+	tries * per_try > timeout
 	field := sprintf("spec.routes[%d].retries", [i])
-	msg := sprintf("%s of service %s retries %v times with perTryTimeout %s (%s in all) but its timeout is %s, which ends the request first, so the last retries never happen; raise timeout to at least %s, or lower attempts or perTryTimeout", [route_label(route, i), name, attempts, route.retries.perTryTimeout, seconds(attempts * per_try), route.timeout, seconds(attempts * per_try)])
+	msg := sprintf("%s of service %s tries up to %v times (the first call and %v retries) with perTryTimeout %s (%s in all) but its timeout is %s, which ends the request first, so the last retries never happen; raise timeout to at least %s, or lower attempts or perTryTimeout", [route_label(route, i), name, tries, attempts, route.retries.perTryTimeout, seconds(tries * per_try), route.timeout, seconds(tries * per_try)])
 }
 
 seconds(ns) := sprintf("%vs", [ns / 1000000000])

@@ -76,8 +76,14 @@ test_route03_retries_beyond_the_timeout_warn if {
 	testdata.has(findings, "MG-ROUTE-03", "InboundService", "httpbin", "spec.routes[0].retries")
 }
 
+test_route03_the_first_call_counts_as_a_try if {
+	# 2 retries after the first call: 3 tries of 2s do not fit in 5s.
+	findings := traffic.warn with input as routed([{"route": [{"version": "v1"}], "timeout": "5s", "retries": {"attempts": 2, "perTryTimeout": "2s"}}])
+	testdata.has(findings, "MG-ROUTE-03", "InboundService", "httpbin", "spec.routes[0].retries")
+}
+
 test_route03_retries_within_the_timeout_are_fine if {
-	no_findings(routed([{"route": [{"version": "v1"}], "timeout": "4s", "retries": {"attempts": 2, "perTryTimeout": "2s"}}]))
+	no_findings(routed([{"route": [{"version": "v1"}], "timeout": "6s", "retries": {"attempts": 2, "perTryTimeout": "2s"}}]))
 }
 
 test_route03_no_timeout_no_warning if {
