@@ -160,7 +160,7 @@ earlier_shadow(routes, i, later) if {
 }
 
 # True when every request `b` matches, `a` matches too.
-route_covers(a, _) if count(matches_of(a)) == 0
+route_covers(a, _) if catch_all(a)
 
 route_covers(a, b) if {
 	count(matches_of(a)) > 0
@@ -188,6 +188,22 @@ field_covers(ma, mb, key) if string_covers(ma[key], mb[key])
 port_covers(ma, _) if not lib.configured(ma, "port")
 
 port_covers(ma, mb) if sprintf("%v", [ma.port]) == sprintf("%v", [object.get(mb, "port", null)])
+
+# A route that takes every request: no match, or a match on nothing but `uri: {prefix: /}` (every
+# HTTP path starts with /) or `uri: {regex: .*}`.
+catch_all(route) if count(matches_of(route)) == 0
+
+catch_all(route) if {
+	some m in matches_of(route)
+	every key, _ in m {
+		key == "uri"
+	}
+	whole_path(m.uri)
+}
+
+whole_path(uri) if uri.prefix == "/"
+
+whole_path(uri) if uri.regex in {".*", "/.*"}
 
 # An Istio StringMatch `a` that matches every value `b` matches.
 string_covers(a, b) if {
@@ -257,7 +273,7 @@ warn contains {"rule": "MG-ROUTE-07", "msg": msg, "kind": "InboundService", "nam
 	routes := routes_of(service)
 	count(routes) > 0
 	every route in routes {
-		count(matches_of(route)) > 0
+		not catch_all(route)
 	}
 	field := sprintf("spec.routes[%d]", [count(routes) - 1])
 	msg := sprintf("every route of service %s has a match, so a request none of them fits is answered 404 by the caller's proxy; end spec.routes with a route without match (the default, e.g. {route: [{version: v1}]})", [name])

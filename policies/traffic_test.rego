@@ -191,6 +191,28 @@ test_route07_no_default_route_warns if {
 	testdata.has(findings, "MG-ROUTE-07", "InboundService", "httpbin", "spec.routes[0]")
 }
 
+test_route07_a_prefix_slash_route_is_the_default if {
+	no_findings(routed([
+		{"match": [{"headers": {"end-user": {"exact": "john"}}}], "route": [{"version": "v2"}]},
+		{"match": [{"uri": {"prefix": "/"}}], "route": [{"version": "v1"}]},
+	]))
+}
+
+test_route05_a_route_after_a_prefix_slash_route_is_shadowed if {
+	findings := traffic.deny with input as routed([
+		{"match": [{"uri": {"prefix": "/"}}], "route": [{"version": "v1"}]},
+		{"route": [{"version": "v2"}]},
+	])
+	testdata.has(findings, "MG-ROUTE-05", "InboundService", "httpbin", "spec.routes[1]")
+}
+
+test_route05_a_prefix_slash_with_a_method_is_no_catch_all if {
+	no_findings(routed([
+		{"match": [{"uri": {"prefix": "/"}, "method": {"exact": "GET"}}], "route": [{"version": "v1"}]},
+		{"route": [{"version": "v2"}]},
+	]))
+}
+
 # ---- MG-VERSION-01 ----
 
 test_version01_same_labels_denied if {
