@@ -38,6 +38,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.meshgate.check.Progress;
 import io.meshgate.intent.Cluster;
 import io.meshgate.intent.InboundService;
+import io.meshgate.intent.IngressClients;
 import io.meshgate.intent.IntentIndex;
 import io.meshgate.intent.IntentSet;
 import io.meshgate.intent.ServiceClient;
@@ -446,7 +447,8 @@ public final class Renderer {
    */
   static boolean restricted(IntentIndex index, InboundService service) {
     return service.spec().allowedNamespaces() != null
-        || index.clientsOf(service).stream().anyMatch(c -> c.spec().access() != null && !c.spec().access().isEmpty());
+        || index.clientsOf(service).stream().anyMatch(c -> c.spec().access() != null && !c.spec().access().isEmpty()
+            && !IngressClients.derived(c)); // an ingress's routes narrow its rule, they turn no policy on
   }
 
   /**
