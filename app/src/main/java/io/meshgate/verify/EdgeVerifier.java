@@ -313,8 +313,12 @@ final class EdgeVerifier {
         edges.add(Verifier.check(simulator, auth.name(), Kind.EndUserAuth, "spec.paths", reached.name(),
             Verifier.reachedName(reached), null, source, base.withJwt(null), true));
       }
+      String sent = target.service() != null ? pathToSend(base, reached, path) : path;
+      if (sent == null) {
+        return; // no route of the ingress the declared request comes through reaches that path of the service
+      }
       reached = protectedService;
-      base = new Request(base.from(), base.host(), base.port(), base.method() == null ? "GET" : base.method(), path,
+      base = new Request(base.from(), base.host(), base.port(), base.method() == null ? "GET" : base.method(), sent,
           base.jwt(), base.headers());
     }
     String expected = Verifier.reachedName(reached);
@@ -336,15 +340,60 @@ final class EdgeVerifier {
     if (auth.spec().publicPaths() != null) {
       String path = Verifier.examplePath(auth.spec().publicPaths().get(0));
       InboundService open = reached;
+      String sent = path;
       if (target.ingress() != null) {
         open = serviceRoutedTo(target.ingress(), path);
+      } else {
+        sent = pathToSend(base, reached, path);
       }
-      if (open != null) {
+      if (open != null && sent != null) {
         edges.add(Verifier.check(simulator, auth.name(), Kind.EndUserAuth, "spec.publicPaths[0]", open.name(),
-            Verifier.reachedName(open), null, source, new Request(base.from(), base.host(), base.port(), "GET", path, null),
+            Verifier.reachedName(open), null, source, new Request(base.from(), base.host(), base.port(), "GET", sent, null),
             true));
       }
     }
+  }
+
+  /**
+   * The path to send in a request like {@code base} so that {@code service} sees {@code servicePath}.
+   * A request from inside the mesh sends it as it is. One from outside goes through an ingress, whose
+   * route may rewrite it: the path before the rewrite, provided the first route matching it is one to
+   * {@code service}; null when no route of that ingress gets the path there.
+   */
+  private String pathToSend(Request base, InboundService service, String servicePath) {
+    if (!base.from().external()) {
+      return servicePath;
+    }
+    for (IngressRoute ingress : intents.ingressRoutes().values()) {
+      if (!ingress.spec().cluster().equals(base.from().cluster()) || !ingress.spec().hosts().contains(base.host())) {
+        continue;
+      }
+      for (IngressRoute.Route r : ingress.spec().routes()) {
+        if (!r.service().equals(service.name())) {
+          continue;
+        }
+        String before = beforeRewrite(r, servicePath);
+        if (before != null && ingress.spec().routes().stream().filter(other -> matches(other.uri(), before)).findFirst()
+            .map(other -> other == r).orElse(false)) {
+          return before;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The path a route receives that its rewrite turns into {@code seen}, or null when it cannot. */
+  private static String beforeRewrite(IngressRoute.Route r, String seen) {
+    IngressRoute.UriMatch uri = r.uri();
+    String rewrite = r.rewrite() == null ? null : r.rewrite().uri();
+    if (uri != null && uri.exact() != null) {
+      return (rewrite == null ? uri.exact() : rewrite).equals(seen) ? uri.exact() : null;
+    }
+    String prefix = uri == null || uri.prefix() == null ? "/" : uri.prefix();
+    if (rewrite == null) {
+      return seen.startsWith(prefix) ? seen : null;
+    }
+    return seen.startsWith(rewrite) ? prefix + seen.substring(rewrite.length()) : null;
   }
 
   /** EndUserAuths per target service and per host of a targeted IngressRoute, counted once (linear). */

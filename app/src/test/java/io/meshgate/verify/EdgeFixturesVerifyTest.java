@@ -116,6 +116,29 @@ class EdgeFixturesVerifyTest {
   }
 
   @Test
+  void jwtBehindRewrite() {
+    // api's paths are what it sees after the ingress's rewrite (/api -> /v1); the requests verify
+    // sends from outside carry the paths the ingress receives.
+    Verifier.Result result = verify("jwt-behind-rewrite");
+    assertTrue(result.ok(), VerifyReport.text(result));
+    List<String> sent = new ArrayList<>();
+    for (Verifier.Check c : result.edges()) {
+      if (c.kind() == io.meshgate.intent.Kind.EndUserAuth) {
+        sent.add("edge " + c.trace().request().path() + " " + (c.trace().request().jwt() == null ? "no token" : "token")
+            + " => " + c.trace().reached());
+      }
+    }
+    for (Verifier.Check c : result.probes()) {
+      if (c.kind() == io.meshgate.intent.Kind.EndUserAuth) {
+        sent.add("probe " + c.probe() + " " + c.trace().request().path() + " => " + c.trace().failure().hop().id());
+      }
+    }
+    assertEquals(List.of("edge /api no token => cluster01/api/api", "edge /api/orders/catalog no token => cluster01/api/api",
+        "probe no-token /api/orders => authorization-policy", "probe wrong-issuer /api/orders => request-authentication"),
+        sent.stream().sorted().toList());
+  }
+
+  @Test
   void overlaySidecarScope() {
     Verifier.Result result = verify("overlay-sidecar-scope");
     assertTrue(result.ok(), VerifyReport.text(result));
