@@ -353,6 +353,24 @@ public final class Simulator {
         .toList();
   }
 
+  /** Why the client's proxy does not see {@code r}: its exportTo, or the client's Sidecar. */
+  static String whyHidden(State s, RegistryService r) {
+    Caller c = s.caller();
+    if (!Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace())) {
+      return r.describe() + " is exported to " + r.exportTo() + ", not to namespace " + c.namespace();
+    }
+    Istio.Sidecar sidecar = s.gatewayCaller || !c.sidecar() ? null : s.here.sidecarFor(c.namespace(), c.labels());
+    return r.describe() + " is not among the egress hosts of " + (sidecar == null ? "the client's Sidecar"
+        : sidecar.describe() + ", which scopes the client; add " + r.namespace() + "/" + r.host() + " there");
+  }
+
+  /** The object that keeps {@code r} from the client's proxy: the client's Sidecar when it is exported there, else {@code r}. */
+  static ObjectRef hiddenBy(State s, RegistryService r) {
+    Caller c = s.caller();
+    Istio.Sidecar sidecar = s.gatewayCaller || !c.sidecar() ? null : s.here.sidecarFor(c.namespace(), c.labels());
+    return sidecar != null && Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace()) ? sidecar.ref() : r.ref();
+  }
+
   /** The failure when entries exported to the client's namespace exist but its Sidecar imports none, else null. */
   private static Out notImported(State s, Hop hop, List<RegistryService> all) {
     Caller c = s.caller();
