@@ -265,6 +265,37 @@ deny contains {"rule": "MG-ROUTE-06", "msg": msg, "kind": "ServiceClient", "name
 	msg := sprintf("client %s calls %s from another cluster with %s, which the east-west gateway terminates and forwards to the whole Service: the versions of %s (subsets) cannot be told apart there, only in the SNI of Istio mTLS; use ISTIO_MUTUAL (same logical cloud), or remove spec.versions and spec.routes of %s", [client_name, name, lib.tls_mode(client), name, name])
 }
 
+# MG-ROUTE-08 — a regex in a route's match that is not a valid RE2 expression.
+# Protects: availability. The callers' proxies (Envoy) match regexes with RE2 and refuse a route
+# configuration holding one they cannot compile, so every route of the VirtualService stops being
+# updated; Istio's validation webhook refuses the object too
+# (https://istio.io/latest/docs/reference/config/networking/virtual-service/#StringMatch).
+deny contains {"rule": "MG-ROUTE-08", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
+	some name, service in input.services
+	some i, route in routes_of(service)
+	some k, condition in matches_of(route)
+	some where, string_match in match_strings(condition)
+	pattern := string_match.regex
+	is_string(pattern)
+	not regex.is_valid(pattern)
+	field := sprintf("spec.routes[%d].match[%d].%s.regex", [i, k, where])
+	msg := sprintf("%s of service %s matches %s with the regex %q, which is not a valid RE2 expression: the callers' proxies (RE2) would refuse the whole route configuration; fix the expression (RE2 has no lookaround and no backreferences)", [route_label(route, i), name, where, pattern])
+}
+
+# The StringMatches of a match condition, by where they sit: uri, method, headers.<name>.
+match_strings(condition) := object.union(
+	{key: m |
+		some key in ["uri", "method"]
+		m := condition[key]
+		is_object(m)
+	},
+	{where: m |
+		some header, m in object.get(condition, "headers", {})
+		is_object(m)
+		where := sprintf("headers.%s", [header])
+	},
+)
+
 # MG-ROUTE-07 (warning) — no route for the requests no match fits.
 # Protects: availability. A request that no route of the VirtualService matches is answered 404
 # by the caller's proxy, instead of reaching the service.

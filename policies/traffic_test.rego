@@ -331,3 +331,25 @@ test_failover04_versions_warn if {
 	findings := traffic.warn with input as failover({"versions": versions})
 	testdata.has(findings, "MG-FAILOVER-04", "InboundService", "httpbin", "spec.versions")
 }
+
+# ---- MG-ROUTE-08 ----
+
+test_route08_an_invalid_regex_denied_where_it_is if {
+	findings := traffic.deny with input as routed([
+		{"match": [{"headers": {"user-agent": {"regex": ".*(iPhone"}}}], "route": [{"version": "v2"}]},
+		{"match": [{"uri": {"regex": "/api/[a-z"}}], "route": [{"version": "v2"}]},
+		{"route": [{"version": "v1"}]},
+	])
+	testdata.has(findings, "MG-ROUTE-08", "InboundService", "httpbin", "spec.routes[0].match[0].headers.user-agent.regex")
+	testdata.has(findings, "MG-ROUTE-08", "InboundService", "httpbin", "spec.routes[1].match[0].uri.regex")
+	count(testdata.of_rule(findings, "MG-ROUTE-08")) == 2
+}
+
+test_route08_valid_regexes_are_fine if {
+	no_findings(routed([
+		{"match": [{"headers": {"user-agent": {"regex": ".*(iPhone|Android).*"}}}], "route": [{"version": "v2"}]},
+		{"match": [{"uri": {"regex": "/api/v[0-9]+/.*"}}], "route": [{"version": "v2"}]},
+		{"route": [{"version": "v1"}]},
+	]))
+}
+
