@@ -99,6 +99,12 @@ public final class ExplainCommand implements Callable<Integer> {
     if (host.isEmpty()) {
       return usage(err, "--to takes HOST[:PORT], e.g. httpbin.default.global:8000");
     }
+    if (method != null && !method.equals(method.toUpperCase(Locale.ROOT))) {
+      // Methods are case-sensitive (RFC 9110 section 9.1) and Istio matches them as sent, so "head" would
+      // miss every rule written for HEAD: almost always a typo rather than the request meant.
+      return usage(err, "--method " + method + ": HTTP methods are case-sensitive and clients send them in upper"
+          + " case; write --method " + method.toUpperCase(Locale.ROOT));
+    }
     VerifyInputs.Loaded loaded;
     boolean json;
     try {

@@ -18,14 +18,15 @@ final class ForeignKinds {
       Map.entry("DestinationRule", "an InboundService's versions (subsets), loadBalancing, connectionPool and"
           + " outlierDetection render the DestinationRules; alsoIn adds locality failover"),
       Map.entry("ServiceEntry", "an InboundService renders the ServiceEntries of <service>.<namespace>.global"
-          + "; external hosts are planned"),
-      Map.entry("Gateway", "the east-west Gateway is rendered from the Cluster's meshGateway; ingress gateways are"
-          + " planned"),
+          + "; an ExternalService renders those of hosts outside the mesh"),
+      Map.entry("Gateway", "the east-west Gateway is rendered from the Cluster's meshGateway, ingress Gateways from"
+          + " IngressRoutes and egress ones from ExternalServices"),
       Map.entry("PeerAuthentication", "an InboundService's mutualTLS sets its pods' mode, and a Cluster's"
           + " peerAuthentication the mesh's and namespaces' defaults"),
       Map.entry("AuthorizationPolicy", "a ServiceClient's access and an InboundService's allowedNamespaces render"
           + " the ALLOW AuthorizationPolicy, an InboundService's authorization.deny the DENY one"),
-      Map.entry("RequestAuthentication", "end-user (JWT) authentication is planned"),
+      Map.entry("RequestAuthentication", "an EndUserAuth renders the RequestAuthentication and the"
+          + " AuthorizationPolicy on its request principals or claims"),
       Map.entry("Sidecar", "no intent covers it"),
       Map.entry("EnvoyFilter", "no intent covers it"),
       Map.entry("WorkloadEntry", "no intent covers it"),
@@ -38,10 +39,10 @@ final class ForeignKinds {
       "Namespace", "ConfigMap", "Secret", "ServiceAccount", "Ingress", "Job", "CronJob", "ReplicaSet",
       "Kustomization", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute");
 
-  /** Where hand-written objects go, today. */
-  static final String ELSEWHERE = "keep hand-written objects out of the intents folder and out of the environment"
-      + " branch's clusters/ folders, which render replaces: apply them through a GitOps path of their own (an"
-      + " escape hatch that merges hand-written Istio YAML into a cluster's kustomization is planned)";
+  /** Where hand-written objects go. */
+  static final String ELSEWHERE = "put hand-written Istio objects under overlays/<cluster>/ of the intents"
+      + " folder, which meshgate validates and merges into that cluster's kustomization (never into the environment"
+      + " branch's clusters/ folders, which render replaces)";
 
   /**
    * The sentence for an unknown {@code kind} (with its {@code apiVersion}, possibly null), or null when

@@ -50,7 +50,7 @@ public final class VerifyReport {
           + Report.plural(result.probes().size(), "probe") + " denied";
     }
     return "verify: FAILED: " + result.failedEdges() + " of " + Report.plural(result.edges().size(), "declared edge")
-        + " cannot reach their service, " + result.allowedProbes() + " of " + Report.plural(result.probes().size(), "probe")
+        + " cannot reach " + (result.failedEdges() == 1 ? "its" : "their") + " service, " + result.allowedProbes() + " of " + Report.plural(result.probes().size(), "probe")
         + " allowed that the intents deny";
   }
 

@@ -513,13 +513,13 @@ class AdviceTest {
             r -> r.replace("clusters.yaml", "mtls: {mode: STRICT}", "peerAuthentication: {mesh: STRICT}"),
             List.of(), "clusters.yaml", CLUSTERS.replace("spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}}",
                 "spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}, mtls: {mode: STRICT}}")),
-        of("MG-SCHEMA: an Istio object in the intents folder; keep it elsewhere", "MG-SCHEMA",
-            "keep hand-written objects out of the intents folder",
-            r -> r.files.remove("vs.yaml"),
+        of("MG-SCHEMA: an Istio object in the intents folder; move it to the cluster's overlays", "MG-SCHEMA",
+            "put hand-written Istio objects under overlays/<cluster>/",
+            r -> r.files.put("overlays/east/vs.yaml", r.files.remove("vs.yaml")),
             List.of(), "a.yaml", HTTPBIN, "vs.yaml", """
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
-                metadata: {name: httpbin}
+                metadata: {name: httpbin, namespace: default}
                 spec: {hosts: [httpbin], http: [{route: [{destination: {host: httpbin}}]}]}
                 """),
         of("MG-SCHEMA (warning): a file of another type; rename it if it holds intents", "MG-SCHEMA",
@@ -755,7 +755,9 @@ class AdviceTest {
     Path intents = dir.resolve("intents");
     Files.createDirectories(intents);
     for (Map.Entry<String, String> file : files.entrySet()) {
-      Files.writeString(intents.resolve(file.getKey()), file.getValue());
+      Path path = intents.resolve(file.getKey());
+      Files.createDirectories(path.getParent());
+      Files.writeString(path, file.getValue());
     }
     return checker.check(intents);
   }

@@ -144,6 +144,14 @@ class VerifyCommandTest {
   }
 
   @Test
+  void explainRejectsALowerCaseMethodWithTheUpperCaseOne() {
+    CliRun run = CliRun.of("explain", "--intents", intents("seed-v2"), "--rendered", rendered("seed-v2"),
+        "--from", "cluster01/default/sleep", "--to", "httpbin.default.global:8000", "--method", "get");
+    assertEquals(2, run.exit(), run.out() + run.err());
+    assertTrue(run.err().contains("write --method GET"), run.err());
+  }
+
+  @Test
   void explainRejectsABadFrom() {
     CliRun run = CliRun.of("explain", "--intents", intents("seed-v2"), "--from", "cluster01/sleep", "--to", "httpbin.default.global");
     assertEquals(2, run.exit());

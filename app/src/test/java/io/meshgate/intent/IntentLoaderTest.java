@@ -659,7 +659,7 @@ class IntentLoaderTest {
     assertEquals(5, messages.size(), messages.toString());
     assertTrue(messages.get(0).startsWith("VirtualService is an Istio object, and meshgate does not read Istio objects"
         + " from the intents folder"), messages.get(0));
-    assertTrue(messages.get(0).contains("out of the environment branch's clusters/ folders, which render replaces"),
+    assertTrue(messages.get(0).contains("put hand-written Istio objects under overlays/<cluster>/ of the intents folder"),
         messages.get(0));
     assertTrue(messages.get(1).contains("a ServiceClient's access and an InboundService's allowedNamespaces"), messages.get(1));
     assertTrue(messages.get(2).startsWith("SomethingNew is an Istio object"), messages.get(2));
