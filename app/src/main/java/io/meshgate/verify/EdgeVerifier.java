@@ -4,10 +4,12 @@ import io.meshgate.intent.Cluster;
 import io.meshgate.intent.EndUserAuth;
 import io.meshgate.intent.ExternalService;
 import io.meshgate.intent.InboundService;
+import io.meshgate.intent.IngressClients;
 import io.meshgate.intent.IngressRoute;
 import io.meshgate.intent.IntentRef;
 import io.meshgate.intent.IntentSet;
 import io.meshgate.intent.Kind;
+import io.meshgate.intent.ServiceClient;
 import io.meshgate.intent.SourceLocation;
 import io.meshgate.verify.Verifier.Check;
 import java.util.ArrayList;
@@ -44,11 +46,17 @@ final class EdgeVerifier {
   private final IntentSet intents;
   private final Simulator simulator;
   private final Map<String, Jwt> serviceTokens;
+  /** InboundService name → its declared clients. */
+  private final Map<String, List<ServiceClient>> clientsByTarget;
+  /** InboundService name → the ingress gateways routing to it (derived clients with their routes' access). */
+  private Map<String, List<ServiceClient>> ingressCallers;
 
-  EdgeVerifier(IntentSet intents, Simulator simulator, Map<String, Jwt> serviceTokens) {
+  EdgeVerifier(IntentSet intents, Simulator simulator, Map<String, Jwt> serviceTokens,
+      Map<String, List<ServiceClient>> clientsByTarget) {
     this.intents = intents;
     this.simulator = simulator;
     this.serviceTokens = serviceTokens;
+    this.clientsByTarget = clientsByTarget;
   }
 
   /** InboundService name → a token its EndUserAuths accept (the first by name decides the issuer). */
@@ -144,6 +152,62 @@ final class EdgeVerifier {
       probes.add(check(route, "spec.routes", firstService, "unrouted-path", source,
           new Request(first.from(), first.host(), first.port(), "GET", unrouted, first.jwt()), false));
     }
+    if (withProbes) {
+      java.util.Set<String> probed = new java.util.HashSet<>();
+      for (int i = 0; i < spec.routes().size(); i++) {
+        IngressRoute.Route r = spec.routes().get(i);
+        InboundService service = intents.services().get(r.service());
+        if (service != null && intents.clusters().containsKey(service.spec().cluster()) && probed.add(r.service())) {
+          probeGatewayIdentity(route, i, cluster, source, probes);
+        }
+      }
+    }
+  }
+
+  /**
+   * The ingress gateway's identity is admitted on a routed service only for the ports and paths its
+   * routes send: the gateway's own request for a path no route sends to that service (as a
+   * hand-written route on the gateway would make) must be denied, where the service has an ALLOW
+   * policy and nothing else admits the gateway's namespace or identity there.
+   */
+  private void probeGatewayIdentity(IngressRoute route, int index, Cluster cluster, SourceLocation source,
+      List<Check> probes) {
+    IngressRoute.Route r = route.spec().routes().get(index);
+    InboundService service = intents.services().get(r.service());
+    Cluster.IngressGateway gw = cluster.spec().ingressGateway();
+    List<ServiceClient> declared = clientsByTarget.getOrDefault(service.name(), List.of());
+    if (!Verifier.restricted(service, declared)
+        || (service.spec().allowedNamespaces() != null && service.spec().allowedNamespaces().contains(gw.namespace()))) {
+      return;
+    }
+    String path = "/" + Verifier.PROBE_NAME;
+    int port = service.spec().ingressPort(r.port());
+    List<ServiceClient> sameIdentity = new ArrayList<>(declared);
+    sameIdentity.addAll(ingressCallers().getOrDefault(service.name(), List.of()));
+    for (ServiceClient c : sameIdentity) {
+      if (c.spec().namespace().equals(gw.namespace()) && c.spec().serviceAccount().equals(gw.serviceAccount())
+          && (c.spec().access() == null || c.spec().access().stream().anyMatch(a -> a.paths() == null
+              || a.paths().stream().anyMatch(p -> Authorization.pathMatches(p, path))))) {
+        return; // the intents admit the gateway's identity on that path
+      }
+    }
+    // As the gateway's route names it (EdgeRenderer.hostFrom): the Service in its own cluster, else .global.
+    String host = cluster.name().equals(service.spec().cluster())
+        ? service.spec().service() + "." + service.spec().namespace() + "." + Hosts.CLUSTER_DOMAIN
+        : io.meshgate.intent.IntentIndex.globalHost(service);
+    Caller gateway = new Caller(cluster.name(), gw.namespace(), gw.serviceAccount(), gw.selector(), true);
+    probes.add(check(route, "spec.routes[" + index + "]", service, "gateway-unrouted-path", source,
+        new Request(gateway, host, port, "GET", path, merge(ingressToken(route), serviceTokens.get(service.name()))), false));
+  }
+
+  private Map<String, List<ServiceClient>> ingressCallers() {
+    if (ingressCallers == null) {
+      ingressCallers = new HashMap<>();
+      for (ServiceClient c : IngressClients.of(intents)) {
+        ingressCallers.computeIfAbsent(c.spec().target(), k -> new ArrayList<>()).add(c);
+      }
+    }
+    return ingressCallers;
   }
 
   /** A token for an ingress an EndUserAuth protects, else null. */
