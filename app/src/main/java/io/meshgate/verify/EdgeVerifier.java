@@ -377,13 +377,25 @@ final class EdgeVerifier {
         edges.add(Verifier.check(simulator, auth.name(), Kind.EndUserAuth, "spec.paths", reached.name(),
             Verifier.reachedName(reached), null, source, base.withJwt(null), true));
       }
-      String sent = target.service() != null ? pathToSend(base, reached, path) : path;
-      if (sent == null) {
-        return; // no route of the ingress the declared request comes through reaches that path of the service
+      // A declared request of a mesh client to a protected path, when there is one: its access admits
+      // it, so only the token requirement can refuse the probes made of it.
+      InboundService service = reached;
+      Request declaredProtected = target.service() == null ? null : edges.stream()
+          .filter(e -> e.ok() && e.service().equals(service.name()) && !e.trace().request().from().external())
+          .map(e -> e.trace().request())
+          .filter(r -> auth.spec().paths().stream().anyMatch(p -> Authorization.pathMatches(p, r.path())))
+          .findFirst().orElse(null);
+      if (declaredProtected != null) {
+        base = declaredProtected;
+      } else {
+        String sent = target.service() != null ? pathToSend(base, reached, path) : path;
+        if (sent == null) {
+          return; // no route of the ingress the declared request comes through reaches that path of the service
+        }
+        reached = protectedService;
+        base = new Request(base.from(), base.host(), base.port(), base.method() == null ? "GET" : base.method(), sent,
+            base.jwt(), base.headers());
       }
-      reached = protectedService;
-      base = new Request(base.from(), base.host(), base.port(), base.method() == null ? "GET" : base.method(), sent,
-          base.jwt(), base.headers());
     }
     String expected = Verifier.reachedName(reached);
     Jwt valid = validToken(auth);

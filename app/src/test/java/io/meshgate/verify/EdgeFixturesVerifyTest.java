@@ -139,6 +139,43 @@ class EdgeFixturesVerifyTest {
   }
 
   @Test
+  void aTokenProbeOnSomePathsUsesADeclaredRequestToThemSoTheTokenRuleDecides() {
+    // The client may only call /reports/v2/*; paths' own example (/reports/) would be refused by the
+    // ALLOW policy whatever the token rule says, so the probes take the declared request.
+    TestMesh mesh = new TestMesh("""
+        apiVersion: meshgate.io/v1alpha1
+        kind: Cluster
+        metadata: {name: c1}
+        spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: InboundService
+        metadata: {name: reports}
+        spec: {service: reports, cluster: c1, protocol: HTTP, port: 9000, mutualTLS: ISTIO_MUTUAL}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: ServiceClient
+        metadata: {name: portal-to-reports}
+        spec: {service: portal, cluster: c1, target: reports, access: [{methods: [GET], paths: ["/reports/v2/*"]}]}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: EndUserAuth
+        metadata: {name: reports-jwt}
+        spec:
+          target: {service: reports}
+          jwtRules: [{issuer: "https://sso.example.com", jwksUri: "https://sso.example.com/jwks.json"}]
+          paths: ["/reports/*"]
+        """);
+    io.meshgate.intent.IntentSet intents = mesh.loadIntents();
+    Verifier.Result result = Verifier.verify(intents, new Renderer().render(intents, AllocationLedger.empty()).asPlainObjects(), true);
+    assertTrue(result.ok(), VerifyReport.text(result));
+    Verifier.Check noToken = result.probes().stream().filter(c -> "no-token".equals(c.probe())).findFirst().orElseThrow();
+    assertEquals("/reports/v2/", noToken.trace().request().path());
+    assertEquals("c1/default/AuthorizationPolicy/meshgate-jwt-reports-jwt", noToken.trace().failure().object().toString(),
+        VerifyReport.explainText(noToken.trace()));
+  }
+
+  @Test
   void overlaySidecarScope() {
     Verifier.Result result = verify("overlay-sidecar-scope");
     assertTrue(result.ok(), VerifyReport.text(result));
