@@ -6,6 +6,7 @@ import io.meshgate.intent.IntentLoader;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.intent.LoadResult;
+import io.meshgate.intent.ServiceClient;
 import io.meshgate.policy.EmbeddedPolicyEngine;
 import io.meshgate.policy.PolicyBundle;
 import io.meshgate.policy.PolicyEngine;
@@ -112,14 +113,24 @@ public final class Checker {
       violations.addAll(CrdCheck.check(crds == null ? IstioCrds.current() : crds, load, rendered));
       // MG-REACH-01: output in which a declared client cannot reach its service is refused (overlays
       // are applied with meshgate's objects, so the model has both). An intent (a client, an
-      // IngressRoute, ...) a policy already denies is not reported again: one mistake, one finding.
+      // IngressRoute, ...) a policy already denies is not reported again, nor a client of a service
+      // a policy denies (its edge fails because of that service): one mistake, one finding.
       Set<String> denied = new HashSet<>();
       violations.stream().filter(v -> v.isError() && v.kind() != null && isIntentKind(v.kind()))
           .forEach(v -> denied.add(v.kind() + "/" + v.name()));
       violations.addAll(Reachability.check(load, rendered.withOverlayObjects(), progress).stream()
-          .filter(v -> !denied.contains(v.kind() + "/" + v.name())).toList());
+          .filter(v -> !denied.contains(v.kind() + "/" + v.name()) && !targetDenied(load, v, denied)).toList());
     }
     return new CheckResult(load, violations, rendered);
+  }
+
+  /** A ServiceClient's finding whose target InboundService has an error of its own. */
+  private static boolean targetDenied(LoadResult load, Violation v, Set<String> denied) {
+    if (!Kind.ServiceClient.name().equals(v.kind()) || v.name() == null) {
+      return false;
+    }
+    ServiceClient client = load.intents().clients().get(v.name());
+    return client != null && denied.contains(Kind.InboundService.name() + "/" + client.spec().target());
   }
 
   private static boolean isIntentKind(String kind) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoldenEdgeFixturesTest {
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"ingress-hello", "egress-external", "jwt-hello", "overlays-hello"})
+  @ValueSource(strings = {"ingress-hello", "egress-external", "jwt-hello", "jwt-admin-path", "jwt-behind-rewrite", "overlays-hello",
+      "overlay-sidecar-scope"})
   void outputMatchesTheGoldenFiles(String fixture) throws IOException {
     Path root = IstioCrdSchemas.repoRoot();
     LoadResult load = IntentLoader.load(root.resolve("repo-fixtures/valid/" + fixture + "/intents"));
