@@ -158,7 +158,28 @@ warn contains {"rule": "MG-AUTHZ-06", "msg": msg, "kind": "ServiceClient", "name
 	other := input.clients[other_name]
 	other.spec.cluster != client.spec.cluster
 	lib.access_of(other) != lib.access_of(client)
+	not admits_everything(client)
 	msg := sprintf("client %s (cluster %s) and %s (cluster %s) call %s with one identity, service account %s in namespace %s: Istio tells callers apart by trust domain, namespace and service account, not by cluster, so the AuthorizationPolicy of %s lets each do what either may, and the access list of %s does not keep it from what %s may do; give one of them a service account of its own (spec.serviceAccount), or the same access list", [name, client.spec.cluster, other_name, other.spec.cluster, client.spec.target, client.spec.serviceAccount, object.get(client.spec, "namespace", "default"), client.spec.target, name, other_name])
+}
+
+# An access list with an entry that admits every request on every port of the target (no methods,
+# no paths, every port or none named), e.g. [{ports: [5432]}] on a one-port TCP service: it restricts
+# nothing, so no other client's list can void it.
+admits_everything(client) if {
+	target := lib.target_of(client)
+	some entry in lib.access_of(client)
+	not lib.configured(entry, "methods")
+	not lib.configured(entry, "paths")
+	every port in lib.ports_of(target) {
+		entry_names_port(entry, port)
+	}
+}
+
+entry_names_port(entry, _) if not lib.configured(entry, "ports")
+
+entry_names_port(entry, port) if {
+	some ref in entry.ports
+	sprintf("%v", [ref]) in {sprintf("%v", [port.number]), object.get(port, "name", "")}
 }
 
 # [target, namespace, service account] -> the clients of target that its AuthorizationPolicy names by

@@ -163,6 +163,20 @@ test_authz05_same_access_or_another_service_account_is_quiet if {
 	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 0 with input as own_account
 }
 
+# An access list that names every port of the service and nothing else restricts nothing: no list
+# of the same identity elsewhere can void it (a TCP database called from two clusters).
+test_authz06_an_access_list_admitting_everything_is_quiet if {
+	whole := json.patch(same_identity, [
+		{"op": "add", "path": "/services/httpbin/spec/ports", "value": [{"number": 5432, "name": "tcp-5432", "protocol": "TCP", "targetPort": 5432}]},
+		{"op": "replace", "path": "/clients/sleep-to-httpbin/spec/access", "value": [{"ports": [5432]}]},
+	])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 0 with input as whole
+	by_name := json.patch(whole, [{"op": "replace", "path": "/clients/sleep-to-httpbin/spec/access", "value": [{"ports": ["tcp-5432"]}]}])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 0 with input as by_name
+	two_ports := json.patch(whole, [{"op": "add", "path": "/services/httpbin/spec/ports/-", "value": {"number": 8080, "name": "http", "protocol": "HTTP", "targetPort": 8080}}])
+	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 1 with input as two_ports
+}
+
 # One workload's access split over two intents in one cluster is the union it asks for.
 test_authz05_two_intents_of_one_workload_in_one_cluster_are_quiet if {
 	one_cluster := json.patch(same_identity, [

@@ -118,3 +118,43 @@ deny contains {"rule": "MG-INGRESS-04", "msg": msg, "kind": "IngressRoute", "nam
 	field := sprintf("spec.hosts[%d]", [i])
 	msg := sprintf("IngressRoute %s serves host %s on the ingress gateway of %s, which IngressRoute %s already serves; Istio keeps one of the two Gateway servers: put the routes of one host in one IngressRoute", [name, host, key[0], first])
 }
+
+# MG-ROUTE-05 — a route of an IngressRoute that an earlier route of it shadows (the same rule as a
+# service's routes): the VirtualService's first http route whose uri matches takes the request
+# (https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute), so the later
+# route never applies and its service is never reached from outside.
+deny contains {"rule": "MG-ROUTE-05", "msg": msg, "kind": "IngressRoute", "name": name, "field": field} if {
+	some name, route in input.ingressRoutes
+	routes := object.get(route.spec, "routes", [])
+	some j, later in routes
+	some i, earlier in routes
+	i < j
+	uri_covers(uri_of(earlier), uri_of(later))
+	not earlier_shadow(routes, i, later)
+	field := sprintf("spec.routes[%d]", [j])
+	msg := sprintf("route %d of IngressRoute %s (%s, to %s) never applies: route %d before it (%s, to %s) matches every request it matches (Istio takes the first route that fits); move it above route %d, or narrow route %d's uri", [j + 1, name, uri_text(uri_of(later)), later.service, i + 1, uri_text(uri_of(earlier)), earlier.service, i + 1, i + 1])
+}
+
+earlier_shadow(routes, i, later) if {
+	some k, other in routes
+	k < i
+	uri_covers(uri_of(other), uri_of(later))
+}
+
+# A route's uri; the loader's default is {prefix: /}.
+uri_of(r) := object.get(r, "uri", {"prefix": "/"})
+
+uri_covers(a, b) if {
+	is_string(a.prefix)
+	startswith(object.get(b, "prefix", object.get(b, "exact", "")), a.prefix)
+}
+
+uri_covers(a, b) if {
+	is_string(a.exact)
+	a.exact == b.exact
+}
+
+uri_text(uri) := sprintf("prefix %s", [uri.prefix]) if is_string(uri.prefix)
+
+else := sprintf("exact %s", [uri.exact])
+

@@ -75,3 +75,32 @@ test_ingress04_one_host_in_two_routes_denied_on_the_later if {
 	testdata.has(findings, "MG-INGRESS-04", "IngressRoute", "b", "spec.hosts[1]")
 	count(testdata.of_rule(findings, "MG-INGRESS-04")) == 1
 }
+
+# ---- MG-ROUTE-05 on an IngressRoute ----
+
+test_route05_an_ingress_route_after_a_wider_prefix_denied if {
+	shadowed := route("web", "cluster02", ["web.example.com"], {"spec": {"routes": [
+		{"uri": {"prefix": "/"}, "service": "httpbin"},
+		{"uri": {"prefix": "/api"}, "service": "httpbin"},
+		{"uri": {"exact": "/api/health"}, "service": "httpbin"},
+	]}})
+	findings := ingress.deny with input as with_routes({"web": shadowed})
+	testdata.has(findings, "MG-ROUTE-05", "IngressRoute", "web", "spec.routes[1]")
+	testdata.has(findings, "MG-ROUTE-05", "IngressRoute", "web", "spec.routes[2]")
+	some f in findings
+	f.field == "spec.routes[2]"
+	contains(f.msg, "route 1 before it (prefix /, to httpbin)")
+}
+
+test_route05_narrower_ingress_routes_first_are_fine if {
+	ordered := route("web", "cluster02", ["web.example.com"], {"spec": {"routes": [
+		{"uri": {"exact": "/api/health"}, "service": "httpbin"},
+		{"uri": {"prefix": "/api"}, "service": "httpbin"},
+		{"uri": {"prefix": "/apiv2"}, "service": "httpbin"},
+		{"uri": {"prefix": "/"}, "service": "httpbin"},
+	]}})
+	findings := ingress.deny with input as with_routes({"web": ordered})
+	count(testdata.of_rule(findings, "MG-ROUTE-05")) == 1
+	testdata.has(findings, "MG-ROUTE-05", "IngressRoute", "web", "spec.routes[2]")
+}
+

@@ -12,7 +12,7 @@ deny contains {"rule": "MG-SIDECAR-01", "msg": msg, "kind": "InboundService", "n
 	some name, service in input.services
 	lib.without_sidecar(service)
 	lib.tls_mode(service) == "ISTIO_MUTUAL"
-	msg := sprintf("service %s has no sidecar, so it cannot accept Istio mTLS (ISTIO_MUTUAL); run it with the istio-proxy sidecar (without one it can only use SIMPLE or MUTUAL, and only for callers in its own cluster)", [name])
+	msg := sprintf("service %s has no sidecar, so it cannot accept Istio mTLS (ISTIO_MUTUAL); run it with the istio-proxy sidecar%s (without one it can only use SIMPLE or MUTUAL, and only for callers in its own cluster)", [name, lib.sidecar_source(service)])
 }
 
 # MG-SIDECAR-01 — Istio mTLS asked of a client without sidecar (see also MG-TLS-01).
@@ -29,7 +29,7 @@ sidecarless_advice(client) := sprintf("run it with the istio-proxy sidecar, or s
 	mode in {"SIMPLE", "MUTUAL"}
 	not lib.remote_client(client)
 	not authorizes_by_identity(client.spec.target, target)
-} else := "run it with the istio-proxy sidecar"
+} else := sprintf("run it with the istio-proxy sidecar%s", [lib.sidecar_source(client)])
 
 # MG-SIDECAR-01 — a client without sidecar calling a service that admits callers by identity
 # (allowedNamespaces, or other clients' access): the rendered ALLOW policy names peers by their
@@ -45,7 +45,7 @@ deny contains {"rule": "MG-SIDECAR-01", "msg": msg, "kind": "ServiceClient", "na
 	not lib.without_sidecar(target)
 	authorizes_by_identity(client.spec.target, target)
 	not lib.remote_client(client)
-	msg := sprintf("client %s has no sidecar, but %s admits callers by their Istio identity (%s), which only a sidecar presents: this client would be refused; run it with the istio-proxy sidecar", [name, client.spec.target, identity_reason(client.spec.target, target)])
+	msg := sprintf("client %s has no sidecar, but %s admits callers by their Istio identity (%s), which only a sidecar presents: this client would be refused; run it with the istio-proxy sidecar%s", [name, client.spec.target, identity_reason(client.spec.target, target), lib.sidecar_source(client)])
 }
 
 authorizes_by_identity(_, target) if lib.configured(target.spec, "allowedNamespaces")
@@ -65,7 +65,7 @@ deny contains {"rule": "MG-SIDECAR-02", "msg": msg, "kind": "InboundService", "n
 	lib.without_sidecar(service)
 	remote := lib.remote_clients_of(name)
 	count(remote) > 0
-	msg := sprintf("service %s has no sidecar but is called from other clusters (%s); a service without sidecar can serve only callers in its own cluster: run it with the istio-proxy sidecar", [name, concat(", ", sort(remote))])
+	msg := sprintf("service %s has no sidecar but is called from other clusters (%s); a service without sidecar can serve only callers in its own cluster: run it with the istio-proxy sidecar%s", [name, concat(", ", sort(remote)), lib.sidecar_source(service)])
 }
 
 # MG-SIDECAR-02 — a client without sidecar calling a service in another cluster.

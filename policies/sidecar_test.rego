@@ -79,3 +79,15 @@ test_sidecar02_unknown_clusters_are_left_to_ref01 if {
 	patched := testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"sidecar": false, "cluster": "cluster09", "mutualTLS": "SIMPLE", "tls": {"credentialName": "c"}}}}})
 	count(testdata.of_rule(sidecar.deny, "MG-SIDECAR-02")) == 0 with input as patched
 }
+
+# A client without sidecar because its namespace is in its Cluster's namespacesWithoutSidecar: the
+# message says where that comes from and what to change.
+test_sidecar01_names_the_cluster_list_the_missing_sidecar_comes_from if {
+	legacy := testdata.with_patch({
+		"clusters": {"cluster01": {"spec": {"namespacesWithoutSidecar": ["legacy"]}}},
+		"clients": {"sleep-to-httpbin": {"spec": {"namespace": "legacy", "sidecar": false, "mutualTLS": "ISTIO_MUTUAL"}}},
+	})
+	some f in sidecar.deny with input as legacy
+	f.rule == "MG-SIDECAR-01"
+	contains(f.msg, "(namespace legacy is in namespacesWithoutSidecar of cluster cluster01: enable sidecar injection there and remove it from the list)")
+}

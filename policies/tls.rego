@@ -71,7 +71,7 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 	some name, client in input.clients
 	lib.without_sidecar(client)
 	lib.tls_mode(client) == "ISTIO_MUTUAL"
-	msg := sprintf("client %s has no sidecar, so it cannot use ISTIO_MUTUAL (the sidecar originates Istio mTLS); run it with the istio-proxy sidecar", [name])
+	msg := sprintf("client %s has no sidecar, so it cannot use ISTIO_MUTUAL (the sidecar originates Istio mTLS); run it with the istio-proxy sidecar%s", [name, lib.sidecar_source(client)])
 }
 
 # MG-TLS-01 — SIMPLE and MUTUAL need certificates, referenced by a Kubernetes Secret name: the

@@ -96,17 +96,20 @@ declared(service) := sprintf("declared: %s", [concat(", ", sort(version_names(se
 else := "it declares none"
 
 # MG-ROUTE-03 (warning) — retries that cannot all happen within the route's timeout.
-# Protects: the operator's belief. The timeout bounds the whole request, retries included, so
-# attempts x perTryTimeout beyond it means the last retries are never made.
+# Protects: the operator's belief. The timeout bounds the whole request, retries included, and
+# perTryTimeout bounds each try: the first call and each of the `attempts` retries
+# (https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry), so
+# (attempts + 1) x perTryTimeout beyond the timeout means the last retries are never made.
 warn contains {"rule": "MG-ROUTE-03", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
 	some name, service in input.services
 	some i, route in routes_of(service)
 	timeout := time.parse_duration_ns(route.timeout)
 	attempts := route.retries.attempts
 	per_try := time.parse_duration_ns(route.retries.perTryTimeout)
-	attempts * per_try > timeout
+	tries := attempts + 1
+	tries * per_try > timeout
 	field := sprintf("spec.routes[%d].retries", [i])
-	msg := sprintf("%s of service %s retries %v times with perTryTimeout %s (%s in all) but its timeout is %s, which ends the request first, so the last retries never happen; raise timeout to at least %s, or lower attempts or perTryTimeout", [route_label(route, i), name, attempts, route.retries.perTryTimeout, seconds(attempts * per_try), route.timeout, seconds(attempts * per_try)])
+	msg := sprintf("%s of service %s tries up to %v times (the first call and %v retries) with perTryTimeout %s (%s in all) but its timeout is %s, which ends the request first, so the last retries never happen; raise timeout to at least %s, or lower attempts or perTryTimeout", [route_label(route, i), name, tries, attempts, route.retries.perTryTimeout, seconds(tries * per_try), route.timeout, seconds(tries * per_try)])
 }
 
 seconds(ns) := sprintf("%vs", [ns / 1000000000])
@@ -157,7 +160,7 @@ earlier_shadow(routes, i, later) if {
 }
 
 # True when every request `b` matches, `a` matches too.
-route_covers(a, _) if count(matches_of(a)) == 0
+route_covers(a, _) if catch_all(a)
 
 route_covers(a, b) if {
 	count(matches_of(a)) > 0
@@ -185,6 +188,22 @@ field_covers(ma, mb, key) if string_covers(ma[key], mb[key])
 port_covers(ma, _) if not lib.configured(ma, "port")
 
 port_covers(ma, mb) if sprintf("%v", [ma.port]) == sprintf("%v", [object.get(mb, "port", null)])
+
+# A route that takes every request: no match, or a match on nothing but `uri: {prefix: /}` (every
+# HTTP path starts with /) or `uri: {regex: .*}`.
+catch_all(route) if count(matches_of(route)) == 0
+
+catch_all(route) if {
+	some m in matches_of(route)
+	every key, _ in m {
+		key == "uri"
+	}
+	whole_path(m.uri)
+}
+
+whole_path(uri) if uri.prefix == "/"
+
+whole_path(uri) if uri.regex in {".*", "/.*"}
 
 # An Istio StringMatch `a` that matches every value `b` matches.
 string_covers(a, b) if {
@@ -246,6 +265,37 @@ deny contains {"rule": "MG-ROUTE-06", "msg": msg, "kind": "ServiceClient", "name
 	msg := sprintf("client %s calls %s from another cluster with %s, which the east-west gateway terminates and forwards to the whole Service: the versions of %s (subsets) cannot be told apart there, only in the SNI of Istio mTLS; use ISTIO_MUTUAL (same logical cloud), or remove spec.versions and spec.routes of %s", [client_name, name, lib.tls_mode(client), name, name])
 }
 
+# MG-ROUTE-08 — a regex in a route's match that is not a valid RE2 expression.
+# Protects: availability. The callers' proxies (Envoy) match regexes with RE2 and refuse a route
+# configuration holding one they cannot compile, so every route of the VirtualService stops being
+# updated; Istio's validation webhook refuses the object too
+# (https://istio.io/latest/docs/reference/config/networking/virtual-service/#StringMatch).
+deny contains {"rule": "MG-ROUTE-08", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
+	some name, service in input.services
+	some i, route in routes_of(service)
+	some k, condition in matches_of(route)
+	some where, string_match in match_strings(condition)
+	pattern := string_match.regex
+	is_string(pattern)
+	not regex.is_valid(pattern)
+	field := sprintf("spec.routes[%d].match[%d].%s.regex", [i, k, where])
+	msg := sprintf("%s of service %s matches %s with the regex %q, which is not a valid RE2 expression: the callers' proxies (RE2) would refuse the whole route configuration; fix the expression (RE2 has no lookaround and no backreferences)", [route_label(route, i), name, where, pattern])
+}
+
+# The StringMatches of a match condition, by where they sit: uri, method, headers.<name>.
+match_strings(condition) := object.union(
+	{key: m |
+		some key in ["uri", "method"]
+		m := condition[key]
+		is_object(m)
+	},
+	{where: m |
+		some header, m in object.get(condition, "headers", {})
+		is_object(m)
+		where := sprintf("headers.%s", [header])
+	},
+)
+
 # MG-ROUTE-07 (warning) — no route for the requests no match fits.
 # Protects: availability. A request that no route of the VirtualService matches is answered 404
 # by the caller's proxy, instead of reaching the service.
@@ -254,7 +304,7 @@ warn contains {"rule": "MG-ROUTE-07", "msg": msg, "kind": "InboundService", "nam
 	routes := routes_of(service)
 	count(routes) > 0
 	every route in routes {
-		count(matches_of(route)) > 0
+		not catch_all(route)
 	}
 	field := sprintf("spec.routes[%d]", [count(routes) - 1])
 	msg := sprintf("every route of service %s has a match, so a request none of them fits is answered 404 by the caller's proxy; end spec.routes with a route without match (the default, e.g. {route: [{version: v1}]})", [name])

@@ -76,8 +76,14 @@ test_route03_retries_beyond_the_timeout_warn if {
 	testdata.has(findings, "MG-ROUTE-03", "InboundService", "httpbin", "spec.routes[0].retries")
 }
 
+test_route03_the_first_call_counts_as_a_try if {
+	# 2 retries after the first call: 3 tries of 2s do not fit in 5s.
+	findings := traffic.warn with input as routed([{"route": [{"version": "v1"}], "timeout": "5s", "retries": {"attempts": 2, "perTryTimeout": "2s"}}])
+	testdata.has(findings, "MG-ROUTE-03", "InboundService", "httpbin", "spec.routes[0].retries")
+}
+
 test_route03_retries_within_the_timeout_are_fine if {
-	no_findings(routed([{"route": [{"version": "v1"}], "timeout": "4s", "retries": {"attempts": 2, "perTryTimeout": "2s"}}]))
+	no_findings(routed([{"route": [{"version": "v1"}], "timeout": "6s", "retries": {"attempts": 2, "perTryTimeout": "2s"}}]))
 }
 
 test_route03_no_timeout_no_warning if {
@@ -183,6 +189,28 @@ test_route06_versions_with_a_remote_simple_client_denied if {
 test_route07_no_default_route_warns if {
 	findings := traffic.warn with input as routed([{"match": [{"headers": {"end-user": {"exact": "john"}}}], "route": [{"version": "v2"}]}])
 	testdata.has(findings, "MG-ROUTE-07", "InboundService", "httpbin", "spec.routes[0]")
+}
+
+test_route07_a_prefix_slash_route_is_the_default if {
+	no_findings(routed([
+		{"match": [{"headers": {"end-user": {"exact": "john"}}}], "route": [{"version": "v2"}]},
+		{"match": [{"uri": {"prefix": "/"}}], "route": [{"version": "v1"}]},
+	]))
+}
+
+test_route05_a_route_after_a_prefix_slash_route_is_shadowed if {
+	findings := traffic.deny with input as routed([
+		{"match": [{"uri": {"prefix": "/"}}], "route": [{"version": "v1"}]},
+		{"route": [{"version": "v2"}]},
+	])
+	testdata.has(findings, "MG-ROUTE-05", "InboundService", "httpbin", "spec.routes[1]")
+}
+
+test_route05_a_prefix_slash_with_a_method_is_no_catch_all if {
+	no_findings(routed([
+		{"match": [{"uri": {"prefix": "/"}, "method": {"exact": "GET"}}], "route": [{"version": "v1"}]},
+		{"route": [{"version": "v2"}]},
+	]))
 }
 
 # ---- MG-VERSION-01 ----
@@ -303,3 +331,25 @@ test_failover04_versions_warn if {
 	findings := traffic.warn with input as failover({"versions": versions})
 	testdata.has(findings, "MG-FAILOVER-04", "InboundService", "httpbin", "spec.versions")
 }
+
+# ---- MG-ROUTE-08 ----
+
+test_route08_an_invalid_regex_denied_where_it_is if {
+	findings := traffic.deny with input as routed([
+		{"match": [{"headers": {"user-agent": {"regex": ".*(iPhone"}}}], "route": [{"version": "v2"}]},
+		{"match": [{"uri": {"regex": "/api/[a-z"}}], "route": [{"version": "v2"}]},
+		{"route": [{"version": "v1"}]},
+	])
+	testdata.has(findings, "MG-ROUTE-08", "InboundService", "httpbin", "spec.routes[0].match[0].headers.user-agent.regex")
+	testdata.has(findings, "MG-ROUTE-08", "InboundService", "httpbin", "spec.routes[1].match[0].uri.regex")
+	count(testdata.of_rule(findings, "MG-ROUTE-08")) == 2
+}
+
+test_route08_valid_regexes_are_fine if {
+	no_findings(routed([
+		{"match": [{"headers": {"user-agent": {"regex": ".*(iPhone|Android).*"}}}], "route": [{"version": "v2"}]},
+		{"match": [{"uri": {"regex": "/api/v[0-9]+/.*"}}], "route": [{"version": "v2"}]},
+		{"route": [{"version": "v1"}]},
+	]))
+}
+

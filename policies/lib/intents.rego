@@ -46,6 +46,13 @@ configured(spec, key) if object.get(spec, key, null) != null
 # sidecar defaults to true.
 without_sidecar(intent) if object.get(intent.spec, "sidecar", true) == false
 
+# For messages: where a workload's missing sidecar comes from when the file does not say it, its
+# Cluster's namespacesWithoutSidecar (the loader's default), and what to change there.
+sidecar_source(intent) := sprintf(" (namespace %s is in namespacesWithoutSidecar of cluster %s: enable sidecar injection there and remove it from the list)", [namespace, intent.spec.cluster]) if {
+	namespace := object.get(intent.spec, "namespace", "default")
+	namespace in object.get(cluster_of(intent).spec, "namespacesWithoutSidecar", [])
+} else := ""
+
 # The TLS mode of a service or client; null when unknown (a client of an unknown target).
 tls_mode(intent) := object.get(intent.spec, "mutualTLS", null)
 

@@ -6,6 +6,7 @@ import io.meshgate.intent.IntentLoader;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.InvalidIntentsRootException;
 import io.meshgate.intent.LoadResult;
+import io.meshgate.intent.ServiceClient;
 import io.meshgate.policy.EmbeddedPolicyEngine;
 import io.meshgate.policy.PolicyBundle;
 import io.meshgate.policy.PolicyEngine;
@@ -145,11 +146,13 @@ public final class Checker {
     }
     violations.addAll(crdFindings);
     // An intent (a client, an IngressRoute, ...) a policy or the CRD check already denies is not
-    // reported unreachable too: one mistake, one finding.
+    // reported unreachable too, nor a client of a service a policy denies (its edge fails because of
+    // that service): one mistake, one finding.
     Set<String> denied = new HashSet<>();
     violations.stream().filter(v -> v.isError() && v.kind() != null && isIntentKind(v.kind()))
         .forEach(v -> denied.add(v.kind() + "/" + v.name()));
-    violations.addAll(unreachable.stream().filter(v -> !denied.contains(v.kind() + "/" + v.name())).toList());
+    violations.addAll(unreachable.stream()
+        .filter(v -> !denied.contains(v.kind() + "/" + v.name()) && !targetDenied(load, v, denied)).toList());
     return new CheckResult(load, violations, rendered);
   }
 
@@ -210,6 +213,15 @@ public final class Checker {
       }
       throw new PolicyEngineException("policy evaluation failed: " + cause, cause);
     }
+  }
+
+  /** A ServiceClient's finding whose target InboundService has an error of its own. */
+  private static boolean targetDenied(LoadResult load, Violation v, Set<String> denied) {
+    if (!Kind.ServiceClient.name().equals(v.kind()) || v.name() == null) {
+      return false;
+    }
+    ServiceClient client = load.intents().clients().get(v.name());
+    return client != null && denied.contains(Kind.InboundService.name() + "/" + client.spec().target());
   }
 
   private static boolean isIntentKind(String kind) {

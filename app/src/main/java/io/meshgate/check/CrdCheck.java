@@ -75,7 +75,29 @@ final class CrdCheck {
       Map<String, RenderedObject> meshgateObjects = new HashMap<>();
       rendered.objectsOf(cluster).forEach(o -> meshgateObjects.put(key(o.kind(), o.namespace(), o.name()), o));
       Map<String, OverlayObject> seen = new HashMap<>();
+      Map<String, RenderedObject> meshgateRules = new HashMap<>();
+      rendered.objectsOf(cluster).stream().filter(o -> o.kind().equals("DestinationRule"))
+          .forEach(o -> {
+            String host = namespaceWideRuleHost(o.plain(), o.namespace());
+            if (host != null) {
+              meshgateRules.putIfAbsent(o.namespace() + "|" + host, o);
+            }
+          });
       for (OverlayObject object : entry.getValue()) {
+        String ruleHost = "DestinationRule".equals(object.kind())
+            ? namespaceWideRuleHost(object.content(), object.namespace()) : null;
+        RenderedObject sameHost = ruleHost == null ? null : meshgateRules.get(object.namespace() + "|" + ruleHost);
+        if (sameHost != null) {
+          // https://istio.io/latest/docs/ops/best-practices/traffic-management/#split-virtual-services :
+          // rules of one host in one namespace are merged oldest first, and only the oldest one's
+          // trafficPolicy is kept, so the outcome would depend on the order the objects were created.
+          violations.add(at(object.locate("spec.host"), CLASH_RULE, cluster + ": overlay " + object.describe()
+              + " configures host " + ruleHost + ", which meshgate's DestinationRule " + sameHost.namespace() + "/"
+              + sameHost.name() + " (from " + sameHost.sourceFile()
+              + ") configures in the same namespace: Istio merges the two by creation time and keeps the older one's"
+              + " trafficPolicy only, so which settings apply is not decided by the repository; put the overlay rule in"
+              + " the callers' namespace (looked up first) or give it a workloadSelector, or say it in the intent"));
+        }
         for (CrdProblem problem : crds.validate(object.content())) {
           violations.add(at(object.locate(problem.path()), CRD_RULE, cluster + ": overlay " + object.describe()
               + " would be rejected by the API server: " + describe(problem)));
@@ -97,6 +119,19 @@ final class CrdCheck {
       }
     }
     return violations;
+  }
+
+  /**
+   * The host (as a full name) of a DestinationRule without workloadSelector, which every proxy that
+   * sees it applies; null for a rule with a workloadSelector or without host. A short host names a
+   * Service of the rule's namespace.
+   */
+  private static String namespaceWideRuleHost(Map<String, Object> object, String namespace) {
+    Object spec = object.get("spec");
+    if (!(spec instanceof Map<?, ?> map) || map.get("workloadSelector") != null || !(map.get("host") instanceof String host)) {
+      return null;
+    }
+    return host.contains(".") || host.contains("*") ? host : host + "." + namespace + ".svc.cluster.local";
   }
 
   private static String key(String kind, String namespace, String name) {

@@ -111,7 +111,8 @@ public final class ExplainCommand implements Callable<Integer> {
       json = inputs.json();
       loaded = inputs.load();
     } catch (VerifyInputs.InputProblem e) {
-      return usage(err, e.getMessage());
+      usage(err, e.getMessage());
+      return e.exitCode();
     }
     Caller caller;
     if (external) {

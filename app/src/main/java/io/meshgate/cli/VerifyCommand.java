@@ -41,7 +41,7 @@ public final class VerifyCommand implements Callable<Integer> {
     } catch (VerifyInputs.InputProblem e) {
       err.println("meshgate verify: " + e.getMessage());
       err.flush();
-      return Main.EXIT_ERROR;
+      return e.exitCode();
     }
     Progress progress = TerminalProgress.forTerminal(err, !json);
     Verifier.Result result;

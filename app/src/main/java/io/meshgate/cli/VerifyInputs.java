@@ -42,10 +42,24 @@ public final class VerifyInputs {
   /** The loaded intents, the objects per cluster, and policy errors (only with an explicit --policies). */
   record Loaded(LoadResult load, Map<String, ? extends List<? extends Map<String, ?>>> objects, List<Violation> policyErrors) {}
 
-  /** Why the inputs cannot be used; the command prints it and exits 2. */
+  /**
+   * Why the inputs cannot be used; the command prints it and exits {@link #exitCode()}: 1 when the
+   * intents have errors (they are violations, as for validate), 2 for a usage or input problem.
+   */
   static final class InputProblem extends Exception {
+    private final int exitCode;
+
     InputProblem(String message) {
+      this(message, Main.EXIT_ERROR);
+    }
+
+    InputProblem(String message, int exitCode) {
       super(message);
+      this.exitCode = exitCode;
+    }
+
+    int exitCode() {
+      return exitCode;
     }
   }
 
@@ -66,7 +80,7 @@ public final class VerifyInputs {
     if (load.hasErrors()) {
       Report report = new Report(load.violations(), load.files(), load.documents().size());
       throw new InputProblem("the intents have errors; fix them first:\n"
-          + ReportFormat.TEXT.write(report).stripTrailing());
+          + ReportFormat.TEXT.write(report).stripTrailing(), Main.EXIT_VIOLATIONS);
     }
     Map<String, ? extends List<? extends Map<String, ?>>> objects;
     if (rendered != null) {

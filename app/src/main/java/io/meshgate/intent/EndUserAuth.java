@@ -17,8 +17,11 @@ public record EndUserAuth(Metadata metadata, Spec spec) implements Intent {
    * @param jwtRules the accepted issuers (RequestAuthentication jwtRules)
    * @param claims every request must carry each of these claims with one of its values, or null
    * @param publicPaths paths served without a token (e.g. a health check), or null
+   * @param paths only requests to these paths need a token (AuthorizationPolicy {@code to.operation.paths}), or
+   *     null for every path
    */
-  public record Spec(Target target, List<JwtRule> jwtRules, List<Claim> claims, List<String> publicPaths) {
+  public record Spec(Target target, List<JwtRule> jwtRules, List<Claim> claims, List<String> publicPaths,
+      List<String> paths) {
 
     public Spec {
       jwtRules = jwtRules == null ? List.of() : List.copyOf(jwtRules);

@@ -130,6 +130,17 @@ public record InboundService(Metadata metadata, Spec spec) implements Intent {
       return null;
     }
 
+    /**
+     * The port an ingress route calls: {@code requested} when it names one, else the first HTTP port
+     * (else the first).
+     */
+    public int ingressPort(Integer requested) {
+      if (requested != null) {
+        return requested;
+      }
+      return ports.stream().filter(p -> p.protocol().isHttp()).findFirst().orElse(firstPort()).number();
+    }
+
     /** The first port (the only one for a service written with the shorthand). */
     public Port firstPort() {
       return ports.get(0);

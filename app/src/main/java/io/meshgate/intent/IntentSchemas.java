@@ -360,8 +360,13 @@ final class IntentSchemas {
           + ": use an Istio duration of at least 1ms (Istio rejects 0s here), such as 500ms, 30s, 5m or 1h";
       case "dnsLabel" -> value + " is not a valid name for " + field
           + ": use a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
-      case "dnsSubdomain" -> value + " is not a valid name for " + field
-          + ": use lowercase DNS-1123 labels joined by '.' (at most 253 characters)";
+      case "dnsSubdomain" -> instance != null && instance.isTextual() && instance.asText().contains("*")
+          && (field.endsWith("host") || field.endsWith("sni"))
+          ? value + " is a wildcard, and " + field + " takes one exact DNS name: a ServiceEntry with resolution DNS"
+              + " cannot resolve a wildcard (https://istio.io/latest/docs/reference/config/networking/service-entry/#ServiceEntry-Resolution);"
+              + " write one per host, e.g. " + instance.asText().replace("*", "api")
+          : value + " is not a valid name for " + field
+              + ": use lowercase DNS-1123 labels joined by '.' (at most 253 characters)";
       case "ipv4" -> value + " is not an IPv4 address for " + field + ": write it as four numbers 0-255, e.g. 240.0.0.9";
       case "hostAddress" -> value + " is not an address for " + field + ": use an IPv4 address, an IPv6 address or a DNS name";
       case "httpMethod" -> value + " is not an HTTP method for " + field + ": use upper case, e.g. GET or POST";

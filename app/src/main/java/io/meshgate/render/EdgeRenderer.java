@@ -39,14 +39,6 @@ final class EdgeRenderer {
     return out;
   }
 
-  /** The port an ingress route calls: {@code requested} when given, else the service's first HTTP port (else its first). */
-  static int servicePort(InboundService service, Integer requested) {
-    if (requested != null) {
-      return requested;
-    }
-    return service.spec().ports().stream().filter(p -> p.protocol().isHttp()).findFirst()
-        .orElse(service.spec().firstPort()).number();
-  }
 
   /**
    * The host the gateway of {@code from} calls {@code service} by: the Kubernetes Service in its own

@@ -125,12 +125,15 @@ final class EndUserAuthRenderer {
   /**
    * No valid token of an accepted issuer, or a required claim missing: denied. On an ingress the
    * rules match the IngressRoute's hosts only (with or without a port in the Host header), so other
-   * hosts of the same gateway are not affected. {@code publicPaths} are left out of every rule.
+   * hosts of the same gateway are not affected. {@code publicPaths} are left out of every rule; with
+   * {@code paths}, the rules match those paths only (Istio's "require JWT on a path" pattern:
+   * https://istio.io/latest/docs/tasks/security/authorization/authz-jwt/).
    */
   private static List<Rule> denyRules(EndUserAuth auth, List<String> hosts, List<String> httpPorts) {
     List<RuleTo> to = null;
     List<String> publicPaths = auth.spec().publicPaths();
-    if (hosts != null || publicPaths != null || httpPorts != null) {
+    List<String> paths = auth.spec().paths();
+    if (hosts != null || publicPaths != null || httpPorts != null || paths != null) {
       Operation operation = new Operation();
       operation.setPorts(httpPorts);
       if (hosts != null) {
@@ -141,6 +144,7 @@ final class EndUserAuthRenderer {
         });
         operation.setHosts(withPorts);
       }
+      operation.setPaths(paths);
       operation.setNotPaths(publicPaths);
       to = List.of(new RuleTo(operation));
     }

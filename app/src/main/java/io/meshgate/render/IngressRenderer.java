@@ -126,7 +126,7 @@ final class IngressRenderer {
     match.setUri(new StringMatch(uri.exact() != null ? new StringMatchExact(uri.exact())
         : new StringMatchPrefix(uri.prefix())));
     PortSelector port = new PortSelector();
-    port.setNumber((long) EdgeRenderer.servicePort(service, r.port()));
+    port.setNumber((long) service.spec().ingressPort(r.port()));
     Destination destination = new Destination();
     destination.setHost(EdgeRenderer.hostFrom(ingressCluster, service));
     destination.setPort(port);

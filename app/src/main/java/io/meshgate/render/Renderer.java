@@ -38,6 +38,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.meshgate.check.Progress;
 import io.meshgate.intent.Cluster;
 import io.meshgate.intent.InboundService;
+import io.meshgate.intent.IngressClients;
 import io.meshgate.intent.IntentIndex;
 import io.meshgate.intent.IntentSet;
 import io.meshgate.intent.ServiceClient;
@@ -468,7 +469,8 @@ public final class Renderer {
    */
   static boolean restricted(IntentIndex index, InboundService service) {
     return service.spec().allowedNamespaces() != null
-        || index.clientsOf(service).stream().anyMatch(c -> c.spec().access() != null && !c.spec().access().isEmpty());
+        || index.clientsOf(service).stream().anyMatch(c -> c.spec().access() != null && !c.spec().access().isEmpty()
+            && !IngressClients.derived(c)); // an ingress's routes narrow its rule, they turn no policy on
   }
 
   /**
@@ -519,7 +521,9 @@ public final class Renderer {
       source.setNamespaces(List.of(host.spec().meshGateway().namespace()));
       rules.add(rule(source, wholeService(spec)));
     }
-    return rules;
+    // Clients with one identity in several clusters (Istio tells callers apart by trust domain,
+    // namespace and service account only) and the same access give the same rule: write it once.
+    return List.copyOf(new LinkedHashSet<>(rules));
   }
 
   /** An operation with methods or paths: it matches HTTP requests only. */

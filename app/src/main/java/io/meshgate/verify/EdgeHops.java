@@ -229,12 +229,11 @@ final class EdgeHops {
   static Out unregisteredHost(State s, List<RegistryService> all) {
     ClusterView x = s.here;
     String namespace = s.caller().namespace();
-    String hidden = all.isEmpty() ? "" : " (" + all.get(0).describe() + " is exported to " + all.get(0).exportTo()
-        + ", not to namespace " + namespace + ")";
+    String hidden = all.isEmpty() ? "" : " (" + Simulator.whyHidden(s, all.get(0)) + ")";
     if (x.facts.spec().registryOnly()) {
       return Simulator.fail(Hop.OUTBOUND_CLUSTER, "no ServiceEntry for " + s.request.host() + " is visible to namespace "
           + namespace + hidden + ": with outboundTrafficPolicy REGISTRY_ONLY the sidecar sends it to the BlackHoleCluster",
-          all.isEmpty() ? ObjectRef.clusterFacts(x.name) : all.get(0).ref());
+          all.isEmpty() ? ObjectRef.clusterFacts(x.name) : Simulator.hiddenBy(s, all.get(0)));
     }
     int port = s.request.port() != null ? s.request.port() : 80;
     State next = s.copy();

@@ -4,10 +4,12 @@ import io.meshgate.intent.Cluster;
 import io.meshgate.intent.EndUserAuth;
 import io.meshgate.intent.ExternalService;
 import io.meshgate.intent.InboundService;
+import io.meshgate.intent.IngressClients;
 import io.meshgate.intent.IngressRoute;
 import io.meshgate.intent.IntentRef;
 import io.meshgate.intent.IntentSet;
 import io.meshgate.intent.Kind;
+import io.meshgate.intent.ServiceClient;
 import io.meshgate.intent.SourceLocation;
 import io.meshgate.verify.Verifier.Check;
 import java.util.ArrayList;
@@ -44,11 +46,17 @@ final class EdgeVerifier {
   private final IntentSet intents;
   private final Simulator simulator;
   private final Map<String, Jwt> serviceTokens;
+  /** InboundService name → its declared clients. */
+  private final Map<String, List<ServiceClient>> clientsByTarget;
+  /** InboundService name → the ingress gateways routing to it (derived clients with their routes' access). */
+  private Map<String, List<ServiceClient>> ingressCallers;
 
-  EdgeVerifier(IntentSet intents, Simulator simulator, Map<String, Jwt> serviceTokens) {
+  EdgeVerifier(IntentSet intents, Simulator simulator, Map<String, Jwt> serviceTokens,
+      Map<String, List<ServiceClient>> clientsByTarget) {
     this.intents = intents;
     this.simulator = simulator;
     this.serviceTokens = serviceTokens;
+    this.clientsByTarget = clientsByTarget;
   }
 
   /** InboundService name → a token its EndUserAuths accept (the first by name decides the issuer). */
@@ -144,6 +152,62 @@ final class EdgeVerifier {
       probes.add(check(route, "spec.routes", firstService, "unrouted-path", source,
           new Request(first.from(), first.host(), first.port(), "GET", unrouted, first.jwt()), false));
     }
+    if (withProbes) {
+      java.util.Set<String> probed = new java.util.HashSet<>();
+      for (int i = 0; i < spec.routes().size(); i++) {
+        IngressRoute.Route r = spec.routes().get(i);
+        InboundService service = intents.services().get(r.service());
+        if (service != null && intents.clusters().containsKey(service.spec().cluster()) && probed.add(r.service())) {
+          probeGatewayIdentity(route, i, cluster, source, probes);
+        }
+      }
+    }
+  }
+
+  /**
+   * The ingress gateway's identity is admitted on a routed service only for the ports and paths its
+   * routes send: the gateway's own request for a path no route sends to that service (as a
+   * hand-written route on the gateway would make) must be denied, where the service has an ALLOW
+   * policy and nothing else admits the gateway's namespace or identity there.
+   */
+  private void probeGatewayIdentity(IngressRoute route, int index, Cluster cluster, SourceLocation source,
+      List<Check> probes) {
+    IngressRoute.Route r = route.spec().routes().get(index);
+    InboundService service = intents.services().get(r.service());
+    Cluster.IngressGateway gw = cluster.spec().ingressGateway();
+    List<ServiceClient> declared = clientsByTarget.getOrDefault(service.name(), List.of());
+    if (!Verifier.restricted(service, declared)
+        || (service.spec().allowedNamespaces() != null && service.spec().allowedNamespaces().contains(gw.namespace()))) {
+      return;
+    }
+    String path = "/" + Verifier.PROBE_NAME;
+    int port = service.spec().ingressPort(r.port());
+    List<ServiceClient> sameIdentity = new ArrayList<>(declared);
+    sameIdentity.addAll(ingressCallers().getOrDefault(service.name(), List.of()));
+    for (ServiceClient c : sameIdentity) {
+      if (c.spec().namespace().equals(gw.namespace()) && c.spec().serviceAccount().equals(gw.serviceAccount())
+          && (c.spec().access() == null || c.spec().access().stream().anyMatch(a -> a.paths() == null
+              || a.paths().stream().anyMatch(p -> Authorization.pathMatches(p, path))))) {
+        return; // the intents admit the gateway's identity on that path
+      }
+    }
+    // As the gateway's route names it (EdgeRenderer.hostFrom): the Service in its own cluster, else .global.
+    String host = cluster.name().equals(service.spec().cluster())
+        ? service.spec().service() + "." + service.spec().namespace() + "." + Hosts.CLUSTER_DOMAIN
+        : io.meshgate.intent.IntentIndex.globalHost(service);
+    Caller gateway = new Caller(cluster.name(), gw.namespace(), gw.serviceAccount(), gw.selector(), true);
+    probes.add(check(route, "spec.routes[" + index + "]", service, "gateway-unrouted-path", source,
+        new Request(gateway, host, port, "GET", path, merge(ingressToken(route), serviceTokens.get(service.name()))), false));
+  }
+
+  private Map<String, List<ServiceClient>> ingressCallers() {
+    if (ingressCallers == null) {
+      ingressCallers = new HashMap<>();
+      for (ServiceClient c : IngressClients.of(intents)) {
+        ingressCallers.computeIfAbsent(c.spec().target(), k -> new ArrayList<>()).add(c);
+      }
+    }
+    return ingressCallers;
   }
 
   /** A token for an ingress an EndUserAuth protects, else null. */
@@ -299,6 +363,40 @@ final class EdgeVerifier {
     if (base == null || reached == null) {
       return; // nothing declares a caller of the target: no request to vary
     }
+    if (auth.spec().paths() != null) {
+      // Only these paths need a token: the probes ask for the first of them (through an ingress, of the
+      // service the route matching it reaches), and the declared request's own path must stay open.
+      String path = Verifier.examplePath(auth.spec().paths().get(0));
+      InboundService protectedService = target.ingress() == null ? reached : serviceRoutedTo(target.ingress(), path);
+      if (protectedService == null) {
+        return;
+      }
+      String declaredPath = base.path();
+      if (auth.spec().paths().stream().noneMatch(p -> Authorization.pathMatches(p, declaredPath))
+          && !anotherTokenRequirement(auth, reached, base)) {
+        edges.add(Verifier.check(simulator, auth.name(), Kind.EndUserAuth, "spec.paths", reached.name(),
+            Verifier.reachedName(reached), null, source, base.withJwt(null), true));
+      }
+      // A declared request of a mesh client to a protected path, when there is one: its access admits
+      // it, so only the token requirement can refuse the probes made of it.
+      InboundService service = reached;
+      Request declaredProtected = target.service() == null ? null : edges.stream()
+          .filter(e -> e.ok() && e.service().equals(service.name()) && !e.trace().request().from().external())
+          .map(e -> e.trace().request())
+          .filter(r -> auth.spec().paths().stream().anyMatch(p -> Authorization.pathMatches(p, r.path())))
+          .findFirst().orElse(null);
+      if (declaredProtected != null) {
+        base = declaredProtected;
+      } else {
+        String sent = target.service() != null ? pathToSend(base, reached, path) : path;
+        if (sent == null) {
+          return; // no route of the ingress the declared request comes through reaches that path of the service
+        }
+        reached = protectedService;
+        base = new Request(base.from(), base.host(), base.port(), base.method() == null ? "GET" : base.method(), sent,
+            base.jwt(), base.headers());
+      }
+    }
     String expected = Verifier.reachedName(reached);
     Jwt valid = validToken(auth);
     probes.add(Verifier.check(simulator, auth.name(), Kind.EndUserAuth, "spec.jwtRules", reached.name(), expected,
@@ -318,18 +416,97 @@ final class EdgeVerifier {
     if (auth.spec().publicPaths() != null) {
       String path = Verifier.examplePath(auth.spec().publicPaths().get(0));
       InboundService open = reached;
+      String sent = path;
       if (target.ingress() != null) {
-        // Through an ingress the path decides which service it reaches: the first route matching it.
-        IngressRoute route = intents.ingressRoutes().get(target.ingress());
-        open = route.spec().routes().stream().filter(r -> matches(r.uri(), path)).findFirst()
-            .map(r -> intents.services().get(r.service())).orElse(null);
+        open = serviceRoutedTo(target.ingress(), path);
+      } else {
+        sent = pathToSend(base, reached, path);
       }
-      if (open != null) {
+      if (open != null && sent != null) {
         edges.add(Verifier.check(simulator, auth.name(), Kind.EndUserAuth, "spec.publicPaths[0]", open.name(),
-            Verifier.reachedName(open), null, source, new Request(base.from(), base.host(), base.port(), "GET", path, null),
+            Verifier.reachedName(open), null, source, new Request(base.from(), base.host(), base.port(), "GET", sent, null),
             true));
       }
     }
+  }
+
+  /**
+   * The path to send in a request like {@code base} so that {@code service} sees {@code servicePath}.
+   * A request from inside the mesh sends it as it is. One from outside goes through an ingress, whose
+   * route may rewrite it: the path before the rewrite, provided the first route matching it is one to
+   * {@code service}; null when no route of that ingress gets the path there.
+   */
+  private String pathToSend(Request base, InboundService service, String servicePath) {
+    if (!base.from().external()) {
+      return servicePath;
+    }
+    for (IngressRoute ingress : intents.ingressRoutes().values()) {
+      if (!ingress.spec().cluster().equals(base.from().cluster()) || !ingress.spec().hosts().contains(base.host())) {
+        continue;
+      }
+      for (IngressRoute.Route r : ingress.spec().routes()) {
+        if (!r.service().equals(service.name())) {
+          continue;
+        }
+        String before = beforeRewrite(r, servicePath);
+        if (before != null && ingress.spec().routes().stream().filter(other -> matches(other.uri(), before)).findFirst()
+            .map(other -> other == r).orElse(false)) {
+          return before;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The path a route receives that its rewrite turns into {@code seen}, or null when it cannot. */
+  private static String beforeRewrite(IngressRoute.Route r, String seen) {
+    IngressRoute.UriMatch uri = r.uri();
+    String rewrite = r.rewrite() == null ? null : r.rewrite().uri();
+    if (uri != null && uri.exact() != null) {
+      return (rewrite == null ? uri.exact() : rewrite).equals(seen) ? uri.exact() : null;
+    }
+    String prefix = uri == null || uri.prefix() == null ? "/" : uri.prefix();
+    if (rewrite == null) {
+      return seen.startsWith(prefix) ? seen : null;
+    }
+    return seen.startsWith(rewrite) ? prefix + seen.substring(rewrite.length()) : null;
+  }
+
+  /** EndUserAuths per target service and per host of a targeted IngressRoute, counted once (linear). */
+  private Map<String, Integer> tokenRequirements;
+
+  /**
+   * Whether another EndUserAuth may ask the same request for a token: one of the same service, or,
+   * for a request from outside, one of an IngressRoute serving its host. Then a request without a
+   * token proves nothing about {@code auth}'s paths.
+   */
+  private boolean anotherTokenRequirement(EndUserAuth auth, InboundService service, Request request) {
+    if (tokenRequirements == null) {
+      tokenRequirements = new java.util.HashMap<>();
+      for (EndUserAuth each : intents.endUserAuths().values()) {
+        EndUserAuth.Target t = each.spec().target();
+        IngressRoute route = t.ingress() == null ? null : intents.ingressRoutes().get(t.ingress());
+        if (t.service() != null) {
+          tokenRequirements.merge("service " + t.service(), 1, Integer::sum);
+        } else if (route != null) {
+          route.spec().hosts().forEach(h -> tokenRequirements.merge("host " + h, 1, Integer::sum));
+        }
+      }
+    }
+    EndUserAuth.Target own = auth.spec().target();
+    int onService = tokenRequirements.getOrDefault("service " + service.name(), 0)
+        - (service.name().equals(own.service()) ? 1 : 0);
+    IngressRoute ownRoute = own.ingress() == null ? null : intents.ingressRoutes().get(own.ingress());
+    int onHost = !request.from().external() ? 0 : tokenRequirements.getOrDefault("host " + request.host(), 0)
+        - (ownRoute != null && ownRoute.spec().hosts().contains(request.host()) ? 1 : 0);
+    return onService > 0 || onHost > 0;
+  }
+
+  /** Through an ingress the path decides which service a request reaches: the first route matching it. */
+  private InboundService serviceRoutedTo(String ingress, String path) {
+    IngressRoute route = intents.ingressRoutes().get(ingress);
+    return route == null ? null : route.spec().routes().stream().filter(r -> matches(r.uri(), path)).findFirst()
+        .map(r -> intents.services().get(r.service())).orElse(null);
   }
 
   private SourceLocation sourceOf(Kind kind, String name) {

@@ -134,6 +134,67 @@ final class Istio {
   /** @param selector null when the policy has none */
   record RequestAuthentication(ObjectRef ref, Map<String, String> selector, List<JwtRule> rules, boolean targetRefs) {}
 
+  /**
+   * A Sidecar's outbound scope: the hosts each egress listener imports ({@code namespace/dnsName}).
+   *
+   * @param workloadSelector null when it has none (the namespace's default, or the mesh's in the root namespace)
+   * @param egress empty when the Sidecar sets no egress: it then imports everything exported to its namespace
+   */
+  record Sidecar(ObjectRef ref, Map<String, String> workloadSelector, List<EgressListener> egress) {
+
+    /**
+     * Whether the sidecar of a workload in {@code workloadNamespace} imports the service {@code host}
+     * declared in namespace {@code serviceNamespace} for {@code port}: some egress listener for that
+     * port (or for every port) lists {@code <namespace>/<dnsName>} where namespace is {@code *}, the
+     * service's, or {@code .} for the workload's own (so the root namespace's default Sidecar with
+     * {@code ./*} imports each namespace's own services), and dnsName is {@code *}, a
+     * {@code *.suffix} or the host; {@code ~/...} imports nothing.
+     * https://istio.io/latest/docs/reference/config/networking/sidecar/#IstioEgressListener
+     */
+    boolean imports(String workloadNamespace, String serviceNamespace, String host, Integer port) {
+      if (egress.isEmpty()) {
+        return true;
+      }
+      for (EgressListener listener : egress) {
+        if (listener.port() != null && port != null && !listener.port().equals(port)) {
+          continue;
+        }
+        for (String entry : listener.hosts()) {
+          int slash = entry.indexOf('/');
+          if (slash < 0) {
+            continue; // Istio refuses a host without namespace/ (its validation webhook)
+          }
+          String ns = entry.substring(0, slash);
+          boolean namespaceMatches = ns.equals("*") || ns.equals(serviceNamespace)
+              || (ns.equals(".") && workloadNamespace.equals(serviceNamespace));
+          if (namespaceMatches && Hosts.matches(entry.substring(slash + 1), host)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    String describe() {
+      List<String> hosts = egress.stream().flatMap(l -> l.hosts().stream()).distinct().toList();
+      return "Sidecar " + ref.namespace() + "/" + ref.name() + " (egress hosts " + hosts + ")";
+    }
+  }
+
+  /** @param port null when the listener serves every port */
+  record EgressListener(Integer port, List<String> hosts) {}
+
+  static Sidecar sidecar(ObjectRef ref, Map<String, Object> spec) {
+    Object selector = spec.get("workloadSelector");
+    List<EgressListener> egress = new ArrayList<>();
+    for (Map<String, Object> listener : Fields.maps(spec.get("egress"))) {
+      egress.add(new EgressListener(Fields.integer(Fields.map(listener, "port").get("number")),
+          Fields.strings(listener.get("hosts"))));
+    }
+    return new Sidecar(ref, selector instanceof Map<?, ?> ? Fields.labels(Fields.map(selector).get("labels")) : null,
+        List.copyOf(egress));
+  }
+
   /** @param selector null when the policy has none */
   record AuthorizationPolicy(ObjectRef ref, Map<String, String> selector, String action, List<Map<String, Object>> rules,
       boolean targetRefs, String provider) {}

@@ -242,6 +242,7 @@ public final class MeshModel {
     final Map<String, LabelIndex<Istio.PeerAuthentication>> peerAuthentications = new HashMap<>();
     final Map<String, LabelIndex<Authorization.Compiled>> authorizationPolicies = new HashMap<>();
     final Map<String, LabelIndex<Istio.RequestAuthentication>> requestAuthentications = new HashMap<>();
+    final Map<String, LabelIndex<Istio.Sidecar>> sidecars = new HashMap<>();
     /** VirtualServices that apply to sidecars ({@code gateways} empty or naming {@code mesh}): exact host, wildcards. */
     final Map<String, List<Istio.VirtualService>> meshVirtualServices = new HashMap<>();
     final List<Istio.VirtualService> wildcardMeshVirtualServices = new ArrayList<>();
@@ -397,6 +398,10 @@ public final class MeshModel {
           peerAuthentications.computeIfAbsent(ref.namespace(), k -> new LabelIndex<>()).add(pa.selector(), pa);
         }
         case "AuthorizationPolicy" -> pendingPolicies.add(Istio.authorizationPolicy(ref, spec));
+        case "Sidecar" -> {
+          Istio.Sidecar sidecar = Istio.sidecar(ref, spec);
+          sidecars.computeIfAbsent(ref.namespace(), k -> new LabelIndex<>()).add(sidecar.workloadSelector(), sidecar);
+        }
         default -> { } // other kinds do not decide where a request goes
       }
     }
@@ -494,6 +499,32 @@ public final class MeshModel {
       }
       out.removeIf(Istio.RequestAuthentication::targetRefs); // targetRefs address gateways and waypoints by name
       return out;
+    }
+
+    /**
+     * The Sidecar that scopes the proxy of a workload with {@code labels} in {@code namespace}, or null:
+     * one of its namespace whose workloadSelector selects it, else its namespace's without selector,
+     * else the root namespace's without selector (the mesh default). Where Istio leaves the choice
+     * undefined (two candidates), the first by name.
+     * https://istio.io/latest/docs/reference/config/networking/sidecar/
+     */
+    Istio.Sidecar sidecarFor(String namespace, Map<String, String> labels) {
+      LabelIndex<Istio.Sidecar> own = sidecars.get(namespace);
+      if (own != null) {
+        Istio.Sidecar chosen = firstByName(own.selecting(labels));
+        if (chosen == null) {
+          chosen = firstByName(own.unselective());
+        }
+        if (chosen != null) {
+          return chosen;
+        }
+      }
+      LabelIndex<Istio.Sidecar> root = sidecars.get(Hosts.ROOT_NAMESPACE);
+      return root == null ? null : firstByName(root.unselective());
+    }
+
+    private static Istio.Sidecar firstByName(List<Istio.Sidecar> candidates) {
+      return candidates.stream().min(java.util.Comparator.comparing(c -> c.ref().name())).orElse(null);
     }
 
     /** AuthorizationPolicies that apply to pods with {@code labels} in {@code namespace} (root and own). */

@@ -233,8 +233,7 @@ public final class Simulator {
       }
       return pass(Hop.DNS, next, "kube-dns resolves " + host + " to the Service's cluster IP", kube.ref());
     }
-    if (Hosts.isPublic(host) && s.here.services(host).stream().noneMatch(r -> !r.addresses().isEmpty()
-        && Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace()))) {
+    if (Hosts.isPublic(host) && seen(s, s.here.services(host)).stream().noneMatch(r -> !r.addresses().isEmpty())) {
       // A name outside the mesh without a virtual address: kube-dns (or the DNS proxy) asks the
       // upstream resolvers. Whether the name exists on the Internet is not modelled.
       return pass(Hop.DNS, next, host + " is no mesh name: the cluster's DNS resolves it upstream (assumed to exist)", null);
@@ -250,13 +249,16 @@ public final class Simulator {
           + s.here.name, ObjectRef.clusterFacts(s.here.name));
     }
     List<RegistryService> all = s.here.services(host).stream().filter(r -> !r.isKube()).toList();
-    List<RegistryService> visible = all.stream()
-        .filter(r -> Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace())).toList();
+    List<RegistryService> visible = seen(s, all);
     List<RegistryService> withAddress = visible.stream().filter(r -> !r.addresses().isEmpty()).toList();
     if (withAddress.isEmpty()) {
       if (all.isEmpty()) {
         return fail(Hop.DNS, "no ServiceEntry for " + host + " in cluster " + s.here.name
             + ": the sidecar's DNS proxy has no answer", null);
+      }
+      Out notImported = notImported(s, Hop.DNS, all);
+      if (notImported != null) {
+        return notImported;
       }
       if (visible.isEmpty()) {
         RegistryService hidden = all.get(0);
@@ -299,14 +301,17 @@ public final class Simulator {
       }
       return withPort(s, kube, "no sidecar: kube-proxy forwards to " + kube.describe());
     }
-    List<RegistryService> visible = all.stream()
-        .filter(r -> Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace())).toList();
+    List<RegistryService> visible = seen(s, all);
     if (visible.isEmpty() && Hosts.isPublic(host)) {
       return EdgeHops.unregisteredHost(s, all);
     }
     if (visible.isEmpty()) {
       if (all.isEmpty()) {
         return fail(Hop.OUTBOUND_CLUSTER, "no Service or ServiceEntry for " + host + " in cluster " + s.here.name, null);
+      }
+      Out notImported = notImported(s, Hop.OUTBOUND_CLUSTER, all);
+      if (notImported != null) {
+        return notImported;
       }
       RegistryService hidden = all.get(0);
       return fail(Hop.OUTBOUND_CLUSTER, hidden.describe() + " is exported to " + hidden.exportTo()
@@ -322,7 +327,7 @@ public final class Simulator {
       // A TCP listener is bound to address:port; two hosts on one address cannot both have it.
       for (RegistryService other : s.here.servicesByAddress.getOrDefault(next.address, List.of())) {
         if (!other.host().equals(service.host()) && other.port(next.port.number()) != null
-            && Hosts.exportedTo(other.exportTo(), other.namespace(), c.namespace())) {
+            && !seen(s, List.of(other)).isEmpty()) {
           return fail(Hop.OUTBOUND_CLUSTER, "address " + next.address + ":" + next.port.number() + " is claimed by "
               + service.host() + " and " + other.host() + " (" + other.describe() + "): the sidecar's TCP listener "
               + "serves only one of them", other.ref());
@@ -331,6 +336,59 @@ public final class Simulator {
     }
     return pass(Hop.OUTBOUND_CLUSTER, next, "outbound cluster outbound|" + next.port.number() + "||" + service.host()
         + " from " + service.describe() + (service.meshExternal() ? " (MESH_EXTERNAL)" : ""), service.ref());
+  }
+
+  /**
+   * The entries of {@code candidates} the client's proxy has: exported to its namespace (exportTo)
+   * and, when a Sidecar scopes the client, imported by that Sidecar's egress hosts
+   * (https://istio.io/latest/docs/reference/config/networking/sidecar/). A gateway forwarding a
+   * request is not scoped by Sidecars.
+   */
+  static List<RegistryService> seen(State s, List<RegistryService> candidates) {
+    Caller c = s.caller();
+    Istio.Sidecar sidecar = s.gatewayCaller || !c.sidecar() ? null : s.here.sidecarFor(c.namespace(), c.labels());
+    return candidates.stream()
+        .filter(r -> Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace()))
+        .filter(r -> sidecar == null || sidecar.imports(c.namespace(), r.namespace(), r.host(), s.request.port()))
+        .toList();
+  }
+
+  /** Why the client's proxy does not see {@code r}: its exportTo, or the client's Sidecar. */
+  static String whyHidden(State s, RegistryService r) {
+    Caller c = s.caller();
+    if (!Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace())) {
+      return r.describe() + " is exported to " + r.exportTo() + ", not to namespace " + c.namespace();
+    }
+    Istio.Sidecar sidecar = s.gatewayCaller || !c.sidecar() ? null : s.here.sidecarFor(c.namespace(), c.labels());
+    return r.describe() + " is not among the egress hosts of " + (sidecar == null ? "the client's Sidecar"
+        : sidecar.describe() + ", which scopes the client; add " + r.namespace() + "/" + r.host() + " there");
+  }
+
+  /** The object that keeps {@code r} from the client's proxy: the client's Sidecar when it is exported there, else {@code r}. */
+  static ObjectRef hiddenBy(State s, RegistryService r) {
+    Caller c = s.caller();
+    Istio.Sidecar sidecar = s.gatewayCaller || !c.sidecar() ? null : s.here.sidecarFor(c.namespace(), c.labels());
+    return sidecar != null && Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace()) ? sidecar.ref() : r.ref();
+  }
+
+  /** The failure when entries exported to the client's namespace exist but its Sidecar imports none, else null. */
+  private static Out notImported(State s, Hop hop, List<RegistryService> all) {
+    Caller c = s.caller();
+    Istio.Sidecar sidecar = s.gatewayCaller || !c.sidecar() ? null : s.here.sidecarFor(c.namespace(), c.labels());
+    if (sidecar == null) {
+      return null;
+    }
+    for (RegistryService r : all) {
+      if (Hosts.exportedTo(r.exportTo(), r.namespace(), c.namespace())
+          && !sidecar.imports(c.namespace(), r.namespace(), r.host(), s.request.port())) {
+        return fail(hop, sidecar.describe() + " scopes the client and imports no " + r.namespace() + "/" + r.host()
+            + " (" + r.describe() + "), so the client's sidecar knows no " + r.host()
+            + (Hosts.isClusterLocal(r.host()) ? " (a connection to the Service's cluster IP would leave through the"
+                + " PassthroughCluster or BlackHoleCluster, without Istio mTLS)" : "")
+            + ": add " + r.namespace() + "/" + r.host() + " (or " + r.namespace() + "/*) to its egress hosts", sidecar.ref());
+      }
+    }
+    return null;
   }
 
   private Out withPort(State s, RegistryService service, String passDetail) {

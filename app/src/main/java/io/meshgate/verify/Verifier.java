@@ -147,7 +147,7 @@ public final class Verifier {
     }
     // The mesh edge: ingress routes, external services, end-user authentication.
     List<String> warnings = new ArrayList<>(simulator.model().warnings());
-    new EdgeVerifier(intents, simulator, tokens).run(withProbes, edges, probes, warnings);
+    new EdgeVerifier(intents, simulator, tokens, clientsByTarget).run(withProbes, edges, probes, warnings);
     return new Result(edges, probes, warnings);
   }
 
@@ -528,7 +528,7 @@ public final class Verifier {
    * An AuthorizationPolicy is meant to stop callers only when some client has access or the service
    * lists allowedNamespaces (an empty list too: only the declared clients).
    */
-  private static boolean restricted(InboundService service, List<ServiceClient> clients) {
+  static boolean restricted(InboundService service, List<ServiceClient> clients) {
     return service.spec().allowedNamespaces() != null
         || clients.stream().anyMatch(c -> c.spec().access() != null && !c.spec().access().isEmpty());
   }

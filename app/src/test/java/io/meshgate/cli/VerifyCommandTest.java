@@ -159,11 +159,16 @@ class VerifyCommandTest {
   }
 
   @Test
-  void intentErrorsStopVerifyWithExitTwo() throws IOException {
+  void intentErrorsStopVerifyAndExplainWithExitOneAsValidateDoes() throws IOException {
     Files.writeString(temp.resolve("bad.yaml"), "apiVersion: meshgate.io/v1alpha1\nkind: Cluster\nmetadata: {name: a}\nspec: {}\n");
-    CliRun run = CliRun.of("verify", "--intents", temp.toString());
-    assertEquals(2, run.exit());
-    assertTrue(run.err().contains("bad.yaml:"), run.err());
+    CliRun verify = CliRun.of("verify", "--intents", temp.toString());
+    assertEquals(1, verify.exit());
+    assertTrue(verify.err().contains("bad.yaml:"), verify.err());
+    CliRun explain = CliRun.of("explain", "--intents", temp.toString(), "--from", "a/default/sleep", "--to", "x.default.global");
+    assertEquals(1, explain.exit());
+    assertTrue(explain.err().contains("bad.yaml:"), explain.err());
+    // a usage problem stays 2
+    assertEquals(2, CliRun.of("verify", "--intents", temp.toString(), "--format", "xml").exit());
   }
   @Test
   void withExplicitPoliciesAPolicyErrorFailsVerify() throws IOException {

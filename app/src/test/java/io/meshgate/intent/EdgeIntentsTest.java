@@ -132,7 +132,9 @@ class EdgeIntentsTest {
     List<String> messages = load.violations().stream().map(Violation::message).toList();
     assertTrue(messages.contains("spec.target must set exactly one of service, ingress"), messages.toString());
     assertTrue(messages.contains("missing required field \"jwksUri\" in spec.jwtRules[0]; add it"), messages.toString());
-    assertTrue(messages.stream().anyMatch(m -> m.startsWith("\"*.example.com\" is not a valid name for spec.host")), messages.toString());
+    assertTrue(messages.contains("\"*.example.com\" is a wildcard, and spec.host takes one exact DNS name: a ServiceEntry with"
+        + " resolution DNS cannot resolve a wildcard (https://istio.io/latest/docs/reference/config/networking/service-entry/#ServiceEntry-Resolution);"
+        + " write one per host, e.g. api.example.com"), messages.toString());
     assertTrue(messages.stream().anyMatch(m -> m.startsWith("bad value \"UDP\" for spec.ports[0].protocol")), messages.toString());
     assertTrue(messages.stream().anyMatch(m -> m.startsWith("unknown kind \"IngresRoute\"") && m.contains("did you mean \"IngressRoute\"")),
         messages.toString());

@@ -249,9 +249,7 @@ class OpaRestPolicyEngineTest {
   void aSlowOpaHitsTheRequestTimeout() {
     opa.stubFor(post(urlEqualTo("/v1/data/meshgate")).willReturn(okJson(DECISION).withFixedDelay(3000)));
     Options options = new Options(Duration.ofSeconds(1), Duration.ofMillis(300), 1, Duration.ofMillis(10));
-    long start = System.nanoTime();
     PolicyEngineException error = assertThrows(PolicyEngineException.class, () -> engine(null, options).evaluate(INPUT));
     assertTrue(error.getMessage().contains("HttpTimeoutException"), error.getMessage());
-    assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 2500, "timed out late");
   }
 }

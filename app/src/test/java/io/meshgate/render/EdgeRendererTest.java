@@ -110,8 +110,64 @@ class EdgeRendererTest {
     Map<String, Object> ap = object(result, "b", "shop/authorizationpolicy-meshgate-api.yaml");
     assertEquals("security.istio.io/v1beta1", ap.get("apiVersion"));
     List<Map<String, Object>> rules = at(ap, "spec", "rules");
-    assertTrue(rules.stream().anyMatch(r -> List.of("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account")
-        .equals(at(r, "from", "0", "source", "principals"))), rules.toString());
+    Map<String, Object> gatewayRule = rules.stream().filter(r -> List.of("cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account")
+        .equals(at(r, "from", "0", "source", "principals"))).findFirst().orElseThrow(() -> new AssertionError(rules.toString()));
+    // Only what the routes send: the routed port, and the path as api sees it (/api... rewritten to /...).
+    assertEquals(List.of(Map.of("operation", Map.of("ports", List.of("8080"), "paths", List.of("/*")))), gatewayRule.get("to"));
+    allPassTheCrds(result);
+  }
+
+  @Test
+  void theIngressGatewaysRuleNamesTheRoutedPortsAndPathsAndTurnsNoPolicyOn() throws IOException {
+    RenderResult result = new Renderer().render(load("""
+        apiVersion: meshgate.io/v1alpha1
+        kind: InboundService
+        metadata: {name: shop}
+        spec:
+          service: shop
+          namespace: shop
+          cluster: a
+          mutualTLS: ISTIO_MUTUAL
+          ports: [{number: 8080, name: http, protocol: HTTP, targetPort: 9080}, {number: 9090, name: grpc, protocol: GRPC}]
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: ServiceClient
+        metadata: {name: web-to-shop}
+        spec: {service: web, namespace: shop, cluster: a, target: shop, access: [{methods: [GET]}]}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: IngressRoute
+        metadata: {name: shop}
+        spec:
+          cluster: a
+          hosts: [shop.example.com]
+          tls: {credentialName: shop-cert}
+          routes:
+            - {uri: {exact: /healthz}, service: shop, rewrite: {uri: /ready}}
+            - {uri: {prefix: /cart}, service: shop}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: IngressRoute
+        metadata: {name: open}
+        spec:
+          cluster: a
+          hosts: [open.example.com]
+          tls: {credentialName: open-cert}
+          routes: [{service: other}]
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: InboundService
+        metadata: {name: other}
+        spec: {service: other, cluster: a, protocol: HTTP, port: 80, mutualTLS: ISTIO_MUTUAL}
+        """), AllocationLedger.empty());
+    Map<String, Object> ap = object(result, "a", "shop/authorizationpolicy-meshgate-shop.yaml");
+    List<Map<String, Object>> rules = at(ap, "spec", "rules");
+    assertEquals(List.of(Map.of("operation", Map.of("ports", List.of("9080"), "paths", List.of("/ready"))),
+            Map.of("operation", Map.of("ports", List.of("9080"), "paths", List.of("/cart*")))),
+        at(rules.get(1), "to"), rules.toString());
+    // other has no client with access: the ingress's narrowed rule does not turn an ALLOW policy on.
+    assertTrue(result.objectsOf("a").stream().noneMatch(o -> o.relativePath().equals("default/authorizationpolicy-meshgate-other.yaml")),
+        result.objectsOf("a").stream().map(RenderedObject::relativePath).toList().toString());
     allPassTheCrds(result);
   }
 

@@ -68,6 +68,17 @@ class TrafficRenderingTest {
   }
 
   @Test
+  void oneIdentityCallingFromTwoClustersWithTheSameAccessIsOneAllowRule() {
+    // productpage (bookinfo/productpage) calls reviews from cluster01 and from cluster02 with the same
+    // access: Istio cannot tell the two apart, and a second identical rule would be noise.
+    RenderResult result = fixture("routing-by-header");
+    Map<String, Object> policy = object(result, "cluster02", "bookinfo/authorizationpolicy-meshgate-reviews.yaml");
+    List<?> rules = (List<?>) at(policy, "spec.rules");
+    assertEquals(1, rules.size(), rules.toString());
+    assertEquals(List.of("cluster.local/ns/bookinfo/sa/productpage"), at(policy, "spec.rules.0.from.0.source.principals"));
+  }
+
+  @Test
   void theHostingClustersGlobalServiceEntrySelectsThePodsInTheServicesNamespace() {
     RenderResult result = fixture("routing-by-header");
     Map<String, Object> se = object(result, "cluster02", "bookinfo/serviceentry-meshgate-reviews-bookinfo-global.yaml");

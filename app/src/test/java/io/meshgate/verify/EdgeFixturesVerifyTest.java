@@ -91,6 +91,99 @@ class EdgeFixturesVerifyTest {
   }
 
   @Test
+  void jwtAdminPath() {
+    // A token only on spec.paths: the declared requests to other paths pass without one, and the
+    // probes ask for a protected path (through the ingress, of the service its route reaches).
+    Verifier.Result result = verify("jwt-admin-path");
+    assertTrue(result.ok(), VerifyReport.text(result));
+    List<String> lines = lines(result);
+    for (String expected : List.of(
+        "edge EndUserAuth portal-admin -> portal => cluster01/web/portal",
+        "edge EndUserAuth reports-export -> reports => cluster01/web/reports",
+        "probe EndUserAuth portal-admin -> portal (no-token) => ingress-policy",
+        "probe EndUserAuth portal-admin -> portal (wrong-issuer) => ingress-policy",
+        "probe EndUserAuth reports-export -> reports (no-token) => authorization-policy",
+        "probe EndUserAuth reports-export -> reports (wrong-issuer) => request-authentication")) {
+      assertTrue(lines.contains(expected), expected + " in " + lines);
+    }
+    List<String> probedPaths = result.probes().stream().filter(c -> c.kind() == io.meshgate.intent.Kind.EndUserAuth)
+        .map(c -> c.trace().request().path()).distinct().sorted().toList();
+    assertEquals(List.of("/admin/", "/reports/export"), probedPaths);
+    List<String> openWithoutToken = result.edges().stream()
+        .filter(c -> c.kind() == io.meshgate.intent.Kind.EndUserAuth && c.trace().request().jwt() == null)
+        .map(c -> c.trace().request().path()).sorted().toList();
+    assertEquals(List.of("/", "/admin/login", "/reports/"), openWithoutToken);
+  }
+
+  @Test
+  void jwtBehindRewrite() {
+    // api's paths are what it sees after the ingress's rewrite (/api -> /v1); the requests verify
+    // sends from outside carry the paths the ingress receives.
+    Verifier.Result result = verify("jwt-behind-rewrite");
+    assertTrue(result.ok(), VerifyReport.text(result));
+    List<String> sent = new ArrayList<>();
+    for (Verifier.Check c : result.edges()) {
+      if (c.kind() == io.meshgate.intent.Kind.EndUserAuth) {
+        sent.add("edge " + c.trace().request().path() + " " + (c.trace().request().jwt() == null ? "no token" : "token")
+            + " => " + c.trace().reached());
+      }
+    }
+    for (Verifier.Check c : result.probes()) {
+      if (c.kind() == io.meshgate.intent.Kind.EndUserAuth) {
+        sent.add("probe " + c.probe() + " " + c.trace().request().path() + " => " + c.trace().failure().hop().id());
+      }
+    }
+    assertEquals(List.of("edge /api no token => cluster01/api/api", "edge /api/orders/catalog no token => cluster01/api/api",
+        "probe no-token /api/orders => authorization-policy", "probe wrong-issuer /api/orders => request-authentication"),
+        sent.stream().sorted().toList());
+  }
+
+  @Test
+  void aTokenProbeOnSomePathsUsesADeclaredRequestToThemSoTheTokenRuleDecides() {
+    // The client may only call /reports/v2/*; paths' own example (/reports/) would be refused by the
+    // ALLOW policy whatever the token rule says, so the probes take the declared request.
+    TestMesh mesh = new TestMesh("""
+        apiVersion: meshgate.io/v1alpha1
+        kind: Cluster
+        metadata: {name: c1}
+        spec: {logicalCloud: lc1, meshGateway: {address: 10.0.0.1}}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: InboundService
+        metadata: {name: reports}
+        spec: {service: reports, cluster: c1, protocol: HTTP, port: 9000, mutualTLS: ISTIO_MUTUAL}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: ServiceClient
+        metadata: {name: portal-to-reports}
+        spec: {service: portal, cluster: c1, target: reports, access: [{methods: [GET], paths: ["/reports/v2/*"]}]}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: EndUserAuth
+        metadata: {name: reports-jwt}
+        spec:
+          target: {service: reports}
+          jwtRules: [{issuer: "https://sso.example.com", jwksUri: "https://sso.example.com/jwks.json"}]
+          paths: ["/reports/*"]
+        """);
+    io.meshgate.intent.IntentSet intents = mesh.loadIntents();
+    Verifier.Result result = Verifier.verify(intents, new Renderer().render(intents, AllocationLedger.empty()).asPlainObjects(), true);
+    assertTrue(result.ok(), VerifyReport.text(result));
+    Verifier.Check noToken = result.probes().stream().filter(c -> "no-token".equals(c.probe())).findFirst().orElseThrow();
+    assertEquals("/reports/v2/", noToken.trace().request().path());
+    assertEquals("c1/default/AuthorizationPolicy/meshgate-jwt-reports-jwt", noToken.trace().failure().object().toString(),
+        VerifyReport.explainText(noToken.trace()));
+  }
+
+  @Test
+  void overlaySidecarScope() {
+    Verifier.Result result = verify("overlay-sidecar-scope");
+    assertTrue(result.ok(), VerifyReport.text(result));
+    assertTrue(lines(result).contains("edge ServiceClient cart-to-orders -> orders => cluster02/default/orders"),
+        lines(result).toString());
+  }
+
+  @Test
   void overlaysHello() {
     Verifier.Result result = verify("overlays-hello");
     assertTrue(result.ok(), VerifyReport.text(result));

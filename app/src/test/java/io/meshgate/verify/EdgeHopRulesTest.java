@@ -229,6 +229,12 @@ class EdgeHopRulesTest {
             workload("a", "shop", "api.example.com", 80), "external/api.example.com:80 (plain text)"),
         fails("egress: REGISTRY_ONLY sends an unlisted namespace to the BlackHoleCluster", none(),
             workload("r", "shop", "api.example.com", 80), Hop.OUTBOUND_CLUSTER, "r/istio-system/ServiceEntry/api"),
+        fails("egress: REGISTRY_ONLY, and the client's Sidecar does not import the ServiceEntry",
+            m -> m.put("r", "sidecar", HopRulesTest.sidecar("default", null, "[\"./*\"]")),
+            workload("r", "default", "api.example.com", 80), Hop.OUTBOUND_CLUSTER, "r/default/Sidecar/scope"),
+        reaches("egress: ALLOW_ANY, a Sidecar that does not import the ServiceEntry: PassthroughCluster, no origination",
+            m -> m.put("a", "sidecar", HopRulesTest.sidecar("default", null, "[\"./*\"]")),
+            workload("a", "default", "api.example.com", 80), "external/api.example.com:80 (plain text)"),
         fails("egress: REGISTRY_ONLY refuses a host without ServiceEntry", none(),
             workload("r", "default", "unknown.example.com", 80), Hop.OUTBOUND_CLUSTER, "r//Cluster/r"),
         // route: a sidecar's VirtualService sends the host elsewhere

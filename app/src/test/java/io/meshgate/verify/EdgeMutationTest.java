@@ -56,6 +56,12 @@ class EdgeMutationTest {
               rules.remove(rules.size() - 1);
               spec(t, "cluster02", "AuthorizationPolicy", "meshgate-world-2").put("rules", rules);
             }, "edge IngressRoute hello -> world-2", Hop.AUTHORIZATION_POLICY),
+        new Mutation("the gateway's rule on world-2 opened to every path and port", "ingress-hello",
+            t -> {
+              List<Object> rules = new ArrayList<>(Fields.list(spec(t, "cluster02", "AuthorizationPolicy", "meshgate-world-2").get("rules")));
+              map(rules.get(rules.size() - 1)).remove("to");
+              spec(t, "cluster02", "AuthorizationPolicy", "meshgate-world-2").put("rules", rules);
+            }, "probe IngressRoute hello -> world-2 (gateway-unrouted-path)", Hop.AUTHORIZATION_POLICY),
         new Mutation("the .global ServiceEntry removed from the ingress cluster", "ingress-hello",
             t -> remove(t, "cluster01", "ServiceEntry", "meshgate-world-2-default-global"), "edge IngressRoute hello -> world-2",
             Hop.OUTBOUND_CLUSTER),

@@ -42,7 +42,7 @@ class FixtureExplainTest {
       LoadResult load = IntentLoader.load(caseDir.resolve("intents"));
       assertFalse(load.hasErrors(), () -> load.violations().toString());
       MeshModel model = MeshModel.build(load.intents(), new Renderer().render(load.intents(), AllocationLedger.empty())
-          .asPlainObjects());
+          .withOverlays(load.overlays()).withOverlayObjects());
       for (Map<String, Object> entry : entries(file)) {
         tests.add(DynamicTest.dynamicTest(caseDir.getFileName() + ": " + entry.get("name"),
             () -> check(load.intents(), model, entry)));

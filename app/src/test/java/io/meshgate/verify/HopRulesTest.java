@@ -104,6 +104,13 @@ class HopRulesTest {
           to: [{operation: {methods: [GET], paths: ["/ok*"]}}]
       """;
 
+  /** A Sidecar named scope in {@code namespace}, with a workloadSelector (or none) and one egress listener. */
+  static String sidecar(String namespace, String workloadSelector, String hosts) {
+    return "apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: scope, namespace: " + namespace + "}\nspec:\n"
+        + (workloadSelector == null ? "" : "  workloadSelector: " + workloadSelector + "\n")
+        + "  egress:\n  - hosts: " + hosts + "\n";
+  }
+
   static TestMesh base(String intents) {
     return new TestMesh(intents)
         .put("a", "se", CLIENT_SE).put("a", "dr", CLIENT_DR)
@@ -166,6 +173,23 @@ class HopRulesTest {
             Hop.DNS, "a/istio-system/ServiceEntry/se"),
         fails("dns: ServiceEntry exported to '.' only, client in another namespace",
             m -> m.put("a", "se", CLIENT_SE.replace("exportTo: [\"*\"]", "exportTo: [\".\"]")), Hop.DNS, "a/istio-system/ServiceEntry/se"),
+        // A Sidecar (an overlay) scopes what the client's proxy knows: its egress hosts must import the ServiceEntry.
+        fails("dns: the namespace's Sidecar imports only its own namespace",
+            m -> m.put("a", "sidecar", sidecar("default", null, "[\"./*\"]")), Hop.DNS, "a/default/Sidecar/scope"),
+        ok("dns: the namespace's Sidecar imports istio-system/*",
+            m -> m.put("a", "sidecar", sidecar("default", null, "[\"./*\", \"istio-system/*\"]"))),
+        ok("dns: the Sidecar imports the host by name from any namespace",
+            m -> m.put("a", "sidecar", sidecar("default", null, "[\"*/s.default.global\"]"))),
+        fails("dns: the mesh-wide Sidecar in the root namespace applies where a namespace has none ('.' is the client's namespace)",
+            m -> m.put("a", "sidecar", sidecar("istio-system", null, "[\"./*\"]")), Hop.DNS, "a/istio-system/Sidecar/scope"),
+        ok("dns: the mesh-wide Sidecar imports istio-system/*",
+            m -> m.put("a", "sidecar", sidecar("istio-system", null, "[\"./*\", \"istio-system/*\"]"))),
+        ok("dns: a Sidecar selecting the client beats the namespace's default",
+            m -> m.put("a", "sidecar", sidecar("default", null, "[\"./*\"]"))
+                .put("a", "own", sidecar("default", "{labels: {app: c}}", "[\"istio-system/*\"]").replace("name: scope", "name: own"))),
+        fails("dns: a Sidecar's listener for another port does not import the host for this one",
+            m -> m.put("a", "sidecar", sidecar("default", null, "[\"istio-system/*\"]")
+                .replace("- hosts:", "- port: {number: 9999, protocol: HTTP, name: other}\n    hosts:")), Hop.DNS, "a/default/Sidecar/scope"),
         fails("dns: ServiceEntry without addresses", m -> m.put("a", "se", CLIENT_SE.replace("  addresses: [240.0.0.10]\n", "")),
             Hop.DNS, "a/istio-system/ServiceEntry/se"),
         fails("dns: a Service of another cluster is not in this cluster's DNS", none(),

@@ -275,11 +275,13 @@ class EvaluatorTest {
 
   @Test
   void strictBuiltinErrorsAreErrorsOtherwiseUndefined() {
-    String module = "package t\nimport rego.v1\np := 1 + \"a\"\n";
+    // the operand's type is known only at evaluation (1 + "a" written out is a compile-time type error)
+    String module = "package t\nimport rego.v1\np := 1 + input.s\n";
+    Value input = Value.of(Map.of("s", "a"));
     Rego lax = Rego.builder().addModule("p.rego", module).build();
-    assertNull(lax.prepare("data.t.p").evalValue(null));
+    assertNull(lax.prepare("data.t.p").evalValue(input));
     Rego strict = Rego.builder().addModule("p.rego", module).strictBuiltinErrors(true).build();
-    RegoException e = assertThrows(RegoException.class, () -> strict.prepare("data.t.p").evalValue(null));
+    RegoException e = assertThrows(RegoException.class, () -> strict.prepare("data.t.p").evalValue(input));
     assertEquals(RegoException.EVAL_TYPE, e.code());
     assertEquals(3, e.line());
   }

@@ -79,6 +79,20 @@ class TypeCheckTest {
     compile(body);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "a := {k: 1 | some k in [\"x\"]} | {k: 2 | some k in [\"y\"]}",   // or on two objects
+      "a := upper(1)",
+      "a := x if {\n  x := 1\n  true\n} else := lower(2)",
+      "a := y if {\n  y := 1\n}\nb := x + \"s\" if {\n  x := 1\n}",        // the body's x is a number
+      "f(x) := count(1)",
+  })
+  void ruleHeadsAreCheckedToo(String rules) {
+    RegoException e = assertThrows(RegoException.class,
+        () -> Rego.builder().addModule("t.rego", "package t\n\n" + rules + "\n").build());
+    assertEquals(RegoException.TYPE, e.code(), e.getMessage());
+  }
+
   @org.junit.jupiter.api.Test
   void typeCheckedPolicyStillEvaluates() {
     Rego rego = Rego.builder().addModule("t.rego", """

@@ -381,6 +381,9 @@ public final class Compiler {
       keys.add(resolve(r.ref().get(i), scope));
     }
     Term value = resolve(r.value(), scope);
+    if (value != null) {
+      TypeCheck.checkHead(body, value, scope.file());
+    }
     Set<String> headVars = new LinkedHashSet<>();
     // variables in reference keys of the head iterate (OPA moves them into the body)
     for (Term k : keys) {

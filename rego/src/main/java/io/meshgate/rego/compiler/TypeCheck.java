@@ -77,6 +77,20 @@ final class TypeCheck {
     }
   }
 
+  /**
+   * Checks a rule's head value (or key) as OPA does, with the types its resolved body declares: {@code
+   * a := {k: 1 | ...} | {k: 2 | ...}} is a type error at compile time, not an undefined rule.
+   */
+  static void checkHead(List<Literal> body, Term head, String file) {
+    TypeCheck check = new TypeCheck(file);
+    for (Literal l : body) {
+      if (!l.negated() && l.withs().isEmpty() && l.expr() instanceof Expr.Assign a) {
+        check.bind(a.left(), a.right());
+      }
+    }
+    check.visit(head);
+  }
+
   /** Records the type of {@code target} (a variable, or an array of them) declared with {@code value}. */
   private void bind(Term target, Term value) {
     if (target instanceof Term.Var v && !v.isWildcard()) {
