@@ -1,6 +1,7 @@
 package io.meshgate.verify;
 
 import io.meshgate.check.Violation;
+import io.meshgate.crd.IstioCrds;
 import io.meshgate.intent.IoProblems;
 import io.meshgate.intent.YamlReader;
 import java.io.IOException;
@@ -37,6 +38,7 @@ public final class RenderedTree {
     }
     Map<String, List<Map<String, Object>>> out = new TreeMap<>();
     List<String> problems = new ArrayList<>();
+    List<Map.Entry<String, Map<String, Object>>> istioObjects = new ArrayList<>();
     List<Path> clusterDirs;
     try (Stream<Path> list = Files.list(clustersDir)) {
       clusterDirs = list.filter(Files::isDirectory).sorted().toList();
@@ -79,10 +81,24 @@ public final class RenderedTree {
           }
           if (!kind.equals("Kustomization")) {
             objects.add(document);
+            if (document.get("apiVersion") instanceof String apiVersion && apiVersion.contains("istio.io/")) {
+              istioObjects.add(Map.entry(shown, document));
+            }
           }
         }
       }
     }
+    // An object the API server would refuse never reaches a cluster: simulating it would describe
+    // traffic that cannot happen (a string where a list belongs reads as "no restriction").
+    IstioCrds crds = IstioCrds.current();
+    istioObjects.parallelStream()
+        .map(entry -> crds.validate(entry.getValue()).stream()
+            .map(problem -> entry.getKey() + ": " + entry.getValue().get("kind") + " "
+                + ((Map<?, ?>) entry.getValue().get("metadata")).get("name") + " would be rejected by the API server: "
+                + problem)
+            .toList())
+        .toList()
+        .forEach(problems::addAll);
     if (!problems.isEmpty()) {
       StringBuilder message = new StringBuilder("cannot read the rendered tree " + root + ":");
       problems.stream().limit(MAX_PROBLEMS_SHOWN).forEach(p -> message.append("\n  ").append(p));

@@ -107,6 +107,18 @@ class VerifyCommandTest {
   }
 
   @Test
+  void anObjectTheApiServerWouldRejectIsNotSimulated() throws IOException {
+    Path copy = copyRendered("seed-v2");
+    Path file = copy.resolve("clusters/cluster02/default/authorizationpolicy-meshgate-httpbin.yaml");
+    // a string where the CRD wants a list of methods would otherwise read as "any method"
+    Files.writeString(file, Files.readString(file).replace("{methods: [GET], paths: [/get]}", "{methods: GET, paths: [/get]}"));
+    CliRun run = CliRun.of("verify", "--intents", intents("seed-v2"), "--rendered", copy.toString());
+    assertEquals(2, run.exit(), run.out() + run.err());
+    assertTrue(run.err().contains("authorizationpolicy-meshgate-httpbin.yaml: AuthorizationPolicy meshgate-httpbin would be"
+        + " rejected by the API server: spec.rules[0].to[0].operation.methods"), run.err());
+  }
+
+  @Test
   void renderedFolderWithoutClustersIsAUsageError() {
     CliRun run = CliRun.of("verify", "--intents", intents("seed-v2"), "--rendered", temp.toString());
     assertEquals(2, run.exit());
