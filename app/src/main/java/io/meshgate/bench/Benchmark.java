@@ -219,7 +219,11 @@ public final class Benchmark {
   private void coldStart() throws IOException, InterruptedException {
     Optional<Path> home = launcher.home();
     Path seed = home.map(h -> h.resolve("repo-fixtures/seed/intents")).filter(Files::isDirectory).orElse(null);
-    if (seed == null || settings.coldStartRuns() < 1) {
+    if (settings.coldStartRuns() < 1) {
+      out.println("\ncold start: skipped (--cold-start-runs 0)");
+      return;
+    }
+    if (seed == null) {
       out.println("\ncold start: n/a (no repo-fixtures/seed next to the launcher)");
       return;
     }
