@@ -32,6 +32,7 @@ public final class Benchmark {
   static final double VALIDATE_SCALE_RATIO = 12.0;
   static final long PEAK_RSS_KIB = 1024 * 1024;
   static final double COLD_START_SECONDS = 0.8;
+  static final double SERVE_CHANGE_SECONDS = 2.0;
 
   /**
    * @param sizes services per repository, smallest first
@@ -39,9 +40,11 @@ public final class Benchmark {
    * @param runs runs per phase; the median is reported
    * @param coldStartRuns runs of the cold start (after one warm-up); the median is reported
    * @param timeLimit per child run; a run over it is stopped and reported
+   * @param serveChanges one-file pushes timed through {@code serve} on the largest repository; 0 skips it
    */
-  public record Settings(List<Integer> sizes, int clusters, int clientsPerService, long seed, Path workDir,
-      Path policies, int runs, int coldStartRuns, Duration timeLimit) {}
+  public record Settings(List<Integer> sizes, int clusters, int clientsPerService, long seed,
+      SyntheticRepository.Names names, Path workDir,
+      Path policies, int runs, int coldStartRuns, Duration timeLimit, int serveChanges) {}
 
   /** One phase at one size: the median run of several. */
   record Result(String phase, int size, ChildRun run) {}
@@ -89,7 +92,7 @@ public final class Benchmark {
     }
     printTable();
     coldStart();
-    out.println("serve, one-file change -> env commit: n/a (incremental serve is not built yet)");
+    serve();
     printTargets();
     out.println("  load average at the end: " + loadAverage());
     out.flush();
@@ -98,14 +101,14 @@ public final class Benchmark {
 
   private void measureSize(int services) throws IOException, InterruptedException {
     SyntheticRepository.Shape shape = new SyntheticRepository.Shape(services, settings.clusters(),
-        settings.clientsPerService(), settings.seed());
+        settings.clientsPerService(), settings.seed(), settings.names());
     Path dir = settings.workDir().resolve("repo-" + services);
     deleteTree(dir);
     Path intents = dir.resolve("intents");
     long start = System.nanoTime();
     SyntheticRepository.Summary summary = SyntheticRepository.write(intents, shape);
-    out.printf(Locale.ROOT, "%nrepository %s: %d services, %d clients, %d clusters in %d files (%.1f MiB), generated in %.1f s%n",
-        label(services), summary.services(), summary.clients(), summary.clusters(), summary.files(),
+    out.printf(Locale.ROOT, "%nrepository %s (seed %d, names %s): %d services, %d clients, %d clusters in %d files"
+        + " (%.1f MiB), generated in %.1f s%n", label(services), settings.seed(), settings.names(), summary.services(), summary.clients(), summary.clusters(), summary.files(),
         summary.bytes() / 1048576.0, (System.nanoTime() - start) / 1e9);
     out.flush();
     String policies = settings.policies().toAbsolutePath().toString();
@@ -216,7 +219,11 @@ public final class Benchmark {
   private void coldStart() throws IOException, InterruptedException {
     Optional<Path> home = launcher.home();
     Path seed = home.map(h -> h.resolve("repo-fixtures/seed/intents")).filter(Files::isDirectory).orElse(null);
-    if (seed == null || settings.coldStartRuns() < 1) {
+    if (settings.coldStartRuns() < 1) {
+      out.println("\ncold start: skipped (--cold-start-runs 0)");
+      return;
+    }
+    if (seed == null) {
       out.println("\ncold start: n/a (no repo-fixtures/seed next to the launcher)");
       return;
     }
@@ -234,6 +241,33 @@ public final class Benchmark {
         + "  wall median %.2f s (min %.2f, max %.2f); CPU median %.2f s (min %.2f); peak RSS %d MiB; %s%n",
         home.get(), runs.size(), coldStartRun.seconds(), runs.get(0).seconds(), runs.get(runs.size() - 1).seconds(),
         cpu[cpu.length / 2], cpu[0], coldStartRun.peakRssKib() / 1024, outcome(coldStartRun));
+  }
+
+  private ServeLatency.Result serveResult;
+
+  /** One-file pushes to a bare repository holding the largest repository, through a real serve. */
+  private void serve() throws IOException, InterruptedException {
+    if (settings.serveChanges() < 1) {
+      out.println("\nserve, one-file change -> env commit: skipped (--serve-changes 0)");
+      return;
+    }
+    int size = settings.sizes().get(settings.sizes().size() - 1);
+    Path intents = settings.workDir().resolve("repo-" + size).resolve("intents");
+    out.printf(Locale.ROOT, "%nserve, one-file change -> env commit, %s repository (a bare repository here, a signed"
+        + " webhook, ./meshgate serve):%n", label(size));
+    out.flush();
+    serveResult = new ServeLatency(launcher, settings.workDir().resolve("serve"), settings.policies().toAbsolutePath(),
+        settings.timeLimit(), out).measure(intents, settings.serveChanges());
+    if (serveResult.failure() != null) {
+      out.println("  serve: " + serveResult.failure());
+    }
+    if (!serveResult.changeSeconds().isEmpty()) {
+      List<Double> sorted = serveResult.changeSeconds().stream().sorted().toList();
+      out.printf(Locale.ROOT, "  p50 %.2f s (min %.2f, max %.2f) over %d changes; serve peak RSS %d MiB%n",
+          serveResult.median(), sorted.get(0), sorted.get(sorted.size() - 1), sorted.size(),
+          serveResult.peakRssKib() / 1024);
+    }
+    out.flush();
   }
 
   private void printTargets() {
@@ -270,6 +304,10 @@ public final class Benchmark {
     if (coldStartRun != null) {
       out.printf(Locale.ROOT, "  cold start under %.1f s: %.2f s %s%n", COLD_START_SECONDS, coldStartRun.seconds(),
           verdict(coldStartRun.seconds() < COLD_START_SECONDS));
+    }
+    if (serveResult != null && !serveResult.changeSeconds().isEmpty()) {
+      out.printf(Locale.ROOT, "  serve one-file change -> env commit p50 <= %.0f s: %.2f s %s%n", SERVE_CHANGE_SECONDS,
+          serveResult.median(), verdict(serveResult.median() <= SERVE_CHANGE_SECONDS));
     }
   }
 

@@ -24,7 +24,24 @@ public final class SyntheticRepository {
     "ka", "lo", "mi", "ra", "te", "vu", "zen", "dor", "fa", "gil", "ho", "ju", "nix", "pe", "qua", "sol",
     "tor", "ur", "vel", "wan", "yo", "bri", "cas", "dex", "el", "fin", "gor", "hal", "ist", "jo", "kel", "lum",
   };
+  /** The second vocabulary ({@link Names#WORDS}): names of another length, alphabet and structure. */
+  private static final String[] WORDS = {
+    "alpine", "harbor", "quartz", "meadow", "copper", "falcon", "juniper", "lantern", "mosaic", "nimbus", "orchid",
+    "pepper", "quiver", "ribbon", "saffron", "timber", "umber", "velvet", "willow", "xenon", "yarrow", "zephyr",
+    "amber", "bramble", "cinder", "dune", "ember", "fjord", "glacier", "hollow", "ivory", "jasper", "kestrel",
+  };
   private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE"};
+
+  /**
+   * How names are made. Two vocabularies give two repositories of one shape that share no names (and
+   * no name lengths or orderings), so a figure measured on one can be checked on an independent one.
+   */
+  public enum Names {
+    /** Short pronounceable syllables: {@code kaloz-3f}, {@code team-mira-12}. */
+    SYLLABLES,
+    /** Longer dictionary words, other separators and numbering: {@code svc.harbor-quartz.00421}. */
+    WORDS
+  }
 
   /**
    * What to generate.
@@ -33,18 +50,25 @@ public final class SyntheticRepository {
    * @param clusters clusters (at least 2: clients run in another cluster than their target)
    * @param clientsPerService ServiceClients of each service, in its file
    * @param seed picks names and placement
+   * @param names the vocabulary of the names
    */
-  public record Shape(int services, int clusters, int clientsPerService, long seed) {
+  public record Shape(int services, int clusters, int clientsPerService, long seed, Names names) {
     public static final Shape LARGE = new Shape(10_000, 50, 3, 1);
 
     public Shape {
       if (services < 1 || clusters < 2 || clientsPerService < 0) {
         throw new IllegalArgumentException("a repository needs at least 1 service, 2 clusters and 0 clients per service");
       }
+      java.util.Objects.requireNonNull(names, "names");
+    }
+
+    /** Names of {@link Names#SYLLABLES}. */
+    public Shape(int services, int clusters, int clientsPerService, long seed) {
+      this(services, clusters, clientsPerService, seed, Names.SYLLABLES);
     }
 
     public Shape withServices(int count) {
-      return new Shape(count, clusters, clientsPerService, seed);
+      return new Shape(count, clusters, clientsPerService, seed, names);
     }
   }
 
@@ -81,7 +105,7 @@ public final class SyntheticRepository {
     List<String> clusterNames = new ArrayList<>();
     StringBuilder clusters = new StringBuilder();
     for (int c = 0; c < shape.clusters(); c++) {
-      String name = word(2) + "-" + c;
+      String name = shape.names() == Names.WORDS ? "k8s-" + word(1) + String.format("-%03d", c) : word(2) + "-" + c;
       clusterNames.add(name);
       if (c > 0) {
         clusters.append("---\n");
@@ -103,14 +127,15 @@ public final class SyntheticRepository {
     }
     String[] teams = new String[Math.max(1, shape.services() / 40)];
     for (int t = 0; t < teams.length; t++) {
-      teams[t] = "team-" + word(2) + "-" + t;
+      teams[t] = shape.names() == Names.WORDS ? "team-" + word(2) + "-ns" + t : "team-" + word(2) + "-" + t;
     }
     String[] protocols = {"HTTP", "HTTP", "HTTP", "HTTP", "HTTP", "HTTP", "HTTP", "GRPC", "HTTP2", "TCP"};
     for (int s = 0; s < shape.services(); s++) {
       int cluster = random.nextInt(shape.clusters());
       String team = teams[random.nextInt(teams.length)];
-      services.add(new Service(word(2) + "-" + Integer.toString(s, 36), team, team.substring(5),
-          cluster, protocols[random.nextInt(protocols.length)]));
+      String name = shape.names() == Names.WORDS ? "svc-" + word(2) + String.format("-%05d", s)
+          : word(2) + "-" + Integer.toString(s, 36);
+      services.add(new Service(name, team, team.substring(5), cluster, protocols[random.nextInt(protocols.length)]));
       servicesByCluster.get(cluster).add(s);
     }
 
@@ -204,11 +229,18 @@ public final class SyntheticRepository {
     return "lc" + (cluster / CLUSTERS_PER_CLOUD + 1);
   }
 
-  /** A pronounceable word of {@code parts} syllables; names stay unique through their index suffix. */
+  /**
+   * A pronounceable word of {@code parts} syllables, or {@code parts} dictionary words joined by
+   * hyphens ({@link Names#WORDS}); names stay unique through their index suffix.
+   */
   private String word(int parts) {
     StringBuilder word = new StringBuilder();
     for (int i = 0; i < parts; i++) {
-      word.append(SYLLABLES[random.nextInt(SYLLABLES.length)]);
+      if (shape.names() == Names.WORDS) {
+        word.append(i > 0 ? "-" : "").append(WORDS[random.nextInt(WORDS.length)]);
+      } else {
+        word.append(SYLLABLES[random.nextInt(SYLLABLES.length)]);
+      }
     }
     return word.toString();
   }

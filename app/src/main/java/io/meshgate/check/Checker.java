@@ -21,6 +21,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The validation pipeline shared by {@code validate}, {@code render} and the service. Steps run in
@@ -95,33 +97,122 @@ public final class Checker {
    * @param previousLedger the address ledger of the last publication (keeps addresses stable), or null
    */
   public CheckResult check(Path intentsRoot, AllocationLedger previousLedger) throws PolicyEngineException {
-    LoadResult load = IntentLoader.load(intentsRoot, intentLimits, progress);
+    return check(intentsRoot, previousLedger, null);
+  }
+
+  /**
+   * As {@link #check(Path, AllocationLedger)}, taking from {@code memory} what the last check of
+   * this tree found for files and objects that did not change (the service's sync job keeps one for
+   * the tree it watches); the policies and every other step still see the whole tree.
+   *
+   * @param memory what the last check of this tree kept, updated for the next one; or null
+   */
+  public CheckResult check(Path intentsRoot, AllocationLedger previousLedger, CheckMemory memory)
+      throws PolicyEngineException {
+    warmUp(crds);
+    LoadResult load = IntentLoader.load(intentsRoot, intentLimits, progress, memory == null ? null : memory.parsed());
     List<Violation> violations = new ArrayList<>(load.violations());
-    RenderResult rendered = load.hasErrors() ? null : new Renderer().render(load.intents(),
-        previousLedger == null ? AllocationLedger.empty() : previousLedger, progress).withOverlays(load.overlays());
+    AllocationLedger ledger = previousLedger == null ? AllocationLedger.empty() : previousLedger;
+    RenderResult rendered = load.hasErrors() ? null : (memory == null
+        ? new Renderer().render(load.intents(), ledger, progress)
+        : memory.render().render(load.intents(), ledger, progress)).withOverlays(load.overlays());
     PolicyEngine engine = policyEngine;
     if (engine == null && policiesDir != null) {
       engine = EmbeddedPolicyEngine.create(PolicyBundle.load(policiesDir));
     }
     Map<String, List<Map<String, Object>>> objects = rendered == null ? Map.of() : rendered.asPlainObjects();
+    // The policies run on their own thread while this one checks the CRDs and reachability: the
+    // steps only read the load and the render, and on a repository of 10,000 services each takes
+    // seconds. The policies' findings come first, as when the steps ran one after the other.
+    FutureTask<List<Violation>> policyFindings = null;
     if (engine != null) {
-      violations.addAll(PolicyViolations.check(engine, load, objects));
+      PolicyEngine evaluating = engine;
+      policyFindings = new FutureTask<>(() -> PolicyViolations.check(evaluating, load, objects));
+      Thread thread = new Thread(policyFindings, "meshgate-policies");
+      thread.setDaemon(true);
+      thread.start();
     }
+    List<Violation> crdFindings = List.of();
+    List<Violation> unreachable = List.of();
     if (rendered != null) {
       // MG-CRD-01, MG-OVERLAY-02: nothing the API server would reject, no overlay in meshgate's names.
-      // (After the policies, not beside them: their evaluation has a time limit to keep.)
-      violations.addAll(CrdCheck.check(crds == null ? IstioCrds.current() : crds, load, rendered));
+      crdFindings = CrdCheck.check(crds == null ? IstioCrds.current() : crds, load, rendered, memory);
       // MG-REACH-01: output in which a declared client cannot reach its service is refused (overlays
-      // are applied with meshgate's objects, so the model has both). An intent (a client, an
-      // IngressRoute, ...) a policy already denies is not reported again, nor a client of a service
-      // a policy denies (its edge fails because of that service): one mistake, one finding.
-      Set<String> denied = new HashSet<>();
-      violations.stream().filter(v -> v.isError() && v.kind() != null && isIntentKind(v.kind()))
-          .forEach(v -> denied.add(v.kind() + "/" + v.name()));
-      violations.addAll(Reachability.check(load, rendered.withOverlayObjects(), progress).stream()
-          .filter(v -> !denied.contains(v.kind() + "/" + v.name()) && !targetDenied(load, v, denied)).toList());
+      // are applied with meshgate's objects, so the model has both).
+      unreachable = Reachability.check(load, rendered.withOverlayObjects(), progress);
     }
+    if (policyFindings != null) {
+      violations.addAll(policyOutcome(policyFindings));
+    }
+    violations.addAll(crdFindings);
+    // An intent (a client, an IngressRoute, ...) a policy or the CRD check already denies is not
+    // reported unreachable too, nor a client of a service a policy denies (its edge fails because of
+    // that service): one mistake, one finding.
+    Set<String> denied = new HashSet<>();
+    violations.stream().filter(v -> v.isError() && v.kind() != null && isIntentKind(v.kind()))
+        .forEach(v -> denied.add(v.kind() + "/" + v.name()));
+    violations.addAll(unreachable.stream()
+        .filter(v -> !denied.contains(v.kind() + "/" + v.name()) && !targetDenied(load, v, denied)).toList());
     return new CheckResult(load, violations, rendered);
+  }
+
+  /**
+   * Objects of the kinds meshgate renders, as small as their schemas allow: checking them once makes
+   * the CRD check's first real object cheap (the CEL runtime and each kind's rules are ready).
+   */
+  private static final List<Map<String, Object>> WARM_UP_OBJECTS = java.util.stream.Stream.of(
+          "networking.istio.io/v1 ServiceEntry", "networking.istio.io/v1 DestinationRule",
+          "networking.istio.io/v1 Gateway", "networking.istio.io/v1 VirtualService", "networking.istio.io/v1 Sidecar",
+          "security.istio.io/v1 AuthorizationPolicy", "security.istio.io/v1 PeerAuthentication",
+          "security.istio.io/v1 RequestAuthentication")
+      .map(type -> Map.<String, Object>of("apiVersion", type.split(" ")[0], "kind", type.split(" ")[1],
+          "metadata", Map.of("name", "warm-up", "namespace", "warm-up"), "spec", Map.of()))
+      .toList();
+
+  /**
+   * Gets the CRD check ready on another core while this one loads and renders: on a small repository
+   * (a pull request's, the seed) reading the CRDs and starting CEL is a third of the command's time.
+   * What it finds is thrown away; a failure here is found again by the check itself.
+   */
+  private static void warmUp(IstioCrds chosen) {
+    if (WARMED_UP.getAndSet(true)) {
+      return;
+    }
+    Thread thread = new Thread(() -> {
+      try {
+        IstioCrds crds = chosen == null ? IstioCrds.current() : chosen;
+        WARM_UP_OBJECTS.forEach(crds::validate);
+      } catch (RuntimeException e) {
+        // only a warm-up
+      }
+    }, "meshgate-crd-warm-up");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean WARMED_UP = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** The policy step's findings, its failure rethrown as it was (fail closed). */
+  private static List<Violation> policyOutcome(FutureTask<List<Violation>> task) throws PolicyEngineException {
+    try {
+      return task.get();
+    } catch (InterruptedException e) {
+      task.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new PolicyEngineException("interrupted while the policies were evaluated", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof PolicyEngineException policyProblem) {
+        throw policyProblem;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new PolicyEngineException("policy evaluation failed: " + cause, cause);
+    }
   }
 
   /** A ServiceClient's finding whose target InboundService has an error of its own. */

@@ -31,14 +31,32 @@ final class CrdCheck {
   private CrdCheck() {}
 
   static List<Violation> check(IstioCrds crds, LoadResult load, RenderResult rendered) {
+    return check(crds, load, rendered, null);
+  }
+
+  /** @param memory the answers of the last check of this tree, kept for the next; or null */
+  static List<Violation> check(IstioCrds crds, LoadResult load, RenderResult rendered, CheckMemory memory) {
     List<RenderedObject> all = new ArrayList<>();
     rendered.clusters().values().forEach(all::addAll);
     // 100,000 objects are a normal render: checked on every core, and an object rendered alike in
-    // several clusters (a .global host's objects usually are) is checked once.
+    // several clusters (a .global host's objects usually are) is checked once; in the service, an
+    // object rendered exactly as in the last check is not checked again.
+    Map<Map<String, Object>, List<CrdProblem>> known = memory == null ? Map.of() : memory.crdAnswers(crds);
     Map<Map<String, Object>, List<CrdProblem>> checked = new ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger reused = new java.util.concurrent.atomic.AtomicInteger();
     List<List<CrdProblem>> problems = all.parallelStream()
-        .map(object -> checked.computeIfAbsent(object.plain(), crds::validate))
+        .map(object -> checked.computeIfAbsent(object.plain(), plain -> {
+          List<CrdProblem> answer = known.get(plain);
+          if (answer != null) {
+            reused.incrementAndGet();
+            return answer;
+          }
+          return crds.validate(plain);
+        }))
         .toList();
+    if (memory != null) {
+      memory.keepCrdAnswers(crds, checked, reused.get());
+    }
     List<PolicyFinding> renderedProblems = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       RenderedObject object = all.get(i);
@@ -75,7 +93,7 @@ final class CrdCheck {
           // trafficPolicy is kept, so the outcome would depend on the order the objects were created.
           violations.add(at(object.locate("spec.host"), CLASH_RULE, cluster + ": overlay " + object.describe()
               + " configures host " + ruleHost + ", which meshgate's DestinationRule " + sameHost.namespace() + "/"
-              + sameHost.name() + " (from " + sameHost.resource().getMetadata().getAnnotations().get(Renderer.SOURCE_ANNOTATION)
+              + sameHost.name() + " (from " + sameHost.sourceFile()
               + ") configures in the same namespace: Istio merges the two by creation time and keeps the older one's"
               + " trafficPolicy only, so which settings apply is not decided by the repository; put the overlay rule in"
               + " the callers' namespace (looked up first) or give it a workloadSelector, or say it in the intent"));
@@ -89,8 +107,7 @@ final class CrdCheck {
         RenderedObject ours = meshgateObjects.get(key);
         if (ours != null) {
           violations.add(at(object.locate("metadata.name"), CLASH_RULE, cluster + ": overlay " + object.describe()
-              + " has the name of an object meshgate renders there (from " + ours.resource().getMetadata()
-                  .getAnnotations().get(Renderer.SOURCE_ANNOTATION) + "); rename the overlay object"));
+              + " has the name of an object meshgate renders there (from " + ours.sourceFile() + "); rename the overlay object"));
         } else if (object.name() != null && object.name().startsWith(Renderer.NAME_PREFIX)) {
           violations.add(at(object.locate("metadata.name"), CLASH_RULE, cluster + ": overlay " + object.describe()
               + " uses the " + Renderer.NAME_PREFIX + " prefix, which is meshgate's own (its objects may take the name"

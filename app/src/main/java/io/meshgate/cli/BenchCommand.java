@@ -53,6 +53,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Runs of the cold start after a warm-up, median reported; 0 skips it (default: ${DEFAULT-VALUE}).")
   int coldStartRuns;
 
+  @Option(names = "--serve-changes", defaultValue = "5", paramLabel = "N",
+      description = "One-file pushes timed through a real serve on the largest repository (after one warm-up); "
+          + "0 skips the serve phase (default: ${DEFAULT-VALUE}).")
+  int serveChanges;
+
   @Option(names = "--time-limit", defaultValue = "900", paramLabel = "SECONDS",
       description = "Stops a run after this long (default: ${DEFAULT-VALUE}).")
   int timeLimitSeconds;
@@ -60,8 +65,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    if (sizes.isEmpty() || sizes.stream().anyMatch(size -> size < 1) || runs < 1 || timeLimitSeconds < 1) {
-      err.println("meshgate bench: --sizes, --runs and --time-limit must be positive");
+    if (sizes.isEmpty() || sizes.stream().anyMatch(size -> size < 1) || runs < 1 || timeLimitSeconds < 1
+        || serveChanges < 0) {
+      err.println("meshgate bench: --sizes, --runs and --time-limit must be positive, --serve-changes at least 0");
       return Main.EXIT_ERROR;
     }
     try {
@@ -76,7 +82,8 @@ public final class BenchCommand implements Callable<Integer> {
     Path scratch = workDir != null ? workDir : launcher.home().isPresent()
         ? launcher.home().get().resolve("app/target/bench") : Files.createTempDirectory("meshgate-bench");
     Benchmark.Settings settings = new Benchmark.Settings(sizes.stream().sorted().toList(), shape.clusters,
-        shape.clientsPerService, shape.seed, scratch.toAbsolutePath(), policyDir, runs, coldStartRuns, Duration.ofSeconds(timeLimitSeconds));
+        shape.clientsPerService, shape.seed, shape.vocabulary(), scratch.toAbsolutePath(), policyDir, runs, coldStartRuns, Duration.ofSeconds(timeLimitSeconds),
+        serveChanges);
     return new Benchmark(settings, launcher, spec.commandLine().getOut()).run();
   }
 
@@ -91,9 +98,22 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Picks names and placement (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--names", defaultValue = "syllables", paramLabel = "syllables|words",
+        description = "How names are made; words, with another --seed, gives a repository of the same shape that"
+            + " shares no name with the default one (default: ${DEFAULT-VALUE}).")
+    String names;
+
+    SyntheticRepository.Names vocabulary() {
+      try {
+        return SyntheticRepository.Names.valueOf(names.strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--names must be syllables or words, not '" + names + "'");
+      }
+    }
+
     /** @throws IllegalArgumentException for a shape no repository can have */
     SyntheticRepository.Shape of(int services) {
-      return new SyntheticRepository.Shape(services, clusters, clientsPerService, seed);
+      return new SyntheticRepository.Shape(services, clusters, clientsPerService, seed, vocabulary());
     }
   }
 

@@ -5,6 +5,8 @@ import io.meshgate.policy.PolicyDecision;
 import io.meshgate.policy.PolicyEngine;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.policy.PolicyEngines;
+import io.meshgate.policy.PolicyTimeout;
+import io.meshgate.service.IstioDurations;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +14,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
  * Policy options shared by {@code validate}, {@code render} (and {@code serve}):
- * {@code --policies DIR}, {@code --policy-engine embedded|opa}, {@code --opa-url URL}, {@code --[no-]opa-push}.
+ * {@code --policies DIR}, {@code --policy-engine embedded|opa}, {@code --opa-url URL}, {@code --[no-]opa-push},
+ * {@code --policy-timeout DURATION|auto}.
  * Use as {@code @Mixin PolicyOptions policy;}.
  */
 public final class PolicyOptions {
@@ -36,6 +40,12 @@ public final class PolicyOptions {
       description = "With --policy-engine opa: push the repository's policies to OPA first, so it runs "
           + "exactly them (default). --no-opa-push evaluates what the server already holds.")
   boolean opaPush = true;
+
+  @Option(names = PolicyTimeout.FLAG, paramLabel = "DURATION", defaultValue = PolicyTimeout.AUTO_TEXT,
+      converter = TimeoutConverter.class,
+      description = "How long one policy evaluation may run, e.g. 90s or 10m; auto (default) allows 60s plus 1s per"
+          + " 1,000 intents and rendered objects.")
+  PolicyTimeout timeout = PolicyTimeout.AUTO;
 
   /** The policies folder in effect. */
   public Path policiesDirectory() {
@@ -57,7 +67,7 @@ public final class PolicyOptions {
 
   /** Creates the chosen engine over {@code bundle}; any failure is a one-line {@link PolicyEngineException}. */
   public PolicyEngine createEngine(PolicyBundle bundle) throws PolicyEngineException {
-    return PolicyEngines.create(engine, bundle, opaUrl, opaPush);
+    return PolicyEngines.create(engine, bundle, opaUrl, opaPush, timeout);
   }
 
   /** Loads the bundle and creates the engine. */
@@ -116,6 +126,21 @@ public final class PolicyOptions {
     @Override
     public String name() {
       return name;
+    }
+  }
+
+  /** {@code auto} or an Istio duration ({@code 90s}, {@code 10m}). */
+  public static final class TimeoutConverter implements CommandLine.ITypeConverter<PolicyTimeout> {
+    @Override
+    public PolicyTimeout convert(String value) {
+      if (value.strip().equalsIgnoreCase(PolicyTimeout.AUTO_TEXT)) {
+        return PolicyTimeout.AUTO;
+      }
+      try {
+        return PolicyTimeout.of(IstioDurations.parse(value.strip()));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage() + " (or auto)");
+      }
     }
   }
 }

@@ -34,6 +34,23 @@ public final class ServeCommand implements Callable<Integer> {
 
   @CommandLine.Mixin CrdOptions crds;
 
+  /** How much of the intents tree each check reads (the sync job's and uploads'), as in validate. */
+  @CommandLine.Mixin IntentLimitOptions intentLimits;
+
+  @Option(names = ServiceLimits.ARCHIVE_BYTES_FLAG, defaultValue = ServiceLimits.DEFAULT_MAX_ARCHIVE_BYTES,
+      paramLabel = "SIZE", converter = IntentLimitOptions.SizeConverter.class,
+      description = "Largest upload to POST /api/v1/validate, compressed, e.g. 512MiB (default: ${DEFAULT-VALUE}).")
+  long maxUploadBytes;
+
+  @Option(names = ServiceLimits.ARCHIVE_ENTRIES_FLAG, defaultValue = ServiceLimits.DEFAULT_MAX_ARCHIVE_ENTRIES,
+      paramLabel = "N", description = "Files and folders of one upload at most (default: ${DEFAULT-VALUE}).")
+  int maxUploadEntries;
+
+  @Option(names = ServiceLimits.UNPACKED_BYTES_FLAG, defaultValue = ServiceLimits.DEFAULT_MAX_UNPACKED_BYTES,
+      paramLabel = "SIZE", converter = IntentLimitOptions.SizeConverter.class,
+      description = "Bytes one upload may unpack to, e.g. 2GiB (default: ${DEFAULT-VALUE}).")
+  long maxUploadUnpackedBytes;
+
   @Option(names = "--source", required = true, paramLabel = "GIT_URL",
       description = "Source repository holding the intents (URL or local path).")
   String source;
@@ -339,10 +356,22 @@ public final class ServeCommand implements Callable<Integer> {
     if (maxConnections < 1 || validationThreads < 1 || validationQueue < 0) {
       throw usage("--max-connections and --validation-threads must be at least 1, --validation-queue at least 0");
     }
+    if (maxUploadBytes < 1 || maxUploadEntries < 1 || maxUploadUnpackedBytes < 1) {
+      throw usage(ServiceLimits.ARCHIVE_BYTES_FLAG + ", " + ServiceLimits.ARCHIVE_ENTRIES_FLAG + " and "
+          + ServiceLimits.UNPACKED_BYTES_FLAG + " must be positive");
+    }
+    io.meshgate.intent.IntentLimits intents;
+    try {
+      intents = intentLimits.limits();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     ServiceLimits limits = ServiceLimits.DEFAULTS
         .withConnections(maxConnections, duration("--idle-timeout", idleTimeout), duration("--read-timeout", readTimeout))
         .withValidation(validationThreads, validationQueue, duration("--validation-timeout", validationTimeout))
-        .withRunStuckAfter(duration("--stuck-after", stuckAfter));
+        .withRunStuckAfter(duration("--stuck-after", stuckAfter))
+        .withUploads(maxUploadBytes, maxUploadEntries, maxUploadUnpackedBytes)
+        .withIntents(intents);
     // JGit resolves a relative path against its cache repository, not the working directory.
     String sourceUrl = absoluteIfLocalPath(source);
     String envUrl = envRemote == null ? sourceUrl : absoluteIfLocalPath(envRemote);

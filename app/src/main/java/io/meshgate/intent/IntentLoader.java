@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -65,13 +66,24 @@ public final class IntentLoader {
    * @throws InvalidIntentsRootException when the root does not exist or is not a directory
    */
   public static LoadResult load(Path intentsRoot, IntentLimits limits, Progress progress) {
+    return load(intentsRoot, limits, progress, null);
+  }
+
+  /**
+   * As {@link #load(Path, IntentLimits, Progress)}, parsing only the files whose Git blob id is not
+   * in {@code cache} (which is updated): the service loads each new commit of one tree this way.
+   *
+   * @param cache files parsed by the last load of this tree, or null to parse every file
+   * @throws InvalidIntentsRootException when the root does not exist or is not a directory
+   */
+  public static LoadResult load(Path intentsRoot, IntentLimits limits, Progress progress, ParseCache cache) {
     if (!Files.exists(intentsRoot)) {
       throw new InvalidIntentsRootException("intents directory " + intentsRoot + " does not exist");
     }
     if (!Files.isDirectory(intentsRoot)) {
       throw new InvalidIntentsRootException("intents path " + intentsRoot + " is not a directory");
     }
-    return new Run(intentsRoot, limits, progress).load();
+    return new Run(intentsRoot, limits, progress, cache).load();
   }
 
   /** True for the files the loader reads: {@code *.yaml}, {@code *.yml} and {@code *.json}, in any case. */
@@ -109,15 +121,18 @@ public final class IntentLoader {
     private final List<String> files = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
     /** One copy of each text read (see {@link YamlReader#read(String, byte[], List, Map)}). */
-    private final Map<String, String> strings = new HashMap<>();
+    private final Map<String, String> strings = new java.util.concurrent.ConcurrentHashMap<>();
     /** The first document of each kind and name (filled by {@link #rejectDuplicateNames}). */
     private final Map<Kind, Map<String, Pending>> firstByName = new EnumMap<>(Kind.class);
     private final IntentSchemas schemas = IntentSchemas.get();
     private final IntentLimits limits;
     private final Progress progress;
     private Overlays overlays = Overlays.NONE;
+    /** Files parsed by an earlier load of this tree, or null. */
+    private final ParseCache cache;
 
-    Run(Path root, IntentLimits limits, Progress progress) {
+    Run(Path root, IntentLimits limits, Progress progress, ParseCache cache) {
+      this.cache = cache;
       this.limits = limits;
       this.progress = progress;
       this.root = root.toAbsolutePath().normalize();
@@ -128,6 +143,13 @@ public final class IntentLoader {
 
     LoadResult load() {
       List<Path> candidates = collect();
+      if (cache != null) {
+        cache.startLoad();
+      }
+      // Read in order (the limits count files and bytes in path order), parse on every core (each
+      // file on its own), then recognise the documents in path order again.
+      List<String> labels = new ArrayList<>();
+      List<byte[]> contents = new ArrayList<>();
       long totalBytes = 0;
       int count = 0;
       for (Path file : candidates) {
@@ -155,10 +177,26 @@ public final class IntentLoader {
           fileProblem(label, "cannot read file: " + IoProblems.describe(e));
           continue;
         }
-        files.add(label);
+        labels.add(label);
+        contents.add(bytes);
+      }
+      List<List<Violation>> parseProblems = new ArrayList<>(labels.size());
+      for (int i = 0; i < labels.size(); i++) {
+        parseProblems.add(new ArrayList<>());
+      }
+      List<List<YamlReader.Document>> parsed = IntStream.range(0, labels.size()).parallel()
+          .mapToObj(i -> cache != null ? cache.read(labels.get(i), contents.get(i), parseProblems.get(i), strings)
+              : YamlReader.read(labels.get(i), contents.get(i), parseProblems.get(i), strings))
+          .toList();
+      if (cache != null) {
+        cache.finishLoad();
+      }
+      for (int i = 0; i < labels.size(); i++) {
+        files.add(labels.get(i));
         progress.update("files read", files.size());
-        int before = violations.size();
-        for (YamlReader.Document document : YamlReader.read(label, bytes, violations, strings)) {
+        violations.addAll(parseProblems.get(i));
+        int before = violations.size() - parseProblems.get(i).size();
+        for (YamlReader.Document document : parsed.get(i)) {
           if (violations.size() - before >= MAX_PROBLEMS_PER_FILE) {
             // Like a compiler's error limit: thousands of lines about one broken file help no one.
             SourceLocation at = document.locations().documentStart();

@@ -61,6 +61,8 @@ public final class OpaRestPolicyEngine implements PolicyEngine {
   private final URI baseUrl;
   private final PolicyBundle bundleToPush;
   private final Options options;
+  /** The evaluation request's limit: by default {@link Options#requestTimeout()} grown with the input. */
+  private final PolicyTimeout evaluationTimeout;
   private final HttpClient http;
   private String pushedDigest;
 
@@ -70,6 +72,12 @@ public final class OpaRestPolicyEngine implements PolicyEngine {
    *     whatever the server already holds
    */
   public OpaRestPolicyEngine(URI opaUrl, PolicyBundle bundleToPush, Options options) {
+    this(opaUrl, bundleToPush, options, PolicyTimeout.AUTO);
+  }
+
+  /** As {@link #OpaRestPolicyEngine(URI, PolicyBundle, Options)}, the evaluation request limited by {@code evaluationTimeout}. */
+  public OpaRestPolicyEngine(URI opaUrl, PolicyBundle bundleToPush, Options options, PolicyTimeout evaluationTimeout) {
+    this.evaluationTimeout = Objects.requireNonNull(evaluationTimeout, "evaluationTimeout");
     String text = Objects.requireNonNull(opaUrl, "opaUrl").toString();
     this.baseUrl = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     this.bundleToPush = bundleToPush;
@@ -117,6 +125,7 @@ public final class OpaRestPolicyEngine implements PolicyEngine {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("input", input);
     HttpResponse<String> response = send("evaluate policies", HttpRequest.newBuilder(url(DECISION_PATH))
+        .timeout(evaluationTimeout.forInput(input, options.requestTimeout()))
         .header("Content-Type", "application/json")
         .header("Accept", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(toJson(body))));
@@ -177,7 +186,10 @@ public final class OpaRestPolicyEngine implements PolicyEngine {
   }
 
   private HttpResponse<String> send(String what, HttpRequest.Builder request) throws PolicyEngineException {
-    HttpRequest built = request.timeout(options.requestTimeout()).build();
+    HttpRequest built = request.build();
+    if (built.timeout().isEmpty()) {
+      built = request.timeout(options.requestTimeout()).build();
+    }
     Duration backoff = options.initialBackoff();
     String lastProblem = "";
     for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {

@@ -21,13 +21,22 @@ public final class PolicyEngines {
    */
   public static PolicyEngine create(Kind kind, PolicyBundle bundle, URI opaUrl, boolean pushToOpa)
       throws PolicyEngineException {
+    return create(kind, bundle, opaUrl, pushToOpa, PolicyTimeout.AUTO);
+  }
+
+  /**
+   * As {@link #create(Kind, PolicyBundle, URI, boolean)}, each evaluation limited by {@code timeout}
+   * (embedded: the evaluation; opa: the evaluation request).
+   */
+  public static PolicyEngine create(Kind kind, PolicyBundle bundle, URI opaUrl, boolean pushToOpa,
+      PolicyTimeout timeout) throws PolicyEngineException {
     return switch (kind) {
-      case embedded -> EmbeddedPolicyEngine.create(bundle);
+      case embedded -> EmbeddedPolicyEngine.create(bundle, timeout);
       case opa -> {
         if (opaUrl == null) {
           throw new PolicyEngineException("--policy-engine opa needs --opa-url URL (e.g. http://localhost:8181)");
         }
-        yield new OpaRestPolicyEngine(opaUrl, pushToOpa ? bundle : null, OpaRestPolicyEngine.Options.defaults());
+        yield new OpaRestPolicyEngine(opaUrl, pushToOpa ? bundle : null, OpaRestPolicyEngine.Options.defaults(), timeout);
       }
     };
   }

@@ -1,12 +1,10 @@
 package io.meshgate.publish;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -43,6 +41,7 @@ public final class SourceFetch {
   private String extraPath;
   private String pathLabel = "intents path";
   private String pathFlag = "--intents-path";
+  private SourceCheckout checkout;
 
   private SourceFetch(String url) {
     this.url = requireText(url, "source URL");
@@ -81,6 +80,16 @@ public final class SourceFetch {
 
   public SourceFetch alsoMaterialise(String path) {
     this.extraPath = path == null ? null : normalizeRepoPath(path);
+    return this;
+  }
+
+  /**
+   * Brings {@code checkout} up to date with the intents instead of writing them all into the fresh
+   * temporary directory: {@link SourceSnapshot#intentsDir()} is then the checkout's folder, which
+   * closing the snapshot leaves in place for the next run.
+   */
+  public SourceFetch checkout(SourceCheckout checkout) {
+    this.checkout = checkout;
     return this;
   }
 
@@ -154,9 +163,14 @@ public final class SourceFetch {
                 ? Files.createTempDirectory("meshgate-source-")
                 : Files.createTempDirectory(
                     Files.createDirectories(tempParent), "meshgate-source-");
-        Path intentsDir = WHOLE_TREE.equals(intentsPath) ? root.resolve("tree") : root.resolve(intentsPath);
-        Files.createDirectories(intentsDir);
-        writeTree(reader, intentsTree, intentsDir);
+        Path intentsDir;
+        if (checkout != null) {
+          intentsDir = checkout.update(reader, intentsTree);
+        } else {
+          intentsDir = WHOLE_TREE.equals(intentsPath) ? root.resolve("tree") : root.resolve(intentsPath);
+          Files.createDirectories(intentsDir);
+          writeTree(reader, intentsTree, intentsDir);
+        }
         Path extraDir = null;
         if (extraTree != null) {
           extraDir = root.resolve(".meshgate-extra").resolve(extraPath);
@@ -195,24 +209,11 @@ public final class SourceFetch {
 
   private static void writeTree(ObjectReader reader, ObjectId treeId, Path target)
       throws IOException {
-    try (TreeWalk walk = new TreeWalk(reader)) {
-      walk.addTree(treeId);
-      walk.setRecursive(true);
-      while (walk.next()) {
-        FileMode mode = walk.getFileMode(0);
-        // Symlinks and submodules are skipped: a link could point outside the snapshot.
-        if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
-          continue;
-        }
-        Path file = target.resolve(walk.getPathString()).normalize();
-        if (!file.startsWith(target)) {
-          continue;
-        }
-        Files.createDirectories(file.getParent());
-        try (OutputStream out = Files.newOutputStream(file)) {
-          reader.open(walk.getObjectId(0), Constants.OBJ_BLOB).copyTo(out);
-        }
-      }
+    Path root = target.toAbsolutePath().normalize();
+    for (java.util.Map.Entry<String, ObjectId> file : SourceCheckout.regularFiles(reader, treeId, root).entrySet()) {
+      Path path = root.resolve(file.getKey());
+      Files.createDirectories(path.getParent());
+      SourceCheckout.writeBlob(reader, file.getValue(), path);
     }
   }
 

@@ -35,13 +35,34 @@ public record OutputTree(SortedMap<String, byte[]> files) {
    * listed in its kustomization with meshgate's files.
    */
   public static OutputTree of(RenderResult result, Provenance provenance) {
+    return of(result, provenance, new java.util.IdentityHashMap<>());
+  }
+
+  /**
+   * As {@link #of(RenderResult, Provenance)}, taking the YAML of an object from {@code written} when
+   * it is there (the same object, by identity: an incremental render hands back the objects of the
+   * clusters it did not render again) and leaving {@code written} holding this tree's objects only.
+   */
+  public static OutputTree of(RenderResult result, Provenance provenance, Map<RenderedObject, byte[]> written) {
+    // 100,000 objects are a normal render: written out as YAML on every core, each on its own.
+    Map<RenderedObject, byte[]> yaml = new java.util.IdentityHashMap<>();
+    List<RenderedObject> all = result.clusters().values().stream().flatMap(List::stream).toList();
+    Map<RenderedObject, byte[]> known = written;
+    List<byte[]> bytes = all.parallelStream().map(object -> {
+      byte[] done = known.get(object);
+      return done != null ? done : object.toYamlBytes();
+    }).toList();
+    for (int i = 0; i < all.size(); i++) {
+      yaml.put(all.get(i), bytes.get(i));
+    }
     SortedMap<String, byte[]> files = new TreeMap<>();
     result.clusters().forEach((cluster, objects) -> {
       String dir = CLUSTERS_DIR + "/" + cluster + "/";
       List<String> resources = new ArrayList<>();
       for (RenderedObject object : objects) {
-        files.put(dir + object.relativePath(), bytes(object.toYaml()));
-        resources.add(object.relativePath());
+        String path = object.relativePath();
+        files.put(dir + path, yaml.get(object));
+        resources.add(path);
       }
       for (Overlays.OverlayFile overlay : result.overlays().filesOf(cluster)) {
         String path = Overlays.OUTPUT_FOLDER + "/" + overlay.relativePath();
@@ -52,6 +73,8 @@ public record OutputTree(SortedMap<String, byte[]> files) {
     });
     files.put(AllocationLedger.PATH, bytes(result.ledger().toYaml()));
     files.put(Provenance.PATH, bytes(provenance.toYaml()));
+    written.clear();
+    written.putAll(yaml);
     return new OutputTree(files);
   }
 

@@ -3,6 +3,7 @@ package io.meshgate.render;
 import io.meshgate.intent.Overlays;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public record RenderResult(SortedMap<String, List<RenderedObject>> clusters, All
     SortedMap<String, List<RenderedObject>> copy = new TreeMap<>();
     clusters.forEach((cluster, objects) -> {
       List<RenderedObject> sorted = new ArrayList<>(objects);
-      sorted.sort((a, b) -> a.relativePath().compareTo(b.relativePath()));
+      sorted.sort(Comparator.comparing(RenderedObject::relativePath));
       copy.put(cluster, Collections.unmodifiableList(sorted));
     });
     clusters = Collections.unmodifiableSortedMap(copy);

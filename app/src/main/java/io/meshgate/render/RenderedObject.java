@@ -5,28 +5,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One Istio object rendered for one cluster.
+ * One Istio object rendered for one cluster. The Fabric8 object it was built from is not kept: its
+ * plain form is what is written, evaluated and verified, and 100,000 Fabric8 objects (each nested
+ * part with a map of its own) would double the memory of a large render.
  *
  * @param cluster the cluster it is applied to
- * @param resource the Fabric8 object
- * @param plain the same object as ordered plain maps, empty values removed (what is written)
+ * @param kind the object's kind, e.g. {@code ServiceEntry}
+ * @param name its {@code metadata.name}
+ * @param namespace its {@code metadata.namespace}, null for a cluster-scoped object
+ * @param plain the object as immutable ordered plain maps, empty values removed (what is written)
  */
-public record RenderedObject(String cluster, HasMetadata resource, Map<String, Object> plain) {
+public record RenderedObject(String cluster, String kind, String name, String namespace, Map<String, Object> plain) {
 
   public static RenderedObject of(String cluster, HasMetadata resource) {
-    return new RenderedObject(cluster, resource, ResourceYaml.toPlain(resource));
-  }
-
-  public String kind() {
-    return resource.getKind();
-  }
-
-  public String name() {
-    return resource.getMetadata().getName();
-  }
-
-  public String namespace() {
-    return resource.getMetadata().getNamespace();
+    return new RenderedObject(cluster, resource.getKind(), resource.getMetadata().getName(),
+        resource.getMetadata().getNamespace(), ResourceYaml.toPlain(resource));
   }
 
   /**
@@ -35,12 +28,26 @@ public record RenderedObject(String cluster, HasMetadata resource, Map<String, O
    * it is: {@code <name>/namespace-<name>.yaml}, next to the objects that live in it.
    */
   public String relativePath() {
-    String folder = namespace() == null ? name() : namespace();
-    return folder + "/" + kind().toLowerCase(Locale.ROOT) + "-" + name() + ".yaml";
+    String folder = namespace == null ? name : namespace;
+    return folder + "/" + kind.toLowerCase(Locale.ROOT) + "-" + name + ".yaml";
+  }
+
+  /** The intent file it was rendered from: its {@code meshgate.io/source} annotation, null when absent. */
+  public String sourceFile() {
+    if (plain.get("metadata") instanceof Map<?, ?> metadata && metadata.get("annotations") instanceof Map<?, ?> notes
+        && notes.get(Renderer.SOURCE_ANNOTATION) instanceof String file) {
+      return file;
+    }
+    return null;
   }
 
   /** The YAML file content. */
   public String toYaml() {
     return ResourceYaml.dump(plain);
+  }
+
+  /** The file content as UTF-8 bytes. */
+  public byte[] toYamlBytes() {
+    return ResourceYaml.dumpBytes(plain);
   }
 }

@@ -95,10 +95,24 @@ public final class Renderer {
 
   /** As {@link #render(IntentSet, AllocationLedger)}, counting objects rendered into {@code progress}. */
   public RenderResult render(IntentSet intents, AllocationLedger previous, Progress progress) {
+    return render(intents, previous, progress, cluster -> true);
+  }
+
+  /**
+   * As {@link #render(IntentSet, AllocationLedger, Progress)}, rendering only the clusters
+   * {@code only} accepts (the result holds those; the address ledger is always the whole mesh's).
+   * A cluster's objects depend on the intents in it, those calling into it and those it calls, never
+   * on which other clusters are rendered, so a cluster rendered alone is what a full render gives it
+   * ({@link IncrementalRender} relies on this).
+   */
+  public RenderResult render(IntentSet intents, AllocationLedger previous, Progress progress,
+      java.util.function.Predicate<String> only) {
     IntentIndex index = IntentIndex.of(intents);
     Map<String, ClusterOutput> out = new TreeMap<>();
     for (String cluster : intents.clusters().keySet()) {
-      out.put(cluster, new ClusterOutput());
+      if (only.test(cluster)) {
+        out.put(cluster, new ClusterOutput());
+      }
     }
 
     // One pass over the services: each touches only its own clients (IntentIndex), never all.
@@ -119,6 +133,9 @@ public final class Renderer {
           continue; // an unknown cluster in alsoIn: MG-REF-01
         }
         ClusterOutput hosting = out.get(host.name());
+        if (hosting == null) {
+          continue; // not among the clusters rendered this time
+        }
         int before = hosting.objects.size();
         renderHosted(index, service, host, remote, ledger, hosting);
         rendered[0] += hosting.objects.size() - before;
@@ -126,6 +143,9 @@ public final class Renderer {
       Cluster host = index.hostOf(service);
       remote.forEach((clientCluster, clients) -> {
         ClusterOutput client = out.get(clientCluster);
+        if (client == null) {
+          return;
+        }
         int size = client.objects.size();
         renderClientCluster(index, service, host, index.cluster(clientCluster), clients,
             ledger.addressOf(clientCluster, globalHost(service)), client);
@@ -136,7 +156,9 @@ public final class Renderer {
 
     // The mesh edge (ingress, egress, end-user authentication), each concern a renderer of its own.
     for (EdgeRenderer.Placed placed : new EdgeRenderer(index).render()) {
-      out.get(placed.cluster()).add(placed.cluster(), placed.resource());
+      if (out.containsKey(placed.cluster())) {
+        out.get(placed.cluster()).add(placed.cluster(), placed.resource());
+      }
     }
 
     SortedMap<String, List<RenderedObject>> clusters = new TreeMap<>();

@@ -239,7 +239,8 @@ public final class ArchiveExtractor {
 
     void countEntry() throws ArchiveRejected {
       if (++entries > maxEntries) {
-        throw new ArchiveRejected("the archive has more than " + maxEntries + " entries", true);
+        throw new ArchiveRejected("the archive has more than " + maxEntries + " entries (files and folders); the"
+            + " operator can raise the limit with serve " + ServiceLimits.ARCHIVE_ENTRIES_FLAG + " N", true);
       }
       checkTime();
     }
@@ -248,7 +249,8 @@ public final class ArchiveExtractor {
       bytes += n;
       if (bytes > maxTotalBytes) {
         throw new ArchiveRejected("the archive unpacks to more than " + maxTotalBytes
-            + " bytes (every entry counts, skipped ones too)", true);
+            + " bytes (every entry counts, skipped ones too); the operator can raise the limit with serve "
+            + ServiceLimits.UNPACKED_BYTES_FLAG + " SIZE", true);
       }
       if (bytes >= nextCheck) {
         nextCheck = bytes + CHECK_EVERY_BYTES;

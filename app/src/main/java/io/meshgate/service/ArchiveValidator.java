@@ -84,7 +84,7 @@ public final class ArchiveValidator implements AutoCloseable {
       return Answer.error(400, "empty body: send a tar.gz or zip of the intents tree");
     }
     if (body.length > limits.maxArchiveBytes()) {
-      return Answer.error(413, "archive larger than " + limits.maxArchiveBytes() + " bytes");
+      return Answer.error(413, MeshgateHttpServer.archiveTooLarge(limits));
     }
     Future<Answer> task;
     try {

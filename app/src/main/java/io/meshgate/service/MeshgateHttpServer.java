@@ -124,8 +124,12 @@ final class MeshgateHttpServer implements AutoCloseable {
     camel.bind(name, new VertxPlatformHttpRouter(null, http.vertx, http.router, name) {
       @Override
       public io.vertx.core.Handler<RoutingContext> bodyHandler() {
-        // In memory only (no upload folder on a read-only root filesystem), bounded.
-        return BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
+        // In memory only (no upload folder on a read-only root filesystem), bounded: uploads by the
+        // archive limit (admitted before their body is read), every other body by the small one.
+        BodyHandler small = BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes());
+        BodyHandler upload = BodyHandler.create(false).setBodyLimit(Math.max(limits.maxBodyBytes(),
+            limits.maxArchiveBytes()));
+        return ctx -> (VALIDATE_PATH.equals(ctx.request().path()) ? upload : small).handle(ctx);
       }
     });
     // Camel's platform-http engine finds the port of the routes' router through this.
@@ -292,13 +296,19 @@ final class MeshgateHttpServer implements AutoCloseable {
     });
   }
 
+  /** The answer to an upload over the limit, saying how the operator raises it. */
+  static String archiveTooLarge(ServiceLimits limits) {
+    return "archive larger than " + limits.maxArchiveBytes() + " bytes; the operator can raise the limit with serve "
+        + ServiceLimits.ARCHIVE_BYTES_FLAG + " SIZE";
+  }
+
   /** Upload admission, decided before the body is read. */
   private void admitUpload(RoutingContext ctx) {
     String length = ctx.request().getHeader("Content-Length");
     if (length != null) {
       try {
         if (Long.parseLong(length.strip()) > limits.maxArchiveBytes()) {
-          refuse(ctx, 413, "archive larger than " + limits.maxArchiveBytes() + " bytes", Map.of());
+          refuse(ctx, 413, archiveTooLarge(limits), Map.of());
           return;
         }
       } catch (NumberFormatException e) {

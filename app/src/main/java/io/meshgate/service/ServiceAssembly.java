@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.meshgate.check.CheckResult;
 import io.meshgate.check.Checker;
+import io.meshgate.intent.IntentLimits;
+import io.meshgate.check.CheckMemory;
 import io.meshgate.check.Violation;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.policy.PolicyEngines;
@@ -46,13 +48,13 @@ public final class ServiceAssembly {
   }
 
   /** As {@link #treeValidator(Checker)} with the policies in effect at the time of each request. */
-  static TreeValidator treeValidator(ServicePolicies policies) {
+  static TreeValidator treeValidator(ServicePolicies policies, IntentLimits intentLimits) {
     return root -> {
       ServicePolicies.Loaded loaded = policies.current();
       if (loaded == null) {
         throw new PolicyEngineException("the policies are not loaded yet (the first sync run reads them from Git)");
       }
-      return check(loaded.checker(), root);
+      return check(loaded.checker().withIntentLimits(intentLimits), root);
     };
   }
 
@@ -68,9 +70,18 @@ public final class ServiceAssembly {
   /** The shared check on the environment's ledger: violations, and what would be published. */
   public static SyncJob.CheckedTree checkAndRender(Checker checker, Path intentsRoot, AllocationLedger ledger)
       throws PolicyEngineException {
+    return checkAndRender(checker, intentsRoot, ledger, null);
+  }
+
+  /**
+   * As {@link #checkAndRender(Checker, Path, AllocationLedger)}, with what the last check of this tree
+   * kept (the sync job's {@link CheckMemory} of the tree it watches), or none when null.
+   */
+  public static SyncJob.CheckedTree checkAndRender(Checker checker, Path intentsRoot, AllocationLedger ledger,
+      CheckMemory memory) throws PolicyEngineException {
     CheckResult result;
     synchronized (CHECK_LOCK) {
-      result = checker.check(intentsRoot, ledger);
+      result = checker.check(intentsRoot, ledger, memory);
     }
     return new SyncJob.CheckedTree(result.violations(), result.hasErrors() ? null : result.rendered());
   }
@@ -110,14 +121,19 @@ public final class ServiceAssembly {
       String policyDigest = policies.current() == null ? null : policies.current().digest();
       SyncJob.Config config = new SyncJob.Config(options.source(), options.sourceBranch(), options.intentsPath(),
           options.envRemote(), options.envBranch(), workDir, credentials, SERVICE_RETRY, policyDigest);
+      // The sync job checks one tree commit after commit: unchanged files are not parsed again, objects
+      // rendered as last time not checked against the CRDs again.
+      CheckMemory memory = new CheckMemory();
+      IntentLimits intentLimits = options.limits().intents();
       SyncJob job = new SyncJob(config, policies,
-          loaded -> decorateCheck.apply((root, ledger) -> checkAndRender(loaded.checker(), root, ledger)),
+          loaded -> decorateCheck.apply((root, ledger) -> checkAndRender(loaded.checker().withIntentLimits(intentLimits), root,
+              ledger, memory)),
           new SyncJob.Guards(election, options.maxDeletionShare()));
       MeshgateService.Settings settings = new MeshgateService.Settings(options.bindAddress(), options.httpPort(),
           options.pollInterval(), firstPollDelay, options.routesIncludePattern(), options.sourceBranch(),
           webhookSecret, options.webhookSecretEnv(), workDir.resolve("validate"), shown(options, policies),
           options.limits(), tokens, options.seedApi() == null ? null : seedApi(options, workDir, credentials, policies, tokens));
-      service = MeshgateService.start(settings, job, treeValidator(policies), election,
+      service = MeshgateService.start(settings, job, treeValidator(policies, intentLimits), election,
           () -> policies.current() == null ? "the policies are not loaded yet (the first sync run reads them from Git)" : null);
     } catch (Exception | Error e) {
       if (election != null && election != leadership) {
@@ -166,7 +182,7 @@ public final class ServiceAssembly {
       if (loaded == null) {
         throw new PolicyEngineException("the policies are not loaded yet (the first sync run reads them from Git)");
       }
-      return checkAndRender(loaded.checker(), root, ledger);
+      return checkAndRender(loaded.checker().withIntentLimits(options.limits().intents()), root, ledger);
     };
     SeedApiRoutes.Callers callers = api.unauthenticated() ? SeedApiRoutes.Callers.unauthenticated() : tokens::identify;
     return new SeedApiRoutes(new SeedApi(settings, check), callers);

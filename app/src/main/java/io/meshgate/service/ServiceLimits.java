@@ -1,5 +1,6 @@
 package io.meshgate.service;
 
+import io.meshgate.intent.IntentLimits;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,8 @@ import java.util.Map;
  * @param maxUnpackedBytes bytes an upload may expand to, counting every entry, skipped or not
  * @param runStuckAfter a sync run in progress for longer makes {@code /healthz} fail
  * @param stopGrace how long stopping waits for a sync run in progress before abandoning it
+ * @param intents how much of an intents tree a check reads (the sync job's and uploads'), as the
+ *     {@code --max-intent-*} flags of {@code validate}
  */
 public record ServiceLimits(
     int maxConnections,
@@ -35,18 +38,32 @@ public record ServiceLimits(
     int maxArchiveEntries,
     long maxUnpackedBytes,
     Duration runStuckAfter,
-    Duration stopGrace) {
+    Duration stopGrace,
+    IntentLimits intents) {
+
+  public static final String ARCHIVE_BYTES_FLAG = "--max-upload-bytes";
+  public static final String ARCHIVE_ENTRIES_FLAG = "--max-upload-entries";
+  public static final String UNPACKED_BYTES_FLAG = "--max-upload-unpacked-bytes";
+  /** The defaults as the flags take them: an upload may hold what a check reads (100,000 files, 1 GiB). */
+  public static final String DEFAULT_MAX_ARCHIVE_BYTES = "256MiB";
+  public static final String DEFAULT_MAX_ARCHIVE_ENTRIES = "200000";
+  public static final String DEFAULT_MAX_UNPACKED_BYTES = "1GiB";
 
   public static final ServiceLimits DEFAULTS = new ServiceLimits(
       256, Duration.ofSeconds(30), Duration.ofSeconds(60), 16L * 1024 * 1024,
       2, 4, Duration.ofSeconds(60),
-      8L * 1024 * 1024, 2_000, 32L * 1024 * 1024,
-      Duration.ofMinutes(10), Duration.ofSeconds(3));
+      IntentLimits.parseBytes(DEFAULT_MAX_ARCHIVE_BYTES), Integer.parseInt(DEFAULT_MAX_ARCHIVE_ENTRIES),
+      IntentLimits.parseBytes(DEFAULT_MAX_UNPACKED_BYTES),
+      Duration.ofMinutes(10), Duration.ofSeconds(3), IntentLimits.DEFAULTS);
 
   public ServiceLimits {
     if (maxConnections < 1 || validationThreads < 1 || validationQueue < 0 || maxArchiveEntries < 1) {
       throw new IllegalArgumentException("connection, thread and entry limits must be positive");
     }
+    if (maxArchiveBytes < 1 || maxUnpackedBytes < 1 || maxBodyBytes < 1) {
+      throw new IllegalArgumentException("byte limits must be positive");
+    }
+    java.util.Objects.requireNonNull(intents, "intents");
     for (Duration d : new Duration[] {idleTimeout, readTimeout, validationTimeout, runStuckAfter, stopGrace}) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("timeouts must be positive");
@@ -56,17 +73,32 @@ public record ServiceLimits(
 
   public ServiceLimits withConnections(int max, Duration idle, Duration read) {
     return new ServiceLimits(max, idle, read, maxBodyBytes, validationThreads, validationQueue, validationTimeout,
-        maxArchiveBytes, maxArchiveEntries, maxUnpackedBytes, runStuckAfter, stopGrace);
+        maxArchiveBytes, maxArchiveEntries, maxUnpackedBytes, runStuckAfter, stopGrace, intents);
   }
 
   public ServiceLimits withValidation(int threads, int queue, Duration timeout) {
     return new ServiceLimits(maxConnections, idleTimeout, readTimeout, maxBodyBytes, threads, queue, timeout,
-        maxArchiveBytes, maxArchiveEntries, maxUnpackedBytes, runStuckAfter, stopGrace);
+        maxArchiveBytes, maxArchiveEntries, maxUnpackedBytes, runStuckAfter, stopGrace, intents);
   }
 
   public ServiceLimits withRunStuckAfter(Duration stuckAfter) {
     return new ServiceLimits(maxConnections, idleTimeout, readTimeout, maxBodyBytes, validationThreads,
-        validationQueue, validationTimeout, maxArchiveBytes, maxArchiveEntries, maxUnpackedBytes, stuckAfter, stopGrace);
+        validationQueue, validationTimeout, maxArchiveBytes, maxArchiveEntries, maxUnpackedBytes, stuckAfter, stopGrace,
+        intents);
+  }
+
+  /** Uploads to {@code POST /api/v1/validate}: compressed size, entries, and bytes unpacked. */
+  public ServiceLimits withUploads(long archiveBytes, int archiveEntries, long unpackedBytes) {
+    return new ServiceLimits(maxConnections, idleTimeout, readTimeout, maxBodyBytes, validationThreads,
+        validationQueue, validationTimeout, archiveBytes, archiveEntries, unpackedBytes, runStuckAfter, stopGrace,
+        intents);
+  }
+
+  /** How much of an intents tree each check reads. */
+  public ServiceLimits withIntents(IntentLimits limits) {
+    return new ServiceLimits(maxConnections, idleTimeout, readTimeout, maxBodyBytes, validationThreads,
+        validationQueue, validationTimeout, maxArchiveBytes, maxArchiveEntries, maxUnpackedBytes, runStuckAfter,
+        stopGrace, limits);
   }
 
   /** Uploads admitted at once: running plus queued. */
@@ -88,6 +120,9 @@ public record ServiceLimits(
     m.put("maxArchiveEntries", maxArchiveEntries);
     m.put("maxUnpackedBytes", maxUnpackedBytes);
     m.put("runStuckAfter", IstioDurations.format(runStuckAfter));
+    m.put("maxIntentFiles", intents.maxFiles());
+    m.put("maxIntentBytes", intents.maxTotalBytes());
+    m.put("maxIntentFileBytes", intents.maxFileBytes());
     return m;
   }
 }

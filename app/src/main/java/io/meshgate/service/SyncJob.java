@@ -1,5 +1,6 @@
 package io.meshgate.service;
 
+import io.meshgate.check.CheckMemory;
 import io.meshgate.check.Violation;
 import io.meshgate.cli.Version;
 import io.meshgate.publish.EnvironmentPublish;
@@ -7,6 +8,7 @@ import io.meshgate.publish.GitCredentials;
 import io.meshgate.publish.NetworkRetry;
 import io.meshgate.publish.PreviousState;
 import io.meshgate.publish.PublishResult;
+import io.meshgate.publish.SourceCheckout;
 import io.meshgate.publish.Redactor;
 import io.meshgate.publish.SourceFetch;
 import io.meshgate.publish.SourceSnapshot;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 
@@ -108,6 +111,13 @@ public final class SyncJob implements SyncAction {
   private final java.util.function.Function<ServicePolicies.Loaded, TreeCheck> checks;
   private final Guards guards;
   private final Redactor redactor;
+  /**
+   * The YAML of each object of the last output: objects an incremental render hands back unchanged
+   * are not written out again (only the sync thread uses it).
+   */
+  private final Map<io.meshgate.render.RenderedObject, byte[]> written = new java.util.IdentityHashMap<>();
+  /** The intents of the latest source commit, updated file by file (only the sync thread uses it). */
+  private final SourceCheckout checkout;
   // Only the sync thread touches these.
   private String lastHandledKey;
   // The environment tip that run left or saw (null: the branch did not exist).
@@ -120,8 +130,12 @@ public final class SyncJob implements SyncAction {
 
   /** A job checking with {@code policies} (which may come from Git), guarded by {@code guards}. */
   public SyncJob(Config config, ServicePolicies policies, Guards guards) {
-    this(config, policies, loaded -> (root, ledger) -> ServiceAssembly.checkAndRender(loaded.checker(), root, ledger),
-        guards);
+    this(config, policies, new CheckMemory(), guards);
+  }
+
+  private SyncJob(Config config, ServicePolicies policies, CheckMemory memory, Guards guards) {
+    this(config, policies,
+        loaded -> (root, ledger) -> ServiceAssembly.checkAndRender(loaded.checker(), root, ledger, memory), guards);
   }
 
   SyncJob(Config config, ServicePolicies policies, java.util.function.Function<ServicePolicies.Loaded, TreeCheck> checks,
@@ -130,6 +144,10 @@ public final class SyncJob implements SyncAction {
     this.policies = policies;
     this.checks = checks;
     this.guards = guards;
+    // Named as the intents path's last folder, as a fresh snapshot is: messages name intents/... files.
+    String folder = config.intentsPath() == null ? "intents" : SourceFetch.WHOLE_TREE.equals(config.intentsPath()) ? "tree"
+        : Path.of(config.intentsPath()).getFileName().toString();
+    this.checkout = new SourceCheckout(config.workDir().resolve("source-checkout").resolve(folder));
     // URLs are masked as literal values too: a password may hold any character.
     this.redactor = config.credentials().redactor().withUrls(java.util.Arrays.asList(config.sourceUrl(), config.envRemote()));
   }
@@ -146,6 +164,7 @@ public final class SyncJob implements SyncAction {
           .branch(config.sourceBranch())
           .intentsPath(config.intentsPath())
           .cacheDir(config.workDir().resolve("source-cache"))
+          .checkout(checkout)
           .tempParent(config.workDir().resolve("snapshots"))
           .credentials(config.credentials())
           .retry(config.networkRetry())
@@ -278,7 +297,7 @@ public final class SyncJob implements SyncAction {
     Provenance provenance = new Provenance(redactor.redact(config.sourceUrl()), snapshot.commitId(),
         loaded.digest() != null ? loaded.digest() : config.policyDigest(), Version.current(), loaded.repo(),
         loaded.commit());
-    SortedMap<String, byte[]> files = OutputTree.of(result, provenance).files();
+    SortedMap<String, byte[]> files = OutputTree.of(result, provenance, written).files();
     if (previous.isPresent() && !DeletionGuard.optedIn(snapshot.message())) {
       String problem = DeletionGuard.problem(previous.get().clusterFiles(), files.keySet(), guards.maxDeletionShare());
       if (problem != null) {

@@ -79,6 +79,26 @@ class SyntheticRepositoryTest {
   }
 
   @Test
+  void theWordsVocabularyGivesTheSameShapeWithNoNameInCommonAndPassesValidation() throws Exception {
+    SyntheticRepository.write(temp.resolve("a"), SMALL);
+    SyntheticRepository.Shape words = new SyntheticRepository.Shape(120, 12, 3, 7, SyntheticRepository.Names.WORDS);
+    SyntheticRepository.Summary summary = SyntheticRepository.write(temp.resolve("b"), words);
+    assertEquals(new SyntheticRepository.Summary(12, 120, 360, 121, summary.bytes()), summary);
+
+    CheckResult result = new Checker(TestRepos.root().resolve("policies")).check(temp.resolve("b"));
+    assertEquals(java.util.List.of(), result.violations());
+    LoadResult a = IntentLoader.load(temp.resolve("a"));
+    LoadResult b = result.load();
+    for (var kind : java.util.List.<java.util.function.Function<LoadResult, java.util.Set<String>>>of(
+        load -> load.intents().clusters().keySet(), load -> load.intents().services().keySet(),
+        load -> load.intents().clients().keySet())) {
+      java.util.Set<String> shared = new java.util.TreeSet<>(kind.apply(a));
+      shared.retainAll(kind.apply(b));
+      assertEquals(java.util.Set.of(), shared);
+    }
+  }
+
+  @Test
   void aRepositoryTooSmallForItsClientsIsRefusedWithTheReason() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SyntheticRepository.write(temp.resolve("x"), new SyntheticRepository.Shape(3, 2, 3, 1)));

@@ -46,6 +46,32 @@ class ServeCommandFlagsTest {
   }
 
   @Test
+  void intentAndUploadLimitsAreServeSettingsWhoseDefaultsAdmitALargeRepository() {
+    String root = System.getProperty("meshgate.root", "..");
+    CommandLine defaults = new CommandLine(new ServeCommand());
+    defaults.parseArgs("--source", "/srv/git/intents.git", "--policies", root + "/policies");
+    io.meshgate.service.ServiceLimits limits = ((ServeCommand) defaults.getCommand()).options().limits();
+    assertTrue(limits.intents().maxFiles() >= 100_000, limits.toString());
+    assertTrue(limits.intents().maxTotalBytes() >= 1L << 30, limits.toString());
+    assertTrue(limits.maxArchiveEntries() >= 100_000, limits.toString());
+    assertTrue(limits.maxUnpackedBytes() >= 1L << 30, limits.toString());
+
+    CommandLine raised = new CommandLine(new ServeCommand());
+    raised.parseArgs("--source", "/srv/git/intents.git", "--policies", root + "/policies",
+        "--max-intent-files", "300000", "--max-intent-bytes", "3GiB", "--max-upload-bytes", "1GiB",
+        "--max-upload-entries", "500000", "--max-upload-unpacked-bytes", "4GiB");
+    limits = ((ServeCommand) raised.getCommand()).options().limits();
+    assertEquals(300_000, limits.intents().maxFiles());
+    assertEquals(3L << 30, limits.intents().maxTotalBytes());
+    assertEquals(1L << 30, limits.maxArchiveBytes());
+    assertEquals(500_000, limits.maxArchiveEntries());
+    assertEquals(4L << 30, limits.maxUnpackedBytes());
+
+    assertEquals(Main.EXIT_ERROR, run("serve", "--source", "/tmp/none", "--policies", ".", "--max-upload-entries", "0"));
+    assertTrue(stderr.contains("--max-upload-entries"), stderr);
+  }
+
+  @Test
   void aRelativeSourcePathIsResolvedAgainstTheWorkingDirectory() {
     String root = System.getProperty("meshgate.root", "..");
     CommandLine cli = new CommandLine(new ServeCommand());

@@ -112,6 +112,48 @@ class SourceFetchTest {
   }
 
   @Test
+  void aCheckoutWritesOnlyChangedFilesAndDeletesRemovedOnes() throws Exception {
+    String url = remote.url("file");
+    GitFixtures.commit(sourceRepo, "main", Map.of("intents/a.yaml", "a: 1\n", "intents/sub/b.yaml", "b: 1\n",
+        "intents/c.yaml", "c: 1\n", "README.md", "not intents\n"), false, "one");
+    SourceCheckout checkout = new SourceCheckout(temp.resolve("checkout").resolve("intents"));
+    Path cache = temp.resolve("cache");
+    try (SourceSnapshot first = SourceFetch.from(url).cacheDir(cache).checkout(checkout).call()) {
+      assertEquals(checkout.dir(), first.intentsDir());
+      assertEquals(Map.of("a.yaml", "a: 1\n", "sub/b.yaml", "b: 1\n", "c.yaml", "c: 1\n"),
+          filesBelow(first.intentsDir()));
+      assertEquals(3, checkout.writtenLastUpdate());
+    }
+    assertTrue(Files.isDirectory(checkout.dir()), "closing the snapshot keeps the checkout for the next run");
+    Path unchanged = checkout.dir().resolve("a.yaml");
+    java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.fromMillis(1_000);
+    Files.setLastModifiedTime(unchanged, before);
+
+    // b changes, c is deleted, d is added; a is not touched.
+    GitFixtures.commit(sourceRepo, "main", Map.of("intents/a.yaml", "a: 1\n", "intents/sub/b.yaml", "b: 2\n",
+        "intents/d.yaml", "d: 1\n", "README.md", "not intents\n"), false, "two");
+    try (SourceSnapshot second = SourceFetch.from(url).cacheDir(cache).checkout(checkout).call()) {
+      assertEquals(Map.of("a.yaml", "a: 1\n", "sub/b.yaml", "b: 2\n", "d.yaml", "d: 1\n"),
+          filesBelow(second.intentsDir()));
+      assertEquals(2, checkout.writtenLastUpdate(), "b and d written");
+      assertEquals(1, checkout.deletedLastUpdate(), "c deleted");
+      assertEquals(before, Files.getLastModifiedTime(unchanged), "a was not written again");
+    }
+  }
+
+  @Test
+  void aFreshCheckoutClearsWhatAnEarlierProcessLeftInItsFolder() throws Exception {
+    String url = remote.url("file");
+    GitFixtures.commit(sourceRepo, "main", Map.of("intents/a.yaml", "a: 1\n"), false, "one");
+    Path dir = Files.createDirectories(temp.resolve("checkout").resolve("intents"));
+    Files.writeString(dir.resolve("stale.yaml"), "stale: true\n");
+    SourceCheckout checkout = new SourceCheckout(dir);
+    try (SourceSnapshot snapshot = SourceFetch.from(url).cacheDir(temp.resolve("cache")).checkout(checkout).call()) {
+      assertEquals(Map.of("a.yaml", "a: 1\n"), filesBelow(snapshot.intentsDir()));
+    }
+  }
+
+  @Test
   void unknownBranchAndMissingIntentsPathAreClearErrors() throws Exception {
     String url = remote.url("file");
     GitFixtures.commit(sourceRepo, "main", Map.of("docs/a.md", "x\n", "intent", "file\n"), false,

@@ -87,6 +87,7 @@ class ArchiveExtractorTest {
       ArchiveRejected e = assertThrows(ArchiveRejected.class, () -> limited.extract(bomb, out));
       assertTrue(e.isTooLarge(), e.getMessage());
       assertTrue(e.getMessage().contains("skipped ones too"), e.getMessage());
+      assertTrue(e.getMessage().contains(ServiceLimits.UNPACKED_BYTES_FLAG), "says how to raise it: " + e.getMessage());
     }
     // Within the limit, the same metadata entries are still skipped.
     byte[] small = TestArchives.tarGzWithZeros(seed, "intents/._small.yaml", 1024);

@@ -142,7 +142,12 @@ public final class PreparedQuery {
 
   /** Evaluates the query; {@code input} may be null (no input document). */
   public QueryResult eval(Value input) {
-    long deadline = System.nanoTime() + rego.timeout().toNanos();
+    return eval(input, rego.timeout());
+  }
+
+  /** As {@link #eval(Value)}, with a time limit of its own instead of the {@link Rego}'s. */
+  public QueryResult eval(Value input, java.time.Duration timeout) {
+    long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
     Evaluator.Options options = new Evaluator.Options(rego.strictBuiltinErrors(), deadline, rego.maxSteps(),
         rego.printSink(), rego.traceSink(), rego.optimise());
     return io.meshgate.rego.interpreter.LargeStack.run("evaluation", () -> {
@@ -163,7 +168,12 @@ public final class PreparedQuery {
    * when it is undefined. With several solutions the first is returned.
    */
   public Value evalValue(Value input) {
-    QueryResult r = eval(input);
+    return evalValue(input, rego.timeout());
+  }
+
+  /** As {@link #evalValue(Value)}, with a time limit of its own instead of the {@link Rego}'s. */
+  public Value evalValue(Value input, java.time.Duration timeout) {
+    QueryResult r = eval(input, timeout);
     if (r.isEmpty() || r.expressions().get(0).isEmpty()) {
       return null;
     }

@@ -60,7 +60,7 @@ public final class Evaluator {
   private static final class Memo {
     final IdentityHashMap<RuleNode, Value> nodes = new IdentityHashMap<>();
     final Set<RuleNode> undefinedNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    final Map<String, Map<List<Value>, Value>> calls = new HashMap<>();
+    final IdentityHashMap<FunctionGroup, Map<CallKey, Value>> calls = new IdentityHashMap<>();
     /** Comprehension indexes built in this scope, by identity of the comprehension. */
     final IdentityHashMap<Term, Map<List<Value>, List<Object>>> comprehensions = new IdentityHashMap<>();
   }
@@ -74,9 +74,13 @@ public final class Evaluator {
   private final Map<String, Object> builtinCache = new HashMap<>();
   private final Map<String, Value> nondeterministicResults = new HashMap<>();
   private final Set<RuleNode> inProgress = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-  private final Set<String> functionsInProgress = new java.util.HashSet<>();
+  private final Set<FunctionGroup> functionsInProgress = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private final BuiltinContext context;
-  private final Map<String, Integer> arities = new HashMap<>();
+  // Keyed by the name strings of the compiled policy (one instance per call site): identity lookups,
+  // where a map by string value would compare names of thirty characters at every call.
+  private final IdentityHashMap<String, Integer> arities = new IdentityHashMap<>();
+  private final IdentityHashMap<String, Object> callees = new IdentityHashMap<>();
+  private static final Object NO_CALLEE = new Object();
   private long steps;
 
   private Value input;
@@ -1164,8 +1168,10 @@ public final class Evaluator {
         Value r = callFunction(name, vals, c.loc());
         return r != null && k.run(r);
       }
-      Builtin b = policy.builtins().lookup(name).orElseThrow(() ->
-          new RegoException(RegoException.TYPE, c.loc().file(), c.loc().line(), c.loc().column(), "undefined function " + name));
+      Builtin b = callee(name) instanceof Builtin found ? found : null;
+      if (b == null) {
+        throw new RegoException(RegoException.TYPE, c.loc().file(), c.loc().line(), c.loc().column(), "undefined function " + name);
+      }
       Value r = callBuiltin(b, vals, c.loc());
       if (r == null) {
         return false;
@@ -1233,39 +1239,93 @@ public final class Evaluator {
     return r;
   }
 
+  /** The FunctionGroup or Builtin a name calls, looked up once per name instance. */
+  private Object callee(String name) {
+    Object found = callees.get(name);
+    if (found == null) {
+      FunctionGroup g = policy.functions().get(name);
+      found = g != null ? g : policy.builtins().lookup(name).map(b -> (Object) b).orElse(NO_CALLEE);
+      callees.put(name, found);
+    }
+    return found;
+  }
+
   private Value callFunction(String name, List<Value> args, Loc loc) {
-    FunctionGroup g = policy.functions().get(name);
+    FunctionGroup g = callee(name) instanceof FunctionGroup found ? found : null;
     if (g == null) {
       throw new RegoException(RegoException.TYPE, loc.file(), loc.line(), loc.column(), "undefined function " + name);
     }
-    Map<List<Value>, Value> cache = options.optimise() ? memo.calls.computeIfAbsent(name, n -> new HashMap<>())
+    Map<CallKey, Value> cache = options.optimise() ? memo.calls.computeIfAbsent(g, n -> new HashMap<>())
         : new HashMap<>();
-    Value cached = cache.get(args);
+    CallKey key = new CallKey(args);
+    Value cached = cache.get(key);
     if (cached != null) {
       return cached == UNDEFINED_RESULT ? null : cached;
     }
-    if (!functionsInProgress.add(name)) {
+    if (!functionsInProgress.add(g)) {
       throw new RegoException(RegoException.RECURSION, loc.file(), loc.line(), loc.column(),
           "function " + name + " is recursive");
     }
-    Value result = null;
+    Value result;
     try {
-      for (CompiledRule def : g.definitions) {
-        Value v = evalFunctionDefinition(def, args);
-        if (v != null) {
-          if (result != null && !result.equals(v)) {
-            throw conflict(def.loc(), "functions must not produce multiple outputs for same inputs");
-          }
-          result = v;
+      result = evalFunctionGroup(g, args);
+    } finally {
+      functionsInProgress.remove(g);
+    }
+    cache.put(key, result == null ? UNDEFINED_RESULT : result);
+    return result;
+  }
+
+  /**
+   * The arguments of a memoised call: hashed once, compared by identity first (a policy passes the
+   * same input objects to a function again and again).
+   */
+  private static final class CallKey {
+    private final Value[] args;
+    private final int hash;
+
+    CallKey(List<Value> args) {
+      this.args = args.toArray(new Value[0]);
+      int h = 1;
+      for (Value a : this.args) {
+        h = 31 * h + a.hashCode();
+      }
+      this.hash = h;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof CallKey other) || other.hash != hash || other.args.length != args.length) {
+        return false;
+      }
+      for (int i = 0; i < args.length; i++) {
+        if (args[i] != other.args[i] && !args[i].equals(other.args[i])) {
+          return false;
         }
       }
-      if (result == null && g.defaultDefinition != null) {
-        result = firstValue(g.defaultDefinition.value(), new Env(null));
-      }
-    } finally {
-      functionsInProgress.remove(name);
+      return true;
     }
-    cache.put(args, result == null ? UNDEFINED_RESULT : result);
+  }
+
+  private Value evalFunctionGroup(FunctionGroup g, List<Value> args) {
+    Value result = null;
+    for (CompiledRule def : g.definitions) {
+      Value v = evalFunctionDefinition(def, args);
+      if (v != null) {
+        if (result != null && !result.equals(v)) {
+          throw conflict(def.loc(), "functions must not produce multiple outputs for same inputs");
+        }
+        result = v;
+      }
+    }
+    if (result == null && g.defaultDefinition != null) {
+      result = firstValue(g.defaultDefinition.value(), new Env(null));
+    }
     return result;
   }
 

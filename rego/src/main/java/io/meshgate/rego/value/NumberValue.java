@@ -13,7 +13,18 @@ public final class NumberValue implements Value {
 
   private NumberValue(BigDecimal value) { this.value = value; }
 
-  public static NumberValue of(long n) { return new NumberValue(BigDecimal.valueOf(n)); }
+  /** Array indexes and ports: the small integers an evaluation makes over and over, made once. */
+  private static final NumberValue[] SMALL = new NumberValue[1024];
+
+  static {
+    for (int i = 0; i < SMALL.length; i++) {
+      SMALL[i] = new NumberValue(BigDecimal.valueOf(i));
+    }
+  }
+
+  public static NumberValue of(long n) {
+    return n >= 0 && n < SMALL.length ? SMALL[(int) n] : new NumberValue(BigDecimal.valueOf(n));
+  }
 
   public static NumberValue of(BigInteger n) { return new NumberValue(new BigDecimal(n)); }
 

@@ -1,35 +1,209 @@
 package io.meshgate.rego.value;
 
-import java.util.Collections;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.function.BiConsumer;
 
-/** An immutable Rego object; keys may be any value and iterate in OPA's term order. */
+/**
+ * An immutable Rego object; keys may be any value and iterate in OPA's term order.
+ *
+ * <p>Held as two arrays sorted by key: a policy input of 100,000 rendered objects makes a million
+ * small objects, and a tree map costs some 40 bytes per entry where this costs 8. Lookups search
+ * the sorted keys, or, in objects of more than {@link #INDEXED_SIZE} keys (the input's collections,
+ * lookup objects), a hash index built on first use. One made by {@link Value#wrap} converts its Java
+ * map when it is first read, so the parts of a large input no rule looks at are never converted.
+ */
 public final class ObjectValue implements Value {
-  public static final ObjectValue EMPTY = new ObjectValue(Collections.emptyNavigableMap());
+  public static final ObjectValue EMPTY = new ObjectValue(new Value[0], new Value[0]);
+  private static final int INDEXED_SIZE = 32;
 
-  private final NavigableMap<Value, Value> entries;
+  /** Sorted, distinct; null until a wrapped Java map is converted. */
+  private volatile Value[] keys;
+  private Value[] values;
+  /** The wrapped Java map, until it is converted. */
+  private Map<?, ?> source;
   private int hash;
+  /** Key to value by hash, for {@link #get} on large objects; built on the first such lookup. */
+  private volatile HashMap<Value, Value> index;
 
-  private ObjectValue(NavigableMap<Value, Value> entries) { this.entries = entries; }
+  private ObjectValue(Value[] keys, Value[] values) {
+    this.values = values;
+    this.keys = keys;
+  }
+
+  private ObjectValue(Map<?, ?> source) {
+    this.source = source;
+  }
 
   public static ObjectValue of(Map<? extends Value, ? extends Value> entries) {
     if (entries.isEmpty()) {
       return EMPTY;
     }
-    return new ObjectValue(Collections.unmodifiableNavigableMap(new TreeMap<>(entries)));
+    int n = entries.size();
+    Value[] keys = new Value[n];
+    Value[] values = new Value[n];
+    if (entries instanceof SortedMap<?, ?> sorted && sorted.comparator() == null) {
+      // A TreeMap of values is in term order already.
+      int i = 0;
+      for (Map.Entry<? extends Value, ? extends Value> e : entries.entrySet()) {
+        keys[i] = e.getKey();
+        values[i++] = e.getValue();
+      }
+      return new ObjectValue(keys, values);
+    }
+    List<Map.Entry<? extends Value, ? extends Value>> list = new ArrayList<>(entries.entrySet());
+    list.sort((a, b) -> a.getKey().compareTo(b.getKey()));
+    return fromSorted(list, keys, values);
   }
 
-  public NavigableMap<Value, Value> entries() { return entries; }
-  public int size() { return entries.size(); }
+  private static ObjectValue fromSorted(List<? extends Map.Entry<? extends Value, ? extends Value>> sorted,
+      Value[] keys, Value[] values) {
+    int n = 0;
+    for (Map.Entry<? extends Value, ? extends Value> e : sorted) {
+      if (n > 0 && keys[n - 1].compareTo(e.getKey()) == 0) {
+        values[n - 1] = e.getValue(); // a later equal key wins, as a map's put does
+      } else {
+        keys[n] = e.getKey();
+        values[n++] = e.getValue();
+      }
+    }
+    return n == keys.length ? new ObjectValue(keys, values)
+        : new ObjectValue(Arrays.copyOf(keys, n), Arrays.copyOf(values, n));
+  }
+
+  /** A non-empty Java map converted on first read (see {@link Value#wrap}). */
+  static ObjectValue wrapping(Map<?, ?> source) {
+    return new ObjectValue(source);
+  }
+
+  /** The sorted keys, converting a wrapped map first. */
+  private Value[] keys() {
+    Value[] converted = keys;
+    return converted != null ? converted : convert();
+  }
+
+  /**
+   * For the key sequences of small objects (field names, in the order their Java map holds them):
+   * the order that sorts them. Thousands of input objects share a few such sequences (every
+   * ServiceEntry's spec), so each is sorted once, not once per object.
+   */
+  private static final Map<List<String>, int[]> FIELD_ORDERS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_FIELD_ORDERS = 10_000;
+
+  /** The sorting order of {@code names} (distinct field names), or null when not worth remembering. */
+  private static int[] fieldOrder(String[] names) {
+    List<String> sequence = Arrays.asList(names);
+    int[] order = FIELD_ORDERS.get(sequence);
+    if (order != null) {
+      return order;
+    }
+    Integer[] positions = new Integer[names.length];
+    for (int i = 0; i < names.length; i++) {
+      positions[i] = i;
+    }
+    Value[] keyValues = new Value[names.length];
+    for (int i = 0; i < names.length; i++) {
+      keyValues[i] = StringValue.ofKey(names[i]);
+    }
+    Arrays.sort(positions, (a, b) -> keyValues[a].compareTo(keyValues[b]));
+    order = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      order[i] = positions[i];
+    }
+    if (FIELD_ORDERS.size() < MAX_FIELD_ORDERS) {
+      FIELD_ORDERS.putIfAbsent(List.copyOf(sequence), order);
+    }
+    return order;
+  }
+
+  /** A small map whose keys are all strings (field names), converted in the remembered order; else null. */
+  private static ObjectValue convertFields(Map<?, ?> source) {
+    String[] names = new String[source.size()];
+    Object[] raw = new Object[source.size()];
+    int i = 0;
+    for (Map.Entry<?, ?> entry : source.entrySet()) {
+      if (!(entry.getKey() instanceof String name) || i >= names.length) {
+        return null;
+      }
+      names[i] = name;
+      raw[i++] = entry.getValue();
+    }
+    if (i != names.length) {
+      return null;
+    }
+    int[] order = fieldOrder(names);
+    Value[] keys = new Value[names.length];
+    Value[] values = new Value[names.length];
+    for (int at = 0; at < order.length; at++) {
+      keys[at] = StringValue.ofKey(names[order[at]]);
+      values[at] = Value.wrap(raw[order[at]]);
+    }
+    return new ObjectValue(keys, values);
+  }
+
+  private synchronized Value[] convert() {
+    if (keys == null && source.size() <= INDEXED_SIZE) {
+      ObjectValue converted = convertFields(source);
+      if (converted != null) {
+        values = converted.values;
+        keys = converted.keys; // volatile write last: publishes values too
+        source = null;
+      }
+    }
+    if (keys == null) {
+      List<Map.Entry<Value, Value>> list = new ArrayList<>(source.size());
+      // Small objects are records whose keys are field names, the same in every one; a large one
+      // is a collection keyed by data (names of services), not worth remembering.
+      boolean fieldNames = source.size() <= INDEXED_SIZE;
+      source.forEach((k, v) -> list.add(new AbstractMap.SimpleImmutableEntry<>(
+          fieldNames && k instanceof String name ? StringValue.ofKey(name) : Value.wrap(k), Value.wrap(v))));
+      // Equal keys (1 and 1L) keep the later value, as Value.of's map does.
+      list.sort((a, b) -> a.getKey().compareTo(b.getKey()));
+      ObjectValue converted = fromSorted(list, new Value[list.size()], new Value[list.size()]);
+      values = converted.values;
+      keys = converted.keys; // volatile write last: publishes values too
+      source = null;
+    }
+    return keys;
+  }
+
+  /** The entries in term order of their keys, as an unmodifiable map. */
+  public Map<Value, Value> entries() {
+    Value[] k = keys();
+    return new Entries(k, values);
+  }
+
+  public int size() { return keys().length; }
 
   /** The value at {@code key}, or null (undefined) when absent. */
-  public Value get(Value key) { return entries.get(key); }
+  public Value get(Value key) {
+    Value[] k = keys();
+    if (k.length > INDEXED_SIZE) {
+      HashMap<Value, Value> byHash = index;
+      if (byHash == null) {
+        byHash = new HashMap<>(k.length * 2);
+        for (int i = 0; i < k.length; i++) {
+          byHash.put(k[i], values[i]);
+        }
+        index = byHash;
+      }
+      return byHash.get(key);
+    }
+    int at = Arrays.binarySearch(k, key);
+    return at < 0 ? null : values[at];
+  }
 
-  public Value get(String key) { return entries.get(new StringValue(key)); }
+  public Value get(String key) { return get(new StringValue(key)); }
 
   @Override public int typeOrder() { return 5; }
   @Override public String typeName() { return "object"; }
@@ -37,41 +211,133 @@ public final class ObjectValue implements Value {
   /** Keys that are not strings are written as their Rego text, as OPA's JSON output does. */
   @Override
   public Object toJava() {
+    Value[] k = keys();
     Map<Object, Object> out = new LinkedHashMap<>();
-    entries.forEach((k, v) -> out.put(k instanceof StringValue s ? s.value() : k.toString(), v.toJava()));
+    for (int i = 0; i < k.length; i++) {
+      out.put(k[i] instanceof StringValue s ? s.value() : k[i].toString(), values[i].toJava());
+    }
     return out;
   }
 
   @Override
   public int compareSameType(Value other) {
-    Iterator<Map.Entry<Value, Value>> a = entries.entrySet().iterator();
-    Iterator<Map.Entry<Value, Value>> b = ((ObjectValue) other).entries.entrySet().iterator();
-    while (a.hasNext() && b.hasNext()) {
-      Map.Entry<Value, Value> ea = a.next();
-      Map.Entry<Value, Value> eb = b.next();
-      int c = ea.getKey().compareTo(eb.getKey());
+    ObjectValue that = (ObjectValue) other;
+    Value[] ak = keys();
+    Value[] bk = that.keys();
+    int n = Math.min(ak.length, bk.length);
+    for (int i = 0; i < n; i++) {
+      int c = ak[i].compareTo(bk[i]);
       if (c != 0) {
         return c;
       }
-      c = ea.getValue().compareTo(eb.getValue());
+      c = values[i].compareTo(that.values[i]);
       if (c != 0) {
         return c;
       }
     }
-    return Boolean.compare(a.hasNext(), b.hasNext());
+    return Integer.compare(ak.length, bk.length);
   }
 
-  @Override public boolean equals(Object o) { return o instanceof ObjectValue m && m.entries.equals(entries); }
+  @Override
+  public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof ObjectValue that)) {
+      return false;
+    }
+    Value[] ak = keys();
+    Value[] bk = that.keys();
+    if (ak.length != bk.length || (hash != 0 && that.hash != 0 && hash != that.hash)) {
+      return false;
+    }
+    // Keys are sorted and distinct: equal objects hold equal entries at the same positions.
+    for (int i = 0; i < ak.length; i++) {
+      if (!ak[i].equals(bk[i]) || !values[i].equals(that.values[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   @Override
   public int hashCode() {
     int h = hash;
     if (h == 0) {
-      h = entries.hashCode() * 31 + 5;
+      Value[] k = keys();
+      int sum = 0;
+      for (int i = 0; i < k.length; i++) {
+        sum += k[i].hashCode() ^ values[i].hashCode(); // as Map.hashCode
+      }
+      h = sum * 31 + 5;
       hash = h;
     }
     return h;
   }
 
   @Override public String toString() { return Json.write(this); }
+
+  /** The read-only map view of {@link #entries()}. */
+  private final class Entries extends AbstractMap<Value, Value> {
+    private final Value[] k;
+    private final Value[] v;
+
+    Entries(Value[] k, Value[] v) {
+      this.k = k;
+      this.v = v;
+    }
+
+    @Override
+    public int size() {
+      return k.length;
+    }
+
+    @Override
+    public Value get(Object key) {
+      return key instanceof Value value ? ObjectValue.this.get(value) : null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return get(key) != null;
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super Value, ? super Value> action) {
+      for (int i = 0; i < k.length; i++) {
+        action.accept(k[i], v[i]);
+      }
+    }
+
+    @Override
+    public Set<Map.Entry<Value, Value>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public int size() {
+          return k.length;
+        }
+
+        @Override
+        public Iterator<Map.Entry<Value, Value>> iterator() {
+          return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < k.length;
+            }
+
+            @Override
+            public Map.Entry<Value, Value> next() {
+              if (next >= k.length) {
+                throw new NoSuchElementException();
+              }
+              int at = next++;
+              return new SimpleImmutableEntry<>(k[at], v[at]);
+            }
+          };
+        }
+      };
+    }
+  }
 }

@@ -10,6 +10,29 @@ public record StringValue(String value) implements Value {
 
   public static StringValue of(String s) { return new StringValue(s); }
 
+  /**
+   * The key of an object converted from Java ({@link Value#wrap}): field names repeat in every
+   * object of a large input ("spec", "metadata", "name"), so one value is made per name. Bounded,
+   * in case keys are data (names of services) rather than field names.
+   */
+  static StringValue ofKey(String s) {
+    if (s.length() > 64) {
+      return new StringValue(s);
+    }
+    StringValue known = KEYS.get(s);
+    if (known != null) {
+      return known;
+    }
+    StringValue made = new StringValue(s);
+    if (KEYS.size() < MAX_KEYS) {
+      KEYS.putIfAbsent(s, made);
+    }
+    return made;
+  }
+
+  private static final java.util.Map<String, StringValue> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_KEYS = 4096;
+
   @Override public int typeOrder() { return 3; }
   @Override public String typeName() { return "string"; }
   @Override public Object toJava() { return value; }
@@ -18,6 +41,23 @@ public record StringValue(String value) implements Value {
   public int compareSameType(Value other) {
     String a = value;
     String b = ((StringValue) other).value;
+    // UTF-16 order is code point order except where a surrogate (a character above U+FFFF) meets a
+    // character from U+E000 to U+FFFF: compare by char, and only at such a difference by code point.
+    int n = Math.min(a.length(), b.length());
+    for (int at = 0; at < n; at++) {
+      char ca = a.charAt(at);
+      char cb = b.charAt(at);
+      if (ca != cb) {
+        if (!Character.isSurrogate(ca) && !Character.isSurrogate(cb)) {
+          return Character.compare(ca, cb);
+        }
+        return byCodePoint(a, b);
+      }
+    }
+    return Integer.compare(a.length(), b.length());
+  }
+
+  private static int byCodePoint(String a, String b) {
     int i = 0;
     int j = 0;
     while (i < a.length() && j < b.length()) {
@@ -30,6 +70,18 @@ public record StringValue(String value) implements Value {
       j += Character.charCount(cb);
     }
     return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  // Written out: a record's generated equals and hashCode go through method handles, which the
+  // C1 compiler the CLI runs with does not inline, and strings are the most compared values.
+  @Override
+  public boolean equals(Object o) {
+    return o == this || o instanceof StringValue s && value.equals(s.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
   }
 
   @Override public String toString() { return Json.quote(value); }

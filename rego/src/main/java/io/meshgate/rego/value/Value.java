@@ -94,4 +94,21 @@ public sealed interface Value extends Comparable<Value>
     }
     throw new IllegalArgumentException("cannot convert " + java.getClass().getName() + " to a Rego value");
   }
+
+  /**
+   * As {@link #of}, but a map is converted only when the evaluation first reads it: for a large
+   * input (a policy input of 100,000 rendered objects) most of which no rule looks into. The Java
+   * maps and lists must not change afterwards.
+   */
+  static Value wrap(Object java) {
+    if (java instanceof Map<?, ?> m) {
+      return m.isEmpty() ? ObjectValue.EMPTY : ObjectValue.wrapping(m);
+    }
+    if (java instanceof Collection<?> c && !(java instanceof Set<?>)) {
+      List<Value> out = new ArrayList<>(c.size());
+      c.forEach(e -> out.add(wrap(e)));
+      return ArrayValue.of(out);
+    }
+    return of(java);
+  }
 }

@@ -1,0 +1,53 @@
+package io.meshgate.check;
+
+import io.meshgate.crd.CrdProblem;
+import io.meshgate.crd.IstioCrds;
+import io.meshgate.intent.ParseCache;
+import io.meshgate.render.IncrementalRender;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What one check of a tree keeps for the next check of the same tree, so a commit that changes a
+ * few files costs little more than those files: the parsed files ({@link ParseCache}, by Git blob
+ * id), the last render ({@link IncrementalRender}: only the clusters a change touches are rendered
+ * again) and the CRD check's answer for each distinct rendered object (an object rendered exactly as
+ * last time has the same problems). Everything else (schemas, references, the policies over the
+ * whole input, reachability) runs in full every time. The service's sync job keeps one; checks of one
+ * memory run one at a time.
+ */
+public final class CheckMemory {
+  private final ParseCache parsed = new ParseCache();
+  private final IncrementalRender render = new IncrementalRender();
+  private IstioCrds crdsOfLastRun;
+  private Map<Map<String, Object>, List<CrdProblem>> crdAnswersOfLastRun = Map.of();
+  private int crdReusedLastRun;
+
+  /** The parsed files. */
+  public ParseCache parsed() {
+    return parsed;
+  }
+
+  /** The renders of this tree: only the clusters a change touches are rendered again. */
+  public IncrementalRender render() {
+    return render;
+  }
+
+  /** Rendered objects whose CRD answer the last check took from the one before. */
+  public int crdReusedLastRun() {
+    return crdReusedLastRun;
+  }
+
+  /** The answers of the last check when it used the same CRDs, else none. */
+  synchronized Map<Map<String, Object>, List<CrdProblem>> crdAnswers(IstioCrds crds) {
+    return crds == crdsOfLastRun ? crdAnswersOfLastRun : Map.of();
+  }
+
+  /** Keeps this check's answers (only those: objects no longer rendered are forgotten). */
+  synchronized void keepCrdAnswers(IstioCrds crds, Map<Map<String, Object>, List<CrdProblem>> answers, int reused) {
+    crdsOfLastRun = crds;
+    crdAnswersOfLastRun = new ConcurrentHashMap<>(answers);
+    crdReusedLastRun = reused;
+  }
+}
