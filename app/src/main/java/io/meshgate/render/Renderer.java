@@ -665,21 +665,35 @@ public final class Renderer {
    * https://istio.io/latest/docs/ops/configuration/traffic-management/dns-proxy/
    */
   private static ServiceEntry globalServiceEntry(InboundService service, String address, List<WorkloadEntry> endpoints) {
+    ServiceEntry se = globalServiceEntry(service, address, ServiceEntryResolution.DNS, false);
+    se.setEndpoints(endpoints);
+    return se;
+  }
+
+  /**
+   * The mesh-internal ServiceEntry of {@code <service>.<ns>.global} at {@code address}, exported to
+   * every namespace, with the service's ports (and their workload ports as targetPort when the
+   * entry selects pods itself).
+   */
+  static ServiceEntry globalServiceEntry(InboundService service, String address, ServiceEntryResolution resolution,
+      boolean withTargetPorts) {
     ServiceEntry se = new ServiceEntry();
     se.setHosts(List.of(globalHost(service)));
     se.setAddresses(List.of(address));
     se.setLocation(ServiceEntryLocation.MESH_INTERNAL);
-    se.setResolution(ServiceEntryResolution.DNS);
+    se.setResolution(resolution);
     List<ServicePort> ports = new ArrayList<>();
     for (InboundService.Port p : service.spec().ports()) {
       ServicePort port = new ServicePort();
       port.setNumber((long) p.number());
       port.setName(p.name());
       port.setProtocol(p.protocol().name());
+      if (withTargetPorts) {
+        port.setTargetPort((long) p.workloadPort());
+      }
       ports.add(port);
     }
     se.setPorts(ports);
-    se.setEndpoints(endpoints);
     se.setExportTo(List.of("*"));
     return se;
   }

@@ -17,9 +17,7 @@ import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRoute;
 import io.fabric8.istio.api.api.networking.v1alpha3.HTTPRouteDestination;
 import io.fabric8.istio.api.api.networking.v1alpha3.Percent;
 import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry;
-import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntryLocation;
 import io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntryResolution;
-import io.fabric8.istio.api.api.networking.v1alpha3.ServicePort;
 import io.fabric8.istio.api.api.networking.v1alpha3.StringMatch;
 import io.fabric8.istio.api.api.networking.v1alpha3.StringMatchExact;
 import io.fabric8.istio.api.api.networking.v1alpha3.StringMatchPrefix;
@@ -135,23 +133,8 @@ final class TrafficRouting {
    * https://istio.io/latest/docs/reference/config/networking/service-entry/#ServiceEntry-workload_selector
    */
   static ServiceEntry selectingServiceEntry(InboundService service, String address) {
-    ServiceEntry se = new ServiceEntry();
-    se.setHosts(List.of(Renderer.globalHost(service)));
-    se.setAddresses(List.of(address));
-    se.setLocation(ServiceEntryLocation.MESH_INTERNAL);
-    se.setResolution(ServiceEntryResolution.STATIC);
-    List<ServicePort> ports = new ArrayList<>();
-    for (InboundService.Port p : service.spec().ports()) {
-      ServicePort port = new ServicePort();
-      port.setNumber((long) p.number());
-      port.setName(p.name());
-      port.setProtocol(p.protocol().name());
-      port.setTargetPort((long) p.workloadPort());
-      ports.add(port);
-    }
-    se.setPorts(ports);
+    ServiceEntry se = Renderer.globalServiceEntry(service, address, ServiceEntryResolution.STATIC, true);
     se.setWorkloadSelector(new WorkloadSelector(new TreeMap<>(service.spec().selector())));
-    se.setExportTo(List.of("*"));
     return se;
   }
 
