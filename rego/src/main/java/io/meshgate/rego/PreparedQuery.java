@@ -147,11 +147,15 @@ public final class PreparedQuery {
 
   /** As {@link #eval(Value)}, with a time limit of its own instead of the {@link Rego}'s. */
   public QueryResult eval(Value input, java.time.Duration timeout) {
+    return eval(input, timeout, null);
+  }
+
+  private QueryResult eval(Value input, java.time.Duration timeout, Evaluator.SharedMemo shared) {
     long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
     Evaluator.Options options = new Evaluator.Options(rego.strictBuiltinErrors(), deadline, rego.maxSteps(),
         rego.printSink(), rego.traceSink(), rego.optimise());
     return io.meshgate.rego.interpreter.LargeStack.run("evaluation", () -> {
-      Evaluator ev = new Evaluator(rego.policy(), rego.baseData(), input, options);
+      Evaluator ev = new Evaluator(rego.policy(), rego.baseData(), input, options, shared);
       List<Evaluator.Solution> solutions = ev.query(body, expressions, variables);
       List<Map<String, Value>> bindings = new ArrayList<>(solutions.size());
       List<List<Value>> exprs = new ArrayList<>(solutions.size());
@@ -173,7 +177,16 @@ public final class PreparedQuery {
 
   /** As {@link #evalValue(Value)}, with a time limit of its own instead of the {@link Rego}'s. */
   public Value evalValue(Value input, java.time.Duration timeout) {
-    QueryResult r = eval(input, timeout);
+    return evalValue(input, timeout, null);
+  }
+
+  /**
+   * As {@link #evalValue(Value, java.time.Duration)}, sharing rule values and function results with
+   * the evaluations of other queries that are given the same {@code shared} memo and the same input
+   * (see {@link ConcurrentQueries}).
+   */
+  public Value evalValue(Value input, java.time.Duration timeout, Evaluator.SharedMemo shared) {
+    QueryResult r = eval(input, timeout, shared);
     if (r.isEmpty() || r.expressions().get(0).isEmpty()) {
       return null;
     }

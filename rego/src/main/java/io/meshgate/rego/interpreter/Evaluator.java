@@ -58,11 +58,42 @@ public final class Evaluator {
 
   /** Per-with-scope memo of rule and function values. */
   private static final class Memo {
-    final IdentityHashMap<RuleNode, Value> nodes = new IdentityHashMap<>();
-    final Set<RuleNode> undefinedNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    final IdentityHashMap<FunctionGroup, Map<CallKey, Value>> calls = new IdentityHashMap<>();
-    /** Comprehension indexes built in this scope, by identity of the comprehension. */
+    final Map<RuleNode, Value> nodes;
+    final Set<RuleNode> undefinedNodes;
+    final Map<FunctionGroup, Map<CallKey, Value>> calls;
+    /** Comprehension indexes built in this scope, by identity of the comprehension; never shared. */
     final IdentityHashMap<Term, Map<List<Value>, List<Object>>> comprehensions = new IdentityHashMap<>();
+    /** The values several evaluations share, when this is their root scope; else null. */
+    final SharedMemo shared;
+
+    Memo() {
+      nodes = new IdentityHashMap<>();
+      undefinedNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+      calls = new IdentityHashMap<>();
+      shared = null;
+    }
+
+    Memo(SharedMemo shared) {
+      nodes = shared.nodes;
+      undefinedNodes = shared.undefinedNodes;
+      calls = shared.calls;
+      this.shared = shared;
+    }
+  }
+
+  /**
+   * Rule values and function results that evaluations of several queries over one input share, so
+   * that queries evaluated on several threads (one per package's {@code deny}, say) compute each
+   * lookup object once. Only the root scope is shared: a {@code with} scope keeps a memo of its own.
+   * A rule one thread is computing is awaited by the others, not computed twice; rule dependencies
+   * are acyclic (recursion is a compile error), so a wait cannot close a cycle.
+   */
+  public static final class SharedMemo {
+    final Map<RuleNode, Value> nodes = new java.util.concurrent.ConcurrentHashMap<>();
+    final Set<RuleNode> undefinedNodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final Map<FunctionGroup, Map<CallKey, Value>> calls = new java.util.concurrent.ConcurrentHashMap<>();
+    final java.util.concurrent.ConcurrentHashMap<RuleNode, java.util.concurrent.CompletableFuture<Value>> computing =
+        new java.util.concurrent.ConcurrentHashMap<>();
   }
 
   private static final Value UNDEFINED_RESULT = new StringValue("\u0000undefined");
@@ -86,12 +117,18 @@ public final class Evaluator {
   private Value input;
   private List<Overlay> overlays = List.of();
   private Map<String, Term> mocks = Map.of();
-  private Memo memo = new Memo();
+  private Memo memo;
   private IdentityHashMap<Expr, Value> recorded;
   /** A single-expression query reports a false value instead of failing, as OPA does. */
   private Expr captureFalse;
 
   public Evaluator(Policy policy, ObjectValue baseData, Value input, Options options) {
+    this(policy, baseData, input, options, null);
+  }
+
+  /** @param shared rule values and function results shared with evaluations of other queries over {@code input}, or null */
+  public Evaluator(Policy policy, ObjectValue baseData, Value input, Options options, SharedMemo shared) {
+    this.memo = shared == null ? new Memo() : new Memo(shared);
     this.policy = policy;
     this.baseData = baseData;
     this.input = input;
@@ -735,6 +772,13 @@ public final class Evaluator {
     if (memo.undefinedNodes.contains(node)) {
       return null;
     }
+    if (memo.shared != null) {
+      return sharedNodeValue(node, memo.shared);
+    }
+    return computeAndRemember(node);
+  }
+
+  private Value computeAndRemember(RuleNode node) {
     if (!inProgress.add(node)) {
       CompiledRule r = node.rules.isEmpty() ? node.defaultRule : node.rules.get(0);
       Loc loc = r == null ? null : r.loc();
@@ -753,6 +797,45 @@ public final class Evaluator {
       memo.nodes.put(node, v);
     }
     return v;
+  }
+
+  /** The rule's value computed by this thread, or awaited from the thread already computing it. */
+  private Value sharedNodeValue(RuleNode node, SharedMemo shared) {
+    java.util.concurrent.CompletableFuture<Value> mine = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Value> running = shared.computing.putIfAbsent(node, mine);
+    if (running != null) {
+      Value v = await(running);
+      return v == UNDEFINED_RESULT ? null : v;
+    }
+    try {
+      Value v = computeAndRemember(node);
+      mine.complete(v == null ? UNDEFINED_RESULT : v);
+      return v;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  private Value await(java.util.concurrent.CompletableFuture<Value> running) {
+    try {
+      long left = options.deadlineNanos() - System.nanoTime();
+      return running.get(Math.max(0, left), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new RegoException(RegoException.LIMIT, "evaluation exceeded the time limit");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegoException(RegoException.LIMIT, "evaluation interrupted");
+    } catch (java.util.concurrent.ExecutionException e) {
+      // The other thread's failure is this evaluation's too (it needed the same rule).
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new RegoException(RegoException.UNSUPPORTED, "internal error: " + e.getCause());
+    }
   }
 
   private Value computeNode(RuleNode node) {
@@ -1090,9 +1173,11 @@ public final class Evaluator {
     if (o instanceof TreeSet<?> s) {
       return SetValue.of((TreeSet<Value>) s);
     }
-    Map<Value, Value> m = new TreeMap<>();
-    ((TreeMap<Value, Object>) o).forEach((k, v) -> m.put(k, toValue(v)));
-    return ObjectValue.of(m);
+    // In place (the tree is this evaluation's own scratch): already sorted, so ObjectValue.of copies
+    // it in one pass, where putting each entry into a new tree compared keys n log n times.
+    TreeMap<Value, Object> tree = (TreeMap<Value, Object>) o;
+    tree.replaceAll((k, v) -> toValue(v));
+    return ObjectValue.of((Map<Value, Value>) (Map<Value, ?>) tree);
   }
 
   // ---------------------------------------------------------------- calls
@@ -1255,7 +1340,8 @@ public final class Evaluator {
     if (g == null) {
       throw new RegoException(RegoException.TYPE, loc.file(), loc.line(), loc.column(), "undefined function " + name);
     }
-    Map<CallKey, Value> cache = options.optimise() ? memo.calls.computeIfAbsent(g, n -> new HashMap<>())
+    Map<CallKey, Value> cache = options.optimise() ? memo.calls.computeIfAbsent(g,
+        n -> memo.shared != null ? new java.util.concurrent.ConcurrentHashMap<>() : new HashMap<>())
         : new HashMap<>();
     CallKey key = new CallKey(args);
     Value cached = cache.get(key);
