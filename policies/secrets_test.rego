@@ -33,3 +33,9 @@ test_secret01_message_does_not_repeat_the_material if {
 test_secret01_credential_name_reference_allowed if {
 	count(secrets.deny) == 0 with input as testdata.with_patch({"services": {"httpbin": {"spec": {"tls": {"credentialName": "httpbin-tls"}}}}})
 }
+
+test_secret01_marker_needing_json_escapes_found if {
+	findings := secrets.deny with input as testdata.with_patch({"services": {"httpbin": {"metadata": {"annotations": {"note": "<key> \"quoted\"\n-----BEGIN RSA PRIVATE KEY-----"}}}}})
+		with data.meshgate.lib.pem_markers as ["<key> \"quoted\"\n-----BEGIN "]
+	testdata.has(findings, "MG-SECRET-01", "InboundService", "httpbin", "metadata.annotations.note")
+}
