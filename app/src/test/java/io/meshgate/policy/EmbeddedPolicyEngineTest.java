@@ -87,6 +87,26 @@ class EmbeddedPolicyEngineTest {
   }
 
   @Test
+  void aDenyThatIsNotASetIsRefused() throws Exception {
+    // Each deny and warn is queried on its own (on several threads); a deny of the wrong shape still
+    // fails closed, as it does when data.meshgate is read whole.
+    PolicyEngine engine = EmbeddedPolicyEngine.create(bundle(
+        "ok.rego", "package meshgate.ok\n\nwarn contains \"fine\" if true\n",
+        "bad.rego", "package meshgate.bad\n\ndeny := \"not a set\"\n"));
+    PolicyEngineException error = assertThrows(PolicyEngineException.class, () -> engine.evaluate(INPUT));
+    assertTrue(error.getMessage().contains("data.meshgate.bad.deny must be a set"), error.getMessage());
+  }
+
+  @Test
+  void findingsInTheBundlesDataUnderMeshgateCountToo() throws Exception {
+    PolicyEngine engine = EmbeddedPolicyEngine.create(bundle(
+        "ok.rego", "package meshgate.ok\n\ndeny contains \"from a rule\" if true\n",
+        "data.yaml", "meshgate: {fixed: {deny: [\"from data\"]}}\n"));
+    assertEquals(List.of("from a rule", "from data"),
+        engine.evaluate(INPUT).denies().stream().map(PolicyFinding::message).sorted().toList());
+  }
+
+  @Test
   void compileErrorNamesFileAndLine() throws Exception {
     PolicyBundle broken = bundle("tls.rego", "package meshgate.tls\n\ndeny contains x if {\n\tx := undefined_var_y\n}\n");
     PolicyEngineException error = assertThrows(PolicyEngineException.class, () -> EmbeddedPolicyEngine.create(broken));
