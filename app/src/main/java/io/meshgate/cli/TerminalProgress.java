@@ -54,7 +54,7 @@ final class TerminalProgress implements Progress {
   }
 
   @Override
-  public void update(String phase, long done) {
+  public synchronized void update(String phase, long done) {
     long now = clock.nanos();
     if (now - start < QUIET_NANOS || now - lastDraw < REDRAW_NANOS) {
       return;
@@ -67,7 +67,7 @@ final class TerminalProgress implements Progress {
   }
 
   @Override
-  public void finish() {
+  public synchronized void finish() {
     if (width > 0) {
       err.print("\r" + " ".repeat(width) + "\r");
       err.flush();

@@ -124,35 +124,38 @@ public final class Renderer {
     }
     AllocationLedger ledger = AddressAllocator.allocate(previous, addressDemand(index, remoteClients));
 
-    long[] rendered = {0};
-    remoteClients.forEach((service, remote) -> {
+    // Each group of clusters is rendered on a core of its own: a cluster's objects come from the
+    // services it hosts and calls, in service order, whichever thread renders it (so the output is
+    // the same as one thread's). Each group walks every service and keeps what lands in its clusters.
+    java.util.concurrent.atomic.AtomicLong rendered = new java.util.concurrent.atomic.AtomicLong();
+    List<Map<String, ClusterOutput>> groups = groups(out, Runtime.getRuntime().availableProcessors());
+    groups.parallelStream().forEach(group -> remoteClients.forEach((service, remote) -> {
       // Each cluster that hosts the Service (several with alsoIn: locality failover between them).
       for (String hostName : service.spec().hostingClusters()) {
         Cluster host = index.cluster(hostName);
         if (host == null) {
           continue; // an unknown cluster in alsoIn: MG-REF-01
         }
-        ClusterOutput hosting = out.get(host.name());
+        ClusterOutput hosting = group.get(host.name());
         if (hosting == null) {
-          continue; // not among the clusters rendered this time
+          continue; // not among the clusters rendered this time, or by this group
         }
         int before = hosting.objects.size();
         renderHosted(index, service, host, remote, ledger, hosting);
-        rendered[0] += hosting.objects.size() - before;
+        progress.update("objects rendered", rendered.addAndGet(hosting.objects.size() - before));
       }
       Cluster host = index.hostOf(service);
       remote.forEach((clientCluster, clients) -> {
-        ClusterOutput client = out.get(clientCluster);
+        ClusterOutput client = group.get(clientCluster);
         if (client == null) {
           return;
         }
         int size = client.objects.size();
         renderClientCluster(index, service, host, index.cluster(clientCluster), clients,
             ledger.addressOf(clientCluster, globalHost(service)), client);
-        rendered[0] += client.objects.size() - size;
+        progress.update("objects rendered", rendered.addAndGet(client.objects.size() - size));
       });
-      progress.update("objects rendered", rendered[0]);
-    });
+    }));
 
     // The mesh edge (ingress, egress, end-user authentication), each concern a renderer of its own.
     for (EdgeRenderer.Placed placed : new EdgeRenderer(index).render()) {
@@ -180,6 +183,19 @@ public final class Renderer {
       clusters.put(name, new ArrayList<>(cluster.objects.values()));
     });
     return new RenderResult(clusters, ledger);
+  }
+
+  /** The clusters in {@code parts} groups (round robin, so large and small clusters mix). */
+  private static List<Map<String, ClusterOutput>> groups(Map<String, ClusterOutput> out, int parts) {
+    List<Map<String, ClusterOutput>> groups = new ArrayList<>();
+    for (int i = 0; i < Math.max(1, Math.min(parts, out.size())); i++) {
+      groups.add(new java.util.HashMap<>());
+    }
+    int at = 0;
+    for (Map.Entry<String, ClusterOutput> cluster : out.entrySet()) {
+      groups.get(at++ % groups.size()).put(cluster.getKey(), cluster.getValue());
+    }
+    return groups;
   }
 
   // ---- names -----------------------------------------------------------------------------------
