@@ -13,13 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * few files costs little more than those files: the parsed files ({@link ParseCache}, by Git blob
  * id), the last render ({@link IncrementalRender}: only the clusters a change touches are rendered
  * again) and the CRD check's answer for each distinct rendered object (an object rendered exactly as
- * last time has the same problems). Everything else (schemas, references, the policies over the
- * whole input, reachability) runs in full every time. The service's sync job keeps one; checks of one
+ * last time has the same problems) and the reachability of each service's edges (kept while the
+ * service, its clients and the clusters their requests consulted are unchanged). Everything else
+ * (schemas, references, the policies over the whole input) runs in full every time. The service's sync job keeps one; checks of one
  * memory run one at a time.
  */
 public final class CheckMemory {
   private final ParseCache parsed = new ParseCache();
   private final IncrementalRender render = new IncrementalRender();
+  private final Reachability.Memory reach = new Reachability.Memory();
   private IstioCrds crdsOfLastRun;
   private Map<Map<String, Object>, List<CrdProblem>> crdAnswersOfLastRun = Map.of();
   private int crdReusedLastRun;
@@ -32,6 +34,16 @@ public final class CheckMemory {
   /** The renders of this tree: only the clusters a change touches are rendered again. */
   public IncrementalRender render() {
     return render;
+  }
+
+  /** The edges of the last reachability check, by service. */
+  Reachability.Memory reach() {
+    return reach;
+  }
+
+  /** Services whose edges the last reachability check took from the one before (see {@link Reachability.Memory}). */
+  public int reachReusedLastRun() {
+    return reach.reusedLastRun();
   }
 
   /** Rendered objects whose CRD answer the last check took from the one before. */

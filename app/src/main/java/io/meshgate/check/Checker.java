@@ -139,7 +139,7 @@ public final class Checker {
       crdFindings = CrdCheck.check(crds == null ? IstioCrds.current() : crds, load, rendered, memory);
       // MG-REACH-01: output in which a declared client cannot reach its service is refused (overlays
       // are applied with meshgate's objects, so the model has both).
-      unreachable = Reachability.check(load, rendered.withOverlayObjects(), progress);
+      unreachable = Reachability.check(load, rendered, memory == null ? null : memory.reach(), progress);
     }
     if (policyFindings != null) {
       violations.addAll(policyOutcome(policyFindings));

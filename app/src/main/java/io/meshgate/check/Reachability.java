@@ -1,14 +1,21 @@
 package io.meshgate.check;
 
+import io.meshgate.intent.Cluster;
+import io.meshgate.intent.IntentSet;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.LoadResult;
+import io.meshgate.intent.OverlayObject;
 import io.meshgate.intent.SourceLocation;
+import io.meshgate.render.RenderResult;
+import io.meshgate.render.RenderedObject;
 import io.meshgate.verify.HopResult;
 import io.meshgate.verify.Verifier;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * MG-REACH-01: the pipeline refuses output in which a declared client cannot reach its service. One
@@ -17,10 +24,15 @@ import java.util.Map;
 final class Reachability {
   private Reachability() {}
 
-  static List<Violation> check(LoadResult load, Map<String, ? extends List<? extends Map<String, ?>>> rendered,
-      Progress progress) {
-    Verifier.Result result = new Verifier(load.intents(), io.meshgate.verify.MeshModel.build(load.intents(), rendered))
-        .run(false, progress);
+  /**
+   * @param memory what the last check of this tree kept (edges of services whose inputs and clusters
+   *     did not change are taken from it), or null
+   */
+  static List<Violation> check(LoadResult load, RenderResult rendered, Memory memory, Progress progress) {
+    Verifier verifier = new Verifier(load.intents(),
+        io.meshgate.verify.MeshModel.build(load.intents(), rendered.withOverlayObjects()));
+    Verifier.Result result = memory == null ? verifier.run(false, progress)
+        : memory.run(verifier, load, rendered, progress);
     // One error per declaring intent (a ServiceClient, or an IngressRoute, ExternalService or EndUserAuth).
     Map<String, List<Verifier.Check>> failedByIntent = new LinkedHashMap<>();
     for (Verifier.Check edge : result.edges()) {
@@ -45,5 +57,61 @@ final class Reachability {
           first.kind().name(), client, first.field()));
     });
     return violations;
+  }
+
+  /**
+   * What reachability keeps between checks of one tree: the last run's edges by service, and what
+   * each cluster's model was built from (Cluster intents, rendered objects, overlay objects). A
+   * cluster whose rendered objects are the very objects of last time (the incremental render keeps
+   * the clusters a change does not touch) and whose overlays are equal has the model it had, so the
+   * services whose requests consulted only such clusters keep their edges. With mesh-edge intents
+   * (whose requests are checked in full anyway) nothing is kept.
+   */
+  static final class Memory {
+    private final Verifier.Memory edges = new Verifier.Memory();
+    private Map<String, Cluster> clusters;
+    private Map<String, List<RenderedObject>> objects = Map.of();
+    private Map<String, List<Map<String, Object>>> overlays = Map.of();
+
+    /** Services whose edges the last check took from the one before. */
+    int reusedLastRun() {
+      return edges.reusedLastRun();
+    }
+
+    synchronized Verifier.Result run(Verifier verifier, LoadResult load, RenderResult rendered, Progress progress) {
+      IntentSet intents = load.intents();
+      boolean comparable = intents.clusters().equals(clusters) && intents.ingressRoutes().isEmpty()
+          && intents.externalServices().isEmpty() && intents.endUserAuths().isEmpty();
+      Map<String, List<Map<String, Object>>> overlaysNow = overlayContents(rendered);
+      Map<String, List<RenderedObject>> lastObjects = objects;
+      Map<String, List<Map<String, Object>>> lastOverlays = overlays;
+      Verifier.Result result = verifier.run(false, progress, edges, cluster -> comparable
+          && sameObjects(lastObjects.get(cluster), rendered.objectsOf(cluster))
+          && Objects.equals(lastOverlays.get(cluster), overlaysNow.get(cluster)));
+      clusters = intents.clusters();
+      objects = rendered.clusters();
+      overlays = overlaysNow;
+      return result;
+    }
+
+    /** The same objects (the same instances) in the same order. */
+    private static boolean sameObjects(List<RenderedObject> last, List<RenderedObject> now) {
+      if (last == null || last.size() != now.size()) {
+        return false;
+      }
+      for (int i = 0; i < now.size(); i++) {
+        if (last.get(i) != now.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static Map<String, List<Map<String, Object>>> overlayContents(RenderResult rendered) {
+      Map<String, List<Map<String, Object>>> out = new HashMap<>();
+      rendered.clusters().keySet().forEach(cluster ->
+          out.put(cluster, rendered.overlays().objectsOf(cluster).stream().map(OverlayObject::content).toList()));
+      return out;
+    }
   }
 }

@@ -163,12 +163,41 @@ public final class MeshModel {
   }
 
   ClusterView cluster(String name) {
-    return clusters.get(name);
+    return consulted(clusters.get(name));
   }
 
   /** The cluster whose mesh gateway listens at {@code address}, or null. */
   ClusterView clusterWithGateway(String address) {
-    return address == null ? null : byGatewayAddress.get(address.toLowerCase(Locale.ROOT));
+    return consulted(address == null ? null : byGatewayAddress.get(address.toLowerCase(Locale.ROOT)));
+  }
+
+  /**
+   * The clusters the simulation on this thread looked at while {@link #recording} ran: every view a
+   * request reaches passes through {@link #cluster} or {@link #clusterWithGateway}, so a request's
+   * outcome depends on these clusters' views (and the Cluster intents) only.
+   */
+  private static final ThreadLocal<java.util.Set<String>> CONSULTED = new ThreadLocal<>();
+
+  private static ClusterView consulted(ClusterView view) {
+    java.util.Set<String> into = CONSULTED.get();
+    if (into != null && view != null) {
+      into.add(view.name);
+    }
+    return view;
+  }
+
+  /** Runs {@code work}, adding to {@code into} the name of every cluster it consults. */
+  static <T> T recording(java.util.Set<String> into, java.util.function.Supplier<T> work) {
+    java.util.Set<String> outer = CONSULTED.get();
+    CONSULTED.set(into);
+    try {
+      return work.get();
+    } finally {
+      CONSULTED.set(outer);
+      if (outer != null) {
+        outer.addAll(into);
+      }
+    }
   }
 
   // ---- one cluster -----------------------------------------------------------------------------

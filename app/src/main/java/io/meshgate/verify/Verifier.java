@@ -126,17 +126,38 @@ public final class Verifier {
 
   /** As {@link #run(boolean)}, counting the requests simulated into {@code progress}. */
   public Result run(boolean withProbes, Progress progress) {
+    return run(withProbes, progress, null, cluster -> false);
+  }
+
+  /**
+   * As {@link #run(boolean, Progress)}, taking from {@code memory} the edges of every service whose
+   * inputs did not change: the service, its clients and their places in the files are equal to last
+   * time's, and every cluster its requests consulted is one {@code unchanged} accepts (the caller
+   * vouches that the cluster's model is what it was: the same Cluster intents, rendered and overlay
+   * objects, and intents placed there). {@code memory} then keeps this run's edges for the next.
+   *
+   * @param memory the last run's edges by service, or null (probes are never kept)
+   */
+  public Result run(boolean withProbes, Progress progress, Memory memory, java.util.function.Predicate<String> unchanged) {
     List<Check> edges = new ArrayList<>();
     List<Check> probes = new ArrayList<>();
+    Map<String, ServiceEdges> kept = new HashMap<>();
+    int reused = 0;
     for (InboundService service : intents.services().values()) {
       List<ServiceClient> clients = edgesOf(service);
-      for (ServiceClient client : clients) {
-        for (Request request : requests(client, service)) {
-          edges.add(check(client, service, null, request, true));
-        }
-        addRouteEdges(client, service, clients, edges);
-        addFailoverEdges(client, service, edges);
+      ServiceEdges inputs = inputsOf(service, clients);
+      ServiceEdges last = memory == null ? null : memory.byService.get(service.name());
+      ServiceEdges now;
+      if (last != null && last.sameInputs(inputs) && last.consulted().stream().allMatch(unchanged)) {
+        now = last;
+        reused++;
+      } else {
+        Set<String> consulted = new HashSet<>();
+        List<Check> checks = MeshModel.recording(consulted, () -> edgesOf(service, clients));
+        now = inputs.with(Set.copyOf(consulted), checks);
       }
+      edges.addAll(now.checks());
+      kept.put(service.name(), now);
       if (withProbes && !clients.isEmpty() && restricted(service, clients)) {
         addProbes(service, clients, probes);
       }
@@ -145,10 +166,64 @@ public final class Verifier {
       }
       progress.update("requests simulated", edges.size() + probes.size());
     }
+    if (memory != null) {
+      memory.byService = kept;
+      memory.reusedLastRun = reused;
+    }
     // The mesh edge: ingress routes, external services, end-user authentication.
     List<String> warnings = new ArrayList<>(simulator.model().warnings());
     new EdgeVerifier(intents, simulator, tokens, clientsByTarget).run(withProbes, edges, probes, warnings);
     return new Result(edges, probes, warnings);
+  }
+
+  /** The declared edges of {@code service}: each client's requests, its routes' and its failover's. */
+  private List<Check> edgesOf(InboundService service, List<ServiceClient> clients) {
+    List<Check> edges = new ArrayList<>();
+    for (ServiceClient client : clients) {
+      for (Request request : requests(client, service)) {
+        edges.add(check(client, service, null, request, true));
+      }
+      addRouteEdges(client, service, clients, edges);
+      addFailoverEdges(client, service, edges);
+    }
+    return edges;
+  }
+
+  /** What a service's edges are computed from, besides the clusters' models. */
+  private ServiceEdges inputsOf(InboundService service, List<ServiceClient> clients) {
+    List<SourceLocation> clientSources = new ArrayList<>();
+    clients.forEach(c -> clientSources.add(intents.sources().get(new IntentRef(Kind.ServiceClient, c.name()))));
+    return new ServiceEdges(service, intents.sources().get(new IntentRef(Kind.InboundService, service.name())),
+        List.copyOf(clients), clientSources, Set.of(), List.of());
+  }
+
+  /**
+   * The edges one run found for each service, kept for the next run over the same tree (the
+   * service's sync job keeps one): a one-file change touches a few clusters, and the services whose
+   * requests never consulted them keep their edges.
+   */
+  public static final class Memory {
+    private Map<String, ServiceEdges> byService = Map.of();
+    private int reusedLastRun;
+
+    /** Services whose edges the last run took from the one before. */
+    public int reusedLastRun() {
+      return reusedLastRun;
+    }
+  }
+
+  /** A service's edges, what they were computed from, and the clusters their requests consulted. */
+  private record ServiceEdges(InboundService service, SourceLocation source, List<ServiceClient> clients,
+      List<SourceLocation> clientSources, Set<String> consulted, List<Check> checks) {
+
+    boolean sameInputs(ServiceEdges other) {
+      return service.equals(other.service) && java.util.Objects.equals(source, other.source)
+          && clients.equals(other.clients) && clientSources.equals(other.clientSources);
+    }
+
+    ServiceEdges with(Set<String> consulted, List<Check> checks) {
+      return new ServiceEdges(service, source, clients, clientSources, consulted, List.copyOf(checks));
+    }
   }
 
   /** The clients of {@code service} that form an edge: both clusters are declared. */
