@@ -120,6 +120,9 @@ public final class IntentLoader {
     private final List<Violation> violations = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
+    /** The schema's findings for each document read, worked out before the documents are identified. */
+    private final java.util.IdentityHashMap<YamlReader.Document, List<IntentSchemas.Finding>> schemaFindings =
+        new java.util.IdentityHashMap<>();
     /** One copy of each text read (see {@link YamlReader#read(String, byte[], List, Map)}). */
     private final Map<String, String> strings = new java.util.concurrent.ConcurrentHashMap<>();
     /** The first document of each kind and name (filled by {@link #rejectDuplicateNames}). */
@@ -191,6 +194,16 @@ public final class IntentLoader {
       if (cache != null) {
         cache.finishLoad();
       }
+      // Schema validation is most of identifying a document, and each document's is its own: on
+      // every core first, then the documents are identified in file order with their findings.
+      List<YamlReader.Document> documents = parsed.stream().flatMap(List::stream).toList();
+      List<List<IntentSchemas.Finding>> findings = documents.parallelStream().map(document -> {
+        Kind kind = kindOf(document.content());
+        return kind == null ? List.<IntentSchemas.Finding>of() : schemas.validate(kind, document.content());
+      }).toList();
+      for (int i = 0; i < documents.size(); i++) {
+        schemaFindings.put(documents.get(i), findings.get(i));
+      }
       for (int i = 0; i < labels.size(); i++) {
         files.add(labels.get(i));
         progress.update("files read", files.size());
@@ -217,11 +230,9 @@ public final class IntentLoader {
       }
       rejectDuplicateNames();
       applySidecarDefaults();
-      for (Pending document : pending) {
-        if (document.kind != null) {
-          schemas.applyDefaults(document.kind, document.content);
-        }
-      }
+      // Each document's defaults are filled into its own maps: on every core.
+      pending.parallelStream().filter(document -> document.kind != null)
+          .forEach(document -> schemas.applyDefaults(document.kind, document.content));
       applyServiceDefaults();
       applyClientDefaults();
       EdgeDefaults.apply(pending.stream().filter(p -> p.kind != null && p.name != null)
@@ -334,6 +345,11 @@ public final class IntentLoader {
       return relative.isEmpty() ? rootLabel : rootLabel + "/" + relative;
     }
 
+    /** The kind a document names, when it is one of meshgate's; else null (identify says why). */
+    private static Kind kindOf(Map<String, Object> content) {
+      return content.get("kind") instanceof String text && isKind(text) ? Kind.valueOf(text) : null;
+    }
+
     /** Recognises the kind and name, then validates the document against its schema. */
     private void identify(YamlReader.Document document) {
       Map<String, Object> content = document.content();
@@ -364,7 +380,8 @@ public final class IntentLoader {
       Pending current = new Pending(kind, name, content, locations);
       current.errors = document.problems();
       pending.add(current);
-      for (IntentSchemas.Finding finding : schemas.validate(kind, content)) {
+      List<IntentSchemas.Finding> findings = schemaFindings.remove(document);
+      for (IntentSchemas.Finding finding : findings != null ? findings : schemas.validate(kind, content)) {
         report(current, locations.locate(finding.path()), kind, name, finding.path(), finding.message());
       }
     }

@@ -46,7 +46,10 @@ final class IntentSchemas {
   private IntentSchemas() {
     JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
     for (Kind kind : Kind.values()) {
-      schemas.put(kind, factory.getSchema(SchemaLocation.of("classpath:" + RESOURCE_DIR + fileOf(kind))));
+      JsonSchema schema = factory.getSchema(SchemaLocation.of("classpath:" + RESOURCE_DIR + fileOf(kind)));
+      // Validators are otherwise built on first use, unguarded; documents are validated on every core.
+      schema.initializeValidators();
+      schemas.put(kind, schema);
     }
     // Read every schema file up front so the catalogue is read-only afterwards (the service loads
     // from several threads).
