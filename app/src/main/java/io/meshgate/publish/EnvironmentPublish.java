@@ -3,6 +3,7 @@ package io.meshgate.publish;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -68,6 +69,7 @@ public final class EnvironmentPublish {
   private int maxPushAttempts = 5;
   private NetworkRetry networkRetry = NetworkRetry.DEFAULT;
   private int timeoutSeconds = 60;
+  private KnownBlobs knownBlobs;
 
   private EnvironmentPublish(String url) {
     this.url = requireText(url, "environment remote URL");
@@ -113,6 +115,15 @@ public final class EnvironmentPublish {
   }
 
   /** Commit message; default names the source commit. The source id is appended when missing. */
+  /**
+   * Blob ids of the file contents the last publication committed (the service keeps one across
+   * pushes): contents handed back as the same byte arrays are not hashed again.
+   */
+  public EnvironmentPublish knownBlobs(KnownBlobs knownBlobs) {
+    this.knownBlobs = knownBlobs;
+    return this;
+  }
+
   public EnvironmentPublish message(String message) {
     this.message = message;
     return this;
@@ -263,7 +274,7 @@ public final class EnvironmentPublish {
       if (files == null) {
         throw new IllegalArgumentException("the render function returned no output tree");
       }
-      ObjectId tree = buildTree(reader, inserter, tipCommit, files);
+      ObjectId tree = buildTree(reader, inserter, tipCommit, files, knownBlobs);
       inserter.flush();
       if (tipCommit != null && sameManagedContent(reader, tipCommit.getTree(), tree)) {
         return new Round(tipCommit, true);
@@ -331,11 +342,11 @@ public final class EnvironmentPublish {
   }
 
   /** Tip entries outside the managed directories, plus the rendered files. */
-  private static ObjectId buildTree(
-      ObjectReader reader, ObjectInserter inserter, RevCommit tip, SortedMap<String, byte[]> files)
-      throws IOException {
+  private static ObjectId buildTree(ObjectReader reader, ObjectInserter inserter, RevCommit tip,
+      SortedMap<String, byte[]> files, KnownBlobs known) throws IOException {
     DirCache index = DirCache.newInCore();
     DirCacheBuilder builder = index.builder();
+    Map<String, ObjectId> tipIds = new HashMap<>();
     if (tip != null) {
       try (TreeWalk walk = new TreeWalk(reader)) {
         walk.addTree(tip.getTree());
@@ -343,6 +354,9 @@ public final class EnvironmentPublish {
         while (walk.next()) {
           String path = walk.getPathString();
           if (isManaged(path)) {
+            if (known != null) {
+              tipIds.put(path, walk.getObjectId(0));
+            }
             continue;
           }
           DirCacheEntry entry = new DirCacheEntry(path);
@@ -352,16 +366,31 @@ public final class EnvironmentPublish {
         }
       }
     }
+    if (known != null) {
+      known.startTree();
+    }
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
       String path = checkOutputPath(file.getKey());
       byte[] content = Objects.requireNonNull(file.getValue(), () -> "no content for " + path);
       DirCacheEntry entry = new DirCacheEntry(path);
       entry.setFileMode(FileMode.REGULAR_FILE);
-      entry.setObjectId(inserter.insert(Constants.OBJ_BLOB, content));
+      ObjectId id = known == null ? null : known.idFor(content, tipIds.get(path));
+      boolean reused = id != null;
+      if (id == null) {
+        id = inserter.insert(Constants.OBJ_BLOB, content);
+      }
+      if (known != null) {
+        known.keep(content, id, reused);
+      }
+      entry.setObjectId(id);
       builder.add(entry);
     }
     builder.finish();
-    return index.writeTree(inserter);
+    ObjectId tree = index.writeTree(inserter);
+    if (known != null) {
+      known.finishTree();
+    }
+    return tree;
   }
 
   /** {@code clusters/} and the ledger decide whether there is anything to publish. */

@@ -116,6 +116,8 @@ public final class SyncJob implements SyncAction {
    * are not written out again (only the sync thread uses it).
    */
   private final Map<io.meshgate.render.RenderedObject, byte[]> written = new java.util.IdentityHashMap<>();
+  /** The blob ids of what the last publication committed, so unchanged files are not hashed again. */
+  private final io.meshgate.publish.KnownBlobs knownBlobs = new io.meshgate.publish.KnownBlobs();
   /** The intents of the latest source commit, updated file by file (only the sync thread uses it). */
   private final SourceCheckout checkout;
   // Only the sync thread touches these.
@@ -215,6 +217,7 @@ public final class SyncJob implements SyncAction {
           .credentials(config.credentials())
           .networkRetry(config.networkRetry())
           .timeoutSeconds(config.networkTimeoutSeconds())
+          .knownBlobs(knownBlobs)
           .sourceCommit(commit)
           .message("meshgate: render source " + snapshot.shortId())
           .render(previous -> checkAndRender(snapshot, previous, findings, check, loaded))

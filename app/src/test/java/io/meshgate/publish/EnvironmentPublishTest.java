@@ -172,6 +172,39 @@ class EnvironmentPublishTest {
   }
 
   @Test
+  void unchangedContentKeepsItsBlobIdUnlessTheTipHoldsOtherBytesThere() throws Exception {
+    String url = remote.url("file");
+    KnownBlobs known = new KnownBlobs();
+    SortedMap<String, byte[]> firstFiles = output(rendered("a: 240.0.0.2\n", SOURCE_1,
+        "clusters/cluster01/ns/serviceentry-a.yaml", "a\n",
+        "clusters/cluster01/ns/serviceentry-b.yaml", "b\n"));
+    EnvironmentPublish.to(url).cacheDir(temp.resolve("cache")).sourceCommit(SOURCE_1).networkRetry(FAST_RETRY)
+        .knownBlobs(known).render(previous -> firstFiles).call();
+    assertEquals(0, known.reusedLastRun());
+
+    // The same byte arrays for a and b (the service keeps unchanged objects' YAML), a new c.
+    SortedMap<String, byte[]> secondFiles = new java.util.TreeMap<>(firstFiles);
+    secondFiles.put("clusters/cluster01/ns/serviceentry-c.yaml", "c\n".getBytes(StandardCharsets.UTF_8));
+    secondFiles.put("meshgate/provenance.yaml", ("sourceCommit: " + SOURCE_2 + "\n").getBytes(StandardCharsets.UTF_8));
+    EnvironmentPublish.to(url).cacheDir(temp.resolve("cache")).sourceCommit(SOURCE_2).networkRetry(FAST_RETRY)
+        .knownBlobs(known).render(previous -> secondFiles).call();
+    assertEquals(3, known.reusedLastRun(), "a, b and the ledger are not hashed again");
+    assertEquals("b\n", GitFixtures.files(envRepo, "env/main").get("clusters/cluster01/ns/serviceentry-b.yaml"));
+
+    // Somebody rewrites b on the branch; the array meshgate still holds says "b", so it must be written again.
+    GitFixtures.commit(envRepo, "env/main", Map.of("clusters/cluster01/ns/serviceentry-b.yaml", "tampered\n"), true,
+        "hand edit");
+    SortedMap<String, byte[]> thirdFiles = new java.util.TreeMap<>(secondFiles);
+    thirdFiles.put("meshgate/provenance.yaml", ("sourceCommit: " + SOURCE_3 + "\n").getBytes(StandardCharsets.UTF_8));
+    PublishResult third = EnvironmentPublish.to(url).cacheDir(temp.resolve("cache")).sourceCommit(SOURCE_3)
+        .networkRetry(FAST_RETRY).knownBlobs(known).render(previous -> thirdFiles).call();
+
+    assertEquals(PublishResult.Status.UPDATED, third.status());
+    assertEquals("b\n", GitFixtures.files(envRepo, "env/main").get("clusters/cluster01/ns/serviceentry-b.yaml"));
+    assertEquals(3, known.reusedLastRun(), "a, c and the ledger; not b");
+  }
+
+  @Test
   void aMessageWithoutTheSourceIdGetsItAsATrailer() throws Exception {
     PublishResult result = publish(remote.url("file"), temp.resolve("cache"), SOURCE_1,
         rendered("{}\n", SOURCE_1)).message("render intents").call();
