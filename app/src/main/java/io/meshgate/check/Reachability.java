@@ -29,10 +29,10 @@ final class Reachability {
    *     did not change are taken from it), or null
    */
   static List<Violation> check(LoadResult load, RenderResult rendered, Memory memory, Progress progress) {
-    Verifier verifier = new Verifier(load.intents(),
-        io.meshgate.verify.MeshModel.build(load.intents(), rendered.withOverlayObjects()));
+    io.meshgate.verify.MeshModel model = io.meshgate.verify.MeshModel.build(load.intents(), rendered.withOverlayObjects());
+    Verifier verifier = new Verifier(load.intents(), model);
     Verifier.Result result = memory == null ? verifier.run(false, progress)
-        : memory.run(verifier, load, rendered, progress);
+        : memory.run(verifier, model, load, rendered, progress);
     // One error per declaring intent (a ServiceClient, or an IngressRoute, ExternalService or EndUserAuth).
     Map<String, List<Verifier.Check>> failedByIntent = new LinkedHashMap<>();
     for (Verifier.Check edge : result.edges()) {
@@ -61,7 +61,9 @@ final class Reachability {
 
   /**
    * What reachability keeps between checks of one tree: the last run's edges by service, and what
-   * each cluster's model was built from (Cluster intents, rendered objects, overlay objects). A
+   * each cluster's model was built from (Cluster intents, rendered objects, overlay objects, and the
+   * namespaces of the whole mesh, which decide whether an object in a namespace its cluster lacks
+   * stays in the model). A
    * cluster whose rendered objects are the very objects of last time (the incremental render keeps
    * the clusters a change does not touch) and whose overlays are equal has the model it had, so the
    * services whose requests consulted only such clusters keep their edges. With mesh-edge intents
@@ -70,6 +72,7 @@ final class Reachability {
   static final class Memory {
     private final Verifier.Memory edges = new Verifier.Memory();
     private Map<String, Cluster> clusters;
+    private java.util.Set<String> namespaces = java.util.Set.of();
     private Map<String, List<RenderedObject>> objects = Map.of();
     private Map<String, List<Map<String, Object>>> overlays = Map.of();
 
@@ -78,10 +81,12 @@ final class Reachability {
       return edges.reusedLastRun();
     }
 
-    synchronized Verifier.Result run(Verifier verifier, LoadResult load, RenderResult rendered, Progress progress) {
+    synchronized Verifier.Result run(Verifier verifier, io.meshgate.verify.MeshModel model, LoadResult load,
+        RenderResult rendered, Progress progress) {
       IntentSet intents = load.intents();
-      boolean comparable = intents.clusters().equals(clusters) && intents.ingressRoutes().isEmpty()
-          && intents.externalServices().isEmpty() && intents.endUserAuths().isEmpty();
+      boolean comparable = intents.clusters().equals(clusters) && model.namespaces().equals(namespaces)
+          && intents.ingressRoutes().isEmpty() && intents.externalServices().isEmpty()
+          && intents.endUserAuths().isEmpty();
       Map<String, List<Map<String, Object>>> overlaysNow = overlayContents(rendered);
       Map<String, List<RenderedObject>> lastObjects = objects;
       Map<String, List<Map<String, Object>>> lastOverlays = overlays;
@@ -89,6 +94,7 @@ final class Reachability {
           && sameObjects(lastObjects.get(cluster), rendered.objectsOf(cluster))
           && Objects.equals(lastOverlays.get(cluster), overlaysNow.get(cluster)));
       clusters = intents.clusters();
+      namespaces = model.namespaces();
       objects = rendered.clusters();
       overlays = overlaysNow;
       return result;

@@ -199,10 +199,16 @@ public final class IntentLoader {
       List<YamlReader.Document> documents = parsed.stream().flatMap(List::stream).toList();
       List<List<IntentSchemas.Finding>> findings = documents.parallelStream().map(document -> {
         Kind kind = kindOf(document.content());
-        return kind == null ? List.<IntentSchemas.Finding>of() : schemas.validate(kind, document.content());
+        try {
+          return kind == null ? List.<IntentSchemas.Finding>of() : schemas.validate(kind, document.content());
+        } catch (RuntimeException e) {
+          return null; // validated again where such a failure is reported against the document
+        }
       }).toList();
       for (int i = 0; i < documents.size(); i++) {
-        schemaFindings.put(documents.get(i), findings.get(i));
+        if (findings.get(i) != null) {
+          schemaFindings.put(documents.get(i), findings.get(i));
+        }
       }
       for (int i = 0; i < labels.size(); i++) {
         files.add(labels.get(i));

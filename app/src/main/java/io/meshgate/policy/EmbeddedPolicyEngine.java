@@ -98,8 +98,10 @@ public final class EmbeddedPolicyEngine implements PolicyEngine {
 
   private static void collectFindingRules(RuleNode node, Rego rego, List<FindingQuery> out) {
     node.children.forEach((name, child) -> {
-      if ((FindingCollector.DENY.equals(name) || FindingCollector.WARN.equals(name)) && child.hasRules()) {
-        // A rule named deny/warn with rules below it (deny.x := ...) is an object, refused by the collector.
+      if ((FindingCollector.DENY.equals(name) || FindingCollector.WARN.equals(name))
+          && (child.hasRules() || !child.children.isEmpty())) {
+        // Rules below a deny (deny.x contains ... if ...) make it an object, which the collector
+        // refuses as when data.meshgate is read whole: queried, not skipped.
         out.add(new FindingQuery(child.path.subList(1, child.path.size()), rego.prepare(
             "data" + child.path.stream().map(Json::quote).map(p -> "[" + p + "]").reduce("", String::concat))));
       } else {

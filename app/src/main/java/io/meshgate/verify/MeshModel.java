@@ -40,12 +40,22 @@ public final class MeshModel {
   private final SortedMap<String, ClusterView> clusters;
   private final Map<String, ClusterView> byGatewayAddress;
   private final List<String> warnings;
+  private final Set<String> namespaces;
 
   private MeshModel(SortedMap<String, ClusterView> clusters, Map<String, ClusterView> byGatewayAddress,
-      List<String> warnings) {
+      List<String> warnings, Set<String> namespaces) {
     this.clusters = clusters;
     this.byGatewayAddress = byGatewayAddress;
     this.warnings = List.copyOf(warnings);
+    this.namespaces = namespaces;
+  }
+
+  /**
+   * Every namespace some cluster has. A cluster's view depends on it beyond the cluster itself: an
+   * object in a namespace its cluster lacks is left out when another cluster has that namespace.
+   */
+  public Set<String> namespaces() {
+    return namespaces;
   }
 
   /**
@@ -155,7 +165,8 @@ public final class MeshModel {
       }
     });
     clusters.values().forEach(ClusterView::compile);
-    return new MeshModel(Collections.unmodifiableSortedMap(clusters), byGatewayAddress, warnings);
+    return new MeshModel(Collections.unmodifiableSortedMap(clusters), byGatewayAddress, warnings,
+        Set.copyOf(clustersOfNamespace.keySet()));
   }
 
   public List<String> warnings() {

@@ -50,6 +50,28 @@ class ReachabilityMemoryTest {
   }
 
   @Test
+  void aNamespaceNewToTheMeshRechecksEveryService() throws Exception {
+    // Whether a cluster's model keeps an object in a namespace it lacks depends on whether another
+    // cluster has that namespace: a new namespace anywhere can change any cluster's model.
+    Path intents = temp.resolve("intents");
+    SyntheticRepository.write(intents, new SyntheticRepository.Shape(60, 6, 2, 1));
+    CheckMemory memory = new CheckMemory();
+    checker.check(intents, null, memory);
+    Path file = firstServiceFile(intents);
+    String text = Files.readString(file);
+    java.util.regex.Matcher client = java.util.regex.Pattern.compile("(?m)^  namespace: (\\S+)$").matcher(
+        text.substring(text.indexOf("kind: ServiceClient")));
+    assertTrue(client.find(), text);
+    int at = text.indexOf("kind: ServiceClient") + client.start(1);
+    Files.writeString(file, text.substring(0, at) + "brand-new-namespace" + text.substring(at + client.group(1).length()));
+
+    CheckResult incremental = checker.check(intents, null, memory);
+
+    assertEquals(findings(checker.check(intents)), findings(incremental));
+    assertEquals(0, memory.reachReusedLastRun(), "the mesh's namespaces changed");
+  }
+
+  @Test
   void anOverlayThatBreaksAnEdgeIsFoundAlthoughNoIntentChanged() throws Exception {
     // The overlay (a Sidecar turning DNS proxying off) changes cluster01's model, not its rendered objects.
     Path intents = temp.resolve("intents");

@@ -98,6 +98,33 @@ class EmbeddedPolicyEngineTest {
   }
 
   @Test
+  void aDenyMadeOfRefHeadRulesIsRefusedNotSkipped() throws Exception {
+    PolicyEngine engine = EmbeddedPolicyEngine.create(bundle(
+        "ok.rego", "package meshgate.ok\n\nwarn contains \"fine\" if true\n",
+        "tls.rego", "package meshgate.tls\n\ndeny.weak contains \"weak cipher\" if true\n"));
+    PolicyEngineException error = assertThrows(PolicyEngineException.class, () -> engine.evaluate(INPUT));
+    assertTrue(error.getMessage().contains("data.meshgate.tls.deny must be a set"), error.getMessage());
+  }
+
+  @Test
+  void aLookupObjectKeyedByAnIntentNamedDenyIsNotAFinding() throws Exception {
+    // Findings are the deny and warn rules; a key "deny" in another rule's value is data.
+    PolicyEngine engine = EmbeddedPolicyEngine.create(bundle("lookup.rego", """
+        package meshgate.lookup
+
+        port_by_name := {name: s.spec.port | some name, s in input.services}
+
+        warn contains {"rule": "MG-LOOKUP", "msg": "looked up", "kind": "InboundService", "name": "deny"} if {
+        	port_by_name.deny == 80
+        }
+        """));
+    PolicyDecision decision = engine.evaluate(Map.of("services", Map.of("deny",
+        Map.of("name", "deny", "spec", Map.of("port", 80)))));
+    assertEquals(List.of(), decision.denies());
+    assertEquals(List.of("MG-LOOKUP"), decision.warnings().stream().map(PolicyFinding::rule).toList());
+  }
+
+  @Test
   void findingsInTheBundlesDataUnderMeshgateCountToo() throws Exception {
     PolicyEngine engine = EmbeddedPolicyEngine.create(bundle(
         "ok.rego", "package meshgate.ok\n\ndeny contains \"from a rule\" if true\n",
