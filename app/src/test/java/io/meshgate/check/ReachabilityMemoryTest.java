@@ -75,7 +75,7 @@ class ReachabilityMemoryTest {
   void anOverlayThatBreaksAnEdgeIsFoundAlthoughNoIntentChanged() throws Exception {
     // The overlay (a Sidecar turning DNS proxying off) changes cluster01's model, not its rendered objects.
     Path intents = temp.resolve("intents");
-    copy(FIXTURES.resolve("invalid/reach-MG-REACH-01-sidecar/intents"), intents);
+    io.meshgate.diff.PullRequestRepo.copy(FIXTURES.resolve("invalid/reach-MG-REACH-01-sidecar/intents"), intents);
     Path overlay = intents.resolve("overlays/cluster01/sidecar.yaml");
     String sidecar = Files.readString(overlay);
     Files.delete(overlay);
@@ -96,19 +96,6 @@ class ReachabilityMemoryTest {
   private static Path firstServiceFile(Path intents) throws IOException {
     try (Stream<Path> files = Files.walk(intents.resolve("services"))) {
       return files.filter(p -> p.toString().endsWith(".yaml")).sorted().findFirst().orElseThrow();
-    }
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path source : files.toList()) {
-        Path target = to.resolve(from.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target);
-        }
-      }
     }
   }
 }
