@@ -9,6 +9,7 @@ import io.meshgate.intent.SourceLocation;
 import io.meshgate.render.RenderResult;
 import io.meshgate.render.RenderedObject;
 import io.meshgate.verify.HopResult;
+import io.meshgate.verify.MeshModel;
 import io.meshgate.verify.Verifier;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * MG-REACH-01: the pipeline refuses output in which a declared client cannot reach its service. One
@@ -29,10 +31,9 @@ final class Reachability {
    *     did not change are taken from it), or null
    */
   static List<Violation> check(LoadResult load, RenderResult rendered, Memory memory, Progress progress) {
-    io.meshgate.verify.MeshModel model = io.meshgate.verify.MeshModel.build(load.intents(), rendered.withOverlayObjects());
-    Verifier verifier = new Verifier(load.intents(), model);
-    Verifier.Result result = memory == null ? verifier.run(false, progress)
-        : memory.run(verifier, model, load, rendered, progress);
+    Verifier.Result result = memory == null
+        ? new Verifier(load.intents(), MeshModel.build(load.intents(), rendered.withOverlayObjects())).run(false, progress)
+        : memory.run(load, rendered, progress);
     // One error per declaring intent (a ServiceClient, or an IngressRoute, ExternalService or EndUserAuth).
     Map<String, List<Verifier.Check>> failedByIntent = new LinkedHashMap<>();
     for (Verifier.Check edge : result.edges()) {
@@ -72,7 +73,7 @@ final class Reachability {
   static final class Memory {
     private final Verifier.Memory edges = new Verifier.Memory();
     private Map<String, Cluster> clusters;
-    private java.util.Set<String> namespaces = java.util.Set.of();
+    private MeshModel model;
     private Map<String, List<RenderedObject>> objects = Map.of();
     private Map<String, List<Map<String, Object>>> overlays = Map.of();
 
@@ -81,20 +82,24 @@ final class Reachability {
       return edges.reusedLastRun();
     }
 
-    synchronized Verifier.Result run(Verifier verifier, io.meshgate.verify.MeshModel model, LoadResult load,
-        RenderResult rendered, Progress progress) {
+    synchronized Verifier.Result run(LoadResult load, RenderResult rendered, Progress progress) {
       IntentSet intents = load.intents();
-      boolean comparable = intents.clusters().equals(clusters) && model.namespaces().equals(namespaces)
-          && intents.ingressRoutes().isEmpty() && intents.externalServices().isEmpty()
-          && intents.endUserAuths().isEmpty();
+      boolean comparable = intents.clusters().equals(clusters) && intents.ingressRoutes().isEmpty()
+          && intents.externalServices().isEmpty() && intents.endUserAuths().isEmpty();
       Map<String, List<Map<String, Object>>> overlaysNow = overlayContents(rendered);
       Map<String, List<RenderedObject>> lastObjects = objects;
       Map<String, List<Map<String, Object>>> lastOverlays = overlays;
-      Verifier.Result result = verifier.run(false, progress, edges, cluster -> comparable
+      Predicate<String> unchanged = cluster -> comparable
           && sameObjects(lastObjects.get(cluster), rendered.objectsOf(cluster))
-          && Objects.equals(lastOverlays.get(cluster), overlaysNow.get(cluster)));
+          && Objects.equals(lastOverlays.get(cluster), overlaysNow.get(cluster));
+      // The model keeps the views of unchanged clusters (and builds all again when the mesh's
+      // namespaces moved, on which every view depends); the edges then need those namespaces equal too.
+      MeshModel now = MeshModel.build(intents, rendered.withOverlayObjects(), model, unchanged);
+      boolean sameNamespaces = model != null && now.namespaceClusters().equals(model.namespaceClusters());
+      Verifier.Result result = new Verifier(intents, now).run(false, progress, edges,
+          cluster -> sameNamespaces && unchanged.test(cluster));
       clusters = intents.clusters();
-      namespaces = model.namespaces();
+      model = now;
       objects = rendered.clusters();
       overlays = overlaysNow;
       return result;

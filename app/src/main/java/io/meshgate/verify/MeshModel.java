@@ -40,52 +40,78 @@ public final class MeshModel {
   private final SortedMap<String, ClusterView> clusters;
   private final Map<String, ClusterView> byGatewayAddress;
   private final List<String> warnings;
-  private final Set<String> namespaces;
+  private final Map<String, List<String>> warningsByCluster;
+  /** Namespace → the clusters that have it (a view depends on it: see {@link #namespaceClusters()}). */
+  private final Map<String, Set<String>> namespaceClusters;
 
   private MeshModel(SortedMap<String, ClusterView> clusters, Map<String, ClusterView> byGatewayAddress,
-      List<String> warnings, Set<String> namespaces) {
+      List<String> warnings, Map<String, List<String>> warningsByCluster, Map<String, Set<String>> namespaceClusters) {
     this.clusters = clusters;
     this.byGatewayAddress = byGatewayAddress;
     this.warnings = List.copyOf(warnings);
-    this.namespaces = namespaces;
+    this.warningsByCluster = warningsByCluster;
+    this.namespaceClusters = namespaceClusters;
   }
 
   /**
-   * Every namespace some cluster has. A cluster's view depends on it beyond the cluster itself: an
-   * object in a namespace its cluster lacks is left out when another cluster has that namespace.
+   * Each namespace some cluster has, with those clusters. A cluster's view depends on it beyond the
+   * cluster itself: an object in a namespace its cluster lacks is left out when another cluster has
+   * that namespace.
    */
-  public Set<String> namespaces() {
-    return namespaces;
+  public Map<String, Set<String>> namespaceClusters() {
+    return namespaceClusters;
   }
 
   /**
    * @param rendered per cluster, the objects as plain maps ({@code apiVersion, kind, metadata, spec})
    */
   public static MeshModel build(IntentSet intents, Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
-    List<String> warnings = new ArrayList<>();
+    return build(intents, rendered, null, cluster -> false);
+  }
+
+  /**
+   * As {@link #build(IntentSet, Map)}, taking from {@code previous} the view of each cluster that
+   * {@code unchanged} accepts: the caller vouches that the cluster's Cluster intent, its rendered and
+   * overlay objects and the intents placed in it are those {@code previous} was built from (the
+   * service's incremental render keeps such clusters' objects). A view also depends on which
+   * clusters have which namespaces; when that changed, every view is built again.
+   */
+  public static MeshModel build(IntentSet intents, Map<String, ? extends List<? extends Map<String, ?>>> rendered,
+      MeshModel previous, java.util.function.Predicate<String> unchanged) {
     SortedMap<String, ClusterView> clusters = new TreeMap<>();
+    Set<String> kept = new java.util.HashSet<>();
     Map<String, ClusterView> byGatewayAddress = new HashMap<>();
     for (Cluster cluster : intents.clusters().values()) {
-      ClusterView view = new ClusterView(cluster);
+      ClusterView last = previous == null ? null : previous.clusters.get(cluster.name());
+      ClusterView view;
+      if (last != null && last.facts.equals(cluster) && unchanged.test(cluster.name())) {
+        view = last;
+        kept.add(cluster.name());
+      } else {
+        view = new ClusterView(cluster);
+      }
       clusters.put(cluster.name(), view);
       if (cluster.spec().meshGateway() != null && cluster.spec().meshGateway().address() != null) {
         byGatewayAddress.putIfAbsent(cluster.spec().meshGateway().address().toLowerCase(Locale.ROOT), view);
       }
     }
+    // A kept view is complete: only the views built now are filled in below.
+    Map<String, ClusterView> building = new HashMap<>(clusters);
+    building.keySet().removeAll(kept);
     // Namespaces each cluster has, as far as meshgate knows: the standard ones, the gateway's, those
     // of the workloads declared there, and Namespace objects in the tree.
     Map<String, Set<String>> clustersOfNamespace = new HashMap<>();
     for (InboundService service : intents.services().values()) {
       // Every cluster that hosts the Service (alsoIn: the same Service in several clusters).
       for (String hosting : service.spec().hostingClusters()) {
-        ClusterView view = clusters.get(hosting);
+        ClusterView view = building.get(hosting);
         if (view != null) {
           view.addKubeService(service);
         }
       }
     }
     // A Cluster's mTLS defaults and its namespaces without sidecar name namespaces it has.
-    for (ClusterView view : clusters.values()) {
+    for (ClusterView view : building.values()) {
       Cluster.PeerAuthenticationDefaults defaults = view.facts.spec().peerAuthentication();
       if (defaults != null) {
         view.namespaces.addAll(defaults.namespaces().keySet());
@@ -93,32 +119,36 @@ public final class MeshModel {
       view.namespaces.addAll(view.facts.spec().namespacesWithoutSidecar());
     }
     for (ServiceClient client : intents.clients().values()) {
-      ClusterView view = clusters.get(client.spec().cluster());
+      ClusterView view = building.get(client.spec().cluster());
       if (view != null) {
         view.namespaces.add(client.spec().namespace());
       }
     }
     // The mesh edge names namespaces too: an IngressRoute's, the callers' of an ExternalService.
     for (IngressRoute route : intents.ingressRoutes().values()) {
-      ClusterView view = clusters.get(route.spec().cluster());
+      ClusterView view = building.get(route.spec().cluster());
       if (view != null && route.spec().namespace() != null) {
         view.namespaces.add(route.spec().namespace());
       }
     }
     for (ExternalService external : intents.externalServices().values()) {
       for (String cluster : external.spec().clusters()) {
-        ClusterView view = clusters.get(cluster);
+        ClusterView view = building.get(cluster);
         if (view != null && external.spec().namespaces() != null) {
           view.namespaces.addAll(external.spec().namespaces());
         }
       }
     }
+    List<String> warnings = new ArrayList<>();
     rendered.forEach((cluster, objects) -> {
       ClusterView view = clusters.get(cluster);
       if (view == null) {
         if (!objects.isEmpty()) {
           warnings.add("objects for cluster " + cluster + " are ignored: no Cluster intent declares it");
         }
+        return;
+      }
+      if (!building.containsKey(cluster)) {
         return;
       }
       for (Map<String, ?> object : objects) {
@@ -131,12 +161,21 @@ public final class MeshModel {
       }
     });
     clusters.values().forEach(v -> v.namespaces.forEach(ns -> clustersOfNamespace.computeIfAbsent(ns, k -> new TreeSet<>()).add(v.name)));
+    if (!kept.isEmpty() && !clustersOfNamespace.equals(previous.namespaceClusters)) {
+      return build(intents, rendered, null, cluster -> false);
+    }
 
+    Map<String, List<String>> warningsByCluster = new TreeMap<>();
     new TreeMap<>(rendered).forEach((cluster, objects) -> {
       ClusterView view = clusters.get(cluster);
       if (view == null) {
         return;
       }
+      if (!building.containsKey(cluster)) {
+        warningsByCluster.put(cluster, previous.warningsByCluster.getOrDefault(cluster, List.of()));
+        return;
+      }
+      List<String> here = new ArrayList<>();
       for (Map<String, ?> raw : objects) {
         Map<String, Object> object = Fields.map(raw);
         String kind = Fields.str(object, "kind");
@@ -156,17 +195,19 @@ public final class MeshModel {
               : namespace.equals(view.facts.spec().syncNamespace())
                   ? "the cluster's syncNamespace, but no Namespace object in the tree creates it" : null;
           if (why != null) {
-            warnings.add(cluster + ": " + kind + " " + namespace + "/" + name + " is in namespace " + namespace + ", "
+            here.add(cluster + ": " + kind + " " + namespace + "/" + name + " is in namespace " + namespace + ", "
                 + why + "; it cannot be applied in " + cluster + " and is left out of the model");
             continue;
           }
         }
         view.add(new ObjectRef(cluster, namespace, kind, name), Fields.map(object, "spec"));
       }
+      warningsByCluster.put(cluster, List.copyOf(here));
     });
-    clusters.values().forEach(ClusterView::compile);
+    warningsByCluster.values().forEach(warnings::addAll);
+    building.values().forEach(ClusterView::compile);
     return new MeshModel(Collections.unmodifiableSortedMap(clusters), byGatewayAddress, warnings,
-        Set.copyOf(clustersOfNamespace.keySet()));
+        warningsByCluster, clustersOfNamespace);
   }
 
   public List<String> warnings() {

@@ -1,0 +1,118 @@
+package io.meshgate.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshgate.bench.SyntheticRepository;
+import io.meshgate.check.Progress;
+import io.meshgate.intent.IntentLoader;
+import io.meshgate.intent.IntentSet;
+import io.meshgate.intent.LoadResult;
+import io.meshgate.render.AllocationLedger;
+import io.meshgate.render.IncrementalRender;
+import io.meshgate.render.RenderResult;
+import io.meshgate.render.RenderedObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A model that keeps the views of the clusters a change did not touch simulates every request as a
+ * model built from scratch does (edges, probes and warnings alike).
+ */
+class MeshModelReuseTest {
+  @TempDir Path temp;
+  private Path intents;
+  private List<Path> serviceFiles;
+  private final IncrementalRender incremental = new IncrementalRender();
+  private MeshModel model;
+  private RenderResult lastRender;
+
+  @BeforeEach
+  void generate() throws IOException {
+    intents = temp.resolve("intents");
+    SyntheticRepository.write(intents, new SyntheticRepository.Shape(120, 12, 3, 5));
+    try (Stream<Path> files = Files.walk(intents.resolve("services"))) {
+      serviceFiles = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+  }
+
+  /** Builds the next model reusing the last one, compares it with a fresh one; returns the views kept. */
+  private int buildAndCompare() {
+    LoadResult load = IntentLoader.load(intents);
+    assertTrue(load.violations().isEmpty(), () -> load.violations().toString());
+    IntentSet set = load.intents();
+    RenderResult render = incremental.render(set, AllocationLedger.empty(), Progress.NONE);
+    RenderResult last = lastRender;
+    MeshModel previous = model;
+    MeshModel reused = MeshModel.build(set, render.asPlainObjects(), previous,
+        cluster -> last != null && same(last.objectsOf(cluster), render.objectsOf(cluster)));
+    MeshModel fresh = MeshModel.build(set, render.asPlainObjects());
+
+    Verifier.Result expected = new Verifier(set, fresh).run(true);
+    Verifier.Result actual = new Verifier(set, reused).run(true);
+    assertEquals(expected.edges(), actual.edges());
+    assertEquals(expected.probes(), actual.probes());
+    assertEquals(expected.warnings(), actual.warnings());
+    assertEquals(fresh.namespaceClusters(), reused.namespaceClusters());
+
+    int kept = 0;
+    for (String cluster : set.clusters().keySet()) {
+      if (previous != null && reused.cluster(cluster) == previous.cluster(cluster)) {
+        kept++;
+      }
+    }
+    model = reused;
+    lastRender = render;
+    return kept;
+  }
+
+  private static boolean same(List<RenderedObject> a, List<RenderedObject> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void edit(Path file, String from, String to) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    assertTrue(text.contains(from), file + " holds " + from);
+    Files.writeString(file, text.replaceFirst(java.util.regex.Pattern.quote(from), to), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void keptViewsSimulateAsFreshOnes() throws IOException {
+    assertEquals(0, buildAndCompare(), "nothing to keep at first");
+    assertEquals(12, buildAndCompare(), "nothing changed: every view is kept");
+
+    edit(serviceFiles.get(3), "  port: ", "  port: 1");
+    int kept = buildAndCompare();
+    assertTrue(kept > 0 && kept < 12, kept + " views kept");
+
+    edit(serviceFiles.get(10), "methods: [", "methods: [HEAD, ");
+    kept = buildAndCompare();
+    assertTrue(kept > 0 && kept < 12, kept + " views kept");
+
+    // A client moves to a namespace no cluster had: every view depends on the mesh's namespaces.
+    String text = Files.readString(serviceFiles.get(7), StandardCharsets.UTF_8);
+    int client = text.indexOf("kind: ServiceClient");
+    int namespace = text.indexOf("  namespace: ", client) + "  namespace: ".length();
+    Files.writeString(serviceFiles.get(7), text.substring(0, namespace) + "brand-new-" + text.substring(namespace),
+        StandardCharsets.UTF_8);
+    assertEquals(0, buildAndCompare(), "the namespaces moved: every view is built again");
+
+    Files.delete(serviceFiles.get(20));
+    buildAndCompare();
+  }
+}
