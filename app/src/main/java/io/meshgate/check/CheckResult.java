@@ -9,10 +9,16 @@ import java.util.List;
  * (structural, then policy findings), and what was rendered.
  *
  * @param rendered the render, or null when structural errors stopped it
+ * @param timings how long each step took
  */
-public record CheckResult(LoadResult load, List<Violation> violations, RenderResult rendered) {
+public record CheckResult(LoadResult load, List<Violation> violations, RenderResult rendered, CheckTimings timings) {
   public CheckResult {
     violations = List.copyOf(violations);
+    timings = timings == null ? CheckTimings.NONE : timings;
+  }
+
+  public CheckResult(LoadResult load, List<Violation> violations, RenderResult rendered) {
+    this(load, violations, rendered, CheckTimings.NONE);
   }
 
   public CheckResult(LoadResult load, List<Violation> violations) {

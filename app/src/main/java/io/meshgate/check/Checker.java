@@ -16,6 +16,7 @@ import io.meshgate.render.AllocationLedger;
 import io.meshgate.render.RenderResult;
 import io.meshgate.render.Renderer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -110,12 +111,15 @@ public final class Checker {
   public CheckResult check(Path intentsRoot, AllocationLedger previousLedger, CheckMemory memory)
       throws PolicyEngineException {
     warmUp(crds);
+    long started = System.nanoTime();
     LoadResult load = IntentLoader.load(intentsRoot, intentLimits, progress, memory == null ? null : memory.parsed());
+    long loaded = System.nanoTime();
     List<Violation> violations = new ArrayList<>(load.violations());
     AllocationLedger ledger = previousLedger == null ? AllocationLedger.empty() : previousLedger;
     RenderResult rendered = load.hasErrors() ? null : (memory == null
         ? new Renderer().render(load.intents(), ledger, progress)
         : memory.render().render(load.intents(), ledger, progress)).withOverlays(load.overlays());
+    long renderDone = System.nanoTime();
     PolicyEngine engine = policyEngine;
     if (engine == null && policiesDir != null) {
       engine = EmbeddedPolicyEngine.create(PolicyBundle.load(policiesDir));
@@ -125,21 +129,35 @@ public final class Checker {
     // steps only read the load and the render, and on a repository of 10,000 services each takes
     // seconds. The policies' findings come first, as when the steps ran one after the other.
     FutureTask<List<Violation>> policyFindings = null;
+    long[] policyNanos = {-1}; // written by the policies' thread, read after its task is done
     if (engine != null) {
       PolicyEngine evaluating = engine;
-      policyFindings = new FutureTask<>(() -> PolicyViolations.check(evaluating, load, objects));
+      policyFindings = new FutureTask<>(() -> {
+        long from = System.nanoTime();
+        try {
+          return PolicyViolations.check(evaluating, load, objects);
+        } finally {
+          policyNanos[0] = System.nanoTime() - from;
+        }
+      });
       Thread thread = new Thread(policyFindings, "meshgate-policies");
       thread.setDaemon(true);
       thread.start();
     }
     List<Violation> crdFindings = List.of();
     List<Violation> unreachable = List.of();
+    Duration crdTook = null;
+    Duration reachTook = null;
     if (rendered != null) {
       // MG-CRD-01, MG-OVERLAY-02: nothing the API server would reject, no overlay in meshgate's names.
+      long from = System.nanoTime();
       crdFindings = CrdCheck.check(crds == null ? IstioCrds.current() : crds, load, rendered, memory);
+      crdTook = Duration.ofNanos(System.nanoTime() - from);
+      from = System.nanoTime();
       // MG-REACH-01: output in which a declared client cannot reach its service is refused (overlays
       // are applied with meshgate's objects, so the model has both).
       unreachable = Reachability.check(load, rendered, memory == null ? null : memory.reach(), progress);
+      reachTook = Duration.ofNanos(System.nanoTime() - from);
     }
     if (policyFindings != null) {
       violations.addAll(policyOutcome(policyFindings));
@@ -153,7 +171,9 @@ public final class Checker {
         .forEach(v -> denied.add(v.kind() + "/" + v.name()));
     violations.addAll(unreachable.stream()
         .filter(v -> !denied.contains(v.kind() + "/" + v.name()) && !targetDenied(load, v, denied)).toList());
-    return new CheckResult(load, violations, rendered);
+    CheckTimings timings = new CheckTimings(Duration.ofNanos(loaded - started), Duration.ofNanos(renderDone - loaded),
+        policyNanos[0] < 0 ? null : Duration.ofNanos(policyNanos[0]), crdTook, reachTook);
+    return new CheckResult(load, violations, rendered, timings);
   }
 
   /**
