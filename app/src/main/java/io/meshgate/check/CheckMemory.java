@@ -12,11 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * What one check of a tree keeps for the next check of the same tree, so a commit that changes a
  * few files costs little more than those files: the parsed files ({@link ParseCache}, by Git blob
  * id), the last render ({@link IncrementalRender}: only the clusters a change touches are rendered
- * again) and the CRD check's answer for each distinct rendered object (an object rendered exactly as
- * last time has the same problems) and the reachability of each service's edges (kept while the
- * service, its clients and the clusters their requests consulted are unchanged). Everything else
- * (schemas, references, the policies over the whole input) runs in full every time. The service's sync job keeps one; checks of one
- * memory run one at a time.
+ * again), the CRD check's answer for each distinct rendered object (an object rendered exactly as
+ * last time has the same problems), and the reachability model and each service's edges (kept while
+ * the service, its clients and the clusters their requests consulted are unchanged). Everything
+ * else (schemas, references, the policies over the whole input) runs in full every time. The
+ * service's sync job keeps one; checks of one memory run one at a time.
  */
 public final class CheckMemory {
   private final ParseCache parsed = new ParseCache();

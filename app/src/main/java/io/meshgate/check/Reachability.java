@@ -31,9 +31,9 @@ final class Reachability {
    *     did not change are taken from it), or null
    */
   static List<Violation> check(LoadResult load, RenderResult rendered, Memory memory, Progress progress) {
-    Verifier.Result result = memory == null
-        ? new Verifier(load.intents(), MeshModel.build(load.intents(), rendered.withOverlayObjects())).run(false, progress)
-        : memory.run(load, rendered, progress);
+    Verifier.Result result = memory != null ? memory.run(load, rendered, progress)
+        : new Verifier(load.intents(), MeshModel.build(load.intents(), rendered.withOverlayObjects()))
+            .run(false, progress);
     // One error per declaring intent (a ServiceClient, or an IngressRoute, ExternalService or EndUserAuth).
     Map<String, List<Verifier.Check>> failedByIntent = new LinkedHashMap<>();
     for (Verifier.Check edge : result.edges()) {
@@ -61,14 +61,13 @@ final class Reachability {
   }
 
   /**
-   * What reachability keeps between checks of one tree: the last run's edges by service, and what
-   * each cluster's model was built from (Cluster intents, rendered objects, overlay objects, and the
-   * namespaces of the whole mesh, which decide whether an object in a namespace its cluster lacks
-   * stays in the model). A
+   * What reachability keeps between checks of one tree: the last run's model and edges by service,
+   * and what each cluster's view was built from (Cluster intents, rendered and overlay objects). A
    * cluster whose rendered objects are the very objects of last time (the incremental render keeps
-   * the clusters a change does not touch) and whose overlays are equal has the model it had, so the
-   * services whose requests consulted only such clusters keep their edges. With mesh-edge intents
-   * (whose requests are checked in full anyway) nothing is kept.
+   * the clusters a change does not touch) and whose overlays are equal keeps its view (see {@link
+   * MeshModel#build(IntentSet, Map, MeshModel, Predicate)}), and the services whose requests
+   * consulted only kept views keep their edges. With mesh-edge intents (whose requests are checked
+   * in full anyway) nothing is kept.
    */
   static final class Memory {
     private final Verifier.Memory edges = new Verifier.Memory();
@@ -93,11 +92,10 @@ final class Reachability {
           && sameObjects(lastObjects.get(cluster), rendered.objectsOf(cluster))
           && Objects.equals(lastOverlays.get(cluster), overlaysNow.get(cluster));
       // The model keeps the views of unchanged clusters (and builds all again when the mesh's
-      // namespaces moved, on which every view depends); the edges then need those namespaces equal too.
+      // namespaces moved, on which every view depends); a service whose requests consulted only kept
+      // views keeps its edges.
       MeshModel now = MeshModel.build(intents, rendered.withOverlayObjects(), model, unchanged);
-      boolean sameNamespaces = model != null && now.namespaceClusters().equals(model.namespaceClusters());
-      Verifier.Result result = new Verifier(intents, now).run(false, progress, edges,
-          cluster -> sameNamespaces && unchanged.test(cluster));
+      Verifier.Result result = new Verifier(intents, now).run(false, progress, edges, now.keptViews()::contains);
       clusters = intents.clusters();
       model = now;
       objects = rendered.clusters();

@@ -114,7 +114,6 @@ public final class EnvironmentPublish {
     return this;
   }
 
-  /** Commit message; default names the source commit. The source id is appended when missing. */
   /**
    * Blob ids of the file contents the last publication committed (the service keeps one across
    * pushes): contents handed back as the same byte arrays are not hashed again.
@@ -124,6 +123,7 @@ public final class EnvironmentPublish {
     return this;
   }
 
+  /** Commit message; default names the source commit. The source id is appended when missing. */
   public EnvironmentPublish message(String message) {
     this.message = message;
     return this;

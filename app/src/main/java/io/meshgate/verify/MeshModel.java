@@ -41,16 +41,20 @@ public final class MeshModel {
   private final Map<String, ClusterView> byGatewayAddress;
   private final List<String> warnings;
   private final Map<String, List<String>> warningsByCluster;
+  /** The clusters whose views were taken from the model this one was built on. */
+  private final Set<String> kept;
   /** Namespace → the clusters that have it (a view depends on it: see {@link #namespaceClusters()}). */
   private final Map<String, Set<String>> namespaceClusters;
 
   private MeshModel(SortedMap<String, ClusterView> clusters, Map<String, ClusterView> byGatewayAddress,
-      List<String> warnings, Map<String, List<String>> warningsByCluster, Map<String, Set<String>> namespaceClusters) {
+      List<String> warnings, Map<String, List<String>> warningsByCluster, Map<String, Set<String>> namespaceClusters,
+      Set<String> kept) {
     this.clusters = clusters;
     this.byGatewayAddress = byGatewayAddress;
     this.warnings = List.copyOf(warnings);
     this.warningsByCluster = warningsByCluster;
     this.namespaceClusters = namespaceClusters;
+    this.kept = Set.copyOf(kept);
   }
 
   /**
@@ -60,6 +64,15 @@ public final class MeshModel {
    */
   public Map<String, Set<String>> namespaceClusters() {
     return namespaceClusters;
+  }
+
+  /**
+   * The clusters whose views this model took from the previous one ({@link #build(IntentSet, Map,
+   * MeshModel, java.util.function.Predicate)}): a request that consulted only these is simulated as
+   * it was last time.
+   */
+  public Set<String> keptViews() {
+    return kept;
   }
 
   /**
@@ -207,7 +220,7 @@ public final class MeshModel {
     warningsByCluster.values().forEach(warnings::addAll);
     building.values().forEach(ClusterView::compile);
     return new MeshModel(Collections.unmodifiableSortedMap(clusters), byGatewayAddress, warnings,
-        warningsByCluster, clustersOfNamespace);
+        warningsByCluster, clustersOfNamespace, kept);
   }
 
   public List<String> warnings() {

@@ -12,7 +12,8 @@ class CheckMemoryTest {
   private static final Path FIXTURES = Path.of(System.getProperty("meshgate.root", ".."), "repo-fixtures");
   private static final Path POLICIES = Path.of(System.getProperty("meshgate.root", ".."), "policies");
 
-  private static List<String> findings(CheckResult result) {
+  /** Every finding with its place, sorted: what two checks must agree on. */
+  static List<String> findings(CheckResult result) {
     return result.violations().stream().map(v -> v.rule() + " " + v.file() + ":" + v.line() + " " + v.message())
         .sorted().toList();
   }

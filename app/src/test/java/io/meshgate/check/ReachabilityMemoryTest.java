@@ -1,5 +1,6 @@
 package io.meshgate.check;
 
+import static io.meshgate.check.CheckMemoryTest.findings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,6 @@ import io.meshgate.bench.SyntheticRepository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,11 +23,6 @@ class ReachabilityMemoryTest {
 
   /** Structure and reachability only: the policies are not what this memory is about. */
   private final Checker checker = new Checker((io.meshgate.policy.PolicyEngine) null);
-
-  private static List<String> findings(CheckResult result) {
-    return result.violations().stream().map(v -> v.rule() + " " + v.file() + ":" + v.line() + " " + v.message())
-        .sorted().toList();
-  }
 
   @Test
   void aOneFileChangeRechecksOnlyTheServicesWhoseClustersItTouches() throws Exception {

@@ -73,9 +73,10 @@ public final class Evaluator {
       shared = null;
     }
 
+    /** A root scope over {@code shared}: rule values found there are remembered here too. */
     Memo(SharedMemo shared) {
-      nodes = shared.nodes;
-      undefinedNodes = shared.undefinedNodes;
+      nodes = new IdentityHashMap<>();
+      undefinedNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
       calls = shared.calls;
       this.shared = shared;
     }
@@ -89,11 +90,10 @@ public final class Evaluator {
    * are acyclic (recursion is a compile error), so a wait cannot close a cycle.
    */
   public static final class SharedMemo {
-    final Map<RuleNode, Value> nodes = new java.util.concurrent.ConcurrentHashMap<>();
-    final Set<RuleNode> undefinedNodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    final Map<FunctionGroup, Map<CallKey, Value>> calls = new java.util.concurrent.ConcurrentHashMap<>();
-    final java.util.concurrent.ConcurrentHashMap<RuleNode, java.util.concurrent.CompletableFuture<Value>> computing =
+    /** Each rule's value (UNDEFINED_RESULT when undefined), by the thread that computes it first. */
+    final java.util.concurrent.ConcurrentHashMap<RuleNode, java.util.concurrent.CompletableFuture<Value>> rules =
         new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<FunctionGroup, Map<CallKey, Value>> calls = new java.util.concurrent.ConcurrentHashMap<>();
   }
 
   private static final Value UNDEFINED_RESULT = new StringValue("\u0000undefined");
@@ -799,13 +799,18 @@ public final class Evaluator {
     return v;
   }
 
-  /** The rule's value computed by this thread, or awaited from the thread already computing it. */
+  /** The rule's value computed by this thread, or awaited from the thread that computes it. */
   private Value sharedNodeValue(RuleNode node, SharedMemo shared) {
     java.util.concurrent.CompletableFuture<Value> mine = new java.util.concurrent.CompletableFuture<>();
-    java.util.concurrent.CompletableFuture<Value> running = shared.computing.putIfAbsent(node, mine);
+    java.util.concurrent.CompletableFuture<Value> running = shared.rules.putIfAbsent(node, mine);
     if (running != null) {
       Value v = await(running);
-      return v == UNDEFINED_RESULT ? null : v;
+      if (v == UNDEFINED_RESULT) {
+        memo.undefinedNodes.add(node);
+        return null;
+      }
+      memo.nodes.put(node, v);
+      return v;
     }
     try {
       Value v = computeAndRemember(node);
