@@ -201,6 +201,37 @@ class IncrementalCacheTest {
   }
 
   @Test
+  void anEvaluationStoppedHalfWayLeavesNothingStale() {
+    Rego rego = Rego.builder().addModule("q.rego", """
+        package q
+        import rego.v1
+
+        names contains value if {
+          some _, value in input.items
+        }
+        """).build();
+    List<PreparedQuery> query = List.of(rego.prepare("data.q.names"));
+    Map<String, Object> items = new TreeMap<>();
+    for (int i = 0; i < 3000; i++) {
+      items.put(String.format("k%04d", i), "v" + i);
+    }
+    IncrementalCache cache = new IncrementalCache();
+    ConcurrentQueries.evalValues(query, Value.wrap(Map.of("items", items)), Duration.ofMinutes(1), 1, cache);
+
+    // The first element changes and is evaluated again; the time limit stops the evaluation a
+    // thousand elements later, before the rule's value is assembled.
+    items.put("k0000", "changed");
+    Value changed = Value.wrap(Map.of("items", new TreeMap<>(items)));
+    RegoException stopped = org.junit.jupiter.api.Assertions.assertThrows(RegoException.class,
+        () -> ConcurrentQueries.evalValues(query, changed, Duration.ZERO, 1, cache));
+    assertEquals(RegoException.LIMIT, stopped.code());
+
+    Value after = ConcurrentQueries.evalValues(query, Value.wrap(Map.of("items", new TreeMap<>(items))),
+        Duration.ofMinutes(1), 1, cache).values().get(0);
+    assertEquals(query.get(0).evalValue(Value.wrap(Map.of("items", items))), after);
+  }
+
+  @Test
   void aChangedPolicyStartsAfresh() {
     Rego one = rego();
     Rego other = rego();

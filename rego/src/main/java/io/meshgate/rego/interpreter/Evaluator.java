@@ -1008,12 +1008,15 @@ public final class Evaluator {
     }
     if (multi) {
       TreeSet<Value> out = new TreeSet<>();
+      Value previous = takeRuleValue(node);
+      List<Driven> driven = new ArrayList<>();
       for (CompiledRule r : rules) {
         Driver driver = driver(r, List.of(r.value()));
         if (driver != null) {
-          drivenOutputs(r, driver, List.of(r.value())).forEach(vals -> out.add(vals.get(0)));
+          driven.add(drivenOutputs(r, driver, List.of(r.value())));
           continue;
         }
+        driven.add(null);
         Env env = new Env(null);
         boolean constant = r.value() instanceof Term.Scalar;
         evalBody(r.body(), 0, env, () -> evalTerm(r.value(), env, v -> {
@@ -1021,7 +1024,16 @@ public final class Evaluator {
           return constant;
         }));
       }
-      return SetValue.of(out);
+      Value same = unchangedValue(node, rules, driven, previous);
+      if (same != null) {
+        return keepRuleValue(node, same);
+      }
+      for (Driven d : driven) {
+        if (d != null) {
+          d.outputs().forEach(vals -> out.add(vals.get(0)));
+        }
+      }
+      return keepRuleValue(node, SetValue.of(out));
     }
     Value result = null;
     for (CompiledRule r : rules) {
@@ -1213,20 +1225,34 @@ public final class Evaluator {
 
   private Value evalObjectRules(RuleNode node) {
     TreeMap<Value, Object> root = new TreeMap<>();
-    for (CompiledRule r : candidates(node)) {
+    List<CompiledRule> rules = candidates(node);
+    Value previous = takeRuleValue(node);
+    List<Driven> driven = new ArrayList<>();
+    for (CompiledRule r : rules) {
       Env env = new Env(null);
       List<Term> terms = new ArrayList<>(r.keys());
       terms.add(r.value());
       Driver driver = driver(r, terms);
       if (driver != null) {
-        drivenOutputs(r, driver, terms).forEach(vals -> insert(root, vals, r));
+        driven.add(drivenOutputs(r, driver, terms));
         continue;
       }
+      driven.add(null);
       boolean constant = terms.stream().allMatch(t -> t instanceof Term.Scalar);
       evalBody(r.body(), 0, env, () -> evalList(terms, 0, new Value[terms.size()], env, vals -> {
         insert(root, vals, r);
         return constant;
       }));
+    }
+    Value same = unchangedValue(node, rules, driven, previous);
+    if (same != null) {
+      return keepRuleValue(node, same);
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      CompiledRule r = rules.get(i);
+      if (driven.get(i) != null) {
+        driven.get(i).outputs().forEach(vals -> insert(root, vals, r));
+      }
     }
     for (CompiledRule d : node.keyedDefaults) {
       List<Value> path = new ArrayList<>();
@@ -1242,7 +1268,7 @@ public final class Evaluator {
         insert(root, path, d);
       }
     }
-    return toValue(root);
+    return keepRuleValue(node, toValue(root));
   }
 
   @SuppressWarnings("unchecked")
@@ -1359,7 +1385,7 @@ public final class Evaluator {
    * the same as last time, and for which every value it read then is the same now, gives its kept
    * outputs; any other is evaluated (its reads recorded) and kept for the next evaluation.
    */
-  private List<List<Value>> drivenOutputs(CompiledRule r, Driver d, List<Term> heads) {
+  private Driven drivenOutputs(CompiledRule r, Driver d, List<Term> heads) {
     IncrementalCache cache = memo.shared.incremental;
     Env env = new Env(null);
     for (int i = 0; i < d.at(); i++) {
@@ -1373,20 +1399,29 @@ public final class Evaluator {
     Value collection = firstValue(d.in().collection(), env);
     // Updated in place (only this evaluation's thread computes this rule): an entry is used only
     // after checking it, so one left by an interrupted evaluation is harmless.
-    Map<Value, IncrementalCache.Element> kept = cache.elements.computeIfAbsent(r, x -> new HashMap<>());
+    IncrementalCache.Kept kept = cache.elements.computeIfAbsent(r, x -> new IncrementalCache.Kept());
+    // The same collection as last time (the canonical input keeps unchanged parts the same object):
+    // its elements come in the same order, and each finds its kept result by position, not by hash.
+    IncrementalCache.Element[] aligned = collection != null && collection == kept.collection ? kept.byPosition : null;
+    IncrementalCache.Element[] positions = new IncrementalCache.Element[sizeOf(collection)];
+    kept.collection = null;
+    kept.byPosition = null;
     int[] seen = {0};
+    boolean[] changed = {false};
     if (collection != null) {
       for (String name : d.names()) {
         env.put(name, Env.DECLARED);
       }
       iterate(collection, (key, val) -> {
-        seen[0]++;
-        IncrementalCache.Element last = kept.get(key);
+        int at = seen[0]++;
+        IncrementalCache.Element last = aligned != null ? aligned[at] : kept.byKey.get(key);
         if (last != null && (last.value() == val || last.value().equals(val)) && stillHolds(last.reads())) {
           cache.countReused();
           out.addAll(last.outputs());
+          positions[at] = last;
           return false;
         }
+        changed[0] = true;
         List<List<Value>> outputs = new ArrayList<>();
         IncrementalCache.Recorder outer = recorder;
         IncrementalCache.Recorder mine = new IncrementalCache.Recorder();
@@ -1407,20 +1442,65 @@ public final class Evaluator {
         cache.countEvaluated();
         IncrementalCache.Reads reads = mine.freeze();
         if (reads.uncacheable) {
-          kept.remove(key);
+          kept.byKey.remove(key);
         } else {
-          kept.put(key, new IncrementalCache.Element(val, reads, outputs.isEmpty() ? List.of() : List.copyOf(outputs)));
+          positions[at] = new IncrementalCache.Element(val, reads, outputs.isEmpty() ? List.of() : List.copyOf(outputs));
+          kept.byKey.put(key, positions[at]);
         }
         out.addAll(outputs);
         return false;
       });
     }
-    if (kept.size() > seen[0]) {
+    if (kept.byKey.size() > seen[0]) {
       // elements gone from the collection
       Value all = collection;
-      kept.keySet().removeIf(key -> all == null || lookup(all, key) == null);
+      kept.byKey.keySet().removeIf(key -> all == null || lookup(all, key) == null);
+      changed[0] = true;
     }
-    return out;
+    kept.collection = collection;
+    kept.byPosition = positions;
+    return new Driven(out, !changed[0]);
+  }
+
+  private static int sizeOf(Value collection) {
+    return collection instanceof ObjectValue o ? o.size() : collection instanceof ArrayValue a ? a.size()
+        : collection instanceof SetValue s ? s.size() : 0;
+  }
+
+  /** A driven rule's outputs, and whether every element was the same as last time with the same reads. */
+  record Driven(List<List<Value>> outputs, boolean unchanged) {}
+
+  /**
+   * The node's value of the last evaluation when every rule of the node is driven and none of
+   * their elements changed: assembling a lookup object of tens of thousands of entries again
+   * would give the same value. Else null.
+   */
+  private Value unchangedValue(RuleNode node, List<CompiledRule> rules, List<Driven> driven, Value previous) {
+    if (previous == null || rules != node.rules || driven.isEmpty()) {
+      return null;
+    }
+    for (Driven d : driven) {
+      if (d == null || !d.unchanged()) {
+        return null;
+      }
+    }
+    return previous;
+  }
+
+  /**
+   * The node's rules' value of the last evaluation, forgotten until this one ends: elements are
+   * updated in place, so after an evaluation that failed half-way the old value no longer matches them.
+   */
+  private Value takeRuleValue(RuleNode node) {
+    return incremental() ? memo.shared.incremental.ruleValues.remove(node) : null;
+  }
+
+  /** Remembers a node's rules' value for {@link #unchangedValue}. */
+  private Value keepRuleValue(RuleNode node, Value value) {
+    if (incremental()) {
+      memo.shared.incremental.ruleValues.put(node, value);
+    }
+    return value;
   }
 
   /** True when every value the kept reads found is still there (each checked once per evaluation). */

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * evaluation, which every other rule still gets.
  *
  * <p>An element whose evaluation used {@code with}, {@code print} or a nondeterministic built-in
- * ({@code time.now_ns}, {@code http.send}, ...) is never kept. One evaluation at a time uses a
+ * ({@code time.now_ns}, {@code rand.intn}, ...) is never kept. One evaluation at a time uses a
  * cache (callers hold its lock); a cache serves one compiled policy and its base data, and starts
  * afresh when given another.
  */
@@ -156,13 +156,23 @@ public final class IncrementalCache {
   /** One element of a driven rule: its value, what evaluating it read, and its outputs. */
   record Element(Value value, Reads reads, List<List<Value>> outputs) {}
 
+  /** A driven rule's kept elements: by key, and by position in the collection of the last evaluation. */
+  static final class Kept {
+    final Map<Value, Element> byKey = new HashMap<>();
+    /** The collection the last (completed) evaluation iterated, and its elements in that order (null: not kept). */
+    Value collection;
+    Element[] byPosition;
+  }
+
   private Policy policy;
   private ObjectValue baseData;
   private Value input;
   /** Per rule body evaluated element by element: element key → what it found. */
-  final Map<CompiledRule, Map<Value, Element>> elements = new ConcurrentHashMap<>();
+  final Map<CompiledRule, Kept> elements = new ConcurrentHashMap<>();
   /** Each rule's last value, so that an unchanged value stays the same object across evaluations. */
   final Map<RuleNode, Value> nodeValues = new ConcurrentHashMap<>();
+  /** Each rule node's rules' own value (before merging children and base data), for nodes of driven rules. */
+  final Map<RuleNode, Value> ruleValues = new ConcurrentHashMap<>();
   /** Where each rule body starts iterating (Evaluator's analysis, kept with the policy). */
   final Map<CompiledRule, Evaluator.Driver> drivers = new ConcurrentHashMap<>();
   /** Numbers the evaluations, for {@link Checked}. */
@@ -191,6 +201,7 @@ public final class IncrementalCache {
   public synchronized void clear() {
     elements.clear();
     nodeValues.clear();
+    ruleValues.clear();
     drivers.clear();
     input = null;
   }

@@ -273,7 +273,10 @@ public final class ObjectValue implements Value {
     if (!(o instanceof ObjectValue that)) {
       return false;
     }
-    if (origin != null && origin == that.origin) {
+    if (origin != null && that.origin != null && (origin == that.origin
+        // Not converted yet: equal Java maps make equal objects (the converse need not hold: 1 and
+        // 1.0 differ in Java), and comparing them is cheaper than converting one.
+        || (keys == null || that.keys == null) && origin.equals(that.origin))) {
       return true;
     }
     Value[] ak = keys();
