@@ -1400,11 +1400,10 @@ public final class Evaluator {
     // Updated in place (only this evaluation's thread computes this rule): an entry is used only
     // after checking it, so one left by an interrupted evaluation is harmless.
     IncrementalCache.Kept kept = cache.elements.computeIfAbsent(r, x -> new IncrementalCache.Kept());
-    // The same collection as last time (the canonical input keeps unchanged parts the same object):
-    // its elements come in the same order, and each finds its kept result by position, not by hash.
-    IncrementalCache.Element[] aligned = collection != null && collection == kept.collection ? kept.byPosition : null;
+    // Elements are looked for first at their position in last time's collection (the same keys in
+    // the same order, when one element of a thousand changed), then by key.
+    IncrementalCache.Element[] aligned = collection != null ? kept.byPosition : null;
     IncrementalCache.Element[] positions = new IncrementalCache.Element[sizeOf(collection)];
-    kept.collection = null;
     kept.byPosition = null;
     int[] seen = {0};
     boolean[] changed = {false};
@@ -1414,7 +1413,10 @@ public final class Evaluator {
       }
       iterate(collection, (key, val) -> {
         int at = seen[0]++;
-        IncrementalCache.Element last = aligned != null ? aligned[at] : kept.byKey.get(key);
+        IncrementalCache.Element last = aligned != null && at < aligned.length ? aligned[at] : null;
+        if (last == null || (last.key() != key && !last.key().equals(key))) {
+          last = kept.byKey.get(key);
+        }
         if (last != null && (last.value() == val || last.value().equals(val)) && stillHolds(last.reads())) {
           cache.countReused();
           out.addAll(last.outputs());
@@ -1444,7 +1446,7 @@ public final class Evaluator {
         if (reads.uncacheable) {
           kept.byKey.remove(key);
         } else {
-          positions[at] = new IncrementalCache.Element(val, reads, outputs.isEmpty() ? List.of() : List.copyOf(outputs));
+          positions[at] = new IncrementalCache.Element(key, val, reads, outputs.isEmpty() ? List.of() : List.copyOf(outputs));
           kept.byKey.put(key, positions[at]);
         }
         out.addAll(outputs);
@@ -1457,7 +1459,6 @@ public final class Evaluator {
       kept.byKey.keySet().removeIf(key -> all == null || lookup(all, key) == null);
       changed[0] = true;
     }
-    kept.collection = collection;
     kept.byPosition = positions;
     return new Driven(out, !changed[0]);
   }

@@ -153,14 +153,13 @@ public final class IncrementalCache {
   /** A read's place, for finding repeats (Reads, compared by identity, are their own keys). */
   private record ReadKey(Object root, List<Value> path) {}
 
-  /** One element of a driven rule: its value, what evaluating it read, and its outputs. */
-  record Element(Value value, Reads reads, List<List<Value>> outputs) {}
+  /** One element of a driven rule: its key and value, what evaluating it read, and its outputs. */
+  record Element(Value key, Value value, Reads reads, List<List<Value>> outputs) {}
 
   /** A driven rule's kept elements: by key, and by position in the collection of the last evaluation. */
   static final class Kept {
     final Map<Value, Element> byKey = new HashMap<>();
-    /** The collection the last (completed) evaluation iterated, and its elements in that order (null: not kept). */
-    Value collection;
+    /** The elements of the last (completed) evaluation in the order it met them (null: not kept). */
     Element[] byPosition;
   }
 
