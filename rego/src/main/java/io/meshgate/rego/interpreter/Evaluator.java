@@ -1009,6 +1009,7 @@ public final class Evaluator {
     if (multi) {
       TreeSet<Value> out = new TreeSet<>();
       Value previous = takeRuleValue(node);
+      IncrementalCache.Counts counts = takeCounts(node);
       List<Driven> driven = new ArrayList<>();
       for (CompiledRule r : rules) {
         Driver driver = driver(r, List.of(r.value()));
@@ -1025,13 +1026,21 @@ public final class Evaluator {
         }));
       }
       Value same = unchangedValue(node, rules, driven, previous);
+      if (same == null && previous != null && patchable(node, rules, driven, previous, counts)) {
+        same = patchedSet((SetValue) previous, counts, driven);
+        counts = same == null ? null : counts;
+      }
       if (same != null) {
+        keepCounts(node, counts);
         return keepRuleValue(node, same);
       }
       for (Driven d : driven) {
         if (d != null) {
           d.outputs().forEach(vals -> out.add(vals.get(0)));
         }
+      }
+      if (patchable(node, rules, driven, null, null)) {
+        keepCounts(node, IncrementalCache.Counts.of(driven.stream().flatMap(d -> d.outputs().stream()), false));
       }
       return keepRuleValue(node, SetValue.of(out));
     }
@@ -1227,6 +1236,7 @@ public final class Evaluator {
     TreeMap<Value, Object> root = new TreeMap<>();
     List<CompiledRule> rules = candidates(node);
     Value previous = takeRuleValue(node);
+    IncrementalCache.Counts counts = takeCounts(node);
     List<Driven> driven = new ArrayList<>();
     for (CompiledRule r : rules) {
       Env env = new Env(null);
@@ -1245,8 +1255,16 @@ public final class Evaluator {
       }));
     }
     Value same = unchangedValue(node, rules, driven, previous);
+    if (same == null && previous != null && patchable(node, rules, driven, previous, counts)) {
+      same = patchedObject((ObjectValue) previous, counts, driven, rules);
+      counts = same == null ? null : counts;
+    }
     if (same != null) {
+      keepCounts(node, counts);
       return keepRuleValue(node, same);
+    }
+    if (patchable(node, rules, driven, null, null)) {
+      keepCounts(node, IncrementalCache.Counts.of(driven.stream().flatMap(d -> d.outputs().stream()), true));
     }
     for (int i = 0; i < rules.size(); i++) {
       CompiledRule r = rules.get(i);
@@ -1407,6 +1425,11 @@ public final class Evaluator {
     kept.byPosition = null;
     int[] seen = {0};
     boolean[] changed = {false};
+    // An element not kept last time (it used `with`, say) has outputs nobody remembers.
+    boolean complete = !kept.hadUncacheable;
+    boolean[] uncacheable = {false};
+    List<List<Value>> removed = new ArrayList<>();
+    List<List<Value>> added = new ArrayList<>();
     if (collection != null) {
       for (String name : d.names()) {
         env.put(name, Env.DECLARED);
@@ -1442,7 +1465,13 @@ public final class Evaluator {
           recorder = outer;
         }
         cache.countEvaluated();
+        IncrementalCache.Element before = kept.byKey.get(key);
+        if (before != null) {
+          removed.addAll(before.outputs());
+        }
+        added.addAll(outputs);
         IncrementalCache.Reads reads = mine.freeze();
+        uncacheable[0] |= reads.uncacheable;
         if (reads.uncacheable) {
           kept.byKey.remove(key);
         } else {
@@ -1456,11 +1485,18 @@ public final class Evaluator {
     if (kept.byKey.size() > seen[0]) {
       // elements gone from the collection
       Value all = collection;
-      kept.byKey.keySet().removeIf(key -> all == null || lookup(all, key) == null);
+      kept.byKey.values().removeIf(e -> {
+        boolean gone = all == null || lookup(all, e.key()) == null;
+        if (gone) {
+          removed.addAll(e.outputs());
+        }
+        return gone;
+      });
       changed[0] = true;
     }
     kept.byPosition = positions;
-    return new Driven(out, !changed[0]);
+    kept.hadUncacheable = uncacheable[0];
+    return new Driven(out, !changed[0], removed, added, complete);
   }
 
   private static int sizeOf(Value collection) {
@@ -1468,8 +1504,109 @@ public final class Evaluator {
         : collection instanceof SetValue s ? s.size() : 0;
   }
 
-  /** A driven rule's outputs, and whether every element was the same as last time with the same reads. */
-  record Driven(List<List<Value>> outputs, boolean unchanged) {}
+  /**
+   * A driven rule's outputs; whether every element was the same as last time with the same reads;
+   * and, when {@code complete}, what changed: the outputs of the elements evaluated again or gone
+   * as they were ({@code removed}) and as they are ({@code added}).
+   */
+  record Driven(List<List<Value>> outputs, boolean unchanged, List<List<Value>> removed, List<List<Value>> added,
+      boolean complete) {}
+
+  /**
+   * True when the node's value can be had by applying its rules' changes to {@code previous}
+   * (when given): every rule is driven with a known change, and the node is a set or an object of
+   * one key level without defaults; {@code counts} say how many elements give each output.
+   */
+  private boolean patchable(RuleNode node, List<CompiledRule> rules, List<Driven> driven, Value previous,
+      IncrementalCache.Counts counts) {
+    if (!incremental() || rules != node.rules || rules.isEmpty() || !node.keyedDefaults.isEmpty()) {
+      return false;
+    }
+    boolean object = !rules.get(0).keys().isEmpty();
+    for (int i = 0; i < rules.size(); i++) {
+      CompiledRule r = rules.get(i);
+      Driven d = driven.get(i);
+      if (d == null || r.keys().size() != (object ? 1 : 0) || r.multi() != rules.get(0).multi()
+          || (previous != null && !d.complete())) {
+        return false;
+      }
+    }
+    if (previous == null) {
+      return true;
+    }
+    return counts != null && counts.byEntry() == object
+        && (object ? previous instanceof ObjectValue : previous instanceof SetValue);
+  }
+
+  /** The set with its rules' changes applied; null (assemble it again) if the counts do not match. */
+  private Value patchedSet(SetValue previous, IncrementalCache.Counts counts, List<Driven> driven) {
+    if (!counts.covers(driven)) {
+      return null;
+    }
+    TreeSet<Value> set = new TreeSet<>(previous.elements());
+    for (Driven d : driven) {
+      for (List<Value> vals : d.removed()) {
+        if (counts.remove(vals.get(0), null)) {
+          set.remove(vals.get(0));
+        }
+      }
+    }
+    for (Driven d : driven) {
+      for (List<Value> vals : d.added()) {
+        if (counts.add(vals.get(0), null)) {
+          set.add(vals.get(0));
+        }
+      }
+    }
+    return SetValue.of(set);
+  }
+
+  /** The object with its rules' changes applied; null (assemble it again) if the counts do not match. */
+  private Value patchedObject(ObjectValue previous, IncrementalCache.Counts counts, List<Driven> driven,
+      List<CompiledRule> rules) {
+    if (!counts.covers(driven)) {
+      return null;
+    }
+    java.util.Set<Value> touched = new java.util.HashSet<>();
+    for (Driven d : driven) {
+      for (List<Value> vals : d.removed()) {
+        counts.remove(vals.get(0), vals.get(1));
+        touched.add(vals.get(0));
+      }
+    }
+    for (Driven d : driven) {
+      for (List<Value> vals : d.added()) {
+        counts.add(vals.get(0), vals.get(1));
+        touched.add(vals.get(0));
+      }
+    }
+    boolean multi = rules.get(0).multi();
+    TreeMap<Value, Value> put = new TreeMap<>();
+    TreeSet<Value> removed = new TreeSet<>();
+    for (Value key : touched) {
+      java.util.Set<Value> values = counts.valuesOf(key);
+      if (values.isEmpty()) {
+        removed.add(key);
+      } else if (multi) {
+        put.put(key, SetValue.of(values));
+      } else if (values.size() == 1) {
+        put.put(key, values.iterator().next());
+      } else {
+        throw conflict(rules.get(0).loc(), "object keys must be unique");
+      }
+    }
+    return previous.patched(put, removed);
+  }
+
+  private IncrementalCache.Counts takeCounts(RuleNode node) {
+    return incremental() ? memo.shared.incremental.counts.remove(node) : null;
+  }
+
+  private void keepCounts(RuleNode node, IncrementalCache.Counts counts) {
+    if (counts != null && incremental()) {
+      memo.shared.incremental.counts.put(node, counts);
+    }
+  }
 
   /**
    * The node's value of the last evaluation when every rule of the node is driven and none of

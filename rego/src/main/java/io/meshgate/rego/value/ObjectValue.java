@@ -194,6 +194,48 @@ public final class ObjectValue implements Value {
   public int size() { return keys().length; }
 
   /**
+   * This object without the keys of {@code removed} and with the entries of {@code put} (added, or
+   * replacing the value of a key it has): one merge of sorted keys, linear in the size.
+   */
+  public ObjectValue patched(java.util.SortedMap<Value, Value> put, java.util.SortedSet<Value> removed) {
+    if (put.isEmpty() && removed.isEmpty()) {
+      return this;
+    }
+    Value[] k = keys();
+    List<Value> outKeys = new ArrayList<>(k.length + put.size());
+    List<Value> outValues = new ArrayList<>(k.length + put.size());
+    java.util.Iterator<Map.Entry<Value, Value>> puts = put.entrySet().iterator();
+    Map.Entry<Value, Value> nextPut = puts.hasNext() ? puts.next() : null;
+    java.util.Iterator<Value> removals = removed.iterator();
+    Value nextRemoval = removals.hasNext() ? removals.next() : null;
+    for (int i = 0; i < k.length; i++) {
+      while (nextPut != null && nextPut.getKey().compareTo(k[i]) < 0) {
+        outKeys.add(nextPut.getKey());
+        outValues.add(nextPut.getValue());
+        nextPut = puts.hasNext() ? puts.next() : null;
+      }
+      while (nextRemoval != null && nextRemoval.compareTo(k[i]) < 0) {
+        nextRemoval = removals.hasNext() ? removals.next() : null;
+      }
+      if (nextPut != null && nextPut.getKey().compareTo(k[i]) == 0) {
+        outKeys.add(nextPut.getKey());
+        outValues.add(nextPut.getValue());
+        nextPut = puts.hasNext() ? puts.next() : null;
+      } else if (nextRemoval == null || nextRemoval.compareTo(k[i]) != 0) {
+        outKeys.add(k[i]);
+        outValues.add(values[i]);
+      }
+    }
+    while (nextPut != null) {
+      outKeys.add(nextPut.getKey());
+      outValues.add(nextPut.getValue());
+      nextPut = puts.hasNext() ? puts.next() : null;
+    }
+    return outKeys.isEmpty() ? EMPTY
+        : new ObjectValue(outKeys.toArray(new Value[0]), outValues.toArray(new Value[0]));
+  }
+
+  /**
    * This object with each value replaced by {@code f(key, value)}; this object itself when every
    * replacement is the value it replaces. Linear: the keys stay sorted as they are.
    */
