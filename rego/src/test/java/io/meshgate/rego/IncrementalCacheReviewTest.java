@@ -173,4 +173,92 @@ class IncrementalCacheReviewTest {
     assertEquals(Value.of(Map.of(1, "int")), rego.prepare("input.b").evalValue(Value.wrap(map("b", longFirst))));
     assertEquals(null, rego.prepare("data.c.same").evalValue(input), "{1: long} == {1: int} must not hold");
   }
+
+  /**
+   * Finding (side effect, values unaffected): trace notes are a side effect like print, but an
+   * element calling trace is kept, so the second evaluation records no note where a full one does.
+   */
+  @Test
+  void findingTraceOfAKeptElementIsNotRecordedAgain() {
+    List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Rego rego = Rego.builder().addModule("p.rego", """
+        package t
+        import rego.v1
+
+        names contains name if {
+          some name, _ in input.items
+          trace(sprintf("checked %s", [name]))
+        }
+        """).trace(notes::add).build();
+    Value input = Value.wrap(map("items", map("a", 1, "b", 2)));
+    List<PreparedQuery> q = List.of(rego.prepare("data.t.names"));
+    IncrementalCache cache = new IncrementalCache();
+    ConcurrentQueries.evalValues(q, input, Duration.ofMinutes(1), 1, cache);
+    notes.clear();
+    rego.prepare("data.t.names").evalValue(input);
+    List<String> fullNotes = List.copyOf(notes);
+    notes.clear();
+    ConcurrentQueries.evalValues(q, input, Duration.ofMinutes(1), 1, cache);
+    assertEquals(fullNotes, List.copyOf(notes), "a full evaluation traces each element");
+  }
+
+  /**
+   * Finding (thread safety): when the calling thread is interrupted, evalValues throws at once
+   * (LargeStack.run and the helper join give up waiting) while the evaluation thread it started
+   * goes on with the cache, so the cache's lock is released while the cache is still being
+   * updated and the next evaluation can run at the same time (per-rule Kept maps are plain
+   * HashMaps; kept.collection and kept.byPosition can be left from two different evaluations).
+   */
+  @Test
+  void findingAnInterruptedEvaluationReleasesTheCacheWhileItStillRuns() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch printed = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean ranAfterReturn = new java.util.concurrent.atomic.AtomicBoolean();
+    Rego rego = Rego.builder().addModule("p.rego", """
+        package i
+        import rego.v1
+
+        names contains name if {
+          some name, _ in input.items
+          print("checking", name)
+        }
+        """).print(line -> {
+          boolean done = false;
+          while (!done) {
+            try {
+              done = release.await(30, java.util.concurrent.TimeUnit.SECONDS) || true;
+            } catch (InterruptedException e) {
+              // the evaluation goes on after an interrupt
+            }
+          }
+          ranAfterReturn.set(returned.get());
+          printed.countDown();
+        }).build();
+    List<PreparedQuery> queries = List.of(rego.prepare("data.i.names"));
+    IncrementalCache cache = new IncrementalCache();
+    // Lets the evaluation go on after a while in any case (a correct evalValues waits for it).
+    Thread releaser = new Thread(() -> {
+      try {
+        Thread.sleep(2_000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      release.countDown();
+    });
+    releaser.setDaemon(true);
+    releaser.start();
+    Thread.currentThread().interrupt();
+    try {
+      ConcurrentQueries.evalValues(queries, Value.wrap(map("items", map("x", 1))), Duration.ofMinutes(1), 1, cache);
+    } catch (RegoException e) {
+      // interrupted: fine, as long as nothing of this evaluation still runs
+    } finally {
+      Thread.interrupted();
+      returned.set(true);
+    }
+    release.countDown();
+    assertTrue(printed.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    assertFalse(ranAfterReturn.get(), "evalValues returned (releasing the cache) while its evaluation still ran");
+  }
 }
