@@ -261,4 +261,344 @@ class IncrementalCacheReviewTest {
     assertTrue(printed.await(30, java.util.concurrent.TimeUnit.SECONDS));
     assertFalse(ranAfterReturn.get(), "evalValues returned (releasing the cache) while its evaluation still ran");
   }
+
+  // ------------------------------------------------------------------ regression tests (passed)
+
+  /** Reads the cache must record: computed keys, rule values by computed key, package nodes by variable, base data. */
+  private static final String TRICKY = """
+      package r
+      import rego.v1
+
+      limits[kind] := n if {
+        some kind, n in input.limits
+      }
+
+      too_many contains name if {
+        some name, s in input.services
+        count(s.ports) > limits[s.kind]
+      }
+
+      aliased contains name if {
+        some name, s in input.services
+        input.teams[input.alias[s.team]].active
+      }
+
+      via_package contains name if {
+        some name, s in input.services
+        data.lib[s.kind].allowed
+      }
+
+      via_base contains [name, data.base[s.kind]] if {
+        some name, s in input.services
+      }
+
+      label(s) := "big" if {
+        count(s.ports) > 2
+      } else := "small" if {
+        count(s.ports) > 0
+      } else := "none"
+
+      default owner(_) := "nobody"
+
+      owner(s) := input.teams[s.team].lead
+
+      owner(s) := input.teams[s.team].lead if s.team == "t1"
+
+      checked contains [name, label(s), owner(s)] if {
+        some name, s in input.services
+        every p in s.ports {
+          p < input.max_port
+        }
+        not input.retired[name]
+      }
+
+      # owner() first computed outside any element, then reused by elements (on other threads too)
+      leads := {owner(s) | some s in input.services}
+
+      # a comprehension index (team of the element) inside an element
+      peers contains [name, count(ns)] if {
+        some name, s in input.services
+        ns := [n | some n, o in input.services; o.team == s.team]
+      }
+
+      # multi-level partial object with a keyed default
+      default grid["none"]["x"] := 0
+
+      grid[s.team][name] := count(s.ports) if {
+        some name, s in input.services
+      }
+
+      # conflicting keys when two services share their first port
+      by_port[p] := name if {
+        some name, s in input.services
+        p := s.ports[0]
+      }
+
+      # rule indexing on input.mode
+      mode_hits contains name if {
+        some name, _ in input.services
+        input.mode == "strict"
+      }
+
+      mode_hits contains name if {
+        some name, s in input.services
+        input.mode == "loose"
+        s.kind == "web"
+      }
+
+      # some-in over a reference with a computed path, and negation of a rule value
+      port_owner contains [name, p] if {
+        some name, s in input.services
+        some p in input.port_sets[s.kind]
+        not too_many[name]
+      }
+
+      # iterating a rule's value (driver over data)
+      team_sizes[team] := count(names) if {
+        some team, names in data.r.grid
+      }
+
+      # never kept
+      mocked contains name if {
+        some name, s in input.services
+        owner(s) == "mock" with input.teams as {"t1": {"lead": "mock"}}
+      }
+
+      mocked_data contains name if {
+        some name, s in input.services
+        data.lib.web.allowed with data.lib.web as {"allowed": s.kind == "web"}
+      }
+      """;
+
+  private static final String LIB = """
+      package lib
+      import rego.v1
+
+      web := {"allowed": true} if input.web_ok
+
+      db := {"allowed": count(input.retired) == 0}
+      """;
+
+  private static final List<String> TRICKY_QUERIES = List.of("data.r.too_many", "data.r.aliased",
+      "data.r.via_package", "data.r.via_base", "data.r.checked", "data.r.leads", "data.r.peers", "data.r.grid",
+      "data.r.mode_hits", "data.r.port_owner", "data.r.team_sizes", "data.r.mocked",
+      "data.r.mocked_data", "data.r.limits");
+
+  private static Rego trickyRego() {
+    return Rego.builder().addModule("r.rego", TRICKY).addModule("lib.rego", LIB)
+        .data(Value.of(Map.of("base", Map.of("web", "w", "db", "d")))).build();
+  }
+
+  /** A random repository-like input; unchanged parts keep their Java maps unless {@code fresh}. */
+  private static final class World {
+    final Map<String, Map<String, Object>> services = new TreeMap<>();
+    final Map<String, Object> teams = new TreeMap<>();
+    final Map<String, Object> alias = new TreeMap<>();
+    final Map<String, Object> limits = new TreeMap<>();
+    final Map<String, Object> retired = new TreeMap<>();
+    final Map<String, Object> portSets = new TreeMap<>();
+    Object maxPort = 100;
+    Object mode = "strict";
+    boolean webOk = true;
+
+    Map<String, Object> input(boolean fresh) {
+      Map<String, Object> in = new LinkedHashMap<>();
+      Map<String, Object> svc = new TreeMap<>();
+      services.forEach((k, v) -> svc.put(k, fresh ? new LinkedHashMap<>(v) : v));
+      in.put("services", svc);
+      in.put("teams", new TreeMap<>(teams));
+      in.put("alias", new TreeMap<>(alias));
+      in.put("limits", new TreeMap<>(limits));
+      in.put("retired", new TreeMap<>(retired));
+      in.put("port_sets", new TreeMap<>(portSets));
+      in.put("max_port", maxPort);
+      if (mode != null) {
+        in.put("mode", mode);
+      }
+      in.put("web_ok", webOk);
+      return in;
+    }
+  }
+
+  private static Map<String, Object> service(Random r) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("team", "t" + r.nextInt(4));
+    s.put("kind", r.nextBoolean() ? "web" : "db");
+    List<Object> ports = new ArrayList<>();
+    int n = r.nextInt(4);
+    for (int i = 0; i < n; i++) {
+      int p = 10 + r.nextInt(60);
+      ports.add(r.nextInt(5) == 0 ? (Object) (double) p : (Object) p); // 1 and 1.0 both appear
+    }
+    s.put("ports", ports);
+    return s;
+  }
+
+  private static void edit(World w, Random r) {
+    List<String> names = new ArrayList<>(w.services.keySet());
+    String name = names.isEmpty() ? "s0" : names.get(r.nextInt(names.size()));
+    switch (r.nextInt(12)) {
+      case 0 -> w.services.put(name, service(r));
+      case 1 -> w.services.remove(name);
+      case 2 -> w.services.put("s" + r.nextInt(40), service(r));
+      case 3 -> w.teams.put("t" + r.nextInt(4), map("lead", "l" + r.nextInt(3), "active", r.nextBoolean()));
+      case 4 -> w.alias.put("t" + r.nextInt(4), "t" + r.nextInt(4));
+      case 5 -> w.limits.put(r.nextBoolean() ? "web" : "db", r.nextInt(4));
+      case 6 -> {
+        if (r.nextBoolean()) {
+          w.retired.put(name, true);
+        } else {
+          w.retired.clear();
+        }
+      }
+      case 7 -> w.portSets.put(r.nextBoolean() ? "web" : "db", List.of(r.nextInt(3), 7));
+      case 8 -> w.maxPort = r.nextBoolean() ? 50 : 50.0;
+      case 9 -> w.mode = List.of("strict", "loose", "other").get(r.nextInt(3));
+      case 10 -> w.webOk = !w.webOk;
+      default -> { } // nothing changed
+    }
+  }
+
+  @Test
+  void trickyPolicyEqualsFullEvaluationAcrossRandomEditsOnOneAndThreeThreads() {
+    Rego rego = trickyRego();
+    for (int threads : new int[] {1, 3}) {
+      for (long seed = 1; seed <= 2; seed++) {
+        Random r = new Random(seed * 31 + threads);
+        World w = new World();
+        for (int i = 0; i < 12; i++) {
+          w.services.put("s" + i, service(r));
+        }
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        for (int step = 0; step < 30; step++) {
+          inputs.add(w.input(step % 4 == 3));
+          edit(w, r);
+        }
+        long failing = inputs.stream().filter(in -> full(rego, TRICKY_QUERIES, Value.wrap(in)) instanceof String).count();
+        assertTrue(failing < inputs.size() / 4, failing + " of " + inputs.size() + " evaluations fail");
+        IncrementalCache cache = assertSameAsFull(rego, TRICKY_QUERIES, threads, inputs);
+        assertTrue(cache.reusedElements() > 0, "something was reused");
+      }
+    }
+  }
+
+  @Test
+  void conflictingKeysAppearAndDisappear() {
+    Rego rego = trickyRego();
+    Map<String, Object> a = map("team", "t1", "kind", "web", "ports", List.of(10));
+    Map<String, Object> b = map("team", "t2", "kind", "db", "ports", List.of(20));
+    Map<String, Object> clash = map("team", "t2", "kind", "db", "ports", List.of(10));
+    assertSameAsFull(rego, List.of("data.r.by_port", "data.r.grid"), 2, List.of(
+        map("services", map("a", a, "b", b)),
+        map("services", map("a", a, "b", clash)),
+        map("services", map("a", a, "b", clash)),
+        map("services", map("a", a, "b", b)),
+        map("services", map("a", a, "b", b))));
+  }
+
+  @Test
+  void numbersOfAnotherJavaTypeAndChangingKeySets() {
+    Rego rego = rego("""
+        package n
+        import rego.v1
+
+        shown contains sprintf("%v:%v", [k, v]) if {
+          some k, v in input.xs
+        }
+
+        doubled[k] := v * 2 if {
+          some k, v in input.xs
+        }
+
+        halves contains x / 3 if {
+          some x in input.list
+        }
+
+        marshalled contains json.marshal(v) if {
+          some v in input.list
+        }
+        """);
+    assertSameAsFull(rego, List.of("data.n.shown", "data.n.doubled", "data.n.halves", "data.n.marshalled"), 1,
+        List.of(
+            map("xs", map("a", 1, "b", 2), "list", List.of(1, 2, 3)),
+            map("xs", map("a", 1.0, "b", 2), "list", List.of(1.0, 2, 3.0)),
+            map("xs", map("a", 1.0, "c", 2), "list", List.of(3, 2, 1)),
+            map("xs", map("a", 1.5), "list", List.of(new java.math.BigDecimal("1.50"), 2)),
+            map("xs", map(), "list", List.of()),
+            map("list", List.of(1))));
+  }
+
+  @Test
+  void aCacheSwitchedBetweenTwoPoliciesStartsAfreshEachTime() {
+    Rego one = rego("""
+        package s
+        import rego.v1
+
+        out contains name if {
+          some name, v in input.xs
+          v > 1
+        }
+        """);
+    Rego two = rego("""
+        package s
+        import rego.v1
+
+        out contains name if {
+          some name, v in input.xs
+          v > 2
+        }
+        """);
+    IncrementalCache cache = new IncrementalCache();
+    Value input = Value.wrap(map("xs", map("a", 2, "b", 3)));
+    for (Rego rego : List.of(one, two, one, two)) {
+      assertEquals(full(rego, List.of("data.s.out"), input),
+          cached(List.of(rego.prepare("data.s.out")), input, 1, cache));
+    }
+  }
+
+  @Test
+  void anErrorHalfWayThenTheSameInputAgain() {
+    // The first element fails (a conflict) after others were kept; the same input again must fail too,
+    // and the repaired input must give the full value.
+    Rego rego = Rego.builder().addModule("p.rego", """
+        package e
+        import rego.v1
+
+        owner[p] := name if {
+          some name, s in input.services
+          some p in s.ports
+        }
+
+        names contains name if {
+          some name, _ in input.services
+        }
+        """).strictBuiltinErrors(true).build();
+    Map<String, Object> ok = map("services", map("a", map("ports", List.of(1)), "b", map("ports", List.of(2))));
+    Map<String, Object> clash = map("services", map("a", map("ports", List.of(1)), "b", map("ports", List.of(1))));
+    assertSameAsFull(rego, List.of("data.e.names", "data.e.owner"), 2, List.of(ok, clash, clash, ok, clash, ok));
+  }
+
+  @Test
+  void drivenRulesOverArraysAndSetsWithInsertionsAndRemovals() {
+    Rego rego = rego("""
+        package a
+        import rego.v1
+
+        at contains [i, x] if {
+          some i, x in input.list
+          x != input.skip
+        }
+
+        members contains x if {
+          some x in input.set
+          x != input.skip
+        }
+        """);
+    assertSameAsFull(rego, List.of("data.a.at", "data.a.members"), 1, List.of(
+        Map.of("list", List.of("a", "b", "c"), "set", java.util.Set.of("a", "b"), "skip", "z"),
+        Map.of("list", List.of("x", "a", "b", "c"), "set", java.util.Set.of("a", "b", "c"), "skip", "z"),
+        Map.of("list", List.of("a", "b", "c"), "set", java.util.Set.of("b"), "skip", "b"),
+        Map.of("list", List.of("a", "b"), "set", java.util.Set.of("b"), "skip", "b"),
+        Map.of("list", List.of("b", "a"), "set", java.util.Set.of(), "skip", "a")));
+  }
 }
