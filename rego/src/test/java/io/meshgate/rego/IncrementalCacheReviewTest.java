@@ -262,6 +262,39 @@ class IncrementalCacheReviewTest {
     assertFalse(ranAfterReturn.get(), "evalValues returned (releasing the cache) while its evaluation still ran");
   }
 
+  /**
+   * Finding: an element that was not kept (its evaluation used time.now_ns, with or print) and
+   * then leaves the collection is not noticed as a change: the rule's kept elements all match and
+   * their count equals the collection's, so the node's last value, with the gone element's
+   * outputs, is reused.
+   */
+  @Test
+  void findingARemovedElementThatWasNeverKeptStaysInTheValue() {
+    Rego rego = rego("""
+        package u
+        import rego.v1
+
+        expired contains name if {
+          some name, c in input.certs
+          c.expires
+          c.not_after < time.now_ns()
+        }
+
+        mocked[name] := v if {
+          some name, s in input.xs
+          s.special
+          v := input.v with input.v as 1
+        }
+        """);
+    Map<String, Object> plain = map("expires", false);
+    Map<String, Object> old = map("expires", true, "not_after", 0);
+    Map<String, Object> a = map("special", false);
+    Map<String, Object> b = map("special", true);
+    assertSameAsFull(rego, List.of("data.u.expired", "data.u.mocked"), 1, List.of(
+        map("certs", map("a", plain, "b", old), "xs", map("a", a, "b", b)),
+        map("certs", map("a", plain), "xs", map("a", a))));
+  }
+
   // ------------------------------------------------------------------ regression tests (passed)
 
   /** Reads the cache must record: computed keys, rule values by computed key, package nodes by variable, base data. */
