@@ -295,6 +295,39 @@ class IncrementalCacheReviewTest {
         map("certs", map("a", plain), "xs", map("a", a))));
   }
 
+  /**
+   * Finding (same cause): an element that is not kept is not removed from the kept elements by key
+   * when their count matches, so an older kept element of a key that left the collection survives;
+   * when it comes back, every element is reused and the node's last value (built from other
+   * elements) is reused.
+   */
+  @Test
+  void findingAnOlderKeptElementComingBackReusesAnotherEvaluationsValue() {
+    Rego rego = rego("""
+        package u
+        import rego.v1
+
+        check(s) if not s.clock
+
+        check(s) if {
+          s.clock
+          time.now_ns() > 0
+        }
+
+        on contains name if {
+          some name, s in input.xs
+          s.on
+          check(s)
+        }
+        """);
+    Map<String, Object> steady = map("on", true, "clock", false);
+    Map<String, Object> clocked = map("on", true, "clock", true);
+    assertSameAsFull(rego, List.of("data.u.on"), 1, List.of(
+        map("xs", map("a", steady, "b", steady)),
+        map("xs", map("a", steady, "c", clocked)),
+        map("xs", map("a", steady, "b", steady))));
+  }
+
   // ------------------------------------------------------------------ regression tests (passed)
 
   /** Reads the cache must record: computed keys, rule values by computed key, package nodes by variable, base data. */
