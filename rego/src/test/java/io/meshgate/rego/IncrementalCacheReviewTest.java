@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Review of incremental evaluation: sequences of inputs where every evaluation through an
  * {@link IncrementalCache} must equal a full evaluation of the same input (value, or the same
- * error code). Tests marked "finding" failed on the reviewed code; the others are regression
- * tests for tricky cases that passed.
+ * error code). The first eight failed on the first version of the cache (a review's findings);
+ * the others are regression tests for tricky cases.
  */
 class IncrementalCacheReviewTest {
 
@@ -71,14 +71,14 @@ class IncrementalCacheReviewTest {
     return m;
   }
 
-  // ------------------------------------------------------------------ findings (failed on review)
+  // ------------------------------------------------------------------ failed on the first version
 
   /**
-   * Finding: io.jwt.decode_verify without a "time" constraint reads the clock but is not marked
+   * Was wrong in the first version: io.jwt.decode_verify without a "time" constraint reads the clock but is not marked
    * nondeterministic, so a kept element keeps saying "valid" after the token expired.
    */
   @Test
-  void findingJwtDecodeVerifyReadsTheClock() throws Exception {
+  void jwtDecodeVerifyReadsTheClockSoItsElementIsNeverReused() throws Exception {
     Rego rego = rego("""
         package j
         import rego.v1
@@ -106,11 +106,11 @@ class IncrementalCacheReviewTest {
   }
 
   /**
-   * Finding: a reference into the input while there is no input ({@code input.allowed[name]} with a
+   * Was wrong in the first version: a reference into the input while there is no input ({@code input.allowed[name]} with a
    * null input) records no read, so the element is reused once an input is given.
    */
   @Test
-  void findingAnInputReferenceWithoutInputRecordsNoRead() {
+  void anInputReferenceWithoutInputIsARead() {
     Rego rego = Rego.builder().addModule("p.rego", """
         package n
         import rego.v1
@@ -125,13 +125,13 @@ class IncrementalCacheReviewTest {
   }
 
   /**
-   * Finding: ObjectValue's origin fast path treats two unconverted wrapped Java maps as equal when
+   * Was wrong in the first version: ObjectValue's origin fast path treats two unconverted wrapped Java maps as equal when
    * the Java maps are equal, but Java-equal maps can convert to different Rego objects: keys 1
    * (Integer) and 1L (Long) are two Java keys and one Rego key, the later one winning. The
    * canonical input then keeps the last input's element, and the cached result is stale.
    */
   @Test
-  void findingJavaEqualMapsThatConvertToDifferentObjects() {
+  void javaEqualMapsThatConvertToDifferentObjectsAreNotTheSameElement() {
     Map<Object, Object> intFirst = new LinkedHashMap<>();
     intFirst.put(1, "int");
     intFirst.put(1L, "long");
@@ -154,7 +154,7 @@ class IncrementalCacheReviewTest {
 
   /** Finding (same cause, no cache involved): == on two such unconverted objects says true. */
   @Test
-  void findingJavaEqualMapsCompareEqualWithoutTheCache() {
+  void javaEqualMapsThatConvertToDifferentObjectsAreNotEqual() {
     Map<Object, Object> intFirst = new LinkedHashMap<>();
     intFirst.put(1, "int");
     intFirst.put(1L, "long");
@@ -179,7 +179,7 @@ class IncrementalCacheReviewTest {
    * element calling trace is kept, so the second evaluation records no note where a full one does.
    */
   @Test
-  void findingTraceOfAKeptElementIsNotRecordedAgain() {
+  void anElementThatTracesIsEvaluatedEveryTime() {
     List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     Rego rego = Rego.builder().addModule("p.rego", """
         package t
@@ -203,14 +203,14 @@ class IncrementalCacheReviewTest {
   }
 
   /**
-   * Finding (thread safety): when the calling thread is interrupted, evalValues throws at once
+   * Was wrong in the first version (thread safety): when the calling thread is interrupted, evalValues throws at once
    * (LargeStack.run and the helper join give up waiting) while the evaluation thread it started
    * goes on with the cache, so the cache's lock is released while the cache is still being
    * updated and the next evaluation can run at the same time (per-rule Kept maps are plain
    * HashMaps; kept.collection and kept.byPosition can be left from two different evaluations).
    */
   @Test
-  void findingAnInterruptedEvaluationReleasesTheCacheWhileItStillRuns() throws Exception {
+  void anInterruptedEvaluationHasEndedBeforeTheCacheIsReleased() throws Exception {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch printed = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
@@ -263,13 +263,13 @@ class IncrementalCacheReviewTest {
   }
 
   /**
-   * Finding: an element that was not kept (its evaluation used time.now_ns, with or print) and
+   * Was wrong in the first version: an element that was not kept (its evaluation used time.now_ns, with or print) and
    * then leaves the collection is not noticed as a change: the rule's kept elements all match and
    * their count equals the collection's, so the node's last value, with the gone element's
    * outputs, is reused.
    */
   @Test
-  void findingARemovedElementThatWasNeverKeptStaysInTheValue() {
+  void aRemovedElementThatWasNeverReusedLeavesTheValue() {
     Rego rego = rego("""
         package u
         import rego.v1
@@ -296,13 +296,13 @@ class IncrementalCacheReviewTest {
   }
 
   /**
-   * Finding (same cause): an element that is not kept is not removed from the kept elements by key
+   * Was wrong in the first version (same cause): an element that is not kept is not removed from the kept elements by key
    * when their count matches, so an older kept element of a key that left the collection survives;
    * when it comes back, every element is reused and the node's last value (built from other
    * elements) is reused.
    */
   @Test
-  void findingAnOlderKeptElementComingBackReusesAnotherEvaluationsValue() {
+  void anOlderElementComingBackIsNotTakenFromAnotherEvaluation() {
     Rego rego = rego("""
         package u
         import rego.v1

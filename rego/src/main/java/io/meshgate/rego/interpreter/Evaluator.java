@@ -152,9 +152,23 @@ public final class Evaluator {
     this.options = options;
     this.nowNanos = System.currentTimeMillis() * 1_000_000L;
     this.context = new BuiltinContext() {
-      @Override public long nowNanos() { return nowNanos; }
+      @Override
+      public long nowNanos() {
+        if (recorder != null) {
+          recorder.uncacheable = true; // a kept result would not see the clock move
+        }
+        return nowNanos;
+      }
+
       @Override public void print(String line) { options.print().accept(line); }
-      @Override public void trace(String note) { options.trace().accept(note); }
+
+      @Override
+      public void trace(String note) {
+        if (recorder != null) {
+          recorder.uncacheable = true; // a kept result would not trace again
+        }
+        options.trace().accept(note);
+      }
       @Override public boolean strictBuiltinErrors() { return options.strictBuiltinErrors(); }
 
       @Override
@@ -234,8 +248,14 @@ public final class Evaluator {
     if (s > options.maxSteps()) {
       throw new RegoException(RegoException.LIMIT, "evaluation exceeded the step limit of " + options.maxSteps());
     }
-    if ((s & 1023) == 0 && System.nanoTime() - options.deadlineNanos() > 0) {
-      throw new RegoException(RegoException.LIMIT, "evaluation exceeded the time limit");
+    if ((s & 1023) == 0) {
+      if (System.nanoTime() - options.deadlineNanos() > 0) {
+        throw new RegoException(RegoException.LIMIT, "evaluation exceeded the time limit");
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        // so that a caller giving up waits a moment, not until the end (LargeStack, ConcurrentQueries)
+        throw new RegoException(RegoException.LIMIT, "evaluation interrupted");
+      }
     }
   }
 
@@ -590,7 +610,11 @@ public final class Evaluator {
       }
       if (hv.name().equals("input")) {
         if (recorder != null) {
-          return input != null && walkRecorded(IncrementalCache.INPUT, input, r.path(), 0, env, new ArrayList<>(), k);
+          if (input == null) {
+            recorder.read(IncrementalCache.INPUT, List.of(), null);
+            return false;
+          }
+          return walkRecorded(IncrementalCache.INPUT, input, r.path(), 0, env, new ArrayList<>(), k);
         }
         return input != null && walk(input, r.path(), 0, env, k);
       }
@@ -1425,9 +1449,6 @@ public final class Evaluator {
     kept.byPosition = null;
     int[] seen = {0};
     boolean[] changed = {false};
-    // An element not kept last time (it used `with`, say) has outputs nobody remembers.
-    boolean complete = !kept.hadUncacheable;
-    boolean[] uncacheable = {false};
     List<List<Value>> removed = new ArrayList<>();
     List<List<Value>> added = new ArrayList<>();
     if (collection != null) {
@@ -1470,14 +1491,11 @@ public final class Evaluator {
           removed.addAll(before.outputs());
         }
         added.addAll(outputs);
-        IncrementalCache.Reads reads = mine.freeze();
-        uncacheable[0] |= reads.uncacheable;
-        if (reads.uncacheable) {
-          kept.byKey.remove(key);
-        } else {
-          positions[at] = new IncrementalCache.Element(key, val, reads, outputs.isEmpty() ? List.of() : List.copyOf(outputs));
-          kept.byKey.put(key, positions[at]);
-        }
+        // Kept also when its reads are unknown (with, print, the clock): never reused, but its
+        // outputs are known when it changes or goes, and the kept keys are the collection's.
+        positions[at] = new IncrementalCache.Element(key, val, mine.freeze(),
+            outputs.isEmpty() ? List.of() : List.copyOf(outputs));
+        kept.byKey.put(key, positions[at]);
         out.addAll(outputs);
         return false;
       });
@@ -1495,8 +1513,7 @@ public final class Evaluator {
       changed[0] = true;
     }
     kept.byPosition = positions;
-    kept.hadUncacheable = uncacheable[0];
-    return new Driven(out, !changed[0], removed, added, complete);
+    return new Driven(out, !changed[0], removed, added);
   }
 
   private static int sizeOf(Value collection) {
@@ -1506,11 +1523,10 @@ public final class Evaluator {
 
   /**
    * A driven rule's outputs; whether every element was the same as last time with the same reads;
-   * and, when {@code complete}, what changed: the outputs of the elements evaluated again or gone
-   * as they were ({@code removed}) and as they are ({@code added}).
+   * and what changed: the outputs of the elements evaluated again or gone as they were
+   * ({@code removed}) and as they are ({@code added}).
    */
-  record Driven(List<List<Value>> outputs, boolean unchanged, List<List<Value>> removed, List<List<Value>> added,
-      boolean complete) {}
+  record Driven(List<List<Value>> outputs, boolean unchanged, List<List<Value>> removed, List<List<Value>> added) {}
 
   /**
    * True when the node's value can be had by applying its rules' changes to {@code previous}
@@ -1526,8 +1542,7 @@ public final class Evaluator {
     for (int i = 0; i < rules.size(); i++) {
       CompiledRule r = rules.get(i);
       Driven d = driven.get(i);
-      if (d == null || r.keys().size() != (object ? 1 : 0) || r.multi() != rules.get(0).multi()
-          || (previous != null && !d.complete())) {
+      if (d == null || r.keys().size() != (object ? 1 : 0) || r.multi() != rules.get(0).multi()) {
         return false;
       }
     }
@@ -1543,21 +1558,28 @@ public final class Evaluator {
     if (!counts.covers(driven)) {
       return null;
     }
-    TreeSet<Value> set = new TreeSet<>(previous.elements());
+    java.util.Set<Value> left = new java.util.HashSet<>();
+    java.util.Set<Value> joined = new java.util.HashSet<>();
     for (Driven d : driven) {
       for (List<Value> vals : d.removed()) {
         if (counts.remove(vals.get(0), null)) {
-          set.remove(vals.get(0));
+          left.add(vals.get(0));
         }
       }
     }
     for (Driven d : driven) {
       for (List<Value> vals : d.added()) {
-        if (counts.add(vals.get(0), null)) {
-          set.add(vals.get(0));
+        if (counts.add(vals.get(0), null) && !left.remove(vals.get(0))) {
+          joined.add(vals.get(0));
         }
       }
     }
+    if (left.isEmpty() && joined.isEmpty()) {
+      return previous; // the same members: the same object, which later checks compare by reference
+    }
+    TreeSet<Value> set = new TreeSet<>(previous.elements());
+    set.removeAll(left);
+    set.addAll(joined);
     return SetValue.of(set);
   }
 
@@ -1585,16 +1607,22 @@ public final class Evaluator {
     TreeSet<Value> removed = new TreeSet<>();
     for (Value key : touched) {
       java.util.Set<Value> values = counts.valuesOf(key);
+      Value was = previous.get(key);
       if (values.isEmpty()) {
-        removed.add(key);
-      } else if (multi) {
-        put.put(key, SetValue.of(values));
-      } else if (values.size() == 1) {
-        put.put(key, values.iterator().next());
-      } else {
+        if (was != null) {
+          removed.add(key);
+        }
+        continue;
+      }
+      if (!multi && values.size() > 1) {
         throw conflict(rules.get(0).loc(), "object keys must be unique");
       }
+      Value now = multi ? SetValue.of(values) : values.iterator().next();
+      if (!now.equals(was)) {
+        put.put(key, now);
+      }
     }
+    // Nothing to change: the same object, which later checks compare by reference.
     return previous.patched(put, removed);
   }
 

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * again otherwise; rules' values, lookups and findings are therefore exactly those of a full
  * evaluation, which every other rule still gets.
  *
- * <p>An element whose evaluation used {@code with}, {@code print} or a nondeterministic built-in
- * ({@code time.now_ns}, {@code rand.intn}, ...) is never kept. One evaluation at a time uses a
+ * <p>An element whose evaluation used {@code with}, {@code print}, {@code trace}, a
+ * nondeterministic built-in ({@code time.now_ns}, {@code rand.intn}, ...) or the clock is never
+ * reused (it is kept, so that its outputs are known when it changes). One evaluation at a time uses a
  * cache (callers hold its lock); a cache serves one compiled policy and its base data, and starts
  * afresh when given another.
  */
@@ -161,8 +162,6 @@ public final class IncrementalCache {
     final Map<Value, Element> byKey = new HashMap<>();
     /** The elements of the last (completed) evaluation in the order it met them (null: not kept). */
     Element[] byPosition;
-    /** Whether the last evaluation had an element it could not keep. */
-    boolean hadUncacheable;
   }
 
   /**

@@ -316,9 +316,8 @@ public final class ObjectValue implements Value {
       return false;
     }
     if (origin != null && that.origin != null && (origin == that.origin
-        // Not converted yet: equal Java maps make equal objects (the converse need not hold: 1 and
-        // 1.0 differ in Java), and comparing them is cheaper than converting one.
-        || (keys == null || that.keys == null) && origin.equals(that.origin))) {
+        // Not converted yet: comparing the Java maps is cheaper than converting one.
+        || (keys == null || that.keys == null) && sameJava(origin, that.origin))) {
       return true;
     }
     Value[] ak = keys();
@@ -333,6 +332,42 @@ public final class ObjectValue implements Value {
       }
     }
     return true;
+  }
+
+  /**
+   * True when two Java values certainly convert to equal Rego values: equal texts, booleans and
+   * numbers of one Java type, lists of such, and maps whose keys are all texts (two keys of a map
+   * that differ in Java, 1 and 1L, may be one key in Rego, and then which value wins depends on
+   * the order). False means "compare the converted values".
+   */
+  private static boolean sameJava(Object a, Object b) {
+    if (a == b) {
+      return true;
+    }
+    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+      if (x.size() != y.size()) {
+        return false;
+      }
+      for (Map.Entry<?, ?> e : x.entrySet()) {
+        if (!(e.getKey() instanceof String) || !y.containsKey(e.getKey()) || !sameJava(e.getValue(), y.get(e.getKey()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a instanceof List<?> x && b instanceof List<?> y) {
+      if (x.size() != y.size()) {
+        return false;
+      }
+      for (int i = 0; i < x.size(); i++) {
+        if (!sameJava(x.get(i), y.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return (a instanceof String || a instanceof Boolean || a instanceof Integer || a instanceof Long)
+        && a.equals(b);
   }
 
   @Override
