@@ -123,6 +123,91 @@ class IncrementalPatchReviewTest {
     assertEquals(Value.wrap(map("K", 1)).equals(Value.wrap(map("k", 1))), Value.wrap(upper).equals(Value.wrap(lower)));
   }
 
+  // ------------------------------------------------------------------ regression tests (passed)
+
+  private static final String LOOKUP = """
+      package l
+      import rego.v1
+
+      lead_of[s.team] := s.lead if {
+        some name, s in input.services
+      }
+
+      lead_of[c.team] := c.lead if {
+        some c in input.clients
+      }
+
+      members[s.team] contains name if {
+        some name, s in input.services
+      }
+
+      kinds contains s.kind if {
+        some name, s in input.services
+      }
+
+      with_marker contains s.kind if {
+        some name, s in input.services
+        s.kind == "web" with input.clients as []
+      }
+      """;
+
+  private static final List<String> LOOKUP_QUERIES = List.of("data.l.lead_of", "data.l.members", "data.l.kinds",
+      "data.l.with_marker");
+
+  /**
+   * A lookup object's value patched through a conflict that appears (two leads for a team, within
+   * one definition, then across two) and disappears; an output many elements share survives the
+   * removal of all but one; a marker element's output leaves with it.
+   */
+  @Test
+  void lookupObjectsPatchedThroughConflictsAndSharedOutputs() {
+    Map<String, Object> a = map("team", "t1", "lead", "x", "kind", "web");
+    Map<String, Object> b = map("team", "t1", "lead", "x", "kind", "web");
+    Map<String, Object> bOther = map("team", "t1", "lead", "y", "kind", "db");
+    Map<String, Object> c = map("team", "t2", "lead", "z", "kind", "web");
+    List<Object> none = List.of();
+    List<Object> clash = List.of(map("team", "t2", "lead", "q"));
+    List<Object> agree = List.of(map("team", "t2", "lead", "z"));
+    assertSameAsFull(rego(LOOKUP), LOOKUP_QUERIES, 1, List.of(
+        map("services", map("a", a, "b", b, "c", c), "clients", none),
+        map("services", map("a", a, "b", bOther, "c", c), "clients", none), // conflict within one definition
+        map("services", map("a", a, "b", b, "c", c), "clients", none),
+        map("services", map("a", a, "b", b, "c", c), "clients", clash), // conflict across definitions
+        map("services", map("a", a, "b", b, "c", c), "clients", agree), // two elements, one output
+        map("services", map("a", a, "c", c), "clients", agree),
+        map("services", map("a", a), "clients", agree), // the client alone gives t2's lead
+        map("services", map("a", a), "clients", none),
+        map("services", map("b", bOther), "clients", none), // every element replaced
+        map("services", map(), "clients", none),
+        map("clients", none), // the collection gone
+        map("services", map("a", a, "b", b, "c", c), "clients", none)));
+  }
+
+  /** Evaluations stopped half-way (no time at all) between ones that change a lookup object's elements. */
+  @Test
+  void evaluationsStoppedHalfWayLeaveNothingBehind() {
+    Rego rego = rego(LOOKUP);
+    List<PreparedQuery> prepared = LOOKUP_QUERIES.stream().map(rego::prepare).toList();
+    IncrementalCache cache = new IncrementalCache();
+    Map<String, Object> services = new TreeMap<>();
+    for (int i = 0; i < 1500; i++) {
+      services.put("s" + i, map("team", "t" + i % 7, "lead", "l" + i % 7, "kind", i % 3 == 0 ? "web" : "db"));
+    }
+    int stopped = 0;
+    for (int step = 0; step < 8; step++) {
+      Map<String, Object> in = map("services", new TreeMap<>(services), "clients", List.of());
+      Object expected = full(prepared, Value.wrap(in));
+      Object halfWay = cached(prepared, Value.wrap(in), Duration.ZERO, 1, cache);
+      stopped += halfWay instanceof String ? 1 : 0;
+      assertEquals(expected, cached(prepared, Value.wrap(in), Duration.ofMinutes(1), 1, cache), "step " + step);
+      // a new team, a service moved to another team, a service gone
+      services.put("s" + (1500 + step), map("team", "n" + step, "lead", "m", "kind", "web"));
+      services.put("s" + step * 11, map("team", "t" + (step + 1) % 7, "lead", "l" + (step + 1) % 7, "kind", "job"));
+      services.remove("s" + (step * 13 + 5));
+    }
+    assertTrue(stopped > 0, "some evaluations were stopped");
+  }
+
   // ------------------------------------------------------------------ randomized, patch paths
 
   /** Lookup objects and sets of driven rules whose outputs are shared, move, conflict and vanish. */
@@ -160,6 +245,7 @@ class IncrementalPatchReviewTest {
       # two driven definitions of one lookup object, which may conflict with each other
       target[c.svc] := c.team if {
         some i, c in input.clients
+        c.kind == "db"
       }
 
       target[name] := s.team if {
@@ -174,6 +260,7 @@ class IncrementalPatchReviewTest {
 
       mixed[k] := "extra" if {
         some k in object.keys(input.more)
+        not input.services[k]
       }
 
       # keys and members that are arrays and objects
@@ -213,9 +300,19 @@ class IncrementalPatchReviewTest {
         s.kind == "web" with input.clients as []
       }
 
-      marked_lead[s.team] := name if {
+      marked_lead[name] := s.team if {
         some name, s in input.services
         s.lead == "x" with input.extra as 1
+      }
+
+      clocked[name] := s.kind if {
+        some name, s in input.services
+        time.now_ns() > 0
+      }
+
+      printed contains s.team if {
+        some name, s in input.services
+        print(name)
       }
 
       # over an array and a set
@@ -231,7 +328,7 @@ class IncrementalPatchReviewTest {
   private static final List<String> PATCHED_QUERIES = List.of("data.q.by_team", "data.q.lead_of",
       "data.q.kind_seen", "data.q.tags", "data.q.target", "data.q.mixed", "data.q.pairs", "data.q.shapes",
       "data.q.all_ports", "data.q.port_owner", "data.q.orphan", "data.q.team_size", "data.q.marked",
-      "data.q.marked_lead", "data.q.first_port", "data.q.listed");
+      "data.q.marked_lead", "data.q.clocked", "data.q.printed", "data.q.first_port", "data.q.listed");
 
   /** A random input; unchanged parts keep their Java objects (so they are recognised), unless fresh. */
   private static final class World {
@@ -263,7 +360,7 @@ class IncrementalPatchReviewTest {
     s.put("team", "t" + r.nextInt(3));
     s.put("kind", List.of("web", "db", "job").get(r.nextInt(3)));
     if (r.nextInt(3) > 0) {
-      s.put("lead", List.of("x", "y").get(r.nextInt(2)));
+      s.put("lead", r.nextInt(8) == 0 ? "y" : "x"); // now and then two leads for one team: a conflict
     }
     List<Object> ports = new ArrayList<>();
     int n = r.nextInt(4);
@@ -275,7 +372,7 @@ class IncrementalPatchReviewTest {
   }
 
   private static Map<String, Object> client(Random r) {
-    return map("svc", "s" + r.nextInt(8), "team", "t" + r.nextInt(4), "kind",
+    return map("svc", "s" + r.nextInt(16), "team", "t" + r.nextInt(4), "kind",
         List.of("web", "db", "cli").get(r.nextInt(3)));
   }
 
@@ -288,7 +385,7 @@ class IncrementalPatchReviewTest {
       case 3 -> w.services.put("s" + r.nextInt(8), service(r));
       case 4 -> {
         Map<String, Object> s = new LinkedHashMap<>(w.services.getOrDefault(name, service(r)));
-        s.put("lead", List.of("x", "y").get(r.nextInt(2)));
+        s.put("lead", r.nextInt(3) == 0 ? "y" : "x");
         w.services.put(name, s);
       }
       case 5 -> {
@@ -337,15 +434,18 @@ class IncrementalPatchReviewTest {
    * the cache is stopped half-way (no time at all) and must then either fail or be right.
    */
   /** Seeds of the random test; -Dpatch.review.seeds=500 explores further. */
-  private static final int SEEDS = Integer.getInteger("patch.review.seeds", 12);
+  private static final int SEEDS = Integer.getInteger("patch.review.seeds", 6);
 
   @Test
   void patchedNodesEqualFullEvaluationAcrossRandomEdits() {
-    Rego rego = rego(PATCHED);
-    List<PreparedQuery> prepared = PATCHED_QUERIES.stream().map(rego::prepare).toList();
+    Rego optimised = rego(PATCHED);
+    // without optimisations: no rule index, so every node's rules are all its rules
+    Rego plain = Rego.builder().addModule("p.rego", PATCHED).optimise(false).build();
     long reused = 0;
     int conflicts = 0;
     for (long seed = 1; seed <= SEEDS; seed++) {
+      Rego rego = seed % 2 == 0 ? plain : optimised;
+      List<PreparedQuery> prepared = PATCHED_QUERIES.stream().map(rego::prepare).toList();
       int threads = seed % 3 == 0 ? 3 : 1;
       Random r = new Random(seed);
       World w = new World();
@@ -373,7 +473,7 @@ class IncrementalPatchReviewTest {
       reused += cache.reusedElements();
     }
     assertTrue(reused > 0, "something was reused");
-    assertTrue(conflicts > 0 && conflicts < SEEDS * 25 / 2, conflicts + " evaluations fail");
+    assertTrue(conflicts > 0 && conflicts < SEEDS * 25 / 3, conflicts + " evaluations fail");
   }
 
   private static Object full(Rego rego, List<String> queries, Value input) {
