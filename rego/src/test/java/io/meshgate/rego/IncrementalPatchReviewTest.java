@@ -208,6 +208,43 @@ class IncrementalPatchReviewTest {
     assertTrue(stopped > 0, "some evaluations were stopped");
   }
 
+  /**
+   * Kept elements found at their old position only when the key there is theirs: keys inserted
+   * before and removed from the middle of an object, members of a set, an array shifting.
+   */
+  @Test
+  void elementsAtAnotherPositionAreFoundByKey() {
+    Rego rego = rego("""
+        package m
+        import rego.v1
+
+        by_kind[s.kind] contains name if {
+          some name, s in input.services
+        }
+
+        at[i] := x if {
+          some i, x in input.list
+        }
+
+        members contains x if {
+          some x in input.set
+          x != input.skip
+        }
+        """);
+    Map<String, Object> web = map("kind", "web");
+    Map<String, Object> db = map("kind", "db");
+    IncrementalCache cache = assertSameAsFull(rego, List.of("data.m.by_kind", "data.m.at", "data.m.members"), 1,
+        List.of(
+            map("services", map("b", web, "c", db), "list", List.of("x", "y"), "set", java.util.Set.of("b", "c")),
+            map("services", map("a", db, "b", web, "c", db), "list", List.of("w", "x", "y"),
+                "set", java.util.Set.of("a", "b", "c")),
+            map("services", map("a", db, "c", db), "list", List.of("w", "y"), "set", java.util.Set.of("a", "c")),
+            map("services", map("a", web, "c", db, "d", web), "list", List.of("y"), "set", java.util.Set.of("c", "d"),
+                "skip", "c"),
+            map("services", map("c", db, "d", web), "list", List.of(), "set", java.util.Set.of("d"))));
+    assertTrue(cache.reusedElements() > 0, "something was reused");
+  }
+
   // ------------------------------------------------------------------ randomized, patch paths
 
   /** Lookup objects and sets of driven rules whose outputs are shared, move, conflict and vanish. */
