@@ -36,7 +36,7 @@ class IncrementalPatchReviewTest {
   }
 
   /** A full evaluation's values, or the error code of its first failing query. */
-  // ------------------------------------------------------------------ findings
+  // ------------------------------------------------------------------ wrong before the second review
 
   /**
    * Fails: a full evaluation inserts each output of an object rule as it is found and stops at the

@@ -136,6 +136,8 @@ public final class Evaluator {
   private IdentityHashMap<Expr, Value> recorded;
   /** The reads of the element, function call or index being evaluated incrementally, or null. */
   private IncrementalCache.Recorder recorder;
+  /** Set while a rule that failed incrementally is evaluated again as a full evaluation would. */
+  private boolean plainAfterError;
   /** A single-expression query reports a false value instead of failing, as OPA does. */
   private Expr captureFalse;
 
@@ -1020,6 +1022,29 @@ public final class Evaluator {
   // ---------------------------------------------------------------- rules
 
   private Value evalRules(RuleNode node) {
+    if (!incremental()) {
+      return evalRulesOnce(node);
+    }
+    try {
+      return evalRulesOnce(node);
+    } catch (RegoException e) {
+      if (RegoException.LIMIT.equals(e.code())) {
+        throw e;
+      }
+      // Elements are evaluated before their outputs are put together, where a full evaluation puts
+      // each output in as it comes: a key conflict may come before the error thrown here. Evaluated
+      // again as a full evaluation would, the rule fails as it does (what it keeps stays valid: the
+      // node's kept value and counts were taken out, and the elements are checked before use).
+      plainAfterError = true;
+      try {
+        return evalRulesOnce(node);
+      } finally {
+        plainAfterError = false;
+      }
+    }
+  }
+
+  private Value evalRulesOnce(RuleNode node) {
     boolean objectRules = !node.keyedDefaults.isEmpty();
     boolean multi = false;
     for (CompiledRule r : node.rules) {
@@ -1371,7 +1396,7 @@ public final class Evaluator {
 
   /** True in the root scope of an evaluation that keeps results for the next one. */
   private boolean incremental() {
-    return memo.shared != null && memo.shared.incremental != null;
+    return !plainAfterError && memo.shared != null && memo.shared.incremental != null;
   }
 
   /**

@@ -345,7 +345,7 @@ public final class ObjectValue implements Value {
       return true;
     }
     if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
-      if (x.size() != y.size()) {
+      if (x.size() != y.size() || !plainKeys(x) || !plainKeys(y)) {
         return false;
       }
       for (Map.Entry<?, ?> e : x.entrySet()) {
@@ -368,6 +368,16 @@ public final class ObjectValue implements Value {
     }
     return (a instanceof String || a instanceof Boolean || a instanceof Integer || a instanceof Long)
         && a.equals(b);
+  }
+
+  /**
+   * A map that finds keys by {@code equals} (a case-insensitive TreeMap would find "K" for "k"):
+   * the JDK's hash maps, its immutable maps and a TreeMap in natural order.
+   */
+  private static boolean plainKeys(Map<?, ?> m) {
+    return m instanceof HashMap || m instanceof java.util.concurrent.ConcurrentHashMap
+        || m instanceof java.util.TreeMap<?, ?> t && t.comparator() == null
+        || m.getClass().getName().startsWith("java.util.ImmutableCollections$Map");
   }
 
   @Override
