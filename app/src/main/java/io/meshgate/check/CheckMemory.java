@@ -6,7 +6,6 @@ import io.meshgate.intent.ParseCache;
 import io.meshgate.render.IncrementalRender;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What one check of a tree keeps for the next check of the same tree, so a commit that changes a
@@ -59,7 +58,7 @@ public final class CheckMemory {
   /** Keeps this check's answers (only those: objects no longer rendered are forgotten). */
   synchronized void keepCrdAnswers(IstioCrds crds, Map<Map<String, Object>, List<CrdProblem>> answers, int reused) {
     crdsOfLastRun = crds;
-    crdAnswersOfLastRun = new ConcurrentHashMap<>(answers);
+    crdAnswersOfLastRun = answers; // a map of its own, which that check no longer changes
     crdReusedLastRun = reused;
   }
 }

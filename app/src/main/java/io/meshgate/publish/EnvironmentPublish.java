@@ -226,6 +226,9 @@ public final class EnvironmentPublish {
             ? "" : " (" + update.getMessage() + ")");
         switch (status) {
           case OK -> {
+            if (knownBlobs != null) {
+              knownBlobs.committed(round.commit());
+            }
             try {
               cache.updateRef(trackingRef, round.commit());
             } catch (IOException e) {
@@ -268,13 +271,15 @@ public final class EnvironmentPublish {
         ObjectInserter inserter = repository.newObjectInserter();
         ObjectReader reader = repository.newObjectReader()) {
       RevCommit tipCommit = tip.isPresent() ? revWalk.parseCommit(tip.get()) : null;
+      TreeListing tipListing = tipCommit == null ? null : listingOf(reader, tipCommit, knownBlobs);
       Optional<PreviousState> previous =
-          tipCommit == null ? Optional.empty() : Optional.of(previousState(reader, tipCommit));
+          tipCommit == null ? Optional.empty() : Optional.of(previousState(reader, tipCommit, tipListing));
       SortedMap<String, byte[]> files = render.apply(previous);
       if (files == null) {
         throw new IllegalArgumentException("the render function returned no output tree");
       }
-      ObjectId tree = buildTree(reader, inserter, tipCommit, files, knownBlobs);
+      TreeListing built = buildTree(inserter, tipListing, files, knownBlobs);
+      ObjectId tree = built.tree();
       inserter.flush();
       if (tipCommit != null && sameManagedContent(reader, tipCommit.getTree(), tree)) {
         return new Round(tipCommit, true);
@@ -291,6 +296,9 @@ public final class EnvironmentPublish {
       commit.setMessage(commitMessage());
       ObjectId commitId = inserter.insert(commit);
       inserter.flush();
+      if (knownBlobs != null) {
+        knownBlobs.built(commitId, built);
+      }
       return new Round(commitId, false);
     } catch (IOException e) {
       throw GitOperationException.of("cannot build the commit for " + where, e, redactor);
@@ -308,26 +316,43 @@ public final class EnvironmentPublish {
     return text + "\n";
   }
 
-  private static PreviousState previousState(ObjectReader reader, RevCommit tip)
+  private static PreviousState previousState(ObjectReader reader, RevCommit tip, TreeListing listing)
       throws IOException {
     return new PreviousState(
         tip.name(),
         readFile(reader, tip.getTree(), ALLOCATIONS_PATH),
         readFile(reader, tip.getTree(), PROVENANCE_PATH),
-        filesBelow(reader, tip.getTree(), CLUSTERS_DIR));
+        listing.clusterFiles());
   }
 
-  private static java.util.List<String> filesBelow(ObjectReader reader, RevTree tree, String dir) throws IOException {
-    java.util.List<String> paths = new java.util.ArrayList<>();
+  /**
+   * What the tip's tree holds: from {@code known} when the tip is the commit this service built and
+   * pushed last (a commit id names its tree, so nothing there can differ), else by one walk over it.
+   */
+  private static TreeListing listingOf(ObjectReader reader, RevCommit tip, KnownBlobs known) throws IOException {
+    TreeListing kept = known == null ? null : known.listingOf(tip);
+    if (kept != null) {
+      return kept;
+    }
+    java.util.List<String> clusterFiles = new java.util.ArrayList<>();
+    Map<String, ObjectId> managed = new HashMap<>();
+    java.util.List<TreeListing.Entry> others = new java.util.ArrayList<>();
     try (TreeWalk walk = new TreeWalk(reader)) {
-      walk.addTree(tree);
+      walk.addTree(tip.getTree());
       walk.setRecursive(true);
-      walk.setFilter(org.eclipse.jgit.treewalk.filter.PathFilter.create(dir));
       while (walk.next()) {
-        paths.add(walk.getPathString());
+        String path = walk.getPathString();
+        if (isManaged(path)) {
+          managed.put(path, walk.getObjectId(0));
+          if (path.startsWith(CLUSTERS_DIR + "/")) {
+            clusterFiles.add(path);
+          }
+        } else {
+          others.add(new TreeListing.Entry(path, walk.getFileMode(0), walk.getObjectId(0)));
+        }
       }
     }
-    return paths;
+    return new TreeListing(tip.getTree().copy(), clusterFiles, managed, others);
   }
 
   private static Optional<byte[]> readFile(ObjectReader reader, RevTree tree, String path)
@@ -341,34 +366,24 @@ public final class EnvironmentPublish {
     }
   }
 
-  /** Tip entries outside the managed directories, plus the rendered files. */
-  private static ObjectId buildTree(ObjectReader reader, ObjectInserter inserter, RevCommit tip,
-      SortedMap<String, byte[]> files, KnownBlobs known) throws IOException {
+  /** Tip entries outside the managed directories, plus the rendered files; with what the new tree holds. */
+  private static TreeListing buildTree(ObjectInserter inserter, TreeListing tip, SortedMap<String, byte[]> files,
+      KnownBlobs known) throws IOException {
     DirCache index = DirCache.newInCore();
     DirCacheBuilder builder = index.builder();
-    Map<String, ObjectId> tipIds = new HashMap<>();
-    if (tip != null) {
-      try (TreeWalk walk = new TreeWalk(reader)) {
-        walk.addTree(tip.getTree());
-        walk.setRecursive(true);
-        while (walk.next()) {
-          String path = walk.getPathString();
-          if (isManaged(path)) {
-            if (known != null) {
-              tipIds.put(path, walk.getObjectId(0));
-            }
-            continue;
-          }
-          DirCacheEntry entry = new DirCacheEntry(path);
-          entry.setFileMode(walk.getFileMode(0));
-          entry.setObjectId(walk.getObjectId(0));
-          builder.add(entry);
-        }
-      }
+    Map<String, ObjectId> tipIds = tip == null ? Map.of() : tip.managedIds();
+    java.util.List<TreeListing.Entry> others = tip == null ? java.util.List.of() : tip.others();
+    for (TreeListing.Entry other : others) {
+      DirCacheEntry entry = new DirCacheEntry(other.path());
+      entry.setFileMode(other.mode());
+      entry.setObjectId(other.id());
+      builder.add(entry);
     }
     if (known != null) {
       known.startTree();
     }
+    java.util.List<String> clusterFiles = new java.util.ArrayList<>();
+    Map<String, ObjectId> managed = new HashMap<>();
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
       String path = checkOutputPath(file.getKey());
       byte[] content = Objects.requireNonNull(file.getValue(), () -> "no content for " + path);
@@ -384,13 +399,17 @@ public final class EnvironmentPublish {
       }
       entry.setObjectId(id);
       builder.add(entry);
+      managed.put(path, id);
+      if (path.startsWith(CLUSTERS_DIR + "/")) {
+        clusterFiles.add(path);
+      }
     }
     builder.finish();
     ObjectId tree = index.writeTree(inserter);
     if (known != null) {
       known.finishTree();
     }
-    return tree;
+    return new TreeListing(tree, clusterFiles, managed, others);
   }
 
   /** {@code clusters/} and the ledger decide whether there is anything to publish. */

@@ -1,0 +1,24 @@
+package io.meshgate.publish;
+
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+
+/**
+ * What one environment tree holds, as a publication on top of it needs it: the files below
+ * {@code clusters/} (for the deletion guard), the blob id of every file meshgate manages, and the
+ * entries outside the managed folders (kept as they are).
+ *
+ * @param tree the tree's id
+ */
+record TreeListing(ObjectId tree, List<String> clusterFiles, Map<String, ObjectId> managedIds, List<Entry> others) {
+  TreeListing {
+    clusterFiles = List.copyOf(clusterFiles);
+    managedIds = Map.copyOf(managedIds);
+    others = List.copyOf(others);
+  }
+
+  /** A file outside {@code clusters/} and {@code meshgate/}. */
+  record Entry(String path, FileMode mode, ObjectId id) {}
+}
