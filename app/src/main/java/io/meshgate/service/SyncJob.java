@@ -112,16 +112,19 @@ public final class SyncJob implements SyncAction {
   private final Guards guards;
   private final Redactor redactor;
   /**
-   * The YAML of each object of the last output: objects an incremental render hands back unchanged
-   * are not written out again (only the sync thread uses it).
+   * What the last output tree wrote (objects' YAML, kustomizations, the ledger's file): objects an
+   * incremental render hands back unchanged are not written out again (only the sync thread uses it).
    */
-  private final Map<io.meshgate.render.RenderedObject, byte[]> written = new java.util.IdentityHashMap<>();
+  private final OutputTree.Memory written = new OutputTree.Memory();
   /** The blob ids of what the last publication committed, so unchanged files are not hashed again. */
   private final io.meshgate.publish.KnownBlobs knownBlobs = new io.meshgate.publish.KnownBlobs();
   /** The intents of the latest source commit, updated file by file (only the sync thread uses it). */
   private final SourceCheckout checkout;
   // Only the sync thread touches these.
   private String lastHandledKey;
+  // The ledger file of the environment tip last read, and the ledger parsed from it.
+  private byte[] lastLedgerYaml;
+  private AllocationLedger lastLedger;
   // The environment tip that run left or saw (null: the branch did not exist).
   private String lastSeenEnvTip;
 
@@ -314,14 +317,21 @@ public final class SyncJob implements SyncAction {
     return files;
   }
 
-  private AllocationLedger ledgerOf(Optional<PreviousState> previous) {
+  AllocationLedger ledgerOf(Optional<PreviousState> previous) {
     Optional<byte[]> yaml = previous.flatMap(PreviousState::allocationsYaml);
     if (yaml.isEmpty()) {
       return AllocationLedger.empty();
     }
+    // The ledger file changes only when an address does: the same bytes as last run, the same ledger.
+    if (lastLedger != null && java.util.Arrays.equals(yaml.get(), lastLedgerYaml)) {
+      return lastLedger;
+    }
     try {
-      return AllocationLedger.parse(new String(yaml.get(), StandardCharsets.UTF_8),
+      AllocationLedger ledger = AllocationLedger.parse(new String(yaml.get(), StandardCharsets.UTF_8),
           config.envBranch() + ":" + AllocationLedger.PATH);
+      lastLedgerYaml = yaml.get();
+      lastLedger = ledger;
+      return ledger;
     } catch (AllocationLedger.LedgerException e) {
       throw new IllegalStateException("the ledger on " + config.envBranch() + " is unreadable: " + e.getMessage(), e);
     }
