@@ -197,10 +197,20 @@ public final class IntentLoader {
       // Schema validation is most of identifying a document, and each document's is its own: on
       // every core first, then the documents are identified in file order with their findings.
       List<YamlReader.Document> documents = parsed.stream().flatMap(List::stream).toList();
+      // A file as written last time has the findings it had then (the cache keeps them).
       List<List<IntentSchemas.Finding>> findings = documents.parallelStream().map(document -> {
+        List<IntentSchemas.Finding> known = cache == null ? null : cache.schemaFindings(document);
+        if (known != null) {
+          return known;
+        }
         Kind kind = kindOf(document.content());
         try {
-          return kind == null ? List.<IntentSchemas.Finding>of() : schemas.validate(kind, document.content());
+          List<IntentSchemas.Finding> found =
+              kind == null ? List.<IntentSchemas.Finding>of() : schemas.validate(kind, document.content());
+          if (cache != null) {
+            cache.keepSchemaFindings(document, found);
+          }
+          return found;
         } catch (RuntimeException e) {
           return null; // validated again where such a failure is reported against the document
         }

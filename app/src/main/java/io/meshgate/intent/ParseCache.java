@@ -27,8 +27,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * once on it).
  */
 public final class ParseCache {
-  /** One file as parsed: its documents as written and the problems the parse reported. */
-  record Parsed(String blobId, List<YamlReader.Document> documents, List<Violation> problems) {}
+  /**
+   * One file as parsed: its documents as written and the problems the parse reported, and each
+   * document's schema findings once worked out (the schemas are fixed, so the same document as
+   * written has the same findings; null until a load worked them out).
+   */
+  record Parsed(String blobId, List<YamlReader.Document> documents, List<Violation> problems,
+      java.util.concurrent.atomic.AtomicReferenceArray<List<IntentSchemas.Finding>> findings) {
+    Parsed(String blobId, List<YamlReader.Document> documents, List<Violation> problems) {
+      this(blobId, documents, problems, new java.util.concurrent.atomic.AtomicReferenceArray<>(documents.size()));
+    }
+  }
+
+  /** Where a document handed out by this load came from: its file as parsed and its place there. */
+  private record Origin(Parsed parsed, int index) {}
+
+  /** The documents this load handed out (copies), by identity. */
+  private final Map<YamlReader.Document, Origin> origins =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   private final Map<String, Parsed> byFile = new ConcurrentHashMap<>();
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -63,6 +79,7 @@ public final class ParseCache {
 
   void startLoad() {
     seen.clear();
+    origins.clear();
     parsedLastLoad.set(0);
     reusedLastLoad.set(0);
   }
@@ -78,14 +95,41 @@ public final class ParseCache {
     if (known == null || !known.blobId().equals(blobId)) {
       List<Violation> problems = new ArrayList<>();
       List<YamlReader.Document> documents = YamlReader.read(file, bytes, problems, strings);
-      byFile.put(file, new Parsed(blobId, documents.stream().map(ParseCache::copy).toList(), List.copyOf(problems)));
+      Parsed parsed = new Parsed(blobId, documents.stream().map(ParseCache::copy).toList(), List.copyOf(problems));
+      byFile.put(file, parsed);
       parsedLastLoad.incrementAndGet();
       violations.addAll(problems);
+      remember(documents, parsed);
       return documents;
     }
     reusedLastLoad.incrementAndGet();
     violations.addAll(known.problems());
-    return known.documents().stream().map(ParseCache::copy).toList();
+    List<YamlReader.Document> copies = known.documents().stream().map(ParseCache::copy).toList();
+    remember(copies, known);
+    return copies;
+  }
+
+  private void remember(List<YamlReader.Document> handedOut, Parsed parsed) {
+    for (int i = 0; i < handedOut.size(); i++) {
+      origins.put(handedOut.get(i), new Origin(parsed, i));
+    }
+  }
+
+  /**
+   * The schema findings of a document this load handed out, when a load worked them out for the same
+   * file as written; else null.
+   */
+  List<IntentSchemas.Finding> schemaFindings(YamlReader.Document document) {
+    Origin origin = origins.get(document);
+    return origin == null ? null : origin.parsed().findings().get(origin.index());
+  }
+
+  /** Keeps the schema findings of a document this load handed out, as the loader found them before any change. */
+  void keepSchemaFindings(YamlReader.Document document, List<IntentSchemas.Finding> findings) {
+    Origin origin = origins.get(document);
+    if (origin != null) {
+      origin.parsed().findings().set(origin.index(), List.copyOf(findings));
+    }
   }
 
   /** Forgets the files the load just finished did not read (deleted, or no longer an intent file). */

@@ -146,6 +146,30 @@ class ParseCacheTest {
   }
 
   @Test
+  void schemaFindingsAreKeptForTheFileAsWrittenAndWorkedOutAgainWhenItChanges() throws Exception {
+    writeRepository();
+    write("services/cart.yaml", serviceWithClient("cart", 8080).replace("port: 8080", "port: eighty"));
+    LoadResult broken = cachedLoad();
+    assertTrue(broken.violations().stream().anyMatch(v -> "intents/services/cart.yaml".equals(v.file())
+        && v.message().contains("port")), broken.violations().toString());
+    LoadResult again = cachedLoad();
+    assertEquals(3, cache.reusedLastLoad());
+    assertSameLoad(freshLoad(), again);
+
+    write("services/cart.yaml", serviceWithClient("cart", 8080));
+    LoadResult fixed = cachedLoad();
+    assertFalse(fixed.hasErrors(), fixed.violations().toString());
+    assertSameLoad(freshLoad(), fixed);
+
+    write("services/cart.yaml", serviceWithClient("cart", 8080).replace("protocol: HTTP", "protocol: CARRIER-PIGEON"));
+    LoadResult brokenOtherwise = cachedLoad();
+    assertTrue(brokenOtherwise.violations().stream().anyMatch(v -> v.message().contains("protocol")),
+        brokenOtherwise.violations().toString());
+    assertSameLoad(freshLoad(), brokenOtherwise);
+    assertSameLoad(freshLoad(), cachedLoad());
+  }
+
+  @Test
   void theBlobIdIsGits() {
     // git hash-object of a file holding "hello\n"
     assertEquals("ce013625030ba8dba906f756967f9e9ca394464a", ParseCache.blobId("hello\n".getBytes(StandardCharsets.UTF_8)));
