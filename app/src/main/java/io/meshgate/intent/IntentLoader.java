@@ -97,6 +97,8 @@ public final class IntentLoader {
     final String name;
     final Map<String, Object> content;
     final FieldLocations locations;
+    /** The document it was read from (the parse cache knows its file as written by it). */
+    YamlReader.Document source;
     int errors;
 
     Pending(Kind kind, String name, Map<String, Object> content, FieldLocations locations) {
@@ -394,6 +396,7 @@ public final class IntentLoader {
       String name = content.get("metadata") instanceof Map<?, ?> metadata && metadata.get("name") instanceof String text
           ? text : null;
       Pending current = new Pending(kind, name, content, locations);
+      current.source = document;
       current.errors = document.problems();
       pending.add(current);
       List<IntentSchemas.Finding> findings = schemaFindings.remove(document);
@@ -695,7 +698,9 @@ public final class IntentLoader {
       Map<IntentRef, SourceLocation> sources = new TreeMap<>();
       // Binding is most of this step and each document's is its own: on every core, then in order.
       List<Object> typed = pending.parallelStream()
-          .map(document -> document.name == null || document.errors != 0 ? null : bindOrFailure(document))
+          .map(document -> document.name == null || document.errors != 0 ? null
+              : cache == null || document.source == null ? bindOrFailure(document)
+              : cache.bound(document.source, document.content, () -> bindOrFailure(document)))
           .toList();
       for (int at = 0; at < pending.size(); at++) {
         Pending document = pending.get(at);

@@ -33,11 +33,20 @@ public final class ParseCache {
    * written has the same findings; null until a load worked them out).
    */
   record Parsed(String blobId, List<YamlReader.Document> documents, List<Violation> problems,
-      java.util.concurrent.atomic.AtomicReferenceArray<List<IntentSchemas.Finding>> findings) {
+      java.util.concurrent.atomic.AtomicReferenceArray<List<IntentSchemas.Finding>> findings,
+      java.util.concurrent.atomic.AtomicReferenceArray<Bound> bound) {
     Parsed(String blobId, List<YamlReader.Document> documents, List<Violation> problems) {
-      this(blobId, documents, problems, new java.util.concurrent.atomic.AtomicReferenceArray<>(documents.size()));
+      this(blobId, documents, problems, new java.util.concurrent.atomic.AtomicReferenceArray<>(documents.size()),
+          new java.util.concurrent.atomic.AtomicReferenceArray<>(documents.size()));
     }
   }
+
+  /**
+   * A document's typed intent and the content (defaults filled in) it was bound from. The defaults
+   * depend on other documents (a client's mutualTLS on its target's), so it is kept for equal
+   * content only: binding is a function of the content alone.
+   */
+  record Bound(Map<String, Object> content, Object intent) {}
 
   /** Where a document handed out by this load came from: its file as parsed and its place there. */
   private record Origin(Parsed parsed, int index) {}
@@ -122,6 +131,26 @@ public final class ParseCache {
   List<IntentSchemas.Finding> schemaFindings(YamlReader.Document document) {
     Origin origin = origins.get(document);
     return origin == null ? null : origin.parsed().findings().get(origin.index());
+  }
+
+  /**
+   * The typed intent of a document this load handed out, now holding {@code content} (defaults
+   * filled in): the one bound last time when the same file as written had equal content then, else
+   * {@code bind}'s (kept for the next load unless it is a failure).
+   */
+  Object bound(YamlReader.Document document, Map<String, Object> content, java.util.function.Supplier<Object> bind) {
+    Origin origin = origins.get(document);
+    Bound last = origin == null ? null : origin.parsed().bound().get(origin.index());
+    if (last != null && last.content().equals(content)) {
+      return last.intent();
+    }
+    Object intent = bind.get();
+    if (origin != null && !(intent instanceof RuntimeException)) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> asBound = (Map<String, Object>) deepCopy(content); // the load's maps are not ours
+      origin.parsed().bound().set(origin.index(), new Bound(asBound, intent));
+    }
+    return intent;
   }
 
   /** Keeps the schema findings of a document this load handed out, as the loader found them before any change. */
