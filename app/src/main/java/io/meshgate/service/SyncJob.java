@@ -37,6 +37,32 @@ import java.util.SortedMap;
  * publishes nothing; it only keeps the policies current for uploads.
  */
 public final class SyncJob implements SyncAction {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncJob.class);
+
+  /** Where one run's time went (only the sync thread uses it). */
+  private static final class StepTimes {
+    long fetch;
+    long ledger;
+    long check;
+    long output;
+    long render; // the whole render round: ledger, check, output tree and guards
+
+    /**
+     * "fetch 12 ms, ledger 0 ms, check 3,100 ms, output tree 80 ms, guards 20 ms, commit and push 300 ms"
+     * (guards: the source branch's tip asked again, the deletion guard, the leadership).
+     */
+    String describe(long publish) {
+      return "fetch " + ms(fetch) + ", ledger " + ms(ledger) + ", check " + ms(check) + ", output tree " + ms(output)
+          + ", guards " + ms(Math.max(0, render - ledger - check - output))
+          + ", commit and push " + ms(Math.max(0, publish - render));
+    }
+
+    private static String ms(long nanos) {
+      return String.format(java.util.Locale.ROOT, "%,d ms", nanos / 1_000_000);
+    }
+  }
+
+  private final StepTimes times = new StepTimes();
 
   /**
    * What guards publication besides the check.
@@ -164,6 +190,7 @@ public final class SyncJob implements SyncAction {
       return following(null);
     }
     SourceSnapshot snapshot;
+    long fetchStarted = System.nanoTime();
     try {
       SourceFetch fetch = SourceFetch.from(config.sourceUrl())
           .branch(config.sourceBranch())
@@ -178,6 +205,7 @@ public final class SyncJob implements SyncAction {
         fetch.alsoMaterialise(policies.pathInSource());
       }
       snapshot = fetch.call();
+      times.fetch = System.nanoTime() - fetchStarted;
     } catch (RuntimeException e) {
       return SyncOutcome.error(null, "fetching the source failed: " + describe(e));
     }
@@ -213,6 +241,8 @@ public final class SyncJob implements SyncAction {
     // policies judge is exactly what would be committed. A refusal aborts before anything is pushed.
     List<Violation> findings = new ArrayList<>();
     PublishResult published;
+    long publishStarted = System.nanoTime();
+    times.render = 0;
     try {
       published = EnvironmentPublish.to(config.envRemote())
           .branch(config.envBranch())
@@ -254,6 +284,8 @@ public final class SyncJob implements SyncAction {
     }
     lastHandledKey = key;
     lastSeenEnvTip = published.envCommitId();
+    // With the check's own line (load, render, ...): where a push's time went, end to end.
+    LOG.info("sync: source {} steps: {}", snapshot.shortId(), times.describe(System.nanoTime() - publishStarted));
     RunState state = published.committed() ? RunState.PUBLISHED : RunState.UNCHANGED;
     String message = published.committed()
         ? "source " + snapshot.shortId() + " published to " + config.envBranch() + " as "
@@ -280,13 +312,17 @@ public final class SyncJob implements SyncAction {
   /** One render round of the publish: check on the tip's ledger, then the output tree or a refusal. */
   private SortedMap<String, byte[]> checkAndRender(SourceSnapshot snapshot, Optional<PreviousState> previous,
       List<Violation> findings, TreeCheck check, ServicePolicies.Loaded loaded) {
+    long started = System.nanoTime();
     AllocationLedger ledger = ledgerOf(previous);
+    long ledgerRead = System.nanoTime();
+    times.ledger = ledgerRead - started;
     CheckedTree checked;
     try {
       checked = check.check(snapshot.intentsDir(), ledger);
     } catch (Exception e) {
       throw new CheckFailed(e);
     }
+    times.check = System.nanoTime() - ledgerRead;
     findings.clear();
     findings.addAll(checked.violations());
     findings.sort(Report.ORDER);
@@ -303,7 +339,9 @@ public final class SyncJob implements SyncAction {
     Provenance provenance = new Provenance(redactor.redact(config.sourceUrl()), snapshot.commitId(),
         loaded.digest() != null ? loaded.digest() : config.policyDigest(), Version.current(), loaded.repo(),
         loaded.commit());
+    long outputStarted = System.nanoTime();
     SortedMap<String, byte[]> files = OutputTree.of(result, provenance, written).files();
+    times.output = System.nanoTime() - outputStarted;
     if (previous.isPresent() && !DeletionGuard.optedIn(snapshot.message())) {
       String problem = DeletionGuard.problem(previous.get().clusterFiles(), files.keySet(), guards.maxDeletionShare());
       if (problem != null) {
@@ -314,6 +352,7 @@ public final class SyncJob implements SyncAction {
     if (!guards.leadership().isLeader()) {
       throw new NotLeader();
     }
+    times.render += System.nanoTime() - started; // a push rejected for a moved branch renders again
     return files;
   }
 
