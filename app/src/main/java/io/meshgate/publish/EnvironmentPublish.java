@@ -9,9 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.function.Function;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -352,7 +349,7 @@ public final class EnvironmentPublish {
         }
       }
     }
-    return new TreeListing(tip.getTree().copy(), clusterFiles, managed, others);
+    return new TreeListing(tip.getTree().copy(), clusterFiles, managed, others, TreeBuilder.Folders.NONE);
   }
 
   private static Optional<byte[]> readFile(ObjectReader reader, RevTree tree, String path)
@@ -366,18 +363,17 @@ public final class EnvironmentPublish {
     }
   }
 
-  /** Tip entries outside the managed directories, plus the rendered files; with what the new tree holds. */
+  /**
+   * Tip entries outside the managed directories, plus the rendered files; with what the new tree
+   * holds. The folders of a tip this service wrote keep their tree ids where their entries did not change.
+   */
   private static TreeListing buildTree(ObjectInserter inserter, TreeListing tip, SortedMap<String, byte[]> files,
       KnownBlobs known) throws IOException {
-    DirCache index = DirCache.newInCore();
-    DirCacheBuilder builder = index.builder();
     Map<String, ObjectId> tipIds = tip == null ? Map.of() : tip.managedIds();
     java.util.List<TreeListing.Entry> others = tip == null ? java.util.List.of() : tip.others();
+    Map<String, TreeBuilder.Entry> entries = new HashMap<>(files.size() * 4 / 3 + others.size() + 1);
     for (TreeListing.Entry other : others) {
-      DirCacheEntry entry = new DirCacheEntry(other.path());
-      entry.setFileMode(other.mode());
-      entry.setObjectId(other.id());
-      builder.add(entry);
+      entries.put(other.path(), new TreeBuilder.Entry(other.path(), other.mode(), other.id()));
     }
     if (known != null) {
       known.startTree();
@@ -387,8 +383,6 @@ public final class EnvironmentPublish {
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
       String path = checkOutputPath(file.getKey());
       byte[] content = Objects.requireNonNull(file.getValue(), () -> "no content for " + path);
-      DirCacheEntry entry = new DirCacheEntry(path);
-      entry.setFileMode(FileMode.REGULAR_FILE);
       ObjectId id = known == null ? null : known.idFor(content, tipIds.get(path));
       boolean reused = id != null;
       if (id == null) {
@@ -397,19 +391,18 @@ public final class EnvironmentPublish {
       if (known != null) {
         known.keep(content, id, reused);
       }
-      entry.setObjectId(id);
-      builder.add(entry);
+      entries.put(path, new TreeBuilder.Entry(path, FileMode.REGULAR_FILE, id));
       managed.put(path, id);
       if (path.startsWith(CLUSTERS_DIR + "/")) {
         clusterFiles.add(path);
       }
     }
-    builder.finish();
-    ObjectId tree = index.writeTree(inserter);
+    Map<String, TreeBuilder.Folder> folders = new HashMap<>();
+    ObjectId tree = TreeBuilder.write(inserter, entries, tip == null ? TreeBuilder.Folders.NONE : tip.folders(), folders);
     if (known != null) {
       known.finishTree();
     }
-    return new TreeListing(tree, clusterFiles, managed, others);
+    return new TreeListing(tree, clusterFiles, managed, others, new TreeBuilder.Folders(folders));
   }
 
   /** {@code clusters/} and the ledger decide whether there is anything to publish. */

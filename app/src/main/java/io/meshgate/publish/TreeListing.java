@@ -11,8 +11,10 @@ import org.eclipse.jgit.lib.ObjectId;
  * entries outside the managed folders (kept as they are).
  *
  * @param tree the tree's id
+ * @param folders every folder's entries and tree id, when this process wrote the tree; else none
  */
-record TreeListing(ObjectId tree, List<String> clusterFiles, Map<String, ObjectId> managedIds, List<Entry> others) {
+record TreeListing(ObjectId tree, List<String> clusterFiles, Map<String, ObjectId> managedIds, List<Entry> others,
+    TreeBuilder.Folders folders) {
   TreeListing {
     clusterFiles = List.copyOf(clusterFiles);
     managedIds = Map.copyOf(managedIds);
