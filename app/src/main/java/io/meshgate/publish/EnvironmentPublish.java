@@ -446,8 +446,8 @@ public final class EnvironmentPublish {
             && !path.endsWith("/")
             && !path.contains("\\")
             && !path.contains("//")
-            && !("/" + path + "/").contains("/../")
-            && !("/" + path + "/").contains("/./");
+            && !path.equals("..") && !path.startsWith("../") && !path.endsWith("/..") && !path.contains("/../")
+            && !path.equals(".") && !path.startsWith("./") && !path.endsWith("/.") && !path.contains("/./");
     if (!wellFormed || !isManaged(path) || path.equals(CLUSTERS_DIR) || path.equals(MESHGATE_DIR)) {
       throw new IllegalArgumentException(
           "output path '" + path + "' must be a relative file path below clusters/ or meshgate/");

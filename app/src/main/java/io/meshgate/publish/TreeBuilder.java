@@ -49,19 +49,13 @@ final class TreeBuilder {
   static ObjectId write(ObjectInserter inserter, Map<String, Entry> files, Folders earlier,
       Map<String, Folder> written) throws IOException {
     Node root = new Node();
+    Map<String, Node> folders = new HashMap<>();
+    folders.put("", root);
     for (Map.Entry<String, Entry> file : files.entrySet()) {
       String path = file.getKey();
-      Node at = root;
-      int start = 0;
-      for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', start)) {
-        String name = path.substring(start, slash);
-        if (at.files.containsKey(name)) {
-          throw conflict(path.substring(0, slash));
-        }
-        at = at.folders.computeIfAbsent(name, n -> new Node());
-        start = slash + 1;
-      }
-      String name = path.substring(start);
+      int slash = path.lastIndexOf('/');
+      Node at = slash < 0 ? root : folder(folders, path.substring(0, slash));
+      String name = path.substring(slash + 1);
       if (at.folders.containsKey(name)) {
         throw conflict(path);
       }
@@ -70,32 +64,90 @@ final class TreeBuilder {
     return write(inserter, root, "", earlier.byPath(), written);
   }
 
+  /** The node of a folder path, made (with its parents) when new. */
+  private static Node folder(Map<String, Node> folders, String path) {
+    Node known = folders.get(path);
+    if (known != null) {
+      return known;
+    }
+    int slash = path.lastIndexOf('/');
+    Node parent = slash < 0 ? folders.get("") : folder(folders, path.substring(0, slash));
+    String name = path.substring(slash + 1);
+    if (parent.files.containsKey(name)) {
+      throw conflict(path);
+    }
+    Node made = new Node();
+    parent.folders.put(name, made);
+    folders.put(path, made);
+    return made;
+  }
+
   private static ObjectId write(ObjectInserter inserter, Node node, String path, Map<String, Folder> earlier,
       Map<String, Folder> written) throws IOException {
-    List<Entry> entries = new ArrayList<>(node.files.size() + node.folders.size());
-    entries.addAll(node.files.values());
+    Map<String, Entry> entries = node.files;
     for (Map.Entry<String, Node> folder : node.folders.entrySet()) {
       String below = path.isEmpty() ? folder.getKey() : path + "/" + folder.getKey();
-      entries.add(new Entry(folder.getKey(), FileMode.TREE, write(inserter, folder.getValue(), below, earlier, written)));
+      entries.put(folder.getKey(),
+          new Entry(folder.getKey(), FileMode.TREE, write(inserter, folder.getValue(), below, earlier, written)));
     }
-    entries.sort(TreeBuilder::gitOrder);
     Folder last = earlier.get(path);
     Folder now;
-    if (last != null && last.entries().equals(entries)) {
+    if (last != null && sameEntries(last.entries(), entries)) {
       now = last; // the same entries: the same tree, already in the repository
     } else {
+      List<Entry> sorted = new ArrayList<>(entries.values());
+      sorted.sort(TreeBuilder::gitOrder);
       TreeFormatter tree = new TreeFormatter();
-      for (Entry entry : entries) {
+      for (Entry entry : sorted) {
         tree.append(entry.name(), entry.mode(), entry.id());
       }
-      now = new Folder(List.copyOf(entries), inserter.insert(tree));
+      now = new Folder(java.util.Collections.unmodifiableList(sorted), inserter.insert(tree));
     }
     written.put(path, now);
     return now.id();
   }
 
-  /** Git's order of tree entries: by name's bytes, a folder's name as if it ended in '/'. */
+  /** True when a folder holds exactly the entries it held (names, modes, ids). */
+  private static boolean sameEntries(List<Entry> last, Map<String, Entry> now) {
+    if (last.size() != now.size()) {
+      return false;
+    }
+    for (Entry entry : last) {
+      if (!entry.equals(now.get(entry.name()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Git's order of tree entries: by name's bytes (UTF-8), a folder's name as if it ended in '/'. */
   static int gitOrder(Entry a, Entry b) {
+    String x = a.name();
+    String y = b.name();
+    int length = Math.min(x.length(), y.length());
+    for (int i = 0; i < length; i++) {
+      char c = x.charAt(i);
+      char d = y.charAt(i);
+      if (c != d) {
+        if (c >= 0x80 || d >= 0x80) {
+          return byteOrder(a, b); // UTF-16 and UTF-8 orders differ beyond ASCII
+        }
+        return c - d;
+      }
+    }
+    return lastChar(a, length) - lastChar(b, length);
+  }
+
+  /** The character after the common part: the name's own, '/' past a folder's name, else nothing (0). */
+  private static int lastChar(Entry entry, int at) {
+    if (at < entry.name().length()) {
+      char c = entry.name().charAt(at);
+      return c >= 0x80 ? 0x80 : c; // any non-ASCII character's UTF-8 bytes sort after ASCII and '/'
+    }
+    return entry.mode() == FileMode.TREE ? '/' : 0;
+  }
+
+  private static int byteOrder(Entry a, Entry b) {
     byte[] x = a.name().getBytes(StandardCharsets.UTF_8);
     byte[] y = b.name().getBytes(StandardCharsets.UTF_8);
     int length = Math.min(x.length, y.length);
@@ -108,7 +160,6 @@ final class TreeBuilder {
     return lastByte(a, x, length) - lastByte(b, y, length);
   }
 
-  /** The byte after the common part: the name's own, '/' past a folder's name, else nothing (0). */
   private static int lastByte(Entry entry, byte[] name, int at) {
     if (at < name.length) {
       return name[at] & 0xff;

@@ -15,10 +15,11 @@ import org.eclipse.jgit.lib.ObjectId;
  */
 record TreeListing(ObjectId tree, List<String> clusterFiles, Map<String, ObjectId> managedIds, List<Entry> others,
     TreeBuilder.Folders folders) {
+  /** Takes the collections as they are (100,000 entries are usual): the caller must not change them. */
   TreeListing {
-    clusterFiles = List.copyOf(clusterFiles);
-    managedIds = Map.copyOf(managedIds);
-    others = List.copyOf(others);
+    clusterFiles = java.util.Collections.unmodifiableList(clusterFiles);
+    managedIds = java.util.Collections.unmodifiableMap(managedIds);
+    others = java.util.Collections.unmodifiableList(others);
   }
 
   /** A file outside {@code clusters/} and {@code meshgate/}. */

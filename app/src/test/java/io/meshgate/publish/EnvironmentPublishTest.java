@@ -489,7 +489,7 @@ class EnvironmentPublishTest {
   @Test
   void outputOutsideTheManagedDirectoriesIsRefused() throws Exception {
     for (String path : List.of("README.md", "clusters/../etc/passwd", "/clusters/a.yaml",
-        "meshgate", "clusters//a.yaml")) {
+        "meshgate", "clusters//a.yaml", "clusters/./a.yaml", "clusters/a/..", "clusters/.", "meshgate/../x")) {
       IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
           () -> publish(remote.url("file"), temp.resolve("cache"), SOURCE_1, Map.of(path, "x")).call(),
           path);
