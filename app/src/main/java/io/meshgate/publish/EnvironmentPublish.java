@@ -371,15 +371,15 @@ public final class EnvironmentPublish {
       KnownBlobs known) throws IOException {
     Map<String, ObjectId> tipIds = tip == null ? Map.of() : tip.managedIds();
     java.util.List<TreeListing.Entry> others = tip == null ? java.util.List.of() : tip.others();
-    Map<String, TreeBuilder.Entry> entries = new HashMap<>(files.size() * 4 / 3 + others.size() + 1);
+    Map<String, TreeBuilder.Entry> entries = new java.util.LinkedHashMap<>((files.size() + others.size()) * 4 / 3 + 1);
     for (TreeListing.Entry other : others) {
       entries.put(other.path(), new TreeBuilder.Entry(other.path(), other.mode(), other.id()));
     }
     if (known != null) {
       known.startTree();
     }
-    java.util.List<String> clusterFiles = new java.util.ArrayList<>();
-    Map<String, ObjectId> managed = new HashMap<>();
+    java.util.List<String> clusterFiles = new java.util.ArrayList<>(files.size());
+    Map<String, ObjectId> managed = new HashMap<>(files.size() * 4 / 3 + 1);
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
       String path = checkOutputPath(file.getKey());
       byte[] content = Objects.requireNonNull(file.getValue(), () -> "no content for " + path);

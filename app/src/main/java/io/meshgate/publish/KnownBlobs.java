@@ -43,7 +43,7 @@ public final class KnownBlobs {
 
   /** A new tree is being built: what it does not hold is forgotten once it is done. */
   synchronized void startTree() {
-    next = new IdentityHashMap<>();
+    next = new IdentityHashMap<>(ids.size() + 16);
     reusedLastRun = 0;
   }
 

@@ -51,10 +51,22 @@ final class TreeBuilder {
     Node root = new Node();
     Map<String, Node> folders = new HashMap<>();
     folders.put("", root);
+    // Files in path order mostly follow the one before into the same folder: no lookup then.
+    String lastFolder = "";
+    Node last = root;
     for (Map.Entry<String, Entry> file : files.entrySet()) {
       String path = file.getKey();
       int slash = path.lastIndexOf('/');
-      Node at = slash < 0 ? root : folder(folders, path.substring(0, slash));
+      Node at;
+      if (slash < 0) {
+        at = root;
+      } else if (slash == lastFolder.length() && path.startsWith(lastFolder)) {
+        at = last;
+      } else {
+        lastFolder = path.substring(0, slash);
+        at = folder(folders, lastFolder);
+        last = at;
+      }
       String name = path.substring(slash + 1);
       if (at.folders.containsKey(name)) {
         throw conflict(path);
