@@ -1,6 +1,7 @@
 package meshgate.secrets_test
 
 import data.meshgate.secrets
+import data.meshgate.lib
 import data.meshgate.testdata
 
 pem := "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
@@ -38,4 +39,11 @@ test_secret01_marker_needing_json_escapes_found if {
 	findings := secrets.deny with input as testdata.with_patch({"services": {"httpbin": {"metadata": {"annotations": {"note": "<key> \"quoted\"\n-----BEGIN RSA PRIVATE KEY-----"}}}}})
 		with data.meshgate.lib.pem_markers as ["<key> \"quoted\"\n-----BEGIN "]
 	testdata.has(findings, "MG-SECRET-01", "InboundService", "httpbin", "metadata.annotations.note")
+}
+
+test_secret01_every_collection_searched if {
+	every collection, kind in lib.kind_of_collection {
+		findings := secrets.deny with input as {collection: {"x": {"metadata": {"annotations": {"ca": pem}}}}}
+		testdata.has(findings, "MG-SECRET-01", kind, "x", "metadata.annotations.ca")
+	}
 }

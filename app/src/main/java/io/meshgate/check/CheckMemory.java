@@ -3,6 +3,7 @@ package io.meshgate.check;
 import io.meshgate.crd.CrdProblem;
 import io.meshgate.crd.IstioCrds;
 import io.meshgate.intent.ParseCache;
+import io.meshgate.policy.PolicyMemory;
 import io.meshgate.render.IncrementalRender;
 import java.util.List;
 import java.util.Map;
@@ -13,14 +14,18 @@ import java.util.Map;
  * id), the last render ({@link IncrementalRender}: only the clusters a change touches are rendered
  * again), the CRD check's answer for each distinct rendered object (an object rendered exactly as
  * last time has the same problems), and the reachability model and each service's edges (kept while
- * the service, its clients and the clusters their requests consulted are unchanged). Everything
- * else (schemas, references, the policies over the whole input) runs in full every time. The
+ * the service, its clients and the clusters their requests consulted are unchanged), and the
+ * embedded policy engine's results per rule element ({@link PolicyMemory}: the policies still see
+ * the whole input, and an element is evaluated again when anything it read changed). A parsed
+ * file also keeps its documents' schema findings and, while their content with defaults is the
+ * same, their typed intents. Everything else (defaults, references) runs in full every time. The
  * service's sync job keeps one; checks of one memory run one at a time.
  */
 public final class CheckMemory {
   private final ParseCache parsed = new ParseCache();
   private final IncrementalRender render = new IncrementalRender();
   private final Reachability.Memory reach = new Reachability.Memory();
+  private final PolicyMemory policies = new PolicyMemory();
   private IstioCrds crdsOfLastRun;
   private Map<Map<String, Object>, List<CrdProblem>> crdAnswersOfLastRun = Map.of();
   private int crdReusedLastRun;
@@ -33,6 +38,11 @@ public final class CheckMemory {
   /** The renders of this tree: only the clusters a change touches are rendered again. */
   public IncrementalRender render() {
     return render;
+  }
+
+  /** The embedded engine's results per rule element (see {@link PolicyMemory}). */
+  public PolicyMemory policies() {
+    return policies;
   }
 
   /** The edges of the last reachability check, by service. */

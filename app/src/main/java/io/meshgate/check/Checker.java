@@ -135,7 +135,7 @@ public final class Checker {
       policyFindings = new FutureTask<>(() -> {
         long from = System.nanoTime();
         try {
-          return PolicyViolations.check(evaluating, load, objects);
+          return PolicyViolations.check(evaluating, load, objects, memory == null ? null : memory.policies());
         } finally {
           policyNanos[0] = System.nanoTime() - from;
         }

@@ -5,6 +5,7 @@ import io.meshgate.policy.PolicyDecision;
 import io.meshgate.policy.PolicyEngine;
 import io.meshgate.policy.PolicyEngineException;
 import io.meshgate.policy.PolicyEngines;
+import io.meshgate.policy.PolicyMemory;
 import io.meshgate.policy.PolicyTimeout;
 import io.meshgate.service.IstioDurations;
 import java.net.URI;
@@ -121,6 +122,11 @@ public final class PolicyOptions {
     @Override
     public PolicyDecision evaluate(Map<String, Object> input) throws PolicyEngineException {
       return ready().evaluate(input);
+    }
+
+    @Override
+    public PolicyDecision evaluate(Map<String, Object> input, PolicyMemory memory) throws PolicyEngineException {
+      return ready().evaluate(input, memory);
     }
 
     @Override

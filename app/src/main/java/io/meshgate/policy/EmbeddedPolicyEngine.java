@@ -5,6 +5,7 @@ import io.meshgate.rego.PreparedQuery;
 import io.meshgate.rego.Rego;
 import io.meshgate.rego.RegoException;
 import io.meshgate.rego.compiler.RuleNode;
+import io.meshgate.rego.interpreter.IncrementalCache;
 import io.meshgate.rego.value.Json;
 import io.meshgate.rego.value.ObjectValue;
 import io.meshgate.rego.value.Value;
@@ -112,12 +113,19 @@ public final class EmbeddedPolicyEngine implements PolicyEngine {
 
   @Override
   public PolicyDecision evaluate(Map<String, Object> input) throws PolicyEngineException {
+    return evaluate(input, null);
+  }
+
+  @Override
+  public PolicyDecision evaluate(Map<String, Object> input, PolicyMemory memory) throws PolicyEngineException {
     Object document;
     Duration limit = timeLimit.forInput(input);
+    IncrementalCache cache = memory == null ? null : memory.cacheFor(this);
     try {
       // Converted as the rules read it: most rendered objects are only ever asked for their kind.
-      document = findingQueries.isEmpty() ? findingsOnly(query.evalValue(Value.wrap(input), limit))
-          : evaluateFindingRules(Value.wrap(input), limit);
+      document = findingQueries.isEmpty()
+          ? findingsOnly(ConcurrentQueries.evalValues(List.of(query), Value.wrap(input), limit, 1, cache).values().get(0))
+          : evaluateFindingRules(Value.wrap(input), limit, cache);
     } catch (RegoException e) {
       if (RegoException.LIMIT.equals(e.code())) {
         throw new PolicyEngineException(timeLimit.exceeded(limit), e);
@@ -126,6 +134,9 @@ public final class EmbeddedPolicyEngine implements PolicyEngine {
     } catch (RuntimeException | StackOverflowError e) {
       throw new PolicyEngineException("policy evaluation failed: " + describe(e), e);
     }
+    if (memory != null) {
+      memory.endRun(cache);
+    }
     if (document == null) {
       throw new PolicyEngineException(QUERY + " is undefined: no policy module in package meshgate?");
     }
@@ -133,7 +144,7 @@ public final class EmbeddedPolicyEngine implements PolicyEngine {
   }
 
   /** data.meshgate as {@link FindingCollector} reads it, from the finding rules evaluated concurrently. */
-  private Map<String, Object> evaluateFindingRules(Value input, Duration limit) {
+  private Map<String, Object> evaluateFindingRules(Value input, Duration limit, IncrementalCache cache) {
     // The longest first (by the last run), so the threads finish together.
     long[] previous = lastNanos;
     Integer[] order = new Integer[findingQueries.size()];
@@ -146,7 +157,7 @@ public final class EmbeddedPolicyEngine implements PolicyEngine {
       queries.add(findingQueries.get(i).query());
     }
     ConcurrentQueries.Outcome outcome = ConcurrentQueries.evalValues(queries, input, limit,
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(), cache);
     long[] took = new long[order.length];
     Map<String, Object> document = new LinkedHashMap<>();
     for (int at = 0; at < order.length; at++) {

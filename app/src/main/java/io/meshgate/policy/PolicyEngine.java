@@ -14,6 +14,17 @@ public interface PolicyEngine {
    */
   PolicyDecision evaluate(Map<String, Object> input) throws PolicyEngineException;
 
+  /**
+   * As {@link #evaluate(Map)}, taking from {@code memory} what an earlier evaluation over the same
+   * tree found where the input it read is unchanged, with exactly the same decision. An engine that
+   * cannot evaluate incrementally ignores it.
+   *
+   * @param memory kept between evaluations of one tree, or null
+   */
+  default PolicyDecision evaluate(Map<String, Object> input, PolicyMemory memory) throws PolicyEngineException {
+    return evaluate(input);
+  }
+
   /** Short name for messages and provenance, e.g. {@code embedded} or {@code opa}. */
   String name();
 }

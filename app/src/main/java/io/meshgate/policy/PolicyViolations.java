@@ -35,7 +35,16 @@ public final class PolicyViolations {
    */
   public static List<Violation> check(PolicyEngine engine, LoadResult loaded,
       Map<String, ? extends List<? extends Map<String, ?>>> rendered) throws PolicyEngineException {
-    PolicyDecision decision = engine.evaluate(PolicyInput.build(loaded, rendered));
+    return check(engine, loaded, rendered, null);
+  }
+
+  /**
+   * As {@link #check(PolicyEngine, LoadResult, Map)}, reusing what {@code memory} kept from the last
+   * evaluation over this tree (see {@link PolicyMemory}); or null.
+   */
+  public static List<Violation> check(PolicyEngine engine, LoadResult loaded,
+      Map<String, ? extends List<? extends Map<String, ?>>> rendered, PolicyMemory memory) throws PolicyEngineException {
+    PolicyDecision decision = engine.evaluate(PolicyInput.build(loaded, rendered), memory);
     return toViolations(decision, loaded, rendered);
   }
 

@@ -85,7 +85,9 @@ public final class ServiceAssembly {
       result = checker.check(intentsRoot, ledger, memory);
     }
     // Where a run's time goes, one line per run: what an operator of a large repository asks first.
-    LOG.info("sync: checked {} intent files: {}", result.load().files().size(), result.timings().describe());
+    LOG.info("sync: checked {} intent files: {} ({} rule elements evaluated, {} kept)", result.load().files().size(),
+        result.timings().describe(), memory == null ? 0 : memory.policies().evaluatedLastRun(),
+        memory == null ? 0 : memory.policies().reusedLastRun());
     return new SyncJob.CheckedTree(result.violations(), result.hasErrors() ? null : result.rendered());
   }
 

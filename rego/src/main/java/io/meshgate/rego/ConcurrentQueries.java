@@ -1,6 +1,7 @@
 package io.meshgate.rego;
 
 import io.meshgate.rego.interpreter.Evaluator;
+import io.meshgate.rego.interpreter.IncrementalCache;
 import io.meshgate.rego.value.Value;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,10 +29,42 @@ public final class ConcurrentQueries {
    * @throws RegoException the first failure of any query (the others are still waited for)
    */
   public static Outcome evalValues(List<PreparedQuery> queries, Value input, Duration timeout, int threads) {
+    return run(queries, input, timeout, threads, new Evaluator.SharedMemo());
+  }
+
+  /**
+   * As {@link #evalValues(List, Value, Duration, int)}, reusing what earlier evaluations kept in
+   * {@code cache} wherever the input they read is unchanged, and keeping this evaluation's results
+   * for the next one; the values are exactly those of a full evaluation. One evaluation at a time
+   * uses the cache (others wait). The queries must come from one {@link Rego}.
+   *
+   * @param cache kept results, or null to evaluate in full
+   */
+  public static Outcome evalValues(List<PreparedQuery> queries, Value input, Duration timeout, int threads,
+      IncrementalCache cache) {
+    if (cache == null) {
+      return evalValues(queries, input, timeout, threads);
+    }
+    if (queries.isEmpty()) {
+      return new Outcome(List.of(), new long[0]);
+    }
+    Rego rego = queries.get(0).rego();
+    for (PreparedQuery q : queries) {
+      if (q.rego() != rego) {
+        throw new IllegalArgumentException("queries of several policies cannot share one cache");
+      }
+    }
+    synchronized (cache) {
+      Value canonical = cache.begin(rego.policy(), rego.baseData(), input);
+      return run(queries, canonical, timeout, threads, new Evaluator.SharedMemo(cache));
+    }
+  }
+
+  private static Outcome run(List<PreparedQuery> queries, Value input, Duration timeout, int threads,
+      Evaluator.SharedMemo shared) {
     Value[] values = new Value[queries.size()];
     long[] nanos = new long[queries.size()];
     long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
-    Evaluator.SharedMemo shared = new Evaluator.SharedMemo();
     AtomicInteger next = new AtomicInteger();
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     AtomicReference<Error> error = new AtomicReference<>();

@@ -137,6 +137,9 @@ public final class PreparedQuery {
 
   public String query() { return text; }
 
+  /** The compiled policy this query reads. */
+  Rego rego() { return rego; }
+
   /** The variables of the query, in order of appearance. */
   public List<String> variables() { return variables; }
 

@@ -63,6 +63,8 @@ public final class Evaluator {
     final Map<FunctionGroup, Map<CallKey, Value>> calls;
     /** Comprehension indexes built in this scope, by identity of the comprehension; never shared. */
     final IdentityHashMap<Term, Map<List<Value>, List<Object>>> comprehensions = new IdentityHashMap<>();
+    /** What building each comprehension index read, when evaluating incrementally. */
+    final IdentityHashMap<Term, IncrementalCache.Reads> comprehensionReads = new IdentityHashMap<>();
     /** The values several evaluations share, when this is their root scope; else null. */
     final SharedMemo shared;
 
@@ -94,6 +96,19 @@ public final class Evaluator {
     final java.util.concurrent.ConcurrentHashMap<RuleNode, java.util.concurrent.CompletableFuture<Value>> rules =
         new java.util.concurrent.ConcurrentHashMap<>();
     final Map<FunctionGroup, Map<CallKey, Value>> calls = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Kept results of earlier evaluations over a changed input, or null. */
+    final IncrementalCache incremental;
+    /** What each memoised call read, when evaluating incrementally (stored before its value). */
+    final Map<FunctionGroup, Map<CallKey, IncrementalCache.Reads>> callReads = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public SharedMemo() {
+      this(null);
+    }
+
+    /** @param incremental results kept from earlier evaluations, reused where still valid; or null */
+    public SharedMemo(IncrementalCache incremental) {
+      this.incremental = incremental;
+    }
   }
 
   private static final Value UNDEFINED_RESULT = new StringValue("\u0000undefined");
@@ -119,6 +134,8 @@ public final class Evaluator {
   private Map<String, Term> mocks = Map.of();
   private Memo memo;
   private IdentityHashMap<Expr, Value> recorded;
+  /** The reads of the element, function call or index being evaluated incrementally, or null. */
+  private IncrementalCache.Recorder recorder;
   /** A single-expression query reports a false value instead of failing, as OPA does. */
   private Expr captureFalse;
 
@@ -363,6 +380,9 @@ public final class Evaluator {
   }
 
   private boolean evalWith(Literal l, Env env, K k) {
+    if (recorder != null) {
+      recorder.uncacheable = true; // a replaced input or rule is not among the reads
+    }
     State outer = state();
     Value newInput = input;
     List<Overlay> newOverlays = new ArrayList<>(overlays);
@@ -469,10 +489,16 @@ public final class Evaluator {
         return k.run(bound);
       }
       if (v.name().equals("input")) {
+        if (recorder != null) {
+          recorder.read(IncrementalCache.INPUT, List.of(), input);
+        }
         return input != null && k.run(input);
       }
       if (v.name().equals("data")) {
         Value d = dataAt(policy.root(), List.of());
+        if (recorder != null) {
+          recorder.read(policy.root(), List.of(), d);
+        }
         return d != null && k.run(d);
       }
       throw new RegoException(RegoException.UNSAFE_VAR, v.loc().file(), v.loc().line(), v.loc().column(),
@@ -563,6 +589,9 @@ public final class Evaluator {
         return dataWalk(policy.root(), new ArrayList<>(), r.path(), 0, env, k);
       }
       if (hv.name().equals("input")) {
+        if (recorder != null) {
+          return input != null && walkRecorded(IncrementalCache.INPUT, input, r.path(), 0, env, new ArrayList<>(), k);
+        }
         return input != null && walk(input, r.path(), 0, env, k);
       }
     }
@@ -687,8 +716,7 @@ public final class Evaluator {
       return base != null && walkBase(base, path, i, env, k);
     }
     if (node.hasRules() || i == path.size()) {
-      Value v = dataAt(node, prefix);
-      return v != null && walk(v, path, i, env, k);
+      return walkNode(node, prefix, path, i, env, k);
     }
     Term e = path.get(i);
     Value key = null;
@@ -698,8 +726,7 @@ public final class Evaluator {
       key = env.get(v.name());
     }
     if (key == null) {
-      Value v = dataAt(node, prefix);
-      return v != null && walk(v, path, i, env, k);
+      return walkNode(node, prefix, path, i, env, k);
     }
     key = documentKey(key);
     if (key instanceof StringValue s) {
@@ -712,6 +739,63 @@ public final class Evaluator {
       }
     }
     return false;
+  }
+
+  /** Walks the rest of a reference from a node's value (recording the read when incremental). */
+  private boolean walkNode(RuleNode node, List<String> prefix, List<Term> path, int i, Env env, VK k) {
+    Value v = dataAt(node, prefix);
+    if (recorder != null) {
+      if (v == null) {
+        recorder.read(node, List.of(), null);
+        return false;
+      }
+      return walkRecorded(node, v, path, i, env, new ArrayList<>(), k);
+    }
+    return v != null && walk(v, path, i, env, k);
+  }
+
+  /**
+   * As {@link #walk}, recording what it reads below {@code root} (the input or a rule node): the
+   * value at the end of the path, or the collection where the path starts to iterate, or that a key
+   * is absent.
+   */
+  private boolean walkRecorded(Object root, Value cur, List<Term> path, int i, Env env, List<Value> at, VK k) {
+    if (i == path.size()) {
+      recorder.read(root, at, cur);
+      return k.run(cur);
+    }
+    Term e = path.get(i);
+    Value key = null;
+    if (e instanceof Term.Scalar s) {
+      key = s.value();
+    } else if (e instanceof Term.Var v) {
+      key = env.get(v.name());
+      if (key == null && !v.name().equals("input") && !v.name().equals("data")) {
+        recorder.read(root, at, cur);
+        return walk(cur, path, i, env, k);
+      }
+    } else if ((e instanceof Term.ArrayLit || e instanceof Term.ObjectLit) && !runtimeReady(e, env)) {
+      recorder.read(root, at, cur);
+      return walk(cur, path, i, env, k);
+    }
+    if (key != null) {
+      return stepRecorded(root, cur, key, path, i, env, at, k);
+    }
+    return evalTerm(e, env, kv -> stepRecorded(root, cur, kv, path, i, env, at, k));
+  }
+
+  private boolean stepRecorded(Object root, Value cur, Value key, List<Term> path, int i, Env env, List<Value> at, VK k) {
+    Value next = lookup(cur, key);
+    at.add(key);
+    try {
+      if (next == null) {
+        recorder.read(root, at, null);
+        return false;
+      }
+      return walkRecorded(root, next, path, i + 1, env, at, k);
+    } finally {
+      at.remove(at.size() - 1);
+    }
   }
 
   /**
@@ -786,10 +870,17 @@ public final class Evaluator {
           loc == null ? 0 : loc.column(), "rule data." + String.join(".", node.path) + " is recursive");
     }
     Value v;
+    // A rule's value is one read of whoever needs it: what computing it reads is not theirs.
+    IncrementalCache.Recorder outer = recorder;
+    recorder = null;
     try {
       v = computeNode(node);
+      if (incremental()) {
+        v = memo.shared.incremental.canonicalNode(node, v);
+      }
     } finally {
       inProgress.remove(node);
+      recorder = outer;
     }
     if (v == null) {
       memo.undefinedNodes.add(node);
@@ -917,7 +1008,15 @@ public final class Evaluator {
     }
     if (multi) {
       TreeSet<Value> out = new TreeSet<>();
+      Value previous = takeRuleValue(node);
+      List<Driven> driven = new ArrayList<>();
       for (CompiledRule r : rules) {
+        Driver driver = driver(r, List.of(r.value()));
+        if (driver != null) {
+          driven.add(drivenOutputs(r, driver, List.of(r.value())));
+          continue;
+        }
+        driven.add(null);
         Env env = new Env(null);
         boolean constant = r.value() instanceof Term.Scalar;
         evalBody(r.body(), 0, env, () -> evalTerm(r.value(), env, v -> {
@@ -925,7 +1024,16 @@ public final class Evaluator {
           return constant;
         }));
       }
-      return SetValue.of(out);
+      Value same = unchangedValue(node, rules, driven, previous);
+      if (same != null) {
+        return keepRuleValue(node, same);
+      }
+      for (Driven d : driven) {
+        if (d != null) {
+          d.outputs().forEach(vals -> out.add(vals.get(0)));
+        }
+      }
+      return keepRuleValue(node, SetValue.of(out));
     }
     Value result = null;
     for (CompiledRule r : rules) {
@@ -996,8 +1104,21 @@ public final class Evaluator {
     }
     Map<List<Value>, List<Object>> index = memo.comprehensions.get(t);
     if (index == null) {
-      index = buildIndex(t, plan);
+      IncrementalCache.Recorder outer = recorder;
+      IncrementalCache.Recorder mine = incremental() ? new IncrementalCache.Recorder() : outer;
+      recorder = mine;
+      try {
+        index = buildIndex(t, plan);
+      } finally {
+        recorder = outer;
+      }
       memo.comprehensions.put(t, index);
+      if (incremental()) {
+        memo.comprehensionReads.put(t, mine.freeze());
+      }
+    }
+    if (incremental() && recorder != null) {
+      recorder.include(memo.comprehensionReads.get(t));
     }
     List<Object> group = index.getOrDefault(key, List.of());
     if (plan.filters().isEmpty()) {
@@ -1104,15 +1225,34 @@ public final class Evaluator {
 
   private Value evalObjectRules(RuleNode node) {
     TreeMap<Value, Object> root = new TreeMap<>();
-    for (CompiledRule r : candidates(node)) {
+    List<CompiledRule> rules = candidates(node);
+    Value previous = takeRuleValue(node);
+    List<Driven> driven = new ArrayList<>();
+    for (CompiledRule r : rules) {
       Env env = new Env(null);
       List<Term> terms = new ArrayList<>(r.keys());
       terms.add(r.value());
+      Driver driver = driver(r, terms);
+      if (driver != null) {
+        driven.add(drivenOutputs(r, driver, terms));
+        continue;
+      }
+      driven.add(null);
       boolean constant = terms.stream().allMatch(t -> t instanceof Term.Scalar);
       evalBody(r.body(), 0, env, () -> evalList(terms, 0, new Value[terms.size()], env, vals -> {
         insert(root, vals, r);
         return constant;
       }));
+    }
+    Value same = unchangedValue(node, rules, driven, previous);
+    if (same != null) {
+      return keepRuleValue(node, same);
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      CompiledRule r = rules.get(i);
+      if (driven.get(i) != null) {
+        driven.get(i).outputs().forEach(vals -> insert(root, vals, r));
+      }
     }
     for (CompiledRule d : node.keyedDefaults) {
       List<Value> path = new ArrayList<>();
@@ -1128,7 +1268,7 @@ public final class Evaluator {
         insert(root, path, d);
       }
     }
-    return toValue(root);
+    return keepRuleValue(node, toValue(root));
   }
 
   @SuppressWarnings("unchecked")
@@ -1185,6 +1325,219 @@ public final class Evaluator {
     return ObjectValue.of((Map<Value, Value>) (Map<Value, ?>) tree);
   }
 
+  // ---------------------------------------------------------------- incremental evaluation
+
+  /** True in the root scope of an evaluation that keeps results for the next one. */
+  private boolean incremental() {
+    return memo.shared != null && memo.shared.incremental != null;
+  }
+
+  /**
+   * Where a rule body starts iterating a collection named by a constant reference
+   * ({@code some name, client in input.clients}, after {@code some} declarations only).
+   */
+  record Driver(int at, Expr.SomeIn in, List<String> names) {}
+
+  private static final Driver NO_DRIVER = new Driver(-1, null, List.of());
+
+  /** The rule's driver when it is evaluated element by element here, else null. */
+  private Driver driver(CompiledRule r, List<Term> heads) {
+    if (!incremental()) {
+      return null;
+    }
+    Driver d = memo.shared.incremental.drivers.computeIfAbsent(r, x -> findDriver(r, heads));
+    return d == NO_DRIVER ? null : d;
+  }
+
+  private static Driver findDriver(CompiledRule r, List<Term> heads) {
+    if (heads.stream().allMatch(t -> t instanceof Term.Scalar)) {
+      return NO_DRIVER; // a constant head stops at the first solution: nothing to gain
+    }
+    List<Literal> body = r.body();
+    for (int i = 0; i < body.size(); i++) {
+      Literal l = body.get(i);
+      if (l.negated() || !l.withs().isEmpty()) {
+        return NO_DRIVER;
+      }
+      if (l.expr() instanceof Expr.SomeDecl d) {
+        if (d.vars().stream().anyMatch(v -> v.name().equals("input") || v.name().equals("data"))) {
+          return NO_DRIVER;
+        }
+        continue;
+      }
+      if (l.expr() instanceof Expr.SomeIn in && in.collection() instanceof Term.Ref ref
+          && ref.head() instanceof Term.Var head && (head.name().equals("input") || head.name().equals("data"))
+          && ref.path().stream().allMatch(p -> p instanceof Term.Scalar)) {
+        List<String> names = new ArrayList<>();
+        if (in.key() != null) {
+          names.addAll(patternVarNames(in.key()));
+        }
+        names.addAll(patternVarNames(in.value()));
+        return new Driver(i, in, List.copyOf(names));
+      }
+      return NO_DRIVER;
+    }
+    return NO_DRIVER;
+  }
+
+  /**
+   * The outputs (values of {@code heads}) of a driven rule, element by element: an element that is
+   * the same as last time, and for which every value it read then is the same now, gives its kept
+   * outputs; any other is evaluated (its reads recorded) and kept for the next evaluation.
+   */
+  private Driven drivenOutputs(CompiledRule r, Driver d, List<Term> heads) {
+    IncrementalCache cache = memo.shared.incremental;
+    Env env = new Env(null);
+    for (int i = 0; i < d.at(); i++) {
+      step();
+      for (Term.Var v : ((Expr.SomeDecl) r.body().get(i).expr()).vars()) {
+        env.put(v.name(), Env.DECLARED);
+      }
+    }
+    step();
+    List<List<Value>> out = new ArrayList<>();
+    Value collection = firstValue(d.in().collection(), env);
+    // Updated in place (only this evaluation's thread computes this rule): an entry is used only
+    // after checking it, so one left by an interrupted evaluation is harmless.
+    IncrementalCache.Kept kept = cache.elements.computeIfAbsent(r, x -> new IncrementalCache.Kept());
+    // Elements are looked for first at their position in last time's collection (the same keys in
+    // the same order, when one element of a thousand changed), then by key.
+    IncrementalCache.Element[] aligned = collection != null ? kept.byPosition : null;
+    IncrementalCache.Element[] positions = new IncrementalCache.Element[sizeOf(collection)];
+    kept.byPosition = null;
+    int[] seen = {0};
+    boolean[] changed = {false};
+    if (collection != null) {
+      for (String name : d.names()) {
+        env.put(name, Env.DECLARED);
+      }
+      iterate(collection, (key, val) -> {
+        int at = seen[0]++;
+        IncrementalCache.Element last = aligned != null && at < aligned.length ? aligned[at] : null;
+        if (last == null || (last.key() != key && !last.key().equals(key))) {
+          last = kept.byKey.get(key);
+        }
+        if (last != null && (last.value() == val || last.value().equals(val)) && stillHolds(last.reads())) {
+          cache.countReused();
+          out.addAll(last.outputs());
+          positions[at] = last;
+          return false;
+        }
+        changed[0] = true;
+        List<List<Value>> outputs = new ArrayList<>();
+        IncrementalCache.Recorder outer = recorder;
+        IncrementalCache.Recorder mine = new IncrementalCache.Recorder();
+        recorder = mine;
+        try {
+          K body = () -> evalBody(r.body(), d.at() + 1, env, () -> evalList(heads, 0, new Value[heads.size()], env, vals -> {
+            outputs.add(vals);
+            return false;
+          }));
+          if (d.in().key() == null) {
+            unifyValue(d.in().value(), val, env, body);
+          } else {
+            unifyValue(d.in().key(), key, env, () -> unifyValue(d.in().value(), val, env, body));
+          }
+        } finally {
+          recorder = outer;
+        }
+        cache.countEvaluated();
+        IncrementalCache.Reads reads = mine.freeze();
+        if (reads.uncacheable) {
+          kept.byKey.remove(key);
+        } else {
+          positions[at] = new IncrementalCache.Element(key, val, reads, outputs.isEmpty() ? List.of() : List.copyOf(outputs));
+          kept.byKey.put(key, positions[at]);
+        }
+        out.addAll(outputs);
+        return false;
+      });
+    }
+    if (kept.byKey.size() > seen[0]) {
+      // elements gone from the collection
+      Value all = collection;
+      kept.byKey.keySet().removeIf(key -> all == null || lookup(all, key) == null);
+      changed[0] = true;
+    }
+    kept.byPosition = positions;
+    return new Driven(out, !changed[0]);
+  }
+
+  private static int sizeOf(Value collection) {
+    return collection instanceof ObjectValue o ? o.size() : collection instanceof ArrayValue a ? a.size()
+        : collection instanceof SetValue s ? s.size() : 0;
+  }
+
+  /** A driven rule's outputs, and whether every element was the same as last time with the same reads. */
+  record Driven(List<List<Value>> outputs, boolean unchanged) {}
+
+  /**
+   * The node's value of the last evaluation when every rule of the node is driven and none of
+   * their elements changed: assembling a lookup object of tens of thousands of entries again
+   * would give the same value. Else null.
+   */
+  private Value unchangedValue(RuleNode node, List<CompiledRule> rules, List<Driven> driven, Value previous) {
+    if (previous == null || rules != node.rules || driven.isEmpty()) {
+      return null;
+    }
+    for (Driven d : driven) {
+      if (d == null || !d.unchanged()) {
+        return null;
+      }
+    }
+    return previous;
+  }
+
+  /**
+   * The node's rules' value of the last evaluation, forgotten until this one ends: elements are
+   * updated in place, so after an evaluation that failed half-way the old value no longer matches them.
+   */
+  private Value takeRuleValue(RuleNode node) {
+    return incremental() ? memo.shared.incremental.ruleValues.remove(node) : null;
+  }
+
+  /** Remembers a node's rules' value for {@link #unchangedValue}. */
+  private Value keepRuleValue(RuleNode node, Value value) {
+    if (incremental()) {
+      memo.shared.incremental.ruleValues.put(node, value);
+    }
+    return value;
+  }
+
+  /** True when every value the kept reads found is still there (each checked once per evaluation). */
+  private boolean stillHolds(IncrementalCache.Reads reads) {
+    if (reads.items.length == 0) {
+      return !reads.uncacheable;
+    }
+    int run = memo.shared.incremental.run;
+    Boolean k = reads.known(run);
+    if (k != null) {
+      return k;
+    }
+    boolean holds = !reads.uncacheable;
+    for (Object item : reads.items) {
+      if (!holds) {
+        break;
+      }
+      holds = item instanceof IncrementalCache.Reads nested ? stillHolds(nested) : stillHolds((IncrementalCache.Read) item);
+    }
+    return reads.decide(run, holds);
+  }
+
+  private boolean stillHolds(IncrementalCache.Read read) {
+    int run = memo.shared.incremental.run;
+    Boolean k = read.known(run);
+    if (k != null) {
+      return k;
+    }
+    Value cur = read.root == IncrementalCache.INPUT ? input : dataAt((RuleNode) read.root, ((RuleNode) read.root).path);
+    for (int i = 0; i < read.path.length && cur != null; i++) {
+      cur = lookup(cur, read.path[i]);
+    }
+    return read.decide(run, read.value == IncrementalCache.ABSENT ? cur == null
+        : cur != null && (cur == read.value || cur.equals(read.value)));
+  }
+
   // ---------------------------------------------------------------- calls
 
   private boolean isRelationCall(Term.Call c) {
@@ -1210,6 +1563,9 @@ public final class Evaluator {
   private boolean evalCall(Term.Call c, int nargs, Env env, VK k) {
     String name = c.name();
     if (name.equals("print") || name.equals("internal.print")) {
+      if (recorder != null) {
+        recorder.uncacheable = true; // a kept result would not print again
+      }
       print(c, env);
       return k.run(BoolValue.TRUE);
     }
@@ -1296,6 +1652,9 @@ public final class Evaluator {
 
   private Value callBuiltin(Builtin b, List<Value> args, Loc loc) {
     String cacheKey = null;
+    if (b.nondeterministic() && recorder != null) {
+      recorder.uncacheable = true; // its result is not a read of the input
+    }
     if (b.nondeterministic()) {
       cacheKey = b.name() + args;
       Value cached = nondeterministicResults.get(cacheKey);
@@ -1349,8 +1708,13 @@ public final class Evaluator {
         n -> memo.shared != null ? new java.util.concurrent.ConcurrentHashMap<>() : new HashMap<>())
         : new HashMap<>();
     CallKey key = new CallKey(args);
+    boolean incremental = options.optimise() && incremental();
     Value cached = cache.get(key);
     if (cached != null) {
+      if (incremental && recorder != null) {
+        Map<CallKey, IncrementalCache.Reads> reads = memo.shared.callReads.get(g);
+        recorder.include(reads == null ? null : reads.get(key));
+      }
       return cached == UNDEFINED_RESULT ? null : cached;
     }
     if (!functionsInProgress.add(g)) {
@@ -1358,10 +1722,22 @@ public final class Evaluator {
           "function " + name + " is recursive");
     }
     Value result;
+    // What the call reads is kept with its result, for every later caller that gets it from the memo.
+    IncrementalCache.Recorder outer = recorder;
+    IncrementalCache.Recorder mine = incremental ? new IncrementalCache.Recorder() : outer;
+    recorder = mine;
     try {
       result = evalFunctionGroup(g, args);
     } finally {
       functionsInProgress.remove(g);
+      recorder = outer;
+    }
+    if (incremental) {
+      IncrementalCache.Reads reads = mine.freeze();
+      memo.shared.callReads.computeIfAbsent(g, x -> new java.util.concurrent.ConcurrentHashMap<>()).put(key, reads);
+      if (outer != null) {
+        outer.include(reads);
+      }
     }
     cache.put(key, result == null ? UNDEFINED_RESULT : result);
     return result;

@@ -32,6 +32,12 @@ public final class ObjectValue implements Value {
   private Value[] values;
   /** The wrapped Java map, until it is converted. */
   private Map<?, ?> source;
+  /**
+   * The Java map this object wraps, also after conversion: two objects made from one map (which
+   * must not change, see {@link Value#wrap}) are equal without comparing them, which is how an
+   * evaluation over a changed input recognises the unchanged parts at the cost of a reference.
+   */
+  private final Map<?, ?> origin;
   private int hash;
   /** Key to value by hash, for {@link #get} on large objects; built on the first such lookup. */
   private volatile HashMap<Value, Value> index;
@@ -39,10 +45,12 @@ public final class ObjectValue implements Value {
   private ObjectValue(Value[] keys, Value[] values) {
     this.values = values;
     this.keys = keys;
+    this.origin = null;
   }
 
   private ObjectValue(Map<?, ?> source) {
     this.source = source;
+    this.origin = source;
   }
 
   public static ObjectValue of(Map<? extends Value, ? extends Value> entries) {
@@ -185,6 +193,25 @@ public final class ObjectValue implements Value {
 
   public int size() { return keys().length; }
 
+  /**
+   * This object with each value replaced by {@code f(key, value)}; this object itself when every
+   * replacement is the value it replaces. Linear: the keys stay sorted as they are.
+   */
+  public ObjectValue mapValues(java.util.function.BinaryOperator<Value> f) {
+    Value[] k = keys();
+    Value[] replaced = null;
+    for (int i = 0; i < k.length; i++) {
+      Value v = f.apply(k[i], values[i]);
+      if (v != values[i] && replaced == null) {
+        replaced = values.clone();
+      }
+      if (replaced != null) {
+        replaced[i] = v;
+      }
+    }
+    return replaced == null ? this : new ObjectValue(k, replaced);
+  }
+
   /** The value at {@code key}, or null (undefined) when absent. */
   public Value get(Value key) {
     Value[] k = keys();
@@ -245,6 +272,12 @@ public final class ObjectValue implements Value {
     }
     if (!(o instanceof ObjectValue that)) {
       return false;
+    }
+    if (origin != null && that.origin != null && (origin == that.origin
+        // Not converted yet: equal Java maps make equal objects (the converse need not hold: 1 and
+        // 1.0 differ in Java), and comparing them is cheaper than converting one.
+        || (keys == null || that.keys == null) && origin.equals(that.origin))) {
+      return true;
     }
     Value[] ak = keys();
     Value[] bk = that.keys();

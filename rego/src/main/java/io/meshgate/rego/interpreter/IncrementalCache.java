@@ -1,0 +1,267 @@
+package io.meshgate.rego.interpreter;
+
+import io.meshgate.rego.compiler.CompiledRule;
+import io.meshgate.rego.compiler.Policy;
+import io.meshgate.rego.compiler.RuleNode;
+import io.meshgate.rego.value.ArrayValue;
+import io.meshgate.rego.value.ObjectValue;
+import io.meshgate.rego.value.Value;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What evaluations over one changing input found per element, kept for the next evaluation (a
+ * service re-checking a repository after each push). A rule whose body starts by iterating a
+ * collection named by a constant reference ({@code some name, client in input.clients}) is
+ * evaluated element by element; for each element the cache keeps the rule's outputs and every
+ * value the evaluation read besides the element itself: paths of the input and of other rules'
+ * values, also through functions and comprehensions. The next evaluation reuses an element's
+ * outputs when the element is the same and every value it read is the same, and evaluates it
+ * again otherwise; rules' values, lookups and findings are therefore exactly those of a full
+ * evaluation, which every other rule still gets.
+ *
+ * <p>An element whose evaluation used {@code with}, {@code print} or a nondeterministic built-in
+ * ({@code time.now_ns}, {@code rand.intn}, ...) is never kept. One evaluation at a time uses a
+ * cache (callers hold its lock); a cache serves one compiled policy and its base data, and starts
+ * afresh when given another.
+ */
+public final class IncrementalCache {
+  /** Marks a read that found nothing there. */
+  static final Value ABSENT = new io.meshgate.rego.value.StringValue("\u0000absent");
+  /** The root of reads of the input document. */
+  static final Object INPUT = new Object() {
+    @Override public String toString() { return "input"; }
+  };
+
+  /**
+   * Whether a kept read still holds, decided once per evaluation: {@code checkedIn} is the
+   * evaluation that decided {@code holds} (written after it, so a reader that sees the evaluation
+   * sees its answer; two threads deciding at once find the same answer).
+   */
+  abstract static class Checked {
+    private boolean holds;
+    private volatile int checkedIn;
+
+    /** The answer of evaluation {@code run}, or null when it has not decided yet. */
+    final Boolean known(int run) {
+      return checkedIn == run ? holds : null;
+    }
+
+    final boolean decide(int run, boolean answer) {
+      holds = answer;
+      checkedIn = run;
+      return answer;
+    }
+  }
+
+  /** One read: the value at {@code path} below {@code root} (INPUT or a RuleNode), or ABSENT. */
+  static final class Read extends Checked {
+    final Object root;
+    final Value[] path;
+    final Value value;
+
+    Read(Object root, Value[] path, Value value) {
+      this.root = root;
+      this.path = path;
+      this.value = value;
+    }
+  }
+
+  /** What one evaluation (an element, a function call, a comprehension's index) read; shared, immutable. */
+  static final class Reads extends Checked {
+    static final Reads NONE = new Reads(new Object[0], false);
+    /** Read and Reads items, in the order they were first read. */
+    final Object[] items;
+    /** True when the evaluation used something no read captures (with, print, nondeterminism). */
+    final boolean uncacheable;
+
+    Reads(Object[] items, boolean uncacheable) {
+      this.items = items;
+      this.uncacheable = uncacheable;
+    }
+  }
+
+  /**
+   * Collects the reads of one evaluation; discarded once frozen. Most hold a handful of items, so
+   * repeats are found by scanning them; a recorder that grows large indexes them.
+   */
+  static final class Recorder {
+    private static final int SCAN = 16;
+    private final List<Object> items = new ArrayList<>(4);
+    private java.util.Set<Object> index;
+    boolean uncacheable;
+
+    void read(Object root, List<Value> path, Value value) {
+      if (index != null ? index.contains(new ReadKey(root, path)) : scanFinds(root, path)) {
+        return;
+      }
+      Read r = new Read(root, path.toArray(new Value[0]), value == null ? ABSENT : value);
+      add(r, new ReadKey(root, List.copyOf(path)));
+    }
+
+    private boolean scanFinds(Object root, List<Value> path) {
+      for (Object item : items) {
+        if (item instanceof Read r && r.root == root && r.path.length == path.size()) {
+          boolean same = true;
+          for (int i = 0; i < r.path.length && same; i++) {
+            same = r.path[i].equals(path.get(i));
+          }
+          if (same) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    void include(Reads other) {
+      if (other == null) {
+        uncacheable = true; // a result whose reads are unknown
+        return;
+      }
+      uncacheable |= other.uncacheable;
+      if (other.items.length == 0) {
+        return;
+      }
+      if (index != null ? index.contains(other) : items.stream().anyMatch(i -> i == other)) {
+        return;
+      }
+      add(other, other);
+    }
+
+    private void add(Object item, Object key) {
+      items.add(item);
+      if (index != null) {
+        index.add(key);
+      } else if (items.size() > SCAN) {
+        index = new java.util.HashSet<>();
+        for (Object i : items) {
+          index.add(i instanceof Read r ? new ReadKey(r.root, List.of(r.path)) : i);
+        }
+      }
+    }
+
+    Reads freeze() {
+      return items.isEmpty() && !uncacheable ? Reads.NONE : new Reads(items.toArray(), uncacheable);
+    }
+  }
+
+  /** A read's place, for finding repeats (Reads, compared by identity, are their own keys). */
+  private record ReadKey(Object root, List<Value> path) {}
+
+  /** One element of a driven rule: its key and value, what evaluating it read, and its outputs. */
+  record Element(Value key, Value value, Reads reads, List<List<Value>> outputs) {}
+
+  /** A driven rule's kept elements: by key, and by position in the collection of the last evaluation. */
+  static final class Kept {
+    final Map<Value, Element> byKey = new HashMap<>();
+    /** The elements of the last (completed) evaluation in the order it met them (null: not kept). */
+    Element[] byPosition;
+  }
+
+  private Policy policy;
+  private ObjectValue baseData;
+  private Value input;
+  /** Per rule body evaluated element by element: element key → what it found. */
+  final Map<CompiledRule, Kept> elements = new ConcurrentHashMap<>();
+  /** Each rule's last value, so that an unchanged value stays the same object across evaluations. */
+  final Map<RuleNode, Value> nodeValues = new ConcurrentHashMap<>();
+  /** Each rule node's rules' own value (before merging children and base data), for nodes of driven rules. */
+  final Map<RuleNode, Value> ruleValues = new ConcurrentHashMap<>();
+  /** Where each rule body starts iterating (Evaluator's analysis, kept with the policy). */
+  final Map<CompiledRule, Evaluator.Driver> drivers = new ConcurrentHashMap<>();
+  /** Numbers the evaluations, for {@link Checked}. */
+  int run;
+  private final AtomicLong reused = new AtomicLong();
+  private final AtomicLong evaluated = new AtomicLong();
+
+  /**
+   * Starts an evaluation of {@code policy} over {@code fresh}: forgets everything if the policy or
+   * base data changed, and returns the input to evaluate, in which every part equal to the last
+   * input's is that input's object (so unchanged elements are recognised by identity).
+   */
+  public synchronized Value begin(Policy policy, ObjectValue baseData, Value fresh) {
+    if (this.policy != policy || this.baseData != baseData) {
+      clear();
+      this.policy = policy;
+      this.baseData = baseData;
+    }
+    run++;
+    Value canonical = fresh == null ? null : canonical(input, fresh, 2);
+    input = canonical;
+    return canonical;
+  }
+
+  /** Forgets every kept result. */
+  public synchronized void clear() {
+    elements.clear();
+    nodeValues.clear();
+    ruleValues.clear();
+    drivers.clear();
+    input = null;
+  }
+
+  /** Elements whose outputs were reused since the cache was made (for tests and logs). */
+  public long reusedElements() { return reused.get(); }
+
+  /** Elements evaluated, not reused, since the cache was made. */
+  public long evaluatedElements() { return evaluated.get(); }
+
+  void countReused() { reused.incrementAndGet(); }
+
+  void countEvaluated() { evaluated.incrementAndGet(); }
+
+  /** The rule's value as the last evaluation's object when equal to it (entries too, one level down). */
+  Value canonicalNode(RuleNode node, Value value) {
+    if (value == null) {
+      nodeValues.remove(node);
+      return null;
+    }
+    Value canonical = canonical(nodeValues.get(node), value, 1);
+    nodeValues.put(node, canonical);
+    return canonical;
+  }
+
+  /**
+   * {@code fresh}, with every part equal to the corresponding part of {@code old} replaced by that
+   * part, down {@code depth} levels of objects (arrays: their elements, matched by value). Linear:
+   * each part of the input is compared once.
+   */
+  static Value canonical(Value old, Value fresh, int depth) {
+    if (old == null || old == fresh) {
+      return old == null ? fresh : old;
+    }
+    if (depth > 0 && old instanceof ObjectValue oldObject && fresh instanceof ObjectValue freshObject) {
+      int[] kept = {0};
+      ObjectValue merged = freshObject.mapValues((key, value) -> {
+        Value before = oldObject.get(key);
+        Value chosen = canonical(before, value, depth - 1);
+        if (chosen == before) {
+          kept[0]++;
+        }
+        return chosen;
+      });
+      return kept[0] == oldObject.size() && kept[0] == freshObject.size() ? old : merged;
+    }
+    if (old instanceof ArrayValue oldArray && fresh instanceof ArrayValue freshArray) {
+      if (oldArray.equals(freshArray)) {
+        return old;
+      }
+      // Rendered objects of a cluster: most are unchanged, some move when one is added or removed.
+      Map<Value, Value> byValue = new HashMap<>();
+      for (Value v : oldArray.elements()) {
+        byValue.putIfAbsent(v, v);
+      }
+      List<Value> out = new ArrayList<>(freshArray.size());
+      for (Value v : freshArray.elements()) {
+        out.add(byValue.getOrDefault(v, v));
+      }
+      return ArrayValue.of(out);
+    }
+    return old.equals(fresh) ? old : fresh;
+  }
+}
