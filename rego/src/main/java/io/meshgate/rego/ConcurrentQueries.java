@@ -96,7 +96,10 @@ public final class ConcurrentQueries {
         helper.join();
       }
     } catch (InterruptedException e) {
+      // Each stops at its next check of the interrupt; all have ended before the caller goes on
+      // (and releases a cache they share).
       helpers.forEach(Thread::interrupt);
+      helpers.forEach(io.meshgate.rego.interpreter.LargeStack::joinUninterruptibly);
       Thread.currentThread().interrupt();
       throw new RegoException(RegoException.LIMIT, "evaluation interrupted");
     }

@@ -72,12 +72,12 @@ public final class X509Builtins {
     }));
     table.register(Builtin.of("crypto.x509.parse_and_verify_certificates", 1, (ctx, a) -> {
       String fn = "crypto.x509.parse_and_verify_certificates";
-      return parseAndVerify(fn, Args.string(fn, a, 1), new VerifyOptions());
+      return parseAndVerify(ctx, fn, Args.string(fn, a, 1), new VerifyOptions());
     }));
     table.register(Builtin.of("crypto.x509.parse_and_verify_certificates_with_options", 2, (ctx, a) -> {
       String fn = "crypto.x509.parse_and_verify_certificates_with_options";
       String input = Args.string(fn, a, 1);
-      return parseAndVerify(fn, input, VerifyOptions.of(fn, Args.object(fn, a, 2)));
+      return parseAndVerify(ctx, fn, input, VerifyOptions.of(fn, Args.object(fn, a, 2)));
     }));
     table.register(Builtin.of("crypto.x509.parse_certificate_request", 1, (ctx, a) -> {
       String fn = "crypto.x509.parse_certificate_request";
@@ -258,7 +258,7 @@ public final class X509Builtins {
   private static final Value NOT_VERIFIED = ArrayValue.of(List.of(BoolValue.FALSE, ArrayValue.EMPTY));
 
   /** The first certificate is the root, the last the leaf, the others intermediates (OPA's order). */
-  private static Value parseAndVerify(String fn, String input, VerifyOptions options) {
+  private static Value parseAndVerify(BuiltinContext ctx, String fn, String input, VerifyOptions options) {
     List<X509Certificate> certs;
     try {
       certs = certificates(fn, input);
@@ -268,11 +268,13 @@ public final class X509Builtins {
     if (certs.size() < 2) {
       return NOT_VERIFIED;
     }
-    List<X509Certificate> chain = verifiedChain(certs, options);
+    // Valid now (OPA: time.Now()), asked of the evaluation's clock: one evaluation, one "now".
+    Date at = options.currentTime != null ? options.currentTime : new Date(ctx.nowNanos() / 1_000_000);
+    List<X509Certificate> chain = verifiedChain(certs, options, at);
     return chain == null ? NOT_VERIFIED : ArrayValue.of(List.of(BoolValue.TRUE, certificatesJson(chain)));
   }
 
-  private static List<X509Certificate> verifiedChain(List<X509Certificate> certs, VerifyOptions options) {
+  private static List<X509Certificate> verifiedChain(List<X509Certificate> certs, VerifyOptions options, Date at) {
     X509Certificate root = certs.get(0);
     X509Certificate leaf = certs.get(certs.size() - 1);
     try {
@@ -280,9 +282,7 @@ public final class X509Builtins {
       target.setCertificate(leaf);
       PKIXBuilderParameters params = new PKIXBuilderParameters(java.util.Set.of(new TrustAnchor(root, null)), target);
       params.setRevocationEnabled(false);
-      if (options.currentTime != null) {
-        params.setDate(options.currentTime);
-      }
+      params.setDate(at);
       params.addCertStore(CertStore.getInstance("Collection",
           new CollectionCertStoreParameters(certs.subList(1, certs.size()))));
       PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult) CertPathBuilder.getInstance("PKIX").build(params);

@@ -152,9 +152,23 @@ public final class Evaluator {
     this.options = options;
     this.nowNanos = System.currentTimeMillis() * 1_000_000L;
     this.context = new BuiltinContext() {
-      @Override public long nowNanos() { return nowNanos; }
+      @Override
+      public long nowNanos() {
+        if (recorder != null) {
+          recorder.uncacheable = true; // a kept result would not see the clock move
+        }
+        return nowNanos;
+      }
+
       @Override public void print(String line) { options.print().accept(line); }
-      @Override public void trace(String note) { options.trace().accept(note); }
+
+      @Override
+      public void trace(String note) {
+        if (recorder != null) {
+          recorder.uncacheable = true; // a kept result would not trace again
+        }
+        options.trace().accept(note);
+      }
       @Override public boolean strictBuiltinErrors() { return options.strictBuiltinErrors(); }
 
       @Override
@@ -234,8 +248,14 @@ public final class Evaluator {
     if (s > options.maxSteps()) {
       throw new RegoException(RegoException.LIMIT, "evaluation exceeded the step limit of " + options.maxSteps());
     }
-    if ((s & 1023) == 0 && System.nanoTime() - options.deadlineNanos() > 0) {
-      throw new RegoException(RegoException.LIMIT, "evaluation exceeded the time limit");
+    if ((s & 1023) == 0) {
+      if (System.nanoTime() - options.deadlineNanos() > 0) {
+        throw new RegoException(RegoException.LIMIT, "evaluation exceeded the time limit");
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        // so that a caller giving up waits a moment, not until the end (LargeStack, ConcurrentQueries)
+        throw new RegoException(RegoException.LIMIT, "evaluation interrupted");
+      }
     }
   }
 
@@ -590,7 +610,11 @@ public final class Evaluator {
       }
       if (hv.name().equals("input")) {
         if (recorder != null) {
-          return input != null && walkRecorded(IncrementalCache.INPUT, input, r.path(), 0, env, new ArrayList<>(), k);
+          if (input == null) {
+            recorder.read(IncrementalCache.INPUT, List.of(), null);
+            return false;
+          }
+          return walkRecorded(IncrementalCache.INPUT, input, r.path(), 0, env, new ArrayList<>(), k);
         }
         return input != null && walk(input, r.path(), 0, env, k);
       }
@@ -1009,6 +1033,7 @@ public final class Evaluator {
     if (multi) {
       TreeSet<Value> out = new TreeSet<>();
       Value previous = takeRuleValue(node);
+      IncrementalCache.Counts counts = takeCounts(node);
       List<Driven> driven = new ArrayList<>();
       for (CompiledRule r : rules) {
         Driver driver = driver(r, List.of(r.value()));
@@ -1025,13 +1050,21 @@ public final class Evaluator {
         }));
       }
       Value same = unchangedValue(node, rules, driven, previous);
+      if (same == null && previous != null && patchable(node, rules, driven, previous, counts)) {
+        same = patchedSet((SetValue) previous, counts, driven);
+        counts = same == null ? null : counts;
+      }
       if (same != null) {
+        keepCounts(node, counts);
         return keepRuleValue(node, same);
       }
       for (Driven d : driven) {
         if (d != null) {
           d.outputs().forEach(vals -> out.add(vals.get(0)));
         }
+      }
+      if (patchable(node, rules, driven, null, null)) {
+        keepCounts(node, IncrementalCache.Counts.of(driven.stream().flatMap(d -> d.outputs().stream()), false));
       }
       return keepRuleValue(node, SetValue.of(out));
     }
@@ -1227,6 +1260,7 @@ public final class Evaluator {
     TreeMap<Value, Object> root = new TreeMap<>();
     List<CompiledRule> rules = candidates(node);
     Value previous = takeRuleValue(node);
+    IncrementalCache.Counts counts = takeCounts(node);
     List<Driven> driven = new ArrayList<>();
     for (CompiledRule r : rules) {
       Env env = new Env(null);
@@ -1245,8 +1279,16 @@ public final class Evaluator {
       }));
     }
     Value same = unchangedValue(node, rules, driven, previous);
+    if (same == null && previous != null && patchable(node, rules, driven, previous, counts)) {
+      same = patchedObject((ObjectValue) previous, counts, driven, rules);
+      counts = same == null ? null : counts;
+    }
     if (same != null) {
+      keepCounts(node, counts);
       return keepRuleValue(node, same);
+    }
+    if (patchable(node, rules, driven, null, null)) {
+      keepCounts(node, IncrementalCache.Counts.of(driven.stream().flatMap(d -> d.outputs().stream()), true));
     }
     for (int i = 0; i < rules.size(); i++) {
       CompiledRule r = rules.get(i);
@@ -1407,6 +1449,8 @@ public final class Evaluator {
     kept.byPosition = null;
     int[] seen = {0};
     boolean[] changed = {false};
+    List<List<Value>> removed = new ArrayList<>();
+    List<List<Value>> added = new ArrayList<>();
     if (collection != null) {
       for (String name : d.names()) {
         env.put(name, Env.DECLARED);
@@ -1442,13 +1486,16 @@ public final class Evaluator {
           recorder = outer;
         }
         cache.countEvaluated();
-        IncrementalCache.Reads reads = mine.freeze();
-        if (reads.uncacheable) {
-          kept.byKey.remove(key);
-        } else {
-          positions[at] = new IncrementalCache.Element(key, val, reads, outputs.isEmpty() ? List.of() : List.copyOf(outputs));
-          kept.byKey.put(key, positions[at]);
+        IncrementalCache.Element before = kept.byKey.get(key);
+        if (before != null) {
+          removed.addAll(before.outputs());
         }
+        added.addAll(outputs);
+        // Kept also when its reads are unknown (with, print, the clock): never reused, but its
+        // outputs are known when it changes or goes, and the kept keys are the collection's.
+        positions[at] = new IncrementalCache.Element(key, val, mine.freeze(),
+            outputs.isEmpty() ? List.of() : List.copyOf(outputs));
+        kept.byKey.put(key, positions[at]);
         out.addAll(outputs);
         return false;
       });
@@ -1456,11 +1503,17 @@ public final class Evaluator {
     if (kept.byKey.size() > seen[0]) {
       // elements gone from the collection
       Value all = collection;
-      kept.byKey.keySet().removeIf(key -> all == null || lookup(all, key) == null);
+      kept.byKey.values().removeIf(e -> {
+        boolean gone = all == null || lookup(all, e.key()) == null;
+        if (gone) {
+          removed.addAll(e.outputs());
+        }
+        return gone;
+      });
       changed[0] = true;
     }
     kept.byPosition = positions;
-    return new Driven(out, !changed[0]);
+    return new Driven(out, !changed[0], removed, added);
   }
 
   private static int sizeOf(Value collection) {
@@ -1468,8 +1521,120 @@ public final class Evaluator {
         : collection instanceof SetValue s ? s.size() : 0;
   }
 
-  /** A driven rule's outputs, and whether every element was the same as last time with the same reads. */
-  record Driven(List<List<Value>> outputs, boolean unchanged) {}
+  /**
+   * A driven rule's outputs; whether every element was the same as last time with the same reads;
+   * and what changed: the outputs of the elements evaluated again or gone as they were
+   * ({@code removed}) and as they are ({@code added}).
+   */
+  record Driven(List<List<Value>> outputs, boolean unchanged, List<List<Value>> removed, List<List<Value>> added) {}
+
+  /**
+   * True when the node's value can be had by applying its rules' changes to {@code previous}
+   * (when given): every rule is driven with a known change, and the node is a set or an object of
+   * one key level without defaults; {@code counts} say how many elements give each output.
+   */
+  private boolean patchable(RuleNode node, List<CompiledRule> rules, List<Driven> driven, Value previous,
+      IncrementalCache.Counts counts) {
+    if (!incremental() || rules != node.rules || rules.isEmpty() || !node.keyedDefaults.isEmpty()) {
+      return false;
+    }
+    boolean object = !rules.get(0).keys().isEmpty();
+    for (int i = 0; i < rules.size(); i++) {
+      CompiledRule r = rules.get(i);
+      Driven d = driven.get(i);
+      if (d == null || r.keys().size() != (object ? 1 : 0) || r.multi() != rules.get(0).multi()) {
+        return false;
+      }
+    }
+    if (previous == null) {
+      return true;
+    }
+    return counts != null && counts.byEntry() == object
+        && (object ? previous instanceof ObjectValue : previous instanceof SetValue);
+  }
+
+  /** The set with its rules' changes applied; null (assemble it again) if the counts do not match. */
+  private Value patchedSet(SetValue previous, IncrementalCache.Counts counts, List<Driven> driven) {
+    if (!counts.covers(driven)) {
+      return null;
+    }
+    java.util.Set<Value> left = new java.util.HashSet<>();
+    java.util.Set<Value> joined = new java.util.HashSet<>();
+    for (Driven d : driven) {
+      for (List<Value> vals : d.removed()) {
+        if (counts.remove(vals.get(0), null)) {
+          left.add(vals.get(0));
+        }
+      }
+    }
+    for (Driven d : driven) {
+      for (List<Value> vals : d.added()) {
+        if (counts.add(vals.get(0), null) && !left.remove(vals.get(0))) {
+          joined.add(vals.get(0));
+        }
+      }
+    }
+    if (left.isEmpty() && joined.isEmpty()) {
+      return previous; // the same members: the same object, which later checks compare by reference
+    }
+    TreeSet<Value> set = new TreeSet<>(previous.elements());
+    set.removeAll(left);
+    set.addAll(joined);
+    return SetValue.of(set);
+  }
+
+  /** The object with its rules' changes applied; null (assemble it again) if the counts do not match. */
+  private Value patchedObject(ObjectValue previous, IncrementalCache.Counts counts, List<Driven> driven,
+      List<CompiledRule> rules) {
+    if (!counts.covers(driven)) {
+      return null;
+    }
+    java.util.Set<Value> touched = new java.util.HashSet<>();
+    for (Driven d : driven) {
+      for (List<Value> vals : d.removed()) {
+        counts.remove(vals.get(0), vals.get(1));
+        touched.add(vals.get(0));
+      }
+    }
+    for (Driven d : driven) {
+      for (List<Value> vals : d.added()) {
+        counts.add(vals.get(0), vals.get(1));
+        touched.add(vals.get(0));
+      }
+    }
+    boolean multi = rules.get(0).multi();
+    TreeMap<Value, Value> put = new TreeMap<>();
+    TreeSet<Value> removed = new TreeSet<>();
+    for (Value key : touched) {
+      java.util.Set<Value> values = counts.valuesOf(key);
+      Value was = previous.get(key);
+      if (values.isEmpty()) {
+        if (was != null) {
+          removed.add(key);
+        }
+        continue;
+      }
+      if (!multi && values.size() > 1) {
+        throw conflict(rules.get(0).loc(), "object keys must be unique");
+      }
+      Value now = multi ? SetValue.of(values) : values.iterator().next();
+      if (!now.equals(was)) {
+        put.put(key, now);
+      }
+    }
+    // Nothing to change: the same object, which later checks compare by reference.
+    return previous.patched(put, removed);
+  }
+
+  private IncrementalCache.Counts takeCounts(RuleNode node) {
+    return incremental() ? memo.shared.incremental.counts.remove(node) : null;
+  }
+
+  private void keepCounts(RuleNode node, IncrementalCache.Counts counts) {
+    if (counts != null && incremental()) {
+      memo.shared.incremental.counts.put(node, counts);
+    }
+  }
 
   /**
    * The node's value of the last evaluation when every rule of the node is driven and none of

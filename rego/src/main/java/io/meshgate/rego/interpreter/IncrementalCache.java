@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * again otherwise; rules' values, lookups and findings are therefore exactly those of a full
  * evaluation, which every other rule still gets.
  *
- * <p>An element whose evaluation used {@code with}, {@code print} or a nondeterministic built-in
- * ({@code time.now_ns}, {@code rand.intn}, ...) is never kept. One evaluation at a time uses a
+ * <p>An element whose evaluation used {@code with}, {@code print}, {@code trace}, a
+ * nondeterministic built-in ({@code time.now_ns}, {@code rand.intn}, ...) or the clock is never
+ * reused (it is kept, so that its outputs are known when it changes). One evaluation at a time uses a
  * cache (callers hold its lock); a cache serves one compiled policy and its base data, and starts
  * afresh when given another.
  */
@@ -163,6 +164,78 @@ public final class IncrementalCache {
     Element[] byPosition;
   }
 
+  /**
+   * How many elements give each output of a node's rules (a set's members, or an object's
+   * key-value pairs), so that a change can be applied to the node's last value: an output leaves
+   * the value when the last element giving it changes.
+   */
+  static final class Counts {
+    private final Map<Value, Map<Value, Integer>> counts = new HashMap<>();
+    private final boolean byEntry;
+
+    private Counts(boolean byEntry) {
+      this.byEntry = byEntry;
+    }
+
+    /** @param byEntry outputs are [key, value] pairs of an object, else members of a set */
+    static Counts of(java.util.stream.Stream<List<Value>> outputs, boolean byEntry) {
+      Counts c = new Counts(byEntry);
+      outputs.forEach(vals -> c.add(vals.get(0), byEntry ? vals.get(1) : null));
+      return c;
+    }
+
+    boolean byEntry() { return byEntry; }
+
+    /** Counts one more; true when the output is new. */
+    boolean add(Value key, Value value) {
+      return counts.computeIfAbsent(key, k -> new HashMap<>(2)).merge(value == null ? key : value, 1, Integer::sum) == 1;
+    }
+
+    /**
+     * True when every output the changes remove is counted (as many times as it is removed), as
+     * it is when the counts and the kept elements come from the same evaluations; checked before
+     * changing anything, so a mismatch means assembling the value again, never a wrong value.
+     */
+    boolean covers(List<Evaluator.Driven> driven) {
+      Map<List<Value>, Integer> removals = new HashMap<>();
+      for (Evaluator.Driven d : driven) {
+        for (List<Value> vals : d.removed()) {
+          removals.merge(List.of(vals.get(0), byEntry ? vals.get(1) : vals.get(0)), 1, Integer::sum);
+        }
+      }
+      for (Map.Entry<List<Value>, Integer> r : removals.entrySet()) {
+        Map<Value, Integer> values = counts.get(r.getKey().get(0));
+        Integer n = values == null ? null : values.get(r.getKey().get(1));
+        if (n == null || n < r.getValue()) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Counts one less (the output is counted: see {@link #covers}); true when no element gives it any more. */
+    boolean remove(Value key, Value value) {
+      Map<Value, Integer> values = counts.get(key);
+      Value v = value == null ? key : value;
+      int n = values.get(v);
+      if (n > 1) {
+        values.put(v, n - 1);
+        return false;
+      }
+      values.remove(v);
+      if (values.isEmpty()) {
+        counts.remove(key);
+      }
+      return true;
+    }
+
+    /** The values an object key has (empty when none). */
+    java.util.Set<Value> valuesOf(Value key) {
+      Map<Value, Integer> values = counts.get(key);
+      return values == null ? java.util.Set.of() : values.keySet();
+    }
+  }
+
   private Policy policy;
   private ObjectValue baseData;
   private Value input;
@@ -172,6 +245,8 @@ public final class IncrementalCache {
   final Map<RuleNode, Value> nodeValues = new ConcurrentHashMap<>();
   /** Each rule node's rules' own value (before merging children and base data), for nodes of driven rules. */
   final Map<RuleNode, Value> ruleValues = new ConcurrentHashMap<>();
+  /** For nodes whose value is patched rather than assembled again: how many elements give each output. */
+  final Map<RuleNode, Counts> counts = new ConcurrentHashMap<>();
   /** Where each rule body starts iterating (Evaluator's analysis, kept with the policy). */
   final Map<CompiledRule, Evaluator.Driver> drivers = new ConcurrentHashMap<>();
   /** Numbers the evaluations, for {@link Checked}. */
@@ -201,6 +276,7 @@ public final class IncrementalCache {
     elements.clear();
     nodeValues.clear();
     ruleValues.clear();
+    counts.clear();
     drivers.clear();
     input = null;
   }

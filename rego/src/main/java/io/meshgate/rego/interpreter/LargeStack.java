@@ -31,7 +31,10 @@ public final class LargeStack {
     try {
       t.join();
     } catch (InterruptedException e) {
+      // The work stops at its next check of the interrupt; waiting for it keeps what it shares
+      // (an IncrementalCache under its caller's lock) from being used by two evaluations at once.
       t.interrupt();
+      joinUninterruptibly(t);
       Thread.currentThread().interrupt();
       throw new RegoException(RegoException.LIMIT, what + " interrupted");
     }
@@ -46,5 +49,21 @@ public final class LargeStack {
       throw err;
     }
     return result.get();
+  }
+
+  /** Waits for {@code t} to end, keeping (and restoring) an interrupt that arrives meanwhile. */
+  public static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

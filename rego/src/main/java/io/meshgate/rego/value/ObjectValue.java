@@ -194,6 +194,48 @@ public final class ObjectValue implements Value {
   public int size() { return keys().length; }
 
   /**
+   * This object without the keys of {@code removed} and with the entries of {@code put} (added, or
+   * replacing the value of a key it has): one merge of sorted keys, linear in the size.
+   */
+  public ObjectValue patched(java.util.SortedMap<Value, Value> put, java.util.SortedSet<Value> removed) {
+    if (put.isEmpty() && removed.isEmpty()) {
+      return this;
+    }
+    Value[] k = keys();
+    List<Value> outKeys = new ArrayList<>(k.length + put.size());
+    List<Value> outValues = new ArrayList<>(k.length + put.size());
+    java.util.Iterator<Map.Entry<Value, Value>> puts = put.entrySet().iterator();
+    Map.Entry<Value, Value> nextPut = puts.hasNext() ? puts.next() : null;
+    java.util.Iterator<Value> removals = removed.iterator();
+    Value nextRemoval = removals.hasNext() ? removals.next() : null;
+    for (int i = 0; i < k.length; i++) {
+      while (nextPut != null && nextPut.getKey().compareTo(k[i]) < 0) {
+        outKeys.add(nextPut.getKey());
+        outValues.add(nextPut.getValue());
+        nextPut = puts.hasNext() ? puts.next() : null;
+      }
+      while (nextRemoval != null && nextRemoval.compareTo(k[i]) < 0) {
+        nextRemoval = removals.hasNext() ? removals.next() : null;
+      }
+      if (nextPut != null && nextPut.getKey().compareTo(k[i]) == 0) {
+        outKeys.add(nextPut.getKey());
+        outValues.add(nextPut.getValue());
+        nextPut = puts.hasNext() ? puts.next() : null;
+      } else if (nextRemoval == null || nextRemoval.compareTo(k[i]) != 0) {
+        outKeys.add(k[i]);
+        outValues.add(values[i]);
+      }
+    }
+    while (nextPut != null) {
+      outKeys.add(nextPut.getKey());
+      outValues.add(nextPut.getValue());
+      nextPut = puts.hasNext() ? puts.next() : null;
+    }
+    return outKeys.isEmpty() ? EMPTY
+        : new ObjectValue(outKeys.toArray(new Value[0]), outValues.toArray(new Value[0]));
+  }
+
+  /**
    * This object with each value replaced by {@code f(key, value)}; this object itself when every
    * replacement is the value it replaces. Linear: the keys stay sorted as they are.
    */
@@ -274,9 +316,8 @@ public final class ObjectValue implements Value {
       return false;
     }
     if (origin != null && that.origin != null && (origin == that.origin
-        // Not converted yet: equal Java maps make equal objects (the converse need not hold: 1 and
-        // 1.0 differ in Java), and comparing them is cheaper than converting one.
-        || (keys == null || that.keys == null) && origin.equals(that.origin))) {
+        // Not converted yet: comparing the Java maps is cheaper than converting one.
+        || (keys == null || that.keys == null) && sameJava(origin, that.origin))) {
       return true;
     }
     Value[] ak = keys();
@@ -291,6 +332,42 @@ public final class ObjectValue implements Value {
       }
     }
     return true;
+  }
+
+  /**
+   * True when two Java values certainly convert to equal Rego values: equal texts, booleans and
+   * numbers of one Java type, lists of such, and maps whose keys are all texts (two keys of a map
+   * that differ in Java, 1 and 1L, may be one key in Rego, and then which value wins depends on
+   * the order). False means "compare the converted values".
+   */
+  private static boolean sameJava(Object a, Object b) {
+    if (a == b) {
+      return true;
+    }
+    if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
+      if (x.size() != y.size()) {
+        return false;
+      }
+      for (Map.Entry<?, ?> e : x.entrySet()) {
+        if (!(e.getKey() instanceof String) || !y.containsKey(e.getKey()) || !sameJava(e.getValue(), y.get(e.getKey()))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a instanceof List<?> x && b instanceof List<?> y) {
+      if (x.size() != y.size()) {
+        return false;
+      }
+      for (int i = 0; i < x.size(); i++) {
+        if (!sameJava(x.get(i), y.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return (a instanceof String || a instanceof Boolean || a instanceof Integer || a instanceof Long)
+        && a.equals(b);
   }
 
   @Override
