@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -41,10 +42,31 @@ public final class Benchmark {
    * @param coldStartRuns runs of the cold start (after one warm-up); the median is reported
    * @param timeLimit per child run; a run over it is stopped and reported
    * @param serveChanges one-file pushes timed through {@code serve} on the largest repository; 0 skips it
+   * @param phases what to run
    */
   public record Settings(List<Integer> sizes, int clusters, int clientsPerService, long seed,
       SyntheticRepository.Names names, Path workDir,
-      Path policies, int runs, int coldStartRuns, Duration timeLimit, int serveChanges) {}
+      Path policies, int runs, int coldStartRuns, Duration timeLimit, int serveChanges, Set<Phase> phases) {}
+
+  /** The parts of a benchmark run that {@code --phases} can choose. */
+  public enum Phase {
+    /** validate, render, verify and the I/O floor at each size */
+    COMMANDS("commands"),
+    COLD_START("cold-start"),
+    /** one-file pushes through serve on the largest size */
+    SERVE("serve");
+
+    private final String option;
+
+    Phase(String option) {
+      this.option = option;
+    }
+
+    public static Optional<Phase> named(String option) {
+      return Arrays.stream(values()).filter(phase -> phase.option.equals(option.strip().toLowerCase(Locale.ROOT)))
+          .findFirst();
+    }
+  }
 
   /** One phase at one size: the median run of several. */
   record Result(String phase, int size, ChildRun run) {}
@@ -87,12 +109,20 @@ public final class Benchmark {
       return 2;
     }
 
-    for (int size : settings.sizes()) {
-      measureSize(size);
+    if (settings.phases().contains(Phase.COMMANDS)) {
+      for (int size : settings.sizes()) {
+        measureSize(size);
+      }
+      printTable();
+    } else if (settings.phases().contains(Phase.SERVE)) {
+      generate(settings.sizes().get(settings.sizes().size() - 1));
     }
-    printTable();
-    coldStart();
-    serve();
+    if (settings.phases().contains(Phase.COLD_START)) {
+      coldStart();
+    }
+    if (settings.phases().contains(Phase.SERVE)) {
+      serve();
+    }
     printTargets();
     out.println("  load average at the end: " + loadAverage());
     out.flush();
@@ -100,6 +130,12 @@ public final class Benchmark {
   }
 
   private void measureSize(int services) throws IOException, InterruptedException {
+    Path dir = generate(services);
+    measureCommands(services, dir, dir.resolve("intents"), settings.policies().toAbsolutePath().toString());
+  }
+
+  /** Writes the synthetic repository of this size under the work folder; returns its folder. */
+  private Path generate(int services) throws IOException {
     SyntheticRepository.Shape shape = new SyntheticRepository.Shape(services, settings.clusters(),
         settings.clientsPerService(), settings.seed(), settings.names());
     Path dir = settings.workDir().resolve("repo-" + services);
@@ -111,7 +147,10 @@ public final class Benchmark {
         + " (%.1f MiB), generated in %.1f s%n", label(services), settings.seed(), settings.names(), summary.services(), summary.clients(), summary.clusters(), summary.files(),
         summary.bytes() / 1048576.0, (System.nanoTime() - start) / 1e9);
     out.flush();
-    String policies = settings.policies().toAbsolutePath().toString();
+    return dir;
+  }
+
+  private void measureCommands(int services, Path dir, Path intents, String policies) throws IOException, InterruptedException {
     String noRules = settings.workDir().resolve("no-rules").toAbsolutePath().toString();
     String intentsArg = intents.toAbsolutePath().toString();
 

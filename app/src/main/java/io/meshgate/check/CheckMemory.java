@@ -7,7 +7,6 @@ import io.meshgate.policy.PolicyMemory;
 import io.meshgate.render.IncrementalRender;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What one check of a tree keeps for the next check of the same tree, so a commit that changes a
@@ -17,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * last time has the same problems), and the reachability model and each service's edges (kept while
  * the service, its clients and the clusters their requests consulted are unchanged), and the
  * embedded policy engine's results per rule element ({@link PolicyMemory}: the policies still see
- * the whole input, and an element is evaluated again when anything it read changed). Everything
- * else (schemas, references) runs in full every time. The
+ * the whole input, and an element is evaluated again when anything it read changed). A parsed
+ * file also keeps its documents' schema findings and, while their content with defaults is the
+ * same, their typed intents. Everything else (defaults, references) runs in full every time. The
  * service's sync job keeps one; checks of one memory run one at a time.
  */
 public final class CheckMemory {
@@ -68,7 +68,7 @@ public final class CheckMemory {
   /** Keeps this check's answers (only those: objects no longer rendered are forgotten). */
   synchronized void keepCrdAnswers(IstioCrds crds, Map<Map<String, Object>, List<CrdProblem>> answers, int reused) {
     crdsOfLastRun = crds;
-    crdAnswersOfLastRun = new ConcurrentHashMap<>(answers);
+    crdAnswersOfLastRun = answers; // a map of its own, which that check no longer changes
     crdReusedLastRun = reused;
   }
 }

@@ -9,8 +9,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,6 +61,12 @@ public final class BenchCommand implements Callable<Integer> {
           + "0 skips the serve phase (default: ${DEFAULT-VALUE}).")
   int serveChanges;
 
+  @Option(names = "--phases", split = ",", paramLabel = "PHASE[,PHASE...]", defaultValue = "commands,cold-start,serve",
+      description = "What to run: commands (validate, render, verify and the I/O floor at each size), cold-start,"
+          + " serve (one-file pushes on the largest size; its repository is generated either way)"
+          + " (default: ${DEFAULT-VALUE}).")
+  List<String> phases;
+
   @Option(names = "--time-limit", defaultValue = "900", paramLabel = "SECONDS",
       description = "Stops a run after this long (default: ${DEFAULT-VALUE}).")
   int timeLimitSeconds;
@@ -69,6 +78,15 @@ public final class BenchCommand implements Callable<Integer> {
         || serveChanges < 0) {
       err.println("meshgate bench: --sizes, --runs and --time-limit must be positive, --serve-changes at least 0");
       return Main.EXIT_ERROR;
+    }
+    Set<Benchmark.Phase> chosen = EnumSet.noneOf(Benchmark.Phase.class);
+    for (String phase : phases) {
+      Optional<Benchmark.Phase> known = Benchmark.Phase.named(phase);
+      if (known.isEmpty()) {
+        err.println("meshgate bench: --phases takes commands, cold-start and serve, not '" + phase + "'");
+        return Main.EXIT_ERROR;
+      }
+      chosen.add(known.get());
     }
     try {
       shape.of(sizes.get(0));
@@ -83,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
         ? launcher.home().get().resolve("app/target/bench") : Files.createTempDirectory("meshgate-bench");
     Benchmark.Settings settings = new Benchmark.Settings(sizes.stream().sorted().toList(), shape.clusters,
         shape.clientsPerService, shape.seed, shape.vocabulary(), scratch.toAbsolutePath(), policyDir, runs, coldStartRuns, Duration.ofSeconds(timeLimitSeconds),
-        serveChanges);
+        serveChanges, chosen);
     return new Benchmark(settings, launcher, spec.commandLine().getOut()).run();
   }
 

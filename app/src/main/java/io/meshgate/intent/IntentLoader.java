@@ -97,6 +97,8 @@ public final class IntentLoader {
     final String name;
     final Map<String, Object> content;
     final FieldLocations locations;
+    /** The document it was read from (the parse cache knows its file as written by it). */
+    YamlReader.Document source;
     int errors;
 
     Pending(Kind kind, String name, Map<String, Object> content, FieldLocations locations) {
@@ -197,10 +199,20 @@ public final class IntentLoader {
       // Schema validation is most of identifying a document, and each document's is its own: on
       // every core first, then the documents are identified in file order with their findings.
       List<YamlReader.Document> documents = parsed.stream().flatMap(List::stream).toList();
+      // A file as written last time has the findings it had then (the cache keeps them).
       List<List<IntentSchemas.Finding>> findings = documents.parallelStream().map(document -> {
+        List<IntentSchemas.Finding> known = cache == null ? null : cache.schemaFindings(document);
+        if (known != null) {
+          return known;
+        }
         Kind kind = kindOf(document.content());
         try {
-          return kind == null ? List.<IntentSchemas.Finding>of() : schemas.validate(kind, document.content());
+          List<IntentSchemas.Finding> found =
+              kind == null ? List.<IntentSchemas.Finding>of() : schemas.validate(kind, document.content());
+          if (cache != null) {
+            cache.keepSchemaFindings(document, found);
+          }
+          return found;
         } catch (RuntimeException e) {
           return null; // validated again where such a failure is reported against the document
         }
@@ -384,6 +396,7 @@ public final class IntentLoader {
       String name = content.get("metadata") instanceof Map<?, ?> metadata && metadata.get("name") instanceof String text
           ? text : null;
       Pending current = new Pending(kind, name, content, locations);
+      current.source = document;
       current.errors = document.problems();
       pending.add(current);
       List<IntentSchemas.Finding> findings = schemaFindings.remove(document);
@@ -685,7 +698,9 @@ public final class IntentLoader {
       Map<IntentRef, SourceLocation> sources = new TreeMap<>();
       // Binding is most of this step and each document's is its own: on every core, then in order.
       List<Object> typed = pending.parallelStream()
-          .map(document -> document.name == null || document.errors != 0 ? null : bindOrFailure(document))
+          .map(document -> document.name == null || document.errors != 0 ? null
+              : cache == null || document.source == null ? bindOrFailure(document)
+              : cache.bound(document.source, document.content, () -> bindOrFailure(document)))
           .toList();
       for (int at = 0; at < pending.size(); at++) {
         Pending document = pending.get(at);

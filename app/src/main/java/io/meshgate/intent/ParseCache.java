@@ -27,8 +27,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  * once on it).
  */
 public final class ParseCache {
-  /** One file as parsed: its documents as written and the problems the parse reported. */
-  record Parsed(String blobId, List<YamlReader.Document> documents, List<Violation> problems) {}
+  /**
+   * One file as parsed: its documents as written and the problems the parse reported, and each
+   * document's schema findings once worked out (the schemas are fixed, so the same document as
+   * written has the same findings; null until a load worked them out).
+   */
+  record Parsed(String blobId, List<YamlReader.Document> documents, List<Violation> problems,
+      java.util.concurrent.atomic.AtomicReferenceArray<List<IntentSchemas.Finding>> findings,
+      java.util.concurrent.atomic.AtomicReferenceArray<Bound> bound) {
+    Parsed(String blobId, List<YamlReader.Document> documents, List<Violation> problems) {
+      this(blobId, documents, problems, new java.util.concurrent.atomic.AtomicReferenceArray<>(documents.size()),
+          new java.util.concurrent.atomic.AtomicReferenceArray<>(documents.size()));
+    }
+  }
+
+  /**
+   * A document's typed intent and the content (defaults filled in) it was bound from. The defaults
+   * depend on other documents (a client's mutualTLS on its target's), so it is kept for equal
+   * content only: binding is a function of the content alone.
+   */
+  record Bound(Map<String, Object> content, Object intent) {}
+
+  /** Where a document handed out by this load came from: its file as parsed and its place there. */
+  private record Origin(Parsed parsed, int index) {}
+
+  /** The documents this load handed out (copies), by identity. */
+  private final Map<YamlReader.Document, Origin> origins =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   private final Map<String, Parsed> byFile = new ConcurrentHashMap<>();
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -63,6 +88,7 @@ public final class ParseCache {
 
   void startLoad() {
     seen.clear();
+    origins.clear();
     parsedLastLoad.set(0);
     reusedLastLoad.set(0);
   }
@@ -78,14 +104,61 @@ public final class ParseCache {
     if (known == null || !known.blobId().equals(blobId)) {
       List<Violation> problems = new ArrayList<>();
       List<YamlReader.Document> documents = YamlReader.read(file, bytes, problems, strings);
-      byFile.put(file, new Parsed(blobId, documents.stream().map(ParseCache::copy).toList(), List.copyOf(problems)));
+      Parsed parsed = new Parsed(blobId, documents.stream().map(ParseCache::copy).toList(), List.copyOf(problems));
+      byFile.put(file, parsed);
       parsedLastLoad.incrementAndGet();
       violations.addAll(problems);
+      remember(documents, parsed);
       return documents;
     }
     reusedLastLoad.incrementAndGet();
     violations.addAll(known.problems());
-    return known.documents().stream().map(ParseCache::copy).toList();
+    List<YamlReader.Document> copies = known.documents().stream().map(ParseCache::copy).toList();
+    remember(copies, known);
+    return copies;
+  }
+
+  private void remember(List<YamlReader.Document> handedOut, Parsed parsed) {
+    for (int i = 0; i < handedOut.size(); i++) {
+      origins.put(handedOut.get(i), new Origin(parsed, i));
+    }
+  }
+
+  /**
+   * The schema findings of a document this load handed out, when a load worked them out for the same
+   * file as written; else null.
+   */
+  List<IntentSchemas.Finding> schemaFindings(YamlReader.Document document) {
+    Origin origin = origins.get(document);
+    return origin == null ? null : origin.parsed().findings().get(origin.index());
+  }
+
+  /**
+   * The typed intent of a document this load handed out, now holding {@code content} (defaults
+   * filled in): the one bound last time when the same file as written had equal content then, else
+   * {@code bind}'s (kept for the next load unless it is a failure).
+   */
+  Object bound(YamlReader.Document document, Map<String, Object> content, java.util.function.Supplier<Object> bind) {
+    Origin origin = origins.get(document);
+    Bound last = origin == null ? null : origin.parsed().bound().get(origin.index());
+    if (last != null && last.content().equals(content)) {
+      return last.intent();
+    }
+    Object intent = bind.get();
+    if (origin != null && !(intent instanceof RuntimeException)) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> asBound = (Map<String, Object>) deepCopy(content); // the load's maps are not ours
+      origin.parsed().bound().set(origin.index(), new Bound(asBound, intent));
+    }
+    return intent;
+  }
+
+  /** Keeps the schema findings of a document this load handed out, as the loader found them before any change. */
+  void keepSchemaFindings(YamlReader.Document document, List<IntentSchemas.Finding> findings) {
+    Origin origin = origins.get(document);
+    if (origin != null) {
+      origin.parsed().findings().set(origin.index(), List.copyOf(findings));
+    }
   }
 
   /** Forgets the files the load just finished did not read (deleted, or no longer an intent file). */

@@ -9,9 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.function.Function;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -226,6 +223,9 @@ public final class EnvironmentPublish {
             ? "" : " (" + update.getMessage() + ")");
         switch (status) {
           case OK -> {
+            if (knownBlobs != null) {
+              knownBlobs.committed(round.commit());
+            }
             try {
               cache.updateRef(trackingRef, round.commit());
             } catch (IOException e) {
@@ -268,13 +268,15 @@ public final class EnvironmentPublish {
         ObjectInserter inserter = repository.newObjectInserter();
         ObjectReader reader = repository.newObjectReader()) {
       RevCommit tipCommit = tip.isPresent() ? revWalk.parseCommit(tip.get()) : null;
+      TreeListing tipListing = tipCommit == null ? null : listingOf(reader, tipCommit, knownBlobs);
       Optional<PreviousState> previous =
-          tipCommit == null ? Optional.empty() : Optional.of(previousState(reader, tipCommit));
+          tipCommit == null ? Optional.empty() : Optional.of(previousState(reader, tipCommit, tipListing));
       SortedMap<String, byte[]> files = render.apply(previous);
       if (files == null) {
         throw new IllegalArgumentException("the render function returned no output tree");
       }
-      ObjectId tree = buildTree(reader, inserter, tipCommit, files, knownBlobs);
+      TreeListing built = buildTree(inserter, tipListing, files, knownBlobs);
+      ObjectId tree = built.tree();
       inserter.flush();
       if (tipCommit != null && sameManagedContent(reader, tipCommit.getTree(), tree)) {
         return new Round(tipCommit, true);
@@ -291,6 +293,9 @@ public final class EnvironmentPublish {
       commit.setMessage(commitMessage());
       ObjectId commitId = inserter.insert(commit);
       inserter.flush();
+      if (knownBlobs != null) {
+        knownBlobs.built(commitId, built);
+      }
       return new Round(commitId, false);
     } catch (IOException e) {
       throw GitOperationException.of("cannot build the commit for " + where, e, redactor);
@@ -308,26 +313,43 @@ public final class EnvironmentPublish {
     return text + "\n";
   }
 
-  private static PreviousState previousState(ObjectReader reader, RevCommit tip)
+  private static PreviousState previousState(ObjectReader reader, RevCommit tip, TreeListing listing)
       throws IOException {
     return new PreviousState(
         tip.name(),
         readFile(reader, tip.getTree(), ALLOCATIONS_PATH),
         readFile(reader, tip.getTree(), PROVENANCE_PATH),
-        filesBelow(reader, tip.getTree(), CLUSTERS_DIR));
+        listing.clusterFiles());
   }
 
-  private static java.util.List<String> filesBelow(ObjectReader reader, RevTree tree, String dir) throws IOException {
-    java.util.List<String> paths = new java.util.ArrayList<>();
+  /**
+   * What the tip's tree holds: from {@code known} when the tip is the commit this service built and
+   * pushed last (a commit id names its tree, so nothing there can differ), else by one walk over it.
+   */
+  private static TreeListing listingOf(ObjectReader reader, RevCommit tip, KnownBlobs known) throws IOException {
+    TreeListing kept = known == null ? null : known.listingOf(tip);
+    if (kept != null) {
+      return kept;
+    }
+    java.util.List<String> clusterFiles = new java.util.ArrayList<>();
+    Map<String, ObjectId> managed = new HashMap<>();
+    java.util.List<TreeListing.Entry> others = new java.util.ArrayList<>();
     try (TreeWalk walk = new TreeWalk(reader)) {
-      walk.addTree(tree);
+      walk.addTree(tip.getTree());
       walk.setRecursive(true);
-      walk.setFilter(org.eclipse.jgit.treewalk.filter.PathFilter.create(dir));
       while (walk.next()) {
-        paths.add(walk.getPathString());
+        String path = walk.getPathString();
+        if (isManaged(path)) {
+          managed.put(path, walk.getObjectId(0));
+          if (path.startsWith(CLUSTERS_DIR + "/")) {
+            clusterFiles.add(path);
+          }
+        } else {
+          others.add(new TreeListing.Entry(path, walk.getFileMode(0), walk.getObjectId(0)));
+        }
       }
     }
-    return paths;
+    return new TreeListing(tip.getTree().copy(), clusterFiles, managed, others, TreeBuilder.Folders.NONE);
   }
 
   private static Optional<byte[]> readFile(ObjectReader reader, RevTree tree, String path)
@@ -341,39 +363,26 @@ public final class EnvironmentPublish {
     }
   }
 
-  /** Tip entries outside the managed directories, plus the rendered files. */
-  private static ObjectId buildTree(ObjectReader reader, ObjectInserter inserter, RevCommit tip,
-      SortedMap<String, byte[]> files, KnownBlobs known) throws IOException {
-    DirCache index = DirCache.newInCore();
-    DirCacheBuilder builder = index.builder();
-    Map<String, ObjectId> tipIds = new HashMap<>();
-    if (tip != null) {
-      try (TreeWalk walk = new TreeWalk(reader)) {
-        walk.addTree(tip.getTree());
-        walk.setRecursive(true);
-        while (walk.next()) {
-          String path = walk.getPathString();
-          if (isManaged(path)) {
-            if (known != null) {
-              tipIds.put(path, walk.getObjectId(0));
-            }
-            continue;
-          }
-          DirCacheEntry entry = new DirCacheEntry(path);
-          entry.setFileMode(walk.getFileMode(0));
-          entry.setObjectId(walk.getObjectId(0));
-          builder.add(entry);
-        }
-      }
+  /**
+   * Tip entries outside the managed directories, plus the rendered files; with what the new tree
+   * holds. The folders of a tip this service wrote keep their tree ids where their entries did not change.
+   */
+  private static TreeListing buildTree(ObjectInserter inserter, TreeListing tip, SortedMap<String, byte[]> files,
+      KnownBlobs known) throws IOException {
+    Map<String, ObjectId> tipIds = tip == null ? Map.of() : tip.managedIds();
+    java.util.List<TreeListing.Entry> others = tip == null ? java.util.List.of() : tip.others();
+    Map<String, TreeBuilder.Entry> entries = new java.util.LinkedHashMap<>((files.size() + others.size()) * 4 / 3 + 1);
+    for (TreeListing.Entry other : others) {
+      entries.put(other.path(), new TreeBuilder.Entry(other.path(), other.mode(), other.id()));
     }
     if (known != null) {
       known.startTree();
     }
+    java.util.List<String> clusterFiles = new java.util.ArrayList<>(files.size());
+    Map<String, ObjectId> managed = new HashMap<>(files.size() * 4 / 3 + 1);
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
       String path = checkOutputPath(file.getKey());
       byte[] content = Objects.requireNonNull(file.getValue(), () -> "no content for " + path);
-      DirCacheEntry entry = new DirCacheEntry(path);
-      entry.setFileMode(FileMode.REGULAR_FILE);
       ObjectId id = known == null ? null : known.idFor(content, tipIds.get(path));
       boolean reused = id != null;
       if (id == null) {
@@ -382,15 +391,18 @@ public final class EnvironmentPublish {
       if (known != null) {
         known.keep(content, id, reused);
       }
-      entry.setObjectId(id);
-      builder.add(entry);
+      entries.put(path, new TreeBuilder.Entry(path, FileMode.REGULAR_FILE, id));
+      managed.put(path, id);
+      if (path.startsWith(CLUSTERS_DIR + "/")) {
+        clusterFiles.add(path);
+      }
     }
-    builder.finish();
-    ObjectId tree = index.writeTree(inserter);
+    Map<String, TreeBuilder.Folder> folders = new HashMap<>();
+    ObjectId tree = TreeBuilder.write(inserter, entries, tip == null ? TreeBuilder.Folders.NONE : tip.folders(), folders);
     if (known != null) {
       known.finishTree();
     }
-    return tree;
+    return new TreeListing(tree, clusterFiles, managed, others, new TreeBuilder.Folders(folders));
   }
 
   /** {@code clusters/} and the ledger decide whether there is anything to publish. */
@@ -434,8 +446,8 @@ public final class EnvironmentPublish {
             && !path.endsWith("/")
             && !path.contains("\\")
             && !path.contains("//")
-            && !("/" + path + "/").contains("/../")
-            && !("/" + path + "/").contains("/./");
+            && !path.equals("..") && !path.startsWith("../") && !path.endsWith("/..") && !path.contains("/../")
+            && !path.equals(".") && !path.startsWith("./") && !path.endsWith("/.") && !path.contains("/./");
     if (!wellFormed || !isManaged(path) || path.equals(CLUSTERS_DIR) || path.equals(MESHGATE_DIR)) {
       throw new IllegalArgumentException(
           "output path '" + path + "' must be a relative file path below clusters/ or meshgate/");

@@ -35,47 +35,88 @@ public record OutputTree(SortedMap<String, byte[]> files) {
    * listed in its kustomization with meshgate's files.
    */
   public static OutputTree of(RenderResult result, Provenance provenance) {
-    return of(result, provenance, new java.util.IdentityHashMap<>());
+    return of(result, provenance, new Memory());
   }
 
   /**
-   * As {@link #of(RenderResult, Provenance)}, taking the YAML of an object from {@code written} when
-   * it is there (the same object, by identity: an incremental render hands back the objects of the
-   * clusters it did not render again) and leaving {@code written} holding this tree's objects only.
+   * What the last output tree of one render chain wrote, kept for the next ({@code serve} keeps one):
+   * each object's YAML by the object's identity (an incremental render hands back the very objects
+   * of the clusters it did not render again), each cluster's kustomization with the resources it
+   * lists, and the ledger's file with the ledger it was written from. One tree at a time.
    */
-  public static OutputTree of(RenderResult result, Provenance provenance, Map<RenderedObject, byte[]> written) {
-    // 100,000 objects are a normal render: written out as YAML on every core, each on its own.
-    Map<RenderedObject, byte[]> yaml = new java.util.IdentityHashMap<>();
-    List<RenderedObject> all = result.clusters().values().stream().flatMap(List::stream).toList();
-    Map<RenderedObject, byte[]> known = written;
-    List<byte[]> bytes = all.parallelStream().map(object -> {
-      byte[] done = known.get(object);
-      return done != null ? done : object.toYamlBytes();
-    }).toList();
-    for (int i = 0; i < all.size(); i++) {
-      yaml.put(all.get(i), bytes.get(i));
+  public static final class Memory {
+    private Map<RenderedObject, byte[]> written = new java.util.IdentityHashMap<>();
+    private Map<String, Kustomization> kustomizations = Map.of();
+    private AllocationLedger ledger;
+    private byte[] ledgerYaml;
+
+    /** A cluster's kustomization file and the resources it lists. */
+    private record Kustomization(List<String> resources, byte[] bytes) {}
+
+    /** Objects whose YAML the last tree took from here. */
+    public synchronized int objectsReusedLastTree() {
+      return reusedObjects;
     }
-    SortedMap<String, byte[]> files = new TreeMap<>();
-    result.clusters().forEach((cluster, objects) -> {
-      String dir = CLUSTERS_DIR + "/" + cluster + "/";
-      List<String> resources = new ArrayList<>();
-      for (RenderedObject object : objects) {
-        String path = object.relativePath();
-        files.put(dir + path, yaml.get(object));
-        resources.add(path);
+
+    private int reusedObjects;
+  }
+
+  /**
+   * As {@link #of(RenderResult, Provenance)}, taking from {@code memory} what the last tree wrote
+   * for the same objects, the same resource lists and the same ledger, and leaving it holding this
+   * tree's.
+   */
+  public static OutputTree of(RenderResult result, Provenance provenance, Memory memory) {
+    synchronized (memory) {
+      // 100,000 objects are a normal render: written out as YAML on every core, each on its own.
+      Map<RenderedObject, byte[]> yaml = new java.util.IdentityHashMap<>();
+      List<RenderedObject> all = result.clusters().values().stream().flatMap(List::stream).toList();
+      Map<RenderedObject, byte[]> known = memory.written;
+      java.util.concurrent.atomic.AtomicInteger reused = new java.util.concurrent.atomic.AtomicInteger();
+      List<byte[]> bytes = all.parallelStream().map(object -> {
+        byte[] done = known.get(object);
+        if (done != null) {
+          reused.incrementAndGet();
+          return done;
+        }
+        return object.toYamlBytes();
+      }).toList();
+      for (int i = 0; i < all.size(); i++) {
+        yaml.put(all.get(i), bytes.get(i));
       }
-      for (Overlays.OverlayFile overlay : result.overlays().filesOf(cluster)) {
-        String path = Overlays.OUTPUT_FOLDER + "/" + overlay.relativePath();
-        files.put(dir + path, overlay.bytes());
-        resources.add(path);
+      SortedMap<String, byte[]> files = new TreeMap<>();
+      Map<String, Memory.Kustomization> kustomizations = new java.util.HashMap<>();
+      result.clusters().forEach((cluster, objects) -> {
+        String dir = CLUSTERS_DIR + "/" + cluster + "/";
+        List<String> resources = new ArrayList<>();
+        for (RenderedObject object : objects) {
+          String path = object.relativePath();
+          files.put(dir + path, yaml.get(object));
+          resources.add(path);
+        }
+        for (Overlays.OverlayFile overlay : result.overlays().filesOf(cluster)) {
+          String path = Overlays.OUTPUT_FOLDER + "/" + overlay.relativePath();
+          files.put(dir + path, overlay.bytes());
+          resources.add(path);
+        }
+        // The same resources in the same order: the same file (most clusters, on most pushes).
+        Memory.Kustomization last = memory.kustomizations.get(cluster);
+        Memory.Kustomization now = last != null && last.resources().equals(resources) ? last
+            : new Memory.Kustomization(resources, bytes(kustomization(resources)));
+        kustomizations.put(cluster, now);
+        files.put(dir + "kustomization.yaml", now.bytes());
+      });
+      if (memory.ledgerYaml == null || !result.ledger().equals(memory.ledger)) {
+        memory.ledger = result.ledger();
+        memory.ledgerYaml = bytes(result.ledger().toYaml());
       }
-      files.put(dir + "kustomization.yaml", bytes(kustomization(resources)));
-    });
-    files.put(AllocationLedger.PATH, bytes(result.ledger().toYaml()));
-    files.put(Provenance.PATH, bytes(provenance.toYaml()));
-    written.clear();
-    written.putAll(yaml);
-    return new OutputTree(files);
+      files.put(AllocationLedger.PATH, memory.ledgerYaml);
+      files.put(Provenance.PATH, bytes(provenance.toYaml()));
+      memory.written = yaml;
+      memory.kustomizations = kustomizations;
+      memory.reusedObjects = reused.get();
+      return new OutputTree(files);
+    }
   }
 
   /** A kustomize Kustomization listing {@code resources} in sorted order. */

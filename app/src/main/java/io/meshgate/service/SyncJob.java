@@ -37,6 +37,32 @@ import java.util.SortedMap;
  * publishes nothing; it only keeps the policies current for uploads.
  */
 public final class SyncJob implements SyncAction {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncJob.class);
+
+  /** Where one run's time went (only the sync thread uses it). */
+  private static final class StepTimes {
+    long fetch;
+    long ledger;
+    long check;
+    long output;
+    long render; // the whole render round: ledger, check, output tree and guards
+
+    /**
+     * "fetch 12 ms, ledger 0 ms, check 3,100 ms, output tree 80 ms, guards 20 ms, commit and push 300 ms"
+     * (guards: the source branch's tip asked again, the deletion guard, the leadership).
+     */
+    String describe(long publish) {
+      return "fetch " + ms(fetch) + ", ledger " + ms(ledger) + ", check " + ms(check) + ", output tree " + ms(output)
+          + ", guards " + ms(Math.max(0, render - ledger - check - output))
+          + ", commit and push " + ms(Math.max(0, publish - render));
+    }
+
+    private static String ms(long nanos) {
+      return String.format(java.util.Locale.ROOT, "%,d ms", nanos / 1_000_000);
+    }
+  }
+
+  private final StepTimes times = new StepTimes();
 
   /**
    * What guards publication besides the check.
@@ -112,16 +138,19 @@ public final class SyncJob implements SyncAction {
   private final Guards guards;
   private final Redactor redactor;
   /**
-   * The YAML of each object of the last output: objects an incremental render hands back unchanged
-   * are not written out again (only the sync thread uses it).
+   * What the last output tree wrote (objects' YAML, kustomizations, the ledger's file): objects an
+   * incremental render hands back unchanged are not written out again (only the sync thread uses it).
    */
-  private final Map<io.meshgate.render.RenderedObject, byte[]> written = new java.util.IdentityHashMap<>();
+  private final OutputTree.Memory written = new OutputTree.Memory();
   /** The blob ids of what the last publication committed, so unchanged files are not hashed again. */
   private final io.meshgate.publish.KnownBlobs knownBlobs = new io.meshgate.publish.KnownBlobs();
   /** The intents of the latest source commit, updated file by file (only the sync thread uses it). */
   private final SourceCheckout checkout;
   // Only the sync thread touches these.
   private String lastHandledKey;
+  // The ledger file of the environment tip last read, and the ledger parsed from it.
+  private byte[] lastLedgerYaml;
+  private AllocationLedger lastLedger;
   // The environment tip that run left or saw (null: the branch did not exist).
   private String lastSeenEnvTip;
 
@@ -161,6 +190,7 @@ public final class SyncJob implements SyncAction {
       return following(null);
     }
     SourceSnapshot snapshot;
+    long fetchStarted = System.nanoTime();
     try {
       SourceFetch fetch = SourceFetch.from(config.sourceUrl())
           .branch(config.sourceBranch())
@@ -175,6 +205,7 @@ public final class SyncJob implements SyncAction {
         fetch.alsoMaterialise(policies.pathInSource());
       }
       snapshot = fetch.call();
+      times.fetch = System.nanoTime() - fetchStarted;
     } catch (RuntimeException e) {
       return SyncOutcome.error(null, "fetching the source failed: " + describe(e));
     }
@@ -210,6 +241,8 @@ public final class SyncJob implements SyncAction {
     // policies judge is exactly what would be committed. A refusal aborts before anything is pushed.
     List<Violation> findings = new ArrayList<>();
     PublishResult published;
+    long publishStarted = System.nanoTime();
+    times.render = 0;
     try {
       published = EnvironmentPublish.to(config.envRemote())
           .branch(config.envBranch())
@@ -251,6 +284,8 @@ public final class SyncJob implements SyncAction {
     }
     lastHandledKey = key;
     lastSeenEnvTip = published.envCommitId();
+    // With the check's own line (load, render, ...): where a push's time went, end to end.
+    LOG.info("sync: source {} steps: {}", snapshot.shortId(), times.describe(System.nanoTime() - publishStarted));
     RunState state = published.committed() ? RunState.PUBLISHED : RunState.UNCHANGED;
     String message = published.committed()
         ? "source " + snapshot.shortId() + " published to " + config.envBranch() + " as "
@@ -277,13 +312,17 @@ public final class SyncJob implements SyncAction {
   /** One render round of the publish: check on the tip's ledger, then the output tree or a refusal. */
   private SortedMap<String, byte[]> checkAndRender(SourceSnapshot snapshot, Optional<PreviousState> previous,
       List<Violation> findings, TreeCheck check, ServicePolicies.Loaded loaded) {
+    long started = System.nanoTime();
     AllocationLedger ledger = ledgerOf(previous);
+    long ledgerRead = System.nanoTime();
+    times.ledger = ledgerRead - started;
     CheckedTree checked;
     try {
       checked = check.check(snapshot.intentsDir(), ledger);
     } catch (Exception e) {
       throw new CheckFailed(e);
     }
+    times.check = System.nanoTime() - ledgerRead;
     findings.clear();
     findings.addAll(checked.violations());
     findings.sort(Report.ORDER);
@@ -300,7 +339,9 @@ public final class SyncJob implements SyncAction {
     Provenance provenance = new Provenance(redactor.redact(config.sourceUrl()), snapshot.commitId(),
         loaded.digest() != null ? loaded.digest() : config.policyDigest(), Version.current(), loaded.repo(),
         loaded.commit());
+    long outputStarted = System.nanoTime();
     SortedMap<String, byte[]> files = OutputTree.of(result, provenance, written).files();
+    times.output = System.nanoTime() - outputStarted;
     if (previous.isPresent() && !DeletionGuard.optedIn(snapshot.message())) {
       String problem = DeletionGuard.problem(previous.get().clusterFiles(), files.keySet(), guards.maxDeletionShare());
       if (problem != null) {
@@ -311,17 +352,25 @@ public final class SyncJob implements SyncAction {
     if (!guards.leadership().isLeader()) {
       throw new NotLeader();
     }
+    times.render += System.nanoTime() - started; // a push rejected for a moved branch renders again
     return files;
   }
 
-  private AllocationLedger ledgerOf(Optional<PreviousState> previous) {
+  AllocationLedger ledgerOf(Optional<PreviousState> previous) {
     Optional<byte[]> yaml = previous.flatMap(PreviousState::allocationsYaml);
     if (yaml.isEmpty()) {
       return AllocationLedger.empty();
     }
+    // The ledger file changes only when an address does: the same bytes as last run, the same ledger.
+    if (lastLedger != null && java.util.Arrays.equals(yaml.get(), lastLedgerYaml)) {
+      return lastLedger;
+    }
     try {
-      return AllocationLedger.parse(new String(yaml.get(), StandardCharsets.UTF_8),
+      AllocationLedger ledger = AllocationLedger.parse(new String(yaml.get(), StandardCharsets.UTF_8),
           config.envBranch() + ":" + AllocationLedger.PATH);
+      lastLedgerYaml = yaml.get();
+      lastLedger = ledger;
+      return ledger;
     } catch (AllocationLedger.LedgerException e) {
       throw new IllegalStateException("the ledger on " + config.envBranch() + " is unreadable: " + e.getMessage(), e);
     }

@@ -44,6 +44,13 @@ class BenchCommandTest {
   }
 
   @Test
+  void anUnknownPhaseIsRefusedByName() {
+    CliRun run = CliRun.of("bench", "--phases", "serve,render", "--work-dir", temp.resolve("bench").toString());
+    assertEquals(2, run.exit());
+    assertTrue(run.err().contains("--phases takes commands, cold-start and serve, not 'render'"), run.err());
+  }
+
+  @Test
   void benchAndTrainingAreHiddenFromTheHelp() {
     CliRun help = CliRun.of("--help");
     assertEquals(0, help.exit());

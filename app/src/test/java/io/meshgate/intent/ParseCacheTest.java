@@ -146,6 +146,50 @@ class ParseCacheTest {
   }
 
   @Test
+  void schemaFindingsAreKeptForTheFileAsWrittenAndWorkedOutAgainWhenItChanges() throws Exception {
+    writeRepository();
+    write("services/cart.yaml", serviceWithClient("cart", 8080).replace("port: 8080", "port: eighty"));
+    LoadResult broken = cachedLoad();
+    assertTrue(broken.violations().stream().anyMatch(v -> "intents/services/cart.yaml".equals(v.file())
+        && v.message().contains("port")), broken.violations().toString());
+    LoadResult again = cachedLoad();
+    assertEquals(3, cache.reusedLastLoad());
+    assertSameLoad(freshLoad(), again);
+
+    write("services/cart.yaml", serviceWithClient("cart", 8080));
+    LoadResult fixed = cachedLoad();
+    assertFalse(fixed.hasErrors(), fixed.violations().toString());
+    assertSameLoad(freshLoad(), fixed);
+
+    write("services/cart.yaml", serviceWithClient("cart", 8080).replace("protocol: HTTP", "protocol: CARRIER-PIGEON"));
+    LoadResult brokenOtherwise = cachedLoad();
+    assertTrue(brokenOtherwise.violations().stream().anyMatch(v -> v.message().contains("protocol")),
+        brokenOtherwise.violations().toString());
+    assertSameLoad(freshLoad(), brokenOtherwise);
+    assertSameLoad(freshLoad(), cachedLoad());
+  }
+
+  @Test
+  void anUnchangedFileKeepsItsTypedIntentOnlyWhileItsDefaultsAreTheSame() throws Exception {
+    writeRepository();
+    write("clients/web.yaml", H + "kind: ServiceClient\nmetadata:\n  name: app-to-cart\nspec:\n  service: app\n"
+        + "  namespace: shop\n  cluster: c2\n  target: cart\n");
+    LoadResult first = cachedLoad();
+    assertFalse(first.hasErrors(), first.violations().toString());
+    assertEquals("ISTIO_MUTUAL", first.intents().clients().get("app-to-cart").spec().mutualTLS().name());
+    LoadResult second = cachedLoad();
+    org.junit.jupiter.api.Assertions.assertSame(first.intents().clients().get("app-to-cart"),
+        second.intents().clients().get("app-to-cart"), "the same content is not bound again");
+
+    // Only the target's file changes; the client's default follows its target's mode.
+    write("services/cart.yaml", serviceWithClient("cart", 8080).replace("mutualTLS: ISTIO_MUTUAL", "mutualTLS: SIMPLE"));
+    LoadResult changed = cachedLoad();
+    assertEquals(3, cache.reusedLastLoad());
+    assertSameLoad(freshLoad(), changed);
+    assertEquals("SIMPLE", changed.intents().clients().get("app-to-cart").spec().mutualTLS().name());
+  }
+
+  @Test
   void theBlobIdIsGits() {
     // git hash-object of a file holding "hello\n"
     assertEquals("ce013625030ba8dba906f756967f9e9ca394464a", ParseCache.blobId("hello\n".getBytes(StandardCharsets.UTF_8)));

@@ -205,6 +205,64 @@ class EnvironmentPublishTest {
   }
 
   @Test
+  void theTipsListingIsKeptOnlyWhileTheTipIsTheCommitPushedLast() throws Exception {
+    String url = remote.url("file");
+    KnownBlobs known = new KnownBlobs();
+    SortedMap<String, byte[]> firstFiles = output(rendered("a: 240.0.0.2\n", SOURCE_1,
+        "clusters/cluster01/ns/serviceentry-a.yaml", "a\n",
+        "clusters/cluster01/ns/serviceentry-b.yaml", "b\n"));
+    EnvironmentPublish.to(url).cacheDir(temp.resolve("cache")).sourceCommit(SOURCE_1).networkRetry(FAST_RETRY)
+        .knownBlobs(known).render(previous -> firstFiles).call();
+
+    // The tip is the commit pushed last: its listing is not walked again, and is what a walk gives.
+    SortedMap<String, byte[]> secondFiles = new java.util.TreeMap<>(firstFiles);
+    secondFiles.put("clusters/cluster01/ns/serviceentry-c.yaml", "c\n".getBytes(StandardCharsets.UTF_8));
+    secondFiles.put("meshgate/provenance.yaml", ("sourceCommit: " + SOURCE_2 + "\n").getBytes(StandardCharsets.UTF_8));
+    List<PreviousState> seen = new java.util.ArrayList<>();
+    EnvironmentPublish.to(url).cacheDir(temp.resolve("cache")).sourceCommit(SOURCE_2).networkRetry(FAST_RETRY)
+        .knownBlobs(known).render(previous -> {
+          seen.add(previous.orElseThrow());
+          return secondFiles;
+        }).call();
+    assertTrue(known.tipListingReusedLastRun());
+    assertEquals(java.util.Set.of("clusters/cluster01/ns/serviceentry-a.yaml", "clusters/cluster01/ns/serviceentry-b.yaml"),
+        java.util.Set.copyOf(seen.get(0).clusterFiles()));
+
+    // Somebody commits on the branch: a file of their own, one in clusters/, one of ours removed.
+    GitFixtures.commit(envRepo, "env/main", Map.of("README.md", "ops notes\n",
+        "clusters/cluster01/ns/by-hand.yaml", "x\n"), true, "hand edit");
+    String handEdited = GitFixtures.history(envRepo, "env/main").get(0).name();
+    seen.clear();
+    SortedMap<String, byte[]> thirdFiles = new java.util.TreeMap<>(secondFiles);
+    thirdFiles.put("meshgate/provenance.yaml", ("sourceCommit: " + SOURCE_3 + "\n").getBytes(StandardCharsets.UTF_8));
+    PublishResult third = EnvironmentPublish.to(url).cacheDir(temp.resolve("cache")).sourceCommit(SOURCE_3)
+        .networkRetry(FAST_RETRY).knownBlobs(known).render(previous -> {
+          seen.add(previous.orElseThrow());
+          return thirdFiles;
+        }).call();
+
+    assertFalse(known.tipListingReusedLastRun());
+    assertEquals(handEdited, seen.get(0).commitId());
+    assertEquals(java.util.Set.of("clusters/cluster01/ns/serviceentry-a.yaml", "clusters/cluster01/ns/serviceentry-b.yaml",
+        "clusters/cluster01/ns/serviceentry-c.yaml", "clusters/cluster01/ns/by-hand.yaml"),
+        java.util.Set.copyOf(seen.get(0).clusterFiles()), "the deletion guard sees the hand-edited tip");
+    assertEquals(PublishResult.Status.UPDATED, third.status());
+    SortedMap<String, String> published = GitFixtures.files(envRepo, "env/main");
+    assertEquals("ops notes\n", published.get("README.md"), "their file outside clusters/ is kept");
+    assertFalse(published.containsKey("clusters/cluster01/ns/by-hand.yaml"));
+
+    // Published on top of the hand edit, the next run takes the listing of its own commit again.
+    SortedMap<String, byte[]> fourthFiles = new java.util.TreeMap<>(thirdFiles);
+    fourthFiles.remove("clusters/cluster01/ns/serviceentry-a.yaml");
+    EnvironmentPublish.to(url).cacheDir(temp.resolve("cache")).sourceCommit(SOURCE_1).networkRetry(FAST_RETRY)
+        .knownBlobs(known).render(previous -> fourthFiles).call();
+    assertTrue(known.tipListingReusedLastRun());
+    assertEquals(List.of("README.md", "clusters/cluster01/ns/serviceentry-b.yaml",
+        "clusters/cluster01/ns/serviceentry-c.yaml", "meshgate/allocations.yaml", "meshgate/provenance.yaml"),
+        List.copyOf(GitFixtures.files(envRepo, "env/main").keySet()));
+  }
+
+  @Test
   void aMessageWithoutTheSourceIdGetsItAsATrailer() throws Exception {
     PublishResult result = publish(remote.url("file"), temp.resolve("cache"), SOURCE_1,
         rendered("{}\n", SOURCE_1)).message("render intents").call();
@@ -431,7 +489,7 @@ class EnvironmentPublishTest {
   @Test
   void outputOutsideTheManagedDirectoriesIsRefused() throws Exception {
     for (String path : List.of("README.md", "clusters/../etc/passwd", "/clusters/a.yaml",
-        "meshgate", "clusters//a.yaml")) {
+        "meshgate", "clusters//a.yaml", "clusters/./a.yaml", "clusters/a/..", "clusters/.", "meshgate/../x")) {
       IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
           () -> publish(remote.url("file"), temp.resolve("cache"), SOURCE_1, Map.of(path, "x")).call(),
           path);

@@ -24,8 +24,8 @@ class IncrementalRenderTest {
   private Path intents;
   private List<Path> serviceFiles;
   private final IncrementalRender incremental = new IncrementalRender();
-  /** The YAML of the last output tree, as the sync job keeps it. */
-  private final java.util.Map<RenderedObject, byte[]> written = new java.util.IdentityHashMap<>();
+  /** What the last output tree wrote, as the sync job keeps it. */
+  private final OutputTree.Memory written = new OutputTree.Memory();
   private static final Provenance PROVENANCE = new Provenance("file:///source.git", "0".repeat(40), null, "test",
       null, null);
 

@@ -125,6 +125,22 @@ class ResourceYamlTest {
     assertThrows(UnsupportedOperationException.class, () -> ((List<Object>) spec.get("hosts")).add("b"));
   }
 
+  @Test
+  void plainFormsAreEqualAndHashedAsMapsWhateverTheirHashKept() {
+    Map<String, Object> a = ResourceYaml.toPlain(Map.of("spec", Map.of("ports", List.of(Map.of("number", 80)))));
+    Map<String, Object> same = ResourceYaml.toPlain(Map.of("spec", Map.of("ports", List.of(Map.of("number", 80)))));
+    Map<String, Object> other = ResourceYaml.toPlain(Map.of("spec", Map.of("ports", List.of(Map.of("number", 81)))));
+    assertEquals(a.hashCode(), a.hashCode()); // the kept hash is the one worked out
+    assertEquals(new LinkedHashMap<>(a).hashCode(), a.hashCode());
+    assertEquals(a, same);
+    assertEquals(same, a);
+    assertEquals(a, new LinkedHashMap<>(a));
+    assertEquals(new LinkedHashMap<>(a), a);
+    org.junit.jupiter.api.Assertions.assertNotEquals(a, other);
+    org.junit.jupiter.api.Assertions.assertNotEquals(other, a);
+    org.junit.jupiter.api.Assertions.assertNotEquals(a.hashCode(), other.hashCode());
+  }
+
   private static void assertSame(Map<String, ?> document, String what) {
     String expected = snakeYaml(document);
     assertEquals(expected, ResourceYaml.dump(document), what);
