@@ -37,12 +37,31 @@ public final class PolicyInput {
    * @return plain Java maps and lists in a deterministic order
    */
   public static Map<String, Object> build(LoadResult loaded, Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
+    return build(loaded, rendered, null);
+  }
+
+  /**
+   * As {@link #build(LoadResult, Map)}, giving each document whose content and place are those of
+   * the last input built with {@code memory} that input's entry (the same map): the embedded
+   * engine then recognises the unchanged documents by reference instead of comparing them again.
+   *
+   * @param memory the entries of the last input of this tree, or null
+   */
+  public static Map<String, Object> build(LoadResult loaded, Map<String, ? extends List<? extends Map<String, ?>>> rendered,
+      Memory memory) {
     Map<Kind, Map<String, Object>> byKind = new TreeMap<>();
     for (Kind kind : Kind.values()) {
       byKind.put(kind, new TreeMap<>());
     }
+    Map<String, Memory.Kept> kept = new java.util.HashMap<>();
     for (IntentDocument document : loaded.documents()) {
-      byKind.get(document.kind()).putIfAbsent(document.name(), entry(document));
+      Map<String, Object> collection = byKind.get(document.kind());
+      if (!collection.containsKey(document.name())) {
+        collection.put(document.name(), memory == null ? entry(document) : memory.entry(document, kept));
+      }
+    }
+    if (memory != null) {
+      memory.keep(kept);
     }
     Map<String, Object> input = new LinkedHashMap<>();
     input.put("clusters", byKind.get(Kind.Cluster));
@@ -86,6 +105,28 @@ public final class PolicyInput {
       case ExternalService -> "externalServices";
       case EndUserAuth -> "endUserAuths";
     };
+  }
+
+  /** The entries of the last input built for one tree (see {@link #build(LoadResult, Map, Memory)}). */
+  public static final class Memory {
+    private record Kept(Map<String, Object> content, SourceLocation source, Map<String, Object> entry) {}
+
+    private Map<String, Kept> last = Map.of();
+
+    /** The last input's entry when the document's content (defaults included) and place are equal, else a new one. */
+    private synchronized Map<String, Object> entry(IntentDocument document, Map<String, Kept> next) {
+      String key = document.kind().name() + "/" + document.name();
+      Kept before = last.get(key);
+      Kept now = before != null && before.source().equals(document.source()) && before.content().equals(document.content())
+          ? before : new Kept(document.content(), document.source(), PolicyInput.entry(document));
+      next.put(key, now);
+      return now.entry();
+    }
+
+    /** Keeps this input's entries (only those: documents gone are forgotten). */
+    private synchronized void keep(Map<String, Kept> entries) {
+      last = entries;
+    }
   }
 
   private static Map<String, Object> entry(IntentDocument document) {

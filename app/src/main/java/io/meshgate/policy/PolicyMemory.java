@@ -13,6 +13,7 @@ import io.meshgate.rego.interpreter.IncrementalCache;
 public final class PolicyMemory {
   private PolicyEngine engine;
   private IncrementalCache cache;
+  private final PolicyInput.Memory input = new PolicyInput.Memory();
   private long reusedBefore;
   private long evaluatedBefore;
   private long reusedLastRun;
@@ -27,6 +28,11 @@ public final class PolicyMemory {
       evaluatedBefore = 0;
     }
     return cache;
+  }
+
+  /** The entries of the last policy input (unchanged documents keep theirs, for any engine). */
+  PolicyInput.Memory input() {
+    return input;
   }
 
   /** Records how much the evaluation that just ended took from the one before. */

@@ -44,7 +44,8 @@ public final class PolicyViolations {
    */
   public static List<Violation> check(PolicyEngine engine, LoadResult loaded,
       Map<String, ? extends List<? extends Map<String, ?>>> rendered, PolicyMemory memory) throws PolicyEngineException {
-    PolicyDecision decision = engine.evaluate(PolicyInput.build(loaded, rendered), memory);
+    PolicyDecision decision = engine.evaluate(
+        PolicyInput.build(loaded, rendered, memory == null ? null : memory.input()), memory);
     return toViolations(decision, loaded, rendered);
   }
 

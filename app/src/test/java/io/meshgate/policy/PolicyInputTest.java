@@ -56,6 +56,33 @@ class PolicyInputTest {
     assertEquals(input, PolicyInput.build(IntentLoader.load(seed()), Map.of("cluster01", List.of(Map.of("kind", "ServiceEntry")))));
   }
 
+  /**
+   * Through a memory, a document whose content and place did not change keeps the last input's
+   * entry (the same map, which the embedded engine recognises by reference); any other gets a new one.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void unchangedDocumentsKeepTheirEntriesThroughAMemory() throws Exception {
+    io.meshgate.diff.PullRequestRepo.copy(seed(), repo);
+    PolicyInput.Memory memory = new PolicyInput.Memory();
+    Map<String, Object> first = PolicyInput.build(IntentLoader.load(repo), Map.of(), memory);
+    Path client = repo.resolve("clients/sleep-to-httpbin.yaml");
+    Files.writeString(client, "# a comment moves the document one line down\n" + Files.readString(client));
+    // The first of two documents in one file changes; the second stays where it was.
+    Path both = repo.resolve("clients/productpage-clients.yaml");
+    Files.writeString(both, Files.readString(both).replace("  service: sleep\n", "  service: sleepy\n"));
+
+    Map<String, Object> second = PolicyInput.build(IntentLoader.load(repo), Map.of(), memory);
+
+    Map<String, Object> before = (Map<String, Object>) first.get("clients");
+    Map<String, Object> after = (Map<String, Object>) second.get("clients");
+    assertTrue(before.get("bookinfo-user-to-productpage") == after.get("bookinfo-user-to-productpage"), "unchanged: the same entry");
+    assertFalse(before.get("sleep-to-httpbin") == after.get("sleep-to-httpbin"), "moved: a new entry");
+    assertEquals(2, ((Map<String, Object>) ((Map<String, Object>) after.get("sleep-to-httpbin")).get("source")).get("line"));
+    assertFalse(before.get("sleep-to-productpage") == after.get("sleep-to-productpage"), "changed: a new entry");
+    assertEquals(PolicyInput.build(IntentLoader.load(repo), Map.of()), second, "the same input as without a memory");
+  }
+
   /** The shorthand stays as written beside the normalised list; a ports list is normalised in place. */
   @Test
   @SuppressWarnings("unchecked")
