@@ -1462,7 +1462,6 @@ public final class Evaluator {
       }
     }
     step();
-    List<List<Value>> out = new ArrayList<>();
     Value collection = firstValue(d.in().collection(), env);
     // Updated in place (only this evaluation's thread computes this rule): an entry is used only
     // after checking it, so one left by an interrupted evaluation is harmless.
@@ -1486,9 +1485,8 @@ public final class Evaluator {
         if (last == null || (last.key() != key && !last.key().equals(key))) {
           last = kept.byKey.get(key);
         }
-        if (last != null && (last.value() == val || last.value().equals(val)) && stillHolds(last.reads())) {
+        if (last != null && (last.value() == val || last.value().equals(val)) && elementStillHolds(last.reads())) {
           cache.countReused();
-          out.addAll(last.outputs());
           positions[at] = last;
           return false;
         }
@@ -1521,7 +1519,6 @@ public final class Evaluator {
         positions[at] = new IncrementalCache.Element(key, val, mine.freeze(),
             outputs.isEmpty() ? List.of() : List.copyOf(outputs));
         kept.byKey.put(key, positions[at]);
-        out.addAll(outputs);
         return false;
       });
     }
@@ -1538,7 +1535,7 @@ public final class Evaluator {
       changed[0] = true;
     }
     kept.byPosition = positions;
-    return new Driven(out, !changed[0], removed, added);
+    return new Driven(positions, !changed[0], removed, added);
   }
 
   private static int sizeOf(Value collection) {
@@ -1551,7 +1548,19 @@ public final class Evaluator {
    * and what changed: the outputs of the elements evaluated again or gone as they were
    * ({@code removed}) and as they are ({@code added}).
    */
-  record Driven(List<List<Value>> outputs, boolean unchanged, List<List<Value>> removed, List<List<Value>> added) {}
+  record Driven(IncrementalCache.Element[] elements, boolean unchanged, List<List<Value>> removed,
+      List<List<Value>> added) {
+    /** Every element's outputs, in the collection's order (only when the value is assembled again). */
+    List<List<Value>> outputs() {
+      List<List<Value>> out = new ArrayList<>();
+      for (IncrementalCache.Element e : elements) {
+        if (e != null) {
+          out.addAll(e.outputs());
+        }
+      }
+      return out;
+    }
+  }
 
   /**
    * True when the node's value can be had by applying its rules' changes to {@code previous}
@@ -1692,6 +1701,22 @@ public final class Evaluator {
       memo.shared.incremental.ruleValues.put(node, value);
     }
     return value;
+  }
+
+  /**
+   * As {@link #stillHolds(IncrementalCache.Reads)} for an element's own reads, which no other
+   * element shares: checked once, so not remembered (the shared reads inside them are).
+   */
+  private boolean elementStillHolds(IncrementalCache.Reads reads) {
+    if (reads.uncacheable) {
+      return false;
+    }
+    for (Object item : reads.items) {
+      if (!(item instanceof IncrementalCache.Reads nested ? stillHolds(nested) : stillHolds((IncrementalCache.Read) item))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True when every value the kept reads found is still there (each checked once per evaluation). */

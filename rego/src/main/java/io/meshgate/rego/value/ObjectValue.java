@@ -176,13 +176,26 @@ public final class ObjectValue implements Value {
       source.forEach((k, v) -> list.add(new AbstractMap.SimpleImmutableEntry<>(
           fieldNames && k instanceof String name ? StringValue.ofKey(name) : Value.wrap(k), Value.wrap(v))));
       // Equal keys (1 and 1L) keep the later value, as Value.of's map does.
-      list.sort((a, b) -> a.getKey().compareTo(b.getKey()));
+      // A sorted Java map (the policy input's collections) is nearly always in term order already:
+      // checking that is linear, sorting is not.
+      if (!inOrder(list)) {
+        list.sort((a, b) -> a.getKey().compareTo(b.getKey()));
+      }
       ObjectValue converted = fromSorted(list, new Value[list.size()], new Value[list.size()]);
       values = converted.values;
       keys = converted.keys; // volatile write last: publishes values too
       source = null;
     }
     return keys;
+  }
+
+  private static boolean inOrder(List<Map.Entry<Value, Value>> entries) {
+    for (int i = 1; i < entries.size(); i++) {
+      if (entries.get(i - 1).getKey().compareTo(entries.get(i).getKey()) > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The entries in term order of their keys, as an unmodifiable map. */
