@@ -316,7 +316,9 @@ public final class Benchmark {
     out.println("\ntargets (issue 10) at " + label(large) + ":");
     for (String phase : List.of(VALIDATE, RENDER)) {
       ChildRun run = find(phase, large);
-      out.println("  " + phase + " exits 0: " + (run != null && run.exit() == 0 ? "yes" : "NO"));
+      if (run != null) {
+        out.println("  " + phase + " exits 0: " + (run.exit() == 0 ? "yes" : "NO"));
+      }
     }
     ChildRun floor = find(FLOOR, large);
     for (String phase : List.of(RENDER, RENDER_BARE)) {
@@ -327,8 +329,10 @@ public final class Benchmark {
             verdict(ratio <= RENDER_FLOOR_RATIO));
       }
     }
-    long peak = results.stream().filter(r -> r.run() != null).mapToLong(r -> r.run().peakRssKib()).max().orElse(0);
-    out.printf(Locale.ROOT, "  peak RSS of any phase <= 1 GiB: %d MiB %s%n", peak / 1024, verdict(peak <= PEAK_RSS_KIB));
+    long peak = results.stream().filter(r -> r.run() != null).mapToLong(r -> r.run().peakRssKib()).max().orElse(-1);
+    if (peak >= 0) { // commands ran (not with --phases serve alone)
+      out.printf(Locale.ROOT, "  peak RSS of any phase <= 1 GiB: %d MiB %s%n", peak / 1024, verdict(peak <= PEAK_RSS_KIB));
+    }
     if (sizes.size() > 1) {
       for (String phase : List.of(VALIDATE, VALIDATE_BARE)) {
         ChildRun a = find(phase, small);
