@@ -1,5 +1,10 @@
 package io.meshgate.rego;
 
+import static io.meshgate.rego.IncrementalTestSupport.assertSameAsFull;
+import static io.meshgate.rego.IncrementalTestSupport.cached;
+import static io.meshgate.rego.IncrementalTestSupport.full;
+import static io.meshgate.rego.IncrementalTestSupport.map;
+import static io.meshgate.rego.IncrementalTestSupport.rego;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,52 +29,10 @@ import org.junit.jupiter.api.Test;
  */
 class IncrementalCacheReviewTest {
 
-  /** A full evaluation's values, or the error code of its first failing query. */
-  private static Object full(Rego rego, List<String> queries, Value input) {
-    List<Value> out = new ArrayList<>();
-    try {
-      for (String q : queries) {
-        out.add(rego.prepare(q).evalValue(input));
-      }
-    } catch (RegoException e) {
-      return "error " + e.code();
-    }
-    return out;
-  }
 
-  private static Object cached(List<PreparedQuery> queries, Value input, int threads, IncrementalCache cache) {
-    try {
-      return ConcurrentQueries.evalValues(queries, input, Duration.ofMinutes(1), threads, cache).values();
-    } catch (RegoException e) {
-      return "error " + e.code();
-    }
-  }
 
-  /** Evaluates the inputs in order through one cache and compares each evaluation with a full one. */
-  private static IncrementalCache assertSameAsFull(Rego rego, List<String> queries, int threads,
-      List<? extends Object> inputs) {
-    List<PreparedQuery> prepared = queries.stream().map(rego::prepare).toList();
-    IncrementalCache cache = new IncrementalCache();
-    for (int i = 0; i < inputs.size(); i++) {
-      Object in = inputs.get(i);
-      Object expected = full(rego, queries, in == null ? null : Value.wrap(in));
-      Object actual = cached(prepared, in == null ? null : Value.wrap(in), threads, cache);
-      assertEquals(expected, actual, "evaluation " + i + " over " + in);
-    }
-    return cache;
-  }
 
-  private static Rego rego(String module) {
-    return Rego.builder().addModule("p.rego", module).build();
-  }
 
-  private static Map<String, Object> map(Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
-  }
 
   // ------------------------------------------------------------------ failed on the first version
 
@@ -101,7 +64,7 @@ class IncrementalCacheReviewTest {
     while (System.currentTimeMillis() / 1000.0 <= exp + 0.05) {
       Thread.sleep(50);
     }
-    assertEquals(full(rego, List.of("data.j.valid"), Value.wrap(input)), cached(q, Value.wrap(input), 1, cache),
+    assertEquals(full(rego, List.of("data.j.valid"), Value.wrap(input)), cached(q, Value.wrap(input), Duration.ofMinutes(1), 1, cache),
         "an expired token must not stay valid");
   }
 
@@ -623,7 +586,7 @@ class IncrementalCacheReviewTest {
     Value input = Value.wrap(map("xs", map("a", 2, "b", 3)));
     for (Rego rego : List.of(one, two, one, two)) {
       assertEquals(full(rego, List.of("data.s.out"), input),
-          cached(List.of(rego.prepare("data.s.out")), input, 1, cache));
+          cached(List.of(rego.prepare("data.s.out")), input, Duration.ofMinutes(1), 1, cache));
     }
   }
 

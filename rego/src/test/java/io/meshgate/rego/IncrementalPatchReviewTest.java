@@ -1,5 +1,10 @@
 package io.meshgate.rego;
 
+import static io.meshgate.rego.IncrementalTestSupport.assertSameAsFull;
+import static io.meshgate.rego.IncrementalTestSupport.cached;
+import static io.meshgate.rego.IncrementalTestSupport.full;
+import static io.meshgate.rego.IncrementalTestSupport.map;
+import static io.meshgate.rego.IncrementalTestSupport.rego;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -513,50 +518,8 @@ class IncrementalPatchReviewTest {
     assertTrue(conflicts > 0 && conflicts < SEEDS * 25 / 3, conflicts + " evaluations fail");
   }
 
-  private static Object full(Rego rego, List<String> queries, Value input) {
-    List<Value> out = new ArrayList<>();
-    try {
-      for (String q : queries) {
-        out.add(rego.prepare(q).evalValue(input));
-      }
-    } catch (RegoException e) {
-      return "error " + e.code();
-    }
-    return out;
-  }
 
-  private static Object cached(List<PreparedQuery> queries, Value input, Duration timeout, int threads,
-      IncrementalCache cache) {
-    try {
-      return ConcurrentQueries.evalValues(queries, input, timeout, threads, cache).values();
-    } catch (RegoException e) {
-      return "error " + e.code();
-    }
-  }
 
-  /** Evaluates the inputs in order through one cache and compares each evaluation with a full one. */
-  private static IncrementalCache assertSameAsFull(Rego rego, List<String> queries, int threads,
-      List<? extends Object> inputs) {
-    List<PreparedQuery> prepared = queries.stream().map(rego::prepare).toList();
-    IncrementalCache cache = new IncrementalCache();
-    for (int i = 0; i < inputs.size(); i++) {
-      Object in = inputs.get(i);
-      Object expected = full(rego, queries, in == null ? null : Value.wrap(in));
-      Object actual = cached(prepared, in == null ? null : Value.wrap(in), Duration.ofMinutes(1), threads, cache);
-      assertEquals(expected, actual, "evaluation " + i + " over " + in);
-    }
-    return cache;
-  }
 
-  private static Rego rego(String module) {
-    return Rego.builder().addModule("p.rego", module).build();
-  }
 
-  private static Map<String, Object> map(Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
-  }
 }
