@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -63,10 +62,7 @@ class PolicyMemoryTest {
     checker.check(intents, null, memory);
     long all = memory.policies().evaluatedLastRun();
 
-    Path file;
-    try (Stream<Path> files = Files.walk(intents.resolve("services"))) {
-      file = files.filter(p -> p.toString().endsWith(".yaml")).sorted().findFirst().orElseThrow();
-    }
+    Path file = ReachabilityMemoryTest.firstServiceFile(intents);
     // The change the benchmark times: one port of one service.
     String text = Files.readString(file);
     Files.writeString(file, text.replaceFirst("port: (\\d+)", "port: 9191"));
@@ -81,13 +77,7 @@ class PolicyMemoryTest {
   }
 
   private static void replaceTree(Path target, Path source) throws IOException {
-    if (Files.exists(target)) {
-      try (Stream<Path> old = Files.walk(target)) {
-        for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
+    io.meshgate.bench.Benchmark.deleteTree(target);
     io.meshgate.diff.PullRequestRepo.copy(source, target);
   }
 }

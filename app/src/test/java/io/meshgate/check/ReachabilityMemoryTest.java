@@ -88,7 +88,8 @@ class ReachabilityMemoryTest {
     assertEquals(findings(clean), findings(checker.check(intents, null, memory)), "fixed again");
   }
 
-  private static Path firstServiceFile(Path intents) throws IOException {
+  /** The first service file (in path order) of a synthetic repository. */
+  static Path firstServiceFile(Path intents) throws IOException {
     try (Stream<Path> files = Files.walk(intents.resolve("services"))) {
       return files.filter(p -> p.toString().endsWith(".yaml")).sorted().findFirst().orElseThrow();
     }

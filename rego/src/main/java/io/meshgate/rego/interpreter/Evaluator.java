@@ -1074,22 +1074,14 @@ public final class Evaluator {
           return constant;
         }));
       }
-      Value same = unchangedValue(node, rules, driven, previous);
-      if (same == null && previous != null && patchable(node, rules, driven, previous, counts)) {
-        same = patchedSet((SetValue) previous, counts, driven);
-        counts = same == null ? null : counts;
-      }
+      Value same = keptOrPatched(node, rules, driven, previous, counts, false);
       if (same != null) {
-        keepCounts(node, counts);
-        return keepRuleValue(node, same);
+        return same;
       }
       for (Driven d : driven) {
         if (d != null) {
           d.outputs().forEach(vals -> out.add(vals.get(0)));
         }
-      }
-      if (patchable(node, rules, driven, null, null)) {
-        keepCounts(node, IncrementalCache.Counts.of(driven.stream().flatMap(d -> d.outputs().stream()), false));
       }
       return keepRuleValue(node, SetValue.of(out));
     }
@@ -1303,17 +1295,9 @@ public final class Evaluator {
         return constant;
       }));
     }
-    Value same = unchangedValue(node, rules, driven, previous);
-    if (same == null && previous != null && patchable(node, rules, driven, previous, counts)) {
-      same = patchedObject((ObjectValue) previous, counts, driven, rules);
-      counts = same == null ? null : counts;
-    }
+    Value same = keptOrPatched(node, rules, driven, previous, counts, true);
     if (same != null) {
-      keepCounts(node, counts);
-      return keepRuleValue(node, same);
-    }
-    if (patchable(node, rules, driven, null, null)) {
-      keepCounts(node, IncrementalCache.Counts.of(driven.stream().flatMap(d -> d.outputs().stream()), true));
+      return same;
     }
     for (int i = 0; i < rules.size(); i++) {
       CompiledRule r = rules.get(i);
@@ -1485,7 +1469,7 @@ public final class Evaluator {
         if (last == null || (last.key() != key && !last.key().equals(key))) {
           last = kept.byKey.get(key);
         }
-        if (last != null && (last.value() == val || last.value().equals(val)) && elementStillHolds(last.reads())) {
+        if (last != null && (last.value() == val || last.value().equals(val)) && allHold(last.reads())) {
           cache.countReused();
           positions[at] = last;
           return false;
@@ -1660,6 +1644,32 @@ public final class Evaluator {
     return previous.patched(put, removed);
   }
 
+  /**
+   * The node's value without assembling it: last evaluation's when none of its elements changed,
+   * else last evaluation's patched with the changes when the node allows it; null to assemble it
+   * again. Keeps the counts of outputs for the next evaluation either way (new ones from every
+   * element's outputs when the value is assembled again).
+   *
+   * @param object the node is an object of one key level, else a set
+   */
+  private Value keptOrPatched(RuleNode node, List<CompiledRule> rules, List<Driven> driven, Value previous,
+      IncrementalCache.Counts counts, boolean object) {
+    Value same = unchangedValue(node, rules, driven, previous);
+    if (same == null && previous != null && patchable(node, rules, driven, previous, counts)) {
+      // the counts are changed only when the patch applies (covers() is checked first)
+      same = object ? patchedObject((ObjectValue) previous, counts, driven, rules)
+          : patchedSet((SetValue) previous, counts, driven);
+    }
+    if (same != null) {
+      keepCounts(node, counts);
+      return keepRuleValue(node, same);
+    }
+    if (patchable(node, rules, driven, null, null)) {
+      keepCounts(node, IncrementalCache.Counts.of(driven.stream().flatMap(d -> d.outputs().stream()), object));
+    }
+    return null;
+  }
+
   private IncrementalCache.Counts takeCounts(RuleNode node) {
     return incremental() ? memo.shared.incremental.counts.remove(node) : null;
   }
@@ -1704,10 +1714,10 @@ public final class Evaluator {
   }
 
   /**
-   * As {@link #stillHolds(IncrementalCache.Reads)} for an element's own reads, which no other
-   * element shares: checked once, so not remembered (the shared reads inside them are).
+   * True when every read of {@code reads} still finds its value; not remembered (an element's own
+   * reads are checked once per evaluation), the shared sets of reads inside are ({@link #stillHolds}).
    */
-  private boolean elementStillHolds(IncrementalCache.Reads reads) {
+  private boolean allHold(IncrementalCache.Reads reads) {
     if (reads.uncacheable) {
       return false;
     }
@@ -1726,17 +1736,7 @@ public final class Evaluator {
     }
     int run = memo.shared.incremental.run;
     Boolean k = reads.known(run);
-    if (k != null) {
-      return k;
-    }
-    boolean holds = !reads.uncacheable;
-    for (Object item : reads.items) {
-      if (!holds) {
-        break;
-      }
-      holds = item instanceof IncrementalCache.Reads nested ? stillHolds(nested) : stillHolds((IncrementalCache.Read) item);
-    }
-    return reads.decide(run, holds);
+    return k != null ? k : reads.decide(run, allHold(reads));
   }
 
   private boolean stillHolds(IncrementalCache.Read read) {
