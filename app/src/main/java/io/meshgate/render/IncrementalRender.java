@@ -4,11 +4,14 @@ import io.meshgate.check.Progress;
 import io.meshgate.intent.Cluster;
 import io.meshgate.intent.InboundService;
 import io.meshgate.intent.Intent;
+import io.meshgate.intent.IntentRef;
 import io.meshgate.intent.IntentSet;
 import io.meshgate.intent.ServiceClient;
 import io.meshgate.intent.SourceLocation;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,7 +67,8 @@ public final class IncrementalRender {
       }
       SortedMap<String, List<RenderedObject>> clusters = new TreeMap<>();
       for (String cluster : intents.clusters().keySet()) {
-        clusters.put(cluster, affected.contains(cluster) ? part.clusters().get(cluster)
+        clusters.put(cluster, affected.contains(cluster)
+            ? keepUnchanged(lastResult.clusters().get(cluster), part.clusters().get(cluster))
             : lastResult.clusters().get(cluster));
       }
       result = new RenderResult(clusters, part.ledger());
@@ -75,6 +79,30 @@ public final class IncrementalRender {
     return result;
   }
 
+  /**
+   * A re-rendered cluster's objects, each equal to one of last time's replaced by that object (and
+   * the last list itself when all are): a one-file change re-renders whole clusters but changes a
+   * few of their objects, and the later steps (policies, CRD answers, reachability, the writer)
+   * recognise the unchanged ones by reference instead of comparing or converting them again.
+   */
+  static List<RenderedObject> keepUnchanged(List<RenderedObject> before, List<RenderedObject> now) {
+    if (before == null || now == null || before.isEmpty()) {
+      return now;
+    }
+    Map<RenderedObject, RenderedObject> last = new HashMap<>(before.size() * 2);
+    for (RenderedObject object : before) {
+      last.putIfAbsent(object, object);
+    }
+    List<RenderedObject> kept = new ArrayList<>(now.size());
+    boolean sameList = now.size() == before.size();
+    for (int i = 0; i < now.size(); i++) {
+      RenderedObject object = last.getOrDefault(now.get(i), now.get(i));
+      sameList = sameList && object == before.get(i);
+      kept.add(object);
+    }
+    return sameList ? before : kept;
+  }
+
   /** The clusters whose objects the change from {@code before} to {@code after} may touch; null: all. */
   static Set<String> affectedClusters(IntentSet before, IntentSet after) {
     if (!before.clusters().equals(after.clusters()) || !sameSources(before, after, before.clusters(), after.clusters())
@@ -83,28 +111,28 @@ public final class IncrementalRender {
         || !before.endUserAuths().isEmpty() || !after.endUserAuths().isEmpty()) {
       return null;
     }
+    // One pass over each collection, no lookups: a push changes a few of 40,000 intents.
+    Set<IntentRef> moved = movedToOtherFiles(before, after);
+    Set<String> changedServices = changed(before.services(), after.services(), moved);
+    Set<String> changedClients = changed(before.clients(), after.clients(), moved);
     Set<String> affected = new HashSet<>();
-    Map<String, Set<String>> clientClustersBefore = clientClustersByTarget(before);
-    Map<String, Set<String>> clientClustersAfter = clientClustersByTarget(after);
-    Map<String, Set<String>> denyingClustersBefore = clustersDenyingByClient(before);
-    Map<String, Set<String>> denyingClustersAfter = clustersDenyingByClient(after);
-    for (String name : union(before.services().keySet(), after.services().keySet())) {
-      InboundService old = before.services().get(name);
-      InboundService now = after.services().get(name);
-      if (Objects.equals(old, now) && sameSource(before, after, old, now)) {
-        continue;
-      }
-      addClusterOf(old, affected);
-      addClusterOf(now, affected);
-      affected.addAll(clientClustersBefore.getOrDefault(name, Set.of()));
-      affected.addAll(clientClustersAfter.getOrDefault(name, Set.of()));
+    for (String name : changedServices) {
+      addClusterOf(before.services().get(name), affected);
+      addClusterOf(after.services().get(name), affected);
     }
-    for (String name : union(before.clients().keySet(), after.clients().keySet())) {
+    if (!changedServices.isEmpty()) {
+      // The clusters of the changed services' clients, before and after.
+      for (IntentSet intents : new IntentSet[] {before, after}) {
+        for (ServiceClient client : intents.clients().values()) {
+          if (changedServices.contains(client.spec().target())) {
+            affected.add(client.spec().cluster());
+          }
+        }
+      }
+    }
+    for (String name : changedClients) {
       ServiceClient old = before.clients().get(name);
       ServiceClient now = after.clients().get(name);
-      if (Objects.equals(old, now) && sameSource(before, after, old, now)) {
-        continue;
-      }
       for (ServiceClient client : new ServiceClient[] {old, now}) {
         if (client != null) {
           affected.add(client.spec().cluster());
@@ -112,11 +140,84 @@ public final class IncrementalRender {
       }
       addClusterOf(old == null ? null : before.services().get(old.spec().target()), affected);
       addClusterOf(now == null ? null : after.services().get(now.spec().target()), affected);
+    }
+    if (!changedClients.isEmpty()) {
       // A DENY rule names callers by principal (namespace, service account, cluster's trust domain).
-      affected.addAll(denyingClustersBefore.getOrDefault(name, Set.of()));
-      affected.addAll(denyingClustersAfter.getOrDefault(name, Set.of()));
+      for (IntentSet intents : new IntentSet[] {before, after}) {
+        for (InboundService service : intents.services().values()) {
+          for (InboundService.DenyRule rule : service.spec().denyRules()) {
+            if (rule.clients() != null && rule.clients().stream().anyMatch(changedClients::contains)) {
+              addClusterOf(service, affected);
+            }
+          }
+        }
+      }
     }
     return affected;
+  }
+
+  /**
+   * Names of the intents added, removed, changed, or moved to another file: both maps are sorted by
+   * name, so they are walked side by side.
+   */
+  private static <T extends Intent> Set<String> changed(SortedMap<String, T> old, SortedMap<String, T> now,
+      Set<IntentRef> moved) {
+    Set<String> names = new HashSet<>();
+    Iterator<Map.Entry<String, T>> olds = old.entrySet().iterator();
+    Iterator<Map.Entry<String, T>> nows = now.entrySet().iterator();
+    Map.Entry<String, T> was = next(olds);
+    Map.Entry<String, T> is = next(nows);
+    while (was != null || is != null) {
+      int order = was == null ? 1 : is == null ? -1 : was.getKey().compareTo(is.getKey());
+      if (order < 0) {
+        names.add(was.getKey());
+        was = next(olds);
+      } else if (order > 0) {
+        names.add(is.getKey());
+        is = next(nows);
+      } else {
+        T intent = is.getValue();
+        if (!(was.getValue() == intent || was.getValue().equals(intent))
+            || moved.contains(new IntentRef(intent.kind(), intent.name()))) {
+          names.add(is.getKey());
+        }
+        was = next(olds);
+        is = next(nows);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * The intents in both sets whose document is in another file now (the source file is written on
+   * every object, {@code meshgate.io/source}). {@link IntentSet} keeps its sources sorted, so the
+   * two are walked side by side.
+   */
+  private static Set<IntentRef> movedToOtherFiles(IntentSet before, IntentSet after) {
+    Set<IntentRef> moved = new HashSet<>();
+    Iterator<Map.Entry<IntentRef, SourceLocation>> olds = before.sources().entrySet().iterator();
+    Iterator<Map.Entry<IntentRef, SourceLocation>> nows = after.sources().entrySet().iterator();
+    Map.Entry<IntentRef, SourceLocation> was = next(olds);
+    Map.Entry<IntentRef, SourceLocation> is = next(nows);
+    while (was != null && is != null) {
+      int order = was.getKey().compareTo(is.getKey());
+      if (order < 0) {
+        was = next(olds);
+      } else if (order > 0) {
+        is = next(nows);
+      } else {
+        if (!was.getValue().file().equals(is.getValue().file())) {
+          moved.add(is.getKey());
+        }
+        was = next(olds);
+        is = next(nows);
+      }
+    }
+    return moved;
+  }
+
+  private static <E> E next(Iterator<E> entries) {
+    return entries.hasNext() ? entries.next() : null;
   }
 
   /** Every cluster hosting the service. */
@@ -124,30 +225,6 @@ public final class IncrementalRender {
     if (service != null && service.spec().cluster() != null) {
       affected.addAll(service.spec().hostingClusters());
     }
-  }
-
-  /** Client name -> the clusters hosting a service whose DENY rules name that client. */
-  private static Map<String, Set<String>> clustersDenyingByClient(IntentSet intents) {
-    Map<String, Set<String>> clusters = new HashMap<>();
-    for (InboundService service : intents.services().values()) {
-      for (InboundService.DenyRule rule : service.spec().denyRules()) {
-        if (rule.clients() == null) {
-          continue;
-        }
-        for (String client : rule.clients()) {
-          addClusterOf(service, clusters.computeIfAbsent(client, name -> new HashSet<>()));
-        }
-      }
-    }
-    return clusters;
-  }
-
-  private static Map<String, Set<String>> clientClustersByTarget(IntentSet intents) {
-    Map<String, Set<String>> clusters = new HashMap<>();
-    for (ServiceClient client : intents.clients().values()) {
-      clusters.computeIfAbsent(client.spec().target(), target -> new HashSet<>()).add(client.spec().cluster());
-    }
-    return clusters;
   }
 
   /** The source file is written on every object (meshgate.io/source): a moved document changes them. */
@@ -170,9 +247,4 @@ public final class IncrementalRender {
     return true;
   }
 
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    Set<String> all = new TreeSet<>(a);
-    all.addAll(b);
-    return all;
-  }
 }

@@ -106,6 +106,32 @@ class IncrementalRenderTest {
   }
 
   @Test
+  void aReRenderedClusterKeepsTheInstancesOfItsUnchangedObjects() throws IOException {
+    renderAndCompare(AllocationLedger.empty());
+    RenderResult before = incremental.render(load(), AllocationLedger.empty(), Progress.NONE);
+    edit(serviceFiles.get(3), "  port: ", "  port: 1");
+    RenderResult after = incremental.render(load(), AllocationLedger.empty(), Progress.NONE);
+    assertTrue(incremental.clustersRenderedLastRun() > 0);
+    int kept = 0;
+    int changed = 0;
+    for (String cluster : after.clusters().keySet()) {
+      List<RenderedObject> was = before.clusters().get(cluster);
+      List<RenderedObject> now = after.clusters().get(cluster);
+      java.util.Set<RenderedObject> previous = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      previous.addAll(was);
+      for (RenderedObject object : now) {
+        if (was.contains(object)) {
+          assertTrue(previous.contains(object), cluster + ": an unchanged object is last render's instance: " + object.name());
+          kept++;
+        } else {
+          changed++;
+        }
+      }
+    }
+    assertTrue(kept > 0 && changed > 0, kept + " objects kept, " + changed + " changed");
+  }
+
+  @Test
   void aClusterChangeRendersEverythingAndAnotherLedgerTheClustersWhoseAddressesMove() throws IOException {
     renderAndCompare(AllocationLedger.empty());
     edit(intents.resolve("clusters.yaml"), "address: 10.", "address: 10.9");
@@ -123,6 +149,72 @@ class IncrementalRenderTest {
     moved.get(cluster).put(host, "240.255.255.254");
     int rendered = renderAndCompare(new AllocationLedger(moved));
     assertTrue(rendered >= 1 && rendered < 12, rendered + " clusters rendered");
+  }
+
+  /**
+   * A DENY rule naming a client by name denies that client's principal: when the client moves to
+   * another namespace, the cluster hosting the denying service is rendered again, although neither
+   * it nor the client's target changed.
+   */
+  @Test
+  void aClientNamedInAnotherServicesDenyRuleRendersThatServicesCluster() throws IOException {
+    Path root = temp.resolve("deny");
+    Files.createDirectories(root);
+    Files.writeString(root.resolve("clusters.yaml"), """
+        apiVersion: meshgate.io/v1alpha1
+        kind: Cluster
+        metadata: {name: east}
+        spec: {logicalCloud: lc1, meshGateway: {address: 172.25.55.210}}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: Cluster
+        metadata: {name: west}
+        spec: {logicalCloud: lc1, meshGateway: {address: 172.25.55.50}}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: Cluster
+        metadata: {name: north}
+        spec: {logicalCloud: lc1, meshGateway: {address: 172.25.55.70}}
+        """, StandardCharsets.UTF_8);
+    Files.writeString(root.resolve("mesh.yaml"), """
+        apiVersion: meshgate.io/v1alpha1
+        kind: InboundService
+        metadata: {name: documents}
+        spec:
+          service: documents
+          cluster: west
+          protocol: HTTP
+          port: 8080
+          mutualTLS: ISTIO_MUTUAL
+          authorization:
+            deny:
+              - clients: [viewer-to-catalog]
+                methods: [DELETE]
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: InboundService
+        metadata: {name: catalog}
+        spec: {service: catalog, cluster: north, protocol: HTTP, port: 8080, mutualTLS: ISTIO_MUTUAL}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: ServiceClient
+        metadata: {name: viewer-to-catalog}
+        spec: {service: viewer, namespace: shop, cluster: east, target: catalog}
+        ---
+        apiVersion: meshgate.io/v1alpha1
+        kind: ServiceClient
+        metadata: {name: editor-to-documents}
+        spec: {service: editor, cluster: east, target: documents}
+        """, StandardCharsets.UTF_8);
+    IncrementalRender deny = new IncrementalRender();
+    LoadResult first = IntentLoader.load(root);
+    assertTrue(first.violations().stream().noneMatch(v -> v.isError()), () -> first.violations().toString());
+    compare(deny, first.intents(), "as written");
+    Path mesh = root.resolve("mesh.yaml");
+    Files.writeString(mesh, Files.readString(mesh, StandardCharsets.UTF_8).replace("namespace: shop", "namespace: store"),
+        StandardCharsets.UTF_8);
+    compare(deny, IntentLoader.load(root).intents(), "the denied client in another namespace");
+    assertEquals(3, deny.clustersRenderedLastRun(), "the client's cluster, its target's and the denying service's");
   }
 
   /**

@@ -8,6 +8,7 @@ import io.meshgate.rego.value.ObjectValue;
 import io.meshgate.rego.value.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -328,13 +329,28 @@ public final class IncrementalCache {
         return old;
       }
       // Rendered objects of a cluster: most are unchanged, some move when one is added or removed.
-      Map<Value, Value> byValue = new HashMap<>();
+      // An element made from the Java map an old one was made from is that one, without converting
+      // it to compare or hash it; the others are matched by value.
+      Map<Object, Value> byOrigin = new IdentityHashMap<>();
       for (Value v : oldArray.elements()) {
-        byValue.putIfAbsent(v, v);
+        if (v instanceof ObjectValue object && object.wrapped() != null) {
+          byOrigin.putIfAbsent(object.wrapped(), v);
+        }
       }
+      Map<Value, Value> byValue = null;
       List<Value> out = new ArrayList<>(freshArray.size());
       for (Value v : freshArray.elements()) {
-        out.add(byValue.getOrDefault(v, v));
+        Value match = v instanceof ObjectValue object && object.wrapped() != null ? byOrigin.get(object.wrapped()) : null;
+        if (match == null) {
+          if (byValue == null) {
+            byValue = new HashMap<>();
+            for (Value before : oldArray.elements()) {
+              byValue.putIfAbsent(before, before);
+            }
+          }
+          match = byValue.getOrDefault(v, v);
+        }
+        out.add(match);
       }
       return ArrayValue.of(out);
     }

@@ -94,6 +94,14 @@ public final class ObjectValue implements Value {
     return new ObjectValue(source);
   }
 
+  /**
+   * The Java map this object was made from ({@link Value#wrap}), also after conversion; null for an
+   * object built from values. Two objects made from one map are equal.
+   */
+  public Map<?, ?> wrapped() {
+    return origin;
+  }
+
   /** The sorted keys, converting a wrapped map first. */
   private Value[] keys() {
     Value[] converted = keys;
