@@ -3,6 +3,7 @@ package io.meshgate.render;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -36,11 +37,41 @@ public final class AddressAllocator {
    */
   public static AllocationLedger allocate(AllocationLedger previous,
       Map<String, ? extends Map<String, String>> demand) {
+    return allocate(previous, demand, null);
+  }
+
+  /**
+   * As {@link #allocate(AllocationLedger, Map)}, taking from {@code memo} the addresses of each
+   * cluster whose previous addresses and demand are those of the last allocation (a service renders
+   * one tree push after push, and a push changes the hosts of a few clusters of fifty), and keeping
+   * this allocation's there.
+   *
+   * @param memo the last allocation of the same tree, or null
+   */
+  public static AllocationLedger allocate(AllocationLedger previous,
+      Map<String, ? extends Map<String, String>> demand, Memo memo) {
     SortedMap<String, SortedMap<String, String>> next = new TreeMap<>();
+    Map<String, Memo.Kept> kept = new HashMap<>();
     for (Map.Entry<String, ? extends Map<String, String>> entry : new TreeMap<>(demand).entrySet()) {
-      next.put(entry.getKey(), allocateCluster(previous.hostsOf(entry.getKey()), entry.getValue()));
+      String cluster = entry.getKey();
+      SortedMap<String, String> before = previous.hostsOf(cluster);
+      Memo.Kept last = memo == null ? null : memo.byCluster.get(cluster);
+      SortedMap<String, String> hosts = last != null && last.previous().equals(before) && last.demand().equals(entry.getValue())
+          ? last.hosts() : allocateCluster(before, entry.getValue());
+      next.put(cluster, hosts);
+      kept.put(cluster, new Memo.Kept(before, entry.getValue(), hosts));
+    }
+    if (memo != null) {
+      memo.byCluster = kept;
     }
     return new AllocationLedger(next);
+  }
+
+  /** Each cluster's last allocation: its previous addresses, its demand, and the addresses handed out. */
+  public static final class Memo {
+    private record Kept(Map<String, String> previous, Map<String, String> demand, SortedMap<String, String> hosts) {}
+
+    private Map<String, Kept> byCluster = Map.of();
   }
 
   private static SortedMap<String, String> allocateCluster(Map<String, String> previous,

@@ -88,6 +88,9 @@ public final class Renderer {
       "kustomize.toolkit.fluxcd.io/prune", "disabled",
       "argocd.argoproj.io/sync-options", "Prune=false");
 
+  /** The last allocation of this renderer's tree (the service renders one tree again and again). */
+  private final AddressAllocator.Memo allocations = new AddressAllocator.Memo();
+
   /** Renders every cluster; {@code previous} keeps virtual addresses stable. */
   public RenderResult render(IntentSet intents, AllocationLedger previous) {
     return render(intents, previous, Progress.NONE);
@@ -122,7 +125,10 @@ public final class Renderer {
         remoteClients.put(service, index.remoteClientsByCluster(service));
       }
     }
-    AllocationLedger ledger = AddressAllocator.allocate(previous, addressDemand(index, remoteClients));
+    AllocationLedger ledger;
+    synchronized (allocations) {
+      ledger = AddressAllocator.allocate(previous, addressDemand(index, remoteClients), allocations);
+    }
 
     // Each group of clusters is rendered on a core of its own: a cluster's objects come from the
     // services it hosts and calls, in service order, whichever thread renders it (so the output is
