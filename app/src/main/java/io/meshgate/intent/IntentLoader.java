@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -138,9 +139,6 @@ public final class IntentLoader {
     private final List<Violation> violations = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
-    /** The schema's findings for each document read, worked out before the documents are identified. */
-    private final java.util.IdentityHashMap<YamlReader.Document, List<IntentSchemas.Finding>> schemaFindings =
-        new java.util.IdentityHashMap<>();
     /** One copy of each text read (see {@link YamlReader#read(String, byte[], List, Map)}). */
     private final Map<String, String> strings = new java.util.concurrent.ConcurrentHashMap<>();
     /** The first document of each kind and name (filled by {@link #rejectDuplicateNames}). */
@@ -235,18 +233,16 @@ public final class IntentLoader {
           return null; // validated again where such a failure is reported against the document
         }
       }).toList();
-      for (int i = 0; i < documents.size(); i++) {
-        if (findings.get(i) != null) {
-          schemaFindings.put(documents.get(i).document(), findings.get(i));
-        }
-      }
+      int documentAt = 0;
       for (int i = 0; i < labels.size(); i++) {
         files.add(labels.get(i));
         progress.update("files read", files.size());
         violations.addAll(parseProblems.get(i));
         int before = violations.size() - parseProblems.get(i).size();
+        int next = documentAt + parsed.get(i).size();
         for (Read read : parsed.get(i)) {
           YamlReader.Document document = read.document();
+          List<IntentSchemas.Finding> found = findings.get(documentAt++);
           if (violations.size() - before >= MAX_PROBLEMS_PER_FILE) {
             // Like a compiler's error limit: thousands of lines about one broken file help no one.
             SourceLocation at = document.locations().documentStart();
@@ -256,7 +252,7 @@ public final class IntentLoader {
             break;
           }
           try {
-            identify(read);
+            identify(read, found);
           } catch (RuntimeException e) {
             // Schema validation of odd content must not abort the run: report and carry on.
             SourceLocation at = document.locations().documentStart();
@@ -264,6 +260,7 @@ public final class IntentLoader {
                 + IoProblems.describe(e) + "); simplify it or report it to the meshgate maintainers", at.file(), at.line(), at.column(), null, null, null));
           }
         }
+        documentAt = next;
       }
       findFirstOfEachName();
       applyDefaults();
@@ -389,7 +386,8 @@ public final class IntentLoader {
     }
 
     /** Recognises the kind and name, then validates the document against its schema. */
-    private void identify(Read read) {
+    /** @param findings the document's schema findings worked out already, or null to work them out here */
+    private void identify(Read read, List<IntentSchemas.Finding> findings) {
       YamlReader.Document document = read.document();
       Map<String, Object> content = document.content();
       FieldLocations locations = document.locations();
@@ -421,7 +419,6 @@ public final class IntentLoader {
       current.index = read.index();
       current.errors = document.problems();
       pending.add(current);
-      List<IntentSchemas.Finding> findings = schemaFindings.remove(document);
       for (IntentSchemas.Finding finding : findings != null ? findings : schemas.validate(kind, content)) {
         report(current, locations.locate(finding.path()), kind, name, finding.path(), finding.message());
       }
@@ -530,7 +527,8 @@ public final class IntentLoader {
         }
         fill.accept(document);
         if (document.file != null) {
-          document.defaulted = new ParseCache.Defaulted(read, document.content, List.copyOf(document.problems));
+          document.defaulted = new ParseCache.Defaulted(document.kind, document.name, read, document.content,
+              List.copyOf(document.problems));
           document.file.defaulted().set(document.index, document.defaulted);
           cache.count(false);
         }
@@ -647,7 +645,8 @@ public final class IntentLoader {
      */
     @SuppressWarnings("unchecked")
     private void rejectHostCollisions() {
-      Map<String, List<Pending>> byObjectName = new TreeMap<>();
+      // Each service is in one group, and reported in its own list: the groups' order does not matter.
+      Map<String, List<Pending>> byObjectName = new HashMap<>();
       for (Pending service : pending) {
         // Documents with errors already have a message; a clash on top would only repeat it.
         if (service.kind != Kind.InboundService || service.name == null || service.errors > 0
@@ -831,6 +830,7 @@ public final class IntentLoader {
         }
         return intent;
       }).toList();
+      List<Pending> held = new ArrayList<>();
       for (int at = 0; at < pending.size(); at++) {
         Pending document = pending.get(at);
         if (document.name == null) {
@@ -841,6 +841,8 @@ public final class IntentLoader {
             // The schema admitted something the typed model cannot hold: report it rather than crash.
             problem(document, document.lateProblems, document.locations.documentStart(), null,
                 "cannot read this " + document.kind + ": " + firstLine(e.getMessage()));
+          } else if (cache != null) {
+            held.add(document);
           } else {
             Object intent = typed.get(at);
             switch (document.kind) {
@@ -864,9 +866,45 @@ public final class IntentLoader {
       violations.sort(Comparator.comparing(Violation::file, Comparator.nullsFirst(Comparator.naturalOrder()))
           .thenComparingInt(Violation::line).thenComparingInt(Violation::column)
           .thenComparing(Violation::message));
-      return new LoadResult(new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services), new TreeMap<>(clients), sources,
-          new TreeMap<>(ingressRoutes), new TreeMap<>(externalServices), new TreeMap<>(endUserAuths)),
-          documents, violations, files, overlays);
+      IntentSet intents = cache != null ? held(held) : new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services),
+          new TreeMap<>(clients), sources, new TreeMap<>(ingressRoutes), new TreeMap<>(externalServices),
+          new TreeMap<>(endUserAuths));
+      return new LoadResult(intents, documents, violations, files, overlays);
+    }
+
+    /**
+     * The intents of the documents {@code held} (valid, bound), from those the last load handed out:
+     * the ones of documents gone or no longer held are removed, those of documents held now and not
+     * then are added.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private IntentSet held(List<Pending> held) {
+      ParseCache.Intents kept = cache.intents();
+      int load = ++kept.load;
+      List<Pending> added = new ArrayList<>();
+      List<ParseCache.Defaulted> holding = new ArrayList<>(held.size());
+      for (Pending document : held) {
+        if (document.defaulted.heldIn != load - 1) {
+          added.add(document);
+        }
+        document.defaulted.heldIn = load;
+        holding.add(document.defaulted);
+      }
+      // Removed first: a name held by another document now is added after.
+      for (ParseCache.Defaulted gone : kept.held) {
+        if (gone.heldIn != load) {
+          kept.byKind.get(gone.kind).remove(gone.name);
+          kept.sources.remove(new IntentRef(gone.kind, gone.name));
+        }
+      }
+      for (Pending document : added) {
+        kept.byKind.get(document.kind).put(document.name, document.defaulted.typed);
+        kept.sources.put(new IntentRef(document.kind, document.name), document.locations.documentStart());
+      }
+      kept.held = holding;
+      return new IntentSet((SortedMap) kept.byKind.get(Kind.Cluster), (SortedMap) kept.byKind.get(Kind.InboundService),
+          (SortedMap) kept.byKind.get(Kind.ServiceClient), kept.sources, (SortedMap) kept.byKind.get(Kind.IngressRoute),
+          (SortedMap) kept.byKind.get(Kind.ExternalService), (SortedMap) kept.byKind.get(Kind.EndUserAuth));
     }
 
     /**

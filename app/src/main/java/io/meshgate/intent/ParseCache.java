@@ -63,13 +63,41 @@ public final class ParseCache {
     /** The document handed out, valid or not; null until handed out. */
     volatile IntentDocument document;
 
-    Defaulted(Object inputs, Map<String, Object> content, List<Violation> problems) {
+    final Kind kind;
+    final String name;
+    /** The last load (its number, see {@link Intents}) whose intents held this document's typed intent; -1 for none. */
+    int heldIn = -1;
+
+    Defaulted(Kind kind, String name, Object inputs, Map<String, Object> content, List<Violation> problems) {
+      this.kind = kind;
+      this.name = name;
       this.inputs = inputs;
       this.content = content;
       this.problems = problems;
     }
   }
 
+  /**
+   * The typed intents and their sources the last load handed out, by kind and name, and the
+   * documents they came from: the next load removes those of documents gone or no longer valid and
+   * adds those of documents new or valid again, rather than sorting them all again.
+   */
+  static final class Intents {
+    final Map<Kind, java.util.TreeMap<String, Object>> byKind = new java.util.EnumMap<>(Kind.class);
+    final java.util.TreeMap<IntentRef, SourceLocation> sources = new java.util.TreeMap<>();
+    /** The documents of the intents held, as the last load found them. */
+    List<Defaulted> held = List.of();
+    /** Loads counted from 1. */
+    int load;
+
+    Intents() {
+      for (Kind kind : Kind.values()) {
+        byKind.put(kind, new java.util.TreeMap<>());
+      }
+    }
+  }
+
+  private final Intents intents = new Intents();
   private final Map<String, Parsed> byFile = new ConcurrentHashMap<>();
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final AtomicInteger parsedLastLoad = new AtomicInteger();
@@ -106,6 +134,11 @@ public final class ParseCache {
   /** Documents the last load took with their defaults, problems and typed intent from the load before. */
   public int keptLastLoad() {
     return keptLastLoad.get();
+  }
+
+  /** The intents the last load handed out. */
+  Intents intents() {
+    return intents;
   }
 
   /** Files held. */
