@@ -40,6 +40,10 @@ public final class IntentLoader {
   private static final ObjectMapper BINDER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+  /** The kinds by name (looked up for every document: {@code Kind.values()} copies its array each time). */
+  private static final Map<String, Kind> KINDS = java.util.Arrays.stream(Kind.values())
+      .collect(java.util.stream.Collectors.toUnmodifiableMap(Kind::name, kind -> kind));
+
   private IntentLoader() {}
 
   /**
@@ -382,7 +386,7 @@ public final class IntentLoader {
 
     /** The kind a document names, when it is one of meshgate's; else null (identify says why). */
     private static Kind kindOf(Map<String, Object> content) {
-      return content.get("kind") instanceof String text && isKind(text) ? Kind.valueOf(text) : null;
+      return content.get("kind") instanceof String text ? KINDS.get(text) : null;
     }
 
     /** Recognises the kind and name, then validates the document against its schema. */
@@ -398,7 +402,7 @@ public final class IntentLoader {
         report(null, locations.documentStart(), null, null, null, body ? IntentFiles.EMCO_BODY
             : "missing required field \"kind\" at the top level; add kind: " + kindList(" or "));
       } else if (kindValue instanceof String text && isKind(text)) {
-        kind = Kind.valueOf(text);
+        kind = KINDS.get(text);
       } else if (kindValue instanceof String text && ForeignKinds.describe(text, content.get("apiVersion")) != null) {
         report(null, locations.locate("kind"), null, null, "kind", ForeignKinds.describe(text, content.get("apiVersion")));
       } else {
@@ -431,12 +435,7 @@ public final class IntentLoader {
     }
 
     private static boolean isKind(String text) {
-      for (Kind kind : Kind.values()) {
-        if (kind.name().equals(text)) {
-          return true;
-        }
-      }
-      return false;
+      return KINDS.containsKey(text);
     }
 
     /** Names are unique per kind: each document learns the first of its name when that is another one. */
@@ -554,12 +553,17 @@ public final class IntentLoader {
 
     /** True when the document says nothing of its sidecar and sits in a namespace of its cluster without one. */
     private static boolean sidecarOff(Pending document, Map<String, Object> withoutSidecar) {
+      if (withoutSidecar.isEmpty()) {
+        return false; // most meshes: no cluster has such namespaces
+      }
       if (!(document.written.get("spec") instanceof Map<?, ?> spec) || spec.containsKey("sidecar")
           || !(spec.get("cluster") instanceof String cluster)) {
         return false;
       }
-      Object namespace = spec.get("namespace") == null ? "default" : spec.get("namespace");
-      return withoutSidecar.get(cluster) instanceof List<?> legacy && legacy.contains(namespace);
+      if (!(withoutSidecar.get(cluster) instanceof List<?> legacy)) {
+        return false;
+      }
+      return legacy.contains(spec.get("namespace") == null ? "default" : spec.get("namespace"));
     }
 
     /**
@@ -646,25 +650,28 @@ public final class IntentLoader {
     @SuppressWarnings("unchecked")
     private void rejectHostCollisions() {
       // Each service is in one group, and reported in its own list: the groups' order does not matter.
-      Map<String, List<Pending>> byObjectName = new HashMap<>();
+      // A group is its first service, or the list of its services once it has several.
+      Map<String, Object> byObjectName = new HashMap<>();
       for (Pending service : pending) {
         // Documents with errors already have a message; a clash on top would only repeat it.
-        if (service.kind != Kind.InboundService || service.name == null || service.errors > 0
-            || !(service.content.get("spec") instanceof Map<?, ?> rawSpec)) {
+        String objectName = service.kind != Kind.InboundService || service.name == null || service.errors > 0
+            ? null : objectName(service);
+        if (objectName == null) {
           continue;
         }
-        Map<String, Object> spec = (Map<String, Object>) rawSpec;
-        if (spec.get("service") instanceof String name && spec.get("namespace") instanceof String namespace
-            && spec.get("cluster") instanceof String) {
-          byObjectName.computeIfAbsent(name + "-" + namespace, h -> new ArrayList<>()).add(service);
+        Object group = byObjectName.putIfAbsent(objectName, service);
+        if (group instanceof Pending first) {
+          byObjectName.put(objectName, new ArrayList<>(List.of(first, service)));
+        } else if (group != null) {
+          ((List<Pending>) group).add(service);
         }
       }
       Map<String, Set<String>> clientClustersByTarget = null;
-      for (Map.Entry<String, List<Pending>> entry : byObjectName.entrySet()) {
-        List<Pending> services = entry.getValue();
-        if (services.size() < 2) {
+      for (Object group : byObjectName.values()) {
+        if (!(group instanceof List<?>)) {
           continue;
         }
+        List<Pending> services = (List<Pending>) group;
         if (clientClustersByTarget == null) {
           clientClustersByTarget = clientClustersByTarget();
         }
@@ -693,6 +700,24 @@ public final class IntentLoader {
           }
         }
       }
+    }
+
+    /**
+     * {@code <service>-<namespace>} of an InboundService whose spec names both and its cluster, else
+     * null; a function of the content, so kept with content taken from the last load.
+     */
+    private static String objectName(Pending service) {
+      ParseCache.Defaulted defaulted = service.defaulted;
+      if (defaulted != null && defaulted.objectName != null) {
+        return defaulted.objectName.isEmpty() ? null : defaulted.objectName;
+      }
+      String objectName = service.content.get("spec") instanceof Map<?, ?> spec && spec.get("service") instanceof String name
+          && spec.get("namespace") instanceof String namespace && spec.get("cluster") instanceof String
+          ? name + "-" + namespace : null;
+      if (defaulted != null) {
+        defaulted.objectName = objectName == null ? "" : objectName;
+      }
+      return objectName;
     }
 
     /** {@code <service>.<namespace>.global} of an InboundService whose spec names both. */

@@ -65,6 +65,8 @@ public final class ParseCache {
 
     final Kind kind;
     final String name;
+    /** An InboundService's {@code <service>-<namespace>} ("" when it names neither); null until worked out. */
+    String objectName;
     /** The last load (its number, see {@link Intents}) whose intents held this document's typed intent; -1 for none. */
     int heldIn = -1;
 
@@ -183,7 +185,9 @@ public final class ParseCache {
 
   /** Forgets the files the load just finished did not read (deleted, or no longer an intent file). */
   void finishLoad() {
-    byFile.keySet().retainAll(new HashSet<>(seen));
+    if (byFile.size() != seen.size()) { // every file seen is held: equal sizes, nothing to forget
+      byFile.keySet().retainAll(new HashSet<>(seen));
+    }
   }
 
   /** Maps and lists copied (the loader changes them), texts and numbers shared (immutable). */
