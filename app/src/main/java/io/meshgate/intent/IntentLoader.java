@@ -125,10 +125,6 @@ public final class IntentLoader {
       this.content = written;
       this.locations = locations;
     }
-
-    String file() {
-      return locations.documentStart().file();
-    }
   }
 
   /** A document read, with its file as the cache parsed it and its place there (null, 0 without a cache). */
@@ -145,7 +141,7 @@ public final class IntentLoader {
     private final List<Pending> pending = new ArrayList<>();
     /** One copy of each text read (see {@link YamlReader#read(String, byte[], List, Map)}). */
     private final Map<String, String> strings = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The first document of each kind and name (filled by {@link #rejectDuplicateNames}). */
+    /** The first document of each kind and name (filled by {@link #findFirstOfEachName}). */
     private final Map<Kind, Map<String, Pending>> firstByName = new EnumMap<>(Kind.class);
     private final IntentSchemas schemas = IntentSchemas.get();
     private final IntentLimits limits;
