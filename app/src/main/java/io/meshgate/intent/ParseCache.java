@@ -5,12 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -55,6 +57,8 @@ public final class ParseCache {
    * result. The content is shared with the documents handed out and never changed.
    */
   static final class Defaulted {
+    final Kind kind;
+    final String name;
     final Object inputs;
     final Map<String, Object> content;
     final List<Violation> problems;
@@ -62,9 +66,6 @@ public final class ParseCache {
     volatile Object typed;
     /** The document handed out, valid or not; null until handed out. */
     volatile IntentDocument document;
-
-    final Kind kind;
-    final String name;
     /** An InboundService's {@code <service>-<namespace>} ("" when it names neither); null until worked out. */
     String objectName;
     /** The last load (its number, see {@link Intents}) whose intents held this document's typed intent; -1 for none. */
@@ -85,8 +86,8 @@ public final class ParseCache {
    * adds those of documents new or valid again, rather than sorting them all again.
    */
   static final class Intents {
-    final Map<Kind, java.util.TreeMap<String, Object>> byKind = new java.util.EnumMap<>(Kind.class);
-    final java.util.TreeMap<IntentRef, SourceLocation> sources = new java.util.TreeMap<>();
+    final Map<Kind, TreeMap<String, Object>> byKind = new EnumMap<>(Kind.class);
+    final TreeMap<IntentRef, SourceLocation> sources = new TreeMap<>();
     /** The documents of the intents held, as the last load found them. */
     List<Defaulted> held = List.of();
     /** Loads counted from 1. */
@@ -94,7 +95,7 @@ public final class ParseCache {
 
     Intents() {
       for (Kind kind : Kind.values()) {
-        byKind.put(kind, new java.util.TreeMap<>());
+        byKind.put(kind, new TreeMap<>());
       }
     }
   }
