@@ -902,10 +902,17 @@ public final class IntentLoader {
     private IntentSet held(List<Pending> held) {
       ParseCache.Intents kept = cache.intents();
       int load = ++kept.load;
+      boolean whole = !kept.complete;
+      if (whole) {
+        kept.byKind.values().forEach(Map::clear);
+        kept.sources.clear();
+        kept.held = List.of();
+      }
+      kept.complete = false;
       List<Pending> added = new ArrayList<>();
       List<ParseCache.Defaulted> holding = new ArrayList<>(held.size());
       for (Pending document : held) {
-        if (document.defaulted.heldIn != load - 1) {
+        if (whole || document.defaulted.heldIn != load - 1) {
           added.add(document);
         }
         document.defaulted.heldIn = load;
@@ -923,6 +930,7 @@ public final class IntentLoader {
         kept.sources.put(new IntentRef(document.kind, document.name), document.locations.documentStart());
       }
       kept.held = holding;
+      kept.complete = true;
       return new IntentSet((SortedMap) kept.byKind.get(Kind.Cluster), (SortedMap) kept.byKind.get(Kind.InboundService),
           (SortedMap) kept.byKind.get(Kind.ServiceClient), kept.sources, (SortedMap) kept.byKind.get(Kind.IngressRoute),
           (SortedMap) kept.byKind.get(Kind.ExternalService), (SortedMap) kept.byKind.get(Kind.EndUserAuth));

@@ -92,6 +92,8 @@ public final class ParseCache {
     List<Defaulted> held = List.of();
     /** Loads counted from 1. */
     int load;
+    /** False while a load patches them (one that failed midway leaves them to be built whole again). */
+    boolean complete = true;
 
     Intents() {
       for (Kind kind : Kind.values()) {

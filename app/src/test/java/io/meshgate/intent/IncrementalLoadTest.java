@@ -254,6 +254,18 @@ class IncrementalLoadTest {
     step();
   }
 
+  @Test
+  void intentsLeftHalfPatchedByAFailedLoadAreBuiltWholeAgain() throws Exception {
+    writeRepository();
+    step();
+    // As a load that failed (out of memory, say) between removing and adding intents leaves them.
+    cache.intents().byKind.get(Kind.InboundService).clear();
+    cache.intents().sources.clear();
+    cache.intents().complete = false;
+    replace("services/orders.yaml", "port: 8081", "port: 9999");
+    assertEquals(2, step().intents().services().size());
+  }
+
   /** Every fixture repository in turn in one tree (most files change at each step), twice over. */
   @Test
   void everyFixtureInTurnThroughOneCache() throws Exception {
