@@ -17,9 +17,12 @@ import java.util.Map;
  * the service, its clients and the clusters their requests consulted are unchanged), and the
  * embedded policy engine's results per rule element ({@link PolicyMemory}: the policies still see
  * the whole input, and an element is evaluated again when anything it read changed). A parsed
- * file also keeps its documents' schema findings and, while their content with defaults is the
- * same, their typed intents. Everything else (defaults, references) runs in full every time. The
- * service's sync job keeps one; checks of one memory run one at a time.
+ * file also keeps its documents' schema findings and, while nothing their defaults read from other
+ * documents changed, their content with defaults, the problems found filling them in, their typed
+ * intents and the documents handed out (see {@link ParseCache}); the sorted intents of the last load
+ * are patched rather than built again. Duplicate names, host collisions and references are looked at
+ * across the whole tree every time. The service's sync job keeps one; checks of one memory run one
+ * at a time.
  */
 public final class CheckMemory {
   private final ParseCache parsed = new ParseCache();

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -38,6 +39,10 @@ public final class IntentLoader {
 
   private static final ObjectMapper BINDER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** The kinds by name (looked up for every document: {@code Kind.values()} copies its array each time). */
+  private static final Map<String, Kind> KINDS = java.util.Arrays.stream(Kind.values())
+      .collect(java.util.stream.Collectors.toUnmodifiableMap(Kind::name, kind -> kind));
 
   private IntentLoader() {}
 
@@ -95,23 +100,35 @@ public final class IntentLoader {
   private static final class Pending {
     final Kind kind;
     final String name;
-    final Map<String, Object> content;
+    /** The document as written: read, never changed (a fresh load's is {@link #content} itself). */
+    final Map<String, Object> written;
+    /** The document with defaults: filled in by this load, or the one the last load filled in. */
+    Map<String, Object> content;
     final FieldLocations locations;
-    /** The document it was read from (the parse cache knows its file as written by it). */
-    YamlReader.Document source;
+    /** The file as parsed by the cache and the document's place in it, or null without a cache. */
+    ParseCache.Parsed file;
+    int index;
+    /** What the last load worked out for this document when it still holds, else what this one did. */
+    ParseCache.Defaulted defaulted;
+    /** The first document of its kind and name when that is another one (this one is a duplicate). */
+    Pending firstOfName;
+    /** Problems found while filling in defaults (a function of the document and its inputs). */
+    List<Violation> problems = new ArrayList<>();
+    /** Problems found across documents after that (host collisions, binding), never kept. */
+    final List<Violation> lateProblems = new ArrayList<>(0);
     int errors;
 
-    Pending(Kind kind, String name, Map<String, Object> content, FieldLocations locations) {
+    Pending(Kind kind, String name, Map<String, Object> written, FieldLocations locations) {
       this.kind = kind;
       this.name = name;
-      this.content = content;
+      this.written = written;
+      this.content = written;
       this.locations = locations;
     }
-
-    String file() {
-      return locations.documentStart().file();
-    }
   }
+
+  /** A document read, with its file as the cache parsed it and its place there (null, 0 without a cache). */
+  private record Read(YamlReader.Document document, ParseCache.Parsed file, int index) {}
 
   private static final class Run {
     private final Path root;
@@ -122,12 +139,9 @@ public final class IntentLoader {
     private final List<Violation> violations = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>();
-    /** The schema's findings for each document read, worked out before the documents are identified. */
-    private final java.util.IdentityHashMap<YamlReader.Document, List<IntentSchemas.Finding>> schemaFindings =
-        new java.util.IdentityHashMap<>();
     /** One copy of each text read (see {@link YamlReader#read(String, byte[], List, Map)}). */
     private final Map<String, String> strings = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The first document of each kind and name (filled by {@link #rejectDuplicateNames}). */
+    /** The first document of each kind and name (filled by {@link #findFirstOfEachName}). */
     private final Map<Kind, Map<String, Pending>> firstByName = new EnumMap<>(Kind.class);
     private final IntentSchemas schemas = IntentSchemas.get();
     private final IntentLimits limits;
@@ -189,45 +203,46 @@ public final class IntentLoader {
       for (int i = 0; i < labels.size(); i++) {
         parseProblems.add(new ArrayList<>());
       }
-      List<List<YamlReader.Document>> parsed = IntStream.range(0, labels.size()).parallel()
-          .mapToObj(i -> cache != null ? cache.read(labels.get(i), contents.get(i), parseProblems.get(i), strings)
-              : YamlReader.read(labels.get(i), contents.get(i), parseProblems.get(i), strings))
+      // Each file's documents, with the file as the cache holds it (its documents as written).
+      List<List<Read>> parsed = IntStream.range(0, labels.size()).parallel()
+          .mapToObj(i -> cache != null ? reads(cache.read(labels.get(i), contents.get(i), parseProblems.get(i), strings))
+              : YamlReader.read(labels.get(i), contents.get(i), parseProblems.get(i), strings).stream()
+                  .map(document -> new Read(document, null, 0)).toList())
           .toList();
       if (cache != null) {
         cache.finishLoad();
       }
       // Schema validation is most of identifying a document, and each document's is its own: on
       // every core first, then the documents are identified in file order with their findings.
-      List<YamlReader.Document> documents = parsed.stream().flatMap(List::stream).toList();
+      List<Read> documents = parsed.stream().flatMap(List::stream).toList();
       // A file as written last time has the findings it had then (the cache keeps them).
-      List<List<IntentSchemas.Finding>> findings = documents.parallelStream().map(document -> {
-        List<IntentSchemas.Finding> known = cache == null ? null : cache.schemaFindings(document);
+      List<List<IntentSchemas.Finding>> findings = documents.parallelStream().map(read -> {
+        List<IntentSchemas.Finding> known = read.file() == null ? null : read.file().findings().get(read.index());
         if (known != null) {
           return known;
         }
-        Kind kind = kindOf(document.content());
+        Kind kind = kindOf(read.document().content());
         try {
           List<IntentSchemas.Finding> found =
-              kind == null ? List.<IntentSchemas.Finding>of() : schemas.validate(kind, document.content());
-          if (cache != null) {
-            cache.keepSchemaFindings(document, found);
+              kind == null ? List.<IntentSchemas.Finding>of() : schemas.validate(kind, read.document().content());
+          if (read.file() != null) {
+            read.file().findings().set(read.index(), List.copyOf(found));
           }
           return found;
         } catch (RuntimeException e) {
           return null; // validated again where such a failure is reported against the document
         }
       }).toList();
-      for (int i = 0; i < documents.size(); i++) {
-        if (findings.get(i) != null) {
-          schemaFindings.put(documents.get(i), findings.get(i));
-        }
-      }
+      int documentAt = 0;
       for (int i = 0; i < labels.size(); i++) {
         files.add(labels.get(i));
         progress.update("files read", files.size());
         violations.addAll(parseProblems.get(i));
         int before = violations.size() - parseProblems.get(i).size();
-        for (YamlReader.Document document : parsed.get(i)) {
+        int next = documentAt + parsed.get(i).size();
+        for (Read read : parsed.get(i)) {
+          YamlReader.Document document = read.document();
+          List<IntentSchemas.Finding> found = findings.get(documentAt++);
           if (violations.size() - before >= MAX_PROBLEMS_PER_FILE) {
             // Like a compiler's error limit: thousands of lines about one broken file help no one.
             SourceLocation at = document.locations().documentStart();
@@ -237,7 +252,7 @@ public final class IntentLoader {
             break;
           }
           try {
-            identify(document);
+            identify(read, found);
           } catch (RuntimeException e) {
             // Schema validation of odd content must not abort the run: report and carry on.
             SourceLocation at = document.locations().documentStart();
@@ -245,21 +260,23 @@ public final class IntentLoader {
                 + IoProblems.describe(e) + "); simplify it or report it to the meshgate maintainers", at.file(), at.line(), at.column(), null, null, null));
           }
         }
+        documentAt = next;
       }
-      rejectDuplicateNames();
-      applySidecarDefaults();
-      // Each document's defaults are filled into its own maps: on every core.
-      pending.parallelStream().filter(document -> document.kind != null)
-          .forEach(document -> schemas.applyDefaults(document.kind, document.content));
-      applyServiceDefaults();
-      applyClientDefaults();
-      EdgeDefaults.apply(pending.stream().filter(p -> p.kind != null && p.name != null)
-          .map(p -> new EdgeDefaults.Document(p.kind, p.name, p.content)).toList());
+      findFirstOfEachName();
+      applyDefaults();
       rejectHostCollisions();
       java.util.Set<String> clusters = new java.util.TreeSet<>();
       pending.stream().filter(p -> p.kind == Kind.Cluster && p.name != null).forEach(p -> clusters.add(p.name));
       overlays = OverlayLoader.read(realRoot, this::label, clusters, violations, limits);
       return result();
+    }
+
+    private static List<Read> reads(ParseCache.Parsed file) {
+      List<Read> reads = new ArrayList<>(file.documents().size());
+      for (int i = 0; i < file.documents().size(); i++) {
+        reads.add(new Read(file.documents().get(i), file, i));
+      }
+      return reads;
     }
 
     /** Reads up to {@code limit} bytes, so a file that grows while it is read cannot exhaust memory. */
@@ -365,11 +382,13 @@ public final class IntentLoader {
 
     /** The kind a document names, when it is one of meshgate's; else null (identify says why). */
     private static Kind kindOf(Map<String, Object> content) {
-      return content.get("kind") instanceof String text && isKind(text) ? Kind.valueOf(text) : null;
+      return content.get("kind") instanceof String text ? KINDS.get(text) : null;
     }
 
     /** Recognises the kind and name, then validates the document against its schema. */
-    private void identify(YamlReader.Document document) {
+    /** @param findings the document's schema findings worked out already, or null to work them out here */
+    private void identify(Read read, List<IntentSchemas.Finding> findings) {
+      YamlReader.Document document = read.document();
       Map<String, Object> content = document.content();
       FieldLocations locations = document.locations();
       Kind kind = null;
@@ -379,7 +398,7 @@ public final class IntentLoader {
         report(null, locations.documentStart(), null, null, null, body ? IntentFiles.EMCO_BODY
             : "missing required field \"kind\" at the top level; add kind: " + kindList(" or "));
       } else if (kindValue instanceof String text && isKind(text)) {
-        kind = Kind.valueOf(text);
+        kind = KINDS.get(text);
       } else if (kindValue instanceof String text && ForeignKinds.describe(text, content.get("apiVersion")) != null) {
         report(null, locations.locate("kind"), null, null, "kind", ForeignKinds.describe(text, content.get("apiVersion")));
       } else {
@@ -396,10 +415,10 @@ public final class IntentLoader {
       String name = content.get("metadata") instanceof Map<?, ?> metadata && metadata.get("name") instanceof String text
           ? text : null;
       Pending current = new Pending(kind, name, content, locations);
-      current.source = document;
+      current.file = read.file();
+      current.index = read.index();
       current.errors = document.problems();
       pending.add(current);
-      List<IntentSchemas.Finding> findings = schemaFindings.remove(document);
       for (IntentSchemas.Finding finding : findings != null ? findings : schemas.validate(kind, content)) {
         report(current, locations.locate(finding.path()), kind, name, finding.path(), finding.message());
       }
@@ -412,28 +431,108 @@ public final class IntentLoader {
     }
 
     private static boolean isKind(String text) {
-      for (Kind kind : Kind.values()) {
-        if (kind.name().equals(text)) {
-          return true;
-        }
-      }
-      return false;
+      return KINDS.containsKey(text);
     }
 
-    /** Names are unique per kind; the second one is reported, pointing at the first. */
-    private void rejectDuplicateNames() {
+    /** Names are unique per kind: each document learns the first of its name when that is another one. */
+    private void findFirstOfEachName() {
       for (Pending document : pending) {
         if (document.name == null) {
           continue;
         }
         Pending first = firstByName.computeIfAbsent(document.kind, k -> new HashMap<>()).putIfAbsent(document.name, document);
-        if (first != null) {
-          SourceLocation firstAt = first.locations.locate("metadata.name");
-          report(document, document.locations.locate("metadata.name"), document.kind, document.name, "metadata.name",
+        document.firstOfName = first;
+      }
+    }
+
+    /**
+     * Fills in each document's defaults, in the order they read each other: clusters (their own
+     * content only), services and clients (which read their cluster as written, and a client its
+     * target service and both clusters with defaults), then the mesh-edge kinds (which read their
+     * cluster with defaults). Each document's defaults are worked out on its own (on every core),
+     * or taken from the last load when its file and everything it reads from other documents are
+     * unchanged ({@link ParseCache.Defaulted}).
+     */
+    private void applyDefaults() {
+      // Read before any default is filled in (a fresh load fills them into the documents as read).
+      Map<String, Object> withoutSidecar = new HashMap<>();
+      firstByName.getOrDefault(Kind.Cluster, Map.of()).forEach((name, cluster) -> {
+        if (cluster.written.get("spec") instanceof Map<?, ?> spec && spec.get("namespacesWithoutSidecar") != null) {
+          withoutSidecar.put(name, spec.get("namespacesWithoutSidecar"));
+        }
+      });
+      defaults(Kind.Cluster, document -> java.util.Arrays.asList(firstNameAt(document)),
+          document -> schemas.applyDefaults(document.kind, document.content));
+      defaults(Kind.InboundService, document -> java.util.Arrays.asList(firstNameAt(document), sidecarOff(document, withoutSidecar)),
+          document -> {
+            applySidecarDefault(document, withoutSidecar);
+            schemas.applyDefaults(document.kind, document.content);
+            applyServiceDefaults(document);
+          });
+      defaults(Kind.ServiceClient, document -> java.util.Arrays.asList(firstNameAt(document), sidecarOff(document, withoutSidecar),
+          clientInputs(document.written)), document -> {
+            applySidecarDefault(document, withoutSidecar);
+            schemas.applyDefaults(document.kind, document.content);
+            applyClientDefaults(document);
+          });
+      // The first Cluster of each name with a spec: what EdgeDefaults reads.
+      Map<String, Map<String, Object>> clusterSpecs = EdgeDefaults.clusterSpecs(pending.stream()
+          .filter(p -> p.kind == Kind.Cluster && p.name != null).map(p -> new EdgeDefaults.Document(p.kind, p.name, p.content))
+          .toList());
+      for (Kind kind : List.of(Kind.IngressRoute, Kind.ExternalService, Kind.EndUserAuth)) {
+        defaults(kind, document -> java.util.Arrays.asList(firstNameAt(document),
+            document.kind == Kind.IngressRoute ? EdgeDefaults.inputs(document.written, clusterSpecs) : null), document -> {
+              schemas.applyDefaults(document.kind, document.content);
+              if (document.name != null) {
+                EdgeDefaults.apply(new EdgeDefaults.Document(document.kind, document.name, document.content), clusterSpecs);
+              }
+            });
+      }
+    }
+
+    /**
+     * Fills in the defaults of every document of {@code kind}: a duplicate name is reported, then
+     * {@code fill} runs on the document's own copy; or, when the last load worked them out for the
+     * same file as written and equal {@code inputs}, its content, problems and typed intent are taken.
+     */
+    private void defaults(Kind kind, java.util.function.Function<Pending, List<Object>> inputs,
+        java.util.function.Consumer<Pending> fill) {
+      pending.parallelStream().filter(document -> document.kind == kind).forEach(document -> {
+        List<Object> read = document.file == null ? null : inputs.apply(document);
+        ParseCache.Defaulted last = read == null ? null : document.file.defaulted().get(document.index);
+        if (last != null && last.inputs.equals(read)) {
+          document.defaulted = last;
+          document.content = last.content;
+          document.problems = last.problems;
+          document.errors += last.problems.size();
+          cache.count(true);
+          return;
+        }
+        if (document.file != null) {
+          // The cache's document stays as written for the next load.
+          @SuppressWarnings("unchecked")
+          Map<String, Object> copy = (Map<String, Object>) ParseCache.deepCopy(document.written);
+          document.content = copy;
+        }
+        if (document.firstOfName != null) {
+          SourceLocation firstAt = document.firstOfName.locations.locate("metadata.name");
+          problem(document, document.problems, document.locations.locate("metadata.name"), "metadata.name",
               "duplicate " + document.kind + " name \"" + document.name + "\": already defined at " + firstAt
                   + "; names must be unique per kind; rename one of them");
         }
-      }
+        fill.accept(document);
+        if (document.file != null) {
+          document.defaulted = new ParseCache.Defaulted(document.kind, document.name, read, document.content,
+              List.copyOf(document.problems));
+          document.file.defaulted().set(document.index, document.defaulted);
+          cache.count(false);
+        }
+      });
+    }
+
+    /** Where the first document of this one's name is named, when this one is a duplicate; else null. */
+    private static SourceLocation firstNameAt(Pending document) {
+      return document.firstOfName == null ? null : document.firstOfName.locations.locate("metadata.name");
     }
 
     /**
@@ -442,19 +541,25 @@ public final class IntentLoader {
      * ({@code true}) applies. Runs before the schema defaults, which fill what is still absent.
      */
     @SuppressWarnings("unchecked")
-    private void applySidecarDefaults() {
-      for (Pending document : pending) {
-        if ((document.kind != Kind.InboundService && document.kind != Kind.ServiceClient)
-            || !(document.content.get("spec") instanceof Map<?, ?> rawSpec) || rawSpec.containsKey("sidecar")) {
-          continue;
-        }
-        Map<String, Object> cluster = specOf(Kind.Cluster, rawSpec.get("cluster"));
-        Object namespace = rawSpec.get("namespace") == null ? "default" : rawSpec.get("namespace");
-        if (cluster != null && cluster.get("namespacesWithoutSidecar") instanceof List<?> legacy
-            && legacy.contains(namespace)) {
-          ((Map<String, Object>) rawSpec).put("sidecar", false);
-        }
+    private static void applySidecarDefault(Pending document, Map<String, Object> withoutSidecar) {
+      if (sidecarOff(document, withoutSidecar)) {
+        ((Map<String, Object>) document.content.get("spec")).put("sidecar", false);
       }
+    }
+
+    /** True when the document says nothing of its sidecar and sits in a namespace of its cluster without one. */
+    private static boolean sidecarOff(Pending document, Map<String, Object> withoutSidecar) {
+      if (withoutSidecar.isEmpty()) {
+        return false; // most meshes: no cluster has such namespaces
+      }
+      if (!(document.written.get("spec") instanceof Map<?, ?> spec) || spec.containsKey("sidecar")
+          || !(spec.get("cluster") instanceof String cluster)) {
+        return false;
+      }
+      if (!(withoutSidecar.get(cluster) instanceof List<?> legacy)) {
+        return false;
+      }
+      return legacy.contains(spec.get("namespace") == null ? "default" : spec.get("namespace"));
     }
 
     /**
@@ -462,19 +567,33 @@ public final class IntentLoader {
      * and its ports are one list ({@link ServicePorts}).
      */
     @SuppressWarnings("unchecked")
-    private void applyServiceDefaults() {
-      for (Pending service : pending) {
-        if (service.kind != Kind.InboundService || !(service.content.get("spec") instanceof Map<?, ?> rawSpec)) {
-          continue;
-        }
-        if (!rawSpec.containsKey("selector") && rawSpec.get("service") instanceof String name) {
-          ((Map<String, Object>) rawSpec).put("selector", new java.util.LinkedHashMap<>(Map.of("app", name)));
-        }
-        for (ServicePorts.Problem problem : ServicePorts.normalize((Map<String, Object>) rawSpec)) {
-          report(service, service.locations.locate(problem.path()), service.kind, service.name, problem.path(),
-              problem.message());
-        }
+    private void applyServiceDefaults(Pending service) {
+      if (!(service.content.get("spec") instanceof Map<?, ?> rawSpec)) {
+        return;
       }
+      if (!rawSpec.containsKey("selector") && rawSpec.get("service") instanceof String name) {
+        ((Map<String, Object>) rawSpec).put("selector", new java.util.LinkedHashMap<>(Map.of("app", name)));
+      }
+      for (ServicePorts.Problem problem : ServicePorts.normalize((Map<String, Object>) rawSpec)) {
+        problem(service, service.problems, service.locations.locate(problem.path()), problem.path(), problem.message());
+      }
+    }
+
+    /**
+     * What a client's defaults read from other documents: its target's cluster and mutualTLS (with
+     * defaults), and whether its cluster and its target's exist and their logical clouds.
+     */
+    private List<Object> clientInputs(Map<String, Object> client) {
+      if (!(client.get("spec") instanceof Map<?, ?> spec)) {
+        return List.of();
+      }
+      Map<String, Object> target = specOf(Kind.InboundService, spec.get("target"));
+      Map<String, Object> clientCluster = specOf(Kind.Cluster, spec.get("cluster"));
+      Map<String, Object> targetCluster = target == null ? null : specOf(Kind.Cluster, target.get("cluster"));
+      return java.util.Arrays.asList(target != null, target == null ? null : target.get("cluster"),
+          target == null ? null : target.get("mutualTLS"), clientCluster != null,
+          clientCluster == null ? null : clientCluster.get("logicalCloud"), targetCluster != null,
+          targetCluster == null ? null : targetCluster.get("logicalCloud"));
     }
 
     /**
@@ -482,39 +601,37 @@ public final class IntentLoader {
      * mutualTLS is its target's when both sit in one logical cloud (required otherwise).
      */
     @SuppressWarnings("unchecked")
-    private void applyClientDefaults() {
-      for (Pending client : pending) {
-        if (client.kind != Kind.ServiceClient || !(client.content.get("spec") instanceof Map<?, ?> rawSpec)) {
-          continue;
-        }
-        Map<String, Object> spec = (Map<String, Object>) rawSpec;
-        if (!spec.containsKey("serviceAccount") && spec.get("service") instanceof String service) {
-          spec.put("serviceAccount", service);
-        }
-        if (spec.containsKey("mutualTLS")) {
-          continue;
-        }
-        Map<String, Object> target = specOf(Kind.InboundService, spec.get("target"));
-        Map<String, Object> clientCluster = specOf(Kind.Cluster, spec.get("cluster"));
-        Map<String, Object> targetCluster = target == null ? null : specOf(Kind.Cluster, target.get("cluster"));
-        if (target == null || clientCluster == null || targetCluster == null) {
-          continue; // unknown references are MG-REF-01's to report
-        }
-        Object clientCloud = clientCluster.get("logicalCloud");
-        Object targetCloud = targetCluster.get("logicalCloud");
-        if (!(clientCloud instanceof String) || !(targetCloud instanceof String)) {
-          continue;
-        }
-        if (!clientCloud.equals(targetCloud)) {
-          report(client, client.locations.locate("spec"), client.kind, client.name, "spec.mutualTLS",
-              "missing required field \"mutualTLS\" in spec: cluster " + spec.get("cluster") + " (logical cloud "
-                  + clientCloud + ") and target " + spec.get("target") + " in cluster " + target.get("cluster")
-                  + " (logical cloud " + targetCloud + ") sit in different logical clouds; set mutualTLS explicitly");
-          continue;
-        }
-        if (target.get("mutualTLS") instanceof String mode && isTlsMode(mode)) {
-          spec.put("mutualTLS", mode);
-        }
+    private void applyClientDefaults(Pending client) {
+      if (!(client.content.get("spec") instanceof Map<?, ?> rawSpec)) {
+        return;
+      }
+      Map<String, Object> spec = (Map<String, Object>) rawSpec;
+      if (!spec.containsKey("serviceAccount") && spec.get("service") instanceof String service) {
+        spec.put("serviceAccount", service);
+      }
+      if (spec.containsKey("mutualTLS")) {
+        return;
+      }
+      Map<String, Object> target = specOf(Kind.InboundService, spec.get("target"));
+      Map<String, Object> clientCluster = specOf(Kind.Cluster, spec.get("cluster"));
+      Map<String, Object> targetCluster = target == null ? null : specOf(Kind.Cluster, target.get("cluster"));
+      if (target == null || clientCluster == null || targetCluster == null) {
+        return; // unknown references are MG-REF-01's to report
+      }
+      Object clientCloud = clientCluster.get("logicalCloud");
+      Object targetCloud = targetCluster.get("logicalCloud");
+      if (!(clientCloud instanceof String) || !(targetCloud instanceof String)) {
+        return;
+      }
+      if (!clientCloud.equals(targetCloud)) {
+        problem(client, client.problems, client.locations.locate("spec"), "spec.mutualTLS",
+            "missing required field \"mutualTLS\" in spec: cluster " + spec.get("cluster") + " (logical cloud "
+                + clientCloud + ") and target " + spec.get("target") + " in cluster " + target.get("cluster")
+                + " (logical cloud " + targetCloud + ") sit in different logical clouds; set mutualTLS explicitly");
+        return;
+      }
+      if (target.get("mutualTLS") instanceof String mode && isTlsMode(mode)) {
+        spec.put("mutualTLS", mode);
       }
     }
 
@@ -528,25 +645,29 @@ public final class IntentLoader {
      */
     @SuppressWarnings("unchecked")
     private void rejectHostCollisions() {
-      Map<String, List<Pending>> byObjectName = new TreeMap<>();
+      // Each service is in one group, and reported in its own list: the groups' order does not matter.
+      // A group is its first service, or the list of its services once it has several.
+      Map<String, Object> byObjectName = new HashMap<>();
       for (Pending service : pending) {
         // Documents with errors already have a message; a clash on top would only repeat it.
-        if (service.kind != Kind.InboundService || service.name == null || service.errors > 0
-            || !(service.content.get("spec") instanceof Map<?, ?> rawSpec)) {
+        String objectName = service.kind != Kind.InboundService || service.name == null || service.errors > 0
+            ? null : objectName(service);
+        if (objectName == null) {
           continue;
         }
-        Map<String, Object> spec = (Map<String, Object>) rawSpec;
-        if (spec.get("service") instanceof String name && spec.get("namespace") instanceof String namespace
-            && spec.get("cluster") instanceof String) {
-          byObjectName.computeIfAbsent(name + "-" + namespace, h -> new ArrayList<>()).add(service);
+        Object group = byObjectName.putIfAbsent(objectName, service);
+        if (group instanceof Pending first) {
+          byObjectName.put(objectName, new ArrayList<>(List.of(first, service)));
+        } else if (group != null) {
+          ((List<Pending>) group).add(service);
         }
       }
       Map<String, Set<String>> clientClustersByTarget = null;
-      for (Map.Entry<String, List<Pending>> entry : byObjectName.entrySet()) {
-        List<Pending> services = entry.getValue();
-        if (services.size() < 2) {
+      for (Object group : byObjectName.values()) {
+        if (!(group instanceof List<?>)) {
           continue;
         }
+        List<Pending> services = (List<Pending>) group;
         if (clientClustersByTarget == null) {
           clientClustersByTarget = clientClustersByTarget();
         }
@@ -567,7 +688,7 @@ public final class IntentLoader {
           }
           if (earliest != Integer.MAX_VALUE) {
             String problem = hostCollision(services.get(earliest), second, clientClustersByTarget);
-            report(second, second.locations.locate("spec.service"), second.kind, second.name, "spec.service", problem);
+            problem(second, second.lateProblems, second.locations.locate("spec.service"), "spec.service", problem);
           }
           firstHostedIn.putIfAbsent(hostInCluster, later);
           for (String entryCluster : entryClusters) {
@@ -575,6 +696,24 @@ public final class IntentLoader {
           }
         }
       }
+    }
+
+    /**
+     * {@code <service>-<namespace>} of an InboundService whose spec names both and its cluster, else
+     * null; a function of the content, so kept with content taken from the last load.
+     */
+    private static String objectName(Pending service) {
+      ParseCache.Defaulted defaulted = service.defaulted;
+      if (defaulted != null && defaulted.objectName != null) {
+        return defaulted.objectName.isEmpty() ? null : defaulted.objectName;
+      }
+      String objectName = service.content.get("spec") instanceof Map<?, ?> spec && spec.get("service") instanceof String name
+          && spec.get("namespace") instanceof String namespace && spec.get("cluster") instanceof String
+          ? name + "-" + namespace : null;
+      if (defaulted != null) {
+        defaulted.objectName = objectName == null ? "" : objectName;
+      }
+      return objectName;
     }
 
     /** {@code <service>.<namespace>.global} of an InboundService whose spec names both. */
@@ -688,7 +827,7 @@ public final class IntentLoader {
     }
 
     private LoadResult result() {
-      List<IntentDocument> documents = new ArrayList<>();
+      List<IntentDocument> documents = new ArrayList<>(pending.size());
       Map<String, Cluster> clusters = new TreeMap<>();
       Map<String, InboundService> services = new TreeMap<>();
       Map<String, ServiceClient> clients = new TreeMap<>();
@@ -697,11 +836,22 @@ public final class IntentLoader {
       Map<String, EndUserAuth> endUserAuths = new TreeMap<>();
       Map<IntentRef, SourceLocation> sources = new TreeMap<>();
       // Binding is most of this step and each document's is its own: on every core, then in order.
-      List<Object> typed = pending.parallelStream()
-          .map(document -> document.name == null || document.errors != 0 ? null
-              : cache == null || document.source == null ? bindOrFailure(document)
-              : cache.bound(document.source, document.content, () -> bindOrFailure(document)))
-          .toList();
+      // A document whose defaults the last load worked out keeps the intent bound then.
+      List<Object> typed = pending.parallelStream().map(document -> {
+        if (document.name == null || document.errors != 0) {
+          return null;
+        }
+        ParseCache.Defaulted defaulted = document.defaulted;
+        Object intent = defaulted == null ? null : defaulted.typed;
+        if (intent == null) {
+          intent = bindOrFailure(document);
+          if (defaulted != null) {
+            defaulted.typed = intent;
+          }
+        }
+        return intent;
+      }).toList();
+      List<Pending> held = new ArrayList<>();
       for (int at = 0; at < pending.size(); at++) {
         Pending document = pending.get(at);
         if (document.name == null) {
@@ -710,8 +860,10 @@ public final class IntentLoader {
         if (document.errors == 0) {
           if (typed.get(at) instanceof IllegalArgumentException e) {
             // The schema admitted something the typed model cannot hold: report it rather than crash.
-            report(document, document.locations.documentStart(), document.kind, document.name, null,
+            problem(document, document.lateProblems, document.locations.documentStart(), null,
                 "cannot read this " + document.kind + ": " + firstLine(e.getMessage()));
+          } else if (cache != null) {
+            held.add(document);
           } else {
             Object intent = typed.get(at);
             switch (document.kind) {
@@ -725,15 +877,81 @@ public final class IntentLoader {
             sources.put(new IntentRef(document.kind, document.name), document.locations.documentStart());
           }
         }
-        documents.add(new IntentDocument(document.kind, document.name, document.content, document.locations,
-            document.errors == 0));
+        documents.add(handedOut(document));
+      }
+      // Each document's problems after those of identifying it (in the order they were found).
+      for (Pending document : pending) {
+        violations.addAll(document.problems);
+        violations.addAll(document.lateProblems);
       }
       violations.sort(Comparator.comparing(Violation::file, Comparator.nullsFirst(Comparator.naturalOrder()))
           .thenComparingInt(Violation::line).thenComparingInt(Violation::column)
           .thenComparing(Violation::message));
-      return new LoadResult(new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services), new TreeMap<>(clients), sources,
-          new TreeMap<>(ingressRoutes), new TreeMap<>(externalServices), new TreeMap<>(endUserAuths)),
-          documents, violations, files, overlays);
+      IntentSet intents = cache != null ? held(held) : new IntentSet(new TreeMap<>(clusters), new TreeMap<>(services),
+          new TreeMap<>(clients), sources, new TreeMap<>(ingressRoutes), new TreeMap<>(externalServices),
+          new TreeMap<>(endUserAuths));
+      return new LoadResult(intents, documents, violations, files, overlays);
+    }
+
+    /**
+     * The intents of the documents {@code held} (valid, bound), from those the last load handed out:
+     * the ones of documents gone or no longer held are removed, those of documents held now and not
+     * then are added.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private IntentSet held(List<Pending> held) {
+      ParseCache.Intents kept = cache.intents();
+      int load = ++kept.load;
+      boolean whole = !kept.complete;
+      if (whole) {
+        kept.byKind.values().forEach(Map::clear);
+        kept.sources.clear();
+        kept.held = List.of();
+      }
+      kept.complete = false;
+      List<Pending> added = new ArrayList<>();
+      List<ParseCache.Defaulted> holding = new ArrayList<>(held.size());
+      for (Pending document : held) {
+        if (whole || document.defaulted.heldIn != load - 1) {
+          added.add(document);
+        }
+        document.defaulted.heldIn = load;
+        holding.add(document.defaulted);
+      }
+      // Removed first: a name held by another document now is added after.
+      for (ParseCache.Defaulted gone : kept.held) {
+        if (gone.heldIn != load) {
+          kept.byKind.get(gone.kind).remove(gone.name);
+          kept.sources.remove(new IntentRef(gone.kind, gone.name));
+        }
+      }
+      for (Pending document : added) {
+        kept.byKind.get(document.kind).put(document.name, document.defaulted.typed);
+        kept.sources.put(new IntentRef(document.kind, document.name), document.locations.documentStart());
+      }
+      kept.held = holding;
+      kept.complete = true;
+      return new IntentSet((SortedMap) kept.byKind.get(Kind.Cluster), (SortedMap) kept.byKind.get(Kind.InboundService),
+          (SortedMap) kept.byKind.get(Kind.ServiceClient), kept.sources, (SortedMap) kept.byKind.get(Kind.IngressRoute),
+          (SortedMap) kept.byKind.get(Kind.ExternalService), (SortedMap) kept.byKind.get(Kind.EndUserAuth));
+    }
+
+    /**
+     * The document handed out: the one the last load handed out when it holds the same content and
+     * validity (later steps compare documents, and the same one is equal at once).
+     */
+    private static IntentDocument handedOut(Pending document) {
+      boolean valid = document.errors == 0;
+      ParseCache.Defaulted defaulted = document.defaulted;
+      IntentDocument last = defaulted == null ? null : defaulted.document;
+      if (last != null && last.valid() == valid) {
+        return last;
+      }
+      IntentDocument made = new IntentDocument(document.kind, document.name, document.content, document.locations, valid);
+      if (defaulted != null) {
+        defaulted.document = made;
+      }
+      return made;
     }
 
     /** The typed intent, or the IllegalArgumentException saying why the model cannot hold it. */
@@ -776,6 +994,13 @@ public final class IntentLoader {
 
     private void fileWarning(String label, String message) {
       violations.add(new Violation(Violation.SCHEMA_RULE, Severity.WARNING, message, label, 1, 1, null, null, null));
+    }
+
+    /** A problem of a document after it was identified, into its own list {@code into}. */
+    private static void problem(Pending document, List<Violation> into, SourceLocation at, String field, String message) {
+      document.errors++;
+      into.add(new Violation(Violation.SCHEMA_RULE, Severity.ERROR, message, at.file(), at.line(), at.column(),
+          document.kind.name(), document.name, field == null || field.isEmpty() ? null : field));
     }
 
     private void report(Pending document, SourceLocation at, Kind kind, String name, String field, String message) {

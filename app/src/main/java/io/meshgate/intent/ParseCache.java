@@ -5,60 +5,110 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The parsed YAML of each intent file, kept from one load to the next of a tree that changes a
  * little at a time ({@code serve}: one push changes a few of 10,000 files). A file is keyed by its
  * path and its Git blob id (the SHA-1 of {@code "blob <size>\0"} and its bytes, so the id Git gives
- * the file), and parsed again only when that id changed. What a load does after parsing (schemas,
- * defaults, references, duplicate names) still runs on every document, so a cached file gives the
- * same findings as a fresh parse. A file gone from the tree is dropped at the end of the load.
+ * the file), and parsed again only when that id changed. With each file as parsed it keeps what the
+ * load worked out for its documents: their schema findings (a function of the document as written),
+ * and their content with defaults, the problems found while filling them in and their typed intent,
+ * together with everything the defaults read from other documents (see {@link Defaulted}): the next
+ * load takes them as they are while the file and those inputs are unchanged, and works them out
+ * again otherwise, so a cached load gives what a fresh load gives. A file gone from the tree is
+ * dropped (with all it kept) at the end of the load.
  *
- * <p>Documents are handed out as copies: the loader fills in defaults in place, and the next load
- * must start from the file as written. One cache serves one tree at a time (loads are not run at
- * once on it).
+ * <p>The documents as parsed are never changed: the loader fills in defaults in a copy. One cache
+ * serves one tree at a time (loads are not run at once on it).
  */
 public final class ParseCache {
   /**
-   * One file as parsed: its documents as written and the problems the parse reported, and each
-   * document's schema findings once worked out (the schemas are fixed, so the same document as
-   * written has the same findings; null until a load worked them out).
+   * One file as parsed: its documents as written and the problems the parse reported, and per
+   * document its schema findings (the schemas are fixed, so the same document as written has the
+   * same findings) and what the last load worked out from it ({@link Defaulted}); null until a load
+   * worked them out.
    */
   record Parsed(String blobId, List<YamlReader.Document> documents, List<Violation> problems,
-      java.util.concurrent.atomic.AtomicReferenceArray<List<IntentSchemas.Finding>> findings,
-      java.util.concurrent.atomic.AtomicReferenceArray<Bound> bound) {
+      AtomicReferenceArray<List<IntentSchemas.Finding>> findings, AtomicReferenceArray<Defaulted> defaulted) {
     Parsed(String blobId, List<YamlReader.Document> documents, List<Violation> problems) {
-      this(blobId, documents, problems, new java.util.concurrent.atomic.AtomicReferenceArray<>(documents.size()),
-          new java.util.concurrent.atomic.AtomicReferenceArray<>(documents.size()));
+      this(blobId, documents, problems, new AtomicReferenceArray<>(documents.size()),
+          new AtomicReferenceArray<>(documents.size()));
     }
   }
 
   /**
-   * A document's typed intent and the content (defaults filled in) it was bound from. The defaults
-   * depend on other documents (a client's mutualTLS on its target's), so it is kept for equal
-   * content only: binding is a function of the content alone.
+   * What a load worked out for one document after identifying it: its content with defaults, the
+   * problems found on the way (a duplicate name, ports, a client's mutualTLS), and, once bound, its
+   * typed intent (or why the model cannot hold it) and the document handed out. {@code inputs} is
+   * everything those read from other documents (the first document of the same name, the cluster's
+   * namespaces without sidecar, a client's target and the clusters' logical clouds, an
+   * IngressRoute's gateway namespace): equal inputs and the same file as written give the same
+   * result. The content is shared with the documents handed out and never changed.
    */
-  record Bound(Map<String, Object> content, Object intent) {}
+  static final class Defaulted {
+    final Kind kind;
+    final String name;
+    final Object inputs;
+    final Map<String, Object> content;
+    final List<Violation> problems;
+    /** The typed intent or the IllegalArgumentException binding threw; null until bound. */
+    volatile Object typed;
+    /** The document handed out, valid or not; null until handed out. */
+    volatile IntentDocument document;
+    /** An InboundService's {@code <service>-<namespace>} ("" when it names neither); null until worked out. */
+    String objectName;
+    /** The last load (its number, see {@link Intents}) whose intents held this document's typed intent; -1 for none. */
+    int heldIn = -1;
 
-  /** Where a document handed out by this load came from: its file as parsed and its place there. */
-  private record Origin(Parsed parsed, int index) {}
+    Defaulted(Kind kind, String name, Object inputs, Map<String, Object> content, List<Violation> problems) {
+      this.kind = kind;
+      this.name = name;
+      this.inputs = inputs;
+      this.content = content;
+      this.problems = problems;
+    }
+  }
 
-  /** The documents this load handed out (copies), by identity. */
-  private final Map<YamlReader.Document, Origin> origins =
-      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+  /**
+   * The typed intents and their sources the last load handed out, by kind and name, and the
+   * documents they came from: the next load removes those of documents gone or no longer valid and
+   * adds those of documents new or valid again, rather than sorting them all again.
+   */
+  static final class Intents {
+    final Map<Kind, TreeMap<String, Object>> byKind = new EnumMap<>(Kind.class);
+    final TreeMap<IntentRef, SourceLocation> sources = new TreeMap<>();
+    /** The documents of the intents held, as the last load found them. */
+    List<Defaulted> held = List.of();
+    /** Loads counted from 1. */
+    int load;
+    /** False while a load patches them (one that failed midway leaves them to be built whole again). */
+    boolean complete = true;
 
+    Intents() {
+      for (Kind kind : Kind.values()) {
+        byKind.put(kind, new TreeMap<>());
+      }
+    }
+  }
+
+  private final Intents intents = new Intents();
   private final Map<String, Parsed> byFile = new ConcurrentHashMap<>();
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final AtomicInteger parsedLastLoad = new AtomicInteger();
   private final AtomicInteger reusedLastLoad = new AtomicInteger();
+  private final AtomicInteger defaultedLastLoad = new AtomicInteger();
+  private final AtomicInteger keptLastLoad = new AtomicInteger();
 
   /** The Git blob id of a file's content, as {@code git hash-object} prints it. */
   public static String blobId(byte[] bytes) {
@@ -81,6 +131,21 @@ public final class ParseCache {
     return reusedLastLoad.get();
   }
 
+  /** Documents whose defaults the last load worked out (new, changed, or an input changed). */
+  public int defaultedLastLoad() {
+    return defaultedLastLoad.get();
+  }
+
+  /** Documents the last load took with their defaults, problems and typed intent from the load before. */
+  public int keptLastLoad() {
+    return keptLastLoad.get();
+  }
+
+  /** The intents the last load handed out. */
+  Intents intents() {
+    return intents;
+  }
+
   /** Files held. */
   public int size() {
     return byFile.size();
@@ -88,92 +153,48 @@ public final class ParseCache {
 
   void startLoad() {
     seen.clear();
-    origins.clear();
     parsedLastLoad.set(0);
     reusedLastLoad.set(0);
+    defaultedLastLoad.set(0);
+    keptLastLoad.set(0);
   }
 
   /**
-   * The documents of {@code file}, parsed now or taken from the last load; the parse's problems are
-   * added to {@code violations}.
+   * The file as parsed now or by the last load (the same blob id); the parse's problems are added
+   * to {@code violations}. Its documents are the file as written: not to be changed.
    */
-  List<YamlReader.Document> read(String file, byte[] bytes, List<Violation> violations, Map<String, String> strings) {
+  Parsed read(String file, byte[] bytes, List<Violation> violations, Map<String, String> strings) {
     String blobId = blobId(bytes);
     seen.add(file);
     Parsed known = byFile.get(file);
     if (known == null || !known.blobId().equals(blobId)) {
       List<Violation> problems = new ArrayList<>();
       List<YamlReader.Document> documents = YamlReader.read(file, bytes, problems, strings);
-      Parsed parsed = new Parsed(blobId, documents.stream().map(ParseCache::copy).toList(), List.copyOf(problems));
+      Parsed parsed = new Parsed(blobId, List.copyOf(documents), List.copyOf(problems));
       byFile.put(file, parsed);
       parsedLastLoad.incrementAndGet();
       violations.addAll(problems);
-      remember(documents, parsed);
-      return documents;
+      return parsed;
     }
     reusedLastLoad.incrementAndGet();
     violations.addAll(known.problems());
-    List<YamlReader.Document> copies = known.documents().stream().map(ParseCache::copy).toList();
-    remember(copies, known);
-    return copies;
+    return known;
   }
 
-  private void remember(List<YamlReader.Document> handedOut, Parsed parsed) {
-    for (int i = 0; i < handedOut.size(); i++) {
-      origins.put(handedOut.get(i), new Origin(parsed, i));
-    }
-  }
-
-  /**
-   * The schema findings of a document this load handed out, when a load worked them out for the same
-   * file as written; else null.
-   */
-  List<IntentSchemas.Finding> schemaFindings(YamlReader.Document document) {
-    Origin origin = origins.get(document);
-    return origin == null ? null : origin.parsed().findings().get(origin.index());
-  }
-
-  /**
-   * The typed intent of a document this load handed out, now holding {@code content} (defaults
-   * filled in): the one bound last time when the same file as written had equal content then, else
-   * {@code bind}'s (kept for the next load unless it is a failure).
-   */
-  Object bound(YamlReader.Document document, Map<String, Object> content, java.util.function.Supplier<Object> bind) {
-    Origin origin = origins.get(document);
-    Bound last = origin == null ? null : origin.parsed().bound().get(origin.index());
-    if (last != null && last.content().equals(content)) {
-      return last.intent();
-    }
-    Object intent = bind.get();
-    if (origin != null && !(intent instanceof RuntimeException)) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> asBound = (Map<String, Object>) deepCopy(content); // the load's maps are not ours
-      origin.parsed().bound().set(origin.index(), new Bound(asBound, intent));
-    }
-    return intent;
-  }
-
-  /** Keeps the schema findings of a document this load handed out, as the loader found them before any change. */
-  void keepSchemaFindings(YamlReader.Document document, List<IntentSchemas.Finding> findings) {
-    Origin origin = origins.get(document);
-    if (origin != null) {
-      origin.parsed().findings().set(origin.index(), List.copyOf(findings));
-    }
+  /** Counts a document whose defaults were worked out ({@code kept} false) or taken from the last load. */
+  void count(boolean kept) {
+    (kept ? keptLastLoad : defaultedLastLoad).incrementAndGet();
   }
 
   /** Forgets the files the load just finished did not read (deleted, or no longer an intent file). */
   void finishLoad() {
-    byFile.keySet().retainAll(new HashSet<>(seen));
-  }
-
-  private static YamlReader.Document copy(YamlReader.Document document) {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> content = (Map<String, Object>) deepCopy(document.content());
-    return new YamlReader.Document(content, document.locations(), document.problems());
+    if (byFile.size() != seen.size()) { // every file seen is held: equal sizes, nothing to forget
+      byFile.keySet().retainAll(new HashSet<>(seen));
+    }
   }
 
   /** Maps and lists copied (the loader changes them), texts and numbers shared (immutable). */
-  private static Object deepCopy(Object value) {
+  static Object deepCopy(Object value) {
     if (value instanceof Map<?, ?> map) {
       Map<Object, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 4 / 3 + 1));
       map.forEach((key, child) -> copy.put(key, deepCopy(child)));
