@@ -213,6 +213,25 @@ class ReachabilityDifferentialTest {
     step("a Sidecar scoping a namespace of callers");
     Files.delete(overlay(client.group(2), "scope"));
     step("the Sidecar removed");
+    write(overlay(client.group(2), "mesh-scope"), ownNamespaceSidecar("istio-system").replace(", \"istio-system/*\"", ""));
+    step("the mesh's default Sidecar in the callers' cluster");
+    Files.delete(overlay(client.group(2), "mesh-scope"));
+    step("the mesh's default Sidecar removed");
+
+    // A ServiceEntry in a caller's namespace for the host it calls: its sidecar prefers that one.
+    String host = field(files.get(2), "service") + "." + namespace + ".global";
+    write(overlay(client.group(2), "shadow"), "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n"
+        + "  name: shadow\n  namespace: " + client.group(1) + "\nspec:\n  hosts: [" + host + "]\n  exportTo: [\".\"]\n"
+        + "  location: MESH_INTERNAL\n  resolution: DNS\n  ports:\n    - {number: 1, name: tcp, protocol: TCP}\n");
+    kept = step("a ServiceEntry shadowing a host for one namespace");
+    assertTrue(kept < services, kept + "");
+    Files.delete(overlay(client.group(2), "shadow"));
+    step("the shadow removed");
+
+    write(overlay(cluster, "mesh-deny"), denyNamespace("istio-system", "/*"));
+    step("a mesh-wide DENY in one cluster");
+    Files.delete(overlay(cluster, "mesh-deny"));
+    step("the mesh-wide DENY removed");
 
     write(overlay(cluster, "head"), allowOnlyHead(namespace, field(files.get(2), "app")));
     step("a label-selected ALLOW");
