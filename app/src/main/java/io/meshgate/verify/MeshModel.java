@@ -114,32 +114,21 @@ public final class MeshModel {
   }
 
   /**
-   * The clusters whose views this model took from the previous one ({@link #build(IntentSet, Map,
-   * MeshModel, java.util.function.Predicate)}): a request that consulted only these is simulated as
-   * it was last time.
-   */
-  public Set<String> keptViews() {
-    return kept;
-  }
-
-  /**
    * @param rendered per cluster, the objects as plain maps ({@code apiVersion, kind, metadata, spec})
    */
   public static MeshModel build(IntentSet intents, Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
     return build(intents, rendered, null, cluster -> false);
   }
 
-  /** The views of this model, by cluster. */
-  Map<String, ClusterView> views() {
-    return clusters;
-  }
 
   /**
    * As {@link #build(IntentSet, Map)}, taking from {@code previous} the view of each cluster that
    * {@code unchanged} accepts: the caller vouches that the cluster's Cluster intent, its rendered and
    * overlay objects and the intents placed in it are those {@code previous} was built from (the
    * service's incremental render keeps such clusters' objects). A view also depends on which
-   * clusters have which namespaces; when that changed, every view is built again.
+   * clusters have which namespaces; when that changed, every view is built again. Each view built
+   * again is compared with {@code previous}'s, read by read ({@link ClusterView#contents()}), so
+   * {@link #changedSince} tells which reads may answer differently.
    */
   public static MeshModel build(IntentSet intents, Map<String, ? extends List<? extends Map<String, ?>>> rendered,
       MeshModel previous, java.util.function.Predicate<String> unchanged) {
