@@ -13,8 +13,9 @@ import java.util.Map;
  * few files costs little more than those files: the parsed files ({@link ParseCache}, by Git blob
  * id), the last render ({@link IncrementalRender}: only the clusters a change touches are rendered
  * again), the CRD check's answer for each distinct rendered object (an object rendered exactly as
- * last time has the same problems), and the reachability model and each service's edges (kept while
- * the service, its clients and the clusters their requests consulted are unchanged), and the
+ * last time has the same problems), and the reachability model and each service's edges with the
+ * look-ups their simulation made (kept while the service, its clients and every look-up's answer are
+ * unchanged; see {@link Reachability.Memory}), and the
  * embedded policy engine's results per rule element ({@link PolicyMemory}: the policies still see
  * the whole input, and an element is evaluated again when anything it read changed). A parsed
  * file also keeps its documents' schema findings and, while nothing their defaults read from other

@@ -1,6 +1,5 @@
 package io.meshgate.check;
 
-import io.meshgate.intent.Cluster;
 import io.meshgate.intent.IntentSet;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.LoadResult;
@@ -13,10 +12,13 @@ import io.meshgate.verify.MeshModel;
 import io.meshgate.verify.Verifier;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -61,20 +63,23 @@ final class Reachability {
   }
 
   /**
-   * What reachability keeps between checks of one tree: the last run's model and edges by service,
-   * and what each cluster's view was built from (Cluster intents, rendered and overlay objects). A
-   * cluster whose rendered objects are the very objects of last time (the incremental render keeps
-   * the clusters a change does not touch) and whose overlays are equal keeps its view (see {@link
-   * MeshModel#build(IntentSet, Map, MeshModel, Predicate)}), and the services whose requests
-   * consulted only kept views keep their edges. With mesh-edge intents (whose requests are checked
-   * in full anyway) nothing is kept.
+   * What reachability keeps between checks of one tree: the last run's model, each service's edges
+   * with every read their simulation made in it ({@link MeshModel.Read}: a host, an address, a
+   * namespace's policies, ... in one cluster's view), and what each cluster's view was built from
+   * (rendered and overlay objects, the intents placed there). A cluster whose rendered objects are the
+   * very objects of last time (the incremental render keeps the clusters a change does not touch),
+   * whose overlays and intents are equal, keeps its view; the other views are built again and compared
+   * with the last ones read by read (see {@link MeshModel#build(IntentSet, Map, MeshModel, Predicate)}).
+   * A service keeps its edges while it, its clients, their places in the files and its end-user token
+   * are equal and none of its reads answers differently; the mesh edge's own requests (IngressRoute,
+   * ExternalService, EndUserAuth) are checked in full every time.
    */
   static final class Memory {
     private final Verifier.Memory edges = new Verifier.Memory();
-    private Map<String, Cluster> clusters;
     private MeshModel model;
     private Map<String, List<RenderedObject>> objects = Map.of();
     private Map<String, List<Map<String, Object>>> overlays = Map.of();
+    private IntentSet lastIntents;
 
     /** Services whose edges the last check took from the one before. */
     int reusedLastRun() {
@@ -83,24 +88,58 @@ final class Reachability {
 
     synchronized Verifier.Result run(LoadResult load, RenderResult rendered, Progress progress) {
       IntentSet intents = load.intents();
-      boolean comparable = intents.clusters().equals(clusters) && intents.ingressRoutes().isEmpty()
-          && intents.externalServices().isEmpty() && intents.endUserAuths().isEmpty();
       Map<String, List<Map<String, Object>>> overlaysNow = overlayContents(rendered);
+      Set<String> placedChanged = placedChanged(lastIntents, intents);
       Map<String, List<RenderedObject>> lastObjects = objects;
       Map<String, List<Map<String, Object>>> lastOverlays = overlays;
-      Predicate<String> unchanged = cluster -> comparable
+      Predicate<String> unchanged = cluster -> placedChanged != null && !placedChanged.contains(cluster)
           && sameObjects(lastObjects.get(cluster), rendered.objectsOf(cluster))
           && Objects.equals(lastOverlays.get(cluster), overlaysNow.get(cluster));
-      // The model keeps the views of unchanged clusters (and builds all again when the mesh's
-      // namespaces moved, on which every view depends); a service whose requests consulted only kept
-      // views keeps its edges.
+      // The model keeps the views of unchanged clusters and compares the others with the last ones; a
+      // service keeps its edges while none of its reads answers differently.
       MeshModel now = MeshModel.build(intents, rendered.withOverlayObjects(), model, unchanged);
-      Verifier.Result result = new Verifier(intents, now).run(false, progress, edges, now.keptViews()::contains);
-      clusters = intents.clusters();
+      Verifier.Result result = new Verifier(intents, now).run(false, progress, edges);
       model = now;
       objects = rendered.clusters();
       overlays = overlaysNow;
+      lastIntents = intents;
       return result;
+    }
+
+    /**
+     * The clusters in which an intent a view is built from, besides its objects, was added, removed
+     * or changed (see {@link MeshModel}): the Services hosted there, the clients running there, the
+     * mesh edge's IngressRoutes and ExternalServices placed there (their namespaces); null when there
+     * was no last check. Unchanged files keep their intents, so most compare by identity.
+     */
+    private static Set<String> placedChanged(IntentSet last, IntentSet now) {
+      if (last == null) {
+        return null;
+      }
+      Set<String> out = new HashSet<>();
+      changed(last.services(), now.services(), service -> service.spec().hostingClusters(), out);
+      changed(last.clients(), now.clients(), client -> List.of(client.spec().cluster()), out);
+      changed(last.ingressRoutes(), now.ingressRoutes(), route -> List.of(route.spec().cluster()), out);
+      changed(last.externalServices(), now.externalServices(), external -> external.spec().clusters(), out);
+      return out;
+    }
+
+    private static <T> void changed(Map<String, T> before, Map<String, T> after, Function<T, List<String>> clusters,
+        Set<String> into) {
+      after.forEach((name, now) -> {
+        T was = before.get(name);
+        if (was != now && !now.equals(was)) {
+          into.addAll(clusters.apply(now));
+          if (was != null) {
+            into.addAll(clusters.apply(was));
+          }
+        }
+      });
+      before.forEach((name, was) -> {
+        if (!after.containsKey(name)) {
+          into.addAll(clusters.apply(was));
+        }
+      });
     }
 
     /** The same objects (the same instances) in the same order. */

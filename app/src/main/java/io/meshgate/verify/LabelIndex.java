@@ -42,6 +42,20 @@ final class LabelIndex<T> {
     return found.stream().map(Entry::value).toList();
   }
 
+  /**
+   * Everything a look-up can answer, in a form two indexes can be compared by: the objects with
+   * their selectors, as {@code as} shows them, in insertion order, and those without.
+   */
+  List<Object> contents(java.util.function.Function<T, Object> as) {
+    List<Entry<T>> all = new ArrayList<>();
+    byLabel.values().forEach(all::addAll);
+    all.sort(Comparator.comparingInt(Entry::order));
+    List<Object> out = new ArrayList<>();
+    all.forEach(e -> out.add(List.of(e.selector(), as.apply(e.value()))));
+    out.add(unselective.stream().map(as).toList());
+    return out;
+  }
+
   List<T> unselective() {
     return unselective;
   }

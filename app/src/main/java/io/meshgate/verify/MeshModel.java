@@ -45,16 +45,63 @@ public final class MeshModel {
   private final Set<String> kept;
   /** Namespace → the clusters that have it (a view depends on it: see {@link #namespaceClusters()}). */
   private final Map<String, Set<String>> namespaceClusters;
+  /** Tells models apart without keeping them: a memory of reads is valid for one model only. */
+  private static final java.util.concurrent.atomic.AtomicLong MODELS = new java.util.concurrent.atomic.AtomicLong();
+  private final long id = MODELS.incrementAndGet();
+  /** The id of the model this one was compared with ({@link #changedSince}), or 0. */
+  private final long previousId;
+  /** The reads whose answers differ from the previous model's (in views built again from a comparable one). */
+  private final Set<Read> changedReads;
+  /** Clusters whose every read counts as changed: new, or their Cluster intent changed. */
+  private final Set<String> incomparable;
 
   private MeshModel(SortedMap<String, ClusterView> clusters, Map<String, ClusterView> byGatewayAddress,
       List<String> warnings, Map<String, List<String>> warningsByCluster, Map<String, Set<String>> namespaceClusters,
-      Set<String> kept) {
+      Set<String> kept, long previousId, Set<Read> changedReads, Set<String> incomparable) {
     this.clusters = clusters;
     this.byGatewayAddress = byGatewayAddress;
     this.warnings = List.copyOf(warnings);
     this.warningsByCluster = warningsByCluster;
     this.namespaceClusters = namespaceClusters;
     this.kept = Set.copyOf(kept);
+    this.previousId = previousId;
+    this.changedReads = changedReads;
+    this.incomparable = incomparable;
+  }
+
+  /**
+   * One look-up a simulation made: in cluster {@code cluster}'s view, table {@code table} at {@code key}
+   * (see {@link ClusterView#contents()} for the tables), or {@code C} (the Cluster intent and the view's
+   * existence) and {@code M} (which cluster's gateway listens at an address, {@code cluster} "*").
+   */
+  public record Read(String cluster, char table, String key) {}
+
+  /** This model's identity, for {@link #changedSince}. */
+  public long id() {
+    return id;
+  }
+
+  /** Whether this model was built on the model {@code previousId} and kept {@code cluster}'s view from it. */
+  public boolean keptSince(long previousId, String cluster) {
+    return previousId != 0 && previousId == this.previousId && kept.contains(cluster);
+  }
+
+  /**
+   * Whether {@code read} may answer differently here than in the model {@code previousId} (the one
+   * this model was built on): false only when this model was built on that one and the read's answer
+   * is provably the same (a kept view, or a view built again whose content at that read is equal).
+   */
+  public boolean changedSince(long previousId, Read read) {
+    if (previousId == 0 || previousId != this.previousId) {
+      return true;
+    }
+    if (read.table() == 'M') {
+      return changedReads.contains(read);
+    }
+    if (kept.contains(read.cluster())) {
+      return false;
+    }
+    return !clusters.containsKey(read.cluster()) || incomparable.contains(read.cluster()) || changedReads.contains(read);
   }
 
   /**
@@ -67,27 +114,21 @@ public final class MeshModel {
   }
 
   /**
-   * The clusters whose views this model took from the previous one ({@link #build(IntentSet, Map,
-   * MeshModel, java.util.function.Predicate)}): a request that consulted only these is simulated as
-   * it was last time.
-   */
-  public Set<String> keptViews() {
-    return kept;
-  }
-
-  /**
    * @param rendered per cluster, the objects as plain maps ({@code apiVersion, kind, metadata, spec})
    */
   public static MeshModel build(IntentSet intents, Map<String, ? extends List<? extends Map<String, ?>>> rendered) {
     return build(intents, rendered, null, cluster -> false);
   }
 
+
   /**
    * As {@link #build(IntentSet, Map)}, taking from {@code previous} the view of each cluster that
    * {@code unchanged} accepts: the caller vouches that the cluster's Cluster intent, its rendered and
    * overlay objects and the intents placed in it are those {@code previous} was built from (the
    * service's incremental render keeps such clusters' objects). A view also depends on which
-   * clusters have which namespaces; when that changed, every view is built again.
+   * clusters have which namespaces; when that changed, every view is built again. Each view built
+   * again is compared with {@code previous}'s, read by read ({@link ClusterView#contents()}), so
+   * {@link #changedSince} tells which reads may answer differently.
    */
   public static MeshModel build(IntentSet intents, Map<String, ? extends List<? extends Map<String, ?>>> rendered,
       MeshModel previous, java.util.function.Predicate<String> unchanged) {
@@ -116,7 +157,7 @@ public final class MeshModel {
     Map<String, Set<String>> clustersOfNamespace = new HashMap<>();
     for (InboundService service : intents.services().values()) {
       // Every cluster that hosts the Service (alsoIn: the same Service in several clusters).
-      for (String hosting : service.spec().hostingClusters()) {
+      for (String hosting : service.spec().multiCluster() ? service.spec().hostingClusters() : List.of(service.spec().cluster())) {
         ClusterView view = building.get(hosting);
         if (view != null) {
           view.addKubeService(service);
@@ -175,7 +216,8 @@ public final class MeshModel {
     });
     clusters.values().forEach(v -> v.namespaces.forEach(ns -> clustersOfNamespace.computeIfAbsent(ns, k -> new TreeSet<>()).add(v.name)));
     if (!kept.isEmpty() && !clustersOfNamespace.equals(previous.namespaceClusters)) {
-      return build(intents, rendered, null, cluster -> false);
+      // Every view is built again, and compared with the previous one read by read.
+      return build(intents, rendered, previous, cluster -> false);
     }
 
     Map<String, List<String>> warningsByCluster = new TreeMap<>();
@@ -219,8 +261,42 @@ public final class MeshModel {
     });
     warningsByCluster.values().forEach(warnings::addAll);
     building.values().forEach(ClusterView::compile);
+    // What the views built now answer differently from the previous model's: compared read by read
+    // where the Cluster intent is the same (else every read of the cluster counts as changed).
+    Set<Read> changedReads = new HashSet<>();
+    Set<String> incomparable = new HashSet<>();
+    if (previous != null) {
+      for (ClusterView view : building.values()) {
+        ClusterView last = previous.clusters.get(view.name);
+        if (last == null || !last.facts.equals(view.facts)) {
+          incomparable.add(view.name);
+          continue;
+        }
+        Map<Read, Object> before = last.contents();
+        Map<Read, Object> after = view.contents();
+        after.forEach((read, content) -> {
+          if (!content.equals(before.get(read))) {
+            changedReads.add(read);
+          }
+        });
+        before.keySet().forEach(read -> {
+          if (!after.containsKey(read)) {
+            changedReads.add(read);
+          }
+        });
+      }
+      Set<String> addresses = new HashSet<>(byGatewayAddress.keySet());
+      addresses.addAll(previous.byGatewayAddress.keySet());
+      for (String address : addresses) {
+        ClusterView now = byGatewayAddress.get(address);
+        ClusterView before = previous.byGatewayAddress.get(address);
+        if (now == null || before == null || !now.facts.equals(before.facts)) {
+          changedReads.add(new Read("*", 'M', address));
+        }
+      }
+    }
     return new MeshModel(Collections.unmodifiableSortedMap(clusters), byGatewayAddress, warnings,
-        warningsByCluster, clustersOfNamespace, kept);
+        warningsByCluster, clustersOfNamespace, kept, previous == null ? 0 : previous.id, changedReads, incomparable);
   }
 
   public List<String> warnings() {
@@ -228,37 +304,43 @@ public final class MeshModel {
   }
 
   ClusterView cluster(String name) {
-    return consulted(clusters.get(name));
+    record(name, 'C', "");
+    return clusters.get(name);
   }
 
   /** The cluster whose mesh gateway listens at {@code address}, or null. */
   ClusterView clusterWithGateway(String address) {
-    return consulted(address == null ? null : byGatewayAddress.get(address.toLowerCase(Locale.ROOT)));
+    if (address == null) {
+      return null;
+    }
+    String key = address.toLowerCase(Locale.ROOT);
+    record("*", 'M', key);
+    return byGatewayAddress.get(key);
   }
 
   /**
-   * The clusters the simulation on this thread looked at while {@link #recording} ran: every view a
-   * request reaches passes through {@link #cluster} or {@link #clusterWithGateway}, so a request's
-   * outcome depends on these clusters' views (and the Cluster intents) only.
+   * The reads the simulation on this thread makes while {@link #recording} runs: every view a
+   * request reaches passes through {@link #cluster} or {@link #clusterWithGateway}, and every look-up
+   * in a view through one of its methods that record it, so a request's outcome depends on the
+   * answers of these reads only (and on the Cluster intents, which {@code C} reads stand for).
    */
-  private static final ThreadLocal<java.util.Set<String>> CONSULTED = new ThreadLocal<>();
+  private static final ThreadLocal<Set<Read>> READS = new ThreadLocal<>();
 
-  private static ClusterView consulted(ClusterView view) {
-    java.util.Set<String> into = CONSULTED.get();
-    if (into != null && view != null) {
-      into.add(view.name);
+  static void record(String cluster, char table, String key) {
+    Set<Read> into = READS.get();
+    if (into != null) {
+      into.add(new Read(cluster, table, key));
     }
-    return view;
   }
 
-  /** Runs {@code work}, adding to {@code into} the name of every cluster it consults. */
-  static <T> T recording(java.util.Set<String> into, java.util.function.Supplier<T> work) {
-    java.util.Set<String> outer = CONSULTED.get();
-    CONSULTED.set(into);
+  /** Runs {@code work}, adding to {@code into} every read it makes. */
+  static <T> T recording(Set<Read> into, java.util.function.Supplier<T> work) {
+    Set<Read> outer = READS.get();
+    READS.set(into);
     try {
       return work.get();
     } finally {
-      CONSULTED.set(outer);
+      READS.set(outer);
       if (outer != null) {
         outer.addAll(into);
       }
@@ -325,24 +407,25 @@ public final class MeshModel {
     final Cluster facts;
     final List<String> trustDomains;
     final Set<String> namespaces = new HashSet<>(STANDARD_NAMESPACES);
-    final Map<String, List<RegistryService>> servicesByHost = new HashMap<>();
-    final Map<String, List<RegistryService>> servicesByAddress = new HashMap<>();
+    private final Map<String, List<RegistryService>> servicesByHost = new HashMap<>();
+    private final Map<String, List<RegistryService>> servicesByAddress = new HashMap<>();
     /** namespace → exact host → rules; namespace → wildcard rules. */
-    final Map<String, Map<String, List<Istio.DestinationRule>>> rulesByNamespace = new HashMap<>();
-    final Map<String, List<Istio.DestinationRule>> wildcardRulesByNamespace = new HashMap<>();
-    final LabelIndex<Istio.Gateway> gateways = new LabelIndex<>();
+    private final Map<String, Map<String, List<Istio.DestinationRule>>> rulesByNamespace = new HashMap<>();
+    private final Map<String, List<Istio.DestinationRule>> wildcardRulesByNamespace = new HashMap<>();
+    private final LabelIndex<Istio.Gateway> gateways = new LabelIndex<>();
     /** {@code namespace/name} of a Gateway → VirtualServices bound to it. */
-    final Map<String, List<Istio.VirtualService>> virtualServicesByGateway = new HashMap<>();
-    final Map<String, LabelIndex<Istio.PeerAuthentication>> peerAuthentications = new HashMap<>();
-    final Map<String, LabelIndex<Authorization.Compiled>> authorizationPolicies = new HashMap<>();
-    final Map<String, LabelIndex<Istio.RequestAuthentication>> requestAuthentications = new HashMap<>();
-    final Map<String, LabelIndex<Istio.Sidecar>> sidecars = new HashMap<>();
+    private final Map<String, List<Istio.VirtualService>> virtualServicesByGateway = new HashMap<>();
+    private final Map<String, LabelIndex<Istio.PeerAuthentication>> peerAuthentications = new HashMap<>();
+    private final Map<String, LabelIndex<Authorization.Compiled>> authorizationPolicies = new HashMap<>();
+    private final Map<String, LabelIndex<Istio.RequestAuthentication>> requestAuthentications = new HashMap<>();
+    private final Map<String, LabelIndex<Istio.Sidecar>> sidecars = new HashMap<>();
     /** VirtualServices that apply to sidecars ({@code gateways} empty or naming {@code mesh}): exact host, wildcards. */
-    final Map<String, List<Istio.VirtualService>> meshVirtualServices = new HashMap<>();
-    final List<Istio.VirtualService> wildcardMeshVirtualServices = new ArrayList<>();
+    private final Map<String, List<Istio.VirtualService>> meshVirtualServices = new HashMap<>();
+    private final List<Istio.VirtualService> wildcardMeshVirtualServices = new ArrayList<>();
     /** namespace → {@code key=value} of a pod label → the pods of the Services declared there that carry it. */
-    final Map<String, Map<String, List<Pods>>> podsByNamespaceLabel = new HashMap<>();
+    private final Map<String, Map<String, List<Pods>>> podsByNamespaceLabel = new HashMap<>();
     private final List<Istio.AuthorizationPolicy> pendingPolicies = new ArrayList<>();
+    private Map<Read, Object> contents;
 
     ClusterView(Cluster facts) {
       this.name = facts.name();
@@ -411,6 +494,7 @@ public final class MeshModel {
      * one of its labels, then checked for the others (a namespace may hold thousands of Services).
      */
     List<Pods> podsSelected(String namespace, Map<String, String> selector) {
+      record(name, 'L', namespace);
       if (selector.isEmpty()) {
         return List.of(); // Istio requires labels in a ServiceEntry's workloadSelector
       }
@@ -515,7 +599,7 @@ public final class MeshModel {
 
     /** The Kubernetes Service {@code host} declared by an intent in this cluster, or null. */
     RegistryService kubeService(String host) {
-      for (RegistryService s : servicesByHost.getOrDefault(host, List.of())) {
+      for (RegistryService s : services(host)) {
         if (s.isKube()) {
           return s;
         }
@@ -525,11 +609,26 @@ public final class MeshModel {
 
     /** Every registry entry for {@code host}, visible or not. */
     List<RegistryService> services(String host) {
+      record(name, 'H', host);
       return servicesByHost.getOrDefault(host, List.of());
+    }
+
+    /** Every registry entry with the virtual address {@code address}. */
+    List<RegistryService> servicesAt(String address) {
+      record(name, 'A', address);
+      return servicesByAddress.getOrDefault(address, List.of());
+    }
+
+    /** The PeerAuthentications of {@code namespace}, or null. */
+    LabelIndex<Istio.PeerAuthentication> peerAuthenticationsIn(String namespace) {
+      record(name, 'P', namespace);
+      return peerAuthentications.get(namespace);
     }
 
     /** Namespace-scoped DestinationRules for (namespace, host): the exact host, else the most specific wildcard. */
     List<Istio.DestinationRule> rulesFor(String namespace, String host) {
+      record(name, 'D', namespace + "/" + host);
+      record(name, 'W', namespace);
       List<Istio.DestinationRule> exact = rulesByNamespace.getOrDefault(namespace, Map.of()).get(host);
       if (exact != null) {
         return exact;
@@ -552,6 +651,7 @@ public final class MeshModel {
     }
 
     List<Istio.Gateway> gatewaysSelecting(Map<String, String> podLabels) {
+      record(name, 'G', "");
       return gateways.selecting(podLabels);
     }
 
@@ -560,6 +660,8 @@ public final class MeshModel {
      * name) first: Istio merges one host's VirtualServices only in limited cases, so the first decides.
      */
     List<Istio.VirtualService> meshVirtualServicesFor(String host) {
+      record(name, 'V', host);
+      record(name, 'X', "");
       List<Istio.VirtualService> exact = meshVirtualServices.get(host);
       if (exact != null) {
         return exact;
@@ -579,6 +681,8 @@ public final class MeshModel {
      * https://istio.io/latest/docs/reference/config/security/request_authentication/
      */
     List<Istio.RequestAuthentication> requestAuthenticationsFor(String namespace, Map<String, String> labels) {
+      record(name, 'R', Hosts.ROOT_NAMESPACE);
+      record(name, 'R', namespace);
       List<Istio.RequestAuthentication> out = new ArrayList<>();
       LabelIndex<Istio.RequestAuthentication> root = requestAuthentications.get(Hosts.ROOT_NAMESPACE);
       if (root != null) {
@@ -603,6 +707,8 @@ public final class MeshModel {
      * https://istio.io/latest/docs/reference/config/networking/sidecar/
      */
     Istio.Sidecar sidecarFor(String namespace, Map<String, String> labels) {
+      record(name, 'S', namespace);
+      record(name, 'S', Hosts.ROOT_NAMESPACE);
       LabelIndex<Istio.Sidecar> own = sidecars.get(namespace);
       if (own != null) {
         Istio.Sidecar chosen = firstByName(own.selecting(labels));
@@ -623,6 +729,8 @@ public final class MeshModel {
 
     /** AuthorizationPolicies that apply to pods with {@code labels} in {@code namespace} (root and own). */
     List<Authorization.Compiled> authorizationPoliciesFor(String namespace, Map<String, String> labels) {
+      record(name, 'Z', Hosts.ROOT_NAMESPACE);
+      record(name, 'Z', namespace);
       List<Authorization.Compiled> policies = new ArrayList<>();
       LabelIndex<Authorization.Compiled> root = authorizationPolicies.get(Hosts.ROOT_NAMESPACE);
       if (root != null) {
@@ -639,7 +747,65 @@ public final class MeshModel {
     }
 
     List<Istio.VirtualService> virtualServicesBoundTo(ObjectRef gateway) {
-      return virtualServicesByGateway.getOrDefault(gateway.namespace() + "/" + gateway.name(), List.of());
+      String key = gateway.namespace() + "/" + gateway.name();
+      record(name, 'B', key);
+      return virtualServicesByGateway.getOrDefault(key, List.of());
+    }
+
+    /**
+     * What each read of this view answers, by read ({@link Read}): H host → registry entries, A
+     * address → registry entries, D {@code namespace/host} and W namespace → DestinationRules (exact,
+     * wildcard), G → Gateways, B {@code namespace/name} of a Gateway → VirtualServices bound to it, V
+     * host and X → mesh VirtualServices (exact, wildcard), R, P, Z, S namespace → RequestAuthentications,
+     * PeerAuthentications, AuthorizationPolicies, Sidecars (with their selectors, in order), L namespace
+     * → the declared pods by label. Two views of one Cluster intent whose contents agree at a read give
+     * the same answer there. Computed once, after {@link #compile()}.
+     */
+    Map<Read, Object> contents() {
+      Map<Read, Object> out = contents;
+      if (out != null) {
+        return out;
+      }
+      out = new HashMap<>();
+      for (Map.Entry<String, List<RegistryService>> e : servicesByHost.entrySet()) {
+        out.put(new Read(name, 'H', e.getKey()), e.getValue());
+      }
+      for (Map.Entry<String, List<RegistryService>> e : servicesByAddress.entrySet()) {
+        out.put(new Read(name, 'A', e.getKey()), e.getValue());
+      }
+      for (Map.Entry<String, Map<String, List<Istio.DestinationRule>>> byNamespace : rulesByNamespace.entrySet()) {
+        for (Map.Entry<String, List<Istio.DestinationRule>> e : byNamespace.getValue().entrySet()) {
+          out.put(new Read(name, 'D', byNamespace.getKey() + "/" + e.getKey()), e.getValue());
+        }
+      }
+      for (Map.Entry<String, List<Istio.DestinationRule>> e : wildcardRulesByNamespace.entrySet()) {
+        out.put(new Read(name, 'W', e.getKey()), e.getValue());
+      }
+      out.put(new Read(name, 'G', ""), gateways.contents(g -> g));
+      for (Map.Entry<String, List<Istio.VirtualService>> e : virtualServicesByGateway.entrySet()) {
+        out.put(new Read(name, 'B', e.getKey()), e.getValue());
+      }
+      for (Map.Entry<String, List<Istio.VirtualService>> e : meshVirtualServices.entrySet()) {
+        out.put(new Read(name, 'V', e.getKey()), e.getValue());
+      }
+      out.put(new Read(name, 'X', ""), wildcardMeshVirtualServices);
+      for (Map.Entry<String, LabelIndex<Istio.RequestAuthentication>> e : requestAuthentications.entrySet()) {
+        out.put(new Read(name, 'R', e.getKey()), e.getValue().contents(r -> r));
+      }
+      for (Map.Entry<String, LabelIndex<Istio.PeerAuthentication>> e : peerAuthentications.entrySet()) {
+        out.put(new Read(name, 'P', e.getKey()), e.getValue().contents(p -> p));
+      }
+      for (Map.Entry<String, LabelIndex<Authorization.Compiled>> e : authorizationPolicies.entrySet()) {
+        out.put(new Read(name, 'Z', e.getKey()), e.getValue().contents(c -> c.policy));
+      }
+      for (Map.Entry<String, LabelIndex<Istio.Sidecar>> e : sidecars.entrySet()) {
+        out.put(new Read(name, 'S', e.getKey()), e.getValue().contents(c -> c));
+      }
+      for (Map.Entry<String, Map<String, List<Pods>>> e : podsByNamespaceLabel.entrySet()) {
+        out.put(new Read(name, 'L', e.getKey()), e.getValue());
+      }
+      contents = out;
+      return out;
     }
   }
 

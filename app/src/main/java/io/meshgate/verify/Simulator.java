@@ -283,7 +283,7 @@ public final class Simulator {
     Caller c = s.caller();
     String host = s.request.host();
     List<RegistryService> all = Hosts.isIpAddress(host)
-        ? s.here.servicesByAddress.getOrDefault(host, List.of())
+        ? s.here.servicesAt(host)
         : s.here.services(host);
     if (!c.sidecar() && Hosts.isPublic(host)) {
       State next = s.copy();
@@ -325,7 +325,7 @@ public final class Simulator {
     State next = out.next.get(0);
     if (!next.port.http() && next.address != null) {
       // A TCP listener is bound to address:port; two hosts on one address cannot both have it.
-      for (RegistryService other : s.here.servicesByAddress.getOrDefault(next.address, List.of())) {
+      for (RegistryService other : s.here.servicesAt(next.address)) {
         if (!other.host().equals(service.host()) && other.port(next.port.number()) != null
             && !seen(s, List.of(other)).isEmpty()) {
           return fail(Hop.OUTBOUND_CLUSTER, "address " + next.address + ":" + next.port.number() + " is claimed by "
@@ -1190,8 +1190,8 @@ public final class Simulator {
     }
     Istio.PeerAuthentication decided = null;
     String mode = "UNSET";
-    LabelIndex<Istio.PeerAuthentication> namespaceIndex = x.peerAuthentications.get(w.spec().namespace());
-    LabelIndex<Istio.PeerAuthentication> rootIndex = x.peerAuthentications.get(Hosts.ROOT_NAMESPACE);
+    LabelIndex<Istio.PeerAuthentication> namespaceIndex = x.peerAuthenticationsIn(w.spec().namespace());
+    LabelIndex<Istio.PeerAuthentication> rootIndex = x.peerAuthenticationsIn(Hosts.ROOT_NAMESPACE);
     List<Istio.PeerAuthentication> chain = new ArrayList<>();
     boolean inRoot = w.spec().namespace().equals(Hosts.ROOT_NAMESPACE);
     if (namespaceIndex != null) {

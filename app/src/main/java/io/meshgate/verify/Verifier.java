@@ -96,16 +96,25 @@ public final class Verifier {
   private final Map<String, Jwt> tokens;
   /** Per cluster, a simulator in which the copies of the services hosted there are down (failover edges). */
   private final Map<String, Simulator> failing = new HashMap<>();
-  private final Map<String, List<ServiceClient>> clientsByTarget = new HashMap<>();
-  private final Map<String, List<ServiceClient>> clientsByCluster = new HashMap<>();
+  private final Map<String, List<ServiceClient>> clientsByTarget;
+  /** Clients by cluster, for probes only (built on first use). */
+  private Map<String, List<ServiceClient>> clientsByCluster;
+  /** The declared clusters (a hash set: every client is looked up). */
+  private final Set<String> declaredClusters;
 
   public Verifier(IntentSet intents, MeshModel model) {
     this.intents = intents;
     this.simulator = new Simulator(model);
     this.tokens = EdgeVerifier.serviceTokens(intents);
+    this.declaredClusters = new HashSet<>(intents.clusters().keySet());
+    this.clientsByTarget = new HashMap<>(intents.services().size() * 4 / 3 + 1);
     for (ServiceClient client : intents.clients().values()) {
-      clientsByTarget.computeIfAbsent(client.spec().target(), k -> new ArrayList<>()).add(client);
-      clientsByCluster.computeIfAbsent(client.spec().cluster(), k -> new ArrayList<>()).add(client);
+      List<ServiceClient> ofTarget = clientsByTarget.get(client.spec().target());
+      if (ofTarget == null) {
+        ofTarget = new ArrayList<>(4);
+        clientsByTarget.put(client.spec().target(), ofTarget);
+      }
+      ofTarget.add(client);
     }
   }
 
@@ -126,35 +135,38 @@ public final class Verifier {
 
   /** As {@link #run(boolean)}, counting the requests simulated into {@code progress}. */
   public Result run(boolean withProbes, Progress progress) {
-    return run(withProbes, progress, null, cluster -> false);
+    return run(withProbes, progress, null);
   }
 
   /**
    * As {@link #run(boolean, Progress)}, taking from {@code memory} the edges of every service whose
-   * inputs did not change: the service, its clients and their places in the files are equal to last
-   * time's, and every cluster its requests consulted is one {@code unchanged} accepts (the caller
-   * vouches that the cluster's model is what it was: the same Cluster intents, rendered and overlay
-   * objects, and intents placed there). {@code memory} then keeps this run's edges for the next.
+   * inputs did not change: the service, its clients, their places in the files and its end-user
+   * token are equal to last time's, and no read its simulation made (each look-up in a cluster's
+   * view, see {@link MeshModel.Read}) answers differently in this model than in the one {@code memory}
+   * was last run on ({@link MeshModel#changedSince}). {@code memory} then keeps this run's edges, with
+   * their reads, for the next.
    *
    * @param memory the last run's edges by service, or null (probes are never kept)
    */
-  public Result run(boolean withProbes, Progress progress, Memory memory, java.util.function.Predicate<String> unchanged) {
-    List<Check> edges = new ArrayList<>();
+  public Result run(boolean withProbes, Progress progress, Memory memory) {
+    List<Check> edges = new ArrayList<>(memory == null ? 16 : memory.lastEdges + 16);
     List<Check> probes = new ArrayList<>();
-    Map<String, ServiceEdges> kept = new HashMap<>();
+    Map<String, ServiceEdges> kept = new HashMap<>(intents.services().size() * 4 / 3 + 1);
     int reused = 0;
+    MeshModel model = simulator.model();
+    long lastModel = memory == null ? 0 : memory.lastModel;
     for (InboundService service : intents.services().values()) {
       List<ServiceClient> clients = edgesOf(service);
       ServiceEdges inputs = inputsOf(service, clients);
       ServiceEdges last = memory == null ? null : memory.byService.get(service.name());
       ServiceEdges now;
-      if (last != null && last.sameInputs(inputs) && last.consulted().stream().allMatch(unchanged)) {
+      if (last != null && last.sameInputs(inputs) && unchanged(model, lastModel, last.reads())) {
         now = last;
         reused++;
       } else {
-        Set<String> consulted = new HashSet<>();
-        List<Check> checks = MeshModel.recording(consulted, () -> edgesOf(service, clients));
-        now = inputs.with(Set.copyOf(consulted), checks);
+        Set<MeshModel.Read> reads = new HashSet<>();
+        List<Check> checks = MeshModel.recording(reads, () -> edgesOf(service, clients));
+        now = inputs.with(ReadsByCluster.of(reads), checks);
       }
       edges.addAll(now.checks());
       kept.put(service.name(), now);
@@ -169,6 +181,8 @@ public final class Verifier {
     if (memory != null) {
       memory.byService = kept;
       memory.reusedLastRun = reused;
+      memory.lastModel = model.id();
+      memory.lastEdges = edges.size();
     }
     // The mesh edge: ingress routes, external services, end-user authentication.
     List<String> warnings = new ArrayList<>(simulator.model().warnings());
@@ -178,6 +192,10 @@ public final class Verifier {
 
   /** The declared edges of {@code service}: each client's requests, its routes' and its failover's. */
   private List<Check> edgesOf(InboundService service, List<ServiceClient> clients) {
+    // The Cluster intents read here besides the simulation's (trust domains, which clusters exist).
+    MeshModel.record(service.spec().cluster(), 'C', "");
+    service.spec().hostingClusters().forEach(cluster -> MeshModel.record(cluster, 'C', ""));
+    clients.forEach(client -> MeshModel.record(client.spec().cluster(), 'C', ""));
     List<Check> edges = new ArrayList<>();
     for (ServiceClient client : clients) {
       for (Request request : requests(client, service)) {
@@ -189,12 +207,44 @@ public final class Verifier {
     return edges;
   }
 
+  private static boolean unchanged(MeshModel model, long lastModel, ReadsByCluster reads) {
+    for (int i = 0; i < reads.clusters.length; i++) {
+      if (model.keptSince(lastModel, reads.clusters[i])) {
+        continue; // the view is the one the reads were made in
+      }
+      for (MeshModel.Read read : reads.reads[i]) {
+        if (model.changedSince(lastModel, read)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** A service's reads, grouped by cluster: most clusters keep their views, and then none of their reads is looked at. */
+  private record ReadsByCluster(String[] clusters, MeshModel.Read[][] reads) {
+    static final ReadsByCluster NONE = new ReadsByCluster(new String[0], new MeshModel.Read[0][]);
+
+    static ReadsByCluster of(Set<MeshModel.Read> reads) {
+      Map<String, List<MeshModel.Read>> byCluster = new HashMap<>();
+      reads.forEach(read -> byCluster.computeIfAbsent(read.cluster(), k -> new ArrayList<>()).add(read));
+      String[] clusters = new String[byCluster.size()];
+      MeshModel.Read[][] grouped = new MeshModel.Read[byCluster.size()][];
+      int i = 0;
+      for (Map.Entry<String, List<MeshModel.Read>> e : byCluster.entrySet()) {
+        clusters[i] = e.getKey();
+        grouped[i++] = e.getValue().toArray(MeshModel.Read[]::new);
+      }
+      return new ReadsByCluster(clusters, grouped);
+    }
+  }
+
   /** What a service's edges are computed from, besides the clusters' models. */
   private ServiceEdges inputsOf(InboundService service, List<ServiceClient> clients) {
     List<SourceLocation> clientSources = new ArrayList<>();
     clients.forEach(c -> clientSources.add(intents.sources().get(new IntentRef(Kind.ServiceClient, c.name()))));
     return new ServiceEdges(service, intents.sources().get(new IntentRef(Kind.InboundService, service.name())),
-        List.copyOf(clients), clientSources, Set.of(), List.of());
+        List.copyOf(clients), clientSources, tokens.get(service.name()), ReadsByCluster.NONE, List.of());
   }
 
   /**
@@ -205,6 +255,9 @@ public final class Verifier {
   public static final class Memory {
     private Map<String, ServiceEdges> byService = Map.of();
     private int reusedLastRun;
+    /** The id of the model the last run simulated on. */
+    private long lastModel;
+    private int lastEdges;
 
     /** Services whose edges the last run took from the one before. */
     public int reusedLastRun() {
@@ -212,28 +265,32 @@ public final class Verifier {
     }
   }
 
-  /** A service's edges, what they were computed from, and the clusters their requests consulted. */
+  /**
+   * A service's edges, what they were computed from, and the reads their simulation made in the
+   * model (the Cluster intents their requests depend on are among them: {@code C} reads).
+   */
   private record ServiceEdges(InboundService service, SourceLocation source, List<ServiceClient> clients,
-      List<SourceLocation> clientSources, Set<String> consulted, List<Check> checks) {
+      List<SourceLocation> clientSources, Jwt token, ReadsByCluster reads, List<Check> checks) {
 
     boolean sameInputs(ServiceEdges other) {
       return service.equals(other.service) && java.util.Objects.equals(source, other.source)
-          && clients.equals(other.clients) && clientSources.equals(other.clientSources);
+          && clients.equals(other.clients) && clientSources.equals(other.clientSources)
+          && java.util.Objects.equals(token, other.token);
     }
 
-    ServiceEdges with(Set<String> consulted, List<Check> checks) {
-      return new ServiceEdges(service, source, clients, clientSources, consulted, List.copyOf(checks));
+    ServiceEdges with(ReadsByCluster reads, List<Check> checks) {
+      return new ServiceEdges(service, source, clients, clientSources, token, reads, List.copyOf(checks));
     }
   }
 
   /** The clients of {@code service} that form an edge: both clusters are declared. */
   private List<ServiceClient> edgesOf(InboundService service) {
     List<ServiceClient> out = new ArrayList<>();
-    if (!intents.clusters().containsKey(service.spec().cluster())) {
+    if (!declaredClusters.contains(service.spec().cluster())) {
       return out;
     }
     for (ServiceClient client : clientsByTarget.getOrDefault(service.name(), List.of())) {
-      if (intents.clusters().containsKey(client.spec().cluster())) {
+      if (declaredClusters.contains(client.spec().cluster())) {
         out.add(client);
       }
     }
@@ -724,6 +781,12 @@ public final class Verifier {
       return;
     }
     Request base = nearRequests.get(0);
+    if (clientsByCluster == null) {
+      clientsByCluster = new HashMap<>();
+      for (ServiceClient client : intents.clients().values()) {
+        clientsByCluster.computeIfAbsent(client.spec().cluster(), k -> new ArrayList<>()).add(client);
+      }
+    }
     List<ServiceClient> sameCluster = clientsByCluster.getOrDefault(near.spec().cluster(), List.of());
     int offset = Math.floorMod(service.name().hashCode(), Math.max(1, sameCluster.size()));
     for (int i = 0; i < Math.min(FOREIGN_CANDIDATES, sameCluster.size()); i++) {

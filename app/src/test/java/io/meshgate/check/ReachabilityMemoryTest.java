@@ -45,9 +45,10 @@ class ReachabilityMemoryTest {
   }
 
   @Test
-  void aNamespaceNewToTheMeshRechecksEveryService() throws Exception {
+  void aNamespaceNewToTheMeshRebuildsEveryViewAndKeepsTheEdgesWhoseReadsAgree() throws Exception {
     // Whether a cluster's model keeps an object in a namespace it lacks depends on whether another
-    // cluster has that namespace: a new namespace anywhere can change any cluster's model.
+    // cluster has that namespace: a new namespace anywhere can change any cluster's model, so every
+    // view is built again and compared with the last one read by read.
     Path intents = temp.resolve("intents");
     SyntheticRepository.write(intents, new SyntheticRepository.Shape(60, 6, 2, 1));
     CheckMemory memory = new CheckMemory();
@@ -63,7 +64,8 @@ class ReachabilityMemoryTest {
     CheckResult incremental = checker.check(intents, null, memory);
 
     assertEquals(findings(checker.check(intents)), findings(incremental));
-    assertEquals(0, memory.reachReusedLastRun(), "the mesh's namespaces changed");
+    assertTrue(memory.reachReusedLastRun() > 0 && memory.reachReusedLastRun() < 60,
+        "reused " + memory.reachReusedLastRun() + " of 60");
   }
 
   @Test

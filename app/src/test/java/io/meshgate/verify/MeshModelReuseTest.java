@@ -115,4 +115,34 @@ class MeshModelReuseTest {
     Files.delete(serviceFiles.get(20));
     buildAndCompare();
   }
+
+  @Test
+  void editsAreKeptOnlyAgainstTheModelTheyWereSimulatedOn() {
+    LoadResult load = IntentLoader.load(intents);
+    IntentSet set = load.intents();
+    java.util.Map<String, List<java.util.Map<String, Object>>> plain = incremental.render(set, AllocationLedger.empty(),
+        Progress.NONE).asPlainObjects();
+    // The same objects plus a DENY of everything in every cluster's namespaces of the first service.
+    String namespace = set.services().values().iterator().next().spec().namespace();
+    java.util.Map<String, List<java.util.Map<String, Object>>> denied = new java.util.TreeMap<>();
+    plain.forEach((cluster, objects) -> {
+      List<java.util.Map<String, Object>> all = new java.util.ArrayList<>(objects);
+      all.add(java.util.Map.of("apiVersion", "security.istio.io/v1", "kind", "AuthorizationPolicy",
+          "metadata", java.util.Map.of("name", "deny-all", "namespace", namespace),
+          "spec", java.util.Map.of("action", "DENY", "rules", List.of(java.util.Map.of()))));
+      denied.put(cluster, all);
+    });
+    Verifier.Memory memory = new Verifier.Memory();
+    new Verifier(set, MeshModel.build(set, plain)).run(false, Progress.NONE, memory);
+    // A model that keeps every view, but of another model than the one the memory last ran on.
+    MeshModel other = MeshModel.build(set, denied);
+    MeshModel keeping = MeshModel.build(set, denied, other, cluster -> true);
+
+    Verifier.Result result = new Verifier(set, keeping).run(false, Progress.NONE, memory);
+
+    Verifier.Result fresh = new Verifier(set, MeshModel.build(set, denied)).run(false);
+    assertTrue(fresh.failedEdges() > 0, "the DENY breaks edges");
+    assertEquals(fresh.edges(), result.edges());
+    assertEquals(0, memory.reusedLastRun());
+  }
 }
