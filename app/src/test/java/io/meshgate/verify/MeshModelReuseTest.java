@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,8 +53,13 @@ class MeshModelReuseTest {
     RenderResult render = incremental.render(set, AllocationLedger.empty(), Progress.NONE);
     RenderResult last = lastRender;
     MeshModel previous = model;
+    Map<String, Set<Object>> placedBefore = lastPlaced;
+    Map<String, Set<Object>> placedNow = placed(set);
+    // What build's caller vouches for: the same objects (an incremental render keeps the instances
+    // of unchanged ones) and the same intents placed in the cluster.
     MeshModel reused = MeshModel.build(set, render.asPlainObjects(), previous,
-        cluster -> last != null && same(last.objectsOf(cluster), render.objectsOf(cluster)));
+        cluster -> last != null && same(last.objectsOf(cluster), render.objectsOf(cluster))
+            && java.util.Objects.equals(placedBefore.get(cluster), placedNow.get(cluster)));
     MeshModel fresh = MeshModel.build(set, render.asPlainObjects());
 
     Verifier.Result expected = new Verifier(set, fresh).run(true);
@@ -70,7 +77,20 @@ class MeshModelReuseTest {
     }
     model = reused;
     lastRender = render;
+    lastPlaced = placedNow;
     return kept;
+  }
+
+  private Map<String, Set<Object>> lastPlaced = Map.of();
+
+  /** The services hosted and the clients running in each cluster. */
+  private static Map<String, Set<Object>> placed(IntentSet set) {
+    Map<String, Set<Object>> placed = new java.util.HashMap<>();
+    set.clients().values().forEach(client ->
+        placed.computeIfAbsent(client.spec().cluster(), k -> new java.util.HashSet<>()).add(client));
+    set.services().values().forEach(service -> service.spec().hostingClusters().forEach(cluster ->
+        placed.computeIfAbsent(cluster, k -> new java.util.HashSet<>()).add(service)));
+    return placed;
   }
 
   private static boolean same(List<RenderedObject> a, List<RenderedObject> b) {
