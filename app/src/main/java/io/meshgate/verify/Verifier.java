@@ -151,25 +151,30 @@ public final class Verifier {
   public Result run(boolean withProbes, Progress progress, Memory memory) {
     List<Check> edges = new ArrayList<>(memory == null ? 16 : memory.lastEdges + 16);
     List<Check> probes = new ArrayList<>();
-    Map<String, ServiceEdges> kept = new HashMap<>(intents.services().size() * 4 / 3 + 1);
+    // Reads are recorded only for a memory: a one-off run (validate, render) keeps nothing.
+    Map<String, ServiceEdges> kept = memory == null ? null : new HashMap<>(intents.services().size() * 4 / 3 + 1);
     int reused = 0;
     MeshModel model = simulator.model();
     long lastModel = memory == null ? 0 : memory.lastModel;
     for (InboundService service : intents.services().values()) {
       List<ServiceClient> clients = edgesOf(service);
-      ServiceEdges inputs = inputsOf(service, clients);
-      ServiceEdges last = memory == null ? null : memory.byService.get(service.name());
-      ServiceEdges now;
-      if (last != null && last.sameInputs(inputs) && unchanged(model, lastModel, last.reads())) {
-        now = last;
-        reused++;
+      if (memory == null) {
+        edges.addAll(edgesOf(service, clients));
       } else {
-        Set<MeshModel.Read> reads = new HashSet<>();
-        List<Check> checks = MeshModel.recording(reads, () -> edgesOf(service, clients));
-        now = inputs.with(ReadsByCluster.of(reads), checks);
+        ServiceEdges inputs = inputsOf(service, clients);
+        ServiceEdges last = memory.byService.get(service.name());
+        ServiceEdges now;
+        if (last != null && last.sameInputs(inputs) && unchanged(model, lastModel, last.reads())) {
+          now = last;
+          reused++;
+        } else {
+          Set<MeshModel.Read> reads = new HashSet<>();
+          List<Check> checks = MeshModel.recording(reads, () -> edgesOf(service, clients));
+          now = inputs.with(ReadsByCluster.of(reads), checks);
+        }
+        edges.addAll(now.checks());
+        kept.put(service.name(), now);
       }
-      edges.addAll(now.checks());
-      kept.put(service.name(), now);
       if (withProbes && !clients.isEmpty() && restricted(service, clients)) {
         addProbes(service, clients, probes);
       }
