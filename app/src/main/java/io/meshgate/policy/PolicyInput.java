@@ -49,20 +49,7 @@ public final class PolicyInput {
    */
   public static Map<String, Object> build(LoadResult loaded, Map<String, ? extends List<? extends Map<String, ?>>> rendered,
       Memory memory) {
-    Map<Kind, Map<String, Object>> byKind = new TreeMap<>();
-    for (Kind kind : Kind.values()) {
-      byKind.put(kind, new TreeMap<>());
-    }
-    Map<String, Memory.Kept> kept = new java.util.HashMap<>();
-    for (IntentDocument document : loaded.documents()) {
-      Map<String, Object> collection = byKind.get(document.kind());
-      if (!collection.containsKey(document.name())) {
-        collection.put(document.name(), memory == null ? entry(document) : memory.entry(document, kept));
-      }
-    }
-    if (memory != null) {
-      memory.keep(kept);
-    }
+    Map<Kind, Map<String, Object>> byKind = memory == null ? collections(loaded) : memory.collections(loaded);
     Map<String, Object> input = new LinkedHashMap<>();
     input.put("clusters", byKind.get(Kind.Cluster));
     input.put("services", byKind.get(Kind.InboundService));
@@ -95,6 +82,18 @@ public final class PolicyInput {
     return input;
   }
 
+  /** Each kind's documents by name, the first document of a name winning. */
+  private static Map<Kind, Map<String, Object>> collections(LoadResult loaded) {
+    Map<Kind, Map<String, Object>> byKind = new java.util.EnumMap<>(Kind.class);
+    for (Kind kind : Kind.values()) {
+      byKind.put(kind, new TreeMap<>());
+    }
+    for (IntentDocument document : loaded.documents()) {
+      byKind.get(document.kind()).putIfAbsent(document.name(), entry(document));
+    }
+    return byKind;
+  }
+
   /** The collection of the input that holds documents of {@code kind}. */
   public static String collectionOf(Kind kind) {
     return switch (kind) {
@@ -113,19 +112,51 @@ public final class PolicyInput {
 
     private Map<String, Kept> last = Map.of();
 
-    /** The last input's entry when the document's content (defaults included) and place are equal, else a new one. */
-    private synchronized Map<String, Object> entry(IntentDocument document, Map<String, Kept> next) {
-      String key = document.kind().name() + "/" + document.name();
-      Kept before = last.get(key);
-      Kept now = before != null && before.source().equals(document.source()) && before.content().equals(document.content())
-          ? before : new Kept(document.content(), document.source(), PolicyInput.entry(document));
-      next.put(key, now);
-      return now.entry();
-    }
+    /** Each kind's collection of the last input: kept as the same map while none of its entries changed. */
+    private Map<Kind, Map<String, Object>> lastCollections = Map.of();
 
-    /** Keeps this input's entries (only those: documents gone are forgotten). */
-    private synchronized void keep(Map<String, Kept> entries) {
-      last = entries;
+    /**
+     * As {@link PolicyInput#collections}, each document whose content (defaults included) and place
+     * are those of the last input keeping that input's entry, and each collection whose entries
+     * are all kept (none added or gone) being the last input's map itself: a push changes a few of
+     * 40,000 documents, and a collection that is the same map is recognised at once.
+     */
+    private synchronized Map<Kind, Map<String, Object>> collections(LoadResult loaded) {
+      Map<String, Kept> next = new java.util.HashMap<>(last.size() * 4 / 3 + 16);
+      Map<Kind, List<Map.Entry<String, Map<String, Object>>>> entries = new java.util.EnumMap<>(Kind.class);
+      Map<Kind, Boolean> allKept = new java.util.EnumMap<>(Kind.class);
+      for (Kind kind : Kind.values()) {
+        entries.put(kind, new ArrayList<>());
+        allKept.put(kind, true);
+      }
+      for (IntentDocument document : loaded.documents()) {
+        String key = document.kind().name() + "/" + document.name();
+        if (next.containsKey(key)) {
+          continue; // the first document of a name wins
+        }
+        Kept before = last.get(key);
+        Kept now = before != null && before.source().equals(document.source()) && before.content().equals(document.content())
+            ? before : new Kept(document.content(), document.source(), PolicyInput.entry(document));
+        next.put(key, now);
+        entries.get(document.kind()).add(Map.entry(document.name(), now.entry()));
+        if (now != before) {
+          allKept.put(document.kind(), false);
+        }
+      }
+      Map<Kind, Map<String, Object>> byKind = new java.util.EnumMap<>(Kind.class);
+      for (Kind kind : Kind.values()) {
+        Map<String, Object> lastCollection = lastCollections.get(kind);
+        if (allKept.get(kind) && lastCollection != null && lastCollection.size() == entries.get(kind).size()) {
+          byKind.put(kind, lastCollection);
+        } else {
+          Map<String, Object> collection = new TreeMap<>();
+          entries.get(kind).forEach(e -> collection.put(e.getKey(), e.getValue()));
+          byKind.put(kind, collection);
+        }
+      }
+      last = next;
+      lastCollections = byKind;
+      return byKind;
     }
   }
 

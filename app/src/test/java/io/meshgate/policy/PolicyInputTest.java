@@ -81,6 +81,18 @@ class PolicyInputTest {
     assertEquals(2, ((Map<String, Object>) ((Map<String, Object>) after.get("sleep-to-httpbin")).get("source")).get("line"));
     assertFalse(before.get("sleep-to-productpage") == after.get("sleep-to-productpage"), "changed: a new entry");
     assertEquals(PolicyInput.build(IntentLoader.load(repo), Map.of()), second, "the same input as without a memory");
+    // A collection none of whose documents changed is the last input's map itself.
+    assertTrue(first.get("services") == second.get("services"), "no service changed: the same map");
+    assertFalse(first.get("clients") == second.get("clients"), "clients changed: a new map");
+
+    Map<String, Object> third = PolicyInput.build(IntentLoader.load(repo), Map.of(), memory);
+    assertTrue(second.get("clients") == third.get("clients"), "nothing changed: the same map");
+    // A document gone (and none changed): a new map without it.
+    Files.delete(client);
+    Map<String, Object> fourth = PolicyInput.build(IntentLoader.load(repo), Map.of(), memory);
+    assertFalse(third.get("clients") == fourth.get("clients"), "a client gone: a new map");
+    assertFalse(((Map<String, Object>) fourth.get("clients")).containsKey("sleep-to-httpbin"));
+    assertEquals(PolicyInput.build(IntentLoader.load(repo), Map.of()), fourth, "the same input as without a memory");
   }
 
   /** The shorthand stays as written beside the normalised list; a ports list is normalised in place. */
