@@ -27,7 +27,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * <p>Where they come from: the jar carries Istio's generated bundle
  * ({@code istio/api kubernetes/customresourcedefinitions.gen.yaml}), packed at build time from the
  * shared folder beside the checkout ({@code ../shared/istio-crds}, see the app's pom.xml; it is never
- * kept in this repository). {@code --istio-crds FILE} replaces it with another bundle, e.g. the CRDs
+ * kept in this repository), and reads it in the form the build compiles it to ({@link
+ * CompiledCrdBundle}). {@code --istio-crds FILE} replaces it with another bundle, e.g. the CRDs
  * of the clusters' Istio release ({@code kubectl get crd -l app=istio-pilot -o yaml}). Schemas are
  * compiled on first use of a kind and version, and shared between threads.
  */
