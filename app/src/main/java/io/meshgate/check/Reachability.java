@@ -124,20 +124,14 @@ final class Reachability {
       return out;
     }
 
-    private static <T> void changed(Map<String, T> before, Map<String, T> after, Function<T, List<String>> clusters,
-        Set<String> into) {
-      after.forEach((name, now) -> {
-        T was = before.get(name);
-        if (was != now && !now.equals(was)) {
-          into.addAll(clusters.apply(now));
-          if (was != null) {
-            into.addAll(clusters.apply(was));
-          }
-        }
-      });
-      before.forEach((name, was) -> {
-        if (!after.containsKey(name)) {
+    private static <T> void changed(java.util.SortedMap<String, T> before, java.util.SortedMap<String, T> after,
+        Function<T, List<String>> clusters, Set<String> into) {
+      IntentSet.forEachChange(before, after, (was, now) -> {
+        if (was != null) {
           into.addAll(clusters.apply(was));
+        }
+        if (now != null) {
+          into.addAll(clusters.apply(now));
         }
       });
     }

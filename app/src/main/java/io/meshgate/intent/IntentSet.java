@@ -39,6 +39,39 @@ public record IntentSet(
     return Collections.unmodifiableSortedMap(map == null ? new TreeMap<>() : new TreeMap<>(map));
   }
 
+  /**
+   * Calls {@code change(before, after)} for every name whose intent was added ({@code before} null),
+   * removed ({@code after} null) or changed (not equal). Both maps are sorted by name (an IntentSet's
+   * are), so they are walked side by side: a push changes a few of 40,000 intents.
+   */
+  public static <T> void forEachChange(SortedMap<String, T> before, SortedMap<String, T> after,
+      java.util.function.BiConsumer<T, T> change) {
+    java.util.Iterator<Map.Entry<String, T>> olds = before.entrySet().iterator();
+    java.util.Iterator<Map.Entry<String, T>> nows = after.entrySet().iterator();
+    Map.Entry<String, T> was = next(olds);
+    Map.Entry<String, T> is = next(nows);
+    while (was != null || is != null) {
+      int order = was == null ? 1 : is == null ? -1 : was.getKey().compareTo(is.getKey());
+      if (order < 0) {
+        change.accept(was.getValue(), null);
+        was = next(olds);
+      } else if (order > 0) {
+        change.accept(null, is.getValue());
+        is = next(nows);
+      } else {
+        if (was.getValue() != is.getValue() && !was.getValue().equals(is.getValue())) {
+          change.accept(was.getValue(), is.getValue());
+        }
+        was = next(olds);
+        is = next(nows);
+      }
+    }
+  }
+
+  private static <E> E next(java.util.Iterator<E> entries) {
+    return entries.hasNext() ? entries.next() : null;
+  }
+
   /** Where the document of {@code intent} starts. */
   public SourceLocation sourceOf(Intent intent) {
     SourceLocation loc = sources.get(new IntentRef(intent.kind(), intent.name()));

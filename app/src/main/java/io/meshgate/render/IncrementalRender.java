@@ -6,6 +6,7 @@ import io.meshgate.intent.InboundService;
 import io.meshgate.intent.Intent;
 import io.meshgate.intent.IntentRef;
 import io.meshgate.intent.IntentSet;
+import io.meshgate.intent.Kind;
 import io.meshgate.intent.ServiceClient;
 import io.meshgate.intent.SourceLocation;
 import java.util.ArrayList;
@@ -112,9 +113,17 @@ public final class IncrementalRender {
       return null;
     }
     // One pass over each collection, no lookups: a push changes a few of 40,000 intents.
-    Set<IntentRef> moved = movedToOtherFiles(before, after);
-    Set<String> changedServices = changed(before.services(), after.services(), moved);
-    Set<String> changedClients = changed(before.clients(), after.clients(), moved);
+    Set<String> changedServices = new HashSet<>();
+    Set<String> changedClients = new HashSet<>();
+    IntentSet.forEachChange(before.services(), after.services(), (was, is) -> changedServices.add((is != null ? is : was).name()));
+    IntentSet.forEachChange(before.clients(), after.clients(), (was, is) -> changedClients.add((is != null ? is : was).name()));
+    for (IntentRef ref : movedToOtherFiles(before, after)) {
+      if (ref.kind() == Kind.InboundService) {
+        changedServices.add(ref.name());
+      } else if (ref.kind() == Kind.ServiceClient) {
+        changedClients.add(ref.name());
+      }
+    }
     Set<String> affected = new HashSet<>();
     for (String name : changedServices) {
       addClusterOf(before.services().get(name), affected);
@@ -154,38 +163,6 @@ public final class IncrementalRender {
       }
     }
     return affected;
-  }
-
-  /**
-   * Names of the intents added, removed, changed, or moved to another file: both maps are sorted by
-   * name, so they are walked side by side.
-   */
-  private static <T extends Intent> Set<String> changed(SortedMap<String, T> old, SortedMap<String, T> now,
-      Set<IntentRef> moved) {
-    Set<String> names = new HashSet<>();
-    Iterator<Map.Entry<String, T>> olds = old.entrySet().iterator();
-    Iterator<Map.Entry<String, T>> nows = now.entrySet().iterator();
-    Map.Entry<String, T> was = next(olds);
-    Map.Entry<String, T> is = next(nows);
-    while (was != null || is != null) {
-      int order = was == null ? 1 : is == null ? -1 : was.getKey().compareTo(is.getKey());
-      if (order < 0) {
-        names.add(was.getKey());
-        was = next(olds);
-      } else if (order > 0) {
-        names.add(is.getKey());
-        is = next(nows);
-      } else {
-        T intent = is.getValue();
-        if (!(was.getValue() == intent || was.getValue().equals(intent))
-            || moved.contains(new IntentRef(intent.kind(), intent.name()))) {
-          names.add(is.getKey());
-        }
-        was = next(olds);
-        is = next(nows);
-      }
-    }
-    return names;
   }
 
   /**
