@@ -655,7 +655,7 @@ public final class Evaluator {
     return false;
   }
 
-  private static Value lookup(Value coll, Value key) {
+  static Value lookup(Value coll, Value key) {
     if (coll instanceof ObjectValue o) {
       return o.get(key);
     }
@@ -901,7 +901,8 @@ public final class Evaluator {
     recorder = null;
     try {
       v = computeNode(node);
-      if (incremental()) {
+      if (memo.shared != null && memo.shared.incremental != null) {
+        // also after an error (plainAfterError): the kept value is what the next evaluation's changes are found from
         v = memo.shared.incremental.canonicalNode(node, v);
       }
     } finally {
@@ -1450,12 +1451,23 @@ public final class Evaluator {
     // Updated in place (only this evaluation's thread computes this rule): an entry is used only
     // after checking it, so one left by an interrupted evaluation is harmless.
     IncrementalCache.Kept kept = cache.elements.computeIfAbsent(r, x -> new IncrementalCache.Kept());
+    int run = cache.run;
+    int generation = cache.index.generation();
+    boolean indexed = indexedCheck(kept, run, generation);
+    if (indexed && collection == kept.collection && kept.byPosition != null && kept.dirtyIn != run
+        && kept.uncacheable == 0) {
+      // the same collection, and no read of any element changed: the same elements
+      cache.countReused(kept.byPosition.length);
+      kept.completedIn = run;
+      return new Driven(kept.byPosition, true, List.of(), List.of());
+    }
     // Elements are looked for first at their position in last time's collection (the same keys in
     // the same order, when one element of a thousand changed), then by key.
     IncrementalCache.Element[] aligned = collection != null ? kept.byPosition : null;
     IncrementalCache.Element[] positions = new IncrementalCache.Element[sizeOf(collection)];
     kept.byPosition = null;
     int[] seen = {0};
+    int[] uncacheable = {0};
     boolean[] changed = {false};
     List<List<Value>> removed = new ArrayList<>();
     List<List<Value>> added = new ArrayList<>();
@@ -1469,9 +1481,17 @@ public final class Evaluator {
         if (last == null || (last.key() != key && !last.key().equals(key))) {
           last = kept.byKey.get(key);
         }
-        if (last != null && (last.value() == val || last.value().equals(val)) && allHold(last.reads())) {
+        if (last != null && (last.value() == val || last.value().equals(val))
+            && (indexed ? unmarked(last.reads(), run) : allHold(last.reads()))) {
           cache.countReused();
           positions[at] = last;
+          if (!indexed) {
+            cache.countChecked();
+            cache.index.index(kept, last.reads());
+          }
+          if (last.reads().uncacheable) {
+            uncacheable[0]++;
+          }
           return false;
         }
         changed[0] = true;
@@ -1503,6 +1523,10 @@ public final class Evaluator {
         positions[at] = new IncrementalCache.Element(key, val, mine.freeze(),
             outputs.isEmpty() ? List.of() : List.copyOf(outputs));
         kept.byKey.put(key, positions[at]);
+        cache.index.index(kept, positions[at].reads());
+        if (positions[at].reads().uncacheable) {
+          uncacheable[0]++;
+        }
         return false;
       });
     }
@@ -1519,7 +1543,45 @@ public final class Evaluator {
       changed[0] = true;
     }
     kept.byPosition = positions;
+    kept.collection = collection;
+    kept.uncacheable = uncacheable[0];
+    kept.completedIn = run;
+    kept.completedInGeneration = generation;
     return new Driven(positions, !changed[0], removed, added);
+  }
+
+  /**
+   * Whether the rule's kept elements can be checked by the index ({@link ReadIndex}): only the
+   * elements it marked are evaluated again. That needs the elements to have been completed (all
+   * checked and indexed) in the last evaluation, so that every read of theirs held then, and the
+   * rule values they read to be computed now, so that their changes have been marked. Else (or
+   * when computing one of those rules fails: the element check finds the error where a full
+   * evaluation would) each element's reads are checked.
+   */
+  private boolean indexedCheck(IncrementalCache.Kept kept, int run, int generation) {
+    if (kept.completedIn != run - 1 || kept.completedInGeneration != generation) {
+      return false;
+    }
+    IncrementalCache.Recorder outer = recorder;
+    recorder = null;
+    try {
+      for (RuleNode n : kept.nodeRoots) {
+        dataAt(n, n.path);
+      }
+    } catch (RegoException e) {
+      if (RegoException.LIMIT.equals(e.code())) {
+        throw e;
+      }
+      return false;
+    } finally {
+      recorder = outer;
+    }
+    return true;
+  }
+
+  /** An indexed element's reads all hold unless the index marked one changed in this evaluation. */
+  private static boolean unmarked(IncrementalCache.Reads reads, int run) {
+    return !reads.uncacheable && !Boolean.FALSE.equals(reads.known(run));
   }
 
   private static int sizeOf(Value collection) {
