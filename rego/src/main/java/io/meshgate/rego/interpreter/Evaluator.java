@@ -1468,6 +1468,7 @@ public final class Evaluator {
     kept.byPosition = null;
     int[] seen = {0};
     int[] uncacheable = {0};
+    int[] reused = {0}; // counted once: threads that count each element contend for the counter
     boolean[] changed = {false};
     List<List<Value>> removed = new ArrayList<>();
     List<List<Value>> added = new ArrayList<>();
@@ -1483,7 +1484,7 @@ public final class Evaluator {
         }
         if (last != null && (last.value() == val || last.value().equals(val))
             && (indexed ? unmarked(last.reads(), run) : allHold(last.reads()))) {
-          cache.countReused();
+          reused[0]++;
           positions[at] = last;
           if (!indexed) {
             cache.countChecked();
@@ -1542,6 +1543,7 @@ public final class Evaluator {
       });
       changed[0] = true;
     }
+    cache.countReused(reused[0]);
     kept.byPosition = positions;
     kept.collection = collection;
     kept.uncacheable = uncacheable[0];

@@ -357,8 +357,6 @@ public final class IncrementalCache {
   /** Elements evaluated, not reused, since the cache was made. */
   public long evaluatedElements() { return evaluated.get(); }
 
-  void countReused() { reused.incrementAndGet(); }
-
   void countReused(int elements) { reused.addAndGet(elements); }
 
   void countEvaluated() { evaluated.incrementAndGet(); }

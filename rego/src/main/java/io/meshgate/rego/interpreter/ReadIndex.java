@@ -75,7 +75,8 @@ final class ReadIndex {
   private void indexItems(IncrementalCache.Reads reads) {
     reads.indexedIn = generation;
     reads.parents = null;
-    RuleNode[] nodeRoots = null;
+    // an element of a cluster's objects reads thousands of entries of a few dozen rules
+    java.util.Set<RuleNode> nodeRoots = null;
     for (Object item : reads.items) {
       if (item instanceof IncrementalCache.Read r) {
         r.owner = reads;
@@ -99,21 +100,13 @@ final class ReadIndex {
         }
       }
     }
-    reads.nodeRoots = nodeRoots;
+    reads.nodeRoots = nodeRoots == null ? null : nodeRoots.toArray(new RuleNode[0]);
   }
 
-  private static RuleNode[] withRoot(RuleNode[] roots, RuleNode n) {
-    if (roots == null) {
-      return new RuleNode[] {n};
-    }
-    for (RuleNode r : roots) {
-      if (r == n) {
-        return roots;
-      }
-    }
-    RuleNode[] more = java.util.Arrays.copyOf(roots, roots.length + 1);
-    more[roots.length] = n;
-    return more;
+  private static java.util.Set<RuleNode> withRoot(java.util.Set<RuleNode> roots, RuleNode n) {
+    java.util.Set<RuleNode> set = roots != null ? roots : java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    set.add(n);
+    return set;
   }
 
   @SuppressWarnings("unchecked")
