@@ -1461,6 +1461,12 @@ public final class Evaluator {
       kept.completedIn = run;
       return new Driven(kept.byPosition, true, List.of(), List.of());
     }
+    if (indexed && collection == kept.collection && kept.byPosition != null && kept.uncacheable == 0) {
+      Driven few = reDecideMarked(r, d, heads, env, kept, run);
+      if (few != null) {
+        return few;
+      }
+    }
     // Elements are looked for first at their position in last time's collection (the same keys in
     // the same order, when one element of a thousand changed), then by key.
     IncrementalCache.Element[] aligned = collection != null ? kept.byPosition : null;
@@ -1488,7 +1494,7 @@ public final class Evaluator {
           positions[at] = last;
           if (!indexed) {
             cache.countChecked();
-            cache.index.index(kept, last.reads());
+            cache.index.index(kept, last.reads(), last.key());
           }
           if (last.reads().uncacheable) {
             uncacheable[0]++;
@@ -1496,35 +1502,7 @@ public final class Evaluator {
           return false;
         }
         changed[0] = true;
-        List<List<Value>> outputs = new ArrayList<>();
-        IncrementalCache.Recorder outer = recorder;
-        IncrementalCache.Recorder mine = new IncrementalCache.Recorder();
-        recorder = mine;
-        try {
-          K body = () -> evalBody(r.body(), d.at() + 1, env, () -> evalList(heads, 0, new Value[heads.size()], env, vals -> {
-            outputs.add(vals);
-            return false;
-          }));
-          if (d.in().key() == null) {
-            unifyValue(d.in().value(), val, env, body);
-          } else {
-            unifyValue(d.in().key(), key, env, () -> unifyValue(d.in().value(), val, env, body));
-          }
-        } finally {
-          recorder = outer;
-        }
-        cache.countEvaluated();
-        IncrementalCache.Element before = kept.byKey.get(key);
-        if (before != null) {
-          removed.addAll(before.outputs());
-        }
-        added.addAll(outputs);
-        // Kept also when its reads are unknown (with, print, the clock): never reused, but its
-        // outputs are known when it changes or goes, and the kept keys are the collection's.
-        positions[at] = new IncrementalCache.Element(key, val, mine.freeze(),
-            outputs.isEmpty() ? List.of() : List.copyOf(outputs));
-        kept.byKey.put(key, positions[at]);
-        cache.index.index(kept, positions[at].reads());
+        positions[at] = evaluateElement(r, d, heads, env, kept, key, val, removed, added);
         if (positions[at].reads().uncacheable) {
           uncacheable[0]++;
         }
@@ -1584,6 +1562,114 @@ public final class Evaluator {
   /** An indexed element's reads all hold unless the index marked one changed in this evaluation. */
   private static boolean unmarked(IncrementalCache.Reads reads, int run) {
     return !reads.uncacheable && !Boolean.FALSE.equals(reads.known(run));
+  }
+
+  /**
+   * Evaluates one element of a driven rule, recording its reads, and keeps it (in place of the
+   * element of that key, whose outputs go to {@code removed}; the new ones to {@code added}).
+   */
+  private IncrementalCache.Element evaluateElement(CompiledRule r, Driver d, List<Term> heads, Env env,
+      IncrementalCache.Kept kept, Value key, Value val, List<List<Value>> removed, List<List<Value>> added) {
+    IncrementalCache cache = memo.shared.incremental;
+    List<List<Value>> outputs = new ArrayList<>();
+    IncrementalCache.Recorder outer = recorder;
+    IncrementalCache.Recorder mine = new IncrementalCache.Recorder();
+    recorder = mine;
+    try {
+      K body = () -> evalBody(r.body(), d.at() + 1, env, () -> evalList(heads, 0, new Value[heads.size()], env, vals -> {
+        outputs.add(vals);
+        return false;
+      }));
+      if (d.in().key() == null) {
+        unifyValue(d.in().value(), val, env, body);
+      } else {
+        unifyValue(d.in().key(), key, env, () -> unifyValue(d.in().value(), val, env, body));
+      }
+    } finally {
+      recorder = outer;
+    }
+    cache.countEvaluated();
+    IncrementalCache.Element before = kept.byKey.get(key);
+    if (before != null) {
+      removed.addAll(before.outputs());
+    }
+    added.addAll(outputs);
+    // Kept also when its reads are unknown (with, print, the clock): never reused, but its
+    // outputs are known when it changes or goes, and the kept keys are the collection's.
+    IncrementalCache.Element e = new IncrementalCache.Element(key, val, mine.freeze(),
+        outputs.isEmpty() ? List.of() : List.copyOf(outputs));
+    kept.byKey.put(key, e);
+    cache.index.index(kept, e.reads(), key);
+    return e;
+  }
+
+  /**
+   * The elements of a driven rule whose collection is the very one of the last evaluation, when
+   * the index marked a few of them: those are evaluated again at their positions (found by key:
+   * a collection is iterated in the order of its keys), the others kept without visiting them.
+   * Null when that cannot be done (a marked element not found where expected): the caller then
+   * iterates the collection. The elements of the last evaluation are left as they were until
+   * every marked one is found.
+   */
+  private Driven reDecideMarked(CompiledRule r, Driver d, List<Term> heads, Env env, IncrementalCache.Kept kept,
+      int run) {
+    IncrementalCache cache = memo.shared.incremental;
+    IncrementalCache.Element[] last = kept.byPosition;
+    List<IncrementalCache.Reads> marked = cache.index.marked(kept, run);
+    if (marked == null || marked.size() > last.length / 8 + 16) {
+      return null; // unknown, or so many that iterating is as cheap
+    }
+    java.util.TreeMap<Integer, Value> atPositions = new java.util.TreeMap<>();
+    for (IncrementalCache.Reads reads : marked) {
+      Value key = reads.elementKey;
+      IncrementalCache.Element e = key == null ? null : kept.byKey.get(key);
+      if (e == null || e.reads() != reads) {
+        continue; // the reads of an element since evaluated again, or gone
+      }
+      int at = positionOf(last, key);
+      if (at < 0) {
+        return null;
+      }
+      atPositions.put(at, key);
+    }
+    IncrementalCache.Element[] positions = last.clone();
+    kept.byPosition = null;
+    for (String name : d.names()) {
+      env.put(name, Env.DECLARED);
+    }
+    List<List<Value>> removed = new ArrayList<>();
+    List<List<Value>> added = new ArrayList<>();
+    for (Map.Entry<Integer, Value> p : atPositions.entrySet()) {
+      step();
+      positions[p.getKey()] = evaluateElement(r, d, heads, env, kept, p.getValue(), last[p.getKey()].value(), removed,
+          added);
+      if (positions[p.getKey()].reads().uncacheable) {
+        kept.uncacheable++;
+      }
+    }
+    cache.countReused(positions.length - atPositions.size());
+    kept.byPosition = positions;
+    kept.completedIn = run;
+    return new Driven(positions, atPositions.isEmpty(), removed, added);
+  }
+
+  /** The position of the element of {@code key} among elements in the order of their keys, or -1. */
+  private static int positionOf(IncrementalCache.Element[] elements, Value key) {
+    int lo = 0;
+    int hi = elements.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = elements[mid].key().compareTo(key);
+      if (c == 0) {
+        return mid;
+      }
+      if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return -1;
   }
 
   private static int sizeOf(Value collection) {

@@ -87,8 +87,9 @@ public final class IncrementalCache {
     int indexedIn;
     /** The sets of reads that include this one: null, one Reads, or an ArrayList of them. */
     Object parents;
-    /** For an element's own reads: the rule's kept elements it belongs to. */
+    /** For an element's own reads: the rule's kept elements it belongs to, and the element's key. */
     Kept keptBy;
+    Value elementKey;
     /** The rule nodes read here or in what this includes (null: none). */
     RuleNode[] nodeRoots;
 
@@ -199,6 +200,8 @@ public final class IncrementalCache {
     int uncacheable;
     /** The last evaluation in which a read of one of the elements was found changed. */
     volatile int dirtyIn;
+    /** The element reads marked in that evaluation (null: too many to list); under ReadIndex's lock. */
+    List<Reads> marked;
     /** The rule nodes the indexed elements read (some perhaps no longer): computed before the elements are checked. */
     final java.util.Set<RuleNode> nodeRoots = java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
   }

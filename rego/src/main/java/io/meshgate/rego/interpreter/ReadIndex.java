@@ -40,6 +40,16 @@ final class ReadIndex {
   /** Reads indexed since this build started. */
   private long entries;
 
+  private static final int MARKED_LIMIT = 4096;
+
+  /** The element reads of {@code kept} marked in evaluation {@code run} (a copy), or null when not listed. */
+  synchronized List<IncrementalCache.Reads> marked(IncrementalCache.Kept kept, int run) {
+    if (kept.dirtyIn != run) {
+      return List.of();
+    }
+    return kept.marked == null ? null : new ArrayList<>(kept.marked);
+  }
+
   synchronized int generation() {
     return generation;
   }
@@ -59,11 +69,12 @@ final class ReadIndex {
    * Indexes an element's reads (and the sets of reads they include, once each per build); the rule
    * nodes they read are added to {@code kept}'s. Does nothing when already indexed in this build.
    */
-  synchronized void index(IncrementalCache.Kept kept, IncrementalCache.Reads reads) {
+  synchronized void index(IncrementalCache.Kept kept, IncrementalCache.Reads reads, Value key) {
     if (reads.items.length == 0 || reads.indexedIn == generation) {
       return;
     }
     reads.keptBy = kept;
+    reads.elementKey = key;
     indexItems(reads);
     if (reads.nodeRoots != null) {
       for (RuleNode n : reads.nodeRoots) {
@@ -75,8 +86,7 @@ final class ReadIndex {
   private void indexItems(IncrementalCache.Reads reads) {
     reads.indexedIn = generation;
     reads.parents = null;
-    // an element of a cluster's objects reads thousands of entries of a few dozen rules
-    java.util.Set<RuleNode> nodeRoots = null;
+    Roots nodeRoots = null;
     for (Object item : reads.items) {
       if (item instanceof IncrementalCache.Read r) {
         r.owner = reads;
@@ -100,13 +110,41 @@ final class ReadIndex {
         }
       }
     }
-    reads.nodeRoots = nodeRoots == null ? null : nodeRoots.toArray(new RuleNode[0]);
+    reads.nodeRoots = nodeRoots == null ? null : nodeRoots.list.toArray(new RuleNode[0]);
   }
 
-  private static java.util.Set<RuleNode> withRoot(java.util.Set<RuleNode> roots, RuleNode n) {
-    java.util.Set<RuleNode> set = roots != null ? roots : java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    set.add(n);
-    return set;
+  /**
+   * Distinct rule nodes: most sets of reads name one or two (found by scanning them), an element
+   * over a cluster's objects reads thousands of entries of a few dozen (found by a set).
+   */
+  private static final class Roots {
+    final ArrayList<RuleNode> list = new ArrayList<>(2);
+    java.util.Set<RuleNode> set;
+
+    void add(RuleNode n) {
+      if (set != null) {
+        if (set.add(n)) {
+          list.add(n);
+        }
+        return;
+      }
+      for (RuleNode r : list) {
+        if (r == n) {
+          return;
+        }
+      }
+      list.add(n);
+      if (list.size() > 8) {
+        set = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(list);
+      }
+    }
+  }
+
+  private static Roots withRoot(Roots roots, RuleNode n) {
+    Roots r = roots != null ? roots : new Roots();
+    r.add(n);
+    return r;
   }
 
   @SuppressWarnings("unchecked")
@@ -193,7 +231,17 @@ final class ReadIndex {
     }
     reads.decide(run, false);
     if (reads.keptBy != null) {
-      reads.keptBy.dirtyIn = run;
+      IncrementalCache.Kept kept = reads.keptBy;
+      if (kept.dirtyIn != run) {
+        kept.marked = new ArrayList<>();
+        kept.dirtyIn = run;
+      }
+      if (kept.marked != null) {
+        kept.marked.add(reads);
+        if (kept.marked.size() > MARKED_LIMIT) {
+          kept.marked = null; // too many to list: the rule iterates its collection
+        }
+      }
     }
     Object parents = reads.parents;
     if (parents instanceof IncrementalCache.Reads p) {
