@@ -194,6 +194,18 @@ public final class ResourceYaml {
     private static final Resolver RESOLVER = new Resolver();
     private static final String RESOLVER_FIRST_CHARACTERS = "yYnNtTfFoO-+0123456789.<~!&*";
 
+    /**
+     * What {@link #scalar} wrote for each string lately, on this thread: the same keys and most
+     * values (kinds, modes, namespaces, hosts) recur across 100,000 objects, and deciding how to
+     * write one (plain or quoted, SnakeYAML's resolver, character checks) costs more than copying
+     * its bytes. Cleared when full, so a long-running service holds a bounded amount per thread.
+     */
+    private static final ThreadLocal<Map<String, byte[]>> SCALARS = ThreadLocal.withInitial(HashMap::new);
+    private static final int MAX_SCALARS = 16_384;
+    /** Marks a string only SnakeYAML writes right. */
+    private static final byte[] SNAKEYAML_ONLY = new byte[0];
+
+    private final Map<String, byte[]> scalars = SCALARS.get();
     private byte[] buffer = new byte[1024];
     private int length;
     /** The maps and lists written so far: SnakeYAML writes one met twice as an anchor and an alias. */
@@ -310,28 +322,51 @@ public final class ResourceYaml {
 
     /** A string, plain or single-quoted; false for what only SnakeYAML writes right. */
     private boolean scalar(String text) {
-      if (text.isEmpty()) {
+      byte[] written = scalars.get(text);
+      if (written == null) {
+        written = encode(text);
+        if (scalars.size() >= MAX_SCALARS) {
+          scalars.clear();
+        }
+        scalars.put(text, written);
+      }
+      if (written == SNAKEYAML_ONLY) {
         return false;
       }
+      append(written);
+      return true;
+    }
+
+    /** The bytes of a string written plain or single-quoted, or {@link #SNAKEYAML_ONLY}. */
+    static byte[] encode(String text) {
+      if (text.isEmpty()) {
+        return SNAKEYAML_ONLY;
+      }
+      int quotes = 0;
       for (int i = 0; i < text.length(); i++) {
         char c = text.charAt(i);
         if (c < 0x20 || c > 0x7E) {
-          return false; // line breaks, control and non-ASCII characters: other styles, escapes
+          return SNAKEYAML_ONLY; // line breaks, control and non-ASCII characters: other styles, escapes
+        }
+        if (c == '\'') {
+          quotes++;
         }
       }
       if (plainAllowed(text) && resolvesToString(text)) {
-        return text(text);
+        return text.getBytes(StandardCharsets.US_ASCII);
       }
-      put((byte) '\'');
+      byte[] quoted = new byte[text.length() + quotes + 2];
+      int at = 0;
+      quoted[at++] = '\'';
       for (int i = 0; i < text.length(); i++) {
         char c = text.charAt(i);
         if (c == '\'') {
-          put((byte) '\'');
+          quoted[at++] = '\'';
         }
-        put((byte) c);
+        quoted[at++] = (byte) c;
       }
-      put((byte) '\'');
-      return true;
+      quoted[at] = '\'';
+      return quoted;
     }
 
     /**
@@ -399,8 +434,20 @@ public final class ResourceYaml {
     }
 
     private void spaces(int count) {
-      for (int i = 0; i < count; i++) {
-        put((byte) ' ');
+      room(count);
+      Arrays.fill(buffer, length, length + count, (byte) ' ');
+      length += count;
+    }
+
+    private void append(byte[] bytes) {
+      room(bytes.length);
+      System.arraycopy(bytes, 0, buffer, length, bytes.length);
+      length += bytes.length;
+    }
+
+    private void room(int more) {
+      if (length + more > buffer.length) {
+        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
       }
     }
 

@@ -89,6 +89,19 @@ class ResourceYamlTest {
   }
 
   @Test
+  void stringsWrittenAgainAfterTheWriterForgotThemMatchToo() {
+    // More distinct strings than the writer remembers per thread: it forgets them half-way and
+    // works them out again; every form must stay what SnakeYAML writes.
+    List<String> tricky = List.of("true", "8080", "a: b", "it's", "-x", "#c", "ok", "0755", "*.global", "~");
+    Map<String, Object> document = new LinkedHashMap<>();
+    for (int i = 0; i < 40_000; i++) {
+      document.put("k" + i, i % 3 == 0 ? tricky.get(i % tricky.size()) : "v" + (i % 5000));
+    }
+    assertSame(document, "40,000 keys");
+    assertSame(document, "the same document again");
+  }
+
+  @Test
   void randomDocumentsOfTheRenderedShapeMatchByteForByte() {
     SplittableRandom random = new SplittableRandom(20261201);
     int written = 0;
