@@ -118,6 +118,40 @@ class ResourceYamlTest {
   }
 
   @Test
+  void plainFormsReadFromJacksonsTokensAreWhatItsConvertedTreeNormalizedIs() {
+    io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry entry = new io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry();
+    entry.setHosts(List.of("a.ns.global", "b"));
+    entry.setAddresses(List.of()); // empty: dropped
+    io.fabric8.istio.api.api.networking.v1alpha3.ServicePort port = new io.fabric8.istio.api.api.networking.v1alpha3.ServicePort();
+    port.setNumber(8080L);
+    port.setName("http");
+    port.setTargetPort(1L << 40); // beyond an int: stays a long
+    entry.setPorts(List.of(port));
+    entry.setExportTo(List.of("*"));
+    // Written after the declared fields: a later field of one name wins, as in a converted map.
+    entry.getAdditionalProperties().put("hosts", List.of("later.wins"));
+    entry.getAdditionalProperties().put("weights", List.of(12.5, 50.0));
+    entry.getAdditionalProperties().put("nothing", null);
+    entry.getAdditionalProperties().put("emptyMap", Map.of());
+    entry.getAdditionalProperties().put("nested", Map.of("zeta", List.of(Map.of()), "kind", true));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("spec", entry);
+    document.put("kind", "ServiceEntry");
+    document.put("apiVersion", "networking.istio.io/v1");
+    Object converted = ResourceYaml.normalize(new com.fasterxml.jackson.databind.ObjectMapper().convertValue(document, Object.class));
+    Map<String, Object> plain = ResourceYaml.toPlain(document);
+    assertEquals(converted, plain);
+    assertEquals(List.copyOf(((Map<?, ?>) converted).keySet()), List.copyOf(plain.keySet()));
+    Map<?, ?> spec = (Map<?, ?>) plain.get("spec");
+    assertEquals(List.copyOf(((Map<?, ?>) ((Map<?, ?>) converted).get("spec")).keySet()), List.copyOf(spec.keySet()));
+    assertEquals(List.of("later.wins"), spec.get("hosts"));
+    assertEquals(List.of(12.5, 50), spec.get("weights"));
+    assertEquals(1L << 40, ((Map<?, ?>) ((List<?>) spec.get("ports")).get(0)).get("targetPort"));
+    assertEquals(8080, ((Map<?, ?>) ((List<?>) spec.get("ports")).get(0)).get("number"));
+    assertEquals(Map.of("kind", true), spec.get("nested"));
+  }
+
+  @Test
   void plainFormsAreImmutableAndOrderedAsTheKeyOrderSays() {
     Map<String, Object> raw = new LinkedHashMap<>();
     raw.put("spec", Map.of("zeta", 1, "hosts", List.of("a"), "empty", List.of()));
