@@ -38,8 +38,13 @@ final class IncrementalTestSupport {
 
   /** Evaluates the inputs in order through one cache and compares each evaluation with a full one. */
   static IncrementalCache assertSameAsFull(Rego rego, List<String> queries, int threads, List<? extends Object> inputs) {
+    return assertSameAsFull(rego, queries, threads, inputs, new IncrementalCache());
+  }
+
+  /** As above, through the given cache. */
+  static IncrementalCache assertSameAsFull(Rego rego, List<String> queries, int threads, List<? extends Object> inputs,
+      IncrementalCache cache) {
     List<PreparedQuery> prepared = queries.stream().map(rego::prepare).toList();
-    IncrementalCache cache = new IncrementalCache();
     for (int i = 0; i < inputs.size(); i++) {
       Object in = inputs.get(i);
       Object expected = full(rego, queries, in == null ? null : Value.wrap(in));

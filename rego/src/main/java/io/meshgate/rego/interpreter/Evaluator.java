@@ -655,7 +655,7 @@ public final class Evaluator {
     return false;
   }
 
-  private static Value lookup(Value coll, Value key) {
+  static Value lookup(Value coll, Value key) {
     if (coll instanceof ObjectValue o) {
       return o.get(key);
     }
@@ -901,7 +901,8 @@ public final class Evaluator {
     recorder = null;
     try {
       v = computeNode(node);
-      if (incremental()) {
+      if (memo.shared != null && memo.shared.incremental != null) {
+        // also after an error (plainAfterError): the kept value is what the next evaluation's changes are found from
         v = memo.shared.incremental.canonicalNode(node, v);
       }
     } finally {
@@ -1450,12 +1451,30 @@ public final class Evaluator {
     // Updated in place (only this evaluation's thread computes this rule): an entry is used only
     // after checking it, so one left by an interrupted evaluation is harmless.
     IncrementalCache.Kept kept = cache.elements.computeIfAbsent(r, x -> new IncrementalCache.Kept());
+    int run = cache.run;
+    int generation = cache.index.generation();
+    boolean indexed = indexedCheck(kept, run, generation);
+    if (indexed && collection == kept.collection && kept.byPosition != null && kept.dirtyIn != run
+        && kept.uncacheable == 0) {
+      // the same collection, and no read of any element changed: the same elements
+      cache.countReused(kept.byPosition.length);
+      kept.completedIn = run;
+      return new Driven(kept.byPosition, true, List.of(), List.of());
+    }
+    if (indexed && collection == kept.collection && kept.byPosition != null && kept.uncacheable == 0) {
+      Driven few = reDecideMarked(r, d, heads, env, kept, run);
+      if (few != null) {
+        return few;
+      }
+    }
     // Elements are looked for first at their position in last time's collection (the same keys in
     // the same order, when one element of a thousand changed), then by key.
     IncrementalCache.Element[] aligned = collection != null ? kept.byPosition : null;
     IncrementalCache.Element[] positions = new IncrementalCache.Element[sizeOf(collection)];
     kept.byPosition = null;
     int[] seen = {0};
+    int[] uncacheable = {0};
+    int[] reused = {0}; // counted once: threads that count each element contend for the counter
     boolean[] changed = {false};
     List<List<Value>> removed = new ArrayList<>();
     List<List<Value>> added = new ArrayList<>();
@@ -1469,40 +1488,24 @@ public final class Evaluator {
         if (last == null || (last.key() != key && !last.key().equals(key))) {
           last = kept.byKey.get(key);
         }
-        if (last != null && (last.value() == val || last.value().equals(val)) && allHold(last.reads())) {
-          cache.countReused();
+        if (last != null && (last.value() == val || last.value().equals(val))
+            && (indexed ? unmarked(last.reads(), run) : allHold(last.reads()))) {
+          reused[0]++;
           positions[at] = last;
+          if (!indexed) {
+            cache.countChecked();
+            cache.index.index(kept, last.reads(), last.key());
+          }
+          if (last.reads().uncacheable) {
+            uncacheable[0]++;
+          }
           return false;
         }
         changed[0] = true;
-        List<List<Value>> outputs = new ArrayList<>();
-        IncrementalCache.Recorder outer = recorder;
-        IncrementalCache.Recorder mine = new IncrementalCache.Recorder();
-        recorder = mine;
-        try {
-          K body = () -> evalBody(r.body(), d.at() + 1, env, () -> evalList(heads, 0, new Value[heads.size()], env, vals -> {
-            outputs.add(vals);
-            return false;
-          }));
-          if (d.in().key() == null) {
-            unifyValue(d.in().value(), val, env, body);
-          } else {
-            unifyValue(d.in().key(), key, env, () -> unifyValue(d.in().value(), val, env, body));
-          }
-        } finally {
-          recorder = outer;
+        positions[at] = evaluateElement(r, d, heads, env, kept, key, val, removed, added);
+        if (positions[at].reads().uncacheable) {
+          uncacheable[0]++;
         }
-        cache.countEvaluated();
-        IncrementalCache.Element before = kept.byKey.get(key);
-        if (before != null) {
-          removed.addAll(before.outputs());
-        }
-        added.addAll(outputs);
-        // Kept also when its reads are unknown (with, print, the clock): never reused, but its
-        // outputs are known when it changes or goes, and the kept keys are the collection's.
-        positions[at] = new IncrementalCache.Element(key, val, mine.freeze(),
-            outputs.isEmpty() ? List.of() : List.copyOf(outputs));
-        kept.byKey.put(key, positions[at]);
         return false;
       });
     }
@@ -1518,8 +1521,155 @@ public final class Evaluator {
       });
       changed[0] = true;
     }
+    cache.countReused(reused[0]);
     kept.byPosition = positions;
+    kept.collection = collection;
+    kept.uncacheable = uncacheable[0];
+    kept.completedIn = run;
+    kept.completedInGeneration = generation;
     return new Driven(positions, !changed[0], removed, added);
+  }
+
+  /**
+   * Whether the rule's kept elements can be checked by the index ({@link ReadIndex}): only the
+   * elements it marked are evaluated again. That needs the elements to have been completed (all
+   * checked and indexed) in the last evaluation, so that every read of theirs held then, and the
+   * rule values they read to be computed now, so that their changes have been marked. Else (or
+   * when computing one of those rules fails: the element check finds the error where a full
+   * evaluation would) each element's reads are checked.
+   */
+  private boolean indexedCheck(IncrementalCache.Kept kept, int run, int generation) {
+    if (kept.completedIn != run - 1 || kept.completedInGeneration != generation) {
+      return false;
+    }
+    IncrementalCache.Recorder outer = recorder;
+    recorder = null;
+    try {
+      for (RuleNode n : kept.nodeRoots) {
+        dataAt(n, n.path);
+      }
+    } catch (RegoException e) {
+      if (RegoException.LIMIT.equals(e.code())) {
+        throw e;
+      }
+      return false;
+    } finally {
+      recorder = outer;
+    }
+    return true;
+  }
+
+  /** An indexed element's reads all hold unless the index marked one changed in this evaluation. */
+  private static boolean unmarked(IncrementalCache.Reads reads, int run) {
+    return !reads.uncacheable && !Boolean.FALSE.equals(reads.known(run));
+  }
+
+  /**
+   * Evaluates one element of a driven rule, recording its reads, and keeps it (in place of the
+   * element of that key, whose outputs go to {@code removed}; the new ones to {@code added}).
+   */
+  private IncrementalCache.Element evaluateElement(CompiledRule r, Driver d, List<Term> heads, Env env,
+      IncrementalCache.Kept kept, Value key, Value val, List<List<Value>> removed, List<List<Value>> added) {
+    IncrementalCache cache = memo.shared.incremental;
+    List<List<Value>> outputs = new ArrayList<>();
+    IncrementalCache.Recorder outer = recorder;
+    IncrementalCache.Recorder mine = new IncrementalCache.Recorder();
+    recorder = mine;
+    try {
+      K body = () -> evalBody(r.body(), d.at() + 1, env, () -> evalList(heads, 0, new Value[heads.size()], env, vals -> {
+        outputs.add(vals);
+        return false;
+      }));
+      if (d.in().key() == null) {
+        unifyValue(d.in().value(), val, env, body);
+      } else {
+        unifyValue(d.in().key(), key, env, () -> unifyValue(d.in().value(), val, env, body));
+      }
+    } finally {
+      recorder = outer;
+    }
+    cache.countEvaluated();
+    IncrementalCache.Element before = kept.byKey.get(key);
+    if (before != null) {
+      removed.addAll(before.outputs());
+    }
+    added.addAll(outputs);
+    // Kept also when its reads are unknown (with, print, the clock): never reused, but its
+    // outputs are known when it changes or goes, and the kept keys are the collection's.
+    IncrementalCache.Element e = new IncrementalCache.Element(key, val, mine.freeze(),
+        outputs.isEmpty() ? List.of() : List.copyOf(outputs));
+    kept.byKey.put(key, e);
+    cache.index.index(kept, e.reads(), key);
+    return e;
+  }
+
+  /**
+   * The elements of a driven rule whose collection is the very one of the last evaluation, when
+   * the index marked a few of them: those are evaluated again at their positions (found by key:
+   * a collection is iterated in the order of its keys), the others kept without visiting them.
+   * Null when that cannot be done (a marked element not found where expected): the caller then
+   * iterates the collection. The elements of the last evaluation are left as they were until
+   * every marked one is found.
+   */
+  private Driven reDecideMarked(CompiledRule r, Driver d, List<Term> heads, Env env, IncrementalCache.Kept kept,
+      int run) {
+    IncrementalCache cache = memo.shared.incremental;
+    IncrementalCache.Element[] last = kept.byPosition;
+    List<IncrementalCache.Reads> marked = cache.index.marked(kept, run);
+    if (marked == null || marked.size() > last.length / 8 + 16) {
+      return null; // unknown, or so many that iterating is as cheap
+    }
+    java.util.TreeMap<Integer, Value> atPositions = new java.util.TreeMap<>();
+    for (IncrementalCache.Reads reads : marked) {
+      Value key = reads.elementKey;
+      IncrementalCache.Element e = key == null ? null : kept.byKey.get(key);
+      if (e == null || e.reads() != reads) {
+        continue; // the reads of an element since evaluated again, or gone
+      }
+      int at = positionOf(last, key);
+      if (at < 0) {
+        return null;
+      }
+      atPositions.put(at, key);
+    }
+    IncrementalCache.Element[] positions = last.clone();
+    kept.byPosition = null;
+    for (String name : d.names()) {
+      env.put(name, Env.DECLARED);
+    }
+    List<List<Value>> removed = new ArrayList<>();
+    List<List<Value>> added = new ArrayList<>();
+    for (Map.Entry<Integer, Value> p : atPositions.entrySet()) {
+      step();
+      positions[p.getKey()] = evaluateElement(r, d, heads, env, kept, p.getValue(), last[p.getKey()].value(), removed,
+          added);
+      if (positions[p.getKey()].reads().uncacheable) {
+        kept.uncacheable++;
+      }
+    }
+    cache.countReused(positions.length - atPositions.size());
+    kept.byPosition = positions;
+    kept.completedIn = run;
+    return new Driven(positions, atPositions.isEmpty(), removed, added);
+  }
+
+  /** The position of the element of {@code key} among elements in the order of their keys, or -1. */
+  private static int positionOf(IncrementalCache.Element[] elements, Value key) {
+    int lo = 0;
+    int hi = elements.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = elements[mid].key().compareTo(key);
+      if (c == 0) {
+        return mid;
+      }
+      if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return -1;
   }
 
   private static int sizeOf(Value collection) {

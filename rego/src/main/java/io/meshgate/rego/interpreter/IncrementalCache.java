@@ -65,6 +65,8 @@ public final class IncrementalCache {
     final Object root;
     final Value[] path;
     final Value value;
+    /** The set of reads this one belongs to (set when indexed). */
+    Reads owner;
 
     Read(Object root, Value[] path, Value value) {
       this.root = root;
@@ -80,10 +82,36 @@ public final class IncrementalCache {
     final Object[] items;
     /** True when the evaluation used something no read captures (with, print, nondeterminism). */
     final boolean uncacheable;
+    // Kept by ReadIndex (under its lock), for finding what includes a read that changed:
+    /** The build of the index these reads are indexed in (0: none). */
+    int indexedIn;
+    /** The sets of reads that include this one: null, one Reads, or an ArrayList of them. */
+    Object parents;
+    /** For an element's own reads: the rule's kept elements it belongs to, and the element's key. */
+    Kept keptBy;
+    Value elementKey;
+    /** The rule nodes read here or in what this includes (null: none). */
+    RuleNode[] nodeRoots;
 
     Reads(Object[] items, boolean uncacheable) {
       this.items = items;
       this.uncacheable = uncacheable;
+    }
+
+    @SuppressWarnings("unchecked")
+    void addParent(Reads parent) {
+      if (parents == null) {
+        parents = parent;
+      } else if (parents instanceof Reads one) {
+        if (one != parent) {
+          ArrayList<Reads> list = new ArrayList<>(4);
+          list.add(one);
+          list.add(parent);
+          parents = list;
+        }
+      } else {
+        ((ArrayList<Reads>) parents).add(parent);
+      }
     }
   }
 
@@ -163,6 +191,19 @@ public final class IncrementalCache {
     final Map<Value, Element> byKey = new HashMap<>();
     /** The elements of the last (completed) evaluation in the order it met them (null: not kept). */
     Element[] byPosition;
+    /** The evaluation that last completed this rule's elements (0: none), and in which build of the index. */
+    int completedIn;
+    int completedInGeneration;
+    /** The collection that evaluation iterated. */
+    Value collection;
+    /** How many of those elements are never reused (their reads are unknown). */
+    int uncacheable;
+    /** The last evaluation in which a read of one of the elements was found changed. */
+    volatile int dirtyIn;
+    /** The element reads marked in that evaluation (null: too many to list); under ReadIndex's lock. */
+    List<Reads> marked;
+    /** The rule nodes the indexed elements read (some perhaps no longer): computed before the elements are checked. */
+    final java.util.Set<RuleNode> nodeRoots = java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
   }
 
   /**
@@ -252,8 +293,29 @@ public final class IncrementalCache {
   final Map<CompiledRule, Evaluator.Driver> drivers = new ConcurrentHashMap<>();
   /** Numbers the evaluations, for {@link Checked}. */
   int run;
+  /** The kept reads by where they read. */
+  final ReadIndex index = new ReadIndex();
+  /** Reads indexed when the index was last settled (its second evaluation), to see when dead ones dominate. */
+  private long settledEntries = -1;
+  private int runsInGeneration;
+  /** Dead reads the index may hold beyond the live ones before it is built afresh. */
+  private final long indexSlack;
+
+  public IncrementalCache() {
+    this(100_000);
+  }
+
+  /**
+   * @param indexSlack how many reads of elements since evaluated again the index may hold beyond
+   *     twice those it held when settled, before it is built afresh (which costs one evaluation
+   *     checking every element's reads)
+   */
+  public IncrementalCache(long indexSlack) {
+    this.indexSlack = indexSlack;
+  }
   private final AtomicLong reused = new AtomicLong();
   private final AtomicLong evaluated = new AtomicLong();
+  private final AtomicLong checkedReadByRead = new AtomicLong();
 
   /**
    * Starts an evaluation of {@code policy} over {@code fresh}: forgets everything if the policy or
@@ -267,7 +329,15 @@ public final class IncrementalCache {
       this.baseData = baseData;
     }
     run++;
+    if (runsInGeneration == 1) {
+      settledEntries = index.entries();
+    } else if (runsInGeneration > 1 && index.entries() > 2 * settledEntries + indexSlack) {
+      index.startGeneration(); // reads of elements evaluated again have come to outnumber the live ones
+      runsInGeneration = 0;
+    }
+    runsInGeneration++;
     Value canonical = fresh == null ? null : canonical(input, fresh, 2);
+    index.changed(INPUT, input, canonical, run);
     input = canonical;
     return canonical;
   }
@@ -280,6 +350,8 @@ public final class IncrementalCache {
     counts.clear();
     drivers.clear();
     input = null;
+    index.startGeneration();
+    runsInGeneration = 0;
   }
 
   /** Elements whose outputs were reused since the cache was made (for tests and logs). */
@@ -288,18 +360,29 @@ public final class IncrementalCache {
   /** Elements evaluated, not reused, since the cache was made. */
   public long evaluatedElements() { return evaluated.get(); }
 
-  void countReused() { reused.incrementAndGet(); }
+  void countReused(int elements) { reused.addAndGet(elements); }
 
   void countEvaluated() { evaluated.incrementAndGet(); }
+
+  /**
+   * Elements reused after checking their reads one by one (when the index could not say which
+   * changed: the first evaluations, after a failed one, after the index was built afresh).
+   */
+  public long checkedElements() { return checkedReadByRead.get(); }
+
+  void countChecked() { checkedReadByRead.incrementAndGet(); }
 
   /** The rule's value as the last evaluation's object when equal to it (entries too, one level down). */
   Value canonicalNode(RuleNode node, Value value) {
     if (value == null) {
-      nodeValues.remove(node);
+      Value before = nodeValues.remove(node);
+      index.changed(node, before, null, run);
       return null;
     }
-    Value canonical = canonical(nodeValues.get(node), value, 1);
+    Value before = nodeValues.get(node);
+    Value canonical = canonical(before, value, 1);
     nodeValues.put(node, canonical);
+    index.changed(node, before, canonical, run);
     return canonical;
   }
 
