@@ -1,6 +1,7 @@
 package io.meshgate.render;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshgate.intent.FrozenMap;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,7 @@ public final class ResourceYaml {
           values[kept++] = v;
         }
       }
-      return kept == 0 ? null : new FrozenMap(sharedKeys(Arrays.copyOf(keys, kept)), Arrays.copyOf(values, kept));
+      return kept == 0 ? null : FrozenMap.of(Arrays.copyOf(keys, kept), Arrays.copyOf(values, kept));
     }
     if (value instanceof List<?> list) {
       List<Object> out = new ArrayList<>(list.size());
@@ -114,26 +115,6 @@ public final class ResourceYaml {
       return ((Number) value).intValue();
     }
     return value;
-  }
-
-  /**
-   * One array per set of keys: objects of one kind repeat the same keys (every metadata has name,
-   * namespace, labels, annotations), so a large render shares a few hundred arrays instead of
-   * holding a million. Bounded, in case keys come from users (labels) in endless variety.
-   */
-  private static final Map<List<String>, String[]> KEY_SETS = new java.util.concurrent.ConcurrentHashMap<>();
-  private static final int MAX_KEY_SETS = 10_000;
-
-  private static String[] sharedKeys(String[] keys) {
-    List<String> asList = Arrays.asList(keys);
-    String[] shared = KEY_SETS.get(asList);
-    if (shared != null) {
-      return shared;
-    }
-    if (KEY_SETS.size() < MAX_KEY_SETS) {
-      KEY_SETS.putIfAbsent(asList, keys);
-    }
-    return keys;
   }
 
   private static final Comparator<String> KEY_COMPARATOR = (a, b) -> {
