@@ -37,7 +37,7 @@ public final class FrozenMap implements Map<String, Object> {
    * namespace, labels, annotations), so a large run shares a few hundred arrays instead of holding
    * a million. Bounded, in case keys come from users (labels) in endless variety.
    */
-  private static final Map<List<String>, String[]> KEY_SETS = new ConcurrentHashMap<>();
+  private static final Map<KeySet, String[]> KEY_SETS = new ConcurrentHashMap<>();
   private static final int MAX_KEY_SETS = 10_000;
 
   private final String[] keys;
@@ -133,15 +133,33 @@ public final class FrozenMap implements Map<String, Object> {
   }
 
   private static String[] sharedKeys(String[] keys) {
-    List<String> asList = Arrays.asList(keys);
-    String[] shared = KEY_SETS.get(asList);
+    KeySet key = new KeySet(keys);
+    String[] shared = KEY_SETS.get(key);
     if (shared != null) {
       return shared;
     }
     if (KEY_SETS.size() < MAX_KEY_SETS) {
-      KEY_SETS.putIfAbsent(asList, keys);
+      KEY_SETS.putIfAbsent(key, keys);
     }
     return keys;
+  }
+
+  /** Keys in order, compared without the iterators a List's equals and hashCode make for each map. */
+  private record KeySet(String[] keys) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof KeySet set && Arrays.equals(keys, set.keys);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(keys);
+    }
+
+    @Override
+    public String toString() {
+      return Arrays.toString(keys);
+    }
   }
 
   @Override

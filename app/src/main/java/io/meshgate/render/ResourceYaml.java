@@ -366,10 +366,27 @@ public final class ResourceYaml {
       return true;
     }
 
+    /**
+     * Answers of {@link #resolvesToString} for texts the resolver had to match: a large render
+     * writes the same hosts, names and numbers-as-text thousands of times, and each match costs its
+     * regular expressions. Bounded, as the texts come from users.
+     */
+    private static final Map<String, Boolean> RESOLVED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_RESOLVED = 100_000;
+
     /** True when SnakeYAML's implicit resolver reads the plain text back as a string. */
     private static boolean resolvesToString(String text) {
-      return RESOLVER_FIRST_CHARACTERS.indexOf(text.charAt(0)) < 0
-          || RESOLVER.resolve(NodeId.scalar, text, true).equals(Tag.STR);
+      if (RESOLVER_FIRST_CHARACTERS.indexOf(text.charAt(0)) < 0) {
+        return true;
+      }
+      Boolean known = RESOLVED.get(text);
+      if (known == null) {
+        known = RESOLVER.resolve(NodeId.scalar, text, true).equals(Tag.STR);
+        if (RESOLVED.size() < MAX_RESOLVED) {
+          RESOLVED.put(text, known);
+        }
+      }
+      return known;
     }
 
     private boolean text(String ascii) {
