@@ -1,7 +1,12 @@
 package io.meshgate.render;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.meshgate.intent.FrozenMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -61,9 +66,101 @@ public final class ResourceYaml {
    */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> toPlain(Object resource) {
-    Object tree = MAPPER.convertValue(resource, Object.class);
-    Object clean = normalize(tree);
-    return clean == null ? Map.of() : (Map<String, Object>) clean;
+    // Read from Jackson's tokens straight into frozen maps: MAPPER.convertValue(resource, Object.class)
+    // reads the same tokens into a LinkedHashMap tree first (some twenty maps an object, 100,000
+    // objects in a large render), only for normalize to copy it.
+    try (TokenBuffer tokens = new TokenBuffer(MAPPER, false)) {
+      MAPPER.writeValue(tokens, resource);
+      try (JsonParser parser = tokens.asParser()) {
+        parser.nextToken();
+        Object clean = plain(parser);
+        return clean == null ? Map.of() : (Map<String, Object>) clean;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot convert a rendered object: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The value at the parser's current token, as {@link #normalize} makes it of what Jackson's untyped
+   * reading gives (a map's later value of a repeated key wins, as a LinkedHashMap's put does).
+   */
+  private static Object plain(JsonParser parser) throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token == JsonToken.START_OBJECT) {
+      String[] keys = new String[8];
+      Object[] values = new Object[8];
+      int count = 0;
+      Map<String, Integer> positions = null; // by key, once a map is too large to scan
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = parser.currentName();
+        parser.nextToken();
+        Object value = plain(parser);
+        int at = -1;
+        if (positions != null) {
+          at = positions.getOrDefault(key, -1);
+        } else {
+          for (int i = 0; i < count && at < 0; i++) {
+            at = keys[i].equals(key) ? i : -1;
+          }
+        }
+        if (at >= 0) {
+          values[at] = value;
+          continue;
+        }
+        if (count == keys.length) {
+          keys = Arrays.copyOf(keys, count * 2);
+          values = Arrays.copyOf(values, count * 2);
+        }
+        keys[count] = key;
+        values[count] = value;
+        if (positions == null && count >= 16) {
+          positions = new HashMap<>();
+          for (int i = 0; i < count; i++) {
+            positions.put(keys[i], i);
+          }
+        }
+        if (positions != null) {
+          positions.put(key, count);
+        }
+        count++;
+      }
+      Integer[] order = new Integer[count];
+      for (int i = 0; i < count; i++) {
+        order[i] = i;
+      }
+      String[] unordered = keys;
+      Arrays.sort(order, (a, b) -> KEY_COMPARATOR.compare(unordered[a], unordered[b]));
+      String[] keptKeys = new String[count];
+      Object[] keptValues = new Object[count];
+      int kept = 0;
+      for (int at : order) {
+        if (values[at] != null) {
+          keptKeys[kept] = keys[at];
+          keptValues[kept++] = values[at];
+        }
+      }
+      return kept == 0 ? null : FrozenMap.of(Arrays.copyOf(keptKeys, kept), Arrays.copyOf(keptValues, kept));
+    }
+    if (token == JsonToken.START_ARRAY) {
+      List<Object> out = new ArrayList<>();
+      while (parser.nextToken() != JsonToken.END_ARRAY) {
+        Object item = plain(parser);
+        if (item != null) {
+          out.add(item);
+        }
+      }
+      return out.isEmpty() ? null : List.copyOf(out);
+    }
+    return switch (token) {
+      case VALUE_STRING -> parser.getText();
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> normalize(parser.getNumberValue());
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NULL -> null;
+      case VALUE_EMBEDDED_OBJECT -> normalize(parser.getEmbeddedObject());
+      default -> throw new IllegalStateException("unexpected " + token + " in a rendered object");
+    };
   }
 
   /** Orders keys and drops nulls, empty maps and empty lists, recursively; null if nothing is left. */

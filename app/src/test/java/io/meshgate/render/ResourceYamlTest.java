@@ -141,6 +141,47 @@ class ResourceYamlTest {
     org.junit.jupiter.api.Assertions.assertNotEquals(a.hashCode(), other.hashCode());
   }
 
+  /**
+   * toPlain reads Jackson's tokens straight into frozen maps: the same maps, in the same order, as
+   * normalizing what Jackson's untyped conversion gives, for random documents (with nulls, empty
+   * parts, numbers of each width, maps of many keys) and for an Istio object.
+   */
+  @Test
+  void toPlainGivesWhatNormalizingJacksonsConversionGives() {
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    SplittableRandom random = new SplittableRandom(20261202);
+    List<Object> inputs = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> document = (Map<String, Object>) randomMap(random, 0);
+      document.put("nothing", null);
+      document.put("long", (long) random.nextInt());
+      document.put("big", Long.MAX_VALUE - random.nextInt(5));
+      document.put("percent", random.nextBoolean() ? 12.5 : 40.0);
+      document.put("empty", Map.of("none", List.of()));
+      Map<String, Object> wide = new LinkedHashMap<>();
+      for (int k = random.nextInt(30); k > 0; k--) {
+        wide.put(randomString(random), randomString(random));
+      }
+      document.put("labels", wide);
+      inputs.add(document);
+    }
+    io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule rule = new io.fabric8.istio.api.api.networking.v1alpha3.DestinationRule();
+    rule.setHost("h.n.svc.cluster.local");
+    io.fabric8.istio.api.api.networking.v1alpha3.TrafficPolicy policy = new io.fabric8.istio.api.api.networking.v1alpha3.TrafficPolicy();
+    policy.setTls(TrafficPolicies.istioMutual());
+    rule.setTrafficPolicy(policy);
+    io.fabric8.kubernetes.api.model.ObjectMeta meta = new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        .withName("r").withNamespace("n").addToLabels("app", "a").build();
+    inputs.add(new LinkedHashMap<>(Map.of("kind", "DestinationRule", "metadata", meta, "spec", rule)));
+    for (Object input : inputs) {
+      Object expected = ResourceYaml.normalize(mapper.convertValue(input, Object.class));
+      Map<String, Object> plain = ResourceYaml.toPlain(input);
+      assertEquals(expected == null ? Map.of() : expected, plain);
+      assertEquals(String.valueOf(expected == null ? Map.of() : expected), plain.toString(), "the same order");
+    }
+  }
+
   private static void assertSame(Map<String, ?> document, String what) {
     String expected = snakeYaml(document);
     assertEquals(expected, ResourceYaml.dump(document), what);
