@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * One intent document with a recognised kind and a name, valid or not. {@link #content()} is the
- * whole document as plain Java (LinkedHashMap, ArrayList, String, Boolean, Long, BigDecimal, null)
- * with defaults applied and unknown fields kept — what policies see.
+ * whole document as plain immutable Java ({@link FrozenMap} in the order written, immutable lists,
+ * String, Boolean, Long, BigDecimal, null) with defaults applied and unknown fields kept — what
+ * policies see.
  */
 public final class IntentDocument {
   private final Kind kind;
@@ -18,7 +19,7 @@ public final class IntentDocument {
   IntentDocument(Kind kind, String name, Map<String, Object> content, FieldLocations locations, boolean valid) {
     this.kind = kind;
     this.name = name;
-    this.content = Collections.unmodifiableMap(content);
+    this.content = content instanceof FrozenMap ? content : Collections.unmodifiableMap(content);
     this.locations = locations;
     this.valid = valid;
   }

@@ -100,7 +100,7 @@ public final class IntentLoader {
   private static final class Pending {
     final Kind kind;
     final String name;
-    /** The document as written: read, never changed (a fresh load's is {@link #content} itself). */
+    /** The document as written: immutable ({@link FrozenMap}), {@link #content} until its defaults are filled in. */
     final Map<String, Object> written;
     /** The document with defaults: filled in by this load, or the one the last load filled in. */
     Map<String, Object> content;
@@ -454,7 +454,7 @@ public final class IntentLoader {
      * unchanged ({@link ParseCache.Defaulted}).
      */
     private void applyDefaults() {
-      // Read before any default is filled in (a fresh load fills them into the documents as read).
+      // Read as written (defaults are filled into copies).
       Map<String, Object> withoutSidecar = new HashMap<>();
       firstByName.getOrDefault(Kind.Cluster, Map.of()).forEach((name, cluster) -> {
         if (cluster.written.get("spec") instanceof Map<?, ?> spec && spec.get("namespacesWithoutSidecar") != null) {
@@ -508,12 +508,11 @@ public final class IntentLoader {
           cache.count(true);
           return;
         }
-        if (document.file != null) {
-          // The cache's document stays as written for the next load.
-          @SuppressWarnings("unchecked")
-          Map<String, Object> copy = (Map<String, Object>) ParseCache.deepCopy(document.written);
-          document.content = copy;
-        }
+        // The document as read is immutable (and the cache's stays as written for the next load):
+        // defaults are filled into a copy, short-lived as it is frozen again below.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> copy = (Map<String, Object>) ParseCache.deepCopy(document.written);
+        document.content = copy;
         if (document.firstOfName != null) {
           SourceLocation firstAt = document.firstOfName.locations.locate("metadata.name");
           problem(document, document.problems, document.locations.locate("metadata.name"), "metadata.name",
@@ -521,6 +520,11 @@ public final class IntentLoader {
                   + "; names must be unique per kind; rename one of them");
         }
         fill.accept(document);
+        // Nothing changes a document after its defaults: compact immutable maps from here on (a
+        // large repository's 40,000 documents are kept to the end of the run, see FrozenMap).
+        @SuppressWarnings("unchecked")
+        Map<String, Object> frozen = (Map<String, Object>) FrozenMap.freeze(document.content);
+        document.content = frozen;
         if (document.file != null) {
           document.defaulted = new ParseCache.Defaulted(document.kind, document.name, read, document.content,
               List.copyOf(document.problems));

@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -208,7 +207,11 @@ public final class YamlReader {
     return new Document(map, locations, violations.size() - reportedBefore);
   }
 
-  /** Node tree to LinkedHashMap / ArrayList / String / Boolean / Long / BigDecimal / null. */
+  /**
+   * Node tree to {@link FrozenMap} (in the order written) / immutable list / String / Boolean / Long /
+   * BigDecimal / null: documents are kept to the end of a run, and nothing changes them (the loader
+   * fills in defaults in a copy).
+   */
   private final class Converter {
     private final FieldLocations locations;
     private final Set<Node> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -241,15 +244,15 @@ public final class YamlReader {
           return convertMapping(mapping, path, depth);
         }
         if (node instanceof SequenceNode sequence) {
-          List<Object> list = new ArrayList<>(sequence.getValue().size());
+          Object[] items = new Object[sequence.getValue().size()];
           int index = 0;
           for (Node item : sequence.getValue()) {
-            String itemPath = shared(FieldLocations.item(path, index++));
+            String itemPath = shared(FieldLocations.item(path, index));
             Mark start = item.getStartMark();
             locations.put(itemPath, 0, 0, line(start), column(start), item instanceof ScalarNode);
-            list.add(convert(item, itemPath, depth + 1));
+            items[index++] = convert(item, itemPath, depth + 1);
           }
-          return list;
+          return FrozenMap.listOf(items);
         }
         return scalar((ScalarNode) node, path);
       } finally {
@@ -258,8 +261,12 @@ public final class YamlReader {
     }
 
     private Map<String, Object> convertMapping(MappingNode mapping, String path, int depth) {
-      // Sized for its entries: most mappings hold two to six (a default table has sixteen slots).
-      Map<String, Object> map = new LinkedHashMap<>(mapping.getValue().size() * 4 / 3 + 1);
+      int size = mapping.getValue().size();
+      String[] keys = new String[size];
+      Object[] values = new Object[size];
+      int entries = 0;
+      // Duplicate keys are found by scanning the few keys of a usual mapping, by hash in a large one.
+      Set<String> seen = size > 16 ? new java.util.HashSet<>() : null;
       for (NodeTuple tuple : mapping.getValue()) {
         Node keyNode = tuple.getKeyNode();
         Node valueNode = tuple.getValueNode();
@@ -275,7 +282,7 @@ public final class YamlReader {
           continue;
         }
         String childPath = shared(FieldLocations.child(path, key));
-        if (map.containsKey(key)) {
+        if (seen != null ? !seen.add(key) : isAmong(key, keys, entries)) {
           int firstLine = locations.locateKey(childPath).line();
           report(keyAt, "duplicate key \"" + key + "\"" + where(path) + " (first at line " + firstLine
               + "); remove one of them");
@@ -284,9 +291,20 @@ public final class YamlReader {
         Mark valueStart = valueNode.getStartMark();
         locations.put(childPath, keyAt.line(), keyAt.column(), line(valueStart), column(valueStart),
             valueNode instanceof ScalarNode);
-        map.put(key, convert(valueNode, childPath, depth + 1));
+        keys[entries] = key;
+        values[entries++] = convert(valueNode, childPath, depth + 1);
       }
-      return map;
+      return entries == size ? FrozenMap.of(keys, values)
+          : FrozenMap.of(java.util.Arrays.copyOf(keys, entries), java.util.Arrays.copyOf(values, entries));
+    }
+
+    private static boolean isAmong(String key, String[] keys, int count) {
+      for (int i = 0; i < count; i++) {
+        if (keys[i].equals(key)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private Object scalar(ScalarNode node, String path) {

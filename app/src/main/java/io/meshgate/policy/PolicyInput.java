@@ -1,5 +1,6 @@
 package io.meshgate.policy;
 
+import io.meshgate.intent.FrozenMap;
 import io.meshgate.intent.IntentDocument;
 import io.meshgate.intent.Kind;
 import io.meshgate.intent.LoadResult;
@@ -160,22 +161,43 @@ public final class PolicyInput {
     }
   }
 
+  /**
+   * The document's entry: {@code name}, its fields (but {@code name} and {@code source}) in order,
+   * {@code apiVersion} (null when absent) and {@code kind} where the document has them (else after
+   * its fields), then {@code source}. Immutable and compact ({@link FrozenMap}): one is kept per
+   * document for the whole evaluation, and the next input of {@link Memory} may share it.
+   */
   private static Map<String, Object> entry(IntentDocument document) {
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("name", document.name());
-    for (Map.Entry<String, Object> field : document.content().entrySet()) {
-      if (!field.getKey().equals("name") && !field.getKey().equals("source")) {
-        entry.put(field.getKey(), copy(field.getValue()));
+    Map<String, Object> content = document.content();
+    int size = content.size() + 4; // name, apiVersion, kind and source when the document lacks them
+    String[] keys = new String[size];
+    Object[] values = new Object[size];
+    keys[0] = "name";
+    values[0] = document.name();
+    int at = 1;
+    boolean apiVersion = false;
+    boolean kind = false;
+    for (Map.Entry<String, Object> field : content.entrySet()) {
+      String key = field.getKey();
+      if (key.equals("name") || key.equals("source")) {
+        continue;
       }
+      apiVersion |= key.equals("apiVersion");
+      kind |= key.equals("kind");
+      keys[at] = key;
+      values[at++] = key.equals("kind") ? document.kind().name() : FrozenMap.freeze(copy(field.getValue()));
     }
-    entry.putIfAbsent("apiVersion", null);
-    entry.put("kind", document.kind().name());
+    if (!apiVersion) {
+      keys[at++] = "apiVersion"; // its value stays null
+    }
+    if (!kind) {
+      keys[at] = "kind";
+      values[at++] = document.kind().name();
+    }
     SourceLocation source = document.source();
-    Map<String, Object> location = new LinkedHashMap<>();
-    location.put("file", source.file());
-    location.put("line", source.line());
-    entry.put("source", location);
-    return entry;
+    keys[at] = "source";
+    values[at++] = FrozenMap.of(new String[] {"file", "line"}, new Object[] {source.file(), source.line()});
+    return FrozenMap.of(java.util.Arrays.copyOf(keys, at), java.util.Arrays.copyOf(values, at));
   }
 
   /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import io.meshgate.intent.FrozenMap;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -145,7 +146,7 @@ public final class ResourceYaml {
         kept[size++] = values.get(at);
       }
     }
-    return size == 0 ? null : new FrozenMap(sharedKeys(Arrays.copyOf(keys, size)), Arrays.copyOf(kept, size));
+    return size == 0 ? null : FrozenMap.of(Arrays.copyOf(keys, size), Arrays.copyOf(kept, size));
   }
 
   /** Orders keys and drops nulls, empty maps and empty lists, recursively; null if nothing is left. */
@@ -169,7 +170,7 @@ public final class ResourceYaml {
           values[kept++] = v;
         }
       }
-      return kept == 0 ? null : new FrozenMap(sharedKeys(Arrays.copyOf(keys, kept)), Arrays.copyOf(values, kept));
+      return kept == 0 ? null : FrozenMap.of(Arrays.copyOf(keys, kept), Arrays.copyOf(values, kept));
     }
     if (value instanceof List<?> list) {
       List<Object> out = new ArrayList<>(list.size());
@@ -197,26 +198,6 @@ public final class ResourceYaml {
       return ((Number) value).intValue();
     }
     return value;
-  }
-
-  /**
-   * One array per set of keys: objects of one kind repeat the same keys (every metadata has name,
-   * namespace, labels, annotations), so a large render shares a few hundred arrays instead of
-   * holding a million. Bounded, in case keys come from users (labels) in endless variety.
-   */
-  private static final Map<List<String>, String[]> KEY_SETS = new java.util.concurrent.ConcurrentHashMap<>();
-  private static final int MAX_KEY_SETS = 10_000;
-
-  private static String[] sharedKeys(String[] keys) {
-    List<String> asList = Arrays.asList(keys);
-    String[] shared = KEY_SETS.get(asList);
-    if (shared != null) {
-      return shared;
-    }
-    if (KEY_SETS.size() < MAX_KEY_SETS) {
-      KEY_SETS.putIfAbsent(asList, keys);
-    }
-    return keys;
   }
 
   private static final Comparator<String> KEY_COMPARATOR = (a, b) -> {

@@ -1,7 +1,9 @@
 package io.meshgate.verify;
 
+import io.meshgate.intent.FrozenMap;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,9 @@ final class Fields {
   private Fields() {}
 
   static Map<String, Object> map(Object value) {
+    if (value instanceof FrozenMap frozen) {
+      return frozen; // string keys already, and immutable: no copy (a rendered object's maps are all frozen)
+    }
     if (!(value instanceof Map<?, ?> raw)) {
       return Map.of();
     }
@@ -78,7 +83,11 @@ final class Fields {
     return out;
   }
 
+  @SuppressWarnings("unchecked")
   static Map<String, String> labels(Object value) {
+    if (value instanceof FrozenMap frozen && frozen.values().stream().allMatch(v -> v instanceof String)) {
+      return (Map<String, String>) (Map<String, ?>) frozen; // what the copy below would hold, in the same order
+    }
     Map<String, String> out = new LinkedHashMap<>();
     map(value).forEach((k, v) -> {
       String s = str(v);
@@ -86,7 +95,22 @@ final class Fields {
         out.put(k, s);
       }
     });
-    return out;
+    return compact(out);
+  }
+
+  /**
+   * The map, or an equal smaller one when it holds no entry or one (most do): the model of a large
+   * mesh keeps some 100,000 of them to the end of the run. Both answer lookups of null, as the map did.
+   */
+  static <K, V> Map<K, V> compact(Map<K, V> map) {
+    if (map.isEmpty()) {
+      return Collections.emptyMap();
+    }
+    if (map.size() == 1) {
+      Map.Entry<K, V> only = map.entrySet().iterator().next();
+      return Collections.singletonMap(only.getKey(), only.getValue());
+    }
+    return map;
   }
 
   static boolean bool(Object value) {

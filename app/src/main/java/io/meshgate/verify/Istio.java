@@ -218,7 +218,7 @@ final class Istio {
           portMap.put(name, n);
         }
       });
-      endpoints.add(new WorkloadEndpoint(Fields.str(e, "address"), portMap, Fields.labels(e.get("labels")),
+      endpoints.add(new WorkloadEndpoint(Fields.str(e, "address"), Fields.compact(portMap), Fields.labels(e.get("labels")),
           Fields.str(e, "locality")));
     }
     // location defaults to MESH_EXTERNAL, resolution to NONE (ServiceEntry reference).
@@ -270,7 +270,7 @@ final class Istio {
           }
         }
         if (!tls.isEmpty()) {
-          subsetTls.put(name, tls);
+          subsetTls.put(name, Fields.compact(tls));
         }
       }
     }
@@ -293,8 +293,8 @@ final class Istio {
     Map<String, String> workloadSelector = selector instanceof Map<?, ?>
         ? Fields.labels(Fields.map(selector).get("matchLabels")) : null;
     return new DestinationRule(ref, Hosts.fqdn(Fields.str(spec, "host"), ref.namespace()),
-        Fields.strings(spec.get("exportTo")), workloadSelector, clientTls(policy.get("tls")), portTls, subsets,
-        subsetTls, policy.get("outlierDetection") instanceof Map<?, ?>, locality);
+        Fields.strings(spec.get("exportTo")), workloadSelector, clientTls(policy.get("tls")), Fields.compact(portTls),
+        Fields.compact(subsets), Fields.compact(subsetTls), policy.get("outlierDetection") instanceof Map<?, ?>, locality);
   }
 
   static Gateway gateway(ObjectRef ref, Map<String, Object> spec) {
@@ -374,7 +374,7 @@ final class Istio {
     });
     String mode = Fields.str(Fields.map(spec, "mtls"), "mode");
     return new PeerAuthentication(ref, selector instanceof Map<?, ?> ? Fields.labels(Fields.map(selector).get("matchLabels")) : null,
-        mode == null ? "UNSET" : mode, portModes);
+        mode == null ? "UNSET" : mode, Fields.compact(portModes));
   }
 
   static RequestAuthentication requestAuthentication(ObjectRef ref, Map<String, Object> spec) {

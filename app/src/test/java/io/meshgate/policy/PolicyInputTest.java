@@ -2,6 +2,7 @@ package io.meshgate.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshgate.check.Severity;
@@ -54,6 +55,29 @@ class PolicyInputTest {
     assertEquals("ISTIO_MUTUAL", spec.get("mutualTLS"));
     assertEquals(Map.of("cluster01", List.of(Map.of("kind", "ServiceEntry"))), input.get("rendered"));
     assertEquals(input, PolicyInput.build(IntentLoader.load(seed()), Map.of("cluster01", List.of(Map.of("kind", "ServiceEntry")))));
+  }
+
+  /**
+   * A document's entry is its name, its fields in the order written (a "name" or "source" field of
+   * its own replaced), apiVersion (null when absent), its kind and its source, and is immutable.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void entryKeepsTheDocumentsOrderAndCannotBeChanged() throws Exception {
+    Path intents = Files.createDirectories(repo.resolve("intents"));
+    Files.writeString(intents.resolve("c.yaml"), "kind: Cluster\nsource: mine\nmetadata:\n  name: c1\n"
+        + "name: mine\nspec:\n  network: n1\n  logicalCloud: lc\n  zeta: [1, 2]\n");
+    LoadResult loaded = IntentLoader.load(intents);
+    Map<String, Object> entry = (Map<String, Object>) ((Map<String, Object>) PolicyInput.build(loaded, null)
+        .get("clusters")).get("c1");
+    assertEquals(List.of("name", "kind", "metadata", "spec", "apiVersion", "source"), List.copyOf(entry.keySet()));
+    assertEquals("c1", entry.get("name"));
+    assertTrue(entry.containsKey("apiVersion"));
+    assertEquals(null, entry.get("apiVersion"));
+    assertEquals(Map.of("file", "intents/c.yaml", "line", 1), entry.get("source"));
+    assertEquals(List.of(1L, 2L), ((Map<String, Object>) entry.get("spec")).get("zeta"));
+    assertThrows(UnsupportedOperationException.class, () -> entry.put("x", 1));
+    assertThrows(UnsupportedOperationException.class, () -> ((Map<String, Object>) entry.get("spec")).put("x", 1));
   }
 
   /**

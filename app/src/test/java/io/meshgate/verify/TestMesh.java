@@ -95,12 +95,34 @@ public final class TestMesh {
     return load.intents();
   }
 
+  /** The tree's objects as mutable copies (the reader's maps are immutable): tests edit them. */
+  @SuppressWarnings("unchecked")
   static Map<String, List<Map<String, Object>>> treeObjects(String name) {
     try {
-      return RenderedTree.read(tree(name).resolve("rendered"));
+      Map<String, List<Map<String, Object>>> tree = new java.util.TreeMap<>();
+      RenderedTree.read(tree(name).resolve("rendered")).forEach((cluster, objects) -> {
+        List<Map<String, Object>> copies = new java.util.ArrayList<>();
+        objects.forEach(object -> copies.add((Map<String, Object>) mutableCopy(object)));
+        tree.put(cluster, copies);
+      });
+      return tree;
     } catch (RenderedTree.TreeException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  private static Object mutableCopy(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> copy = new java.util.LinkedHashMap<>();
+      map.forEach((key, child) -> copy.put(key, mutableCopy(child)));
+      return copy;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copy = new java.util.ArrayList<>();
+      list.forEach(child -> copy.add(mutableCopy(child)));
+      return copy;
+    }
+    return value;
   }
 
   static Request request(String from, String host, Integer port, String method, String path, boolean sidecar) {
