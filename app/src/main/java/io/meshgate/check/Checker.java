@@ -44,9 +44,12 @@ public final class Checker {
 
   private final Progress progress;
 
+  /** What the caller does with the render on the checking thread while the policies finish; or null. */
+  private final java.util.function.Consumer<RenderResult> whilePoliciesFinish;
+
   /** @param policyEngine the policies to evaluate, or null for structural checks only */
   public Checker(PolicyEngine policyEngine) {
-    this(policyEngine, null, IntentLimits.DEFAULTS, null, Progress.NONE);
+    this(policyEngine, null, IntentLimits.DEFAULTS, null, Progress.NONE, null);
   }
 
   /**
@@ -54,21 +57,22 @@ public final class Checker {
    *     so a broken folder surfaces as {@link PolicyEngineException} from {@link #check}), or null
    */
   public Checker(Path policiesDir) {
-    this(null, policiesDir, IntentLimits.DEFAULTS, null, Progress.NONE);
+    this(null, policiesDir, IntentLimits.DEFAULTS, null, Progress.NONE, null);
   }
 
   private Checker(PolicyEngine policyEngine, Path policiesDir, IntentLimits intentLimits, IstioCrds crds,
-      Progress progress) {
+      Progress progress, java.util.function.Consumer<RenderResult> whilePoliciesFinish) {
     this.policyEngine = policyEngine;
     this.policiesDir = policiesDir;
     this.intentLimits = intentLimits;
     this.crds = crds;
     this.progress = progress;
+    this.whilePoliciesFinish = whilePoliciesFinish;
   }
 
   /** This checker reading at most {@code limits} of intents (the defaults otherwise). */
   public Checker withIntentLimits(IntentLimits limits) {
-    return new Checker(policyEngine, policiesDir, limits, crds, progress);
+    return new Checker(policyEngine, policiesDir, limits, crds, progress, whilePoliciesFinish);
   }
 
   /**
@@ -76,12 +80,23 @@ public final class Checker {
    * ({@code --istio-crds FILE}).
    */
   public Checker withIstioCrds(IstioCrds crds) {
-    return new Checker(policyEngine, policiesDir, intentLimits, crds, progress);
+    return new Checker(policyEngine, policiesDir, intentLimits, crds, progress, whilePoliciesFinish);
   }
 
   /** This checker reporting how far each step has got (files read, objects rendered, requests simulated). */
   public Checker withProgress(Progress progress) {
-    return new Checker(policyEngine, policiesDir, intentLimits, crds, progress == null ? Progress.NONE : progress);
+    return new Checker(policyEngine, policiesDir, intentLimits, crds, progress == null ? Progress.NONE : progress,
+        whilePoliciesFinish);
+  }
+
+  /**
+   * This checker handing a successful render to {@code work} on the checking thread once the CRD and
+   * reachability steps are done, while the policies may still be evaluated: what the caller does
+   * with the render anyway (its YAML) overlaps them. The findings are not known yet, so the work
+   * must not publish anything; it is not run when the intents do not load.
+   */
+  public Checker whilePoliciesFinish(java.util.function.Consumer<RenderResult> work) {
+    return new Checker(policyEngine, policiesDir, intentLimits, crds, progress, work);
   }
 
   /**
@@ -158,6 +173,9 @@ public final class Checker {
       // are applied with meshgate's objects, so the model has both).
       unreachable = Reachability.check(load, rendered, memory == null ? null : memory.reach(), progress);
       reachTook = Duration.ofNanos(System.nanoTime() - from);
+      if (whilePoliciesFinish != null) {
+        whilePoliciesFinish.accept(rendered);
+      }
     }
     if (policyFindings != null) {
       violations.addAll(policyOutcome(policyFindings));

@@ -104,10 +104,20 @@ public final class RenderCommand implements Callable<Integer> {
     PolicyBundle bundle;
     PolicyOptions.StartedEngine engine = null;
     Progress progress = TerminalProgress.forTerminal(err, true);
+    // The YAML of a successful render is written out while the policies finish; it reaches the
+    // disk only if they find nothing.
+    OutputTree[] written = new OutputTree[1];
+    RenderResult[] writtenFrom = new RenderResult[1];
     try {
       bundle = policy.loadBundle();
       engine = policy.startEngine(bundle);
-      check = new Checker(engine).withIntentLimits(limits).withProgress(progress).check(intents, previous);
+      PolicyBundle policies = bundle;
+      check = new Checker(engine).withIntentLimits(limits).withProgress(progress)
+          .whilePoliciesFinish(rendered -> {
+            writtenFrom[0] = rendered;
+            written[0] = OutputTree.of(rendered, provenance(intents, policies));
+          })
+          .check(intents, previous);
     } catch (InvalidIntentsRootException e) {
       try {
         engine.ready(); // broken policies are reported first, as when they were compiled first
@@ -133,9 +143,7 @@ public final class RenderCommand implements Callable<Integer> {
     }
 
     RenderResult result = check.rendered();
-    Provenance provenance = new Provenance(intents.normalize().toString().replace('\\', '/'),
-        headCommit(intents), bundle.digest(), Version.current());
-    OutputTree tree = OutputTree.of(result, provenance);
+    OutputTree tree = writtenFrom[0] == result ? written[0] : OutputTree.of(result, provenance(intents, bundle));
     OutputTree.Changes changes;
     try {
       changes = tree.writeTo(out);
@@ -169,6 +177,11 @@ public final class RenderCommand implements Callable<Integer> {
       sep = ", ";
     }
     return s.append(')').toString();
+  }
+
+  private static Provenance provenance(Path intents, PolicyBundle bundle) {
+    return new Provenance(intents.normalize().toString().replace('\\', '/'), headCommit(intents), bundle.digest(),
+        Version.current());
   }
 
   /** The HEAD commit when the intents live in a Git work tree; null otherwise (it is optional). */

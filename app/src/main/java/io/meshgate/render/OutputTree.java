@@ -35,7 +35,7 @@ public record OutputTree(SortedMap<String, byte[]> files) {
    * listed in its kustomization with meshgate's files.
    */
   public static OutputTree of(RenderResult result, Provenance provenance) {
-    return of(result, provenance, new Memory());
+    return of(result, provenance, null);
   }
 
   /**
@@ -61,19 +61,23 @@ public record OutputTree(SortedMap<String, byte[]> files) {
     private int reusedObjects;
   }
 
+  /** One cluster's files below {@code clusters/<cluster>/}, in path order, and its kustomization. */
+  private record ClusterFiles(List<Map.Entry<String, byte[]>> files, Memory.Kustomization kustomization) {}
+
   /**
    * As {@link #of(RenderResult, Provenance)}, taking from {@code memory} what the last tree wrote
    * for the same objects, the same resource lists and the same ledger, and leaving it holding this
-   * tree's.
+   * tree's; a null memory keeps nothing (a one-off render).
    */
   public static OutputTree of(RenderResult result, Provenance provenance, Memory memory) {
-    synchronized (memory) {
+    Memory kept = memory != null ? memory : new Memory();
+    synchronized (kept) {
       // 100,000 objects are a normal render: written out as YAML on every core, each on its own.
-      Map<RenderedObject, byte[]> yaml = new java.util.IdentityHashMap<>();
+      List<String> clusters = new ArrayList<>(result.clusters().keySet());
       List<RenderedObject> all = result.clusters().values().stream().flatMap(List::stream).toList();
-      Map<RenderedObject, byte[]> known = memory.written;
+      Map<RenderedObject, byte[]> known = kept.written;
       java.util.concurrent.atomic.AtomicInteger reused = new java.util.concurrent.atomic.AtomicInteger();
-      List<byte[]> bytes = all.parallelStream().map(object -> {
+      List<byte[]> yaml = all.parallelStream().map(object -> {
         byte[] done = known.get(object);
         if (done != null) {
           reused.incrementAndGet();
@@ -81,41 +85,147 @@ public record OutputTree(SortedMap<String, byte[]> files) {
         }
         return object.toYamlBytes();
       }).toList();
-      for (int i = 0; i < all.size(); i++) {
-        yaml.put(all.get(i), bytes.get(i));
+      int[] firstObject = new int[clusters.size() + 1];
+      for (int c = 0; c < clusters.size(); c++) {
+        firstObject[c + 1] = firstObject[c] + result.clusters().get(clusters.get(c)).size();
       }
-      SortedMap<String, byte[]> files = new TreeMap<>();
+      // Each cluster's paths are sorted on its own (on every core), so the whole tree is put
+      // together in order rather than sorted as 100,000 long paths with a common prefix.
+      List<ClusterFiles> perCluster = java.util.stream.IntStream.range(0, clusters.size()).parallel()
+          .mapToObj(c -> clusterFiles(result, clusters.get(c), yaml.subList(firstObject[c], firstObject[c + 1]), kept))
+          .toList();
       Map<String, Memory.Kustomization> kustomizations = new java.util.HashMap<>();
-      result.clusters().forEach((cluster, objects) -> {
-        String dir = CLUSTERS_DIR + "/" + cluster + "/";
-        List<String> resources = new ArrayList<>();
-        for (RenderedObject object : objects) {
-          String path = object.relativePath();
-          files.put(dir + path, yaml.get(object));
-          resources.add(path);
+      Integer[] inPathOrder = new Integer[clusters.size()];
+      Arrays.setAll(inPathOrder, c -> c);
+      Arrays.sort(inPathOrder, Comparator.comparing(c -> clusters.get(c) + "/"));
+      List<Map.Entry<String, byte[]>> files = new ArrayList<>(all.size() + 2 * clusters.size() + 2);
+      for (int c : inPathOrder) {
+        String dir = CLUSTERS_DIR + "/" + clusters.get(c) + "/";
+        for (Map.Entry<String, byte[]> file : perCluster.get(c).files()) {
+          files.add(Map.entry(dir + file.getKey(), file.getValue()));
         }
-        for (Overlays.OverlayFile overlay : result.overlays().filesOf(cluster)) {
-          String path = Overlays.OUTPUT_FOLDER + "/" + overlay.relativePath();
-          files.put(dir + path, overlay.bytes());
-          resources.add(path);
-        }
-        // The same resources in the same order: the same file (most clusters, on most pushes).
-        Memory.Kustomization last = memory.kustomizations.get(cluster);
-        Memory.Kustomization now = last != null && last.resources().equals(resources) ? last
-            : new Memory.Kustomization(resources, bytes(kustomization(resources)));
-        kustomizations.put(cluster, now);
-        files.put(dir + "kustomization.yaml", now.bytes());
-      });
-      if (memory.ledgerYaml == null || !result.ledger().equals(memory.ledger)) {
-        memory.ledger = result.ledger();
-        memory.ledgerYaml = bytes(result.ledger().toYaml());
+        kustomizations.put(clusters.get(c), perCluster.get(c).kustomization());
       }
-      files.put(AllocationLedger.PATH, memory.ledgerYaml);
-      files.put(Provenance.PATH, bytes(provenance.toYaml()));
-      memory.written = yaml;
-      memory.kustomizations = kustomizations;
-      memory.reusedObjects = reused.get();
-      return new OutputTree(files);
+      if (kept.ledgerYaml == null || !result.ledger().equals(kept.ledger)) {
+        kept.ledger = result.ledger();
+        kept.ledgerYaml = bytes(result.ledger().toYaml());
+      }
+      files.add(Map.entry(AllocationLedger.PATH, kept.ledgerYaml));
+      files.add(Map.entry(Provenance.PATH, bytes(provenance.toYaml())));
+      if (memory != null) {
+        Map<RenderedObject, byte[]> written = new java.util.IdentityHashMap<>(all.size() * 4 / 3 + 1);
+        for (int i = 0; i < all.size(); i++) {
+          written.put(all.get(i), yaml.get(i));
+        }
+        memory.written = written;
+        memory.kustomizations = kustomizations;
+        memory.reusedObjects = reused.get();
+      }
+      return new OutputTree(inOrder(files));
+    }
+  }
+
+  /**
+   * One cluster's objects (with their YAML), overlay files and kustomization, by path below the
+   * cluster's folder; when two have one path, the later wins (as a map's put does).
+   */
+  private static ClusterFiles clusterFiles(RenderResult result, String cluster, List<byte[]> yaml, Memory memory) {
+    List<RenderedObject> objects = result.clusters().get(cluster);
+    List<Map.Entry<String, byte[]>> files = new ArrayList<>(objects.size() + 1);
+    List<String> resources = new ArrayList<>(objects.size());
+    for (int i = 0; i < objects.size(); i++) {
+      String path = objects.get(i).relativePath();
+      files.add(Map.entry(path, yaml.get(i)));
+      resources.add(path);
+    }
+    for (Overlays.OverlayFile overlay : result.overlays().filesOf(cluster)) {
+      String path = Overlays.OUTPUT_FOLDER + "/" + overlay.relativePath();
+      files.add(Map.entry(path, overlay.bytes()));
+      resources.add(path);
+    }
+    // The same resources in the same order: the same file (most clusters, on most pushes).
+    Memory.Kustomization last = memory.kustomizations.get(cluster);
+    Memory.Kustomization now = last != null && last.resources().equals(resources) ? last
+        : new Memory.Kustomization(resources, bytes(kustomization(resources)));
+    files.add(Map.entry("kustomization.yaml", now.bytes()));
+    files.sort(Map.Entry.comparingByKey()); // stable: of two equal paths the later stays later
+    List<Map.Entry<String, byte[]>> distinct = new ArrayList<>(files.size());
+    for (Map.Entry<String, byte[]> file : files) {
+      if (!distinct.isEmpty() && distinct.get(distinct.size() - 1).getKey().equals(file.getKey())) {
+        distinct.set(distinct.size() - 1, file);
+      } else {
+        distinct.add(file);
+      }
+    }
+    return new ClusterFiles(distinct, now);
+  }
+
+  /**
+   * The files, given in ascending path order, as a sorted map for the constructor to copy in one
+   * pass (a tree map built from a sorted map is linear); given out of order, put one by one.
+   */
+  private static SortedMap<String, byte[]> inOrder(List<Map.Entry<String, byte[]>> files) {
+    for (int i = 1; i < files.size(); i++) {
+      if (files.get(i - 1).getKey().compareTo(files.get(i).getKey()) >= 0) {
+        SortedMap<String, byte[]> sorted = new TreeMap<>();
+        files.forEach(file -> sorted.put(file.getKey(), file.getValue()));
+        return sorted;
+      }
+    }
+    return new Ascending(files);
+  }
+
+  /** Entries already in ascending key order, seen as a sorted map only to be copied by the constructor. */
+  private static final class Ascending extends java.util.AbstractMap<String, byte[]> implements SortedMap<String, byte[]> {
+    private final List<Map.Entry<String, byte[]>> entries;
+
+    Ascending(List<Map.Entry<String, byte[]>> entries) {
+      this.entries = entries;
+    }
+
+    @Override
+    public java.util.Set<Map.Entry<String, byte[]>> entrySet() {
+      return new java.util.AbstractSet<>() {
+        @Override
+        public java.util.Iterator<Map.Entry<String, byte[]>> iterator() {
+          return entries.iterator();
+        }
+
+        @Override
+        public int size() {
+          return entries.size();
+        }
+      };
+    }
+
+    @Override
+    public Comparator<? super String> comparator() {
+      return null;
+    }
+
+    @Override
+    public SortedMap<String, byte[]> subMap(String fromKey, String toKey) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<String, byte[]> headMap(String toKey) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<String, byte[]> tailMap(String fromKey) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public String firstKey() {
+      return entries.get(0).getKey();
+    }
+
+    @Override
+    public String lastKey() {
+      return entries.get(entries.size() - 1).getKey();
     }
   }
 

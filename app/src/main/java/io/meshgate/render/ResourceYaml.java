@@ -1,6 +1,10 @@
 package io.meshgate.render;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -60,9 +64,88 @@ public final class ResourceYaml {
    */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> toPlain(Object resource) {
-    Object tree = MAPPER.convertValue(resource, Object.class);
-    Object clean = normalize(tree);
-    return clean == null ? Map.of() : (Map<String, Object>) clean;
+    // What MAPPER.convertValue(resource, Object.class) then normalize would give, read straight
+    // from Jackson's tokens: 100,000 objects of a large render no longer each go through a tree
+    // of linked hash maps and boxed numbers that is thrown away at once.
+    TokenBuffer tokens = new TokenBuffer(MAPPER, false);
+    try {
+      MAPPER.writeValue(tokens, resource);
+      try (JsonParser parser = tokens.asParser()) {
+        Object clean = parser.nextToken() == null ? null : readNormalized(parser);
+        return clean instanceof Map<?, ?> ? (Map<String, Object>) clean : Map.of();
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot convert " + resource.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The value at the parser's current token, as {@link #normalize} leaves a converted value. */
+  private static Object readNormalized(JsonParser parser) throws IOException {
+    switch (parser.currentToken()) {
+      case START_OBJECT: {
+        List<String> names = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+          names.add(parser.currentName());
+          parser.nextToken();
+          values.add(readNormalized(parser));
+        }
+        return normalizedMapping(names, values);
+      }
+      case START_ARRAY: {
+        List<Object> out = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          Object v = readNormalized(parser);
+          if (v != null) {
+            out.add(v);
+          }
+        }
+        return out.isEmpty() ? null : List.copyOf(out);
+      }
+      case VALUE_STRING:
+        return parser.getText();
+      case VALUE_NUMBER_INT:
+        return normalize(parser.getNumberValue());
+      case VALUE_NUMBER_FLOAT:
+        return normalize(parser.getNumberValue() instanceof Float f ? (Object) f.doubleValue() : parser.getNumberValue());
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return null;
+      case VALUE_EMBEDDED_OBJECT:
+        return normalize(parser.getEmbeddedObject());
+      default:
+        throw new IOException("unexpected " + parser.currentToken());
+    }
+  }
+
+  /**
+   * Fields read in order, their values normalized already: a later field of one name wins (as a
+   * map's put does), then keys are ordered and null values dropped, as {@link #normalize} does.
+   */
+  private static Object normalizedMapping(List<String> names, List<Object> values) {
+    int n = names.size();
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> KEY_COMPARATOR.compare(names.get(a), names.get(b))); // stable
+    String[] keys = new String[n];
+    Object[] kept = new Object[n];
+    int size = 0;
+    for (int i = 0; i < n; i++) {
+      int at = order[i];
+      if (i + 1 < n && names.get(order[i + 1]).equals(names.get(at))) {
+        continue; // a later field of the same name follows
+      }
+      if (values.get(at) != null) {
+        keys[size] = names.get(at);
+        kept[size++] = values.get(at);
+      }
+    }
+    return size == 0 ? null : new FrozenMap(sharedKeys(Arrays.copyOf(keys, size)), Arrays.copyOf(kept, size));
   }
 
   /** Orders keys and drops nulls, empty maps and empty lists, recursively; null if nothing is left. */
@@ -194,6 +277,18 @@ public final class ResourceYaml {
     private static final Resolver RESOLVER = new Resolver();
     private static final String RESOLVER_FIRST_CHARACTERS = "yYnNtTfFoO-+0123456789.<~!&*";
 
+    /**
+     * What {@link #scalar} wrote for each string lately, on this thread: the same keys and most
+     * values (kinds, modes, namespaces, hosts) recur across 100,000 objects, and deciding how to
+     * write one (plain or quoted, SnakeYAML's resolver, character checks) costs more than copying
+     * its bytes. Cleared when full, so a long-running service holds a bounded amount per thread.
+     */
+    private static final ThreadLocal<Map<String, byte[]>> SCALARS = ThreadLocal.withInitial(HashMap::new);
+    private static final int MAX_SCALARS = 16_384;
+    /** Marks a string only SnakeYAML writes right. */
+    private static final byte[] SNAKEYAML_ONLY = new byte[0];
+
+    private final Map<String, byte[]> scalars = SCALARS.get();
     private byte[] buffer = new byte[1024];
     private int length;
     /** The maps and lists written so far: SnakeYAML writes one met twice as an anchor and an alias. */
@@ -310,28 +405,51 @@ public final class ResourceYaml {
 
     /** A string, plain or single-quoted; false for what only SnakeYAML writes right. */
     private boolean scalar(String text) {
-      if (text.isEmpty()) {
+      byte[] written = scalars.get(text);
+      if (written == null) {
+        written = encode(text);
+        if (scalars.size() >= MAX_SCALARS) {
+          scalars.clear();
+        }
+        scalars.put(text, written);
+      }
+      if (written == SNAKEYAML_ONLY) {
         return false;
       }
+      append(written);
+      return true;
+    }
+
+    /** The bytes of a string written plain or single-quoted, or {@link #SNAKEYAML_ONLY}. */
+    static byte[] encode(String text) {
+      if (text.isEmpty()) {
+        return SNAKEYAML_ONLY;
+      }
+      int quotes = 0;
       for (int i = 0; i < text.length(); i++) {
         char c = text.charAt(i);
         if (c < 0x20 || c > 0x7E) {
-          return false; // line breaks, control and non-ASCII characters: other styles, escapes
+          return SNAKEYAML_ONLY; // line breaks, control and non-ASCII characters: other styles, escapes
+        }
+        if (c == '\'') {
+          quotes++;
         }
       }
       if (plainAllowed(text) && resolvesToString(text)) {
-        return text(text);
+        return text.getBytes(StandardCharsets.US_ASCII);
       }
-      put((byte) '\'');
+      byte[] quoted = new byte[text.length() + quotes + 2];
+      int at = 0;
+      quoted[at++] = '\'';
       for (int i = 0; i < text.length(); i++) {
         char c = text.charAt(i);
         if (c == '\'') {
-          put((byte) '\'');
+          quoted[at++] = '\'';
         }
-        put((byte) c);
+        quoted[at++] = (byte) c;
       }
-      put((byte) '\'');
-      return true;
+      quoted[at] = '\'';
+      return quoted;
     }
 
     /**
@@ -399,8 +517,20 @@ public final class ResourceYaml {
     }
 
     private void spaces(int count) {
-      for (int i = 0; i < count; i++) {
-        put((byte) ' ');
+      room(count);
+      Arrays.fill(buffer, length, length + count, (byte) ' ');
+      length += count;
+    }
+
+    private void append(byte[] bytes) {
+      room(bytes.length);
+      System.arraycopy(bytes, 0, buffer, length, bytes.length);
+      length += bytes.length;
+    }
+
+    private void room(int more) {
+      if (length + more > buffer.length) {
+        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
       }
     }
 

@@ -87,6 +87,16 @@ public final class SyncJob implements SyncAction {
      * @throws Exception when the check itself cannot run (e.g. OPA unreachable): fail closed
      */
     CheckedTree check(Path intentsRoot, AllocationLedger previousLedger) throws Exception;
+
+    /**
+     * As {@link #check(Path, AllocationLedger)}, handing a successful render to {@code whilePoliciesFinish}
+     * while the policies may still be evaluated (see {@link io.meshgate.check.Checker#whilePoliciesFinish});
+     * a check that cannot do that ignores it.
+     */
+    default CheckedTree check(Path intentsRoot, AllocationLedger previousLedger,
+        java.util.function.Consumer<RenderResult> whilePoliciesFinish) throws Exception {
+      return check(intentsRoot, previousLedger);
+    }
   }
 
   /**
@@ -165,8 +175,19 @@ public final class SyncJob implements SyncAction {
   }
 
   private SyncJob(Config config, ServicePolicies policies, CheckMemory memory, Guards guards) {
-    this(config, policies,
-        loaded -> (root, ledger) -> ServiceAssembly.checkAndRender(loaded.checker(), root, ledger, memory), guards);
+    this(config, policies, loaded -> new TreeCheck() {
+      @Override
+      public CheckedTree check(Path root, AllocationLedger ledger) throws Exception {
+        return check(root, ledger, null);
+      }
+
+      @Override
+      public CheckedTree check(Path root, AllocationLedger ledger,
+          java.util.function.Consumer<RenderResult> whilePoliciesFinish) throws Exception {
+        return ServiceAssembly.checkAndRender(loaded.checker().whilePoliciesFinish(whilePoliciesFinish), root, ledger,
+            memory);
+      }
+    }, guards);
   }
 
   SyncJob(Config config, ServicePolicies policies, java.util.function.Function<ServicePolicies.Loaded, TreeCheck> checks,
@@ -316,9 +337,22 @@ public final class SyncJob implements SyncAction {
     AllocationLedger ledger = ledgerOf(previous);
     long ledgerRead = System.nanoTime();
     times.ledger = ledgerRead - started;
+    Provenance provenance = new Provenance(redactor.redact(config.sourceUrl()), snapshot.commitId(),
+        loaded.digest() != null ? loaded.digest() : config.policyDigest(), Version.current(), loaded.repo(),
+        loaded.commit());
+    // The output tree is put together while the policies finish; it is published only if they pass.
+    RenderResult[] outputFrom = new RenderResult[1];
+    long[] outputNanos = new long[1];
+    @SuppressWarnings("unchecked")
+    SortedMap<String, byte[]>[] output = new SortedMap[1];
     CheckedTree checked;
     try {
-      checked = check.check(snapshot.intentsDir(), ledger);
+      checked = check.check(snapshot.intentsDir(), ledger, rendered -> {
+        long from = System.nanoTime();
+        output[0] = OutputTree.of(rendered, provenance, written).files();
+        outputFrom[0] = rendered;
+        outputNanos[0] = System.nanoTime() - from;
+      });
     } catch (Exception e) {
       throw new CheckFailed(e);
     }
@@ -336,12 +370,9 @@ public final class SyncJob implements SyncAction {
     if (result == null) {
       throw new IllegalStateException("the check passed but rendered nothing");
     }
-    Provenance provenance = new Provenance(redactor.redact(config.sourceUrl()), snapshot.commitId(),
-        loaded.digest() != null ? loaded.digest() : config.policyDigest(), Version.current(), loaded.repo(),
-        loaded.commit());
     long outputStarted = System.nanoTime();
-    SortedMap<String, byte[]> files = OutputTree.of(result, provenance, written).files();
-    times.output = System.nanoTime() - outputStarted;
+    SortedMap<String, byte[]> files = outputFrom[0] == result ? output[0] : OutputTree.of(result, provenance, written).files();
+    times.output = outputFrom[0] == result ? outputNanos[0] : System.nanoTime() - outputStarted;
     if (previous.isPresent() && !DeletionGuard.optedIn(snapshot.message())) {
       String problem = DeletionGuard.problem(previous.get().clusterFiles(), files.keySet(), guards.maxDeletionShare());
       if (problem != null) {

@@ -627,7 +627,9 @@ public final class MeshModel {
 
     /** Namespace-scoped DestinationRules for (namespace, host): the exact host, else the most specific wildcard. */
     List<Istio.DestinationRule> rulesFor(String namespace, String host) {
-      record(name, 'D', namespace + "/" + host);
+      if (READS.get() != null) { // the key is built only for a run that records
+        record(name, 'D', namespace + "/" + host);
+      }
       record(name, 'W', namespace);
       List<Istio.DestinationRule> exact = rulesByNamespace.getOrDefault(namespace, Map.of()).get(host);
       if (exact != null) {

@@ -25,6 +25,19 @@ class CheckTimingsTest {
   }
 
   @Test
+  void workWhileThePoliciesFinishGetsTheRenderOfTheResultAndNothingWhenLoadingFails() throws Exception {
+    java.util.List<io.meshgate.render.RenderResult> handed = new java.util.ArrayList<>();
+    CheckResult clean = new Checker(POLICIES).whilePoliciesFinish(handed::add).check(FIXTURES.resolve("seed/intents"));
+    assertEquals(1, handed.size());
+    assertTrue(handed.get(0) == clean.rendered(), "the very render of the result");
+    handed.clear();
+    CheckResult broken = new Checker(POLICIES).whilePoliciesFinish(handed::add)
+        .check(FIXTURES.resolve("invalid/bad-enum/intents"));
+    assertTrue(broken.hasErrors());
+    assertTrue(handed.isEmpty(), "no render to hand over");
+  }
+
+  @Test
   void withoutPoliciesOrARenderThoseStepsAreNotReported() throws Exception {
     CheckTimings noPolicies = new Checker((io.meshgate.policy.PolicyEngine) null)
         .check(FIXTURES.resolve("seed/intents")).timings();

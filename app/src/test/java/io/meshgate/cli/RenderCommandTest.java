@@ -163,6 +163,19 @@ class RenderCommandTest {
   }
 
   @Test
+  void aPolicyDenialWritesNothingThoughTheYamlWasReadyBeforeTheVerdict(@TempDir Path tmp) {
+    // The intents load and render; only a policy denies them. The output tree is put together while
+    // the policies finish, and must not reach the disk.
+    Path out = tmp.resolve("env");
+    CliRun run = CliRun.of("render", "--intents",
+        root().resolve("repo-fixtures/invalid/policy-MG-AUTHZ-01/intents").toString(), "--out", out.toString());
+    assertEquals(Main.EXIT_VIOLATIONS, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("MG-AUTHZ-01"), run.out());
+    assertTrue(run.err().contains("nothing written"), run.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void usageErrorsExitTwoWithAMessage(@TempDir Path tmp) throws IOException {
     CliRun noOut = CliRun.of("render", "--intents", seed());
     assertEquals(Main.EXIT_ERROR, noOut.exit());

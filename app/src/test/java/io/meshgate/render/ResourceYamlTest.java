@@ -89,6 +89,19 @@ class ResourceYamlTest {
   }
 
   @Test
+  void stringsWrittenAgainAfterTheWriterForgotThemMatchToo() {
+    // More distinct strings than the writer remembers per thread: it forgets them half-way and
+    // works them out again; every form must stay what SnakeYAML writes.
+    List<String> tricky = List.of("true", "8080", "a: b", "it's", "-x", "#c", "ok", "0755", "*.global", "~");
+    Map<String, Object> document = new LinkedHashMap<>();
+    for (int i = 0; i < 40_000; i++) {
+      document.put("k" + i, i % 3 == 0 ? tricky.get(i % tricky.size()) : "v" + (i % 5000));
+    }
+    assertSame(document, "40,000 keys");
+    assertSame(document, "the same document again");
+  }
+
+  @Test
   void randomDocumentsOfTheRenderedShapeMatchByteForByte() {
     SplittableRandom random = new SplittableRandom(20261201);
     int written = 0;
@@ -102,6 +115,40 @@ class ResourceYamlTest {
     }
     // Most random documents are within the fast writer's shapes; the rest went to SnakeYAML.
     assertEquals(true, written > 1500, "the fast writer wrote only " + written + " of 3000");
+  }
+
+  @Test
+  void plainFormsReadFromJacksonsTokensAreWhatItsConvertedTreeNormalizedIs() {
+    io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry entry = new io.fabric8.istio.api.api.networking.v1alpha3.ServiceEntry();
+    entry.setHosts(List.of("a.ns.global", "b"));
+    entry.setAddresses(List.of()); // empty: dropped
+    io.fabric8.istio.api.api.networking.v1alpha3.ServicePort port = new io.fabric8.istio.api.api.networking.v1alpha3.ServicePort();
+    port.setNumber(8080L);
+    port.setName("http");
+    port.setTargetPort(1L << 40); // beyond an int: stays a long
+    entry.setPorts(List.of(port));
+    entry.setExportTo(List.of("*"));
+    // Written after the declared fields: a later field of one name wins, as in a converted map.
+    entry.getAdditionalProperties().put("hosts", List.of("later.wins"));
+    entry.getAdditionalProperties().put("weights", List.of(12.5, 50.0));
+    entry.getAdditionalProperties().put("nothing", null);
+    entry.getAdditionalProperties().put("emptyMap", Map.of());
+    entry.getAdditionalProperties().put("nested", Map.of("zeta", List.of(Map.of()), "kind", true));
+    Map<String, Object> document = new LinkedHashMap<>();
+    document.put("spec", entry);
+    document.put("kind", "ServiceEntry");
+    document.put("apiVersion", "networking.istio.io/v1");
+    Object converted = ResourceYaml.normalize(new com.fasterxml.jackson.databind.ObjectMapper().convertValue(document, Object.class));
+    Map<String, Object> plain = ResourceYaml.toPlain(document);
+    assertEquals(converted, plain);
+    assertEquals(List.copyOf(((Map<?, ?>) converted).keySet()), List.copyOf(plain.keySet()));
+    Map<?, ?> spec = (Map<?, ?>) plain.get("spec");
+    assertEquals(List.copyOf(((Map<?, ?>) ((Map<?, ?>) converted).get("spec")).keySet()), List.copyOf(spec.keySet()));
+    assertEquals(List.of("later.wins"), spec.get("hosts"));
+    assertEquals(List.of(12.5, 50), spec.get("weights"));
+    assertEquals(1L << 40, ((Map<?, ?>) ((List<?>) spec.get("ports")).get(0)).get("targetPort"));
+    assertEquals(8080, ((Map<?, ?>) ((List<?>) spec.get("ports")).get(0)).get("number"));
+    assertEquals(Map.of("kind", true), spec.get("nested"));
   }
 
   @Test
