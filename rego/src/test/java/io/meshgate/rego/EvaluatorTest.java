@@ -316,4 +316,24 @@ class EvaluatorTest {
     assertEquals(Value.of(Map.of("k", "foo", "n", Map.of("a", 1, "b", 2))),
         rego.prepare("data.topdown.conflicts").evalValue(null));
   }
+
+  @Test
+  void bindingsOfManyVariablesShadowingAndBacktrackingKeepTheirValues() {
+    // More variables than a scope first has room for, a comprehension reading and shadowing the
+    // enclosing body's, and bindings undone between solutions.
+    Rego r = rego("""
+        package b
+        import rego.v1
+        wide := [a, b, c, d, e, f, g, h, i] if {
+          a := 1; b := 2; c := 3; d := 4; e := 5; f := 6; g := 7; h := 8; i := a + b + c + d + e + f + g + h
+        }
+        pairs contains [x, y] if { some x in [1, 2, 3]; some y in [1, 2, 3]; x < y }
+        shadow := [a, inner] if { a := 1; inner := [a | some a in [5, 6]] }
+        outer := [v | some x in [1, 2]; v := [y | some y in [10, 20]; z := x + y; z > 11]]
+        """);
+    assertEquals(v(List.of(1, 2, 3, 4, 5, 6, 7, 8, 36)), eval(r, "data.b.wide", null));
+    assertEquals(set(List.of(1, 2), List.of(1, 3), List.of(2, 3)), eval(r, "data.b.pairs", null));
+    assertEquals(v(List.of(1, List.of(5, 6))), eval(r, "data.b.shadow", null));
+    assertEquals(v(List.of(List.of(20), List.of(10, 20))), eval(r, "data.b.outer", null));
+  }
 }

@@ -183,6 +183,80 @@ class OptimisationTest {
   }
 
   @Test
+  void aOneArgumentCallIsRememberedByTheArgumentsValueAndOnlyForAnEqualValue() {
+    // One-argument calls are keyed by the argument itself: equal values built apart share a result;
+    // values of other types or shapes (1 and "1", [1] and {1}, {"a": 1} and {"a": 2}) do not.
+    String m = """
+        package p
+        import rego.v1
+        f(x) := [type_name(x), x] if print("f", x)
+        r := [f({"a": 1}), f({"a": 1}), f({"a": 2}), f(1), f("1"), f([1]), f({1}), f(input.o), f(1)]
+        """;
+    for (boolean optimise : new boolean[] {true, false}) {
+      List<String> printed = new ArrayList<>();
+      Rego r = Rego.builder().optimise(optimise).print(printed::add).addModule("m.rego", m).build();
+      Value result = r.prepare("data.p.r").evalValue(v(Map.of("o", Map.of("a", 1))));
+      assertEquals(List.of("object", "object", "object", "number", "string", "array", "set", "object", "number"),
+          ((List<?>) result.toJava()).stream().map(e -> ((List<?>) e).get(0)).toList());
+      assertEquals(v(List.of("object", Map.of("a", 2))), v(((List<?>) result.toJava()).get(2)));
+      assertEquals(optimise
+          ? List.of("f {\"a\": 1}", "f {\"a\": 2}", "f 1", "f 1", "f [1]", "f {1}")
+          : List.of("f {\"a\": 1}", "f {\"a\": 1}", "f {\"a\": 2}", "f 1", "f 1", "f [1]", "f {1}", "f {\"a\": 1}", "f 1"),
+          printed);
+    }
+  }
+
+  @Test
+  void callsOfSeveralOrNoArgumentsAreRememberedByAllOfThem() {
+    String m = """
+        package p
+        import rego.v1
+        g(x, y) := concat("-", [x, y]) if print("g", x, y)
+        h := 7 if print("h")
+        k() := 8 if print("k")
+        r := [g("a", "b"), g("a", "b"), g("b", "a"), g("a", "c"), k(), k(), h]
+        """;
+    for (boolean optimise : new boolean[] {true, false}) {
+      List<String> printed = new ArrayList<>();
+      Rego r = Rego.builder().optimise(optimise).print(printed::add).addModule("m.rego", m).build();
+      assertEquals(v(List.of("a-b", "a-b", "b-a", "a-c", 8, 8, 7)), r.prepare("data.p.r").evalValue(null));
+      assertEquals(optimise ? 1 : 2, printed.stream().filter("g a b"::equals).count(), printed.toString());
+      assertEquals(List.of("g b a", "g a c", "k", "h"), printed.stream().filter(p -> !p.equals("g a b")).toList());
+    }
+  }
+
+  @Test
+  void anUndefinedResultIsRememberedAsUndefined() {
+    String m = """
+        package p
+        import rego.v1
+        f(x) := x if { print("f", x); x > 1 }
+        r := [y | some x in [1, 1, 2, 2]; y := f(x)]
+        """;
+    for (boolean optimise : new boolean[] {true, false}) {
+      List<String> printed = new ArrayList<>();
+      Rego r = Rego.builder().optimise(optimise).print(printed::add).addModule("m.rego", m).build();
+      assertEquals(v(List.of(2, 2)), r.prepare("data.p.r").evalValue(null));
+      assertEquals(optimise ? List.of("f 1", "f 2") : List.of("f 1", "f 1", "f 2", "f 2"), printed);
+    }
+  }
+
+  @Test
+  void callArgumentsMixingConstantsBoundVariablesAndIterationGiveEverySolution() {
+    // Constants and bound variables are taken without a continuation; an iterated argument after
+    // them still yields each of its values, and each solution sees the constants again.
+    String m = """
+        package p
+        import rego.v1
+        f(a, b, c, d) := [a, b, c, d]
+        r contains f(1, x, input.xs[_], y) if { some x in ["p", "q"]; y := "z" }
+        """;
+    Value expected = RegoTestSupport.set(List.of(1, "p", 10, "z"), List.of(1, "p", 20, "z"),
+        List.of(1, "q", 10, "z"), List.of(1, "q", 20, "z"));
+    assertEquals(expected, both(m, "data.p.r", Map.of("xs", List.of(10, 20))));
+  }
+
+  @Test
   void comprehensionsThatPrintOrDependOnOuterVariablesOtherwiseAreNotIndexed() {
     assertTrue(rego(true, "package p\nimport rego.v1\nf(k) := [x | some x in input; x == k; print(x)]\n")
         .policy().comprehensionIndexes().isEmpty());

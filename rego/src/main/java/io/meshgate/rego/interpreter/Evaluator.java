@@ -60,7 +60,9 @@ public final class Evaluator {
   private static final class Memo {
     final Map<RuleNode, Value> nodes;
     final Set<RuleNode> undefinedNodes;
-    final Map<FunctionGroup, Map<CallKey, Value>> calls;
+    final Map<FunctionGroup, CallMemo> calls;
+    /** This evaluator's view of {@link #calls}: an identity lookup, where the shared map is concurrent. */
+    final IdentityHashMap<FunctionGroup, CallMemo> callMemos = new IdentityHashMap<>();
     /** Comprehension indexes built in this scope, by identity of the comprehension; never shared. */
     final IdentityHashMap<Term, Map<List<Value>, List<Object>>> comprehensions = new IdentityHashMap<>();
     /** What building each comprehension index read, when evaluating incrementally. */
@@ -95,11 +97,11 @@ public final class Evaluator {
     /** Each rule's value (UNDEFINED_RESULT when undefined), by the thread that computes it first. */
     final java.util.concurrent.ConcurrentHashMap<RuleNode, java.util.concurrent.CompletableFuture<Value>> rules =
         new java.util.concurrent.ConcurrentHashMap<>();
-    final Map<FunctionGroup, Map<CallKey, Value>> calls = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<FunctionGroup, CallMemo> calls = new java.util.concurrent.ConcurrentHashMap<>();
     /** Kept results of earlier evaluations over a changed input, or null. */
     final IncrementalCache incremental;
     /** What each memoised call read, when evaluating incrementally (stored before its value). */
-    final Map<FunctionGroup, Map<CallKey, IncrementalCache.Reads>> callReads = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<FunctionGroup, Map<Object, IncrementalCache.Reads>> callReads = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SharedMemo() {
       this(null);
@@ -593,13 +595,25 @@ public final class Evaluator {
 
   interface ListK { boolean run(List<Value> vals); }
 
-  private boolean evalList(List<Term> ts, int i, Value[] acc, Env env, ListK k) {
+  private boolean evalList(List<Term> ts, int from, Value[] acc, Env env, ListK k) {
+    // Constants and bound variables (most arguments of a call) have exactly the one value evalTerm
+    // would pass on: taken in a loop, without a continuation allocated for each.
+    int i = from;
+    while (i < ts.size()) {
+      Term t = ts.get(i);
+      Value single = t instanceof Term.Scalar s ? s.value() : t instanceof Term.Var v ? env.get(v.name()) : null;
+      if (single == null) {
+        break;
+      }
+      acc[i++] = single;
+    }
     if (i == ts.size()) {
       return k.run(java.util.Arrays.asList(acc.clone()));
     }
-    return evalTerm(ts.get(i), env, v -> {
-      acc[i] = v;
-      return evalList(ts, i + 1, acc, env, k);
+    int at = i;
+    return evalTerm(ts.get(at), env, v -> {
+      acc[at] = v;
+      return evalList(ts, at + 1, acc, env, k);
     });
   }
 
@@ -2069,15 +2083,13 @@ public final class Evaluator {
     if (g == null) {
       throw new RegoException(RegoException.TYPE, loc.file(), loc.line(), loc.column(), "undefined function " + name);
     }
-    Map<CallKey, Value> cache = options.optimise() ? memo.calls.computeIfAbsent(g,
-        n -> memo.shared != null ? new java.util.concurrent.ConcurrentHashMap<>() : new HashMap<>())
-        : new HashMap<>();
-    CallKey key = new CallKey(args);
+    CallMemo cache = options.optimise() ? callMemo(g) : null;
+    Object key = cache == null ? null : CallMemo.keyOf(args);
     boolean incremental = options.optimise() && incremental();
-    Value cached = cache.get(key);
+    Value cached = cache == null ? null : cache.get(key);
     if (cached != null) {
       if (incremental && recorder != null) {
-        Map<CallKey, IncrementalCache.Reads> reads = memo.shared.callReads.get(g);
+        Map<Object, IncrementalCache.Reads> reads = memo.shared.callReads.get(g);
         recorder.include(reads == null ? null : reads.get(key));
       }
       return cached == UNDEFINED_RESULT ? null : cached;
@@ -2104,44 +2116,20 @@ public final class Evaluator {
         outer.include(reads);
       }
     }
-    cache.put(key, result == null ? UNDEFINED_RESULT : result);
+    if (cache != null) {
+      cache.put(key, result == null ? UNDEFINED_RESULT : result);
+    }
     return result;
   }
 
-  /**
-   * The arguments of a memoised call: hashed once, compared by identity first (a policy passes the
-   * same input objects to a function again and again).
-   */
-  private static final class CallKey {
-    private final Value[] args;
-    private final int hash;
-
-    CallKey(List<Value> args) {
-      this.args = args.toArray(new Value[0]);
-      int h = 1;
-      for (Value a : this.args) {
-        h = 31 * h + a.hashCode();
-      }
-      this.hash = h;
+  /** The memo of {@code g}'s calls in this scope; looked up by identity in the scope's own table first. */
+  private CallMemo callMemo(FunctionGroup g) {
+    CallMemo found = memo.callMemos.get(g);
+    if (found == null) {
+      found = memo.calls.computeIfAbsent(g, n -> new CallMemo(memo.shared != null));
+      memo.callMemos.put(g, found);
     }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (!(o instanceof CallKey other) || other.hash != hash || other.args.length != args.length) {
-        return false;
-      }
-      for (int i = 0; i < args.length; i++) {
-        if (args[i] != other.args[i] && !args[i].equals(other.args[i])) {
-          return false;
-        }
-      }
-      return true;
-    }
+    return found;
   }
 
   private Value evalFunctionGroup(FunctionGroup g, List<Value> args) {
