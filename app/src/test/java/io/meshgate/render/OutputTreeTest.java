@@ -2,8 +2,12 @@ package io.meshgate.render;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,6 +15,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The output tree is put together per cluster; it must be the tree a path-by-path map would give. */
 class OutputTreeTest {
@@ -84,5 +89,25 @@ class OutputTreeTest {
     assertEquals(expected, text(OutputTree.of(result, PROVENANCE, memory)));
     assertEquals(expected, text(OutputTree.of(result, PROVENANCE, memory)));
     assertEquals(result.clusters().values().stream().mapToInt(List::size).sum(), memory.objectsReusedLastTree());
+  }
+
+  @Test
+  void writingCountsEveryFileAndAFailureIsTheFilesOwnIoException(@TempDir Path tmp) throws IOException {
+    OutputTree tree = OutputTree.of(result(), PROVENANCE);
+    Path out = tmp.resolve("env");
+    OutputTree.Changes first = tree.writeTo(out);
+    assertEquals(new OutputTree.Changes(tree.files().size(), 0, 0, 0), first);
+    for (String path : tree.files().keySet()) {
+      assertArrayEquals(tree.files().get(path), Files.readAllBytes(out.resolve(path)), path);
+    }
+    Files.writeString(out.resolve("clusters/a/ns/serviceentry-one.yaml"), "edited by hand\n");
+    assertEquals(new OutputTree.Changes(0, 1, 0, tree.files().size() - 1), tree.writeTo(out));
+
+    // A folder where a file must go (outside clusters/, which is cleaned first): written on a pool
+    // thread, reported as that file's own IOException.
+    Path blocked = tmp.resolve("blocked");
+    Files.createDirectories(blocked.resolve(AllocationLedger.PATH).resolve("kept"));
+    IOException failure = assertThrows(IOException.class, () -> tree.writeTo(blocked));
+    assertEquals(true, String.valueOf(failure.getMessage()).contains("allocations.yaml"), failure.toString());
   }
 }
