@@ -101,22 +101,16 @@ public final class RenderCommand implements Callable<Integer> {
     // Policies see the objects rendered with the real previous ledger, so address rules judge what
     // would actually be written.
     CheckResult check;
-    PolicyBundle bundle;
     PolicyOptions.StartedEngine engine = null;
     Progress progress = TerminalProgress.forTerminal(err, true);
-    // The YAML of a successful render is written out while the policies finish; it reaches the
+    // The YAML of a successful render is put together while the policies finish; it reaches the
     // disk only if they find nothing.
-    OutputTree[] written = new OutputTree[1];
-    RenderResult[] writtenFrom = new RenderResult[1];
+    OutputTree.Prepared prepared;
     try {
-      bundle = policy.loadBundle();
+      PolicyBundle bundle = policy.loadBundle();
       engine = policy.startEngine(bundle);
-      PolicyBundle policies = bundle;
-      check = new Checker(engine).withIntentLimits(limits).withProgress(progress)
-          .whilePoliciesFinish(rendered -> {
-            writtenFrom[0] = rendered;
-            written[0] = OutputTree.of(rendered, provenance(intents, policies));
-          })
+      prepared = new OutputTree.Prepared(rendered -> OutputTree.of(rendered, provenance(intents, bundle)));
+      check = new Checker(engine).withIntentLimits(limits).withProgress(progress).whilePoliciesFinish(prepared)
           .check(intents, previous);
     } catch (InvalidIntentsRootException e) {
       try {
@@ -143,7 +137,7 @@ public final class RenderCommand implements Callable<Integer> {
     }
 
     RenderResult result = check.rendered();
-    OutputTree tree = writtenFrom[0] == result ? written[0] : OutputTree.of(result, provenance(intents, bundle));
+    OutputTree tree = prepared.treeOf(result);
     OutputTree.Changes changes;
     try {
       changes = tree.writeTo(out);

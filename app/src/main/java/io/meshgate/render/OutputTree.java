@@ -61,6 +61,44 @@ public record OutputTree(SortedMap<String, byte[]> files) {
     private int reusedObjects;
   }
 
+  /**
+   * A render's tree, put together as soon as the render is handed over (a checker's
+   * {@code whilePoliciesFinish}) or, if it was not, when it is asked for: {@code render} and
+   * {@code serve} write the YAML while the policies finish and use it once the check has passed.
+   * Used on one thread.
+   */
+  public static final class Prepared implements java.util.function.Consumer<RenderResult> {
+    private final java.util.function.Function<RenderResult, OutputTree> make;
+    private RenderResult from;
+    private OutputTree tree;
+    private long nanos;
+
+    public Prepared(java.util.function.Function<RenderResult, OutputTree> make) {
+      this.make = make;
+    }
+
+    @Override
+    public void accept(RenderResult result) {
+      long started = System.nanoTime();
+      tree = make.apply(result);
+      from = result;
+      nanos = System.nanoTime() - started;
+    }
+
+    /** The tree of {@code result}: the one put together when it was handed over, else made now. */
+    public OutputTree treeOf(RenderResult result) {
+      if (result != from) {
+        accept(result);
+      }
+      return tree;
+    }
+
+    /** How long putting the tree together took, in nanoseconds. */
+    public long nanos() {
+      return nanos;
+    }
+  }
+
   /** One cluster's files below {@code clusters/<cluster>/}, in path order, and its kustomization. */
   private record ClusterFiles(List<Map.Entry<String, byte[]>> files, Memory.Kustomization kustomization) {}
 

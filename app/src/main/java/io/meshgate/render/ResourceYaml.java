@@ -107,8 +107,10 @@ public final class ResourceYaml {
         return parser.getText();
       case VALUE_NUMBER_INT:
         return normalize(parser.getNumberValue());
-      case VALUE_NUMBER_FLOAT:
-        return normalize(parser.getNumberValue() instanceof Float f ? (Object) f.doubleValue() : parser.getNumberValue());
+      case VALUE_NUMBER_FLOAT: {
+        Number number = parser.getNumberValue();
+        return normalize(number instanceof Float f ? (Object) f.doubleValue() : number);
+      }
       case VALUE_TRUE:
         return Boolean.TRUE;
       case VALUE_FALSE:
@@ -402,7 +404,7 @@ public final class ResourceYaml {
     }
 
     /** The bytes of a string written plain or single-quoted, or {@link #SNAKEYAML_ONLY}. */
-    static byte[] encode(String text) {
+    private static byte[] encode(String text) {
       if (text.isEmpty()) {
         return SNAKEYAML_ONLY;
       }
@@ -516,9 +518,7 @@ public final class ResourceYaml {
     }
 
     private void put(byte b) {
-      if (length == buffer.length) {
-        buffer = Arrays.copyOf(buffer, length * 2);
-      }
+      room(1);
       buffer[length++] = b;
     }
   }

@@ -341,18 +341,10 @@ public final class SyncJob implements SyncAction {
         loaded.digest() != null ? loaded.digest() : config.policyDigest(), Version.current(), loaded.repo(),
         loaded.commit());
     // The output tree is put together while the policies finish; it is published only if they pass.
-    RenderResult[] outputFrom = new RenderResult[1];
-    long[] outputNanos = new long[1];
-    @SuppressWarnings("unchecked")
-    SortedMap<String, byte[]>[] output = new SortedMap[1];
+    OutputTree.Prepared output = new OutputTree.Prepared(rendered -> OutputTree.of(rendered, provenance, written));
     CheckedTree checked;
     try {
-      checked = check.check(snapshot.intentsDir(), ledger, rendered -> {
-        long from = System.nanoTime();
-        output[0] = OutputTree.of(rendered, provenance, written).files();
-        outputFrom[0] = rendered;
-        outputNanos[0] = System.nanoTime() - from;
-      });
+      checked = check.check(snapshot.intentsDir(), ledger, output);
     } catch (Exception e) {
       throw new CheckFailed(e);
     }
@@ -370,9 +362,8 @@ public final class SyncJob implements SyncAction {
     if (result == null) {
       throw new IllegalStateException("the check passed but rendered nothing");
     }
-    long outputStarted = System.nanoTime();
-    SortedMap<String, byte[]> files = outputFrom[0] == result ? output[0] : OutputTree.of(result, provenance, written).files();
-    times.output = outputFrom[0] == result ? outputNanos[0] : System.nanoTime() - outputStarted;
+    SortedMap<String, byte[]> files = output.treeOf(result).files();
+    times.output = output.nanos();
     if (previous.isPresent() && !DeletionGuard.optedIn(snapshot.message())) {
       String problem = DeletionGuard.problem(previous.get().clusterFiles(), files.keySet(), guards.maxDeletionShare());
       if (problem != null) {

@@ -110,4 +110,21 @@ class OutputTreeTest {
     IOException failure = assertThrows(IOException.class, () -> tree.writeTo(blocked));
     assertEquals(true, String.valueOf(failure.getMessage()).contains("allocations.yaml"), failure.toString());
   }
+
+  @Test
+  void aPreparedTreeIsMadeOnceForTheRenderHandedOverAndAgainForAnother() {
+    List<RenderResult> made = new ArrayList<>();
+    OutputTree.Prepared prepared = new OutputTree.Prepared(result -> {
+      made.add(result);
+      return OutputTree.of(result, PROVENANCE);
+    });
+    RenderResult handed = result();
+    prepared.accept(handed);
+    OutputTree tree = prepared.treeOf(handed);
+    assertEquals(List.of(handed), made);
+    assertEquals(true, tree == prepared.treeOf(handed), "the tree put together when the render was handed over");
+    RenderResult other = result();
+    assertEquals(expected(other), text(prepared.treeOf(other)));
+    assertEquals(List.of(handed, other), made);
+  }
 }
