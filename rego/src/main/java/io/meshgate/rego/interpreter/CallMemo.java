@@ -36,11 +36,6 @@ final class CallMemo {
     results.put(key, result);
   }
 
-  /** How many results are kept. */
-  int size() {
-    return results.size();
-  }
-
   /**
    * The arguments of a memoised call of several arguments: hashed once, compared by identity first
    * (a policy passes the same input objects to a function again and again).

@@ -73,7 +73,7 @@ public final class Evaluator {
     Memo() {
       nodes = new IdentityHashMap<>();
       undefinedNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-      calls = new IdentityHashMap<>();
+      calls = callMemos; // not shared: the scope's own identity table is the memo
       shared = null;
     }
 
@@ -1468,14 +1468,13 @@ public final class Evaluator {
     int run = cache.run;
     int generation = cache.index.generation();
     boolean indexed = indexedCheck(kept, run, generation);
-    if (indexed && collection == kept.collection && kept.byPosition != null && kept.dirtyIn != run
-        && kept.uncacheable == 0) {
-      // the same collection, and no read of any element changed: the same elements
-      cache.countReused(kept.byPosition.length);
-      kept.completedIn = run;
-      return new Driven(kept.byPosition, true, List.of(), List.of());
-    }
     if (indexed && collection == kept.collection && kept.byPosition != null && kept.uncacheable == 0) {
+      if (kept.dirtyIn != run) {
+        // the same collection, and no read of any element changed: the same elements
+        cache.countReused(kept.byPosition.length);
+        kept.completedIn = run;
+        return new Driven(kept.byPosition, true, List.of(), List.of());
+      }
       Driven few = reDecideMarked(r, d, heads, env, kept, run);
       if (few != null) {
         return few;
@@ -1510,10 +1509,7 @@ public final class Evaluator {
             cache.countChecked();
             cache.index.index(kept, last.reads(), last.key());
           }
-          if (last.reads().uncacheable) {
-            uncacheable[0]++;
-          }
-          return false;
+          return false; // reused reads are never uncacheable (unmarked and allHold refuse them)
         }
         changed[0] = true;
         positions[at] = evaluateElement(r, d, heads, env, kept, key, val, removed, added);
@@ -1913,8 +1909,7 @@ public final class Evaluator {
     for (int i = 0; i < read.path.length && cur != null; i++) {
       cur = lookup(cur, read.path[i]);
     }
-    return read.decide(run, read.value == IncrementalCache.ABSENT ? cur == null
-        : cur != null && (cur == read.value || cur.equals(read.value)));
+    return read.decide(run, ReadIndex.holds(read.value, cur));
   }
 
   // ---------------------------------------------------------------- calls
