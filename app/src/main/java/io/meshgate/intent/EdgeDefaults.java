@@ -33,9 +33,9 @@ final class EdgeDefaults {
   }
 
   /**
-   * What {@link #apply} reads from other documents for this one: an IngressRoute's cluster's gateway
-   * namespace (null for the other kinds, which read nothing). Read from the document as written:
-   * the schemas default neither an IngressRoute's cluster nor its namespace.
+   * What {@link #apply} reads from other documents for an IngressRoute: its cluster's gateway
+   * namespace (the caller asks only for IngressRoutes; the other kinds read nothing). Read from the
+   * document as written: the schemas default neither an IngressRoute's cluster nor its namespace.
    */
   static Object inputs(Map<String, Object> document, Map<String, Map<String, Object>> clusterSpecs) {
     return document.get("spec") instanceof Map<?, ?> spec && spec.get("cluster") instanceof String cluster

@@ -385,8 +385,11 @@ public final class IntentLoader {
       return content.get("kind") instanceof String text ? KINDS.get(text) : null;
     }
 
-    /** Recognises the kind and name, then validates the document against its schema. */
-    /** @param findings the document's schema findings worked out already, or null to work them out here */
+    /**
+     * Recognises the kind and name, then validates the document against its schema.
+     *
+     * @param findings the document's schema findings worked out already, or null to work them out here
+     */
     private void identify(Read read, List<IntentSchemas.Finding> findings) {
       YamlReader.Document document = read.document();
       Map<String, Object> content = document.content();

@@ -627,10 +627,11 @@ public final class MeshModel {
 
     /** Namespace-scoped DestinationRules for (namespace, host): the exact host, else the most specific wildcard. */
     List<Istio.DestinationRule> rulesFor(String namespace, String host) {
-      if (READS.get() != null) { // the key is built only for a run that records
-        record(name, 'D', namespace + "/" + host);
+      Set<Read> into = READS.get();
+      if (into != null) { // the key is built only for a run that records
+        into.add(new Read(name, 'D', namespace + "/" + host));
+        into.add(new Read(name, 'W', namespace));
       }
-      record(name, 'W', namespace);
       List<Istio.DestinationRule> exact = rulesByNamespace.getOrDefault(namespace, Map.of()).get(host);
       if (exact != null) {
         return exact;

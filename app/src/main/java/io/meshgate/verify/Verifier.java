@@ -109,12 +109,7 @@ public final class Verifier {
     this.declaredClusters = new HashSet<>(intents.clusters().keySet());
     this.clientsByTarget = new HashMap<>(intents.services().size() * 4 / 3 + 1);
     for (ServiceClient client : intents.clients().values()) {
-      List<ServiceClient> ofTarget = clientsByTarget.get(client.spec().target());
-      if (ofTarget == null) {
-        ofTarget = new ArrayList<>(4);
-        clientsByTarget.put(client.spec().target(), ofTarget);
-      }
-      ofTarget.add(client);
+      clientsByTarget.computeIfAbsent(client.spec().target(), target -> new ArrayList<>()).add(client);
     }
   }
 
@@ -198,7 +193,6 @@ public final class Verifier {
   /** The declared edges of {@code service}: each client's requests, its routes' and its failover's. */
   private List<Check> edgesOf(InboundService service, List<ServiceClient> clients) {
     // The Cluster intents read here besides the simulation's (trust domains, which clusters exist).
-    MeshModel.record(service.spec().cluster(), 'C', "");
     service.spec().hostingClusters().forEach(cluster -> MeshModel.record(cluster, 'C', ""));
     clients.forEach(client -> MeshModel.record(client.spec().cluster(), 'C', ""));
     List<Check> edges = new ArrayList<>();
