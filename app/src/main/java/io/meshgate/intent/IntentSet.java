@@ -46,21 +46,36 @@ public record IntentSet(
    */
   public static <T> void forEachChange(SortedMap<String, T> before, SortedMap<String, T> after,
       java.util.function.BiConsumer<T, T> change) {
-    java.util.Iterator<Map.Entry<String, T>> olds = before.entrySet().iterator();
-    java.util.Iterator<Map.Entry<String, T>> nows = after.entrySet().iterator();
-    Map.Entry<String, T> was = next(olds);
-    Map.Entry<String, T> is = next(nows);
+    forEachChangeByKey(before, after, (key, was, is) -> change.accept(was, is));
+  }
+
+  /** A key whose value was added ({@code before} null), removed ({@code after} null) or changed. */
+  @FunctionalInterface
+  public interface KeyedChange<K, T> {
+    void accept(K key, T before, T after);
+  }
+
+  /**
+   * As {@link #forEachChange}, with the key, for two maps that iterate in their keys' natural order
+   * (sorted maps, or unmodifiable views of them such as {@link #sources()}).
+   */
+  public static <K extends Comparable<? super K>, T> void forEachChangeByKey(Map<K, T> before, Map<K, T> after,
+      KeyedChange<K, T> change) {
+    java.util.Iterator<Map.Entry<K, T>> olds = before.entrySet().iterator();
+    java.util.Iterator<Map.Entry<K, T>> nows = after.entrySet().iterator();
+    Map.Entry<K, T> was = next(olds);
+    Map.Entry<K, T> is = next(nows);
     while (was != null || is != null) {
       int order = was == null ? 1 : is == null ? -1 : was.getKey().compareTo(is.getKey());
       if (order < 0) {
-        change.accept(was.getValue(), null);
+        change.accept(was.getKey(), was.getValue(), null);
         was = next(olds);
       } else if (order > 0) {
-        change.accept(null, is.getValue());
+        change.accept(is.getKey(), null, is.getValue());
         is = next(nows);
       } else {
         if (was.getValue() != is.getValue() && !was.getValue().equals(is.getValue())) {
-          change.accept(was.getValue(), is.getValue());
+          change.accept(is.getKey(), was.getValue(), is.getValue());
         }
         was = next(olds);
         is = next(nows);

@@ -12,7 +12,6 @@ import io.meshgate.intent.SourceLocation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -171,29 +170,12 @@ public final class IncrementalRender {
    */
   private static Set<IntentRef> movedToOtherFiles(IntentSet before, IntentSet after) {
     Set<IntentRef> moved = new HashSet<>();
-    Iterator<Map.Entry<IntentRef, SourceLocation>> olds = before.sources().entrySet().iterator();
-    Iterator<Map.Entry<IntentRef, SourceLocation>> nows = after.sources().entrySet().iterator();
-    Map.Entry<IntentRef, SourceLocation> was = next(olds);
-    Map.Entry<IntentRef, SourceLocation> is = next(nows);
-    while (was != null && is != null) {
-      int order = was.getKey().compareTo(is.getKey());
-      if (order < 0) {
-        was = next(olds);
-      } else if (order > 0) {
-        is = next(nows);
-      } else {
-        if (!was.getValue().file().equals(is.getValue().file())) {
-          moved.add(is.getKey());
-        }
-        was = next(olds);
-        is = next(nows);
+    IntentSet.forEachChangeByKey(before.sources(), after.sources(), (ref, was, is) -> {
+      if (was != null && is != null && !was.file().equals(is.file())) {
+        moved.add(ref);
       }
-    }
+    });
     return moved;
-  }
-
-  private static <E> E next(Iterator<E> entries) {
-    return entries.hasNext() ? entries.next() : null;
   }
 
   /** Every cluster hosting the service. */
