@@ -74,6 +74,9 @@ public record InboundService(Metadata metadata, Spec spec) implements Intent {
 
     /** Every cluster that hosts the Service: {@code cluster}, then {@code alsoIn} in order. */
     public List<String> hostingClusters() {
+      if (alsoIn.isEmpty()) {
+        return java.util.Collections.singletonList(cluster); // most services: no list to build
+      }
       List<String> all = new ArrayList<>();
       all.add(cluster);
       alsoIn.forEach(c -> {

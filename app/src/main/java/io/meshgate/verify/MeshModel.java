@@ -157,7 +157,7 @@ public final class MeshModel {
     Map<String, Set<String>> clustersOfNamespace = new HashMap<>();
     for (InboundService service : intents.services().values()) {
       // Every cluster that hosts the Service (alsoIn: the same Service in several clusters).
-      for (String hosting : service.spec().multiCluster() ? service.spec().hostingClusters() : List.of(service.spec().cluster())) {
+      for (String hosting : service.spec().hostingClusters()) {
         ClusterView view = building.get(hosting);
         if (view != null) {
           view.addKubeService(service);
