@@ -43,11 +43,12 @@ deny contains {"rule": "MG-REF-01", "msg": msg, "kind": kind, "name": name, "fie
 # client elsewhere contradicts that list. An empty list names no namespace as a whole and takes its
 # declared clients only, wherever they run.
 deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.namespace"} if {
-	some name, client in input.clients
-	target := lib.target_of(client)
+	some target_name, target in input.services
 	allowed := object.get(target.spec, "allowedNamespaces", [])
 	is_array(allowed)
 	count(allowed) > 0
+	some name in lib.clients_of(target_name)
+	client := input.clients[name]
 	namespace := object.get(client.spec, "namespace", "default")
 	not namespace in allowed
 	msg := sprintf("client %s runs in namespace %v, which %s does not allow (allowedNamespaces: %v); add %v to spec.allowedNamespaces of %s (every workload there may then call it), or run the client in one of the allowed namespaces", [name, namespace, client.spec.target, allowed, namespace, client.spec.target])
@@ -55,10 +56,11 @@ deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "ServiceClient", "name":
 
 # MG-REF-01 — an access entry naming a port the target does not have.
 deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": field, "suggest": {"value": sprintf("%v", [reference]), "candidates": [port.name | some port in lib.ports_of(target)]}} if {
-	some name, client in input.clients
-	target := lib.target_of(client)
+	some name in lib.clients_with_access
+	client := input.clients[name]
 	some i, entry in lib.access_of(client)
 	some j, reference in object.get(entry, "ports", [])
+	target := lib.target_of(client)
 	not lib.port_by_reference(target, reference)
 	field := sprintf("spec.access[%d].ports[%d]", [i, j])
 	msg := sprintf("client %s names port %v of %s, which has ports %s; name one of them by number or name", [name, reference, client.spec.target, concat(", ", [sprintf("%v (%s)", [port.number, port.name]) | some port in lib.ports_of(target)])])

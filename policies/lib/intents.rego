@@ -290,6 +290,12 @@ clients_without_sidecar contains name if {
 	without_sidecar(client)
 }
 
+# Names of the clients with an `access` list.
+clients_with_access contains name if {
+	some name, client in input.clients
+	has_access(client)
+}
+
 # Names of the InboundServices that some client restricts with `access`.
 targets_with_access contains client.spec.target if {
 	some client in input.clients
