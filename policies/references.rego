@@ -9,8 +9,8 @@ import data.meshgate.lib
 # `suggest` lets meshgate add "did you mean" with the closest existing name.
 deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.target", "suggest": {"value": client.spec.target, "kind": "InboundService"}} if {
 	some name, client in input.clients
+	not input.services[client.spec.target] # first: the cheap test that almost every client fails
 	lib.configured(client.spec, "target")
-	not input.services[client.spec.target]
 	msg := sprintf("client %s targets InboundService %v, which does not exist%s", [name, client.spec.target, named_otherwise(client.spec.target)])
 }
 
@@ -33,8 +33,8 @@ deny contains {"rule": "MG-REF-01", "msg": msg, "kind": kind, "name": name, "fie
 	some collection in ["services", "clients"]
 	kind := lib.kind_of_collection[collection]
 	some name, intent in input[collection]
-	lib.configured(intent.spec, "cluster")
 	not input.clusters[intent.spec.cluster]
+	lib.configured(intent.spec, "cluster")
 	msg := sprintf("%s %s runs in cluster %v, which no Cluster intent declares (spec.cluster takes the metadata.name of a Cluster)", [kind, name, intent.spec.cluster])
 }
 
