@@ -9,12 +9,12 @@ import data.meshgate.lib
 # only proven by the peer certificate of Istio mTLS; SIMPLE/MUTUAL callers from other clusters
 # reach the service from the gateway's TLS server, with the gateway's identity, not theirs.
 deny contains {"rule": "MG-AUTHZ-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.access"} if {
-	some name, client in input.clients
-	lib.has_access(client)
-	target := lib.target_of(client)
-	mode := lib.tls_mode(target)
-	mode != null
+	some mode, target_names in lib.services_by_tls_mode
 	mode != "ISTIO_MUTUAL"
+	some target_name in target_names
+	some name in lib.clients_of(target_name)
+	client := input.clients[name]
+	lib.has_access(client)
 	msg := sprintf("client %s restricts access by principal, but its target %s uses mutualTLS %v; principals are only proven under ISTIO_MUTUAL: drop spec.access (or, if every client of %s can use Istio mTLS from one logical cloud, make %s ISTIO_MUTUAL)", [name, client.spec.target, mode, client.spec.target, client.spec.target])
 }
 
@@ -24,12 +24,12 @@ deny contains {"rule": "MG-AUTHZ-01", "msg": msg, "kind": "ServiceClient", "name
 # SIMPLE/MUTUAL callers arrive as the gateway and are admitted by its namespace rule, whatever their
 # own namespace. For them only meshgate's check of declared clients (MG-REF-01) applies.
 warn contains {"rule": "MG-AUTHZ-02", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.allowedNamespaces"} if {
-	some name, service in input.services
+	some mode in ["SIMPLE", "MUTUAL"]
+	some name in lib.services_with_tls_mode(mode)
+	service := input.services[name]
 	allowed := object.get(service.spec, "allowedNamespaces", [])
 	is_array(allowed)
 	count(allowed) > 0
-	mode := lib.tls_mode(service)
-	mode in {"SIMPLE", "MUTUAL"}
 	remote := {client_name |
 		some client_name in lib.remote_clients_of(name)
 		lib.tls_mode(input.clients[client_name]) in {"SIMPLE", "MUTUAL"}
@@ -45,8 +45,10 @@ warn contains {"rule": "MG-AUTHZ-02", "msg": msg, "kind": "InboundService", "nam
 # authorizes those ports by identity and port only.
 # https://istio.io/latest/docs/tasks/security/authorization/authz-tcp/
 deny contains {"rule": "MG-AUTHZ-03", "msg": msg, "kind": "ServiceClient", "name": name, "field": field} if {
-	some name, client in input.clients
-	target := lib.target_of(client)
+	some target_name in opaque_services
+	target := input.services[target_name]
+	some name in lib.clients_of(target_name)
+	client := input.clients[name]
 	some i, entry in lib.access_of(client)
 	opaque := [sprintf("%v (%s)", [port.number, port.protocol]) | some port in lib.entry_ports(entry, target); lib.opaque_port(port)]
 	count(opaque) > 0
@@ -64,13 +66,14 @@ opaque_advice(i, target) := sprintf("limit this entry to the HTTP ports with spe
 # MG-AUTHZ-03 — a path with a `*` that is neither a prefix nor a suffix: Istio matches exactly,
 # by prefix (`/api/*`), by suffix (`*.png`) or anything (`*`), so such a path matches nothing.
 deny contains {"rule": "MG-AUTHZ-03", "msg": msg, "kind": "ServiceClient", "name": name, "field": field} if {
-	some name, client in input.clients
-	target := lib.target_of(client)
+	some name in lib.clients_with_access
+	client := input.clients[name]
 	some i, entry in lib.access_of(client)
-	http_applies(entry, target)
 	some j, path in object.get(entry, "paths", [])
 	is_string(path)
 	not istio_path(path)
+	target := lib.target_of(client)
+	http_applies(entry, target)
 	field := sprintf("spec.access[%d].paths[%d]", [i, j])
 	msg := sprintf("client %s allows path %q, whose * is neither a prefix nor a suffix; Istio matches paths exactly, by prefix (/api/*), by suffix (*.png) or any (*), so this one matches nothing", [name, path])
 }
@@ -103,16 +106,48 @@ istio_path(path) if {
 }
 
 # MG-AUTHZ-03 — a method that is not an HTTP method (never matches), or, on gRPC, one other than
-# POST (every gRPC call is a POST).
+# POST (every gRPC call is a POST). Two rules, one per reason: the second needs a target with a
+# gRPC port, so it reads the clients of those only.
 deny contains {"rule": "MG-AUTHZ-03", "msg": msg, "kind": "ServiceClient", "name": name, "field": field} if {
-	some name, client in input.clients
-	target := lib.target_of(client)
+	some name in lib.clients_with_access
+	client := input.clients[name]
 	some i, entry in lib.access_of(client)
-	http_applies(entry, target)
 	some j, method in object.get(entry, "methods", [])
-	reason := method_problem(method, grpc_applies(entry, target))
+	not method in lib.http_methods
+	target := lib.target_of(client)
+	http_applies(entry, target)
+	reason := method_problem(method, false)
 	field := sprintf("spec.access[%d].methods[%d]", [i, j])
 	msg := sprintf("client %s allows method %v, %s", [name, method, reason])
+}
+
+deny contains {"rule": "MG-AUTHZ-03", "msg": msg, "kind": "ServiceClient", "name": name, "field": field} if {
+	some target_name in grpc_services
+	target := input.services[target_name]
+	some name in lib.clients_of(target_name)
+	client := input.clients[name]
+	some i, entry in lib.access_of(client)
+	some j, method in object.get(entry, "methods", [])
+	method in lib.http_methods
+	grpc_applies(entry, target)
+	http_applies(entry, target)
+	reason := method_problem(method, true)
+	field := sprintf("spec.access[%d].methods[%d]", [i, j])
+	msg := sprintf("client %s allows method %v, %s", [name, method, reason])
+}
+
+# Names of the InboundServices with a TCP, TLS or HTTPS port (where methods and paths mean nothing).
+opaque_services contains name if {
+	some name, service in input.services
+	some port in lib.ports_of(service)
+	lib.opaque_port(port)
+}
+
+# Names of the InboundServices with a gRPC port (where every call is a POST).
+grpc_services contains name if {
+	some name, service in input.services
+	some port in lib.ports_of(service)
+	port.protocol == "GRPC"
 }
 
 method_problem(method, _) := reason if {
@@ -150,10 +185,12 @@ warn contains {"rule": "MG-AUTHZ-04", "msg": msg, "kind": "InboundService", "nam
 # both do what either may: the narrower list restricts nothing that the other allows.
 # https://istio.io/latest/docs/reference/config/security/authorization-policy/#Source
 warn contains {"rule": "MG-AUTHZ-06", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.access"} if {
-	some name, client in input.clients
+	some key, names in identity_groups
+	count(names) > 1
+	some name in names
+	client := input.clients[name]
 	lib.has_access(client)
-	key := identity_key(client)
-	some other_name in identity_groups[key]
+	some other_name in names
 	other_name != name
 	other := input.clients[other_name]
 	other.spec.cluster != client.spec.cluster
@@ -187,16 +224,13 @@ entry_names_port(entry, port) if {
 # (SIMPLE/MUTUAL callers from other clusters arrive as the gateway).
 identity_groups_by_key[key] contains name if {
 	some name, client in input.clients
-	key := identity_key(client)
-}
-
-identity_groups := identity_groups_by_key
-
-identity_key(client) := [client.spec.target, object.get(client.spec, "namespace", "default"), client.spec.serviceAccount] if {
 	not lib.without_sidecar(client)
 	target := lib.target_of(client)
 	identity_reaches(client, target)
+	key := [client.spec.target, object.get(client.spec, "namespace", "default"), client.spec.serviceAccount]
 }
+
+identity_groups := identity_groups_by_key
 
 identity_reaches(client, target) if client.spec.cluster == target.spec.cluster
 

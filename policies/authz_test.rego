@@ -191,3 +191,41 @@ test_authz05_callers_through_the_gateway_tls_server_are_quiet if {
 	simple := json.patch(same_identity, [{"op": "replace", "path": "/clients/sleep-elsewhere/spec/mutualTLS", "value": "SIMPLE"}])
 	count(testdata.of_rule(authz.warn, "MG-AUTHZ-06")) == 0 with input as simple
 }
+
+# MG-AUTHZ-01 and MG-AUTHZ-03 read the clients of the targets they concern (by TLS mode, by an
+# opaque or gRPC port): a client of another target must stay unreported, each of the target's reported.
+
+test_authz01_every_client_with_access_of_a_simple_target_and_no_other if {
+	patched := testdata.with_patch({
+		"services": {"httpbin": {"spec": {"mutualTLS": "SIMPLE", "tls": {"credentialName": "httpbin-tls"}}}},
+		"clients": {
+			"a-to-httpbin": testdata.client("a-to-httpbin", "a", "cluster02", "httpbin", {"access": [{"paths": ["/a*"]}]}),
+			"b-to-httpbin": testdata.client("b-to-httpbin", "b", "cluster02", "httpbin", {}),
+			"c-to-echo": testdata.client("c-to-echo", "c", "cluster01", "echo", {"access": [{"ports": [9000]}]}),
+		},
+	})
+	{f.name | some f in authz.deny with input as patched; f.rule == "MG-AUTHZ-01"} == {"sleep-to-httpbin", "a-to-httpbin"}
+}
+
+test_authz03_grpc_reason_only_on_a_grpc_target_and_the_http_reason_once if {
+	patched := testdata.with_patch({
+		"services": {"httpbin": {"spec": {"protocol": "GRPC"}}},
+		"clients": {
+			"sleep-to-httpbin": {"spec": {"access": [{"methods": ["GET", "FETCH", "POST"]}]}},
+			"a-to-echo2": testdata.client("a-to-echo2", "a", "cluster01", "echo2", {"access": [{"methods": ["GET", "FETCH"]}]}),
+		},
+	})
+	patched2 := object.union(patched, {"services": {"echo2": object.union(testdata.base_input.services.httpbin, {"name": "echo2", "metadata": {"name": "echo2"}, "spec": {"service": "echo2"}})}})
+	findings := testdata.of_rule(authz.deny, "MG-AUTHZ-03") with input as patched2
+	{[f.name, f.field] | some f in findings} == {
+		["sleep-to-httpbin", "spec.access[0].methods[0]"], ["sleep-to-httpbin", "spec.access[0].methods[1]"],
+		["a-to-echo2", "spec.access[0].methods[1]"],
+	}
+	some grpc in findings
+	grpc.field == "spec.access[0].methods[0]"
+	contains(grpc.msg, "every gRPC call is a POST")
+	some fetch in findings
+	fetch.name == "sleep-to-httpbin"
+	fetch.field == "spec.access[0].methods[1]"
+	contains(fetch.msg, "is not an HTTP method")
+}

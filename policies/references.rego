@@ -9,8 +9,8 @@ import data.meshgate.lib
 # `suggest` lets meshgate add "did you mean" with the closest existing name.
 deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.target", "suggest": {"value": client.spec.target, "kind": "InboundService"}} if {
 	some name, client in input.clients
+	not input.services[client.spec.target] # first: the cheap test that almost every client fails
 	lib.configured(client.spec, "target")
-	not input.services[client.spec.target]
 	msg := sprintf("client %s targets InboundService %v, which does not exist%s", [name, client.spec.target, named_otherwise(client.spec.target)])
 }
 
@@ -33,8 +33,8 @@ deny contains {"rule": "MG-REF-01", "msg": msg, "kind": kind, "name": name, "fie
 	some collection in ["services", "clients"]
 	kind := lib.kind_of_collection[collection]
 	some name, intent in input[collection]
-	lib.configured(intent.spec, "cluster")
 	not input.clusters[intent.spec.cluster]
+	lib.configured(intent.spec, "cluster")
 	msg := sprintf("%s %s runs in cluster %v, which no Cluster intent declares (spec.cluster takes the metadata.name of a Cluster)", [kind, name, intent.spec.cluster])
 }
 
@@ -43,11 +43,12 @@ deny contains {"rule": "MG-REF-01", "msg": msg, "kind": kind, "name": name, "fie
 # client elsewhere contradicts that list. An empty list names no namespace as a whole and takes its
 # declared clients only, wherever they run.
 deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.namespace"} if {
-	some name, client in input.clients
-	target := lib.target_of(client)
+	some target_name, target in input.services
 	allowed := object.get(target.spec, "allowedNamespaces", [])
 	is_array(allowed)
 	count(allowed) > 0
+	some name in lib.clients_of(target_name)
+	client := input.clients[name]
 	namespace := object.get(client.spec, "namespace", "default")
 	not namespace in allowed
 	msg := sprintf("client %s runs in namespace %v, which %s does not allow (allowedNamespaces: %v); add %v to spec.allowedNamespaces of %s (every workload there may then call it), or run the client in one of the allowed namespaces", [name, namespace, client.spec.target, allowed, namespace, client.spec.target])
@@ -55,10 +56,11 @@ deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "ServiceClient", "name":
 
 # MG-REF-01 — an access entry naming a port the target does not have.
 deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": field, "suggest": {"value": sprintf("%v", [reference]), "candidates": [port.name | some port in lib.ports_of(target)]}} if {
-	some name, client in input.clients
-	target := lib.target_of(client)
+	some name in lib.clients_with_access
+	client := input.clients[name]
 	some i, entry in lib.access_of(client)
 	some j, reference in object.get(entry, "ports", [])
+	target := lib.target_of(client)
 	not lib.port_by_reference(target, reference)
 	field := sprintf("spec.access[%d].ports[%d]", [i, j])
 	msg := sprintf("client %s names port %v of %s, which has ports %s; name one of them by number or name", [name, reference, client.spec.target, concat(", ", [sprintf("%v (%s)", [port.number, port.name]) | some port in lib.ports_of(target)])])

@@ -71,3 +71,16 @@ test_ref01_mesh_edge_references if {
 	testdata.has(findings, "MG-REF-01", "EndUserAuth", "jwt", "spec.target.ingress")
 	count(findings) == 4
 }
+
+# Read from the services that list namespaces to their clients: a client of another service, in a
+# namespace the list does not name, is not reported.
+test_ref01_namespace_checked_against_its_own_target_only if {
+	patched := testdata.with_patch({
+		"services": {"httpbin": {"spec": {"allowedNamespaces": ["tools"]}}},
+		"clients": {
+			"a-to-httpbin": testdata.client("a-to-httpbin", "a", "cluster02", "httpbin", {"namespace": "tools"}),
+			"b-to-echo": testdata.client("b-to-echo", "b", "cluster02", "echo", {"namespace": "elsewhere"}),
+		},
+	})
+	{f.name | some f in references.deny with input as patched; f.field == "spec.namespace"} == {"sleep-to-httpbin"}
+}

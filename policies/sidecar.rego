@@ -17,8 +17,8 @@ deny contains {"rule": "MG-SIDECAR-01", "msg": msg, "kind": "InboundService", "n
 
 # MG-SIDECAR-01 — Istio mTLS asked of a client without sidecar (see also MG-TLS-01).
 deny contains {"rule": "MG-SIDECAR-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.sidecar"} if {
-	some name, client in input.clients
-	lib.without_sidecar(client)
+	some name in lib.clients_without_sidecar
+	client := input.clients[name]
 	lib.tls_mode(client) == "ISTIO_MUTUAL"
 	msg := sprintf("client %s has no sidecar, so it cannot originate Istio mTLS (ISTIO_MUTUAL); %s", [name, sidecarless_advice(client)])
 }
@@ -36,8 +36,8 @@ sidecarless_advice(client) := sprintf("run it with the istio-proxy sidecar, or s
 # Istio mTLS identity, which only a sidecar presents, so this client would be refused.
 # (Across clusters MG-SIDECAR-02 says more, so this is about callers in the service's cluster.)
 deny contains {"rule": "MG-SIDECAR-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.sidecar"} if {
-	some name, client in input.clients
-	lib.without_sidecar(client)
+	some name in lib.clients_without_sidecar
+	client := input.clients[name]
 	mode := lib.tls_mode(client)
 	mode != null
 	mode != "ISTIO_MUTUAL"
@@ -72,8 +72,8 @@ deny contains {"rule": "MG-SIDECAR-02", "msg": msg, "kind": "InboundService", "n
 # Protects: availability. The `.global` name resolves to its virtual address only through the
 # sidecar's DNS proxy, and only the sidecar originates the TLS the east-west gateway expects.
 deny contains {"rule": "MG-SIDECAR-02", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.sidecar"} if {
-	some name, client in input.clients
-	lib.without_sidecar(client)
+	some name in lib.clients_without_sidecar
+	client := input.clients[name]
 	lib.remote_client(client)
 	msg := sprintf("client %s has no sidecar but calls %s in another cluster (%s); only the istio-proxy sidecar resolves the .global name and originates the TLS the east-west gateway needs: run it with the sidecar", [name, client.spec.target, lib.target_of(client).spec.cluster])
 }

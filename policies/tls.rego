@@ -7,13 +7,15 @@ import data.meshgate.lib
 # Protects: availability and confidentiality. An ISTIO_MUTUAL target (PeerAuthentication STRICT)
 # rejects anything but Istio mTLS from a sidecar, so such a client would be cut off or, worse, an
 # operator "fixes" it by relaxing the target.
+# (Read from the clients of each other mode: an unknown mode, null, is in none of them, as
+# MG-SCHEMA already asks for spec.mutualTLS.)
 deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.mutualTLS"} if {
-	some name, client in input.clients
+	some mode, names in lib.clients_by_tls_mode
+	mode != "ISTIO_MUTUAL"
+	some name in names
+	client := input.clients[name]
 	target := lib.target_of(client)
 	lib.tls_mode(target) == "ISTIO_MUTUAL"
-	mode := lib.tls_mode(client)
-	mode != null # unknown mode: MG-SCHEMA already asks for spec.mutualTLS
-	mode != "ISTIO_MUTUAL"
 	msg := sprintf("client %s uses mutualTLS %v but its target %s requires ISTIO_MUTUAL (it accepts only Istio mTLS); %s", [name, mode, client.spec.target, istio_mutual_advice(client, target)])
 }
 
@@ -32,9 +34,10 @@ istio_mutual_advice(client, target) := msg if {
 
 # MG-TLS-01 — a MUTUAL target demands a client certificate, which only a MUTUAL client presents.
 deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.mutualTLS"} if {
-	some name, client in input.clients
-	target := lib.target_of(client)
-	lib.tls_mode(target) == "MUTUAL"
+	some target_name in lib.services_with_tls_mode("MUTUAL")
+	target := input.services[target_name]
+	some name in lib.clients_of(target_name)
+	client := input.clients[name]
 	mode := lib.tls_mode(client)
 	mode != null
 	mode != "MUTUAL"
@@ -44,9 +47,10 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 # MG-TLS-01 — a DISABLE target (a workload without sidecar) takes plain text: a client whose sidecar
 # originates Istio mTLS or TLS of its own would send it bytes its application cannot read.
 deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.mutualTLS"} if {
-	some name, client in input.clients
-	target := lib.target_of(client)
-	lib.tls_mode(target) == "DISABLE"
+	some target_name in lib.services_with_tls_mode("DISABLE")
+	target := input.services[target_name]
+	some name in lib.clients_of(target_name)
+	client := input.clients[name]
 	mode := lib.tls_mode(client)
 	mode != null
 	mode != "DISABLE"
@@ -58,8 +62,8 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 # have no sidecar (a legacy namespace); a service with a sidecar gets Istio mTLS from them anyway
 # (auto mTLS), so DISABLE would only turn its protection off.
 deny contains {"rule": "MG-TLS-06", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.mutualTLS"} if {
-	some name, service in input.services
-	lib.tls_mode(service) == "DISABLE"
+	some name in lib.services_with_tls_mode("DISABLE")
+	service := input.services[name]
 	not lib.without_sidecar(service)
 	msg := sprintf("service %s uses mutualTLS DISABLE but runs with a sidecar; DISABLE is for workloads without sidecar (set spec.sidecar: false if it has none), otherwise use ISTIO_MUTUAL", [name])
 }
@@ -68,8 +72,8 @@ deny contains {"rule": "MG-TLS-06", "msg": msg, "kind": "InboundService", "name"
 # plain text. (MG-SIDECAR-01 reports the same client for asking Istio mTLS without a sidecar: the
 # contract lists the case under both ids, one about the pair, one about the client.)
 deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.sidecar"} if {
-	some name, client in input.clients
-	lib.without_sidecar(client)
+	some name in lib.clients_without_sidecar
+	client := input.clients[name]
 	lib.tls_mode(client) == "ISTIO_MUTUAL"
 	msg := sprintf("client %s has no sidecar, so it cannot use ISTIO_MUTUAL (the sidecar originates Istio mTLS); run it with the istio-proxy sidecar%s", [name, lib.sidecar_source(client)])
 }
@@ -78,9 +82,9 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name":
 # client's sidecar originates the TLS with them. (A client without sidecar does its TLS itself, in
 # its own cluster only; nothing of meshgate's would read the Secret.)
 deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "ServiceClient", "name": name, "field": field} if {
-	some name, client in input.clients
-	mode := lib.tls_mode(client)
-	mode in {"SIMPLE", "MUTUAL"}
+	some mode in ["SIMPLE", "MUTUAL"]
+	some name in lib.clients_with_tls_mode(mode)
+	client := input.clients[name]
 	not lib.without_sidecar(client)
 	not mode_refused(client) # the mode is wrong anyway: the finding above says which to use
 	not lib.has_credential_name(client)
@@ -106,9 +110,9 @@ client_key_note("SIMPLE") := ""
 # The service's Secret is the certificate of the gateway's TLS server; a service whose application
 # terminates TLS itself (HTTPS, TLS) is reached through a PASSTHROUGH server and needs none (MG-TLS-05).
 deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
-	mode := lib.tls_mode(service)
-	mode in {"SIMPLE", "MUTUAL"}
+	some mode in ["SIMPLE", "MUTUAL"]
+	some name in lib.services_with_tls_mode(mode)
+	service := input.services[name]
 	not application_tls(service)
 	not lib.has_credential_name(service)
 	field := lib.credential_field(service)
@@ -119,13 +123,16 @@ deny contains {"rule": "MG-TLS-01", "msg": msg, "kind": "InboundService", "name"
 # Protects: trust. Clusters of one logical cloud share one root CA; across clouds the peers'
 # certificates do not chain to a common root, so Istio mTLS fails (or invites sharing a root CA
 # key between clouds to "fix" it). Cross-cloud traffic must use SIMPLE or MUTUAL with real certs.
+# (Asked once per pair of clusters: the clouds are the clusters'.)
 deny contains {"rule": "MG-TLS-02", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.mutualTLS"} if {
-	some name, client in input.clients
-	lib.tls_mode(client) == "ISTIO_MUTUAL"
-	target := lib.target_of(client)
-	client_cloud := lib.logical_cloud_of(client)
-	target_cloud := lib.logical_cloud_of(target)
+	some key, names in istio_mutual_clients_by_clusters
+	[client_cluster, target_cluster] := key
+	client_cloud := input.clusters[client_cluster].spec.logicalCloud
+	target_cloud := input.clusters[target_cluster].spec.logicalCloud
 	client_cloud != target_cloud
+	some name in names
+	client := input.clients[name]
+	target := lib.target_of(client)
 	msg := sprintf("client %s (cluster %s, logical cloud %s) uses ISTIO_MUTUAL to %s (cluster %s, logical cloud %s): different roots of trust; serve %s with SIMPLE or MUTUAL (spec.tls.credentialName on both sides) and set this client's spec.mutualTLS to match", [name, client.spec.cluster, client_cloud, client.spec.target, target.spec.cluster, target_cloud, client.spec.target])
 }
 
@@ -135,21 +142,27 @@ deny contains {"rule": "MG-TLS-02", "msg": msg, "kind": "ServiceClient", "name":
 # domain and the mesh's trustDomainAliases (Istio validates the peer's SPIFFE trust domain), so
 # the handshake fails although both chain to one root.
 # https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig (trustDomainAliases)
+# (Asked once per pair of clusters, then of the clients of the pairs that do not accept each other.)
 deny contains {"rule": "MG-TLS-03", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.mutualTLS"} if {
-	some name, client in input.clients
-	lib.tls_mode(client) == "ISTIO_MUTUAL"
+	some key, names in istio_mutual_clients_by_clusters
+	[client_cluster, target_cluster] := key
+	not trust_domain_accepted_between(client_cluster, target_cluster)
+	some name in names
+	client := input.clients[name]
 	lib.remote_client(client)
 	target := lib.target_of(client)
-	not trust_domain_accepted(client, target)
 	msg := sprintf("client %s runs in cluster %s (trust domain %s) and uses ISTIO_MUTUAL to %s in cluster %s (trust domain %s), whose sidecars accept only their own trust domain and its aliases; add %s to spec.trustDomainAliases of cluster %s (and to its mesh config)", [name, client.spec.cluster, lib.trust_domain(lib.cluster_of(client)), client.spec.target, target.spec.cluster, lib.trust_domain(lib.cluster_of(target)), lib.trust_domain(lib.cluster_of(client)), target.spec.cluster])
 }
 
-trust_domain_accepted(client, target) if {
-	lib.trust_domain(lib.cluster_of(client)) == lib.trust_domain(lib.cluster_of(target))
+trust_domain_accepted(client, target) if trust_domain_accepted_between(client.spec.cluster, target.spec.cluster)
+
+# True when the sidecars of cluster `server` accept Istio mTLS peers of cluster `caller`.
+trust_domain_accepted_between(caller, server) if {
+	lib.trust_domain(input.clusters[caller]) == lib.trust_domain(input.clusters[server])
 }
 
-trust_domain_accepted(client, target) if {
-	lib.trust_domain(lib.cluster_of(client)) in object.get(lib.cluster_of(target).spec, "trustDomainAliases", [])
+trust_domain_accepted_between(caller, server) if {
+	lib.trust_domain(input.clusters[caller]) in object.get(input.clusters[server].spec, "trustDomainAliases", [])
 }
 
 # MG-TLS-04 — clients of one service in one cluster whose TLS meshgate cannot render so it works.
@@ -157,9 +170,9 @@ trust_domain_accepted(client, target) if {
 #     endpoint is either the gateway's AUTO_PASSTHROUGH port (Istio mTLS must pass through to the
 #     service's sidecar) or its TLS-terminating port (SIMPLE/MUTUAL), never both.
 deny contains {"rule": "MG-TLS-04", "msg": msg, "kind": "ServiceClient", "name": name, "field": "spec.mutualTLS"} if {
-	some name, client in input.clients
-	mode := lib.tls_mode(client)
-	mode in {"SIMPLE", "MUTUAL"}
+	some mode in ["SIMPLE", "MUTUAL"]
+	some name in lib.clients_with_tls_mode(mode)
+	client := input.clients[name]
 	lib.remote_client(client)
 	key := [client.spec.target, client.spec.cluster]
 	istio := istio_mutual_remote_clients[key]
@@ -193,8 +206,9 @@ else := lib.credential_field(client)
 #     <service>.<namespace>.global, so the gateway can route one port of the service only (meshgate
 #     routes the first).
 deny contains {"rule": "MG-TLS-04", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.ports"} if {
-	some name, service in input.services
-	lib.tls_mode(service) in {"SIMPLE", "MUTUAL"}
+	some mode in ["SIMPLE", "MUTUAL"]
+	some name in lib.services_with_tls_mode(mode)
+	service := input.services[name]
 	ports := lib.ports_of(service)
 	count(ports) > 1
 	remote := {client_name |
@@ -211,8 +225,9 @@ application_tls(service) if lib.app_tls_port(lib.ports_of(service)[0])
 # MG-TLS-05 (warning) — a credentialName that nothing reads: the service's application terminates
 # TLS itself, so the gateway passes the TLS through by SNI and holds no certificate for it.
 warn contains {"rule": "MG-TLS-05", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.tls"} if {
-	some name, service in input.services
-	lib.tls_mode(service) in {"SIMPLE", "MUTUAL"}
+	some mode in ["SIMPLE", "MUTUAL"]
+	some name in lib.services_with_tls_mode(mode)
+	service := input.services[name]
 	application_tls(service)
 	lib.has_credential_name(service)
 	port := lib.ports_of(service)[0]
@@ -221,8 +236,8 @@ warn contains {"rule": "MG-TLS-05", "msg": msg, "kind": "InboundService", "name"
 
 # [target, cluster] -> names of the remote ISTIO_MUTUAL clients of target in cluster.
 istio_mutual_remote_clients_groups[key] contains name if {
-	some name, client in input.clients
-	lib.tls_mode(client) == "ISTIO_MUTUAL"
+	some name in lib.clients_with_tls_mode("ISTIO_MUTUAL")
+	client := input.clients[name]
 	lib.remote_client(client)
 	key := [client.spec.target, client.spec.cluster]
 }
@@ -231,10 +246,23 @@ istio_mutual_remote_clients := istio_mutual_remote_clients_groups
 
 # [target, cluster, namespace, service] -> names of the remote SIMPLE/MUTUAL clients of that workload.
 tls_clients_by_workload_groups[key] contains name if {
-	some name, client in input.clients
-	lib.tls_mode(client) in {"SIMPLE", "MUTUAL"}
+	some mode in ["SIMPLE", "MUTUAL"]
+	some name in lib.clients_with_tls_mode(mode)
+	client := input.clients[name]
 	lib.remote_client(client)
 	key := [client.spec.target, client.spec.cluster, object.get(client.spec, "namespace", "default"), client.spec.service]
 }
 
 tls_clients_by_workload := tls_clients_by_workload_groups
+
+# [client cluster, target cluster] -> names of the ISTIO_MUTUAL clients of known targets: whether
+# Istio mTLS crosses from one cluster to another (one root of trust, accepted trust domain) is a
+# question about the pair, asked once per pair instead of once per client.
+istio_mutual_clients_by_clusters_groups[key] contains name if {
+	some name in lib.clients_with_tls_mode("ISTIO_MUTUAL")
+	client := input.clients[name]
+	target := lib.target_of(client)
+	key := [client.spec.cluster, target.spec.cluster]
+}
+
+istio_mutual_clients_by_clusters := istio_mutual_clients_by_clusters_groups

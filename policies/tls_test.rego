@@ -226,3 +226,47 @@ test_tls06_disable_with_a_sidecar_denied if {
 	findings := tls.deny with input as testdata.with_patch({"services": {"httpbin": {"spec": {"mutualTLS": "DISABLE"}}}})
 	testdata.has(findings, "MG-TLS-06", "InboundService", "httpbin", "spec.mutualTLS")
 }
+
+# The rules below read clients by TLS mode and ask cross-cluster questions once per pair of
+# clusters: these tests hold several clients in one group, so a rule that took the pair's answer
+# for every client, or read one group only, would fail them.
+
+test_tls01_every_other_mode_toward_a_mutual_target_denied_and_only_there if {
+	patched := testdata.with_patch({
+		"services": {"httpbin": {"spec": {"mutualTLS": "MUTUAL", "tls": {"credentialName": "httpbin-tls"}}}},
+		"clients": {
+			"a-to-httpbin": testdata.client("a-to-httpbin", "a", "cluster02", "httpbin", {}),
+			"b-to-httpbin": testdata.client("b-to-httpbin", "b", "cluster02", "httpbin", {"mutualTLS": "SIMPLE", "tls": {"credentialName": "b"}}),
+			"c-to-httpbin": testdata.client("c-to-httpbin", "c", "cluster02", "httpbin", {"mutualTLS": "MUTUAL", "tls": {"credentialName": "c"}}),
+			"d-to-echo": testdata.client("d-to-echo", "d", "cluster01", "echo", {"mutualTLS": "SIMPLE", "tls": {"credentialName": "d"}}),
+		},
+	})
+	mismatches := {f.name | some f in tls.deny with input as patched; f.rule == "MG-TLS-01"; contains(f.msg, "requires MUTUAL")}
+	mismatches == {"sleep-to-httpbin", "a-to-httpbin", "b-to-httpbin"}
+	istio_mismatches := {f.name | some f in tls.deny with input as patched; f.rule == "MG-TLS-01"; contains(f.msg, "requires ISTIO_MUTUAL")}
+	istio_mismatches == {"d-to-echo"}
+}
+
+test_tls02_every_client_of_a_cluster_pair_across_clouds_denied if {
+	patched := testdata.with_patch({"clients": {
+		"sleep-to-httpbin": {"spec": {"cluster": "cluster03"}},
+		"a-to-httpbin": testdata.client("a-to-httpbin", "a", "cluster03", "httpbin", {}),
+		"b-to-httpbin": testdata.client("b-to-httpbin", "b", "cluster01", "httpbin", {}),
+		"c-to-httpbin": testdata.client("c-to-httpbin", "c", "cluster03", "httpbin", {"mutualTLS": "SIMPLE", "tls": {"credentialName": "c"}}),
+	}})
+	{f.name | some f in tls.deny with input as patched; f.rule == "MG-TLS-02"} == {"sleep-to-httpbin", "a-to-httpbin"}
+}
+
+test_tls03_a_cluster_pair_without_trust_still_spares_a_client_of_a_copy_in_its_cluster if {
+	# httpbin also runs in cluster01, echo2 only in cluster02: both clients cross cluster01 -> cluster02
+	# by their targets' spec.cluster, but the client of httpbin calls the copy in its own cluster.
+	patched := testdata.with_patch({
+		"clusters": {"cluster01": {"spec": {"trustDomain": "one.example"}}},
+		"services": {
+			"httpbin": {"spec": {"alsoIn": ["cluster01"]}},
+			"echo2": object.union(testdata.base_input.services.echo, {"name": "echo2", "metadata": {"name": "echo2"}, "spec": {"service": "echo2", "cluster": "cluster02"}}),
+		},
+		"clients": {"a-to-echo2": testdata.client("a-to-echo2", "a", "cluster01", "echo2", {})},
+	})
+	{f.name | some f in tls.deny with input as patched; f.rule == "MG-TLS-03"} == {"a-to-echo2"}
+}

@@ -6,6 +6,29 @@ package meshgate.traffic
 
 import data.meshgate.lib
 
+# Names of the InboundServices with routes, versions, DENY rules or alsoIn. Most services have none
+# of them: each group is found in one pass over the services, and the rules about routes (versions,
+# ...) read their group instead of testing every service again.
+services_with_routes contains name if {
+	some name, service in input.services
+	count(routes_of(service)) > 0
+}
+
+services_with_versions contains name if {
+	some name, service in input.services
+	count(versions_of(service)) > 0
+}
+
+services_with_deny_rules contains name if {
+	some name, service in input.services
+	count(deny_rules_of(service)) > 0
+}
+
+services_with_also_in contains name if {
+	some name, service in input.services
+	count(lib.also_in(service)) > 0
+}
+
 routes_of(service) := routes if {
 	routes := object.get(service.spec, "routes", [])
 	is_array(routes)
@@ -42,7 +65,8 @@ else := sprintf("route %d", [i + 1])
 # Protects: the operator's belief. Istio sends each destination weight/(sum of weights) of the
 # requests, so 90 + 20 quietly becomes 82% / 18%, and a lone destination with weight 10 takes them all.
 deny contains {"rule": "MG-ROUTE-01", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_routes
+	service := input.services[name]
 	some i, route in routes_of(service)
 	destinations := destinations_of(route)
 	count(destinations) > 1
@@ -57,7 +81,8 @@ deny contains {"rule": "MG-ROUTE-01", "msg": msg, "kind": "InboundService", "nam
 }
 
 deny contains {"rule": "MG-ROUTE-01", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_routes
+	service := input.services[name]
 	some i, route in routes_of(service)
 	destinations := destinations_of(route)
 	count(destinations) == 1
@@ -71,7 +96,8 @@ deny contains {"rule": "MG-ROUTE-01", "msg": msg, "kind": "InboundService", "nam
 # Protects: availability. Istio has no cluster for an undefined subset, so every request of that
 # route fails (503, no healthy upstream).
 deny contains {"rule": "MG-ROUTE-02", "msg": msg, "kind": "InboundService", "name": name, "field": field, "suggest": {"value": version, "candidates": sort(version_names(service))}} if {
-	some name, service in input.services
+	some name in services_with_routes
+	service := input.services[name]
 	some i, route in routes_of(service)
 	some j, destination in destinations_of(route)
 	version := object.get(destination, "version", null)
@@ -82,7 +108,8 @@ deny contains {"rule": "MG-ROUTE-02", "msg": msg, "kind": "InboundService", "nam
 }
 
 deny contains {"rule": "MG-ROUTE-02", "msg": msg, "kind": "InboundService", "name": name, "field": field, "suggest": {"value": version, "candidates": sort(version_names(service))}} if {
-	some name, service in input.services
+	some name in services_with_routes
+	service := input.services[name]
 	some i, route in routes_of(service)
 	version := route.mirror.version
 	is_string(version)
@@ -101,7 +128,8 @@ else := "it declares none"
 # (https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRetry), so
 # (attempts + 1) x perTryTimeout beyond the timeout means the last retries are never made.
 warn contains {"rule": "MG-ROUTE-03", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_routes
+	service := input.services[name]
 	some i, route in routes_of(service)
 	timeout := time.parse_duration_ns(route.timeout)
 	attempts := route.retries.attempts
@@ -118,7 +146,8 @@ seconds(ns) := sprintf("%vs", [ns / 1000000000])
 # Protects: availability. Delays and aborts are for testing; the callers' proxies apply them to
 # real requests. The logical clouds that count as production are a tunable (data.yaml).
 warn contains {"rule": "MG-ROUTE-04", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_routes
+	service := input.services[name]
 	some i, route in routes_of(service)
 	lib.configured(route, "fault")
 	clouds := production_clouds(name, service)
@@ -141,7 +170,8 @@ callers_clusters(name, service) := {c | some c in lib.hosting_clusters(service)}
 # Protects: the operator's belief. Istio takes the first route whose match fits, so the later one
 # is dead configuration (its versions, retries or faults never apply).
 deny contains {"rule": "MG-ROUTE-05", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_routes
+	service := input.services[name]
 	routes := routes_of(service)
 	some j, later in routes
 	some i, earlier in routes
@@ -239,14 +269,16 @@ string_covers(a, b) if {
 # version reaches another cluster only in the SNI of Istio mTLS (AUTO_PASSTHROUGH), never through
 # the gateway's TLS-terminating server.
 deny contains {"rule": "MG-ROUTE-06", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.routes"} if {
-	some name, service in input.services
+	some name in services_with_routes
+	service := input.services[name]
 	count(routes_of(service)) > 0
 	count(lib.http_port_names(service)) == 0
 	msg := sprintf("service %s has routes, but none of its ports is HTTP, HTTP2 or gRPC: the callers' proxies see no request to route on TCP, TLS or HTTPS ports; remove spec.routes", [name])
 }
 
 deny contains {"rule": "MG-ROUTE-06", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_routes
+	service := input.services[name]
 	some i, route in routes_of(service)
 	some k, match in matches_of(route)
 	reference := match.port
@@ -257,7 +289,8 @@ deny contains {"rule": "MG-ROUTE-06", "msg": msg, "kind": "InboundService", "nam
 }
 
 deny contains {"rule": "MG-ROUTE-06", "msg": msg, "kind": "ServiceClient", "name": client_name, "field": "spec.mutualTLS"} if {
-	some name, service in input.services
+	some name in services_with_versions
+	service := input.services[name]
 	count(versions_of(service)) > 0
 	some client_name in lib.remote_clients_of(name)
 	client := input.clients[client_name]
@@ -271,7 +304,8 @@ deny contains {"rule": "MG-ROUTE-06", "msg": msg, "kind": "ServiceClient", "name
 # updated; Istio's validation webhook refuses the object too
 # (https://istio.io/latest/docs/reference/config/networking/virtual-service/#StringMatch).
 deny contains {"rule": "MG-ROUTE-08", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_routes
+	service := input.services[name]
 	some i, route in routes_of(service)
 	some k, condition in matches_of(route)
 	some where, string_match in match_strings(condition)
@@ -300,7 +334,8 @@ match_strings(condition) := object.union(
 # Protects: availability. A request that no route of the VirtualService matches is answered 404
 # by the caller's proxy, instead of reaching the service.
 warn contains {"rule": "MG-ROUTE-07", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_routes
+	service := input.services[name]
 	routes := routes_of(service)
 	count(routes) > 0
 	every route in routes {
@@ -315,7 +350,8 @@ warn contains {"rule": "MG-ROUTE-07", "msg": msg, "kind": "InboundService", "nam
 # name or the same labels cannot be told apart, and labels that contradict the service's selector
 # select no pod at all (503).
 deny contains {"rule": "MG-VERSION-01", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_versions
+	service := input.services[name]
 	versions := versions_of(service)
 	some j, later in versions
 	some i, earlier in versions
@@ -326,7 +362,8 @@ deny contains {"rule": "MG-VERSION-01", "msg": msg, "kind": "InboundService", "n
 }
 
 deny contains {"rule": "MG-VERSION-01", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_versions
+	service := input.services[name]
 	versions := versions_of(service)
 	some j, later in versions
 	some i, earlier in versions
@@ -338,7 +375,8 @@ deny contains {"rule": "MG-VERSION-01", "msg": msg, "kind": "InboundService", "n
 }
 
 deny contains {"rule": "MG-VERSION-01", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_versions
+	service := input.services[name]
 	some i, version in versions_of(service)
 	some key, value in version.labels
 	selected := object.get(object.get(service.spec, "selector", {}), key, value)
@@ -353,7 +391,8 @@ deny contains {"rule": "MG-VERSION-01", "msg": msg, "kind": "InboundService", "n
 # every connection of its callers to that port; and without a sidecar nothing enforces it.
 # https://istio.io/latest/docs/tasks/security/authorization/authz-tcp/
 deny contains {"rule": "MG-AUTHZ-05", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_deny_rules
+	service := input.services[name]
 	some i, rule in deny_rules_of(service)
 	some key in ["methods", "notMethods", "paths", "notPaths"]
 	lib.configured(rule, key)
@@ -364,7 +403,8 @@ deny contains {"rule": "MG-AUTHZ-05", "msg": msg, "kind": "InboundService", "nam
 }
 
 deny contains {"rule": "MG-AUTHZ-05", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.authorization.deny"} if {
-	some name, service in input.services
+	some name in services_with_deny_rules
+	service := input.services[name]
 	count(deny_rules_of(service)) > 0
 	lib.without_sidecar(service)
 	msg := sprintf("service %s has deny rules but no sidecar: nothing enforces an AuthorizationPolicy on its pods; run it with the istio-proxy sidecar, or remove spec.authorization", [name])
@@ -373,7 +413,8 @@ deny contains {"rule": "MG-AUTHZ-05", "msg": msg, "kind": "InboundService", "nam
 # MG-REF-01 — the names traffic management refers to: clients of a deny rule, ports of a route
 # match or a deny rule, clusters of alsoIn.
 deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "InboundService", "name": name, "field": field, "suggest": {"value": client, "kind": "ServiceClient"}} if {
-	some name, service in input.services
+	some name in services_with_deny_rules
+	service := input.services[name]
 	some i, rule in deny_rules_of(service)
 	some j, client in object.get(rule, "clients", [])
 	not input.clients[client]
@@ -382,7 +423,8 @@ deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "InboundService", "name"
 }
 
 deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "InboundService", "name": name, "field": field, "suggest": {"value": sprintf("%v", [reference]), "candidates": port_candidates(service)}} if {
-	some name, service in input.services
+	some name in services_with_deny_rules
+	service := input.services[name]
 	some i, rule in deny_rules_of(service)
 	some j, reference in object.get(rule, "ports", [])
 	not lib.port_by_reference(service, reference)
@@ -391,7 +433,8 @@ deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "InboundService", "name"
 }
 
 deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "InboundService", "name": name, "field": field, "suggest": {"value": sprintf("%v", [reference]), "candidates": port_candidates(service)}} if {
-	some name, service in input.services
+	some name in services_with_routes
+	service := input.services[name]
 	some i, route in routes_of(service)
 	some k, match in matches_of(route)
 	reference := object.get(match, "port", null)
@@ -402,7 +445,8 @@ deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "InboundService", "name"
 }
 
 deny contains {"rule": "MG-REF-01", "msg": msg, "kind": "InboundService", "name": name, "field": field, "suggest": {"value": cluster, "kind": "Cluster"}} if {
-	some name, service in input.services
+	some name in services_with_also_in
+	service := input.services[name]
 	some j, cluster in lib.also_in(service)
 	not input.clusters[cluster]
 	field := sprintf("spec.alsoIn[%d]", [j])
@@ -416,7 +460,8 @@ port_candidates(service) := [name | some p in lib.ports_of(service); name := p.n
 # the failing endpoints; without it the callers keep sending to the local copy while it is down.
 # https://istio.io/latest/docs/tasks/traffic-management/locality-load-balancing/failover/
 deny contains {"rule": "MG-FAILOVER-01", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.alsoIn"} if {
-	some name, service in input.services
+	some name in services_with_also_in
+	service := input.services[name]
 	count(lib.also_in(service)) > 0
 	not lib.configured(service.spec, "outlierDetection")
 	msg := sprintf("service %s is hosted in %s, but without spec.outlierDetection Istio never fails over: callers keep sending to their own cluster's copy while it fails; add outlierDetection (e.g. {consecutive5xxErrors: 5, interval: 10s, baseEjectionTime: 30s}) and connectionPool limits (MG-CB-01)", [name, concat(" and ", lib.hosting_clusters(service))])
@@ -427,7 +472,8 @@ deny contains {"rule": "MG-FAILOVER-01", "msg": msg, "kind": "InboundService", "
 # subzone of their node); a cluster without locality, or two with the same one, gets no preference,
 # and requests spread over the clusters instead of staying local.
 deny contains {"rule": "MG-FAILOVER-02", "msg": msg, "kind": "Cluster", "name": cluster, "field": "spec"} if {
-	some name, service in input.services
+	some name in services_with_also_in
+	service := input.services[name]
 	count(lib.also_in(service)) > 0
 	some cluster in lib.hosting_clusters(service)
 	facts := input.clusters[cluster]
@@ -436,7 +482,8 @@ deny contains {"rule": "MG-FAILOVER-02", "msg": msg, "kind": "Cluster", "name": 
 }
 
 deny contains {"rule": "MG-FAILOVER-02", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_also_in
+	service := input.services[name]
 	hosts := lib.hosting_clusters(service)
 	some j, later in hosts
 	some i, earlier in hosts
@@ -449,7 +496,8 @@ deny contains {"rule": "MG-FAILOVER-02", "msg": msg, "kind": "InboundService", "
 }
 
 deny contains {"rule": "MG-FAILOVER-02", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_also_in
+	service := input.services[name]
 	hosts := lib.hosting_clusters(service)
 	some j, later in hosts
 	some i, earlier in hosts
@@ -473,7 +521,8 @@ same_locality(a, b) if startswith(a, sprintf("%s/", [b]))
 # (AUTO_PASSTHROUGH): only a service with a sidecar using ISTIO_MUTUAL, in clusters of one root of
 # trust whose sidecars accept the callers' trust domain, can be reached that way.
 deny contains {"rule": "MG-FAILOVER-03", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_also_in
+	service := input.services[name]
 	count(lib.also_in(service)) > 0
 	[field, why] := failover_blocker(service)
 	msg := sprintf("service %s is hosted in several clusters (%s), but %s; callers fail over through the other clusters' east-west gateways with their own Istio mTLS (AUTO_PASSTHROUGH)", [name, concat(", ", lib.hosting_clusters(service)), why])
@@ -486,7 +535,8 @@ failover_blocker(service) := ["spec.sidecar", "it has no sidecar to terminate Is
 }
 
 deny contains {"rule": "MG-FAILOVER-03", "msg": msg, "kind": "InboundService", "name": name, "field": field} if {
-	some name, service in input.services
+	some name in services_with_also_in
+	service := input.services[name]
 	some j, cluster in lib.also_in(service)
 	other := input.clusters[cluster]
 	primary := lib.cluster_of(service)
@@ -496,7 +546,8 @@ deny contains {"rule": "MG-FAILOVER-03", "msg": msg, "kind": "InboundService", "
 }
 
 deny contains {"rule": "MG-FAILOVER-03", "msg": msg, "kind": "ServiceClient", "name": client_name, "field": "spec.mutualTLS"} if {
-	some name, service in input.services
+	some name in services_with_also_in
+	service := input.services[name]
 	count(lib.also_in(service)) > 0
 	some client_name in lib.clients_of(name)
 	client := input.clients[client_name]
@@ -524,7 +575,8 @@ tls03_reports(client, service, cluster) if {
 # stay on their own cluster's pods: its .global ServiceEntry selects the local pods (for their
 # version labels) and so cannot list the other clusters' gateways too.
 warn contains {"rule": "MG-FAILOVER-04", "msg": msg, "kind": "InboundService", "name": name, "field": "spec.versions"} if {
-	some name, service in input.services
+	some name in services_with_also_in
+	service := input.services[name]
 	count(lib.also_in(service)) > 0
 	count(versions_of(service)) > 0
 	msg := sprintf("service %s has versions and is hosted in %s: callers in other clusters fail over between them, but callers in %s stay on their own cluster's pods (the hosting cluster's .global ServiceEntry selects its pods by their version labels and cannot list another cluster's gateway)", [name, concat(" and ", lib.hosting_clusters(service)), concat(" and ", lib.hosting_clusters(service))])

@@ -261,6 +261,41 @@ remote_clients_by_target := remote_clients_by_target_groups
 
 remote_clients_of(service_name) := object.get(remote_clients_by_target, service_name, set())
 
+# TLS mode (spec.mutualTLS) -> names of the clients using it; a client without a mode is in none.
+# Rules about one mode (SIMPLE, MUTUAL, DISABLE) read its group instead of testing every client.
+clients_by_tls_mode_groups[mode] contains name if {
+	some name, client in input.clients
+	mode := tls_mode(client)
+	mode != null
+}
+
+clients_by_tls_mode := clients_by_tls_mode_groups
+
+clients_with_tls_mode(mode) := object.get(clients_by_tls_mode, mode, set())
+
+# TLS mode (spec.mutualTLS) -> names of the InboundServices using it.
+services_by_tls_mode_groups[mode] contains name if {
+	some name, service in input.services
+	mode := tls_mode(service)
+	mode != null
+}
+
+services_by_tls_mode := services_by_tls_mode_groups
+
+services_with_tls_mode(mode) := object.get(services_by_tls_mode, mode, set())
+
+# Names of the clients without sidecar.
+clients_without_sidecar contains name if {
+	some name, client in input.clients
+	without_sidecar(client)
+}
+
+# Names of the clients with an `access` list.
+clients_with_access contains name if {
+	some name, client in input.clients
+	has_access(client)
+}
+
 # Names of the InboundServices that some client restricts with `access`.
 targets_with_access contains client.spec.target if {
 	some client in input.clients
