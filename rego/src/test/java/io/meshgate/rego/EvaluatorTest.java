@@ -336,4 +336,49 @@ class EvaluatorTest {
     assertEquals(v(List.of(1, List.of(5, 6))), eval(r, "data.b.shadow", null));
     assertEquals(v(List.of(List.of(20), List.of(10, 20))), eval(r, "data.b.outer", null));
   }
+
+  @Test
+  void callsWhoseArgumentsIterateGiveEveryResult() {
+    // Arguments that are constants or bound variables are taken directly; one that iterates goes
+    // through the continuation, whose argument array backtracking overwrites: each result must
+    // keep its own arguments (the memo keys and built-ins see a copy).
+    Rego r = rego("""
+        package c
+        import rego.v1
+        pair(a, b) := [a, b]
+        xs := ["p", "q", "r"]
+        ys := [1, 2]
+        fixed := pair("k", 9)
+        first_iterates := {pair(x, 9) | some x in xs}
+        both_iterate := {p | p := pair(xs[_], ys[_])}
+        joined := {concat("-", [x, y]) | x := xs[_]; y := sprintf("%d", [ys[_]])}
+        literals := [[x, y, "c"] | x := xs[_]; y := ys[_]]
+        nested := {pair(pair(x, 1), y) | x := xs[_]; y := ys[_]}
+        """);
+    assertEquals(v(List.of("k", 9)), eval(r, "data.c.fixed", null));
+    assertEquals(set(List.of("p", 9), List.of("q", 9), List.of("r", 9)), eval(r, "data.c.first_iterates", null));
+    assertEquals(set(List.of("p", 1), List.of("p", 2), List.of("q", 1), List.of("q", 2), List.of("r", 1), List.of("r", 2)),
+        eval(r, "data.c.both_iterate", null));
+    assertEquals(set("p-1", "p-2", "q-1", "q-2", "r-1", "r-2"), eval(r, "data.c.joined", null));
+    assertEquals(v(List.of(List.of("p", 1, "c"), List.of("p", 2, "c"), List.of("q", 1, "c"), List.of("q", 2, "c"),
+        List.of("r", 1, "c"), List.of("r", 2, "c"))), eval(r, "data.c.literals", null));
+    assertEquals(set(List.of(List.of("p", 1), 1), List.of(List.of("p", 1), 2), List.of(List.of("q", 1), 1),
+        List.of(List.of("q", 1), 2), List.of(List.of("r", 1), 1), List.of(List.of("r", 1), 2)), eval(r, "data.c.nested", null));
+  }
+
+  @Test
+  void iteratingAnObjectVisitsEveryEntryInKeyOrder() {
+    Rego r = rego("""
+        package it
+        import rego.v1
+        pairs := [[k, v] | some k, v in input.m]
+        keys := [k | input.m[k]]
+        firsts := [k | some k, _ in input.m; k < "c"]
+        """);
+    Map<String, Object> input = obj("m", new java.util.LinkedHashMap<>(Map.of("d", 4, "b", 2, "a", 1, "c", 3)));
+    assertEquals(v(List.of(List.of("a", 1), List.of("b", 2), List.of("c", 3), List.of("d", 4))),
+        eval(r, "data.it.pairs", input));
+    assertEquals(v(List.of("a", "b", "c", "d")), eval(r, "data.it.keys", input));
+    assertEquals(v(List.of("a", "b")), eval(r, "data.it.firsts", input));
+  }
 }

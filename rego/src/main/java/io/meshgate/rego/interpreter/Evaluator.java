@@ -608,7 +608,9 @@ public final class Evaluator {
       acc[i++] = single;
     }
     if (i == ts.size()) {
-      return k.run(java.util.Arrays.asList(acc.clone()));
+      // From the first term (every caller passes a fresh array) nothing writes acc again: no copy.
+      // Inside a continuation, backtracking overwrites it, so k gets a copy it may keep.
+      return k.run(java.util.Arrays.asList(from == 0 ? acc : acc.clone()));
     }
     int at = i;
     return evalTerm(ts.get(at), env, v -> {
@@ -654,8 +656,8 @@ public final class Evaluator {
         }
       }
     } else if (coll instanceof ObjectValue o) {
-      for (Map.Entry<Value, Value> e : o.entries().entrySet()) {
-        if (k.run(e.getKey(), e.getValue())) {
+      for (int i = 0, n = o.size(); i < n; i++) {
+        if (k.run(o.keyAt(i), o.valueAt(i))) {
           return true;
         }
       }
@@ -1976,39 +1978,64 @@ public final class Evaluator {
         }
       }
     }
-    return evalList(args, 0, new Value[args.size()], env, vals -> {
-      if (name.equals("internal.member_2")) {
-        return k.run(BoolValue.of(member(vals.get(0), vals.get(1))));
-      }
-      if (name.equals("internal.member_3")) {
-        Value found = lookup(vals.get(2), vals.get(0));
-        return k.run(BoolValue.of(found != null && !(vals.get(2) instanceof SetValue) && found.equals(vals.get(1))));
-      }
-      if (name.startsWith("data.")) {
-        Value r = callFunction(name, vals, c.loc());
-        return r != null && k.run(r);
-      }
-      Builtin b = callee(name) instanceof Builtin found ? found : null;
-      if (b == null) {
-        throw new RegoException(RegoException.TYPE, c.loc().file(), c.loc().line(), c.loc().column(), "undefined function " + name);
-      }
-      Value r = callBuiltin(b, vals, c.loc());
-      if (r == null) {
+    Value[] acc = new Value[args.size()];
+    if (singleValues(args, acc, env)) {
+      // The usual call (constants and bound variables): no continuation, and acc is this call's alone.
+      return applyCall(c, java.util.Arrays.asList(acc), k);
+    }
+    return evalList(args, 0, acc, env, vals -> applyCall(c, vals, k));
+  }
+
+  /**
+   * Fills {@code acc} with the values of {@code ts} when each is a constant or a bound variable
+   * (exactly the one value {@link #evalTerm} would give); false when one is not.
+   */
+  private static boolean singleValues(List<Term> ts, Value[] acc, Env env) {
+    for (int i = 0; i < ts.size(); i++) {
+      Term t = ts.get(i);
+      Value single = t instanceof Term.Scalar s ? s.value() : t instanceof Term.Var v ? env.get(v.name()) : null;
+      if (single == null) {
         return false;
       }
-      if (b.relation()) {
-        if (!(r instanceof ArrayValue outs)) {
-          return false;
-        }
-        for (Value o : outs) {
-          if (k.run(o)) {
-            return true;
-          }
-        }
+      acc[i] = single;
+    }
+    return true;
+  }
+
+  /** Calls {@code c}'s function or built-in on the argument values {@code vals}, calling k with each result. */
+  private boolean applyCall(Term.Call c, List<Value> vals, VK k) {
+    String name = c.name();
+    if (name.equals("internal.member_2")) {
+      return k.run(BoolValue.of(member(vals.get(0), vals.get(1))));
+    }
+    if (name.equals("internal.member_3")) {
+      Value found = lookup(vals.get(2), vals.get(0));
+      return k.run(BoolValue.of(found != null && !(vals.get(2) instanceof SetValue) && found.equals(vals.get(1))));
+    }
+    if (name.startsWith("data.")) {
+      Value r = callFunction(name, vals, c.loc());
+      return r != null && k.run(r);
+    }
+    Builtin b = callee(name) instanceof Builtin found ? found : null;
+    if (b == null) {
+      throw new RegoException(RegoException.TYPE, c.loc().file(), c.loc().line(), c.loc().column(), "undefined function " + name);
+    }
+    Value r = callBuiltin(b, vals, c.loc());
+    if (r == null) {
+      return false;
+    }
+    if (b.relation()) {
+      if (!(r instanceof ArrayValue outs)) {
         return false;
       }
-      return k.run(r);
-    });
+      for (Value o : outs) {
+        if (k.run(o)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return k.run(r);
   }
 
   private static boolean member(Value x, Value coll) {
