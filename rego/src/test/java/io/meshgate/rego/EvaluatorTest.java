@@ -381,4 +381,29 @@ class EvaluatorTest {
     assertEquals(v(List.of("a", "b", "c", "d")), eval(r, "data.it.keys", input));
     assertEquals(v(List.of("a", "b")), eval(r, "data.it.firsts", input));
   }
+
+  @Test
+  void declarationsAreUndoneAfterEachUseAndPatternsDeclareEveryName() {
+    // `x := ...` declares one name without a list; `some k, [a, b] in ...` declares the names of
+    // its patterns, worked out once per expression: each evaluation (here, of a function called
+    // with other arguments) binds them afresh and leaves nothing bound after it.
+    Rego r = rego("""
+        package d
+        import rego.v1
+        x := "rule"
+        sum_of(pairs) := total if {
+          total := sum([s | some k, [a, b] in pairs; s := a * b + k])
+        }
+        firsts(pairs) := {a | some [a, _] in pairs}
+        again := [[a, b] | some i in [1, 2]; a := i * 10; some b in [i]]
+        results := [sum_of([[1, 2], [3, 4]]), sum_of([[5, 6]]), sum_of([[1, 2], [3, 4]])]
+        first_sets := [firsts([[1, 2], [3, 4]]), firsts([[7, 8]])]
+        destructured := [a, b] if [a, b] := ["one", "two"]
+        """);
+    assertEquals(v(List.of(15, 30, 15)), eval(r, "data.d.results", null));
+    assertEquals(v(List.of(java.util.Set.of(1, 3), java.util.Set.of(7))), eval(r, "data.d.first_sets", null));
+    assertEquals(v(List.of(List.of(10, 1), List.of(20, 2))), eval(r, "data.d.again", null));
+    assertEquals(v("rule"), eval(r, "data.d.x", null));
+    assertEquals(v(List.of("one", "two")), eval(r, "data.d.destructured", null));
+  }
 }

@@ -128,6 +128,8 @@ public final class Evaluator {
   // where a map by string value would compare names of thirty characters at every call.
   private final IdentityHashMap<String, Integer> arities = new IdentityHashMap<>();
   private final IdentityHashMap<String, Object> callees = new IdentityHashMap<>();
+  /** The names each {@code some ... in} declares, by identity of the expression (its patterns never change). */
+  private final IdentityHashMap<Expr.SomeIn, List<String>> someInNames = new IdentityHashMap<>();
   private static final Object NO_CALLEE = new Object();
   private long steps;
 
@@ -311,6 +313,10 @@ public final class Evaluator {
       return unifyTerms(u.left(), u.right(), env, k);
     }
     if (e instanceof Expr.Assign a) {
+      if (a.left() instanceof Term.Var v) {
+        // x := ...: the usual assignment declares one name (no list of names to make)
+        return declaringOne(v.name(), env, () -> unifyTerms(a.left(), a.right(), env, k));
+      }
       return declaring(patternVarNames(a.left()), env, () -> unifyTerms(a.left(), a.right(), env, k));
     }
     if (e instanceof Expr.SomeDecl d) {
@@ -319,11 +325,7 @@ public final class Evaluator {
       return declaring(names, env, k);
     }
     if (e instanceof Expr.SomeIn in) {
-      List<String> names = new ArrayList<>();
-      if (in.key() != null) {
-        names.addAll(patternVarNames(in.key()));
-      }
-      names.addAll(patternVarNames(in.value()));
+      List<String> names = declaredBy(in);
       return evalTerm(in.collection(), env, coll -> declaring(names, env,
           () -> iterate(coll, (key, val) -> (in.key() == null ? unifyValue(in.value(), val, env, k)
               : unifyValue(in.key(), key, env, () -> unifyValue(in.value(), val, env, k))))));
@@ -358,6 +360,31 @@ public final class Evaluator {
       return defined[0] && all[0] && k.run();
     }
     throw new IllegalStateException("unknown expression " + e);
+  }
+
+  /** The names {@code some k, v in ...} declares: worked out once per expression (no lambda per look-up). */
+  private List<String> declaredBy(Expr.SomeIn in) {
+    List<String> names = someInNames.get(in);
+    if (names == null) {
+      List<String> declared = new ArrayList<>();
+      if (in.key() != null) {
+        declared.addAll(patternVarNames(in.key()));
+      }
+      declared.addAll(patternVarNames(in.value()));
+      names = List.copyOf(declared);
+      someInNames.put(in, names);
+    }
+    return names;
+  }
+
+  /** As {@link #declaring} for one name. */
+  private boolean declaringOne(String name, Env env, K k) {
+    Object previous = env.put(name, Env.DECLARED);
+    try {
+      return k.run();
+    } finally {
+      env.restore(name, previous);
+    }
   }
 
   private boolean declaring(List<String> names, Env env, K k) {
