@@ -399,11 +399,17 @@ class EvaluatorTest {
         results := [sum_of([[1, 2], [3, 4]]), sum_of([[5, 6]]), sum_of([[1, 2], [3, 4]])]
         first_sets := [firsts([[1, 2], [3, 4]]), firsts([[7, 8]])]
         destructured := [a, b] if [a, b] := ["one", "two"]
+        declared_one := [i | some i; [1, 2][i] > 1]
+        declared_two := [[i, j] | some i, j; [[1, 2], [2, 3]][i][j] == 2]
+        unify_literals := [o | some p in [{"k": 1}, {"k": 2}]; {"k": o} = p]
         """);
     assertEquals(v(List.of(15, 30, 15)), eval(r, "data.d.results", null));
     assertEquals(v(List.of(java.util.Set.of(1, 3), java.util.Set.of(7))), eval(r, "data.d.first_sets", null));
     assertEquals(v(List.of(List.of(10, 1), List.of(20, 2))), eval(r, "data.d.again", null));
     assertEquals(v("rule"), eval(r, "data.d.x", null));
     assertEquals(v(List.of("one", "two")), eval(r, "data.d.destructured", null));
+    assertEquals(v(List.of(1)), eval(r, "data.d.declared_one", null));
+    assertEquals(v(List.of(List.of(0, 1), List.of(1, 0))), eval(r, "data.d.declared_two", null));
+    assertEquals(v(List.of(1, 2)), eval(r, "data.d.unify_literals", null));
   }
 }

@@ -320,6 +320,9 @@ public final class Evaluator {
       return declaring(patternVarNames(a.left()), env, () -> unifyTerms(a.left(), a.right(), env, k));
     }
     if (e instanceof Expr.SomeDecl d) {
+      if (d.vars().size() == 1) {
+        return declaringOne(d.vars().get(0).name(), env, k);
+      }
       List<String> names = new ArrayList<>();
       d.vars().forEach(v -> names.add(v.name()));
       return declaring(names, env, k);
@@ -2262,7 +2265,9 @@ public final class Evaluator {
       if (!runtimeReady(r.head(), env)) {
         return false;
       }
-      for (Term p : r.path()) {
+      List<Term> path = r.path();
+      for (int i = 0; i < path.size(); i++) {
+        Term p = path.get(i);
         if (!(p instanceof Term.Var) && !(p instanceof Term.ArrayLit) && !(p instanceof Term.ObjectLit) && !runtimeReady(p, env)) {
           return false;
         }
@@ -2270,21 +2275,27 @@ public final class Evaluator {
       return true;
     }
     if (t instanceof Term.Call c) {
-      for (Term a : c.args()) {
-        if (!runtimeReady(a, env)) {
-          return false;
-        }
-      }
-      return true;
+      return allRuntimeReady(c.args(), env);
     }
     if (t instanceof Term.ArrayLit a) {
-      return a.items().stream().allMatch(i -> runtimeReady(i, env));
+      return allRuntimeReady(a.items(), env);
     }
     if (t instanceof Term.SetLit s) {
-      return s.items().stream().allMatch(i -> runtimeReady(i, env));
+      return allRuntimeReady(s.items(), env);
     }
     if (t instanceof Term.ObjectLit o) {
-      return o.keys().stream().allMatch(i -> runtimeReady(i, env)) && o.values().stream().allMatch(i -> runtimeReady(i, env));
+      return allRuntimeReady(o.keys(), env) && allRuntimeReady(o.values(), env);
+    }
+    return true;
+  }
+
+  // An index loop: asked at every unification, where an iterator or a stream per list was a good
+  // part of what an evaluation allocated (the term lists are the parser's array-backed lists).
+  private boolean allRuntimeReady(List<Term> terms, Env env) {
+    for (int i = 0; i < terms.size(); i++) {
+      if (!runtimeReady(terms.get(i), env)) {
+        return false;
+      }
     }
     return true;
   }
