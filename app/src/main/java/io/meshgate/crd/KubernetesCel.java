@@ -7,6 +7,7 @@ import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.OpaqueType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.extensions.CelExtensions;
@@ -22,6 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -82,10 +85,16 @@ final class KubernetesCel {
     }
   }
 
-  /** A compiled rule, or why it cannot run. */
-  record Compiled(CelRuntime.Program program, String problem, boolean transition) {}
+  /**
+   * A compiled rule, or why it cannot run.
+   *
+   * @param fieldsRead the fields of {@code self} the rule reads when it reads {@code self} only as
+   *     {@code self.<field>} (in {@code has()} too); null when it reads {@code self} whole
+   */
+  record Compiled(CelRuntime.Program program, String problem, boolean transition, Set<String> fieldsRead) {}
 
   private static final KubernetesCel INSTANCE = new KubernetesCel();
+  private static final String SELF = "self";
 
   private final Cel cel;
   private final Map<String, Compiled> cache = new ConcurrentHashMap<>();
@@ -163,15 +172,69 @@ final class KubernetesCel {
 
   private Compiled doCompile(String rule) {
     if (rule.matches("(?s).*\\boldSelf\\b.*")) {
-      return new Compiled(null, null, true);
+      return new Compiled(null, null, true, null);
     }
     try {
       CelAbstractSyntaxTree ast = cel.compile(rule).getAst();
-      return new Compiled(cel.createProgram(ast), null, false);
+      return new Compiled(cel.createProgram(ast), null, false, fieldsRead(ast.getExpr()));
     } catch (CelValidationException | CelEvaluationException | RuntimeException e) {
       return new Compiled(null, "the rule does not compile in meshgate's CEL environment: "
-          + firstLine(e.getMessage()), false);
+          + firstLine(e.getMessage()), false, null);
     }
+  }
+
+  /** The fields of {@code self} an expression reads, when it reads self only through them; else null. */
+  static Set<String> fieldsRead(CelExpr expr) {
+    Set<String> fields = new TreeSet<>();
+    return readsSelfOnlyByField(expr, fields) ? Set.copyOf(fields) : null;
+  }
+
+  private static boolean readsSelfOnlyByField(CelExpr expr, Set<String> fields) {
+    switch (expr.getKind()) {
+      case IDENT:
+        return !SELF.equals(expr.ident().name());
+      case SELECT:
+        CelExpr operand = expr.select().operand();
+        if (operand.getKind() == CelExpr.ExprKind.Kind.IDENT && SELF.equals(operand.ident().name())) {
+          fields.add(expr.select().field());
+          return true;
+        }
+        return readsSelfOnlyByField(operand, fields);
+      case CALL:
+        if (expr.call().target().isPresent() && !readsSelfOnlyByField(expr.call().target().get(), fields)) {
+          return false;
+        }
+        return expr.call().args().stream().allMatch(arg -> readsSelfOnlyByField(arg, fields));
+      case LIST:
+        return expr.list().elements().stream().allMatch(element -> readsSelfOnlyByField(element, fields));
+      case STRUCT:
+        return expr.struct().entries().stream().allMatch(entry -> readsSelfOnlyByField(entry.value(), fields));
+      case MAP:
+        return expr.map().entries().stream().allMatch(entry -> readsSelfOnlyByField(entry.key(), fields)
+            && readsSelfOnlyByField(entry.value(), fields));
+      case COMPREHENSION:
+        CelExpr.CelComprehension loop = expr.comprehension();
+        if (SELF.equals(loop.iterVar()) || SELF.equals(loop.iterVar2()) || SELF.equals(loop.accuVar())) {
+          return false; // a variable shadowing self: not worth telling the two apart
+        }
+        return readsSelfOnlyByField(loop.iterRange(), fields) && readsSelfOnlyByField(loop.accuInit(), fields)
+            && readsSelfOnlyByField(loop.loopCondition(), fields) && readsSelfOnlyByField(loop.loopStep(), fields)
+            && readsSelfOnlyByField(loop.result(), fields);
+      default:
+        return true; // a constant
+    }
+  }
+
+  /** {@code self} cut down to the fields a rule reads (absent and null fields stay absent). */
+  private static Map<String, Object> fieldsOf(Map<?, ?> self, Set<String> fields) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String field : fields) {
+      Object value = self.get(field);
+      if (value != null) {
+        out.put(field, value);
+      }
+    }
+    return out;
   }
 
   /**
@@ -193,6 +256,13 @@ final class KubernetesCel {
     }
     if (compiled.program() == null) {
       return compiled.problem();
+    }
+    if (compiled.fieldsRead() != null && value instanceof Map<?, ?> map) {
+      // A rule on a whole spec usually reads two or three of its fields: what it answers depends on
+      // those alone, so tens of thousands of ServiceEntries with the same resolution and endpoints
+      // are one evaluation.
+      value = fieldsOf(map, compiled.fieldsRead());
+      converted = new Object[1];
     }
     // A rule is a pure function of self, and rendered objects repeat small values (ports,
     // durations, endpoints, labels) tens of thousands of times: remember those answers (bounded,

@@ -2,7 +2,6 @@ package io.meshgate.intent;
 
 import io.meshgate.check.Severity;
 import io.meshgate.check.Violation;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -14,22 +13,25 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Turns the bytes of one YAML file into plain Java documents, keeping where every node stands.
@@ -50,10 +52,18 @@ public final class YamlReader {
   private final String file;
   private final List<Violation> violations;
   private final Map<String, String> strings;
-  /** One per file: building SafeConstructor's tables costs more than reading a small document. */
-  private final ScalarConstructor scalars = new ScalarConstructor();
+  /**
+   * One per thread: building SafeConstructor's and the resolver's tables costs more than reading a
+   * small document, and a repository is 10,000 small files.
+   */
+  private static final ThreadLocal<ScalarTools> TOOLS = ThreadLocal.withInitial(ScalarTools::new);
+  private final ScalarConstructor scalars;
+  private final RememberingResolver resolver;
 
   private YamlReader(String file, List<Violation> violations, Map<String, String> strings) {
+    ScalarTools tools = TOOLS.get();
+    this.scalars = tools.constructor;
+    this.resolver = tools.resolver;
     this.file = file;
     this.violations = violations;
     this.strings = strings;
@@ -98,12 +108,12 @@ public final class YamlReader {
     options.setNestingDepthLimit(MAX_NESTING_DEPTH);
     options.setCodePointLimit(Math.max(text.length() + 16, 1024));
     options.setMergeOnCompose(false);
-    Yaml yaml = new Yaml(options);
     List<Document> documents = new ArrayList<>();
     try {
-      Iterator<Node> nodes = yaml.composeAll(new StringReader(text)).iterator();
-      while (nodes.hasNext()) {
-        Node root = nodes.next();
+      // What Yaml.composeAll does, with this thread's resolver.
+      Composer nodes = new Composer(new ParserImpl(new StreamReader(text), options), resolver, options);
+      while (nodes.checkNode()) {
+        Node root = nodes.getNode();
         Document document = toDocument(root);
         if (document != null) {
           documents.add(document);
@@ -350,6 +360,38 @@ public final class YamlReader {
       return BigDecimal.valueOf(d);
     }
     return value;
+  }
+
+  /** A thread's scalar constructor and resolver (neither may be shared between threads). */
+  private static final class ScalarTools {
+    final ScalarConstructor constructor = new ScalarConstructor();
+    final RememberingResolver resolver = new RememberingResolver();
+  }
+
+  /**
+   * SnakeYAML's YAML 1.1 tag resolution, remembering each plain scalar's tag: the answer depends on
+   * the text alone, and matching it against the resolver's patterns for every key and value (keys
+   * like {@code namespace} try the null and boolean patterns) was a tenth of reading a repository.
+   */
+  static final class RememberingResolver extends Resolver {
+    private static final int LIMIT = 16_384;
+    private final Map<String, Tag> plainScalars = new HashMap<>();
+
+    @Override
+    public Tag resolve(NodeId kind, String value, boolean implicit) {
+      if (kind != NodeId.scalar || !implicit) {
+        return super.resolve(kind, value, implicit);
+      }
+      Tag tag = plainScalars.get(value);
+      if (tag == null) {
+        tag = super.resolve(kind, value, true);
+        if (plainScalars.size() >= LIMIT) {
+          plainScalars.clear(); // bounded: a repository of unique values must not grow it forever
+        }
+        plainScalars.put(value, tag);
+      }
+      return tag;
+    }
   }
 
   /** Exposes SafeConstructor's YAML 1.1 scalar rules (ints in any base, booleans, floats). */

@@ -28,6 +28,11 @@ public record RenderedObject(String cluster, String kind, String name, String na
    * it is: {@code <name>/namespace-<name>.yaml}, next to the objects that live in it.
    */
   public String relativePath() {
+    return relativePath(kind, name, namespace);
+  }
+
+  /** {@link #relativePath()} of an object of this kind, name and namespace (null: cluster-scoped). */
+  static String relativePath(String kind, String name, String namespace) {
     String folder = namespace == null ? name : namespace;
     return folder + "/" + kind.toLowerCase(Locale.ROOT) + "-" + name + ".yaml";
   }

@@ -186,7 +186,7 @@ public final class Renderer {
       if (cluster.usesSyncNamespace && !facts.spec().syncNamespace().equals(ROOT_NAMESPACE)) {
         cluster.add(name, IstioResources.namespace(namespaceMeta(facts.spec().syncNamespace(), file)));
       }
-      clusters.put(name, new ArrayList<>(cluster.objects.values()));
+      clusters.put(name, cluster.inPathOrder());
     });
     return new RenderResult(clusters, ledger);
   }
@@ -807,13 +807,24 @@ public final class Renderer {
 
   /** Sorted by output path; the first object for a path wins (names are unique by construction). */
   private static final class ClusterOutput {
-    final SortedMap<String, RenderedObject> objects = new TreeMap<>();
+    /** By path; the first object rendered at a path is kept. Sorted once, when the cluster is done. */
+    final Map<String, RenderedObject> objects = new java.util.HashMap<>();
     boolean hostsRemotelyUsedService;
     boolean usesSyncNamespace;
 
     void add(String cluster, HasMetadata resource) {
-      RenderedObject object = RenderedObject.of(cluster, resource);
-      objects.putIfAbsent(object.relativePath(), object);
+      String path = RenderedObject.relativePath(resource.getKind(), resource.getMetadata().getName(),
+          resource.getMetadata().getNamespace());
+      objects.computeIfAbsent(path, p -> RenderedObject.of(cluster, resource));
+    }
+
+    /** The objects in path order. */
+    List<RenderedObject> inPathOrder() {
+      List<Map.Entry<String, RenderedObject>> entries = new ArrayList<>(objects.entrySet());
+      entries.sort(Map.Entry.comparingByKey());
+      List<RenderedObject> sorted = new ArrayList<>(entries.size());
+      entries.forEach(entry -> sorted.add(entry.getValue()));
+      return sorted;
     }
   }
 }

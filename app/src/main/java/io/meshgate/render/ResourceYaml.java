@@ -72,7 +72,7 @@ public final class ResourceYaml {
     try {
       MAPPER.writeValue(tokens, resource);
       try (JsonParser parser = tokens.asParser()) {
-        Object clean = parser.nextToken() == null ? null : readNormalized(parser);
+        Object clean = parser.nextToken() == null ? null : new TokenReader(parser).read();
         return clean instanceof Map<?, ?> ? (Map<String, Object>) clean : Map.of();
       }
     } catch (IOException e) {
@@ -80,75 +80,111 @@ public final class ResourceYaml {
     }
   }
 
-  /** The value at the parser's current token, as {@link #normalize} leaves a converted value. */
-  private static Object readNormalized(JsonParser parser) throws IOException {
-    switch (parser.currentToken()) {
-      case START_OBJECT: {
-        List<String> names = new ArrayList<>();
-        List<Object> values = new ArrayList<>();
-        for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
-          names.add(parser.currentName());
-          parser.nextToken();
-          values.add(readNormalized(parser));
-        }
-        return normalizedMapping(names, values);
-      }
-      case START_ARRAY: {
-        List<Object> out = new ArrayList<>();
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
-          Object v = readNormalized(parser);
-          if (v != null) {
-            out.add(v);
-          }
-        }
-        return out.isEmpty() ? null : List.copyOf(out);
-      }
-      case VALUE_STRING:
-        return parser.getText();
-      case VALUE_NUMBER_INT:
-        return normalize(parser.getNumberValue());
-      case VALUE_NUMBER_FLOAT: {
-        Number number = parser.getNumberValue();
-        return normalize(number instanceof Float f ? (Object) f.doubleValue() : number);
-      }
-      case VALUE_TRUE:
-        return Boolean.TRUE;
-      case VALUE_FALSE:
-        return Boolean.FALSE;
-      case VALUE_NULL:
-        return null;
-      case VALUE_EMBEDDED_OBJECT:
-        return normalize(parser.getEmbeddedObject());
-      default:
-        throw new IOException("unexpected " + parser.currentToken());
-    }
-  }
-
   /**
-   * Fields read in order, their values normalized already: a later field of one name wins (as a
-   * map's put does), then keys are ordered and null values dropped, as {@link #normalize} does.
+   * Reads one object's tokens as {@link #normalize} leaves a converted value. The fields and items
+   * of every open mapping and list wait on one stack (a mapping's fields above its parent's), so
+   * reading 100,000 objects does not make two growing lists per mapping.
    */
-  private static Object normalizedMapping(List<String> names, List<Object> values) {
-    int n = names.size();
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
+  private static final class TokenReader {
+    private final JsonParser parser;
+    private String[] names = new String[32];
+    private Object[] values = new Object[32];
+    private int top;
+
+    TokenReader(JsonParser parser) {
+      this.parser = parser;
     }
-    Arrays.sort(order, (a, b) -> KEY_COMPARATOR.compare(names.get(a), names.get(b))); // stable
-    String[] keys = new String[n];
-    Object[] kept = new Object[n];
-    int size = 0;
-    for (int i = 0; i < n; i++) {
-      int at = order[i];
-      if (i + 1 < n && names.get(order[i + 1]).equals(names.get(at))) {
-        continue; // a later field of the same name follows
+
+    private void push(String name, Object value) {
+      if (top == values.length) {
+        names = Arrays.copyOf(names, top * 2);
+        values = Arrays.copyOf(values, top * 2);
       }
-      if (values.get(at) != null) {
-        keys[size] = names.get(at);
-        kept[size++] = values.get(at);
+      names[top] = name;
+      values[top++] = value;
+    }
+
+    /** The value at the parser's current token. */
+    Object read() throws IOException {
+      switch (parser.currentToken()) {
+        case START_OBJECT: {
+          int start = top;
+          for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+            String name = parser.currentName();
+            parser.nextToken();
+            push(name, read());
+          }
+          Object mapping = normalizedMapping(start);
+          top = start;
+          return mapping;
+        }
+        case START_ARRAY: {
+          int start = top;
+          while (parser.nextToken() != JsonToken.END_ARRAY) {
+            Object item = read();
+            if (item != null) {
+              push(null, item);
+            }
+          }
+          List<Object> list = top == start ? null : List.of(Arrays.copyOfRange(values, start, top));
+          top = start;
+          return list;
+        }
+        case VALUE_STRING:
+          return parser.getText();
+        case VALUE_NUMBER_INT:
+          return normalize(parser.getNumberValue());
+        case VALUE_NUMBER_FLOAT: {
+          Number number = parser.getNumberValue();
+          return normalize(number instanceof Float f ? (Object) f.doubleValue() : number);
+        }
+        case VALUE_TRUE:
+          return Boolean.TRUE;
+        case VALUE_FALSE:
+          return Boolean.FALSE;
+        case VALUE_NULL:
+          return null;
+        case VALUE_EMBEDDED_OBJECT:
+          return normalize(parser.getEmbeddedObject());
+        default:
+          throw new IOException("unexpected " + parser.currentToken());
       }
     }
-    return size == 0 ? null : FrozenMap.of(Arrays.copyOf(keys, size), Arrays.copyOf(kept, size));
+
+    /**
+     * The fields above {@code start}, read in order, their values normalized already: a later field
+     * of one name wins (as a map's put does), then keys are ordered and null values dropped, as
+     * {@link #normalize} does.
+     */
+    private Object normalizedMapping(int start) {
+      int n = top - start;
+      // Insertion sort of the field positions (stable; a mapping has a handful of fields).
+      int[] order = new int[n];
+      for (int i = 0; i < n; i++) {
+        int at = start + i;
+        int j = i;
+        while (j > 0 && KEY_COMPARATOR.compare(names[order[j - 1]], names[at]) > 0) {
+          order[j] = order[j - 1];
+          j--;
+        }
+        order[j] = at;
+      }
+      String[] keys = new String[n];
+      Object[] kept = new Object[n];
+      int size = 0;
+      for (int i = 0; i < n; i++) {
+        int at = order[i];
+        if (i + 1 < n && names[order[i + 1]].equals(names[at])) {
+          continue; // a later field of the same name follows
+        }
+        if (values[at] != null) {
+          keys[size] = names[at];
+          kept[size++] = values[at];
+        }
+      }
+      return size == 0 ? null
+          : FrozenMap.of(size == n ? keys : Arrays.copyOf(keys, size), size == n ? kept : Arrays.copyOf(kept, size));
+    }
   }
 
   /** Orders keys and drops nulls, empty maps and empty lists, recursively; null if nothing is left. */

@@ -1,6 +1,7 @@
 package io.meshgate.verify;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Istio's host-name and visibility rules shared by the hops. */
 final class Hosts {
@@ -76,8 +77,17 @@ final class Hosts {
     return host.endsWith("." + CLUSTER_DOMAIN);
   }
 
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:]+");
+
+  /** Asked of every host of every request simulated: patterns compiled once, a name ruled out by its first letter. */
   static boolean isIpAddress(String host) {
-    return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (host.contains(":") && host.matches("[0-9a-fA-F:]+"));
+    if (host.isEmpty()) {
+      return false;
+    }
+    char first = host.charAt(0);
+    return first >= '0' && first <= '9' && IPV4.matcher(host).matches()
+        || host.indexOf(':') >= 0 && IPV6.matcher(host).matches();
   }
 
   /** {@code outbound_.<port>_.<subset>_.<host>}: the SNI Istio mTLS sends and AUTO_PASSTHROUGH parses. */

@@ -27,12 +27,17 @@ public record Trace(Request request, List<HopResult> hops, String reached, Strin
   }
 
   public boolean allowed() {
-    return !hops.isEmpty() && hops.stream().noneMatch(HopResult::failed);
+    return !hops.isEmpty() && failure() == null;
   }
 
   /** The hop that stopped the request, or null when it was allowed. */
   public HopResult failure() {
-    return hops.stream().filter(HopResult::failed).findFirst().orElse(null);
+    for (HopResult hop : hops) { // asked of every simulated request: no stream
+      if (hop.failed()) {
+        return hop;
+      }
+    }
+    return null;
   }
 
   /** The last hop that passed (for an allowed request: the AuthorizationPolicy decision). */

@@ -86,6 +86,19 @@ class IstioCrdsTest {
   }
 
   @Test
+  void aMapEntryIsNamedInBrackets() {
+    List<String> found = problems("""
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: a, namespace: default}
+        spec:
+          selector: {matchLabels: {app: [x]}}
+        """);
+    assertTrue(found.stream().anyMatch(p -> p.startsWith("spec.selector.matchLabels[app]: must be a string")),
+        found.toString());
+  }
+
+  @Test
   void kubernetesUrlLibraryOnRequestAuthentication() {
     String template = """
         apiVersion: security.istio.io/v1
