@@ -336,4 +336,80 @@ class EvaluatorTest {
     assertEquals(v(List.of(1, List.of(5, 6))), eval(r, "data.b.shadow", null));
     assertEquals(v(List.of(List.of(20), List.of(10, 20))), eval(r, "data.b.outer", null));
   }
+
+  @Test
+  void callsWhoseArgumentsIterateGiveEveryResult() {
+    // Arguments that are constants or bound variables are taken directly; one that iterates goes
+    // through the continuation, whose argument array backtracking overwrites: each result must
+    // keep its own arguments (the memo keys and built-ins see a copy).
+    Rego r = rego("""
+        package c
+        import rego.v1
+        pair(a, b) := [a, b]
+        xs := ["p", "q", "r"]
+        ys := [1, 2]
+        fixed := pair("k", 9)
+        first_iterates := {pair(x, 9) | some x in xs}
+        both_iterate := {p | p := pair(xs[_], ys[_])}
+        joined := {concat("-", [x, y]) | x := xs[_]; y := sprintf("%d", [ys[_]])}
+        literals := [[x, y, "c"] | x := xs[_]; y := ys[_]]
+        nested := {pair(pair(x, 1), y) | x := xs[_]; y := ys[_]}
+        """);
+    assertEquals(v(List.of("k", 9)), eval(r, "data.c.fixed", null));
+    assertEquals(set(List.of("p", 9), List.of("q", 9), List.of("r", 9)), eval(r, "data.c.first_iterates", null));
+    assertEquals(set(List.of("p", 1), List.of("p", 2), List.of("q", 1), List.of("q", 2), List.of("r", 1), List.of("r", 2)),
+        eval(r, "data.c.both_iterate", null));
+    assertEquals(set("p-1", "p-2", "q-1", "q-2", "r-1", "r-2"), eval(r, "data.c.joined", null));
+    assertEquals(v(List.of(List.of("p", 1, "c"), List.of("p", 2, "c"), List.of("q", 1, "c"), List.of("q", 2, "c"),
+        List.of("r", 1, "c"), List.of("r", 2, "c"))), eval(r, "data.c.literals", null));
+    assertEquals(set(List.of(List.of("p", 1), 1), List.of(List.of("p", 1), 2), List.of(List.of("q", 1), 1),
+        List.of(List.of("q", 1), 2), List.of(List.of("r", 1), 1), List.of(List.of("r", 1), 2)), eval(r, "data.c.nested", null));
+  }
+
+  @Test
+  void iteratingAnObjectVisitsEveryEntryInKeyOrder() {
+    Rego r = rego("""
+        package it
+        import rego.v1
+        pairs := [[k, v] | some k, v in input.m]
+        keys := [k | input.m[k]]
+        firsts := [k | some k, _ in input.m; k < "c"]
+        """);
+    Map<String, Object> input = obj("m", new java.util.LinkedHashMap<>(Map.of("d", 4, "b", 2, "a", 1, "c", 3)));
+    assertEquals(v(List.of(List.of("a", 1), List.of("b", 2), List.of("c", 3), List.of("d", 4))),
+        eval(r, "data.it.pairs", input));
+    assertEquals(v(List.of("a", "b", "c", "d")), eval(r, "data.it.keys", input));
+    assertEquals(v(List.of("a", "b")), eval(r, "data.it.firsts", input));
+  }
+
+  @Test
+  void declarationsAreUndoneAfterEachUseAndPatternsDeclareEveryName() {
+    // `x := ...` declares one name without a list; `some k, [a, b] in ...` declares the names of
+    // its patterns, worked out once per expression: each evaluation (here, of a function called
+    // with other arguments) binds them afresh and leaves nothing bound after it.
+    Rego r = rego("""
+        package d
+        import rego.v1
+        x := "rule"
+        sum_of(pairs) := total if {
+          total := sum([s | some k, [a, b] in pairs; s := a * b + k])
+        }
+        firsts(pairs) := {a | some [a, _] in pairs}
+        again := [[a, b] | some i in [1, 2]; a := i * 10; some b in [i]]
+        results := [sum_of([[1, 2], [3, 4]]), sum_of([[5, 6]]), sum_of([[1, 2], [3, 4]])]
+        first_sets := [firsts([[1, 2], [3, 4]]), firsts([[7, 8]])]
+        destructured := [a, b] if [a, b] := ["one", "two"]
+        declared_one := [i | some i; [1, 2][i] > 1]
+        declared_two := [[i, j] | some i, j; [[1, 2], [2, 3]][i][j] == 2]
+        unify_literals := [o | some p in [{"k": 1}, {"k": 2}]; {"k": o} = p]
+        """);
+    assertEquals(v(List.of(15, 30, 15)), eval(r, "data.d.results", null));
+    assertEquals(v(List.of(java.util.Set.of(1, 3), java.util.Set.of(7))), eval(r, "data.d.first_sets", null));
+    assertEquals(v(List.of(List.of(10, 1), List.of(20, 2))), eval(r, "data.d.again", null));
+    assertEquals(v("rule"), eval(r, "data.d.x", null));
+    assertEquals(v(List.of("one", "two")), eval(r, "data.d.destructured", null));
+    assertEquals(v(List.of(1)), eval(r, "data.d.declared_one", null));
+    assertEquals(v(List.of(List.of(0, 1), List.of(1, 0))), eval(r, "data.d.declared_two", null));
+    assertEquals(v(List.of(1, 2)), eval(r, "data.d.unify_literals", null));
+  }
 }

@@ -128,6 +128,8 @@ public final class Evaluator {
   // where a map by string value would compare names of thirty characters at every call.
   private final IdentityHashMap<String, Integer> arities = new IdentityHashMap<>();
   private final IdentityHashMap<String, Object> callees = new IdentityHashMap<>();
+  /** The names each {@code some ... in} declares, by identity of the expression (its patterns never change). */
+  private final IdentityHashMap<Expr.SomeIn, List<String>> someInNames = new IdentityHashMap<>();
   private static final Object NO_CALLEE = new Object();
   private long steps;
 
@@ -311,19 +313,22 @@ public final class Evaluator {
       return unifyTerms(u.left(), u.right(), env, k);
     }
     if (e instanceof Expr.Assign a) {
+      if (a.left() instanceof Term.Var v) {
+        // x := ...: the usual assignment declares one name (no list of names to make)
+        return declaringOne(v.name(), env, () -> unifyTerms(a.left(), a.right(), env, k));
+      }
       return declaring(patternVarNames(a.left()), env, () -> unifyTerms(a.left(), a.right(), env, k));
     }
     if (e instanceof Expr.SomeDecl d) {
+      if (d.vars().size() == 1) {
+        return declaringOne(d.vars().get(0).name(), env, k);
+      }
       List<String> names = new ArrayList<>();
       d.vars().forEach(v -> names.add(v.name()));
       return declaring(names, env, k);
     }
     if (e instanceof Expr.SomeIn in) {
-      List<String> names = new ArrayList<>();
-      if (in.key() != null) {
-        names.addAll(patternVarNames(in.key()));
-      }
-      names.addAll(patternVarNames(in.value()));
+      List<String> names = declaredBy(in);
       return evalTerm(in.collection(), env, coll -> declaring(names, env,
           () -> iterate(coll, (key, val) -> (in.key() == null ? unifyValue(in.value(), val, env, k)
               : unifyValue(in.key(), key, env, () -> unifyValue(in.value(), val, env, k))))));
@@ -358,6 +363,31 @@ public final class Evaluator {
       return defined[0] && all[0] && k.run();
     }
     throw new IllegalStateException("unknown expression " + e);
+  }
+
+  /** The names {@code some k, v in ...} declares: worked out once per expression (no lambda per look-up). */
+  private List<String> declaredBy(Expr.SomeIn in) {
+    List<String> names = someInNames.get(in);
+    if (names == null) {
+      List<String> declared = new ArrayList<>();
+      if (in.key() != null) {
+        declared.addAll(patternVarNames(in.key()));
+      }
+      declared.addAll(patternVarNames(in.value()));
+      names = List.copyOf(declared);
+      someInNames.put(in, names);
+    }
+    return names;
+  }
+
+  /** As {@link #declaring} for one name. */
+  private boolean declaringOne(String name, Env env, K k) {
+    Object previous = env.put(name, Env.DECLARED);
+    try {
+      return k.run();
+    } finally {
+      env.restore(name, previous);
+    }
   }
 
   private boolean declaring(List<String> names, Env env, K k) {
@@ -608,7 +638,9 @@ public final class Evaluator {
       acc[i++] = single;
     }
     if (i == ts.size()) {
-      return k.run(java.util.Arrays.asList(acc.clone()));
+      // From the first term (every caller passes a fresh array) nothing writes acc again: no copy.
+      // Inside a continuation, backtracking overwrites it, so k gets a copy it may keep.
+      return k.run(java.util.Arrays.asList(from == 0 ? acc : acc.clone()));
     }
     int at = i;
     return evalTerm(ts.get(at), env, v -> {
@@ -654,8 +686,8 @@ public final class Evaluator {
         }
       }
     } else if (coll instanceof ObjectValue o) {
-      for (Map.Entry<Value, Value> e : o.entries().entrySet()) {
-        if (k.run(e.getKey(), e.getValue())) {
+      for (int i = 0, n = o.size(); i < n; i++) {
+        if (k.run(o.keyAt(i), o.valueAt(i))) {
           return true;
         }
       }
@@ -1976,39 +2008,64 @@ public final class Evaluator {
         }
       }
     }
-    return evalList(args, 0, new Value[args.size()], env, vals -> {
-      if (name.equals("internal.member_2")) {
-        return k.run(BoolValue.of(member(vals.get(0), vals.get(1))));
-      }
-      if (name.equals("internal.member_3")) {
-        Value found = lookup(vals.get(2), vals.get(0));
-        return k.run(BoolValue.of(found != null && !(vals.get(2) instanceof SetValue) && found.equals(vals.get(1))));
-      }
-      if (name.startsWith("data.")) {
-        Value r = callFunction(name, vals, c.loc());
-        return r != null && k.run(r);
-      }
-      Builtin b = callee(name) instanceof Builtin found ? found : null;
-      if (b == null) {
-        throw new RegoException(RegoException.TYPE, c.loc().file(), c.loc().line(), c.loc().column(), "undefined function " + name);
-      }
-      Value r = callBuiltin(b, vals, c.loc());
-      if (r == null) {
+    Value[] acc = new Value[args.size()];
+    if (singleValues(args, acc, env)) {
+      // The usual call (constants and bound variables): no continuation, and acc is this call's alone.
+      return applyCall(c, java.util.Arrays.asList(acc), k);
+    }
+    return evalList(args, 0, acc, env, vals -> applyCall(c, vals, k));
+  }
+
+  /**
+   * Fills {@code acc} with the values of {@code ts} when each is a constant or a bound variable
+   * (exactly the one value {@link #evalTerm} would give); false when one is not.
+   */
+  private static boolean singleValues(List<Term> ts, Value[] acc, Env env) {
+    for (int i = 0; i < ts.size(); i++) {
+      Term t = ts.get(i);
+      Value single = t instanceof Term.Scalar s ? s.value() : t instanceof Term.Var v ? env.get(v.name()) : null;
+      if (single == null) {
         return false;
       }
-      if (b.relation()) {
-        if (!(r instanceof ArrayValue outs)) {
-          return false;
-        }
-        for (Value o : outs) {
-          if (k.run(o)) {
-            return true;
-          }
-        }
+      acc[i] = single;
+    }
+    return true;
+  }
+
+  /** Calls {@code c}'s function or built-in on the argument values {@code vals}, calling k with each result. */
+  private boolean applyCall(Term.Call c, List<Value> vals, VK k) {
+    String name = c.name();
+    if (name.equals("internal.member_2")) {
+      return k.run(BoolValue.of(member(vals.get(0), vals.get(1))));
+    }
+    if (name.equals("internal.member_3")) {
+      Value found = lookup(vals.get(2), vals.get(0));
+      return k.run(BoolValue.of(found != null && !(vals.get(2) instanceof SetValue) && found.equals(vals.get(1))));
+    }
+    if (name.startsWith("data.")) {
+      Value r = callFunction(name, vals, c.loc());
+      return r != null && k.run(r);
+    }
+    Builtin b = callee(name) instanceof Builtin found ? found : null;
+    if (b == null) {
+      throw new RegoException(RegoException.TYPE, c.loc().file(), c.loc().line(), c.loc().column(), "undefined function " + name);
+    }
+    Value r = callBuiltin(b, vals, c.loc());
+    if (r == null) {
+      return false;
+    }
+    if (b.relation()) {
+      if (!(r instanceof ArrayValue outs)) {
         return false;
       }
-      return k.run(r);
-    });
+      for (Value o : outs) {
+        if (k.run(o)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return k.run(r);
   }
 
   private static boolean member(Value x, Value coll) {
@@ -2208,7 +2265,9 @@ public final class Evaluator {
       if (!runtimeReady(r.head(), env)) {
         return false;
       }
-      for (Term p : r.path()) {
+      List<Term> path = r.path();
+      for (int i = 0; i < path.size(); i++) {
+        Term p = path.get(i);
         if (!(p instanceof Term.Var) && !(p instanceof Term.ArrayLit) && !(p instanceof Term.ObjectLit) && !runtimeReady(p, env)) {
           return false;
         }
@@ -2216,21 +2275,27 @@ public final class Evaluator {
       return true;
     }
     if (t instanceof Term.Call c) {
-      for (Term a : c.args()) {
-        if (!runtimeReady(a, env)) {
-          return false;
-        }
-      }
-      return true;
+      return allRuntimeReady(c.args(), env);
     }
     if (t instanceof Term.ArrayLit a) {
-      return a.items().stream().allMatch(i -> runtimeReady(i, env));
+      return allRuntimeReady(a.items(), env);
     }
     if (t instanceof Term.SetLit s) {
-      return s.items().stream().allMatch(i -> runtimeReady(i, env));
+      return allRuntimeReady(s.items(), env);
     }
     if (t instanceof Term.ObjectLit o) {
-      return o.keys().stream().allMatch(i -> runtimeReady(i, env)) && o.values().stream().allMatch(i -> runtimeReady(i, env));
+      return allRuntimeReady(o.keys(), env) && allRuntimeReady(o.values(), env);
+    }
+    return true;
+  }
+
+  // An index loop: asked at every unification, where an iterator or a stream per list was a good
+  // part of what an evaluation allocated (the term lists are the parser's array-backed lists).
+  private boolean allRuntimeReady(List<Term> terms, Env env) {
+    for (int i = 0; i < terms.size(); i++) {
+      if (!runtimeReady(terms.get(i), env)) {
+        return false;
+      }
     }
     return true;
   }

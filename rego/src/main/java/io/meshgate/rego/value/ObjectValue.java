@@ -146,16 +146,23 @@ public final class ObjectValue implements Value {
   private static ObjectValue convertFields(Map<?, ?> source) {
     String[] names = new String[source.size()];
     Object[] raw = new Object[source.size()];
-    int i = 0;
-    for (Map.Entry<?, ?> entry : source.entrySet()) {
-      if (!(entry.getKey() instanceof String name) || i >= names.length) {
+    // forEach rather than entrySet(): a map that stores its entries in arrays (the app's frozen
+    // intents) then makes no entry object per field.
+    int[] count = {0};
+    source.forEach((key, value) -> {
+      int i = count[0]++;
+      if (i < names.length) {
+        names[i] = key instanceof String name ? name : null;
+        raw[i] = value;
+      }
+    });
+    if (count[0] != names.length) {
+      return null;
+    }
+    for (String name : names) {
+      if (name == null) {
         return null;
       }
-      names[i] = name;
-      raw[i++] = entry.getValue();
-    }
-    if (i != names.length) {
-      return null;
     }
     int[] order = fieldOrder(names);
     Value[] keys = new Value[names.length];
@@ -213,6 +220,15 @@ public final class ObjectValue implements Value {
   }
 
   public int size() { return keys().length; }
+
+  /** The key at {@code i} in term order ({@code 0 <= i < size()}): iteration without an entry per element. */
+  public Value keyAt(int i) { return keys()[i]; }
+
+  /** The value of {@link #keyAt(int) keyAt(i)}. */
+  public Value valueAt(int i) {
+    keys(); // converts a wrapped map; its volatile read publishes the values
+    return values[i];
+  }
 
   /**
    * This object without the keys of {@code removed} and with the entries of {@code put} (added, or

@@ -37,6 +37,37 @@ class ObjectValueWrapTest {
   }
 
   @Test
+  void aKeyThatIsNotATextAfterFieldNamesOrNullConvertsByValue() {
+    // The field-name conversion sees every key before deciding: a late non-text key or a null key
+    // makes it give up, and the general conversion sorts them in term order.
+    Map<Object, Object> lateNumber = new LinkedHashMap<>();
+    lateNumber.put("b", "bee");
+    lateNumber.put("a", "ay");
+    lateNumber.put(7, "seven");
+    assertEquals(Value.of(lateNumber), Value.wrap(lateNumber));
+    assertEquals("{7: \"seven\", \"a\": \"ay\", \"b\": \"bee\"}", Value.wrap(lateNumber).toString());
+    Map<Object, Object> nullKey = new LinkedHashMap<>();
+    nullKey.put("x", 1);
+    nullKey.put(null, 2);
+    assertEquals(Value.of(nullKey), Value.wrap(nullKey));
+    assertEquals("{null: 2, \"x\": 1}", Value.wrap(nullKey).toString());
+  }
+
+  @Test
+  void keyAtAndValueAtWalkAWrappedMapInTermOrder() {
+    ObjectValue wrapped = (ObjectValue) Value.wrap(ordered("zeta", 1, "alpha", 2, "Mid", 3));
+    StringBuilder walked = new StringBuilder();
+    for (int i = 0; i < wrapped.size(); i++) {
+      walked.append(wrapped.keyAt(i)).append('=').append(wrapped.valueAt(i)).append(' ');
+    }
+    assertEquals("\"Mid\"=3 \"alpha\"=2 \"zeta\"=1 ", walked.toString());
+    // valueAt first, on an object not yet converted
+    ObjectValue fresh = (ObjectValue) Value.wrap(ordered("b", "x", "a", "y"));
+    assertEquals(Value.of("y"), fresh.valueAt(0));
+    assertEquals(Value.of("a"), fresh.keyAt(0));
+  }
+
+  @Test
   void keysThatAreNotStringsAndLargeObjectsStillConvert() {
     Map<Object, Object> mixed = new LinkedHashMap<>();
     mixed.put(2, "two");
