@@ -186,7 +186,7 @@ public final class Renderer {
       if (cluster.usesSyncNamespace && !facts.spec().syncNamespace().equals(ROOT_NAMESPACE)) {
         cluster.add(name, IstioResources.namespace(namespaceMeta(facts.spec().syncNamespace(), file)));
       }
-      clusters.put(name, cluster.inPathOrder());
+      clusters.put(name, new ArrayList<>(cluster.objects.values()));
     });
     return new RenderResult(clusters, ledger);
   }
@@ -805,9 +805,9 @@ public final class Renderer {
         .build();
   }
 
-  /** Sorted by output path; the first object for a path wins (names are unique by construction). */
+  /** A cluster's objects by output path; the first object for a path wins (names are unique by construction). */
   private static final class ClusterOutput {
-    /** By path; the first object rendered at a path is kept. Sorted once, when the cluster is done. */
+    /** By path; the first object rendered at a path is kept (RenderResult puts them in path order). */
     final Map<String, RenderedObject> objects = new java.util.HashMap<>();
     boolean hostsRemotelyUsedService;
     boolean usesSyncNamespace;
@@ -816,15 +816,6 @@ public final class Renderer {
       String path = RenderedObject.relativePath(resource.getKind(), resource.getMetadata().getName(),
           resource.getMetadata().getNamespace());
       objects.computeIfAbsent(path, p -> RenderedObject.of(cluster, resource));
-    }
-
-    /** The objects in path order. */
-    List<RenderedObject> inPathOrder() {
-      List<Map.Entry<String, RenderedObject>> entries = new ArrayList<>(objects.entrySet());
-      entries.sort(Map.Entry.comparingByKey());
-      List<RenderedObject> sorted = new ArrayList<>(entries.size());
-      entries.forEach(entry -> sorted.add(entry.getValue()));
-      return sorted;
     }
   }
 }
