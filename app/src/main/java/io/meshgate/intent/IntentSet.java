@@ -23,7 +23,7 @@ public record IntentSet(
     clusters = Collections.unmodifiableSortedMap(new TreeMap<>(clusters));
     services = Collections.unmodifiableSortedMap(new TreeMap<>(services));
     clients = Collections.unmodifiableSortedMap(new TreeMap<>(clients));
-    sources = Collections.unmodifiableMap(new TreeMap<>(sources)); // sorted: IncrementalRender walks two side by side
+    sources = SortedLookup.of(sources); // sorted: IncrementalRender walks two side by side
     ingressRoutes = frozen(ingressRoutes);
     externalServices = frozen(externalServices);
     endUserAuths = frozen(endUserAuths);
