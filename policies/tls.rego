@@ -235,9 +235,11 @@ warn contains {"rule": "MG-TLS-05", "msg": msg, "kind": "InboundService", "name"
 }
 
 # [target, cluster] -> names of the remote ISTIO_MUTUAL clients of target in cluster.
+# (Iterates input.clients itself rather than lib.clients_with_tls_mode: the service then keeps
+# each client's part and patches the groups at a push instead of grouping 30,000 clients again.)
 istio_mutual_remote_clients_groups[key] contains name if {
-	some name in lib.clients_with_tls_mode("ISTIO_MUTUAL")
-	client := input.clients[name]
+	some name, client in input.clients
+	lib.tls_mode(client) == "ISTIO_MUTUAL"
 	lib.remote_client(client)
 	key := [client.spec.target, client.spec.cluster]
 }
@@ -259,8 +261,8 @@ tls_clients_by_workload := tls_clients_by_workload_groups
 # Istio mTLS crosses from one cluster to another (one root of trust, accepted trust domain) is a
 # question about the pair, asked once per pair instead of once per client.
 istio_mutual_clients_by_clusters_groups[key] contains name if {
-	some name in lib.clients_with_tls_mode("ISTIO_MUTUAL")
-	client := input.clients[name]
+	some name, client in input.clients # as above: kept per client by the service
+	lib.tls_mode(client) == "ISTIO_MUTUAL"
 	target := lib.target_of(client)
 	key := [client.spec.cluster, target.spec.cluster]
 }
