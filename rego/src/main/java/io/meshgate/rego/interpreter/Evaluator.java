@@ -599,13 +599,13 @@ public final class Evaluator {
       return k.run(ArrayValue.of(out));
     }
     if (t instanceof Term.SetCompr c) {
-      TreeSet<Value> out = new TreeSet<>();
+      SetValue.Builder out = new SetValue.Builder();
       Env child = new Env(env);
       evalBody(c.body(), 0, child, () -> evalTerm(c.head(), child, v -> {
         out.add(v);
         return false;
       }));
-      return k.run(SetValue.of(out));
+      return k.run(out.build());
     }
     if (t instanceof Term.ObjectCompr c) {
       TreeMap<Value, Value> out = new TreeMap<>();
@@ -1103,7 +1103,7 @@ public final class Evaluator {
       return evalObjectRules(node);
     }
     if (multi) {
-      TreeSet<Value> out = new TreeSet<>();
+      SetValue.Builder out = new SetValue.Builder();
       Value previous = takeRuleValue(node);
       IncrementalCache.Counts counts = takeCounts(node);
       List<Driven> driven = new ArrayList<>();
@@ -1130,7 +1130,7 @@ public final class Evaluator {
           d.outputs().forEach(vals -> out.add(vals.get(0)));
         }
       }
-      return keepRuleValue(node, SetValue.of(out));
+      return keepRuleValue(node, out.build());
     }
     Value result = null;
     for (CompiledRule r : rules) {
@@ -1388,12 +1388,12 @@ public final class Evaluator {
       // the set lives under the last key
       Value setKey = vals.get(keys - 1);
       Object existing = cur.get(setKey);
-      TreeSet<Value> set;
+      SetValue.Builder set;
       if (existing == null) {
-        set = new TreeSet<>();
+        set = new SetValue.Builder();
         cur.put(setKey, set);
-      } else if (existing instanceof TreeSet<?> ts) {
-        set = (TreeSet<Value>) ts;
+      } else if (existing instanceof SetValue.Builder members) {
+        set = members;
       } else {
         throw conflict(r.loc(), "object keys must be unique");
       }
@@ -1413,8 +1413,8 @@ public final class Evaluator {
     if (o instanceof Value v) {
       return v;
     }
-    if (o instanceof TreeSet<?> s) {
-      return SetValue.of((TreeSet<Value>) s);
+    if (o instanceof SetValue.Builder members) {
+      return members.build();
     }
     // In place (the tree is this evaluation's own scratch): already sorted, so ObjectValue.of copies
     // it in one pass, where putting each entry into a new tree compared keys n log n times.
