@@ -301,7 +301,21 @@ public final class EncodingBuiltins {
   }
 
   private static void writeJson(Value v, StringBuilder sb, String prefix, String indent, int depth) {
-    if (v instanceof ObjectValue o) {
+    if (v instanceof ObjectValue o && o.size() > 0 && stringKeys(o)) {
+      // Keys that are all strings are in code point order already, which is Go's (byte-wise UTF-8).
+      sb.append('{');
+      for (int i = 0; i < o.size(); i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        newline(sb, prefix, indent, depth + 1);
+        quoteJson(((StringValue) o.keyAt(i)).value(), sb);
+        sb.append(indent == null ? ":" : ": ");
+        writeJson(o.valueAt(i), sb, prefix, indent, depth + 1);
+      }
+      newline(sb, prefix, indent, depth);
+      sb.append('}');
+    } else if (v instanceof ObjectValue o) {
       // Go sorts map keys as strings; non-string keys are written as their JSON text
       TreeMap<String, Value> sorted = new TreeMap<>();
       o.entries().forEach((k, val) -> sorted.put(k instanceof StringValue s ? s.value() : writeJson(k, null, null), val));
@@ -348,10 +362,24 @@ public final class EncodingBuiltins {
     }
   }
 
+  private static boolean stringKeys(ObjectValue o) {
+    for (int i = 0; i < o.size(); i++) {
+      if (!(o.keyAt(i) instanceof StringValue)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Go's encoding/json string escaping (HTML-safe). */
   static void quoteJson(String s, StringBuilder sb) {
     sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
+    int plain = 0; // most strings need no escape: appended whole
+    while (plain < s.length() && !escaped(s.charAt(plain))) {
+      plain++;
+    }
+    sb.append(s, 0, plain);
+    for (int i = plain; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
         case '"' -> sb.append("\\\"");
@@ -372,6 +400,10 @@ public final class EncodingBuiltins {
       }
     }
     sb.append('"');
+  }
+
+  private static boolean escaped(char c) {
+    return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029';
   }
 
   // ---- YAML ----

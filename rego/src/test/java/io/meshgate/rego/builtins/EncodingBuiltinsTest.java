@@ -25,6 +25,10 @@ class EncodingBuiltinsTest {
         Map.of("b", Map.of("c", NullValue.INSTANCE), "a", List.of(1, num("2.5"), "x")));
     assertCall("[1,2]", "json.marshal", set(2, 1));
     assertCall("\"\\u003cb\\u003e \\u0026\"", "json.marshal", "<b> &");
+    // Keys in Go's order (code point order: U+1F600 after U+FFFD) and escapes after a plain prefix.
+    assertCall("{\"a\\\"b\":1,\"plain\\n\":2,\"\uFFFD\":3,\"\uD83D\uDE00\":4}", "json.marshal",
+        Map.of("a\"b", 1, "plain\n", 2, "\uFFFD", 3, "\uD83D\uDE00", 4));
+    assertCall("{\"1\":\"one\",\"b\":\"x\\u003cy\"}", "json.marshal", Map.of("b", "x<y", "1", "one"));
     assertCall("{\n\t\"a\": [\n\t\t1\n\t]\n}", "json.marshal_with_options", Map.of("a", List.of(1)), Map.of("pretty", true));
     assertCall("-{\n--\"a\": {}\n-}", "json.marshal_with_options", Map.of("a", Map.of()), Map.of("indent", "-", "prefix", "-"));
     assertTypeError("json.marshal_with_options: operand 2 object contained unknown key colour",
