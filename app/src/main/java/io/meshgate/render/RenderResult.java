@@ -32,7 +32,17 @@ public record RenderResult(SortedMap<String, List<RenderedObject>> clusters, All
   public RenderResult {
     overlays = overlays == null ? Overlays.NONE : overlays;
     SortedMap<String, List<RenderedObject>> copy = new TreeMap<>();
-    clusters.forEach((cluster, objects) -> copy.put(cluster, sortedByPath(objects)));
+    if (clusters.values().stream().allMatch(objects -> objects instanceof SortedObjects)) {
+      clusters.forEach((cluster, objects) -> copy.put(cluster, objects));
+    } else {
+      // A fresh render: each cluster's 2,000 objects sorted on a core of its own.
+      List<String> names = new java.util.ArrayList<>(clusters.keySet());
+      SortedMap<String, List<RenderedObject>> given = clusters;
+      List<List<RenderedObject>> sorted = names.parallelStream().map(name -> sortedByPath(given.get(name))).toList();
+      for (int i = 0; i < names.size(); i++) {
+        copy.put(names.get(i), sorted.get(i));
+      }
+    }
     clusters = Collections.unmodifiableSortedMap(copy);
   }
 
