@@ -164,31 +164,18 @@ public final class Checker {
     Duration crdTook = null;
     Duration reachTook = null;
     if (rendered != null) {
-      // MG-REACH-01: output in which a declared client cannot reach its service is refused (overlays
-      // are applied with meshgate's objects, so the model has both). Its simulation is one thread's
-      // work: it runs on a thread of its own beside the CRD check and the caller's work, so no core
-      // waits while the last of them finishes.
-      long[] reachNanos = {-1};
-      FutureTask<List<Violation>> reachability = new FutureTask<>(() -> {
-        long from = System.nanoTime();
-        try {
-          return Reachability.check(load, rendered, memory == null ? null : memory.reach(), progress);
-        } finally {
-          reachNanos[0] = System.nanoTime() - from;
-        }
-      });
-      Thread reaching = new Thread(reachability, "meshgate-reachability");
-      reaching.setDaemon(true);
-      reaching.start();
       // MG-CRD-01, MG-OVERLAY-02: nothing the API server would reject, no overlay in meshgate's names.
       long from = System.nanoTime();
       crdFindings = CrdCheck.check(crds == null ? IstioCrds.current() : crds, load, rendered, memory);
       crdTook = Duration.ofNanos(System.nanoTime() - from);
+      from = System.nanoTime();
+      // MG-REACH-01: output in which a declared client cannot reach its service is refused (overlays
+      // are applied with meshgate's objects, so the model has both).
+      unreachable = Reachability.check(load, rendered, memory == null ? null : memory.reach(), progress);
+      reachTook = Duration.ofNanos(System.nanoTime() - from);
       if (whilePoliciesFinish != null) {
         whilePoliciesFinish.accept(rendered);
       }
-      unreachable = outcome(reachability, "the reachability was checked", "the reachability check failed: ");
-      reachTook = Duration.ofNanos(reachNanos[0]);
     }
     if (policyFindings != null) {
       violations.addAll(policyOutcome(policyFindings));
@@ -245,17 +232,12 @@ public final class Checker {
 
   /** The policy step's findings, its failure rethrown as it was (fail closed). */
   private static List<Violation> policyOutcome(FutureTask<List<Violation>> task) throws PolicyEngineException {
-    return outcome(task, "the policies were evaluated", "policy evaluation failed: ");
-  }
-
-  /** A step's result from its thread, its failure rethrown as it was (fail closed). */
-  private static <T> T outcome(FutureTask<T> task, String step, String failed) throws PolicyEngineException {
     try {
       return task.get();
     } catch (InterruptedException e) {
       task.cancel(true);
       Thread.currentThread().interrupt();
-      throw new PolicyEngineException("interrupted while " + step, e);
+      throw new PolicyEngineException("interrupted while the policies were evaluated", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof PolicyEngineException policyProblem) {
@@ -267,7 +249,7 @@ public final class Checker {
       if (cause instanceof Error error) {
         throw error;
       }
-      throw new PolicyEngineException(failed + cause, cause);
+      throw new PolicyEngineException("policy evaluation failed: " + cause, cause);
     }
   }
 
