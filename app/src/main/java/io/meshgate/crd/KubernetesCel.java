@@ -184,7 +184,7 @@ final class KubernetesCel {
   }
 
   /** The fields of {@code self} an expression reads, when it reads self only through them; else null. */
-  static Set<String> fieldsRead(CelExpr expr) {
+  private static Set<String> fieldsRead(CelExpr expr) {
     Set<String> fields = new TreeSet<>();
     return readsSelfOnlyByField(expr, fields) ? Set.copyOf(fields) : null;
   }

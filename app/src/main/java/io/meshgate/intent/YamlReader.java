@@ -373,7 +373,7 @@ public final class YamlReader {
    * the text alone, and matching it against the resolver's patterns for every key and value (keys
    * like {@code namespace} try the null and boolean patterns) was a tenth of reading a repository.
    */
-  static final class RememberingResolver extends Resolver {
+  private static final class RememberingResolver extends Resolver {
     private static final int LIMIT = 16_384;
     private final Map<String, Tag> plainScalars = new HashMap<>();
 

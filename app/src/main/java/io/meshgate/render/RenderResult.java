@@ -31,17 +31,16 @@ public record RenderResult(SortedMap<String, List<RenderedObject>> clusters, All
 
   public RenderResult {
     overlays = overlays == null ? Overlays.NONE : overlays;
+    // A fresh render's clusters (2,000 objects each at scale) are sorted on every core; a result
+    // made from a result keeps its sorted lists as they are.
+    List<String> names = new java.util.ArrayList<>(clusters.keySet());
+    SortedMap<String, List<RenderedObject>> given = clusters;
+    boolean fresh = given.values().stream().anyMatch(objects -> !(objects instanceof SortedObjects));
+    List<List<RenderedObject>> sorted = (fresh ? names.parallelStream() : names.stream())
+        .map(name -> sortedByPath(given.get(name))).toList();
     SortedMap<String, List<RenderedObject>> copy = new TreeMap<>();
-    if (clusters.values().stream().allMatch(objects -> objects instanceof SortedObjects)) {
-      clusters.forEach((cluster, objects) -> copy.put(cluster, objects));
-    } else {
-      // A fresh render: each cluster's 2,000 objects sorted on a core of its own.
-      List<String> names = new java.util.ArrayList<>(clusters.keySet());
-      SortedMap<String, List<RenderedObject>> given = clusters;
-      List<List<RenderedObject>> sorted = names.parallelStream().map(name -> sortedByPath(given.get(name))).toList();
-      for (int i = 0; i < names.size(); i++) {
-        copy.put(names.get(i), sorted.get(i));
-      }
+    for (int i = 0; i < names.size(); i++) {
+      copy.put(names.get(i), sorted.get(i));
     }
     clusters = Collections.unmodifiableSortedMap(copy);
   }
