@@ -90,6 +90,29 @@ test_authz03_grpc_methods_other_than_post_denied if {
 	count(findings) == 1
 }
 
+# The gRPC reason needs an entry that applies to the gRPC port: an entry limited to the HTTP port of a
+# service that also serves gRPC may restrict methods.
+test_authz03_grpc_reason_only_for_an_entry_that_applies_to_the_grpc_port if {
+	ports := [
+		{"number": 80, "name": "http", "protocol": "HTTP", "targetPort": 80},
+		{"number": 9090, "name": "grpc", "protocol": "GRPC", "targetPort": 9090},
+	]
+	http_only := testdata.with_patch({
+		"services": {"httpbin": {"spec": {"ports": ports}}},
+		"clients": {"sleep-to-httpbin": {"spec": {"access": [{"ports": [80], "methods": ["GET"]}]}}},
+	})
+	count(testdata.of_rule(authz.deny, "MG-AUTHZ-03")) == 0 with input as http_only
+	grpc_too := testdata.with_patch({
+		"services": {"httpbin": {"spec": {"ports": ports}}},
+		"clients": {"sleep-to-httpbin": {"spec": {"access": [{"ports": [80, "grpc"], "methods": ["GET"]}]}}},
+	})
+	findings := testdata.of_rule(authz.deny, "MG-AUTHZ-03") with input as grpc_too
+	testdata.has(findings, "MG-AUTHZ-03", "ServiceClient", "sleep-to-httpbin", "spec.access[0].methods[0]")
+	count(findings) == 1
+	some finding in findings
+	contains(finding.msg, "every gRPC call is a POST")
+}
+
 test_authz03_the_methods_list_is_a_tunable if {
 	patched := testdata.with_patch({"clients": {"sleep-to-httpbin": {"spec": {"access": [{"methods": ["PURGE"]}]}}}})
 	count(testdata.of_rule(authz.deny, "MG-AUTHZ-03")) == 1 with input as patched
