@@ -225,57 +225,6 @@ class OptimisationTest {
     }
   }
 
-  private static final String COSTS = """
-      package p
-      import rego.v1
-      tls(c) := object.get(c.spec, "mutualTLS", null)
-      access(c) := a if {
-        a := object.get(c.spec, "access", [])
-        is_array(a)
-      } else := []
-      has_access(c) if count(access(c)) > 0
-      target(c) := input.services[c.spec.target]
-      label(c) := sprintf("%s/%s", [c.spec.cluster, tls(c)])
-      default secure(_) := false
-      secure(c) if tls(c) == "ISTIO_MUTUAL"
-      first(xs) := xs[0]
-      any_port(c) := p if p := c.spec.ports[_]
-      names(c) := [n | some n in c.spec.names]
-      wrapped(c) := names(c)
-      logged(c) := c.spec.cluster if print(c.spec.cluster)
-      hashed(c) := crypto.sha256(json.marshal(c))
-      declared(c) := x if {
-        some x
-        x = c.spec.cluster
-      }
-      every_named(c) if every n in c.spec.names { n != "" }
-      pattern([a, b]) := a + b
-      free(c) := k if c.spec[k] == "east"
-      r := [tls(input.c), access(input.c), has_access(input.c), target(input.c), label(input.c), secure(input.c),
-        first([7]), any_port(input.c), names(input.c), wrapped(input.c), logged(input.c), declared(input.c),
-        every_named(input.c), pattern([1, 2]), free(input.c), hashed({})]
-      """;
-
-  @Test
-  void onlyFunctionsThatCostMoreThanALookUpAreRemembered() {
-    // A few look-ups and constant-time built-ins cost less than remembering them; iteration,
-    // comprehensions, costlier built-ins, side effects and calls of remembered functions do not.
-    Rego r = rego(true, COSTS);
-    Map<String, Boolean> memoised = new java.util.TreeMap<>();
-    r.policy().functions().forEach((name, g) -> memoised.put(name.substring("data.p.".length()), g.memoised));
-    assertEquals(Map.ofEntries(Map.entry("tls", false), Map.entry("access", false), Map.entry("has_access", false),
-        Map.entry("target", false), Map.entry("label", false), Map.entry("secure", false), Map.entry("first", false),
-        Map.entry("any_port", true), Map.entry("names", true), Map.entry("wrapped", true), Map.entry("logged", true),
-        Map.entry("hashed", true), Map.entry("declared", true), Map.entry("every_named", true),
-        Map.entry("pattern", true), Map.entry("free", true)), memoised);
-    Map<String, Object> client = Map.of("spec", Map.of("cluster", "east", "mutualTLS", "ISTIO_MUTUAL",
-        "access", List.of(Map.of("ports", List.of(80))), "target", "s", "ports", List.of(80), "names", List.of("a", "b")));
-    Value result = both(COSTS, "data.p.r", Map.of("c", client, "services", Map.of("s", Map.of("name", "s"))));
-    assertEquals(v(List.of("ISTIO_MUTUAL", List.of(Map.of("ports", List.of(80))), true, Map.of("name", "s"),
-        "east/ISTIO_MUTUAL", true, 7, 80, List.of("a", "b"), List.of("a", "b"), "east", "east", true, 3, "cluster",
-        "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")), result);
-  }
-
   @Test
   void anUndefinedResultIsRememberedAsUndefined() {
     String m = """

@@ -52,7 +52,6 @@ public final class Compiler {
     }
     c.checkRuleKinds(c.root);
     new RecursionCheck(c.root, c.functions).run();
-    CallCost.mark(c.functions);
     RuleIndex.build(c.root);
     return new Policy(c.root, Map.copyOf(c.functions), builtins,
         java.util.Collections.unmodifiableMap(c.comprehensionIndexes));

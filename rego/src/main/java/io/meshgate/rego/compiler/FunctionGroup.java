@@ -9,8 +9,6 @@ public final class FunctionGroup {
   public final List<CompiledRule> definitions = new ArrayList<>();
   public CompiledRule defaultDefinition;
   public int arity = -1;
-  /** Whether calls are remembered by arguments (when optimising); false for cheap ones, see {@link CallCost}. */
-  public boolean memoised = true;
 
   FunctionGroup(String path) { this.path = path; }
 }

@@ -2184,13 +2184,10 @@ public final class Evaluator {
     if (g == null) {
       throw new RegoException(RegoException.TYPE, loc.file(), loc.line(), loc.column(), "undefined function " + name);
     }
-    if (!g.memoised || !options.optimise()) {
-      return evalUnremembered(g, args, name, loc);
-    }
-    CallMemo cache = callMemo(g);
-    Object key = CallMemo.keyOf(args);
-    boolean incremental = incremental();
-    Value cached = cache.get(key);
+    CallMemo cache = options.optimise() ? callMemo(g) : null;
+    Object key = cache == null ? null : CallMemo.keyOf(args);
+    boolean incremental = options.optimise() && incremental();
+    Value cached = cache == null ? null : cache.get(key);
     if (cached != null) {
       if (incremental && recorder != null) {
         Map<Object, IncrementalCache.Reads> reads = memo.shared.callReads.get(g);
@@ -2220,21 +2217,10 @@ public final class Evaluator {
         outer.include(reads);
       }
     }
-    cache.put(key, result == null ? UNDEFINED_RESULT : result);
+    if (cache != null) {
+      cache.put(key, result == null ? UNDEFINED_RESULT : result);
+    }
     return result;
-  }
-
-  /** A call evaluated each time: what it reads is recorded where the caller's reads are. */
-  private Value evalUnremembered(FunctionGroup g, List<Value> args, String name, Loc loc) {
-    if (!functionsInProgress.add(g)) {
-      throw new RegoException(RegoException.RECURSION, loc.file(), loc.line(), loc.column(),
-          "function " + name + " is recursive");
-    }
-    try {
-      return evalFunctionGroup(g, args);
-    } finally {
-      functionsInProgress.remove(g);
-    }
   }
 
   /** The memo of {@code g}'s calls in this scope; looked up by identity in the scope's own table first. */
