@@ -5,7 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 
 /** An immutable Rego array. */
-public final class ArrayValue implements Value, Iterable<Value> {
+public final class ArrayValue extends Value implements Iterable<Value> {
   public static final ArrayValue EMPTY = new ArrayValue(List.of());
 
   private final List<Value> elements;

@@ -1,7 +1,7 @@
 package io.meshgate.rego.value;
 
 /** Rego's {@code true} and {@code false}; false sorts before true. */
-public final class BoolValue implements Value {
+public final class BoolValue extends Value {
   public static final BoolValue TRUE = new BoolValue(true);
   public static final BoolValue FALSE = new BoolValue(false);
 
@@ -10,6 +10,12 @@ public final class BoolValue implements Value {
   private BoolValue(boolean value) { this.value = value; }
 
   public static BoolValue of(boolean b) { return b ? TRUE : FALSE; }
+
+  /**
+   * For a boxed argument: without it, {@code BoolValue.of(aBoolean)} would resolve to the
+   * {@link Value#of(Object)} every value class inherits (no unboxing is needed to call that one).
+   */
+  public static BoolValue of(Boolean b) { return b ? TRUE : FALSE; }
 
   public boolean value() { return value; }
 

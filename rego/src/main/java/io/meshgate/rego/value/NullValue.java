@@ -1,7 +1,7 @@
 package io.meshgate.rego.value;
 
 /** Rego's {@code null}. */
-public final class NullValue implements Value {
+public final class NullValue extends Value {
   public static final NullValue INSTANCE = new NullValue();
 
   private NullValue() {}

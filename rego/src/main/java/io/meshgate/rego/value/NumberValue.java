@@ -8,7 +8,7 @@ import java.util.Optional;
  * A Rego number of any size. Held as a BigDecimal; {@code 1} and {@code 1.0} are the same value
  * (equality and hashing ignore scale), as in OPA.
  */
-public final class NumberValue implements Value {
+public final class NumberValue extends Value {
   private final BigDecimal value;
 
   private NumberValue(BigDecimal value) { this.value = value; }

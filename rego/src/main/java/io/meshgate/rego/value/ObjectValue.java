@@ -23,7 +23,7 @@ import java.util.function.BiConsumer;
  * lookup objects), a hash index built on first use. One made by {@link Value#wrap} converts its Java
  * map when it is first read, so the parts of a large input no rule looks at are never converted.
  */
-public final class ObjectValue implements Value {
+public final class ObjectValue extends Value {
   public static final ObjectValue EMPTY = new ObjectValue(new Value[0], new Value[0]);
   private static final int INDEXED_SIZE = 32;
 

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** An immutable Rego set, iterated in OPA's term order. */
-public final class SetValue implements Value, Iterable<Value> {
+public final class SetValue extends Value implements Iterable<Value> {
   public static final SetValue EMPTY = new SetValue(Collections.emptyNavigableSet());
 
   private final NavigableSet<Value> elements;

@@ -1,7 +1,7 @@
 package io.meshgate.rego.value;
 
 /** A Rego string. Ordered by Unicode code point, as Go orders strings byte-wise for UTF-8. */
-public final class StringValue implements Value {
+public final class StringValue extends Value {
   private final String value;
   /** Whether the text holds a surrogate (half of a character above U+FFFF): 0 not known yet, 1 no, 2 yes. */
   private byte surrogates;
