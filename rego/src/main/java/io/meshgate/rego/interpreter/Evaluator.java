@@ -40,6 +40,81 @@ public final class Evaluator {
 
   interface VK { boolean run(Value v); }
 
+  // The continuations made at every step are classes, not lambdas. With C1, the compiler the
+  // command-line runs use, a capturing lambda is made through a method handle that calls
+  // Unsafe.allocateInstance, a native method, where `new` of a class is a few inline instructions
+  // (in a 10,000-service render, making lambdas was 5% of all CPU, most of it here).
+
+  /** Evaluates the rest of a body. */
+  private final class NextLiteral implements K {
+    private final List<Literal> body;
+    private final int next;
+    private final Env env;
+    private final K k;
+
+    NextLiteral(List<Literal> body, int next, Env env, K k) {
+      this.body = body;
+      this.next = next;
+      this.env = env;
+      this.k = k;
+    }
+
+    @Override
+    public boolean run() { return evalBody(body, next, env, k); }
+  }
+
+  /** Unifies {@code pattern} with each value it is given. */
+  private final class UnifyWith implements VK {
+    private final Term pattern;
+    private final Env env;
+    private final K k;
+
+    UnifyWith(Term pattern, Env env, K k) {
+      this.pattern = pattern;
+      this.env = env;
+      this.k = k;
+    }
+
+    @Override
+    public boolean run(Value v) { return unifyValue(pattern, v, env, k); }
+  }
+
+  /** Unifies two terms. */
+  private final class UnifyTerms implements K {
+    private final Term left;
+    private final Term right;
+    private final Env env;
+    private final K k;
+
+    UnifyTerms(Term left, Term right, Env env, K k) {
+      this.left = left;
+      this.right = right;
+      this.env = env;
+      this.k = k;
+    }
+
+    @Override
+    public boolean run() { return unifyTerms(left, right, env, k); }
+  }
+
+  /** Walks {@code path} from position {@code at} on each value it is given. */
+  private final class WalkFrom implements VK {
+    private final List<Term> path;
+    private final int at;
+    private final Env env;
+    private final VK k;
+
+    WalkFrom(List<Term> path, int at, Env env, VK k) {
+      this.path = path;
+      this.at = at;
+      this.env = env;
+      this.k = k;
+    }
+
+    @Override
+    public boolean run(Value v) { return walk(v, path, at, env, k); }
+  }
+
   /** Limits and options of one evaluation. */
   /**
    * Limits and options of one evaluation. {@code optimise} turns on comprehension indexing, rule
@@ -269,7 +344,7 @@ public final class Evaluator {
     if (i == body.size()) {
       return k.run();
     }
-    return evalLiteral(body.get(i), env, () -> evalBody(body, i + 1, env, k));
+    return evalLiteral(body.get(i), env, new NextLiteral(body, i + 1, env, k));
   }
 
   private boolean evalLiteral(Literal l, Env env, K k) {
@@ -297,16 +372,19 @@ public final class Evaluator {
       Term t = te.term();
       if (t instanceof Term.Call c && isRelationCall(c)) {
         Term out = c.args().get(c.args().size() - 1);
-        return evalCall(c, c.args().size() - 1, env, v -> unifyValue(out, v, env, k));
+        return evalCall(c, c.args().size() - 1, env, new UnifyWith(out, env, k));
       }
-      return evalTerm(t, env, v -> {
-        if (v instanceof BoolValue b && !b.value() && e != captureFalse) {
-          return false;
+      return evalTerm(t, env, new VK() {
+        @Override
+        public boolean run(Value v) {
+          if (v instanceof BoolValue b && !b.value() && e != captureFalse) {
+            return false;
+          }
+          if (recorded != null && recorded.containsKey(e)) {
+            recorded.put(e, v);
+          }
+          return k.run();
         }
-        if (recorded != null && recorded.containsKey(e)) {
-          recorded.put(e, v);
-        }
-        return k.run();
       });
     }
     if (e instanceof Expr.Unify u) {
@@ -315,9 +393,9 @@ public final class Evaluator {
     if (e instanceof Expr.Assign a) {
       if (a.left() instanceof Term.Var v) {
         // x := ...: the usual assignment declares one name (no list of names to make)
-        return declaringOne(v.name(), env, () -> unifyTerms(a.left(), a.right(), env, k));
+        return declaringOne(v.name(), env, new UnifyTerms(a.left(), a.right(), env, k));
       }
-      return declaring(patternVarNames(a.left()), env, () -> unifyTerms(a.left(), a.right(), env, k));
+      return declaring(patternVarNames(a.left()), env, new UnifyTerms(a.left(), a.right(), env, k));
     }
     if (e instanceof Expr.SomeDecl d) {
       if (d.vars().size() == 1) {
@@ -329,9 +407,15 @@ public final class Evaluator {
     }
     if (e instanceof Expr.SomeIn in) {
       List<String> names = declaredBy(in);
-      return evalTerm(in.collection(), env, coll -> declaring(names, env,
-          () -> iterate(coll, (key, val) -> (in.key() == null ? unifyValue(in.value(), val, env, k)
-              : unifyValue(in.key(), key, env, () -> unifyValue(in.value(), val, env, k))))));
+      return evalTerm(in.collection(), env, new VK() {
+        @Override
+        public boolean run(Value coll) {
+          return declaring(names, env, new K() {
+            @Override
+            public boolean run() { return someIn(in, coll, env, k); }
+          });
+        }
+      });
     }
     if (e instanceof Expr.Every ev) {
       boolean[] defined = {false};
@@ -363,6 +447,20 @@ public final class Evaluator {
       return defined[0] && all[0] && k.run();
     }
     throw new IllegalStateException("unknown expression " + e);
+  }
+
+  /** Binds the key (if any) and value patterns of {@code some k, v in coll} to each element. */
+  private boolean someIn(Expr.SomeIn in, Value coll, Env env, K k) {
+    return iterate(coll, new EntryK() {
+      @Override
+      public boolean run(Value key, Value val) {
+        return in.key() == null ? unifyValue(in.value(), val, env, k)
+            : unifyValue(in.key(), key, env, new K() {
+              @Override
+              public boolean run() { return unifyValue(in.value(), val, env, k); }
+            });
+      }
+    });
   }
 
   /** The names {@code some k, v in ...} declares: worked out once per expression (no lambda per look-up). */
@@ -643,9 +741,12 @@ public final class Evaluator {
       return k.run(java.util.Arrays.asList(from == 0 ? acc : acc.clone()));
     }
     int at = i;
-    return evalTerm(ts.get(at), env, v -> {
-      acc[at] = v;
-      return evalList(ts, at + 1, acc, env, k);
+    return evalTerm(ts.get(at), env, new VK() {
+      @Override
+      public boolean run(Value v) {
+        acc[at] = v;
+        return evalList(ts, at + 1, acc, env, k);
+      }
     });
   }
 
@@ -667,32 +768,31 @@ public final class Evaluator {
         return input != null && walk(input, r.path(), 0, env, k);
       }
     }
-    return evalTerm(r.head(), env, hv -> walk(hv, r.path(), 0, env, k));
+    return evalTerm(r.head(), env, new WalkFrom(r.path(), 0, env, k));
   }
 
   interface EntryK { boolean run(Value key, Value value); }
 
-  private boolean iterate(Value coll, EntryK counted) {
+  private boolean iterate(Value coll, EntryK k) {
     // every element visited is a step, so that the limits also stop wide loops
-    EntryK k = (key, val) -> {
-      step();
-      return counted.run(key, val);
-    };
     if (coll instanceof ArrayValue a) {
       List<Value> els = a.elements();
       for (int i = 0; i < els.size(); i++) {
+        step();
         if (k.run(NumberValue.of(i), els.get(i))) {
           return true;
         }
       }
     } else if (coll instanceof ObjectValue o) {
       for (int i = 0, n = o.size(); i < n; i++) {
+        step();
         if (k.run(o.keyAt(i), o.valueAt(i))) {
           return true;
         }
       }
     } else if (coll instanceof SetValue s) {
       for (Value v : s) {
+        step();
         if (k.run(v, v)) {
           return true;
         }
@@ -732,12 +832,16 @@ public final class Evaluator {
     if (e instanceof Term.Var v) {
       Value bound = env.get(v.name());
       if (bound == null && !v.name().equals("input") && !v.name().equals("data")) {
-        return iterate(cur, (key, val) -> {
-          Object prev = env.put(v.name(), key);
-          try {
-            return walk(val, path, i + 1, env, k);
-          } finally {
-            env.restore(v.name(), prev);
+        String name = v.name();
+        return iterate(cur, new EntryK() {
+          @Override
+          public boolean run(Value key, Value val) {
+            Object prev = env.put(name, key);
+            try {
+              return walk(val, path, i + 1, env, k);
+            } finally {
+              env.restore(name, prev);
+            }
           }
         });
       }
@@ -745,9 +849,12 @@ public final class Evaluator {
     if ((e instanceof Term.ArrayLit || e instanceof Term.ObjectLit) && !runtimeReady(e, env)) {
       return iterate(cur, (key, val) -> unifyValue(e, key, env, () -> walk(val, path, i + 1, env, k)));
     }
-    return evalTerm(e, env, key -> {
-      Value next = lookup(cur, key);
-      return next != null && walk(next, path, i + 1, env, k);
+    return evalTerm(e, env, new VK() {
+      @Override
+      public boolean run(Value key) {
+        Value next = lookup(cur, key);
+        return next != null && walk(next, path, i + 1, env, k);
+      }
     });
   }
 
@@ -2062,7 +2169,10 @@ public final class Evaluator {
       // The usual call (constants and bound variables): no continuation, and acc is this call's alone.
       return applyCall(c, java.util.Arrays.asList(acc), k);
     }
-    return evalList(args, 0, acc, env, vals -> applyCall(c, vals, k));
+    return evalList(args, 0, acc, env, new ListK() {
+      @Override
+      public boolean run(List<Value> vals) { return applyCall(c, vals, k); }
+    });
   }
 
   /**
@@ -2254,13 +2364,25 @@ public final class Evaluator {
     Value[] found = {null};
     Env env = new Env(null);
     boolean constant = def.value() instanceof Term.Scalar;
-    unifyValueList(def.args(), args, 0, env, () -> evalBody(def.body(), 0, env, () -> evalTerm(def.value(), env, v -> {
-      if (found[0] != null && !found[0].equals(v)) {
-        throw conflict(def.loc(), "functions must not produce multiple outputs for same inputs");
+    VK output = new VK() {
+      @Override
+      public boolean run(Value v) {
+        if (found[0] != null && !found[0].equals(v)) {
+          throw conflict(def.loc(), "functions must not produce multiple outputs for same inputs");
+        }
+        found[0] = v;
+        return constant;
       }
-      found[0] = v;
-      return constant;
-    })));
+    };
+    unifyValueList(def.args(), args, 0, env, new K() {
+      @Override
+      public boolean run() {
+        return evalBody(def.body(), 0, env, new K() {
+          @Override
+          public boolean run() { return evalTerm(def.value(), env, output); }
+        });
+      }
+    });
     if (found[0] == null && def.elseRule() != null) {
       return evalFunctionDefinition(new CompiledRule(def.elseRule().loc(), List.of(), def.args(), def.elseRule().value(),
           false, false, def.elseRule().body(), def.elseRule().elseRule()), args);
@@ -2351,10 +2473,10 @@ public final class Evaluator {
 
   private boolean unifyTerms(Term a, Term b, Env env, K k) {
     if (runtimeReady(a, env)) {
-      return evalTerm(a, env, va -> unifyValue(b, va, env, k));
+      return evalTerm(a, env, new UnifyWith(b, env, k));
     }
     if (runtimeReady(b, env)) {
-      return evalTerm(b, env, vb -> unifyValue(a, vb, env, k));
+      return evalTerm(b, env, new UnifyWith(a, env, k));
     }
     if (a instanceof Term.ArrayLit x && b instanceof Term.ArrayLit y) {
       return x.items().size() == y.items().size() && unifyPairs(x.items(), y.items(), 0, env, k);
@@ -2392,7 +2514,10 @@ public final class Evaluator {
     if (i == xs.size()) {
       return k.run();
     }
-    return unifyTerms(xs.get(i), ys.get(i), env, () -> unifyPairs(xs, ys, i + 1, env, k));
+    return unifyTerms(xs.get(i), ys.get(i), env, new K() {
+      @Override
+      public boolean run() { return unifyPairs(xs, ys, i + 1, env, k); }
+    });
   }
 
   boolean unifyValue(Term p, Value v, Env env, K k) {
@@ -2434,13 +2559,19 @@ public final class Evaluator {
       }
       return unifyValueList(o.values(), vals, 0, env, k);
     }
-    return evalTerm(p, env, pv -> pv.equals(v) && k.run());
+    return evalTerm(p, env, new VK() {
+      @Override
+      public boolean run(Value pv) { return pv.equals(v) && k.run(); }
+    });
   }
 
   private boolean unifyValueList(List<Term> ps, List<Value> vs, int i, Env env, K k) {
     if (i == ps.size()) {
       return k.run();
     }
-    return unifyValue(ps.get(i), vs.get(i), env, () -> unifyValueList(ps, vs, i + 1, env, k));
+    return unifyValue(ps.get(i), vs.get(i), env, new K() {
+      @Override
+      public boolean run() { return unifyValueList(ps, vs, i + 1, env, k); }
+    });
   }
 }
