@@ -91,6 +91,15 @@ final class CrdValidator {
       return;
     }
     values(value, schema, path, problems);
+    // Most nodes are strings: tested first, because a type test against an interface (Map, List)
+    // that fails is a search through the class's interfaces in C1 code.
+    if (!(value instanceof String)) {
+      children(value, schema, path, problems);
+    }
+    rules(value, schema, path, problems);
+  }
+
+  private static void children(Object value, SchemaNode schema, Where path, List<CrdProblem> problems) {
     if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         String key = String.valueOf(entry.getKey());
@@ -119,7 +128,6 @@ final class CrdValidator {
         node(list.get(i), schema.items, new Where(path, Integer.toString(i), true), problems);
       }
     }
-    rules(value, schema, path, problems);
   }
 
   private static void rules(Object value, SchemaNode schema, Where path, List<CrdProblem> problems) {
@@ -260,6 +268,7 @@ final class CrdValidator {
       if (schema.pattern != null && !schema.pattern.matcher(text).find()) {
         return describe(value) + " does not match the pattern " + schema.patternText;
       }
+      return null; // not a list or a map: no type test against those interfaces (see node)
     }
     if (value instanceof List<?> list) {
       if (schema.minItems != null && list.size() < schema.minItems) {

@@ -288,13 +288,32 @@ final class KubernetesCel {
 
   /** A scalar, or a collection of at most a few scalars or small collections. */
   private static boolean small(Object value) {
+    // Loops, and strings tested first: this runs for every rule on every node (no stream pipeline
+    // made each time, no failing type test against Map and List for each string).
+    if (value instanceof String) {
+      return true;
+    }
     if (value instanceof Map<?, ?> map) {
-      return map.size() <= 4 && map.values().stream().allMatch(v -> !(v instanceof Map<?, ?> m && m.size() > 4)
-          && !(v instanceof List<?> l && l.size() > 4));
+      if (map.size() > 4) {
+        return false;
+      }
+      for (Object v : map.values()) {
+        if (!(v instanceof String) && (v instanceof Map<?, ?> m && m.size() > 4 || v instanceof List<?> l && l.size() > 4)) {
+          return false;
+        }
+      }
+      return true;
     }
     if (value instanceof List<?> list) {
-      return list.size() <= 4 && list.stream().allMatch(v -> !(v instanceof Map<?, ?> m && m.size() > 4)
-          && !(v instanceof List<?>));
+      if (list.size() > 4) {
+        return false;
+      }
+      for (Object v : list) {
+        if (!(v instanceof String) && (v instanceof Map<?, ?> m && m.size() > 4 || v instanceof List<?>)) {
+          return false;
+        }
+      }
+      return true;
     }
     return true;
   }
@@ -327,13 +346,16 @@ final class KubernetesCel {
 
   /** Plain values as CEL sees them: 64-bit integers, doubles, string-keyed maps, lists. */
   static Object toCel(Object value) {
+    if (value instanceof String) { // see small
+      return value;
+    }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
-      map.forEach((k, v) -> {
-        if (v != null) {
-          out.put(String.valueOf(k), toCel(v));
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (entry.getValue() != null) {
+          out.put(String.valueOf(entry.getKey()), toCel(entry.getValue()));
         }
-      });
+      }
       return out;
     }
     if (value instanceof List<?> list) {

@@ -68,7 +68,9 @@ public final class FrozenMap implements Map<String, Object> {
    * map is taken as it is. A map with another kind of key becomes an unmodifiable copy.
    */
   public static Object freeze(Object value) {
-    if (value instanceof FrozenMap) {
+    // Strings first: a type test against an interface (Map, List) that fails is a search through
+    // the class's interfaces in C1 code, and most values are strings.
+    if (value instanceof String || value instanceof FrozenMap) {
       return value;
     }
     if (value instanceof Map<?, ?> map) {

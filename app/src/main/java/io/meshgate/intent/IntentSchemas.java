@@ -135,12 +135,16 @@ final class IntentSchemas {
     }
     if (value instanceof Map<?, ?> map) {
       ObjectNode object = nodes.objectNode();
-      map.forEach((key, child) -> object.set(String.valueOf(key), tree(child)));
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        object.set(String.valueOf(entry.getKey()), tree(entry.getValue()));
+      }
       return object;
     }
     if (value instanceof List<?> list) {
       ArrayNode array = nodes.arrayNode(list.size());
-      list.forEach(item -> array.add(tree(item)));
+      for (Object item : list) {
+        array.add(tree(item));
+      }
       return array;
     }
     return MAPPER.valueToTree(value);

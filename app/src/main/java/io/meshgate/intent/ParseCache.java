@@ -195,14 +195,21 @@ public final class ParseCache {
 
   /** Maps and lists copied (the loader changes them), texts and numbers shared (immutable). */
   static Object deepCopy(Object value) {
+    if (value instanceof String) { // most values; see FrozenMap.freeze
+      return value;
+    }
     if (value instanceof Map<?, ?> map) {
       Map<Object, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 4 / 3 + 1));
-      map.forEach((key, child) -> copy.put(key, deepCopy(child)));
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        copy.put(entry.getKey(), deepCopy(entry.getValue()));
+      }
       return copy;
     }
     if (value instanceof List<?> list) {
       List<Object> copy = new ArrayList<>(list.size());
-      list.forEach(child -> copy.add(deepCopy(child)));
+      for (Object child : list) {
+        copy.add(deepCopy(child));
+      }
       return copy;
     }
     return value;

@@ -223,6 +223,9 @@ public final class PolicyInput {
   }
 
   private static boolean onlyStringKeys(Object value) {
+    if (value instanceof String) { // most values; see FrozenMap.freeze
+      return true;
+    }
     if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         if (!(entry.getKey() instanceof String) || !onlyStringKeys(entry.getValue())) {

@@ -815,7 +815,10 @@ public final class Renderer {
     void add(String cluster, HasMetadata resource) {
       String path = RenderedObject.relativePath(resource.getKind(), resource.getMetadata().getName(),
           resource.getMetadata().getNamespace());
-      objects.computeIfAbsent(path, p -> RenderedObject.of(cluster, resource));
+      // not computeIfAbsent: in C1 code each capturing lambda is made through a native call
+      if (!objects.containsKey(path)) {
+        objects.put(path, RenderedObject.of(cluster, resource));
+      }
     }
   }
 }

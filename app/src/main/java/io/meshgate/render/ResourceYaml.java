@@ -189,8 +189,8 @@ public final class ResourceYaml {
 
   /** Orders keys and drops nulls, empty maps and empty lists, recursively; null if nothing is left. */
   static Object normalize(Object value) {
-    if (value == null) {
-      return null;
+    if (value == null || value instanceof String) { // strings first: see BlockWriter.node
+      return value;
     }
     if (value instanceof Map<?, ?> map) {
       String[] keys = new String[map.size()];
@@ -360,7 +360,13 @@ public final class ResourceYaml {
         }
         put((byte) ':');
         Object value = entry.getValue();
-        if (value instanceof Map<?, ?> child && !child.isEmpty()) {
+        if (value instanceof String text) { // most values: tested first, see node
+          put((byte) ' ');
+          if (!scalar(text)) {
+            return false;
+          }
+          put((byte) '\n');
+        } else if (value instanceof Map<?, ?> child && !child.isEmpty()) {
           put((byte) '\n');
           if (!mapping(child, indent + 2, false)) {
             return false;
@@ -389,7 +395,12 @@ public final class ResourceYaml {
         spaces(indent);
         put((byte) '-');
         put((byte) ' ');
-        if (item instanceof Map<?, ?> child && !child.isEmpty()) {
+        if (item instanceof String text) { // see node
+          if (!scalar(text)) {
+            return false;
+          }
+          put((byte) '\n');
+        } else if (item instanceof Map<?, ?> child && !child.isEmpty()) {
           if (!mapping(child, indent + 2, true)) {
             return false;
           }
@@ -407,17 +418,19 @@ public final class ResourceYaml {
 
     /** A scalar or an empty collection (written in flow style, as SnakeYAML does). */
     private boolean node(Object value) {
-      if (value instanceof Map<?, ?> map && map.isEmpty()) {
-        return firstTime(map) && text("{}");
-      }
-      if (value instanceof List<?> list && list.isEmpty()) {
-        return firstTime(list) && text("[]");
-      }
+      // Final classes first: a type test against an interface (Map, List) that fails is a search
+      // through the class's interfaces in C1 code, and most nodes are strings and numbers.
       if (value instanceof String text) {
         return scalar(text);
       }
       if (value instanceof Integer || value instanceof Long || value instanceof Boolean) {
         return text(value.toString());
+      }
+      if (value instanceof Map<?, ?> map && map.isEmpty()) {
+        return firstTime(map) && text("{}");
+      }
+      if (value instanceof List<?> list && list.isEmpty()) {
+        return firstTime(list) && text("[]");
       }
       return false;
     }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Pushes a {@link Request} through the fixed list of {@link Hop}s over a {@link MeshModel}. Each
@@ -72,7 +71,7 @@ public final class Simulator {
           : state.workloadCluster.name + "/" + state.workload.spec().namespace() + "/" + state.workload.spec().service();
       return new Trace(state.original, done, reached, state.workload == null ? null : state.version);
     }
-    Out out = hop(ORDER.get(hopIndex)).apply(state);
+    Out out = hop(ORDER.get(hopIndex), state);
     if (out.result == null) {
       // A hop this request does not meet (the mesh edge's, or route without VirtualService): left out of the trace.
       return run(out.next.get(0), hopIndex + 1, done);
@@ -97,24 +96,25 @@ public final class Simulator {
     return first == null ? null : new Trace(first.request(), first.hops(), first.reached(), first.version(), List.copyOf(spread));
   }
 
-  private Function<State, Out> hop(Hop hop) {
+  /** One hop applied to a state (called directly: no function object made per simulated hop). */
+  private Out hop(Hop hop, State s) {
     return switch (hop) {
-      case INGRESS_SERVER -> s -> EdgeHops.ingressServer(model, s);
-      case INGRESS_POLICY -> EdgeHops::ingressPolicy;
-      case INGRESS_ROUTE -> EdgeHops::ingressRoute;
-      case EGRESS -> EdgeHops::egress;
-      case REQUEST_AUTHENTICATION -> EdgeHops::requestAuthentication;
-      case DNS -> this::dns;
-      case OUTBOUND_CLUSTER -> this::outboundCluster;
-      case ROUTE -> s -> TrafficHops.route(s);
-      case DESTINATION_RULE -> this::destinationRule;
-      case TLS -> this::clientTls;
-      case ENDPOINT -> this::endpoint;
-      case GATEWAY_SERVER -> this::gatewayServer;
-      case GATEWAY_ROUTE -> this::gatewayRoute;
-      case HOSTED_ENDPOINT -> this::hostedEndpoint;
-      case PEER_AUTHENTICATION -> this::peerAuthentication;
-      case AUTHORIZATION_POLICY -> this::authorizationPolicy;
+      case INGRESS_SERVER -> EdgeHops.ingressServer(model, s);
+      case INGRESS_POLICY -> EdgeHops.ingressPolicy(s);
+      case INGRESS_ROUTE -> EdgeHops.ingressRoute(s);
+      case EGRESS -> EdgeHops.egress(s);
+      case REQUEST_AUTHENTICATION -> EdgeHops.requestAuthentication(s);
+      case DNS -> dns(s);
+      case OUTBOUND_CLUSTER -> outboundCluster(s);
+      case ROUTE -> TrafficHops.route(s);
+      case DESTINATION_RULE -> destinationRule(s);
+      case TLS -> clientTls(s);
+      case ENDPOINT -> endpoint(s);
+      case GATEWAY_SERVER -> gatewayServer(s);
+      case GATEWAY_ROUTE -> gatewayRoute(s);
+      case HOSTED_ENDPOINT -> hostedEndpoint(s);
+      case PEER_AUTHENTICATION -> peerAuthentication(s);
+      case AUTHORIZATION_POLICY -> authorizationPolicy(s);
     };
   }
 

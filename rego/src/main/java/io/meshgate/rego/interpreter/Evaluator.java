@@ -40,6 +40,17 @@ public final class Evaluator {
 
   interface VK { boolean run(Value v); }
 
+  /** Notes that there is a solution and stops at the first. */
+  private static final class AnySolution implements K {
+    boolean found;
+
+    @Override
+    public boolean run() {
+      found = true;
+      return true;
+    }
+  }
+
   // The continuations made at every step are classes, not lambdas. With C1, the compiler the
   // command-line runs use, a capturing lambda is made through a method handle that calls
   // Unsafe.allocateInstance, a native method, where `new` of a class is a few inline instructions
@@ -357,12 +368,9 @@ public final class Evaluator {
 
   private boolean evalLiteralPlain(Literal l, Env env, K k) {
     if (l.negated()) {
-      boolean[] found = {false};
-      evalExpr(l.expr(), env, () -> {
-        found[0] = true;
-        return true;
-      });
-      return !found[0] && k.run();
+      AnySolution any = new AnySolution();
+      evalExpr(l.expr(), env, any);
+      return !any.found && k.run();
     }
     return evalExpr(l.expr(), env, k);
   }
@@ -660,10 +668,16 @@ public final class Evaluator {
       return evalRef(r, env, k);
     }
     if (t instanceof Term.ArrayLit a) {
-      return evalList(a.items(), 0, new Value[a.items().size()], env, vals -> k.run(ArrayValue.of(vals)));
+      return evalList(a.items(), 0, new Value[a.items().size()], env, new ListK() {
+        @Override
+        public boolean run(List<Value> vals) { return k.run(ArrayValue.of(vals)); }
+      });
     }
     if (t instanceof Term.SetLit s) {
-      return evalList(s.items(), 0, new Value[s.items().size()], env, vals -> k.run(SetValue.of(vals)));
+      return evalList(s.items(), 0, new Value[s.items().size()], env, new ListK() {
+        @Override
+        public boolean run(List<Value> vals) { return k.run(SetValue.of(vals)); }
+      });
     }
     if (t instanceof Term.ObjectLit o) {
       List<Term> all = new ArrayList<>(o.keys());

@@ -109,6 +109,9 @@ public abstract sealed class Value implements Comparable<Value>
    * maps and lists must not change afterwards.
    */
   public static Value wrap(Object java) {
+    if (java instanceof String s) { // most values: no failing type test against Map and Collection
+      return new StringValue(s);
+    }
     if (java instanceof Map<?, ?> m) {
       return m.isEmpty() ? ObjectValue.EMPTY : ObjectValue.wrapping(m);
     }
