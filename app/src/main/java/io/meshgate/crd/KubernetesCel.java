@@ -90,8 +90,14 @@ final class KubernetesCel {
    *
    * @param fieldsRead the fields of {@code self} the rule reads when it reads {@code self} only as
    *     {@code self.<field>} (in {@code has()} too); null when it reads {@code self} whole
+   * @param presenceOnly those of {@code fieldsRead} the rule only tests with {@code has()}
    */
-  record Compiled(CelRuntime.Program program, String problem, boolean transition, Set<String> fieldsRead) {}
+  record Compiled(CelRuntime.Program program, String problem, boolean transition, Set<String> fieldsRead,
+      Set<String> presenceOnly) {
+    Compiled(CelRuntime.Program program, String problem, boolean transition) {
+      this(program, problem, transition, null, Set.of());
+    }
+  }
 
   private static final KubernetesCel INSTANCE = new KubernetesCel();
   private static final String SELF = "self";
@@ -172,24 +178,29 @@ final class KubernetesCel {
 
   private Compiled doCompile(String rule) {
     if (rule.matches("(?s).*\\boldSelf\\b.*")) {
-      return new Compiled(null, null, true, null);
+      return new Compiled(null, null, true);
     }
     try {
       CelAbstractSyntaxTree ast = cel.compile(rule).getAst();
-      return new Compiled(cel.createProgram(ast), null, false, fieldsRead(ast.getExpr()));
+      Set<String> fields = new TreeSet<>();
+      Set<String> values = new TreeSet<>();
+      if (!readsSelfOnlyByField(ast.getExpr(), fields, values)) {
+        return new Compiled(cel.createProgram(ast), null, false);
+      }
+      Set<String> presenceOnly = new TreeSet<>(fields);
+      presenceOnly.removeAll(values);
+      return new Compiled(cel.createProgram(ast), null, false, Set.copyOf(fields), Set.copyOf(presenceOnly));
     } catch (CelValidationException | CelEvaluationException | RuntimeException e) {
       return new Compiled(null, "the rule does not compile in meshgate's CEL environment: "
-          + firstLine(e.getMessage()), false, null);
+          + firstLine(e.getMessage()), false);
     }
   }
 
-  /** The fields of {@code self} an expression reads, when it reads self only through them; else null. */
-  private static Set<String> fieldsRead(CelExpr expr) {
-    Set<String> fields = new TreeSet<>();
-    return readsSelfOnlyByField(expr, fields) ? Set.copyOf(fields) : null;
-  }
-
-  private static boolean readsSelfOnlyByField(CelExpr expr, Set<String> fields) {
+  /**
+   * Whether an expression reads {@code self} only as {@code self.<field>}; collects those fields in
+   * {@code fields}, and in {@code values} those whose value it reads (not only {@code has()}).
+   */
+  private static boolean readsSelfOnlyByField(CelExpr expr, Set<String> fields, Set<String> values) {
     switch (expr.getKind()) {
       case IDENT:
         return !SELF.equals(expr.ident().name());
@@ -197,41 +208,50 @@ final class KubernetesCel {
         CelExpr operand = expr.select().operand();
         if (operand.getKind() == CelExpr.ExprKind.Kind.IDENT && SELF.equals(operand.ident().name())) {
           fields.add(expr.select().field());
+          if (!expr.select().testOnly()) { // has(self.f) is a select that only tests presence
+            values.add(expr.select().field());
+          }
           return true;
         }
-        return readsSelfOnlyByField(operand, fields);
+        return readsSelfOnlyByField(operand, fields, values);
       case CALL:
-        if (expr.call().target().isPresent() && !readsSelfOnlyByField(expr.call().target().get(), fields)) {
+        if (expr.call().target().isPresent() && !readsSelfOnlyByField(expr.call().target().get(), fields, values)) {
           return false;
         }
-        return expr.call().args().stream().allMatch(arg -> readsSelfOnlyByField(arg, fields));
+        return expr.call().args().stream().allMatch(arg -> readsSelfOnlyByField(arg, fields, values));
       case LIST:
-        return expr.list().elements().stream().allMatch(element -> readsSelfOnlyByField(element, fields));
+        return expr.list().elements().stream().allMatch(element -> readsSelfOnlyByField(element, fields, values));
       case STRUCT:
-        return expr.struct().entries().stream().allMatch(entry -> readsSelfOnlyByField(entry.value(), fields));
+        return expr.struct().entries().stream().allMatch(entry -> readsSelfOnlyByField(entry.value(), fields, values));
       case MAP:
-        return expr.map().entries().stream().allMatch(entry -> readsSelfOnlyByField(entry.key(), fields)
-            && readsSelfOnlyByField(entry.value(), fields));
+        return expr.map().entries().stream().allMatch(entry -> readsSelfOnlyByField(entry.key(), fields, values)
+            && readsSelfOnlyByField(entry.value(), fields, values));
       case COMPREHENSION:
         CelExpr.CelComprehension loop = expr.comprehension();
         if (SELF.equals(loop.iterVar()) || SELF.equals(loop.iterVar2()) || SELF.equals(loop.accuVar())) {
           return false; // a variable shadowing self: not worth telling the two apart
         }
-        return readsSelfOnlyByField(loop.iterRange(), fields) && readsSelfOnlyByField(loop.accuInit(), fields)
-            && readsSelfOnlyByField(loop.loopCondition(), fields) && readsSelfOnlyByField(loop.loopStep(), fields)
-            && readsSelfOnlyByField(loop.result(), fields);
+        return readsSelfOnlyByField(loop.iterRange(), fields, values)
+            && readsSelfOnlyByField(loop.accuInit(), fields, values)
+            && readsSelfOnlyByField(loop.loopCondition(), fields, values)
+            && readsSelfOnlyByField(loop.loopStep(), fields, values)
+            && readsSelfOnlyByField(loop.result(), fields, values);
       default:
         return true; // a constant
     }
   }
 
-  /** {@code self} cut down to the fields a rule reads (absent and null fields stay absent). */
-  private static Map<String, Object> fieldsOf(Map<?, ?> self, Set<String> fields) {
+  /**
+   * {@code self} cut down to the fields a rule reads (absent and null fields stay absent); a field
+   * the rule only tests with {@code has()} is there as {@code true}, so that ServiceEntries with
+   * different endpoints are one evaluation of a rule that only asks whether there are endpoints.
+   */
+  private static Map<String, Object> fieldsOf(Map<?, ?> self, Set<String> fields, Set<String> presenceOnly) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (String field : fields) {
       Object value = self.get(field);
       if (value != null) {
-        out.put(field, value);
+        out.put(field, presenceOnly.contains(field) ? Boolean.TRUE : value);
       }
     }
     return out;
@@ -261,7 +281,7 @@ final class KubernetesCel {
       // A rule on a whole spec usually reads two or three of its fields: what it answers depends on
       // those alone, so tens of thousands of ServiceEntries with the same resolution and endpoints
       // are one evaluation.
-      value = fieldsOf(map, compiled.fieldsRead());
+      value = fieldsOf(map, compiled.fieldsRead(), compiled.presenceOnly());
       converted = new Object[1];
     }
     // A rule is a pure function of self, and rendered objects repeat small values (ports,

@@ -32,6 +32,26 @@ class KubernetesCelTest {
   }
 
   @Test
+  void fieldsOnlyTestedWithHasAreToldApart() {
+    KubernetesCel.Compiled compiled = KubernetesCel.get().compile(
+        "(has(self.a) ? 1 : 0) + (has(self.b) ? size(self.b) : 0) + (has(self.c) ? 1 : 0) > 0");
+    assertEquals(Set.of("a", "b", "c"), compiled.fieldsRead());
+    assertEquals(Set.of("a", "c"), compiled.presenceOnly());
+    // Only presence matters for a and c: different values of them are one remembered evaluation,
+    // and the answer is the one on the whole value.
+    KubernetesCel.Compiled whole = new KubernetesCel.Compiled(compiled.program(), null, false);
+    for (Object a : List.of("x", List.of(1, 2), Map.of("k", "v"))) {
+      Map<String, Object> value = Map.of("a", a, "b", "bb");
+      assertNull(KubernetesCel.get().evaluate(compiled, value));
+      assertEquals(KubernetesCel.get().evaluate(whole, value), KubernetesCel.get().evaluate(compiled, value));
+    }
+    KubernetesCel.Compiled sizeOfA = KubernetesCel.get().compile("has(self.a) && self.a.size() > 1");
+    assertEquals(Set.of(), sizeOfA.presenceOnly()); // a's value is read too
+    assertEquals("", KubernetesCel.get().evaluate(sizeOfA, Map.of("a", "x")));
+    assertNull(KubernetesCel.get().evaluate(sizeOfA, Map.of("a", "xy")));
+  }
+
+  @Test
   void aRuleReadingSelfWholeIsEvaluatedOnTheWholeValue() {
     assertNull(fieldsRead("self.all(k, k != '')"));
     assertNull(fieldsRead("size(self) > 0"));
@@ -80,7 +100,7 @@ class KubernetesCelTest {
         continue;
       }
       rulesChecked++;
-      KubernetesCel.Compiled whole = new KubernetesCel.Compiled(compiled.program(), null, false, null);
+      KubernetesCel.Compiled whole = new KubernetesCel.Compiled(compiled.program(), null, false);
       for (Object value : values) {
         String onFields = KubernetesCel.get().evaluate(compiled, value);
         assertEquals(KubernetesCel.get().evaluate(whole, value), onFields, rule + " on " + value);

@@ -117,7 +117,9 @@ public abstract sealed class Value implements Comparable<Value>
     }
     if (java instanceof Collection<?> c && !(java instanceof Set<?>)) {
       List<Value> out = new ArrayList<>(c.size());
-      c.forEach(e -> out.add(wrap(e)));
+      for (Object e : c) { // a loop: a lambda per list is a native call in C1 code
+        out.add(wrap(e));
+      }
       return ArrayValue.of(out);
     }
     return of(java);
