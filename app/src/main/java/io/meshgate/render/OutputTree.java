@@ -325,6 +325,9 @@ public record OutputTree(SortedMap<String, byte[]> files) {
   public Changes writeTo(Path dir) throws IOException {
     int removed = 0;
     Path clusters = dir.resolve(CLUSTERS_DIR);
+    // The files of the tree already there as regular files, found by the walk below: below
+    // clusters/ no file is asked for again (a fresh tree of 100,000 files was 100,000 failing stats).
+    java.util.Set<String> present = new java.util.HashSet<>();
     if (Files.isDirectory(clusters)) {
       List<Path> existing;
       try (Stream<Path> walk = Files.walk(clusters)) {
@@ -336,6 +339,8 @@ public record OutputTree(SortedMap<String, byte[]> files) {
           if (!files.containsKey(rel)) {
             Files.delete(p);
             removed++;
+          } else if (Files.isRegularFile(p)) {
+            present.add(rel);
           }
         } else if (Files.isDirectory(p) && isEmpty(p) && !p.equals(clusters)) {
           Files.delete(p);
@@ -358,8 +363,9 @@ public record OutputTree(SortedMap<String, byte[]> files) {
     try {
       new ArrayList<>(files.entrySet()).parallelStream().forEach(e -> {
         Path target = dir.resolve(e.getKey());
+        boolean walked = e.getKey().startsWith(CLUSTERS_DIR + "/");
         try {
-          if (!Files.isRegularFile(target)) {
+          if (walked ? !present.contains(e.getKey()) : !Files.isRegularFile(target)) {
             Files.write(target, e.getValue());
             added.incrementAndGet();
           } else if (!Arrays.equals(Files.readAllBytes(target), e.getValue())) {
