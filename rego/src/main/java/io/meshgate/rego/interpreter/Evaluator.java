@@ -57,76 +57,29 @@ public final class Evaluator {
   // (in a 10,000-service render, making lambdas was 5% of all CPU, most of it here).
 
   /** Evaluates the rest of a body. */
-  private final class NextLiteral implements K {
-    private final List<Literal> body;
-    private final int next;
-    private final Env env;
-    private final K k;
-
-    NextLiteral(List<Literal> body, int next, Env env, K k) {
-      this.body = body;
-      this.next = next;
-      this.env = env;
-      this.k = k;
-    }
-
+  private record NextLiteral(Evaluator ev, List<Literal> body, int next, Env env, K k) implements K {
     @Override
-    public boolean run() { return evalBody(body, next, env, k); }
+    public boolean run() { return ev.evalBody(body, next, env, k); }
   }
 
   /** Unifies {@code pattern} with each value it is given. */
-  private final class UnifyWith implements VK {
-    private final Term pattern;
-    private final Env env;
-    private final K k;
-
-    UnifyWith(Term pattern, Env env, K k) {
-      this.pattern = pattern;
-      this.env = env;
-      this.k = k;
-    }
-
+  private record UnifyWith(Evaluator ev, Term pattern, Env env, K k) implements VK {
     @Override
-    public boolean run(Value v) { return unifyValue(pattern, v, env, k); }
+    public boolean run(Value v) { return ev.unifyValue(pattern, v, env, k); }
   }
 
   /** Unifies two terms. */
-  private final class UnifyTerms implements K {
-    private final Term left;
-    private final Term right;
-    private final Env env;
-    private final K k;
-
-    UnifyTerms(Term left, Term right, Env env, K k) {
-      this.left = left;
-      this.right = right;
-      this.env = env;
-      this.k = k;
-    }
-
+  private record UnifyTerms(Evaluator ev, Term left, Term right, Env env, K k) implements K {
     @Override
-    public boolean run() { return unifyTerms(left, right, env, k); }
+    public boolean run() { return ev.unifyTerms(left, right, env, k); }
   }
 
   /** Walks {@code path} from position {@code at} on each value it is given. */
-  private final class WalkFrom implements VK {
-    private final List<Term> path;
-    private final int at;
-    private final Env env;
-    private final VK k;
-
-    WalkFrom(List<Term> path, int at, Env env, VK k) {
-      this.path = path;
-      this.at = at;
-      this.env = env;
-      this.k = k;
-    }
-
+  private record WalkFrom(Evaluator ev, List<Term> path, int at, Env env, VK k) implements VK {
     @Override
-    public boolean run(Value v) { return walk(v, path, at, env, k); }
+    public boolean run(Value v) { return ev.walk(v, path, at, env, k); }
   }
 
-  /** Limits and options of one evaluation. */
   /**
    * Limits and options of one evaluation. {@code optimise} turns on comprehension indexing, rule
    * indexing and the memo of function calls; results are the same without them (only slower).
@@ -355,7 +308,7 @@ public final class Evaluator {
     if (i == body.size()) {
       return k.run();
     }
-    return evalLiteral(body.get(i), env, new NextLiteral(body, i + 1, env, k));
+    return evalLiteral(body.get(i), env, new NextLiteral(this, body, i + 1, env, k));
   }
 
   private boolean evalLiteral(Literal l, Env env, K k) {
@@ -380,7 +333,7 @@ public final class Evaluator {
       Term t = te.term();
       if (t instanceof Term.Call c && isRelationCall(c)) {
         Term out = c.args().get(c.args().size() - 1);
-        return evalCall(c, c.args().size() - 1, env, new UnifyWith(out, env, k));
+        return evalCall(c, c.args().size() - 1, env, new UnifyWith(this, out, env, k));
       }
       return evalTerm(t, env, new VK() {
         @Override
@@ -401,9 +354,9 @@ public final class Evaluator {
     if (e instanceof Expr.Assign a) {
       if (a.left() instanceof Term.Var v) {
         // x := ...: the usual assignment declares one name (no list of names to make)
-        return declaringOne(v.name(), env, new UnifyTerms(a.left(), a.right(), env, k));
+        return declaringOne(v.name(), env, new UnifyTerms(this, a.left(), a.right(), env, k));
       }
-      return declaring(patternVarNames(a.left()), env, new UnifyTerms(a.left(), a.right(), env, k));
+      return declaring(patternVarNames(a.left()), env, new UnifyTerms(this, a.left(), a.right(), env, k));
     }
     if (e instanceof Expr.SomeDecl d) {
       if (d.vars().size() == 1) {
@@ -782,7 +735,7 @@ public final class Evaluator {
         return input != null && walk(input, r.path(), 0, env, k);
       }
     }
-    return evalTerm(r.head(), env, new WalkFrom(r.path(), 0, env, k));
+    return evalTerm(r.head(), env, new WalkFrom(this, r.path(), 0, env, k));
   }
 
   interface EntryK { boolean run(Value key, Value value); }
@@ -2487,10 +2440,10 @@ public final class Evaluator {
 
   private boolean unifyTerms(Term a, Term b, Env env, K k) {
     if (runtimeReady(a, env)) {
-      return evalTerm(a, env, new UnifyWith(b, env, k));
+      return evalTerm(a, env, new UnifyWith(this, b, env, k));
     }
     if (runtimeReady(b, env)) {
-      return evalTerm(b, env, new UnifyWith(a, env, k));
+      return evalTerm(b, env, new UnifyWith(this, a, env, k));
     }
     if (a instanceof Term.ArrayLit x && b instanceof Term.ArrayLit y) {
       return x.items().size() == y.items().size() && unifyPairs(x.items(), y.items(), 0, env, k);
