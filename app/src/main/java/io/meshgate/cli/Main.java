@@ -36,8 +36,25 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
+  /** The commands that start by loading an intents folder. */
+  private static final java.util.Set<String> READS_INTENTS = java.util.Set.of("validate", "render", "verify", "diff",
+      "graph", "explain");
+
   /** Runs the CLI and returns its exit code; never throws. */
   public static int run(String... args) {
+    if (args.length > 0 && READS_INTENTS.contains(args[0])) {
+      // The intent schemas (and Jackson) load on the other core while picocli reflects over the
+      // command (seed validate, 25 interleaved runs: 0.677 -> 0.648 s on average).
+      Thread schemas = new Thread(() -> {
+        try {
+          io.meshgate.intent.IntentLoader.prepare();
+        } catch (RuntimeException | LinkageError e) {
+          // only a warm-up: the load meets the same failure and reports it
+        }
+      }, "meshgate-schema-warm-up");
+      schemas.setDaemon(true);
+      schemas.start();
+    }
     CommandLine cli = root(args)
         .setExitCodeExceptionMapper(e -> EXIT_ERROR)
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
