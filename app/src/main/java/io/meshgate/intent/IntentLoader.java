@@ -46,17 +46,17 @@ public final class IntentLoader {
 
   private IntentLoader() {}
 
+  /** Loads the intent schemas now (some 50 ms at start-up), e.g. on another core while the command line is parsed. */
+  public static void prepare() {
+    IntentSchemas.get();
+  }
+
   /**
    * Loads the intents below {@code intentsRoot}.
    *
    * @throws InvalidIntentsRootException when the root does not exist or is not a directory (a
    *     usage error); every other problem is a violation in the result
    */
-  /** Loads the intent schemas now (some 50 ms at start-up), e.g. on another core while the command line is parsed. */
-  public static void prepare() {
-    IntentSchemas.get();
-  }
-
   public static LoadResult load(Path intentsRoot) {
     return load(intentsRoot, IntentLimits.DEFAULTS);
   }
