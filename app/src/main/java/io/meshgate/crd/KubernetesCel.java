@@ -182,14 +182,15 @@ final class KubernetesCel {
     }
     try {
       CelAbstractSyntaxTree ast = cel.compile(rule).getAst();
+      CelRuntime.Program program = cel.createProgram(ast);
       Set<String> fields = new TreeSet<>();
       Set<String> values = new TreeSet<>();
       if (!readsSelfOnlyByField(ast.getExpr(), fields, values)) {
-        return new Compiled(cel.createProgram(ast), null, false);
+        return new Compiled(program, null, false);
       }
       Set<String> presenceOnly = new TreeSet<>(fields);
       presenceOnly.removeAll(values);
-      return new Compiled(cel.createProgram(ast), null, false, Set.copyOf(fields), Set.copyOf(presenceOnly));
+      return new Compiled(program, null, false, Set.copyOf(fields), Set.copyOf(presenceOnly));
     } catch (CelValidationException | CelEvaluationException | RuntimeException e) {
       return new Compiled(null, "the rule does not compile in meshgate's CEL environment: "
           + firstLine(e.getMessage()), false);
@@ -314,26 +315,23 @@ final class KubernetesCel {
       return true;
     }
     if (value instanceof Map<?, ?> map) {
-      if (map.size() > 4) {
-        return false;
-      }
-      for (Object v : map.values()) {
-        if (!(v instanceof String) && (v instanceof Map<?, ?> m && m.size() > 4 || v instanceof List<?> l && l.size() > 4)) {
-          return false;
-        }
-      }
-      return true;
+      return map.size() <= 4 && smallParts(map.values(), true);
     }
     if (value instanceof List<?> list) {
-      if (list.size() > 4) {
+      return list.size() <= 4 && smallParts(list, false);
+    }
+    return true;
+  }
+
+  /** Whether every part is a scalar, a mapping of at most four entries or (if allowed) a list of at most four items. */
+  private static boolean smallParts(java.util.Collection<?> parts, boolean listsAllowed) {
+    for (Object part : parts) {
+      if (part instanceof String) {
+        continue;
+      }
+      if (part instanceof Map<?, ?> m && m.size() > 4 || part instanceof List<?> l && (!listsAllowed || l.size() > 4)) {
         return false;
       }
-      for (Object v : list) {
-        if (!(v instanceof String) && (v instanceof Map<?, ?> m && m.size() > 4 || v instanceof List<?>)) {
-          return false;
-        }
-      }
-      return true;
     }
     return true;
   }

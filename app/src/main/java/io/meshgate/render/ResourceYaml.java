@@ -360,18 +360,13 @@ public final class ResourceYaml {
         }
         put((byte) ':');
         Object value = entry.getValue();
-        if (value instanceof String text) { // most values: tested first, see node
-          put((byte) ' ');
-          if (!scalar(text)) {
-            return false;
-          }
-          put((byte) '\n');
-        } else if (value instanceof Map<?, ?> child && !child.isEmpty()) {
+        // Most values are strings: ruled out first, see node.
+        if (!(value instanceof String) && value instanceof Map<?, ?> child && !child.isEmpty()) {
           put((byte) '\n');
           if (!mapping(child, indent + 2, false)) {
             return false;
           }
-        } else if (value instanceof List<?> items && !items.isEmpty()) {
+        } else if (!(value instanceof String) && value instanceof List<?> items && !items.isEmpty()) {
           put((byte) '\n');
           if (!sequence(items, indent)) { // not indented inside a mapping
             return false;
@@ -395,16 +390,11 @@ public final class ResourceYaml {
         spaces(indent);
         put((byte) '-');
         put((byte) ' ');
-        if (item instanceof String text) { // see node
-          if (!scalar(text)) {
-            return false;
-          }
-          put((byte) '\n');
-        } else if (item instanceof Map<?, ?> child && !child.isEmpty()) {
+        if (!(item instanceof String) && item instanceof Map<?, ?> child && !child.isEmpty()) { // see node
           if (!mapping(child, indent + 2, true)) {
             return false;
           }
-        } else if (item instanceof List<?> inner && !inner.isEmpty()) {
+        } else if (!(item instanceof String) && item instanceof List<?> inner && !inner.isEmpty()) {
           return false;
         } else {
           if (!node(item)) {

@@ -40,6 +40,11 @@ public final class Evaluator {
 
   interface VK { boolean run(Value v); }
 
+  // The continuations made at every step are classes, not lambdas. With C1, the compiler the
+  // command-line runs use, a capturing lambda is made through a method handle that calls
+  // Unsafe.allocateInstance, a native method, where `new` of a class is a few inline instructions
+  // (in a 10,000-service render, making lambdas was 5% of all CPU, most of it here).
+
   /** Notes that there is a solution and stops at the first. */
   private static final class AnySolution implements K {
     boolean found;
@@ -50,11 +55,6 @@ public final class Evaluator {
       return true;
     }
   }
-
-  // The continuations made at every step are classes, not lambdas. With C1, the compiler the
-  // command-line runs use, a capturing lambda is made through a method handle that calls
-  // Unsafe.allocateInstance, a native method, where `new` of a class is a few inline instructions
-  // (in a 10,000-service render, making lambdas was 5% of all CPU, most of it here).
 
   /** Evaluates the rest of a body. */
   private record NextLiteral(Evaluator ev, List<Literal> body, int next, Env env, K k) implements K {
